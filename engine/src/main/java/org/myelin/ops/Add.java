@@ -1,0 +1,21 @@
+package org.myelin.ops;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@code x + y} with numpy-style broadcasting. */
+public final class Add extends ElementwiseBinary {
+    @Override
+    protected INDArray compute(INDArray a, INDArray b) {
+        return a.add(b);
+    }
+
+    @Override
+    protected INDArray gradX(INDArray gradOut) {
+        return gradOut;
+    }
+
+    @Override
+    protected INDArray gradY(INDArray gradOut) {
+        return gradOut;
+    }
+}

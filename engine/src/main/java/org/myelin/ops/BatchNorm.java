@@ -1,0 +1,92 @@
+package org.myelin.ops;
+
+import org.myelin.autodiff.Op;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation (004 6.8.3, 001): each feature is standardised over the mini-batch and then scaled and
+ * shifted by learnable G and B: {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}.
+ *
+ * <p>In training mode mu and sigma^2 are the batch mean and (biased) variance, read back with
+ * {@link #batchMean()} and {@link #batchVariance()} to update running statistics, and the backward pass
+ * includes their dependence on X. In evaluation mode the given running statistics are constants.
+ *
+ * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}.
+ */
+public final class BatchNorm extends Op {
+    private final double eps;
+    private final INDArray runningMean;
+    private final INDArray runningVariance;
+    private Standardize stats;
+    private INDArray xhat;
+    private INDArray invStd;
+    private INDArray gamma;
+    private long[] gammaShape;
+    private long[] betaShape;
+
+    /** Training mode: normalise with the batch's own statistics. */
+    public BatchNorm(double eps) {
+        this(eps, null, null);
+    }
+
+    /** Evaluation mode: normalise with the given running statistics (shape {@code [1, n]} or {@code [n]}). */
+    public BatchNorm(double eps, INDArray runningMean, INDArray runningVariance) {
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("BatchNorm: eps must be > 0, was " + eps);
+        }
+        this.eps = eps;
+        this.runningMean = runningMean;
+        this.runningVariance = runningVariance;
+    }
+
+    @Override
+    protected INDArray forward(INDArray... in) {
+        INDArray x = in[0];
+        Normalization.checkAffine(name(), x, in[1], in[2]);
+        long n = x.size(1);
+        gammaShape = in[1].shape();
+        betaShape = in[2].shape();
+        gamma = in[1].reshape(1, n);
+        INDArray beta = in[2].reshape(1, n);
+        if (runningMean == null) {
+            stats = new Standardize(x, 0, eps);
+            xhat = stats.xhat;
+            invStd = stats.invStd;
+        } else {
+            invStd = Transforms.pow(runningVariance.reshape(1, n).add(eps), -0.5, false);
+            xhat = x.subRowVector(runningMean.reshape(1, n)).muliRowVector(invStd);
+        }
+        return xhat.mulRowVector(gamma).addiRowVector(beta);
+    }
+
+    /** The batch mean of the last training-mode forward pass, {@code [1, n]}. */
+    public INDArray batchMean() {
+        return stats.mean;
+    }
+
+    /** The biased batch variance of the last training-mode forward pass, {@code [1, n]}. */
+    public INDArray batchVariance() {
+        return stats.variance;
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray gradOut) {
+        INDArray gx = null;
+        if (needsGrad(0)) {
+            INDArray gradXhat = gradOut.mulRowVector(gamma);
+            gx = stats != null ? stats.backward(gradXhat) : gradXhat.muliRowVector(invStd);
+        }
+        INDArray gg = needsGrad(1) ? gradOut.mul(xhat).sum(0).reshape(gammaShape) : null;
+        INDArray gb = needsGrad(2) ? gradOut.sum(0).reshape(betaShape) : null;
+        return new INDArray[] {gx, gg, gb};
+    }
+
+    @Override
+    protected void release() {
+        stats = null;
+        xhat = null;
+        invStd = null;
+        gamma = null;
+    }
+}

@@ -1,0 +1,56 @@
+package org.myelin.ops;
+
+import org.myelin.autodiff.Op;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Base of the losses: inputs are the prediction Y {@code [B, n]} and the target T of the same shape; the
+ * output is a scalar. Targets receive no gradient. Subclasses give the per-element loss summed over the batch
+ * and its derivative with respect to Y (or the logits).
+ */
+public abstract class LossOp extends Op {
+    protected final Reduction reduction;
+    protected INDArray y;
+    protected INDArray t;
+    protected double scale;
+
+    protected LossOp(Reduction reduction) {
+        if (reduction == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": reduction must not be null");
+        }
+        this.reduction = reduction;
+    }
+
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    @Override
+    protected final INDArray forward(INDArray... in) {
+        y = in[0];
+        t = in[1];
+        Shapes.requireRank(name(), "prediction", y, 2);
+        Shapes.requireSameShape(name(), "target", t, y, "prediction");
+        scale = reduction.scale(y.size(0));
+        return Nd4j.scalar(y.dataType(), total() * scale);
+    }
+
+    /** The sum over the batch of the per-sample losses. */
+    protected abstract double total();
+
+    /** d(total)/dY, before the reduction's scale. */
+    protected abstract INDArray gradient();
+
+    @Override
+    protected final INDArray[] backward(INDArray gradOut) {
+        INDArray gy = needsGrad(0) ? gradient().muli(scale * gradOut.getDouble(0)) : null;
+        return new INDArray[] {gy, null};
+    }
+
+    @Override
+    protected void release() {
+        y = null;
+        t = null;
+    }
+}

@@ -1,0 +1,50 @@
+package org.myelin.ops;
+
+import org.myelin.autodiff.Op;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Matrix product {@code Z = X W}.
+ *
+ * <p>Shapes: X {@code [B, in]}, W {@code [in, out]}, Z {@code [B, out]}. Backward: {@code dX = dZ W^T},
+ * {@code dW = X^T dZ}, each one gemm into a fresh c-order array (gemm reads the transposes in place).
+ */
+public final class MatMul extends Op {
+    private INDArray x;
+    private INDArray w;
+
+    @Override
+    protected INDArray forward(INDArray... in) {
+        x = in[0];
+        w = in[1];
+        Shapes.requireRank(name(), "left operand", x, 2);
+        Shapes.requireRank(name(), "right operand", w, 2);
+        if (x.size(1) != w.size(0)) {
+            throw new IllegalArgumentException(name() + ": left operand has shape " + Shapes.str(x.shape())
+                    + " and right operand " + Shapes.str(w.shape()) + "; expected the right operand to have "
+                    + x.size(1) + " rows, was " + w.size(0));
+        }
+        return gemm(x, w, false, false);
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray gradOut) {
+        INDArray gx = needsGrad(0) ? gemm(gradOut, w, false, true) : null;
+        INDArray gw = needsGrad(1) ? gemm(x, gradOut, true, false) : null;
+        return new INDArray[] {gx, gw};
+    }
+
+    static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
+        long rows = transA ? a.size(1) : a.size(0);
+        long cols = transB ? b.size(0) : b.size(1);
+        INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
+        return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+    }
+
+    @Override
+    protected void release() {
+        x = null;
+        w = null;
+    }
+}
