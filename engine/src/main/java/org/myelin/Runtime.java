@@ -1,0 +1,67 @@
+package org.myelin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What Myelin runs on: backend, BLAS, threads, kernel path; and the environment checks that matter for speed. */
+public final class Runtime {
+    private static final Logger log = LoggerFactory.getLogger(Runtime.class);
+    private static volatile boolean logged;
+
+    private Runtime() {
+    }
+
+    /** A snapshot of the runtime facts, in display order, and the warnings that apply. */
+    public record Info(Map<String, String> facts, List<String> warnings) {
+        public String render() {
+            StringBuilder sb = new StringBuilder();
+            facts.forEach((k, v) -> sb.append(String.format("%-18s %s%n", k + ":", v)));
+            return sb.toString().stripTrailing();
+        }
+    }
+
+    public static Info info() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("myelin", version());
+        f.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        f.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        f.put("device", Nd4j.getEnvironment().isCPU() ? "cpu" : "gpu");
+        f.put("data type", Nd4j.dataType().toString().toLowerCase() + " (ND4J default; Myelin uses the inputs' type)");
+        f.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
+        f.put("blas threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+        f.put("nd4j threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
+        f.put("cpus", String.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
+        String wait = System.getenv("OMP_WAIT_POLICY");
+        f.put("OMP_WAIT_POLICY", wait == null ? "(unset)" : wait);
+        f.put("native kernels", "false (fused kernels not available in this build)");
+        List<String> warnings = new ArrayList<>();
+        if (wait == null || !wait.equalsIgnoreCase("PASSIVE")) {
+            warnings.add("OMP_WAIT_POLICY is " + (wait == null ? "unset" : wait) + ": ND4J's OpenMP threads spin and"
+                    + " starve OpenBLAS (gemms ~2.8x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE before starting"
+                    + " the JVM (scripts/myelin does)");
+        }
+        return new Info(f, warnings);
+    }
+
+    /** Logs the backend, data type and kernel path once per process (the engine calls this when training starts). */
+    public static void logOnce() {
+        if (logged) {
+            return;
+        }
+        logged = true;
+        Info i = info();
+        log.info("backend {} ({}), blas {} x{}, {}", i.facts().get("backend"), i.facts().get("device"),
+                i.facts().get("blas"), i.facts().get("blas threads"), i.facts().get("native kernels"));
+        i.warnings().forEach(log::warn);
+    }
+
+    public static String version() {
+        String v = Runtime.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+}

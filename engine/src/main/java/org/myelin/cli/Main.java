@@ -1,0 +1,69 @@
+package org.myelin.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code myelin} command line: {@code myelin COMMAND [options]}. Each command is a small class; this one
+ * only dispatches and turns failures into one readable line and a non-zero exit code.
+ */
+public final class Main {
+
+    /** A command of the command line. */
+    interface Command {
+        /** One line for the help text. */
+        String summary();
+
+        /** Runs the command; returns the process exit code. */
+        int run(String[] args, PrintStream out) throws Exception;
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> c = new LinkedHashMap<>();
+        c.put("info", new InfoCommand());
+        c.put("demo", new DemoCommand());
+        return c;
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this rather than {@link #main}). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, Command> commands = commands();
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage(commands, out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = commands.get(args[0]);
+        if (command == null) {
+            err.println("myelin: unknown command '" + args[0] + "'; expected one of " + commands.keySet());
+            return 2;
+        }
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length), out);
+        } catch (UsageException e) {
+            err.println("myelin " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+            err.println("myelin " + args[0] + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("myelin " + args[0] + ": unexpected " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static void usage(Map<String, Command> commands, PrintStream out) {
+        out.println("usage: myelin COMMAND [options]    (myelin COMMAND --help for its options)");
+        out.println();
+        commands.forEach((name, c) -> out.printf("  %-10s %s%n", name, c.summary()));
+    }
+}
