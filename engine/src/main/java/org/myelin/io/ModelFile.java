@@ -1,0 +1,196 @@
+package org.myelin.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.myelin.nn.Module;
+import org.myelin.nn.Modules;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Model files: a zip holding {@code model.json} (format, format version, architecture, data type, the shape
+ * of every array, free-form metadata such as the loss and hyper-parameters) and one {@code .npy} per
+ * parameter and buffer under {@code parameters/NAME.npy} and {@code buffers/NAME.npy}, which
+ * {@code numpy.load} reads directly.
+ *
+ * <p>Saving is atomic (an existing file is replaced only by a complete new one). Loading validates the format
+ * version, rebuilds the architecture, and checks every array's declared shape against both {@code model.json}
+ * and the rebuilt module before reading it, failing with {@link ModelFormatException} naming the entry.
+ */
+public final class ModelFile {
+
+    public static final String FORMAT = "myelin-model";
+    public static final int FORMAT_VERSION = 1;
+    static final String MODEL_JSON = "model.json";
+
+    private ModelFile() {
+    }
+
+    /** A loaded model and the metadata saved with it. */
+    public record Loaded(Module model, Map<String, Object> metadata) {
+    }
+
+    /** Saves {@code model} and {@code metadata} (JSON-compatible values) to {@code file}, atomically. */
+    public static void save(Path file, Module model, Map<String, Object> metadata) throws IOException {
+        AtomicFiles.write(file, out -> {
+            Archive.Writer w = new Archive.Writer(out);
+            writeModel(w, model, metadata);
+            w.finish();
+        });
+    }
+
+    /** Loads a model saved by {@link #save}. */
+    public static Loaded load(Path file) throws IOException {
+        try (Archive a = Archive.open(file)) {
+            return readModel(a, file);
+        }
+    }
+
+    static void writeModel(Archive.Writer w, Module model, Map<String, Object> metadata) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", FORMAT);
+        doc.put("formatVersion", FORMAT_VERSION);
+        Map<String, Tensor> params = model.namedParameters();
+        Map<String, INDArray> buffers = model.namedBuffers();
+        String type = params.isEmpty() ? "float32" : typeName(params.values().iterator().next().value());
+        doc.put("dataType", type);
+        doc.put("architecture", model.config());
+        List<Map<String, Object>> arrays = new ArrayList<>();
+        params.forEach((name, t) -> arrays.add(describe(name, "parameters/", t.value())));
+        List<Map<String, Object>> bufs = new ArrayList<>();
+        buffers.forEach((name, b) -> bufs.add(describe(name, "buffers/", b)));
+        doc.put("parameters", arrays);
+        doc.put("buffers", bufs);
+        doc.put("metadata", metadata == null ? Map.of() : metadata);
+        w.json(MODEL_JSON, doc);
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            w.array("parameters/" + e.getKey() + ".npy", e.getValue().value());
+        }
+        for (Map.Entry<String, INDArray> e : buffers.entrySet()) {
+            w.array("buffers/" + e.getKey() + ".npy", e.getValue());
+        }
+    }
+
+    private static Map<String, Object> describe(String name, String dir, INDArray a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("shape", a.shape());
+        m.put("entry", dir + name + ".npy");
+        return m;
+    }
+
+    static String typeName(INDArray a) {
+        switch (a.dataType()) {
+            case FLOAT:
+                return "float32";
+            case DOUBLE:
+                return "float64";
+            default:
+                throw new IllegalArgumentException("model arrays must be float32 or float64, found " + a.dataType());
+        }
+    }
+
+    static Loaded readModel(Archive a, Path file) throws IOException {
+        Map<String, Object> doc = a.json(MODEL_JSON);
+        String where = file + "!" + MODEL_JSON;
+        Object format = doc.get("format");
+        if (!FORMAT.equals(format)) {
+            throw new ModelFormatException(where + ": format is " + format + ", expected \"" + FORMAT + "\"");
+        }
+        Object version = doc.get("formatVersion");
+        if (!(version instanceof Number) || ((Number) version).intValue() != FORMAT_VERSION) {
+            throw new ModelFormatException(where + ": formatVersion is " + version + ", this Myelin reads version "
+                    + FORMAT_VERSION);
+        }
+        Map<String, Object> architecture = map(where, doc, "architecture");
+        Module model;
+        try {
+            model = Modules.fromConfig(architecture);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(where + ": architecture: " + e.getMessage(), e);
+        }
+        Map<String, INDArray> targets = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, t) -> targets.put(k, t.value()));
+        loadArrays(a, where, list(where, doc, "parameters"), targets, "parameter");
+        loadArrays(a, where, list(where, doc, "buffers"), new LinkedHashMap<>(model.namedBuffers()), "buffer");
+        Object meta = doc.get("metadata");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metadata = meta instanceof Map ? (Map<String, Object>) meta : Map.of();
+        return new Loaded(model, metadata);
+    }
+
+    /** Reads each described array into the matching target after checking names and shapes. */
+    static void loadArrays(Archive a, String where, List<Object> described, Map<String, INDArray> targets, String kind)
+            throws IOException {
+        Map<String, INDArray> pending = new LinkedHashMap<>(targets);
+        for (Object o : described) {
+            if (!(o instanceof Map)) {
+                throw new ModelFormatException(where + ": each " + kind + " must be an object, found " + o);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> d = (Map<String, Object>) o;
+            String name = String.valueOf(d.get("name"));
+            INDArray target = pending.remove(name);
+            if (target == null) {
+                throw new ModelFormatException(where + ": " + kind + " '" + name + "' does not exist in the architecture"
+                        + (targets.containsKey(name) ? " (listed twice)" : "; expected one of " + targets.keySet()));
+            }
+            long[] declared = shape(where, name, d.get("shape"));
+            if (!Arrays.equals(declared, target.shape())) {
+                throw new ModelFormatException(where + ": " + kind + " '" + name + "' has shape "
+                        + Arrays.toString(declared) + " but the architecture needs " + Arrays.toString(target.shape()));
+            }
+            String entry = String.valueOf(d.get("entry"));
+            INDArray value = a.array(entry, target.length());
+            if (!Arrays.equals(value.shape(), target.shape())) {
+                throw new ModelFormatException(where + ": entry '" + entry + "' holds shape "
+                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(target.shape()));
+            }
+            if (value.dataType() != target.dataType()) {
+                throw new ModelFormatException(where + ": entry '" + entry + "' holds " + value.dataType()
+                        + " data, the model is " + target.dataType());
+            }
+            target.assign(value);
+        }
+        if (!pending.isEmpty()) {
+            throw new ModelFormatException(where + ": no data for " + kind + "(s) " + pending.keySet());
+        }
+    }
+
+    private static long[] shape(String where, String name, Object o) {
+        if (!(o instanceof List<?> l)) {
+            throw new ModelFormatException(where + ": '" + name + "' has no shape list, found " + o);
+        }
+        long[] s = new long[l.size()];
+        for (int i = 0; i < s.length; i++) {
+            if (!(l.get(i) instanceof Number n) || n.longValue() < 0) {
+                throw new ModelFormatException(where + ": '" + name + "' shape " + l + " is not a list of sizes");
+            }
+            s[i] = n.longValue();
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(String where, Map<String, Object> doc, String key) {
+        Object o = doc.get(key);
+        if (!(o instanceof Map)) {
+            throw new ModelFormatException(where + ": '" + key + "' must be an object, found " + o);
+        }
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(String where, Map<String, Object> doc, String key) {
+        Object o = doc.get(key);
+        if (!(o instanceof List)) {
+            throw new ModelFormatException(where + ": '" + key + "' must be a list, found " + o);
+        }
+        return (List<Object>) o;
+    }
+}

@@ -1,0 +1,168 @@
+package org.myelin.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed, path-aware access to one JSON object of a job config. Every error names the full path
+ * ({@code optimizer.lr: must be > 0, was -0.1}); {@link #finish()} rejects keys nobody asked for, so a typo is
+ * an error rather than a silently ignored setting.
+ */
+public final class ConfigReader {
+    private final String path;
+    private final Map<String, Object> values;
+    private final Set<String> used = new LinkedHashSet<>();
+
+    public ConfigReader(String path, Map<String, Object> values) {
+        this.path = path;
+        this.values = values == null ? Map.of() : values;
+    }
+
+    private String at(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key) && values.get(key) != null;
+    }
+
+    private Object raw(String key) {
+        used.add(key);
+        return values.get(key);
+    }
+
+    public ConfigException error(String key, String message) {
+        return new ConfigException(at(key) + ": " + message);
+    }
+
+    public String string(String key, String fallback) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof String s)) {
+            throw error(key, "must be a string, was " + o);
+        }
+        return s;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof Boolean b)) {
+            throw error(key, "must be true or false, was " + o);
+        }
+        return b;
+    }
+
+    public double number(String key, double fallback) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof Number n)) {
+            throw error(key, "must be a number, was " + quote(o));
+        }
+        return n.doubleValue();
+    }
+
+    /** A number that must satisfy {@code lo < v} (or {@code lo <= v} when {@code inclusive}). */
+    public double positive(String key, double fallback, boolean allowZero) {
+        double v = number(key, fallback);
+        if (Double.isNaN(v) || (allowZero ? v < 0 : v <= 0) || Double.isInfinite(v)) {
+            throw error(key, "must be " + (allowZero ? ">= 0" : "> 0") + ", was " + v);
+        }
+        return v;
+    }
+
+    public int integer(String key, int fallback, int min) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw error(key, "must be an integer, was " + quote(o));
+        }
+        if (n.longValue() < min || n.longValue() > Integer.MAX_VALUE) {
+            throw error(key, "must be >= " + min + ", was " + n.longValue());
+        }
+        return n.intValue();
+    }
+
+    public long longValue(String key, long fallback) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw error(key, "must be an integer, was " + quote(o));
+        }
+        return n.longValue();
+    }
+
+    public List<Integer> integers(String key, List<Integer> fallback, int min) {
+        Object o = raw(key);
+        if (o == null) {
+            return fallback;
+        }
+        if (!(o instanceof List<?> l)) {
+            throw error(key, "must be a list of integers, was " + quote(o));
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            Object v = l.get(i);
+            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min) {
+                throw new ConfigException(at(key) + "[" + i + "]: must be an integer >= " + min + ", was " + quote(v));
+            }
+            out.add(n.intValue());
+        }
+        return out;
+    }
+
+    /** A nested object, empty when absent. */
+    @SuppressWarnings("unchecked")
+    public ConfigReader object(String key) {
+        Object o = raw(key);
+        if (o == null) {
+            return new ConfigReader(at(key), new LinkedHashMap<>());
+        }
+        if (!(o instanceof Map)) {
+            throw error(key, "must be an object, was " + quote(o));
+        }
+        return new ConfigReader(at(key), (Map<String, Object>) o);
+    }
+
+    /** The keys not read so far (everything else, as raw values), for pass-through settings. */
+    public Map<String, Object> rest() {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.keySet().removeAll(used);
+        used.addAll(values.keySet());
+        return m;
+    }
+
+    /** Rejects keys that were never read. */
+    public void finish() {
+        for (String k : values.keySet()) {
+            if (!used.contains(k)) {
+                throw new ConfigException(at(k) + ": unknown key" + (used.isEmpty() ? "" : "; known keys here: " + used));
+            }
+        }
+    }
+
+    private static String quote(Object o) {
+        return o instanceof String ? "\"" + o + "\"" : String.valueOf(o);
+    }
+
+    /** An invalid job config; the message starts with the path of the offending key. */
+    public static final class ConfigException extends IllegalArgumentException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.myelin.train;
+
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+import org.myelin.data.Dataset;
+import org.myelin.nn.Module;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A model's loss (and, for classification, accuracy and confusion matrix) on a data set, computed in
+ * evaluation mode without recording a graph. The model's mode is restored afterwards.
+ */
+public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion, long samples) {
+
+    public static Evaluation of(Module model, LossFunction loss, Dataset data, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("Evaluation: batch size must be >= 1, was " + batchSize);
+        }
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        ConfusionMatrix cm = loss.isClassification()
+                ? new ConfusionMatrix(Math.max(2, (int) data.targets().size(1))) : null;
+        double lossSum = 0;
+        int n = data.size();
+        try (var scope = Autograd.noGrad()) {
+            for (int start = 0; start < n; start += batchSize) {
+                int end = Math.min(n, start + batchSize);
+                INDArray x = data.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                INDArray t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                Tensor out = model.forward(Tensor.constant(x));
+                lossSum += loss.apply(out, Tensor.constant(t)).item() * (end - start);
+                if (cm != null) {
+                    cm.add(classes(t, 0.5), classes(out.value(), loss.decisionThreshold()));
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new Evaluation(lossSum / n, cm == null ? Double.NaN : cm.accuracy(), cm, n);
+    }
+
+    /**
+     * Class of each row: the arg-max over several columns; for a single column (binary), 1 where the value is
+     * at least {@code threshold} (0 for logits, 0.5 for probabilities and 0/1 targets).
+     */
+    static int[] classes(INDArray rows, double threshold) {
+        if (rows.size(1) == 1) {
+            return rows.reshape(rows.size(0)).gte(threshold).castTo(DataType.INT32).toIntVector();
+        }
+        return Nd4j.argMax(rows, 1).toIntVector();
+    }
+
+    /** Number of rows whose predicted class (arg-max) equals the target's. */
+    static long correct(INDArray output, INDArray target, double threshold) {
+        INDArray predicted = output.size(1) == 1 ? output.gte(threshold) : Nd4j.argMax(output, 1);
+        INDArray truth = target.size(1) == 1 ? target.gte(0.5) : Nd4j.argMax(target, 1);
+        return predicted.castTo(DataType.INT64).eq(truth.castTo(DataType.INT64)).castTo(DataType.INT64)
+                .sumNumber().longValue();
+    }
+}

@@ -1,0 +1,79 @@
+package org.myelin.train;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** The per-epoch records of a training run, in order. */
+public final class History {
+    private final List<EpochRecord> epochs = new ArrayList<>();
+
+    public void add(EpochRecord r) {
+        epochs.add(r);
+    }
+
+    public List<EpochRecord> epochs() {
+        return Collections.unmodifiableList(epochs);
+    }
+
+    public boolean isEmpty() {
+        return epochs.isEmpty();
+    }
+
+    public EpochRecord last() {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("History.last(): no epoch has completed");
+        }
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** Keeps only the first {@code n} epochs (used when resuming from a checkpoint). */
+    public void truncate(int n) {
+        while (epochs.size() > n) {
+            epochs.remove(epochs.size() - 1);
+        }
+    }
+
+    /**
+     * Writes one CSV row per epoch: the scalar metrics, then one {@code grad_norm:NAME} column per parameter.
+     * Empty cells stand for "not measured" (NaN).
+     */
+    public void writeCsv(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            writeCsv(w);
+        }
+    }
+
+    public void writeCsv(Writer w) throws IOException {
+        List<String> names = epochs.isEmpty() ? List.of() : new ArrayList<>(epochs.get(0).gradientNorms().keySet());
+        StringBuilder header = new StringBuilder("epoch,step,train_loss,train_accuracy,validation_loss,"
+                + "validation_accuracy,learning_rate,seconds,samples_per_second");
+        for (String n : names) {
+            header.append(",grad_norm:").append(n);
+        }
+        w.write(header.append('\n').toString());
+        for (EpochRecord r : epochs) {
+            StringBuilder row = new StringBuilder();
+            row.append(r.epoch()).append(',').append(r.step());
+            for (double v : new double[] {r.trainLoss(), r.trainAccuracy(), r.validationLoss(),
+                    r.validationAccuracy(), r.learningRate(), r.seconds(), r.samplesPerSecond()}) {
+                row.append(',').append(cell(v));
+            }
+            for (String n : names) {
+                Double v = r.gradientNorms().get(n);
+                row.append(',').append(v == null ? "" : cell(v));
+            }
+            w.write(row.append('\n').toString());
+        }
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,85 @@
+package org.myelin.train;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+import org.myelin.ops.AbsoluteError;
+import org.myelin.ops.BinaryCrossEntropy;
+import org.myelin.ops.BinaryCrossEntropyWithLogits;
+import org.myelin.ops.CategoricalCrossEntropy;
+import org.myelin.ops.LossOp;
+import org.myelin.ops.Reduction;
+import org.myelin.ops.SoftmaxCrossEntropy;
+import org.myelin.ops.SquaredError;
+
+/**
+ * A named loss for training: makes a fresh loss op per batch (ops are per-application) and says how a model's
+ * raw outputs become predictions (softmax for the fused softmax loss, logistic for the fused logistic one).
+ * All reduce by the mean over the batch, so the learning rate does not depend on the batch size.
+ */
+public enum LossFunction {
+    /** Softmax + categorical cross-entropy from logits; classification with K classes. */
+    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", () -> new SoftmaxCrossEntropy(Reduction.MEAN), true),
+    /** Categorical cross-entropy of a model whose last layer already outputs probabilities. */
+    CATEGORICAL_CROSS_ENTROPY("categorical_cross_entropy", () -> new CategoricalCrossEntropy(Reduction.MEAN), true),
+    /** Logistic + Bernoulli cross-entropy from logits; binary (or multi-label) classification. */
+    BINARY_CROSS_ENTROPY_WITH_LOGITS("binary_cross_entropy_with_logits",
+            () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN), true),
+    /** Bernoulli cross-entropy of probabilities (a logistic last layer). */
+    BINARY_CROSS_ENTROPY("binary_cross_entropy", () -> new BinaryCrossEntropy(Reduction.MEAN), true),
+    /** Mean over samples of ||y - t||^2 (000). */
+    MSE("mse", SquaredError::mse, false),
+    /** Mean over samples of 1/2 ||y - t||^2 (003). */
+    HALF_SQUARED_ERROR("half_squared_error", () -> SquaredError.half(Reduction.MEAN), false),
+    /** Mean over samples of sum |y - t|. */
+    ABSOLUTE_ERROR("absolute_error", () -> new AbsoluteError(Reduction.MEAN), false);
+
+    private final String id;
+    private final Supplier<LossOp> factory;
+    private final boolean classification;
+
+    LossFunction(String id, Supplier<LossOp> factory, boolean classification) {
+        this.id = id;
+        this.factory = factory;
+        this.classification = classification;
+    }
+
+    /** The name used in configs and on the command line. */
+    public String id() {
+        return id;
+    }
+
+    /** Whether accuracy and a confusion matrix are meaningful for this loss. */
+    public boolean isClassification() {
+        return classification;
+    }
+
+    /**
+     * For a single-output model, the raw output at or above which the prediction is class 1: 0 for the
+     * losses that take logits, 0.5 for those that take probabilities.
+     */
+    public double decisionThreshold() {
+        return this == BINARY_CROSS_ENTROPY_WITH_LOGITS || this == SOFTMAX_CROSS_ENTROPY ? 0.0 : 0.5;
+    }
+
+    /** The mean loss of {@code prediction} (the model's raw output) against {@code target}, a scalar tensor. */
+    public Tensor apply(Tensor prediction, Tensor target) {
+        return Autograd.apply(factory.get(), prediction, target);
+    }
+
+    /** Parses a name as written by {@link #id()} (case-insensitive, '-' or '_'). */
+    public static LossFunction byName(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (LossFunction f : values()) {
+            if (f.id.equals(n)) {
+                return f;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (LossFunction f : values()) {
+            known.append(known.length() == 0 ? "" : ", ").append(f.id);
+        }
+        throw new IllegalArgumentException("unknown loss '" + name + "'; expected one of " + known);
+    }
+}

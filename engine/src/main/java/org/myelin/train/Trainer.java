@@ -1,0 +1,212 @@
+package org.myelin.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongToDoubleFunction;
+import org.myelin.Runtime;
+import org.myelin.autodiff.Tensor;
+import org.myelin.data.Batch;
+import org.myelin.data.Batches;
+import org.myelin.data.Dataset;
+import org.myelin.nn.Module;
+import org.myelin.optim.Optimizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop: epochs of batches, each forward, loss, backward, gradient transforms (penalties,
+ * clipping), optimiser step, constraints; evaluation on validation data after each epoch; callbacks.
+ *
+ * <p>Batch, stochastic and mini-batch gradient descent are this one loop with a batch size of N, 1 or in
+ * between (000 14, 004 6.7.1). The order of samples in epoch e is a seeded permutation of (seed, e), so a run
+ * is reproducible and can resume mid-way (see {@link TrainerState}).
+ */
+public final class Trainer {
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    private final Module model;
+    private final LossFunction loss;
+    private final Optimizer optimizer;
+    private final TrainingOptions options;
+    private final List<Callback> callbacks;
+    private final History history = new History();
+    private final TrainerState state = new TrainerState();
+    private volatile boolean stopRequested;
+    private int batchesPerEpoch;
+
+    public Trainer(Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.options = options;
+        this.callbacks = new ArrayList<>(callbacks);
+        if (!optimizer.parameters().values().stream().allMatch(p -> model.namedParameters().containsValue(p))) {
+            throw new IllegalArgumentException("Trainer: the optimiser updates parameters that are not the model's");
+        }
+    }
+
+    public Module model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public LossFunction loss() {
+        return loss;
+    }
+
+    public TrainingOptions options() {
+        return options;
+    }
+
+    public History history() {
+        return history;
+    }
+
+    /** The mutable position of the run (epoch, batch, step, partial sums), for checkpoints. */
+    public TrainerState state() {
+        return state;
+    }
+
+    /** The current epoch, 1-based. */
+    public int epoch() {
+        return state.epoch + 1;
+    }
+
+    public int epochs() {
+        return options.epochs();
+    }
+
+    /** Batches completed in the current epoch. */
+    public int batchInEpoch() {
+        return state.batch;
+    }
+
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
+
+    public int batchSize() {
+        return options.batchSize();
+    }
+
+    /** Asks the loop to stop after the current step (safe from another thread, e.g. a signal handler). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Trains on {@code train} until {@link TrainingOptions#epochs()} epochs are complete, a callback stops it,
+     * or {@link #requestStop()} is called; continues from {@link #state()} when it was restored.
+     */
+    public History fit(Dataset train, Dataset validation) {
+        Runtime.logOnce();
+        checkData("training", train);
+        if (validation != null) {
+            checkData("validation", validation);
+        }
+        Batches batches = Batches.of(train, options.batchSize()).shuffled(options.seed()).dropLast(options.dropLast());
+        batchesPerEpoch = batches.numBatches();
+        if (batchesPerEpoch == 0) {
+            throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
+                    + " batch from " + train.size() + " samples");
+        }
+        boolean stop = false;
+        while (state.epoch < options.epochs() && !stop && !stopRequested) {
+            model.train();
+            long started = System.nanoTime() - (long) (state.seconds * 1e9);
+            for (Batch batch : batches.epoch(state.epoch)) {
+                if (stopRequested) {
+                    break;
+                }
+                if (batch.index() < state.batch) {
+                    continue; // resuming mid-epoch: these batches were trained before the checkpoint
+                }
+                double l = step(batch.features(), batch.targets());
+                state.batch = batch.index() + 1;
+                state.seconds = (System.nanoTime() - started) / 1e9;
+                for (Callback c : callbacks) {
+                    c.onStepEnd(this, state.step, l);
+                }
+            }
+            if (state.batch < batchesPerEpoch) {
+                break;
+            }
+            EpochRecord record = finishEpoch(validation);
+            history.add(record);
+            for (Callback c : callbacks) {
+                stop |= c.onEpochEnd(this, record);
+            }
+            state.nextEpoch();
+        }
+        for (Callback c : callbacks) {
+            c.onTrainEnd(this, history);
+        }
+        return history;
+    }
+
+    private double step(INDArray x, INDArray t) {
+        if (options.schedule() != null) {
+            optimizer.setLearningRate(options.schedule().applyAsDouble(state.step));
+        }
+        Tensor output = model.forward(Tensor.constant(x));
+        Tensor l = loss.apply(output, Tensor.constant(t));
+        double value = l.item();
+        if (!Double.isFinite(value)) {
+            throw new DivergenceException("training diverged: the loss is " + value + " at step " + (state.step + 1)
+                    + " (epoch " + epoch() + ", batch " + (state.batch + 1) + "); lower the learning rate"
+                    + " or clip gradients. The weights were not updated by this step.");
+        }
+        l.backward();
+        Map<String, Tensor> params = model.namedParameters();
+        for (Consumer<Map<String, Tensor>> g : options.gradientTransforms()) {
+            g.accept(params);
+        }
+        state.addGradientNorms(params);
+        optimizer.step();
+        optimizer.zeroGrad();
+        for (Consumer<Map<String, Tensor>> c : options.constraints()) {
+            c.accept(params);
+        }
+        state.step++;
+        state.lossSum += value * x.size(0);
+        state.samples += x.size(0);
+        if (loss.isClassification()) {
+            state.correct += Evaluation.correct(output.value(), t, loss.decisionThreshold());
+        }
+        return value;
+    }
+
+    private EpochRecord finishEpoch(Dataset validation) {
+        double valLoss = Double.NaN;
+        double valAcc = Double.NaN;
+        if (validation != null) {
+            Evaluation e = Evaluation.of(model, loss, validation, options.evaluationBatchSize());
+            valLoss = e.loss();
+            valAcc = e.accuracy();
+        }
+        Map<String, Double> norms = new LinkedHashMap<>();
+        state.gradNormSums.forEach((k, v) -> norms.put(k, v / Math.max(1, state.gradNormCount)));
+        double trainAcc = loss.isClassification() ? (double) state.correct / state.samples : Double.NaN;
+        EpochRecord r = new EpochRecord(epoch(), state.step, state.lossSum / state.samples, trainAcc, valLoss, valAcc,
+                optimizer.learningRate(), state.seconds, state.samples / Math.max(state.seconds, 1e-9), norms);
+        log.debug("{}", r);
+        return r;
+    }
+
+    private static void checkData(String what, Dataset d) {
+        if (d.size() == 0) {
+            throw new IllegalArgumentException("Trainer: the " + what + " set is empty");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.myelin.train;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongToDoubleFunction;
+import org.myelin.autodiff.Tensor;
+
+/**
+ * The settings of a training run, validated on construction.
+ *
+ * @param epochs              passes over the training set, >= 1
+ * @param batchSize           samples per step, >= 1 (N: batch descent, 1: stochastic, between: mini-batch)
+ * @param seed                seed of the per-epoch shuffling
+ * @param dropLast            drop the last partial batch of each epoch
+ * @param evaluationBatchSize samples per forward pass when evaluating, >= 1
+ * @param schedule            learning rate as a function of the step count (0-based), or null to keep the
+ *                            optimiser's rate
+ * @param gradientTransforms  applied to the parameters' gradients after backward, in order (penalties,
+ *                            clipping)
+ * @param constraints         applied to the parameters after each optimiser step (max-norm)
+ */
+public record TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
+        LongToDoubleFunction schedule, List<Consumer<Map<String, Tensor>>> gradientTransforms,
+        List<Consumer<Map<String, Tensor>>> constraints) {
+
+    public TrainingOptions {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
+        }
+        if (evaluationBatchSize < 1) {
+            throw new IllegalArgumentException("evaluation batch size must be >= 1, was " + evaluationBatchSize);
+        }
+        gradientTransforms = List.copyOf(gradientTransforms);
+        constraints = List.copyOf(constraints);
+    }
+
+    /** Options with the given epochs, batch size and seed; no schedule, transforms or constraints. */
+    public static TrainingOptions of(int epochs, int batchSize, long seed) {
+        return new TrainingOptions(epochs, batchSize, seed, false, 1000, null, List.of(), List.of());
+    }
+
+    public TrainingOptions withSchedule(LongToDoubleFunction s) {
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, s, gradientTransforms, constraints);
+    }
+
+    public TrainingOptions withGradientTransforms(List<Consumer<Map<String, Tensor>>> g) {
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints);
+    }
+
+    public TrainingOptions withConstraints(List<Consumer<Map<String, Tensor>>> c) {
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c);
+    }
+
+    public TrainingOptions withDropLast(boolean d) {
+        return new TrainingOptions(epochs, batchSize, seed, d, evaluationBatchSize, schedule, gradientTransforms, constraints);
+    }
+}
