@@ -19,6 +19,10 @@ public final class BatchNorm extends Op {
     private final INDArray runningMean;
     private final INDArray runningVariance;
     private Standardize stats;
+    // Kept past release(): the layer reads them after forward to update its running statistics, also when
+    // the op was applied without recording (Autograd releases such ops straight after forward).
+    private INDArray batchMean;
+    private INDArray batchVariance;
     private INDArray xhat;
     private INDArray invStd;
     private INDArray gamma;
@@ -51,6 +55,8 @@ public final class BatchNorm extends Op {
         INDArray beta = in[2].reshape(1, n);
         if (runningMean == null) {
             stats = new Standardize(x, 0, eps);
+            batchMean = stats.mean;
+            batchVariance = stats.variance;
             xhat = stats.xhat;
             invStd = stats.invStd;
         } else {
@@ -60,14 +66,34 @@ public final class BatchNorm extends Op {
         return xhat.mulRowVector(gamma).addiRowVector(beta);
     }
 
-    /** The batch mean of the last training-mode forward pass, {@code [1, n]}. */
+    /**
+     * The batch mean of the last training-mode forward pass, {@code [1, n]}; available after the graph is
+     * released too.
+     *
+     * @throws IllegalStateException before a training-mode forward pass
+     */
     public INDArray batchMean() {
-        return stats.mean;
+        requireBatchStatistics();
+        return batchMean;
     }
 
-    /** The biased batch variance of the last training-mode forward pass, {@code [1, n]}. */
+    /**
+     * The biased batch variance (divided by B) of the last training-mode forward pass, {@code [1, n]};
+     * available after the graph is released too.
+     *
+     * @throws IllegalStateException before a training-mode forward pass
+     */
     public INDArray batchVariance() {
-        return stats.variance;
+        requireBatchStatistics();
+        return batchVariance;
+    }
+
+    private void requireBatchStatistics() {
+        if (batchMean == null) {
+            throw new IllegalStateException(name() + ": no batch statistics: this op "
+                    + (runningMean != null ? "normalises with running statistics (evaluation mode)"
+                            : "has not run forward yet"));
+        }
     }
 
     @Override

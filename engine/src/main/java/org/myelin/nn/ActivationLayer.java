@@ -1,0 +1,67 @@
+package org.myelin.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.myelin.ops.Activation;
+import org.myelin.ops.Activations;
+import org.myelin.ops.Ops;
+
+/**
+ * A parameter-free layer applying an activation {@code A = f(Z)} (000 5, 003 2.1, 004 6.5): any
+ * {@link Activation}, elementwise or row-wise (softmax, one-hot).
+ *
+ * <p>Shapes: Z {@code [B, n]} (any shape for elementwise activations), A like Z.
+ */
+public final class ActivationLayer extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "activation";
+
+    private final Activation activation;
+
+    public ActivationLayer(Activation activation) {
+        if (activation == null) {
+            throw new IllegalArgumentException("ActivationLayer: activation must not be null");
+        }
+        this.activation = activation;
+    }
+
+    /** The layer for the activation named {@code name} (see {@link Activations#byName}), e.g. {@code "relu"}. */
+    public static ActivationLayer of(String name) {
+        return new ActivationLayer(Activations.byName(name));
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        return Ops.activate(input, activation);
+    }
+
+    /** {@code {"type":"activation","activation":NAME}} with NAME from {@link Activation#name()}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        c.put("activation", activation.name());
+        return c;
+    }
+
+    static ActivationLayer fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type", "activation");
+        String name = c.string("activation");
+        try {
+            return of(name);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid("'" + c.at("activation") + "': " + e.getMessage());
+        }
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public String toString() {
+        return "ActivationLayer[" + activation.name() + "]";
+    }
+}

@@ -1,0 +1,169 @@
+package org.myelin.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batch normalisation layer (004 6.8.3, 001): {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}, per
+ * feature, with learnable gain G (parameter {@code "gain"}, initialised to 1) and shift B (parameter
+ * {@code "shift"}, initialised to 0).
+ *
+ * <p>Training mode normalises with the batch mean and biased batch variance (divided by the batch size, as in
+ * 004), through {@link org.myelin.ops.BatchNorm}, and then updates the buffers in place:
+ * <pre>
+ *   runningMean     = (1 - momentum) runningMean     + momentum mu
+ *   runningVariance = (1 - momentum) runningVariance + momentum sigma^2 B/(B - 1)
+ * </pre>
+ * The running variance takes the <em>unbiased</em> batch variance (PyTorch's convention), since it estimates
+ * the population variance used at evaluation time. Evaluation mode normalises with the running statistics
+ * (buffers {@code "runningMean"}, initialised to 0, and {@code "runningVariance"}, initialised to 1) and
+ * leaves them unchanged. {@code momentum} is the weight of the new batch, as in PyTorch (default 0.1).
+ *
+ * <p>Shapes: X {@code [B, n]} with {@code B >= 2} in training mode, G, B, running statistics {@code [n]},
+ * Y {@code [B, n]}.
+ */
+public final class BatchNorm extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "batch_norm";
+    public static final double DEFAULT_EPS = 1e-5;
+    public static final double DEFAULT_MOMENTUM = 0.1;
+
+    private final long n;
+    private final double eps;
+    private final double momentum;
+    private final DataType type;
+    private final Tensor gain;
+    private final Tensor shift;
+    private final INDArray runningMean;
+    private final INDArray runningVariance;
+
+    /** A layer over {@code n} features with the default eps and momentum. */
+    public BatchNorm(long n, DataType type) {
+        this(n, DEFAULT_EPS, DEFAULT_MOMENTUM, type);
+    }
+
+    /**
+     * @param n        number of features, {@code > 0}
+     * @param eps      added to the variance, {@code > 0}
+     * @param momentum weight of each new batch in the running statistics, in [0, 1]
+     * @param type     FLOAT or DOUBLE
+     */
+    public BatchNorm(long n, double eps, double momentum, DataType type) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("BatchNorm: number of features must be > 0, was " + n);
+        }
+        this.n = n;
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(describe() + ": eps must be > 0, was " + eps);
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(describe() + ": momentum must be in [0, 1], was " + momentum);
+        }
+        this.eps = eps;
+        this.momentum = momentum;
+        this.type = ModuleConfig.requireFloatType(describe(), type);
+        this.gain = registerParameter("gain", Nd4j.ones(type, n));
+        this.shift = registerParameter("shift", Nd4j.zeros(type, n));
+        this.runningMean = registerBuffer("runningMean", Nd4j.zeros(type, n));
+        this.runningVariance = registerBuffer("runningVariance", Nd4j.ones(type, n));
+    }
+
+    /** Shapes: {@code [B, n] -> [B, n]}; in training mode updates the running statistics (see the class doc). */
+    @Override
+    public Tensor forward(Tensor input) {
+        long[] s = input.shape();
+        if (s.length != 2 || s[1] != n) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
+                    + ", expected [*, " + n + "]");
+        }
+        if (input.dataType() != type) {
+            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
+                    + ", expected " + type + " (the layer's parameters)");
+        }
+        if (!isTraining()) {
+            return Autograd.apply(new org.myelin.ops.BatchNorm(eps, runningMean, runningVariance), input, gain, shift);
+        }
+        long b = s[0];
+        if (b < 2) {
+            throw new IllegalArgumentException(describe() + ": training mode needs a batch of at least 2 samples"
+                    + " to estimate the variance, was " + b + " (use eval() for single samples)");
+        }
+        org.myelin.ops.BatchNorm op = new org.myelin.ops.BatchNorm(eps);
+        Tensor y = Autograd.apply(op, input, gain, shift);
+        INDArray mean = op.batchMean().reshape(n);
+        INDArray unbiased = op.batchVariance().reshape(n).mul((double) b / (b - 1));
+        runningMean.muli(1 - momentum).addi(mean.mul(momentum));
+        runningVariance.muli(1 - momentum).addi(unbiased.muli(momentum));
+        return y;
+    }
+
+    /** {@code {"type":"batch_norm","n":..,"eps":..,"momentum":..,"dataType":..}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        c.put("n", n);
+        c.put("eps", eps);
+        c.put("momentum", momentum);
+        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
+        return c;
+    }
+
+    static BatchNorm fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type", "n", "eps", "momentum", ModuleConfig.DATA_TYPE);
+        return new BatchNorm(c.positiveLong("n"), c.number("eps", DEFAULT_EPS), c.number("momentum", DEFAULT_MOMENTUM),
+                c.dataType());
+    }
+
+    /** The gain G {@code [n]}. */
+    public Tensor gain() {
+        return gain;
+    }
+
+    /** The shift B {@code [n]}. */
+    public Tensor shift() {
+        return shift;
+    }
+
+    /** The running mean {@code [n]}; the buffer itself, updated in place in training mode. */
+    public INDArray runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance {@code [n]}; the buffer itself, updated in place in training mode. */
+    public INDArray runningVariance() {
+        return runningVariance;
+    }
+
+    public long features() {
+        return n;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public DataType dataType() {
+        return type;
+    }
+
+    private String describe() {
+        return "BatchNorm[" + n + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

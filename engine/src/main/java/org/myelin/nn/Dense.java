@@ -1,0 +1,223 @@
+package org.myelin.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.myelin.ops.Ops;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A fully connected (dense, linear) layer {@code Z = X W + b} (000 9, 002 FE1, 003 row-vector form).
+ *
+ * <p>Shapes: X {@code [B, in]}, parameter {@code weight} W {@code [in, out]}, parameter {@code bias} b
+ * {@code [out]} (absent when built without bias), Z {@code [B, out]}. The weight is the transpose of the
+ * column-vector notes' {@code W} (see the seeds README).
+ *
+ * <p>Initialisation lives in {@link #resetParameters(long)}: W from the weight initialiser with fan-in
+ * {@code in} and fan-out {@code out} (default {@link Inits#xavierUniform()}), b from the bias initialiser
+ * (default {@link Inits#zeros()}; {@link Inits#reluBias()} is the small positive bias of 002 3.2.1 for ReLU
+ * units). W is drawn before b from one stream seeded with the given seed, so a seed fixes both bit for bit.
+ */
+public final class Dense extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "dense";
+    /** Weight initialiser used unless another is given: Xavier uniform. */
+    public static final Init DEFAULT_WEIGHT_INIT = Inits.xavierUniform();
+    /** Bias initialiser used unless another is given: zeros. */
+    public static final Init DEFAULT_BIAS_INIT = Inits.zeros();
+
+    private final long in;
+    private final long out;
+    private final DataType type;
+    private final Init weightInit;
+    private final Init biasInit;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /** A layer with bias and the default initialisers, drawn with {@code seed}. */
+    public Dense(long in, long out, DataType type, long seed) {
+        this(in, out, true, type, DEFAULT_WEIGHT_INIT, DEFAULT_BIAS_INIT, seed);
+    }
+
+    /**
+     * @param in         input features, {@code > 0}
+     * @param out        output features, {@code > 0}
+     * @param bias       whether the layer has a bias (leave it out before batch norm, whose shift takes its role)
+     * @param type       FLOAT or DOUBLE, the type of the parameters and of the inputs the layer accepts
+     * @param weightInit initialiser of W
+     * @param biasInit   initialiser of b (unused without bias)
+     * @param seed       seed of the initial values; the same seed gives bit-identical parameters
+     */
+    public Dense(long in, long out, boolean bias, DataType type, Init weightInit, Init biasInit, long seed) {
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Dense: sizes must be > 0, was in = " + in + ", out = " + out);
+        }
+        this.in = in;
+        this.out = out;
+        this.type = ModuleConfig.requireFloatType(describe(), type);
+        if (weightInit == null || biasInit == null) {
+            throw new IllegalArgumentException(describe() + ": initialisers must not be null");
+        }
+        this.weightInit = weightInit;
+        this.biasInit = biasInit;
+        this.weight = registerParameter("weight", Nd4j.create(type, in, out));
+        this.bias = bias ? registerParameter("bias", Nd4j.create(type, out)) : null;
+        resetParameters(seed);
+    }
+
+    /** A builder for the optional settings: {@code Dense.builder(784, 512).optBias(false).build()}. */
+    public static Builder builder(long in, long out) {
+        return new Builder(in, out);
+    }
+
+    /**
+     * Draws fresh initial values into W (then b) from a stream seeded with {@code seed}, in place: tensors
+     * already handed out (to an optimiser, say) see the new values. Clears the gradients.
+     */
+    public void resetParameters(long seed) {
+        Random rng = Seeds.newRandom(seed);
+        try {
+            weight.value().assign(weightInit.sample(type, weight.shape(), in, out, rng));
+            if (bias != null) {
+                bias.value().assign(biasInit.sample(type, bias.shape(), in, out, rng));
+            }
+        } finally {
+            Seeds.close(rng);
+        }
+        zeroGrad();
+    }
+
+    /** {@code X W + b}; Shapes: {@code [B, in] -> [B, out]}. */
+    @Override
+    public Tensor forward(Tensor input) {
+        long[] s = input.shape();
+        if (s.length != 2 || s[1] != in) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
+                    + ", expected [*, " + in + "]");
+        }
+        if (input.dataType() != type) {
+            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
+                    + ", expected " + type + " (the layer's parameters)");
+        }
+        Tensor z = Ops.matmul(input, weight);
+        return bias == null ? z : Ops.biasAdd(z, bias);
+    }
+
+    /** {@code {"type":"dense","in":..,"out":..,"bias":..,"dataType":..,"weightInit":..,"biasInit":..}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        c.put("in", in);
+        c.put("out", out);
+        c.put("bias", bias != null);
+        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
+        c.put("weightInit", weightInit.name());
+        c.put("biasInit", biasInit.name());
+        return c;
+    }
+
+    static Dense fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type", "in", "out", "bias", ModuleConfig.DATA_TYPE, "weightInit", "biasInit");
+        return new Dense(c.positiveLong("in"), c.positiveLong("out"), c.bool("bias", true), c.dataType(),
+                c.init("weightInit", DEFAULT_WEIGHT_INIT), c.init("biasInit", DEFAULT_BIAS_INIT), seed);
+    }
+
+    /** The weight W {@code [in, out]}. */
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** The bias b {@code [out]}, or {@code null} for a layer without bias. */
+    public Tensor bias() {
+        return bias;
+    }
+
+    public long in() {
+        return in;
+    }
+
+    public long out() {
+        return out;
+    }
+
+    public boolean hasBias() {
+        return bias != null;
+    }
+
+    public DataType dataType() {
+        return type;
+    }
+
+    public Init weightInit() {
+        return weightInit;
+    }
+
+    public Init biasInit() {
+        return biasInit;
+    }
+
+    private String describe() {
+        return "Dense[" + in + "->" + out + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (bias == null ? " (no bias)" : "");
+    }
+
+    /** Optional settings of a {@link Dense} layer; required sizes are given to {@link Dense#builder}. */
+    public static final class Builder {
+        private final long in;
+        private final long out;
+        private boolean bias = true;
+        private DataType type = DataType.FLOAT;
+        private Init weightInit = DEFAULT_WEIGHT_INIT;
+        private Init biasInit = DEFAULT_BIAS_INIT;
+        private long seed;
+
+        private Builder(long in, long out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        /** Whether the layer has a bias (default true). */
+        public Builder optBias(boolean on) {
+            this.bias = on;
+            return this;
+        }
+
+        /** Parameter data type (default FLOAT). */
+        public Builder optDataType(DataType t) {
+            this.type = t;
+            return this;
+        }
+
+        /** Weight initialiser (default {@link Dense#DEFAULT_WEIGHT_INIT}). */
+        public Builder optWeightInit(Init init) {
+            this.weightInit = init;
+            return this;
+        }
+
+        /** Bias initialiser (default {@link Dense#DEFAULT_BIAS_INIT}). */
+        public Builder optBiasInit(Init init) {
+            this.biasInit = init;
+            return this;
+        }
+
+        /** Seed of the initial values (default 0). */
+        public Builder optSeed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Dense build() {
+            return new Dense(in, out, bias, type, weightInit, biasInit, seed);
+        }
+    }
+}

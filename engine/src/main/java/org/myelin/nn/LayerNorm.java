@@ -1,0 +1,115 @@
+package org.myelin.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.myelin.ops.Ops;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Layer normalisation layer (004 6.8.3): each sample is standardised over its own n features,
+ * {@code Y = G (.) (X - mu_row) / sqrt(sigma_row^2 + eps) + B}, with learnable gain G (parameter
+ * {@code "gain"}, initialised to 1) and shift B (parameter {@code "shift"}, initialised to 0). It uses no
+ * batch statistics, so training and evaluation mode compute the same thing.
+ *
+ * <p>Shapes: X {@code [B, n]}, G and B {@code [n]}, Y {@code [B, n]}.
+ */
+public final class LayerNorm extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "layer_norm";
+    public static final double DEFAULT_EPS = 1e-5;
+
+    private final long n;
+    private final double eps;
+    private final DataType type;
+    private final Tensor gain;
+    private final Tensor shift;
+
+    /** A layer over {@code n} features with the default eps. */
+    public LayerNorm(long n, DataType type) {
+        this(n, DEFAULT_EPS, type);
+    }
+
+    /**
+     * @param n   number of features, {@code > 0}
+     * @param eps added to the variance, {@code > 0}
+     */
+    public LayerNorm(long n, double eps, DataType type) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("LayerNorm: number of features must be > 0, was " + n);
+        }
+        this.n = n;
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(describe() + ": eps must be > 0, was " + eps);
+        }
+        this.eps = eps;
+        this.type = ModuleConfig.requireFloatType(describe(), type);
+        this.gain = registerParameter("gain", Nd4j.ones(type, n));
+        this.shift = registerParameter("shift", Nd4j.zeros(type, n));
+    }
+
+    /** Shapes: {@code [B, n] -> [B, n]}. */
+    @Override
+    public Tensor forward(Tensor input) {
+        long[] s = input.shape();
+        if (s.length != 2 || s[1] != n) {
+            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
+                    + ", expected [*, " + n + "]");
+        }
+        if (input.dataType() != type) {
+            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
+                    + ", expected " + type + " (the layer's parameters)");
+        }
+        return Ops.layerNorm(input, gain, shift, eps);
+    }
+
+    /** {@code {"type":"layer_norm","n":..,"eps":..,"dataType":..}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        c.put("n", n);
+        c.put("eps", eps);
+        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
+        return c;
+    }
+
+    static LayerNorm fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type", "n", "eps", ModuleConfig.DATA_TYPE);
+        return new LayerNorm(c.positiveLong("n"), c.number("eps", DEFAULT_EPS), c.dataType());
+    }
+
+    /** The gain G {@code [n]}. */
+    public Tensor gain() {
+        return gain;
+    }
+
+    /** The shift B {@code [n]}. */
+    public Tensor shift() {
+        return shift;
+    }
+
+    public long features() {
+        return n;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public DataType dataType() {
+        return type;
+    }
+
+    private String describe() {
+        return "LayerNorm[" + n + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
