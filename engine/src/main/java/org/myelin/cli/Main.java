@@ -23,6 +23,8 @@ public final class Main {
     private static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("info", new InfoCommand());
+        c.put("train", new TrainCommand());
+        c.put("eval", new EvalCommand());
         c.put("demo", new DemoCommand());
         return c;
     }

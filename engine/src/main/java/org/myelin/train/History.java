@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The per-epoch records of a training run, in order. */
 public final class History {
@@ -38,6 +40,58 @@ public final class History {
         while (epochs.size() > n) {
             epochs.remove(epochs.size() - 1);
         }
+    }
+
+    /** The records as JSON-compatible maps (for checkpoints). */
+    public List<Map<String, Object>> toMaps() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EpochRecord r : epochs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", r.epoch());
+            m.put("step", r.step());
+            m.put("trainLoss", json(r.trainLoss()));
+            m.put("trainAccuracy", json(r.trainAccuracy()));
+            m.put("validationLoss", json(r.validationLoss()));
+            m.put("validationAccuracy", json(r.validationAccuracy()));
+            m.put("learningRate", r.learningRate());
+            m.put("seconds", r.seconds());
+            m.put("samplesPerSecond", r.samplesPerSecond());
+            m.put("gradientNorms", new LinkedHashMap<>(r.gradientNorms()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Rebuilds a history written by {@link #toMaps()}. */
+    public static History fromMaps(List<?> maps) {
+        History h = new History();
+        for (Object o : maps) {
+            if (!(o instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("history: each epoch must be an object, was " + o);
+            }
+            Map<String, Double> norms = new LinkedHashMap<>();
+            if (m.get("gradientNorms") instanceof Map<?, ?> g) {
+                g.forEach((k, v) -> norms.put(String.valueOf(k), num(v)));
+            }
+            h.add(new EpochRecord((int) num(m.get("epoch")), (long) num(m.get("step")), num(m.get("trainLoss")),
+                    num(m.get("trainAccuracy")), num(m.get("validationLoss")), num(m.get("validationAccuracy")),
+                    num(m.get("learningRate")), num(m.get("seconds")), num(m.get("samplesPerSecond")), norms));
+        }
+        return h;
+    }
+
+    private static Object json(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static double num(Object o) {
+        if (o == null) {
+            return Double.NaN;
+        }
+        if (!(o instanceof Number n)) {
+            throw new IllegalArgumentException("history: expected a number, was " + o);
+        }
+        return n.doubleValue();
     }
 
     /**

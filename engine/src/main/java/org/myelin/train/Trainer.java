@@ -4,14 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.LongToDoubleFunction;
 import org.myelin.Runtime;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
 import org.myelin.data.Dataset;
 import org.myelin.nn.Module;
+import org.myelin.nn.Dropout;
+import org.myelin.optim.GradientTransform;
+import org.myelin.optim.MaxNormConstraint;
 import org.myelin.optim.Optimizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class Trainer {
     private final List<Callback> callbacks;
     private final History history = new History();
     private final TrainerState state = new TrainerState();
+    private final List<Dropout> dropouts = new ArrayList<>();
     private volatile boolean stopRequested;
     private int batchesPerEpoch;
 
@@ -44,6 +46,7 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.options = options;
         this.callbacks = new ArrayList<>(callbacks);
+        collectDropouts(model, dropouts);
         if (!optimizer.parameters().values().stream().allMatch(p -> model.namedParameters().containsValue(p))) {
             throw new IllegalArgumentException("Trainer: the optimiser updates parameters that are not the model's");
         }
@@ -67,6 +70,12 @@ public final class Trainer {
 
     public History history() {
         return history;
+    }
+
+    /** Replaces the history with the epochs of a checkpoint (before {@link #fit} resumes). */
+    public void restoreHistory(History h) {
+        history.truncate(0);
+        h.epochs().forEach(history::add);
     }
 
     /** The mutable position of the run (epoch, batch, step, partial sums), for checkpoints. */
@@ -157,7 +166,11 @@ public final class Trainer {
 
     private double step(INDArray x, INDArray t) {
         if (options.schedule() != null) {
-            optimizer.setLearningRate(options.schedule().applyAsDouble(state.step));
+            optimizer.setLearningRate(options.schedule().rate(state.step));
+        }
+        for (int i = 0; i < dropouts.size(); i++) {
+            // Masks depend only on (seed, step, layer), so a resumed run draws the same masks as an uninterrupted one.
+            dropouts.get(i).reseed(mix(options.seed(), state.step, i));
         }
         Tensor output = model.forward(Tensor.constant(x));
         Tensor l = loss.apply(output, Tensor.constant(t));
@@ -169,14 +182,14 @@ public final class Trainer {
         }
         l.backward();
         Map<String, Tensor> params = model.namedParameters();
-        for (Consumer<Map<String, Tensor>> g : options.gradientTransforms()) {
-            g.accept(params);
+        for (GradientTransform g : options.gradientTransforms()) {
+            g.apply(params);
         }
         state.addGradientNorms(params);
         optimizer.step();
         optimizer.zeroGrad();
-        for (Consumer<Map<String, Tensor>> c : options.constraints()) {
-            c.accept(params);
+        for (MaxNormConstraint c : options.constraints()) {
+            c.apply(params);
         }
         state.step++;
         state.lossSum += value * x.size(0);
@@ -202,6 +215,21 @@ public final class Trainer {
                 optimizer.learningRate(), state.seconds, state.samples / Math.max(state.seconds, 1e-9), norms);
         log.debug("{}", r);
         return r;
+    }
+
+    private static void collectDropouts(Module m, List<Dropout> out) {
+        if (m instanceof Dropout d) {
+            out.add(d);
+        }
+        m.children().values().forEach(c -> collectDropouts(c, out));
+    }
+
+    /** SplitMix64 of the three values: well-spread seeds from nearby (seed, step, layer) triples. */
+    static long mix(long seed, long step, long layer) {
+        long z = seed + 0x9E3779B97F4A7C15L * (step + 1) + 0xBF58476D1CE4E5B9L * (layer + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static void checkData(String what, Dataset d) {

@@ -1,10 +1,9 @@
 package org.myelin.train;
 
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.LongToDoubleFunction;
-import org.myelin.autodiff.Tensor;
+import org.myelin.optim.GradientTransform;
+import org.myelin.optim.LearningRateSchedule;
+import org.myelin.optim.MaxNormConstraint;
 
 /**
  * The settings of a training run, validated on construction.
@@ -21,8 +20,8 @@ import org.myelin.autodiff.Tensor;
  * @param constraints         applied to the parameters after each optimiser step (max-norm)
  */
 public record TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
-        LongToDoubleFunction schedule, List<Consumer<Map<String, Tensor>>> gradientTransforms,
-        List<Consumer<Map<String, Tensor>>> constraints) {
+        LearningRateSchedule schedule, List<GradientTransform> gradientTransforms,
+        List<MaxNormConstraint> constraints) {
 
     public TrainingOptions {
         if (epochs < 1) {
@@ -43,15 +42,15 @@ public record TrainingOptions(int epochs, int batchSize, long seed, boolean drop
         return new TrainingOptions(epochs, batchSize, seed, false, 1000, null, List.of(), List.of());
     }
 
-    public TrainingOptions withSchedule(LongToDoubleFunction s) {
+    public TrainingOptions withSchedule(LearningRateSchedule s) {
         return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, s, gradientTransforms, constraints);
     }
 
-    public TrainingOptions withGradientTransforms(List<Consumer<Map<String, Tensor>>> g) {
+    public TrainingOptions withGradientTransforms(List<GradientTransform> g) {
         return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints);
     }
 
-    public TrainingOptions withConstraints(List<Consumer<Map<String, Tensor>>> c) {
+    public TrainingOptions withConstraints(List<MaxNormConstraint> c) {
         return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c);
     }
 

@@ -1,0 +1,207 @@
+package org.myelin.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.myelin.train.JobConfig;
+import org.myelin.train.TrainingJob;
+
+/**
+ * {@code myelin train [--config FILE] [options]}: trains a model from a JSON job config (see {@link JobConfig})
+ * with command-line and environment overrides; by default the MNIST MLP.
+ */
+final class TrainCommand implements Main.Command {
+    private static final Set<String> VALUED = Set.of("config", "data", "data-dir", "epochs", "batch-size", "seed",
+            "lr", "optimizer", "loss", "hidden", "activation", "init", "dropout", "l2", "clip-norm", "schedule",
+            "validation", "limit", "out");
+    private static final Set<String> FLAGS = Set.of("batch-norm", "no-resume", "help");
+
+    /** Environment variables that override the config (for containers), and the config key each sets. */
+    static final Map<String, String> ENV = Map.of(
+            "MYELIN_EPOCHS", "training.epochs",
+            "MYELIN_BATCH_SIZE", "training.batch_size",
+            "MYELIN_SEED", "training.seed");
+
+    @Override
+    public String summary() {
+        return "train a model (default: the MNIST MLP); writes model.zip, metrics.csv, metrics.png";
+    }
+
+    @Override
+    public int run(String[] args, PrintStream out) throws Exception {
+        Options o = Options.parse(args, VALUED, FLAGS);
+        if (o.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (!o.positional.isEmpty()) {
+            throw new UsageException("unexpected argument '" + o.positional.get(0) + "'");
+        }
+        Map<String, Object> raw = o.has("config") ? JobConfig.readFile(Path.of(o.get("config"))) : new LinkedHashMap<>();
+        applyEnvironment(raw, System.getenv());
+        applyOptions(raw, o);
+        TrainingJob job = new TrainingJob(raw);
+        Thread hook = new Thread(job::requestStop, "myelin-stop");
+        java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        TrainingJob.Result r;
+        try {
+            r = job.run(out, System.console() != null);
+        } finally {
+            try {
+                java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already stopping (SIGTERM): the hook has run and the checkpoint is written.
+            }
+        }
+        summarize(r, out);
+        return 0;
+    }
+
+    static void summarize(TrainingJob.Result r, PrintStream out) {
+        if (!r.completed()) {
+            out.printf("stopped early at step %d; checkpoint written to %s%n",
+                    r.history().isEmpty() ? 0 : r.history().last().step(), r.output().resolve(TrainingJob.CHECKPOINT_FILE));
+        }
+        if (!r.history().isEmpty()) {
+            var last = r.history().last();
+            double samples = 0;
+            double seconds = 0;
+            for (var e : r.history().epochs()) {
+                samples += e.samplesPerSecond() * e.seconds();
+                seconds += e.seconds();
+            }
+            out.printf(Locale.ROOT, "trained %d epochs in %.1f s of training steps (%,.0f samples/s); final train loss %.4f%n",
+                    last.epoch(), seconds, samples / Math.max(seconds, 1e-9), last.trainLoss());
+        }
+        if (r.test() != null) {
+            if (Double.isNaN(r.test().accuracy())) {
+                out.printf(Locale.ROOT, "test loss %.5f on %,d samples%n", r.test().loss(), r.test().samples());
+            } else {
+                out.printf(Locale.ROOT, "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
+                        r.test().accuracy(), 100 * r.test().accuracy(), r.test().loss(), r.test().samples());
+            }
+        }
+        out.println("wrote " + r.output().resolve(TrainingJob.MODEL_FILE) + ", " + TrainingJob.METRICS_CSV + ", "
+                + TrainingJob.METRICS_PNG);
+    }
+
+    static void applyEnvironment(Map<String, Object> raw, Map<String, String> env) {
+        ENV.forEach((var, key) -> {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+                try {
+                    JobConfig.put(raw, key, Long.parseLong(v.trim()));
+                } catch (NumberFormatException e) {
+                    throw new UsageException(var + " must be an integer, was '" + v + "'");
+                }
+            }
+        });
+    }
+
+    private static void applyOptions(Map<String, Object> raw, Options o) {
+        if (o.has("data")) {
+            String d = o.get("data");
+            int colon = d.indexOf(':');
+            String source = colon < 0 ? d : d.substring(0, colon);
+            JobConfig.put(raw, "data.source", source);
+            if (colon >= 0) {
+                JobConfig.put(raw, source.equals("synthetic") ? "data.name" : source.equals("csv") ? "data.train" : "data.dir",
+                        d.substring(colon + 1));
+            }
+        }
+        if (o.has("data-dir")) {
+            JobConfig.put(raw, "data.dir", o.get("data-dir"));
+        }
+        if (o.has("limit")) {
+            JobConfig.put(raw, "data.limit", o.integer("limit"));
+        }
+        if (o.has("validation")) {
+            JobConfig.put(raw, "data.validation_fraction", o.number("validation"));
+        }
+        if (o.has("epochs")) {
+            JobConfig.put(raw, "training.epochs", o.integer("epochs"));
+        }
+        if (o.has("batch-size")) {
+            JobConfig.put(raw, "training.batch_size", o.integer("batch-size"));
+        }
+        if (o.has("seed")) {
+            JobConfig.put(raw, "training.seed", o.integer("seed"));
+        }
+        if (o.has("no-resume")) {
+            JobConfig.put(raw, "training.resume", false);
+        }
+        if (o.has("optimizer")) {
+            JobConfig.put(raw, "optimizer.type", o.get("optimizer"));
+        }
+        if (o.has("lr")) {
+            JobConfig.put(raw, "optimizer.learning_rate", o.number("lr"));
+        }
+        if (o.has("schedule")) {
+            JobConfig.put(raw, "schedule.type", o.get("schedule"));
+        }
+        if (o.has("loss")) {
+            raw.put("loss", o.get("loss"));
+        }
+        if (o.has("hidden")) {
+            List<Integer> sizes = new ArrayList<>();
+            for (String s : o.get("hidden").split(",")) {
+                if (!s.isBlank()) {
+                    try {
+                        sizes.add(Integer.parseInt(s.trim()));
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--hidden must be comma-separated integers, was '" + o.get("hidden") + "'");
+                    }
+                }
+            }
+            JobConfig.put(raw, "model.hidden", sizes);
+        }
+        if (o.has("activation")) {
+            JobConfig.put(raw, "model.activation", o.get("activation"));
+        }
+        if (o.has("init")) {
+            JobConfig.put(raw, "model.init", o.get("init"));
+        }
+        if (o.has("dropout")) {
+            JobConfig.put(raw, "model.dropout", o.number("dropout"));
+        }
+        if (o.has("batch-norm")) {
+            JobConfig.put(raw, "model.batch_norm", true);
+        }
+        if (o.has("l2")) {
+            JobConfig.put(raw, "regularization.l2", o.number("l2"));
+        }
+        if (o.has("clip-norm")) {
+            JobConfig.put(raw, "regularization.clip_norm", o.number("clip-norm"));
+        }
+        if (o.has("out")) {
+            raw.put("output", o.get("out"));
+        }
+    }
+
+    static final String HELP = String.join("\n",
+            "usage: myelin train [--config FILE.json] [options]",
+            "",
+            "  --config FILE       JSON job config (sections data, model, loss, optimizer, schedule,",
+            "                      regularization, training, output); options below override it",
+            "  --data SOURCE       mnist | mnist:DIR | csv:TRAIN.csv | synthetic:NAME (xor, spirals, moons, ...)",
+            "  --data-dir DIR      directory of MNIST IDX files (plain or .gz) instead of the cache",
+            "  --limit N           train on the first N training samples only",
+            "  --validation F      hold out fraction F of the training data for validation",
+            "  --hidden 512,256    hidden layer sizes        --activation relu|tanh|logistic|...",
+            "  --init he_normal    weight initialiser        --dropout RATE     --batch-norm",
+            "  --loss NAME         softmax_cross_entropy (default), mse, binary_cross_entropy_with_logits, ...",
+            "  --optimizer NAME    sgd|momentum|nesterov|adagrad|rmsprop|adadelta|adam|adamw   --lr RATE",
+            "  --schedule NAME     constant|step|exponential|cosine|inverse_time",
+            "  --l2 LAMBDA         --clip-norm C",
+            "  --epochs N          --batch-size N           --seed N",
+            "  --out DIR           output directory (default runs/mnist)",
+            "  --no-resume         start over even if DIR holds a checkpoint",
+            "",
+            "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config;",
+            "MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin).");
+}

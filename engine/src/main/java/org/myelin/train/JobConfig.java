@@ -1,0 +1,77 @@
+package org.myelin.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.myelin.io.Json;
+
+/**
+ * A training job, as read from a JSON config (all keys optional; defaults train the MNIST MLP):
+ *
+ * <pre>{@code
+ * {
+ *   "data":     {"source": "mnist", "dir": null, "limit": 0, "validation_fraction": 0.0, "standardize": false},
+ *   "model":    {"hidden": [512, 256], "activation": "relu", "init": "he_normal", "dropout": 0.0,
+ *                "batch_norm": false, "data_type": "float32"},
+ *   "loss":     "softmax_cross_entropy",
+ *   "optimizer": {"type": "adam", "learning_rate": 0.001},
+ *   "schedule": {"type": "cosine", "minimum": 0.0},
+ *   "regularization": {"l2": 0.0, "l1": 0.0, "clip_norm": 0.0, "clip_value": 0.0, "max_norm": 0.0},
+ *   "training": {"epochs": 8, "batch_size": 128, "seed": 42, "early_stopping_patience": 0,
+ *                "checkpoint_every_epochs": 1},
+ *   "output":   "runs/mnist"
+ * }
+ * }</pre>
+ *
+ * Data sources: {@code mnist} (from {@code dir}, or fetched into the cache), {@code csv} ({@code train},
+ * {@code test} files, {@code label_column}, {@code classes}: 0 for regression), {@code synthetic}
+ * ({@code name}: xor, or, and, not, spirals, moons, line; {@code samples}, {@code noise}, {@code test_fraction}).
+ * A cosine schedule's period defaults to the run's total steps. Unknown keys and invalid values are errors
+ * naming their path ({@code optimizer.learning_rate: must be > 0, was -0.1}).
+ */
+public record JobConfig(Map<String, Object> data, Map<String, Object> model, String loss,
+        Map<String, Object> optimizer, Map<String, Object> schedule, Map<String, Object> regularization,
+        Map<String, Object> training, String output) {
+
+    /** Reads a config file. */
+    public static Map<String, Object> readFile(Path file) throws IOException {
+        return Json.readObject(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** Splits a raw config into its sections, rejecting unknown top-level keys. */
+    public static JobConfig of(Map<String, Object> raw) {
+        ConfigReader r = new ConfigReader("", raw);
+        JobConfig c = new JobConfig(r.object("data").rest(), r.object("model").rest(),
+                r.string("loss", "softmax_cross_entropy"), r.object("optimizer").rest(),
+                r.has("schedule") ? r.object("schedule").rest() : null, r.object("regularization").rest(),
+                r.object("training").rest(), r.string("output", "runs/mnist"));
+        r.finish();
+        return c;
+    }
+
+    /**
+     * Sets {@code section.key = value} in a raw config (command-line and environment overrides), creating the
+     * section if needed.
+     */
+    @SuppressWarnings("unchecked")
+    public static void put(Map<String, Object> raw, String path, Object value) {
+        String[] parts = path.split("\\.");
+        Map<String, Object> m = raw;
+        for (int i = 0; i < parts.length - 1; i++) {
+            Object o = m.get(parts[i]);
+            if (!(o instanceof Map)) {
+                o = new LinkedHashMap<String, Object>();
+                m.put(parts[i], o);
+            }
+            m = (Map<String, Object>) o;
+        }
+        m.put(parts[parts.length - 1], value);
+    }
+
+    /** Hidden sizes of the default model. */
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
+}

@@ -1,0 +1,327 @@
+package org.myelin.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.myelin.data.Csv;
+import org.myelin.data.Dataset;
+import org.myelin.data.Mnist;
+import org.myelin.data.Split;
+import org.myelin.data.Standardizer;
+import org.myelin.data.Synthetic;
+import org.myelin.io.ModelFile;
+import org.myelin.nn.Inits;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.nn.ModuleConfig;
+import org.myelin.ops.Activations;
+import org.myelin.optim.ClipByGlobalNorm;
+import org.myelin.optim.ClipByValue;
+import org.myelin.optim.GradientTransform;
+import org.myelin.optim.L1Penalty;
+import org.myelin.optim.L2Penalty;
+import org.myelin.optim.LearningRateSchedule;
+import org.myelin.optim.MaxNormConstraint;
+import org.myelin.optim.Optimizer;
+import org.myelin.optim.Optimizers;
+import org.myelin.optim.Schedules;
+import org.myelin.plot.LinePlot;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link JobConfig}: loads the data, builds the model, optimiser and trainer, resumes from the output
+ * directory's checkpoint when there is one, trains, evaluates on the test set and writes {@code model.zip},
+ * {@code metrics.csv} and {@code metrics.png} to the output directory.
+ */
+public final class TrainingJob {
+    private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
+
+    public static final String MODEL_FILE = "model.zip";
+    public static final String CHECKPOINT_FILE = "checkpoint.zip";
+    public static final String METRICS_CSV = "metrics.csv";
+    public static final String METRICS_PNG = "metrics.png";
+
+    /** The outcome of a job. */
+    public record Result(Evaluation test, History history, Path output, double trainSeconds, boolean resumed,
+            boolean completed, long parameters) {
+    }
+
+    private final JobConfig config;
+    private final Map<String, Object> rawConfig;
+    private volatile Trainer trainer;
+    private Checkpointing checkpointing;
+
+    public TrainingJob(Map<String, Object> rawConfig) {
+        this.rawConfig = rawConfig;
+        this.config = JobConfig.of(rawConfig);
+    }
+
+    /** Asks a running job to stop after its current step; it then writes a checkpoint (SIGTERM handling). */
+    public void requestStop() {
+        Trainer t = trainer;
+        if (t != null) {
+            t.requestStop();
+        }
+    }
+
+    /** The data sets of a job: training, validation (may be null) and test (may be null). */
+    record Data(Dataset train, Dataset validation, Dataset test) {
+    }
+
+    public Result run(PrintStream out, boolean terminal) throws IOException {
+        ConfigReader modelCfg = new ConfigReader("model", config.model());
+        DataType type = ModuleConfig.parseDataType(modelCfg.string("data_type", "float32"));
+        ConfigReader trainingCfg = new ConfigReader("training", config.training());
+        int epochs = trainingCfg.integer("epochs", 8, 1);
+        int batchSize = trainingCfg.integer("batch_size", 128, 1);
+        long seed = trainingCfg.longValue("seed", 42);
+        int patience = trainingCfg.integer("early_stopping_patience", 0, 0);
+        int checkpointEvery = trainingCfg.integer("checkpoint_every_epochs", 1, 0);
+        long checkpointSteps = trainingCfg.integer("checkpoint_every_steps", 0, 0);
+        boolean resume = trainingCfg.bool("resume", true);
+        trainingCfg.finish();
+
+        Data data = loadData(new ConfigReader("data", config.data()), type, seed);
+        LossFunction loss = LossFunction.byName(config.loss());
+        Module model = buildModel(modelCfg, type, seed, data.train());
+        Optimizer optimizer = buildOptimizer(model);
+        int stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
+        LearningRateSchedule schedule = buildSchedule(optimizer.learningRate(), (long) epochs * stepsPerEpoch);
+        ConfigReader reg = new ConfigReader("regularization", config.regularization());
+        List<GradientTransform> transforms = new ArrayList<>();
+        double l2 = reg.positive("l2", 0, true);
+        double l1 = reg.positive("l1", 0, true);
+        double clipValue = reg.positive("clip_value", 0, true);
+        double clipNorm = reg.positive("clip_norm", 0, true);
+        double maxNorm = reg.positive("max_norm", 0, true);
+        reg.finish();
+        if (l2 > 0) {
+            transforms.add(new L2Penalty(l2));
+        }
+        if (l1 > 0) {
+            transforms.add(new L1Penalty(l1));
+        }
+        if (clipValue > 0) {
+            transforms.add(new ClipByValue(clipValue));
+        }
+        if (clipNorm > 0) {
+            transforms.add(new ClipByGlobalNorm(clipNorm));
+        }
+        List<MaxNormConstraint> constraints = maxNorm > 0 ? List.of(new MaxNormConstraint(maxNorm)) : List.of();
+        // Batch norm cannot normalise a batch of one sample: drop such a last batch.
+        boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.bool("batch_norm", false);
+        TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
+                transforms, constraints);
+
+        Path outDir = Path.of(config.output());
+        Files.createDirectories(outDir);
+        List<Callback> callbacks = new ArrayList<>();
+        callbacks.add(new Progress(out, terminal, 10.0));
+        if (patience > 0) {
+            if (data.validation() == null) {
+                throw new ConfigReader.ConfigException("training.early_stopping_patience: needs validation data;"
+                        + " set data.validation_fraction > 0");
+            }
+            callbacks.add(new EarlyStopping(patience, 0.0, true));
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("loss", loss.id());
+        metadata.put("job", rawConfig);
+        checkpointing = new Checkpointing(outDir.resolve(CHECKPOINT_FILE), checkpointEvery, checkpointSteps, metadata);
+        callbacks.add(checkpointing);
+        Trainer t = new Trainer(model, loss, optimizer, options, callbacks);
+        boolean resumed = false;
+        Path checkpoint = outDir.resolve(CHECKPOINT_FILE);
+        if (resume && Files.exists(checkpoint)) {
+            Checkpointing.resume(t, checkpoint);
+            resumed = true;
+            out.printf("resumed from %s at epoch %d, step %d%n", checkpoint, t.epoch(), t.state().step());
+        }
+        trainer = t;
+        out.printf("training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n", describe(modelCfg, model),
+                model.parameterCount(), data.train().size(), epochs, batchSize, optimizer.config());
+        long start = System.nanoTime();
+        History history = t.fit(data.train(), data.validation());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        boolean completed = !t.stopRequested() && (history.isEmpty() || !t.stopRequested());
+
+        Evaluation test = data.test() == null ? null : Evaluation.of(model, loss, data.test(), 1000);
+        ModelFile.save(outDir.resolve(MODEL_FILE), model, metadata);
+        history.writeCsv(outDir.resolve(METRICS_CSV));
+        if (!history.isEmpty()) {
+            plot(history, outDir.resolve(METRICS_PNG), loss.isClassification());
+        }
+        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount());
+    }
+
+    private static String describe(ConfigReader m, Module model) {
+        return "MLP";
+    }
+
+    private Data loadData(ConfigReader d, DataType type, long seed) throws IOException {
+        String source = d.string("source", "mnist");
+        int limit = d.integer("limit", 0, 0);
+        double validationFraction = d.number("validation_fraction", 0.0);
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw d.error("validation_fraction", "must be in [0, 1), was " + validationFraction);
+        }
+        boolean standardize = d.bool("standardize", false);
+        Dataset train;
+        Dataset test;
+        switch (source) {
+            case "mnist" -> {
+                String dir = d.string("dir", null);
+                Mnist m = dir != null ? Mnist.load(Path.of(dir), type)
+                        : Mnist.load(Mnist.fetch(d.has("cache") ? Path.of(d.string("cache", null)) : Mnist.defaultCacheDir()), type);
+                train = m.train();
+                test = m.test();
+            }
+            case "csv" -> {
+                Csv reader = Csv.reader().dataType(type);
+                if (d.has("label_column")) {
+                    reader = reader.labelColumn(d.string("label_column", null));
+                }
+                int classes = d.integer("classes", 0, 0);
+                reader = classes > 0 ? reader.classification(classes) : reader.regression();
+                train = reader.read(Path.of(requireString(d, "train")));
+                test = d.has("test") ? reader.read(Path.of(d.string("test", null))) : null;
+            }
+            case "synthetic" -> {
+                String name = requireString(d, "name");
+                int n = d.integer("samples", 400, 1);
+                double noise = d.number("noise", 0.1);
+                double testFraction = d.number("test_fraction", 0.0);
+                Dataset all = switch (name) {
+                    case "xor" -> Synthetic.xor(type);
+                    case "or" -> Synthetic.or(type);
+                    case "and" -> Synthetic.and(type);
+                    case "not" -> Synthetic.not(type);
+                    case "spirals" -> Synthetic.twoSpirals(n, noise, seed, type);
+                    case "moons" -> Synthetic.twoMoons(n, noise, seed, type);
+                    case "line" -> Synthetic.noisyLine(n, -1, 1, noise, seed, type);
+                    default -> throw d.error("name", "unknown synthetic set \"" + name
+                            + "\"; expected one of xor, or, and, not, spirals, moons, line");
+                };
+                if (testFraction > 0) {
+                    Split s = Split.of(all, 1 - testFraction, 0, testFraction, seed);
+                    train = s.train();
+                    test = s.test();
+                } else {
+                    train = all;
+                    test = null;
+                }
+            }
+            default -> throw d.error("source", "unknown data source \"" + source + "\"; expected mnist, csv or synthetic");
+        }
+        d.finish();
+        if (limit > 0 && limit < train.size()) {
+            train = train.subset(IntStream.range(0, limit).toArray());
+        }
+        Dataset validation = null;
+        if (validationFraction > 0) {
+            Split s = Split.of(train, 1 - validationFraction, validationFraction, 0, seed);
+            train = s.train();
+            validation = s.validation();
+        }
+        if (standardize) {
+            Standardizer st = Standardizer.fit(train);
+            train = st.transform(train);
+            validation = validation == null ? null : st.transform(validation);
+            test = test == null ? null : st.transform(test);
+        }
+        return new Data(train, validation, test);
+    }
+
+    private static String requireString(ConfigReader r, String key) {
+        String v = r.string(key, null);
+        if (v == null) {
+            throw r.error(key, "is required");
+        }
+        return v;
+    }
+
+    private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train) {
+        List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
+        String activation = m.string("activation", "relu");
+        String init = m.string("init", "he_normal");
+        double dropout = m.number("dropout", 0.0);
+        boolean batchNorm = m.bool("batch_norm", false);
+        m.finish();
+        int[] sizes = new int[hidden.size() + 2];
+        sizes[0] = train.numFeatures();
+        for (int i = 0; i < hidden.size(); i++) {
+            sizes[i + 1] = hidden.get(i);
+        }
+        sizes[sizes.length - 1] = train.numTargets();
+        try {
+            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(Activations.byName(activation))
+                    .optWeightInit(Inits.byName(init)).optDropout(dropout).optBatchNorm(batchNorm).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigReader.ConfigException("model: " + e.getMessage());
+        }
+    }
+
+    private Optimizer buildOptimizer(Module model) {
+        Map<String, Object> o = new LinkedHashMap<>(config.optimizer());
+        o.putIfAbsent("type", "adam");
+        try {
+            return Optimizers.fromConfig(o, model.namedParameters());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigReader.ConfigException("optimizer: " + e.getMessage());
+        }
+    }
+
+    private LearningRateSchedule buildSchedule(double baseRate, long totalSteps) {
+        if (config.schedule() == null) {
+            return null;
+        }
+        Map<String, Object> s = new LinkedHashMap<>(config.schedule());
+        Object type = s.get("type");
+        if ("cosine".equals(type)) {
+            s.putIfAbsent("period", totalSteps);
+        }
+        try {
+            return Schedules.create(type == null ? null : type.toString(), s, baseRate);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigReader.ConfigException("schedule: " + e.getMessage());
+        }
+    }
+
+    private static void plot(History h, Path png, boolean classification) throws IOException {
+        int n = h.epochs().size();
+        double[] x = new double[n];
+        double[] trainLoss = new double[n];
+        double[] valLoss = new double[n];
+        double[] trainAcc = new double[n];
+        double[] valAcc = new double[n];
+        for (int i = 0; i < n; i++) {
+            EpochRecord r = h.epochs().get(i);
+            x[i] = r.epoch();
+            trainLoss[i] = r.trainLoss();
+            valLoss[i] = r.validationLoss();
+            trainAcc[i] = r.trainAccuracy();
+            valAcc[i] = r.validationAccuracy();
+        }
+        LinePlot p = LinePlot.titled(classification ? "Loss and accuracy per epoch" : "Loss per epoch")
+                .xLabel("epoch").yLabel(classification ? "loss / accuracy" : "loss").series("training loss", x, trainLoss);
+        if (!Double.isNaN(valLoss[0])) {
+            p.series("validation loss", x, valLoss);
+        }
+        if (classification) {
+            p.series("training accuracy", x, trainAcc);
+            if (!Double.isNaN(valAcc[0])) {
+                p.series("validation accuracy", x, valAcc);
+            }
+        }
+        p.save(png);
+        log.debug("wrote {}", png);
+    }
+}

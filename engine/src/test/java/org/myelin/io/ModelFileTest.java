@@ -1,0 +1,160 @@
+package org.myelin.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.ops.Activations;
+import org.myelin.nn.Inits;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static Module model() {
+        return Models.mlpBuilder(5, 7, 3).optSeed(3).optBatchNorm(true).optDropout(0.2).build();
+    }
+
+    private static INDArray predict(Module m, INDArray x) {
+        m.eval();
+        try (var s = Autograd.noGrad()) {
+            return m.forward(Tensor.constant(x)).value();
+        }
+    }
+
+    @Test
+    void savedModelLoadsWithIdenticalOutputs() throws IOException {
+        Module m = model();
+        // Give the batch-norm buffers non-default values so they must round-trip too.
+        m.forward(Tensor.constant(Nd4j.rand(DataType.FLOAT, 8, 5)));
+        Path f = dir.resolve("m.zip");
+        ModelFile.save(f, m, Map.of("loss", "softmax_cross_entropy"));
+        ModelFile.Loaded loaded = ModelFile.load(f);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 5);
+        assertEquals(predict(m, x), predict(loaded.model(), x));
+        assertEquals("softmax_cross_entropy", loaded.metadata().get("loss"));
+        assertEquals(m.config(), loaded.model().config());
+    }
+
+    @Test
+    void npyRoundTripsBothFloatTypes() throws IOException {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = Nd4j.rand(t, 3, 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Npy.write(a, out);
+            assertEquals(0, (out.size() - 128) % 4, "header padded to 64 bytes");
+            INDArray b = Npy.read("x", new ByteArrayInputStream(out.toByteArray()), 12);
+            assertEquals(a, b);
+        }
+    }
+
+    @Test
+    void npyRefusesHugeHeaderBeforeAllocating() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(Nd4j.rand(DataType.FLOAT, 2, 2), out);
+        String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
+                .replace("'shape': (2, 2)", "'shape': (99999, 99999)");
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        NpyFormatException e = assertThrows(NpyFormatException.class,
+                () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), 4));
+        assertTrue(e.getMessage().contains("9999800001 elements"), e.getMessage());
+    }
+
+    @Test
+    void truncatedFileIsReportedAsDamaged() throws IOException {
+        Path f = dir.resolve("m.zip");
+        ModelFile.save(f, model(), Map.of());
+        byte[] all = Files.readAllBytes(f);
+        Path cut = dir.resolve("cut.zip");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(cut));
+        assertTrue(e.getMessage().contains("cut.zip"), e.getMessage());
+    }
+
+    @Test
+    void wrongFormatVersionIsNamed() throws IOException {
+        Path f = dir.resolve("v.zip");
+        writeZip(f, Map.of("model.json", "{\"format\":\"myelin-model\",\"formatVersion\":99}"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f));
+        assertTrue(e.getMessage().contains("formatVersion is 99"), e.getMessage());
+    }
+
+    @Test
+    void zipSlipEntryNamesAreRefused() throws IOException {
+        Path f = dir.resolve("slip.zip");
+        writeZip(f, Map.of("../evil.npy", "x", "model.json", "{}"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f));
+        assertTrue(e.getMessage().contains("'../evil.npy'"), e.getMessage());
+    }
+
+    @Test
+    void shapeDisagreeingWithArchitectureIsNamed() throws IOException {
+        Module m = Models.mlp(DataType.FLOAT, 1, Activations.RELU, Inits.heNormal(), 4, 3);
+        Path f = dir.resolve("m.zip");
+        ModelFile.save(f, m, Map.of());
+        // Rewrite model.json so that it claims a different shape for the weight.
+        Path g = dir.resolve("bad.zip");
+        try (var zin = new java.util.zip.ZipFile(f.toFile()); var zout = new ZipOutputStream(Files.newOutputStream(g))) {
+            for (var en = zin.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                byte[] b = zin.getInputStream(e).readAllBytes();
+                if (e.getName().equals("model.json")) {
+                    b = new String(b, StandardCharsets.UTF_8).replaceFirst("\\[ 4, 3 \\]", "[ 5, 3 ]")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                zout.putNextEntry(new ZipEntry(e.getName()));
+                zout.write(b);
+                zout.closeEntry();
+            }
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(g));
+        assertTrue(e.getMessage().contains("has shape [5, 3] but the architecture needs [4, 3]"), e.getMessage());
+    }
+
+    @Test
+    void failedSaveLeavesThePreviousFileIntact() throws IOException {
+        Path f = dir.resolve("m.zip");
+        Module m = model();
+        ModelFile.save(f, m, Map.of());
+        byte[] before = Files.readAllBytes(f);
+        assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            out.write(1);
+            throw new IOException("disk full");
+        }));
+        assertArrayEquals(before, Files.readAllBytes(f));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    private static void writeZip(Path f, Map<String, String> entries) throws IOException {
+        try (OutputStream os = Files.newOutputStream(f); ZipOutputStream z = new ZipOutputStream(os)) {
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+    }
+}
