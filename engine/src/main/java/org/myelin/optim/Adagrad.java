@@ -1,0 +1,50 @@
+package org.myelin.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Adagrad ({@link AdagradRule}): {@code G <- G + g^2; w <- w - lr g / (sqrt(G) + eps)}. State per parameter:
+ * slot {@code "sum_sq"} (G).
+ */
+public final class Adagrad extends Optimizer {
+
+    /** Hyper-parameters: learning rate {@code > 0}, {@code eps > 0}. PyTorch defaults: 0.01, 1e-10. */
+    public record Hyper(double learningRate, double eps) {
+        public Hyper {
+            Check.positive("Adagrad", "learning rate", learningRate);
+            Check.positive("Adagrad", "eps", eps);
+        }
+
+        public static Hyper defaults() {
+            return new Hyper(0.01, 1e-10);
+        }
+    }
+
+    private final Hyper hyper;
+
+    public Adagrad(Map<String, Tensor> parameters, Hyper hyper) {
+        super(parameters, hyper.learningRate(), "sum_sq");
+        this.hyper = hyper;
+    }
+
+    public Hyper hyper() {
+        return hyper;
+    }
+
+    @Override
+    protected void update(String name, INDArray param, INDArray grad) {
+        AdagradRule.apply(param, grad, slot(name, "sum_sq"), scratch(name, 0), learningRate(), hyper.eps());
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", "adagrad");
+        c.put("learning_rate", hyper.learningRate());
+        c.put("eps", hyper.eps());
+        return c;
+    }
+}

@@ -1,0 +1,58 @@
+package org.myelin.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Adam with bias correction ({@link AdamRule}; 001, 004 6.7.2). State per parameter: slots {@code "m"} (first
+ * moment) and {@code "v"} (second moment); the bias correction uses {@link #steps()} as {@code t}.
+ */
+public final class Adam extends Optimizer {
+
+    /**
+     * Hyper-parameters: learning rate {@code > 0}, {@code beta1} and {@code beta2} in [0, 1), {@code eps > 0}.
+     * Defaults (the paper's): 0.001, 0.9, 0.999, 1e-8.
+     */
+    public record Hyper(double learningRate, double beta1, double beta2, double eps) {
+        public Hyper {
+            Check.positive("Adam", "learning rate", learningRate);
+            Check.unitHalfOpen("Adam", "beta1", beta1);
+            Check.unitHalfOpen("Adam", "beta2", beta2);
+            Check.positive("Adam", "eps", eps);
+        }
+
+        public static Hyper defaults() {
+            return new Hyper(1e-3, 0.9, 0.999, 1e-8);
+        }
+    }
+
+    private final Hyper hyper;
+
+    public Adam(Map<String, Tensor> parameters, Hyper hyper) {
+        super(parameters, hyper.learningRate(), "m", "v");
+        this.hyper = hyper;
+    }
+
+    public Hyper hyper() {
+        return hyper;
+    }
+
+    @Override
+    protected void update(String name, INDArray param, INDArray grad) {
+        AdamRule.apply(param, grad, slot(name, "m"), slot(name, "v"), scratch(name, 0),
+                learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps(), steps());
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", "adam");
+        c.put("learning_rate", hyper.learningRate());
+        c.put("beta1", hyper.beta1());
+        c.put("beta2", hyper.beta2());
+        c.put("eps", hyper.eps());
+        return c;
+    }
+}

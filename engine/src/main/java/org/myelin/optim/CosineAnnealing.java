@@ -1,0 +1,24 @@
+package org.myelin.optim;
+
+/**
+ * Cosine annealing (Loshchilov and Hutter 2017, without restarts) from {@code eta0} down to {@code etaMin} over
+ * {@code period} steps, then constant: {@code eta(t) = etaMin + (eta0 - etaMin) (1 + cos(pi min(t, T) / T)) / 2}.
+ */
+public record CosineAnnealing(double initial, double minimum, long period) implements LearningRateSchedule {
+    public CosineAnnealing {
+        Check.positive("CosineAnnealing", "initial rate", initial);
+        Check.nonNegative("CosineAnnealing", "minimum rate", minimum);
+        if (minimum > initial) {
+            throw new IllegalArgumentException("CosineAnnealing: minimum rate must be <= initial rate " + initial
+                    + ", was " + minimum);
+        }
+        Check.atLeastOne("CosineAnnealing", "period", period);
+    }
+
+    @Override
+    public double rate(long t) {
+        LearningRateSchedule.checkStep("CosineAnnealing", t);
+        double progress = (double) Math.min(t, period) / period;
+        return minimum + (initial - minimum) * (1 + Math.cos(Math.PI * progress)) / 2;
+    }
+}

@@ -1,0 +1,52 @@
+package org.myelin.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * RMSprop ({@link RmsPropRule}): {@code s <- rho s + (1 - rho) g^2; w <- w - lr g / (sqrt(s) + eps)}. State per
+ * parameter: slot {@code "mean_sq"} (s).
+ */
+public final class RmsProp extends Optimizer {
+
+    /** Hyper-parameters: learning rate {@code > 0}, decay {@code rho} in [0, 1), {@code eps > 0}. PyTorch defaults: 0.01, 0.99, 1e-8. */
+    public record Hyper(double learningRate, double rho, double eps) {
+        public Hyper {
+            Check.positive("RmsProp", "learning rate", learningRate);
+            Check.unitHalfOpen("RmsProp", "rho", rho);
+            Check.positive("RmsProp", "eps", eps);
+        }
+
+        public static Hyper defaults() {
+            return new Hyper(0.01, 0.99, 1e-8);
+        }
+    }
+
+    private final Hyper hyper;
+
+    public RmsProp(Map<String, Tensor> parameters, Hyper hyper) {
+        super(parameters, hyper.learningRate(), "mean_sq");
+        this.hyper = hyper;
+    }
+
+    public Hyper hyper() {
+        return hyper;
+    }
+
+    @Override
+    protected void update(String name, INDArray param, INDArray grad) {
+        RmsPropRule.apply(param, grad, slot(name, "mean_sq"), scratch(name, 0), learningRate(), hyper.rho(), hyper.eps());
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", "rmsprop");
+        c.put("learning_rate", hyper.learningRate());
+        c.put("rho", hyper.rho());
+        c.put("eps", hyper.eps());
+        return c;
+    }
+}

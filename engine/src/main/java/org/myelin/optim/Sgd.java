@@ -1,0 +1,52 @@
+package org.myelin.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Plain (stochastic, mini-batch or batch) gradient descent: {@code w <- w - eta g} (000 section 8; 004 6.5.1;
+ * the batch size is the trainer's business). No state.
+ */
+public final class Sgd extends Optimizer {
+
+    /** Hyper-parameters: the learning rate {@code eta > 0}. Default 0.01. */
+    public record Hyper(double learningRate) {
+        public Hyper {
+            Check.positive("Sgd", "learning rate", learningRate);
+        }
+
+        public static Hyper defaults() {
+            return new Hyper(0.01);
+        }
+    }
+
+    private final Hyper hyper;
+
+    public Sgd(Map<String, Tensor> parameters, Hyper hyper) {
+        super(parameters, hyper.learningRate());
+        this.hyper = hyper;
+    }
+
+    public Sgd(Map<String, Tensor> parameters, double learningRate) {
+        this(parameters, new Hyper(learningRate));
+    }
+
+    public Hyper hyper() {
+        return hyper;
+    }
+
+    @Override
+    protected void update(String name, INDArray param, INDArray grad) {
+        SgdRule.apply(param, grad, learningRate());
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", "sgd");
+        c.put("learning_rate", hyper.learningRate());
+        return c;
+    }
+}

@@ -1,0 +1,19 @@
+package org.myelin.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The plain gradient-descent update, stateless and in place: {@code w <- w - eta g} (000 section 8,
+ * 004 6.5.1: {@code Delta theta = -eta dL/dtheta}).
+ *
+ * <p>Shapes: {@code param} and {@code grad} of the same shape.
+ */
+public final class SgdRule {
+    private SgdRule() {
+    }
+
+    /** {@code param <- param - lr grad}, in place on {@code param}. */
+    public static void apply(INDArray param, INDArray grad, double lr) {
+        InPlace.axpy(-lr, grad, param);
+    }
+}
