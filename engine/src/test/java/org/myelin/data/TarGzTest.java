@@ -52,6 +52,14 @@ class TarGzTest {
         return len + body;
     }
 
+    /** A gzipped tar of plain files, in the given order. */
+    static byte[] tgz(java.util.LinkedHashMap<String, byte[]> files) throws IOException {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        files.forEach((name, content) -> entry(tar, header(name, content.length, '0'), content));
+        tar.writeBytes(new byte[1024]);
+        return IdxFiles.gzip(tar.toByteArray());
+    }
+
     private Path archive(boolean endBlocks) throws IOException {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         entry(tar, header("package/readme.md", 5, '0'), "hello".getBytes(StandardCharsets.US_ASCII));
