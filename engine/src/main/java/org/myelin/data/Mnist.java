@@ -259,6 +259,12 @@ public record Mnist(Dataset train, Dataset test) {
     private static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+        try {
+            // Let it exit before its log is read and its directory removed.
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void verify(Path file, Expected expected) throws IOException {

@@ -126,7 +126,9 @@ class MnistTest {
     void packCommandThatHangsIsStoppedAtTheTimeout() throws IOException {
         var e = assertThrows(IOException.class,
                 () -> Mnist.fetch(dir, Duration.ofSeconds(1), List.of("sh", "-c", "sleep 30")));
-        assertEquals("Mnist.fetch: 'sh -c sleep 30' did not finish within 1 s; output: ", e.getMessage());
+        // The output may or may not hold the shell's "Killed", depending on which process ends first.
+        assertTrue(e.getMessage().startsWith("Mnist.fetch: 'sh -c sleep 30' did not finish within 1 s; output: "),
+                e.getMessage());
         assertCacheEmpty();
     }
 
