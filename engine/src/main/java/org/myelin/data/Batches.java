@@ -87,18 +87,22 @@ public final class Batches {
         return new Batches(data, batchSize, shuffle, seed, dropLast, reuseBuffers);
     }
 
+    /** The dataset being batched. */
     public Dataset dataset() {
         return data;
     }
 
+    /** The batch size B (N: batch, 1: stochastic, in between: mini-batch gradient descent). */
     public int batchSize() {
         return batchSize;
     }
 
+    /** Whether epochs visit rows in a seeded random order. */
     public boolean isShuffled() {
         return shuffle;
     }
 
+    /** Whether a last batch smaller than B is dropped. */
     public boolean dropsLast() {
         return dropLast;
     }

@@ -25,6 +25,7 @@ public final class InputNoise {
         this.std = std;
     }
 
+    /** The noise standard deviation s. */
     public double std() {
         return std;
     }

@@ -16,8 +16,9 @@ import java.util.Random;
  * hold every sample once; within each part rows keep their original relative order.
  *
  * <p>Stratified: for a classification dataset {@link #of} splits every class separately, so each part has the
- * class proportions of the whole (to within one sample per class). The random choice of which samples go where
- * depends only on {@code seed}.
+ * class proportions of the whole (each class's share within about one sample of exact), while the part sizes are
+ * still exactly those above (MNIST's 60,000 split 55/60, 5/60 gives 55,000 and 5,000). The random choice of which
+ * samples go where depends only on {@code seed}.
  *
  * @param train      the training part
  * @param validation the validation part (empty when its fraction is 0)
@@ -47,7 +48,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
         parts.add(new int[0]);
         parts.add(new int[0]);
         parts.add(new int[0]);
-        distribute(all, fractions, parts);
+        distribute(all, sizes(all.length, fractions), parts);
         return build(data, parts);
     }
 
@@ -75,13 +76,14 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
         for (int i = 0; i < labels.length; i++) {
             members[labels[i]][filled[labels[i]]++] = i;
         }
+        int[][] classSizes = stratifiedSizes(counts, fractions);
         List<int[]> parts = new ArrayList<>();
         parts.add(new int[0]);
         parts.add(new int[0]);
         parts.add(new int[0]);
         for (int c = 0; c < counts.length; c++) {
             Permutations.shuffle(members[c], new Random(Permutations.mix(seed, c)));
-            distribute(members[c], fractions, parts);
+            distribute(members[c], classSizes[c], parts);
         }
         return build(data, parts);
     }
@@ -113,8 +115,58 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
         return sizes;
     }
 
-    private static void distribute(int[] shuffled, double[] fractions, List<int[]> parts) {
-        int[] sizes = sizes(shuffled.length, fractions);
+    /**
+     * Part sizes per class: each class's largest-remainder sizes, then single samples moved between parts (in the
+     * class where the move brings both parts closest to their exact share) until the part totals equal the
+     * unstratified sizes of all N samples. Package-private for the tests.
+     */
+    static int[][] stratifiedSizes(int[] classCounts, double[] fractions) {
+        int[][] sizes = new int[classCounts.length][];
+        int total = 0;
+        for (int c = 0; c < classCounts.length; c++) {
+            sizes[c] = sizes(classCounts[c], fractions);
+            total += classCounts[c];
+        }
+        int[] target = sizes(total, fractions);
+        while (true) {
+            int[] totals = new int[fractions.length];
+            for (int[] row : sizes) {
+                for (int p = 0; p < row.length; p++) {
+                    totals[p] += row[p];
+                }
+            }
+            int over = -1;
+            int under = -1;
+            for (int p = 0; p < fractions.length; p++) {
+                if (totals[p] > target[p] && over < 0) {
+                    over = p;
+                }
+                if (totals[p] < target[p] && under < 0) {
+                    under = p;
+                }
+            }
+            if (over < 0 || under < 0) {
+                return sizes;
+            }
+            int best = -1;
+            double bestGain = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < sizes.length; c++) {
+                if (sizes[c][over] == 0) {
+                    continue;
+                }
+                double gain = (classCounts[c] * fractions[under] - sizes[c][under])
+                        + (sizes[c][over] - classCounts[c] * fractions[over]);
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    best = c;
+                }
+            }
+            sizes[best][over]--;
+            sizes[best][under]++;
+        }
+    }
+
+    private static void distribute(int[] shuffled, int[] sizes, List<int[]> parts) {
         int from = 0;
         for (int p = 0; p < 3; p++) {
             int[] old = parts.get(p);

@@ -20,6 +20,7 @@ public final class Synthetic {
         return or(DataType.FLOAT);
     }
 
+    /** {@link #or()} with arrays of {@code type}. */
     public static Dataset or(DataType type) {
         return gate(type, 0, 1, 1, 1);
     }
@@ -29,6 +30,7 @@ public final class Synthetic {
         return and(DataType.FLOAT);
     }
 
+    /** {@link #and()} with arrays of {@code type}. */
     public static Dataset and(DataType type) {
         return gate(type, 0, 0, 0, 1);
     }
@@ -42,6 +44,7 @@ public final class Synthetic {
         return xor(DataType.FLOAT);
     }
 
+    /** {@link #xor()} with arrays of {@code type}. */
     public static Dataset xor(DataType type) {
         return gate(type, 0, 1, 1, 0);
     }
@@ -54,6 +57,7 @@ public final class Synthetic {
         return not(DataType.FLOAT);
     }
 
+    /** {@link #not()} with arrays of {@code type}. */
     public static Dataset not(DataType type) {
         INDArray x = Nd4j.createFromArray(new double[][] {{1}, {-1}}).castTo(type);
         return Dataset.binary(x, new int[] {0, 1});
@@ -73,6 +77,7 @@ public final class Synthetic {
         return twoSpirals(n, noise, seed, DataType.FLOAT);
     }
 
+    /** {@link #twoSpirals(int, double, long)} with arrays of {@code type}. */
     public static Dataset twoSpirals(int n, double noise, long seed, DataType type) {
         checkPoints("twoSpirals", n, noise);
         Random rng = new Random(seed);
@@ -106,6 +111,7 @@ public final class Synthetic {
         return twoMoons(n, noise, seed, DataType.FLOAT);
     }
 
+    /** {@link #twoMoons(int, double, long)} with arrays of {@code type}. */
     public static Dataset twoMoons(int n, double noise, long seed, DataType type) {
         checkPoints("twoMoons", n, noise);
         Random rng = new Random(seed);

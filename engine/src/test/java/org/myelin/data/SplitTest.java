@@ -47,6 +47,29 @@ class SplitTest {
         assertArrayEquals(new int[] {ta, tb, tc}, Split.sizes(n, new double[] {a, b, c}));
     }
 
+    @ParameterizedTest(name = "classes {0}")
+    @CsvSource(delimiter = '|', value = {
+        "5923,6742,5958,6131,5842,5421,5918,6265,5851,5949 | 0.9166666666666666 | 0.08333333333333333 | 0.0",
+        "1,1,1,1,1,1,1 | 0.6 | 0.2 | 0.2",
+        "3,5,7,11,13 | 0.7 | 0.15 | 0.15",
+        "100,1 | 0.5 | 0.25 | 0.25"})
+    void stratifiedPartSizesMatchTheUnstratifiedOnesAndStayNearEachClassShare(String countList, double a, double b,
+            double c) {
+        int[] counts = Arrays.stream(countList.split(",")).mapToInt(Integer::parseInt).toArray();
+        double[] f = {a, b, c};
+        int[][] sizes = Split.stratifiedSizes(counts, f);
+        int[] totals = new int[3];
+        for (int k = 0; k < counts.length; k++) {
+            assertEquals(counts[k], Arrays.stream(sizes[k]).sum(), "class " + k + " loses samples");
+            for (int p = 0; p < 3; p++) {
+                assertTrue(Math.abs(sizes[k][p] - counts[k] * f[p]) < 1.5 && sizes[k][p] >= 0,
+                        "class " + k + " part " + p + ": " + sizes[k][p] + " vs exact " + counts[k] * f[p]);
+                totals[p] += sizes[k][p];
+            }
+        }
+        assertArrayEquals(Split.sizes(Arrays.stream(counts).sum(), f), totals);
+    }
+
     @Test
     void partsAreDisjointAndCoverEverySample() {
         Dataset d = Dataset.of(Nd4j.arange(101).reshape(101, 1).castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 101, 1));
