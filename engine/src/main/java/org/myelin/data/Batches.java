@@ -1,0 +1,189 @@
+package org.myelin.data;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Splits a dataset into batches for one epoch at a time, optionally in a seeded random order.
+ *
+ * <p>Batch, stochastic and mini-batch gradient descent are one loop with three names (000 14.1-14.2, 004 6.7.1):
+ * a batch size of N (the dataset size) gives batch gradient descent, one step per epoch on the whole set; a batch
+ * size of 1 gives stochastic gradient descent, one step per sample; anything in between gives mini-batch descent.
+ * The trainer runs the same loop over {@link #epoch(int)} in every case.
+ *
+ * <p>Order: without shuffling, rows {@code 0..N-1} in turn. With {@link #shuffled(long) shuffling}, epoch {@code e}
+ * visits the rows in a permutation that depends only on {@code (seed, e)}: the same seed replays the same orders,
+ * different epochs get different orders, and every sample appears exactly once per epoch (once at most when the
+ * last partial batch is dropped).
+ *
+ * <p>Last batch: when B does not divide N, the last batch has {@code N mod B} rows; it is kept by default and
+ * dropped with {@link #dropLast(boolean) dropLast(true)}.
+ *
+ * <p>Rows are gathered natively ({@code Nd4j.pullRows}), never element by element. With
+ * {@link #reuseBuffers(boolean) reuseBuffers(true)} every full batch is written into the same two arrays (one more
+ * pair for a kept partial batch), so a step allocates nothing; a batch's arrays are then valid only until the next
+ * batch is produced, and this object must not be iterated by two threads at once.
+ *
+ * <p>Shapes: dataset {@code X [N, d]}, {@code Y [N, k]}; each batch {@code [B, d]}, {@code [B, k]}.
+ * Instances are configured by the copying methods {@code shuffled}, {@code sequential}, {@code dropLast},
+ * {@code reuseBuffers}.
+ */
+public final class Batches {
+    private final Dataset data;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final boolean dropLast;
+    private final boolean reuse;
+    private INDArray fullX;
+    private INDArray fullY;
+    private INDArray partX;
+    private INDArray partY;
+
+    private Batches(Dataset data, int batchSize, boolean shuffle, long seed, boolean dropLast, boolean reuse) {
+        if (data == null) {
+            throw new IllegalArgumentException("Batches: dataset is null");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("Batches: batch size must be >= 1, was " + batchSize);
+        }
+        if (dropLast && batchSize > data.size()) {
+            throw new IllegalArgumentException("Batches: batch size " + batchSize + " exceeds the dataset size "
+                    + data.size() + " and the last partial batch is dropped, so an epoch would have no batch");
+        }
+        this.data = data;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.dropLast = dropLast;
+        this.reuse = reuse;
+    }
+
+    /** Sequential batches of {@code batchSize} rows, the last partial batch kept, fresh arrays per batch. */
+    public static Batches of(Dataset data, int batchSize) {
+        return new Batches(data, batchSize, false, 0L, false, false);
+    }
+
+    /** A copy that visits epoch {@code e} in the permutation determined by {@code (seed, e)}. */
+    public Batches shuffled(long seed) {
+        return new Batches(data, batchSize, true, seed, dropLast, reuse);
+    }
+
+    /** A copy that visits rows {@code 0..N-1} in order every epoch. */
+    public Batches sequential() {
+        return new Batches(data, batchSize, false, 0L, dropLast, reuse);
+    }
+
+    /** A copy that drops ({@code true}) or keeps ({@code false}) the last batch when it is smaller than B. */
+    public Batches dropLast(boolean drop) {
+        return new Batches(data, batchSize, shuffle, seed, drop, reuse);
+    }
+
+    /** A copy that writes batches into reused arrays ({@code true}) or fresh arrays ({@code false}). */
+    public Batches reuseBuffers(boolean reuseBuffers) {
+        return new Batches(data, batchSize, shuffle, seed, dropLast, reuseBuffers);
+    }
+
+    /** The dataset being batched. */
+    public Dataset dataset() {
+        return data;
+    }
+
+    /** The batch size B (N: batch, 1: stochastic, in between: mini-batch gradient descent). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Whether epochs visit rows in a seeded random order. */
+    public boolean isShuffled() {
+        return shuffle;
+    }
+
+    /** Whether a last batch smaller than B is dropped. */
+    public boolean dropsLast() {
+        return dropLast;
+    }
+
+    /** Batches per epoch: {@code floor(N / B)} when the last partial batch is dropped, else {@code ceil(N / B)}. */
+    public int numBatches() {
+        int n = data.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /** The order in which epoch {@code epoch} visits the dataset's rows (all N rows, before any drop). */
+    public int[] order(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("Batches: epoch must be >= 0, was " + epoch);
+        }
+        int n = data.size();
+        if (shuffle) {
+            return Permutations.permutation(n, seed, epoch);
+        }
+        int[] order = new int[n];
+        Arrays.setAll(order, i -> i);
+        return order;
+    }
+
+    /** The batches of epoch {@code epoch}, in order; each call of {@code iterator()} replays the same epoch. */
+    public Iterable<Batch> epoch(int epoch) {
+        int[] order = order(epoch);
+        return () -> new BatchIterator(order, epoch);
+    }
+
+    private final class BatchIterator implements Iterator<Batch> {
+        private final int[] order;
+        private final int epoch;
+        private final int count = numBatches();
+        private int next;
+
+        BatchIterator(int[] order, int epoch) {
+            this.order = order;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < count;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("Batches: epoch " + epoch + " has only " + count + " batches");
+            }
+            int from = next * batchSize;
+            int to = Math.min(from + batchSize, order.length);
+            int[] rows = Arrays.copyOfRange(order, from, to);
+            Batch batch = new Batch(gather(data.features(), rows, true), gather(data.targets(), rows, false), rows,
+                    epoch, next);
+            next++;
+            return batch;
+        }
+    }
+
+    private INDArray gather(INDArray source, int[] rows, boolean isFeatures) {
+        if (!reuse) {
+            return Nd4j.pullRows(source, 1, rows);
+        }
+        boolean full = rows.length == batchSize;
+        INDArray buffer = full ? (isFeatures ? fullX : fullY) : (isFeatures ? partX : partY);
+        if (buffer == null || buffer.rows() != rows.length) {
+            buffer = Nd4j.create(source.dataType(), rows.length, source.columns());
+            if (full) {
+                if (isFeatures) {
+                    fullX = buffer;
+                } else {
+                    fullY = buffer;
+                }
+            } else if (isFeatures) {
+                partX = buffer;
+            } else {
+                partY = buffer;
+            }
+        }
+        return Nd4j.pullRows(source, buffer, 1, rows);
+    }
+}

@@ -1,0 +1,55 @@
+package org.myelin.data;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/** Validation shared by the data classes; every failure names the array, the row and the column. */
+final class Checks {
+    private Checks() {}
+
+    /** Throws unless {@code a} is a rank-2 array of a floating-point type. */
+    static void requireFloatMatrix(String what, INDArray a) {
+        if (a == null) {
+            throw new IllegalArgumentException(what + ": array is null");
+        }
+        if (a.rank() != 2) {
+            throw new IllegalArgumentException(what + ": expected a rank-2 array [N, d], got shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        if (!a.dataType().isFPType()) {
+            throw new IllegalArgumentException(what + ": expected a floating-point data type, got " + a.dataType());
+        }
+    }
+
+    /**
+     * Throws at the first (row-major) NaN or infinite element: {@code features: row 17 column 3 is NaN}.
+     * The scan is one native reduction; only a failing array is searched row by row.
+     */
+    static void requireFinite(String what, INDArray a) {
+        if (a.isEmpty() || !BooleanIndexing.or(a, Conditions.notFinite())) {
+            return;
+        }
+        boolean[] badRows = BooleanIndexing.or(a, Conditions.notFinite(), 1);
+        for (int r = 0; r < badRows.length; r++) {
+            if (badRows[r]) {
+                INDArray row = a.getRow(r);
+                for (int c = 0; c < row.length(); c++) {
+                    double v = row.getDouble(c);
+                    if (!Double.isFinite(v)) {
+                        throw new IllegalArgumentException(what + ": row " + r + " column " + c + " is "
+                                + (Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity"));
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException(what + ": the non-finite scan and the row search disagree");
+    }
+
+    static void requireFloatType(String what, DataType type) {
+        if (type == null || !type.isFPType()) {
+            throw new IllegalArgumentException(what + ": expected a floating-point data type, got " + type);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package org.myelin.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reader for numeric CSV files with a header row: one sample per line, one column holding the label or target,
+ * every other column a feature.
+ *
+ * <pre>
+ * x1,x2,label
+ * 0.5,1.25,1
+ * </pre>
+ *
+ * <p>Format: the first line names the columns; fields are separated by the delimiter (',' unless set) and trimmed;
+ * a field wrapped in double quotes has them removed (a quoted field may not contain the delimiter); blank lines are
+ * skipped; a UTF-8 byte-order mark is ignored. Every value must be a finite number; a classification label must be
+ * a whole number in {@code 0..numClasses-1}.
+ *
+ * <p>Errors name the file, the line (1-based, counting the header) and the column: {@code data.csv line 5, column 2
+ * "x2": "abc" is not a number}; a row with the wrong number of fields ({@code line 4 has 2 fields, expected 3 as in
+ * the header}) and an empty file are refused the same way, as {@link IOException}s.
+ *
+ * <p>Shapes: result features {@code [N, columns - 1]}; targets {@code [N, 1]} (regression) or one-hot
+ * {@code [N, C]} (classification). Configured by copying methods: {@code Csv.reader().labelColumn("label")
+ * .classification(3).read(path)}.
+ */
+public final class Csv {
+    private final char delimiter;
+    private final String labelName;
+    private final int labelIndex;
+    private final int numClasses;
+    private final DataType dataType;
+
+    private Csv(char delimiter, String labelName, int labelIndex, int numClasses, DataType dataType) {
+        this.delimiter = delimiter;
+        this.labelName = labelName;
+        this.labelIndex = labelIndex;
+        this.numClasses = numClasses;
+        this.dataType = dataType;
+    }
+
+    /** A reader with ',' as delimiter, the last column as a regression target, and FLOAT arrays. */
+    public static Csv reader() {
+        return new Csv(',', null, -1, -1, DataType.FLOAT);
+    }
+
+    /** A copy that splits fields at {@code delimiter}. */
+    public Csv delimiter(char delimiter) {
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            throw new IllegalArgumentException("Csv: delimiter cannot be " + describe(delimiter));
+        }
+        return new Csv(delimiter, labelName, labelIndex, numClasses, dataType);
+    }
+
+    /** A copy that takes the label from the column whose header is {@code name}. */
+    public Csv labelColumn(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Csv: label column name must not be blank, was \"" + name + "\"");
+        }
+        return new Csv(delimiter, name.trim(), -1, numClasses, dataType);
+    }
+
+    /** A copy that takes the label from column {@code index} (0-based); -1 means the last column. */
+    public Csv labelColumn(int index) {
+        if (index < -1) {
+            throw new IllegalArgumentException("Csv: label column index must be >= 0 (or -1 for the last), was "
+                    + index);
+        }
+        return new Csv(delimiter, null, index, numClasses, dataType);
+    }
+
+    /**
+     * A copy that reads the label column as class labels {@code 0..numClasses-1}, one-hot encoded; with
+     * {@code numClasses == 0} the count is inferred as the largest label + 1 (at least 2).
+     */
+    public Csv classification(int numClasses) {
+        if (numClasses == 1 || numClasses < 0) {
+            throw new IllegalArgumentException("Csv: numClasses must be >= 2 (or 0 to infer), was " + numClasses);
+        }
+        return new Csv(delimiter, labelName, labelIndex, numClasses, dataType);
+    }
+
+    /** A copy that reads the label column as a real-valued regression target (the default). */
+    public Csv regression() {
+        return new Csv(delimiter, labelName, labelIndex, -1, dataType);
+    }
+
+    /** A copy that creates arrays of {@code type} (a floating-point type; FLOAT unless set). */
+    public Csv dataType(DataType type) {
+        Checks.requireFloatType("Csv.dataType", type);
+        return new Csv(delimiter, labelName, labelIndex, numClasses, type);
+    }
+
+    /**
+     * Reads {@code file} into a dataset.
+     *
+     * @throws IOException if the file cannot be read or is malformed (the file, line and column are named)
+     */
+    public Dataset read(Path file) throws IOException {
+        String[] header = null;
+        int label = -1;
+        int width = 0;
+        double[] features = new double[1024];
+        double[] targets = new double[64];
+        int[] labels = new int[64];
+        int rows = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                    line = line.substring(1);
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] fields = split(line);
+                if (header == null) {
+                    header = fields;
+                    width = header.length;
+                    if (width < 2) {
+                        throw new IOException(file + ": header has " + width + " column, expected a label column and"
+                                + " at least one feature column");
+                    }
+                    label = resolveLabel(file, header);
+                    continue;
+                }
+                if (fields.length != width) {
+                    throw new IOException(file + " line " + lineNo + " has " + fields.length + " fields, expected "
+                            + width + " as in the header");
+                }
+                if ((long) (rows + 1) * (width - 1) > MAX_VALUES) {
+                    throw new IOException(file + ": more than " + rows + " rows of " + (width - 1)
+                            + " features, the most one array holds");
+                }
+                features = grow(features, (rows + 1) * (width - 1));
+                int at = rows * (width - 1);
+                for (int c = 0; c < width; c++) {
+                    double v = parse(file, lineNo, c, header[c], fields[c]);
+                    if (c != label) {
+                        features[at++] = v;
+                    } else if (numClasses < 0) {
+                        targets = grow(targets, rows + 1);
+                        targets[rows] = v;
+                    } else {
+                        labels = grow(labels, rows + 1);
+                        labels[rows] = toLabel(file, lineNo, c, header[c], fields[c], v);
+                    }
+                }
+                rows++;
+            }
+        }
+        if (header == null) {
+            throw new IOException(file + ": file is empty, expected a header row and data rows");
+        }
+        if (rows == 0) {
+            throw new IOException(file + ": no data rows after the header");
+        }
+        int d = width - 1;
+        INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c').castTo(dataType);
+        if (numClasses < 0) {
+            INDArray y = Nd4j.create(Arrays.copyOf(targets, rows), new long[] {rows, 1}, 'c').castTo(dataType);
+            return Dataset.of(x, y);
+        }
+        int[] y = Arrays.copyOf(labels, rows);
+        int classes = numClasses > 0 ? numClasses : Math.max(2, Arrays.stream(y).max().orElse(0) + 1);
+        return Dataset.classification(x, y, classes);
+    }
+
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 64;
+
+    private int resolveLabel(Path file, String[] header) throws IOException {
+        if (labelName != null) {
+            for (int c = 0; c < header.length; c++) {
+                if (header[c].equals(labelName)) {
+                    return c;
+                }
+            }
+            throw new IOException(file + ": no column named \"" + labelName + "\" for the label; the header has "
+                    + Arrays.toString(header));
+        }
+        int index = labelIndex < 0 ? header.length - 1 : labelIndex;
+        if (index >= header.length) {
+            throw new IOException(file + ": label column index " + index + " is out of range, the header has "
+                    + header.length + " columns");
+        }
+        return index;
+    }
+
+    private static double parse(Path file, int lineNo, int column, String name, String field) throws IOException {
+        if (field.isEmpty()) {
+            throw new IOException(where(file, lineNo, column, name) + ": empty value, expected a number");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(field);
+        } catch (NumberFormatException e) {
+            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is not a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is not a finite number");
+        }
+        return v;
+    }
+
+    private int toLabel(Path file, int lineNo, int column, String name, String field, double v) throws IOException {
+        if (v != Math.rint(v) || v < 0 || (numClasses > 0 && v >= numClasses) || v > Integer.MAX_VALUE - 1) {
+            throw new IOException(where(file, lineNo, column, name) + ": label \"" + field + "\", expected a whole "
+                    + "number in 0.." + (numClasses > 0 ? String.valueOf(numClasses - 1) : "N"));
+        }
+        return (int) v;
+    }
+
+    private static String where(Path file, int lineNo, int column, String name) {
+        return file + " line " + lineNo + ", column " + (column + 1) + " \"" + name + "\"";
+    }
+
+    private String[] split(String line) {
+        String[] parts = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
+        for (int i = 0; i < parts.length; i++) {
+            String f = parts[i].trim();
+            if (f.length() >= 2 && f.charAt(0) == '"' && f.charAt(f.length() - 1) == '"') {
+                f = f.substring(1, f.length() - 1).trim();
+            }
+            parts[i] = f;
+        }
+        return parts;
+    }
+
+    private static double[] grow(double[] a, int needed) {
+        return needed <= a.length ? a : Arrays.copyOf(a, (int) Math.min(MAX_VALUES, Math.max(needed, 2L * a.length)));
+    }
+
+    private static int[] grow(int[] a, int needed) {
+        return needed <= a.length ? a : Arrays.copyOf(a, (int) Math.min(MAX_VALUES, Math.max(needed, 2L * a.length)));
+    }
+
+    private static String describe(char c) {
+        return c == '\n' ? "'\\n'" : c == '\r' ? "'\\r'" : "'" + c + "'";
+    }
+}

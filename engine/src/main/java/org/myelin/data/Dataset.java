@@ -1,0 +1,291 @@
+package org.myelin.data;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * A supervised data set: features {@code X} and targets {@code Y}, one sample per row (000 6.2: input/target
+ * pairs {@code (x_i, t_i)}).
+ *
+ * <p>Shapes: {@code X [N, d]}, {@code Y [N, k]}, both of the same floating-point type. Three kinds of target:
+ * <ul>
+ *   <li>regression ({@link #of}): any finite {@code Y [N, k]}; {@link #numClasses()} is 0;</li>
+ *   <li>one-hot classification ({@link #classification}, {@link #oneHot}): {@code Y [N, C]}, each row one 1
+ *       and {@code C-1} zeros (000 6.3, one-hot), for softmax + categorical cross-entropy;</li>
+ *   <li>binary classification ({@link #binary}): {@code Y [N, 1]} of 0/1, for one logistic output unit with
+ *       Bernoulli cross-entropy (000 6.3); {@link #numClasses()} is 2.</li>
+ * </ul>
+ *
+ * <p>Every factory validates: row counts agree, no NaN or infinity (the message names the row and column:
+ * {@code features: row 17 column 3 is NaN}), labels in range and one-hot rows really one-hot (named by row).
+ * A dataset is immutable: {@link #features()} and {@link #targets()} return the arrays it holds, which callers
+ * must not modify in place; every method that changes something returns a new dataset.
+ */
+public final class Dataset {
+    private final INDArray features;
+    private final INDArray targets;
+    private final int numClasses;
+
+    private Dataset(INDArray features, INDArray targets, int numClasses) {
+        this.features = features;
+        this.targets = targets;
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * A regression (or general-target) dataset: {@code Y} is used as given.
+     *
+     * <p>Shapes: {@code features [N, d]}, {@code targets [N, k]}, same floating-point type.
+     *
+     * @throws IllegalArgumentException on a shape or type mismatch, or a NaN/infinite entry (row and column named)
+     */
+    public static Dataset of(INDArray features, INDArray targets) {
+        validatePair(features, targets);
+        return new Dataset(features, targets, 0);
+    }
+
+    /**
+     * A classification dataset with one-hot targets built from integer class labels: {@code Y[i, labels[i]] = 1}.
+     *
+     * <p>Shapes: {@code features [N, d]}, {@code labels [N]} in {@code 0..numClasses-1}; result {@code Y [N, numClasses]}
+     * of the features' type.
+     *
+     * @throws IllegalArgumentException if a label is out of range ({@code labels: row 4 is 10, expected 0..9}),
+     *     counts differ, or a feature is NaN/infinite
+     */
+    public static Dataset classification(INDArray features, int[] labels, int numClasses) {
+        Checks.requireFloatMatrix("features", features);
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("Dataset: numClasses must be >= 2, was " + numClasses);
+        }
+        checkLabels(features, labels, numClasses);
+        int n = labels.length;
+        float[] flat = new float[Math.multiplyExact(n, numClasses)];
+        for (int i = 0; i < n; i++) {
+            flat[i * numClasses + labels[i]] = 1f;
+        }
+        INDArray y = Nd4j.create(flat, new long[] {n, numClasses}, 'c').castTo(features.dataType());
+        Checks.requireFinite("features", features);
+        return new Dataset(features, y, numClasses);
+    }
+
+    /**
+     * A classification dataset whose targets are already one-hot; {@code numClasses = k}.
+     *
+     * <p>Shapes: {@code features [N, d]}, {@code targets [N, k]} with {@code k >= 2}.
+     *
+     * @throws IllegalArgumentException if a row is not one-hot ({@code targets: row 3 is not one-hot: its entries
+     *     sum to 2.0, expected exactly one 1 and zeros}), or as {@link #of}
+     */
+    public static Dataset oneHot(INDArray features, INDArray targets) {
+        validatePair(features, targets);
+        if (targets.columns() < 2) {
+            throw new IllegalArgumentException("targets: one-hot targets need >= 2 columns, got shape "
+                    + Arrays.toString(targets.shape()) + " (use Dataset.binary for one 0/1 column)");
+        }
+        requireOneHot(targets);
+        return new Dataset(features, targets, (int) targets.columns());
+    }
+
+    /**
+     * A two-class dataset with a single 0/1 target column, for one logistic output unit (000 6.3 cross-entropy,
+     * 002 1.2). {@link #asOneHot()} turns it into the two-column form.
+     *
+     * <p>Shapes: {@code features [N, d]}, {@code labels [N]} in {0, 1}; result {@code Y [N, 1]}.
+     */
+    public static Dataset binary(INDArray features, int[] labels) {
+        Checks.requireFloatMatrix("features", features);
+        checkLabels(features, labels, 2);
+        float[] flat = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            flat[i] = labels[i];
+        }
+        INDArray y = Nd4j.create(flat, new long[] {labels.length, 1}, 'c').castTo(features.dataType());
+        Checks.requireFinite("features", features);
+        return new Dataset(features, y, 2);
+    }
+
+    /** Number of samples N (rows). */
+    public int size() {
+        return (int) features.rows();
+    }
+
+    /** Number of input features d (columns of X). */
+    public int numFeatures() {
+        return (int) features.columns();
+    }
+
+    /** Number of target columns k (columns of Y). */
+    public int numTargets() {
+        return (int) targets.columns();
+    }
+
+    /** Number of classes for a classification dataset, 0 for regression targets. */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Whether the targets encode class labels (one-hot or binary). */
+    public boolean isClassification() {
+        return numClasses > 0;
+    }
+
+    /** The feature array {@code X [N, d]}: the dataset's own array, not a copy; do not modify it in place. */
+    public INDArray features() {
+        return features;
+    }
+
+    /** The target array {@code Y [N, k]}: the dataset's own array, not a copy; do not modify it in place. */
+    public INDArray targets() {
+        return targets;
+    }
+
+    /** The floating-point type of both arrays. */
+    public DataType dataType() {
+        return features.dataType();
+    }
+
+    /**
+     * The integer class label of every row: the index of the 1 of a one-hot row, or the 0/1 value of a binary row.
+     *
+     * <p>Shapes: result {@code [N]}.
+     *
+     * @throws IllegalStateException for a regression dataset
+     */
+    public int[] labels() {
+        if (!isClassification()) {
+            throw new IllegalStateException("Dataset: labels() needs a classification dataset; this one has "
+                    + "regression targets of shape " + Arrays.toString(targets.shape()));
+        }
+        if (size() == 0) {
+            return new int[0];
+        }
+        if (targets.columns() == 1) {
+            return targets.castTo(DataType.INT32).reshape(size()).toIntVector();
+        }
+        return targets.argMax(1).castTo(DataType.INT32).reshape(size()).toIntVector();
+    }
+
+    /**
+     * The rows at {@code indices}, in that order (repeats allowed), gathered natively (one {@code pullRows} per
+     * array); the result owns fresh arrays.
+     *
+     * @throws IllegalArgumentException if an index is outside {@code 0..N-1} (its position is named)
+     */
+    public Dataset subset(int[] indices) {
+        int n = size();
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= n) {
+                throw new IllegalArgumentException("Dataset.subset: indices[" + i + "] is " + indices[i]
+                        + ", expected 0.." + (n - 1));
+            }
+        }
+        return new Dataset(gatherRows(features, indices), gatherRows(targets, indices), numClasses);
+    }
+
+    /** The same samples with features and targets cast to {@code type} (a floating-point type). */
+    public Dataset castTo(DataType type) {
+        Checks.requireFloatType("Dataset.castTo", type);
+        if (type == dataType()) {
+            return this;
+        }
+        return new Dataset(features.castTo(type), targets.castTo(type), numClasses);
+    }
+
+    /**
+     * The same targets with new features (for example standardised or perturbed ones), validated like {@link #of}.
+     *
+     * <p>Shapes: {@code newFeatures [N, d']} with the same N and data type.
+     */
+    public Dataset withFeatures(INDArray newFeatures) {
+        validatePair(newFeatures, targets);
+        return new Dataset(newFeatures, targets, numClasses);
+    }
+
+    /**
+     * A binary dataset ({@code Y [N, 1]}) as two one-hot columns {@code [1 - y, y]}; a one-hot dataset is returned
+     * unchanged.
+     *
+     * @throws IllegalStateException for a regression dataset
+     */
+    public Dataset asOneHot() {
+        if (!isClassification()) {
+            throw new IllegalStateException("Dataset: asOneHot() needs a classification dataset; this one has "
+                    + "regression targets of shape " + Arrays.toString(targets.shape()));
+        }
+        if (targets.columns() > 1) {
+            return this;
+        }
+        INDArray y = Nd4j.hstack(targets.rsub(1.0), targets.dup());
+        return new Dataset(features, y, 2);
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[N=" + size() + ", features=" + numFeatures() + ", targets=" + numTargets()
+                + (isClassification() ? ", classes=" + numClasses : ", regression") + ", " + dataType() + "]";
+    }
+
+    static INDArray gatherRows(INDArray source, int[] indices) {
+        if (indices.length == 0) {
+            return Nd4j.create(source.dataType(), 0, source.columns());
+        }
+        return Nd4j.pullRows(source, 1, indices);
+    }
+
+    private static void validatePair(INDArray features, INDArray targets) {
+        Checks.requireFloatMatrix("features", features);
+        Checks.requireFloatMatrix("targets", targets);
+        if (features.rows() != targets.rows()) {
+            throw new IllegalArgumentException("Dataset: features have " + features.rows() + " rows but targets have "
+                    + targets.rows() + "; expected one target row per sample");
+        }
+        if (features.dataType() != targets.dataType()) {
+            throw new IllegalArgumentException("Dataset: targets have data type " + targets.dataType()
+                    + ", expected the features' type " + features.dataType());
+        }
+        Checks.requireFinite("features", features);
+        Checks.requireFinite("targets", targets);
+    }
+
+    private static void checkLabels(INDArray features, int[] labels, int numClasses) {
+        if (labels == null) {
+            throw new IllegalArgumentException("Dataset: labels are null");
+        }
+        if (labels.length != features.rows()) {
+            throw new IllegalArgumentException("Dataset: features have " + features.rows() + " rows but there are "
+                    + labels.length + " labels; expected one label per sample");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException("labels: row " + i + " is " + labels[i] + ", expected 0.."
+                        + (numClasses - 1));
+            }
+        }
+    }
+
+    /** Each entry 0 or 1 and each row summing to exactly 1, checked natively; only a failure is located by row. */
+    private static void requireOneHot(INDArray y) {
+        if (y.isEmpty()) {
+            return;
+        }
+        // y (1 - y) is zero exactly for entries in {0, 1}; |rowsum - 1| is zero exactly for one 1 per row.
+        INDArray notBinary = y.mul(y.rsub(1.0)).neq(0.0).castTo(y.dataType()).sum(1);
+        INDArray rowSums = y.sum(1);
+        INDArray bad = rowSums.sub(1.0).neq(0.0).castTo(y.dataType()).addi(notBinary);
+        int row = BooleanIndexing.firstIndex(bad, Conditions.greaterThan(0.0)).getInt(0);
+        if (row < 0) {
+            return;
+        }
+        if (notBinary.getDouble(row) > 0) {
+            throw new IllegalArgumentException("targets: row " + row + " is not one-hot: it has an entry other than 0"
+                    + " and 1 (row " + y.getRow(row) + ")");
+        }
+        throw new IllegalArgumentException("targets: row " + row + " is not one-hot: its entries sum to "
+                + rowSums.getDouble(row) + ", expected exactly one 1 and zeros");
+    }
+}
