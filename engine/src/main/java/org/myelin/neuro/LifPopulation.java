@@ -146,7 +146,8 @@ public final class LifPopulation implements Population {
     public void step(double dt) {
         // Time each neuron integrates in this step: all of dt, none while refracting, the rest when its
         // refractory period ends inside the step.
-        INDArray dtEff = Transforms.min(Transforms.max(refractory.rsub(dt), 0.0, false), dt, false);
+        // The refractory clock is never negative, so dtEff <= dt needs no upper clamp.
+        INDArray dtEff = Transforms.max(refractory.rsub(dt), 0.0, false);
         INDArray dv = s.add(bias).subi(v).muli(dtEff).divi(lif.tauM());
         v.addi(dv);
         Transforms.max(refractory.subi(dt), 0.0, false);
@@ -159,6 +160,10 @@ public final class LifPopulation implements Population {
             // is dtEff (v - 1)/dv. dv > 0 wherever m = 1; elsewhere the clamp only keeps the product finite.
             INDArray after = v.sub(1.0).divi(Transforms.max(dv, 1e-30, false)).muli(dtEff).muli(m);
             refractory.muli(keep).addi(m.muli(lif.tauRef()).subi(after));
+            if (lif.tauRef() < dt) {
+                // A refractory period shorter than the step cannot be resolved below one step.
+                Transforms.max(refractory, 0.0, false);
+            }
             v.muli(keep);
             spikes = idx;
         } else {
