@@ -116,6 +116,37 @@ public final class SpikeProbe {
     }
 
     /**
+     * Firing rate [Hz] of every neuron from its interspike intervals after {@code from}: (n - 1) / (t_last - t_first)
+     * over its spikes at or after {@code from}, 0 for fewer than two (see {@link SpikeTrains#rateFromIsi}).
+     * Shapes: {@code [size]}.
+     */
+    public double[] isiRates(double from) {
+        int size = population.size();
+        double[] first = new double[size];
+        double[] last = new double[size];
+        long[] n = new long[size];
+        for (int i = 0; i < stepNeurons.size(); i++) {
+            double t = stepTimes[i];
+            if (t < from) {
+                continue;
+            }
+            for (long j : stepNeurons.get(i)) {
+                int k = (int) j;
+                if (n[k] == 0) {
+                    first[k] = t;
+                }
+                last[k] = t;
+                n[k]++;
+            }
+        }
+        double[] out = new double[size];
+        for (int k = 0; k < size; k++) {
+            out[k] = n[k] < 2 ? 0.0 : (n[k] - 1) / (last[k] - first[k]);
+        }
+        return out;
+    }
+
+    /**
      * Population rate [Hz per neuron] in consecutive bins of width {@code bin} over {@code [0, duration)}: spikes
      * in the bin / (size * bin). Shapes: {@code [ceil(duration / bin)]}.
      */
