@@ -1,0 +1,64 @@
+package org.myelin.neuro;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Constants of a leaky integrate-and-fire neuron in normalised units (000 2.1, 003 1.4): between spikes
+ *
+ * <pre>  tau_m dv/dt = v_in - v,    v = (V - V_L) / (V_th - V_L)</pre>
+ *
+ * so rest is 0 and the threshold is 1; on reaching 1 the neuron records a spike, resets to 0 and stays there for
+ * the refractory period tau_ref. For a constant input, {@code v(t) = v_in (1 - exp(-t/tau_m))} from v(0) = 0 and
+ * the steady firing rate is the tuning curve
+ *
+ * <pre>  G(v_in) = 1 / (tau_ref - tau_m ln(1 - 1/v_in))  for v_in > 1,  0 otherwise.</pre>
+ *
+ * Times are in seconds, rates in Hz.
+ *
+ * @param tauM   membrane time constant tau_m [s]
+ * @param tauRef refractory period tau_ref [s]
+ */
+public record Lif(double tauM, double tauRef) {
+    /** Typical cortical values of the notes: tau_m = 20 ms, tau_ref = 2 ms. */
+    public static final Lif CORTICAL = new Lif(0.020, 0.002);
+
+    public Lif {
+        if (!(tauM > 0)) {
+            throw new IllegalArgumentException("Lif: tau_m must be > 0 s, was " + tauM);
+        }
+        if (!(tauRef >= 0)) {
+            throw new IllegalArgumentException("Lif: tau_ref must be >= 0 s, was " + tauRef);
+        }
+    }
+
+    /** Steady firing rate G(v_in) [Hz] for a constant normalised input (the tuning curve). */
+    public double rate(double vIn) {
+        if (!(vIn > 1)) {
+            return 0.0;
+        }
+        return 1.0 / (tauRef - tauM * Math.log1p(-1.0 / vIn));
+    }
+
+    /**
+     * The tuning curve elementwise: G(v_in) for every entry. Shapes: any; the result has the input's shape and
+     * data type.
+     */
+    public INDArray rate(INDArray vIn) {
+        INDArray above = vIn.gt(1.0).castTo(vIn.dataType());
+        // Clamped away from 1 so that ln(1 - 1/v) stays finite where the mask will zero the result anyway.
+        INDArray safe = Transforms.max(vIn, 1.0 + 1e-7, true);
+        INDArray ln = Transforms.log(safe.rdivi(1.0).rsubi(1.0), false);
+        return ln.muli(-tauM).addi(tauRef).rdivi(1.0).muli(above);
+    }
+
+    /** Time from reset to threshold, t* = -tau_m ln(1 - 1/v_in) [s]; infinite for v_in <= 1. */
+    public double timeToThreshold(double vIn) {
+        return vIn > 1 ? -tauM * Math.log1p(-1.0 / vIn) : Double.POSITIVE_INFINITY;
+    }
+
+    /** The analytic sub-threshold trajectory v(t) = v_in (1 - exp(-t/tau_m)) from v(0) = 0. */
+    public double voltage(double t, double vIn) {
+        return -vIn * Math.expm1(-t / tauM);
+    }
+}

@@ -1,0 +1,82 @@
+package org.myelin.neuro;
+
+import java.util.function.DoubleUnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Single LIF neurons and tuning curves, simulated with the same Euler integrator as the network
+ * ({@link LifPopulation}), so what is tested here is what networks run.
+ */
+public final class LifNeuron {
+    private LifNeuron() {}
+
+    /**
+     * A simulated LIF trace sampled after every step (index 0 is the initial state v = 0 at t = 0).
+     * Shapes: t, v and input have length steps + 1.
+     */
+    public record Trace(double[] t, double[] v, double[] input, double[] spikeTimes) {}
+
+    /**
+     * Simulates one neuron for {@code duration} [s] with steps of {@code dt}, driven by the normalised input
+     * {@code vIn.applyAsDouble(t)} (held constant over each step).
+     */
+    public static Trace simulate(Lif lif, DoubleUnaryOperator vIn, double duration, double dt) {
+        checkTimes(duration, dt);
+        int steps = (int) Math.round(duration / dt);
+        LifPopulation neuron = new LifPopulation("lif", 1, lif, 1.0);
+        double[] t = new double[steps + 1];
+        double[] v = new double[steps + 1];
+        double[] in = new double[steps + 1];
+        double[] spikes = new double[16];
+        int k = 0;
+        in[0] = vIn.applyAsDouble(0.0);
+        for (int i = 1; i <= steps; i++) {
+            double start = (i - 1) * dt;
+            double input = vIn.applyAsDouble(start);
+            neuron.setBias(input);
+            neuron.step(dt);
+            t[i] = i * dt;
+            v[i] = neuron.live(LifPopulation.Variable.V).getDouble(0);
+            in[i] = input;
+            if (neuron.spikeIndices().length() > 0) {
+                if (k == spikes.length) {
+                    spikes = java.util.Arrays.copyOf(spikes, 2 * k);
+                }
+                spikes[k++] = t[i];
+            }
+        }
+        return new Trace(t, v, in, java.util.Arrays.copyOf(spikes, k));
+    }
+
+    /**
+     * The simulated tuning curve: one neuron per entry of {@code vIn}, each driven by that constant input for
+     * {@code duration} [s], all advanced together as one population; each rate is the inverse mean interspike
+     * interval (0 below two spikes). Shapes: vIn {@code [K]} -> rates {@code [K]} DOUBLE [Hz].
+     */
+    public static INDArray simulatedRates(Lif lif, INDArray vIn, double duration, double dt) {
+        checkTimes(duration, dt);
+        int size = (int) vIn.length();
+        Network net = new Network(dt);
+        LifPopulation pop = net.add(new LifPopulation("tuning", size, lif, 1.0));
+        pop.setBias(vIn.castTo(DataType.DOUBLE));
+        SpikeProbe probe = net.probeSpikes(pop);
+        net.run(duration);
+        double[] rates = new double[size];
+        for (int i = 0; i < size; i++) {
+            rates[i] = SpikeTrains.rateFromIsi(probe.times(i));
+        }
+        return Nd4j.createFromArray(rates);
+    }
+
+    private static void checkTimes(double duration, double dt) {
+        if (!(dt > 0)) {
+            throw new IllegalArgumentException("LifNeuron: dt must be > 0 s, was " + dt);
+        }
+        if (!(duration > dt)) {
+            throw new IllegalArgumentException("LifNeuron: duration must exceed dt, was " + duration + " s with dt "
+                    + dt + " s");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.myelin.neuro;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A population of LIF neurons with exponential (n = 0) synapses, the "full LIF neuron model" of 003 1.7:
+ *
+ * <pre>
+ *   tau_m dv_i/dt = s_i + b_i - v_i     when not refracting
+ *   tau_s ds_i/dt = -s_i                (a spike of pre-synaptic j adds w_ji / tau_s to s_i)
+ *   v_i >= 1:  record a spike, v_i = 0, refract for tau_ref
+ * </pre>
+ *
+ * integrated with Euler's method over the whole vector at once (000 5.2, Algorithm 1), where b is a constant
+ * input per neuron (a bias or an injected current). Two refinements keep the rate exact to O(dt^2) instead of
+ * O(dt): the threshold crossing is placed inside the step by linear interpolation, and the refractory period
+ * starts at that crossing and ends inside a later step, whose remaining part is integrated. Spikes are reported
+ * at the end of the step in which they occur.
+ *
+ * <p>Shapes: v, s, b and the refractory clock are vectors {@code [size]} in the population's data type.
+ */
+public final class LifPopulation implements Population {
+    /** State variables a probe can record. */
+    public enum Variable {
+        /** Normalised membrane potential v. */
+        V,
+        /** Synaptic input current s. */
+        S
+    }
+
+    private static final INDArray NO_SPIKES = Nd4j.empty(DataType.LONG);
+
+    private final String name;
+    private final int size;
+    private final Lif lif;
+    private final double tauS;
+    private final DataType dataType;
+    private final INDArray v;
+    private final INDArray s;
+    private final INDArray bias;
+    private final INDArray refractory;
+    private INDArray spikes = NO_SPIKES;
+
+    /**
+     * @param name     population name
+     * @param size     number of neurons
+     * @param lif      membrane constants
+     * @param tauS     synaptic time constant tau_s [s]
+     * @param dataType FLOAT or DOUBLE (the weight matrices feeding it must match)
+     */
+    public LifPopulation(String name, int size, Lif lif, double tauS, DataType dataType) {
+        if (size < 1) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': size must be >= 1, was " + size);
+        }
+        if (lif == null) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': Lif constants must not be null");
+        }
+        if (!(tauS > 0)) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': tau_s must be > 0 s, was " + tauS);
+        }
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': data type must be FLOAT or DOUBLE, was "
+                    + dataType);
+        }
+        this.name = name;
+        this.size = size;
+        this.lif = lif;
+        this.tauS = tauS;
+        this.dataType = dataType;
+        this.v = Nd4j.zeros(dataType, size);
+        this.s = Nd4j.zeros(dataType, size);
+        this.bias = Nd4j.zeros(dataType, size);
+        this.refractory = Nd4j.zeros(dataType, size);
+    }
+
+    /** A DOUBLE population. */
+    public LifPopulation(String name, int size, Lif lif, double tauS) {
+        this(name, size, lif, tauS, DataType.DOUBLE);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    public Lif lif() {
+        return lif;
+    }
+
+    public double tauS() {
+        return tauS;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** Sets the constant input b of every neuron (copied). Shapes: {@code [size]}. */
+    public LifPopulation setBias(INDArray b) {
+        if (b == null || b.length() != size || b.rank() > 2) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': bias has shape "
+                    + (b == null ? "null" : java.util.Arrays.toString(b.shape())) + ", expected [" + size + "]");
+        }
+        bias.assign(b.reshape(size).castTo(dataType));
+        return this;
+    }
+
+    /** Sets the same constant input b for every neuron. */
+    public LifPopulation setBias(double b) {
+        bias.assign(b);
+        return this;
+    }
+
+    /** A copy of the membrane potentials. Shapes: {@code [size]}. */
+    public INDArray v() {
+        return v.dup();
+    }
+
+    /** A copy of the synaptic currents. Shapes: {@code [size]}. */
+    public INDArray s() {
+        return s.dup();
+    }
+
+    /** The live array of a state variable (package use: probes read it without copying). */
+    INDArray live(Variable variable) {
+        return variable == Variable.V ? v : s;
+    }
+
+    /**
+     * Adds arriving spikes to the synaptic current: {@code s += weightSum / tau_s}, where weightSum is the sum of
+     * the weight rows of the pre-synaptic neurons that spiked (000 Algorithm 1, line 9). Shapes: {@code [size]}.
+     */
+    public void receive(INDArray weightSum) {
+        s.addi(weightSum.reshape(size).mul(1.0 / tauS));
+    }
+
+    @Override
+    public void step(double dt) {
+        // Time each neuron integrates in this step: all of dt, none while refracting, the rest when its
+        // refractory period ends inside the step.
+        // The refractory clock is never negative, so dtEff <= dt needs no upper clamp.
+        INDArray dtEff = Transforms.max(refractory.rsub(dt), 0.0, false);
+        INDArray dv = s.add(bias).subi(v).muli(dtEff).divi(lif.tauM());
+        v.addi(dv);
+        Transforms.max(refractory.subi(dt), 0.0, false);
+        INDArray crossed = v.gte(1.0);
+        INDArray idx = Nd4j.where(crossed, null, null)[0];
+        if (idx.length() > 0) {
+            INDArray m = crossed.castTo(dataType);
+            INDArray keep = m.rsub(1.0);
+            // v rose by dv over dtEff and passed 1 at the fraction (1 - v0)/dv; the time left after the crossing
+            // is dtEff (v - 1)/dv. dv > 0 wherever m = 1; elsewhere the clamp only keeps the product finite.
+            INDArray after = v.sub(1.0).divi(Transforms.max(dv, 1e-30, false)).muli(dtEff).muli(m);
+            refractory.muli(keep).addi(m.muli(lif.tauRef()).subi(after));
+            if (lif.tauRef() < dt) {
+                // A refractory period shorter than the step cannot be resolved below one step.
+                Transforms.max(refractory, 0.0, false);
+            }
+            v.muli(keep);
+            spikes = idx;
+        } else {
+            spikes = NO_SPIKES;
+        }
+        s.muli(1.0 - dt / tauS);
+    }
+
+    @Override
+    public INDArray spikeIndices() {
+        return spikes;
+    }
+
+    @Override
+    public void reset() {
+        v.assign(0);
+        s.assign(0);
+        refractory.assign(0);
+        spikes = NO_SPIKES;
+    }
+}

@@ -1,0 +1,145 @@
+package org.myelin.neuro;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A threshold unit trained with the perceptron rule (000 7.1):
+ *
+ * <pre>
+ *   y = sigma(w . x + b),   sigma(z) = 1 if z >= 0 else 0
+ *   E = t - y               ("L1 error": -1, 0 or 1)
+ *   w = w + eta E x,   b = b + eta E
+ * </pre>
+ *
+ * The notes' worked OR example uses eta = 1. Their text writes the bias update as b = b + E t, but their own
+ * numbers follow b = b + E: from w = [0.6, -0.2], b = -0.1 the pattern [0, 1] (t = 1) gives b = 0.9, and the
+ * final weights they reach, w = [0.6, 0.8], b = -0.1, need the pattern [0, 0] (t = 0, E = -1) to lower b by 1,
+ * which b = b + E t would not do. This class uses b = b + eta E.
+ *
+ * <p>Shapes: w {@code [D]}; a sample x {@code [D]}; a data set X {@code [N, D]} with targets {@code [N]} in {0, 1}.
+ */
+public final class Perceptron {
+    private final INDArray w;
+    private double b;
+    private final double learningRate;
+
+    /** A perceptron starting from the given weights (copied, as DOUBLE) and bias, learning rate eta. */
+    public Perceptron(INDArray weights, double bias, double learningRate) {
+        if (weights == null || weights.length() < 1) {
+            throw new IllegalArgumentException("Perceptron: weights must be a non-empty vector");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("Perceptron: learning rate must be > 0, was " + learningRate);
+        }
+        this.w = weights.castTo(DataType.DOUBLE).reshape(weights.length()).dup();
+        this.b = bias;
+        this.learningRate = learningRate;
+    }
+
+    /** A perceptron from w, b with eta = 1, as in the notes. */
+    public Perceptron(double[] weights, double bias) {
+        this(Nd4j.createFromArray(weights), bias, 1.0);
+    }
+
+    /** A copy of the weights. */
+    public INDArray weights() {
+        return w.dup();
+    }
+
+    public double bias() {
+        return b;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** The drive z = w . x + b of one sample. */
+    public double drive(INDArray x) {
+        checkSample(x);
+        return x.castTo(DataType.DOUBLE).reshape(w.length()).mul(w).sumNumber().doubleValue() + b;
+    }
+
+    /** The output y = sigma(w . x + b) in {0, 1} for one sample. */
+    public int predict(INDArray x) {
+        return drive(x) >= 0 ? 1 : 0;
+    }
+
+    /** Outputs for every row of X: sigma(X w + b). Shapes: X {@code [N, D]} -> {@code [N]}, DOUBLE. */
+    public INDArray predictAll(INDArray inputs) {
+        checkBatch(inputs, null);
+        INDArray z = inputs.castTo(DataType.DOUBLE).mmul(w.reshape(w.length(), 1)).addi(b);
+        return z.gte(0.0).castTo(DataType.DOUBLE).reshape(inputs.rows());
+    }
+
+    /** Presents one sample, updates w and b in place by the rule, and returns the error E = t - y. */
+    public int update(INDArray x, int target) {
+        if (target != 0 && target != 1) {
+            throw new IllegalArgumentException("Perceptron: target must be 0 or 1, was " + target);
+        }
+        int error = target - predict(x);
+        if (error != 0) {
+            w.addi(x.castTo(DataType.DOUBLE).reshape(w.length()).mul(learningRate * error));
+            b += learningRate * error;
+        }
+        return error;
+    }
+
+    /** Presents every row of X once, in order; returns how many were misclassified when presented. */
+    public int trainEpoch(INDArray inputs, INDArray targets) {
+        checkBatch(inputs, targets);
+        int mistakes = 0;
+        for (int i = 0; i < inputs.rows(); i++) {
+            if (update(inputs.getRow(i), targets.getInt(i)) != 0) {
+                mistakes++;
+            }
+        }
+        return mistakes;
+    }
+
+    /**
+     * Trains epoch by epoch until an epoch has no mistakes or {@code maxEpochs} are done. Returns the mistakes
+     * of each epoch run (the last is 0 exactly when the data were learned).
+     */
+    public int[] train(INDArray inputs, INDArray targets, int maxEpochs) {
+        if (maxEpochs < 1) {
+            throw new IllegalArgumentException("Perceptron: maxEpochs must be >= 1, was " + maxEpochs);
+        }
+        int[] history = new int[maxEpochs];
+        for (int e = 0; e < maxEpochs; e++) {
+            history[e] = trainEpoch(inputs, targets);
+            if (history[e] == 0) {
+                return Arrays.copyOf(history, e + 1);
+            }
+        }
+        return history;
+    }
+
+    /** Number of rows of X whose output differs from the target. */
+    public int errors(INDArray inputs, INDArray targets) {
+        checkBatch(inputs, targets);
+        return predictAll(inputs).neq(targets.castTo(DataType.DOUBLE).reshape(inputs.rows()))
+                .castTo(DataType.INT).sumNumber().intValue();
+    }
+
+    private void checkSample(INDArray x) {
+        if (x == null || x.length() != w.length()) {
+            throw new IllegalArgumentException("Perceptron: input has shape "
+                    + (x == null ? "null" : Arrays.toString(x.shape())) + ", expected [" + w.length() + "]");
+        }
+    }
+
+    private void checkBatch(INDArray inputs, INDArray targets) {
+        if (inputs == null || inputs.rank() != 2 || inputs.columns() != w.length()) {
+            throw new IllegalArgumentException("Perceptron: inputs have shape "
+                    + (inputs == null ? "null" : Arrays.toString(inputs.shape())) + ", expected [*, " + w.length() + "]");
+        }
+        if (targets != null && targets.length() != inputs.rows()) {
+            throw new IllegalArgumentException("Perceptron: " + targets.length() + " targets for " + inputs.rows()
+                    + " inputs, expected one per row");
+        }
+    }
+}

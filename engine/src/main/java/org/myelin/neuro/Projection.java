@@ -1,0 +1,64 @@
+package org.myelin.neuro;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * All-to-all connections from a pre-synaptic population to a LIF population through a weight matrix, delivered
+ * spike by spike: when the pre-synaptic neurons J spiked in a step, the post-synaptic currents get
+ * {@code s += (sum over j in J of W[j, :]) / tau_s} (003 1.7). Only the rows of the neurons that spiked are
+ * gathered and summed, so a step costs O(|J| * post) rather than the O(pre * post) of a dense product.
+ *
+ * <p>Shapes: W is {@code [pre, post]} (row-major engine convention: row j holds neuron j's outgoing weights),
+ * which is the transpose of the notes' M x N matrix {@code w_ij} from pre j to post i. Its data type must be the
+ * post population's.
+ */
+public final class Projection {
+    private final Population pre;
+    private final LifPopulation post;
+    private final INDArray weights;
+
+    /** Connects {@code pre} to {@code post} through {@code weights} (not copied: the caller may change it). */
+    public Projection(Population pre, LifPopulation post, INDArray weights) {
+        if (pre == null || post == null || weights == null) {
+            throw new IllegalArgumentException("Projection: pre, post and weights must not be null");
+        }
+        String label = "Projection[" + pre.name() + " -> " + post.name() + "]";
+        if (weights.rank() != 2 || weights.rows() != pre.size() || weights.columns() != post.size()) {
+            throw new IllegalArgumentException(label + ": weights have shape " + Arrays.toString(weights.shape())
+                    + ", expected [" + pre.size() + ", " + post.size() + "]");
+        }
+        if (weights.dataType() != post.dataType()) {
+            throw new IllegalArgumentException(label + ": weights are " + weights.dataType() + ", expected "
+                    + post.dataType() + " like the post-synaptic population");
+        }
+        this.pre = pre;
+        this.post = post;
+        this.weights = weights;
+    }
+
+    public Population pre() {
+        return pre;
+    }
+
+    public LifPopulation post() {
+        return post;
+    }
+
+    /** The weight matrix itself (not a copy). Shapes: {@code [pre, post]}. */
+    public INDArray weights() {
+        return weights;
+    }
+
+    /** Delivers the spikes of the pre-synaptic population's last step to the post-synaptic currents. */
+    public void deliver() {
+        INDArray idx = pre.spikeIndices();
+        if (idx.length() == 0) {
+            return;
+        }
+        INDArray rows = Nd4j.exec(new Gather(weights, idx, 0))[0];
+        post.receive(rows.sum(0));
+    }
+}

@@ -1,0 +1,119 @@
+package org.myelin.neuro;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A post-synaptic current filter (000 4.1, 003 1.6):
+ *
+ * <pre>  h(t) = k t^n exp(-t/tau_s) for t >= 0, 0 for t < 0,   k = 1 / (n! tau_s^(n+1))</pre>
+ *
+ * normalised so that its integral over [0, inf) is 1; n = 0 is an exponential decay, n = 1 the more realistic
+ * alpha-like shape. A spike train filtered by h is the sum of shifted copies, s(t) = sum_p h(t - t_p) (the
+ * convolution a * h). For n = 0 the same signal is the solution of tau_s ds/dt = -s with s += w / tau_s at
+ * each spike, which {@link #exponentialEuler} integrates with Euler's method (000 Algorithm 1).
+ *
+ * @param n    order (power of t), n >= 0
+ * @param tauS synaptic time constant tau_s [s]
+ */
+public record PscFilter(int n, double tauS) {
+    public PscFilter {
+        if (n < 0 || n > 20) {
+            throw new IllegalArgumentException("PscFilter: n must be in [0, 20], was " + n);
+        }
+        if (!(tauS > 0)) {
+            throw new IllegalArgumentException("PscFilter: tau_s must be > 0 s, was " + tauS);
+        }
+    }
+
+    /** The normalisation constant k = 1 / (n! tau_s^(n+1)). */
+    public double k() {
+        double factorial = 1;
+        for (int i = 2; i <= n; i++) {
+            factorial *= i;
+        }
+        return 1.0 / (factorial * Math.pow(tauS, n + 1));
+    }
+
+    /** h(t). */
+    public double value(double t) {
+        if (t < 0) {
+            return 0.0;
+        }
+        return k() * Math.pow(t, n) * Math.exp(-t / tauS);
+    }
+
+    /** h elementwise. Shapes: any; the result has the input's shape and data type. */
+    public INDArray value(INDArray t) {
+        INDArray causal = t.gte(0.0).castTo(t.dataType());
+        INDArray tc = Transforms.max(t, 0.0, true);
+        INDArray decay = Transforms.exp(tc.div(-tauS), false);
+        INDArray power = n == 0 ? decay : Transforms.pow(tc, n, true).muli(decay);
+        return power.muli(k()).muli(causal);
+    }
+
+    /**
+     * The filtered spike train s(t) = sum_p w_p h(t - t_p) at the sample times {@code t}, by evaluating every
+     * shifted filter on the grid at once. Shapes: t {@code [T]}, spikeTimes and weights {@code [P]}, result
+     * {@code [T]} in t's data type.
+     */
+    public INDArray filter(double[] spikeTimes, double[] weights, INDArray t) {
+        if (weights.length != spikeTimes.length) {
+            throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
+                    + " weights, expected one weight per spike");
+        }
+        long samples = t.length();
+        if (spikeTimes.length == 0) {
+            return Nd4j.zeros(t.dataType(), samples);
+        }
+        INDArray tp = Nd4j.createFromArray(spikeTimes).castTo(t.dataType()).reshape(1, spikeTimes.length);
+        INDArray w = Nd4j.createFromArray(weights).castTo(t.dataType()).reshape(spikeTimes.length, 1);
+        INDArray lag = t.reshape(samples, 1).broadcast(samples, spikeTimes.length)
+                .sub(tp.broadcast(samples, spikeTimes.length));
+        return value(lag).mmul(w).reshape(samples);
+    }
+
+    /** {@link #filter(double[], double[], INDArray)} with unit weights. */
+    public INDArray filter(double[] spikeTimes, INDArray t) {
+        double[] ones = new double[spikeTimes.length];
+        java.util.Arrays.fill(ones, 1.0);
+        return filter(spikeTimes, ones, t);
+    }
+
+    /**
+     * The n = 0 filtered train by Euler's method (000 Algorithm 1): {@code s_i = s_{i-1} (1 - dt/tau_s)}, then
+     * {@code s_i += w / tau_s} for each spike in step i (a spike at time t_p falls in step round(t_p / dt)).
+     * Returns s at the times {@code i dt}, i = 0..steps. Shapes: result {@code [steps + 1]}, DOUBLE.
+     */
+    public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
+        if (!(tauS > 0) || !(dt > 0) || steps < 0) {
+            throw new IllegalArgumentException("PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps >= 0, was tau_s="
+                    + tauS + ", dt=" + dt + ", steps=" + steps);
+        }
+        if (weights.length != spikeTimes.length) {
+            throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
+                    + " weights, expected one weight per spike");
+        }
+        double[] arriving = new double[steps + 1];
+        for (int p = 0; p < spikeTimes.length; p++) {
+            long i = Math.round(spikeTimes[p] / dt);
+            if (i >= 0 && i <= steps) {
+                arriving[(int) i] += weights[p];
+            }
+        }
+        double[] s = new double[steps + 1];
+        double decay = 1.0 - dt / tauS;
+        s[0] = arriving[0] / tauS;
+        for (int i = 1; i <= steps; i++) {
+            s[i] = s[i - 1] * decay + arriving[i] / tauS;
+        }
+        return Nd4j.createFromArray(s);
+    }
+
+    /** Sample times {@code 0, dt, ..., steps dt}. Shapes: {@code [steps + 1]}, DOUBLE. */
+    public static INDArray grid(double dt, int steps) {
+        return Nd4j.arange(steps + 1.0).castTo(DataType.DOUBLE).muli(dt).reshape(steps + 1);
+    }
+}

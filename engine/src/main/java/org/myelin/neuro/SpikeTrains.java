@@ -1,0 +1,117 @@
+package org.myelin.neuro;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Spike trains as ascending arrays of spike times [s] (the delta train a(t) = sum_p delta(t - t_p) of 000 4.1),
+ * their generators and firing-rate estimates. Trains of simulated neurons come from
+ * {@link HodgkinHuxley.Trace#spikeTimes()}, {@link LifNeuron#simulate} and {@link SpikeProbe#times(int)}.
+ */
+public final class SpikeTrains {
+    private SpikeTrains() {}
+
+    /** Spikes at {@code phase, phase + 1/rate, ...} below {@code duration}. */
+    public static double[] regular(double rateHz, double duration, double phase) {
+        checkRate(rateHz, duration);
+        if (rateHz == 0 || phase >= duration) {
+            return new double[0];
+        }
+        int n = (int) Math.ceil((duration - phase) * rateHz - 1e-9);
+        double[] out = new double[Math.max(n, 0)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = phase + i / rateHz;
+        }
+        return out;
+    }
+
+    /**
+     * A homogeneous Poisson train of rate {@code rateHz} on {@code [0, duration)}: exponential interspike intervals
+     * of mean 1/rate, drawn from a stream seeded with {@code seed}.
+     */
+    public static double[] poisson(double rateHz, double duration, long seed) {
+        checkRate(rateHz, duration);
+        if (rateHz == 0) {
+            return new double[0];
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] out = new double[Math.max(16, (int) (2 * rateHz * duration) + 16)];
+        int k = 0;
+        double t = -Math.log1p(-rng.nextDouble()) / rateHz;
+        while (t < duration) {
+            if (k == out.length) {
+                out = Arrays.copyOf(out, 2 * out.length);
+            }
+            out[k++] = t;
+            t += -Math.log1p(-rng.nextDouble()) / rateHz;
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    /** Rate [Hz] from the count in {@code [from, to)}: n / (to - from). */
+    public static double rateFromCount(double[] times, double from, double to) {
+        if (!(to > from)) {
+            throw new IllegalArgumentException("SpikeTrains: window must have to > from, was [" + from + ", " + to + ")");
+        }
+        int n = 0;
+        for (double t : times) {
+            if (t >= from && t < to) {
+                n++;
+            }
+        }
+        return n / (to - from);
+    }
+
+    /**
+     * Rate [Hz] from the interspike intervals: (n - 1) / (t_last - t_first), the inverse mean ISI, which is free of
+     * the edge effects of a count window; 0 for fewer than two spikes.
+     */
+    public static double rateFromIsi(double[] times) {
+        if (times.length < 2) {
+            return 0.0;
+        }
+        return (times.length - 1) / (times[times.length - 1] - times[0]);
+    }
+
+    /**
+     * Rate per source [Hz] in consecutive bins of width {@code bin} over {@code [0, duration)}: spikes in the bin /
+     * (sources * bin). Shapes: {@code [ceil(duration / bin)]}.
+     */
+    public static double[] binnedRate(double[] times, double bin, double duration, int sources) {
+        if (!(bin > 0) || !(duration > 0) || sources < 1) {
+            throw new IllegalArgumentException("SpikeTrains: binnedRate needs bin > 0, duration > 0, sources >= 1, was bin="
+                    + bin + ", duration=" + duration + ", sources=" + sources);
+        }
+        int bins = (int) Math.ceil(duration / bin - 1e-9);
+        double[] out = new double[bins];
+        for (double t : times) {
+            int b = (int) Math.floor(t / bin);
+            if (t >= 0 && t < duration && b < bins) {
+                out[b]++;
+            }
+        }
+        for (int i = 0; i < bins; i++) {
+            out[i] /= sources * bin;
+        }
+        return out;
+    }
+
+    /** Centres of the bins of {@link #binnedRate}. */
+    public static double[] binCentres(double bin, double duration) {
+        int bins = (int) Math.ceil(duration / bin - 1e-9);
+        double[] out = new double[bins];
+        for (int i = 0; i < bins; i++) {
+            out[i] = (i + 0.5) * bin;
+        }
+        return out;
+    }
+
+    private static void checkRate(double rateHz, double duration) {
+        if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
+            throw new IllegalArgumentException("SpikeTrains: rate must be finite and >= 0 Hz, was " + rateHz);
+        }
+        if (!(duration >= 0)) {
+            throw new IllegalArgumentException("SpikeTrains: duration must be >= 0 s, was " + duration);
+        }
+    }
+}

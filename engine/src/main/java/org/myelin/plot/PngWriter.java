@@ -1,0 +1,58 @@
+package org.myelin.plot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/** Writes a chart as a PNG file: headless rendering, parent folders created, atomic replace. */
+final class PngWriter {
+    private PngWriter() {}
+
+    static void save(Chart<?, ?> chart, Path png) throws IOException {
+        if (png == null) {
+            throw new IllegalArgumentException("plot: output path must not be null");
+        }
+        if (!png.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("plot: output file must end in .png, was " + png);
+        }
+        // Rendering to an image needs no display; only the plotting path asks AWT for headless mode, and only
+        // when the application has not chosen a mode itself.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        Path absolute = png.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        // Written beside the target and renamed, so a reader never sees half a PNG.
+        Path tmp = Files.createTempFile(dir, ".plot-", ".png.tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
+            }
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void checkSeries(String plot, String name, double[] x, double[] y) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(plot + ": series name must not be blank");
+        }
+        if (x == null || y == null) {
+            throw new IllegalArgumentException(plot + ": series '" + name + "' has a null x or y array");
+        }
+        if (x.length != y.length) {
+            throw new IllegalArgumentException(plot + ": series '" + name + "' has " + x.length
+                    + " x values but " + y.length + " y values, expected the same count");
+        }
+        if (x.length == 0) {
+            throw new IllegalArgumentException(plot + ": series '" + name + "' is empty, expected at least one point");
+        }
+    }
+}

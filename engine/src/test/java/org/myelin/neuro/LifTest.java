@@ -1,0 +1,98 @@
+package org.myelin.neuro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class LifTest {
+    private static final Lif CORTICAL = new Lif(0.020, 0.002);
+
+    @Test
+    void tuningCurveMatchesTheFormulaAtAWorkedPoint() {
+        // G(2) = 1 / (0.002 - 0.02 ln(1/2)) = 1 / 0.0158629 = 63.04 Hz.
+        assertEquals(1.0 / (0.002 + 0.02 * Math.log(2)), CORTICAL.rate(2.0), 1e-9);
+        assertEquals(63.04, CORTICAL.rate(2.0), 0.01);
+        assertEquals(0.0, CORTICAL.rate(1.0));
+        assertEquals(0.0, CORTICAL.rate(-3.0));
+    }
+
+    @Test
+    void vectorisedTuningCurveEqualsTheScalarOne() {
+        double[] v = {-1, 0, 0.5, 1.0, 1.0000001, 1.1, 2, 5, 10, 100};
+        INDArray g = CORTICAL.rate(Nd4j.createFromArray(v));
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(CORTICAL.rate(v[i]), g.getDouble(i), 1e-9 * (1 + CORTICAL.rate(v[i])), "v_in=" + v[i]);
+        }
+    }
+
+    @Test
+    void analyticVoltageMatchesTheEulerIntegrator() {
+        double dt = 1e-4;
+        // Euler's global error for this linear ODE peaks at v_in (dt / tau_m) / (2e) + O(dt^2) near t = tau_m.
+        double a = dt / CORTICAL.tauM();
+        LifNeuron.Trace sub = LifNeuron.simulate(CORTICAL, t -> 0.8, 0.1, dt);
+        for (int i = 0; i < sub.t().length; i++) {
+            assertEquals(CORTICAL.voltage(sub.t()[i], 0.8), sub.v()[i], 0.25 * a * 0.8, "t=" + sub.t()[i]);
+        }
+        assertEquals(0, sub.spikeTimes().length);
+        // Above threshold the same holds until the first spike.
+        LifNeuron.Trace supra = LifNeuron.simulate(CORTICAL, t -> 1.5, 0.05, dt);
+        double first = supra.spikeTimes()[0];
+        for (int i = 0; supra.t()[i] < first - dt; i++) {
+            assertEquals(CORTICAL.voltage(supra.t()[i], 1.5), supra.v()[i], 0.25 * a * 1.5);
+        }
+    }
+
+    @Test
+    void firstSpikeComesAtTheTimeToThreshold() {
+        double dt = 1e-4;
+        LifNeuron.Trace trace = LifNeuron.simulate(CORTICAL, t -> 2.0, 0.05, dt);
+        assertEquals(CORTICAL.timeToThreshold(2.0), trace.spikeTimes()[0], 1.5 * dt);
+        // Reset to 0 after the spike.
+        int at = (int) Math.round(trace.spikeTimes()[0] / dt);
+        assertEquals(0.0, trace.v()[at], 1e-12);
+    }
+
+    @Test
+    void simulatedRatesMatchTheTuningCurveWithin2PercentFrom1Point1To10() {
+        INDArray vIn = Nd4j.linspace(1.1, 10.0, 25, DataType.DOUBLE);
+        INDArray simulated = LifNeuron.simulatedRates(CORTICAL, vIn, 0.6, 2e-4);
+        for (int i = 0; i < vIn.length(); i++) {
+            double g = CORTICAL.rate(vIn.getDouble(i));
+            double rel = Math.abs(simulated.getDouble(i) - g) / g;
+            assertTrue(rel < 0.02, "v_in=" + vIn.getDouble(i) + ": simulated " + simulated.getDouble(i)
+                    + " Hz vs G " + g + " Hz");
+        }
+    }
+
+    @Test
+    void noSpikesAtOrBelowThreshold() {
+        INDArray vIn = Nd4j.createFromArray(-1.0, 0.0, 0.5, 0.99, 1.0);
+        INDArray simulated = LifNeuron.simulatedRates(CORTICAL, vIn, 0.2, 2e-4);
+        for (int i = 0; i < vIn.length(); i++) {
+            assertEquals(0.0, simulated.getDouble(i), "v_in=" + vIn.getDouble(i));
+            assertEquals(0.0, CORTICAL.rate(vIn.getDouble(i)));
+        }
+    }
+
+    @Test
+    void refractoryPeriodCapsTheRate() {
+        // As v_in grows, t* -> 0 and the rate approaches 1 / tau_ref.
+        assertTrue(CORTICAL.rate(1e6) < 500.0);
+        assertEquals(500.0, CORTICAL.rate(1e6), 1.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, -0.01, Double.NaN})
+    void rejectsANonPositiveMembraneTimeConstant(double tauM) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Lif(tauM, 0.002));
+        assertTrue(e.getMessage().contains("tau_m"), e.getMessage());
+    }
+}
