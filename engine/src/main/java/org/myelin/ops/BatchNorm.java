@@ -35,6 +35,10 @@ public final class BatchNorm extends Op {
         if (!(eps > 0)) {
             throw new IllegalArgumentException("BatchNorm: eps must be > 0, was " + eps);
         }
+        if ((runningMean == null) != (runningVariance == null)) {
+            throw new IllegalArgumentException("BatchNorm: evaluation mode needs both the running mean and the"
+                    + " running variance, got " + (runningMean == null ? "only the variance" : "only the mean"));
+        }
         this.eps = eps;
         this.runningMean = runningMean;
         this.runningVariance = runningVariance;
@@ -54,8 +58,12 @@ public final class BatchNorm extends Op {
             xhat = stats.xhat;
             invStd = stats.invStd;
         } else {
-            invStd = Transforms.pow(runningVariance.reshape(1, n).add(eps), -0.5, false);
-            xhat = x.subRowVector(runningMean.reshape(1, n)).muliRowVector(invStd);
+            Normalization.checkStatistic(name(), "running mean", runningMean, x);
+            Normalization.checkStatistic(name(), "running variance", runningVariance, x);
+            // The running statistics are constants kept by the caller; they take the input's data type.
+            INDArray mean = runningMean.reshape(1, n).castTo(x.dataType());
+            invStd = Transforms.pow(runningVariance.reshape(1, n).castTo(x.dataType()).add(eps), -0.5, false);
+            xhat = x.subRowVector(mean).muliRowVector(invStd);
         }
         return xhat.mulRowVector(gamma).addiRowVector(beta);
     }
