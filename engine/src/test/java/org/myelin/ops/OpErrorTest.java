@@ -95,6 +95,16 @@ class OpErrorTest {
     }
 
     @Test
+    void batchNormRunningStatisticsAreChecked() {
+        INDArray three = Nd4j.ones(3);
+        assertRejected(() -> new BatchNorm(1e-5, three, null), "BatchNorm", "running variance", "only the mean");
+        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNorm(1e-5, Nd4j.zeros(4), three),
+                p(2, 3), p(3), p(3)), "BatchNorm", "running mean", "[4]", "[2, 3]");
+        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNorm(1e-5, three, Nd4j.ones(3, 1)),
+                p(2, 3), p(3), p(3)), "BatchNorm", "running variance", "[3, 1]");
+    }
+
+    @Test
     void reshapeToADifferentElementCountNamesBothShapes() {
         assertRejected(() -> Ops.reshape(p(3, 4), 5, 2), "Reshape", "[3, 4]", "[5, 2]", "12", "10");
     }

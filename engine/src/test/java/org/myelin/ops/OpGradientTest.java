@@ -18,6 +18,7 @@ import org.myelin.autodiff.GradCheckLedger;
 import org.myelin.autodiff.Op;
 import org.myelin.autodiff.OpHarness;
 import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -68,7 +69,7 @@ class OpGradientTest {
         INDArray[] first = GradCheckLedger.analyticGradients(c.function(), c.checkedInputs());
         INDArray[] second = GradCheckLedger.analyticGradients(c.function(), c.checkedInputs());
         for (int i = 0; i < first.length; i++) {
-            assertEquals(first[i], second[i], c.name() + ": gradient of input " + i);
+            TestArrays.assertClose(first[i], second[i], 0.0, c.name() + ": gradient of input " + i);
         }
     }
 
@@ -81,9 +82,9 @@ class OpGradientTest {
         INDArray outCopy = out.value().dup();
         out.backward(seed(out.value()));
         for (int i = 0; i < copies.length; i++) {
-            assertEquals(copies[i], c.inputs()[i], c.name() + ": input " + i + " changed");
+            TestArrays.assertClose(copies[i], c.inputs()[i], 0.0, c.name() + ": input " + i + " changed");
         }
-        assertEquals(outCopy, out.value(), c.name() + ": the output changed during backward");
+        TestArrays.assertClose(outCopy, out.value(), 0.0, c.name() + ": the output changed during backward");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,7 +95,7 @@ class OpGradientTest {
         INDArray gradOut = seed(out);
         INDArray gradOutCopy = gradOut.dup();
         INDArray[] grads = OpHarness.backward(op, gradOut);
-        assertEquals(gradOutCopy, gradOut, c.name() + ": gradOut changed");
+        TestArrays.assertClose(gradOutCopy, gradOut, 0.0, c.name() + ": gradOut changed");
         assertEquals(c.inputs().length, grads.length, c.name());
         for (int i = 0; i < grads.length; i++) {
             if (c.differentiable()[i]) {
@@ -123,6 +124,61 @@ class OpGradientTest {
                         + " is still held after backward released the graph");
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void viewInputsGiveTheSameResultsAsContiguousOnes(OpCase c) {
+        INDArray[] contiguous = copies(c.inputs());
+        INDArray[] views = new INDArray[contiguous.length];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = TestArrays.offsetView(contiguous[i]);
+        }
+        Tensor[] a = run(c, contiguous);
+        Tensor[] b = run(c, views);
+        TestArrays.assertClose(a[0].value(), b[0].value(), 1e-12, c.name() + ": output");
+        for (int i = 1; i < a.length; i++) {
+            if (c.differentiable()[i - 1]) {
+                TestArrays.assertClose(a[i].grad(), b[i].grad(), 1e-12, c.name() + ": gradient of input " + (i - 1));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void float32InputsGiveFloat32ResultsCloseToFloat64(OpCase c) {
+        INDArray[] doubles = copies(c.inputs());
+        INDArray[] floats = new INDArray[doubles.length];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = doubles[i].castTo(DataType.FLOAT);
+        }
+        Tensor[] a = run(c, doubles);
+        Tensor[] b = run(c, floats);
+        assertEquals(DataType.FLOAT, b[0].dataType(), c.name() + ": output type");
+        double scale = Math.max(1, a[0].value().amaxNumber().doubleValue());
+        TestArrays.assertClose(a[0].value(), b[0].value(), 1e-4 * scale, c.name() + ": output");
+        for (int i = 1; i < a.length; i++) {
+            if (c.differentiable()[i - 1]) {
+                assertEquals(DataType.FLOAT, b[i].grad().dataType(), c.name() + ": gradient type");
+                double s = Math.max(1, a[i].grad().amaxNumber().doubleValue());
+                TestArrays.assertClose(a[i].grad(), b[i].grad(), 1e-4 * s, c.name() + ": gradient of input " + (i - 1));
+            }
+        }
+    }
+
+    /** Output (element 0) and the input tensors with their gradients, after a seeded backward. */
+    private static Tensor[] run(OpCase c, INDArray[] inputs) {
+        Tensor[] t = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            t[i] = c.differentiable()[i] ? Tensor.parameter(inputs[i]) : Tensor.constant(inputs[i]);
+        }
+        Tensor out = Autograd.apply(c.op().get(), t);
+        Tensor result = Tensor.constant(out.value().dup());
+        out.backward(seed(out.value()).castTo(out.dataType()));
+        Tensor[] all = new Tensor[inputs.length + 1];
+        all[0] = result;
+        System.arraycopy(t, 0, all, 1, t.length);
+        return all;
     }
 
     private static Tensor[] parameters(OpCase c) {

@@ -1,9 +1,14 @@
 package org.myelin.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Seeded float64 test data, generated in Java so it does not depend on ND4J's random streams. */
 final class TestArrays {
@@ -97,5 +102,33 @@ final class TestArrays {
             n *= d;
         }
         return n;
+    }
+
+    /**
+     * The values of {@code a} as a view into a larger array (offset and strides differ from a fresh c-order
+     * array), to catch ops that assume contiguous input. Rank 0 is returned as a copy.
+     */
+    static INDArray offsetView(INDArray a) {
+        if (a.rank() == 0) {
+            return a.dup();
+        }
+        long[] big = a.shape().clone();
+        INDArrayIndex[] idx = new INDArrayIndex[big.length];
+        for (int i = 0; i < big.length; i++) {
+            big[i] += 1;
+            idx[i] = NDArrayIndex.interval(1, big[i]);
+        }
+        INDArray view = Nd4j.create(a.dataType(), big).assign(-777).get(idx);
+        view.assign(a);
+        return view;
+    }
+
+    /** Asserts equal shapes and every entry within {@code tol} (0 for exact). */
+    static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        double diff = expected.length() == 0 ? 0
+                : expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= tol, what + ": largest difference " + diff + " > " + tol + "\nexpected " + expected
+                + "\nactual " + actual);
     }
 }
