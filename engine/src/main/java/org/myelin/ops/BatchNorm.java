@@ -19,6 +19,9 @@ public final class BatchNorm extends Op {
     private final INDArray runningMean;
     private final INDArray runningVariance;
     private Standardize stats;
+    // Results of the training-mode forward pass, kept after the graph is released (they are small, [1, n]).
+    private INDArray batchMean;
+    private INDArray batchVariance;
     private INDArray xhat;
     private INDArray invStd;
     private INDArray gamma;
@@ -55,6 +58,8 @@ public final class BatchNorm extends Op {
         INDArray beta = in[2].reshape(1, n);
         if (runningMean == null) {
             stats = new Standardize(x, 0, eps);
+            batchMean = stats.mean;
+            batchVariance = stats.variance;
             xhat = stats.xhat;
             invStd = stats.invStd;
         } else {
@@ -68,14 +73,34 @@ public final class BatchNorm extends Op {
         return xhat.mulRowVector(gamma).addiRowVector(beta);
     }
 
-    /** The batch mean of the last training-mode forward pass, {@code [1, n]}. */
+    /**
+     * The batch mean of the last training-mode forward pass, {@code [1, n]}; still available after backward
+     * released the graph, or when the pass was not recorded.
+     *
+     * @throws IllegalStateException if no training-mode forward pass has run
+     */
     public INDArray batchMean() {
-        return stats.mean;
+        requireBatchStatistics("batchMean");
+        return batchMean;
     }
 
-    /** The biased batch variance of the last training-mode forward pass, {@code [1, n]}. */
+    /**
+     * The biased batch variance of the last training-mode forward pass, {@code [1, n]}; available like
+     * {@link #batchMean()}.
+     *
+     * @throws IllegalStateException if no training-mode forward pass has run
+     */
     public INDArray batchVariance() {
-        return stats.variance;
+        requireBatchStatistics("batchVariance");
+        return batchVariance;
+    }
+
+    private void requireBatchStatistics(String method) {
+        if (batchMean == null) {
+            throw new IllegalStateException("BatchNorm." + method + "(): no batch statistics: "
+                    + (runningMean != null ? "this op normalises with the running statistics (evaluation mode)"
+                    : "run the forward pass first"));
+        }
     }
 
     @Override
