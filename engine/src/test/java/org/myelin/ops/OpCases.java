@@ -81,6 +81,11 @@ final class OpCases {
             c.add(OpCase.of("Mean axis " + a + " [2, 3, 4]", () -> new Mean(a), gaussian(41 + a, 2, 3, 4)));
         }
 
+        c.add(OpCase.of("Sum axis 0 [5]", () -> new Sum(0), gaussian(44, 5)));
+        c.add(OpCase.of("Mean axis 0 [5]", () -> new Mean(0), gaussian(45, 5)));
+        c.add(OpCase.of("Sum axis 0 [1, 4]", () -> new Sum(0), gaussian(46, 1, 4)));
+        c.add(OpCase.of("Mean axis 1 [4, 1]", () -> new Mean(1), gaussian(47, 4, 1)));
+
         c.add(OpCase.of("Reshape [3, 4] -> [2, 6]", () -> new Reshape(2, 6), gaussian(50, 3, 4)));
         c.add(OpCase.of("Reshape [3, 4] -> [12]", () -> new Reshape(12), gaussian(51, 3, 4)));
         c.add(OpCase.of("Reshape [12] -> [2, 2, 3]", () -> new Reshape(2, 2, 3), gaussian(52, 12)));
