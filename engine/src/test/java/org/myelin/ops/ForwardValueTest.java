@@ -80,51 +80,55 @@ class ForwardValueTest {
         return out;
     }
 
+    private static void ref(List<Arguments> a, String name, Supplier<Tensor> actual, INDArray expected) {
+        a.add(Arguments.of(name, actual, expected));
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> a = new ArrayList<>();
         INDArray col = m(new double[][] {{10}, {20}});
-        a.add(Arguments.of("MatMul", (Supplier<Tensor>) () -> Ops.matmul(c(A), c(B)), m(new double[][] {{19, 22}, {43, 50}})));
-        a.add(Arguments.of("BiasAdd", (Supplier<Tensor>) () -> Ops.biasAdd(c(A), c(Nd4j.create(new double[] {10, 20}))),
-                m(new double[][] {{11, 22}, {13, 24}})));
-        a.add(Arguments.of("Add column", (Supplier<Tensor>) () -> Ops.add(c(A), c(col)), m(new double[][] {{11, 12}, {23, 24}})));
-        a.add(Arguments.of("Sub column", (Supplier<Tensor>) () -> Ops.sub(c(A), c(col)), m(new double[][] {{-9, -8}, {-17, -16}})));
-        a.add(Arguments.of("Mul column", (Supplier<Tensor>) () -> Ops.mul(c(A), c(col)), m(new double[][] {{10, 20}, {60, 80}})));
-        a.add(Arguments.of("Div column", (Supplier<Tensor>) () -> Ops.div(c(A), c(col)), m(new double[][] {{0.1, 0.2}, {0.15, 0.2}})));
-        a.add(Arguments.of("Sub scalar from left", (Supplier<Tensor>) () -> Ops.sub(Tensor.scalar(1), c(A)),
-                m(new double[][] {{0, -1}, {-2, -3}})));
-        a.add(Arguments.of("Div row", (Supplier<Tensor>) () -> Ops.div(c(A), c(m(new double[][] {{2, 4}}))),
-                m(new double[][] {{0.5, 0.5}, {1.5, 1}})));
+        ref(a, "MatMul", () -> Ops.matmul(c(A), c(B)), m(new double[][] {{19, 22}, {43, 50}}));
+        ref(a, "BiasAdd", () -> Ops.biasAdd(c(A), c(Nd4j.create(new double[] {10, 20}))),
+                m(new double[][] {{11, 22}, {13, 24}}));
+        ref(a, "Add column", () -> Ops.add(c(A), c(col)), m(new double[][] {{11, 12}, {23, 24}}));
+        ref(a, "Sub column", () -> Ops.sub(c(A), c(col)), m(new double[][] {{-9, -8}, {-17, -16}}));
+        ref(a, "Mul column", () -> Ops.mul(c(A), c(col)), m(new double[][] {{10, 20}, {60, 80}}));
+        ref(a, "Div column", () -> Ops.div(c(A), c(col)), m(new double[][] {{0.1, 0.2}, {0.15, 0.2}}));
+        ref(a, "Sub scalar from left", () -> Ops.sub(Tensor.scalar(1), c(A)),
+                m(new double[][] {{0, -1}, {-2, -3}}));
+        ref(a, "Div row", () -> Ops.div(c(A), c(m(new double[][] {{2, 4}}))),
+                m(new double[][] {{0.5, 0.5}, {1.5, 1}}));
         INDArray g = gaussian(1, 3, 4);
         INDArray pos = uniform(2, 0.2, 3, 3, 4);
-        a.add(Arguments.of("Neg", (Supplier<Tensor>) () -> Ops.neg(c(g)), map(g, v -> -v)));
-        a.add(Arguments.of("Reciprocal", (Supplier<Tensor>) () -> Ops.reciprocal(c(pos)), map(pos, v -> 1 / v)));
-        a.add(Arguments.of("Pow 3", (Supplier<Tensor>) () -> Ops.pow(c(g), 3), map(g, v -> v * v * v)));
-        a.add(Arguments.of("Pow -0.5", (Supplier<Tensor>) () -> Ops.pow(c(pos), -0.5), map(pos, v -> 1 / Math.sqrt(v))));
-        a.add(Arguments.of("Exp", (Supplier<Tensor>) () -> Ops.exp(c(g)), map(g, Math::exp)));
-        a.add(Arguments.of("Log", (Supplier<Tensor>) () -> Ops.log(c(pos)), map(pos, Math::log)));
-        a.add(Arguments.of("Sum all", (Supplier<Tensor>) () -> Ops.sum(c(A)), Nd4j.scalar(10.0)));
-        a.add(Arguments.of("Sum axis 0", (Supplier<Tensor>) () -> Ops.sum(c(A), 0), m(new double[][] {{4, 6}})));
-        a.add(Arguments.of("Sum axis 1", (Supplier<Tensor>) () -> Ops.sum(c(A), 1), m(new double[][] {{3}, {7}})));
-        a.add(Arguments.of("Mean all", (Supplier<Tensor>) () -> Ops.mean(c(A)), Nd4j.scalar(2.5)));
-        a.add(Arguments.of("Mean axis 0", (Supplier<Tensor>) () -> Ops.mean(c(A), 0), m(new double[][] {{2, 3}})));
-        a.add(Arguments.of("Mean axis 1", (Supplier<Tensor>) () -> Ops.mean(c(A), 1), m(new double[][] {{1.5}, {3.5}})));
-        a.add(Arguments.of("Reshape", (Supplier<Tensor>) () -> Ops.reshape(c(A), 1, 4), m(new double[][] {{1, 2, 3, 4}})));
-        a.add(Arguments.of("Reshape of a transposed view", (Supplier<Tensor>) () -> Ops.reshape(c(A.transpose()), 4),
-                Nd4j.create(new double[] {1, 3, 2, 4})));
-        a.add(Arguments.of("Transpose", (Supplier<Tensor>) () -> Ops.transpose(c(A)), m(new double[][] {{1, 3}, {2, 4}})));
+        ref(a, "Neg", () -> Ops.neg(c(g)), map(g, v -> -v));
+        ref(a, "Reciprocal", () -> Ops.reciprocal(c(pos)), map(pos, v -> 1 / v));
+        ref(a, "Pow 3", () -> Ops.pow(c(g), 3), map(g, v -> v * v * v));
+        ref(a, "Pow -0.5", () -> Ops.pow(c(pos), -0.5), map(pos, v -> 1 / Math.sqrt(v)));
+        ref(a, "Exp", () -> Ops.exp(c(g)), map(g, Math::exp));
+        ref(a, "Log", () -> Ops.log(c(pos)), map(pos, Math::log));
+        ref(a, "Sum all", () -> Ops.sum(c(A)), Nd4j.scalar(10.0));
+        ref(a, "Sum axis 0", () -> Ops.sum(c(A), 0), m(new double[][] {{4, 6}}));
+        ref(a, "Sum axis 1", () -> Ops.sum(c(A), 1), m(new double[][] {{3}, {7}}));
+        ref(a, "Mean all", () -> Ops.mean(c(A)), Nd4j.scalar(2.5));
+        ref(a, "Mean axis 0", () -> Ops.mean(c(A), 0), m(new double[][] {{2, 3}}));
+        ref(a, "Mean axis 1", () -> Ops.mean(c(A), 1), m(new double[][] {{1.5}, {3.5}}));
+        ref(a, "Reshape", () -> Ops.reshape(c(A), 1, 4), m(new double[][] {{1, 2, 3, 4}}));
+        ref(a, "Reshape of a transposed view", () -> Ops.reshape(c(A.transpose()), 4),
+                Nd4j.create(new double[] {1, 3, 2, 4}));
+        ref(a, "Transpose", () -> Ops.transpose(c(A)), m(new double[][] {{1, 3}, {2, 4}}));
 
         INDArray z = awayFromZero(3, 0.1, 3, 4);
-        a.add(Arguments.of("logistic", (Supplier<Tensor>) () -> Ops.logistic(c(z)), map(z, ForwardValueTest::sigma)));
-        a.add(Arguments.of("tanh", (Supplier<Tensor>) () -> Ops.tanh(c(z)), map(z, Math::tanh)));
-        a.add(Arguments.of("arctan", (Supplier<Tensor>) () -> Ops.arctan(c(z)), map(z, Math::atan)));
-        a.add(Arguments.of("threshold", (Supplier<Tensor>) () -> Ops.threshold(c(z)), map(z, v -> v >= 0 ? 1 : 0)));
-        a.add(Arguments.of("threshold at 0 is 1", (Supplier<Tensor>) () -> Ops.threshold(c(Nd4j.zeros(DataType.DOUBLE, 1, 2))),
-                Nd4j.ones(DataType.DOUBLE, 1, 2)));
-        a.add(Arguments.of("relu", (Supplier<Tensor>) () -> Ops.relu(c(z)), map(z, v -> Math.max(0, v))));
-        a.add(Arguments.of("leaky relu 0.1", (Supplier<Tensor>) () -> Ops.leakyRelu(c(z), 0.1), map(z, v -> v >= 0 ? v : 0.1 * v)));
-        a.add(Arguments.of("identity", (Supplier<Tensor>) () -> Ops.identity(c(z)), z));
-        a.add(Arguments.of("softmax", (Supplier<Tensor>) () -> Ops.softmax(c(z)), softmaxRows(z)));
-        a.add(Arguments.of("softmax of large logits", (Supplier<Tensor>) () -> Ops.softmax(c(z.add(800))), softmaxRows(z)));
+        ref(a, "logistic", () -> Ops.logistic(c(z)), map(z, ForwardValueTest::sigma));
+        ref(a, "tanh", () -> Ops.tanh(c(z)), map(z, Math::tanh));
+        ref(a, "arctan", () -> Ops.arctan(c(z)), map(z, Math::atan));
+        ref(a, "threshold", () -> Ops.threshold(c(z)), map(z, v -> v >= 0 ? 1 : 0));
+        ref(a, "threshold at 0 is 1", () -> Ops.threshold(c(Nd4j.zeros(DataType.DOUBLE, 1, 2))),
+                Nd4j.ones(DataType.DOUBLE, 1, 2));
+        ref(a, "relu", () -> Ops.relu(c(z)), map(z, v -> Math.max(0, v)));
+        ref(a, "leaky relu 0.1", () -> Ops.leakyRelu(c(z), 0.1), map(z, v -> v >= 0 ? v : 0.1 * v));
+        ref(a, "identity", () -> Ops.identity(c(z)), z);
+        ref(a, "softmax", () -> Ops.softmax(c(z)), softmaxRows(z));
+        ref(a, "softmax of large logits", () -> Ops.softmax(c(z.add(800))), softmaxRows(z));
 
         INDArray y = gaussian(4, 4, 3);
         INDArray t = gaussian(5, 4, 3);
@@ -132,25 +136,26 @@ class ForwardValueTest {
         INDArray bt = binary(7, 4, 3);
         INDArray oh = oneHotRows(8, 4, 3);
         double rows = 4;
-        a.add(Arguments.of("SquaredError.half(SUM)", (Supplier<Tensor>) () -> Ops.loss(SquaredError.half(Reduction.SUM), c(y), c(t)),
-                Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v)))));
-        a.add(Arguments.of("halfSquaredError (MEAN)", (Supplier<Tensor>) () -> Ops.halfSquaredError(c(y), c(t)),
-                Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v)) / rows)));
-        a.add(Arguments.of("mse", (Supplier<Tensor>) () -> Ops.mse(c(y), c(t)),
-                Nd4j.scalar(total(y, t, (u, v) -> (u - v) * (u - v)) / rows)));
-        a.add(Arguments.of("AbsoluteError(SUM)", (Supplier<Tensor>) () -> Ops.loss(new AbsoluteError(Reduction.SUM), c(y), c(t)),
-                Nd4j.scalar(total(y, t, (u, v) -> Math.abs(u - v)))));
-        a.add(Arguments.of("BinaryCrossEntropy(MEAN)",
-                (Supplier<Tensor>) () -> Ops.loss(new BinaryCrossEntropy(Reduction.MEAN), c(p), c(bt)),
-                Nd4j.scalar(total(p, bt, (u, v) -> -(v * Math.log(u) + (1 - v) * Math.log(1 - u))) / rows)));
-        a.add(Arguments.of("binaryCrossEntropyWithLogits (MEAN)",
-                (Supplier<Tensor>) () -> Ops.binaryCrossEntropyWithLogits(c(y), c(bt)),
-                Nd4j.scalar(total(y, bt, (u, v) -> -(v * Math.log(sigma(u)) + (1 - v) * Math.log(1 - sigma(u)))) / rows)));
-        a.add(Arguments.of("CategoricalCrossEntropy(SUM)",
-                (Supplier<Tensor>) () -> Ops.loss(new CategoricalCrossEntropy(Reduction.SUM), c(p), c(oh)),
-                Nd4j.scalar(total(p, oh, (u, v) -> -v * Math.log(u)))));
-        a.add(Arguments.of("softmaxCrossEntropy (MEAN)", (Supplier<Tensor>) () -> Ops.softmaxCrossEntropy(c(y), c(oh)),
-                Nd4j.scalar(total(softmaxRows(y), oh, (u, v) -> -v * Math.log(u)) / rows)));
+        ref(a, "SquaredError.half(SUM)", () -> Ops.loss(SquaredError.half(Reduction.SUM), c(y), c(t)),
+                Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v))));
+        ref(a, "halfSquaredError (MEAN)", () -> Ops.halfSquaredError(c(y), c(t)),
+                Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v)) / rows));
+        ref(a, "mse", () -> Ops.mse(c(y), c(t)),
+                Nd4j.scalar(total(y, t, (u, v) -> (u - v) * (u - v)) / rows));
+        ref(a, "AbsoluteError(SUM)", () -> Ops.loss(new AbsoluteError(Reduction.SUM), c(y), c(t)),
+                Nd4j.scalar(total(y, t, (u, v) -> Math.abs(u - v))));
+        ref(a, "BinaryCrossEntropy(MEAN)",
+                () -> Ops.loss(new BinaryCrossEntropy(Reduction.MEAN), c(p), c(bt)),
+                Nd4j.scalar(total(p, bt, (u, v) -> -(v * Math.log(u) + (1 - v) * Math.log(1 - u))) / rows));
+        ref(a, "binaryCrossEntropyWithLogits (MEAN)",
+                () -> Ops.binaryCrossEntropyWithLogits(c(y), c(bt)),
+                Nd4j.scalar(total(y, bt, (u, v) -> -(v * Math.log(sigma(u)) + (1 - v) * Math.log(1 - sigma(u))))
+                        / rows));
+        ref(a, "CategoricalCrossEntropy(SUM)",
+                () -> Ops.loss(new CategoricalCrossEntropy(Reduction.SUM), c(p), c(oh)),
+                Nd4j.scalar(total(p, oh, (u, v) -> -v * Math.log(u))));
+        ref(a, "softmaxCrossEntropy (MEAN)", () -> Ops.softmaxCrossEntropy(c(y), c(oh)),
+                Nd4j.scalar(total(softmaxRows(y), oh, (u, v) -> -v * Math.log(u)) / rows));
         return a.stream();
     }
 
