@@ -195,8 +195,8 @@ public final class Activations {
 
         @Override
         public INDArray backward(INDArray z, INDArray a, INDArray gradOut) {
-            INDArray local = Nd4j.valueArrayOf(z.shape(), slope, z.dataType());
-            local.putWhereWithMask(z.gte(0.0), 1.0);
+            // putWhereWithMask returns a new array and leaves its receiver unchanged.
+            INDArray local = Nd4j.valueArrayOf(z.shape(), slope, z.dataType()).putWhereWithMask(z.gte(0.0), 1.0);
             return local.muli(gradOut);
         }
     }

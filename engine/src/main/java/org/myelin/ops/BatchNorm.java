@@ -19,8 +19,7 @@ public final class BatchNorm extends Op {
     private final INDArray runningMean;
     private final INDArray runningVariance;
     private Standardize stats;
-    // Kept past release(): the layer reads them after forward to update its running statistics, also when
-    // the op was applied without recording (Autograd releases such ops straight after forward).
+    // Results of the training-mode forward pass, kept after the graph is released (they are small, [1, n]).
     private INDArray batchMean;
     private INDArray batchVariance;
     private INDArray xhat;
@@ -38,6 +37,10 @@ public final class BatchNorm extends Op {
     public BatchNorm(double eps, INDArray runningMean, INDArray runningVariance) {
         if (!(eps > 0)) {
             throw new IllegalArgumentException("BatchNorm: eps must be > 0, was " + eps);
+        }
+        if ((runningMean == null) != (runningVariance == null)) {
+            throw new IllegalArgumentException("BatchNorm: evaluation mode needs both the running mean and the"
+                    + " running variance, got " + (runningMean == null ? "only the variance" : "only the mean"));
         }
         this.eps = eps;
         this.runningMean = runningMean;
@@ -60,39 +63,43 @@ public final class BatchNorm extends Op {
             xhat = stats.xhat;
             invStd = stats.invStd;
         } else {
-            invStd = Transforms.pow(runningVariance.reshape(1, n).add(eps), -0.5, false);
-            xhat = x.subRowVector(runningMean.reshape(1, n)).muliRowVector(invStd);
+            Normalization.checkStatistic(name(), "running mean", runningMean, x);
+            Normalization.checkStatistic(name(), "running variance", runningVariance, x);
+            // The running statistics are constants kept by the caller; they take the input's data type.
+            INDArray mean = runningMean.reshape(1, n).castTo(x.dataType());
+            invStd = Transforms.pow(runningVariance.reshape(1, n).castTo(x.dataType()).add(eps), -0.5, false);
+            xhat = x.subRowVector(mean).muliRowVector(invStd);
         }
         return xhat.mulRowVector(gamma).addiRowVector(beta);
     }
 
     /**
-     * The batch mean of the last training-mode forward pass, {@code [1, n]}; available after the graph is
-     * released too.
+     * The batch mean of the last training-mode forward pass, {@code [1, n]}; still available after backward
+     * released the graph, or when the pass was not recorded.
      *
-     * @throws IllegalStateException before a training-mode forward pass
+     * @throws IllegalStateException if no training-mode forward pass has run
      */
     public INDArray batchMean() {
-        requireBatchStatistics();
+        requireBatchStatistics("batchMean");
         return batchMean;
     }
 
     /**
-     * The biased batch variance (divided by B) of the last training-mode forward pass, {@code [1, n]};
-     * available after the graph is released too.
+     * The biased batch variance of the last training-mode forward pass, {@code [1, n]}; available like
+     * {@link #batchMean()}.
      *
-     * @throws IllegalStateException before a training-mode forward pass
+     * @throws IllegalStateException if no training-mode forward pass has run
      */
     public INDArray batchVariance() {
-        requireBatchStatistics();
+        requireBatchStatistics("batchVariance");
         return batchVariance;
     }
 
-    private void requireBatchStatistics() {
+    private void requireBatchStatistics(String method) {
         if (batchMean == null) {
-            throw new IllegalStateException(name() + ": no batch statistics: this op "
-                    + (runningMean != null ? "normalises with running statistics (evaluation mode)"
-                            : "has not run forward yet"));
+            throw new IllegalStateException("BatchNorm." + method + "(): no batch statistics: "
+                    + (runningMean != null ? "this op normalises with the running statistics (evaluation mode)"
+                    : "run the forward pass first"));
         }
     }
 

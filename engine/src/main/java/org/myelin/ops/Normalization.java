@@ -15,6 +15,11 @@ final class Normalization {
         check(op, "shift B", shift, n, x);
     }
 
+    /** A running statistic must hold n values as {@code [n]} or {@code [1, n]} for an input {@code [B, n]}. */
+    static void checkStatistic(String op, String what, INDArray stat, INDArray x) {
+        check(op, what, stat, x.size(1), x);
+    }
+
     private static void check(String op, String what, INDArray p, long n, INDArray x) {
         if (p.length() != n || p.rank() > 2 || (p.rank() == 2 && p.size(0) != 1)) {
             throw new IllegalArgumentException(op + ": " + what + " has shape " + Shapes.str(p.shape())
