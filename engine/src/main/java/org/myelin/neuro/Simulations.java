@@ -224,7 +224,8 @@ public final class Simulations {
             maxTau = Math.max(maxTau, tau);
         }
         int fSteps = 1000;
-        double span = 8 * maxTau * Math.max(1, max(orders) + 1) / 2;
+        // Long enough for the slowest filter to decay to about 1% of its peak.
+        double span = (max(orders) + 6) * maxTau;
         INDArray tf = PscFilter.grid(span / fSteps, fSteps);
         LinePlot filters = LinePlot.titled("PSC filters h(t) = k t^n e^(-t/tau_s)").xLabel("t [s]").yLabel("h(t) [1/s]");
         List<String> header = new ArrayList<>(List.of("t_s"));
