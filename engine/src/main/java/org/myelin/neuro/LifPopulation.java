@@ -31,8 +31,6 @@ public final class LifPopulation implements Population {
         S
     }
 
-    private static final INDArray NO_SPIKES = Nd4j.empty(DataType.LONG);
-
     private final String name;
     private final int size;
     private final Lif lif;
@@ -42,7 +40,7 @@ public final class LifPopulation implements Population {
     private final INDArray s;
     private final INDArray bias;
     private final INDArray refractory;
-    private INDArray spikes = NO_SPIKES;
+    private INDArray spikes = SpikeIndices.NONE;
 
     /**
      * @param name     population name
@@ -152,7 +150,7 @@ public final class LifPopulation implements Population {
         v.addi(dv);
         Transforms.max(refractory.subi(dt), 0.0, false);
         INDArray crossed = v.gte(1.0);
-        INDArray idx = Nd4j.where(crossed, null, null)[0];
+        INDArray idx = SpikeIndices.of(crossed);
         if (idx.length() > 0) {
             INDArray m = crossed.castTo(dataType);
             INDArray keep = m.rsub(1.0);
@@ -167,7 +165,7 @@ public final class LifPopulation implements Population {
             v.muli(keep);
             spikes = idx;
         } else {
-            spikes = NO_SPIKES;
+            spikes = SpikeIndices.NONE;
         }
         s.muli(1.0 - dt / tauS);
     }
@@ -182,6 +180,6 @@ public final class LifPopulation implements Population {
         v.assign(0);
         s.assign(0);
         refractory.assign(0);
-        spikes = NO_SPIKES;
+        spikes = SpikeIndices.NONE;
     }
 }

@@ -13,8 +13,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * reproducible. Shapes: rates {@code [size]}.
  */
 public final class PoissonPopulation implements Population {
-    private static final INDArray NO_SPIKES = Nd4j.empty(DataType.LONG);
-
     private final String name;
     private final INDArray rates;
     private final long seed;
@@ -22,7 +20,7 @@ public final class PoissonPopulation implements Population {
     private final INDArray uniform;
     private INDArray probability;
     private double probabilityDt = Double.NaN;
-    private INDArray spikes = NO_SPIKES;
+    private INDArray spikes = SpikeIndices.NONE;
 
     /** Sources with per-neuron rates [Hz] (copied), seeded. */
     public PoissonPopulation(String name, INDArray ratesHz, long seed) {
@@ -68,8 +66,7 @@ public final class PoissonPopulation implements Population {
             probabilityDt = dt;
         }
         Nd4j.getExecutioner().exec(new UniformDistribution(uniform, 0.0, 1.0), rng);
-        INDArray idx = Nd4j.where(uniform.lt(probability), null, null)[0];
-        spikes = idx.length() > 0 ? idx : NO_SPIKES;
+        spikes = SpikeIndices.of(uniform.lt(probability));
     }
 
     @Override
@@ -81,6 +78,6 @@ public final class PoissonPopulation implements Population {
     @Override
     public void reset() {
         rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        spikes = NO_SPIKES;
+        spikes = SpikeIndices.NONE;
     }
 }

@@ -27,15 +27,28 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * copies nothing, so the arrays must not change before {@link #save(Path)}.
  */
 public final class LinePlot {
+    /** Where the legend goes: inside a corner of the plot area, or outside it (never covering data). */
+    public enum Legend {
+        INSIDE_NE(LegendPosition.InsideNE), INSIDE_NW(LegendPosition.InsideNW), INSIDE_SE(LegendPosition.InsideSE),
+        INSIDE_SW(LegendPosition.InsideSW), OUTSIDE_RIGHT(LegendPosition.OutsideE), BELOW(LegendPosition.OutsideS),
+        NONE(null);
+
+        private final LegendPosition position;
+
+        Legend(LegendPosition position) {
+            this.position = position;
+        }
+    }
+
     private record Entry(String name, double[] x, double[] y, boolean scatter) {}
 
     private final String title;
     private String xLabel = "x";
     private String yLabel = "y";
     private int width = 800;
-    private int height = 500;
+    private int height = 560;
     private boolean logY;
-    private boolean legend = true;
+    private Legend legend = Legend.BELOW;
     private final List<Entry> entries = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
 
@@ -63,7 +76,7 @@ public final class LinePlot {
         return this;
     }
 
-    /** Image size in pixels (default 800 x 500). */
+    /** Image size in pixels (default 800 x 560). */
     public LinePlot size(int widthPx, int heightPx) {
         if (widthPx < 50 || heightPx < 50) {
             throw new IllegalArgumentException("LinePlot: size must be at least 50 x 50 px, was "
@@ -80,9 +93,12 @@ public final class LinePlot {
         return this;
     }
 
-    /** Leaves the legend out (it is shown by default). */
-    public LinePlot noLegend() {
-        this.legend = false;
+    /** Legend placement (default {@link Legend#BELOW}, which never covers data; {@link Legend#NONE} hides it). */
+    public LinePlot legend(Legend placement) {
+        if (placement == null) {
+            throw new IllegalArgumentException("LinePlot '" + title + "': legend placement must not be null");
+        }
+        this.legend = placement;
         return this;
     }
 
@@ -122,8 +138,10 @@ public final class LinePlot {
         }
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setLegendVisible(legend);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setLegendVisible(legend != Legend.NONE);
+        if (legend != Legend.NONE) {
+            chart.getStyler().setLegendPosition(legend.position);
+        }
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(5);
         for (Entry e : entries) {

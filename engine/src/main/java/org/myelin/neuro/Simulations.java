@@ -1,0 +1,442 @@
+package org.myelin.neuro;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.myelin.plot.LinePlot;
+import org.myelin.plot.RasterPlot;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The neuron scenarios behind {@code myelin simulate hh|lif|tuning|synapse|network}: each writes PNG plots and
+ * CSV data into an output folder and returns a short text summary (the caller prints it). Every scenario has a
+ * typed method and string options for the command line ({@link #run}); {@link #defaults(String)} lists a
+ * scenario's options with their default values.
+ */
+public final class Simulations {
+    private static final Logger log = LoggerFactory.getLogger(Simulations.class);
+
+    /** Scenario names accepted by {@link #run}. */
+    public static final List<String> NAMES = List.of("hh", "lif", "tuning", "synapse", "network");
+
+    private static final Map<String, Map<String, String>> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("hh", ordered("currents", "0,5,10,20,40", "duration", "100", "dt", "0.01"));
+        DEFAULTS.put("lif", ordered("v_in", "1.5", "duration", "0.15", "dt", "0.0001", "tau_m", "0.02",
+                "tau_ref", "0.002"));
+        DEFAULTS.put("tuning", ordered("v_max", "10", "points", "40", "duration", "1", "dt", "0.0002",
+                "tau_m", "0.02", "tau_ref", "0.002"));
+        DEFAULTS.put("synapse", ordered("orders", "0,1,2", "tau_s", "0.01,0.05", "rate", "20", "duration", "0.5",
+                "dt", "0.0001", "seed", "1"));
+        DEFAULTS.put("network", ordered("inputs", "1000", "input_rate", "10", "neurons", "200", "mean_input", "2",
+                "tau_s", "0.01", "duration", "1", "dt", "0.0005", "seed", "42"));
+    }
+
+    private Simulations() {}
+
+    /** The options of a scenario with their defaults, in a stable order (units: ms for hh, s otherwise). */
+    public static Map<String, String> defaults(String name) {
+        Map<String, String> d = DEFAULTS.get(name);
+        if (d == null) {
+            throw unknown(name);
+        }
+        return new LinkedHashMap<>(d);
+    }
+
+    /**
+     * Runs scenario {@code name} with string options (missing ones take their defaults) and returns its summary.
+     *
+     * @throws IllegalArgumentException for an unknown scenario, an unknown option or a value that does not parse
+     */
+    public static String run(String name, Path outDir, Map<String, String> options) throws IOException {
+        if (name == null || !DEFAULTS.containsKey(name)) {
+            throw unknown(name);
+        }
+        if (outDir == null) {
+            throw new IllegalArgumentException("simulate " + name + ": output folder must not be null");
+        }
+        SimulationOptions o = new SimulationOptions(name, DEFAULTS.get(name), options);
+        return switch (name) {
+            case "hh" -> hodgkinHuxley(outDir, o.numbers("currents"), o.positive("duration"), o.positive("dt"));
+            case "lif" -> lif(outDir, o.number("v_in"), o.positive("duration"), o.positive("dt"),
+                    new Lif(o.positive("tau_m"), o.number("tau_ref")));
+            case "tuning" -> tuning(outDir, o.positive("v_max"), o.count("points"), o.positive("duration"),
+                    o.positive("dt"), new Lif(o.positive("tau_m"), o.number("tau_ref")));
+            case "synapse" -> synapse(outDir, toOrders(o.numbers("orders")), o.numbers("tau_s"), o.number("rate"),
+                    o.positive("duration"), o.positive("dt"), o.integer("seed"));
+            case "network" -> network(outDir, o.count("inputs"), o.number("input_rate"), o.count("neurons"),
+                    o.number("mean_input"), o.positive("tau_s"), o.positive("duration"), o.positive("dt"),
+                    o.integer("seed"));
+            default -> throw unknown(name);
+        };
+    }
+
+    /**
+     * Hodgkin-Huxley voltage traces for several constant input currents, and the gate curves.
+     * Writes hh_voltage.png/.csv (V [mV] against t [ms], one column per current), hh_gates.png (n_inf, m_inf,
+     * h_inf against V), hh_tau.png (tau_n, tau_m, tau_h against V) and hh_gates.csv.
+     *
+     * @param currents   input current densities J_in [uA/cm^2], each held constant from t = 0
+     * @param durationMs simulated time [ms]
+     * @param dtMs       RK4 step [ms]
+     */
+    public static String hodgkinHuxley(Path outDir, double[] currents, double durationMs, double dtMs)
+            throws IOException {
+        HodgkinHuxley hh = HodgkinHuxley.squidAxon();
+        HodgkinHuxley.State rest = HodgkinHuxley.State.atRest(-65.0);
+        LinePlot voltage = LinePlot.titled("Hodgkin-Huxley membrane potential").xLabel("t [ms]").yLabel("V [mV]");
+        String[] header = new String[currents.length + 1];
+        double[][] columns = new double[currents.length + 1][];
+        header[0] = "t_ms";
+        StringBuilder summary = new StringBuilder("Hodgkin-Huxley (squid axon, rest -65 mV), " + fmt(durationMs)
+                + " ms at dt " + fmt(dtMs) + " ms:\n");
+        for (int i = 0; i < currents.length; i++) {
+            double j = currents[i];
+            HodgkinHuxley.Trace trace = hh.simulate(rest, t -> j, durationMs, dtMs);
+            columns[0] = trace.t();
+            columns[i + 1] = trace.v();
+            header[i + 1] = "V_mV_at_" + fmt(j);
+            String label = "J = " + fmt(j) + " uA/cm^2";
+            voltage.series(label, trace.t(), trace.v());
+            double[] spikes = trace.spikeTimes();
+            summary.append(String.format(Locale.ROOT, "  J = %s uA/cm^2: %d spikes, steady rate %.1f Hz%n", fmt(j),
+                    spikes.length, HodgkinHuxley.firingRateHz(trace, Math.min(20.0, durationMs / 5))));
+        }
+        voltage.save(outDir.resolve("hh_voltage.png"));
+        Csv.columns(outDir.resolve("hh_voltage.csv"), header, columns);
+
+        int points = 301;
+        double[] v = new double[points];
+        double[][] g = new double[6][points];
+        for (int k = 0; k < points; k++) {
+            v[k] = -100.0 + 150.0 * k / (points - 1);
+            g[0][k] = HodgkinHuxley.nInf(v[k]);
+            g[1][k] = HodgkinHuxley.mInf(v[k]);
+            g[2][k] = HodgkinHuxley.hInf(v[k]);
+            g[3][k] = HodgkinHuxley.tauN(v[k]);
+            g[4][k] = HodgkinHuxley.tauM(v[k]);
+            g[5][k] = HodgkinHuxley.tauH(v[k]);
+        }
+        LinePlot.titled("Hodgkin-Huxley gate steady states").xLabel("V [mV]").yLabel("open probability")
+                .series("n_inf", v, g[0]).series("m_inf", v, g[1]).series("h_inf", v, g[2])
+                .save(outDir.resolve("hh_gates.png"));
+        LinePlot.titled("Hodgkin-Huxley gate time constants").xLabel("V [mV]").yLabel("tau [ms]")
+                .series("tau_n", v, g[3]).series("tau_m", v, g[4]).series("tau_h", v, g[5])
+                .save(outDir.resolve("hh_tau.png"));
+        Csv.columns(outDir.resolve("hh_gates.csv"),
+                new String[] {"V_mV", "n_inf", "m_inf", "h_inf", "tau_n_ms", "tau_m_ms", "tau_h_ms"},
+                v, g[0], g[1], g[2], g[3], g[4], g[5]);
+        return finish(summary, outDir, "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv",
+                "hh_gates.csv");
+    }
+
+    /**
+     * One LIF neuron driven by a constant normalised input: the simulated v(t) with its spikes, and the analytic
+     * v(t) = v_in (1 - exp(-t/tau_m)) up to the first threshold crossing. Writes lif_voltage.png and .csv.
+     */
+    public static String lif(Path outDir, double vIn, double duration, double dt, Lif lif) throws IOException {
+        LifNeuron.Trace trace = LifNeuron.simulate(lif, t -> vIn, duration, dt);
+        double tStar = Math.min(lif.timeToThreshold(vIn), duration);
+        int m = (int) Math.max(2, Math.min(trace.t().length, Math.floor(tStar / dt) + 1));
+        double[] ta = new double[m];
+        double[] va = new double[m];
+        for (int i = 0; i < m; i++) {
+            ta[i] = trace.t()[i];
+            va[i] = lif.voltage(ta[i], vIn);
+        }
+        double[] spikes = trace.spikeTimes();
+        double[] ones = new double[spikes.length];
+        java.util.Arrays.fill(ones, 1.0);
+        LinePlot plot = LinePlot.titled(String.format(Locale.ROOT, "LIF neuron, v_in = %s", fmt(vIn)))
+                .xLabel("t [s]").yLabel("v (threshold 1)")
+                .series("simulated v", trace.t(), trace.v())
+                .series("analytic v_in (1 - e^(-t/tau_m))", ta, va)
+                .series("threshold", new double[] {0, duration}, new double[] {1, 1});
+        if (spikes.length > 0) {
+            plot.scatter("spikes", spikes, ones);
+        }
+        plot.save(outDir.resolve("lif_voltage.png"));
+        Csv.columns(outDir.resolve("lif_voltage.csv"), new String[] {"t_s", "v", "v_in"}, trace.t(), trace.v(),
+                trace.input());
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "LIF (tau_m %s s, tau_ref %s s), v_in = %s for %s s at dt %s s:%n  %d spikes, rate %.2f Hz"
+                        + " (from interspike intervals); tuning curve G(v_in) = %.2f Hz%n",
+                fmt(lif.tauM()), fmt(lif.tauRef()), fmt(vIn), fmt(duration), fmt(dt), spikes.length,
+                SpikeTrains.rateFromIsi(spikes), lif.rate(vIn)));
+        return finish(summary, outDir, "lif_voltage.png", "lif_voltage.csv");
+    }
+
+    /**
+     * The LIF tuning curve: analytic G(v_in) as a line and simulated steady rates as points, for v_in on
+     * [0, vMax]. Writes lif_tuning.png and lif_tuning.csv.
+     */
+    public static String tuning(Path outDir, double vMax, int points, double duration, double dt, Lif lif)
+            throws IOException {
+        if (points < 2) {
+            throw new IllegalArgumentException("simulate tuning: points must be >= 2, was " + points);
+        }
+        INDArray vIn = Nd4j.linspace(0.0, vMax, points, DataType.DOUBLE);
+        INDArray simulated = LifNeuron.simulatedRates(lif, vIn, duration, dt);
+        INDArray analytic = lif.rate(vIn);
+        int dense = 400;
+        double[] vd = Nd4j.linspace(0.0, vMax, dense, DataType.DOUBLE).toDoubleVector();
+        double[] gd = lif.rate(Nd4j.createFromArray(vd)).toDoubleVector();
+        LinePlot.titled("LIF tuning curve").xLabel("v_in").yLabel("firing rate [Hz]")
+                .series("G(v_in) analytic", vd, gd)
+                .scatter("simulated", vIn.toDoubleVector(), simulated.toDoubleVector())
+                .save(outDir.resolve("lif_tuning.png"));
+        Csv.columns(outDir.resolve("lif_tuning.csv"), new String[] {"v_in", "G_analytic_hz", "simulated_hz"},
+                vIn.toDoubleVector(), analytic.toDoubleVector(), simulated.toDoubleVector());
+        double worst = 0;
+        for (int i = 0; i < points; i++) {
+            double gi = analytic.getDouble(i);
+            if (gi > 0 && vIn.getDouble(i) >= 1.1) {
+                worst = Math.max(worst, Math.abs(simulated.getDouble(i) - gi) / gi);
+            }
+        }
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "LIF tuning curve (tau_m %s s, tau_ref %s s), %d inputs on [0, %s], %s s each at dt %s s:%n"
+                        + "  G(%s) = %.1f Hz; largest relative gap simulated vs analytic for v_in >= 1.1: %.2f%%%n",
+                fmt(lif.tauM()), fmt(lif.tauRef()), points, fmt(vMax), fmt(duration), fmt(dt), fmt(vMax),
+                lif.rate(vMax), 100 * worst));
+        return finish(summary, outDir, "lif_tuning.png", "lif_tuning.csv");
+    }
+
+    /**
+     * PSC filter shapes h(t) for every order n and time constant tau_s, and a Poisson spike train filtered by
+     * them (convolution form for each n at the first tau_s, plus the Euler ODE form for n = 0). Writes
+     * psc_filters.png/.csv and filtered_spike_train.png/.csv.
+     */
+    public static String synapse(Path outDir, int[] orders, double[] tauS, double rateHz, double duration, double dt,
+                                 long seed) throws IOException {
+        double maxTau = 0;
+        for (double tau : tauS) {
+            maxTau = Math.max(maxTau, tau);
+        }
+        int fSteps = 1000;
+        // Long enough for the slowest filter to decay to about 1% of its peak.
+        double span = (max(orders) + 6) * maxTau;
+        INDArray tf = PscFilter.grid(span / fSteps, fSteps);
+        LinePlot filters = LinePlot.titled("PSC filters h(t) = k t^n e^(-t/tau_s)").xLabel("t [s]").yLabel("h(t) [1/s]");
+        List<String> header = new ArrayList<>(List.of("t_s"));
+        List<double[]> cols = new ArrayList<>(List.of(tf.toDoubleVector()));
+        for (int n : orders) {
+            for (double tau : tauS) {
+                PscFilter h = new PscFilter(n, tau);
+                double[] y = h.value(tf).toDoubleVector();
+                filters.series("n=" + n + ", tau_s=" + fmt(tau) + " s", cols.get(0), y);
+                header.add("h_n" + n + "_tau" + fmt(tau));
+                cols.add(y);
+            }
+        }
+        filters.save(outDir.resolve("psc_filters.png"));
+        Csv.columns(outDir.resolve("psc_filters.csv"), header.toArray(new String[0]), cols.toArray(new double[0][]));
+
+        int steps = (int) Math.round(duration / dt);
+        double[] spikes = SpikeTrains.poisson(rateHz, duration, seed);
+        for (int p = 0; p < spikes.length; p++) {
+            spikes[p] = Math.min(Math.round(spikes[p] / dt), steps) * dt;
+        }
+        INDArray t = PscFilter.grid(dt, steps);
+        double[] td = t.toDoubleVector();
+        double tau0 = tauS[0];
+        double[] weights = new double[spikes.length];
+        java.util.Arrays.fill(weights, 1.0);
+        LinePlot train = LinePlot.titled(String.format(Locale.ROOT, "Filtered Poisson spike train (%s Hz, tau_s = %s s)",
+                fmt(rateHz), fmt(tau0))).xLabel("t [s]").yLabel("s(t) [1/s]");
+        header = new ArrayList<>(List.of("t_s"));
+        cols = new ArrayList<>(List.of(td));
+        for (int n : orders) {
+            double[] y = new PscFilter(n, tau0).filter(spikes, weights, t).toDoubleVector();
+            train.series("convolution, n=" + n, td, y);
+            header.add("conv_n" + n);
+            cols.add(y);
+        }
+        double[] ode = PscFilter.exponentialEuler(tau0, spikes, weights, dt, steps).toDoubleVector();
+        train.series("Euler ODE, n=0", td, ode);
+        header.add("euler_ode_n0");
+        cols.add(ode);
+        if (spikes.length > 0) {
+            train.scatter("spikes", spikes, new double[spikes.length]);
+        }
+        train.save(outDir.resolve("filtered_spike_train.png"));
+        Csv.columns(outDir.resolve("filtered_spike_train.csv"), header.toArray(new String[0]),
+                cols.toArray(new double[0][]));
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "PSC filters for n in %s and tau_s in %s s; a %s Hz Poisson train of %d spikes over %s s"
+                        + " filtered with tau_s = %s s; mean of s %.2f 1/s vs spikes per second %.2f"
+                        + " (each filter integrates to 1)%n",
+                java.util.Arrays.toString(orders), java.util.Arrays.toString(tauS), fmt(rateHz), spikes.length,
+                fmt(duration), fmt(tau0), mean(ode), spikes.length / duration));
+        return finish(summary, outDir, "psc_filters.png", "psc_filters.csv", "filtered_spike_train.png",
+                "filtered_spike_train.csv");
+    }
+
+    /**
+     * A two-population network: {@code inputs} Poisson sources at {@code inputRateHz} drive {@code neurons} LIF
+     * neurons (cortical constants, exponential synapses) through a dense random weight matrix scaled so that the
+     * mean input currents spread +-50% around {@code meanInput}. Writes network_raster.png, network_rate.png,
+     * network_spikes.csv (population, neuron, time) and network_rate.csv.
+     */
+    public static String network(Path outDir, int inputs, double inputRateHz, int neurons, double meanInput,
+                                 double tauS, double duration, double dt, long seed) throws IOException {
+        if (!(inputRateHz > 0)) {
+            throw new IllegalArgumentException("simulate network: input_rate must be > 0 Hz, was " + inputRateHz);
+        }
+        Network net = new Network(dt);
+        PoissonPopulation in = net.add(new PoissonPopulation("inputs", inputs, inputRateHz, seed));
+        LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, tauS));
+        Random random = new Random(seed);
+        double[][] w = new double[inputs][neurons];
+        double scale = meanInput / (inputs * inputRateHz);
+        double[] target = new double[neurons];
+        for (int i = 0; i < neurons; i++) {
+            target[i] = 0.5 + random.nextDouble();
+        }
+        for (double[] row : w) {
+            for (int i = 0; i < neurons; i++) {
+                row[i] = scale * target[i] * (0.5 + random.nextDouble());
+            }
+        }
+        INDArray weights = Nd4j.createFromArray(w);
+        net.connect(in, out, weights);
+        SpikeProbe inSpikes = net.probeSpikes(in);
+        SpikeProbe outSpikes = net.probeSpikes(out);
+        long start = System.nanoTime();
+        net.run(duration);
+        double wall = (System.nanoTime() - start) / 1e9;
+        log.debug("network: {} s simulated in {} s wall", duration, wall);
+
+        INDArray meanCurrent = in.rates().reshape(1, inputs).mmul(weights).reshape(neurons);
+        double predicted = Lif.CORTICAL.rate(meanCurrent).meanNumber().doubleValue();
+        double settle = Math.min(5 * tauS, duration / 2);
+        double[] rates = outSpikes.rates(settle, duration);
+        double observed = 0;
+        for (double r : rates) {
+            observed += r / neurons;
+        }
+        int shownInputs = Math.min(inputs, 100);
+        double[] inTimes = inSpikes.times();
+        long[] inNeurons = inSpikes.neurons();
+        int kept = 0;
+        for (long n : inNeurons) {
+            if (n < shownInputs) {
+                kept++;
+            }
+        }
+        double[] tIn = new double[kept];
+        double[] rowIn = new double[kept];
+        for (int i = 0, k = 0; i < inNeurons.length; i++) {
+            if (inNeurons[i] < shownInputs) {
+                tIn[k] = inTimes[i];
+                rowIn[k++] = neurons + inNeurons[i];
+            }
+        }
+        double[] outTimes = outSpikes.times();
+        long[] outNeurons = outSpikes.neurons();
+        double[] rowOut = new double[outNeurons.length];
+        for (int i = 0; i < rowOut.length; i++) {
+            rowOut[i] = outNeurons[i];
+        }
+        RasterPlot.titled("Spike raster: Poisson inputs -> LIF population").xLabel("t [s]")
+                .yLabel("neuron (LIF below, first inputs above)")
+                .spikes("LIF neurons (0.." + (neurons - 1) + ")", outTimes, rowOut)
+                .spikes("inputs (first " + shownInputs + ")", tIn, rowIn)
+                .save(outDir.resolve("network_raster.png"));
+        double bin = Math.max(dt, Math.min(0.01, duration / 20));
+        double[] centres = SpikeTrains.binCentres(bin, duration);
+        double[] popRate = outSpikes.populationRate(bin, duration);
+        LinePlot.titled("LIF population rate").xLabel("t [s]").yLabel("rate per neuron [Hz]")
+                .series("simulated (" + fmt(bin * 1000) + " ms bins)", centres, popRate)
+                .series("mean of G(mean input)", new double[] {0, duration}, new double[] {predicted, predicted})
+                .save(outDir.resolve("network_rate.png"));
+        Csv.columns(outDir.resolve("network_rate.csv"), new String[] {"t_s", "rate_hz"}, centres, popRate);
+        Csv.write(outDir.resolve("network_spikes.csv"), o -> {
+            o.write("population,neuron,t_s");
+            o.newLine();
+            for (int i = 0; i < inTimes.length; i++) {
+                o.write("inputs," + inNeurons[i] + "," + Csv.format(inTimes[i]));
+                o.newLine();
+            }
+            for (int i = 0; i < outTimes.length; i++) {
+                o.write("lif," + outNeurons[i] + "," + Csv.format(outTimes[i]));
+                o.newLine();
+            }
+        });
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "Network: %d Poisson inputs at %s Hz -> %d LIF neurons (tau_s %s s), %s s at dt %s s"
+                        + " (%.2f simulated s per wall s):%n  %d input spikes, %d LIF spikes; mean LIF rate after %s s"
+                        + " %.2f Hz, tuning curve at the mean input currents predicts %.2f Hz%n",
+                inputs, fmt(inputRateHz), neurons, fmt(tauS), fmt(duration), fmt(dt), duration / wall,
+                inTimes.length, outTimes.length, fmt(settle), observed, predicted));
+        return finish(summary, outDir, "network_raster.png", "network_rate.png", "network_spikes.csv",
+                "network_rate.csv");
+    }
+
+    private static String finish(StringBuilder summary, Path outDir, String... files) {
+        summary.append("  wrote to ").append(outDir).append(": ").append(String.join(", ", files));
+        return summary.toString();
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("simulate: unknown scenario '" + name + "', expected one of " + NAMES);
+    }
+
+    private static Map<String, String> ordered(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static int[] toOrders(double[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || values[i] < 0) {
+                throw new IllegalArgumentException("simulate synapse: option 'orders' must list whole numbers >= 0, had "
+                        + values[i]);
+            }
+            out[i] = (int) values[i];
+        }
+        return out;
+    }
+
+    private static int max(int[] xs) {
+        int m = 0;
+        for (int x : xs) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static double mean(double[] xs) {
+        double s = 0;
+        for (double x : xs) {
+            s += x;
+        }
+        return xs.length == 0 ? 0 : s / xs.length;
+    }
+
+    private static String fmt(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e9) {
+            return Long.toString((long) x);
+        }
+        String[] parts = String.format(Locale.ROOT, "%.4g", x).split("e");
+        String mantissa = parts[0];
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return parts.length == 1 ? mantissa : mantissa + "e" + parts[1];
+    }
+}
