@@ -25,6 +25,7 @@ public final class Main {
         c.put("info", new InfoCommand());
         c.put("train", new TrainCommand());
         c.put("eval", new EvalCommand());
+        c.put("simulate", new SimulateCommand());
         c.put("demo", new DemoCommand());
         return c;
     }

@@ -154,8 +154,8 @@ public final class Activations {
 
     /** {@code 1.0 where z >= 0 else 0.0}, a fresh array of z's type. */
     static INDArray step(INDArray z) {
-        INDArray out = Nd4j.zeros(z.dataType(), z.shape());
-        return out.putWhereWithMask(z.gte(0.0), 1.0);
+        // A comparison and a cast: two native passes. (putWhereWithMask was ~40x slower on [128, 512].)
+        return z.gte(0.0).castTo(z.dataType());
     }
 
     private abstract static class Elementwise implements Activation {
@@ -195,8 +195,8 @@ public final class Activations {
 
         @Override
         public INDArray backward(INDArray z, INDArray a, INDArray gradOut) {
-            // putWhereWithMask returns a new array and leaves its receiver unchanged.
-            INDArray local = Nd4j.valueArrayOf(z.shape(), slope, z.dataType()).putWhereWithMask(z.gte(0.0), 1.0);
+            // f' = slope + (1 - slope) step(z)
+            INDArray local = step(z).muli(1.0 - slope).addi(slope);
             return local.muli(gradOut);
         }
     }

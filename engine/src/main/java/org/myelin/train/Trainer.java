@@ -121,6 +121,12 @@ public final class Trainer {
     public History fit(Dataset train, Dataset validation) {
         Runtime.logOnce();
         checkData("training", train);
+        if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
+                && train.numTargets() < 2) {
+            throw new IllegalArgumentException("Trainer: " + loss.id() + " needs one-hot targets with at least 2"
+                    + " columns, the training targets have " + train.numTargets() + "; use Dataset.asOneHot() or"
+                    + " binary_cross_entropy_with_logits for a single 0/1 column");
+        }
         if (validation != null) {
             checkData("validation", validation);
         }
@@ -185,7 +191,13 @@ public final class Trainer {
         for (GradientTransform g : options.gradientTransforms()) {
             g.apply(params);
         }
-        state.addGradientNorms(params);
+        String bad = state.addGradientNorms(params);
+        if (bad != null) {
+            optimizer.zeroGrad();
+            throw new DivergenceException("training diverged: the gradient of '" + bad + "' is not finite at step "
+                    + (state.step + 1) + " (epoch " + epoch() + ", batch " + (state.batch + 1) + "); lower the"
+                    + " learning rate or clip gradients. The weights were not updated by this step.");
+        }
         optimizer.step();
         optimizer.zeroGrad();
         for (MaxNormConstraint c : options.constraints()) {

@@ -20,13 +20,23 @@ public final class TrainerState {
     final Map<String, Double> gradNormSums = new LinkedHashMap<>();
     long gradNormCount;
 
-    void addGradientNorms(Map<String, Tensor> params) {
+    /**
+     * Adds each parameter's gradient norm to the epoch's sums.
+     *
+     * @return the name of the first parameter whose gradient norm is not finite, or null
+     */
+    String addGradientNorms(Map<String, Tensor> params) {
+        String bad = null;
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             INDArray g = e.getValue().grad();
             double n = g == null ? 0.0 : g.norm2Number().doubleValue();
+            if (!Double.isFinite(n) && bad == null) {
+                bad = e.getKey();
+            }
             gradNormSums.merge(e.getKey(), n, Double::sum);
         }
         gradNormCount++;
+        return bad;
     }
 
     void nextEpoch() {

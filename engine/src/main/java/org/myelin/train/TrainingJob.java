@@ -89,8 +89,14 @@ public final class TrainingJob {
         boolean resume = trainingCfg.bool("resume", true);
         trainingCfg.finish();
 
-        Data data = loadData(new ConfigReader("data", config.data()), type, seed);
         LossFunction loss = LossFunction.byName(config.loss());
+        Data data = loadData(new ConfigReader("data", config.data()), type, seed);
+        if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
+                && data.train().isClassification() && data.train().numTargets() == 1) {
+            // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
+            data = new Data(data.train().asOneHot(), data.validation() == null ? null : data.validation().asOneHot(),
+                    data.test() == null ? null : data.test().asOneHot());
+        }
         Module model = buildModel(modelCfg, type, seed, data.train());
         Optimizer optimizer = buildOptimizer(model);
         int stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
@@ -146,12 +152,11 @@ public final class TrainingJob {
             out.printf("resumed from %s at epoch %d, step %d%n", checkpoint, t.epoch(), t.state().step());
         }
         trainer = t;
-        out.printf("training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n", describe(modelCfg, model),
+        out.printf("training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n", describe(model),
                 model.parameterCount(), data.train().size(), epochs, batchSize, optimizer.config());
         long start = System.nanoTime();
         History history = t.fit(data.train(), data.validation());
         double seconds = (System.nanoTime() - start) / 1e9;
-        boolean completed = !t.stopRequested() && (history.isEmpty() || !t.stopRequested());
 
         Evaluation test = data.test() == null ? null : Evaluation.of(model, loss, data.test(), 1000);
         ModelFile.save(outDir.resolve(MODEL_FILE), model, metadata);
@@ -162,8 +167,18 @@ public final class TrainingJob {
         return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount());
     }
 
-    private static String describe(ConfigReader m, Module model) {
-        return "MLP";
+    /** "MLP 784-512-256-10" from the shapes of the weights. */
+    private static String describe(Module model) {
+        StringBuilder sb = new StringBuilder("MLP ");
+        boolean first = true;
+        for (Map.Entry<String, org.myelin.autodiff.Tensor> e : model.namedParameters().entrySet()) {
+            if (e.getKey().endsWith("weight") && e.getValue().shape().length == 2) {
+                long[] s = e.getValue().shape();
+                sb.append(first ? s[0] + "-" + s[1] : "-" + s[1]);
+                first = false;
+            }
+        }
+        return sb.toString();
     }
 
     private Data loadData(ConfigReader d, DataType type, long seed) throws IOException {

@@ -1,0 +1,95 @@
+package org.myelin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void infoReportsBackendBlasAndKernelPath() {
+        Run r = run("info");
+        assertEquals(0, r.code());
+        for (String key : new String[] {"backend:", "blas:", "blas threads:", "native kernels:", "OMP_WAIT_POLICY:"}) {
+            assertTrue(r.out().contains(key), key + " missing in\n" + r.out());
+        }
+    }
+
+    @Test
+    void trainOnSyntheticDataWritesModelMetricsAndPlotThenEvalReadsTheModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Path data = dir.resolve("moons.csv");
+        StringBuilder csv = new StringBuilder("x1,x2,label\n");
+        var moons = org.myelin.data.Synthetic.twoMoons(200, 0.1, 3);
+        for (int i = 0; i < moons.size(); i++) {
+            csv.append(moons.features().getDouble(i, 0)).append(',').append(moons.features().getDouble(i, 1))
+                    .append(',').append(moons.labels()[i]).append('\n');
+        }
+        Files.writeString(data, csv);
+        Run r = run("train", "--data", "synthetic:moons", "--hidden", "16", "--epochs", "5", "--batch-size", "20",
+                "--lr", "0.02", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"model.zip", "metrics.csv", "metrics.png", "checkpoint.zip"}) {
+            assertTrue(Files.size(out.resolve(f)) > 100, f);
+        }
+        assertEquals(6, Files.readAllLines(out.resolve("metrics.csv")).size(), "header + 5 epochs");
+        Run e = run("eval", out.resolve("model.zip").toString(), "--data", "csv:" + data, "--label-column", "label",
+                "--classes", "2");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("accuracy"), e.out());
+    }
+
+    @Test
+    void invalidHyperParameterIsReportedWithItsPath(@TempDir Path dir) {
+        Run r = run("train", "--data", "synthetic:xor", "--lr", "-0.1", "--out", dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("optimizer") && r.err().contains("-0.1"), r.err());
+    }
+
+    @Test
+    void unknownConfigKeyIsAnError(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("job.json");
+        Files.writeString(cfg, "{\"training\": {\"epochs\": 1, \"batchsize\": 3}, \"data\": {\"source\": \"synthetic\", \"name\": \"xor\"}}");
+        Run r = run("train", "--config", cfg.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("training.batchsize: unknown key"), r.err());
+    }
+
+    @Test
+    void unknownCommandAndOptionGiveUsageErrors() {
+        assertEquals(2, run("frobnicate").code());
+        Run r = run("train", "--epoch", "3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown option --epoch"), r.err());
+    }
+
+    @Test
+    void simulateWritesPlotsForAScenario(@TempDir Path dir) throws Exception {
+        Run r = run("simulate", "lif", "--out", dir.toString(), "duration=0.3");
+        assertEquals(0, r.code(), r.err());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.toString().endsWith(".png")), "a PNG was written");
+        }
+        Run bad = run("simulate", "lif", "--out", dir.toString(), "vin=2");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("unknown option 'vin'"), bad.err());
+    }
+}

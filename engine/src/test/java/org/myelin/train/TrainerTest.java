@@ -1,0 +1,129 @@
+package org.myelin.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.autodiff.Tensor;
+import org.myelin.data.Dataset;
+import org.myelin.data.Split;
+import org.myelin.data.Synthetic;
+import org.myelin.nn.Inits;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.ops.Activations;
+import org.myelin.optim.Optimizer;
+import org.myelin.optim.Optimizers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainerTest {
+
+    @TempDir
+    Path dir;
+
+    private static Module model(long seed, double dropout) {
+        return Models.mlpBuilder(2, 16, 2).optDataType(DataType.DOUBLE).optSeed(seed).optHidden(Activations.TANH)
+                .optWeightInit(Inits.xavierNormal()).optDropout(dropout).build();
+    }
+
+    private static Dataset spirals() {
+        return Synthetic.twoMoons(200, 0.1, 5, DataType.DOUBLE).asOneHot();
+    }
+
+    private static Trainer trainer(Module m, int epochs, List<Callback> callbacks) {
+        Optimizer opt = Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters());
+        return new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(epochs, 16, 9), callbacks);
+    }
+
+    @Test
+    void trainingLowersTheLossAndRecordsEveryEpoch() {
+        Module m = model(1, 0);
+        History h = trainer(m, 15, List.of()).fit(spirals(), null);
+        assertEquals(15, h.epochs().size());
+        assertTrue(h.last().trainLoss() < 0.65 * h.epochs().get(0).trainLoss(), "loss " + h.epochs());
+        assertTrue(h.last().trainAccuracy() > 0.85, "accuracy " + h.last().trainAccuracy());
+        assertEquals(15L * 13, h.last().step(), "13 batches of 16 from 200 samples per epoch");
+        assertEquals(m.namedParameters().keySet(), h.last().gradientNorms().keySet());
+        assertTrue(h.last().gradientNorms().values().stream().allMatch(v -> v > 0));
+    }
+
+    @Test
+    void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
+        Dataset data = spirals();
+        Module straight = model(3, 0.2);
+        trainer(straight, 6, List.of()).fit(data, null);
+
+        // Interrupt a second run mid-epoch (after step 20 of 13 per epoch) with a checkpoint, then resume it
+        // in a fresh model and trainer.
+        Path ckpt = dir.resolve("c.zip");
+        Module first = model(3, 0.2);
+        Checkpointing saver = new Checkpointing(ckpt, 0, 20, Map.of());
+        Trainer t1 = trainer(first, 6, List.of(saver, new Callback() {
+            @Override
+            public void onStepEnd(Trainer t, long step, double loss) {
+                if (step == 20) {
+                    t.requestStop();
+                }
+            }
+        }));
+        t1.fit(data, null);
+        Module resumed = model(99, 0.2);
+        Trainer t2 = trainer(resumed, 6, List.of());
+        Checkpointing.resume(t2, ckpt);
+        assertEquals(20, t2.state().step());
+        t2.fit(data, null);
+        for (Map.Entry<String, Tensor> e : straight.namedParameters().entrySet()) {
+            INDArray expected = e.getValue().value();
+            INDArray actual = resumed.namedParameters().get(e.getKey()).value();
+            assertEquals(expected, actual, e.getKey() + " differs after resume");
+        }
+        assertEquals(6, t2.history().epochs().size());
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
+        Dataset data = Synthetic.twoMoons(120, 0.35, 2, DataType.DOUBLE).asOneHot();
+        Split s = Split.of(data, 0.5, 0.5, 0, 4);
+        Module m = Models.mlpBuilder(2, 64, 64, 2).optDataType(DataType.DOUBLE).optSeed(1).build();
+        EarlyStopping es = new EarlyStopping(3, 0.0, true);
+        Optimizer opt = Optimizers.create("adam", Map.of("learning_rate", 0.05), m.namedParameters());
+        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(200, 8, 1), List.of(es));
+        History h = t.fit(s.train(), s.validation());
+        assertTrue(h.epochs().size() < 200, "stopped early");
+        assertEquals(es.bestEpoch() + 3, h.last().epoch(), "stops exactly patience epochs after the best");
+        double best = h.epochs().stream().mapToDouble(EpochRecord::validationLoss).min().orElseThrow();
+        assertEquals(best, es.bestValidationLoss());
+        Evaluation restored = Evaluation.of(m, LossFunction.SOFTMAX_CROSS_ENTROPY, s.validation(), 100);
+        assertEquals(best, restored.loss(), 1e-12, "restored weights have the best validation loss");
+    }
+
+    @Test
+    void divergingLossStopsBeforeTheWeightsAreTouched() {
+        Dataset line = Synthetic.noisyLine(200, -1, 1, 0.1, 1, DataType.DOUBLE);
+        Module m = Models.mlpBuilder(1, 8, 1).optDataType(DataType.DOUBLE).optSeed(2).build();
+        Optimizer sgd = Optimizers.create("sgd", Map.of("learning_rate", 1e6), m.namedParameters());
+        Trainer t = new Trainer(m, LossFunction.MSE, sgd, TrainingOptions.of(500, 200, 1), List.of());
+        DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(line, null));
+        assertTrue(e.getMessage().matches("(?s)training diverged: the (loss|gradient of '.*') is .* at step \\d+.*"),
+                e.getMessage());
+        for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
+            INDArray v = p.getValue().value();
+            assertEquals(0, v.isInfinite().castTo(DataType.INT32).sumNumber().intValue(), p.getKey() + " has inf");
+            assertEquals(0, v.isNaN().castTo(DataType.INT32).sumNumber().intValue(), p.getKey() + " has NaN");
+        }
+    }
+
+    @Test
+    void invalidOptionsAreRejectedWithTheirName() {
+        assertEquals("batch size must be >= 1, was 0",
+                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(1, 0, 1)).getMessage());
+        assertEquals("epochs must be >= 1, was -2",
+                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(-2, 5, 1)).getMessage());
+    }
+}
