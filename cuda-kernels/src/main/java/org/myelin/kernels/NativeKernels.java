@@ -65,9 +65,19 @@ public final class NativeKernels {
         return LOAD_ERROR;
     }
 
-    /** "x86-64-v3 (AVX2)" or "x86-64 (baseline)": the build the loader chose for this CPU; requires {@link #available()}. */
+    /**
+     * "x86-64-v4 (AVX-512)", "x86-64-v3 (AVX2)" or "x86-64 (baseline)": the build the loader chose for this CPU;
+     * requires {@link #available()}.
+     */
     public static String isa() {
-        return isaLevel() == 1 ? "x86-64-v3 (AVX2)" : "x86-64 (baseline)";
+        switch (isaLevel()) {
+            case 2:
+                return "x86-64-v4 (AVX-512)";
+            case 1:
+                return "x86-64-v3 (AVX2)";
+            default:
+                return "x86-64 (baseline)";
+        }
     }
 
     @Name("myelin_isa_level")
