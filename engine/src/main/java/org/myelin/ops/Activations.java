@@ -176,7 +176,8 @@ public final class Activations {
         }
     }
 
-    private static final class LeakyRelu extends Elementwise {
+    /** Leaky ReLU with its slope; created by {@link #leakyRelu(double)}. */
+    public static final class LeakyRelu extends Elementwise {
         static final double DEFAULT_SLOPE = 0.01;
         private final double slope;
 
@@ -186,6 +187,11 @@ public final class Activations {
                 throw new IllegalArgumentException("leaky_relu: slope must be in [0, 1), was " + slope);
             }
             this.slope = slope;
+        }
+
+        /** The slope for negative inputs, in [0, 1). */
+        public double slope() {
+            return slope;
         }
 
         @Override

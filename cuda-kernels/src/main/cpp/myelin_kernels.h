@@ -1,0 +1,294 @@
+// Myelin fused elementwise kernels, CPU path (float32 and float64).
+//
+// Included once, by the JNI file JavaCPP generates for org.myelin.kernels.NativeKernels. Every entry point
+// streams contiguous buffers of n elements, single-threaded. Loops are written so that GCC vectorises them;
+// each exported function is built three times with target_clones (x86-64-v4 = AVX-512, x86-64-v3 = AVX2/FMA,
+// and the x86-64 baseline) and the dynamic loader picks one per process, so a single library runs on any
+// x86-64. (The AVX-512 build was ~1.5x faster than the AVX2 one on the exp-bound kernels here.)
+//
+// Build flags (cuda-kernels/pom.xml): -O3 -fno-math-errno -fno-trapping-math. Never -ffast-math: GCC links
+// crtfastmath.o even into a shared library and that switches flush-to-zero on for the whole JVM.
+//
+// Aliasing: out may be the same buffer as an input (an in-place update, same index read then written);
+// partially overlapping buffers are not supported. Loops carry "#pragma GCC ivdep" instead of __restrict
+// so that this exact-alias case stays well defined and vectorised.
+#ifndef MYELIN_KERNELS_H
+#define MYELIN_KERNELS_H
+
+#include <math.h>
+#include <stddef.h>
+
+// glibc's vector math library (libmvec) provides SIMD variants of these; declaring them "simd" lets GCC
+// call _ZGVdN8v_expf etc. without -ffast-math. exp/expf need glibc >= 2.22, tanh/atan glibc >= 2.35
+// (older glibc: the library fails to load and the engine uses its ND4J path).
+extern "C" {
+__attribute__((simd("notinbranch"))) float expf(float) noexcept;
+__attribute__((simd("notinbranch"))) double exp(double) noexcept;
+__attribute__((simd("notinbranch"))) float tanhf(float) noexcept;
+__attribute__((simd("notinbranch"))) double tanh(double) noexcept;
+__attribute__((simd("notinbranch"))) float atanf(float) noexcept;
+__attribute__((simd("notinbranch"))) double atan(double) noexcept;
+}
+
+#define MYELIN_INLINE static inline __attribute__((always_inline))
+#define MYELIN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+namespace myelin {
+
+// Activation ids; must match NativeKernels.java and myelin_kernels.cu.
+enum Act { IDENTITY = 0, LOGISTIC = 1, TANH = 2, ARCTAN = 3, RELU = 4, LEAKY_RELU = 5, THRESHOLD = 6 };
+
+MYELIN_INLINE float vexp(float x) { return expf(x); }
+MYELIN_INLINE double vexp(double x) { return exp(x); }
+
+// exp(x) for x <= 0 in float32, inline so that GCC vectorises it without a libmvec call (the derivatives'
+// exp(-|z|) and exp(-2|z|) were 4-6x slower through _ZGVdN8v_expf). Cephes' expf: x = n ln2 + r with
+// |r| <= ln2 / 2 (Cody-Waite split of ln2), exp(r) by its degree-7 polynomial, times 2^n built in the exponent
+// bits; about 1 ulp relative error. x is clamped at -87.3 (exp = FLT_MIN), so smaller x (and -inf) give
+// 1.18e-38 instead of a subnormal or 0: an absolute error below 1.2e-38, far inside every tolerance here.
+MYELIN_INLINE float exp_nonpositive(float x) {
+    const float lo = -87.33654f;
+    float xc = x < lo ? lo : x;
+    // n = round(x / ln2) with the 1.5 * 2^23 shifter (round to nearest in the default rounding mode).
+    const float shifter = 12582912.0f;
+    float n = (xc * 1.44269504088896341f + shifter) - shifter;
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float r2 = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r2 + r + 1.0f;
+    int bits = ((int) n + 127) << 23;
+    float scale;
+    __builtin_memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+MYELIN_INLINE float vexp_nonpositive(float x) { return exp_nonpositive(x); }
+MYELIN_INLINE double vexp_nonpositive(double x) { return exp(x); }
+MYELIN_INLINE float vtanh(float x) { return tanhf(x); }
+MYELIN_INLINE double vtanh(double x) { return tanh(x); }
+MYELIN_INLINE float vatan(float x) { return atanf(x); }
+MYELIN_INLINE double vatan(double x) { return atan(x); }
+
+// ---- derivatives: gradOut * f'(z) ----
+// Logistic and tanh use e = exp(-|z|) (resp. exp(-2|z|)) so that neither the tails (where s(1-s) cancels)
+// nor large |z| (where exp(z) overflows) lose accuracy:
+//   sigma'(z) = e / (1 + e)^2,   tanh'(z) = 4e / (1 + e)^2.
+struct BwIdentity { template <class T> MYELIN_INLINE T f(T, T g, T) { return g; } };
+struct BwLogistic {
+    template <class T> MYELIN_INLINE T f(T z, T g, T) {
+        T e = vexp_nonpositive(-fabs(z));
+        T t = T(1) + e;
+        return g * (e / (t * t));
+    }
+};
+struct BwTanh {
+    template <class T> MYELIN_INLINE T f(T z, T g, T) {
+        T e = vexp_nonpositive(T(-2) * fabs(z));
+        T t = T(1) + e;
+        return g * ((T(4) * e) / (t * t));
+    }
+};
+struct BwArctan { template <class T> MYELIN_INLINE T f(T z, T g, T) { return g / (T(1) + z * z); } };
+// ReLU' = step(z): 1 for z >= 0 (the notes' convention, 004 6.33).
+struct BwRelu { template <class T> MYELIN_INLINE T f(T z, T g, T) { return z >= T(0) ? g : T(0); } };
+struct BwLeaky { template <class T> MYELIN_INLINE T f(T z, T g, T alpha) { return z >= T(0) ? g : alpha * g; } };
+struct BwThreshold { template <class T> MYELIN_INLINE T f(T, T, T) { return T(0); } };
+
+// From the saved activation a = f(z).
+struct BwLogisticOut { template <class T> MYELIN_INLINE T f(T a, T g, T) { return g * (a * (T(1) - a)); } };
+struct BwTanhOut { template <class T> MYELIN_INLINE T f(T a, T g, T) { return g * ((T(1) - a) * (T(1) + a)); } };
+
+template <class F, class T>
+MYELIN_INLINE void zip(const T* x, const T* g, T* out, long long n, T alpha) {
+#pragma GCC ivdep
+    for (long long i = 0; i < n; i++) {
+        out[i] = F::template f<T>(x[i], g[i], alpha);
+    }
+}
+
+template <class T>
+MYELIN_INLINE int backward(int act, T alpha, const T* z, const T* g, T* out, long long n) {
+    switch (act) {
+        case IDENTITY: zip<BwIdentity>(z, g, out, n, alpha); return 0;
+        case LOGISTIC: zip<BwLogistic>(z, g, out, n, alpha); return 0;
+        case TANH: zip<BwTanh>(z, g, out, n, alpha); return 0;
+        case ARCTAN: zip<BwArctan>(z, g, out, n, alpha); return 0;
+        case RELU: zip<BwRelu>(z, g, out, n, alpha); return 0;
+        case LEAKY_RELU: zip<BwLeaky>(z, g, out, n, alpha); return 0;
+        case THRESHOLD: zip<BwThreshold>(z, g, out, n, alpha); return 0;
+        default: return -1;
+    }
+}
+
+template <class T>
+MYELIN_INLINE int backward_from_output(int act, const T* a, const T* g, T* out, long long n) {
+    switch (act) {
+        case LOGISTIC: zip<BwLogisticOut>(a, g, out, n, T(0)); return 0;
+        case TANH: zip<BwTanhOut>(a, g, out, n, T(0)); return 0;
+        default: return -1;
+    }
+}
+
+// ---- activations: a = f(z) ----
+struct FwIdentity { template <class T> MYELIN_INLINE T f(T z, T) { return z; } };
+// 1 / (1 + e^-z): for z -> -inf, e^-z -> inf and the quotient -> 0, so no branch is needed.
+struct FwLogistic { template <class T> MYELIN_INLINE T f(T z, T) { return T(1) / (T(1) + vexp(-z)); } };
+struct FwTanh { template <class T> MYELIN_INLINE T f(T z, T) { return vtanh(z); } };
+struct FwArctan { template <class T> MYELIN_INLINE T f(T z, T) { return vatan(z); } };
+struct FwRelu { template <class T> MYELIN_INLINE T f(T z, T) { return z > T(0) ? z : T(0); } };
+struct FwLeaky { template <class T> MYELIN_INLINE T f(T z, T alpha) { return z >= T(0) ? z : alpha * z; } };
+struct FwThreshold { template <class T> MYELIN_INLINE T f(T z, T) { return z >= T(0) ? T(1) : T(0); } };
+
+// A[r, c] = f(X[r, c] + b[c]) over a row-major [rows, cols] batch; Z written too when WRITE_Z.
+template <class F, bool WRITE_Z, class T>
+MYELIN_INLINE void bias_rows(const T* x, const T* b, T* z, T* a, long long rows, long long cols, T alpha) {
+    for (long long r = 0; r < rows; r++) {
+        const T* xr = x + r * cols;
+        T* ar = a + r * cols;
+        T* zr = WRITE_Z ? z + r * cols : nullptr;
+#pragma GCC ivdep
+        for (long long c = 0; c < cols; c++) {
+            T v = xr[c] + b[c];
+            if (WRITE_Z) {
+                zr[c] = v;
+            }
+            ar[c] = F::template f<T>(v, alpha);
+        }
+    }
+}
+
+template <class F, class T>
+MYELIN_INLINE void bias_rows_z(const T* x, const T* b, T* z, T* a, long long rows, long long cols, T alpha) {
+    if (z != nullptr) {
+        bias_rows<F, true>(x, b, z, a, rows, cols, alpha);
+    } else {
+        bias_rows<F, false>(x, b, z, a, rows, cols, alpha);
+    }
+}
+
+template <class T>
+MYELIN_INLINE int bias_forward(int act, T alpha, const T* x, const T* b, T* z, T* a, long long rows, long long cols) {
+    switch (act) {
+        case IDENTITY: bias_rows_z<FwIdentity>(x, b, z, a, rows, cols, alpha); return 0;
+        case LOGISTIC: bias_rows_z<FwLogistic>(x, b, z, a, rows, cols, alpha); return 0;
+        case TANH: bias_rows_z<FwTanh>(x, b, z, a, rows, cols, alpha); return 0;
+        case ARCTAN: bias_rows_z<FwArctan>(x, b, z, a, rows, cols, alpha); return 0;
+        case RELU: bias_rows_z<FwRelu>(x, b, z, a, rows, cols, alpha); return 0;
+        case LEAKY_RELU: bias_rows_z<FwLeaky>(x, b, z, a, rows, cols, alpha); return 0;
+        case THRESHOLD: bias_rows_z<FwThreshold>(x, b, z, a, rows, cols, alpha); return 0;
+        default: return -1;
+    }
+}
+
+// ---- optimiser updates, in place ----
+// SGD with momentum, PyTorch form (dampening 0): g' = g + wd w; v = mu v + g';
+// w -= lr v, or w -= lr (g' + mu v) for Nesterov.
+template <bool NESTEROV, class T>
+MYELIN_INLINE void sgd_loop(T* w, const T* g, T* v, long long n, T lr, T mu, T wd) {
+#pragma GCC ivdep
+    for (long long i = 0; i < n; i++) {
+        T gi = g[i] + wd * w[i];
+        T vi = mu * v[i] + gi;
+        v[i] = vi;
+        w[i] = w[i] - lr * (NESTEROV ? gi + mu * vi : vi);
+    }
+}
+
+template <class T>
+MYELIN_INLINE void sgd(T* w, const T* g, T* v, long long n, T lr, T mu, T wd, int nesterov) {
+    if (nesterov) {
+        sgd_loop<true>(w, g, v, n, lr, mu, wd);
+    } else {
+        sgd_loop<false>(w, g, v, n, lr, mu, wd);
+    }
+}
+
+// Adam / AdamW (PyTorch's formulation), bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t given:
+//   Adam:  g' = g + wd w;           AdamW: w *= 1 - lr wd, g' = g
+//   m = b1 m + (1 - b1) g';  v = b2 v + (1 - b2) g'^2;  w -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps)
+template <bool DECOUPLED, class T>
+MYELIN_INLINE void adam_loop(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd,
+                             T step_size, T inv_sqrt_bc2) {
+    const T decay = T(1) - lr * wd;
+#pragma GCC ivdep
+    for (long long i = 0; i < n; i++) {
+        T wi = w[i];
+        T gi = g[i];
+        if (DECOUPLED) {
+            wi = wi * decay;
+        } else {
+            gi = gi + wd * wi;
+        }
+        T mi = b1 * m[i] + (T(1) - b1) * gi;
+        T vi = b2 * v[i] + (T(1) - b2) * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = wi - step_size * (mi / (sqrt(vi) * inv_sqrt_bc2 + eps));
+    }
+}
+
+template <class T>
+MYELIN_INLINE void adam(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd, int decoupled,
+                        T bc1, T bc2) {
+    T step_size = lr / bc1;
+    T inv_sqrt_bc2 = T(1) / sqrt(bc2);
+    if (decoupled) {
+        adam_loop<true>(w, g, m, v, n, lr, b1, b2, eps, wd, step_size, inv_sqrt_bc2);
+    } else {
+        adam_loop<false>(w, g, m, v, n, lr, b1, b2, eps, wd, step_size, inv_sqrt_bc2);
+    }
+}
+
+}  // namespace myelin
+
+// ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
+
+MYELIN_CLONES int myelin_backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
+    return myelin::backward<float>(act, alpha, z, g, out, n);
+}
+MYELIN_CLONES int myelin_backward_f64(int act, double alpha, const double* z, const double* g, double* out, long long n) {
+    return myelin::backward<double>(act, alpha, z, g, out, n);
+}
+MYELIN_CLONES int myelin_backward_from_output_f32(int act, const float* a, const float* g, float* out, long long n) {
+    return myelin::backward_from_output<float>(act, a, g, out, n);
+}
+MYELIN_CLONES int myelin_backward_from_output_f64(int act, const double* a, const double* g, double* out, long long n) {
+    return myelin::backward_from_output<double>(act, a, g, out, n);
+}
+MYELIN_CLONES int myelin_bias_forward_f32(int act, float alpha, const float* x, const float* b, float* z, float* a,
+                                          long long rows, long long cols) {
+    return myelin::bias_forward<float>(act, alpha, x, b, z, a, rows, cols);
+}
+MYELIN_CLONES int myelin_bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
+                                          long long rows, long long cols) {
+    return myelin::bias_forward<double>(act, alpha, x, b, z, a, rows, cols);
+}
+MYELIN_CLONES void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
+                                  int nesterov) {
+    myelin::sgd<float>(w, g, v, n, lr, mu, wd, nesterov);
+}
+MYELIN_CLONES void myelin_sgd_f64(double* w, const double* g, double* v, long long n, double lr, double mu, double wd,
+                                  int nesterov) {
+    myelin::sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
+}
+MYELIN_CLONES void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float lr, float b1,
+                                   float b2, float eps, float wd, int decoupled, float bc1, float bc2) {
+    myelin::adam<float>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+}
+MYELIN_CLONES void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double lr, double b1,
+                                   double b2, double eps, double wd, int decoupled, double bc1, double bc2) {
+    myelin::adam<double>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+}
+
+// Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.
+inline int myelin_isa_level() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("x86-64-v4") ? 2 : __builtin_cpu_supports("x86-64-v3") ? 1 : 0;
+}
+
+#endif  // MYELIN_KERNELS_H

@@ -1,0 +1,168 @@
+// Myelin fused elementwise kernels, CUDA path: the same entry points and formulas as
+// src/main/cpp/myelin_kernels.h, for device pointers.
+//
+// Built only under -Pcuda, by nvcc into a fat binary (cubins for sm_80 / sm_90 and compute_80 PTX, see
+// cuda-kernels/pom.xml). There is no host code in this file: the engine's CudaKernels loads the fat binary
+// with the CUDA driver API (cuModuleLoadData) into ND4J's current context and launches these kernels with
+// cuLaunchKernel on ND4J's own stream, so no second CUDA runtime enters the process (nd4j-cuda-11.6 brings
+// CUDA 11.6's) and no synchronisation or copy is added.
+//
+// Launch contract (all kernels): 1-D grid-stride loops, any grid and block size; the host uses 256 threads
+// per block and min(ceil(n / 256), 65535) blocks. Every kernel is extern "C" so cuModuleGetFunction finds it by
+// the name written here. Aliasing as on the CPU: an output may be an input (same index read then written).
+//
+// Verified: compiles with nvcc 13.0 for sm_80 and sm_90 on the build machine. NOT verified: run on a GPU (the
+// build machine has none), numerical agreement with the CPU path on a device, and the driver-version
+// requirement of the nvcc-13 PTX/cubins (R580+ expected).
+
+#include <stdint.h>
+
+namespace {
+
+enum Act { IDENTITY = 0, LOGISTIC = 1, TANH = 2, ARCTAN = 3, RELU = 4, LEAKY_RELU = 5, THRESHOLD = 6 };
+
+__device__ __forceinline__ float dexp(float x) { return expf(x); }
+__device__ __forceinline__ double dexp(double x) { return exp(x); }
+__device__ __forceinline__ float dtanh(float x) { return tanhf(x); }
+__device__ __forceinline__ double dtanh(double x) { return tanh(x); }
+__device__ __forceinline__ float datan(float x) { return atanf(x); }
+__device__ __forceinline__ double datan(double x) { return atan(x); }
+__device__ __forceinline__ float dsqrt(float x) { return sqrtf(x); }
+__device__ __forceinline__ double dsqrt(double x) { return sqrt(x); }
+
+// g * f'(z); the stable forms of the CPU path (e = exp(-|z|), resp. exp(-2|z|)).
+template <class T>
+__device__ __forceinline__ T derivative_times(int act, T z, T g, T alpha) {
+    switch (act) {
+        case IDENTITY: return g;
+        case LOGISTIC: {
+            T e = dexp(-fabs(z));
+            T t = T(1) + e;
+            return g * (e / (t * t));
+        }
+        case TANH: {
+            T e = dexp(T(-2) * fabs(z));
+            T t = T(1) + e;
+            return g * ((T(4) * e) / (t * t));
+        }
+        case ARCTAN: return g / (T(1) + z * z);
+        case RELU: return z >= T(0) ? g : T(0);
+        case LEAKY_RELU: return z >= T(0) ? g : alpha * g;
+        default: return T(0);  // THRESHOLD (ids are checked on the host)
+    }
+}
+
+template <class T>
+__device__ __forceinline__ T activation(int act, T z, T alpha) {
+    switch (act) {
+        case IDENTITY: return z;
+        case LOGISTIC: return T(1) / (T(1) + dexp(-z));
+        case TANH: return dtanh(z);
+        case ARCTAN: return datan(z);
+        case RELU: return z > T(0) ? z : T(0);
+        case LEAKY_RELU: return z >= T(0) ? z : alpha * z;
+        default: return z >= T(0) ? T(1) : T(0);  // THRESHOLD
+    }
+}
+
+template <class T>
+__device__ void backward(int act, T alpha, const T* z, const T* g, T* out, long long n) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        out[i] = derivative_times(act, z[i], g[i], alpha);
+    }
+}
+
+template <class T>
+__device__ void backward_from_output(int act, const T* a, const T* g, T* out, long long n) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        T ai = a[i];
+        out[i] = act == LOGISTIC ? g[i] * (ai * (T(1) - ai)) : g[i] * ((T(1) - ai) * (T(1) + ai));
+    }
+}
+
+template <class T>
+__device__ void bias_forward(int act, T alpha, const T* x, const T* b, T* z, T* a, long long rows, long long cols) {
+    long long n = rows * cols;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        T v = x[i] + b[i % cols];
+        if (z != nullptr) {
+            z[i] = v;
+        }
+        a[i] = activation(act, v, alpha);
+    }
+}
+
+template <class T>
+__device__ void sgd(T* w, const T* g, T* v, long long n, T lr, T mu, T wd, int nesterov) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        T gi = g[i] + wd * w[i];
+        T vi = mu * v[i] + gi;
+        v[i] = vi;
+        w[i] = w[i] - lr * (nesterov ? gi + mu * vi : vi);
+    }
+}
+
+template <class T>
+__device__ void adam(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd, int decoupled,
+                     T bc1, T bc2) {
+    T step_size = lr / bc1;
+    T inv_sqrt_bc2 = T(1) / dsqrt(bc2);
+    T decay = T(1) - lr * wd;
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        T wi = w[i];
+        T gi = g[i];
+        if (decoupled) {
+            wi = wi * decay;
+        } else {
+            gi = gi + wd * wi;
+        }
+        T mi = b1 * m[i] + (T(1) - b1) * gi;
+        T vi = b2 * v[i] + (T(1) - b2) * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = wi - step_size * (mi / (dsqrt(vi) * inv_sqrt_bc2 + eps));
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+__global__ void myelin_backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
+    backward<float>(act, alpha, z, g, out, n);
+}
+__global__ void myelin_backward_f64(int act, double alpha, const double* z, const double* g, double* out, long long n) {
+    backward<double>(act, alpha, z, g, out, n);
+}
+__global__ void myelin_backward_from_output_f32(int act, const float* a, const float* g, float* out, long long n) {
+    backward_from_output<float>(act, a, g, out, n);
+}
+__global__ void myelin_backward_from_output_f64(int act, const double* a, const double* g, double* out, long long n) {
+    backward_from_output<double>(act, a, g, out, n);
+}
+__global__ void myelin_bias_forward_f32(int act, float alpha, const float* x, const float* b, float* z, float* a,
+                                        long long rows, long long cols) {
+    bias_forward<float>(act, alpha, x, b, z, a, rows, cols);
+}
+__global__ void myelin_bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
+                                        long long rows, long long cols) {
+    bias_forward<double>(act, alpha, x, b, z, a, rows, cols);
+}
+__global__ void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
+                               int nesterov) {
+    sgd<float>(w, g, v, n, lr, mu, wd, nesterov);
+}
+__global__ void myelin_sgd_f64(double* w, const double* g, double* v, long long n, double lr, double mu, double wd,
+                               int nesterov) {
+    sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
+}
+__global__ void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float lr, float b1,
+                                float b2, float eps, float wd, int decoupled, float bc1, float bc2) {
+    adam<float>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+}
+__global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double lr, double b1,
+                                double b2, double eps, double wd, int decoupled, double bc1, double bc2) {
+    adam<double>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+}
+
+}  // extern "C"

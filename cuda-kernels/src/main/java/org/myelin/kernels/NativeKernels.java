@@ -1,0 +1,153 @@
+package org.myelin.kernels;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * JavaCPP binding of the CPU fused elementwise kernels ({@code src/main/cpp/myelin_kernels.h}).
+ *
+ * <p>Raw buffers in, raw buffers out: every pointer argument is a native address ({@code long}) of a
+ * contiguous buffer of {@code n} elements of the function's type ({@code F32}: float, {@code F64}: double),
+ * and no argument is checked here. Callers (the engine's {@code org.myelin.kernel} package) check type, length
+ * and layout, keep the arrays reachable for the duration of the call, and use the pure-ND4J path whenever
+ * {@link #available()} is false. The functions run single-threaded on the calling thread. An output may be
+ * the same buffer as an input (in place); partially overlapping buffers are not supported.
+ *
+ * <p>Activation ids: {@link #IDENTITY}, {@link #LOGISTIC}, {@link #TANH}, {@link #ARCTAN}, {@link #RELU},
+ * {@link #LEAKY_RELU} (slope {@code alpha}), {@link #THRESHOLD}.
+ */
+@Platform(include = "myelin_kernels.h", library = "jnimyelinkernels")
+@NoException
+public final class NativeKernels {
+
+    /** {@code f(z) = z}, {@code f' = 1}. */
+    public static final int IDENTITY = 0;
+    /** {@code f(z) = 1 / (1 + e^-z)}, {@code f'(z) = e / (1 + e)^2} with {@code e = exp(-|z|)}. */
+    public static final int LOGISTIC = 1;
+    /** {@code f(z) = tanh z}, {@code f'(z) = 4e / (1 + e)^2} with {@code e = exp(-2|z|)}. */
+    public static final int TANH = 2;
+    /** {@code f(z) = atan z}, {@code f'(z) = 1 / (1 + z^2)}. */
+    public static final int ARCTAN = 3;
+    /** {@code f(z) = max(0, z)}, {@code f'(z) = 1 if z >= 0 else 0} (the notes' convention at 0). */
+    public static final int RELU = 4;
+    /** {@code f(z) = z if z >= 0 else alpha z}, {@code f'(z) = 1 if z >= 0 else alpha}. */
+    public static final int LEAKY_RELU = 5;
+    /** {@code f(z) = 1 if z >= 0 else 0}, {@code f' = 0}. */
+    public static final int THRESHOLD = 6;
+
+    private static final Throwable LOAD_ERROR;
+
+    static {
+        Throwable error = null;
+        try {
+            Loader.load(NativeKernels.class);
+        } catch (Throwable t) {
+            // UnsatisfiedLinkError (library not built, wrong platform, glibc too old) or a JavaCPP failure:
+            // reported by loadError() so the engine can fall back and say why.
+            error = t;
+        }
+        LOAD_ERROR = error;
+    }
+
+    private NativeKernels() {
+    }
+
+    /** Whether the native library loaded; when false, calling any native method throws UnsatisfiedLinkError. */
+    public static boolean available() {
+        return LOAD_ERROR == null;
+    }
+
+    /** Why the library did not load, or null when it did. */
+    public static Throwable loadError() {
+        return LOAD_ERROR;
+    }
+
+    /**
+     * "x86-64-v4 (AVX-512)", "x86-64-v3 (AVX2)" or "x86-64 (baseline)": the build the loader chose for this CPU;
+     * requires {@link #available()}.
+     */
+    public static String isa() {
+        switch (isaLevel()) {
+            case 2:
+                return "x86-64-v4 (AVX-512)";
+            case 1:
+                return "x86-64-v3 (AVX2)";
+            default:
+                return "x86-64 (baseline)";
+        }
+    }
+
+    @Name("myelin_isa_level")
+    private static native int isaLevel();
+
+    /**
+     * {@code out[i] = g[i] * f'(z[i])} for activation {@code act}; returns 0, or -1 for an unknown id.
+     * {@code out} may be {@code g} or {@code z}.
+     */
+    @Name("myelin_backward_f32")
+    public static native int backwardF32(int act, float alpha, @Cast("const float*") long z,
+            @Cast("const float*") long g, @Cast("float*") long out, long n);
+
+    /** Float64 version of {@link #backwardF32}. */
+    @Name("myelin_backward_f64")
+    public static native int backwardF64(int act, double alpha, @Cast("const double*") long z,
+            @Cast("const double*") long g, @Cast("double*") long out, long n);
+
+    /**
+     * {@code out[i] = g[i] * f'} from the saved activation {@code a = f(z)}: logistic {@code a (1 - a)}, tanh
+     * {@code (1 - a)(1 + a)}; returns -1 for any other id.
+     */
+    @Name("myelin_backward_from_output_f32")
+    public static native int backwardFromOutputF32(int act, @Cast("const float*") long a,
+            @Cast("const float*") long g, @Cast("float*") long out, long n);
+
+    /** Float64 version of {@link #backwardFromOutputF32}. */
+    @Name("myelin_backward_from_output_f64")
+    public static native int backwardFromOutputF64(int act, @Cast("const double*") long a,
+            @Cast("const double*") long g, @Cast("double*") long out, long n);
+
+    /**
+     * {@code z[r, c] = x[r, c] + b[c]}, {@code a[r, c] = f(z[r, c])} over row-major {@code [rows, cols]}
+     * buffers; {@code z} may be 0 (not written). Returns 0, or -1 for an unknown id.
+     */
+    @Name("myelin_bias_forward_f32")
+    public static native int biasForwardF32(int act, float alpha, @Cast("const float*") long x,
+            @Cast("const float*") long b, @Cast("float*") long z, @Cast("float*") long a, long rows, long cols);
+
+    /** Float64 version of {@link #biasForwardF32}. */
+    @Name("myelin_bias_forward_f64")
+    public static native int biasForwardF64(int act, double alpha, @Cast("const double*") long x,
+            @Cast("const double*") long b, @Cast("double*") long z, @Cast("double*") long a, long rows, long cols);
+
+    /**
+     * SGD with momentum in place (PyTorch form, no dampening): {@code g' = g + wd w; v = mu v + g';
+     * w -= lr v}, or {@code w -= lr (g' + mu v)} when {@code nesterov != 0}.
+     */
+    @Name("myelin_sgd_f32")
+    public static native void sgdF32(@Cast("float*") long w, @Cast("const float*") long g, @Cast("float*") long v,
+            long n, float lr, float mu, float wd, int nesterov);
+
+    /** Float64 version of {@link #sgdF32}. */
+    @Name("myelin_sgd_f64")
+    public static native void sgdF64(@Cast("double*") long w, @Cast("const double*") long g,
+            @Cast("double*") long v, long n, double lr, double mu, double wd, int nesterov);
+
+    /**
+     * Adam ({@code decoupled == 0}, L2 {@code g' = g + wd w}) or AdamW ({@code decoupled != 0},
+     * {@code w *= 1 - lr wd}) in place: {@code m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2;
+     * w -= (lr / bc1) m / (sqrt(v / bc2) + eps)} with {@code bc1 = 1 - b1^t}, {@code bc2 = 1 - b2^t}.
+     */
+    @Name("myelin_adam_f32")
+    public static native void adamF32(@Cast("float*") long w, @Cast("const float*") long g, @Cast("float*") long m,
+            @Cast("float*") long v, long n, float lr, float b1, float b2, float eps, float wd, int decoupled,
+            float bc1, float bc2);
+
+    /** Float64 version of {@link #adamF32}. */
+    @Name("myelin_adam_f64")
+    public static native void adamF64(@Cast("double*") long w, @Cast("const double*") long g,
+            @Cast("double*") long m, @Cast("double*") long v, long n, double lr, double b1, double b2, double eps,
+            double wd, int decoupled, double bc1, double bc2);
+}

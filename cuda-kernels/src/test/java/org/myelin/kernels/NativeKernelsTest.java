@@ -1,0 +1,108 @@
+package org.myelin.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The library on its own (no ND4J): each backward kernel against a scalar float64 formula, in both precisions.
+ * The engine's tests compare every entry point with its ND4J path over sizes and views.
+ */
+class NativeKernelsTest {
+
+    private static final double ALPHA = 0.1;
+    // z covers the tails (|z| = 30), zero and both signs; g has both signs.
+    private static final double[] Z = {-30, -8, -2.5, -1, -0.25, 0, 0.25, 1, 2.5, 8, 30};
+    private static final double[] G = {0.7, -1.3, 2.0, -0.4, 1.1, -2.2, 0.9, -0.6, 1.7, -1.9, 0.3};
+
+    @BeforeAll
+    static void libraryLoads() {
+        assertTrue(NativeKernels.available(), () -> "native kernels did not load: " + NativeKernels.loadError());
+    }
+
+    static Stream<Arguments> derivatives() {
+        return Stream.of(
+                Arguments.of(NativeKernels.IDENTITY, (DoubleBinaryOperator) (z, g) -> g),
+                Arguments.of(NativeKernels.LOGISTIC, (DoubleBinaryOperator) (z, g) -> {
+                    double s = 1 / (1 + Math.exp(-z));
+                    return g * s * (1 - s);
+                }),
+                Arguments.of(NativeKernels.TANH, (DoubleBinaryOperator) (z, g) -> {
+                    double c = Math.cosh(z);
+                    return g / (c * c);
+                }),
+                Arguments.of(NativeKernels.ARCTAN, (DoubleBinaryOperator) (z, g) -> g / (1 + z * z)),
+                Arguments.of(NativeKernels.RELU, (DoubleBinaryOperator) (z, g) -> z >= 0 ? g : 0),
+                Arguments.of(NativeKernels.LEAKY_RELU, (DoubleBinaryOperator) (z, g) -> z >= 0 ? g : ALPHA * g),
+                Arguments.of(NativeKernels.THRESHOLD, (DoubleBinaryOperator) (z, g) -> 0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("derivatives")
+    void float64BackwardMatchesScalarFormula(int act, DoubleBinaryOperator expected) {
+        int n = Z.length;
+        try (DoublePointer z = new DoublePointer(Z); DoublePointer g = new DoublePointer(G);
+                DoublePointer out = new DoublePointer(n)) {
+            assertEquals(0, NativeKernels.backwardF64(act, ALPHA, z.address(), g.address(), out.address(), n));
+            for (int i = 0; i < n; i++) {
+                double want = expected.applyAsDouble(Z[i], G[i]);
+                assertEquals(want, out.get(i), 1e-15 * Math.abs(G[i]), "act " + act + " at z=" + Z[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("derivatives")
+    void float32BackwardMatchesScalarFormula(int act, DoubleBinaryOperator expected) {
+        int n = Z.length;
+        float[] zf = new float[n];
+        float[] gf = new float[n];
+        for (int i = 0; i < n; i++) {
+            zf[i] = (float) Z[i];
+            gf[i] = (float) G[i];
+        }
+        try (FloatPointer z = new FloatPointer(zf); FloatPointer g = new FloatPointer(gf);
+                FloatPointer out = new FloatPointer(n)) {
+            assertEquals(0, NativeKernels.backwardF32(act, (float) ALPHA, z.address(), g.address(), out.address(), n));
+            for (int i = 0; i < n; i++) {
+                double want = expected.applyAsDouble(zf[i], gf[i]);
+                assertEquals(want, out.get(i), 1e-6 * Math.abs(gf[i]), "act " + act + " at z=" + zf[i]);
+            }
+        }
+    }
+
+    @Test
+    void logisticTailKeepsRelativeAccuracy() {
+        // sigma'(-30) = 9.4e-14: s (1 - s) in float32 would give 0 or garbage; e / (1 + e)^2 keeps ~1 ulp.
+        try (FloatPointer z = new FloatPointer(-30f, 30f); FloatPointer g = new FloatPointer(1f, 1f);
+                FloatPointer out = new FloatPointer(2)) {
+            NativeKernels.backwardF32(NativeKernels.LOGISTIC, 0f, z.address(), g.address(), out.address(), 2);
+            double want = Math.exp(-30) / Math.pow(1 + Math.exp(-30), 2);
+            assertEquals(want, out.get(0), 1e-6 * want);
+            assertEquals(want, out.get(1), 1e-6 * want);
+        }
+    }
+
+    @Test
+    void unknownActivationIdIsRejected() {
+        try (FloatPointer buf = new FloatPointer(1)) {
+            assertEquals(-1, NativeKernels.backwardF32(99, 0f, buf.address(), buf.address(), buf.address(), 1));
+            assertEquals(-1, NativeKernels.backwardFromOutputF32(NativeKernels.RELU, buf.address(), buf.address(),
+                    buf.address(), 1));
+        }
+    }
+
+    @Test
+    void reportsWhichBuildTheLoaderChose() {
+        assertTrue(NativeKernels.isa().startsWith("x86-64"), NativeKernels.isa());
+    }
+}

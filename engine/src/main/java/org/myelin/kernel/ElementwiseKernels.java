@@ -1,0 +1,96 @@
+package org.myelin.kernel;
+
+import org.myelin.ops.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The elementwise work of a training step, behind one interface so that a fused native implementation can
+ * replace the pure-ND4J one: the activation-derivative Hadamard product of backprop, the fused bias add and
+ * activation of a dense layer's forward pass, and the in-place optimiser updates.
+ *
+ * <p>Implementations: {@link Nd4jKernels} (ND4J ops, any layout, any activation) and the native ones that
+ * {@link Kernels#active()} picks (fused C++ on the CPU backend, CUDA under {@code -Pcuda}). A native
+ * implementation serves a call itself only when every array qualifies (float32 or float64, one data type,
+ * c-order with default strides, equal lengths, i.e. contiguous; row-block views of a larger matrix qualify,
+ * column views and transposes do not) and the activation is elementwise; otherwise it hands the call to the
+ * ND4J implementation. Both give the same result within rounding (tested: |difference| <= 1e-6 |gradOut|
+ * for float32, 1e-12 |gradOut| for float64).
+ *
+ * <p>Arrays passed as outputs ({@code out}, {@code zOut}, {@code aOut}) and optimiser state are written; they
+ * may be the same array as an input of the same call (in place) but must not partially overlap one. Inputs are
+ * never modified, except the parameter and state arrays of the optimiser updates, which are updated in place.
+ */
+public interface ElementwiseKernels {
+
+    /** A short name of this implementation: {@code "nd4j"}, {@code "native-cpu"} or {@code "cuda"}. */
+    String name();
+
+    /**
+     * The vector-Jacobian product of an activation: {@code out = gradOut (.) f'(z)} (003 backprop,
+     * {@code grad_z = sigma'(z) (.) grad_a}).
+     *
+     * <p>The native kernels compute {@code f'} from {@code z} in numerically stable form (logistic:
+     * {@code e / (1 + e)^2} with {@code e = exp(-|z|)}; tanh: {@code 4e / (1 + e)^2} with
+     * {@code e = exp(-2|z|)}; arctan {@code 1 / (1 + z^2)}; ReLU {@code step(z)}, 1 at {@code z = 0};
+     * leaky ReLU {@code 1 or slope}; identity 1; threshold 0). Softmax, one-hot and any other activation go to
+     * {@link Activation#backward} on ND4J.
+     *
+     * <p>Shapes: z, gradOut and out the same shape.
+     *
+     * @param f the activation applied in the forward pass
+     * @param z its input
+     * @param a its output {@code f(z)}, or null (the ND4J path of logistic/tanh/softmax then recomputes it)
+     * @param gradOut {@code dL/dA}
+     * @param out where to write {@code dL/dZ}, or null for a fresh array; may be {@code gradOut} (in place)
+     * @return {@code out}, or the fresh array
+     */
+    INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out);
+
+    /**
+     * {@code out = gradOut (.) f'} from the saved activation {@code a = f(z)}, for logistic ({@code a (1 - a)})
+     * and tanh ({@code (1 - a)(1 + a)}) only. Cheaper than {@link #activationBackward} (no exponential) but,
+     * being computed from {@code a}, loses relative accuracy where {@code f'} is tiny (|z| above ~9 in float32).
+     *
+     * <p>Shapes: a, gradOut and out the same shape.
+     *
+     * @throws IllegalArgumentException for an activation other than logistic or tanh
+     */
+    INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out);
+
+    /**
+     * A dense layer's bias add and activation in one pass: {@code Z = X + b} (b broadcast over rows),
+     * {@code A = f(Z)}.
+     *
+     * <p>Shapes: x {@code [B, n]}, b {@code [n]} or {@code [1, n]}, zOut and aOut {@code [B, n]}.
+     *
+     * @param zOut where to write Z (needed by backward for every activation but identity and, when backward
+     *     uses {@link #activationBackwardFromOutput}, logistic and tanh), or null to skip writing it
+     * @param aOut where to write A, or null for a fresh array
+     * @return {@code aOut}, or the fresh array
+     */
+    INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut);
+
+    /**
+     * SGD with momentum in place, PyTorch's form without dampening (004 momentum, written with the learning rate
+     * outside the velocity): {@code g' = g + weightDecay w; v = momentum v + g'}; then {@code w -= lr v}, or
+     * Nesterov {@code w -= lr (g' + momentum v)}. {@code momentum = 0} is plain SGD.
+     *
+     * <p>Shapes: param, grad and velocity the same shape.
+     */
+    void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
+            double weightDecay, boolean nesterov);
+
+    /**
+     * Adam (Kingma and Ba; 004 adaptive step size) or AdamW in place, PyTorch's formulation, one pass over
+     * parameter, gradient and state: Adam {@code g' = g + weightDecay w}, AdamW ({@code decoupled})
+     * {@code w *= 1 - lr weightDecay} and {@code g' = g}; then {@code m = beta1 m + (1 - beta1) g'},
+     * {@code v = beta2 v + (1 - beta2) g'^2},
+     * {@code w -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)}.
+     *
+     * <p>Shapes: param, grad, m and v the same shape.
+     *
+     * @param step t, the 1-based number of this update (the optimiser's {@code steps()} inside {@code update})
+     */
+    void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
+            double eps, double weightDecay, boolean decoupled, long step);
+}

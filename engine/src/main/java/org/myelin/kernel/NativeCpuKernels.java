@@ -1,0 +1,186 @@
+package org.myelin.kernel;
+
+import java.lang.ref.Reference;
+import org.myelin.kernels.NativeKernels;
+import org.myelin.ops.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link ElementwiseKernels} with the fused C++ kernels of {@code cuda-kernels} on ND4J's CPU backend: one
+ * single-threaded pass over the buffers per call, no temporaries. Calls whose arrays do not qualify (see
+ * {@link ElementwiseKernels}) or whose activation is not elementwise go to {@link Nd4jKernels}.
+ *
+ * <p>Only valid on the CPU backend, where an array's host buffer is its data and ND4J runs ops synchronously;
+ * {@link Kernels} creates it only there, and only when {@link NativeKernels#available()}.
+ */
+final class NativeCpuKernels implements ElementwiseKernels {
+
+    private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
+
+    @Override
+    public String name() {
+        return "native-cpu";
+    }
+
+    @Override
+    public INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out) {
+        KernelActivation k = KernelActivation.of(f);
+        if (k == null || z == null || gradOut == null) {
+            return fallback.activationBackward(f, z, a, gradOut, out);
+        }
+        String method = "activationBackward[" + f.name() + "]";
+        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        INDArray result = out != null ? out : fresh(gradOut);
+        long n = gradOut.length();
+        if (!Checks.streamable(n, z, gradOut, result)) {
+            return fallback.activationBackward(f, z, a, gradOut, out);
+        }
+        int rc;
+        if (gradOut.dataType() == DataType.FLOAT) {
+            rc = NativeKernels.backwardF32(k.id(), (float) k.alpha(), address(z), address(gradOut), address(result), n);
+        } else {
+            rc = NativeKernels.backwardF64(k.id(), k.alpha(), address(z), address(gradOut), address(result), n);
+        }
+        Reference.reachabilityFence(z);
+        Reference.reachabilityFence(gradOut);
+        Reference.reachabilityFence(result);
+        requireOk(method, rc);
+        return result;
+    }
+
+    @Override
+    public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
+        String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
+        Nd4jKernels.requireFromOutputForm(method, f);
+        if (a == null || gradOut == null) {
+            return fallback.activationBackwardFromOutput(f, a, gradOut, out);
+        }
+        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
+        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        INDArray result = out != null ? out : fresh(gradOut);
+        long n = gradOut.length();
+        if (!Checks.streamable(n, a, gradOut, result)) {
+            return fallback.activationBackwardFromOutput(f, a, gradOut, out);
+        }
+        int id = KernelActivation.of(f).id();
+        int rc;
+        if (gradOut.dataType() == DataType.FLOAT) {
+            rc = NativeKernels.backwardFromOutputF32(id, address(a), address(gradOut), address(result), n);
+        } else {
+            rc = NativeKernels.backwardFromOutputF64(id, address(a), address(gradOut), address(result), n);
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(gradOut);
+        Reference.reachabilityFence(result);
+        requireOk(method, rc);
+        return result;
+    }
+
+    @Override
+    public INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut) {
+        KernelActivation k = KernelActivation.of(f);
+        if (k == null) {
+            return fallback.biasActivationForward(x, b, f, zOut, aOut);
+        }
+        String method = "biasActivationForward[" + f.name() + "]";
+        long cols = Checks.requireBiasShapes(method, x, b);
+        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
+        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
+        INDArray result = aOut != null ? aOut : fresh(x);
+        long n = x.length();
+        boolean ok = Checks.streamable(n, x, result) && Checks.streamable(cols, b) && b.dataType() == x.dataType()
+                && (zOut == null || Checks.streamable(n, x, zOut));
+        if (!ok) {
+            return fallback.biasActivationForward(x, b, f, zOut, aOut);
+        }
+        long rows = x.size(0);
+        long zAddress = zOut == null ? 0L : address(zOut);
+        int rc;
+        if (x.dataType() == DataType.FLOAT) {
+            rc = NativeKernels.biasForwardF32(k.id(), (float) k.alpha(), address(x), address(b), zAddress,
+                    address(result), rows, cols);
+        } else {
+            rc = NativeKernels.biasForwardF64(k.id(), k.alpha(), address(x), address(b), zAddress, address(result),
+                    rows, cols);
+        }
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(zOut);
+        Reference.reachabilityFence(result);
+        requireOk(method, rc);
+        return result;
+    }
+
+    @Override
+    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
+            double weightDecay, boolean nesterov) {
+        if (param == null || grad == null || velocity == null
+                || !Checks.streamable(param.length(), param, grad, velocity)) {
+            fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
+            return;
+        }
+        Checks.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
+        Checks.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
+        long n = param.length();
+        int nest = nesterov ? 1 : 0;
+        if (param.dataType() == DataType.FLOAT) {
+            NativeKernels.sgdF32(address(param), address(grad), address(velocity), n, (float) lr, (float) momentum,
+                    (float) weightDecay, nest);
+        } else {
+            NativeKernels.sgdF64(address(param), address(grad), address(velocity), n, lr, momentum, weightDecay, nest);
+        }
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(velocity);
+    }
+
+    @Override
+    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
+            double eps, double weightDecay, boolean decoupled, long step) {
+        if (param == null || grad == null || m == null || v == null
+                || !Checks.streamable(param.length(), param, grad, m, v)) {
+            fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            return;
+        }
+        String method = decoupled ? "adamW" : "adam";
+        Checks.requireSameShape(method, "grad", grad, "param", param, false);
+        Checks.requireSameShape(method, "m", m, "param", param, false);
+        Checks.requireSameShape(method, "v", v, "param", param, false);
+        Checks.requireStep(method, step);
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        long n = param.length();
+        int dec = decoupled ? 1 : 0;
+        if (param.dataType() == DataType.FLOAT) {
+            NativeKernels.adamF32(address(param), address(grad), address(m), address(v), n, (float) lr,
+                    (float) beta1, (float) beta2, (float) eps, (float) weightDecay, dec, (float) bc1, (float) bc2);
+        } else {
+            NativeKernels.adamF64(address(param), address(grad), address(m), address(v), n, lr, beta1, beta2, eps,
+                    weightDecay, dec, bc1, bc2);
+        }
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(m);
+        Reference.reachabilityFence(v);
+    }
+
+    /** The address of the array's first element; {@code addressPointer()} already includes a view's offset. */
+    private static long address(INDArray arr) {
+        return arr.data().addressPointer().address();
+    }
+
+    private static INDArray fresh(INDArray like) {
+        return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+    }
+
+    private static void requireOk(String method, int rc) {
+        if (rc != 0) {
+            throw new IllegalStateException(method + ": native kernel rejected the activation id (rc " + rc
+                    + "); the Java and C++ activation ids are out of sync");
+        }
+    }
+}

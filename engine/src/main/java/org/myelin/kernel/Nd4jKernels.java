@@ -1,0 +1,150 @@
+package org.myelin.kernel;
+
+import org.myelin.ops.Activation;
+import org.myelin.ops.Activations;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * {@link ElementwiseKernels} with ND4J ops: any layout, any data type ND4J supports, any {@link Activation}.
+ * The reference the native implementations are tested against, and their fallback. Derivatives are those of
+ * {@link Activation#backward} (logistic {@code a (1 - a)}, tanh {@code 1 - a^2}, from the saved activation),
+ * except leaky ReLU, computed here as {@code slope + (1 - slope) step(z)}.
+ */
+public final class Nd4jKernels implements ElementwiseKernels {
+
+    static final Nd4jKernels INSTANCE = new Nd4jKernels();
+
+    private Nd4jKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "nd4j";
+    }
+
+    @Override
+    public INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out) {
+        String method = "activationBackward[" + (f == null ? "null" : f.name()) + "]";
+        Checks.requireNonNull(method, "activation", f);
+        Checks.requireNonNull(method, "gradOut", gradOut);
+        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        if (gradOut.isEmpty()) {
+            return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
+        }
+        if (f instanceof Activations.LeakyRelu leaky) {
+            // f' = slope + (1 - slope) step(z). Not Activations.LeakyRelu.backward: as of this commit it drops the
+            // array putWhereWithMask returns and so yields slope * gradOut everywhere.
+            double slope = leaky.slope();
+            INDArray local = z.gte(0.0).castTo(gradOut.dataType()).muli(1 - slope).addi(slope);
+            return into(out, local.muli(gradOut));
+        }
+        INDArray act = a;
+        if (act == null && !ignoresOutput(f)) {
+            act = f.forward(z);
+        }
+        return into(out, f.backward(z, act, gradOut));
+    }
+
+    @Override
+    public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
+        String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
+        requireFromOutputForm(method, f);
+        Checks.requireNonNull(method, "gradOut", gradOut);
+        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
+        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        if (gradOut.isEmpty()) {
+            return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
+        }
+        // Logistic's and tanh's backward read only the saved activation.
+        return into(out, f.backward(null, a, gradOut));
+    }
+
+    @Override
+    public INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut) {
+        String method = "biasActivationForward[" + (f == null ? "null" : f.name()) + "]";
+        Checks.requireNonNull(method, "activation", f);
+        long n = Checks.requireBiasShapes(method, x, b);
+        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
+        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
+        if (x.isEmpty()) {
+            return aOut != null ? aOut : Nd4j.create(x.dataType(), x.shape());
+        }
+        INDArray z = x.addRowVector(b.reshape(1, n));
+        INDArray a = f.forward(z);
+        if (zOut != null) {
+            zOut.assign(z);
+        }
+        return into(aOut, a);
+    }
+
+    @Override
+    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
+            double weightDecay, boolean nesterov) {
+        String method = "sgdMomentum";
+        Checks.requireNonNull(method, "param", param);
+        Checks.requireSameShape(method, "grad", grad, "param", param, false);
+        Checks.requireSameShape(method, "velocity", velocity, "param", param, false);
+        if (param.isEmpty()) {
+            return;
+        }
+        // grad belongs to the caller: only read; the temporaries are fresh.
+        INDArray g = weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
+        velocity.muli(momentum).addi(g);
+        if (nesterov) {
+            param.subi(velocity.mul(momentum).addi(g).muli(lr));
+        } else {
+            param.subi(velocity.mul(lr));
+        }
+    }
+
+    @Override
+    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
+            double eps, double weightDecay, boolean decoupled, long step) {
+        String method = decoupled ? "adamW" : "adam";
+        Checks.requireNonNull(method, "param", param);
+        Checks.requireSameShape(method, "grad", grad, "param", param, false);
+        Checks.requireSameShape(method, "m", m, "param", param, false);
+        Checks.requireSameShape(method, "v", v, "param", param, false);
+        Checks.requireStep(method, step);
+        if (param.isEmpty()) {
+            return;
+        }
+        INDArray g = grad;
+        if (decoupled) {
+            param.muli(1 - lr * weightDecay);
+        } else if (weightDecay != 0) {
+            g = grad.add(param.mul(weightDecay));
+        }
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        INDArray denom = Transforms.sqrt(v, true).muli(1 / Math.sqrt(bc2)).addi(eps);
+        param.subi(m.div(denom).muli(lr / bc1));
+    }
+
+    /** Activations whose backward never reads the saved activation (so a null one need not be computed). */
+    private static boolean ignoresOutput(Activation f) {
+        return f == Activations.RELU || f == Activations.IDENTITY || f == Activations.THRESHOLD
+                || f == Activations.ARCTAN || f instanceof Activations.LeakyRelu;
+    }
+
+    static void requireFromOutputForm(String method, Activation f) {
+        Checks.requireNonNull(method, "activation", f);
+        if (!KernelActivation.hasFromOutputForm(f)) {
+            throw new IllegalArgumentException(method + ": the from-output derivative exists for logistic and tanh,"
+                    + " not " + f.name() + "; use activationBackward");
+        }
+    }
+
+    private static INDArray into(INDArray out, INDArray result) {
+        if (out == null) {
+            return result;
+        }
+        return out.assign(result);
+    }
+}
