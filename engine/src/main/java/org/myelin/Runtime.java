@@ -38,7 +38,7 @@ public final class Runtime {
         f.put("cpus", String.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
         String wait = System.getenv("OMP_WAIT_POLICY");
         f.put("OMP_WAIT_POLICY", wait == null ? "(unset)" : wait);
-        f.put("native kernels", "false (fused kernels not available in this build)");
+        f.put("native kernels", org.myelin.kernel.Kernels.describe());
         List<String> warnings = new ArrayList<>();
         if (wait == null || !wait.equalsIgnoreCase("PASSIVE")) {
             warnings.add("OMP_WAIT_POLICY is " + (wait == null ? "unset" : wait) + ": ND4J's OpenMP threads spin and"

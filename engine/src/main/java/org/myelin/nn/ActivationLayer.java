@@ -2,10 +2,11 @@ package org.myelin.nn;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.FusedActivate;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
-import org.myelin.ops.Ops;
 
 /**
  * A parameter-free layer applying an activation {@code A = f(Z)} (000 5, 003 2.1, 004 6.5): any
@@ -34,7 +35,8 @@ public final class ActivationLayer extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return Ops.activate(input, activation);
+        // The fused native backward where it applies; Ops.activate is the pure-ND4J reference.
+        return Autograd.apply(new FusedActivate(activation), input);
     }
 
     /** {@code {"type":"activation","activation":NAME}} with NAME from {@link Activation#name()}. */

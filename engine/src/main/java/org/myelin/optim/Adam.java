@@ -3,10 +3,11 @@ package org.myelin.optim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adam with bias correction ({@link AdamRule}; 001, 004 6.7.2). State per parameter: slots {@code "m"} (first
+ * Adam with bias correction ({@link org.myelin.kernel.ElementwiseKernels#adam}; 001, 004 6.7.2). State per parameter: slots {@code "m"} (first
  * moment) and {@code "v"} (second moment); the bias correction uses {@link #steps()} as {@code t}.
  */
 public final class Adam extends Optimizer {
@@ -41,8 +42,8 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        AdamRule.apply(param, grad, slot(name, "m"), slot(name, "v"), scratch(name, 0),
-                learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps(), steps());
+        Kernels.active().adam(param, grad, slot(name, "m"), slot(name, "v"), learningRate(), hyper.beta1(),
+                hyper.beta2(), hyper.eps(), 0.0, false, steps());
     }
 
     @Override

@@ -3,11 +3,12 @@ package org.myelin.optim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * AdamW: Adam with decoupled weight decay (Loshchilov and Hutter 2019), {@code w <- (1 - lr lambda) w} and
- * then the Adam step ({@link AdamRule}). The decay is applied to every parameter this optimiser updates (as in
+ * then the Adam step ({@link org.myelin.kernel.ElementwiseKernels#adam}). The decay is applied to every parameter this optimiser updates (as in
  * PyTorch); to decay weights only, build it over the weights and give biases their own optimiser, or use
  * {@link Adam} with an {@link L2Penalty} (coupled decay, through the gradient). State as {@link Adam}.
  */
@@ -44,9 +45,8 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        AdamRule.decoupledWeightDecay(param, learningRate(), hyper.weightDecay());
-        AdamRule.apply(param, grad, slot(name, "m"), slot(name, "v"), scratch(name, 0),
-                learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps(), steps());
+        Kernels.active().adam(param, grad, slot(name, "m"), slot(name, "v"), learningRate(), hyper.beta1(),
+                hyper.beta2(), hyper.eps(), hyper.weightDecay(), true, steps());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -81,7 +82,7 @@ public final class Momentum extends Optimizer {
         INDArray velocity = slot(name, "velocity");
         double c = hyper.coefficient();
         switch (hyper.form()) {
-            case HEAVY_BALL -> MomentumRule.heavyBall(param, grad, velocity, learningRate(), c);
+            case HEAVY_BALL -> Kernels.active().sgdMomentum(param, grad, velocity, learningRate(), c, 0.0, false);
             case FRICTION -> MomentumRule.friction(param, grad, velocity, learningRate(), c);
             case CONVEX -> MomentumRule.convex(param, grad, velocity, learningRate(), c);
             default -> throw new IllegalStateException("Momentum: unhandled form " + hyper.form());

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Three forms, which are the same method up to a rescaling of the velocity and the step:
  * <ul>
- *   <li>{@link #heavyBall}: PyTorch's SGD with momentum, {@code v <- mu v + g; w <- w - lr v}.</li>
+ *   <li>heavy ball ({@link org.myelin.kernel.ElementwiseKernels#sgdMomentum}): PyTorch's SGD with momentum, {@code v <- mu v + g; w <- w - lr v}.</li>
  *   <li>{@link #friction}: the notes' first form, {@code V' <- (1 - r) V' - dE/dW}, then
  *       {@code W <- W + kappa V'}. Equal to heavy ball with {@code mu = 1 - r}, {@code lr = kappa},
  *       {@code v = -V'}.</li>
@@ -23,12 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class MomentumRule {
     private MomentumRule() {
-    }
-
-    /** {@code v <- mu v + g; w <- w - lr v} (PyTorch {@code SGD(momentum=mu)}, dampening 0). */
-    public static void heavyBall(INDArray param, INDArray grad, INDArray velocity, double lr, double mu) {
-        velocity.muli(mu).addi(grad);
-        InPlace.axpy(-lr, velocity, param);
     }
 
     /** 000 14.3, first form: {@code V <- (1 - r) V - g; W <- W + kappa V}, {@code r} the resistance. */

@@ -3,10 +3,11 @@ package org.myelin.optim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Nesterov accelerated gradient in PyTorch's form ({@link NesterovRule}): {@code v <- mu v + g;
+ * Nesterov accelerated gradient in PyTorch's form ({@link org.myelin.kernel.ElementwiseKernels#sgdMomentum}): {@code v <- mu v + g;
  * w <- w - lr (g + mu v)}. State per parameter: slot {@code "velocity"}.
  */
 public final class Nesterov extends Optimizer {
@@ -36,7 +37,7 @@ public final class Nesterov extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        NesterovRule.apply(param, grad, slot(name, "velocity"), learningRate(), hyper.momentum());
+        Kernels.active().sgdMomentum(param, grad, slot(name, "velocity"), learningRate(), hyper.momentum(), 0.0, true);
     }
 
     @Override

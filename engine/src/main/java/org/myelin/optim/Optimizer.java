@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * construction (zeros of the parameter's shape and data type) and updated in place; {@link #state()} returns
  * those very arrays so that checkpoints can read them, and {@link #restoreState} copies saved arrays back into
  * them. The update arithmetic itself lives in stateless rule classes ({@link SgdRule}, {@link MomentumRule},
- * {@link NesterovRule}, {@link AdagradRule}, {@link RmsPropRule}, {@link AdadeltaRule}, {@link AdamRule}), the
+ * {@link AdagradRule}, {@link RmsPropRule}, {@link AdadeltaRule}) and, for the optimisers of a typical training
+ * step (SGD with momentum, Nesterov, Adam, AdamW), {@link org.myelin.kernel.ElementwiseKernels}, the
  * place where native fused kernels slot in.
  */
 public abstract class Optimizer {

@@ -5,6 +5,7 @@ import org.myelin.autodiff.Tensor;
 import org.myelin.data.Dataset;
 import org.myelin.nn.Module;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -30,10 +31,12 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
                 int end = Math.min(n, start + batchSize);
                 INDArray x = data.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
                 INDArray t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-                Tensor out = model.forward(Tensor.constant(x));
-                lossSum += loss.apply(out, Tensor.constant(t)).item() * (end - start);
-                if (cm != null) {
-                    cm.add(classes(t, 0.5), classes(out.value(), loss.decisionThreshold()));
+                try (MemoryWorkspace ws = StepWorkspace.open("myelin-evaluation")) {
+                    Tensor out = model.forward(Tensor.constant(x));
+                    lossSum += loss.apply(out, Tensor.constant(t)).item() * (end - start);
+                    if (cm != null) {
+                        cm.add(classes(t, 0.5), classes(out.value(), loss.decisionThreshold()));
+                    }
                 }
             }
         } finally {

@@ -14,6 +14,7 @@ import org.myelin.nn.Dropout;
 import org.myelin.optim.GradientTransform;
 import org.myelin.optim.MaxNormConstraint;
 import org.myelin.optim.Optimizer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    private static final String WORKSPACE = "myelin-train-step";
 
     private final Module model;
     private final LossFunction loss;
@@ -130,7 +133,9 @@ public final class Trainer {
         if (validation != null) {
             checkData("validation", validation);
         }
-        Batches batches = Batches.of(train, options.batchSize()).shuffled(options.seed()).dropLast(options.dropLast());
+        // Each batch is used only within its step, so the gathered rows can go into reused buffers.
+        Batches batches = Batches.of(train, options.batchSize()).shuffled(options.seed()).dropLast(options.dropLast())
+                .reuseBuffers(true);
         batchesPerEpoch = batches.numBatches();
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
@@ -171,6 +176,15 @@ public final class Trainer {
     }
 
     private double step(INDArray x, INDArray t) {
+        try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
+            return stepInWorkspace(x, t);
+        } finally {
+            // Gradients live in the step's workspace: none may outlive it.
+            model.zeroGrad();
+        }
+    }
+
+    private double stepInWorkspace(INDArray x, INDArray t) {
         if (options.schedule() != null) {
             optimizer.setLearningRate(options.schedule().rate(state.step));
         }
