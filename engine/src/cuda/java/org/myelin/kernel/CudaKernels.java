@@ -24,7 +24,6 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.myelin.ops.Activation;
 import org.nd4j.jita.allocator.impl.AtomicAllocator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -118,11 +117,9 @@ public final class CudaKernels implements ElementwiseKernels {
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = allocator.getFlowController().prepareAction(result, z, gradOut);
-        try (PointerScope scope = new PointerScope()) {
-            launch(ctx, f32 ? "myelin_backward_f32" : "myelin_backward_f64", n, new IntPointer(1).put(k.id()),
-                    scalar(f32, k.alpha()), address(allocator, z, ctx), address(allocator, gradOut, ctx),
-                    address(allocator, result, ctx), new LongPointer(1).put(n));
-        }
+        launch(ctx, f32 ? "myelin_backward_f32" : "myelin_backward_f64", n, new IntPointer(1).put(k.id()),
+                scalar(f32, k.alpha()), address(allocator, z, ctx), address(allocator, gradOut, ctx),
+                address(allocator, result, ctx), new LongPointer(1).put(n));
         allocator.registerAction(ctx, result, z, gradOut);
         return result;
     }
@@ -144,11 +141,9 @@ public final class CudaKernels implements ElementwiseKernels {
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = allocator.getFlowController().prepareAction(result, a, gradOut);
-        try (PointerScope scope = new PointerScope()) {
-            launch(ctx, f32 ? "myelin_backward_from_output_f32" : "myelin_backward_from_output_f64", n,
-                    new IntPointer(1).put(KernelActivation.of(f).id()), address(allocator, a, ctx),
-                    address(allocator, gradOut, ctx), address(allocator, result, ctx), new LongPointer(1).put(n));
-        }
+        launch(ctx, f32 ? "myelin_backward_from_output_f32" : "myelin_backward_from_output_f64", n,
+                new IntPointer(1).put(KernelActivation.of(f).id()), address(allocator, a, ctx),
+                address(allocator, gradOut, ctx), address(allocator, result, ctx), new LongPointer(1).put(n));
         allocator.registerAction(ctx, result, a, gradOut);
         return result;
     }
@@ -174,12 +169,10 @@ public final class CudaKernels implements ElementwiseKernels {
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = zOut == null ? allocator.getFlowController().prepareAction(result, x, b)
                 : allocator.getFlowController().prepareAction(result, x, b, zOut);
-        try (PointerScope scope = new PointerScope()) {
-            LongPointer zAddress = zOut == null ? new LongPointer(1).put(0L) : address(allocator, zOut, ctx);
-            launch(ctx, f32 ? "myelin_bias_forward_f32" : "myelin_bias_forward_f64", n, new IntPointer(1).put(k.id()),
-                    scalar(f32, k.alpha()), address(allocator, x, ctx), address(allocator, b, ctx), zAddress,
-                    address(allocator, result, ctx), new LongPointer(1).put(x.size(0)), new LongPointer(1).put(cols));
-        }
+        LongPointer zAddress = zOut == null ? new LongPointer(1).put(0L) : address(allocator, zOut, ctx);
+        launch(ctx, f32 ? "myelin_bias_forward_f32" : "myelin_bias_forward_f64", n, new IntPointer(1).put(k.id()),
+                scalar(f32, k.alpha()), address(allocator, x, ctx), address(allocator, b, ctx), zAddress,
+                address(allocator, result, ctx), new LongPointer(1).put(x.size(0)), new LongPointer(1).put(cols));
         allocator.registerAction(ctx, result, x, b);
         if (zOut != null) {
             allocator.registerAction(ctx, zOut);
@@ -201,12 +194,10 @@ public final class CudaKernels implements ElementwiseKernels {
         boolean f32 = param.dataType() == DataType.FLOAT;
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = allocator.getFlowController().prepareAction(param, grad, velocity);
-        try (PointerScope scope = new PointerScope()) {
-            launch(ctx, f32 ? "myelin_sgd_f32" : "myelin_sgd_f64", n, address(allocator, param, ctx),
-                    address(allocator, grad, ctx), address(allocator, velocity, ctx), new LongPointer(1).put(n),
-                    scalar(f32, lr), scalar(f32, momentum), scalar(f32, weightDecay),
-                    new IntPointer(1).put(nesterov ? 1 : 0));
-        }
+        launch(ctx, f32 ? "myelin_sgd_f32" : "myelin_sgd_f64", n, address(allocator, param, ctx),
+                address(allocator, grad, ctx), address(allocator, velocity, ctx), new LongPointer(1).put(n),
+                scalar(f32, lr), scalar(f32, momentum), scalar(f32, weightDecay),
+                new IntPointer(1).put(nesterov ? 1 : 0));
         allocator.registerAction(ctx, param, grad);
         allocator.registerAction(ctx, velocity);
     }
@@ -228,13 +219,11 @@ public final class CudaKernels implements ElementwiseKernels {
         boolean f32 = param.dataType() == DataType.FLOAT;
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = allocator.getFlowController().prepareAction(param, grad, m, v);
-        try (PointerScope scope = new PointerScope()) {
-            launch(ctx, f32 ? "myelin_adam_f32" : "myelin_adam_f64", n, address(allocator, param, ctx),
-                    address(allocator, grad, ctx), address(allocator, m, ctx), address(allocator, v, ctx),
-                    new LongPointer(1).put(n), scalar(f32, lr), scalar(f32, beta1), scalar(f32, beta2),
-                    scalar(f32, eps), scalar(f32, weightDecay), new IntPointer(1).put(decoupled ? 1 : 0),
-                    scalar(f32, 1 - Math.pow(beta1, step)), scalar(f32, 1 - Math.pow(beta2, step)));
-        }
+        launch(ctx, f32 ? "myelin_adam_f32" : "myelin_adam_f64", n, address(allocator, param, ctx),
+                address(allocator, grad, ctx), address(allocator, m, ctx), address(allocator, v, ctx),
+                new LongPointer(1).put(n), scalar(f32, lr), scalar(f32, beta1), scalar(f32, beta2),
+                scalar(f32, eps), scalar(f32, weightDecay), new IntPointer(1).put(decoupled ? 1 : 0),
+                scalar(f32, 1 - Math.pow(beta1, step)), scalar(f32, 1 - Math.pow(beta2, step)));
         allocator.registerAction(ctx, param, grad);
         allocator.registerAction(ctx, m);
         allocator.registerAction(ctx, v);
@@ -249,7 +238,10 @@ public final class CudaKernels implements ElementwiseKernels {
         return f32 ? new FloatPointer(1).put((float) value) : new DoublePointer(1).put(value);
     }
 
-    /** Launches {@code function} over n elements on ND4J's stream of {@code ctx}; args in kernel order. */
+    /**
+     * Launches {@code function} over n elements on ND4J's stream of {@code ctx}; args (one host buffer per kernel
+     * parameter, in kernel order) are freed afterwards.
+     */
     private void launch(CudaContext ctx, String function, long n, Pointer... args) {
         Device device = device(ctx.getDeviceId());
         CUctx_st current = new CUctx_st();
@@ -259,8 +251,20 @@ public final class CudaKernels implements ElementwiseKernels {
         }
         int blocks = (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, MAX_BLOCKS));
         CUstream_st stream = new CUstream_st(ctx.getCublasStream());
-        check(function, cuLaunchKernel(device.functions().get(function), blocks, 1, 1, THREADS, 1, 1, 0, stream,
-                new PointerPointer<>(args), null));
+        PointerPointer<Pointer> params = new PointerPointer<>(args.length);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                params.put(i, args[i]);
+            }
+            check(function, cuLaunchKernel(device.functions().get(function), blocks, 1, 1, THREADS, 1, 1, 0, stream,
+                    params, null));
+        } finally {
+            // cuLaunchKernel copies the argument values at launch, so the host buffers can go now.
+            params.close();
+            for (Pointer arg : args) {
+                arg.close();
+            }
+        }
     }
 
     private Device device(int id) {
