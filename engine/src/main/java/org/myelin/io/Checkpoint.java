@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Checkpoint {
     static final String OPTIMIZER_JSON = "optimizer.json";
     static final String TRAINER_JSON = "trainer.json";
-    /** Upper bound on one optimiser state array: the same as the parameter it belongs to, checked on load. */
+
     private Checkpoint() {
     }
 

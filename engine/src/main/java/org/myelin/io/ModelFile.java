@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
 import org.myelin.nn.Module;
+import org.myelin.nn.ModuleConfig;
 import org.myelin.nn.Modules;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -57,7 +58,8 @@ public final class ModelFile {
         doc.put("formatVersion", FORMAT_VERSION);
         Map<String, Tensor> params = model.namedParameters();
         Map<String, INDArray> buffers = model.namedBuffers();
-        String type = params.isEmpty() ? "float32" : typeName(params.values().iterator().next().value());
+        String type = params.isEmpty() ? "float32"
+                : ModuleConfig.dataTypeName(params.values().iterator().next().dataType());
         doc.put("dataType", type);
         doc.put("architecture", model.config());
         List<Map<String, Object>> arrays = new ArrayList<>();
@@ -82,17 +84,6 @@ public final class ModelFile {
         m.put("shape", a.shape());
         m.put("entry", dir + name + ".npy");
         return m;
-    }
-
-    static String typeName(INDArray a) {
-        switch (a.dataType()) {
-            case FLOAT:
-                return "float32";
-            case DOUBLE:
-                return "float64";
-            default:
-                throw new IllegalArgumentException("model arrays must be float32 or float64, found " + a.dataType());
-        }
     }
 
     static Loaded readModel(Archive a, Path file) throws IOException {

@@ -1,6 +1,5 @@
 package org.myelin.kernel;
 
-import org.myelin.autodiff.Op;
 import org.myelin.ops.Activate;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,35 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link Activation#backward}) otherwise. Equal to {@link Activate} within rounding (tested); the layers use
  * it, while {@link org.myelin.ops.Ops#activate} stays the pure-ND4J reference.
  */
-public final class FusedActivate extends Op {
-    private final Activation activation;
-    private INDArray z;
-    private INDArray a;
+public final class FusedActivate extends Activate {
 
     public FusedActivate(Activation activation) {
-        this.activation = activation;
+        super(activation);
     }
 
     @Override
-    public String name() {
-        return "FusedActivate[" + activation.name() + "]";
-    }
-
-    @Override
-    protected INDArray forward(INDArray... in) {
-        z = in[0];
-        a = activation.forward(z);
-        return a;
-    }
-
-    @Override
-    protected INDArray[] backward(INDArray gradOut) {
-        return new INDArray[] {Kernels.active().activationBackward(activation, z, a, gradOut, null)};
-    }
-
-    @Override
-    protected void release() {
-        z = null;
-        a = null;
+    protected INDArray backward(Activation f, INDArray z, INDArray a, INDArray gradOut) {
+        return Kernels.active().activationBackward(f, z, a, gradOut, null);
     }
 }

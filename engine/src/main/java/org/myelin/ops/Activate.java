@@ -4,7 +4,7 @@ import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Applies an {@link Activation} in a graph: {@code A = f(Z)}, backward {@code dZ = f'(Z) (.) dA}. */
-public final class Activate extends Op {
+public class Activate extends Op {
     private final Activation activation;
     private INDArray z;
     private INDArray a;
@@ -15,7 +15,7 @@ public final class Activate extends Op {
 
     @Override
     public String name() {
-        return "Activate[" + activation.name() + "]";
+        return getClass().getSimpleName() + "[" + activation.name() + "]";
     }
 
     @Override
@@ -27,7 +27,12 @@ public final class Activate extends Op {
 
     @Override
     protected INDArray[] backward(INDArray gradOut) {
-        return new INDArray[] {activation.backward(z, a, gradOut)};
+        return new INDArray[] {backward(activation, z, a, gradOut)};
+    }
+
+    /** {@code dZ = f'(z) (.) gradOut}; subclasses may compute it another way (a fused native kernel). */
+    protected INDArray backward(Activation f, INDArray z, INDArray a, INDArray gradOut) {
+        return f.backward(z, a, gradOut);
     }
 
     @Override

@@ -30,7 +30,8 @@ import org.myelin.io.Json;
  * Data sources: {@code mnist} (from {@code dir}, or fetched into the cache), {@code csv} ({@code train},
  * {@code test} files, {@code label_column}, {@code classes}: 0 for regression), {@code synthetic}
  * ({@code name}: xor, or, and, not, spirals, moons, line; {@code samples}, {@code noise}, {@code test_fraction}).
- * A cosine schedule's period defaults to the run's total steps. Unknown keys and invalid values are errors
+ * The schedule defaults to cosine annealing from the optimiser's rate to 0 over the whole run ({@code
+ * {"type": "constant"}} keeps the rate fixed); a cosine schedule's period defaults to the run's total steps. Unknown keys and invalid values are errors
  * naming their path ({@code optimizer.learning_rate: must be > 0, was -0.1}).
  */
 public record JobConfig(Map<String, Object> data, Map<String, Object> model, String loss,
@@ -47,7 +48,7 @@ public record JobConfig(Map<String, Object> data, Map<String, Object> model, Str
         ConfigReader r = new ConfigReader("", raw);
         JobConfig c = new JobConfig(r.object("data").rest(), r.object("model").rest(),
                 r.string("loss", "softmax_cross_entropy"), r.object("optimizer").rest(),
-                r.has("schedule") ? r.object("schedule").rest() : null, r.object("regularization").rest(),
+                r.has("schedule") ? r.object("schedule").rest() : Map.of("type", "cosine"), r.object("regularization").rest(),
                 r.object("training").rest(), r.string("output", "runs/mnist"));
         r.finish();
         return c;
