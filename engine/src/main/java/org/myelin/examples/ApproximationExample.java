@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code approximation}: one hidden layer of N logistic units and a linear output fitting the continuous
  * function {@code f(x) = sin(3 pi x) + 2x} on [0, 1] (the universal approximation theorem, 000 12.2, 003 2.2:
  * with enough units the maximum error can be made as small as we like). With N = 2, 8 and 32 units, each trained
- * by Adam (learning rate 0.02) for {@value #STEPS} full-batch steps on {@value #POINTS} evenly spaced points,
+ * by Adam (learning rate 0.05) for {@value #STEPS} full-batch steps on {@value #POINTS} evenly spaced points,
  * the maximum error over [0, 1] falls as N grows.
  *
  * <p>Hidden weights start N(0, 10^2) and biases N(0, 5^2) (seed {@value #SEED}), so that the units' steps are
@@ -34,7 +34,7 @@ public final class ApproximationExample implements Example {
     public static final String NAME = "approximation";
     static final int[] UNITS = {2, 8, 32};
     static final int POINTS = 101;
-    static final int STEPS = 1200;
+    static final int STEPS = 800;
     static final long SEED = 6;
 
     /** The maximum absolute error on [0, 1] for each hidden size in {@link #UNITS}. */
@@ -78,7 +78,7 @@ public final class ApproximationExample implements Example {
                     new Dense(1, n, true, DataType.DOUBLE, Inits.normal(0, 10), Inits.normal(0, 5), SEED),
                     new ActivationLayer(Activations.LOGISTIC),
                     new Dense(n, 1, true, DataType.DOUBLE, Inits.xavierUniform(), Inits.zeros(), SEED + 1));
-            new Trainer(model, LossFunction.MSE, Optimizers.create("adam", Map.of("learning_rate", 0.02),
+            new Trainer(model, LossFunction.MSE, Optimizers.create("adam", Map.of("learning_rate", 0.05),
                     model.namedParameters()), TrainingOptions.of(STEPS, POINTS, SEED), List.of()).fit(data, null);
             double[] y = Runs.predict(model, Nd4j.createFromArray(fine).reshape(fine.length, 1));
             double worst = 0;

@@ -34,7 +34,7 @@ public final class BatchNormExample implements Example {
     static final int WIDTH = 32;
     static final int DEPTH = 5;
     static final int POINTS = 256;
-    static final int MAX_EPOCHS = 20;
+    static final int MAX_EPOCHS = 15;
     static final double TARGET = 0.3;
     static final double LEARNING_RATE = 0.1;
     static final long SEED = 5;

@@ -44,7 +44,7 @@ public final class DropoutExample implements Example {
     static final int SYNTHETIC_DIMENSIONS = 40;
     static final int SYNTHETIC_TRAIN = 300;
     static final int SYNTHETIC_VALIDATION = 1000;
-    static final int EPOCHS = 20;
+    static final int EPOCHS = 15;
     static final long SEED = 10;
 
     private final Path mnistDir;

@@ -40,7 +40,7 @@ public final class VanishingExample implements Example {
     static final int WIDTH = 32;
     static final int DEPTH = 5;
     static final int POINTS = 256;
-    static final int EPOCHS = 15;
+    static final int EPOCHS = 8;
     static final long SEED = 5;
 
     /** Per Dense layer (input side first), the weight-gradient norm of the first epoch, for one network. */
