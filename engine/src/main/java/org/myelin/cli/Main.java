@@ -27,6 +27,7 @@ public final class Main {
         c.put("eval", new EvalCommand());
         c.put("simulate", new SimulateCommand());
         c.put("demo", new DemoCommand());
+        c.put("example", new ExampleCommand());
         return c;
     }
 

@@ -47,6 +47,7 @@ public final class LinePlot {
     private String yLabel = "y";
     private int width = 800;
     private int height = 560;
+    private boolean logX;
     private boolean logY;
     private Legend legend = Legend.BELOW;
     private final List<Entry> entries = new ArrayList<>();
@@ -87,6 +88,12 @@ public final class LinePlot {
         return this;
     }
 
+    /** Logarithmic horizontal axis (all x values must then be positive). */
+    public LinePlot logX() {
+        this.logX = true;
+        return this;
+    }
+
     /** Logarithmic vertical axis (all y values must then be positive). */
     public LinePlot logY() {
         this.logY = true;
@@ -102,7 +109,10 @@ public final class LinePlot {
         return this;
     }
 
-    /** Adds a line through the points {@code (x[i], y[i])} in order. */
+    /**
+     * Adds a line through the points {@code (x[i], y[i])} in order. A point with a NaN coordinate breaks the
+     * line, so one series can hold several separate pieces (the output of {@link Contour#lines}).
+     */
     public LinePlot series(String name, double[] x, double[] y) {
         return add(name, x, y, false);
     }
@@ -142,6 +152,7 @@ public final class LinePlot {
         if (legend != Legend.NONE) {
             chart.getStyler().setLegendPosition(legend.position);
         }
+        chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(5);
         for (Entry e : entries) {

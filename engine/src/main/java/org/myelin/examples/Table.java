@@ -1,0 +1,101 @@
+package org.myelin.examples;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A CSV of named numeric columns; shorter columns leave their remaining cells empty, as do NaN values. */
+final class Table {
+    private final Map<String, double[]> columns = new LinkedHashMap<>();
+    private final Map<String, String[]> text = new LinkedHashMap<>();
+    private final List<String> order = new ArrayList<>();
+
+    Table column(String name, double[] values) {
+        requireNew(name);
+        columns.put(name, values.clone());
+        order.add(name);
+        return this;
+    }
+
+    Table column(String name, int[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return column(name, d);
+    }
+
+    Table textColumn(String name, String[] values) {
+        requireNew(name);
+        for (String v : values) {
+            if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
+                throw new IllegalArgumentException("Table: text cell '" + v + "' of column '" + name
+                        + "' needs quoting; use plain labels");
+            }
+        }
+        text.put(name, values.clone());
+        order.add(name);
+        return this;
+    }
+
+    private void requireNew(String name) {
+        if (columns.containsKey(name) || text.containsKey(name)) {
+            throw new IllegalArgumentException("Table: column '" + name + "' is added twice");
+        }
+    }
+
+    /** Writes the table (header line, then rows) to {@code file}, creating its folder; returns the file. */
+    Path write(Path file) throws IOException {
+        int rows = 0;
+        for (double[] c : columns.values()) {
+            rows = Math.max(rows, c.length);
+        }
+        for (String[] c : text.values()) {
+            rows = Math.max(rows, c.length);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(String.join(",", order));
+            out.newLine();
+            StringBuilder line = new StringBuilder();
+            for (int r = 0; r < rows; r++) {
+                line.setLength(0);
+                for (int c = 0; c < order.size(); c++) {
+                    if (c > 0) {
+                        line.append(',');
+                    }
+                    String name = order.get(c);
+                    if (columns.containsKey(name)) {
+                        double[] col = columns.get(name);
+                        if (r < col.length && !Double.isNaN(col[r])) {
+                            line.append(format(col[r]));
+                        }
+                    } else {
+                        String[] col = text.get(name);
+                        if (r < col.length) {
+                            line.append(col[r]);
+                        }
+                    }
+                }
+                out.write(line.toString());
+                out.newLine();
+            }
+        }
+        return file;
+    }
+
+    static String format(double x) {
+        if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+            return Long.toString((long) x);
+        }
+        return String.format(Locale.ROOT, "%.9g", x);
+    }
+}
