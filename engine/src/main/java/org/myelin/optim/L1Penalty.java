@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -58,7 +59,10 @@ public final class L1Penalty implements GradientTransform {
     private INDArray scratchFor(String name, INDArray like) {
         INDArray s = scratch.get(name);
         if (s == null || s.dataType() != like.dataType() || !Arrays.equals(s.shape(), like.shape())) {
-            s = Nd4j.createUninitialized(like.dataType(), like.shape());
+            // Reused across steps: never allocate it in a caller's workspace (the trainer's step has one).
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                s = Nd4j.createUninitialized(like.dataType(), like.shape());
+            }
             scratch.put(name, s);
         }
         return s;

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -203,7 +204,10 @@ public abstract class Optimizer {
         }
         if (arrays[index] == null) {
             INDArray p = parameters.get(name).value();
-            arrays[index] = Nd4j.createUninitialized(p.dataType(), p.shape());
+            // Outlives the step: never allocate it in a caller's workspace (the trainer's step has one).
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                arrays[index] = Nd4j.createUninitialized(p.dataType(), p.shape());
+            }
         }
         return arrays[index];
     }

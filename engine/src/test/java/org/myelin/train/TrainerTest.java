@@ -119,6 +119,28 @@ class TrainerTest {
         }
     }
 
+    static List<String> optimizerNames() {
+        return Optimizers.NAMES;
+    }
+
+    /**
+     * Every optimiser and gradient transform through several steps of the trainer: state or scratch arrays
+     * created lazily inside the step's workspace would fail here on the second step.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("optimizerNames")
+    void everyOptimiserAndTransformSurvivesRepeatedSteps(String name) {
+        Module m = model(4, 0.1);
+        Optimizer opt = Optimizers.create(name, Map.of(), m.namedParameters());
+        TrainingOptions options = TrainingOptions.of(2, 50, 1)
+                .withGradientTransforms(List.of(new org.myelin.optim.L1Penalty(1e-4), new org.myelin.optim.L2Penalty(1e-4),
+                        new org.myelin.optim.ClipByValue(10), new org.myelin.optim.ClipByGlobalNorm(10)))
+                .withConstraints(List.of(new org.myelin.optim.MaxNormConstraint(3)));
+        History h = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, options, List.of()).fit(spirals(), null);
+        assertEquals(8, h.last().step());
+        assertTrue(Double.isFinite(h.last().trainLoss()), name);
+    }
+
     @Test
     void invalidOptionsAreRejectedWithTheirName() {
         assertEquals("batch size must be >= 1, was 0",
