@@ -82,8 +82,8 @@ final class TrainCommand implements Main.Command {
 
     static void summarize(TrainingJob.Result r, PrintStream out) {
         if (!r.completed()) {
-            out.printf("stopped early at step %d; checkpoint written to %s%n",
-                    r.history().isEmpty() ? 0 : r.history().last().step(), r.output().resolve(TrainingJob.CHECKPOINT_FILE));
+            out.printf("stopped early at step %d; checkpoint written to %s%n", r.steps(),
+                    r.output().resolve(TrainingJob.CHECKPOINT_FILE));
         }
         if (!r.history().isEmpty()) {
             var last = r.history().last();

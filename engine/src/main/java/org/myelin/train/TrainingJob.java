@@ -49,9 +49,9 @@ public final class TrainingJob {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String METRICS_PNG = "metrics.png";
 
-    /** The outcome of a job. */
+    /** The outcome of a job; {@code steps} is the global step count reached (where a stopped job resumes). */
     public record Result(Evaluation test, History history, Path output, double trainSeconds, boolean resumed,
-            boolean completed, long parameters) {
+            boolean completed, long parameters, long steps) {
     }
 
     private final JobConfig config;
@@ -172,7 +172,8 @@ public final class TrainingJob {
         if (!history.isEmpty()) {
             plot(history, outDir.resolve(METRICS_PNG), loss.isClassification());
         }
-        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount());
+        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount(),
+                t.state().step());
     }
 
     /** "MLP 784-512-256-10" from the shapes of the weights. */
