@@ -13,7 +13,9 @@
 # reached (scripts/container-test does that with podman and a debootstrapped Debian).
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk-jammy
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
-ARG CUDA_BUILD_IMAGE=nvidia/cuda:11.6.2-devel-ubuntu20.04
+# The CUDA build uses nvcc 11.8, the first with sm_90 (H100) for the native kernels' fat binary; the runtime stays
+# on CUDA 11.6, the version nd4j-cuda-11.6 was built for (both are CUDA 11: the same driver runs them).
+ARG CUDA_BUILD_IMAGE=nvidia/cuda:11.8.0-devel-ubuntu20.04
 ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:11.6.2-runtime-ubuntu20.04
 
 # ---- The project's pom files alone, so that the dependency layers below are rebuilt only when a pom changes.

@@ -1,13 +1,11 @@
 package org.myelin.plot;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.myelin.io.AtomicFiles;
 
 /** Writes a chart as a PNG file: headless rendering, parent folders created, atomic replace. */
 final class PngWriter {
@@ -25,19 +23,8 @@ final class PngWriter {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        Path absolute = png.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
         // Written beside the target and renamed, so a reader never sees half a PNG.
-        Path tmp = Files.createTempFile(dir, ".plot-", ".png.tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
-            }
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG));
     }
 
     static void checkSeries(String plot, String name, double[] x, double[] y) {
