@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.myelin.train.JobConfig;
 import org.myelin.train.TrainingJob;
 
@@ -46,26 +48,42 @@ final class TrainCommand implements Main.Command {
         applyEnvironment(raw, System.getenv());
         applyOptions(raw, o);
         TrainingJob job = new TrainingJob(raw);
-        Thread hook = new Thread(job::requestStop, "myelin-stop");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> stopAndWait(job, finished), "myelin-stop");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
-        TrainingJob.Result r;
         try {
-            r = job.run(out, System.console() != null);
+            summarize(job.run(out, System.console() != null), out);
         } finally {
+            finished.countDown();
             try {
                 java.lang.Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is already stopping (SIGTERM): the hook has run and the checkpoint is written.
             }
         }
-        summarize(r, out);
         return 0;
+    }
+
+    /** How long a SIGTERM waits for the job to write its checkpoint, model and metrics before the JVM exits. */
+    static final long STOP_GRACE_SECONDS = 120;
+
+    /**
+     * The shutdown hook (SIGTERM, SIGINT): asks the job to stop after its current step, then waits for it to
+     * finish writing, since the JVM halts as soon as its shutdown hooks return.
+     */
+    static void stopAndWait(TrainingJob job, CountDownLatch finished) {
+        job.requestStop();
+        try {
+            finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void summarize(TrainingJob.Result r, PrintStream out) {
         if (!r.completed()) {
-            out.printf("stopped early at step %d; checkpoint written to %s%n",
-                    r.history().isEmpty() ? 0 : r.history().last().step(), r.output().resolve(TrainingJob.CHECKPOINT_FILE));
+            out.printf("stopped early at step %d; checkpoint written to %s%n", r.steps(),
+                    r.output().resolve(TrainingJob.CHECKPOINT_FILE));
         }
         if (!r.history().isEmpty()) {
             var last = r.history().last();

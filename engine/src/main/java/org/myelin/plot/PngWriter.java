@@ -1,13 +1,14 @@
 package org.myelin.plot;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.myelin.io.AtomicFiles;
 
 /** Writes a chart as a PNG file: headless rendering, parent folders created, atomic replace. */
 final class PngWriter {
@@ -25,19 +26,17 @@ final class PngWriter {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        Path absolute = png.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // Written beside the target and renamed, so a reader never sees half a PNG.
-        Path tmp = Files.createTempFile(dir, ".plot-", ".png.tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
+        BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+        // Written beside the target and renamed, so a reader never sees half a PNG. Encoded through an in-memory
+        // image stream: ImageIO's default file cache registers a shutdown hook on first use, which fails when a
+        // run's first plot is written while the JVM stops (SIGTERM), and it needs a writable temporary folder.
+        AtomicFiles.write(png, out -> {
+            ImageOutputStream stream = new MemoryCacheImageOutputStream(out);
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IOException("plot: no PNG encoder in this Java runtime");
             }
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            stream.close(); // flushes into out, which stays open
+        });
     }
 
     static void checkSeries(String plot, String name, double[] x, double[] y) {

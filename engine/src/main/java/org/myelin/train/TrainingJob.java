@@ -49,14 +49,15 @@ public final class TrainingJob {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String METRICS_PNG = "metrics.png";
 
-    /** The outcome of a job. */
+    /** The outcome of a job; {@code steps} is the global step count reached (where a stopped job resumes). */
     public record Result(Evaluation test, History history, Path output, double trainSeconds, boolean resumed,
-            boolean completed, long parameters) {
+            boolean completed, long parameters, long steps) {
     }
 
     private final JobConfig config;
     private final Map<String, Object> rawConfig;
     private volatile Trainer trainer;
+    private volatile boolean stopRequested;
     private Checkpointing checkpointing;
 
     public TrainingJob(Map<String, Object> rawConfig) {
@@ -64,8 +65,12 @@ public final class TrainingJob {
         this.config = JobConfig.of(rawConfig);
     }
 
-    /** Asks a running job to stop after its current step; it then writes a checkpoint (SIGTERM handling). */
+    /**
+     * Asks the job to stop after its current step (or before its first, when it is still loading data); it then
+     * writes a checkpoint (SIGTERM handling). Safe from another thread.
+     */
     public void requestStop() {
+        stopRequested = true;
         Trainer t = trainer;
         if (t != null) {
             t.requestStop();
@@ -152,6 +157,9 @@ public final class TrainingJob {
             out.printf("resumed from %s at epoch %d, step %d%n", checkpoint, t.epoch(), t.state().step());
         }
         trainer = t;
+        if (stopRequested) {
+            t.requestStop(); // asked while the data was loading: stop before the first step
+        }
         out.printf("training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n", describe(model),
                 model.parameterCount(), data.train().size(), epochs, batchSize, optimizer.config());
         long start = System.nanoTime();
@@ -164,7 +172,8 @@ public final class TrainingJob {
         if (!history.isEmpty()) {
             plot(history, outDir.resolve(METRICS_PNG), loss.isClassification());
         }
-        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount());
+        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount(),
+                t.state().step());
     }
 
     /** "MLP 784-512-256-10" from the shapes of the weights. */

@@ -1,6 +1,7 @@
 package org.myelin.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,8 +9,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.myelin.train.JobConfig;
+import org.myelin.train.TrainingJob;
 
 class MainTest {
 
@@ -55,6 +62,28 @@ class MainTest {
                 "--classes", "2");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("accuracy"), e.out());
+    }
+
+    @Test
+    void sigtermHookBeforeTheFirstStepStopsTheJobWithACheckpoint(@TempDir Path dir) throws Exception {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        JobConfig.put(raw, "data.source", "synthetic");
+        JobConfig.put(raw, "data.name", "moons");
+        JobConfig.put(raw, "model.hidden", List.of(4));
+        raw.put("output", dir.toString());
+        TrainingJob job = new TrainingJob(raw);
+        CountDownLatch finished = new CountDownLatch(1);
+        finished.countDown(); // the hook must not wait here: the job has not started
+        TrainCommand.stopAndWait(job, finished); // what SIGTERM runs while the job is still loading its data
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        TrainingJob.Result r = job.run(out, false);
+        TrainCommand.summarize(r, out);
+        assertFalse(r.completed());
+        assertTrue(r.history().isEmpty(), "no epoch should have run");
+        assertTrue(Files.size(dir.resolve(TrainingJob.CHECKPOINT_FILE)) > 100);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("stopped early at step 0"), bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test

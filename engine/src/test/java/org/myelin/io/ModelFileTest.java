@@ -148,6 +148,16 @@ class ModelFileTest {
         }
     }
 
+    @Test
+    void savedFilesGetTheUmaskPermissionsOfAnyNewFile() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path f = dir.resolve("m.zip");
+        ModelFile.save(f, model(), Map.of());
+        Path plain = Files.createFile(dir.resolve("plain"));
+        // Not owner-only as Files.createTempFile makes them: others must be able to read a container's outputs.
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+    }
+
     private static void writeZip(Path f, Map<String, String> entries) throws IOException {
         try (OutputStream os = Files.newOutputStream(f); ZipOutputStream z = new ZipOutputStream(os)) {
             for (Map.Entry<String, String> e : entries.entrySet()) {

@@ -39,6 +39,19 @@ class PlotsTest {
     }
 
     @Test
+    void firstPlotOfARunCanBeWrittenWhileTheJvmStops() throws Exception {
+        Path png = dir.resolve("stopping.png");
+        Path log = dir.resolve("child.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true",
+                PlotDuringShutdown.class.getName(), png.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertEquals(3, p.waitFor(), "exit code of the child; its output:\n" + Files.readString(log));
+        assertTrue(Files.exists(png), "no plot written during shutdown; the child said:\n" + Files.readString(log));
+        assertNonTrivialPng(png, 800, 560);
+    }
+
+    @Test
     void linePlotWithSeveralSeriesAndScatterIsWrittenAsPng() throws IOException {
         double[] x = {0, 1, 2, 3, 4};
         Path png = dir.resolve("sub/folder/loss.png");
