@@ -136,6 +136,11 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
                     + " batch from " + train.size() + " samples");
         }
+        if (state.batch > batchesPerEpoch) {
+            throw new IllegalArgumentException("Trainer: the restored position is batch " + state.batch + " of epoch "
+                    + epoch() + ", but an epoch has " + batchesPerEpoch + " batches of " + options.batchSize()
+                    + " from these " + train.size() + " samples; was the checkpoint written for other data?");
+        }
         boolean stop = false;
         while (state.epoch < options.epochs() && !stop && !stopRequested) {
             model.train();

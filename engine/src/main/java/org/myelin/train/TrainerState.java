@@ -71,23 +71,51 @@ public final class TrainerState {
 
     /** Restores a state written by {@link #toMap()}. */
     public void restore(Map<String, Object> m) {
-        epoch = num(m, "epoch").intValue();
-        batch = num(m, "batch").intValue();
-        step = num(m, "step").longValue();
-        lossSum = num(m, "lossSum").doubleValue();
-        samples = num(m, "samples").longValue();
-        correct = num(m, "correct").longValue();
-        seconds = num(m, "seconds").doubleValue();
-        gradNormCount = num(m, "gradNormCount").longValue();
+        // Everything is read and checked first: a bad value leaves this state unchanged.
+        long e = whole(m, "epoch");
+        long b = whole(m, "batch");
+        long s = whole(m, "step");
+        long n = whole(m, "samples");
+        long c = whole(m, "correct");
+        long g = whole(m, "gradNormCount");
+        double loss = num(m, "lossSum").doubleValue();
+        double secs = num(m, "seconds").doubleValue();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        Object o = m.get("gradNormSums");
+        if (o instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> x : map.entrySet()) {
+                if (!(x.getValue() instanceof Number v)) {
+                    throw new IllegalArgumentException("trainer state: 'gradNormSums." + x.getKey()
+                            + "' must be a number, was " + x.getValue());
+                }
+                sums.put(String.valueOf(x.getKey()), v.doubleValue());
+            }
+        } else if (o != null) {
+            throw new IllegalArgumentException("trainer state: 'gradNormSums' must be an object, was " + o);
+        }
+        if (e > Integer.MAX_VALUE || b > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("trainer state: position epoch=" + e + " batch=" + b
+                    + " is out of range");
+        }
+        epoch = (int) e;
+        batch = (int) b;
+        step = s;
+        lossSum = loss;
+        samples = n;
+        correct = c;
+        seconds = secs;
+        gradNormCount = g;
         gradNormSums.clear();
-        Object sums = m.get("gradNormSums");
-        if (sums instanceof Map<?, ?> s) {
-            s.forEach((k, v) -> gradNormSums.put(String.valueOf(k), ((Number) v).doubleValue()));
+        gradNormSums.putAll(sums);
+    }
+
+    private static long whole(Map<String, Object> m, String key) {
+        Number n = num(m, key);
+        double d = n.doubleValue();
+        if (d != Math.rint(d) || d < 0 || d >= 0x1p63) {
+            throw new IllegalArgumentException("trainer state: '" + key + "' must be a whole number >= 0, was " + n);
         }
-        if (epoch < 0 || batch < 0 || step < 0) {
-            throw new IllegalArgumentException("trainer state: negative position epoch=" + epoch + " batch=" + batch
-                    + " step=" + step);
-        }
+        return n.longValue();
     }
 
     private static Number num(Map<String, Object> m, String key) {
