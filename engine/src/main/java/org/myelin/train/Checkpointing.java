@@ -21,6 +21,7 @@ public final class Checkpointing implements Callback {
     private final int everyEpochs;
     private final long everySteps;
     private final Map<String, Object> metadata;
+    private boolean written;
 
     /**
      * @param everyEpochs write after every this many epochs (0: never at epoch ends)
@@ -40,6 +41,11 @@ public final class Checkpointing implements Callback {
 
     public Path file() {
         return file;
+    }
+
+    /** Whether this callback has written a checkpoint (one a rollback can return to). */
+    public boolean hasWritten() {
+        return written;
     }
 
     @Override
@@ -86,6 +92,7 @@ public final class Checkpointing implements Callback {
         opt.put("currentLearningRate", trainer.optimizer().learningRate());
         try {
             Checkpoint.save(file, trainer.model(), metadata, opt, trainer.optimizer().state(), t);
+            written = true;
             log.debug("checkpoint written to {} at step {}", file, trainer.state().step());
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + file + " (the previous one is intact): "
