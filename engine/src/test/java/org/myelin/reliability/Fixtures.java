@@ -164,6 +164,13 @@ final class Fixtures {
         return d.hex();
     }
 
+    /** A digest of a model's parameters and buffers alone (names, shapes, types, exact bits). */
+    static String weightsDigest(Module m) throws IOException {
+        Digest d = new Digest();
+        d.model(m);
+        return d.hex();
+    }
+
     /** A digest of everything a checkpoint holds. */
     static String digest(Checkpoint.Loaded c) throws IOException {
         Digest d = new Digest();
