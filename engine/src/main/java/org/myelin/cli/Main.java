@@ -55,7 +55,8 @@ public final class Main {
         } catch (UsageException e) {
             err.println("myelin " + args[0] + ": " + e.getMessage());
             return 2;
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException
+                | java.io.UncheckedIOException e) {
             err.println("myelin " + args[0] + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

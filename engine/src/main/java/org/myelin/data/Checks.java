@@ -31,20 +31,17 @@ final class Checks {
         if (a.isEmpty() || !BooleanIndexing.or(a, Conditions.notFinite())) {
             return;
         }
-        boolean[] badRows = BooleanIndexing.or(a, Conditions.notFinite(), 1);
-        for (int r = 0; r < badRows.length; r++) {
-            if (badRows[r]) {
-                INDArray row = a.getRow(r);
-                for (int c = 0; c < row.length(); c++) {
-                    double v = row.getDouble(c);
-                    if (!Double.isFinite(v)) {
-                        throw new IllegalArgumentException(what + ": row " + r + " column " + c + " is "
-                                + (Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity"));
-                    }
-                }
-            }
+        // Only a failing array gets here. Search the row-major flattening: a per-row reduction fails on
+        // single-column arrays in ND4J ("Can't reshape without shape arguments").
+        INDArray flat = a.dup('c').reshape(a.length());
+        long index = BooleanIndexing.firstIndex(flat, Conditions.notFinite()).getLong(0);
+        long cols = a.rank() < 2 ? 1 : a.size(1);
+        if (index < 0) {
+            throw new IllegalStateException(what + ": the non-finite scan and the search disagree");
         }
-        throw new IllegalStateException(what + ": the non-finite scan and the row search disagree");
+        double v = flat.getDouble(index);
+        throw new IllegalArgumentException(what + ": row " + index / cols + " column " + index % cols + " is "
+                + (Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity"));
     }
 
     static void requireFloatType(String what, DataType type) {

@@ -2,6 +2,7 @@ package org.myelin.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class Csv {
 
     /**
      * A copy that reads the label column as class labels {@code 0..numClasses-1}, one-hot encoded; with
-     * {@code numClasses == 0} the count is inferred as the largest label + 1 (at least 2).
+     * {@code numClasses == 0} the count is inferred as the largest label + 1 (at least 2, at most 65536).
      */
     public Csv classification(int numClasses) {
         if (numClasses == 1 || numClasses < 0) {
@@ -112,9 +113,9 @@ public final class Csv {
         double[] targets = new double[64];
         int[] labels = new int[64];
         int rows = 0;
+        int lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
-            int lineNo = 0;
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
@@ -158,6 +159,8 @@ public final class Csv {
                 }
                 rows++;
             }
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " near line " + (lineNo + 1) + ": not UTF-8 text (" + e + ")", e);
         }
         if (header == null) {
             throw new IOException(file + ": file is empty, expected a header row and data rows");
@@ -166,15 +169,30 @@ public final class Csv {
             throw new IOException(file + ": no data rows after the header");
         }
         int d = width - 1;
-        INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c').castTo(dataType);
-        if (numClasses < 0) {
-            INDArray y = Nd4j.create(Arrays.copyOf(targets, rows), new long[] {rows, 1}, 'c').castTo(dataType);
-            return Dataset.of(x, y);
+        int[] y = numClasses < 0 ? null : Arrays.copyOf(labels, rows);
+        int classes = numClasses;
+        if (numClasses == 0) {
+            int largest = Arrays.stream(y).max().orElse(0);
+            if (largest >= MAX_INFERRED_CLASSES) {
+                throw new IOException(file + ": label " + largest + " would make " + (largest + 1L) + " classes, more"
+                        + " than the " + MAX_INFERRED_CLASSES + " inferred at most; give the number of classes");
+            }
+            classes = Math.max(2, largest + 1);
         }
-        int[] y = Arrays.copyOf(labels, rows);
-        int classes = numClasses > 0 ? numClasses : Math.max(2, Arrays.stream(y).max().orElse(0) + 1);
-        return Dataset.classification(x, y, classes);
+        try {
+            INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c').castTo(dataType);
+            if (numClasses < 0) {
+                return Dataset.of(x, Nd4j.create(Arrays.copyOf(targets, rows), new long[] {rows, 1}, 'c')
+                        .castTo(dataType));
+            }
+            return Dataset.classification(x, y, classes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
+
+    /** The most classes {@code classification(0)} infers from the labels (a damaged label could claim billions). */
+    static final int MAX_INFERRED_CLASSES = 1 << 16;
 
     private static final int MAX_VALUES = Integer.MAX_VALUE - 64;
 
@@ -196,7 +214,7 @@ public final class Csv {
         return index;
     }
 
-    private static double parse(Path file, int lineNo, int column, String name, String field) throws IOException {
+    private double parse(Path file, int lineNo, int column, String name, String field) throws IOException {
         if (field.isEmpty()) {
             throw new IOException(where(file, lineNo, column, name) + ": empty value, expected a number");
         }
@@ -208,6 +226,10 @@ public final class Csv {
         }
         if (!Double.isFinite(v)) {
             throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is not a finite number");
+        }
+        if (dataType == DataType.FLOAT && Math.abs(v) > Float.MAX_VALUE) {
+            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is outside the float32"
+                    + " range (+-" + Float.MAX_VALUE + "); read as float64 for such values");
         }
         return v;
     }

@@ -64,7 +64,11 @@ public final class Dataset {
         }
         checkLabels(features, labels, numClasses);
         int n = labels.length;
-        float[] flat = new float[Math.multiplyExact(n, numClasses)];
+        if ((long) n * numClasses > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Dataset: one-hot targets of " + n + " rows x " + numClasses
+                    + " classes exceed the " + (Integer.MAX_VALUE - 8) + " values one array holds");
+        }
+        float[] flat = new float[n * numClasses];
         for (int i = 0; i < n; i++) {
             flat[i * numClasses + labels[i]] = 1f;
         }

@@ -144,10 +144,22 @@ public final class Idx {
     }
 
     private static byte[] readPayload(Header h) throws IOException {
-        byte[] bytes = new byte[(int) h.payload];
+        // Grown as data arrives rather than allocated from the header: a gzip file's header and trailer can both
+        // claim gigabytes that are not there.
+        byte[] bytes = new byte[(int) Math.min(h.payload, 1 << 20)];
         try (InputStream in = open(h.file, h.gzip)) {
             long skipped = in.readNBytes(h.headerBytes()).length;
-            int got = in.readNBytes(bytes, 0, bytes.length);
+            int got = 0;
+            while (got < h.payload) {
+                if (got == bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(h.payload, 2L * bytes.length));
+                }
+                int r = in.read(bytes, got, bytes.length - got);
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
             if (skipped + got < h.headerBytes() + h.payload) {
                 throw new IOException(h.file + ": truncated: " + (skipped + got) + " bytes"
                         + (h.gzip ? " after decompression" : "") + ", expected " + (h.headerBytes() + h.payload)

@@ -1,5 +1,6 @@
 package org.myelin.io;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -19,12 +22,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * plain relative names.
  *
  * <p>Reading is defensive: entry names with {@code ..}, absolute paths, backslashes or control characters are
- * refused (no zip-slip; nothing is ever extracted to disk), entry counts and JSON sizes are bounded, and an
- * array is read only after its declared size has been checked against what the caller expects.
+ * refused (no zip-slip; nothing is ever extracted to disk), entry counts and JSON sizes are bounded, an
+ * array is read only after its declared size has been checked against what the caller expects, and every entry's
+ * CRC-32 is verified once it has been read.
  */
 final class Archive implements AutoCloseable {
     static final int MAX_ENTRIES = 100_000;
     static final int MAX_JSON_BYTES = 16 << 20;
+    /**
+     * The modification time written for every entry (2000-01-01 local time): model files and checkpoints of equal
+     * content are equal byte for byte, whenever they were written.
+     */
+    static final long FIXED_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0)
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
 
     private final Path file;
     private final ZipFile zip;
@@ -39,8 +49,8 @@ final class Archive implements AutoCloseable {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new ModelFormatException(file + ": not a valid zip archive (" + e.getMessage()
+        } catch (ZipException | EOFException e) {
+            throw new ModelFormatException(file + ": not a valid zip archive (" + e
                     + "); the file is damaged or truncated", e);
         }
         Archive a = new Archive(file, zip);
@@ -75,6 +85,20 @@ final class Archive implements AutoCloseable {
         }
     }
 
+    /**
+     * An upper bound on the array elements this archive can hold: its entries' uncompressed sizes, and no more
+     * than deflate's largest expansion (1032:1) of the file's size allows, at four bytes per element. Used to
+     * refuse, before allocating, an architecture too large to have its weights in this file.
+     */
+    long maxElements() throws IOException {
+        long declared = 0;
+        for (ZipEntry e : entries.values()) {
+            declared += Math.max(0, Math.min(e.getSize(), Long.MAX_VALUE / 4 - declared));
+        }
+        long physical = java.nio.file.Files.size(file);
+        return Math.min(declared, physical > Long.MAX_VALUE / 1032 ? Long.MAX_VALUE : physical * 1032) / 4;
+    }
+
     boolean has(String name) {
         return entries.containsKey(name);
     }
@@ -82,13 +106,14 @@ final class Archive implements AutoCloseable {
     /** Reads a JSON object entry. */
     Map<String, Object> json(String name) throws IOException {
         ZipEntry e = require(name);
-        try (InputStream in = zip.getInputStream(e)) {
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
             byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
             if (bytes.length > MAX_JSON_BYTES) {
                 throw new ModelFormatException(file + "!" + name + ": larger than " + MAX_JSON_BYTES + " bytes");
             }
+            checkCrc(e, in);
             return Json.readObject(file + "!" + name, new String(bytes, StandardCharsets.UTF_8));
-        } catch (ZipException ze) {
+        } catch (ZipException | EOFException ze) {
             throw damaged(name, ze);
         }
     }
@@ -96,10 +121,27 @@ final class Archive implements AutoCloseable {
     /** Reads an array entry, refusing more than {@code maxElements} elements before allocating. */
     INDArray array(String name, long maxElements) throws IOException {
         ZipEntry e = require(name);
-        try (InputStream in = zip.getInputStream(e)) {
-            return Npy.read(file + "!" + name, in, maxElements);
-        } catch (ZipException | java.io.EOFException ze) {
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
+            INDArray a = Npy.read(file + "!" + name, in, maxElements);
+            checkCrc(e, in);
+            return a;
+        } catch (ZipException | EOFException ze) {
             throw damaged(name, ze);
+        }
+    }
+
+    /**
+     * Compares the CRC-32 of an entry read to its end with the one the archive records: {@link ZipFile} does
+     * not, so a damaged stored or deflated entry could otherwise load as different numbers without any error.
+     */
+    private void checkCrc(ZipEntry e, CheckedInputStream in) throws IOException {
+        if (in.read() != -1) {
+            throw new ModelFormatException(file + "!" + e.getName() + ": data after the end of the entry's content");
+        }
+        long actual = in.getChecksum().getValue();
+        if (e.getCrc() != -1 && actual != e.getCrc()) {
+            throw new ModelFormatException(String.format("%s!%s: damaged entry (CRC-32 is %08x, the archive records"
+                    + " %08x)", file, e.getName(), actual, e.getCrc()));
         }
     }
 
@@ -129,15 +171,22 @@ final class Archive implements AutoCloseable {
         }
 
         void json(String name, Object value) throws IOException {
-            zip.putNextEntry(new ZipEntry(name));
+            zip.putNextEntry(entry(name));
             zip.write(Json.write(value).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
 
         void array(String name, INDArray value) throws IOException {
-            zip.putNextEntry(new ZipEntry(name));
+            zip.putNextEntry(entry(name));
             Npy.write(value, zip);
             zip.closeEntry();
+        }
+
+        /** An entry with a fixed time, so that the same content always gives the same bytes. */
+        private static ZipEntry entry(String name) {
+            ZipEntry e = new ZipEntry(name);
+            e.setTime(FIXED_TIME);
+            return e;
         }
 
         void finish() throws IOException {

@@ -56,6 +56,31 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temporary files that {@link #write} left next to {@code target} when its process was killed
+     * mid-write ({@code .NAME.*.tmp}); the target itself is never touched. Call it only while no other process
+     * is writing the same target.
+     *
+     * @return how many were deleted
+     */
+    public static int removeTemporaries(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        int n = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : files) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Makes the rename itself durable (best effort: not every platform can open a directory). */
     private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -94,6 +94,10 @@ public final class Checkpoint {
                 INDArray value = a.array(entry, Math.max(owner.length(), 1));
                 state.computeIfAbsent(param, k -> new LinkedHashMap<>()).put(slot, value);
             }
+            // Parameters without state (plain SGD keeps none) have no entries; give them empty slot maps.
+            for (String param : params.keySet()) {
+                state.computeIfAbsent(param, k -> new LinkedHashMap<>());
+            }
             opt.remove("state");
             return new Loaded(m.model(), m.metadata(), opt, state, a.json(TRAINER_JSON));
         }

@@ -101,7 +101,7 @@ public final class ModelFile {
         Map<String, Object> architecture = map(where, doc, "architecture");
         Module model;
         try {
-            model = Modules.fromConfig(architecture);
+            model = Modules.fromConfig(architecture, 0L, a.maxElements());
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(where + ": architecture: " + e.getMessage(), e);
         }

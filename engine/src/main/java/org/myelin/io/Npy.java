@@ -150,14 +150,18 @@ public final class Npy {
         }
         long n = 1;
         for (long d : shape) {
-            n = Math.multiplyExact(n, d);
+            n = d > 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
         }
         if (n > maxElements) {
+            throw new NpyFormatException(what + ": header declares " + (n == Long.MAX_VALUE ? "over " : "") + n
+                    + " elements " + Arrays.toString(shape) + ", more than the limit of " + maxElements);
+        }
+        if (n * width > Integer.MAX_VALUE - 8) {
             throw new NpyFormatException(what + ": header declares " + n + " elements " + Arrays.toString(shape)
-                    + ", more than the limit of " + maxElements);
+                    + " of " + width + " bytes, more than one Java array holds");
         }
         ByteOrder order = little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, Math.toIntExact(n * width), "data")).order(order);
+        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, (int) (n * width), "data")).order(order);
         if (in.read() != -1) {
             throw new NpyFormatException(what + ": trailing bytes after the " + n + " elements the header declares");
         }

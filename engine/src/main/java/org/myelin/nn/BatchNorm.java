@@ -118,8 +118,9 @@ public final class BatchNorm extends Module {
 
     static BatchNorm fromConfig(ModuleConfig c, long seed) {
         c.allowOnly("type", "n", "eps", "momentum", ModuleConfig.DATA_TYPE);
-        return new BatchNorm(c.positiveLong("n"), c.number("eps", DEFAULT_EPS), c.number("momentum", DEFAULT_MOMENTUM),
-                c.dataType());
+        long n = c.positiveLong("n");
+        c.reserve("gain, shift, running mean and variance", 4, n);
+        return new BatchNorm(n, c.number("eps", DEFAULT_EPS), c.number("momentum", DEFAULT_MOMENTUM), c.dataType());
     }
 
     /** The gain G {@code [n]}. */

@@ -124,8 +124,15 @@ public final class Dense extends Module {
 
     static Dense fromConfig(ModuleConfig c, long seed) {
         c.allowOnly("type", "in", "out", "bias", ModuleConfig.DATA_TYPE, "weightInit", "biasInit");
-        return new Dense(c.positiveLong("in"), c.positiveLong("out"), c.bool("bias", true), c.dataType(),
-                c.init("weightInit", DEFAULT_WEIGHT_INIT), c.init("biasInit", DEFAULT_BIAS_INIT), seed);
+        long in = c.positiveLong("in");
+        long out = c.positiveLong("out");
+        boolean bias = c.bool("bias", true);
+        c.reserve("weight", in, out);
+        if (bias) {
+            c.reserve("bias", out);
+        }
+        return new Dense(in, out, bias, c.dataType(), c.init("weightInit", DEFAULT_WEIGHT_INIT),
+                c.init("biasInit", DEFAULT_BIAS_INIT), seed);
     }
 
     /** The weight W {@code [in, out]}. */

@@ -79,7 +79,9 @@ public final class LayerNorm extends Module {
 
     static LayerNorm fromConfig(ModuleConfig c, long seed) {
         c.allowOnly("type", "n", "eps", ModuleConfig.DATA_TYPE);
-        return new LayerNorm(c.positiveLong("n"), c.number("eps", DEFAULT_EPS), c.dataType());
+        long n = c.positiveLong("n");
+        c.reserve("gain and shift", 2, n);
+        return new LayerNorm(n, c.number("eps", DEFAULT_EPS), c.dataType());
     }
 
     /** The gain G {@code [n]}. */

@@ -23,10 +23,38 @@ public final class ModuleConfig {
 
     private final Map<String, Object> map;
     private final String path;
+    /** Elements that factories may still allocate, shared by a whole config tree (see {@link #reserve}). */
+    private final long[] budget;
 
     ModuleConfig(Map<String, Object> map, String path) {
+        this(map, path, new long[] {Long.MAX_VALUE});
+    }
+
+    private ModuleConfig(Map<String, Object> map, String path, long[] budget) {
         this.map = map;
         this.path = path;
+        this.budget = budget;
+    }
+
+    /**
+     * Takes {@code rows * cols} elements from the config tree's allocation budget before a factory allocates an
+     * array of that many: a config read from a damaged or hostile file cannot make the engine allocate more
+     * than its caller allowed ({@link Modules#fromConfig(Map, long, long)}). Factories call it for every
+     * parameter and buffer they create.
+     *
+     * @throws IllegalArgumentException naming the field path when the budget is exceeded
+     */
+    public void reserve(String what, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = d > 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+        }
+        if (n > budget[0]) {
+            throw invalid("'" + (path.isEmpty() ? "config" : path) + "': " + what + " " + Arrays.toString(shape)
+                    + " would need " + (n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(n))
+                    + " elements, more than the " + budget[0] + " still allowed");
+        }
+        budget[0] -= n;
     }
 
     /** The dotted path of this module in the whole config, {@code ""} at the root. */
@@ -144,7 +172,8 @@ public final class ModuleConfig {
         List<?> list = (List<?>) v;
         List<ModuleConfig> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            out.add(of(list.get(i), at(key + "." + i)));
+            ModuleConfig child = of(list.get(i), at(key + "." + i));
+            out.add(new ModuleConfig(child.map, child.path, budget));
         }
         return out;
     }
@@ -152,6 +181,12 @@ public final class ModuleConfig {
     /** An exception for this config, marked so that {@link Modules#fromConfig} passes it on unchanged. */
     public IllegalArgumentException invalid(String message) {
         return new ConfigException("Modules.fromConfig: " + message);
+    }
+
+    /** {@link #of(Object, String)} with an allocation budget of {@code maxElements} for the whole tree. */
+    static ModuleConfig of(Object value, String path, long maxElements) {
+        ModuleConfig c = of(value, path);
+        return new ModuleConfig(c.map, c.path, new long[] {maxElements});
     }
 
     @SuppressWarnings("unchecked")

@@ -72,6 +72,18 @@ public final class Modules {
         return build(ModuleConfig.of(config, ""), seed);
     }
 
+    /**
+     * {@link #fromConfig(Map, long)} that refuses, before allocating, an architecture whose parameters and buffers
+     * hold more than {@code maxElements} elements in all (for configs read from files: a damaged size cannot make
+     * it allocate gigabytes). Module types registered by others take part when their factory calls
+     * {@link ModuleConfig#reserve}.
+     *
+     * @throws IllegalArgumentException naming the module's path when the architecture is larger
+     */
+    public static Module fromConfig(Map<String, Object> config, long seed, long maxElements) {
+        return build(ModuleConfig.of(config, "", maxElements), seed);
+    }
+
     static Module build(ModuleConfig c, long seed) {
         if (!c.has("type")) {
             throw c.invalid("'" + c.at("type") + "' is missing; expected one of " + knownTypes());

@@ -21,6 +21,7 @@ public final class Checkpointing implements Callback {
     private final int everyEpochs;
     private final long everySteps;
     private final Map<String, Object> metadata;
+    private boolean written;
 
     /**
      * @param everyEpochs write after every this many epochs (0: never at epoch ends)
@@ -40,6 +41,11 @@ public final class Checkpointing implements Callback {
 
     public Path file() {
         return file;
+    }
+
+    /** Whether this callback has written a checkpoint (one a rollback can return to). */
+    public boolean hasWritten() {
+        return written;
     }
 
     @Override
@@ -86,6 +92,7 @@ public final class Checkpointing implements Callback {
         opt.put("currentLearningRate", trainer.optimizer().learningRate());
         try {
             Checkpoint.save(file, trainer.model(), metadata, opt, trainer.optimizer().state(), t);
+            written = true;
             log.debug("checkpoint written to {} at step {}", file, trainer.state().step());
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + file + " (the previous one is intact): "
@@ -95,29 +102,80 @@ public final class Checkpointing implements Callback {
 
     /**
      * Restores {@code trainer} (model weights and buffers, optimiser state, position, history) from a
-     * checkpoint written for the same architecture and optimiser.
+     * checkpoint written for the same architecture and optimiser. All or nothing: everything in the file is
+     * read and checked against the trainer before anything is changed, so a damaged or mismatched checkpoint
+     * leaves the trainer as it was.
+     *
+     * @throws org.myelin.io.ModelFormatException naming the file and what does not fit
      */
     public static void resume(Trainer trainer, Path file) throws IOException {
         Checkpoint.Loaded c = Checkpoint.load(file);
-        org.myelin.nn.Modules.copyState(c.model(), trainer.model());
-        trainer.optimizer().restoreState(c.optimizerState());
-        Object steps = c.optimizer().get("steps");
-        if (steps instanceof Number n) {
-            trainer.optimizer().setSteps(n.longValue());
+        try {
+            long steps = trainer.optimizer().steps();
+            double lr = trainer.optimizer().learningRate();
+            Object s = c.optimizer().get("steps");
+            if (s != null) {
+                if (!(s instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new IllegalArgumentException("optimizer.json: 'steps' must be an integer >= 0, was " + s);
+                }
+                steps = n.longValue();
+            }
+            Object r = c.optimizer().get("currentLearningRate");
+            if (r != null) {
+                if (!(r instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
+                    throw new IllegalArgumentException("optimizer.json: 'currentLearningRate' must be >= 0 and"
+                            + " finite, was " + r);
+                }
+                lr = n.doubleValue();
+            }
+            Object position = c.trainer().get("position");
+            if (!(position instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("trainer.json has no 'position' object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) position;
+            new TrainerState().restore(p);
+            Object h = c.trainer().get("history");
+            if (h != null && !(h instanceof java.util.List<?>)) {
+                throw new IllegalArgumentException("trainer.json: 'history' must be a list, was " + h);
+            }
+            History history = History.fromMaps(h == null ? java.util.List.of() : (java.util.List<?>) h);
+            requireSameArchitecture(c.model(), trainer.model());
+            // Each of these checks everything before it changes anything; with the architecture checked above,
+            // copyState cannot fail once the optimiser state has been taken.
+            trainer.optimizer().restoreState(c.optimizerState());
+            org.myelin.nn.Modules.copyState(c.model(), trainer.model());
+            trainer.optimizer().setSteps(steps);
+            trainer.optimizer().setLearningRate(lr);
+            trainer.state().restore(p);
+            trainer.restoreHistory(history);
+        } catch (org.myelin.io.ModelFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new org.myelin.io.ModelFormatException(file + ": cannot resume from this checkpoint: "
+                    + e.getMessage(), e);
         }
-        Object lr = c.optimizer().get("currentLearningRate");
-        if (lr instanceof Number n) {
-            trainer.optimizer().setLearningRate(n.doubleValue());
-        }
-        Object position = c.trainer().get("position");
-        if (!(position instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException(file + ": trainer.json has no 'position' object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> p = (Map<String, Object>) position;
-        trainer.state().restore(p);
-        Object h = c.trainer().get("history");
-        trainer.restoreHistory(History.fromMaps(h instanceof java.util.List<?> l ? l : java.util.List.of()));
         log.info("resumed from {} at epoch {}, step {}", file, trainer.epoch(), trainer.state().step());
+    }
+
+    private static void requireSameArchitecture(org.myelin.nn.Module saved, org.myelin.nn.Module target) {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> a = new LinkedHashMap<>();
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> b = new LinkedHashMap<>();
+        saved.namedParameters().forEach((k, t) -> a.put(k, t.value()));
+        target.namedParameters().forEach((k, t) -> b.put(k, t.value()));
+        a.putAll(saved.namedBuffers());
+        b.putAll(target.namedBuffers());
+        if (!a.keySet().equals(b.keySet())) {
+            throw new IllegalArgumentException("the checkpoint's model has parameters and buffers " + a.keySet()
+                    + ", this model has " + b.keySet());
+        }
+        a.forEach((k, v) -> {
+            var w = b.get(k);
+            if (!java.util.Arrays.equals(v.shape(), w.shape()) || v.dataType() != w.dataType()) {
+                throw new IllegalArgumentException("'" + k + "' is " + v.dataType() + java.util.Arrays.toString(
+                        v.shape()) + " in the checkpoint, " + w.dataType() + java.util.Arrays.toString(w.shape())
+                        + " in this model");
+            }
+        });
     }
 }

@@ -22,7 +22,8 @@ import org.myelin.io.Json;
  *   "schedule": {"type": "cosine", "minimum": 0.0},
  *   "regularization": {"l2": 0.0, "l1": 0.0, "clip_norm": 0.0, "clip_value": 0.0, "max_norm": 0.0},
  *   "training": {"epochs": 8, "batch_size": 128, "seed": 42, "early_stopping_patience": 0,
- *                "checkpoint_every_epochs": 1},
+ *                "checkpoint_every_epochs": 1, "checkpoint_every_steps": 0, "resume": true,
+ *                "on_divergence": "stop", "divergence_retries": null, "divergence_rate_factor": 0.5},
  *   "output":   "runs/mnist"
  * }
  * }</pre>
@@ -31,7 +32,10 @@ import org.myelin.io.Json;
  * {@code test} files, {@code label_column}, {@code classes}: 0 for regression), {@code synthetic}
  * ({@code name}: xor, or, and, not, spirals, moons, line; {@code samples}, {@code noise}, {@code test_fraction}).
  * The schedule defaults to cosine annealing from the optimiser's rate to 0 over the whole run ({@code
- * {"type": "constant"}} keeps the rate fixed); a cosine schedule's period defaults to the run's total steps. Unknown keys and invalid values are errors
+ * {"type": "constant"}} keeps the rate fixed); a cosine schedule's period defaults to the run's total steps.
+ * {@code on_divergence} is {@code stop}, {@code skip} or {@code rollback} (see {@link DivergencePolicy});
+ * {@code divergence_retries} defaults to 10 skipped batches in a row or 5 rollbacks. Unknown keys and invalid
+ * values are errors
  * naming their path ({@code optimizer.learning_rate: must be > 0, was -0.1}).
  */
 public record JobConfig(Map<String, Object> data, Map<String, Object> model, String loss,

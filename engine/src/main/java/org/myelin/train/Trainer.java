@@ -53,6 +53,10 @@ public final class Trainer {
         if (!optimizer.parameters().values().stream().allMatch(p -> model.namedParameters().containsValue(p))) {
             throw new IllegalArgumentException("Trainer: the optimiser updates parameters that are not the model's");
         }
+        if (options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK && checkpointing() == null) {
+            throw new IllegalArgumentException("Trainer: the rollback divergence policy needs a Checkpointing callback"
+                    + " to roll back to; add one or use stop or skip");
+        }
     }
 
     public Module model() {
@@ -141,7 +145,18 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
                     + " batch from " + train.size() + " samples");
         }
+        if (state.batch > batchesPerEpoch) {
+            throw new IllegalArgumentException("Trainer: the restored position is batch " + state.batch + " of epoch "
+                    + epoch() + ", but an epoch has " + batchesPerEpoch + " batches of " + options.batchSize()
+                    + " from these " + train.size() + " samples; was the checkpoint written for other data?");
+        }
+        Checkpointing rollbackTo = options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK
+                ? checkpointing() : null;
+        if (rollbackTo != null && !rollbackTo.hasWritten()) {
+            rollbackTo.write(this); // something to roll back to before the first regular checkpoint
+        }
         boolean stop = false;
+        epochs:
         while (state.epoch < options.epochs() && !stop && !stopRequested) {
             model.train();
             long started = System.nanoTime() - (long) (state.seconds * 1e9);
@@ -152,7 +167,22 @@ public final class Trainer {
                 if (batch.index() < state.batch) {
                     continue; // resuming mid-epoch: these batches were trained before the checkpoint
                 }
-                double l = step(batch.features(), batch.targets());
+                double l;
+                try {
+                    l = step(batch.features(), batch.targets());
+                    skipsInARow = 0;
+                } catch (DivergenceException e) {
+                    if (options.onDivergence().action() == DivergencePolicy.Action.STOP) {
+                        throw e;
+                    }
+                    if (options.onDivergence().action() == DivergencePolicy.Action.SKIP) {
+                        skip(e);
+                        state.batch = batch.index() + 1;
+                        continue;
+                    }
+                    rollBack(e, rollbackTo);
+                    continue epochs; // the restored position may be in an earlier epoch
+                }
                 state.batch = batch.index() + 1;
                 state.seconds = (System.nanoTime() - started) / 1e9;
                 for (Callback c : callbacks) {
@@ -186,19 +216,33 @@ public final class Trainer {
 
     private double stepInWorkspace(INDArray x, INDArray t) {
         if (options.schedule() != null) {
-            optimizer.setLearningRate(options.schedule().rate(state.step));
+            optimizer.setLearningRate(options.schedule().rate(state.step) * state.learningRateScale);
         }
         for (int i = 0; i < dropouts.size(); i++) {
             // Masks depend only on (seed, step, layer), so a resumed run draws the same masks as an uninterrupted one.
             dropouts.get(i).reseed(mix(options.seed(), state.step, i));
         }
+        // A skipped batch must not leave its (possibly non-finite) statistics in running buffers such as batch norm's.
+        Map<String, INDArray> buffersBefore = options.onDivergence().action() == DivergencePolicy.Action.SKIP
+                ? copyBuffers() : null;
+        try {
+            return update(x, t);
+        } catch (DivergenceException e) {
+            if (buffersBefore != null) {
+                buffersBefore.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+            }
+            throw e;
+        }
+    }
+
+    private double update(INDArray x, INDArray t) {
         Tensor output = model.forward(Tensor.constant(x));
         Tensor l = loss.apply(output, Tensor.constant(t));
         double value = l.item();
         if (!Double.isFinite(value)) {
             throw new DivergenceException("training diverged: the loss is " + value + " at step " + (state.step + 1)
-                    + " (epoch " + epoch() + ", batch " + (state.batch + 1) + "); lower the learning rate"
-                    + " or clip gradients. The weights were not updated by this step.");
+                    + " (epoch " + epoch() + ", batch " + (state.batch + 1) + ")" + locateNonFinite(x) + "; lower the"
+                    + " learning rate or clip gradients. The weights were not updated by this step.");
         }
         l.backward();
         Map<String, Tensor> params = model.namedParameters();
@@ -224,6 +268,87 @@ public final class Trainer {
             state.correct += Evaluation.correct(output.value(), t, loss.decisionThreshold());
         }
         return value;
+    }
+
+    // ---- divergence policies (see DivergencePolicy) ----
+
+    private int skipsInARow;
+    private int rollbacks;
+
+    private void skip(DivergenceException e) {
+        skipsInARow++;
+        if (skipsInARow > options.onDivergence().maxRetries()) {
+            throw new DivergenceException(e.getMessage() + " Skipped " + options.onDivergence().maxRetries()
+                    + " batches in a row before this one; giving up.");
+        }
+        state.skippedBatches++;
+        log.warn("{} Skipping this batch ({} skipped in a row, {} in all).", e.getMessage(), skipsInARow,
+                state.skippedBatches);
+    }
+
+    private void rollBack(DivergenceException e, Checkpointing to) {
+        rollbacks++;
+        if (rollbacks > options.onDivergence().maxRetries()) {
+            throw new DivergenceException(e.getMessage() + " Rolled back " + options.onDivergence().maxRetries()
+                    + " times already; giving up.");
+        }
+        double scale = state.learningRateScale * options.onDivergence().rateFactor();
+        try {
+            Checkpointing.resume(this, to.file());
+        } catch (java.io.IOException io) {
+            throw new java.io.UncheckedIOException("cannot roll back after divergence: " + io.getMessage(), io);
+        }
+        // The checkpoint's learning rate carries the checkpoint's scale; replace it with the lowered one.
+        optimizer.setLearningRate(optimizer.learningRate() * scale / state.learningRateScale);
+        state.learningRateScale = scale;
+        log.warn("{} Rolled back to step {} (epoch {}, batch {}) of {}; learning rate scaled by {} ({} of {}"
+                + " rollbacks).", e.getMessage(), state.step, epoch(), state.batch, to.file(), scale, rollbacks,
+                options.onDivergence().maxRetries());
+    }
+
+    private Checkpointing checkpointing() {
+        for (Callback c : callbacks) {
+            if (c instanceof Checkpointing k) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, INDArray> copyBuffers() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        model.namedBuffers().forEach((k, v) -> m.put(k, v.dup()));
+        return m;
+    }
+
+    /**
+     * Where a non-finite loss comes from, for the message: the first parameter holding non-finite values, or
+     * else the first layer of a sequential model whose output is not finite (found by running the layers again
+     * without recording; running statistics are restored afterwards). Only called on the failure path.
+     */
+    private String locateNonFinite(INDArray x) {
+        for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) {
+            if (!Double.isFinite(p.getValue().value().sumNumber().doubleValue())) {
+                return "; parameter '" + p.getKey() + "' holds non-finite values";
+            }
+        }
+        if (!(model instanceof org.myelin.nn.Sequential seq)) {
+            return "";
+        }
+        Map<String, INDArray> buffers = copyBuffers();
+        try (var scope = org.myelin.autodiff.Autograd.noGrad()) {
+            INDArray h = x;
+            for (Map.Entry<String, Module> layer : seq.children().entrySet()) {
+                h = layer.getValue().forward(Tensor.constant(h)).value();
+                if (!Double.isFinite(h.sumNumber().doubleValue())) {
+                    return "; the output of layer '" + layer.getKey() + "' (" + layer.getValue().config().get("type")
+                            + ") is the first that is not finite";
+                }
+            }
+            return "; every layer's output is finite, the loss itself overflowed";
+        } finally {
+            buffers.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+        }
     }
 
     private EpochRecord finishEpoch(Dataset validation) {

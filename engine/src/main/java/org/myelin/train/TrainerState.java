@@ -19,24 +19,29 @@ public final class TrainerState {
     double seconds;
     final Map<String, Double> gradNormSums = new LinkedHashMap<>();
     long gradNormCount;
+    /** Factor on the learning rate left by divergence rollbacks (1 without any); kept across epochs. */
+    double learningRateScale = 1.0;
+    /** Batches skipped over the whole run by the skip divergence policy. */
+    long skippedBatches;
 
     /**
-     * Adds each parameter's gradient norm to the epoch's sums.
+     * Adds each parameter's gradient norm to the epoch's sums, unless one of them is not finite.
      *
-     * @return the name of the first parameter whose gradient norm is not finite, or null
+     * @return the name of the first parameter whose gradient norm is not finite (nothing is added then), or null
      */
     String addGradientNorms(Map<String, Tensor> params) {
-        String bad = null;
+        Map<String, Double> norms = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             INDArray g = e.getValue().grad();
             double n = g == null ? 0.0 : g.norm2Number().doubleValue();
-            if (!Double.isFinite(n) && bad == null) {
-                bad = e.getKey();
+            if (!Double.isFinite(n)) {
+                return e.getKey();
             }
-            gradNormSums.merge(e.getKey(), n, Double::sum);
+            norms.put(e.getKey(), n);
         }
+        norms.forEach((k, n) -> gradNormSums.merge(k, n, Double::sum));
         gradNormCount++;
-        return bad;
+        return null;
     }
 
     void nextEpoch() {
@@ -54,6 +59,16 @@ public final class TrainerState {
         return step;
     }
 
+    /** The factor divergence rollbacks have put on the learning rate (1 without any). */
+    public double learningRateScale() {
+        return learningRateScale;
+    }
+
+    /** Batches skipped so far by the skip divergence policy. */
+    public long skippedBatches() {
+        return skippedBatches;
+    }
+
     /** The state as JSON-compatible values. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -66,28 +81,66 @@ public final class TrainerState {
         m.put("seconds", seconds);
         m.put("gradNormSums", new LinkedHashMap<>(gradNormSums));
         m.put("gradNormCount", gradNormCount);
+        m.put("learningRateScale", learningRateScale);
+        m.put("skippedBatches", skippedBatches);
         return m;
     }
 
     /** Restores a state written by {@link #toMap()}. */
     public void restore(Map<String, Object> m) {
-        epoch = num(m, "epoch").intValue();
-        batch = num(m, "batch").intValue();
-        step = num(m, "step").longValue();
-        lossSum = num(m, "lossSum").doubleValue();
-        samples = num(m, "samples").longValue();
-        correct = num(m, "correct").longValue();
-        seconds = num(m, "seconds").doubleValue();
-        gradNormCount = num(m, "gradNormCount").longValue();
+        // Everything is read and checked first: a bad value leaves this state unchanged.
+        long e = whole(m, "epoch");
+        long b = whole(m, "batch");
+        long s = whole(m, "step");
+        long n = whole(m, "samples");
+        long c = whole(m, "correct");
+        long g = whole(m, "gradNormCount");
+        double loss = num(m, "lossSum").doubleValue();
+        double secs = num(m, "seconds").doubleValue();
+        // Absent from checkpoints written before divergence policies existed.
+        double scale = m.get("learningRateScale") == null ? 1.0 : num(m, "learningRateScale").doubleValue();
+        if (!(scale > 0 && scale <= 1)) {
+            throw new IllegalArgumentException("trainer state: 'learningRateScale' must be in (0, 1], was " + scale);
+        }
+        long skipped = m.get("skippedBatches") == null ? 0 : whole(m, "skippedBatches");
+        Map<String, Double> sums = new LinkedHashMap<>();
+        Object o = m.get("gradNormSums");
+        if (o instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> x : map.entrySet()) {
+                if (!(x.getValue() instanceof Number v)) {
+                    throw new IllegalArgumentException("trainer state: 'gradNormSums." + x.getKey()
+                            + "' must be a number, was " + x.getValue());
+                }
+                sums.put(String.valueOf(x.getKey()), v.doubleValue());
+            }
+        } else if (o != null) {
+            throw new IllegalArgumentException("trainer state: 'gradNormSums' must be an object, was " + o);
+        }
+        if (e > Integer.MAX_VALUE || b > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("trainer state: position epoch=" + e + " batch=" + b
+                    + " is out of range");
+        }
+        epoch = (int) e;
+        batch = (int) b;
+        step = s;
+        lossSum = loss;
+        samples = n;
+        correct = c;
+        seconds = secs;
+        gradNormCount = g;
         gradNormSums.clear();
-        Object sums = m.get("gradNormSums");
-        if (sums instanceof Map<?, ?> s) {
-            s.forEach((k, v) -> gradNormSums.put(String.valueOf(k), ((Number) v).doubleValue()));
+        gradNormSums.putAll(sums);
+        learningRateScale = scale;
+        skippedBatches = skipped;
+    }
+
+    private static long whole(Map<String, Object> m, String key) {
+        Number n = num(m, key);
+        double d = n.doubleValue();
+        if (d != Math.rint(d) || d < 0 || d >= 0x1p63) {
+            throw new IllegalArgumentException("trainer state: '" + key + "' must be a whole number >= 0, was " + n);
         }
-        if (epoch < 0 || batch < 0 || step < 0) {
-            throw new IllegalArgumentException("trainer state: negative position epoch=" + epoch + " batch=" + batch
-                    + " step=" + step);
-        }
+        return n.longValue();
     }
 
     private static Number num(Map<String, Object> m, String key) {

@@ -15,6 +15,7 @@ import org.myelin.data.Mnist;
 import org.myelin.data.Split;
 import org.myelin.data.Standardizer;
 import org.myelin.data.Synthetic;
+import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
 import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
@@ -83,7 +84,12 @@ public final class TrainingJob {
 
     public Result run(PrintStream out, boolean terminal) throws IOException {
         ConfigReader modelCfg = new ConfigReader("model", config.model());
-        DataType type = ModuleConfig.parseDataType(modelCfg.string("data_type", "float32"));
+        DataType type;
+        try {
+            type = ModuleConfig.parseDataType(modelCfg.string("data_type", "float32"));
+        } catch (IllegalArgumentException e) {
+            throw modelCfg.error("data_type", e.getMessage());
+        }
         ConfigReader trainingCfg = new ConfigReader("training", config.training());
         int epochs = trainingCfg.integer("epochs", 8, 1);
         int batchSize = trainingCfg.integer("batch_size", 128, 1);
@@ -92,9 +98,15 @@ public final class TrainingJob {
         int checkpointEvery = trainingCfg.integer("checkpoint_every_epochs", 1, 0);
         long checkpointSteps = trainingCfg.integer("checkpoint_every_steps", 0, 0);
         boolean resume = trainingCfg.bool("resume", true);
+        DivergencePolicy onDivergence = divergencePolicy(trainingCfg);
         trainingCfg.finish();
 
-        LossFunction loss = LossFunction.byName(config.loss());
+        LossFunction loss;
+        try {
+            loss = LossFunction.byName(config.loss());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigReader.ConfigException("loss: " + e.getMessage());
+        }
         Data data = loadData(new ConfigReader("data", config.data()), type, seed);
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && data.train().isClassification() && data.train().numTargets() == 1) {
@@ -130,10 +142,20 @@ public final class TrainingJob {
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
         boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.bool("batch_norm", false);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
-                transforms, constraints);
+                transforms, constraints, onDivergence);
 
         Path outDir = Path.of(config.output());
-        Files.createDirectories(outDir);
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new IOException("output directory " + outDir + " cannot be created (" + e + ")", e);
+        }
+        if (!Files.isWritable(outDir)) {
+            throw new IOException("output directory " + outDir + " is not writable");
+        }
+        // Temporary files of checkpoints whose writing was interrupted (a killed process) are garbage now.
+        AtomicFiles.removeTemporaries(outDir.resolve(CHECKPOINT_FILE));
+        AtomicFiles.removeTemporaries(outDir.resolve(MODEL_FILE));
         List<Callback> callbacks = new ArrayList<>();
         callbacks.add(new Progress(out, terminal, 10.0));
         if (patience > 0) {
@@ -174,6 +196,62 @@ public final class TrainingJob {
         }
         return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount(),
                 t.state().step());
+    }
+
+    /** {@code training.on_divergence} ("stop", "skip", "rollback") with its optional retries and rate factor. */
+    private static DivergencePolicy divergencePolicy(ConfigReader t) {
+        String name = t.string("on_divergence", "stop");
+        int r = t.integer("divergence_retries", 0, 1); // 0: absent, the policy's default
+        Integer retries = r == 0 ? null : r;
+        double f = t.number("divergence_rate_factor", Double.NaN); // NaN: absent (JSON has no NaN)
+        if (!Double.isNaN(f) && !(f > 0 && f <= 1)) {
+            throw t.error("divergence_rate_factor", "must be in (0, 1], was " + f);
+        }
+        Double factor = Double.isNaN(f) ? null : f;
+        try {
+            return DivergencePolicy.of(name, factor, retries);
+        } catch (IllegalArgumentException e) {
+            throw t.error("on_divergence", e.getMessage());
+        }
+    }
+
+    /**
+     * An error in a section handed whole to a factory (optimizer, schedule), with the path of the key at fault:
+     * a key the message names in quotes ({@code 'lr'}), else the first key without which the section is accepted
+     * ({@code optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1}), else the type when
+     * the type alone is refused; the section's path when no single key is to blame.
+     */
+    private static ConfigReader.ConfigException blame(String section, Map<String, Object> values,
+            java.util.function.Consumer<Map<String, Object>> build, IllegalArgumentException e) {
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'([a-z_][a-z0-9_]*)'")
+                .matcher(String.valueOf(e.getMessage()));
+        while (quoted.find()) {
+            String key = quoted.group(1);
+            if (!key.equals("type") && !key.equals(values.get("type"))) {
+                return new ConfigReader.ConfigException(section + "." + key + ": " + e.getMessage());
+            }
+        }
+        for (String key : values.keySet()) {
+            if (key.equals("type")) {
+                continue;
+            }
+            Map<String, Object> without = new LinkedHashMap<>(values);
+            without.remove(key);
+            try {
+                build.accept(without);
+                return new ConfigReader.ConfigException(section + "." + key + ": " + e.getMessage());
+            } catch (IllegalArgumentException stillBad) {
+                // not this key alone
+            }
+        }
+        if (values.containsKey("type")) {
+            try {
+                build.accept(Map.of("type", values.get("type")));
+            } catch (IllegalArgumentException typeRefused) {
+                return new ConfigReader.ConfigException(section + ".type: " + e.getMessage());
+            }
+        }
+        return new ConfigReader.ConfigException(section + ": " + e.getMessage());
     }
 
     /** "MLP 784-512-256-10" from the shapes of the weights. */
@@ -221,8 +299,11 @@ public final class TrainingJob {
             case "synthetic" -> {
                 String name = requireString(d, "name");
                 int n = d.integer("samples", 400, 1);
-                double noise = d.number("noise", 0.1);
+                double noise = d.positive("noise", 0.1, true);
                 double testFraction = d.number("test_fraction", 0.0);
+                if (!(testFraction >= 0 && testFraction < 1)) {
+                    throw d.error("test_fraction", "must be in [0, 1), was " + testFraction);
+                }
                 Dataset all = switch (name) {
                     case "xor" -> Synthetic.xor(type);
                     case "or" -> Synthetic.or(type);
@@ -274,9 +355,22 @@ public final class TrainingJob {
 
     private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train) {
         List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
-        String activation = m.string("activation", "relu");
-        String init = m.string("init", "he_normal");
+        org.myelin.ops.Activation activation;
+        org.myelin.nn.Init init;
+        try {
+            activation = Activations.byName(m.string("activation", "relu"));
+        } catch (IllegalArgumentException e) {
+            throw m.error("activation", e.getMessage());
+        }
+        try {
+            init = Inits.byName(m.string("init", "he_normal"));
+        } catch (IllegalArgumentException e) {
+            throw m.error("init", e.getMessage());
+        }
         double dropout = m.number("dropout", 0.0);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw m.error("dropout", "must be in [0, 1), was " + dropout);
+        }
         boolean batchNorm = m.bool("batch_norm", false);
         m.finish();
         int[] sizes = new int[hidden.size() + 2];
@@ -286,8 +380,8 @@ public final class TrainingJob {
         }
         sizes[sizes.length - 1] = train.numTargets();
         try {
-            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(Activations.byName(activation))
-                    .optWeightInit(Inits.byName(init)).optDropout(dropout).optBatchNorm(batchNorm).build();
+            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(activation)
+                    .optWeightInit(init).optDropout(dropout).optBatchNorm(batchNorm).build();
         } catch (IllegalArgumentException e) {
             throw new ConfigReader.ConfigException("model: " + e.getMessage());
         }
@@ -299,7 +393,7 @@ public final class TrainingJob {
         try {
             return Optimizers.fromConfig(o, model.namedParameters());
         } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("optimizer: " + e.getMessage());
+            throw blame("optimizer", o, m -> Optimizers.fromConfig(m, model.namedParameters()), e);
         }
     }
 
@@ -315,7 +409,7 @@ public final class TrainingJob {
         try {
             return Schedules.create(type == null ? null : type.toString(), s, baseRate);
         } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("schedule: " + e.getMessage());
+            throw blame("schedule", s, m -> Schedules.create(type == null ? null : type.toString(), m, baseRate), e);
         }
     }
 

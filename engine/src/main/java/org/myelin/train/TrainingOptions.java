@@ -18,10 +18,19 @@ import org.myelin.optim.MaxNormConstraint;
  * @param gradientTransforms  applied to the parameters' gradients after backward, in order (penalties,
  *                            clipping)
  * @param constraints         applied to the parameters after each optimiser step (max-norm)
+ * @param onDivergence        what to do when a step's loss or a gradient is not finite (null: stop)
  */
 public record TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
         LearningRateSchedule schedule, List<GradientTransform> gradientTransforms,
-        List<MaxNormConstraint> constraints) {
+        List<MaxNormConstraint> constraints, DivergencePolicy onDivergence) {
+
+    /** Options that stop at the first divergence. */
+    public TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
+            LearningRateSchedule schedule, List<GradientTransform> gradientTransforms,
+            List<MaxNormConstraint> constraints) {
+        this(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, constraints,
+                DivergencePolicy.stop());
+    }
 
     public TrainingOptions {
         if (epochs < 1) {
@@ -35,6 +44,7 @@ public record TrainingOptions(int epochs, int batchSize, long seed, boolean drop
         }
         gradientTransforms = List.copyOf(gradientTransforms);
         constraints = List.copyOf(constraints);
+        onDivergence = onDivergence == null ? DivergencePolicy.stop() : onDivergence;
     }
 
     /** Options with the given epochs, batch size and seed; no schedule, transforms or constraints. */
@@ -43,18 +53,28 @@ public record TrainingOptions(int epochs, int batchSize, long seed, boolean drop
     }
 
     public TrainingOptions withSchedule(LearningRateSchedule s) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, s, gradientTransforms, constraints);
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, s, gradientTransforms, constraints,
+                onDivergence);
     }
 
     public TrainingOptions withGradientTransforms(List<GradientTransform> g) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints);
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints,
+                onDivergence);
     }
 
     public TrainingOptions withConstraints(List<MaxNormConstraint> c) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c);
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c,
+                onDivergence);
     }
 
     public TrainingOptions withDropLast(boolean d) {
-        return new TrainingOptions(epochs, batchSize, seed, d, evaluationBatchSize, schedule, gradientTransforms, constraints);
+        return new TrainingOptions(epochs, batchSize, seed, d, evaluationBatchSize, schedule, gradientTransforms, constraints,
+                onDivergence);
+    }
+
+    /** These options with another divergence policy (see {@link DivergencePolicy}). */
+    public TrainingOptions withDivergencePolicy(DivergencePolicy p) {
+        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms,
+                constraints, p);
     }
 }
