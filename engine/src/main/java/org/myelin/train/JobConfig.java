@@ -21,7 +21,7 @@ import org.myelin.io.Json;
  *   "optimizer": {"type": "adam", "learning_rate": 0.001},
  *   "schedule": {"type": "cosine", "minimum": 0.0},
  *   "regularization": {"l2": 0.0, "l1": 0.0, "clip_norm": 0.0, "clip_value": 0.0, "max_norm": 0.0},
- *   "training": {"epochs": 8, "batch_size": 128, "seed": 42, "early_stopping_patience": 0,
+ *   "training": {"epochs": 6, "batch_size": 128, "seed": 42, "early_stopping_patience": 0,
  *                "checkpoint_every_epochs": 1, "checkpoint_every_steps": 0, "resume": true,
  *                "on_divergence": "stop", "divergence_retries": null, "divergence_rate_factor": 0.5},
  *   "output":   "runs/mnist"

@@ -91,7 +91,7 @@ public final class TrainingJob {
             throw modelCfg.error("data_type", e.getMessage());
         }
         ConfigReader trainingCfg = new ConfigReader("training", config.training());
-        int epochs = trainingCfg.integer("epochs", 8, 1);
+        int epochs = trainingCfg.integer("epochs", 6, 1);
         int batchSize = trainingCfg.integer("batch_size", 128, 1);
         long seed = trainingCfg.longValue("seed", 42);
         int patience = trainingCfg.integer("early_stopping_patience", 0, 0);
