@@ -185,6 +185,7 @@ public final class Trainer {
                 }
                 state.batch = batch.index() + 1;
                 state.seconds = (System.nanoTime() - started) / 1e9;
+                collectNativeGarbage();
                 for (Callback c : callbacks) {
                     c.onStepEnd(this, state.step, l);
                 }
@@ -268,6 +269,46 @@ public final class Trainer {
             state.correct += Evaluation.correct(output.value(), t, loss.decisionThreshold());
         }
         return value;
+    }
+
+    // ---- native memory ----
+
+    /**
+     * Growth of the process's physical memory (MB) over its level early in the run after which the trainer asks
+     * for a garbage collection; {@code -Dmyelin.nativeGcThresholdMb}, 0 to never ask.
+     */
+    static final long NATIVE_GC_THRESHOLD = Long.getLong("myelin.nativeGcThresholdMb", 256) << 20;
+    private long nativeFloor = -1;
+    private boolean collectedAtLastCheck;
+
+    /**
+     * ND4J frees an array's native memory only when the garbage collector collects its small Java object, and the
+     * heap fills far more slowly than native memory does (a step of the MNIST MLP leaves megabytes of arrays
+     * behind for a few kilobytes of heap), so without help the process grows by gigabytes before a collection
+     * frees them (the soak benchmark in docs/reliability.md: 8 GB after 3000 steps). Every 16 steps this compares
+     * the physical memory (JavaCPP's count, cheap) with its level at the first check and collects once it is
+     * higher by the threshold; freed memory is then reused, so the process levels off. When a collection does not
+     * bring it back under (the run really needs more), the higher level becomes the new reference.
+     */
+    private void collectNativeGarbage() {
+        if (NATIVE_GC_THRESHOLD <= 0 || state.step % 16 != 0) {
+            return;
+        }
+        long now = org.bytedeco.javacpp.Pointer.physicalBytes();
+        if (nativeFloor < 0) {
+            nativeFloor = now;
+        } else if (now - nativeFloor > NATIVE_GC_THRESHOLD) {
+            if (collectedAtLastCheck) {
+                nativeFloor = now;
+                collectedAtLastCheck = false;
+                return;
+            }
+            log.debug("physical memory is {} MB over its early level; collecting garbage", (now - nativeFloor) >> 20);
+            System.gc();
+            collectedAtLastCheck = true;
+            return;
+        }
+        collectedAtLastCheck = false;
     }
 
     // ---- divergence policies (see DivergencePolicy) ----
