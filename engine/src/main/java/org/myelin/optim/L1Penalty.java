@@ -1,13 +1,9 @@
 package org.myelin.optim;
 
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.myelin.autodiff.Tensor;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -21,7 +17,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class L1Penalty implements GradientTransform {
     private final double lambda;
     private final Predicate<String> selection;
-    private final Map<String, INDArray> scratch = new HashMap<>();
 
     public L1Penalty(double lambda, Predicate<String> selection) {
         this.lambda = Check.nonNegative("L1Penalty", "lambda", lambda);
@@ -50,21 +45,9 @@ public final class L1Penalty implements GradientTransform {
             }
             INDArray theta = e.getValue().value();
             penalty += lambda * theta.norm1Number().doubleValue();
-            INDArray sign = scratchFor(e.getKey(), theta).assign(theta);
-            InPlace.axpy(lambda, Transforms.sign(sign, false), grad);
+            // sign(theta) is a temporary: in the trainer it comes from the step's workspace.
+            InPlace.axpy(lambda, Transforms.sign(theta, true), grad);
         }
         return penalty;
-    }
-
-    private INDArray scratchFor(String name, INDArray like) {
-        INDArray s = scratch.get(name);
-        if (s == null || s.dataType() != like.dataType() || !Arrays.equals(s.shape(), like.shape())) {
-            // Reused across steps: never allocate it in a caller's workspace (the trainer's step has one).
-            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                s = Nd4j.createUninitialized(like.dataType(), like.shape());
-            }
-            scratch.put(name, s);
-        }
-        return s;
     }
 }
