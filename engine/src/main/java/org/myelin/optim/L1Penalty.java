@@ -1,8 +1,6 @@
 package org.myelin.optim;
 
-import java.util.Map;
 import java.util.function.Predicate;
-import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -14,16 +12,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>{@link #apply} returns the penalty {@code lambda sum |theta_i|} over the selected parameters that have a
  * gradient.
  */
-public final class L1Penalty implements GradientTransform {
-    private final double lambda;
-    private final Predicate<String> selection;
+public final class L1Penalty extends WeightPenalty {
 
     public L1Penalty(double lambda, Predicate<String> selection) {
-        this.lambda = Check.nonNegative("L1Penalty", "lambda", lambda);
-        if (selection == null) {
-            throw new IllegalArgumentException("L1Penalty: selection must not be null");
-        }
-        this.selection = selection;
+        super("L1Penalty", lambda, selection);
     }
 
     /** The penalty on weights only. */
@@ -31,23 +23,10 @@ public final class L1Penalty implements GradientTransform {
         this(lambda, ParameterSelection.weights());
     }
 
-    public double lambda() {
-        return lambda;
-    }
-
     @Override
-    public double apply(Map<String, Tensor> parameters) {
-        double penalty = 0;
-        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
-            INDArray grad = e.getValue().grad();
-            if (grad == null || !selection.test(e.getKey())) {
-                continue;
-            }
-            INDArray theta = e.getValue().value();
-            penalty += lambda * theta.norm1Number().doubleValue();
-            // sign(theta) is a temporary: in the trainer it comes from the step's workspace.
-            InPlace.axpy(lambda, Transforms.sign(theta, true), grad);
-        }
-        return penalty;
+    protected double penalize(INDArray theta, INDArray grad) {
+        // sign(theta) is a temporary: in the trainer it comes from the step's workspace.
+        InPlace.axpy(lambda, Transforms.sign(theta, true), grad);
+        return lambda * theta.norm1Number().doubleValue();
     }
 }

@@ -1,8 +1,6 @@
 package org.myelin.optim;
 
-import java.util.Map;
 import java.util.function.Predicate;
-import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,16 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>{@link #apply} returns the penalty {@code lambda sum ||theta||^2} over the selected parameters that have a
  * gradient, to add to the logged loss.
  */
-public final class L2Penalty implements GradientTransform {
-    private final double lambda;
-    private final Predicate<String> selection;
+public final class L2Penalty extends WeightPenalty {
 
     public L2Penalty(double lambda, Predicate<String> selection) {
-        this.lambda = Check.nonNegative("L2Penalty", "lambda", lambda);
-        if (selection == null) {
-            throw new IllegalArgumentException("L2Penalty: selection must not be null");
-        }
-        this.selection = selection;
+        super("L2Penalty", lambda, selection);
     }
 
     /** The penalty on weights only. */
@@ -32,23 +24,10 @@ public final class L2Penalty implements GradientTransform {
         this(lambda, ParameterSelection.weights());
     }
 
-    public double lambda() {
-        return lambda;
-    }
-
     @Override
-    public double apply(Map<String, Tensor> parameters) {
-        double penalty = 0;
-        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
-            INDArray grad = e.getValue().grad();
-            if (grad == null || !selection.test(e.getKey())) {
-                continue;
-            }
-            INDArray theta = e.getValue().value();
-            double norm = theta.norm2Number().doubleValue();
-            penalty += lambda * norm * norm;
-            InPlace.axpy(2 * lambda, theta, grad);
-        }
-        return penalty;
+    protected double penalize(INDArray theta, INDArray grad) {
+        double norm = theta.norm2Number().doubleValue();
+        InPlace.axpy(2 * lambda, theta, grad);
+        return lambda * norm * norm;
     }
 }
