@@ -38,8 +38,23 @@ public final class Runtime {
         f.put("cpus", String.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
         String wait = System.getenv("OMP_WAIT_POLICY");
         f.put("OMP_WAIT_POLICY", wait == null ? "(unset)" : wait);
+        String blockTime = System.getenv("KMP_BLOCKTIME");
+        boolean mkl = f.get("blas").toUpperCase(java.util.Locale.ROOT).contains("MKL");
+        if (mkl) {
+            f.put("KMP_BLOCKTIME", blockTime == null ? "(unset)" : blockTime);
+        }
         f.put("native kernels", org.myelin.kernel.Kernels.describe());
         List<String> warnings = new ArrayList<>();
+        if (mkl && blockTime == null && wait != null && wait.equalsIgnoreCase("PASSIVE")) {
+            warnings.add("MKL's threads sleep after every gemm under OMP_WAIT_POLICY=PASSIVE unless KMP_BLOCKTIME is"
+                    + " set; set KMP_BLOCKTIME=200 before starting the JVM (scripts/myelin does)");
+        }
+        if (!mkl && Blas.mklAvailable() && "GenuineIntel".equals(Blas.cpuVendor())
+                && !"openblas".equalsIgnoreCase(System.getProperty(Blas.PROPERTY, "auto").trim())) {
+            warnings.add("ND4J runs on OpenBLAS although MKL is on the class path of this Intel CPU, where MKL's gemms"
+                    + " were ~3x faster; call org.myelin.Blas.select() before ND4J loads, or start the JVM with"
+                    + " -Dorg.bytedeco.openblas.load=mkl_rt (-D" + Blas.PROPERTY + "=openblas silences this)");
+        }
         if (wait == null || !wait.equalsIgnoreCase("PASSIVE")) {
             warnings.add("OMP_WAIT_POLICY is " + (wait == null ? "unset" : wait) + ": ND4J's OpenMP threads spin and"
                     + " starve OpenBLAS (gemms ~2.8x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE before starting"

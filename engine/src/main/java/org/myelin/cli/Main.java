@@ -1,6 +1,7 @@
 package org.myelin.cli;
 
 import java.io.PrintStream;
+import org.myelin.Blas;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        try {
+            Blas.select(); // before anything loads ND4J: the BLAS is fixed when its natives load
+        } catch (IllegalArgumentException e) {
+            System.err.println("myelin: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(run(args, System.out, System.err));
     }
 
