@@ -244,6 +244,29 @@ MYELIN_INLINE void adam(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T
     }
 }
 
+// Sum of squares of x[0, n) in double: a gradient's squared L2 norm, NaN or inf when any element is. Eight
+// independent partial sums let GCC vectorise the loop without reassociating one sum (no -ffast-math here).
+template <class T>
+MYELIN_INLINE double sum_squares(const T* x, long long n) {
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) {
+            double v = double(x[i + k]);
+            part[k] += v * v;
+        }
+    }
+    double s = 0;
+    for (; i < n; i++) {
+        double v = double(x[i]);
+        s += v * v;
+    }
+    for (int k = 0; k < 8; k++) {
+        s += part[k];
+    }
+    return s;
+}
+
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
@@ -283,6 +306,13 @@ MYELIN_CLONES void myelin_adam_f32(float* w, const float* g, float* m, float* v,
 MYELIN_CLONES void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double lr, double b1,
                                    double b2, double eps, double wd, int decoupled, double bc1, double bc2) {
     myelin::adam<double>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+}
+
+MYELIN_CLONES double myelin_sum_squares_f32(const float* x, long long n) {
+    return myelin::sum_squares<float>(x, n);
+}
+MYELIN_CLONES double myelin_sum_squares_f64(const double* x, long long n) {
+    return myelin::sum_squares<double>(x, n);
 }
 
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.

@@ -93,6 +93,15 @@ public final class Blas {
 
     /** The {@code vendor_id} of the first CPU in {@code /proc/cpuinfo}, or "" where there is none (not Linux). */
     static String cpuVendor() {
+        return CpuVendor.VALUE;
+    }
+
+    /** Read once: {@link #select()} may be called at the start of every distributed task. */
+    private static final class CpuVendor {
+        static final String VALUE = readCpuVendor();
+    }
+
+    private static String readCpuVendor() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("vendor_id")) {

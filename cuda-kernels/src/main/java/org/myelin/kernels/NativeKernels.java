@@ -150,4 +150,15 @@ public final class NativeKernels {
     public static native void adamF64(@Cast("double*") long w, @Cast("const double*") long g,
             @Cast("double*") long m, @Cast("double*") long v, long n, double lr, double b1, double b2, double eps,
             double wd, int decoupled, double bc1, double bc2);
+
+    /**
+     * {@code sum_i x[i]^2} over {@code n} contiguous float32 values, accumulated in float64: the squared L2 norm
+     * of a gradient; NaN or infinite when any value is.
+     */
+    @Name("myelin_sum_squares_f32")
+    public static native double sumSquaresF32(@Cast("const float*") long x, long n);
+
+    /** Float64 version of {@link #sumSquaresF32}. */
+    @Name("myelin_sum_squares_f64")
+    public static native double sumSquaresF64(@Cast("const double*") long x, long n);
 }

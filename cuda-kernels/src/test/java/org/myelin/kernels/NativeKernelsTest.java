@@ -80,6 +80,32 @@ class NativeKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 7, 8, 9, 1003})
+    void sumOfSquaresMatchesAScalarLoopForEveryTailLength(int n) {
+        float[] x = new float[n];
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) Math.sin(i * 0.37) * (i % 5 + 1);
+            want += (double) x[i] * x[i];
+        }
+        try (FloatPointer xf = new FloatPointer(x); org.bytedeco.javacpp.DoublePointer xd =
+                new org.bytedeco.javacpp.DoublePointer(java.util.stream.IntStream.range(0, n).mapToDouble(i -> x[i])
+                        .toArray())) {
+            assertEquals(want, NativeKernels.sumSquaresF32(n == 0 ? 0 : xf.address(), n), 1e-12 * (1 + want));
+            assertEquals(want, NativeKernels.sumSquaresF64(n == 0 ? 0 : xd.address(), n), 1e-12 * (1 + want));
+        }
+    }
+
+    @Test
+    void sumOfSquaresIsNotFiniteWhenAnElementIsNot() {
+        try (FloatPointer x = new FloatPointer(1f, Float.NaN, 2f, 0f, 0f, 0f, 0f, 0f, 0f, 3f);
+                FloatPointer y = new FloatPointer(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, Float.POSITIVE_INFINITY)) {
+            assertTrue(Double.isNaN(NativeKernels.sumSquaresF32(x.address(), 10)));
+            assertEquals(Double.POSITIVE_INFINITY, NativeKernels.sumSquaresF32(y.address(), 9));
+        }
+    }
+
     @Test
     void logisticTailKeepsRelativeAccuracy() {
         // sigma'(-30) = 9.4e-14: s (1 - s) in float32 would give 0 or garbage; e / (1 + e)^2 keeps ~1 ulp.

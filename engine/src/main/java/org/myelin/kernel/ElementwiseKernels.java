@@ -1,6 +1,7 @@
 package org.myelin.kernel;
 
 import org.myelin.ops.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -93,4 +94,21 @@ public interface ElementwiseKernels {
      */
     void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
             double eps, double weightDecay, boolean decoupled, long step);
+
+    /**
+     * {@code sum_i x_i^2}, the squared L2 norm of a gradient, accumulated in float64; NaN or infinite when an
+     * element is. The trainer takes every parameter's gradient norm each step (the diagnostics of vanishing and
+     * exploding gradients, and its non-finite check before the update). This default is an ND4J reduction.
+     */
+    default double sumOfSquares(INDArray x) {
+        if (x == null) {
+            throw new IllegalArgumentException("sumOfSquares: x must not be null");
+        }
+        if (x.isEmpty()) {
+            return 0.0;
+        }
+        // A float32 reduction loses ~1e-4 relative over a million elements: reduce a float64 copy.
+        double norm = (x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE)).norm2Number().doubleValue();
+        return norm * norm;
+    }
 }

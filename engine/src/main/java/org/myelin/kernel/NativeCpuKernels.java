@@ -53,6 +53,18 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     @Override
+    public double sumOfSquares(INDArray x) {
+        if (x == null || !Checks.streamable(x.length(), x)) {
+            return fallback.sumOfSquares(x);
+        }
+        double s = x.dataType() == DataType.FLOAT
+                ? NativeKernels.sumSquaresF32(address(x), x.length())
+                : NativeKernels.sumSquaresF64(address(x), x.length());
+        Reference.reachabilityFence(x);
+        return s;
+    }
+
+    @Override
     public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
         String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
         Nd4jKernels.requireFromOutputForm(method, f);

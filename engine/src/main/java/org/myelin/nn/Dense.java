@@ -3,7 +3,12 @@ package org.myelin.nn;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.FusedActivate;
+import org.myelin.kernel.FusedDense;
+import org.myelin.ops.Activation;
+import org.myelin.ops.Activations;
 import org.myelin.ops.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -95,6 +100,16 @@ public final class Dense extends Module {
     /** {@code X W + b}; Shapes: {@code [B, in] -> [B, out]}. */
     @Override
     public Tensor forward(Tensor input) {
+        return forward(input, Activations.IDENTITY);
+    }
+
+    /**
+     * {@code f(X W + b)}, the layer and the activation that follows it in one op ({@link FusedDense}: a gemm and
+     * one fused bias-and-activation pass each way) where {@code f} is elementwise and the layer has a bias;
+     * otherwise the layer's output goes through {@link Ops#activate}. {@link Sequential} calls this for a dense
+     * layer followed by an {@link ActivationLayer}. Shapes: {@code [B, in] -> [B, out]}.
+     */
+    public Tensor forward(Tensor input, Activation activation) {
         long[] s = input.shape();
         if (s.length != 2 || s[1] != in) {
             throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
@@ -104,8 +119,12 @@ public final class Dense extends Module {
             throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
                     + ", expected " + type + " (the layer's parameters)");
         }
+        if (bias != null && FusedDense.supports(activation)) {
+            return Autograd.apply(new FusedDense(activation), input, weight, bias);
+        }
         Tensor z = Ops.matmul(input, weight);
-        return bias == null ? z : Ops.biasAdd(z, bias);
+        z = bias == null ? z : Ops.biasAdd(z, bias);
+        return activation == Activations.IDENTITY ? z : Autograd.apply(new FusedActivate(activation), z);
     }
 
     /** {@code {"type":"dense","in":..,"out":..,"bias":..,"dataType":..,"weightInit":..,"biasInit":..}}. */

@@ -56,8 +56,14 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
-        for (Module m : layers) {
-            x = m.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (m instanceof Dense dense && i + 1 < layers.size() && layers.get(i + 1) instanceof ActivationLayer act) {
+                x = dense.forward(x, act.activation()); // one fused op for the pair (Dense#forward(Tensor, Activation))
+                i++;
+            } else {
+                x = m.forward(x);
+            }
         }
         return x;
     }

@@ -3,6 +3,7 @@ package org.myelin.train;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,7 +34,7 @@ public final class TrainerState {
         Map<String, Double> norms = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             INDArray g = e.getValue().grad();
-            double n = g == null ? 0.0 : g.norm2Number().doubleValue();
+            double n = g == null ? 0.0 : Math.sqrt(Kernels.active().sumOfSquares(g));
             if (!Double.isFinite(n)) {
                 return e.getKey();
             }

@@ -28,6 +28,29 @@ class SequentialTest {
     }
 
     @Test
+    void aDenseLayerAndItsActivationRunAsOneFusedOpWithTheSameGradients() {
+        Dense a = new Dense(3, 4, DataType.DOUBLE, 1);
+        Dense b = new Dense(4, 3, DataType.DOUBLE, 2);
+        Sequential s = new Sequential(a, new ActivationLayer(Activations.RELU), b,
+                new ActivationLayer(Activations.SOFTMAX));
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3).subi(0.5);
+        INDArray g = Nd4j.rand(DataType.DOUBLE, 5, 3);
+        Tensor out = s.forward(Tensor.constant(x));
+        String pair = new Sequential(a, new ActivationLayer(Activations.RELU)).forward(Tensor.constant(x)).toString();
+        assertTrue(pair.contains("FusedDense[relu] output"), pair);
+        out.backward(g);
+        java.util.Map<String, INDArray> fused = new java.util.LinkedHashMap<>();
+        s.namedParameters().forEach((k, p) -> fused.put(k, p.grad().dup()));
+        s.zeroGrad();
+
+        Tensor plain = Ops.softmax(Ops.biasAdd(Ops.matmul(Ops.relu(Ops.biasAdd(Ops.matmul(Tensor.constant(x),
+                a.weight()), a.bias())), b.weight()), b.bias()));
+        assertTrue(plain.value().equalsWithEps(out.value(), 1e-12));
+        plain.backward(g);
+        s.namedParameters().forEach((k, p) -> assertTrue(p.grad().equalsWithEps(fused.get(k), 1e-12), k));
+    }
+
+    @Test
     void forwardAppliesLayersInOrder() {
         Dense a = new Dense(3, 4, DataType.DOUBLE, 1);
         Dense b = new Dense(4, 2, DataType.DOUBLE, 2);
