@@ -267,6 +267,38 @@ MYELIN_INLINE double sum_squares(const T* x, long long n) {
     return s;
 }
 
+// Softmax cross-entropy over a row-major [rows, cols] batch of logits y and targets t: p[r] = softmax(y[r]) (written,
+// for the backward pass) and the returned total -sum_r sum_c t[r,c] log p[r,c], from the shifted logits
+// (y - max) so that large logits neither overflow exp nor lose the log's accuracy. Accumulated in double.
+template <class T>
+MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, long long cols) {
+    double total = 0;
+    for (long long r = 0; r < rows; r++) {
+        const T* yr = y + r * cols;
+        const T* tr = t + r * cols;
+        T* pr = p + r * cols;
+        T max = yr[0];
+        for (long long c = 1; c < cols; c++) {
+            max = yr[c] > max ? yr[c] : max;
+        }
+        double sum = 0;
+        for (long long c = 0; c < cols; c++) {
+            double e = exp(double(yr[c] - max));
+            pr[c] = T(e);
+            sum += e;
+        }
+        double log_sum = log(sum);
+        double inv = 1.0 / sum;
+        for (long long c = 0; c < cols; c++) {
+            pr[c] = T(double(pr[c]) * inv);
+            if (tr[c] != T(0)) {
+                total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
+            }
+        }
+    }
+    return total;
+}
+
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
@@ -313,6 +345,14 @@ MYELIN_CLONES double myelin_sum_squares_f32(const float* x, long long n) {
 }
 MYELIN_CLONES double myelin_sum_squares_f64(const double* x, long long n) {
     return myelin::sum_squares<double>(x, n);
+}
+
+MYELIN_CLONES double myelin_softmax_xent_f32(const float* y, const float* t, float* p, long long rows, long long cols) {
+    return myelin::softmax_xent<float>(y, t, p, rows, cols);
+}
+MYELIN_CLONES double myelin_softmax_xent_f64(const double* y, const double* t, double* p, long long rows,
+                                             long long cols) {
+    return myelin::softmax_xent<double>(y, t, p, rows, cols);
 }
 
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.

@@ -161,4 +161,19 @@ public final class NativeKernels {
     /** Float64 version of {@link #sumSquaresF32}. */
     @Name("myelin_sum_squares_f64")
     public static native double sumSquaresF64(@Cast("const double*") long x, long n);
+
+    /**
+     * Softmax cross-entropy of {@code rows x cols} row-major float32 logits {@code y} and targets {@code t}: writes
+     * {@code p = softmax(y)} row by row and returns {@code -sum t log softmax(y)} over the whole batch, computed from
+     * the shifted logits {@code y - max(y)} and accumulated in float64. {@code p} must not alias {@code y} or
+     * {@code t}.
+     */
+    @Name("myelin_softmax_xent_f32")
+    public static native double softmaxXentF32(@Cast("const float*") long y, @Cast("const float*") long t,
+            @Cast("float*") long p, long rows, long cols);
+
+    /** Float64 version of {@link #softmaxXentF32}. */
+    @Name("myelin_softmax_xent_f64")
+    public static native double softmaxXentF64(@Cast("const double*") long y, @Cast("const double*") long t,
+            @Cast("double*") long p, long rows, long cols);
 }

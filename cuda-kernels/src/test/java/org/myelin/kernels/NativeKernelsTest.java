@@ -107,6 +107,23 @@ class NativeKernelsTest {
     }
 
     @Test
+    void softmaxCrossEntropyMatchesTheFormulaAndStaysFiniteForLargeLogits() {
+        double[] y = {1.0, 2.0, 3.0, 1000.0, 0.0, -1000.0};
+        double[] t = {0.0, 0.0, 1.0, 0.0, 1.0, 0.0};
+        try (org.bytedeco.javacpp.DoublePointer yp = new org.bytedeco.javacpp.DoublePointer(y);
+                org.bytedeco.javacpp.DoublePointer tp = new org.bytedeco.javacpp.DoublePointer(t);
+                org.bytedeco.javacpp.DoublePointer p = new org.bytedeco.javacpp.DoublePointer(6)) {
+            double total = NativeKernels.softmaxXentF64(yp.address(), tp.address(), p.address(), 2, 3);
+            double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+            // Row 0: -log softmax_2 = log z - 3; row 1: the target's logit is 1000 below the max, the loss 1000.
+            assertEquals(Math.log(z) - 3 + 1000, total, 1e-9);
+            assertEquals(Math.exp(3) / z, p.get(2), 1e-15);
+            assertEquals(1.0, p.get(3), 1e-15);
+            assertEquals(0.0, p.get(5), 1e-300);
+        }
+    }
+
+    @Test
     void logisticTailKeepsRelativeAccuracy() {
         // sigma'(-30) = 9.4e-14: s (1 - s) in float32 would give 0 or garbage; e / (1 + e)^2 keeps ~1 ulp.
         try (FloatPointer z = new FloatPointer(-30f, 30f); FloatPointer g = new FloatPointer(1f, 1f);

@@ -3,6 +3,7 @@ package org.myelin.kernel;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The elementwise work of a training step, behind one interface so that a fused native implementation can
@@ -110,5 +111,32 @@ public interface ElementwiseKernels {
         // A float32 reduction loses ~1e-4 relative over a million elements: reduce a float64 copy.
         double norm = (x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE)).norm2Number().doubleValue();
         return norm * norm;
+    }
+
+    /**
+     * Softmax cross-entropy of a batch (002 5.2): writes {@code P = softmax(Y)} row by row into
+     * {@code probabilities} and returns {@code -sum_{r,c} T[r,c] log P[r,c]} over the whole batch, from the shifted
+     * logits {@code Y - max(Y)} so that large logits stay finite. Shapes: Y, T and P {@code [B, C]}; P must not
+     * alias Y or T. This default is the ND4J formulation ({@link org.myelin.ops.SoftmaxCrossEntropy}).
+     */
+    default double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {
+        String method = "softmaxCrossEntropy";
+        Checks.requireNonNull(method, "logits", logits);
+        Checks.requireSameShape(method, "targets", targets, "logits", logits, false);
+        Checks.requireSameShape(method, "probabilities", probabilities, "logits", logits, false);
+        if (logits.rank() != 2) {
+            throw new IllegalArgumentException(method + ": logits have shape " + java.util.Arrays.toString(
+                    logits.shape()) + ", expected rank 2 [B, C]");
+        }
+        if (logits.isEmpty()) {
+            return 0.0;
+        }
+        long b = logits.size(0);
+        INDArray shifted = logits.subColumnVector(logits.max(1).reshape(b, 1));
+        INDArray e = Transforms.exp(shifted, true);
+        INDArray sum = e.sum(1).reshape(b, 1);
+        probabilities.assign(e.diviColumnVector(sum));
+        INDArray logSoftmax = shifted.subiColumnVector(Transforms.log(sum, false));
+        return -targets.mul(logSoftmax).sumNumber().doubleValue();
     }
 }

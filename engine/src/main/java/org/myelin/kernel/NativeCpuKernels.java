@@ -65,6 +65,26 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     @Override
+    public double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {
+        if (logits == null || targets == null || probabilities == null || logits.rank() != 2
+                || probabilities == logits || probabilities == targets
+                || !Checks.streamable(logits.length(), logits, targets, probabilities)) {
+            return fallback.softmaxCrossEntropy(logits, targets, probabilities);
+        }
+        Checks.requireSameShape("softmaxCrossEntropy", "targets", targets, "logits", logits, false);
+        Checks.requireSameShape("softmaxCrossEntropy", "probabilities", probabilities, "logits", logits, false);
+        long rows = logits.size(0);
+        long cols = logits.size(1);
+        double total = logits.dataType() == DataType.FLOAT
+                ? NativeKernels.softmaxXentF32(address(logits), address(targets), address(probabilities), rows, cols)
+                : NativeKernels.softmaxXentF64(address(logits), address(targets), address(probabilities), rows, cols);
+        Reference.reachabilityFence(logits);
+        Reference.reachabilityFence(targets);
+        Reference.reachabilityFence(probabilities);
+        return total;
+    }
+
+    @Override
     public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
         String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
         Nd4jKernels.requireFromOutputForm(method, f);

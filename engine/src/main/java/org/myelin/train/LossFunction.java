@@ -4,13 +4,13 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.FusedSoftmaxCrossEntropy;
 import org.myelin.ops.AbsoluteError;
 import org.myelin.ops.BinaryCrossEntropy;
 import org.myelin.ops.BinaryCrossEntropyWithLogits;
 import org.myelin.ops.CategoricalCrossEntropy;
 import org.myelin.ops.LossOp;
 import org.myelin.ops.Reduction;
-import org.myelin.ops.SoftmaxCrossEntropy;
 import org.myelin.ops.SquaredError;
 
 /**
@@ -20,7 +20,7 @@ import org.myelin.ops.SquaredError;
  */
 public enum LossFunction {
     /** Softmax + categorical cross-entropy from logits; classification with K classes. */
-    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", () -> new SoftmaxCrossEntropy(Reduction.MEAN), true),
+    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", () -> new FusedSoftmaxCrossEntropy(Reduction.MEAN), true),
     /** Categorical cross-entropy of a model whose last layer already outputs probabilities. */
     CATEGORICAL_CROSS_ENTROPY("categorical_cross_entropy", () -> new CategoricalCrossEntropy(Reduction.MEAN), true),
     /** Logistic + Bernoulli cross-entropy from logits; binary (or multi-label) classification. */
