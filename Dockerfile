@@ -59,7 +59,7 @@ RUN groupadd --system --gid 10001 myelin \
  && printf '%s\n' '{"data": {"source": "mnist", "dir": "/data"}, "output": "/out"}' > /job/config.json
 COPY --from=build-cuda /app/ /app/
 RUN ln -s /app/bin/myelin /usr/local/bin/myelin
-ENV OMP_WAIT_POLICY=PASSIVE
+ENV OMP_WAIT_POLICY=PASSIVE KMP_BLOCKTIME=200
 WORKDIR /out
 USER myelin
 VOLUME ["/data", "/out"]
@@ -74,7 +74,7 @@ RUN groupadd --system --gid 10001 myelin \
  && printf '%s\n' '{"data": {"source": "mnist", "dir": "/data"}, "output": "/out"}' > /job/config.json
 COPY --from=build /app/ /app/
 RUN ln -s /app/bin/myelin /usr/local/bin/myelin
-ENV OMP_WAIT_POLICY=PASSIVE
+ENV OMP_WAIT_POLICY=PASSIVE KMP_BLOCKTIME=200
 WORKDIR /out
 USER myelin
 VOLUME ["/data", "/out"]

@@ -140,8 +140,9 @@ struct FwIdentity { template <class T> MYELIN_INLINE T f(T z, T) { return z; } }
 struct FwLogistic { template <class T> MYELIN_INLINE T f(T z, T) { return T(1) / (T(1) + vexp(-z)); } };
 struct FwTanh { template <class T> MYELIN_INLINE T f(T z, T) { return vtanh(z); } };
 struct FwArctan { template <class T> MYELIN_INLINE T f(T z, T) { return vatan(z); } };
-struct FwRelu { template <class T> MYELIN_INLINE T f(T z, T) { return z > T(0) ? z : T(0); } };
-struct FwLeaky { template <class T> MYELIN_INLINE T f(T z, T alpha) { return z >= T(0) ? z : alpha * z; } };
+// ReLU and leaky ReLU pass NaN on (z < 0 is false for NaN), as ND4J does: a diverged layer must not look finite.
+struct FwRelu { template <class T> MYELIN_INLINE T f(T z, T) { return z < T(0) ? T(0) : z; } };
+struct FwLeaky { template <class T> MYELIN_INLINE T f(T z, T alpha) { return z < T(0) ? alpha * z : z; } };
 struct FwThreshold { template <class T> MYELIN_INLINE T f(T z, T) { return z >= T(0) ? T(1) : T(0); } };
 
 // A[r, c] = f(X[r, c] + b[c]) over a row-major [rows, cols] batch; Z written too when WRITE_Z.

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -34,8 +35,12 @@ public final class TrainerState {
         Map<String, Double> norms = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             INDArray g = e.getValue().grad();
-            double n = g == null ? 0.0 : Math.sqrt(Kernels.active().sumOfSquares(g));
-            if (!Double.isFinite(n)) {
+            double squares = g == null ? 0.0 : Kernels.active().sumOfSquares(g);
+            double n = Math.sqrt(squares);
+            // The sum is taken in float64, where it does not overflow; for a float32 gradient a sum of squares that
+            // float32 cannot hold (norm > 1.8e19) counts as diverged, as in a float32 norm (ND4J's, PyTorch's):
+            // such a step would throw the weights far out of range.
+            if (!Double.isFinite(n) || (g.dataType() == DataType.FLOAT && squares > Float.MAX_VALUE)) {
                 return e.getKey();
             }
             norms.put(e.getKey(), n);

@@ -64,6 +64,22 @@ class BiasActivationForwardKernelTest {
         assertCloseRelative(aExpected, a, tol, f.name() + " A " + type);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nanPropagating")
+    void aNotANumberInputStaysNotANumberAsOnTheNd4jPath(Activation f) {
+        // A diverged layer must not look finite to the trainer's divergence check (ReLU once mapped NaN to 0).
+        INDArray x = Nd4j.createFromArray(new float[][] {{1f, Float.NaN, -2f}});
+        INDArray b = Nd4j.zeros(DataType.FLOAT, 3);
+        for (ElementwiseKernels k : List.of(ND4J, fused)) {
+            INDArray a = k.biasActivationForward(x, b, f, null, null);
+            assertTrue(Float.isNaN(a.getFloat(0, 1)), k.name() + " " + f.name() + ": " + a);
+        }
+    }
+
+    static Stream<Activation> nanPropagating() {
+        return KernelTestSupport.ELEMENTWISE.stream().filter(f -> f != org.myelin.ops.Activations.THRESHOLD);
+    }
+
     @Test
     void withoutZOutOnlyTheActivationIsWritten() {
         INDArray x = randn(111, DataType.FLOAT, 3.0, 16, 9);
