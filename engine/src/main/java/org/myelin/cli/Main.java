@@ -73,6 +73,25 @@ public final class Main {
         }
     }
 
+    /**
+     * The raw job config (see {@link org.myelin.train.JobConfig}) that {@code myelin train ARGS} would run, for
+     * launchers that run the same job on another trainer (the Spark module's {@code myelin train --spark}).
+     *
+     * @throws IllegalArgumentException for an unknown option or a bad value, naming it
+     */
+    public static Map<String, Object> trainConfig(String[] args) throws java.io.IOException {
+        try {
+            return TrainCommand.config(args);
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The help text of {@code myelin train}. */
+    public static String trainHelp() {
+        return TrainCommand.HELP;
+    }
+
     private static void usage(Map<String, Command> commands, PrintStream out) {
         out.println("usage: myelin COMMAND [options]    (myelin COMMAND --help for its options)");
         out.println();

@@ -41,13 +41,7 @@ final class TrainCommand implements Main.Command {
             out.println(HELP);
             return 0;
         }
-        if (!o.positional.isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional.get(0) + "'");
-        }
-        Map<String, Object> raw = o.has("config") ? JobConfig.readFile(Path.of(o.get("config"))) : new LinkedHashMap<>();
-        applyEnvironment(raw, System.getenv());
-        applyOptions(raw, o);
-        TrainingJob job = new TrainingJob(raw);
+        TrainingJob job = new TrainingJob(config(o));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> stopAndWait(job, finished), "myelin-stop");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
@@ -62,6 +56,21 @@ final class TrainCommand implements Main.Command {
             }
         }
         return 0;
+    }
+
+    /** The raw job config of {@code myelin train ARGS}: the config file, then the environment, then the options. */
+    static Map<String, Object> config(String[] args) throws java.io.IOException {
+        return config(Options.parse(args, VALUED, FLAGS));
+    }
+
+    private static Map<String, Object> config(Options o) throws java.io.IOException {
+        if (!o.positional.isEmpty()) {
+            throw new UsageException("unexpected argument '" + o.positional.get(0) + "'");
+        }
+        Map<String, Object> raw = o.has("config") ? JobConfig.readFile(Path.of(o.get("config"))) : new LinkedHashMap<>();
+        applyEnvironment(raw, System.getenv());
+        applyOptions(raw, o);
+        return raw;
     }
 
     /** How long a SIGTERM waits for the job to write its checkpoint, model and metrics before the JVM exits. */

@@ -127,6 +127,19 @@ public final class Batches {
         return order;
     }
 
+    /**
+     * The order in which a shuffled {@code Batches} with this {@code seed} visits {@code n} rows in epoch
+     * {@code epoch}: the permutation {@link #order(int)} returns, computed without a dataset (a distributed trainer's
+     * workers each hold a part of the rows and need the global order to find their share of a batch).
+     */
+    public static int[] shuffledOrder(int n, long seed, int epoch) {
+        if (n < 0 || epoch < 0) {
+            throw new IllegalArgumentException("Batches.shuffledOrder: n and epoch must be >= 0, were " + n + " and "
+                    + epoch);
+        }
+        return Permutations.permutation(n, seed, epoch);
+    }
+
     /** The batches of epoch {@code epoch}, in order; each call of {@code iterator()} replays the same epoch. */
     public Iterable<Batch> epoch(int epoch) {
         int[] order = order(epoch);

@@ -82,7 +82,19 @@ public final class TrainingJob {
     record Data(Dataset train, Dataset validation, Dataset test) {
     }
 
-    public Result run(PrintStream out, boolean terminal) throws IOException {
+    /**
+     * Everything a job builds before it trains, for trainers other than {@link Trainer} (the Spark module) that
+     * run the same config: the data, the model initialised from the seed, the optimiser, the loss, the training
+     * options (schedule, regularisation as gradient transforms and constraints, divergence policy), the output
+     * directory (created), the metadata saved with the model, and the checkpoint settings.
+     */
+    public record Setup(Dataset train, Dataset validation, Dataset test, Module model, Optimizer optimizer,
+            LossFunction loss, TrainingOptions options, Path output, Map<String, Object> metadata,
+            int checkpointEveryEpochs, long checkpointEverySteps, boolean resume, int earlyStoppingPatience) {
+    }
+
+    /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
+    public Setup setup() throws IOException {
         ConfigReader modelCfg = new ConfigReader("model", config.model());
         DataType type;
         try {
@@ -153,6 +165,26 @@ public final class TrainingJob {
         if (!Files.isWritable(outDir)) {
             throw new IOException("output directory " + outDir + " is not writable");
         }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("loss", loss.id());
+        metadata.put("job", rawConfig);
+        return new Setup(data.train(), data.validation(), data.test(), model, optimizer, loss, options, outDir,
+                metadata, checkpointEvery, checkpointSteps, resume, patience);
+    }
+
+    public Result run(PrintStream out, boolean terminal) throws IOException {
+        Setup setup = setup();
+        Data data = new Data(setup.train(), setup.validation(), setup.test());
+        Module model = setup.model();
+        Optimizer optimizer = setup.optimizer();
+        LossFunction loss = setup.loss();
+        TrainingOptions options = setup.options();
+        Path outDir = setup.output();
+        int epochs = options.epochs();
+        int batchSize = options.batchSize();
+        int patience = setup.earlyStoppingPatience();
+        boolean resume = setup.resume();
+        Map<String, Object> metadata = setup.metadata();
         // Temporary files of checkpoints whose writing was interrupted (a killed process) are garbage now.
         AtomicFiles.removeTemporaries(outDir.resolve(CHECKPOINT_FILE));
         AtomicFiles.removeTemporaries(outDir.resolve(MODEL_FILE));
@@ -165,10 +197,8 @@ public final class TrainingJob {
             }
             callbacks.add(new EarlyStopping(patience, 0.0, true));
         }
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("loss", loss.id());
-        metadata.put("job", rawConfig);
-        checkpointing = new Checkpointing(outDir.resolve(CHECKPOINT_FILE), checkpointEvery, checkpointSteps, metadata);
+        checkpointing = new Checkpointing(outDir.resolve(CHECKPOINT_FILE), setup.checkpointEveryEpochs(),
+                setup.checkpointEverySteps(), metadata);
         callbacks.add(checkpointing);
         Trainer t = new Trainer(model, loss, optimizer, options, callbacks);
         boolean resumed = false;
