@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.myelin.Blas;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batches;
 import org.myelin.optim.GradientTransform;
@@ -79,6 +80,7 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
 
     @Override
     public Iterator<Contribution> call(Iterator<Shard> shards) {
+        Blas.select(); // before this executor JVM loads ND4J (a shard shipped from the driver has not yet)
         if (!shards.hasNext()) {
             return java.util.Collections.emptyIterator();
         }

@@ -42,6 +42,8 @@ public final class SparkConfs {
                 .set("spark.executor.cores", threads)
                 .set("spark.executorEnv.OMP_NUM_THREADS", threads)
                 .set("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                // Where executors run ND4J on MKL (org.myelin.Blas), MKL's threads stay awake between gemms.
+                .set("spark.executorEnv.KMP_BLOCKTIME", "200")
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
                 .set("spark.ui.enabled", "false");
         if (master.startsWith("local-cluster")) {

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.myelin.Blas;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Idx;
@@ -120,6 +121,7 @@ public final class SparkData implements AutoCloseable {
         requirePartitions(partitions, 0);
         Values.requireFloatType(type);
         return new SparkData(sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
+            Blas.select(); // executor code may be the first to load ND4J in its JVM
             Dataset all;
             try {
                 all = Idx.readClassification(Path.of(images), Path.of(labels), numClasses, type);
@@ -149,6 +151,7 @@ public final class SparkData implements AutoCloseable {
                 reader = reader.labelColumn(labelColumn);
             }
             reader = numClasses > 0 ? reader.classification(numClasses) : reader.regression();
+            Blas.select(); // executor code may be the first to load ND4J in its JVM
             Dataset all;
             try {
                 all = reader.read(Path.of(file));
@@ -181,6 +184,7 @@ public final class SparkData implements AutoCloseable {
         int fi = rows.schema().fieldIndex(featuresColumn);
         int li = rows.schema().fieldIndex(labelColumn);
         JavaRDD<Shard> rdd = rows.javaRDD().mapPartitionsWithIndex((p, it) -> {
+            Blas.select(); // executor code may be the first to load ND4J in its JVM
             Dataset d = RowShards.toDataset(it, fi, li, numClasses, type, featuresColumn, labelColumn, p);
             return Collections.singletonList(d == null ? Shard.empty(p, type) : Shard.of(p, d)).iterator();
         }, true);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.myelin.Blas;
 import org.myelin.cli.Main;
 import org.myelin.io.ModelFile;
 import org.myelin.train.Evaluation;
@@ -45,6 +46,7 @@ public final class SparkTrainMain {
     }
 
     public static void main(String[] args) {
+        Blas.select(); // before anything loads ND4J, as org.myelin.cli.Main does
         System.exit(run(args, System.out, System.err));
     }
 

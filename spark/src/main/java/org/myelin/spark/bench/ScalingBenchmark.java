@@ -41,6 +41,7 @@ public final class ScalingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        org.myelin.Blas.select(); // before anything loads ND4J
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 60000;
         Mnist mnist = Mnist.load(Mnist.fetch(Mnist.defaultCacheDir()), DataType.FLOAT);
