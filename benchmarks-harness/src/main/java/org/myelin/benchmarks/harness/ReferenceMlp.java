@@ -19,6 +19,7 @@ public final class ReferenceMlp {
      * the float64 gradients rounded to float32.
      */
     public static void writeExchange(Exchange ex, int[] sizes, int batch, long seed) throws IOException {
+        java.nio.file.Files.createDirectories(ex.dir());
         java.util.Random r = new java.util.Random(seed);
         int layers = sizes.length - 1;
         double[][] w = new double[layers][];
@@ -61,6 +62,41 @@ public final class ReferenceMlp {
             NpyFloats.write(ex.weightGrad(l), new NpyFloats.Array(toFloat(g[0][l]), new long[] {sizes[l], sizes[l + 1]}));
             NpyFloats.write(ex.biasGrad(l), new NpyFloats.Array(toFloat(g[1][l]), new long[] {sizes[l + 1]}));
         }
+    }
+
+    /** The batch-mean softmax cross-entropy (for the finite-difference test of {@link #gradients}). */
+    static double loss(int[] sizes, double[][] w, double[][] b, double[] x, int[] labels, int batch) {
+        double[] a = x;
+        int layers = sizes.length - 1;
+        for (int l = 0; l < layers; l++) {
+            int in = sizes[l];
+            int out = sizes[l + 1];
+            double[] z = new double[batch * out];
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < out; j++) {
+                    double s = b[l][j];
+                    for (int k = 0; k < in; k++) {
+                        s += a[n * in + k] * w[l][k * out + j];
+                    }
+                    z[n * out + j] = l < layers - 1 ? Math.max(0, s) : s;
+                }
+            }
+            a = z;
+        }
+        int c = sizes[layers];
+        double total = 0;
+        for (int n = 0; n < batch; n++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                max = Math.max(max, a[n * c + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                sum += Math.exp(a[n * c + j] - max);
+            }
+            total += Math.log(sum) + max - a[n * c + labels[n]];
+        }
+        return total / batch;
     }
 
     /** {weight grads, bias grads} per layer of the batch-mean softmax cross-entropy. */
