@@ -45,9 +45,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Myelin's worker. Engines (the {@code --engine} name picks what is timed):
  * <ul>
  *   <li>{@code myelin-native}, {@code myelin-nd4j}: training through the engine's {@link Trainer} (an epoch of
- *   {@link #STEPS} steps per call, timed per step), inference as the evaluator runs it (no recording, a reused
- *   workspace). Which kernel path runs is chosen by the launcher ({@code -Dmyelin.kernels=nd4j} for the second).
- *   The spiking workload: one step of the network of {@code SpikingNetworkBenchmark} (dt = 1 ms).</li>
+ *   2 to {@link #MAX_STEPS} steps per call, about 2 GFLOP of gemms, timed per step), inference as the evaluator
+ *   runs it (no recording, a reused workspace). The launcher picks the kernel path
+ *   ({@code -Dmyelin.kernels=nd4j} for the second). The spiking workload: one step of the network of {@code SpikingNetworkBenchmark} (dt = 1 ms).</li>
  *   <li>phases of the same training step through the public API, in a workspace as the trainer uses, for the
  *   breakdown by subtraction: {@code myelin-forward} (forward + loss, recording), {@code myelin-backward}
  *   (+ backward), {@code myelin-manual} (+ optimiser step), {@code myelin-loss} (the loss alone on fixed logits,
@@ -57,8 +57,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * otherwise it checks its own gradients against it (so the ND4J path is checked against the native one).
  */
 public final class MyelinWorker implements WorkerMain.Engine {
-    /** Training steps per timed call (one epoch of the trainer). */
-    static final int STEPS = 16;
+    /** Most training steps per timed call (one epoch of the trainer). */
+    static final int MAX_STEPS = 16;
     /** Rows of the batch in the exchange. */
     static final int EXCHANGE_ROWS = 32;
 
@@ -205,7 +205,8 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     private Timing.Step trainer(Sequential model, Workload w) {
-        int steps = tiny ? 2 : STEPS;
+        // Epochs of ~2 GFLOP keep a call well under a window on small steps and short on the deep net.
+        int steps = tiny ? 2 : (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
         stepsPerCall = steps;
         int n = steps * w.batch();
         Dataset data = Dataset.classification(Nd4jEnv.features(n, w.sizes()[0], 11), Nd4jEnv.cyclicLabels(n, w.classes()),

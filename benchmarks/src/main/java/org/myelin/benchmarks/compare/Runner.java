@@ -134,6 +134,7 @@ public final class Runner {
             Breakdown b = Breakdown.of(shareWorkload.name(), phases);
             breakdownText = b == null ? "Breakdown: a phase run failed, see logs/\n" : b.text(shareWorkload.name());
         }
+        deleteExchange(out.resolve("exchange"));
         double minutes = (System.nanoTime() - started) / 6e10;
         double loadAfter = MachineLoad.loadAverage();
         String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY=PASSIVE;"
@@ -231,6 +232,15 @@ public final class Runner {
                 ? String.format(Locale.ROOT, "%.3g ms/step, %s samples/s", r.msMedian(), Report.count(r.samplesPerSecond()))
                 : r.note(), (System.nanoTime() - start) / 1e9);
         return r;
+    }
+
+    /** The exchange files (tens of MB for the deep net) are only needed while the workers run. */
+    private static void deleteExchange(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     private static void say(String format, Object... args) {
