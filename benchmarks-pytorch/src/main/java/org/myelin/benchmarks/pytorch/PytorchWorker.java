@@ -46,6 +46,12 @@ import org.myelin.benchmarks.harness.Workload;
  */
 public final class PytorchWorker implements WorkerMain.Engine {
 
+    /**
+     * Held for the whole measurement: DJL closes a model's manager (and every array on it) when the model or its
+     * trainer is garbage-collected, so a step that captured only the block and the batches would find them closed.
+     */
+    private Trainer trainer;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -147,6 +153,7 @@ public final class PytorchWorker implements WorkerMain.Engine {
     @Override
     public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
         Trainer t = trainer(w, ex, w.batch());
+        trainer = t;
         NDManager m = t.getManager();
         Random r = new Random(100);
         int n = 4;

@@ -214,6 +214,8 @@ public final class Runner {
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
+        // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
+        pb.environment().put("OPENBLAS_VERBOSE", "2");
         Files.deleteIfExists(result);
         long start = System.nanoTime();
         Process p = pb.start();
@@ -263,8 +265,31 @@ public final class Runner {
                 .append("\npytorch.props=-Dai.djl.pytorch.num_threads=").append(options.threads())
                 .append(" -Dai.djl.pytorch.num_interop_threads=").append(options.threads())
                 .append(" -Dai.djl.offline=true\n");
+        sb.append("env.OPENBLAS_CORETYPE=").append(System.getenv("OPENBLAS_CORETYPE")).append('\n');
+        sb.append("openblas.core=").append(openblasCore()).append('\n');
         sb.append("mode=").append(options.mode()).append('\n');
         Files.writeString(file, sb.toString());
+    }
+
+    /**
+     * The kernel set OpenBLAS chose in the ND4J-based workers ({@code OPENBLAS_VERBOSE=2} makes it print
+     * {@code Core: <name>}): it autodetects, or takes {@code OPENBLAS_CORETYPE} from the environment, which the
+     * runner passes on to every worker.
+     */
+    private String openblasCore() throws IOException {
+        try (var logs = Files.list(options.out().resolve("logs"))) {
+            for (Path log : logs.sorted().toList()) {
+                if (log.getFileName().toString().startsWith("pytorch")) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(log)) {
+                    if (line.startsWith("Core: ")) {
+                        return line.substring("Core: ".length()).trim();
+                    }
+                }
+            }
+        }
+        return "unknown";
     }
 
     private static String cpuModel() {

@@ -43,10 +43,21 @@ class ReportTest {
         assertEquals(0.5, rep.gemmShare(rows().get(0)), 1e-12, "4 ms of gemms in an 8 ms step");
         assertTrue(Double.isNaN(rep.gemmShare(rows().get(2))), "no gemm share for peers");
         List<String> t = rep.targets();
-        assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MISSED: Myelin 1.25x pytorch")), t.toString());
+        assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MISSED: Myelin 1.25x pytorch (target >= 1.5x) - short by 17%")), t.toString());
         assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MET: Myelin 5.00x dl4j")), t.toString());
         assertTrue(t.stream().anyMatch(s -> s.contains("gemm share 50%")), t.toString());
         assertTrue(rep.anyTargetMissed());
+    }
+
+    @Test
+    void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
+        List<Result> r = new ArrayList<>();
+        r.add(row("mlp-adam-128", "myelin-native", 128, 8));
+        r.add(new Result("mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, 20, "busy", ""));
+        List<String> t = new Report(r).targets();
+        assertEquals(1, t.size());
+        assertTrue(t.get(0).startsWith("mlp-adam-128 INVALID: gemm share 150%"), t.get(0));
+        assertTrue(t.get(0).endsWith("[measured while the machine was busy: not a valid verdict]"), t.get(0));
     }
 
     @Test
