@@ -1,0 +1,118 @@
+package org.myelin.benchmarks.harness;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * One benchmark workload, the same for every engine: an MLP ({@code sizes}, ReLU between layers, logits out,
+ * softmax cross-entropy averaged over the batch) trained with {@code optimizer} or run for inference, at one
+ * batch size, float32. {@code SPIKING} is Myelin's spiking-network step (no peers).
+ *
+ * @param name      the identifier workers and the report use, e.g. {@code mlp-adam-128}
+ * @param kind      training step, inference (forward only) or the spiking network
+ * @param optimizer {@code adam} (learning rate 1e-3) or {@code sgd} (0.01); null for inference
+ */
+public record Workload(String name, Kind kind, String optimizer, int batch, int[] sizes) {
+
+    public enum Kind { TRAIN, INFER, SPIKING }
+
+    /** The MLP of the issue: MNIST-shaped 784-512-256-10. */
+    public static final int[] MLP = {784, 512, 256, 10};
+    /** The deeper net: 8 hidden layers of 1024. */
+    public static final int[] DEEP = IntStream.concat(IntStream.concat(IntStream.of(784),
+            IntStream.generate(() -> 1024).limit(8)), IntStream.of(10)).toArray();
+
+    public static final double ADAM_LEARNING_RATE = 1e-3;
+    public static final double SGD_LEARNING_RATE = 0.01;
+
+    /** Every workload of the full run, in report order. */
+    public static List<Workload> all() {
+        return List.of(
+                train("mlp-adam-32", "adam", 32, MLP),
+                train("mlp-adam-128", "adam", 128, MLP),
+                train("mlp-adam-1024", "adam", 1024, MLP),
+                train("mlp-sgd-32", "sgd", 32, MLP),
+                train("mlp-sgd-128", "sgd", 128, MLP),
+                train("mlp-sgd-1024", "sgd", 1024, MLP),
+                new Workload("infer-128", Kind.INFER, null, 128, MLP),
+                new Workload("infer-1024", Kind.INFER, null, 1024, MLP),
+                train("deep-adam-256", "adam", 256, DEEP),
+                new Workload("spiking-10k", Kind.SPIKING, null, 1, new int[] {1000, 10_000}));
+    }
+
+    /** A small MLP for smoke tests: {@code 12-8-6-3}, batch 5. */
+    public static Workload tiny(String optimizer) {
+        return optimizer == null ? new Workload("tiny-infer", Kind.INFER, null, 5, new int[] {12, 8, 6, 3})
+                : train("tiny-" + optimizer, optimizer, 5, new int[] {12, 8, 6, 3});
+    }
+
+    private static Workload train(String name, String optimizer, int batch, int[] sizes) {
+        return new Workload(name, Kind.TRAIN, optimizer, batch, sizes);
+    }
+
+    /** The workload called {@code name}: one of {@link #all()} or a tiny one ({@code tiny-adam}, ...). */
+    public static Workload byName(String name) {
+        switch (name) {
+            case "tiny-adam":
+                return tiny("adam");
+            case "tiny-sgd":
+                return tiny("sgd");
+            case "tiny-infer":
+                return tiny(null);
+            default:
+                return all().stream().filter(w -> w.name.equals(name)).findFirst().orElseThrow(() ->
+                        new IllegalArgumentException("unknown workload '" + name + "', expected one of "
+                                + all().stream().map(Workload::name).collect(Collectors.joining(", "))
+                                + ", tiny-adam, tiny-sgd, tiny-infer"));
+        }
+    }
+
+    public double learningRate() {
+        return "sgd".equals(optimizer) ? SGD_LEARNING_RATE : ADAM_LEARNING_RATE;
+    }
+
+    public int layers() {
+        return sizes.length - 1;
+    }
+
+    public int classes() {
+        return sizes[sizes.length - 1];
+    }
+
+    /** Multiply-adds x 2 of the gemms of one step: forward L, dW L, dX L - 1 (training) or forward only. */
+    public double gemmFlops() {
+        double forward = 0;
+        double dx = 0;
+        for (int i = 0; i < layers(); i++) {
+            double f = 2.0 * batch * sizes[i] * sizes[i + 1];
+            forward += f;
+            if (i > 0) {
+                dx += f;
+            }
+        }
+        return kind == Kind.TRAIN ? 2 * forward + dx : forward;
+    }
+
+    /** Number of gemms of one step. */
+    public int gemms() {
+        return kind == Kind.TRAIN ? 3 * layers() - 1 : layers();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + kind + (optimizer == null ? "" : " " + optimizer) + ", batch " + batch + ", "
+                + Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-")) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Workload w && w.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+}

@@ -1,0 +1,125 @@
+package org.myelin.benchmarks.compare;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.myelin.benchmarks.harness.Exchange;
+import org.myelin.benchmarks.harness.NpyFloats;
+import org.myelin.benchmarks.harness.Timing;
+import org.myelin.benchmarks.harness.WorkerMain;
+import org.myelin.benchmarks.harness.Workload;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The DL4J peer: a {@code MultiLayerNetwork} of the workload's sizes (DenseLayer + ReLU, OutputLayer softmax +
+ * MCXENT), {@code WeightInit.RELU} (He normal, N(0, 2 / fan-in), as Myelin's), Adam or SGD with the same
+ * hyper-parameters, float32, workspaces enabled (DL4J's default and best setting). Its weights are loaded from
+ * the exchange, so every engine starts from the same point.
+ *
+ * <p>DL4J's {@code gradient()} is the sum over the batch (its updater divides by the mini-batch size before
+ * applying), Myelin's the mean: the check divides DL4J's by B.
+ */
+public final class Dl4jWorker implements WorkerMain.Engine {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        return WorkerMain.run(args, new Dl4jWorker());
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> m = new LinkedHashMap<>(Nd4jEnv.environment());
+        m.put("deeplearning4j", Nd4jEnv.mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
+        return m;
+    }
+
+    static MultiLayerNetwork network(Workload w) {
+        IUpdater updater = "sgd".equals(w.optimizer()) ? new Sgd(w.learningRate()) : new Adam(w.learningRate());
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .updater(updater)
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .list();
+        int[] s = w.sizes();
+        for (int i = 0; i < s.length - 2; i++) {
+            b.layer(new DenseLayer.Builder().nIn(s[i]).nOut(s[i + 1]).activation(Activation.RELU).build());
+        }
+        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(s[s.length - 2]).nOut(s[s.length - 1])
+                .activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
+        net.init();
+        return net;
+    }
+
+    static void loadWeights(MultiLayerNetwork net, Exchange ex) throws java.io.IOException {
+        List<NpyFloats.Array> w = ex.weights();
+        List<NpyFloats.Array> bias = ex.biases();
+        for (int i = 0; i < w.size(); i++) {
+            net.setParam(i + "_W", Nd4jEnv.toNd4j(w.get(i)));
+            net.setParam(i + "_b", Nd4jEnv.toNd4j(bias.get(i)).reshape(1, bias.get(i).data().length));
+        }
+    }
+
+    @Override
+    public double gradientError(Workload w, Exchange ex) throws Exception {
+        MultiLayerNetwork net = network(w);
+        loadWeights(net, ex);
+        INDArray x = Nd4jEnv.toNd4j(NpyFloats.read(ex.features()));
+        int[] labels = ex.labelIndices();
+        net.setInput(x);
+        net.setLabels(Nd4jEnv.oneHot(labels, w.classes()));
+        net.computeGradientAndScore();
+        Gradient g = net.gradient();
+        List<float[]> gw = new ArrayList<>();
+        List<float[]> gb = new ArrayList<>();
+        double perSample = 1.0 / labels.length;
+        for (int i = 0; i < w.layers(); i++) {
+            gw.add(Nd4jEnv.fromNd4j(g.getGradientFor(i + "_W").mul(perSample)).data());
+            gb.add(Nd4jEnv.fromNd4j(g.getGradientFor(i + "_b").mul(perSample)).data());
+        }
+        return ex.worstError(gw, gb);
+    }
+
+    @Override
+    public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
+        MultiLayerNetwork net = network(w);
+        if (ex != null) {
+            loadWeights(net, ex);
+        }
+        int n = 4;
+        DataSet[] pool = new DataSet[n];
+        INDArray t = Nd4jEnv.oneHot(Nd4jEnv.cyclicLabels(w.batch(), w.classes()), w.classes());
+        for (int i = 0; i < n; i++) {
+            pool[i] = new DataSet(Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i), t);
+        }
+        int[] next = {0};
+        if (w.kind() == Workload.Kind.INFER) {
+            return () -> net.output(pool[next[0]++ % n].getFeatures(), false).getFloat(0);
+        }
+        return () -> {
+            net.fit(pool[next[0]++ % n]);
+            return net;
+        };
+    }
+}

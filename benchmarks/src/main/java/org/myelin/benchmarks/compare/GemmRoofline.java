@@ -1,0 +1,76 @@
+package org.myelin.benchmarks.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.myelin.benchmarks.harness.Exchange;
+import org.myelin.benchmarks.harness.Timing;
+import org.myelin.benchmarks.harness.WorkerMain;
+import org.myelin.benchmarks.harness.Workload;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The yardstick: only the gemms of one step of the workload, {@code Nd4j.gemm} into preallocated outputs, nothing
+ * else. Training: per layer l the forward {@code Z = A W} ([B, in] x [in, out]), the weight gradient
+ * {@code dW = A^T dZ}, and for l > 0 the input gradient {@code dA = dZ W^T}; inference: the forward gemms. A step
+ * of any engine built on this BLAS cannot be faster; {@link #extra} reports the gemms' GFLOP/s.
+ */
+public final class GemmRoofline implements WorkerMain.Engine {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        return WorkerMain.run(args, new GemmRoofline());
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return Nd4jEnv.environment();
+    }
+
+    @Override
+    public double gradientError(Workload w, Exchange ex) {
+        return Double.NaN;
+    }
+
+    @Override
+    public double extra(Workload w, double secondsPerStep) {
+        return w.gemmFlops() / secondsPerStep / 1e9;
+    }
+
+    @Override
+    public Timing.Step prepare(Workload w, Exchange ex) {
+        int[] s = w.sizes();
+        int b = w.batch();
+        List<Runnable> gemms = new ArrayList<>();
+        for (int l = 0; l < w.layers(); l++) {
+            INDArray a = Nd4j.rand(DataType.FLOAT, b, s[l]);
+            INDArray weight = Nd4j.rand(DataType.FLOAT, s[l], s[l + 1]);
+            INDArray z = Nd4j.create(DataType.FLOAT, b, s[l + 1]);
+            gemms.add(() -> Nd4j.gemm(a, weight, z, false, false, 1.0, 0.0));
+            if (w.kind() == Workload.Kind.TRAIN) {
+                INDArray dz = Nd4j.rand(DataType.FLOAT, b, s[l + 1]);
+                INDArray dw = Nd4j.create(DataType.FLOAT, s[l], s[l + 1]);
+                gemms.add(() -> Nd4j.gemm(a, dz, dw, true, false, 1.0, 0.0));
+                if (l > 0) {
+                    INDArray da = Nd4j.create(DataType.FLOAT, b, s[l]);
+                    gemms.add(() -> Nd4j.gemm(dz, weight, da, false, true, 1.0, 0.0));
+                }
+            }
+        }
+        if (gemms.size() != w.gemms()) {
+            throw new IllegalStateException("expected " + w.gemms() + " gemms, built " + gemms.size());
+        }
+        Runnable[] all = gemms.toArray(Runnable[]::new);
+        return () -> {
+            for (Runnable g : all) {
+                g.run();
+            }
+            return all;
+        };
+    }
+}

@@ -1,0 +1,306 @@
+package org.myelin.benchmarks.compare;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+import org.myelin.benchmarks.harness.Exchange;
+import org.myelin.benchmarks.harness.NpyFloats;
+import org.myelin.benchmarks.harness.Timing;
+import org.myelin.benchmarks.harness.WorkerMain;
+import org.myelin.benchmarks.harness.Workload;
+import org.myelin.data.Dataset;
+import org.myelin.kernel.Kernels;
+import org.myelin.neuro.Lif;
+import org.myelin.neuro.LifPopulation;
+import org.myelin.neuro.Network;
+import org.myelin.neuro.PoissonPopulation;
+import org.myelin.nn.Dense;
+import org.myelin.nn.Inits;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.nn.Sequential;
+import org.myelin.optim.Optimizer;
+import org.myelin.optim.Optimizers;
+import org.myelin.train.Callback;
+import org.myelin.train.EpochRecord;
+import org.myelin.train.LossFunction;
+import org.myelin.train.Trainer;
+import org.myelin.train.TrainingOptions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Myelin's worker. Engines (the {@code --engine} name picks what is timed):
+ * <ul>
+ *   <li>{@code myelin-native}, {@code myelin-nd4j}: training through the engine's {@link Trainer} (an epoch of
+ *   2 to {@link #MAX_STEPS} steps per call, about 2 GFLOP of gemms, timed per step), inference as the evaluator
+ *   runs it (no recording, a reused workspace). The launcher picks the kernel path
+ *   ({@code -Dmyelin.kernels=nd4j} for the second). The spiking workload: one step of the network of {@code SpikingNetworkBenchmark} (dt = 1 ms).</li>
+ *   <li>phases of the same training step through the public API, in a workspace as the trainer uses, for the
+ *   breakdown by subtraction: {@code myelin-forward} (forward + loss, recording), {@code myelin-backward}
+ *   (+ backward), {@code myelin-manual} (+ optimiser step), {@code myelin-loss} (the loss alone on fixed logits,
+ *   forward and backward).</li>
+ * </ul>
+ * Gradients: with an empty exchange directory this worker writes it (the reference every peer checks against);
+ * otherwise it checks its own gradients against it (so the ND4J path is checked against the native one).
+ */
+public final class MyelinWorker implements WorkerMain.Engine {
+    /** Most training steps per timed call (one epoch of the trainer). */
+    static final int MAX_STEPS = 16;
+    /** Rows of the batch in the exchange. */
+    static final int EXCHANGE_ROWS = 32;
+
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.STRICT)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
+    private final String engine;
+    private final boolean tiny;
+    private int stepsPerCall = 1;
+
+    MyelinWorker(String engine, boolean tiny) {
+        this.engine = engine;
+        this.tiny = tiny;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** The worker without exiting (for the smoke tests). */
+    static int run(String[] args) {
+        WorkerMain.Args a = WorkerMain.Args.parse(args);
+        return WorkerMain.run(args, new MyelinWorker(a.engine(), "tiny".equals(a.mode())));
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> m = new LinkedHashMap<>(Nd4jEnv.environment());
+        m.put("myelin.kernels", Kernels.describe());
+        return m;
+    }
+
+    @Override
+    public int stepsPerCall() {
+        return stepsPerCall;
+    }
+
+    @Override
+    public double extra(Workload w, double secondsPerStep) {
+        return w.kind() == Workload.Kind.SPIKING ? 1e-3 / secondsPerStep : Double.NaN; // simulated s per wall s
+    }
+
+    static Sequential model(Workload w) {
+        return Models.mlpBuilder(w.sizes()).optSeed(1).optWeightInit(Inits.heNormal()).build();
+    }
+
+    static List<Dense> denseLayers(Sequential model) {
+        List<Dense> d = new ArrayList<>();
+        for (Module m : model.layers()) {
+            if (m instanceof Dense dense) {
+                d.add(dense);
+            }
+        }
+        return d;
+    }
+
+    static void loadWeights(Sequential model, Exchange ex) throws java.io.IOException {
+        List<Dense> layers = denseLayers(model);
+        List<NpyFloats.Array> w = ex.weights();
+        List<NpyFloats.Array> b = ex.biases();
+        if (w.size() != layers.size()) {
+            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + w.size() + " layers, the model "
+                    + layers.size());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).namedParameters().get("weight").value().assign(Nd4jEnv.toNd4j(w.get(i)));
+            layers.get(i).namedParameters().get("bias").value().assign(Nd4jEnv.toNd4j(b.get(i)));
+        }
+    }
+
+    @Override
+    public double gradientError(Workload w, Exchange ex) throws Exception {
+        if (w.kind() == Workload.Kind.SPIKING) {
+            return Double.NaN;
+        }
+        Sequential model = model(w);
+        boolean write = ex.layers() == 0;
+        INDArray x;
+        int[] labels;
+        if (write) {
+            Files.createDirectories(ex.dir());
+            int rows = tiny ? Math.min(w.batch(), 8) : EXCHANGE_ROWS;
+            x = Nd4jEnv.features(rows, w.sizes()[0], 7);
+            labels = Nd4jEnv.cyclicLabels(rows, w.classes());
+        } else {
+            loadWeights(model, ex);
+            x = Nd4jEnv.toNd4j(NpyFloats.read(ex.features()));
+            labels = ex.labelIndices();
+        }
+        Tensor out = model.forward(Tensor.constant(x));
+        Tensor loss = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(out, Tensor.constant(Nd4jEnv.oneHot(labels, w.classes())));
+        loss.backward();
+        List<Dense> layers = denseLayers(model);
+        List<float[]> gw = new ArrayList<>();
+        List<float[]> gb = new ArrayList<>();
+        for (Dense d : layers) {
+            gw.add(Nd4jEnv.fromNd4j(d.namedParameters().get("weight").grad()).data());
+            gb.add(Nd4jEnv.fromNd4j(d.namedParameters().get("bias").grad()).data());
+        }
+        if (!write) {
+            return ex.worstError(gw, gb);
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            Dense d = layers.get(i);
+            NpyFloats.write(ex.weight(i), Nd4jEnv.fromNd4j(d.namedParameters().get("weight").value()));
+            NpyFloats.write(ex.bias(i), Nd4jEnv.fromNd4j(d.namedParameters().get("bias").value()));
+            NpyFloats.write(ex.weightGrad(i), Nd4jEnv.fromNd4j(d.namedParameters().get("weight").grad()));
+            NpyFloats.write(ex.biasGrad(i), Nd4jEnv.fromNd4j(d.namedParameters().get("bias").grad()));
+        }
+        float[] lf = new float[labels.length];
+        for (int i = 0; i < lf.length; i++) {
+            lf[i] = labels[i];
+        }
+        NpyFloats.write(ex.features(), Nd4jEnv.fromNd4j(x));
+        NpyFloats.write(ex.labels(), new NpyFloats.Array(lf, new long[] {lf.length}));
+        return Double.NaN;
+    }
+
+    @Override
+    public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
+        if (w.kind() == Workload.Kind.SPIKING) {
+            return spiking(tiny ? 100 : 10_000, tiny ? 50 : 1000);
+        }
+        Sequential model = model(w);
+        if (ex != null && ex.layers() > 0) {
+            loadWeights(model, ex);
+        }
+        if (w.kind() == Workload.Kind.INFER) {
+            return inference(model, w);
+        }
+        return switch (engine) {
+            case "myelin-forward", "myelin-backward", "myelin-manual", "myelin-loss" -> phase(model, w, engine);
+            default -> trainer(model, w);
+        };
+    }
+
+    private static Optimizer optimizer(Workload w, Module model) {
+        return Optimizers.create(w.optimizer(), Map.of("learning_rate", w.learningRate()), model.namedParameters());
+    }
+
+    private Timing.Step trainer(Sequential model, Workload w) {
+        // Epochs of ~2 GFLOP keep a call well under a window on small steps and short on the deep net.
+        int steps = tiny ? 2 : (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
+        stepsPerCall = steps;
+        int n = steps * w.batch();
+        Dataset data = Dataset.classification(Nd4jEnv.features(n, w.sizes()[0], 11), Nd4jEnv.cyclicLabels(n, w.classes()),
+                w.classes());
+        Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, optimizer(w, model),
+                TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1), List.of(new StopAfterEpoch()));
+        return () -> trainer.fit(data, null);
+    }
+
+    private static Timing.Step inference(Sequential model, Workload w) {
+        model.eval();
+        INDArray[] pool = pool(w, 4);
+        int[] next = {0};
+        return () -> {
+            INDArray x = pool[next[0]++ % pool.length];
+            try (var scope = Autograd.noGrad(); MemoryWorkspace ws = workspace("myelin-bench-infer")) {
+                return model.forward(Tensor.constant(x)).value().getFloat(0);
+            }
+        };
+    }
+
+    private static Timing.Step phase(Sequential model, Workload w, String which) {
+        model.train();
+        INDArray[] pool = pool(w, 4);
+        INDArray t = Nd4jEnv.oneHot(Nd4jEnv.cyclicLabels(w.batch(), w.classes()), w.classes());
+        Optimizer opt = optimizer(w, model);
+        int[] next = {0};
+        if (which.equals("myelin-loss")) {
+            INDArray logits = Nd4j.randn(DataType.FLOAT, w.batch(), w.classes());
+            return () -> {
+                try (MemoryWorkspace ws = workspace("myelin-bench-phase")) {
+                    Tensor z = Tensor.parameter(logits);
+                    Tensor l = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(z, Tensor.constant(t));
+                    double v = l.item();
+                    l.backward();
+                    z.zeroGrad();
+                    return v;
+                }
+            };
+        }
+        return () -> {
+            INDArray x = pool[next[0]++ % pool.length];
+            try (MemoryWorkspace ws = workspace("myelin-bench-phase")) {
+                Tensor out = model.forward(Tensor.constant(x));
+                Tensor l = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(out, Tensor.constant(t));
+                double v = l.item();
+                if (!which.equals("myelin-forward")) {
+                    l.backward();
+                    if (which.equals("myelin-manual")) {
+                        opt.step();
+                    }
+                }
+                return v;
+            } finally {
+                model.zeroGrad();
+            }
+        };
+    }
+
+    private static INDArray[] pool(Workload w, int n) {
+        INDArray[] pool = new INDArray[n];
+        for (int i = 0; i < n; i++) {
+            pool[i] = Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i);
+        }
+        return pool;
+    }
+
+    private static MemoryWorkspace workspace(String id) {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id);
+    }
+
+    /** The network of {@code SpikingNetworkBenchmark} at dt = 1 ms. */
+    private static Timing.Step spiking(int neurons, int inputs) {
+        double rate = 10.0;
+        Network net = new Network(1e-3);
+        PoissonPopulation in = net.add(new PoissonPopulation("inputs", inputs, rate, 42));
+        LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, 0.01, DataType.FLOAT));
+        INDArray w = Nd4j.createUninitialized(DataType.FLOAT, inputs, neurons);
+        double mean = 1.5 / (inputs * rate);
+        Nd4j.getExecutioner().exec(new UniformDistribution(w, 0.5 * mean, 1.5 * mean),
+                Nd4j.getRandomFactory().getNewRandomInstance(42));
+        net.connect(in, out, w);
+        net.run(0.2);
+        return () -> {
+            net.step();
+            return net;
+        };
+    }
+
+    /** Ends each fit() after one epoch, so the next call continues with the next epoch. */
+    static final class StopAfterEpoch implements Callback {
+        @Override
+        public boolean onEpochEnd(Trainer trainer, EpochRecord record) {
+            return true;
+        }
+    }
+}

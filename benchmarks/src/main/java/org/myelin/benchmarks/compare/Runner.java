@@ -1,0 +1,324 @@
+package org.myelin.benchmarks.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.myelin.benchmarks.harness.MachineLoad;
+import org.myelin.benchmarks.harness.Result;
+import org.myelin.benchmarks.harness.Workload;
+
+/**
+ * The end-to-end side-by-side run ({@code scripts/bench}): every engine on every workload, each in its own JVM
+ * with the same thread settings, then one table, a CSV, a PNG chart, the machine and versions.
+ *
+ * <p>Options: {@code --mode full|quick|tiny}, {@code --out DIR} (default {@code out/bench/<timestamp>}),
+ * {@code --threads N} (2), {@code --workloads a,b} and {@code --engines a,b} (default: all), {@code --pytorch-classpath
+ * CP} (the PyTorch worker's classpath; without it PyTorch is skipped), {@code --breakdown auto|always|never}
+ * (the per-phase breakdown of Myelin's step when a target is missed), {@code --strict} (exit 2 when any row ran
+ * while the machine was busy).
+ */
+public final class Runner {
+    public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "dl4j", "pytorch", "gemm");
+    private static final String PYTORCH_MAIN = "org.myelin.benchmarks.pytorch.PytorchWorker";
+
+    record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
+                   String pytorchClasspath, String breakdown, boolean strict) {
+        static Options parse(String[] argv) {
+            Map<String, String> m = new LinkedHashMap<>();
+            boolean strict = false;
+            for (int i = 0; i < argv.length; i++) {
+                switch (argv[i]) {
+                    case "--quick" -> m.put("mode", "quick");
+                    case "--tiny" -> m.put("mode", "tiny");
+                    case "--strict" -> strict = true;
+                    default -> {
+                        if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                            throw new IllegalArgumentException("unexpected argument '" + argv[i] + "'");
+                        }
+                        m.put(argv[i].substring(2), argv[++i]);
+                    }
+                }
+            }
+            String mode = m.getOrDefault("mode", "full");
+            if (!List.of("full", "quick", "tiny").contains(mode)) {
+                throw new IllegalArgumentException("--mode must be full, quick or tiny, was " + mode);
+            }
+            Path out = Path.of(m.getOrDefault("out", "out/bench/"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            int threads = Integer.parseInt(m.getOrDefault("threads", "2"));
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
+            }
+            List<Workload> workloads = m.containsKey("workloads")
+                    ? Arrays.stream(m.get("workloads").split(",")).map(String::trim).map(Workload::byName).toList()
+                    : mode.equals("tiny") ? List.of(Workload.tiny("adam"), Workload.tiny("sgd"), Workload.tiny(null),
+                    Workload.byName("spiking-10k")) : Workload.all();
+            List<String> engines = m.containsKey("engines")
+                    ? Arrays.stream(m.get("engines").split(",")).map(String::trim).toList() : ENGINES;
+            for (String e : engines) {
+                if (!ENGINES.contains(e)) {
+                    throw new IllegalArgumentException("unknown engine '" + e + "', expected one of " + ENGINES);
+                }
+            }
+            String breakdown = m.getOrDefault("breakdown", "auto");
+            if (!List.of("auto", "always", "never").contains(breakdown)) {
+                throw new IllegalArgumentException("--breakdown must be auto, always or never, was " + breakdown);
+            }
+            return new Options(mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict);
+        }
+    }
+
+    private final Options options;
+    private final String nd4jClasspath = System.getProperty("java.class.path");
+    private final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    Runner(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.exit(new Runner(o).run());
+    }
+
+    int run() throws IOException, InterruptedException {
+        Path out = options.out();
+        for (String d : List.of("raw", "logs", "env", "exchange")) {
+            Files.createDirectories(out.resolve(d));
+        }
+        double loadBefore = MachineLoad.loadAverage();
+        long started = System.nanoTime();
+        say("bench: %s mode, %d threads, output %s; load average %.2f", options.mode(), options.threads(), out, loadBefore);
+        List<Result> results = new ArrayList<>();
+        for (Workload w : options.workloads()) {
+            for (String engine : enginesFor(w)) {
+                results.add(job(w, engine));
+            }
+        }
+        Report report = new Report(results);
+        String table = report.text();
+        List<String> targets = report.targets();
+        String breakdownText = "";
+        Workload shareWorkload = options.workloads().stream().filter(w -> w.name().equals(Report.SHARE_WORKLOAD))
+                .findFirst().orElse(options.workloads().stream().filter(w -> w.kind() == Workload.Kind.TRAIN)
+                        .findFirst().orElse(null));
+        boolean wantBreakdown = options.breakdown().equals("always")
+                || options.breakdown().equals("auto") && report.anyTargetMissed();
+        if (wantBreakdown && shareWorkload != null && options.engines().contains("myelin-native")) {
+            List<Result> phases = new ArrayList<>(results);
+            if (report.find(shareWorkload.name(), Report.ROOFLINE) == null) {
+                phases.add(job(shareWorkload, Report.ROOFLINE));
+            }
+            for (String p : Breakdown.PHASES) {
+                Result r = job(shareWorkload, p);
+                phases.add(r);
+                results.add(r);
+            }
+            Breakdown b = Breakdown.of(shareWorkload.name(), phases);
+            breakdownText = b == null ? "Breakdown: a phase run failed, see logs/\n" : b.text(shareWorkload.name());
+        }
+        deleteExchange(out.resolve("exchange"));
+        double minutes = (System.nanoTime() - started) / 6e10;
+        double loadAfter = MachineLoad.loadAverage();
+        String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY=PASSIVE;"
+                + " load average %.2f before, %.2f after; %.1f min%n", options.mode(), options.threads(), loadBefore,
+                loadAfter, minutes);
+        String targetText = targets.isEmpty() ? "" : "Targets (issue 5):\n  " + String.join("\n  ", targets) + "\n";
+        String all = summary + "\n" + table + "\n" + targetText + (breakdownText.isEmpty() ? "" : "\n" + breakdownText);
+        System.out.println();
+        System.out.print(all);
+        Report full = new Report(results);
+        Files.writeString(out.resolve("table.txt"), all);
+        Files.writeString(out.resolve("table.md"), report.markdown() + "\n" + summary + "\n" + targetText
+                + (breakdownText.isEmpty() ? "" : "\n```\n" + breakdownText + "```\n"));
+        full.writeCsv(out.resolve("results.csv"));
+        report.writeChart(out.resolve("chart.png"), "Myelin vs peers, " + options.threads() + " threads, "
+                + options.mode() + " mode");
+        writeMachine(out.resolve("machine.txt"), loadBefore, loadAfter);
+        writeVersions(out.resolve("versions.txt"));
+        System.out.println("\nwritten: " + out.resolve("table.txt") + ", results.csv, table.md, chart.png, machine.txt,"
+                + " versions.txt");
+        boolean busy = results.stream().anyMatch(r -> r.status().equals("busy"));
+        if (busy) {
+            System.out.println("WARNING: some windows ran while other processes used the CPUs (status 'busy');"
+                    + " these figures are not final.");
+        }
+        return options.strict() && busy ? 2 : 0;
+    }
+
+    private List<String> enginesFor(Workload w) {
+        if (w.kind() == Workload.Kind.SPIKING) {
+            return options.engines().stream().filter(e -> e.startsWith("myelin")).toList();
+        }
+        List<String> e = new ArrayList<>(options.engines());
+        // Myelin writes the exchange every peer's gradients are checked against: it always runs first.
+        e.remove("myelin-native");
+        e.add(0, "myelin-native");
+        return e;
+    }
+
+    /** Runs one engine on one workload in a fresh JVM and returns its result (a failed row when it has none). */
+    Result job(Workload w, String engine) throws IOException, InterruptedException {
+        String id = engine + "__" + w.name();
+        Path result = options.out().resolve("raw").resolve(id + ".csv");
+        Path log = options.out().resolve("logs").resolve(id + ".log");
+        Path exchange = options.out().resolve("exchange").resolve(Arrays.stream(w.sizes()).mapToObj(Integer::toString)
+                .collect(Collectors.joining("-")));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary, "-Xmx6g", "-Djava.awt.headless=true"));
+        String mainClass;
+        String classpath = nd4jClasspath;
+        String t = Integer.toString(options.threads());
+        switch (engine) {
+            case "dl4j" -> mainClass = Dl4jWorker.class.getName();
+            case "gemm" -> mainClass = GemmRoofline.class.getName();
+            case "pytorch" -> {
+                if (options.pytorchClasspath() == null) {
+                    return Result.without(w, engine, Double.NaN, "skipped", "no --pytorch-classpath");
+                }
+                mainClass = PYTORCH_MAIN;
+                classpath = options.pytorchClasspath();
+                cmd.addAll(List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + t,
+                        "-Dai.djl.pytorch.num_interop_threads=" + t, "-DENGINE_CACHE_DIR="
+                                + Path.of(System.getProperty("user.home"), ".cache", "myelin", "djl")));
+            }
+            default -> {
+                mainClass = MyelinWorker.class.getName();
+                cmd.add("-Dmyelin.kernels=" + (engine.equals("myelin-nd4j") ? "nd4j" : "auto"));
+            }
+        }
+        cmd.addAll(List.of("-cp", classpath, mainClass, "--engine", engine, "--workload", w.name(), "--mode",
+                options.mode(), "--result", result.toString(), "--env",
+                options.out().resolve("env").resolve(engine + ".txt").toString()));
+        if (!engine.equals("gemm") && w.kind() != Workload.Kind.SPIKING) {
+            cmd.addAll(List.of("--exchange", exchange.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("OMP_NUM_THREADS", t);
+        pb.environment().put("OPENBLAS_NUM_THREADS", t);
+        pb.environment().put("MKL_NUM_THREADS", t);
+        // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
+        pb.environment().put("OPENBLAS_VERBOSE", "2");
+        Files.deleteIfExists(result);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        long limit = options.mode().equals("full") ? 600 : 180;
+        Result r;
+        if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            r = Result.without(w, engine, Double.NaN, "failed", "timed out after " + limit + " s");
+        } else if (Files.exists(result)) {
+            List<Result> rs = Result.readAll(result);
+            r = rs.isEmpty() ? Result.without(w, engine, Double.NaN, "failed", "empty result") : rs.get(0);
+        } else {
+            r = Result.without(w, engine, Double.NaN, "failed", "exit " + p.exitValue() + ", see " + log);
+        }
+        say("  %-14s %-14s %-8s %s  (%.1f s)", w.name(), engine, r.status(), r.hasFigures()
+                ? String.format(Locale.ROOT, "%.3g ms/step, %s samples/s", r.msMedian(), Report.count(r.samplesPerSecond()))
+                : r.note(), (System.nanoTime() - start) / 1e9);
+        return r;
+    }
+
+    /** The exchange files (tens of MB for the deep net) are only needed while the workers run. */
+    private static void deleteExchange(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+    }
+
+    private void writeMachine(Path file, double loadBefore, double loadAfter) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("date=").append(LocalDateTime.now()).append('\n');
+        sb.append("cpu.model=").append(cpuModel()).append('\n');
+        sb.append("cpu.count=").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        sb.append("memory=").append(memTotal()).append('\n');
+        sb.append("os=").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append(' ').append(System.getProperty("os.arch")).append('\n');
+        sb.append(String.format(Locale.ROOT, "loadavg.before=%.2f%nloadavg.after=%.2f%n", loadBefore, loadAfter));
+        sb.append("threads.per.engine=").append(options.threads()).append('\n');
+        sb.append("env.OMP_WAIT_POLICY=PASSIVE\nenv.OMP_NUM_THREADS=").append(options.threads())
+                .append("\nenv.OPENBLAS_NUM_THREADS=").append(options.threads())
+                .append("\nenv.MKL_NUM_THREADS=").append(options.threads())
+                .append("\npytorch.props=-Dai.djl.pytorch.num_threads=").append(options.threads())
+                .append(" -Dai.djl.pytorch.num_interop_threads=").append(options.threads())
+                .append(" -Dai.djl.offline=true\n");
+        sb.append("env.OPENBLAS_CORETYPE=").append(System.getenv("OPENBLAS_CORETYPE")).append('\n');
+        sb.append("openblas.core=").append(openblasCore()).append('\n');
+        sb.append("mode=").append(options.mode()).append('\n');
+        Files.writeString(file, sb.toString());
+    }
+
+    /**
+     * The kernel set OpenBLAS chose in the ND4J-based workers ({@code OPENBLAS_VERBOSE=2} makes it print
+     * {@code Core: <name>}): it autodetects, or takes {@code OPENBLAS_CORETYPE} from the environment, which the
+     * runner passes on to every worker.
+     */
+    private String openblasCore() throws IOException {
+        try (var logs = Files.list(options.out().resolve("logs"))) {
+            for (Path log : logs.sorted().toList()) {
+                if (log.getFileName().toString().startsWith("pytorch")) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(log)) {
+                    if (line.startsWith("Core: ")) {
+                        return line.substring("Core: ".length()).trim();
+                    }
+                }
+            }
+        }
+        return "unknown";
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The environment files the workers wrote, one section per engine. */
+    private void writeVersions(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(options.out().resolve("env"))) {
+            for (Path f : files.sorted().toList()) {
+                sb.append('[').append(f.getFileName().toString().replace(".txt", "")).append("]\n")
+                        .append(Files.readString(f)).append('\n');
+            }
+        }
+        Files.writeString(file, sb.toString());
+    }
+}

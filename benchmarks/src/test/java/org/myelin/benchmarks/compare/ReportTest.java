@@ -1,0 +1,103 @@
+package org.myelin.benchmarks.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.benchmarks.harness.Result;
+
+class ReportTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Result row(String workload, String engine, int batch, double ms) {
+        return new Result(workload, engine, batch, ms, ms * 0.9, ms * 1.2, 7, 0, 0, 0.01, 1.5, Double.NaN,
+                engine.equals("gemm") ? 70 : Double.NaN, "ok", "");
+    }
+
+    private static List<Result> rows() {
+        List<Result> r = new ArrayList<>();
+        r.add(row("mlp-adam-128", "myelin-native", 128, 8));
+        r.add(row("mlp-adam-128", "myelin-nd4j", 128, 16));
+        r.add(row("mlp-adam-128", "dl4j", 128, 40));
+        r.add(row("mlp-adam-128", "pytorch", 128, 10));
+        r.add(row("mlp-adam-128", "gemm", 128, 4));
+        r.add(Result.without(org.myelin.benchmarks.harness.Workload.byName("infer-128"), "pytorch", 0.3, "refused",
+                "gradients disagree"));
+        r.add(row("infer-128", "myelin-native", 128, 1));
+        return r;
+    }
+
+    @Test
+    void ratiosAndGemmShareComeFromTheSameRun() {
+        Report rep = new Report(rows());
+        assertEquals(5.0, rep.ratio(rows().get(2)), 1e-12, "DL4J 40 ms vs Myelin 8 ms");
+        assertEquals(0.5, rep.gemmShare(rows().get(0)), 1e-12, "4 ms of gemms in an 8 ms step");
+        assertTrue(Double.isNaN(rep.gemmShare(rows().get(2))), "no gemm share for peers");
+        List<String> t = rep.targets();
+        assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MISSED: Myelin 1.25x pytorch (target >= 1.5x) - short by 17%")), t.toString());
+        assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MET: Myelin 5.00x dl4j")), t.toString());
+        assertTrue(t.stream().anyMatch(s -> s.contains("gemm share 50%")), t.toString());
+        assertTrue(rep.anyTargetMissed());
+    }
+
+    @Test
+    void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
+        List<Result> r = new ArrayList<>();
+        r.add(row("mlp-adam-128", "myelin-native", 128, 8));
+        r.add(new Result("mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, 20, "busy", ""));
+        List<String> t = new Report(r).targets();
+        assertEquals(1, t.size());
+        assertTrue(t.get(0).startsWith("mlp-adam-128 INVALID: gemm share 150%"), t.get(0));
+        assertTrue(t.get(0).endsWith("[measured while the machine was busy: not a valid verdict]"), t.get(0));
+    }
+
+    @Test
+    void tableCsvAndChartAreWritten() throws Exception {
+        Report rep = new Report(rows());
+        String text = rep.text();
+        assertTrue(text.contains("16,000 [13,333-17,778]"), text);
+        assertTrue(text.contains("refused"), text);
+        assertTrue(rep.markdown().startsWith("| workload | engine |"));
+        rep.writeCsv(tmp.resolve("r.csv"));
+        List<String> csv = Files.readAllLines(tmp.resolve("r.csv"));
+        assertEquals(8, csv.size());
+        assertTrue(csv.get(1).endsWith(",16000.0,13333.3,17777.8,1.00000,0.500000"), csv.get(1));
+        rep.writeChart(tmp.resolve("c.png"), "test");
+        assertTrue(Files.size(tmp.resolve("c.png")) > 1000);
+    }
+
+    @Test
+    void breakdownSubtractsThePhases() {
+        List<Result> r = new ArrayList<>(rows());
+        r.add(row("mlp-adam-128", "myelin-forward", 128, 3));
+        r.add(row("mlp-adam-128", "myelin-backward", 128, 5.5));
+        r.add(row("mlp-adam-128", "myelin-manual", 128, 7));
+        r.add(row("mlp-adam-128", "myelin-loss", 128, 0.5));
+        Breakdown b = Breakdown.of("mlp-adam-128", r);
+        assertNotNull(b);
+        assertEquals(4, b.phases().get("gemm (roofline)"), 1e-12);
+        assertEquals(1, b.phases().get("bias/activation/autograd"), 1e-12);
+        assertEquals(1.5, b.phases().get("optimiser"), 1e-12);
+        assertEquals(1, b.phases().get("other (trainer)"), 1e-12);
+        assertTrue(b.text("mlp-adam-128").contains("optimiser"));
+    }
+
+    @Test
+    void runnerOptionsRejectUnknownEnginesAndWorkloads() {
+        assertThrows(IllegalArgumentException.class, () -> Runner.Options.parse(new String[] {"--engines", "tf"}));
+        assertThrows(IllegalArgumentException.class, () -> Runner.Options.parse(new String[] {"--workloads", "x"}));
+        Runner.Options o = Runner.Options.parse(new String[] {"--quick", "--threads", "4", "--out", "o"});
+        assertEquals("quick", o.mode());
+        assertEquals(4, o.threads());
+        assertEquals(10, o.workloads().size());
+    }
+}
