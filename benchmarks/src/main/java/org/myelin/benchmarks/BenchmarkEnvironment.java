@@ -13,6 +13,9 @@ final class BenchmarkEnvironment {
      * {@code OMP_WAIT_POLICY=PASSIVE java -jar benchmarks/target/benchmarks.jar ...}.
      */
     static void requirePassiveOpenMp() {
+        // Every benchmark's @Setup starts here, before it creates ND4J arrays: the BLAS is chosen as the command
+        // line chooses it (MKL on Intel CPUs, org.myelin.Blas); -Dmyelin.blas=openblas in jvmArgs to compare.
+        org.myelin.Blas.select();
         String policy = System.getenv("OMP_WAIT_POLICY");
         if (!"PASSIVE".equalsIgnoreCase(policy) && !Boolean.getBoolean("myelin.bench.anyOmpPolicy")) {
             throw new IllegalStateException("OMP_WAIT_POLICY is " + policy + "; run with OMP_WAIT_POLICY=PASSIVE"

@@ -37,6 +37,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Dl4jWorker implements WorkerMain.Engine {
 
     public static void main(String[] args) {
+        org.myelin.Blas.select(); // the BLAS is fixed when ND4J loads: MKL on Intel CPUs unless -Dmyelin.blas says
         System.exit(run(args));
     }
 

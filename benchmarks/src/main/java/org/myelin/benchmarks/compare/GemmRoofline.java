@@ -20,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class GemmRoofline implements WorkerMain.Engine {
 
     public static void main(String[] args) {
+        org.myelin.Blas.select(); // the BLAS is fixed when ND4J loads: MKL on Intel CPUs unless -Dmyelin.blas says
         System.exit(run(args));
     }
 

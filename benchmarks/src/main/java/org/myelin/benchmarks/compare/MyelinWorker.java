@@ -80,6 +80,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     public static void main(String[] args) {
+        org.myelin.Blas.select(); // the BLAS is fixed when ND4J loads: MKL on Intel CPUs unless -Dmyelin.blas says
         System.exit(run(args));
     }
 

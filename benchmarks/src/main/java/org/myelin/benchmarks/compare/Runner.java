@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.myelin.Blas;
 import org.myelin.benchmarks.harness.MachineLoad;
 import org.myelin.benchmarks.harness.Result;
 import org.myelin.benchmarks.harness.Workload;
@@ -28,7 +29,8 @@ import org.myelin.benchmarks.harness.Workload;
  * while the machine was busy).
  */
 public final class Runner {
-    public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "dl4j", "pytorch", "gemm");
+    public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "myelin-openblas", "dl4j", "pytorch",
+            "gemm", "gemm-openblas");
     private static final String PYTORCH_MAIN = "org.myelin.benchmarks.pytorch.PytorchWorker";
 
     record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
@@ -188,6 +190,11 @@ public final class Runner {
         switch (engine) {
             case "dl4j" -> mainClass = Dl4jWorker.class.getName();
             case "gemm" -> mainClass = GemmRoofline.class.getName();
+            case "gemm-openblas" -> {
+                // The same gemms on ND4J's bundled OpenBLAS instead of the BLAS Blas.select() picks (MKL on Intel).
+                mainClass = GemmRoofline.class.getName();
+                cmd.add("-D" + Blas.PROPERTY + "=openblas");
+            }
             case "pytorch" -> {
                 if (options.pytorchClasspath() == null) {
                     return Result.without(w, engine, Double.NaN, "skipped", "no --pytorch-classpath");
@@ -201,6 +208,9 @@ public final class Runner {
             default -> {
                 mainClass = MyelinWorker.class.getName();
                 cmd.add("-Dmyelin.kernels=" + (engine.equals("myelin-nd4j") ? "nd4j" : "auto"));
+                if (engine.equals("myelin-openblas")) {
+                    cmd.add("-D" + Blas.PROPERTY + "=openblas");
+                }
             }
         }
         cmd.addAll(List.of("-cp", classpath, mainClass, "--engine", engine, "--workload", w.name(), "--mode",
@@ -214,6 +224,8 @@ public final class Runner {
         pb.environment().put("OMP_NUM_THREADS", t);
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
+        // Where the ND4J-based workers run on MKL (Blas.select(), Intel CPUs), its threads stay awake between gemms.
+        pb.environment().put("KMP_BLOCKTIME", "200");
         // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
         pb.environment().put("OPENBLAS_VERBOSE", "2");
         Files.deleteIfExists(result);
