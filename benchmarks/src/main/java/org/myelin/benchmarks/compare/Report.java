@@ -22,6 +22,8 @@ public final class Report {
     /** The Myelin row every ratio is taken against. */
     public static final String MYELIN = "myelin-native";
     public static final String ROOFLINE = "gemm";
+    /** The same gemms on OpenBLAS (the roofline of {@code myelin-openblas}). */
+    public static final String ROOFLINE_OPENBLAS = "gemm-openblas";
 
     /** A ratio target of the issue: Myelin at least {@code min} times {@code peer} on {@code workload}. */
     public record Target(String workload, String peer, double min) {
@@ -61,9 +63,12 @@ public final class Report {
         return m == null || !r.hasFigures() ? Double.NaN : m.samplesPerSecond() / r.samplesPerSecond();
     }
 
-    /** Roofline gemm time over this (Myelin) row's step time; NaN for other engines or without a roofline. */
+    /**
+     * Roofline gemm time over this (Myelin) row's step time, against the roofline on the same BLAS; NaN for other
+     * engines or without a roofline.
+     */
     public double gemmShare(Result r) {
-        Result g = find(r.workload(), ROOFLINE);
+        Result g = find(r.workload(), r.engine().equals("myelin-openblas") ? ROOFLINE_OPENBLAS : ROOFLINE);
         return g == null || !r.hasFigures() || !r.engine().startsWith("myelin") ? Double.NaN : g.msMedian() / r.msMedian();
     }
 
@@ -85,7 +90,7 @@ public final class Report {
                 status.append(String.format(Locale.ROOT, " (%d busy kept, %d redone; others up to %.2f CPUs)",
                         r.busyWindows(), r.busyDiscarded(), r.otherCoresMax()));
             }
-            if (r.engine().equals(ROOFLINE) && Double.isFinite(r.extra())) {
+            if ((r.engine().equals(ROOFLINE) || r.engine().equals(ROOFLINE_OPENBLAS)) && Double.isFinite(r.extra())) {
                 status.append(String.format(Locale.ROOT, "; %.1f GFLOP/s", r.extra()));
             } else if (Double.isFinite(r.extra())) {
                 status.append(String.format(Locale.ROOT, "; %.3g simulated s per wall s", r.extra()));
@@ -105,7 +110,8 @@ public final class Report {
     }
 
     private static String label(Result r) {
-        return r.engine().equals(ROOFLINE) ? "gemm roofline" : r.engine();
+        return r.engine().equals(ROOFLINE) ? "gemm roofline"
+                : r.engine().equals(ROOFLINE_OPENBLAS) ? "gemm (openblas)" : r.engine();
     }
 
     static String count(double v) {

@@ -225,7 +225,7 @@ public final class Runner {
         pb.environment().put("OPENBLAS_NUM_THREADS", t);
         pb.environment().put("MKL_NUM_THREADS", t);
         // Where the ND4J-based workers run on MKL (Blas.select(), Intel CPUs), its threads stay awake between gemms.
-        pb.environment().put("KMP_BLOCKTIME", "200");
+        pb.environment().putIfAbsent("KMP_BLOCKTIME", "200");
         // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
         pb.environment().put("OPENBLAS_VERBOSE", "2");
         Files.deleteIfExists(result);

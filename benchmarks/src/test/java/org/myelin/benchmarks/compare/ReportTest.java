@@ -50,6 +50,18 @@ class ReportTest {
     }
 
     @Test
+    void theOpenblasRowIsMeasuredAgainstTheOpenblasRoofline() {
+        List<Result> r = rows();
+        Result openblas = row("mlp-adam-128", "myelin-openblas", 128, 12);
+        r.add(openblas);
+        r.add(row("mlp-adam-128", "gemm-openblas", 128, 6));
+        Report rep = new Report(r);
+        assertEquals(0.5, rep.gemmShare(openblas), 1e-12, "6 ms of OpenBLAS gemms in a 12 ms step");
+        assertEquals(0.5, rep.gemmShare(r.get(0)), 1e-12, "the MKL row keeps the MKL roofline");
+        assertTrue(rep.text().contains("gemm (openblas)"), rep.text());
+    }
+
+    @Test
     void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
         List<Result> r = new ArrayList<>();
         r.add(row("mlp-adam-128", "myelin-native", 128, 8));
