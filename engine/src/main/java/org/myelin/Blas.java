@@ -93,24 +93,31 @@ public final class Blas {
 
     /** The {@code vendor_id} of the first CPU in {@code /proc/cpuinfo}, or "" where there is none (not Linux). */
     static String cpuVendor() {
-        return CpuVendor.VALUE;
+        return Cpu.VENDOR;
+    }
+
+    /** Whether the CPU has the AVX-512 subsets of OpenBLAS's SkylakeX kernels (F, BW, DQ, VL). */
+    static boolean cpuHasAvx512() {
+        return Cpu.AVX512;
     }
 
     /** Read once: {@link #select()} may be called at the start of every distributed task. */
-    private static final class CpuVendor {
-        static final String VALUE = readCpuVendor();
-    }
+    private static final class Cpu {
+        static final String VENDOR = field("vendor_id");
+        static final boolean AVX512 = java.util.Arrays.asList(field("flags").split("\\s+"))
+                .containsAll(java.util.List.of("avx512f", "avx512bw", "avx512dq", "avx512vl"));
 
-    private static String readCpuVendor() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("vendor_id")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
+        private static String field(String name) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith(name)) {
+                        return line.substring(line.indexOf(':') + 1).trim();
+                    }
                 }
+            } catch (IOException | SecurityException e) {
+                log.debug("cannot read /proc/cpuinfo: {}", e.toString());
             }
-        } catch (IOException | SecurityException e) {
-            log.debug("cannot read /proc/cpuinfo: {}", e.toString());
+            return "";
         }
-        return "";
     }
 }

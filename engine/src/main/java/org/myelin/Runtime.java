@@ -49,6 +49,11 @@ public final class Runtime {
             warnings.add("MKL's threads sleep after every gemm under OMP_WAIT_POLICY=PASSIVE unless KMP_BLOCKTIME is"
                     + " set; set KMP_BLOCKTIME=200 before starting the JVM (scripts/myelin does)");
         }
+        if (!mkl && System.getenv("OPENBLAS_CORETYPE") == null && Blas.cpuHasAvx512()) {
+            warnings.add("OpenBLAS 0.3.19 may not know this AVX-512 CPU and fall back to its slow SSE3 kernels (5-6x"
+                    + " slower gemms on Intel family 6 model 207); set OPENBLAS_CORETYPE=SkylakeX before starting the"
+                    + " JVM (scripts/myelin does)");
+        }
         if (!mkl && Blas.mklAvailable() && "GenuineIntel".equals(Blas.cpuVendor())
                 && !"openblas".equalsIgnoreCase(System.getProperty(Blas.PROPERTY, "auto").trim())) {
             warnings.add("ND4J runs on OpenBLAS although MKL is on the class path of this Intel CPU, where MKL's gemms"
