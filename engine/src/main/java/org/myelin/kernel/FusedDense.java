@@ -3,8 +3,8 @@ package org.myelin.kernel;
 import org.myelin.autodiff.Op;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
+import org.myelin.ops.MatMul;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A dense layer and its elementwise activation as one op: {@code Z = X W + b}, {@code A = f(Z)} (000 9, 002 FE1,
@@ -54,7 +54,7 @@ public final class FusedDense extends Op {
         w = in[1];
         INDArray b = in[2];
         biasShape = b.shape();
-        z = gemm(x, w, false, false);
+        z = MatMul.gemm(x, w, false, false);
         // One pass: Z += b in place and A = f(Z) into a fresh array; for identity A is Z itself.
         a = activation == Activations.IDENTITY
                 ? Kernels.active().biasActivationForward(z, b, activation, null, z)
@@ -67,18 +67,12 @@ public final class FusedDense extends Op {
         INDArray dz = activation == Activations.IDENTITY
                 ? gradOut
                 : Kernels.active().activationBackward(activation, z, a, gradOut, null);
-        INDArray dx = needsGrad(0) ? gemm(dz, w, false, true) : null;
-        INDArray dw = needsGrad(1) ? gemm(x, dz, true, false) : null;
+        INDArray dx = needsGrad(0) ? MatMul.gemm(dz, w, false, true) : null;
+        INDArray dw = needsGrad(1) ? MatMul.gemm(x, dz, true, false) : null;
         INDArray db = needsGrad(2) ? dz.sum(0).reshape(biasShape) : null;
         return new INDArray[] {dx, dw, db};
     }
 
-    private static INDArray gemm(INDArray p, INDArray q, boolean transP, boolean transQ) {
-        long rows = transP ? p.size(1) : p.size(0);
-        long cols = transQ ? q.size(0) : q.size(1);
-        INDArray out = Nd4j.createUninitialized(p.dataType(), new long[] {rows, cols}, 'c');
-        return Nd4j.gemm(p, q, out, transP, transQ, 1.0, 0.0);
-    }
 
     @Override
     protected void release() {

@@ -35,7 +35,8 @@ public final class MatMul extends Op {
         return new INDArray[] {gx, gw};
     }
 
-    static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
+    /** {@code op(a) op(b)} into a fresh c-order array, {@code op} the transpose where asked (read in place). */
+    public static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
         long rows = transA ? a.size(1) : a.size(0);
         long cols = transB ? b.size(0) : b.size(1);
         INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');

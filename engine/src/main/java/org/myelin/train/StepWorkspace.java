@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradients before the scope ends; parameters, optimiser state and module buffers are created outside and only
  * updated in place inside.
  */
-final class StepWorkspace {
+public final class StepWorkspace {
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .policyAllocation(AllocationPolicy.STRICT)
@@ -31,7 +31,7 @@ final class StepWorkspace {
     }
 
     /** Opens the workspace {@code id} on this thread; close it (try-with-resources) at the end of the step. */
-    static MemoryWorkspace open(String id) {
+    public static MemoryWorkspace open(String id) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id);
     }
 }

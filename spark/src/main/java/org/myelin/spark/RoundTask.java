@@ -11,14 +11,10 @@ import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batches;
 import org.myelin.optim.GradientTransform;
 import org.myelin.optim.MaxNormConstraint;
+import org.myelin.train.StepWorkspace;
 import org.myelin.train.DivergenceException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -39,13 +35,6 @@ import org.nd4j.linalg.factory.Nd4j;
 final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> {
     private static final long serialVersionUID = 1L;
 
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.STRICT)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
     private static final String WORKSPACE_ID = "myelin-spark-step";
 
     /** Indices into the broadcast array. */
@@ -120,7 +109,7 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
         INDArray t = shard.targets();
         reseedDropouts(w, stepBefore, shard.partition);
         long t0 = System.nanoTime();
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE_ID)) {
             INDArray xb = Nd4j.pullRows(x, 1, rows);
             INDArray tb = Nd4j.pullRows(t, 1, rows);
             Tensor out = w.model.forward(Tensor.constant(xb));
@@ -171,7 +160,7 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
             int[] rows = Arrays.copyOfRange(order, j * b, Math.min(j * b + b, n));
             w.optimizer.setLearningRate(rates[k]);
             reseedDropouts(w, step, shard.partition);
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE_ID)) {
                 INDArray xb = Nd4j.pullRows(x, 1, rows);
                 INDArray tb = Nd4j.pullRows(t, 1, rows);
                 Tensor out = w.model.forward(Tensor.constant(xb));

@@ -25,6 +25,7 @@ import org.myelin.nn.Module;
 import org.myelin.nn.Sequential;
 import org.myelin.optim.Optimizer;
 import org.myelin.optim.Optimizers;
+import org.myelin.train.StepWorkspace;
 import org.myelin.train.Callback;
 import org.myelin.train.EpochRecord;
 import org.myelin.train.LossFunction;
@@ -32,11 +33,6 @@ import org.myelin.train.Trainer;
 import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.factory.Nd4j;
@@ -62,13 +58,6 @@ public final class MyelinWorker implements WorkerMain.Engine {
     /** Rows of the batch in the exchange. */
     static final int EXCHANGE_ROWS = 32;
 
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.STRICT)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
 
     private final String engine;
     private final boolean tiny;
@@ -276,7 +265,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     private static MemoryWorkspace workspace(String id) {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id);
+        return StepWorkspace.open(id);
     }
 
     /** The network of {@code SpikingNetworkBenchmark} at dt = 1 ms. */
