@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
@@ -78,19 +77,11 @@ public final class BatchNorm extends Module {
     /** Shapes: {@code [B, n] -> [B, n]}; in training mode updates the running statistics (see the class doc). */
     @Override
     public Tensor forward(Tensor input) {
-        long[] s = input.shape();
-        if (s.length != 2 || s[1] != n) {
-            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
-                    + ", expected [*, " + n + "]");
-        }
-        if (input.dataType() != type) {
-            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
-                    + ", expected " + type + " (the layer's parameters)");
-        }
+        requireBatchInput(describe(), input, n, type);
         if (!isTraining()) {
             return Autograd.apply(new org.myelin.ops.BatchNorm(eps, runningMean, runningVariance), input, gain, shift);
         }
-        long b = s[0];
+        long b = input.shape()[0];
         if (b < 2) {
             throw new IllegalArgumentException(describe() + ": training mode needs a batch of at least 2 samples"
                     + " to estimate the variance, was " + b + " (use eval() for single samples)");

@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
@@ -110,15 +109,7 @@ public final class Dense extends Module {
      * layer followed by an {@link ActivationLayer}. Shapes: {@code [B, in] -> [B, out]}.
      */
     public Tensor forward(Tensor input, Activation activation) {
-        long[] s = input.shape();
-        if (s.length != 2 || s[1] != in) {
-            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
-                    + ", expected [*, " + in + "]");
-        }
-        if (input.dataType() != type) {
-            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
-                    + ", expected " + type + " (the layer's parameters)");
-        }
+        requireBatchInput(describe(), input, in, type);
         if (bias != null && FusedDense.supports(activation)) {
             return Autograd.apply(new FusedDense(activation), input, weight, bias);
         }

@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
@@ -54,15 +53,7 @@ public final class LayerNorm extends Module {
     /** Shapes: {@code [B, n] -> [B, n]}. */
     @Override
     public Tensor forward(Tensor input) {
-        long[] s = input.shape();
-        if (s.length != 2 || s[1] != n) {
-            throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(s)
-                    + ", expected [*, " + n + "]");
-        }
-        if (input.dataType() != type) {
-            throw new IllegalArgumentException(describe() + ": input has data type " + input.dataType()
-                    + ", expected " + type + " (the layer's parameters)");
-        }
+        requireBatchInput(describe(), input, n, type);
         return Ops.layerNorm(input, gain, shift, eps);
     }
 

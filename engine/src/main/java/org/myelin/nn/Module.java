@@ -1,11 +1,13 @@
 package org.myelin.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,6 +35,22 @@ public abstract class Module {
 
     /** The architecture as a JSON-compatible map with a {@code "type"} entry; see {@link Modules#fromConfig}. */
     public abstract Map<String, Object> config();
+
+    /**
+     * Checks a layer's input: a batch {@code [B, features]} of the layer's data type; otherwise an
+     * IllegalArgumentException naming the layer ({@code who}), the expected and the actual value.
+     */
+    protected static void requireBatchInput(String who, Tensor input, long features, DataType type) {
+        long[] s = input.shape();
+        if (s.length != 2 || s[1] != features) {
+            throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(s)
+                    + ", expected [*, " + features + "]");
+        }
+        if (input.dataType() != type) {
+            throw new IllegalArgumentException(who + ": input has data type " + input.dataType()
+                    + ", expected " + type + " (the layer's parameters)");
+        }
+    }
 
     /** Registers a trainable parameter under {@code name} and returns it. */
     protected final Tensor registerParameter(String name, INDArray value) {
