@@ -14,7 +14,6 @@ import java.util.Map;
 /** A CSV of named numeric columns; shorter columns leave their remaining cells empty, as do NaN values. */
 final class Table {
     private final Map<String, double[]> columns = new LinkedHashMap<>();
-    private final Map<String, String[]> text = new LinkedHashMap<>();
     private final List<String> order = new ArrayList<>();
 
     Table column(String name, double[] values) {
@@ -32,21 +31,8 @@ final class Table {
         return column(name, d);
     }
 
-    Table textColumn(String name, String[] values) {
-        requireNew(name);
-        for (String v : values) {
-            if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
-                throw new IllegalArgumentException("Table: text cell '" + v + "' of column '" + name
-                        + "' needs quoting; use plain labels");
-            }
-        }
-        text.put(name, values.clone());
-        order.add(name);
-        return this;
-    }
-
     private void requireNew(String name) {
-        if (columns.containsKey(name) || text.containsKey(name)) {
+        if (columns.containsKey(name)) {
             throw new IllegalArgumentException("Table: column '" + name + "' is added twice");
         }
     }
@@ -55,9 +41,6 @@ final class Table {
     Path write(Path file) throws IOException {
         int rows = 0;
         for (double[] c : columns.values()) {
-            rows = Math.max(rows, c.length);
-        }
-        for (String[] c : text.values()) {
             rows = Math.max(rows, c.length);
         }
         Path parent = file.toAbsolutePath().getParent();
@@ -72,17 +55,9 @@ final class Table {
                     if (c > 0) {
                         line.append(',');
                     }
-                    String name = order.get(c);
-                    if (columns.containsKey(name)) {
-                        double[] col = columns.get(name);
-                        if (r < col.length && !Double.isNaN(col[r])) {
-                            line.append(format(col[r]));
-                        }
-                    } else {
-                        String[] col = text.get(name);
-                        if (r < col.length) {
-                            line.append(col[r]);
-                        }
+                    double[] col = columns.get(order.get(c));
+                    if (r < col.length && !Double.isNaN(col[r])) {
+                        line.append(format(col[r]));
                     }
                 }
                 out.write(line.toString());

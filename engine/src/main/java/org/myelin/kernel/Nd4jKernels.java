@@ -9,8 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * {@link ElementwiseKernels} with ND4J ops: any layout, any data type ND4J supports, any {@link Activation}.
  * The reference the native implementations are tested against, and their fallback. Derivatives are those of
- * {@link Activation#backward} (logistic {@code a (1 - a)}, tanh {@code 1 - a^2}, from the saved activation),
- * except leaky ReLU, computed here as {@code slope + (1 - slope) step(z)}.
+ * {@link Activation#backward} (logistic {@code a (1 - a)}, tanh {@code 1 - a^2}, from the saved activation).
  */
 public final class Nd4jKernels implements ElementwiseKernels {
 
@@ -34,13 +33,6 @@ public final class Nd4jKernels implements ElementwiseKernels {
         Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         if (gradOut.isEmpty()) {
             return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
-        }
-        if (f instanceof Activations.LeakyRelu leaky) {
-            // f' = slope + (1 - slope) step(z). Not Activations.LeakyRelu.backward: as of this commit it drops the
-            // array putWhereWithMask returns and so yields slope * gradOut everywhere.
-            double slope = leaky.slope();
-            INDArray local = z.gte(0.0).castTo(gradOut.dataType()).muli(1 - slope).addi(slope);
-            return into(out, local.muli(gradOut));
         }
         INDArray act = a;
         if (act == null && !ignoresOutput(f)) {

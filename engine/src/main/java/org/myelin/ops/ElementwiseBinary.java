@@ -2,7 +2,6 @@ package org.myelin.ops;
 
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Base of the broadcasting binary ops: computes the output shape and reduces gradients back to each input. */
 abstract class ElementwiseBinary extends Op {
@@ -54,9 +53,5 @@ abstract class ElementwiseBinary extends Op {
     protected void release() {
         x = null;
         y = null;
-    }
-
-    static INDArray zerosLike(INDArray a, long[] shape) {
-        return Nd4j.zeros(a.dataType(), shape);
     }
 }

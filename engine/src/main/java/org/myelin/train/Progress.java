@@ -16,7 +16,6 @@ public final class Progress implements Callback {
     private final LongSupplier clock;
     private long epochStart;
     private long lastPrint;
-    private long lastStep;
     private double runningLoss = Double.NaN;
 
     /**
@@ -45,7 +44,6 @@ public final class Progress implements Callback {
         if (batch == 1 || epochStart == 0) {
             epochStart = now;
             lastPrint = now;
-            lastStep = 0;
             runningLoss = loss;
         }
         runningLoss = 0.98 * runningLoss + 0.02 * loss;
@@ -66,7 +64,6 @@ public final class Progress implements Callback {
         }
         out.flush();
         lastPrint = now;
-        lastStep = step;
     }
 
     @Override
