@@ -33,8 +33,8 @@ public final class ExportCommand implements Main.Extension {
             return 0;
         }
         if (o.positional.size() != 1 || !o.has("onnx")) {
-            throw new UsageException("expected one model file and --onnx OUT.onnx, got " + String.join(" ", args)
-                    + "; " + USAGE);
+            throw new UsageException("expected one model file and --onnx OUT.onnx"
+                    + (args.length == 0 ? "" : ", got '" + String.join(" ", args) + "'") + "; " + USAGE);
         }
         Path model = Path.of(o.positional.get(0));
         Path target = Path.of(o.get("onnx"));

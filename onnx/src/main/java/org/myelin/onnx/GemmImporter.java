@@ -1,5 +1,6 @@
 package org.myelin.onnx;
 
+import java.util.Arrays;
 import org.myelin.nn.Dense;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,9 +46,9 @@ final class GemmImporter implements NodeImporter {
     static Dense denseLayer(ImportContext ctx, INDArray w, INDArray b, String biasRole) {
         long in = w.size(0);
         long out = w.size(1);
-        ctx.requireFeatures(in, "the weight " + java.util.Arrays.toString(w.shape()));
+        ctx.requireFeatures(in, "the weight " + Arrays.toString(w.shape()));
         if (b != null && !(b.rank() == 1 && b.size(0) == out) && !(b.rank() == 2 && b.size(0) == 1 && b.size(1) == out)) {
-            throw ctx.unsupported(biasRole + " has shape " + java.util.Arrays.toString(b.shape()) + ", expected ["
+            throw ctx.unsupported(biasRole + " has shape " + Arrays.toString(b.shape()) + ", expected ["
                     + out + "] or [1, " + out + "]");
         }
         Dense d = new Dense(in, out, b != null, ctx.dataType(), Dense.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT,

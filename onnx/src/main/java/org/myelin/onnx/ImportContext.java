@@ -119,7 +119,7 @@ public final class ImportContext {
         return new OnnxFormatException(where() + ": " + detail);
     }
 
-    /** Fails unless the node has between {@code min} and {@code max} inputs and exactly one used output. */
+    /** Fails unless the node has between {@code min} and {@code max} inputs (trailing empty names not counted). */
     public void requireInputs(int min, int max) {
         NodeProto n = node();
         int count = n.getInputCount();

@@ -51,7 +51,11 @@ final class Tensors {
         int type = onnxType(a.dataType());
         INDArray c = a.dup('c');
         int size = a.dataType() == DataType.FLOAT ? 4 : 8;
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(c.length() * size)).order(ByteOrder.LITTLE_ENDIAN);
+        if (c.length() > (Integer.MAX_VALUE - 64) / size) {
+            throw new IllegalArgumentException("ONNX export: tensor '" + name + "' " + java.util.Arrays.toString(a.shape())
+                    + " needs " + c.length() * size + " bytes, more than the 2 GiB a protobuf message can hold");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) (c.length() * size)).order(ByteOrder.LITTLE_ENDIAN);
         if (a.dataType() == DataType.FLOAT) {
             for (float v : c.data().asFloat()) {
                 buf.putFloat(v);

@@ -135,6 +135,15 @@ class OnnxExportRuntimeTest {
     }
 
     @Test
+    void nestedSequentialsExportInLineUnderTheirPaths() throws Exception {
+        Sequential inner = Fixtures.allLayers(DataType.FLOAT, 13);
+        Sequential outer = new Sequential(inner, new ActivationLayer(Activations.RELU));
+        ModelProto onnx = OnnxExport.toModel(outer, null);
+        assertTrue(onnx.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals("0.1.runningMean")));
+        assertAgrees(outer, Fixtures.input(DataType.FLOAT, 5, 6, 2), "nested Sequential");
+    }
+
+    @Test
     void aLayerWithoutExporterIsRejectedNamingIt() {
         var custom = new org.myelin.nn.Module() {
             @Override
@@ -150,5 +159,25 @@ class OnnxExportRuntimeTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> OnnxExport.toModel(new Sequential(new ActivationLayer(Activations.RELU), custom), null));
         assertTrue(e.getMessage().contains("layer 1.") && e.getMessage().contains("Dense"), e.getMessage());
+        var square = new org.myelin.ops.Activation() {
+            @Override
+            public String name() {
+                return "square";
+            }
+
+            @Override
+            public INDArray forward(INDArray z) {
+                return z.mul(z);
+            }
+
+            @Override
+            public INDArray backward(INDArray z, INDArray a, INDArray gradOut) {
+                return z.mul(2).muli(gradOut);
+            }
+        };
+        var f = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OnnxExport.toModel(new Sequential(new ActivationLayer(square)), null));
+        assertTrue(f.getMessage().contains("activation 'square'") && f.getMessage().contains("supported: relu"),
+                f.getMessage());
     }
 }

@@ -184,6 +184,9 @@ class OnnxRejectionTest {
         // A length prefix claiming far more than the file holds.
         byte[] truncated = java.util.Arrays.copyOf(dense(DataType.FLOAT).build().toByteArray(), 40);
         rejected(truncated, "not a readable ONNX model");
+        // A graph field claiming 2 GiB - 1 bytes in a 9-byte file.
+        rejected(new byte[] {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 1, 2, 3},
+                "not a readable ONNX model");
         // A file over the size limit is refused before it is read.
         Path big = dir.resolve("big.onnx");
         Files.write(big, dense(DataType.FLOAT).build().toByteArray());
