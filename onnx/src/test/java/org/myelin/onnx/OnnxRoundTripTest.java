@@ -63,8 +63,7 @@ class OnnxRoundTripTest {
     /** A classifier ending in logits, for softmax cross-entropy. */
     private static Sequential classifier() {
         Sequential m = Fixtures.allLayers(DataType.FLOAT, 21);
-        return new Sequential(m.layers().subList(0, m.size() - 1).stream()
-                .map(l -> (org.myelin.nn.Module) l).toList());
+        return new Sequential(m.layers().subList(0, m.size() - 1));
     }
 
     @Test
