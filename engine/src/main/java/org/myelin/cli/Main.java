@@ -5,6 +5,7 @@ import org.myelin.Blas;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * The {@code myelin} command line: {@code myelin COMMAND [options]}. Each command is a small class; this one
@@ -13,12 +14,22 @@ import java.util.Map;
 public final class Main {
 
     /** A command of the command line. */
-    interface Command {
+    public interface Command {
         /** One line for the help text. */
         String summary();
 
         /** Runs the command; returns the process exit code. */
         int run(String[] args, PrintStream out) throws Exception;
+    }
+
+    /**
+     * A command that another module adds to the command line (the onnx module's {@code export}): a public class with
+     * a no-argument constructor, listed in {@code META-INF/services/org.myelin.cli.Main$Extension} and found on
+     * the class path with {@link ServiceLoader}.
+     */
+    public interface Extension extends Command {
+        /** The command's name, e.g. {@code "export"}. */
+        String name();
     }
 
     private static Map<String, Command> commands() {
@@ -29,6 +40,9 @@ public final class Main {
         c.put("simulate", new SimulateCommand());
         c.put("demo", new DemoCommand());
         c.put("example", new ExampleCommand());
+        for (Extension e : ServiceLoader.load(Extension.class)) {
+            c.putIfAbsent(e.name(), e);
+        }
         return c;
     }
 

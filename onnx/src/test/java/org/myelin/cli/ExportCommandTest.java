@@ -1,0 +1,62 @@
+package org.myelin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.io.ModelFile;
+import org.myelin.nn.Models;
+import org.myelin.nn.Sequential;
+import org.myelin.onnx.OnnxImport;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** {@code myelin export MODEL.zip --onnx OUT.onnx}, found by the command line through {@link Main.Extension}. */
+class ExportCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void exportsASavedModelThatImportsBack() throws Exception {
+        Sequential model = Models.mlpBuilder(5, 7, 3).optBatchNorm(true).optDataType(DataType.DOUBLE).optSeed(3).build();
+        Path zip = dir.resolve("model.zip");
+        ModelFile.save(zip, model, Map.of("loss", "softmax_cross_entropy"));
+        Path onnx = dir.resolve("out").resolve("model.onnx");
+        Files.createDirectories(onnx.getParent());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "export", zip.toString(), "--onnx", onnx.toString()), err.toString());
+        assertTrue(out.toString().contains("exported " + zip + " to " + onnx), out.toString());
+        OnnxImport.Imported back = OnnxImport.load(onnx);
+        assertEquals(model.config(), back.model().config());
+        assertEquals("float64", back.metadata().get("myelin.data_type"));
+        assertTrue(back.metadata().get("myelin.metadata").contains("softmax_cross_entropy"));
+    }
+
+    @Test
+    void helpListsExportAndBadUsageExitsWith2() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "--help"));
+        assertTrue(out.toString().contains("export"), out.toString());
+        assertEquals(2, run(out, err, "export", "model.zip"));
+        assertTrue(err.toString().contains("usage: myelin export MODEL.zip --onnx OUT.onnx"), err.toString());
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(1, run(out, err2, "export", dir.resolve("missing.zip").toString(), "--onnx",
+                dir.resolve("x.onnx").toString()));
+        assertTrue(err2.toString().contains("missing.zip"), err2.toString());
+        assertTrue(!Files.exists(dir.resolve("x.onnx")));
+    }
+}
