@@ -80,8 +80,10 @@ class TrainerKernelPathsIT {
 
     /**
      * The user's check of the optimiser: 20 steps (the first 2,560 training images in batches of 128) through
-     * {@code Trainer.fit}; both paths land about 1e-4 from float64 (the native kernels with 1 - beta2 rounded in
-     * float landed at 5.7e-2).
+     * {@code Trainer.fit}, each float32 path against a float64 run on either path (the two float64 runs agree to
+     * 1e-12; each float32 run is closer to the float64 run that sums in its own order). Bound: 2e-4, the float32
+     * noise of this case (PyTorch's float32 {@code torch.optim.Adam} lands 1.4e-4 from float64); the native kernels
+     * with 1 - beta2 rounded in float landed at 5.7e-2.
      */
     @Test
     void twentyAdamStepsThroughTrainerFitStayWithinFloat32Noise() throws Exception {
@@ -91,14 +93,21 @@ class TrainerKernelPathsIT {
         }
         Map<String, INDArray> nat = runChild("auto", "float", 2560);
         Map<String, INDArray> nd4j = runChild("nd4j", "float", 2560);
-        Map<String, INDArray> f64 = runChild("nd4j", "double", 2560);
-        double dNative = distance(nat, f64);
-        double dNd4j = distance(nd4j, f64);
-        String figures = String.format(Locale.ROOT, "20 Adam steps through Trainer.fit: distance from float64 %.3g"
-                + " (native), %.3g (ND4J path)", dNative, dNd4j);
-        log.info(figures);
-        assertTrue(dNd4j <= 5e-4, figures);
-        assertTrue(dNative <= 2 * dNd4j, figures);
+        Map<String, INDArray> nd4j64 = runChild("nd4j", "double", 2560);
+        Map<String, INDArray> nat64 = runChild("auto", "double", 2560);
+        double worst = 0;
+        StringBuilder figures = new StringBuilder("20 Adam steps through Trainer.fit, distance from float64:");
+        for (Map.Entry<String, Map<String, INDArray>> run : Map.of("native", nat, "ND4J path", nd4j).entrySet()) {
+            for (Map.Entry<String, Map<String, INDArray>> ref : Map.of("native", nat64, "ND4J", nd4j64).entrySet()) {
+                double d = distance(run.getValue(), ref.getValue());
+                worst = Math.max(worst, d);
+                figures.append(String.format(Locale.ROOT, " %s vs %s float64 %.3g;", run.getKey(), ref.getKey(), d));
+            }
+        }
+        figures.append(String.format(Locale.ROOT, " the float64 runs %.3g apart", distance(nat64, nd4j64)));
+        log.info(figures.toString());
+        assertTrue(distance(nat64, nd4j64) <= 1e-9, figures.toString());
+        assertTrue(worst <= 2e-4, figures.toString());
     }
 
     private Map<String, INDArray> runChild(String kernels, String type, int rows) throws IOException,
