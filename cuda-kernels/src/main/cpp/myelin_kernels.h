@@ -203,7 +203,8 @@ MYELIN_INLINE int bias_forward(int act, T alpha, const T* x, const T* b, T* z, T
 
 // ---- optimiser updates, in place ----
 // SGD with momentum, PyTorch form (dampening 0): g' = g + wd w; v = mu v + g';
-// w -= lr v, or w -= lr (g' + mu v) for Nesterov.
+// w -= lr v, or w -= lr (g' + mu v) for Nesterov. lr, mu and wd are the hyper-parameters themselves, each rounded
+// to T once by the caller; nothing is derived from them here (see adam below for why that matters).
 template <bool NESTEROV, class T>
 MYELIN_INLINE void sgd_loop(T* w, const T* g, T* v, long long n, T lr, T mu, T wd) {
 #pragma GCC ivdep
@@ -224,39 +225,24 @@ MYELIN_INLINE void sgd(T* w, const T* g, T* v, long long n, T lr, T mu, T wd, in
     }
 }
 
-// Adam / AdamW (PyTorch's formulation), bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t given:
-//   Adam:  g' = g + wd w;           AdamW: w *= 1 - lr wd, g' = g
-//   m = b1 m + (1 - b1) g';  v = b2 v + (1 - b2) g'^2;  w -= (lr / bc1) m / (sqrt(v) / sqrt(bc2) + eps)
-template <bool DECOUPLED, class T>
-MYELIN_INLINE void adam_loop(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd,
-                             T step_size, T inv_sqrt_bc2) {
-    const T decay = T(1) - lr * wd;
+// Adam / AdamW (PyTorch's formulation) from finished coefficients. Every scalar is computed by the caller in
+// double and rounded to T once: a coefficient derived here in float (1 - b2 from a rounded b2 is 9.99987e-4, not
+// 1e-3) carries the same relative error into every step, always with the same sign, and the trajectory drifts.
+//   g' = g + wd (decay w);  w' = decay w           (Adam: decay = 1; AdamW: wd = 0, decay = 1 - lr lambda)
+//   m = b1 m + c1 g';  v = b2 v + c2 g'^2          (c1 = 1 - b1, c2 = 1 - b2)
+//   w = w' - step_size m / (sqrt(v) inv_sqrt_bc2 + eps)   (step_size = lr / (1 - b1^t), inv_sqrt_bc2 = 1 / sqrt(1 - b2^t))
+template <class T>
+MYELIN_INLINE void adam(T* w, const T* g, T* m, T* v, long long n, T b1, T c1, T b2, T c2, T eps, T wd, T decay,
+                        T step_size, T inv_sqrt_bc2) {
 #pragma GCC ivdep
     for (long long i = 0; i < n; i++) {
-        T wi = w[i];
-        T gi = g[i];
-        if (DECOUPLED) {
-            wi = wi * decay;
-        } else {
-            gi = gi + wd * wi;
-        }
-        T mi = b1 * m[i] + (T(1) - b1) * gi;
-        T vi = b2 * v[i] + (T(1) - b2) * (gi * gi);
+        T wi = w[i] * decay;
+        T gi = g[i] + wd * wi;
+        T mi = b1 * m[i] + c1 * gi;
+        T vi = b2 * v[i] + c2 * (gi * gi);
         m[i] = mi;
         v[i] = vi;
         w[i] = wi - step_size * (mi / (sqrt(vi) * inv_sqrt_bc2 + eps));
-    }
-}
-
-template <class T>
-MYELIN_INLINE void adam(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd, int decoupled,
-                        T bc1, T bc2) {
-    T step_size = lr / bc1;
-    T inv_sqrt_bc2 = T(1) / sqrt(bc2);
-    if (decoupled) {
-        adam_loop<true>(w, g, m, v, n, lr, b1, b2, eps, wd, step_size, inv_sqrt_bc2);
-    } else {
-        adam_loop<false>(w, g, m, v, n, lr, b1, b2, eps, wd, step_size, inv_sqrt_bc2);
     }
 }
 
@@ -355,15 +341,17 @@ MYELIN_CLONES void myelin_sgd_f64(double* w, const double* g, double* v, long lo
     MyelinDenormalsAreZero ftz;
     myelin::sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
 }
-MYELIN_CLONES void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float lr, float b1,
-                                   float b2, float eps, float wd, int decoupled, float bc1, float bc2) {
+MYELIN_CLONES void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float b1, float c1,
+                                   float b2, float c2, float eps, float wd, float decay, float step_size,
+                                   float inv_sqrt_bc2) {
     MyelinDenormalsAreZero ftz;
-    myelin::adam<float>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+    myelin::adam<float>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
 }
-MYELIN_CLONES void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double lr, double b1,
-                                   double b2, double eps, double wd, int decoupled, double bc1, double bc2) {
+MYELIN_CLONES void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double b1, double c1,
+                                   double b2, double c2, double eps, double wd, double decay, double step_size,
+                                   double inv_sqrt_bc2) {
     MyelinDenormalsAreZero ftz;
-    myelin::adam<double>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+    myelin::adam<double>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
 }
 
 MYELIN_CLONES double myelin_sum_squares_f32(const float* x, long long n) {

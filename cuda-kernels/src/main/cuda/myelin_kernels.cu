@@ -102,22 +102,15 @@ __device__ void sgd(T* w, const T* g, T* v, long long n, T lr, T mu, T wd, int n
     }
 }
 
+// Finished coefficients, computed by the host in double (see adam in myelin_kernels.h).
 template <class T>
-__device__ void adam(T* w, const T* g, T* m, T* v, long long n, T lr, T b1, T b2, T eps, T wd, int decoupled,
-                     T bc1, T bc2) {
-    T step_size = lr / bc1;
-    T inv_sqrt_bc2 = T(1) / dsqrt(bc2);
-    T decay = T(1) - lr * wd;
+__device__ void adam(T* w, const T* g, T* m, T* v, long long n, T b1, T c1, T b2, T c2, T eps, T wd, T decay,
+                     T step_size, T inv_sqrt_bc2) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
-        T wi = w[i];
-        T gi = g[i];
-        if (decoupled) {
-            wi = wi * decay;
-        } else {
-            gi = gi + wd * wi;
-        }
-        T mi = b1 * m[i] + (T(1) - b1) * gi;
-        T vi = b2 * v[i] + (T(1) - b2) * (gi * gi);
+        T wi = w[i] * decay;
+        T gi = g[i] + wd * wi;
+        T mi = b1 * m[i] + c1 * gi;
+        T vi = b2 * v[i] + c2 * (gi * gi);
         m[i] = mi;
         v[i] = vi;
         w[i] = wi - step_size * (mi / (dsqrt(vi) * inv_sqrt_bc2 + eps));
@@ -156,13 +149,15 @@ __global__ void myelin_sgd_f64(double* w, const double* g, double* v, long long 
                                int nesterov) {
     sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
 }
-__global__ void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float lr, float b1,
-                                float b2, float eps, float wd, int decoupled, float bc1, float bc2) {
-    adam<float>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+__global__ void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float b1, float c1,
+                                float b2, float c2, float eps, float wd, float decay, float step_size,
+                                float inv_sqrt_bc2) {
+    adam<float>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
 }
-__global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double lr, double b1,
-                                double b2, double eps, double wd, int decoupled, double bc1, double bc2) {
-    adam<double>(w, g, m, v, n, lr, b1, b2, eps, wd, decoupled, bc1, bc2);
+__global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double b1, double c1,
+                                double b2, double c2, double eps, double wd, double decay, double step_size,
+                                double inv_sqrt_bc2) {
+    adam<double>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
 }
 
 }  // extern "C"

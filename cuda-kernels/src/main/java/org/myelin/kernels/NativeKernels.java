@@ -136,20 +136,23 @@ public final class NativeKernels {
             @Cast("double*") long v, long n, double lr, double mu, double wd, int nesterov);
 
     /**
-     * Adam ({@code decoupled == 0}, L2 {@code g' = g + wd w}) or AdamW ({@code decoupled != 0},
-     * {@code w *= 1 - lr wd}) in place: {@code m = b1 m + (1 - b1) g'; v = b2 v + (1 - b2) g'^2;
-     * w -= (lr / bc1) m / (sqrt(v / bc2) + eps)} with {@code bc1 = 1 - b1^t}, {@code bc2 = 1 - b2^t}.
+     * Adam or AdamW in place, from finished coefficients: {@code w' = decay w; g' = g + wd w';
+     * m = b1 m + c1 g'; v = b2 v + c2 g'^2; w = w' - stepSize m / (sqrt(v) invSqrtBc2 + eps)}. The caller computes
+     * every coefficient in double and rounds it once: {@code c1 = 1 - b1}, {@code c2 = 1 - b2},
+     * {@code stepSize = lr / (1 - b1^t)}, {@code invSqrtBc2 = 1 / sqrt(1 - b2^t)}; Adam passes {@code decay = 1}
+     * and its L2 coefficient as {@code wd}, AdamW {@code decay = 1 - lr lambda} and {@code wd = 0}. (Deriving
+     * {@code 1 - b2} from a float {@code b2} inside the kernel made every float32 step 6.4e-6 too large.)
      */
     @Name("myelin_adam_f32")
     public static native void adamF32(@Cast("float*") long w, @Cast("const float*") long g, @Cast("float*") long m,
-            @Cast("float*") long v, long n, float lr, float b1, float b2, float eps, float wd, int decoupled,
-            float bc1, float bc2);
+            @Cast("float*") long v, long n, float b1, float c1, float b2, float c2, float eps, float wd, float decay,
+            float stepSize, float invSqrtBc2);
 
     /** Float64 version of {@link #adamF32}. */
     @Name("myelin_adam_f64")
     public static native void adamF64(@Cast("double*") long w, @Cast("const double*") long g,
-            @Cast("double*") long m, @Cast("double*") long v, long n, double lr, double b1, double b2, double eps,
-            double wd, int decoupled, double bc1, double bc2);
+            @Cast("double*") long m, @Cast("double*") long v, long n, double b1, double c1, double b2, double c2,
+            double eps, double wd, double decay, double stepSize, double invSqrtBc2);
 
     /**
      * {@code sum_i x[i]^2} over {@code n} contiguous float32 values, accumulated in float64: the squared L2 norm

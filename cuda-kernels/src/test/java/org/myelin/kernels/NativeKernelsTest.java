@@ -128,8 +128,8 @@ class NativeKernelsTest {
         float tiny = Float.MIN_NORMAL / 4; // denormal
         try (FloatPointer w = new FloatPointer(1f, 2f); FloatPointer g = new FloatPointer(0f, 0f);
                 FloatPointer m = new FloatPointer(tiny, 0.5f); FloatPointer v = new FloatPointer(tiny, 0.25f)) {
-            NativeKernels.adamF32(w.address(), g.address(), m.address(), v.address(), 2, 1e-3f, 0.9f, 0.999f, 1e-8f,
-                    0f, 0, 0.5f, 0.5f);
+            NativeKernels.adamF32(w.address(), g.address(), m.address(), v.address(), 2, 0.9f, 0.1f, 0.999f, 1e-3f,
+                    1e-8f, 0f, 1f, 2e-3f, (float) (1 / Math.sqrt(0.5)));
             assertEquals(0f, m.get(0), "a denormal first moment is flushed to zero");
             assertEquals(1f, w.get(0), "and moves nothing");
             assertEquals(0.45f, m.get(1), 1e-7f);
@@ -137,6 +137,27 @@ class NativeKernelsTest {
         // The kernel restored MXCSR: Java arithmetic still produces denormals (the operands are not constants).
         float half = Float.parseFloat("0.5");
         assertTrue(Float.MIN_NORMAL * half > 0f, "flush-to-zero leaked into the JVM's thread");
+    }
+
+    @Test
+    void adamUsesTheGivenCoefficientsAndDerivesNoneInFloat() {
+        // 1 - 0.999f in float is 9.99987e-4: a kernel that derived (1 - b2) from b2 would write that into v.
+        try (FloatPointer w = new FloatPointer(1f); FloatPointer g = new FloatPointer(1f);
+                FloatPointer m = new FloatPointer(0f); FloatPointer v = new FloatPointer(0f)) {
+            NativeKernels.adamF32(w.address(), g.address(), m.address(), v.address(), 1, 0.9f, 0.1f, 0.999f, 1e-3f,
+                    0f, 0f, 1f, 0.01f, (float) (1 / Math.sqrt(1e-3)));
+            assertEquals(1e-3f, v.get(0), "v = c2 g^2 with the given c2");
+            assertEquals(0.1f, m.get(0), "m = c1 g with the given c1");
+            // m / (sqrt(v) / sqrt(bc2)) = 0.1 / 1: w = 1 - 0.01 * 0.1 within float rounding.
+            assertEquals(1 - 1e-3, w.get(0), 1e-7);
+        }
+        // AdamW's decay factor multiplies the weight before the step; wd = 0 leaves the gradient alone.
+        try (DoublePointer w = new DoublePointer(2.0); DoublePointer g = new DoublePointer(0.0);
+                DoublePointer m = new DoublePointer(0.0); DoublePointer v = new DoublePointer(0.0)) {
+            NativeKernels.adamF64(w.address(), g.address(), m.address(), v.address(), 1, 0.9, 0.1, 0.999, 1e-3,
+                    1e-8, 0.0, 0.99, 0.01, 1.0);
+            assertEquals(1.98, w.get(0), 1e-15);
+        }
     }
 
     @Test

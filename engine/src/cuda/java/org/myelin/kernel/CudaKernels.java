@@ -215,15 +215,17 @@ public final class CudaKernels implements ElementwiseKernels {
         Checks.requireSameShape(method, "m", m, "param", param, false);
         Checks.requireSameShape(method, "v", v, "param", param, false);
         Checks.requireStep(method, step);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;
         AtomicAllocator allocator = AtomicAllocator.getInstance();
         CudaContext ctx = allocator.getFlowController().prepareAction(param, grad, m, v);
         launch(ctx, f32 ? "myelin_adam_f32" : "myelin_adam_f64", n, address(allocator, param, ctx),
                 address(allocator, grad, ctx), address(allocator, m, ctx), address(allocator, v, ctx),
-                new LongPointer(1).put(n), scalar(f32, lr), scalar(f32, beta1), scalar(f32, beta2),
-                scalar(f32, eps), scalar(f32, weightDecay), new IntPointer(1).put(decoupled ? 1 : 0),
-                scalar(f32, 1 - Math.pow(beta1, step)), scalar(f32, 1 - Math.pow(beta2, step)));
+                new LongPointer(1).put(n), scalar(f32, c.beta1()), scalar(f32, c.oneMinusBeta1()),
+                scalar(f32, c.beta2()), scalar(f32, c.oneMinusBeta2()), scalar(f32, c.eps()),
+                scalar(f32, c.weightDecay()), scalar(f32, c.decay()), scalar(f32, c.stepSize()),
+                scalar(f32, c.invSqrtBc2()));
         allocator.registerAction(ctx, param, grad);
         allocator.registerAction(ctx, m);
         allocator.registerAction(ctx, v);

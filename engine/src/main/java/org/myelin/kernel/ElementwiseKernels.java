@@ -89,6 +89,10 @@ public interface ElementwiseKernels {
      * {@code v = beta2 v + (1 - beta2) g'^2},
      * {@code w -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)}.
      *
+     * <p>Every implementation computes the scalar coefficients ({@code 1 - beta1}, {@code 1 - beta2},
+     * {@code lr / (1 - beta1^t)}, {@code 1 / sqrt(1 - beta2^t)}, {@code 1 - lr weightDecay}) in float64 and rounds each
+     * once to the parameters' type; one derived in float32 would bias every step the same way (docs/optimizers.md).
+     *
      * <p>Shapes: param, grad, m and v the same shape.
      *
      * @param step t, the 1-based number of this update (the optimiser's {@code steps()} inside {@code update})

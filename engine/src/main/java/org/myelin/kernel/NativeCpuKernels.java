@@ -183,16 +183,16 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Checks.requireSameShape(method, "m", m, "param", param, false);
         Checks.requireSameShape(method, "v", v, "param", param, false);
         Checks.requireStep(method, step);
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
-        int dec = decoupled ? 1 : 0;
         if (param.dataType() == DataType.FLOAT) {
-            NativeKernels.adamF32(address(param), address(grad), address(m), address(v), n, (float) lr,
-                    (float) beta1, (float) beta2, (float) eps, (float) weightDecay, dec, (float) bc1, (float) bc2);
+            NativeKernels.adamF32(address(param), address(grad), address(m), address(v), n, (float) c.beta1(),
+                    (float) c.oneMinusBeta1(), (float) c.beta2(), (float) c.oneMinusBeta2(), (float) c.eps(),
+                    (float) c.weightDecay(), (float) c.decay(), (float) c.stepSize(), (float) c.invSqrtBc2());
         } else {
-            NativeKernels.adamF64(address(param), address(grad), address(m), address(v), n, lr, beta1, beta2, eps,
-                    weightDecay, dec, bc1, bc2);
+            NativeKernels.adamF64(address(param), address(grad), address(m), address(v), n, c.beta1(),
+                    c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(), c.eps(), c.weightDecay(), c.decay(),
+                    c.stepSize(), c.invSqrtBc2());
         }
         Reference.reachabilityFence(param);
         Reference.reachabilityFence(grad);

@@ -105,18 +105,19 @@ public final class Nd4jKernels implements ElementwiseKernels {
         if (param.isEmpty()) {
             return;
         }
+        // The same float64 coefficients as the native kernels, each rounded once by ND4J's scalar ops.
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         INDArray g = grad;
-        if (decoupled) {
-            param.muli(1 - lr * weightDecay);
-        } else if (weightDecay != 0) {
-            g = grad.add(param.mul(weightDecay));
+        if (c.decay() != 1) {
+            param.muli(c.decay());
         }
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-        INDArray denom = Transforms.sqrt(v, true).muli(1 / Math.sqrt(bc2)).addi(eps);
-        param.subi(m.div(denom).muli(lr / bc1));
+        if (c.weightDecay() != 0) {
+            g = grad.add(param.mul(c.weightDecay()));
+        }
+        m.muli(c.beta1()).addi(g.mul(c.oneMinusBeta1()));
+        v.muli(c.beta2()).addi(g.mul(g).muli(c.oneMinusBeta2()));
+        INDArray denom = Transforms.sqrt(v, true).muli(c.invSqrtBc2()).addi(c.eps());
+        param.subi(m.div(denom).muli(c.stepSize()));
     }
 
     /** Activations whose backward never reads the saved activation (so a null one need not be computed). */

@@ -6,7 +6,9 @@ import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adagrad ({@link AdagradRule}): {@code G <- G + g^2; w <- w - lr g / (sqrt(G) + eps)}. State per parameter:
+ * Adagrad ({@link AdagradRule}): {@code G <- G + g^2; w <- w - lr g / (sqrt(G) + eps)}, eps outside the root, as
+ * PyTorch's {@code torch.optim.Adagrad} with no learning-rate decay and a zero initial accumulator
+ * (docs/optimizers.md). State per parameter:
  * slot {@code "sum_sq"} (G).
  */
 public final class Adagrad extends Optimizer {

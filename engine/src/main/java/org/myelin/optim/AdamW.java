@@ -7,8 +7,8 @@ import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * AdamW: Adam with decoupled weight decay (Loshchilov and Hutter 2019), {@code w <- (1 - lr lambda) w} and
- * then the Adam step ({@link org.myelin.kernel.ElementwiseKernels#adam}). The decay is applied to every parameter this optimiser updates (as in
+ * AdamW: Adam with decoupled weight decay (Loshchilov and Hutter 2019), PyTorch's {@code torch.optim.AdamW}:
+ * {@code w <- (1 - lr lambda) w} and then the Adam step (eps as in {@link Adam}; docs/optimizers.md) ({@link org.myelin.kernel.ElementwiseKernels#adam}). The decay is applied to every parameter this optimiser updates (as in
  * PyTorch); to decay weights only, build it over the weights and give biases their own optimiser, or use
  * {@link Adam} with an {@link L2Penalty} (coupled decay, through the gradient). State as {@link Adam}.
  */

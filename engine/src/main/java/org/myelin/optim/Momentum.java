@@ -9,7 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Gradient descent with momentum, in one of three forms ({@link Form}; see {@link MomentumRule} for the
- * formulas and how they map onto each other and onto the symbols of 000 section 14.3).
+ * formulas and how they map onto each other and onto the symbols of 000 section 14.3). {@link Form#HEAVY_BALL} is
+ * PyTorch's {@code torch.optim.SGD(momentum=mu)} without dampening; the other two are the notes' forms
+ * (docs/optimizers.md).
  *
  * <p>State per parameter: slot {@code "velocity"}, zeros at the start. For {@link Form#HEAVY_BALL} it
  * accumulates gradients ({@code v}); for the notes' forms it accumulates negative gradients ({@code V}).

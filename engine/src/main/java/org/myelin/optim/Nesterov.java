@@ -7,7 +7,8 @@ import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Nesterov accelerated gradient in PyTorch's form ({@link org.myelin.kernel.ElementwiseKernels#sgdMomentum}): {@code v <- mu v + g;
+ * Nesterov accelerated gradient in PyTorch's form ({@code torch.optim.SGD(momentum=mu, nesterov=True)}, no
+ * dampening; docs/optimizers.md) ({@link org.myelin.kernel.ElementwiseKernels#sgdMomentum}): {@code v <- mu v + g;
  * w <- w - lr (g + mu v)}. State per parameter: slot {@code "velocity"}.
  */
 public final class Nesterov extends Optimizer {

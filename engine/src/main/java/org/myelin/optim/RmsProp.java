@@ -6,7 +6,9 @@ import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * RMSprop ({@link RmsPropRule}): {@code s <- rho s + (1 - rho) g^2; w <- w - lr g / (sqrt(s) + eps)}. State per
+ * RMSprop ({@link RmsPropRule}): {@code s <- rho s + (1 - rho) g^2; w <- w - lr g / (sqrt(s) + eps)}, eps outside
+ * the root, as PyTorch's {@code torch.optim.RMSprop} (alpha = rho), not centered, without momentum
+ * (docs/optimizers.md). State per
  * parameter: slot {@code "mean_sq"} (s).
  */
 public final class RmsProp extends Optimizer {

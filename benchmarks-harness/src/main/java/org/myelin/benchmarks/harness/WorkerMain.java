@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * The common {@code main} of every engine's worker JVM: parse the arguments, check gradients against Myelin's
- * exchange files (a peer whose gradients disagree is refused, not timed), time the step, write the result.
+ * exchange files (a peer whose gradients disagree is refused, not timed), check a short training trajectory
+ * against a float64 run ({@link Trajectory}; a drift is flagged in the result and on stderr, the step is still
+ * timed, since a peer's optimiser is not ours to fix), time the step, write the result.
  *
  * <p>Arguments: {@code --engine NAME --workload NAME [--mode full|quick|tiny] [--exchange DIR] [--result FILE]
  * [--env FILE]}. Exit status 0 when timed, 3 when refused, 1 on errors.
@@ -23,6 +25,22 @@ public final class WorkerMain {
          * worst error against the exchange's ({@link Exchange#worstError}); NaN when the engine is the reference.
          */
         double gradientError(Workload w, Exchange ex) throws Exception;
+
+        /**
+         * Trains the workload's MLP from the exchange's weights for {@code steps} float32 steps on the batch
+         * {@code x} (rows, in) with {@code labels}, with the optimiser the engine is timed with, and returns its
+         * parameters as {@code {w0, b0, w1, b1, ...}} in the exchange's layout ({@link Trajectory}); null when the
+         * engine has no such check.
+         */
+        default java.util.List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels,
+                int steps) throws Exception {
+            return null;
+        }
+
+        /** Where this engine's Adam adds eps (the float64 run of the trajectory check follows it). */
+        default Trajectory.AdamForm adamForm() {
+            return Trajectory.AdamForm.TORCH;
+        }
 
         /** Builds the model and data for {@code w} (weights from the exchange where given) and returns one call's work. */
         Timing.Step prepare(Workload w, Exchange ex) throws Exception;
@@ -97,11 +115,26 @@ public final class WorkerMain {
                     return 3;
                 }
             }
+            double trajectory = Double.NaN;
+            String note = a.mode();
+            if (ex != null && w.kind() == Workload.Kind.TRAIN) {
+                java.util.List<float[]> p = engine.trainedParameters(w, ex, Trajectory.features(ex),
+                        Trajectory.labels(ex), Trajectory.STEPS);
+                if (p != null) {
+                    trajectory = Trajectory.distance(p, Trajectory.reference(w, ex, engine.adamForm()));
+                    if (!(trajectory <= Trajectory.TOLERANCE)) {
+                        note += String.format(Locale.ROOT, "; trajectory drifts: %d %s steps end %.2g from the float64"
+                                + " run (%s form) > %.0e", Trajectory.STEPS, w.optimizer(), trajectory,
+                                engine.adamForm(), Trajectory.TOLERANCE);
+                        System.err.println("WARNING " + a.engine() + " " + w.name() + ": " + note);
+                    }
+                }
+            }
             Timing.Step step = engine.prepare(w, ex);
             Timing.Measurement m = Timing.measure(a.settings(), step);
             double secondsPerStep = m.medianSecondsPerCall() / engine.stepsPerCall();
-            report(a, Result.of(w, a.engine(), m, engine.stepsPerCall(), error, engine.extra(w, secondsPerStep),
-                    a.mode()));
+            report(a, Result.of(w, a.engine(), m, engine.stepsPerCall(), error, trajectory,
+                    engine.extra(w, secondsPerStep), note));
             return 0;
         } catch (Exception | Error e) {
             e.printStackTrace();

@@ -129,13 +129,14 @@ class HarnessTest {
 
     @Test
     void resultSurvivesItsCsvLine() {
-        Result r = new Result("mlp-adam-128", "dl4j", 128, 10.5, 9.5, 12, 7, 1, 2, 0.3, 1.9, 2e-7, Double.NaN, "busy",
+        Result r = new Result("mlp-adam-128", "dl4j", 128, 10.5, 9.5, 12, 7, 1, 2, 0.3, 1.9, 2e-7, 1.4e-4, Double.NaN, "busy",
                 "a, b");
         Result back = Result.parse(r.toCsv());
         assertEquals(r.workload(), back.workload());
         assertEquals(10.5, back.msMedian());
         assertEquals(12_190.476, back.samplesPerSecond(), 1e-3);
         assertTrue(Double.isNaN(back.extra()));
+        assertEquals(1.4e-4, back.trajectoryError());
         assertEquals("a; b", back.note());
     }
 

@@ -29,6 +29,7 @@ import java.util.Random;
 import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.Timing;
+import org.myelin.benchmarks.harness.Trajectory;
 import org.myelin.benchmarks.harness.WorkerMain;
 import org.myelin.benchmarks.harness.Workload;
 
@@ -147,6 +148,45 @@ public final class PytorchWorker implements WorkerMain.Engine {
                 gb.add(params.get(i)[1].getArray().getGradient().toFloatArray());
             }
             return ex.worstError(gw, gb);
+        }
+    }
+
+    /**
+     * DJL's Adam (the optimiser timed here; not {@code torch.optim.Adam}) scales the learning rate by
+     * {@code sqrt(1 - b2^t) / (1 - b1^t)} and adds eps to sqrt(v): the paper's epsilon-hat form.
+     */
+    @Override
+    public Trajectory.AdamForm adamForm() {
+        return Trajectory.AdamForm.EPS_HAT;
+    }
+
+    @Override
+    public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
+            throws Exception {
+        int rows = labels.length;
+        try (Trainer t = trainer(w, ex, rows)) {
+            NDManager m = t.getManager();
+            NDArray xa = m.create(x.data(), new Shape(x.shape()));
+            float[] lf = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                lf[i] = labels[i];
+            }
+            NDArray y = m.create(lf, new Shape(rows));
+            // The first step outside a scope, so the optimiser's state (Adam's moments) outlives it.
+            trainStep(t, xa, y);
+            for (int s = 1; s < steps; s++) {
+                try (NDScope scope = new NDScope()) {
+                    trainStep(t, xa, y);
+                }
+            }
+            List<float[]> out = new ArrayList<>();
+            int[] sz = w.sizes();
+            List<Parameter[]> params = linearParameters((SequentialBlock) t.getModel().getBlock());
+            for (int i = 0; i < params.size(); i++) {
+                out.add(Exchange.transpose(params.get(i)[0].getArray().toFloatArray(), sz[i + 1], sz[i]));
+                out.add(params.get(i)[1].getArray().toFloatArray());
+            }
+            return out;
         }
     }
 

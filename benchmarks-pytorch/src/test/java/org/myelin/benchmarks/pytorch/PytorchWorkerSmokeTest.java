@@ -15,6 +15,7 @@ import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.ReferenceMlp;
 import org.myelin.benchmarks.harness.Result;
+import org.myelin.benchmarks.harness.Trajectory;
 import org.myelin.benchmarks.harness.Workload;
 
 /**
@@ -49,6 +50,10 @@ class PytorchWorkerSmokeTest {
         Result r = run(workload);
         assertEquals("ok", r.status(), r.note());
         assertTrue(r.gradError() <= Exchange.TOLERANCE, "gradient error " + r.gradError());
+        if (!workload.equals("tiny-infer")) {
+            // 20 steps of DJL's optimiser against the float64 run of its form (Adam: eps-hat).
+            assertTrue(r.trajectoryError() <= Trajectory.TOLERANCE, "trajectory " + r.trajectoryError());
+        }
         assertTrue(r.msMedian() > 0);
         assertTrue(Files.readString(tmp.resolve("env")).contains("libtorch=2.7.1"));
     }

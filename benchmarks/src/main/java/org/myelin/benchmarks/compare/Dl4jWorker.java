@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.Timing;
+import org.myelin.benchmarks.harness.Trajectory;
 import org.myelin.benchmarks.harness.WorkerMain;
 import org.myelin.benchmarks.harness.Workload;
 import org.nd4j.linalg.activations.Activation;
@@ -100,6 +101,29 @@ public final class Dl4jWorker implements WorkerMain.Engine {
             gb.add(Nd4jEnv.fromNd4j(g.getGradientFor(i + "_b").mul(perSample)).data());
         }
         return ex.worstError(gw, gb);
+    }
+
+    /** DL4J's Adam adds eps to sqrt(v) before the bias correction (the paper's epsilon-hat form). */
+    @Override
+    public Trajectory.AdamForm adamForm() {
+        return Trajectory.AdamForm.EPS_HAT;
+    }
+
+    @Override
+    public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
+            throws Exception {
+        MultiLayerNetwork net = network(w);
+        loadWeights(net, ex);
+        DataSet batch = new DataSet(Nd4jEnv.toNd4j(x), Nd4jEnv.oneHot(labels, w.classes()));
+        for (int t = 0; t < steps; t++) {
+            net.fit(batch);
+        }
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < w.layers(); i++) {
+            out.add(Nd4jEnv.fromNd4j(net.getParam(i + "_W")).data());
+            out.add(Nd4jEnv.fromNd4j(net.getParam(i + "_b")).data());
+        }
+        return out;
     }
 
     @Override

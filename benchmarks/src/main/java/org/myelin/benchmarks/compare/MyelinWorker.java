@@ -172,6 +172,28 @@ public final class MyelinWorker implements WorkerMain.Engine {
         return Double.NaN;
     }
 
+    /** The trajectory check: the workload's optimiser through the public API on the active kernel path. */
+    @Override
+    public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
+            throws Exception {
+        Sequential model = model(w);
+        loadWeights(model, ex);
+        Optimizer opt = optimizer(w, model);
+        Tensor in = Tensor.constant(Nd4jEnv.toNd4j(x));
+        Tensor target = Tensor.constant(Nd4jEnv.oneHot(labels, w.classes()));
+        for (int t = 0; t < steps; t++) {
+            opt.zeroGrad();
+            LossFunction.SOFTMAX_CROSS_ENTROPY.apply(model.forward(in), target).backward();
+            opt.step();
+        }
+        List<float[]> out = new ArrayList<>();
+        for (Dense d : denseLayers(model)) {
+            out.add(Nd4jEnv.fromNd4j(d.namedParameters().get("weight").value()).data());
+            out.add(Nd4jEnv.fromNd4j(d.namedParameters().get("bias").value()).data());
+        }
+        return out;
+    }
+
     @Override
     public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
         if (w.kind() == Workload.Kind.SPIKING) {

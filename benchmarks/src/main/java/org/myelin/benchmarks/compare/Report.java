@@ -12,6 +12,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.myelin.benchmarks.harness.Result;
+import org.myelin.benchmarks.harness.Trajectory;
 
 /**
  * The side-by-side report of one run: the table (text and Markdown), the CSV, the PNG bar chart and the check of
@@ -97,6 +98,10 @@ public final class Report {
             }
             if (Double.isFinite(r.gradError())) {
                 status.append(String.format(Locale.ROOT, "; grad err %.1e", r.gradError()));
+            }
+            if (Double.isFinite(r.trajectoryError())) {
+                status.append(String.format(Locale.ROOT, "; %d-step dist %.1e%s", Trajectory.STEPS,
+                        r.trajectoryError(), r.trajectoryError() > Trajectory.TOLERANCE ? " DRIFT" : ""));
             }
             if (!r.status().equals("ok") && !r.status().equals("busy") && r.note() != null && !r.note().isEmpty()) {
                 status.append(": ").append(r.note());

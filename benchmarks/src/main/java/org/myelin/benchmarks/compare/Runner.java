@@ -26,15 +26,28 @@ import org.myelin.benchmarks.harness.Workload;
  * {@code --threads N} (2), {@code --workloads a,b} and {@code --engines a,b} (default: all), {@code --pytorch-classpath
  * CP} (the PyTorch worker's classpath; without it PyTorch is skipped), {@code --breakdown auto|always|never}
  * (the per-phase breakdown of Myelin's step when a target is missed), {@code --strict} (exit 2 when any row ran
- * while the machine was busy).
+ * while the machine was busy), {@code --wait-policy ENGINE=passive|active|default,...} (override an engine's OpenMP
+ * wait policy, {@link #defaultWaitPolicy}, to measure the alternative).
  */
 public final class Runner {
     public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "myelin-openblas", "dl4j", "pytorch",
             "gemm", "gemm-openblas");
     private static final String PYTORCH_MAIN = "org.myelin.benchmarks.pytorch.PytorchWorker";
+    /** Values of {@code --wait-policy}: OMP_WAIT_POLICY set to PASSIVE or ACTIVE, or left unset (the runtime's own). */
+    static final List<String> WAIT_POLICIES = List.of("passive", "active", "default");
+
+    /**
+     * Each engine's best OpenMP setting. ND4J's OpenMP threads spin between its many small ops and fight the BLAS
+     * for the cores unless they sleep (PASSIVE), and MKL's then need {@code KMP_BLOCKTIME=200} to stay awake
+     * between gemms; libtorch's intra-op threads are the opposite: under PASSIVE they sleep after every op and
+     * PyTorch ran 1.6-1.9x slower, so it gets its runtime's default. Measured side by side, see docs/benchmarks.md.
+     */
+    static String defaultWaitPolicy(String engine) {
+        return engine.equals("pytorch") ? "default" : "passive";
+    }
 
     record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
-                   String pytorchClasspath, String breakdown, boolean strict) {
+                   String pytorchClasspath, String breakdown, boolean strict, Map<String, String> waitPolicies) {
         static Options parse(String[] argv) {
             Map<String, String> m = new LinkedHashMap<>();
             boolean strict = false;
@@ -76,7 +89,22 @@ public final class Runner {
             if (!List.of("auto", "always", "never").contains(breakdown)) {
                 throw new IllegalArgumentException("--breakdown must be auto, always or never, was " + breakdown);
             }
-            return new Options(mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict);
+            Map<String, String> policies = new LinkedHashMap<>();
+            for (String e : ENGINES) {
+                policies.put(e, defaultWaitPolicy(e));
+            }
+            if (m.containsKey("wait-policy")) {
+                for (String kv : m.get("wait-policy").split(",")) {
+                    String[] p = kv.trim().split("=", 2);
+                    if (p.length != 2 || !ENGINES.contains(p[0]) || !WAIT_POLICIES.contains(p[1])) {
+                        throw new IllegalArgumentException("--wait-policy takes ENGINE=POLICY pairs, ENGINE one of "
+                                + ENGINES + ", POLICY one of " + WAIT_POLICIES + "; was '" + kv + "'");
+                    }
+                    policies.put(p[0], p[1]);
+                }
+            }
+            return new Options(mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict,
+                    policies);
         }
     }
 
@@ -139,9 +167,9 @@ public final class Runner {
         deleteExchange(out.resolve("exchange"));
         double minutes = (System.nanoTime() - started) / 6e10;
         double loadAfter = MachineLoad.loadAverage();
-        String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY=PASSIVE;"
-                + " load average %.2f before, %.2f after; %.1f min%n", options.mode(), options.threads(), loadBefore,
-                loadAfter, minutes);
+        String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY: %s;"
+                + " load average %.2f before, %.2f after; %.1f min%n", options.mode(), options.threads(),
+                waitPolicySummary(), loadBefore, loadAfter, minutes);
         String targetText = targets.isEmpty() ? "" : "Targets (issue 5):\n  " + String.join("\n  ", targets) + "\n";
         String all = summary + "\n" + table + "\n" + targetText + (breakdownText.isEmpty() ? "" : "\n" + breakdownText);
         System.out.println();
@@ -157,6 +185,13 @@ public final class Runner {
         writeVersions(out.resolve("versions.txt"));
         System.out.println("\nwritten: " + out.resolve("table.txt") + ", results.csv, table.md, chart.png, machine.txt,"
                 + " versions.txt");
+        for (Result r : results) {
+            if (r.trajectoryError() > org.myelin.benchmarks.harness.Trajectory.TOLERANCE) {
+                System.out.printf(Locale.ROOT, "WARNING: %s on %s drifts: after %d training steps its parameters are"
+                        + " %.2g from the float64 run of its algorithm (float32 noise is ~1e-4); see its log.%n",
+                        r.engine(), r.workload(), org.myelin.benchmarks.harness.Trajectory.STEPS, r.trajectoryError());
+            }
+        }
         boolean busy = results.stream().anyMatch(r -> r.status().equals("busy"));
         if (busy) {
             System.out.println("WARNING: some windows ran while other processes used the CPUs (status 'busy');"
@@ -220,14 +255,7 @@ public final class Runner {
             cmd.addAll(List.of("--exchange", exchange.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        pb.environment().put("OMP_NUM_THREADS", t);
-        pb.environment().put("OPENBLAS_NUM_THREADS", t);
-        pb.environment().put("MKL_NUM_THREADS", t);
-        // Where the ND4J-based workers run on MKL (Blas.select(), Intel CPUs), its threads stay awake between gemms.
-        pb.environment().putIfAbsent("KMP_BLOCKTIME", "200");
-        // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
-        pb.environment().put("OPENBLAS_VERBOSE", "2");
+        applyEnvironment(pb.environment(), engine, t, options.waitPolicies().get(engine));
         Files.deleteIfExists(result);
         long start = System.nanoTime();
         Process p = pb.start();
@@ -246,6 +274,33 @@ public final class Runner {
                 ? String.format(Locale.ROOT, "%.3g ms/step, %s samples/s", r.msMedian(), Report.count(r.samplesPerSecond()))
                 : r.note(), (System.nanoTime() - start) / 1e9);
         return r;
+    }
+
+    /**
+     * The environment of one worker: the thread counts, and the engine's OpenMP wait policy ({@link
+     * #defaultWaitPolicy}). With "default" the variables the launcher exported ({@code scripts/native-env} sets
+     * OMP_WAIT_POLICY and KMP_BLOCKTIME for the engine) are removed, so the runtime's own behaviour applies.
+     */
+    static void applyEnvironment(Map<String, String> env, String engine, String threads, String waitPolicy) {
+        env.put("OMP_NUM_THREADS", threads);
+        env.put("OPENBLAS_NUM_THREADS", threads);
+        env.put("MKL_NUM_THREADS", threads);
+        // OpenBLAS names the kernel set it picked ("Core: SkylakeX") on stderr, into the log; see openblasCore().
+        env.put("OPENBLAS_VERBOSE", "2");
+        if (waitPolicy.equals("default")) {
+            env.remove("OMP_WAIT_POLICY");
+            env.remove("KMP_BLOCKTIME");
+            return;
+        }
+        env.put("OMP_WAIT_POLICY", waitPolicy.toUpperCase(Locale.ROOT));
+        // Where the ND4J-based workers run on MKL (Blas.select(), Intel CPUs), its threads stay awake between gemms.
+        env.putIfAbsent("KMP_BLOCKTIME", "200");
+    }
+
+    /** The wait policies of the engines of this run, e.g. {@code myelin-native PASSIVE, pytorch default}. */
+    private String waitPolicySummary() {
+        return options.engines().stream().map(e -> e + " " + (options.waitPolicies().get(e).equals("default")
+                ? "default" : options.waitPolicies().get(e).toUpperCase(Locale.ROOT))).collect(Collectors.joining(", "));
     }
 
     /** The exchange files (tens of MB for the deep net) are only needed while the workers run. */
@@ -271,7 +326,13 @@ public final class Runner {
                 .append(' ').append(System.getProperty("os.arch")).append('\n');
         sb.append(String.format(Locale.ROOT, "loadavg.before=%.2f%nloadavg.after=%.2f%n", loadBefore, loadAfter));
         sb.append("threads.per.engine=").append(options.threads()).append('\n');
-        sb.append("env.OMP_WAIT_POLICY=PASSIVE\nenv.OMP_NUM_THREADS=").append(options.threads())
+        for (String e : options.engines()) {
+            Map<String, String> env = new LinkedHashMap<>(System.getenv());
+            applyEnvironment(env, e, Integer.toString(options.threads()), options.waitPolicies().get(e));
+            sb.append("env.").append(e).append(".OMP_WAIT_POLICY=").append(env.getOrDefault("OMP_WAIT_POLICY", "(unset)"))
+                    .append(" KMP_BLOCKTIME=").append(env.getOrDefault("KMP_BLOCKTIME", "(unset)")).append('\n');
+        }
+        sb.append("env.OMP_NUM_THREADS=").append(options.threads())
                 .append("\nenv.OPENBLAS_NUM_THREADS=").append(options.threads())
                 .append("\nenv.MKL_NUM_THREADS=").append(options.threads())
                 .append("\npytorch.props=-Dai.djl.pytorch.num_threads=").append(options.threads())

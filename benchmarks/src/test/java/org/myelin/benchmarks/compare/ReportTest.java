@@ -19,7 +19,7 @@ class ReportTest {
     Path tmp;
 
     private static Result row(String workload, String engine, int batch, double ms) {
-        return new Result(workload, engine, batch, ms, ms * 0.9, ms * 1.2, 7, 0, 0, 0.01, 1.5, Double.NaN,
+        return new Result(workload, engine, batch, ms, ms * 0.9, ms * 1.2, 7, 0, 0, 0.01, 1.5, Double.NaN, Double.NaN,
                 engine.equals("gemm") ? 70 : Double.NaN, "ok", "");
     }
 
@@ -65,7 +65,7 @@ class ReportTest {
     void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
         List<Result> r = new ArrayList<>();
         r.add(row("mlp-adam-128", "myelin-native", 128, 8));
-        r.add(new Result("mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, 20, "busy", ""));
+        r.add(new Result("mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, Double.NaN, 20, "busy", ""));
         List<String> t = new Report(r).targets();
         assertEquals(1, t.size());
         assertTrue(t.get(0).startsWith("mlp-adam-128 INVALID: gemm share 150%"), t.get(0));

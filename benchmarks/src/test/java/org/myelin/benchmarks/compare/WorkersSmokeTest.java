@@ -16,6 +16,7 @@ import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.ReferenceMlp;
 import org.myelin.benchmarks.harness.Result;
+import org.myelin.benchmarks.harness.Trajectory;
 import org.myelin.benchmarks.harness.Workload;
 
 /**
@@ -61,6 +62,10 @@ class WorkersSmokeTest {
             Result r = run(engine, workload, true);
             assertEquals("ok", r.status(), engine + ": " + r.note());
             assertTrue(r.gradError() <= Exchange.TOLERANCE, engine + " gradient error " + r.gradError());
+            if (!workload.equals("tiny-infer")) {
+                // 20 float32 steps against the float64 run of the engine's own Adam form (DL4J: eps-hat).
+                assertTrue(r.trajectoryError() <= Trajectory.TOLERANCE, engine + " trajectory " + r.trajectoryError());
+            }
             assertTrue(r.msMedian() > 0);
         }
     }

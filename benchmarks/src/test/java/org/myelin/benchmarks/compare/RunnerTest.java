@@ -1,0 +1,51 @@
+package org.myelin.benchmarks.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each worker's environment: its engine's own OpenMP wait policy. */
+class RunnerTest {
+
+    /** What scripts/native-env exports into the runner's environment. */
+    private static Map<String, String> launcherEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        env.put("KMP_BLOCKTIME", "200");
+        return env;
+    }
+
+    @Test
+    void pytorchRunsWithLibtorchsDefaultAndTheNd4jWorkersPassive() {
+        Map<String, String> torch = launcherEnvironment();
+        Runner.applyEnvironment(torch, "pytorch", "2", Runner.defaultWaitPolicy("pytorch"));
+        assertFalse(torch.containsKey("OMP_WAIT_POLICY"), torch.toString());
+        assertFalse(torch.containsKey("KMP_BLOCKTIME"), torch.toString());
+        assertEquals("2", torch.get("OMP_NUM_THREADS"));
+        for (String engine : new String[] {"myelin-native", "myelin-nd4j", "dl4j", "gemm"}) {
+            Map<String, String> env = new HashMap<>();
+            Runner.applyEnvironment(env, engine, "2", Runner.defaultWaitPolicy(engine));
+            assertEquals("PASSIVE", env.get("OMP_WAIT_POLICY"), engine);
+            assertEquals("200", env.get("KMP_BLOCKTIME"), engine);
+            assertEquals("2", env.get("MKL_NUM_THREADS"), engine);
+        }
+    }
+
+    @Test
+    void waitPolicyCanBeOverriddenPerEngine() {
+        Runner.Options o = Runner.Options.parse(new String[] {"--tiny", "--wait-policy", "pytorch=passive,dl4j=default"});
+        assertEquals("passive", o.waitPolicies().get("pytorch"));
+        assertEquals("default", o.waitPolicies().get("dl4j"));
+        assertEquals("passive", o.waitPolicies().get("myelin-native"));
+        Map<String, String> env = launcherEnvironment();
+        Runner.applyEnvironment(env, "pytorch", "2", "active");
+        assertEquals("ACTIVE", env.get("OMP_WAIT_POLICY"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Runner.Options.parse(new String[] {"--wait-policy", "pytorch=sleepy"}));
+        assertEquals(true, e.getMessage().contains("pytorch=sleepy"), e.getMessage());
+    }
+}
