@@ -131,6 +131,37 @@ final class Archive implements AutoCloseable {
     }
 
     /**
+     * Reads an array entry straight into {@code target} (no temporary copy: a large model loads in little more
+     * than its own size), after checking the entry's header against the target's shape and data type; errors
+     * start with {@code where}. On failure the target may be partly written: callers pass arrays that are
+     * discarded when loading fails.
+     */
+    void arrayInto(String name, INDArray target, String where) throws IOException {
+        ZipEntry e = require(name);
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
+            Npy.Header h = Npy.readHeader(file + "!" + name, in, target.length());
+            if (!java.util.Arrays.equals(h.shape(), target.shape())) {
+                throw new ModelFormatException(where + ": entry '" + name + "' holds shape "
+                        + java.util.Arrays.toString(h.shape()) + ", expected " + java.util.Arrays.toString(target.shape()));
+            }
+            if (h.type() != target.dataType()) {
+                throw new ModelFormatException(where + ": entry '" + name + "' holds " + h.type()
+                        + " data, the model is " + target.dataType());
+            }
+            if (Npy.ownsBuffer(target)) {
+                Npy.readData(file + "!" + name, in, h, target);
+            } else {
+                INDArray value = org.nd4j.linalg.factory.Nd4j.createUninitialized(h.type(), h.shape(), 'c');
+                Npy.readData(file + "!" + name, in, h, value);
+                target.assign(value);
+            }
+            checkCrc(e, in);
+        } catch (ZipException | EOFException ze) {
+            throw damaged(name, ze);
+        }
+    }
+
+    /**
      * Compares the CRC-32 of an entry read to its end with the one the archive records: {@link ZipFile} does
      * not, so a damaged stored or deflated entry could otherwise load as different numbers without any error.
      */
