@@ -45,7 +45,9 @@ final class Archive implements AutoCloseable {
         this.zip = zip;
     }
 
-    static Archive open(Path file) throws IOException {
+    /** Opens {@code file}; {@code role} ({@code "model file"}) says what it is for when it is missing or unreadable. */
+    static Archive open(String role, Path file) throws IOException {
+        InputFiles.requireReadable(role, file);
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());

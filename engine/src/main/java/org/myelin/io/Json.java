@@ -36,8 +36,8 @@ import java.util.OptionalLong;
 public final class Json {
     /** The longest number accepted, in characters: a double needs at most 25, a long 20. */
     public static final int MAX_NUMBER_LENGTH = 100;
-    /** The longest string value accepted, in characters (paths and names are far shorter). */
-    public static final int MAX_STRING_LENGTH = 1 << 20;
+    /** The longest string value accepted, in characters (paths, names and notes are far shorter). */
+    public static final int MAX_STRING_LENGTH = 1 << 16;
     /** The longest object key accepted, in characters. */
     public static final int MAX_NAME_LENGTH = 4096;
     /** The deepest nesting of objects and lists accepted. */

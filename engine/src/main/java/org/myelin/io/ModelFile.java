@@ -48,7 +48,7 @@ public final class ModelFile {
 
     /** Loads a model saved by {@link #save}. */
     public static Loaded load(Path file) throws IOException {
-        try (Archive a = Archive.open(file)) {
+        try (Archive a = Archive.open("model file", file)) {
             return readModel(a, file);
         }
     }
