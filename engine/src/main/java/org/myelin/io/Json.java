@@ -14,7 +14,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -80,12 +81,7 @@ public final class Json {
 
     /** Parses a JSON object from UTF-8 bytes, refusing bytes that are not UTF-8 text with their offset. */
     public static Map<String, Object> readObject(String what, byte[] utf8) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8));
-        } catch (CharacterCodingException e) {
-            throw new ModelFormatException(what + ": not UTF-8 text (" + e.getMessage() + ")", e);
-        }
+        requireUtf8(what, utf8);
         Object value;
         try {
             value = MAPPER.readValue(utf8, Object.class);
@@ -93,6 +89,22 @@ public final class Json {
             throw new ModelFormatException(what + ": invalid JSON: " + describe(e), e);
         }
         return requireObject(what, value);
+    }
+
+    /** Refuses bytes that are not UTF-8 text, naming the line and byte offset of the first bad byte. */
+    static void requireUtf8(String what, byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, CharBuffer.allocate(bytes.length), true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new ModelFormatException(String.format("%s: not UTF-8 text: byte 0x%02x at offset %d (line %d) does"
+                    + " not start a valid UTF-8 sequence; save the file as UTF-8", what, bytes[at] & 0xff, at, line));
+        }
     }
 
     /**
