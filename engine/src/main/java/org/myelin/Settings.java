@@ -63,7 +63,7 @@ public final class Settings {
         }
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);
-            if (v != null) {
+            if (v != null && !v.isBlank()) { // empty: as if unset, which is how the runtimes read it
                 threads(variable, v);
             }
         }

@@ -114,7 +114,7 @@ final class Archive implements AutoCloseable {
                 throw new ModelFormatException(file + "!" + name + ": larger than " + MAX_JSON_BYTES + " bytes");
             }
             checkCrc(e, in);
-            return Json.readObject(file + "!" + name, new String(bytes, StandardCharsets.UTF_8));
+            return Json.readObject(file + "!" + name, bytes); // strict UTF-8, one bounded object
         } catch (ZipException | EOFException ze) {
             throw damaged(name, ze);
         }
