@@ -156,7 +156,7 @@ public final class ModelFile {
         }
     }
 
-    /** The total elements of the arrays listed under {@code key}, saturating; entries that are not valid count 0. */
+    /** The total elements of the arrays listed under {@code key}, saturating; an invalid shape is refused here. */
     private static long declaredElements(String where, Map<String, Object> doc, String key) {
         long total = 0;
         if (!(doc.get(key) instanceof List<?> described)) {

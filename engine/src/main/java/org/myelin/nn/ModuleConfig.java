@@ -99,8 +99,7 @@ public final class ModuleConfig {
         // Exact: a huge JSON integer (a BigInteger) is refused rather than wrapped to a small size.
         java.util.OptionalLong n = org.myelin.io.Json.exactLong(v);
         if (n.isEmpty() || n.getAsLong() <= 0) {
-            throw invalid("'" + at(key) + "' must be a positive integer (1.." + Long.MAX_VALUE + "), was "
-                    + show(v));
+            throw invalid("'" + at(key) + "' must be a positive integer, was " + show(v));
         }
         return n.getAsLong();
     }

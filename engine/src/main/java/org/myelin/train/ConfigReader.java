@@ -138,6 +138,11 @@ public final class ConfigReader {
         if (n.isPresent() && n.getAsLong() < min) {
             throw new ConfigException(path + ": must be >= " + min + ", was " + n.getAsLong());
         }
+        if (o instanceof Double d && Math.abs(d) > 0x1p53 && Math.abs(d) < 0x1p63 && d >= min && d <= max) {
+            // In range, but a double this large stands for many integers: ask for the exact digits.
+            throw new ConfigException(path + ": must be an integer written in digits (without a fraction or an"
+                    + " exponent) when beyond 2^53, was " + quote(o));
+        }
         if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
             throw new ConfigException(path + ": must be an integer in " + min + ".." + max + ", was " + quote(o));
         }

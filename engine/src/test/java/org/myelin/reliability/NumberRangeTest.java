@@ -55,6 +55,7 @@ class NumberRangeTest {
             {"training": {"batch_size": 2147483648}}                   | training.batch_size: must be an integer in 1..2147483647, was 2147483648
             {"training": {"seed": 18446744073709551616}}               | training.seed: must be an integer in -9223372036854775808..9223372036854775807
             {"training": {"seed": 1e300}}                              | training.seed: must be an integer in -9223372036854775808..9223372036854775807
+            {"training": {"seed": 1e17}}                               | training.seed: must be an integer written in digits (without a fraction or an exponent) when beyond 2^53, was 1.0E17
             {"training": {"checkpoint_every_steps": -18446744073709551615}} | training.checkpoint_every_steps: must be an integer in 0..2147483647
             {"model": {"hidden": [4294967304]}}                        | model.hidden[0]: must be an integer in 1..2147483647, was 4294967304
             {"data": {"source": "synthetic", "name": "xor", "limit": 18446744073709551617}} | data.limit: must be an integer in 0..2147483647
@@ -118,7 +119,7 @@ class NumberRangeTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             formatVersion 2^32 + 1 | formatVersion             | 4294967297           | formatVersion is 4294967297
-            dense out 2^64 + 6     | architecture.layers.0.out | 18446744073709551622 | must be a positive integer (1..9223372036854775807), was 18446744073709551622
+            dense out 2^64 + 6     | architecture.layers.0.out | 18446744073709551622 | must be a positive integer, was 18446744073709551622
             shape 2^64 + 4         | parameters.0.shape.0      | 18446744073709551620 | is not a list of sizes
             """)
     void aModelFileNumberBeyondItsRangeIsRefused(String name, String path, String value, String message)
