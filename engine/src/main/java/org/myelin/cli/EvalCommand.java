@@ -26,10 +26,16 @@ final class EvalCommand implements Main.Command {
             out.println("usage: myelin eval MODEL.zip [--data mnist|mnist:DIR|csv:FILE [--label-column NAME] [--classes K]]");
             return o.has("help") ? 0 : 2;
         }
-        ModelFile.Loaded loaded = ModelFile.load(Path.of(o.positional.get(0)));
+        Path modelFile = Path.of(o.positional.get(0));
+        ModelFile.Loaded loaded = ModelFile.load(modelFile);
         Module model = loaded.model();
         Object lossName = loaded.metadata().get("loss");
-        LossFunction loss = LossFunction.byName(lossName == null ? "softmax_cross_entropy" : lossName.toString());
+        LossFunction loss;
+        try {
+            loss = LossFunction.byName(lossName == null ? "softmax_cross_entropy" : lossName.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(modelFile + ": the loss saved with the model: " + e.getMessage(), e);
+        }
         String data = o.has("data") ? o.get("data") : "mnist";
         Dataset test;
         var type = model.parameters().get(0).dataType();

@@ -2,6 +2,7 @@ package org.myelin.cli;
 
 import java.io.PrintStream;
 import org.myelin.Blas;
+import org.myelin.Settings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,7 +52,11 @@ public final class Main {
 
     public static void main(String[] args) {
         try {
-            Blas.select(); // before anything loads ND4J: the BLAS is fixed when its natives load
+            // Before anything loads ND4J: thread counts and the BLAS are fixed when its natives load.
+            for (String warning : Settings.check(System.getProperties(), System.getenv())) {
+                System.err.println("myelin: warning: " + warning);
+            }
+            Blas.select();
         } catch (IllegalArgumentException e) {
             System.err.println("myelin: " + e.getMessage());
             System.exit(2);

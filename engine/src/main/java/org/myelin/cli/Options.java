@@ -57,19 +57,27 @@ final class Options {
         return values.get(name);
     }
 
+    /** A whole number in the range of int; a larger one is refused with the range, never wrapped. */
     int integer(String name) {
+        String v = values.get(name).trim();
         try {
-            return Integer.parseInt(values.get(name).trim());
+            return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer, was '" + values.get(name) + "'");
+            String range = v.matches("[+-]?\\d+") ? " in " + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE : "";
+            throw new UsageException("--" + name + " must be an integer" + range + ", was '" + shown(name) + "'");
         }
     }
 
+    /** A number in plain decimal notation (not Java's {@code 0x1p3} or {@code 1f}). */
     double number(String name) {
         try {
-            return Double.parseDouble(values.get(name).trim());
+            return org.myelin.io.Text.parseDecimal(values.get(name).trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a number, was '" + values.get(name) + "'");
+            throw new UsageException("--" + name + " must be a number, was '" + shown(name) + "'");
         }
+    }
+
+    private String shown(String name) {
+        return org.myelin.io.Text.shorten(values.get(name), 40);
     }
 }

@@ -124,7 +124,8 @@ final class TrainCommand implements Main.Command {
                 try {
                     JobConfig.put(raw, key, Long.parseLong(v.trim()));
                 } catch (NumberFormatException e) {
-                    throw new UsageException(var + " must be an integer, was '" + v + "'");
+                    throw new UsageException(var + " must be an integer in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE
+                            + ", was '" + org.myelin.io.Text.shorten(v, 40) + "'");
                 }
             }
         });
@@ -175,17 +176,7 @@ final class TrainCommand implements Main.Command {
             raw.put("loss", o.get("loss"));
         }
         if (o.has("hidden")) {
-            List<Integer> sizes = new ArrayList<>();
-            for (String s : o.get("hidden").split(",")) {
-                if (!s.isBlank()) {
-                    try {
-                        sizes.add(Integer.parseInt(s.trim()));
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--hidden must be comma-separated integers, was '" + o.get("hidden") + "'");
-                    }
-                }
-            }
-            JobConfig.put(raw, "model.hidden", sizes);
+            JobConfig.put(raw, "model.hidden", hiddenSizes(o.get("hidden")));
         }
         if (o.has("activation")) {
             JobConfig.put(raw, "model.activation", o.get("activation"));
@@ -210,6 +201,27 @@ final class TrainCommand implements Main.Command {
         }
     }
 
+    /**
+     * The sizes of {@code --hidden}: comma-separated whole numbers in 1..{@link Integer#MAX_VALUE}, or {@code none}
+     * for a model without hidden layers. An empty value is an error, not a silent linear model.
+     */
+    static List<Integer> hiddenSizes(String value) {
+        if (value.trim().equals("none")) {
+            return List.of();
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : value.split(",", -1)) {
+            String p = s.trim();
+            long n = p.matches("\\d{1,10}") ? Long.parseLong(p) : -1;
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw new UsageException("--hidden must be comma-separated sizes in 1.." + Integer.MAX_VALUE
+                        + " (or none for no hidden layer), was '" + org.myelin.io.Text.shorten(value, 40) + "'");
+            }
+            sizes.add((int) n);
+        }
+        return sizes;
+    }
+
     static final String HELP = String.join("\n",
             "usage: myelin train [--config FILE.json] [options]",
             "",
@@ -219,7 +231,7 @@ final class TrainCommand implements Main.Command {
             "  --data-dir DIR      directory of MNIST IDX files (plain or .gz) instead of the cache",
             "  --limit N           train on the first N training samples only",
             "  --validation F      hold out fraction F of the training data for validation",
-            "  --hidden 512,256    hidden layer sizes        --activation relu|tanh|logistic|...",
+            "  --hidden 512,256    hidden layer sizes (none: no hidden layer)   --activation relu|tanh|...",
             "  --init he_normal    weight initialiser        --dropout RATE     --batch-norm",
             "  --loss NAME         softmax_cross_entropy (default), mse, binary_cross_entropy_with_logits, ...",
             "  --optimizer NAME    sgd|momentum|nesterov|adagrad|rmsprop|adadelta|adam|adamw   --lr RATE",

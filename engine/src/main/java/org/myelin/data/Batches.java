@@ -110,7 +110,8 @@ public final class Batches {
     /** Batches per epoch: {@code floor(N / B)} when the last partial batch is dropped, else {@code ceil(N / B)}. */
     public int numBatches() {
         int n = data.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        // Not (n + B - 1) / B: that wraps for a batch size near Integer.MAX_VALUE.
+        return dropLast ? n / batchSize : n / batchSize + (n % batchSize == 0 ? 0 : 1);
     }
 
     /** The order in which epoch {@code epoch} visits the dataset's rows (all N rows, before any drop). */
@@ -167,8 +168,8 @@ public final class Batches {
             if (!hasNext()) {
                 throw new NoSuchElementException("Batches: epoch " + epoch + " has only " + count + " batches");
             }
-            int from = next * batchSize;
-            int to = Math.min(from + batchSize, order.length);
+            int from = (int) ((long) next * batchSize);
+            int to = (int) Math.min((long) from + batchSize, order.length);
             int[] rows = Arrays.copyOfRange(order, from, to);
             Batch batch = new Batch(gather(data.features(), rows, true), gather(data.targets(), rows, false), rows,
                     epoch, next);

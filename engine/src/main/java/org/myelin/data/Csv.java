@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.myelin.io.InputFiles;
+import org.myelin.io.Text;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -114,6 +116,7 @@ public final class Csv {
         int[] labels = new int[64];
         int rows = 0;
         int lineNo = 0;
+        InputFiles.requireReadable("CSV file", file);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -204,7 +207,7 @@ public final class Csv {
                 }
             }
             throw new IOException(file + ": no column named \"" + labelName + "\" for the label; the header has "
-                    + Arrays.toString(header));
+                    + Text.shorten(Arrays.toString(header), 200));
         }
         int index = labelIndex < 0 ? header.length - 1 : labelIndex;
         if (index >= header.length) {
@@ -220,15 +223,16 @@ public final class Csv {
         }
         double v;
         try {
-            v = Double.parseDouble(field);
+            // Plain decimal notation only: Java's 0x1p3, 1f or 2d are no numbers in a CSV file.
+            v = Text.parseDecimal(field);
         } catch (NumberFormatException e) {
-            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is not a number");
+            throw new IOException(where(file, lineNo, column, name) + ": " + quote(field) + " is not a number");
         }
         if (!Double.isFinite(v)) {
-            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is not a finite number");
+            throw new IOException(where(file, lineNo, column, name) + ": " + quote(field) + " is not a finite number");
         }
         if (dataType == DataType.FLOAT && Math.abs(v) > Float.MAX_VALUE) {
-            throw new IOException(where(file, lineNo, column, name) + ": \"" + field + "\" is outside the float32"
+            throw new IOException(where(file, lineNo, column, name) + ": " + quote(field) + " is outside the float32"
                     + " range (+-" + Float.MAX_VALUE + "); read as float64 for such values");
         }
         return v;
@@ -236,15 +240,23 @@ public final class Csv {
 
     private int toLabel(Path file, int lineNo, int column, String name, String field, double v) throws IOException {
         if (v != Math.rint(v) || v < 0 || (numClasses > 0 && v >= numClasses) || v > Integer.MAX_VALUE - 1) {
-            throw new IOException(where(file, lineNo, column, name) + ": label \"" + field + "\", expected a whole "
+            throw new IOException(where(file, lineNo, column, name) + ": label " + quote(field) + ", expected a whole "
                     + "number in 0.." + (numClasses > 0 ? String.valueOf(numClasses - 1) : "N"));
         }
         return (int) v;
     }
 
     private static String where(Path file, int lineNo, int column, String name) {
-        return file + " line " + lineNo + ", column " + (column + 1) + " \"" + name + "\"";
+        return file + " line " + lineNo + ", column " + (column + 1) + " " + quote(name);
     }
+
+    /** A cell or column name for a message: a damaged file may hold a field of megabytes, so a short prefix. */
+    private static String quote(String text) {
+        return Text.quote(text, MAX_QUOTED);
+    }
+
+    /** The most characters of a cell quoted in an error message. */
+    static final int MAX_QUOTED = 40;
 
     private String[] split(String line) {
         String[] parts = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);

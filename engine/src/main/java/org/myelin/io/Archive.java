@@ -45,7 +45,9 @@ final class Archive implements AutoCloseable {
         this.zip = zip;
     }
 
-    static Archive open(Path file) throws IOException {
+    /** Opens {@code file}; {@code role} ({@code "model file"}) says what it is for when it is missing or unreadable. */
+    static Archive open(String role, Path file) throws IOException {
+        InputFiles.requireReadable(role, file);
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -112,7 +114,7 @@ final class Archive implements AutoCloseable {
                 throw new ModelFormatException(file + "!" + name + ": larger than " + MAX_JSON_BYTES + " bytes");
             }
             checkCrc(e, in);
-            return Json.readObject(file + "!" + name, new String(bytes, StandardCharsets.UTF_8));
+            return Json.readObject(file + "!" + name, bytes); // strict UTF-8, one bounded object
         } catch (ZipException | EOFException ze) {
             throw damaged(name, ze);
         }
@@ -125,6 +127,37 @@ final class Archive implements AutoCloseable {
             INDArray a = Npy.read(file + "!" + name, in, maxElements);
             checkCrc(e, in);
             return a;
+        } catch (ZipException | EOFException ze) {
+            throw damaged(name, ze);
+        }
+    }
+
+    /**
+     * Reads an array entry straight into {@code target} (no temporary copy: a large model loads in little more
+     * than its own size), after checking the entry's header against the target's shape and data type; errors
+     * start with {@code where}. On failure the target may be partly written: callers pass arrays that are
+     * discarded when loading fails.
+     */
+    void arrayInto(String name, INDArray target, String where) throws IOException {
+        ZipEntry e = require(name);
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
+            Npy.Header h = Npy.readHeader(file + "!" + name, in, target.length());
+            if (!java.util.Arrays.equals(h.shape(), target.shape())) {
+                throw new ModelFormatException(where + ": entry '" + name + "' holds shape "
+                        + java.util.Arrays.toString(h.shape()) + ", expected " + java.util.Arrays.toString(target.shape()));
+            }
+            if (h.type() != target.dataType()) {
+                throw new ModelFormatException(where + ": entry '" + name + "' holds " + h.type()
+                        + " data, the model is " + target.dataType());
+            }
+            if (Npy.ownsBuffer(target)) {
+                Npy.readData(file + "!" + name, in, h, target);
+            } else {
+                INDArray value = org.nd4j.linalg.factory.Nd4j.createUninitialized(h.type(), h.shape(), 'c');
+                Npy.readData(file + "!" + name, in, h, value);
+                target.assign(value);
+            }
+            checkCrc(e, in);
         } catch (ZipException | EOFException ze) {
             throw damaged(name, ze);
         }

@@ -72,7 +72,7 @@ public final class Checkpoint {
     }
 
     public static Loaded load(Path file) throws IOException {
-        try (Archive a = Archive.open(file)) {
+        try (Archive a = Archive.open("checkpoint file", file)) {
             ModelFile.Loaded m = ModelFile.readModel(a, file);
             Map<String, INDArray> params = new LinkedHashMap<>();
             m.model().namedParameters().forEach((k, t) -> params.put(k, t.value()));

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.myelin.MemoryLimit;
 import org.myelin.autodiff.Tensor;
 import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
@@ -47,7 +48,7 @@ public final class ModelFile {
 
     /** Loads a model saved by {@link #save}. */
     public static Loaded load(Path file) throws IOException {
-        try (Archive a = Archive.open(file)) {
+        try (Archive a = Archive.open("model file", file)) {
             return readModel(a, file);
         }
     }
@@ -94,14 +95,26 @@ public final class ModelFile {
             throw new ModelFormatException(where + ": format is " + format + ", expected \"" + FORMAT + "\"");
         }
         Object version = doc.get("formatVersion");
-        if (!(version instanceof Number) || ((Number) version).intValue() != FORMAT_VERSION) {
+        if (Json.exactLong(version).orElse(-1) != FORMAT_VERSION) { // exact: 2^32 + 1 is not version 1
             throw new ModelFormatException(where + ": formatVersion is " + version + ", this Myelin reads version "
                     + FORMAT_VERSION);
         }
         Map<String, Object> architecture = map(where, doc, "architecture");
+        // Refuse a model too large for this machine before anything is allocated: the sizes model.json declares
+        // (checked against the architecture below) against the memory limit, and the architecture itself against
+        // both that limit and what the file's entries can hold.
+        int width = "float64".equals(doc.get("dataType")) ? 8 : 4;
+        long declared = MemoryLimit.saturatedSum(declaredElements(where, doc, "parameters"),
+                declaredElements(where, doc, "buffers"));
+        try {
+            MemoryLimit.check(where + ": the model", declared, width);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(e.getMessage(), e);
+        }
+        long allowed = Math.min(a.maxElements(), MemoryLimit.parameterBytes() / width);
         Module model;
         try {
-            model = Modules.fromConfig(architecture, 0L, a.maxElements());
+            model = Modules.fromConfig(architecture, 0L, allowed);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(where + ": architecture: " + e.getMessage(), e);
         }
@@ -136,21 +149,29 @@ public final class ModelFile {
                 throw new ModelFormatException(where + ": " + kind + " '" + name + "' has shape "
                         + Arrays.toString(declared) + " but the architecture needs " + Arrays.toString(target.shape()));
             }
-            String entry = String.valueOf(d.get("entry"));
-            INDArray value = a.array(entry, target.length());
-            if (!Arrays.equals(value.shape(), target.shape())) {
-                throw new ModelFormatException(where + ": entry '" + entry + "' holds shape "
-                        + Arrays.toString(value.shape()) + ", expected " + Arrays.toString(target.shape()));
-            }
-            if (value.dataType() != target.dataType()) {
-                throw new ModelFormatException(where + ": entry '" + entry + "' holds " + value.dataType()
-                        + " data, the model is " + target.dataType());
-            }
-            target.assign(value);
+            a.arrayInto(String.valueOf(d.get("entry")), target, where);
         }
         if (!pending.isEmpty()) {
             throw new ModelFormatException(where + ": no data for " + kind + "(s) " + pending.keySet());
         }
+    }
+
+    /** The total elements of the arrays listed under {@code key}, saturating; an invalid shape is refused here. */
+    private static long declaredElements(String where, Map<String, Object> doc, String key) {
+        long total = 0;
+        if (!(doc.get(key) instanceof List<?> described)) {
+            return 0;
+        }
+        for (Object o : described) {
+            if (o instanceof Map<?, ?> d && d.get("shape") instanceof List<?>) {
+                long n = 1;
+                for (long dim : shape(where, String.valueOf(d.get("name")), d.get("shape"))) {
+                    n = MemoryLimit.saturatedProduct(n, dim);
+                }
+                total = MemoryLimit.saturatedSum(total, n);
+            }
+        }
+        return total;
     }
 
     private static long[] shape(String where, String name, Object o) {
@@ -159,10 +180,12 @@ public final class ModelFile {
         }
         long[] s = new long[l.size()];
         for (int i = 0; i < s.length; i++) {
-            if (!(l.get(i) instanceof Number n) || n.longValue() < 0) {
-                throw new ModelFormatException(where + ": '" + name + "' shape " + l + " is not a list of sizes");
+            long n = Json.exactLong(l.get(i)).orElse(-1);
+            if (n < 0) {
+                throw new ModelFormatException(where + ": '" + name + "' shape " + Text.shorten(l.toString(), 200)
+                        + " is not a list of sizes (whole numbers in 0.." + Long.MAX_VALUE + ")");
             }
-            s[i] = n.longValue();
+            s[i] = n;
         }
         return s;
     }

@@ -105,6 +105,40 @@ public final class Npy {
      * @throws NpyFormatException when the stream is not a valid, supported {@code .npy} array within the limit
      */
     public static INDArray read(String what, InputStream in, long maxElements) throws IOException {
+        Header h = readHeader(what, in, maxElements);
+        long n = h.elements();
+        if (n * h.width() > STREAMED_BYTES) {
+            // Large: straight into native memory, without the copies a byte array and a float[] would cost.
+            INDArray a = Nd4j.createUninitialized(h.type(), h.shape(), 'c');
+            readData(what, in, h, a);
+            return a;
+        }
+        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, (int) (n * h.width()), "data")).order(h.order());
+        if (in.read() != -1) {
+            throw new NpyFormatException(what + ": trailing bytes after the " + n + " elements the header declares");
+        }
+        if (h.type() == DataType.FLOAT) {
+            float[] v = new float[(int) n];
+            data.asFloatBuffer().get(v);
+            return Nd4j.create(v, h.shape(), 'c');
+        }
+        double[] v = new double[(int) n];
+        data.asDoubleBuffer().get(v);
+        return Nd4j.create(v, h.shape(), 'c');
+    }
+
+    /** Arrays of more bytes than this are read in chunks straight into native memory. */
+    static final int STREAMED_BYTES = 1 << 20;
+
+    /** A parsed {@code .npy} header: shape, element type and byte order of the data that follows. */
+    record Header(long[] shape, DataType type, int width, ByteOrder order, long elements) {
+    }
+
+    /**
+     * Reads and checks the magic and header, refusing more than {@code maxElements} elements (and more than a
+     * Java array holds) before anything is allocated.
+     */
+    static Header readHeader(String what, InputStream in, long maxElements) throws IOException {
         byte[] magic = readFully(what, in, MAGIC.length + 2, "magic and version");
         for (int i = 0; i < MAGIC.length; i++) {
             if (magic[i] != MAGIC[i]) {
@@ -160,19 +194,52 @@ public final class Npy {
             throw new NpyFormatException(what + ": header declares " + n + " elements " + Arrays.toString(shape)
                     + " of " + width + " bytes, more than one Java array holds");
         }
-        ByteOrder order = little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, (int) (n * width), "data")).order(order);
+        return new Header(shape, type, width, little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN, n);
+    }
+
+    /**
+     * Reads the data of {@code h} into {@code dest} (a C-order array of its type and element count that owns its
+     * whole buffer), 64 KiB at a time, then checks that the stream ends there.
+     */
+    static void readData(String what, InputStream in, Header h, INDArray dest) throws IOException {
+        ByteBuffer target = dest.data().asNio().order(ByteOrder.nativeOrder());
+        long bytes = h.elements() * h.width();
+        if (target.capacity() != bytes) {
+            throw new IllegalStateException(what + ": destination holds " + target.capacity() + " bytes, expected "
+                    + bytes);
+        }
+        byte[] chunk = new byte[1 << 16]; // a multiple of both widths
+        long done = 0;
+        while (done < bytes) {
+            int want = (int) Math.min(chunk.length, bytes - done);
+            int got = in.readNBytes(chunk, 0, want);
+            if (got < want) {
+                throw new NpyFormatException(what + ": truncated data: expected " + bytes + " bytes, got " + (done + got));
+            }
+            ByteBuffer src = ByteBuffer.wrap(chunk, 0, want).order(h.order());
+            if (h.order() == ByteOrder.nativeOrder()) {
+                target.put(src);
+            } else if (h.type() == DataType.FLOAT) {
+                target.asFloatBuffer().put(src.asFloatBuffer());
+                target.position(target.position() + want);
+            } else {
+                target.asDoubleBuffer().put(src.asDoubleBuffer());
+                target.position(target.position() + want);
+            }
+            done += want;
+        }
         if (in.read() != -1) {
-            throw new NpyFormatException(what + ": trailing bytes after the " + n + " elements the header declares");
+            throw new NpyFormatException(what + ": trailing bytes after the " + h.elements()
+                    + " elements the header declares");
         }
-        if (type == DataType.FLOAT) {
-            float[] v = new float[(int) n];
-            data.asFloatBuffer().get(v);
-            return Nd4j.create(v, shape, 'c');
-        }
-        double[] v = new double[(int) n];
-        data.asDoubleBuffer().get(v);
-        return Nd4j.create(v, shape, 'c');
+    }
+
+    /**
+     * Whether {@link #readData} can write straight into {@code a}: C order, no view, its buffer exactly its
+     * elements.
+     */
+    static boolean ownsBuffer(INDArray a) {
+        return a.ordering() == 'c' && !a.isView() && a.data().length() == a.length() && a.offset() == 0;
     }
 
     private static long[] parseShape(String what, String text) {

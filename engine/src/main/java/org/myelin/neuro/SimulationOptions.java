@@ -31,14 +31,14 @@ final class SimulationOptions {
     double number(String key) {
         String raw = raw(key);
         try {
-            double x = Double.parseDouble(raw.trim());
+            double x = org.myelin.io.Text.parseDecimal(raw.trim());
             if (!Double.isFinite(x)) {
                 throw new NumberFormatException();
             }
             return x;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulate " + scenario + ": option '" + key
-                    + "' must be a finite number, was '" + raw + "'");
+                    + "' must be a finite number, was '" + org.myelin.io.Text.shorten(raw, 40) + "'");
         }
     }
 
@@ -61,7 +61,8 @@ final class SimulationOptions {
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulate " + scenario + ": option '" + key
-                    + "' must be a whole number, was '" + raw + "'");
+                    + "' must be a whole number in 1.." + Integer.MAX_VALUE + ", was '" + org.myelin.io.Text.shorten(raw, 40)
+                    + "'");
         }
     }
 
@@ -71,7 +72,8 @@ final class SimulationOptions {
             return Long.parseLong(raw.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulate " + scenario + ": option '" + key
-                    + "' must be a whole number, was '" + raw + "'");
+                    + "' must be a whole number in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE + ", was '"
+                    + org.myelin.io.Text.shorten(raw, 40) + "'");
         }
     }
 
@@ -84,7 +86,7 @@ final class SimulationOptions {
                 continue;
             }
             try {
-                double x = Double.parseDouble(part.trim());
+                double x = org.myelin.io.Text.parseDecimal(part.trim());
                 if (!Double.isFinite(x)) {
                     throw new NumberFormatException();
                 }

@@ -96,10 +96,12 @@ public final class ModuleConfig {
     /** A required integer field {@code > 0}. */
     public long positiveLong(String key) {
         Object v = require(key, "a positive integer");
-        if (!(v instanceof Number) || !isWhole((Number) v) || ((Number) v).longValue() <= 0) {
+        // Exact: a huge JSON integer (a BigInteger) is refused rather than wrapped to a small size.
+        java.util.OptionalLong n = org.myelin.io.Json.exactLong(v);
+        if (n.isEmpty() || n.getAsLong() <= 0) {
             throw invalid("'" + at(key) + "' must be a positive integer, was " + show(v));
         }
-        return ((Number) v).longValue();
+        return n.getAsLong();
     }
 
     /** A required finite number. */
@@ -254,22 +256,15 @@ public final class ModuleConfig {
         return ((Number) v).doubleValue();
     }
 
-    private static boolean isWhole(Number n) {
-        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-            return true;
-        }
-        double d = n.doubleValue();
-        return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p53;
-    }
-
     private static String show(Object v) {
         if (v == null) {
             return "null";
         }
         if (v instanceof String) {
-            return "\"" + v + "\"";
+            return org.myelin.io.Text.quote((String) v, 80);
         }
-        return v instanceof Number ? v.toString() : v + " (" + v.getClass().getSimpleName() + ")";
+        return org.myelin.io.Text.shorten(v instanceof Number ? v.toString() : v + " (" + v.getClass().getSimpleName()
+                + ")", 80);
     }
 
     /** An invalid-config error that already carries its path. */

@@ -47,7 +47,13 @@ final class HyperMap {
             throw new IllegalArgumentException(owner + ": hyper-parameter '" + key
                     + "' must be a whole number, was " + describe(v));
         }
-        return n.longValue();
+        // Exact: a JSON integer beyond a long arrives as a BigInteger, whose longValue() would wrap.
+        java.util.OptionalLong exact = org.myelin.io.Json.exactLong(n);
+        if (exact.isEmpty()) {
+            throw new IllegalArgumentException(owner + ": hyper-parameter '" + key + "' must be a whole number in "
+                    + Long.MIN_VALUE + ".." + Long.MAX_VALUE + ", was " + describe(v));
+        }
+        return exact.getAsLong();
     }
 
     /** The string under {@code key}, or {@code fallback} if absent. */
@@ -69,6 +75,7 @@ final class HyperMap {
 
     /** A value for an error message: strings quoted, others with their type. */
     static String describe(Object v) {
-        return v instanceof String ? "\"" + v + "\"" : v + " (" + v.getClass().getSimpleName() + ")";
+        return v instanceof String s ? org.myelin.io.Text.quote(s, 80)
+                : org.myelin.io.Text.shorten(String.valueOf(v), 80) + " (" + v.getClass().getSimpleName() + ")";
     }
 }

@@ -115,10 +115,12 @@ public final class Checkpointing implements Callback {
             double lr = trainer.optimizer().learningRate();
             Object s = c.optimizer().get("steps");
             if (s != null) {
-                if (!(s instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
-                    throw new IllegalArgumentException("optimizer.json: 'steps' must be an integer >= 0, was " + s);
+                java.util.OptionalLong n = org.myelin.io.Json.exactLong(s);
+                if (n.isEmpty() || n.getAsLong() < 0) {
+                    throw new IllegalArgumentException("optimizer.json: 'steps' must be an integer in 0.."
+                            + Long.MAX_VALUE + ", was " + s);
                 }
-                steps = n.longValue();
+                steps = n.getAsLong();
             }
             Object r = c.optimizer().get("currentLearningRate");
             if (r != null) {

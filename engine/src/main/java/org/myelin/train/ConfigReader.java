@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.myelin.io.Json;
 
 /**
  * Typed, path-aware access to one JSON object of a job config. Every error names the full path
@@ -81,29 +82,22 @@ public final class ConfigReader {
         return v;
     }
 
+    /** A whole number in {@code min..Integer.MAX_VALUE}; a larger one is refused, never wrapped. */
     public int integer(String key, int fallback, int min) {
         Object o = raw(key);
         if (o == null) {
             return fallback;
         }
-        if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw error(key, "must be an integer, was " + quote(o));
-        }
-        if (n.longValue() < min || n.longValue() > Integer.MAX_VALUE) {
-            throw error(key, "must be >= " + min + ", was " + n.longValue());
-        }
-        return n.intValue();
+        return (int) whole(at(key), o, min, Integer.MAX_VALUE);
     }
 
+    /** Any whole number that fits a long; a larger one is refused, never wrapped. */
     public long longValue(String key, long fallback) {
         Object o = raw(key);
         if (o == null) {
             return fallback;
         }
-        if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw error(key, "must be an integer, was " + quote(o));
-        }
-        return n.longValue();
+        return whole(at(key), o, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     public List<Integer> integers(String key, List<Integer> fallback, int min) {
@@ -117,12 +111,42 @@ public final class ConfigReader {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < l.size(); i++) {
             Object v = l.get(i);
-            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min) {
+            java.util.OptionalLong n = Json.exactLong(v);
+            if (n.isEmpty() || n.getAsLong() < min) {
                 throw new ConfigException(at(key) + "[" + i + "]: must be an integer >= " + min + ", was " + quote(v));
             }
-            out.add(n.intValue());
+            if (n.getAsLong() > Integer.MAX_VALUE) {
+                throw new ConfigException(at(key) + "[" + i + "]: must be an integer in " + min + ".."
+                        + Integer.MAX_VALUE + ", was " + quote(v));
+            }
+            out.add((int) n.getAsLong());
         }
         return out;
+    }
+
+    /**
+     * The exact whole value of {@code o} in {@code min..max}: a number that is not whole, or one outside the range
+     * (however large: JSON numbers arrive as BigInteger beyond a long), is an error naming the path and the range.
+     */
+    static long whole(String path, Object o, long min, long max) {
+        java.util.OptionalLong n = Json.exactLong(o);
+        boolean wholeButHuge = o instanceof java.math.BigInteger
+                || (o instanceof Double d && Double.isFinite(d) && d == Math.rint(d));
+        if (n.isEmpty() && !wholeButHuge) {
+            throw new ConfigException(path + ": must be an integer, was " + quote(o));
+        }
+        if (n.isPresent() && n.getAsLong() < min) {
+            throw new ConfigException(path + ": must be >= " + min + ", was " + n.getAsLong());
+        }
+        if (o instanceof Double d && Math.abs(d) > 0x1p53 && Math.abs(d) < 0x1p63 && d >= min && d <= max) {
+            // In range, but a double this large stands for many integers: ask for the exact digits.
+            throw new ConfigException(path + ": must be an integer written in digits (without a fraction or an"
+                    + " exponent) when beyond 2^53, was " + quote(o));
+        }
+        if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
+            throw new ConfigException(path + ": must be an integer in " + min + ".." + max + ", was " + quote(o));
+        }
+        return n.getAsLong();
     }
 
     /** A nested object, empty when absent. */
@@ -156,7 +180,7 @@ public final class ConfigReader {
     }
 
     private static String quote(Object o) {
-        return o instanceof String ? "\"" + o + "\"" : String.valueOf(o);
+        return o instanceof String s ? org.myelin.io.Text.quote(s, 80) : org.myelin.io.Text.shorten(String.valueOf(o), 80);
     }
 
     /** An invalid job config; the message starts with the path of the offending key. */

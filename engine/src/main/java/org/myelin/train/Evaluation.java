@@ -27,8 +27,8 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         double lossSum = 0;
         int n = data.size();
         try (var scope = Autograd.noGrad()) {
-            for (int start = 0; start < n; start += batchSize) {
-                int end = Math.min(n, start + batchSize);
+            for (int start = 0; start < n; start = (int) Math.min(n, (long) start + batchSize)) { // never wraps
+                int end = (int) Math.min(n, (long) start + batchSize);
                 INDArray x = data.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
                 INDArray t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
                 try (MemoryWorkspace ws = StepWorkspace.open("myelin-evaluation")) {

@@ -1,8 +1,6 @@
 package org.myelin.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +40,16 @@ public record JobConfig(Map<String, Object> data, Map<String, Object> model, Str
         Map<String, Object> optimizer, Map<String, Object> schedule, Map<String, Object> regularization,
         Map<String, Object> training, String output) {
 
-    /** Reads a config file. */
+    /** The largest config file read, in bytes: a config is a few hundred bytes, so 1 MB leaves ample room. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
+    /**
+     * Reads a config file: at most {@link #MAX_FILE_BYTES} bytes of UTF-8 text holding exactly one JSON object
+     * with unique keys (see {@link Json}); errors say it is the config file ({@code config file x.json does not
+     * exist}).
+     */
     public static Map<String, Object> readFile(Path file) throws IOException {
-        return Json.readObject(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return Json.readFile("config file", file, MAX_FILE_BYTES);
     }
 
     /** Splits a raw config into its sections, rejecting unknown top-level keys. */

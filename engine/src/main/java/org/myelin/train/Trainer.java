@@ -277,7 +277,23 @@ public final class Trainer {
      * Growth of the process's physical memory (MB) over its level early in the run after which the trainer asks
      * for a garbage collection; {@code -Dmyelin.nativeGcThresholdMb}, 0 to never ask.
      */
-    static final long NATIVE_GC_THRESHOLD = Long.getLong("myelin.nativeGcThresholdMb", 256) << 20;
+    static final long NATIVE_GC_THRESHOLD = nativeGcThreshold();
+
+    /** The threshold in bytes; a value that is not a whole number of MB is reported, not silently replaced. */
+    private static long nativeGcThreshold() {
+        String raw = System.getProperty(org.myelin.Settings.NATIVE_GC_THRESHOLD_MB);
+        if (raw == null) {
+            return 256L << 20;
+        }
+        try {
+            return org.myelin.Settings.wholeNumber(org.myelin.Settings.NATIVE_GC_THRESHOLD_MB, raw, 0,
+                    Long.MAX_VALUE >> 20) << 20;
+        } catch (IllegalArgumentException e) {
+            // A static initialiser must not throw; the command line refuses the value before it gets here.
+            org.slf4j.LoggerFactory.getLogger(Trainer.class).warn("{}; using 256", e.getMessage());
+            return 256L << 20;
+        }
+    }
     private long nativeFloor = -1;
     private boolean collectedAtLastCheck;
 

@@ -142,11 +142,11 @@ public final class TrainerState {
 
     private static long whole(Map<String, Object> m, String key) {
         Number n = num(m, key);
-        double d = n.doubleValue();
-        if (d != Math.rint(d) || d < 0 || d >= 0x1p63) {
+        long exact = org.myelin.io.Json.exactLong(n).orElse(-1); // never wraps or rounds a huge number
+        if (exact < 0) {
             throw new IllegalArgumentException("trainer state: '" + key + "' must be a whole number >= 0, was " + n);
         }
-        return n.longValue();
+        return exact;
     }
 
     private static Number num(Map<String, Object> m, String key) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.myelin.MemoryLimit;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
@@ -126,10 +127,17 @@ public final class TrainingJob {
             data = new Data(data.train().asOneHot(), data.validation() == null ? null : data.validation().asOneHot(),
                     data.test() == null ? null : data.test().asOneHot());
         }
+        if (data.train().size() == 0) {
+            throw new ConfigReader.ConfigException("data: the training set has no samples");
+        }
+        if (data.test() != null && data.test().size() == 0) {
+            throw new ConfigReader.ConfigException("data: the test set has no samples");
+        }
         Module model = buildModel(modelCfg, type, seed, data.train());
         Optimizer optimizer = buildOptimizer(model);
-        int stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
-        LearningRateSchedule schedule = buildSchedule(optimizer.learningRate(), (long) epochs * stepsPerEpoch);
+        // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
+        long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);
+        LearningRateSchedule schedule = buildSchedule(optimizer.learningRate(), epochs * stepsPerEpoch);
         ConfigReader reg = new ConfigReader("regularization", config.regularization());
         List<GradientTransform> transforms = new ArrayList<>();
         double l2 = reg.positive("l2", 0, true);
@@ -409,11 +417,36 @@ public final class TrainingJob {
             sizes[i + 1] = hidden.get(i);
         }
         sizes[sizes.length - 1] = train.numTargets();
+        requireMemoryFor(sizes, batchNorm, type);
         try {
             return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(activation)
                     .optWeightInit(init).optDropout(dropout).optBatchNorm(batchNorm).build();
         } catch (IllegalArgumentException e) {
             throw new ConfigReader.ConfigException("model: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, an MLP whose parameters exceed {@link MemoryLimit}: weights and biases
+     * of every layer, and the four per-feature arrays of each batch norm (counted without overflow).
+     */
+    private static void requireMemoryFor(int[] sizes, boolean batchNorm, DataType type) {
+        long elements = 0;
+        StringBuilder shape = new StringBuilder();
+        for (int i = 0; i < sizes.length; i++) {
+            shape.append(i == 0 ? "" : "-").append(sizes[i]);
+            if (i + 1 < sizes.length) {
+                long layer = MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
+                elements = MemoryLimit.saturatedSum(elements, layer);
+                if (batchNorm && i + 2 < sizes.length) {
+                    elements = MemoryLimit.saturatedSum(elements, 4L * sizes[i + 1]);
+                }
+            }
+        }
+        try {
+            MemoryLimit.check("the MLP " + shape, elements, type == DataType.DOUBLE ? 8 : 4);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigReader.ConfigException("model.hidden: " + e.getMessage());
         }
     }
 

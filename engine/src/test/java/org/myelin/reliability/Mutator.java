@@ -104,7 +104,10 @@ final class Mutator {
     private static final String[] HOSTILE_VALUES = {"0", "-1", "1", "2", "0.5", "-0.0", "1e308", "-1e308",
             "2147483647", "2147483648", "4294967296", "9223372036854775807", "99999999999999999999", "1e9", "100000",
             "null", "true", "\"\"", "\"..\"", "\"../../etc/passwd\"", "\"/abs\"", "\"float16\"", "[]", "[0]",
-            "[-1]", "[1000000, 1000000]", "{}", "{\"type\": \"dense\"}", "\"x\""};
+            "[-1]", "[1000000, 1000000]", "{}", "{\"type\": \"dense\"}", "\"x\"",
+            // numbers that wrap when narrowed, overflow a double, or are too long to parse quickly
+            "18446744073709551617", "4294967297", "4294967304", "-9223372036854775809", "1e400",
+            "1" + "0".repeat(5000), "[" .repeat(200) + "]".repeat(200)};
     private static final java.util.regex.Pattern JSON_VALUE =
             java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|\"[^\"]*\"|true|false|null|\\[\\s*\\]");
 
@@ -134,6 +137,20 @@ final class Mutator {
             what.add(text.substring(span[0], span[1]) + " -> " + value + " at " + span[0]);
             b.replace(span[0], span[1], value);
             first = Math.min(first, span[0]);
+        }
+        if (random.nextInt(8) == 0) {
+            // Not one clean object: a duplicated first member, or content after the object.
+            int brace = b.indexOf("{");
+            int comma = brace < 0 ? -1 : b.indexOf(",", brace);
+            if (random.nextBoolean() && comma > brace) {
+                b.insert(comma + 1, b.substring(brace + 1, comma) + ",");
+                what.add("first member duplicated");
+                first = Math.min(first, brace);
+            } else {
+                b.append(random.nextBoolean() ? " {}" : " x");
+                what.add("trailing content");
+                first = Math.min(first, b.length() - 3);
+            }
         }
         return new Mutant(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), String.join(", ", what),
                 first, b.length() - 1, true);
