@@ -146,11 +146,30 @@ public final class ModelFile {
                 throw new ModelFormatException(where + ": entry '" + entry + "' holds " + value.dataType()
                         + " data, the model is " + target.dataType());
             }
+            requireFinite(where, kind, name, value);
             target.assign(value);
         }
         if (!pending.isEmpty()) {
             throw new ModelFormatException(where + ": no data for " + kind + "(s) " + pending.keySet());
         }
+    }
+
+    /**
+     * Refuses a parameter or buffer holding NaN or an infinity: such a model (saved from a diverged run, or
+     * damaged) would evaluate to results that are not results.
+     */
+    private static void requireFinite(String where, String kind, String name, INDArray value) {
+        if (value.isEmpty() || !value.dataType().isFPType()
+                || !org.nd4j.linalg.indexing.BooleanIndexing.or(value, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
+            return;
+        }
+        INDArray flat = value.dup('c').reshape(value.length());
+        long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).longValue();
+        long first = org.nd4j.linalg.indexing.BooleanIndexing.firstIndex(flat,
+                org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).getLong(0);
+        String at = first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at flat index " + first;
+        throw new ModelFormatException(where + ": " + kind + " '" + name + "' holds " + bad + " non-finite value(s) of "
+                + value.length() + at + "; the model was saved from a diverged run or is damaged");
     }
 
     private static long[] shape(String where, String name, Object o) {

@@ -99,9 +99,7 @@ public final class History {
      * Empty cells stand for "not measured" (NaN).
      */
     public void writeCsv(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writeCsv(w);
-        }
+        org.myelin.io.AtomicFiles.writeText(file, this::writeCsv);
     }
 
     public void writeCsv(Writer w) throws IOException {
