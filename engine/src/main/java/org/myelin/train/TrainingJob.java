@@ -162,16 +162,14 @@ public final class TrainingJob {
                 transforms, constraints, onDivergence);
         identity.put("loss", loss.id());
         optimizer.config().forEach((k, v) -> identity.put("optimizer." + k, v));
-        if (config.schedule() == null) {
-            identity.put("schedule.type", "none");
-        } else {
-            // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
-            new java.util.TreeMap<>(config.schedule()).forEach((k, v) -> identity.put("schedule." + k, v));
-        }
+        // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
+        new java.util.TreeMap<>(config.schedule()).forEach((k, v) -> identity.put("schedule." + k, v));
         identity.put("regularization.l2", l2).put("regularization.l1", l1).put("regularization.clip_value", clipValue)
                 .put("regularization.clip_norm", clipNorm).put("regularization.max_norm", maxNorm);
         identity.put("training.epochs", epochs).put("training.batch_size", batchSize).put("training.seed", seed)
-                .put("training.on_divergence", onDivergence);
+                .put("training.on_divergence", onDivergence.action().name().toLowerCase(java.util.Locale.ROOT))
+                .put("training.divergence_retries", onDivergence.maxRetries())
+                .put("training.divergence_rate_factor", onDivergence.rateFactor());
         identity.putData("train", data.train());
         if (data.validation() != null) {
             identity.putData("validation", data.validation());
