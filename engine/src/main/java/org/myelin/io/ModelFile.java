@@ -167,9 +167,19 @@ public final class ModelFile {
         long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).longValue();
         long first = org.nd4j.linalg.indexing.BooleanIndexing.firstIndex(flat,
                 org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).getLong(0);
-        String at = first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at flat index " + first;
+        String at = first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at " + subscripts(first, value.shape());
         throw new ModelFormatException(where + ": " + kind + " '" + name + "' holds " + bad + " non-finite value(s) of "
                 + value.length() + at + "; the model was saved from a diverged run or is damaged");
+    }
+
+    /** The row-major subscripts of flat index {@code index} in {@code shape}: "[1, 2]". */
+    private static String subscripts(long index, long[] shape) {
+        long[] sub = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            sub[d] = shape[d] == 0 ? 0 : index % shape[d];
+            index = shape[d] == 0 ? index : index / shape[d];
+        }
+        return Arrays.toString(sub);
     }
 
     private static long[] shape(String where, String name, Object o) {
