@@ -175,14 +175,7 @@ public final class TrainingJob {
             identity.putData("validation", data.validation());
         }
 
-        try {
-            Files.createDirectories(outDir);
-        } catch (IOException e) {
-            throw new IOException("output directory " + outDir + " cannot be created (" + e + ")", e);
-        }
-        if (!Files.isWritable(outDir)) {
-            throw new IOException("output directory " + outDir + " is not writable");
-        }
+        prepareOutput(outDir);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("loss", loss.id());
         metadata.put("job", rawConfig);
@@ -215,6 +208,19 @@ public final class TrainingJob {
         return dir;
     }
 
+    /** Creates the output directory when missing and checks that it is writable. */
+    private static Path prepareOutput(Path outDir) throws IOException {
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new IOException("output directory " + outDir + " cannot be created (" + e + ")", e);
+        }
+        if (!Files.isWritable(outDir)) {
+            throw new IOException("output directory " + outDir + " is not writable");
+        }
+        return outDir;
+    }
+
     /** {@code training.accept_changes}: comma-separated config keys that may differ from the checkpoint's. */
     private static java.util.Set<String> acceptedChanges(ConfigReader t) {
         java.util.Set<String> keys = RunIdentity.parseAccepted(t.string("accept_changes", null));
@@ -228,10 +234,11 @@ public final class TrainingJob {
     }
 
     public Result run(PrintStream out, boolean terminal) throws IOException {
-        Setup setup = setup();
         // One run per output directory: a second would resume from this one's checkpoints and overwrite its outputs.
-        try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(setup.output(), "output directory")) {
-            return run(setup, out, terminal);
+        // Locked before the data is loaded, so that a second run is refused at once.
+        Path dir = prepareOutput(outputDirectory(config.output()));
+        try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(dir, "output directory")) {
+            return run(setup(), out, terminal);
         }
     }
 
