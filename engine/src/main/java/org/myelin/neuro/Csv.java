@@ -2,10 +2,7 @@ package org.myelin.neuro;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** Minimal CSV output for simulation data: a header and numeric columns, written atomically. */
