@@ -161,6 +161,31 @@ class SameRunTest {
     }
 
     @Test
+    void theTrainerItselfRefusesAnotherBatchSizeMidEpoch() throws IOException {
+        // Through the library, without a job's run identity: the position records its batch size.
+        Trainer first = Fixtures.trainer(); // batches of 16 from 48 samples: 3 per epoch
+        Path f = dir.resolve("checkpoint.zip");
+        Checkpointing saver = new Checkpointing(f, 0, 0, Map.of());
+        Trainer stopping = new Trainer(first.model(), org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
+                first.optimizer(), org.myelin.train.TrainingOptions.of(2, 16, 3), List.of(new Callback() {
+                    @Override
+                    public void onStepEnd(Trainer t, long step, double loss) {
+                        t.requestStop();
+                    }
+                }, saver));
+        stopping.fit(Fixtures.data(), null);
+        var m = Fixtures.model();
+        Trainer other = new Trainer(m, org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
+                org.myelin.optim.Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters()),
+                org.myelin.train.TrainingOptions.of(2, 8, 3), List.of());
+        Checkpointing.resume(other, f);
+        var e = assertThrows(IllegalArgumentException.class, () -> other.fit(Fixtures.data(), null));
+        assertEquals("Trainer: the restored position is batch 1 of epoch 1 in batches of 16, this trainer's batches"
+                + " hold 8; resume with batch size 16 (it can change at an epoch's start)", e.getMessage());
+        assertEquals(1, other.state().step(), "a step was taken");
+    }
+
+    @Test
     void theArchitectureLossAndOptimiserTypeCannotBeAccepted() {
         for (String key : List.of("model.hidden", "loss", "optimizer.type")) {
             var e = assertThrows(ConfigReader.ConfigException.class, () -> new TrainingJob(job(dir,
