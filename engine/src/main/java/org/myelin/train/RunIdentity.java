@@ -1,10 +1,7 @@
 package org.myelin.train;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * What makes a training run the run it is, so that a checkpoint resumes only the run that wrote it: every setting
  * that changes the result (architecture, activation, initialiser, loss, optimiser and its hyper-parameters,
  * schedule, regularisation, epochs, batch size, seed, divergence policy) and the identity of the data (sizes and a
- * SHA-256 of the values). Kept as flat {@code key -> text} pairs ({@code "training.batch_size" -> "128"}) so that
+ * checksum of the values). Kept as flat {@code key -> text} pairs ({@code "training.batch_size" -> "128"}) so that
  * a checkpoint's copy compares exactly after its JSON round trip; the keys are the job config's paths.
  *
  * <p>A difference is refused, listing each one, unless the caller accepts its key; the architecture, the loss and
@@ -35,12 +32,12 @@ public final class RunIdentity {
         return this;
     }
 
-    /** Adds {@code data.NAME.samples}, {@code .features}, {@code .targets} and {@code .sha256} of a data set. */
+    /** Adds {@code data.NAME.samples}, {@code .features}, {@code .targets} and {@code .crc32c} of a data set. */
     public RunIdentity putData(String name, Dataset d) {
         put("data." + name + ".samples", d.size());
         put("data." + name + ".features", d.numFeatures());
         put("data." + name + ".targets", d.numTargets());
-        put("data." + name + ".sha256", digest(d));
+        put("data." + name + ".crc32c", digest(d));
         return this;
     }
 
@@ -118,30 +115,37 @@ public final class RunIdentity {
         return out;
     }
 
-    /** SHA-256 of a data set's features and targets (their element type, shapes and values in row-major order). */
+    /**
+     * A checksum of a data set's values: CRC-32C (hardware-accelerated on current CPUs: MNIST's 200 MB take a
+     * fraction of a second, where SHA-256 took seconds) of the features and of the targets, with their element type
+     * and shape. It tells data sets apart, as a resume needs; it is no defence against data crafted to collide.
+     */
     static String digest(Dataset d) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            update(md, d.features());
-            update(md, d.targets());
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
+        return checksum(d.features()) + "-" + checksum(d.targets());
     }
 
-    /** Hashes a rank-2 array's values row block by row block (each block a contiguous copy of at most 32 MB). */
-    private static void update(MessageDigest md, INDArray a) {
-        md.update((a.dataType() + java.util.Arrays.toString(a.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        long rows = a.size(0);
-        long rowBytes = Math.max(1, a.length() / Math.max(rows, 1) * a.dataType().width());
-        long block = Math.max(1, (32L << 20) / rowBytes);
-        for (long r = 0; r < rows; r += block) {
-            INDArray part = a.get(NDArrayIndex.interval(r, Math.min(rows, r + block)), NDArrayIndex.all()).dup('c');
-            ByteBuffer b = part.data().asNio();
-            b.position(0);
-            b.limit((int) (part.length() * part.dataType().width()));
-            md.update(b);
+    /** CRC-32C of a rank-2 array's type, shape and row-major values, as 8 hex digits. */
+    private static String checksum(INDArray a) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update((a.dataType() + java.util.Arrays.toString(a.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long width = a.dataType().width();
+        if (!a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.length() * width <= Integer.MAX_VALUE) {
+            update(crc, a); // the array's own buffer, no copy
+        } else {
+            long rows = a.size(0);
+            long rowBytes = Math.max(1, a.length() / Math.max(rows, 1) * width);
+            long block = Math.max(1, (32L << 20) / rowBytes);
+            for (long r = 0; r < rows; r += block) {
+                update(crc, a.get(NDArrayIndex.interval(r, Math.min(rows, r + block)), NDArrayIndex.all()).dup('c'));
+            }
         }
+        return String.format("%08x", crc.getValue());
+    }
+
+    private static void update(java.util.zip.CRC32C crc, INDArray contiguous) {
+        ByteBuffer b = contiguous.data().asNio();
+        b.position(0);
+        b.limit((int) (contiguous.length() * contiguous.dataType().width()));
+        crc.update(b);
     }
 }

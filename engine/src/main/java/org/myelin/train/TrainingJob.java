@@ -238,6 +238,10 @@ public final class TrainingJob {
         // Locked before the data is loaded, so that a second run is refused at once.
         Path dir = prepareOutput(outputDirectory(config.output()));
         try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(dir, "output directory")) {
+            // Before any work: no output may be written through a link planted in the output directory.
+            for (String name : OUTPUTS) {
+                AtomicFiles.requireNotLink(dir.resolve(name));
+            }
             return run(setup(), out, terminal);
         }
     }
@@ -255,10 +259,6 @@ public final class TrainingJob {
         int patience = setup.earlyStoppingPatience();
         boolean resume = setup.resume();
         Map<String, Object> metadata = setup.metadata();
-        // Before any work: no output may be written through a link planted in the output directory.
-        for (String name : OUTPUTS) {
-            AtomicFiles.requireNotLink(outDir.resolve(name));
-        }
         // Temporary files of checkpoints whose writing was interrupted (a killed process) are garbage now; the
         // lock guarantees that no other run is writing them.
         for (String name : OUTPUTS) {

@@ -123,7 +123,7 @@ class SameRunTest {
         run(job(out));
         Map<String, Object> other = job(out);
         ((Map<String, Object>) other.get("data")).put("noise", 0.25); // same sizes, other values
-        assertRefused(other, "data.train.sha256 is ");
+        assertRefused(other, "data.train.crc32c is ");
         Map<String, Object> fewer = job(out);
         ((Map<String, Object>) fewer.get("data")).put("limit", 150);
         assertRefused(fewer, "data.train.samples is 200 in the checkpoint, 150 now");
@@ -152,7 +152,7 @@ class SameRunTest {
                 + " seed and the data cannot change", "training.batch_size is 32 in the checkpoint, 64 now");
         // The seed also draws the spirals: both differences accepted, both refused mid-epoch.
         assertRefused(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2, "seed", 4, "accept_changes",
-                "training.seed,data.train.sha256")), "training.seed is 3 in the checkpoint, 4 now; data.train.sha256 is");
+                "training.seed,data.train.crc32c")), "training.seed is 3 in the checkpoint, 4 now; data.train.crc32c is");
         // Resumed as it was, it finishes; at an epoch's start the accepted batch size then applies.
         assertEquals(14, run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2))).steps());
         TrainingJob.Result r = run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 3, "batch_size", 64,
