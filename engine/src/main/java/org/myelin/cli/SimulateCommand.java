@@ -35,7 +35,7 @@ final class SimulateCommand implements Main.Command {
                 if (i + 1 >= args.length) {
                     throw new UsageException("--out needs a directory");
                 }
-                outDir = Path.of(args[++i]);
+                outDir = OutputDirectory.of("--out", args[++i]);
             } else if (a.contains("=") && !a.startsWith("--")) {
                 options.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
             } else {

@@ -20,7 +20,7 @@ import org.myelin.train.TrainingJob;
 final class TrainCommand implements Main.Command {
     private static final Set<String> VALUED = Set.of("config", "data", "data-dir", "epochs", "batch-size", "seed",
             "lr", "optimizer", "loss", "hidden", "activation", "init", "dropout", "l2", "clip-norm", "schedule",
-            "validation", "limit", "out");
+            "validation", "limit", "out", "classes", "test", "accept-change");
     private static final Set<String> FLAGS = Set.of("batch-norm", "no-resume", "help");
 
     /** Environment variables that override the config (for containers), and the config key each sets. */
@@ -142,6 +142,19 @@ final class TrainCommand implements Main.Command {
                         d.substring(colon + 1));
             }
         }
+        if (o.has("classes")) {
+            int k = o.integer("classes");
+            if (k < 1) {
+                throw new UsageException("--classes must be a number of classes >= 1, was " + k);
+            }
+            JobConfig.put(raw, "data.classes", k);
+        }
+        if (o.has("test")) {
+            JobConfig.put(raw, "data.test", o.get("test"));
+        }
+        if (o.has("accept-change")) {
+            JobConfig.put(raw, "training.accept_changes", o.get("accept-change"));
+        }
         if (o.has("data-dir")) {
             JobConfig.put(raw, "data.dir", o.get("data-dir"));
         }
@@ -229,6 +242,8 @@ final class TrainCommand implements Main.Command {
             "                      regularization, training, output); options below override it",
             "  --data SOURCE       mnist | mnist:DIR | csv:TRAIN.csv | synthetic:NAME (xor, spirals, moons, ...)",
             "  --data-dir DIR      directory of MNIST IDX files (plain or .gz) instead of the cache",
+            "  --classes K         csv: the label column holds classes 0..K-1 (without it: regression)",
+            "  --test FILE.csv     csv: a test set, evaluated after training (same columns as the training file)",
             "  --limit N           train on the first N training samples only",
             "  --validation F      hold out fraction F of the training data for validation",
             "  --hidden 512,256    hidden layer sizes (none: no hidden layer)   --activation relu|tanh|...",
@@ -240,6 +255,9 @@ final class TrainCommand implements Main.Command {
             "  --epochs N          --batch-size N           --seed N",
             "  --out DIR           output directory (default runs/mnist)",
             "  --no-resume         start over even if DIR holds a checkpoint",
+            "  --accept-change KEY[,KEY]  resume although these settings differ from the checkpoint's",
+            "                      (e.g. training.epochs to train further; the architecture, loss and optimiser type",
+            "                      cannot change). A resume with any other difference is refused, listing each",
             "",
             "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config;",
             "MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin).");

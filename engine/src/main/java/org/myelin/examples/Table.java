@@ -1,9 +1,6 @@
 package org.myelin.examples;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,13 +40,13 @@ final class Table {
         for (double[] c : columns.values()) {
             rows = Math.max(rows, c.length);
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        int rowCount = rows;
+        // Atomic and link-refusing, like every output.
+        org.myelin.io.AtomicFiles.writeText(file, out -> {
             out.write(String.join(",", order));
             out.newLine();
             StringBuilder line = new StringBuilder();
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rowCount; r++) {
                 line.setLength(0);
                 for (int c = 0; c < order.size(); c++) {
                     if (c > 0) {
@@ -63,7 +60,7 @@ final class Table {
                 out.write(line.toString());
                 out.newLine();
             }
-        }
+        });
         return file;
     }
 

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes files so that a reader never sees a half-written one: write a temporary file in the same directory,
  * force it to disk, then rename it over the target in one step. A failure at any point leaves the previous
  * file untouched and removes the temporary file.
+ *
+ * <p>Every output of the engine (models, checkpoints, metrics, plots, simulation and example tables) is written
+ * here, and nothing here follows a symbolic link: a target that is a link is refused (a link planted in an output
+ * directory must not make the engine write elsewhere), and the temporary file is created new, never through a
+ * link. The rename itself replaces a directory entry, never what a link points to.
  */
 public final class AtomicFiles {
 
@@ -30,11 +36,13 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        requireNotLink(target);
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         // A new file with the permissions of the process's umask, like any other output (Files.createTempFile
         // would make it readable by its owner only, and a container's model.zip unreadable on the host).
-        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         boolean done = false;
         try {
             try (ch; OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
@@ -42,6 +50,7 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
+            requireNotLink(target); // planted while the content was written
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -53,6 +62,33 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** Writes {@code text} as UTF-8 through {@link #write(Path, Writer)}. */
+    public static void writeText(Path target, TextWriter writer) throws IOException {
+        write(target, out -> {
+            java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            java.io.BufferedWriter b = new java.io.BufferedWriter(w);
+            writer.write(b);
+            b.flush(); // not closed: out stays open for the fsync
+        });
+    }
+
+    /** Writes text to a buffered writer. */
+    @FunctionalInterface
+    public interface TextWriter {
+        void write(java.io.BufferedWriter out) throws IOException;
+    }
+
+    /**
+     * Throws unless {@code target} is absent or not a symbolic link: outputs are written only as plain files of
+     * the directory they are named in.
+     */
+    public static void requireNotLink(Path target) throws IOException {
+        if (Files.isSymbolicLink(target)) {
+            throw new IOException(target + " is a symbolic link (to " + Files.readSymbolicLink(target)
+                    + "); refusing to write an output through it: remove the link or choose another output directory");
         }
     }
 

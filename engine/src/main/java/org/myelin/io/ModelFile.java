@@ -150,6 +150,7 @@ public final class ModelFile {
                         + Arrays.toString(declared) + " but the architecture needs " + Arrays.toString(target.shape()));
             }
             a.arrayInto(String.valueOf(d.get("entry")), target, where);
+            requireFinite(where, kind, name, target);
         }
         if (!pending.isEmpty()) {
             throw new ModelFormatException(where + ": no data for " + kind + "(s) " + pending.keySet());
@@ -172,6 +173,34 @@ public final class ModelFile {
             }
         }
         return total;
+    }
+
+    /**
+     * Refuses a parameter or buffer holding NaN or an infinity: such a model (saved from a diverged run, or
+     * damaged) would evaluate to results that are not results.
+     */
+    private static void requireFinite(String where, String kind, String name, INDArray value) {
+        if (value.isEmpty() || !value.dataType().isFPType()
+                || !org.nd4j.linalg.indexing.BooleanIndexing.or(value, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
+            return;
+        }
+        INDArray flat = value.dup('c').reshape(value.length());
+        long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).longValue();
+        long first = org.nd4j.linalg.indexing.BooleanIndexing.firstIndex(flat,
+                org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).getLong(0);
+        String at = first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at " + subscripts(first, value.shape());
+        throw new ModelFormatException(where + ": " + kind + " '" + name + "' holds " + bad + " non-finite value(s) of "
+                + value.length() + at + "; the model was saved from a diverged run or is damaged");
+    }
+
+    /** The row-major subscripts of flat index {@code index} in {@code shape}: "[1, 2]". */
+    private static String subscripts(long index, long[] shape) {
+        long[] sub = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            sub[d] = shape[d] == 0 ? 0 : index % shape[d];
+            index = shape[d] == 0 ? index : index / shape[d];
+        }
+        return Arrays.toString(sub);
     }
 
     private static long[] shape(String where, String name, Object o) {

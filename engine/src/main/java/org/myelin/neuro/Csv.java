@@ -2,10 +2,7 @@ package org.myelin.neuro;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** Minimal CSV output for simulation data: a header and numeric columns, written atomically. */
@@ -46,19 +43,9 @@ final class Csv {
         void write(BufferedWriter out) throws IOException;
     }
 
-    /** Writes through a temporary file beside the target, then renames it into place. */
+    /** Writes through {@link org.myelin.io.AtomicFiles}: a temporary file beside the target, renamed into place. */
     static void write(Path file, Body body) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path tmp = Files.createTempFile(absolute.getParent(), ".csv-", ".tmp");
-        try {
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                body.write(out);
-            }
-            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.myelin.io.AtomicFiles.writeText(file, body::write);
     }
 
     static String format(double x) {

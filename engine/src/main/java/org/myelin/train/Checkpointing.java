@@ -21,6 +21,7 @@ public final class Checkpointing implements Callback {
     private final int everyEpochs;
     private final long everySteps;
     private final Map<String, Object> metadata;
+    private final RunIdentity identity;
     private boolean written;
 
     /**
@@ -29,6 +30,15 @@ public final class Checkpointing implements Callback {
      * @param metadata    saved with the model (e.g. the job config)
      */
     public Checkpointing(Path file, int everyEpochs, long everySteps, Map<String, Object> metadata) {
+        this(file, everyEpochs, everySteps, metadata, null);
+    }
+
+    /**
+     * @param identity the settings and data of the run, saved with each checkpoint so that only the same run
+     *                 resumes from it (see {@link #resume(Trainer, Path, RunIdentity, java.util.Set)}); null: none
+     */
+    public Checkpointing(Path file, int everyEpochs, long everySteps, Map<String, Object> metadata,
+            RunIdentity identity) {
         if (everyEpochs < 0 || everySteps < 0) {
             throw new IllegalArgumentException("Checkpointing: intervals must be >= 0, was every " + everyEpochs
                     + " epochs and " + everySteps + " steps");
@@ -37,6 +47,7 @@ public final class Checkpointing implements Callback {
         this.everyEpochs = everyEpochs;
         this.everySteps = everySteps;
         this.metadata = metadata;
+        this.identity = identity;
     }
 
     public Path file() {
@@ -87,6 +98,9 @@ public final class Checkpointing implements Callback {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("position", state);
         t.put("history", trainer.history().toMaps());
+        if (identity != null) {
+            t.put("run", identity.toMap());
+        }
         Map<String, Object> opt = new LinkedHashMap<>(trainer.optimizer().config());
         opt.put("steps", trainer.optimizer().steps());
         opt.put("currentLearningRate", trainer.optimizer().learningRate());
@@ -109,6 +123,19 @@ public final class Checkpointing implements Callback {
      * @throws org.myelin.io.ModelFormatException naming the file and what does not fit
      */
     public static void resume(Trainer trainer, Path file) throws IOException {
+        resume(trainer, file, null, java.util.Set.of());
+    }
+
+    /**
+     * {@link #resume(Trainer, Path)} that first compares the checkpoint's run identity with {@code identity} and
+     * refuses every difference not in {@code accepted} (see {@link RunIdentity#requireSameRun}). A checkpoint
+     * without one (written by {@link #Checkpointing(Path, int, long, Map)} or an older Myelin) is checked for its
+     * architecture and optimiser only, with a warning.
+     *
+     * @param identity this run's identity; null: not compared
+     */
+    public static void resume(Trainer trainer, Path file, RunIdentity identity, java.util.Set<String> accepted)
+            throws IOException {
         Checkpoint.Loaded c = Checkpoint.load(file);
         try {
             long steps = trainer.optimizer().steps();
@@ -136,7 +163,20 @@ public final class Checkpointing implements Callback {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> p = (Map<String, Object>) position;
-            new TrainerState().restore(p);
+            TrainerState saved = new TrainerState();
+            saved.restore(p);
+            if (identity != null) {
+                Object run = c.trainer().get("run");
+                if (run == null) {
+                    log.warn("{}: the checkpoint does not record its run's settings and data (written by an older"
+                            + " Myelin or a plain Checkpointing); only the architecture and optimiser are compared", file);
+                } else if (!(run instanceof Map<?, ?> runMap)) {
+                    throw new IllegalArgumentException("trainer.json: 'run' must be an object, was " + run);
+                } else {
+                    identity.requireSameRun(runMap, accepted, saved.batch == 0 ? null
+                            : "batch " + saved.batch + " of epoch " + (saved.epoch + 1));
+                }
+            }
             Object h = c.trainer().get("history");
             if (h != null && !(h instanceof java.util.List<?>)) {
                 throw new IllegalArgumentException("trainer.json: 'history' must be a list, was " + h);

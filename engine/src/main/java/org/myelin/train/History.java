@@ -2,8 +2,6 @@ package org.myelin.train;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,9 +97,7 @@ public final class History {
      * Empty cells stand for "not measured" (NaN).
      */
     public void writeCsv(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writeCsv(w);
-        }
+        org.myelin.io.AtomicFiles.writeText(file, this::writeCsv);
     }
 
     public void writeCsv(Writer w) throws IOException {

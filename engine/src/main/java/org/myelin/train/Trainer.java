@@ -145,6 +145,14 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
                     + " batch from " + train.size() + " samples");
         }
+        if (state.batch > 0 && state.batchSize > 0 && state.batchSize != options.batchSize()) {
+            // The epoch's remaining batches would be cut at other boundaries: some samples skipped, others repeated.
+            throw new IllegalArgumentException("Trainer: the restored position is batch " + state.batch + " of epoch "
+                    + epoch() + " in batches of " + state.batchSize + ", this trainer's batches hold "
+                    + options.batchSize() + "; resume with batch size " + state.batchSize + " (it can change at an"
+                    + " epoch's start)");
+        }
+        state.batchSize = options.batchSize();
         if (state.batch > batchesPerEpoch) {
             throw new IllegalArgumentException("Trainer: the restored position is batch " + state.batch + " of epoch "
                     + epoch() + ", but an epoch has " + batchesPerEpoch + " batches of " + options.batchSize()

@@ -25,6 +25,8 @@ public final class TrainerState {
     double learningRateScale = 1.0;
     /** Batches skipped over the whole run by the skip divergence policy. */
     long skippedBatches;
+    /** The batch size that {@link #batch} counts in (0: not known, a checkpoint written before it was saved). */
+    int batchSize;
 
     /**
      * Adds each parameter's gradient norm to the epoch's sums, unless one of them is not finite.
@@ -89,6 +91,7 @@ public final class TrainerState {
         m.put("gradNormCount", gradNormCount);
         m.put("learningRateScale", learningRateScale);
         m.put("skippedBatches", skippedBatches);
+        m.put("batchSize", batchSize);
         return m;
     }
 
@@ -109,6 +112,10 @@ public final class TrainerState {
             throw new IllegalArgumentException("trainer state: 'learningRateScale' must be in (0, 1], was " + scale);
         }
         long skipped = m.get("skippedBatches") == null ? 0 : whole(m, "skippedBatches");
+        long size = m.get("batchSize") == null ? 0 : whole(m, "batchSize");
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("trainer state: 'batchSize' is " + size + ", more than an int");
+        }
         Map<String, Double> sums = new LinkedHashMap<>();
         Object o = m.get("gradNormSums");
         if (o instanceof Map<?, ?> map) {
@@ -138,6 +145,7 @@ public final class TrainerState {
         gradNormSums.putAll(sums);
         learningRateScale = scale;
         skippedBatches = skipped;
+        batchSize = (int) size;
     }
 
     private static long whole(Map<String, Object> m, String key) {

@@ -91,7 +91,8 @@ public final class TrainingJob {
      */
     public record Setup(Dataset train, Dataset validation, Dataset test, Module model, Optimizer optimizer,
             LossFunction loss, TrainingOptions options, Path output, Map<String, Object> metadata,
-            int checkpointEveryEpochs, long checkpointEverySteps, boolean resume, int earlyStoppingPatience) {
+            int checkpointEveryEpochs, long checkpointEverySteps, boolean resume, int earlyStoppingPatience,
+            RunIdentity identity, java.util.Set<String> acceptedChanges) {
     }
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
@@ -111,8 +112,10 @@ public final class TrainingJob {
         int checkpointEvery = trainingCfg.integer("checkpoint_every_epochs", 1, 0);
         long checkpointSteps = trainingCfg.integer("checkpoint_every_steps", 0, 0);
         boolean resume = trainingCfg.bool("resume", true);
+        java.util.Set<String> accepted = acceptedChanges(trainingCfg);
         DivergencePolicy onDivergence = divergencePolicy(trainingCfg);
         trainingCfg.finish();
+        Path outDir = outputDirectory(config.output());
 
         LossFunction loss;
         try {
@@ -133,7 +136,9 @@ public final class TrainingJob {
         if (data.test() != null && data.test().size() == 0) {
             throw new ConfigReader.ConfigException("data: the test set has no samples");
         }
-        Module model = buildModel(modelCfg, type, seed, data.train());
+        RunIdentity identity = new RunIdentity();
+        identity.put("model.data_type", ModuleConfig.dataTypeName(type));
+        Module model = buildModel(modelCfg, type, seed, data.train(), identity);
         Optimizer optimizer = buildOptimizer(model);
         // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
         long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);
@@ -163,8 +168,56 @@ public final class TrainingJob {
         boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.bool("batch_norm", false);
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
                 transforms, constraints, onDivergence);
+        identity.put("loss", loss.id());
+        optimizer.config().forEach((k, v) -> identity.put("optimizer." + k, v));
+        // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
+        new java.util.TreeMap<>(config.schedule()).forEach((k, v) -> identity.put("schedule." + k, v));
+        identity.put("regularization.l2", l2).put("regularization.l1", l1).put("regularization.clip_value", clipValue)
+                .put("regularization.clip_norm", clipNorm).put("regularization.max_norm", maxNorm);
+        identity.put("training.epochs", epochs).put("training.batch_size", batchSize).put("training.seed", seed)
+                .put("training.on_divergence", onDivergence.action().name().toLowerCase(java.util.Locale.ROOT))
+                .put("training.divergence_retries", onDivergence.maxRetries())
+                .put("training.divergence_rate_factor", onDivergence.rateFactor());
+        identity.putData("train", data.train());
+        if (data.validation() != null) {
+            identity.putData("validation", data.validation());
+        }
 
-        Path outDir = Path.of(config.output());
+        prepareOutput(outDir);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("loss", loss.id());
+        metadata.put("job", rawConfig);
+        return new Setup(data.train(), data.validation(), data.test(), model, optimizer, loss, options, outDir,
+                metadata, checkpointEvery, checkpointSteps, resume, patience, identity, accepted);
+    }
+
+    /** The names of the files a job writes into its output directory. */
+    public static final List<String> OUTPUTS = List.of(MODEL_FILE, CHECKPOINT_FILE, METRICS_CSV, METRICS_PNG);
+
+    /**
+     * The output directory of {@code output} (the config's "output"): refused when empty or blank (which would
+     * mean the working directory, where a model.zip of another run may be) or when it names something other
+     * than a directory. "." is accepted: it names the working directory explicitly.
+     */
+    static Path outputDirectory(String output) {
+        if (output == null || output.isBlank()) {
+            throw new ConfigReader.ConfigException("output: must name a directory, was \"" + (output == null ? ""
+                    : output) + "\" (write \".\" for the working directory)");
+        }
+        Path dir;
+        try {
+            dir = Path.of(output);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigReader.ConfigException("output: not a valid path: " + e.getMessage());
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ConfigReader.ConfigException("output: " + dir + " exists and is not a directory");
+        }
+        return dir;
+    }
+
+    /** Creates the output directory when missing and checks that it is writable. */
+    private static Path prepareOutput(Path outDir) throws IOException {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -173,15 +226,36 @@ public final class TrainingJob {
         if (!Files.isWritable(outDir)) {
             throw new IOException("output directory " + outDir + " is not writable");
         }
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("loss", loss.id());
-        metadata.put("job", rawConfig);
-        return new Setup(data.train(), data.validation(), data.test(), model, optimizer, loss, options, outDir,
-                metadata, checkpointEvery, checkpointSteps, resume, patience);
+        return outDir;
+    }
+
+    /** {@code training.accept_changes}: comma-separated config keys that may differ from the checkpoint's. */
+    private static java.util.Set<String> acceptedChanges(ConfigReader t) {
+        java.util.Set<String> keys = RunIdentity.parseAccepted(t.string("accept_changes", null));
+        for (String k : keys) {
+            if (!RunIdentity.acceptable(k)) {
+                throw t.error("accept_changes", "'" + k + "' cannot change when resuming (the checkpoint's weights and"
+                        + " optimiser state belong to it); start over with \"resume\": false instead");
+            }
+        }
+        return keys;
     }
 
     public Result run(PrintStream out, boolean terminal) throws IOException {
-        Setup setup = setup();
+        // One run per output directory: a second would resume from this one's checkpoints and overwrite its outputs.
+        // Locked before the data is loaded, so that a second run is refused at once.
+        Path dir = prepareOutput(outputDirectory(config.output()));
+        try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(dir, "output directory")) {
+            // Before any work: no output may be written through a link planted in the output directory.
+            for (String name : OUTPUTS) {
+                AtomicFiles.requireNotLink(dir.resolve(name));
+            }
+            return run(setup(), out, terminal);
+        }
+    }
+
+    /** {@link #run(PrintStream, boolean)} while holding the output directory's lock. */
+    private Result run(Setup setup, PrintStream out, boolean terminal) throws IOException {
         Data data = new Data(setup.train(), setup.validation(), setup.test());
         Module model = setup.model();
         Optimizer optimizer = setup.optimizer();
@@ -193,9 +267,11 @@ public final class TrainingJob {
         int patience = setup.earlyStoppingPatience();
         boolean resume = setup.resume();
         Map<String, Object> metadata = setup.metadata();
-        // Temporary files of checkpoints whose writing was interrupted (a killed process) are garbage now.
-        AtomicFiles.removeTemporaries(outDir.resolve(CHECKPOINT_FILE));
-        AtomicFiles.removeTemporaries(outDir.resolve(MODEL_FILE));
+        // Temporary files of checkpoints whose writing was interrupted (a killed process) are garbage now; the
+        // lock guarantees that no other run is writing them.
+        for (String name : OUTPUTS) {
+            AtomicFiles.removeTemporaries(outDir.resolve(name));
+        }
         List<Callback> callbacks = new ArrayList<>();
         callbacks.add(new Progress(out, terminal, 10.0));
         if (patience > 0) {
@@ -206,13 +282,13 @@ public final class TrainingJob {
             callbacks.add(new EarlyStopping(patience, 0.0, true));
         }
         checkpointing = new Checkpointing(outDir.resolve(CHECKPOINT_FILE), setup.checkpointEveryEpochs(),
-                setup.checkpointEverySteps(), metadata);
+                setup.checkpointEverySteps(), metadata, setup.identity());
         callbacks.add(checkpointing);
         Trainer t = new Trainer(model, loss, optimizer, options, callbacks);
         boolean resumed = false;
         Path checkpoint = outDir.resolve(CHECKPOINT_FILE);
         if (resume && Files.exists(checkpoint)) {
-            Checkpointing.resume(t, checkpoint);
+            Checkpointing.resume(t, checkpoint, setup.identity(), setup.acceptedChanges());
             resumed = true;
             out.printf("resumed from %s at epoch %d, step %d%n", checkpoint, t.epoch(), t.state().step());
         }
@@ -331,8 +407,16 @@ public final class TrainingJob {
                 }
                 int classes = d.integer("classes", 0, 0);
                 reader = classes > 0 ? reader.classification(classes) : reader.regression();
-                train = reader.read(Path.of(requireString(d, "train")));
+                String trainFile = requireString(d, "train");
+                train = reader.read(Path.of(trainFile));
                 test = d.has("test") ? reader.read(Path.of(d.string("test", null))) : null;
+                if (test != null && (test.numFeatures() != train.numFeatures() || test.numTargets() != train.numTargets())) {
+                    // Found now, not after every epoch has trained.
+                    throw d.error("test", d.string("test", null) + " has " + test.numFeatures() + " feature columns and "
+                            + test.numTargets() + " target column(s), the training data " + trainFile + " has "
+                            + train.numFeatures() + " and " + train.numTargets() + "; the model trained on it could"
+                            + " not be evaluated");
+                }
             }
             case "synthetic" -> {
                 String name = requireString(d, "name");
@@ -391,7 +475,7 @@ public final class TrainingJob {
         return v;
     }
 
-    private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train) {
+    private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
         List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
         org.myelin.ops.Activation activation;
         org.myelin.nn.Init init;
@@ -411,6 +495,9 @@ public final class TrainingJob {
         }
         boolean batchNorm = m.bool("batch_norm", false);
         m.finish();
+        identity.put("model.hidden", hidden).put("model.activation", m.string("activation", "relu"))
+                .put("model.init", m.string("init", "he_normal")).put("model.dropout", dropout)
+                .put("model.batch_norm", batchNorm);
         int[] sizes = new int[hidden.size() + 2];
         sizes[0] = train.numFeatures();
         for (int i = 0; i < hidden.size(); i++) {

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Checkpoints survive {@code SIGKILL}: a child JVM runs {@code myelin train} on a small synthetic job that
  * checkpoints every 2 steps, and is killed at random moments, several times; after every kill the checkpoint on
  * disk loads, and the run resumed to the end has bit for bit the weights of an uninterrupted run with the same
- * seed. Bounded by {@code -Dmyelin.kills} (default 4) and {@code -Dmyelin.kill.seconds} (default 75), seeded by
+ * seed. Each kill waits for a checkpoint at a random step of the remaining run (an observable point, not a time,
+ * so the test does not depend on the engine's speed), then for a random part of two steps' time. Bounded by
+ * {@code -Dmyelin.kills} (default 4) and {@code -Dmyelin.kill.seconds} (default 75), seeded by
  * {@code -Dmyelin.kill.seed}.
  */
 @Tag("reliability")
@@ -81,46 +83,42 @@ class KillResumeTest {
         SplittableRandom random = new SplittableRandom(SEED);
         List<String> kills = new ArrayList<>();
         long deadline = startNanos + (long) (SECONDS * 1e9);
-        boolean finished = false;
         long stepsDone = 0;
-        double msPerStep = 25; // refined from the child's own pace after each kill
-        while (kills.size() < KILLS && stepsDone < TOTAL_STEPS && System.nanoTime() < deadline && !finished) {
+        // Each kill waits for an observable point, a checkpoint on disk at a random step of the remaining run, not
+        // for a time: whatever the engine's speed, every kill lands mid-training and the last resume has work left.
+        while (kills.size() < KILLS && System.nanoTime() < deadline) {
+            long last = TOTAL_STEPS - 8; // leaves steps after the last kill
+            long span = Math.max(1, (last - stepsDone) / (KILLS - kills.size()));
+            long target = Math.min(last, stepsDone + 1 + random.nextLong(span));
             Process child = start(config, childLog);
-            waitForTraining(child, childLog);
-            // A random moment of the training proper, in a window of about twice the child's remaining time
-            // shared among the kills still to come: kills spread over the run, the last resume has work left.
-            double window = (TOTAL_STEPS - stepsDone) * msPerStep * 2 / (KILLS - kills.size() + 1);
-            long delay = (long) (random.nextDouble() * window);
-            if (child.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                finished = true;
-                assertEquals(0, child.exitValue(), "child failed; see " + tail(childLog));
-                break;
+            long[] seen = waitForCheckpoint(child, checkpoint, target);
+            if (seen == null) {
+                child.waitFor(60, TimeUnit.SECONDS);
+                throw new AssertionError("the child ended (" + (child.isAlive() ? "still running"
+                        : "exit " + child.exitValue()) + ") before its checkpoint reached step " + target
+                        + ", where it was to be killed; kills so far: " + kills + "; log:\n" + tail(childLog));
             }
+            // A random moment within the next two steps (timed from the child's own pace): the kill may land in a
+            // step, between steps or in the middle of writing the next checkpoint.
+            long jitterMicros = (long) (random.nextDouble() * 2 * seen[1]);
+            TimeUnit.MICROSECONDS.sleep(jitterMicros);
             child.destroyForcibly(); // SIGKILL on Linux and macOS
             child.waitFor();
-            String state = "none";
-            if (Files.exists(checkpoint)) {
-                Checkpoint.Loaded c = Checkpoint.load(checkpoint); // every checkpoint on disk loads
-                long step = ((Number) ((Map<?, ?>) c.trainer().get("position")).get("step")).longValue();
-                if (step > stepsDone && delay > 0) {
-                    msPerStep = Math.max(1, Math.min(msPerStep, (double) delay / (step - stepsDone)));
-                }
-                stepsDone = step;
-                state = "step " + step;
-            }
-            kills.add("after " + delay + " ms: checkpoint " + state);
+            Checkpoint.Loaded c = Checkpoint.load(checkpoint); // every checkpoint on disk loads
+            long step = ((Number) ((Map<?, ?>) c.trainer().get("position")).get("step")).longValue();
+            assertTrue(step >= target && step < TOTAL_STEPS, "killed after step " + target + " was seen, the"
+                    + " checkpoint is at step " + step + " of " + TOTAL_STEPS);
+            stepsDone = step;
+            kills.add("after step " + seen[0] + " + " + jitterMicros + " us: checkpoint step " + step);
             if (Files.exists(out.resolve(TrainingJob.MODEL_FILE))) {
                 ModelFile.load(out.resolve(TrainingJob.MODEL_FILE));
             }
         }
-        if (!finished) {
-            Process child = start(config, childLog);
-            assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the resumed run did not finish");
-            assertEquals(0, child.exitValue(), "the resumed run failed; see " + tail(childLog));
-        }
+        Process child = start(config, childLog);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the resumed run did not finish");
+        assertEquals(0, child.exitValue(), "the resumed run failed; see " + tail(childLog));
         log.info("kill and resume: {} kills survived ({})", kills.size(), kills);
-        long midTraining = kills.stream().filter(k -> !k.endsWith("step " + TOTAL_STEPS)).count();
-        assertTrue(midTraining >= Math.min(2, KILLS), "too few kills landed mid-training: " + kills);
+        assertTrue(kills.size() >= Math.min(2, KILLS), "too few kills within " + SECONDS + " s: " + kills);
         String actual = Fixtures.weightsDigest(ModelFile.load(out.resolve(TrainingJob.MODEL_FILE)).model());
         assertEquals(expected, actual, "weights after " + kills.size() + " kills and resumes differ from the"
                 + " uninterrupted run's; kills: " + kills);
@@ -139,24 +137,51 @@ class KillResumeTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     }
 
-    /** Waits until the child has printed the line that starts its training loop. */
-    private static void waitForTraining(Process child, Path logFile) throws Exception {
-        long limit = System.nanoTime() + 60_000_000_000L;
-        long seen = Files.exists(logFile) ? count(logFile) : 0;
-        while (System.nanoTime() < limit && child.isAlive()) {
-            if (count(logFile) > seen) {
-                return;
+    /**
+     * Polls the checkpoint until it holds step {@code target} or later while the child runs.
+     *
+     * @return {the step seen, the child's pace in microseconds per step since its first checkpoint}, or null when
+     *         the child ended first
+     */
+    private static long[] waitForCheckpoint(Process child, Path checkpoint, long target) throws Exception {
+        long limit = System.nanoTime() + 120_000_000_000L;
+        long initialStep = -1;
+        long firstStep = -1;
+        long firstNanos = 0;
+        java.nio.file.attribute.FileTime seenTime = null;
+        for (int poll = 0; System.nanoTime() < limit && child.isAlive(); poll++) {
+            java.nio.file.attribute.FileTime t = Files.exists(checkpoint) ? Files.getLastModifiedTime(checkpoint) : null;
+            // Read when the file changed, and now and then anyway (file systems with coarse modification times).
+            if (t != null && (!t.equals(seenTime) || poll % 16 == 0)) {
+                seenTime = t;
+                long step = stepOf(checkpoint);
+                if (initialStep < 0) {
+                    initialStep = step; // the previous child's last checkpoint
+                } else if (firstStep < 0 && step > initialStep) {
+                    firstStep = step; // this child's first: its pace is timed from here, not from its start-up
+                    firstNanos = System.nanoTime();
+                }
+                if (step >= target) {
+                    long pace = firstStep >= 0 && step > firstStep
+                            ? (System.nanoTime() - firstNanos) / 1000 / (step - firstStep) : 1000;
+                    return new long[] {step, Math.max(1, pace)};
+                }
             }
-            Thread.sleep(20);
+            Thread.sleep(2);
         }
+        if (child.isAlive()) {
+            throw new AssertionError("no checkpoint at step " + target + " within 120 s");
+        }
+        return null;
     }
 
-    private static long count(Path logFile) throws IOException {
-        if (!Files.exists(logFile)) {
-            return 0;
+    /** The global step of a checkpoint, from its trainer.json alone (cheaper than loading the whole file). */
+    private static long stepOf(Path checkpoint) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(checkpoint.toFile())) {
+            String text = new String(z.getInputStream(z.getEntry("trainer.json")).readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, Object> trainer = Json.readObject(checkpoint + "!trainer.json", text);
+            return ((Number) ((Map<?, ?>) trainer.get("position")).get("step")).longValue();
         }
-        return Files.readAllLines(logFile, StandardCharsets.UTF_8).stream()
-                .filter(l -> l.startsWith("training MLP")).count();
     }
 
     private static String tail(Path logFile) throws IOException {

@@ -108,7 +108,9 @@ public final class SparkTrainMain {
         if (shareClassPath) {
             SparkConfs.shareDriverClassPath(conf);
         }
-        try (JavaSparkContext sc = new JavaSparkContext(conf); SparkData data = SparkData.of(sc, s.train(), partitions)) {
+        // One run per output directory, as for the engine's own trainer.
+        try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(s.output(), "output directory");
+                JavaSparkContext sc = new JavaSparkContext(conf); SparkData data = SparkData.of(sc, s.train(), partitions)) {
             SparkTrainer trainer = new SparkTrainer(sc, s.model(), s.optimizer(), s.loss(), options, spark);
             if (s.resume() && Files.exists(checkpoint)) {
                 trainer.resume(checkpoint);
