@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,7 +27,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The fused bias add and activation against the ND4J path. */
 class BiasActivationForwardKernelTest {
 
-    private static ElementwiseKernels fused;
+    private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
     /** [rows, cols]: lengths 0, 1, 7 (both ways), 1,000 and 1,000,003 (a prime: one row, or one column). */
@@ -35,7 +36,16 @@ class BiasActivationForwardKernelTest {
     @BeforeAll
     static void nativeKernelsLoad() {
         assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-        fused = Kernels.nativeCpu();
+    }
+
+    /** The implementation under test: the fused CPU kernels here; the emulated CUDA kernels in a subclass. */
+    ElementwiseKernels kernelsUnderTest() {
+        return Kernels.nativeCpu();
+    }
+
+    @BeforeEach
+    void pickKernels() {
+        fused = kernelsUnderTest();
     }
 
     static Stream<Arguments> activationsTypesShapes() {

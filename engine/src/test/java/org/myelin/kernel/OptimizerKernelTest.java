@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,13 +24,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The fused optimiser updates against the ND4J path, over three consecutive steps. */
 class OptimizerKernelTest {
 
-    private static ElementwiseKernels fused;
+    private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
     @BeforeAll
     static void nativeKernelsLoad() {
         assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-        fused = Kernels.nativeCpu();
+    }
+
+    /** The implementation under test: the fused CPU kernels here; the emulated CUDA kernels in a subclass. */
+    ElementwiseKernels kernelsUnderTest() {
+        return Kernels.nativeCpu();
+    }
+
+    @BeforeEach
+    void pickKernels() {
+        fused = kernelsUnderTest();
     }
 
     /** (momentum, weight decay, nesterov): plain SGD, momentum, Nesterov with L2. */
