@@ -11,7 +11,6 @@ import static org.myelin.kernel.KernelTestSupport.tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,14 +31,13 @@ class ActivationBackwardKernelTest {
     private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
-    @BeforeAll
-    static void nativeKernelsLoad() {
+    /**
+     * The implementation under test: the fused CPU kernels here; in subclasses the CUDA kernels, emulated on the CPU
+     * or (in -Pcuda builds, scripts/gpu-check) on the GPU.
+     */
+    ElementwiseKernels kernelsUnderTest() {
         // The build compiles the library with g++; on this platform it must load, or the fused path goes untested.
         assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-    }
-
-    /** The implementation under test: the fused CPU kernels here; the emulated CUDA kernels in a subclass. */
-    ElementwiseKernels kernelsUnderTest() {
         return Kernels.nativeCpu();
     }
 

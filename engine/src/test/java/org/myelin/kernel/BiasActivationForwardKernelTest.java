@@ -11,7 +11,6 @@ import static org.myelin.kernel.KernelTestSupport.tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,13 +32,12 @@ class BiasActivationForwardKernelTest {
     /** [rows, cols]: lengths 0, 1, 7 (both ways), 1,000 and 1,000,003 (a prime: one row, or one column). */
     private static final long[][] SHAPES = {{0, 4}, {1, 1}, {7, 1}, {1, 7}, {40, 25}, {1, 1_000_003}};
 
-    @BeforeAll
-    static void nativeKernelsLoad() {
-        assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-    }
-
-    /** The implementation under test: the fused CPU kernels here; the emulated CUDA kernels in a subclass. */
+    /**
+     * The implementation under test: the fused CPU kernels here; in subclasses the CUDA kernels, emulated on the CPU
+     * or (in -Pcuda builds, scripts/gpu-check) on the GPU.
+     */
     ElementwiseKernels kernelsUnderTest() {
+        assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
         return Kernels.nativeCpu();
     }
 

@@ -10,7 +10,6 @@ import static org.myelin.kernel.KernelTestSupport.tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,13 +26,12 @@ class OptimizerKernelTest {
     private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
-    @BeforeAll
-    static void nativeKernelsLoad() {
-        assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-    }
-
-    /** The implementation under test: the fused CPU kernels here; the emulated CUDA kernels in a subclass. */
+    /**
+     * The implementation under test: the fused CPU kernels here; in subclasses the CUDA kernels, emulated on the CPU
+     * or (in -Pcuda builds, scripts/gpu-check) on the GPU.
+     */
     ElementwiseKernels kernelsUnderTest() {
+        assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
         return Kernels.nativeCpu();
     }
 
