@@ -53,9 +53,6 @@ import org.nd4j.linalg.jcublas.context.CudaContext;
 public final class CudaKernels extends CudaLaunchedKernels {
 
     private static final String FATBIN = "/org/myelin/kernels/cuda/myelin_kernels.fatbin";
-    private static final String[] FUNCTIONS = {"myelin_backward_f32", "myelin_backward_f64",
-        "myelin_backward_from_output_f32", "myelin_backward_from_output_f64", "myelin_bias_forward_f32",
-        "myelin_bias_forward_f64", "myelin_sgd_f32", "myelin_sgd_f64", "myelin_adam_f32", "myelin_adam_f64"};
 
     private final BytePointer image;
     private final Map<Integer, Device> devices = new ConcurrentHashMap<>();
@@ -150,7 +147,7 @@ public final class CudaKernels extends CudaLaunchedKernels {
         CUmod_st module = new CUmod_st();
         check("cuModuleLoadData", cuModuleLoadData(module, image));
         Map<String, CUfunc_st> functions = new ConcurrentHashMap<>();
-        for (String name : FUNCTIONS) {
+        for (String name : KERNELS) {
             CUfunc_st function = new CUfunc_st();
             check("cuModuleGetFunction(" + name + ")", cuModuleGetFunction(function, module, name));
             functions.put(name, function);

@@ -1,5 +1,6 @@
 package org.myelin.kernel;
 
+import java.util.List;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -21,6 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * emulation on the CPU, so the code that a device would run is checked in every build.
  */
 abstract class CudaLaunchedKernels implements ElementwiseKernels {
+
+    /** Every kernel this class launches, by its extern "C" name in myelin_kernels.cu. */
+    static final List<String> KERNELS = List.of("myelin_backward_f32", "myelin_backward_f64",
+            "myelin_backward_from_output_f32", "myelin_backward_from_output_f64", "myelin_bias_forward_f32",
+            "myelin_bias_forward_f64", "myelin_sgd_f32", "myelin_sgd_f64", "myelin_adam_f32", "myelin_adam_f64");
 
     private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
 
