@@ -1,7 +1,8 @@
 # Myelin as a containerized training job; docs/container.md has the whole story.
 #
 #   docker build -t myelin .                         CPU image (the default target, "runtime")
-#   docker build -t myelin:cuda --target cuda .       CUDA 11.6 image, run with --gpus all
+#   docker build -t myelin:cuda --target cuda .       CUDA 11.6 image, run with --gpus all (GPUs of compute
+#                                                     capability 3.7 to 8.9 only: ND4J 1.0.0-M2.1; docs/gpu.md)
 #   docker run --rm -v "$PWD/mnist:/data:ro" -v myelin-out:/out myelin
 #
 # Conventions: data in /data, outputs (model.zip, metrics.csv, metrics.png, checkpoint.zip) in /out, the job
@@ -14,7 +15,10 @@
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk-jammy
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre-jammy
 # The CUDA build uses nvcc 11.8, the first with sm_90 (H100) for the native kernels' fat binary; the runtime stays
-# on CUDA 11.6, the version nd4j-cuda-11.6 was built for (both are CUDA 11: the same driver runs them).
+# on CUDA 11.6, the version nd4j-cuda-11.6 was built for (both are CUDA 11: the same driver runs them). The runtime
+# base must be a CUDA 11.x "runtime" image (not "base"): nd4j-cuda-11.6 links libcublas.so.11, libcublasLt.so.11 and
+# libcusolver.so.11, which those images carry in /usr/local/cuda/lib64. Neither CUDA image has been built or run
+# by the project so far (no GPU and no registry access on its build machines); docs/gpu.md.
 ARG CUDA_BUILD_IMAGE=nvidia/cuda:11.8.0-devel-ubuntu20.04
 ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:11.6.2-runtime-ubuntu20.04
 
@@ -48,8 +52,9 @@ RUN ./mvnw -B -ntp -Pcuda -pl engine -am dependency:go-offline
 COPY . .
 RUN ./mvnw -B -ntp -o -Pcuda -pl engine -am -Dmaven.test.skip=true package && scripts/stage-app /app
 
-# ---- CUDA runtime: nd4j-cuda-11.6 needs the CUDA 11 runtime libraries (cudart, cuBLAS, cuSOLVER, cuSPARSE) of
-# this image and the driver's libcuda, which --gpus all (or the CDI device nvidia.com/gpu=all) mounts in.
+# ---- CUDA runtime: nd4j-cuda-11.6 needs the CUDA 11 libraries of this image (cuBLAS 11, cuSOLVER 11) and the
+# driver's libcuda, which --gpus all (or the CDI device nvidia.com/gpu=all) mounts in. On a GPU outside compute
+# capability 3.7-8.9, without the driver, or without those libraries, every command stops at once with the reason.
 FROM ${CUDA_RUNTIME_IMAGE} AS cuda
 RUN command -v java >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive \
       apt-get install -y --no-install-recommends openjdk-17-jre-headless && rm -rf /var/lib/apt/lists/*; }

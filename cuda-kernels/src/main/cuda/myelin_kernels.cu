@@ -59,7 +59,9 @@ __device__ __forceinline__ T activation(int act, T z, T alpha) {
         case LOGISTIC: return T(1) / (T(1) + dexp(-z));
         case TANH: return dtanh(z);
         case ARCTAN: return datan(z);
-        case RELU: return z > T(0) ? z : T(0);
+        // NaN passes through (z < 0 is false for NaN), as on the CPU path and in ND4J: a diverged layer must not
+        // look finite. (z > 0 ? z : 0 turned NaN into 0.)
+        case RELU: return z < T(0) ? T(0) : z;
         case LEAKY_RELU: return z >= T(0) ? z : alpha * z;
         default: return z >= T(0) ? T(1) : T(0);  // THRESHOLD
     }

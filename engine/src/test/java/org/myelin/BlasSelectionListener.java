@@ -11,5 +11,8 @@ public final class BlasSelectionListener implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         Blas.select();
+        // -Pcuda builds (scripts/gpu-check): stop at once with the reason on a GPU ND4J's CUDA backend cannot run
+        // on, rather than failing every test at its first op. A no-op in the default build.
+        org.myelin.gpu.Nd4jCudaSupport.requireUsable();
     }
 }

@@ -18,22 +18,18 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.myelin.ops.Activation;
+import org.myelin.kernels.CudaLaunchGeometry;
 import org.nd4j.jita.allocator.impl.AtomicAllocator;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.jcublas.context.CudaContext;
 
 /**
  * {@link ElementwiseKernels} with the CUDA kernels of {@code cuda-kernels/src/main/cuda/myelin_kernels.cu} on
- * ND4J's CUDA backend (compiled only under {@code -Pcuda}; {@link Kernels} finds it reflectively).
+ * ND4J's CUDA backend (compiled only under {@code -Pcuda}; {@link Kernels} finds it reflectively). The checks,
+ * fallbacks, kernel parameters and launch geometry are {@link CudaLaunchedKernels}'s, shared with the host
+ * emulation that runs these kernels on the CPU in every build's tests; this class adds the device side.
  *
  * <p>Why the driver API: nd4j-cuda-11.6 already brings CUDA 11.6's runtime into the process, and the nvcc 13 on
  * the build machine cannot produce code for a second runtime that could share it safely. So the fat binary the
@@ -48,20 +44,16 @@ import org.nd4j.linalg.jcublas.context.CudaContext;
  * {@link Nd4jKernels}, which runs on the CUDA backend like any ND4J code.
  *
  * <p>Verified on the build machine: this class compiles against nd4j-cuda-11.6 1.0.0-M2.1 and the fat binary
- * builds with nvcc 13. Not verified (no GPU there): that it loads and runs, that its results match the CPU path,
- * and the driver version the nvcc-13 cubins/PTX need (R580+ expected; an older driver makes the constructor
- * fail with the CUDA error name, and the engine then uses the ND4J path).
+ * builds with nvcc 13; the kernels' arithmetic and indexing, with these very parameters and launch geometry, pass
+ * the engine's kernel tests under the host emulation (CPU). Not verified, because nothing here has run on a GPU:
+ * that it loads and runs on a device, that the device's results match, and the driver version the nvcc-13
+ * cubins/PTX need (R580+ expected; an older driver makes the constructor fail with the CUDA error name, and the
+ * engine then uses the ND4J path). docs/gpu.md has the whole picture.
  */
-public final class CudaKernels implements ElementwiseKernels {
+public final class CudaKernels extends CudaLaunchedKernels {
 
     private static final String FATBIN = "/org/myelin/kernels/cuda/myelin_kernels.fatbin";
-    private static final int THREADS = 256;
-    private static final long MAX_BLOCKS = 65_535;
-    private static final String[] FUNCTIONS = {"myelin_backward_f32", "myelin_backward_f64",
-        "myelin_backward_from_output_f32", "myelin_backward_from_output_f64", "myelin_bias_forward_f32",
-        "myelin_bias_forward_f64", "myelin_sgd_f32", "myelin_sgd_f64", "myelin_adam_f32", "myelin_adam_f64"};
 
-    private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
     private final BytePointer image;
     private final Map<Integer, Device> devices = new ConcurrentHashMap<>();
 
@@ -100,173 +92,44 @@ public final class CudaKernels implements ElementwiseKernels {
     }
 
     @Override
-    public INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out) {
-        KernelActivation k = KernelActivation.of(f);
-        if (k == null || z == null || gradOut == null) {
-            return fallback.activationBackward(f, z, a, gradOut, out);
-        }
-        String method = "activationBackward[" + f.name() + "]";
-        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
-        INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
-        long n = gradOut.length();
-        if (!Checks.streamable(n, z, gradOut, result)) {
-            return fallback.activationBackward(f, z, a, gradOut, out);
-        }
-        boolean f32 = gradOut.dataType() == DataType.FLOAT;
+    Launch prepare(INDArray[] written, INDArray... read) {
+        INDArray[] others = new INDArray[written.length - 1 + read.length];
+        System.arraycopy(written, 1, others, 0, written.length - 1);
+        System.arraycopy(read, 0, others, written.length - 1, read.length);
         AtomicAllocator allocator = AtomicAllocator.getInstance();
-        CudaContext ctx = allocator.getFlowController().prepareAction(result, z, gradOut);
-        launch(ctx, f32 ? "myelin_backward_f32" : "myelin_backward_f64", n, new IntPointer(1).put(k.id()),
-                scalar(f32, k.alpha()), address(allocator, z, ctx), address(allocator, gradOut, ctx),
-                address(allocator, result, ctx), new LongPointer(1).put(n));
-        allocator.registerAction(ctx, result, z, gradOut);
-        return result;
+        CudaContext ctx = allocator.getFlowController().prepareAction(written[0], others);
+        return new Launch() {
+            @Override
+            public long address(INDArray arr) {
+                return allocator.getPointer(arr, ctx).address();
+            }
+
+            @Override
+            public void run(String function, CudaLaunchGeometry geometry, PointerPointer<Pointer> params) {
+                launch(ctx, function, geometry, params);
+            }
+
+            @Override
+            public void close() {
+                allocator.registerAction(ctx, written[0], read);
+                for (int i = 1; i < written.length; i++) {
+                    allocator.registerAction(ctx, written[i]);
+                }
+            }
+        };
     }
 
-    @Override
-    public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
-        String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
-        Nd4jKernels.requireFromOutputForm(method, f);
-        if (a == null || gradOut == null) {
-            return fallback.activationBackwardFromOutput(f, a, gradOut, out);
-        }
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
-        INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
-        long n = gradOut.length();
-        if (!Checks.streamable(n, a, gradOut, result)) {
-            return fallback.activationBackwardFromOutput(f, a, gradOut, out);
-        }
-        boolean f32 = gradOut.dataType() == DataType.FLOAT;
-        AtomicAllocator allocator = AtomicAllocator.getInstance();
-        CudaContext ctx = allocator.getFlowController().prepareAction(result, a, gradOut);
-        launch(ctx, f32 ? "myelin_backward_from_output_f32" : "myelin_backward_from_output_f64", n,
-                new IntPointer(1).put(KernelActivation.of(f).id()), address(allocator, a, ctx),
-                address(allocator, gradOut, ctx), address(allocator, result, ctx), new LongPointer(1).put(n));
-        allocator.registerAction(ctx, result, a, gradOut);
-        return result;
-    }
-
-    @Override
-    public INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut) {
-        KernelActivation k = KernelActivation.of(f);
-        if (k == null) {
-            return fallback.biasActivationForward(x, b, f, zOut, aOut);
-        }
-        String method = "biasActivationForward[" + f.name() + "]";
-        long cols = Checks.requireBiasShapes(method, x, b);
-        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
-        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
-        INDArray result = aOut != null ? aOut : Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
-        long n = x.length();
-        boolean ok = Checks.streamable(n, x, result) && Checks.streamable(cols, b) && b.dataType() == x.dataType()
-                && (zOut == null || Checks.streamable(n, x, zOut));
-        if (!ok) {
-            return fallback.biasActivationForward(x, b, f, zOut, aOut);
-        }
-        boolean f32 = x.dataType() == DataType.FLOAT;
-        AtomicAllocator allocator = AtomicAllocator.getInstance();
-        CudaContext ctx = zOut == null ? allocator.getFlowController().prepareAction(result, x, b)
-                : allocator.getFlowController().prepareAction(result, x, b, zOut);
-        LongPointer zAddress = zOut == null ? new LongPointer(1).put(0L) : address(allocator, zOut, ctx);
-        launch(ctx, f32 ? "myelin_bias_forward_f32" : "myelin_bias_forward_f64", n, new IntPointer(1).put(k.id()),
-                scalar(f32, k.alpha()), address(allocator, x, ctx), address(allocator, b, ctx), zAddress,
-                address(allocator, result, ctx), new LongPointer(1).put(x.size(0)), new LongPointer(1).put(cols));
-        allocator.registerAction(ctx, result, x, b);
-        if (zOut != null) {
-            allocator.registerAction(ctx, zOut);
-        }
-        return result;
-    }
-
-    @Override
-    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-            double weightDecay, boolean nesterov) {
-        if (param == null || grad == null || velocity == null
-                || !Checks.streamable(param.length(), param, grad, velocity)) {
-            fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
-            return;
-        }
-        Checks.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
-        Checks.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
-        long n = param.length();
-        boolean f32 = param.dataType() == DataType.FLOAT;
-        AtomicAllocator allocator = AtomicAllocator.getInstance();
-        CudaContext ctx = allocator.getFlowController().prepareAction(param, grad, velocity);
-        launch(ctx, f32 ? "myelin_sgd_f32" : "myelin_sgd_f64", n, address(allocator, param, ctx),
-                address(allocator, grad, ctx), address(allocator, velocity, ctx), new LongPointer(1).put(n),
-                scalar(f32, lr), scalar(f32, momentum), scalar(f32, weightDecay),
-                new IntPointer(1).put(nesterov ? 1 : 0));
-        allocator.registerAction(ctx, param, grad);
-        allocator.registerAction(ctx, velocity);
-    }
-
-    @Override
-    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-            double eps, double weightDecay, boolean decoupled, long step) {
-        if (param == null || grad == null || m == null || v == null
-                || !Checks.streamable(param.length(), param, grad, m, v)) {
-            fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
-            return;
-        }
-        String method = decoupled ? "adamW" : "adam";
-        Checks.requireSameShape(method, "grad", grad, "param", param, false);
-        Checks.requireSameShape(method, "m", m, "param", param, false);
-        Checks.requireSameShape(method, "v", v, "param", param, false);
-        Checks.requireStep(method, step);
-        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
-        long n = param.length();
-        boolean f32 = param.dataType() == DataType.FLOAT;
-        AtomicAllocator allocator = AtomicAllocator.getInstance();
-        CudaContext ctx = allocator.getFlowController().prepareAction(param, grad, m, v);
-        launch(ctx, f32 ? "myelin_adam_f32" : "myelin_adam_f64", n, address(allocator, param, ctx),
-                address(allocator, grad, ctx), address(allocator, m, ctx), address(allocator, v, ctx),
-                new LongPointer(1).put(n), scalar(f32, c.beta1()), scalar(f32, c.oneMinusBeta1()),
-                scalar(f32, c.beta2()), scalar(f32, c.oneMinusBeta2()), scalar(f32, c.eps()),
-                scalar(f32, c.weightDecay()), scalar(f32, c.decay()), scalar(f32, c.stepSize()),
-                scalar(f32, c.invSqrtBc2()));
-        allocator.registerAction(ctx, param, grad);
-        allocator.registerAction(ctx, m);
-        allocator.registerAction(ctx, v);
-    }
-
-    /** One kernel argument holding a device address (it includes the view's offset). */
-    private static LongPointer address(AtomicAllocator allocator, INDArray arr, CudaContext ctx) {
-        return new LongPointer(1).put(allocator.getPointer(arr, ctx).address());
-    }
-
-    private static Pointer scalar(boolean f32, double value) {
-        return f32 ? new FloatPointer(1).put((float) value) : new DoublePointer(1).put(value);
-    }
-
-    /**
-     * Launches {@code function} over n elements on ND4J's stream of {@code ctx}; args (one host buffer per kernel
-     * parameter, in kernel order) are freed afterwards.
-     */
-    private void launch(CudaContext ctx, String function, long n, Pointer... args) {
+    /** Launches {@code function} over {@code geometry} on ND4J's stream of {@code ctx}. */
+    private void launch(CudaContext ctx, String function, CudaLaunchGeometry geometry, PointerPointer<Pointer> params) {
         Device device = device(ctx.getDeviceId());
         CUctx_st current = new CUctx_st();
         check("cuCtxGetCurrent", cuCtxGetCurrent(current));
         if (current.isNull()) {
             check("cuCtxSetCurrent", cuCtxSetCurrent(device.context()));
         }
-        int blocks = (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, MAX_BLOCKS));
         CUstream_st stream = new CUstream_st(ctx.getCublasStream());
-        PointerPointer<Pointer> params = new PointerPointer<>(args.length);
-        try {
-            for (int i = 0; i < args.length; i++) {
-                params.put(i, args[i]);
-            }
-            check(function, cuLaunchKernel(device.functions().get(function), blocks, 1, 1, THREADS, 1, 1, 0, stream,
-                    params, null));
-        } finally {
-            // cuLaunchKernel copies the argument values at launch, so the host buffers can go now.
-            params.close();
-            for (Pointer arg : args) {
-                arg.close();
-            }
-        }
+        check(function, cuLaunchKernel(device.functions().get(function), geometry.blocks(), 1, 1, geometry.threads(),
+                1, 1, 0, stream, params, null));
     }
 
     private Device device(int id) {
@@ -284,7 +147,7 @@ public final class CudaKernels implements ElementwiseKernels {
         CUmod_st module = new CUmod_st();
         check("cuModuleLoadData", cuModuleLoadData(module, image));
         Map<String, CUfunc_st> functions = new ConcurrentHashMap<>();
-        for (String name : FUNCTIONS) {
+        for (String name : KERNELS) {
             CUfunc_st function = new CUfunc_st();
             check("cuModuleGetFunction(" + name + ")", cuModuleGetFunction(function, module, name));
             functions.put(name, function);

@@ -2,18 +2,35 @@ package org.myelin.cli;
 
 import java.io.PrintStream;
 import org.myelin.Runtime;
+import org.myelin.gpu.GpuQuery;
+import org.myelin.gpu.Nd4jCudaSupport;
+import org.myelin.gpu.NvidiaDriverQuery;
 
-/** {@code myelin info}: the backend, data type, BLAS, threads and kernel path in use. */
+/** {@code myelin info}: the GPU, backend, data type, BLAS, threads and kernel path in use. */
 final class InfoCommand implements Main.Command {
     @Override
     public String summary() {
-        return "print the ND4J backend, data type, BLAS library, threads and native-kernel status";
+        return "print the GPU, ND4J backend, data type, BLAS library, threads and native-kernel status";
     }
 
     @Override
     public int run(String[] args, PrintStream out) {
         if (args.length > 0) {
             throw new UsageException("takes no arguments, got " + String.join(" ", args));
+        }
+        // The GPU first, from the driver alone: on a GPU the CUDA backend cannot run on, ND4J is never started.
+        GpuQuery query = new NvidiaDriverQuery();
+        GpuQuery.Result gpu = query.device();
+        out.printf("%-18s %s%n", "gpu:", gpu.device() != null ? gpu.device().describe() : "none found ("
+                + gpu.noneReason() + ")");
+        Nd4jCudaSupport.Verdict verdict = gpu.device() != null || Nd4jCudaSupport.inThisBuild()
+                ? Nd4jCudaSupport.decide(query) : null;
+        if (verdict != null) {
+            String where = Nd4jCudaSupport.inThisBuild() ? "" : " (this build has the CPU backend; -Pcuda adds it)";
+            out.printf("%-18s %s%n", "nd4j cuda:", (verdict.canRun() ? "" : "cannot run: ") + verdict.reason() + where);
+            if (Nd4jCudaSupport.inThisBuild() && !verdict.canRun()) {
+                return 1;
+            }
         }
         Runtime.Info info = Runtime.info();
         out.println(info.render());

@@ -3,6 +3,7 @@ package org.myelin.cli;
 import java.io.PrintStream;
 import org.myelin.Blas;
 import org.myelin.Settings;
+import org.myelin.gpu.Nd4jCudaSupport;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +61,17 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("myelin: " + e.getMessage());
             System.exit(2);
+        }
+        boolean reportOnly = args.length == 0 || args[0].equals("info") || args[0].startsWith("-")
+                || args[0].equals("help");
+        if (!reportOnly) {
+            try {
+                // -Pcuda builds: stop here on a GPU ND4J's CUDA backend cannot run on (myelin info reports it).
+                Nd4jCudaSupport.requireUsable();
+            } catch (IllegalStateException e) {
+                System.err.println("myelin: " + e.getMessage());
+                System.exit(1);
+            }
         }
         System.exit(run(args, System.out, System.err));
     }

@@ -38,6 +38,9 @@ class MainTest {
         for (String key : new String[] {"backend:", "blas:", "blas threads:", "native kernels:", "OMP_WAIT_POLICY:"}) {
             assertTrue(r.out().contains(key), key + " missing in\n" + r.out());
         }
+        // The GPU comes first, from the driver alone: a device, or none found with the reason.
+        String gpu = r.out().lines().findFirst().orElse("");
+        assertTrue(gpu.matches("gpu: +(none found \\(.+\\)|.+, compute capability \\d+\\.\\d+, .+ GiB, driver .+)"), gpu);
     }
 
     @Test

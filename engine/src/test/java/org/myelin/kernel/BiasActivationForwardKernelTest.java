@@ -11,7 +11,7 @@ import static org.myelin.kernel.KernelTestSupport.tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,16 +26,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The fused bias add and activation against the ND4J path. */
 class BiasActivationForwardKernelTest {
 
-    private static ElementwiseKernels fused;
+    private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
     /** [rows, cols]: lengths 0, 1, 7 (both ways), 1,000 and 1,000,003 (a prime: one row, or one column). */
     private static final long[][] SHAPES = {{0, 4}, {1, 1}, {7, 1}, {1, 7}, {40, 25}, {1, 1_000_003}};
 
-    @BeforeAll
-    static void nativeKernelsLoad() {
+    /**
+     * The implementation under test: the fused CPU kernels here; in subclasses the CUDA kernels, emulated on the CPU
+     * or (in -Pcuda builds, scripts/gpu-check) on the GPU.
+     */
+    ElementwiseKernels kernelsUnderTest() {
         assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-        fused = Kernels.nativeCpu();
+        return Kernels.nativeCpu();
+    }
+
+    @BeforeEach
+    void pickKernels() {
+        fused = kernelsUnderTest();
     }
 
     static Stream<Arguments> activationsTypesShapes() {

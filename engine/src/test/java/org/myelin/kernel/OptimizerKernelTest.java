@@ -10,7 +10,7 @@ import static org.myelin.kernel.KernelTestSupport.tolerance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,13 +23,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The fused optimiser updates against the ND4J path, over three consecutive steps. */
 class OptimizerKernelTest {
 
-    private static ElementwiseKernels fused;
+    private ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
-    @BeforeAll
-    static void nativeKernelsLoad() {
+    /**
+     * The implementation under test: the fused CPU kernels here; in subclasses the CUDA kernels, emulated on the CPU
+     * or (in -Pcuda builds, scripts/gpu-check) on the GPU.
+     */
+    ElementwiseKernels kernelsUnderTest() {
         assertTrue(Kernels.nativeCpuAvailable(), Kernels.describe());
-        fused = Kernels.nativeCpu();
+        return Kernels.nativeCpu();
+    }
+
+    @BeforeEach
+    void pickKernels() {
+        fused = kernelsUnderTest();
     }
 
     /** (momentum, weight decay, nesterov): plain SGD, momentum, Nesterov with L2. */
