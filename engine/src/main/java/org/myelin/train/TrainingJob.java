@@ -369,8 +369,11 @@ public final class TrainingJob {
         return new ConfigReader.ConfigException(section + ": " + e.getMessage());
     }
 
-    /** "MLP 784-512-256-10" from the shapes of the weights. */
+    /** "MLP 784-512-256-10" from the shapes of the weights; a convolutional model as its layer list. */
     private static String describe(Module model) {
+        if (Models.expectsImages(model)) {
+            return "CNN " + model;
+        }
         StringBuilder sb = new StringBuilder("MLP ");
         boolean first = true;
         for (Map.Entry<String, org.myelin.autodiff.Tensor> e : model.namedParameters().entrySet()) {

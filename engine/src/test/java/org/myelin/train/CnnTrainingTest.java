@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.myelin.autodiff.Tensor;
 import org.myelin.cli.Main;
 import org.myelin.data.Dataset;
+import org.myelin.data.Mnist;
 import org.myelin.io.ModelFile;
 import org.myelin.nn.ActivationLayer;
 import org.myelin.nn.Conv2d;
@@ -167,6 +168,21 @@ class CnnTrainingTest {
         // A dense first layer keeps MNIST flat, as before.
         TrainingJob.Setup mlp = new TrainingJob(job(mnist, dir.resolve("mlp"), Map.of("hidden", List.of(8)))).setup();
         assertArrayEquals(new long[] {784}, mlp.train().featureShape());
+    }
+
+    /** The README's library example, on a small MNIST-shaped directory instead of the cache and for one epoch. */
+    @Test
+    void readmeExample() throws Exception {
+        Mnist mnist = Mnist.load(fakeMnist(32)).asImages();     // X [N, 1, 28, 28]
+        Module lenet = Models.lenet5(DataType.FLOAT, 42, 1, 28, 28, 10);
+        Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.002), lenet.namedParameters());
+        new Trainer(lenet, LossFunction.SOFTMAX_CROSS_ENTROPY, adam, TrainingOptions.of(1, 128, 42), List.of())
+                .fit(mnist.train(), null);
+        Evaluation test = Evaluation.of(lenet, LossFunction.SOFTMAX_CROSS_ENTROPY, mnist.test(), 1000);
+        ModelFile.save(dir.resolve("lenet.zip"), lenet, Map.of("loss", "softmax_cross_entropy"));
+        assertEquals(32, test.samples());
+        assertArrayEquals(new long[] {32, 1, 28, 28}, mnist.train().features().shape());
+        assertEquals(61_706, ModelFile.load(dir.resolve("lenet.zip")).model().parameterCount());
     }
 
     @Test
