@@ -120,11 +120,11 @@ public final class ModuleConfig {
         int[] out = new int[2];
         for (int i = 0; i < 2; i++) {
             Object e = list.get(Math.min(i, list.size() - 1));
-            if (!(e instanceof Number) || !isWhole((Number) e) || ((Number) e).longValue() < min
-                    || ((Number) e).longValue() > Integer.MAX_VALUE) {
+            java.util.OptionalLong n = org.myelin.io.Json.exactLong(e); // exact: a huge integer is refused, not wrapped
+            if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > Integer.MAX_VALUE) {
                 throw invalid("'" + at(key) + "' must be an integer >= " + min + " or a list of two, was " + show(v));
             }
-            out[i] = ((Number) e).intValue();
+            out[i] = (int) n.getAsLong();
         }
         return out;
     }
