@@ -163,3 +163,6 @@ __global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v
 }
 
 }  // extern "C"
+
+// 2-d convolution patch kernels (im2col / col2im), kept in their own file.
+#include "myelin_conv.cuh"

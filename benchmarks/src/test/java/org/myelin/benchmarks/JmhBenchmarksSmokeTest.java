@@ -55,4 +55,16 @@ class JmhBenchmarksSmokeTest {
         long before = b.step().steps();
         assertEquals(before + 1, b.step().steps());
     }
+
+    @Test
+    void conv2dBenchmarkRunsBothPathsOnce() {
+        for (String path : new String[] {"im2col", "nd4j"}) {
+            Conv2dBenchmark b = new Conv2dBenchmark();
+            b.layer = "lenet2";
+            b.path = path;
+            b.setUp();
+            assertNotNull(b.forwardBackward());
+            assertNotNull(b.forward());
+        }
+    }
 }

@@ -19,7 +19,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * <p>Activation ids: {@link #IDENTITY}, {@link #LOGISTIC}, {@link #TANH}, {@link #ARCTAN}, {@link #RELU},
  * {@link #LEAKY_RELU} (slope {@code alpha}), {@link #THRESHOLD}.
  */
-@Platform(include = "myelin_kernels.h", library = "jnimyelinkernels")
+@Platform(include = {"myelin_kernels.h", "myelin_conv.h"}, library = "jnimyelinkernels")
 @NoException
 public final class NativeKernels {
 
@@ -179,4 +179,31 @@ public final class NativeKernels {
     @Name("myelin_softmax_xent_f64")
     public static native double softmaxXentF64(@Cast("const double*") long y, @Cast("const double*") long t,
             @Cast("double*") long p, long rows, long cols);
+
+    /**
+     * im2col of a batch of NCHW float32 images {@code img [n, c, h, w]} into the patch matrix
+     * {@code cols [c kh kw, n oh ow]} (row-major): {@code cols[(ci kh + i) kw + j, (ni oh + y) ow + x] =
+     * img[ni, ci, y sh - pt + i dh, x sw - pl + j dw]}, 0 in the zero padding. See {@code myelin_conv.h}.
+     */
+    @Name("myelin_im2col_f32")
+    public static native void im2colF32(@Cast("const float*") long img, @Cast("float*") long cols, long n, long c,
+            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+
+    /** Float64 version of {@link #im2colF32}. */
+    @Name("myelin_im2col_f64")
+    public static native void im2colF64(@Cast("const double*") long img, @Cast("double*") long cols, long n, long c,
+            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+
+    /**
+     * col2im, the adjoint of {@link #im2colF32}: zeroes {@code img [n, c, h, w]} and adds every entry of
+     * {@code cols [c kh kw, n oh ow]} onto the pixel it was read from (padding entries are dropped).
+     */
+    @Name("myelin_col2im_f32")
+    public static native void col2imF32(@Cast("const float*") long cols, @Cast("float*") long img, long n, long c,
+            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+
+    /** Float64 version of {@link #col2imF32}. */
+    @Name("myelin_col2im_f64")
+    public static native void col2imF64(@Cast("const double*") long cols, @Cast("double*") long img, long n, long c,
+            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
 }

@@ -8,6 +8,7 @@ import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
 import org.myelin.io.ModelFile;
+import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.train.Evaluation;
 import org.myelin.train.LossFunction;
@@ -64,7 +65,20 @@ final class EvalCommand implements Main.Command {
         } else {
             throw new UsageException("--data must be mnist, mnist:DIR or csv:FILE, was '" + data + "'");
         }
-        if (widths[0] > 0 && (test.numFeatures() != widths[0] || test.numTargets() != widths[1])) {
+        if (Models.expectsImages(model)) {
+            // A convolutional model takes images: MNIST's rows become [N, 1, 28, 28]; its layers check the shape.
+            if (test.featureShape().length == 1) {
+                if (data != null && !data.startsWith("mnist")) {
+                    throw new UsageException("the model " + modelFile + " takes images [N, C, H, W]; only MNIST"
+                            + " data provide them, not " + data);
+                }
+                test = test.reshapeFeatures(1, Mnist.ROWS, Mnist.COLS);
+            }
+            if (test.numTargets() != widths[1]) {
+                throw new IllegalArgumentException("the data (" + data + ") has " + test.numTargets() + " target"
+                        + " columns, the model " + modelFile + " gives " + widths[1] + " outputs");
+            }
+        } else if (widths[0] > 0 && (test.numFeatures() != widths[0] || test.numTargets() != widths[1])) {
             throw new IllegalArgumentException("the data (" + data + ") has " + test.numFeatures() + " features and "
                     + test.numTargets() + " target columns, the model " + modelFile + " takes " + widths[0]
                     + " inputs and gives " + widths[1] + " outputs");

@@ -19,7 +19,7 @@ import org.myelin.train.TrainingJob;
  */
 final class TrainCommand implements Main.Command {
     private static final Set<String> VALUED = Set.of("config", "data", "data-dir", "epochs", "batch-size", "seed",
-            "lr", "optimizer", "loss", "hidden", "activation", "init", "dropout", "l2", "clip-norm", "schedule",
+            "lr", "optimizer", "loss", "model", "hidden", "activation", "init", "dropout", "l2", "clip-norm", "schedule",
             "validation", "limit", "out", "classes", "test", "accept-change");
     private static final Set<String> FLAGS = Set.of("batch-norm", "no-resume", "help");
 
@@ -188,6 +188,9 @@ final class TrainCommand implements Main.Command {
         if (o.has("loss")) {
             raw.put("loss", o.get("loss"));
         }
+        if (o.has("model")) {
+            JobConfig.put(raw, "model.architecture", o.get("model"));
+        }
         if (o.has("hidden")) {
             JobConfig.put(raw, "model.hidden", hiddenSizes(o.get("hidden")));
         }
@@ -246,6 +249,7 @@ final class TrainCommand implements Main.Command {
             "  --test FILE.csv     csv: a test set, evaluated after training (same columns as the training file)",
             "  --limit N           train on the first N training samples only",
             "  --validation F      hold out fraction F of the training data for validation",
+            "  --model NAME        mlp (default) | cnn (conv32-conv64-maxpool-dense128) | lenet (LeNet-5)",
             "  --hidden 512,256    hidden layer sizes (none: no hidden layer)   --activation relu|tanh|...",
             "  --init he_normal    weight initialiser        --dropout RATE     --batch-norm",
             "  --loss NAME         softmax_cross_entropy (default), mse, binary_cross_entropy_with_logits, ...",

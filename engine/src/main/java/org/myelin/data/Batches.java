@@ -27,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * pair for a kept partial batch), so a step allocates nothing; a batch's arrays are then valid only until the next
  * batch is produced, and this object must not be iterated by two threads at once.
  *
- * <p>Shapes: dataset {@code X [N, d]}, {@code Y [N, k]}; each batch {@code [B, d]}, {@code [B, k]}.
+ * <p>Shapes: dataset {@code X [N, ...]} (any rank >= 2: {@code [N, d]}, images {@code [N, C, H, W]}),
+ * {@code Y [N, k]}; each batch {@code [B, ...]} with the dataset's sample shape, {@code [B, k]}.
  * Instances are configured by the copying methods {@code shuffled}, {@code sequential}, {@code dropLast},
  * {@code reuseBuffers}.
  */
@@ -180,8 +181,18 @@ public final class Batches {
 
     private INDArray gather(INDArray source, int[] rows, boolean isFeatures) {
         if (!reuse) {
-            return Nd4j.pullRows(source, 1, rows);
+            return Dataset.gatherRows(source, rows);
         }
+        if (source.rank() > 2) {
+            // Gathered as the row-major [N, d] view into a [B, d] buffer, handed out as a [B, ...] view of it.
+            long[] shape = source.shape().clone();
+            shape[0] = rows.length;
+            return gatherInto(Dataset.asMatrix(source), rows, isFeatures).reshape('c', shape);
+        }
+        return gatherInto(source, rows, isFeatures);
+    }
+
+    private INDArray gatherInto(INDArray source, int[] rows, boolean isFeatures) {
         boolean full = rows.length == batchSize;
         INDArray buffer = full ? (isFeatures ? fullX : fullY) : (isFeatures ? partX : partY);
         if (buffer == null || buffer.rows() != rows.length) {

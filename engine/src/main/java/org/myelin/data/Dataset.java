@@ -11,7 +11,11 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * A supervised data set: features {@code X} and targets {@code Y}, one sample per row (000 6.2: input/target
  * pairs {@code (x_i, t_i)}).
  *
- * <p>Shapes: {@code X [N, d]}, {@code Y [N, k]}, both of the same floating-point type. Three kinds of target:
+ * <p>Shapes: {@code X [N, ...]} (a matrix {@code [N, d]} for dense models, images {@code [N, C, H, W]} for
+ * convolutional ones: any rank >= 2, one sample per index of the first axis), {@code Y [N, k]}, both of the same
+ * floating-point type. {@link #featureShape()} is the shape of one sample, {@link #numFeatures()} its element
+ * count; {@link #reshapeFeatures} and {@link #flattenFeatures()} switch between the two views. Three kinds of
+ * target:
  * <ul>
  *   <li>regression ({@link #of}): any finite {@code Y [N, k]}; {@link #numClasses()} is 0;</li>
  *   <li>one-hot classification ({@link #classification}, {@link #oneHot}): {@code Y [N, C]}, each row one 1
@@ -58,7 +62,7 @@ public final class Dataset {
      *     counts differ, or a feature is NaN/infinite
      */
     public static Dataset classification(INDArray features, int[] labels, int numClasses) {
-        Checks.requireFloatMatrix("features", features);
+        Checks.requireFloatBatch("features", features);
         if (numClasses < 2) {
             throw new IllegalArgumentException("Dataset: numClasses must be >= 2, was " + numClasses);
         }
@@ -102,7 +106,7 @@ public final class Dataset {
      * <p>Shapes: {@code features [N, d]}, {@code labels [N]} in {0, 1}; result {@code Y [N, 1]}.
      */
     public static Dataset binary(INDArray features, int[] labels) {
-        Checks.requireFloatMatrix("features", features);
+        Checks.requireFloatBatch("features", features);
         checkLabels(features, labels, 2);
         float[] flat = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
@@ -113,14 +117,56 @@ public final class Dataset {
         return new Dataset(features, y, 2);
     }
 
-    /** Number of samples N (rows). */
+    /** Number of samples N (the first axis of X). */
     public int size() {
-        return (int) features.rows();
+        return (int) features.size(0);
     }
 
-    /** Number of input features d (columns of X). */
+    /** Number of input values per sample: d for {@code X [N, d]}, {@code C*H*W} for {@code X [N, C, H, W]}. */
     public int numFeatures() {
-        return (int) features.columns();
+        long n = 1;
+        for (long d : featureShape()) {
+            n *= d;
+        }
+        return (int) n;
+    }
+
+    /** The shape of one sample: {@code [d]} for {@code X [N, d]}, {@code [C, H, W]} for images (a copy). */
+    public long[] featureShape() {
+        long[] s = features.shape();
+        return Arrays.copyOfRange(s, 1, s.length);
+    }
+
+    /**
+     * The same samples with each one's features viewed in {@code sampleShape} (row-major order, as
+     * {@code INDArray.reshape('c', ...)}): {@code reshapeFeatures(1, 28, 28)} turns flattened MNIST rows
+     * {@code [N, 784]} into images {@code [N, 1, 28, 28]}.
+     *
+     * @throws IllegalArgumentException if a dimension is not positive or the element count per sample differs
+     */
+    public Dataset reshapeFeatures(long... sampleShape) {
+        long n = 1;
+        for (long d : sampleShape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("Dataset.reshapeFeatures: every dimension must be >= 1, was "
+                        + Arrays.toString(sampleShape));
+            }
+            n *= d;
+        }
+        if (sampleShape.length == 0 || n != numFeatures()) {
+            throw new IllegalArgumentException("Dataset.reshapeFeatures: samples of shape "
+                    + Arrays.toString(featureShape()) + " (" + numFeatures() + " values) cannot be viewed as "
+                    + Arrays.toString(sampleShape) + " (" + n + " values)");
+        }
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = size();
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return new Dataset(features.dup('c').reshape('c', shape), targets, numClasses);
+    }
+
+    /** The same samples with features flattened to {@code [N, d]} (unchanged when already rank 2). */
+    public Dataset flattenFeatures() {
+        return features.rank() == 2 ? this : reshapeFeatures(numFeatures());
     }
 
     /** Number of target columns k (columns of Y). */
@@ -138,7 +184,7 @@ public final class Dataset {
         return numClasses > 0;
     }
 
-    /** The feature array {@code X [N, d]}: the dataset's own array, not a copy; do not modify it in place. */
+    /** The feature array {@code X [N, ...]}: the dataset's own array, not a copy; do not modify it in place. */
     public INDArray features() {
         return features;
     }
@@ -203,7 +249,7 @@ public final class Dataset {
     /**
      * The same targets with new features (for example standardised or perturbed ones), validated like {@link #of}.
      *
-     * <p>Shapes: {@code newFeatures [N, d']} with the same N and data type.
+     * <p>Shapes: {@code newFeatures [N, ...]} (any rank >= 2) with the same N and data type.
      */
     public Dataset withFeatures(INDArray newFeatures) {
         validatePair(newFeatures, targets);
@@ -230,22 +276,41 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[N=" + size() + ", features=" + numFeatures() + ", targets=" + numTargets()
+        return "Dataset[N=" + size() + ", features=" + (features.rank() == 2 ? String.valueOf(numFeatures())
+                : Arrays.toString(featureShape())) + ", targets=" + numTargets()
                 + (isClassification() ? ", classes=" + numClasses : ", regression") + ", " + dataType() + "]";
     }
 
+    /**
+     * The samples at {@code indices} of an array {@code [N, ...]}, gathered natively: arrays of rank above 2 are
+     * gathered as their row-major {@code [N, d]} view and given their sample shape back.
+     */
     static INDArray gatherRows(INDArray source, int[] indices) {
+        long[] shape = source.shape().clone();
+        shape[0] = indices.length;
         if (indices.length == 0) {
-            return Nd4j.create(source.dataType(), 0, source.columns());
+            return Nd4j.create(source.dataType(), shape);
         }
-        return Nd4j.pullRows(source, 1, indices);
+        if (source.rank() == 2) {
+            return Nd4j.pullRows(source, 1, indices);
+        }
+        return Nd4j.pullRows(asMatrix(source), 1, indices).reshape('c', shape);
+    }
+
+    /** The row-major {@code [N, d]} view of an array {@code [N, ...]} (a view when the array is c-contiguous). */
+    static INDArray asMatrix(INDArray a) {
+        long d = 1;
+        for (int i = 1; i < a.rank(); i++) {
+            d *= a.size(i);
+        }
+        return a.reshape('c', a.size(0), d); // ND4J copies only when the strides cannot be reshaped as a view
     }
 
     private static void validatePair(INDArray features, INDArray targets) {
-        Checks.requireFloatMatrix("features", features);
+        Checks.requireFloatBatch("features", features);
         Checks.requireFloatMatrix("targets", targets);
-        if (features.rows() != targets.rows()) {
-            throw new IllegalArgumentException("Dataset: features have " + features.rows() + " rows but targets have "
+        if (features.size(0) != targets.rows()) {
+            throw new IllegalArgumentException("Dataset: features have " + features.size(0) + " rows but targets have "
                     + targets.rows() + "; expected one target row per sample");
         }
         if (features.dataType() != targets.dataType()) {
@@ -260,8 +325,8 @@ public final class Dataset {
         if (labels == null) {
             throw new IllegalArgumentException("Dataset: labels are null");
         }
-        if (labels.length != features.rows()) {
-            throw new IllegalArgumentException("Dataset: features have " + features.rows() + " rows but there are "
+        if (labels.length != features.size(0)) {
+            throw new IllegalArgumentException("Dataset: features have " + features.size(0) + " rows but there are "
                     + labels.length + " labels; expected one label per sample");
         }
         for (int i = 0; i < labels.length; i++) {

@@ -56,6 +56,11 @@ public final class Idx {
         public int count() {
             return (int) pixels.rows();
         }
+
+        /** The pixels as one-channel images {@code [N, 1, H, W]} (a row-major view of the same values). */
+        public INDArray asImages() {
+            return pixels.reshape('c', pixels.rows(), 1, rows, cols);
+        }
     }
 
     /**

@@ -15,7 +15,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code (dy, dx)} moves content down by {@code dy} rows and right by {@code dx} columns:
  * {@code out[r][c] = in[r - dy][c - dx]} where that pixel exists, else 0.
  *
- * <p>Shapes: {@code images [B, H*W]} in, {@code [B, H*W]} out, same data type; the input is not modified.
+ * <p>Images come flattened, one row-major {@code H x W} image per row, or as {@code [B, C, H, W]} (every channel
+ * of an image moves by the same shift).
+ *
+ * <p>Shapes: {@code images [B, H*W]} or {@code [B, C, H, W]} in, the same shape out, same data type; the input is
+ * not modified.
  */
 public final class ImageShift {
     private final int height;
@@ -50,7 +54,7 @@ public final class ImageShift {
      */
     public INDArray apply(INDArray images, Random rng) {
         checkShape(images, height, width);
-        int n = (int) images.rows();
+        int n = (int) images.size(0);
         if (n == 0 || maxShift == 0) {
             return images.dup();
         }
@@ -79,14 +83,14 @@ public final class ImageShift {
             if (groups[k].length == 0) {
                 continue;
             }
-            INDArray rows = Nd4j.pullRows(images, 1, groups[k]);
+            INDArray rows = Dataset.gatherRows(images, groups[k]);
             parts[used++] = shiftAll(rows, height, width, k / side - maxShift, k % side - maxShift);
             for (int i : groups[k]) {
                 position[i] = at++;
             }
         }
-        INDArray stacked = used == 1 ? parts[0] : Nd4j.vstack(Arrays.copyOf(parts, used));
-        return Nd4j.pullRows(stacked, 1, position);
+        INDArray stacked = used == 1 ? parts[0] : Nd4j.concat(0, Arrays.copyOf(parts, used));
+        return Dataset.gatherRows(stacked, position);
     }
 
     /** The dataset with randomly shifted images and unchanged targets. */
@@ -98,7 +102,7 @@ public final class ImageShift {
      * Shifts every image by the same {@code (dy, dx)}: {@code out[r][c] = in[r - dy][c - dx]}, zeros where that
      * pixel lies outside the image; a shift of H or more rows (W or more columns) gives a blank image.
      *
-     * <p>Shapes: {@code images [B, H*W]} in and out.
+     * <p>Shapes: {@code images [B, H*W]} or {@code [B, C, H, W]} in, the same out.
      */
     public static INDArray shift(INDArray images, int height, int width, int dy, int dx) {
         checkShape(images, height, width);
@@ -106,13 +110,15 @@ public final class ImageShift {
     }
 
     private static INDArray shiftAll(INDArray images, int height, int width, int dy, int dx) {
-        long n = images.rows();
+        long n = images.size(0);
         if (dy == 0 && dx == 0) {
             return images.dup();
         }
-        INDArray out = Nd4j.zeros(images.dataType(), n, height, width);
+        // Flattened rows are one-channel images; every channel of an image moves together.
+        long channels = images.rank() == 4 ? images.size(1) : 1;
+        INDArray out = Nd4j.zeros(images.dataType(), n * channels, height, width);
         if (n > 0 && Math.abs(dy) < height && Math.abs(dx) < width) {
-            INDArray in = images.reshape('c', n, height, width);
+            INDArray in = images.reshape('c', n * channels, height, width);
             INDArrayIndex[] dst = {NDArrayIndex.all(),
                     NDArrayIndex.interval(Math.max(dy, 0), height + Math.min(dy, 0)),
                     NDArrayIndex.interval(Math.max(dx, 0), width + Math.min(dx, 0))};
@@ -121,11 +127,22 @@ public final class ImageShift {
                     NDArrayIndex.interval(Math.max(-dx, 0), width - Math.max(dx, 0))};
             out.get(dst).assign(in.get(src));
         }
-        return out.reshape('c', n, (long) height * width);
+        return out.reshape('c', images.shape());
     }
 
     private static void checkShape(INDArray images, int height, int width) {
-        Checks.requireFloatMatrix("ImageShift: images", images);
+        Checks.requireFloatBatch("ImageShift: images", images);
+        if (images.rank() == 4) {
+            if (images.size(2) != height || images.size(3) != width) {
+                throw new IllegalArgumentException("ImageShift: images have shape " + Arrays.toString(images.shape())
+                        + ", expected [*, *, " + height + ", " + width + "]");
+            }
+            return;
+        }
+        if (images.rank() != 2) {
+            throw new IllegalArgumentException("ImageShift: images have shape " + Arrays.toString(images.shape())
+                    + ", expected [*, " + (long) height * width + "] or [*, *, " + height + ", " + width + "]");
+        }
         if (images.columns() != (long) height * width) {
             throw new IllegalArgumentException("ImageShift: images have " + images.columns() + " columns, expected "
                     + height + " x " + width + " = " + (long) height * width);

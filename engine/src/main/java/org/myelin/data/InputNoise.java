@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code x' = x + e}, {@code e ~ N(0, s^2)}, drawn afresh on every call so the network never sees exactly the same
  * sample twice. Applied to training batches only.
  *
- * <p>Shapes: {@code x [B, d]} in, {@code [B, d]} out, same data type; the input is not modified.
+ * <p>Shapes: any ({@code x [B, d]}, images {@code [B, C, H, W]}) in, the same out, same data type; the input is not modified.
  */
 public final class InputNoise {
     private final double std;

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * goes to its {@code mnist/} subdirectory.
  *
  * <p>Shapes: {@code train} X {@code [60000, 784]}, Y {@code [60000, 10]}; {@code test} X {@code [10000, 784]},
- * Y {@code [10000, 10]}.
+ * Y {@code [10000, 10]}. {@link #asImages()} gives the images their shape for convolutional models:
+ * X {@code [60000, 1, 28, 28]} and {@code [10000, 1, 28, 28]}.
  *
  * @param train the 60,000 training images
  * @param test  the 10,000 test images
@@ -100,6 +101,14 @@ public record Mnist(Dataset train, Dataset test) {
             }
         }
         return new Mnist(train, test);
+    }
+
+    /**
+     * The same digits as one-channel images, X {@code [N, 1, 28, 28]} (row-major, as the IDX files store them),
+     * for models whose first layer is convolutional; {@link Dataset#flattenFeatures()} turns them back.
+     */
+    public Mnist asImages() {
+        return new Mnist(train.reshapeFeatures(1, ROWS, COLS), test.reshapeFeatures(1, ROWS, COLS));
     }
 
     /** {@code $MYELIN_CACHE} when set and not blank, else {@code ~/.cache/myelin}. */

@@ -16,34 +16,54 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * data type (as scikit-learn does) the column is only centred, {@code sigma} is taken as 1, so no division by zero
  * and the column maps to 0 on the training data.
  *
+ * <p>Images are standardised per channel: fitted on {@code X [N, C, ...]} (rank above 2), {@code mu} and
+ * {@code sigma} are taken per channel over all samples and positions, as convolutional networks expect (one
+ * statistic per input channel keeps the translation invariance a per-pixel one would break).
+ *
  * <p>Shapes: fitted on {@code X [N, d]}; {@code mean()} and {@code scale()} are {@code [d]}; transforms any
- * {@code [M, d]}.
+ * {@code [M, d]}. Fitted on {@code X [N, C, ...]}: {@code mean()} and {@code scale()} are {@code [C]};
+ * transforms any {@code [M, C, ...]} of the same rank.
  */
 public final class Standardizer {
     private final INDArray mean;
     private final INDArray scale;
+    /** The rank of the fitted array: 2 for per-feature statistics, above 2 for per-channel ones. */
+    private final int rank;
 
-    private Standardizer(INDArray mean, INDArray scale) {
+    private Standardizer(INDArray mean, INDArray scale, int rank) {
         this.mean = mean;
         this.scale = scale;
+        this.rank = rank;
     }
 
     /**
-     * Fits column means and standard deviations on {@code x}.
+     * Fits column means and standard deviations on {@code x [N, d]}, or per-channel ones on {@code x [N, C, ...]}.
      *
      * @throws IllegalArgumentException if {@code x} has no rows or holds NaN/infinity
      */
     public static Standardizer fit(INDArray x) {
-        Checks.requireFloatMatrix("Standardizer: training features", x);
-        if (x.rows() == 0) {
+        Checks.requireFloatBatch("Standardizer: training features", x);
+        if (x.size(0) == 0) {
             throw new IllegalArgumentException("Standardizer: cannot fit on 0 rows");
         }
         Checks.requireFinite("Standardizer: training features", x);
-        INDArray mean = x.mean(0).reshape(x.columns());
-        INDArray std = x.std(false, 0).reshape(x.columns());
+        int[] axes = statisticAxes(x.rank());
+        long d = x.size(1);
+        INDArray mean = x.mean(axes).reshape(d);
+        INDArray std = x.std(false, axes).reshape(d);
         double tiny = 10 * (x.dataType() == DataType.DOUBLE ? Math.ulp(1.0) : Math.ulp(1.0f));
         BooleanIndexing.replaceWhere(std, 1.0, Conditions.lessThan(tiny));
-        return new Standardizer(mean, std);
+        return new Standardizer(mean, std, x.rank());
+    }
+
+    /** Axes the statistics run over: the samples for {@code [N, d]}, every axis but the channels for images. */
+    private static int[] statisticAxes(int rank) {
+        int[] axes = new int[rank - 1];
+        axes[0] = 0;
+        for (int i = 2; i < rank; i++) {
+            axes[i - 1] = i;
+        }
+        return axes;
     }
 
     /** Fits on the dataset's features (its targets are not used). */
@@ -62,21 +82,29 @@ public final class Standardizer {
     }
 
     /**
-     * Returns {@code (x - mu) / sigma} row by row, in {@code x}'s data type; {@code x} is not modified.
+     * Returns {@code (x - mu) / sigma} row by row (channel by channel for images), in {@code x}'s data type;
+     * {@code x} is not modified.
      *
-     * @throws IllegalArgumentException if {@code x} does not have d columns
+     * @throws IllegalArgumentException if {@code x} does not have d columns (C channels and the fitted rank)
      */
     public INDArray transform(INDArray x) {
-        Checks.requireFloatMatrix("Standardizer: input", x);
-        if (x.columns() != mean.length()) {
+        Checks.requireFloatBatch("Standardizer: input", x);
+        if (x.rank() != rank || x.size(1) != mean.length()) {
             throw new IllegalArgumentException("Standardizer: input has shape " + Arrays.toString(x.shape())
-                    + ", expected [*, " + mean.length() + "] as fitted");
+                    + ", expected " + (rank == 2 ? "[*, " + mean.length() + "]"
+                    : "[*, " + mean.length() + ", *...] of rank " + rank) + " as fitted");
         }
-        if (x.rows() == 0) {
+        if (x.size(0) == 0) {
             return x.dup();
         }
         DataType t = x.dataType();
-        return x.subRowVector(mean.castTo(t)).diviRowVector(scale.castTo(t));
+        if (rank == 2) {
+            return x.subRowVector(mean.castTo(t)).diviRowVector(scale.castTo(t));
+        }
+        long[] channelShape = new long[rank];
+        java.util.Arrays.fill(channelShape, 1);
+        channelShape[1] = mean.length();
+        return x.sub(mean.castTo(t).reshape(channelShape)).divi(scale.castTo(t).reshape(channelShape));
     }
 
     /** The dataset with standardised features and unchanged targets. */

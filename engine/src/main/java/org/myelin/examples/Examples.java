@@ -28,6 +28,7 @@ public final class Examples {
         register(InitExample.NAME, InitExample::new);
         register(ApproximationExample.NAME, ApproximationExample::new);
         register(BatchSizesExample.NAME, BatchSizesExample::new);
+        register(CnnFeaturesExample.NAME, CnnFeaturesExample::new);
     }
 
     private Examples() {}

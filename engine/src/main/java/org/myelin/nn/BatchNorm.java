@@ -24,8 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * (buffers {@code "runningMean"}, initialised to 0, and {@code "runningVariance"}, initialised to 1) and
  * leaves them unchanged. {@code momentum} is the weight of the new batch, as in PyTorch (default 0.1).
  *
- * <p>Shapes: X {@code [B, n]} with {@code B >= 2} in training mode, G, B, running statistics {@code [n]},
- * Y {@code [B, n]}.
+ * <p>Images {@code [N, n, H, W]} are normalised per channel (n channels), with statistics over the N H W values
+ * of each channel (Ioffe and Szegedy 2015, 3.2); B above is then N H W.
+ *
+ * <p>Shapes: X {@code [B, n]} with {@code B >= 2} in training mode, or {@code [N, n, H, W]}; G, B, running
+ * statistics {@code [n]}; Y like X.
  */
 public final class BatchNorm extends Module {
 
@@ -74,14 +77,22 @@ public final class BatchNorm extends Module {
         this.runningVariance = registerBuffer("runningVariance", Nd4j.ones(type, n));
     }
 
-    /** Shapes: {@code [B, n] -> [B, n]}; in training mode updates the running statistics (see the class doc). */
+    /**
+     * Shapes: {@code [B, n] -> [B, n]} or {@code [N, n, H, W] -> [N, n, H, W]}; in training mode updates the running
+     * statistics (see the class doc).
+     */
     @Override
     public Tensor forward(Tensor input) {
-        requireBatchInput(describe(), input, n, type);
+        long[] s = input.shape();
+        if (s.length == 4) {
+            requireImageInput(describe(), input, n, type);
+        } else {
+            requireBatchInput(describe(), input, n, type);
+        }
         if (!isTraining()) {
             return Autograd.apply(new org.myelin.ops.BatchNorm(eps, runningMean, runningVariance), input, gain, shift);
         }
-        long b = input.shape()[0];
+        long b = s.length == 4 ? s[0] * s[2] * s[3] : s[0]; // values per statistic
         if (b < 2) {
             throw new IllegalArgumentException(describe() + ": training mode needs a batch of at least 2 samples"
                     + " to estimate the variance, was " + b + " (use eval() for single samples)");

@@ -3,6 +3,7 @@ package org.myelin.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.myelin.autodiff.Tensor;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,6 +44,99 @@ public final class Models {
     public static MlpBuilder mlpBuilder(int... sizes) {
         return new MlpBuilder(sizes);
     }
+
+    /**
+     * LeNet-5 (LeCun et al. 1998) in its common modern form, ReLU and max pooling instead of scaled tanh and trainable
+     * subsampling: {@code conv 6@5x5 ("same") -> ReLU -> maxpool 2 -> conv 16@5x5 -> ReLU -> maxpool 2 -> flatten ->
+     * dense 120 -> ReLU -> dense 84 -> ReLU -> dense classes} (logits out). He-normal weights (fan-in
+     * {@code in kh kw} for the convolutions), zero biases; layer i seeded with {@code Seeds.child(seed, i)}.
+     *
+     * <p>Shapes: {@code [N, channels, height, width] -> [N, classes]}; MNIST: {@code [N, 1, 28, 28]}, 61,706
+     * parameters.
+     *
+     * @throws IllegalArgumentException if the images are too small for the two 5x5 convolutions and poolings
+     */
+    public static Sequential lenet5(DataType type, long seed, int channels, int height, int width, int classes) {
+        List<Module> layers = new ArrayList<>();
+        layers.add(Conv2d.builder(channels, 6, 5).optSame(true).optDataType(type)
+                .optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(new ActivationLayer(Activations.RELU));
+        layers.add(Pool2d.max(2));
+        layers.add(Conv2d.builder(6, 16, 5).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(new ActivationLayer(Activations.RELU));
+        layers.add(Pool2d.max(2));
+        return withClassifier(layers, type, seed, 0.0, new int[] {channels, height, width}, classes, 120, 84);
+    }
+
+    /**
+     * A small modern CNN, the shape of PyTorch's MNIST example: {@code conv 32@3x3 -> ReLU -> conv 64@3x3 -> ReLU ->
+     * maxpool 2 -> dropout 0.25 -> flatten -> dense 128 -> ReLU -> dropout 0.5 -> dense classes} (logits out).
+     * He-normal weights, zero biases; layer i seeded with {@code Seeds.child(seed, i)}.
+     *
+     * <p>Shapes: {@code [N, channels, height, width] -> [N, classes]}; MNIST: {@code [N, 1, 28, 28]}, 1,199,882
+     * parameters.
+     *
+     * @throws IllegalArgumentException if the images are smaller than 6 x 6
+     */
+    public static Sequential smallCnn(DataType type, long seed, int channels, int height, int width, int classes) {
+        List<Module> layers = new ArrayList<>();
+        layers.add(Conv2d.builder(channels, 32, 3).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(new ActivationLayer(Activations.RELU));
+        layers.add(Conv2d.builder(32, 64, 3).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(new ActivationLayer(Activations.RELU));
+        layers.add(Pool2d.max(2));
+        layers.add(new Dropout(0.25, Seeds.child(seed, layers.size())));
+        return withClassifier(layers, type, seed, 0.5, new int[] {channels, height, width}, classes, 128);
+    }
+
+    /** Appends flatten, the hidden dense + ReLU (+ dropout) layers and the output layer to a feature extractor. */
+    private static Sequential withClassifier(List<Module> layers, DataType type, long seed, double dropout,
+                                             int[] image, int classes, int... hidden) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("Models: classes must be >= 2, was " + classes);
+        }
+        long features;
+        try (var scope = org.myelin.autodiff.Autograd.noGrad()) {
+            // The flattened size follows from the convolutions and poolings: one blank image through them says it.
+            Tensor probe = Tensor.constant(org.nd4j.linalg.factory.Nd4j.zeros(type, 1, image[0], image[1], image[2]));
+            Sequential extractor = new Sequential(layers);
+            extractor.eval();
+            features = extractor.forward(probe).value().length();
+        }
+        List<Module> all = new ArrayList<>(layers);
+        all.add(new Flatten());
+        long width = features;
+        for (int h : hidden) {
+            all.add(new Dense(width, h, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT, Seeds.child(seed, all.size())));
+            all.add(new ActivationLayer(Activations.RELU));
+            if (dropout > 0) {
+                all.add(new Dropout(dropout, Seeds.child(seed, all.size())));
+            }
+            width = h;
+        }
+        all.add(new Dense(width, classes, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT,
+                Seeds.child(seed, all.size())));
+        Sequential model = new Sequential(all);
+        log.debug("built CNN {} ({} parameters, {}, seed {})", model, model.parameterCount(), type, seed);
+        return model;
+    }
+
+    /**
+     * Whether {@code model} takes images {@code [N, C, H, W]}: its first layer (descending into a
+     * {@link Sequential}) is a convolution or pooling layer. Data for such a model keeps its image shape; for any
+     * other model it is flattened to {@code [N, d]}.
+     */
+    public static boolean expectsImages(Module model) {
+        Module first = model;
+        while (first instanceof Sequential seq) {
+            first = seq.get(0);
+        }
+        return first instanceof Conv2d || first instanceof Pool2d || first instanceof GlobalAvgPool2d;
+    }
+
+    /** The config types of the layers that take images (see {@link #expectsImages}). */
+    public static final java.util.Set<String> IMAGE_LAYER_TYPES =
+            java.util.Set.of(Conv2d.TYPE, Pool2d.MAX, Pool2d.AVG, GlobalAvgPool2d.TYPE);
 
     /** Settings of an MLP; defaults: FLOAT, seed 0, ReLU, {@link Dense#DEFAULT_WEIGHT_INIT}, no dropout, no batch norm. */
     public static final class MlpBuilder {

@@ -52,6 +52,23 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Checks a convolutional layer's input: a batch of images {@code [N, channels, H, W]} of the layer's data type;
+     * otherwise an IllegalArgumentException naming the layer ({@code who}), the expected shape (free dimensions as
+     * {@code *}) and the actual one. {@code channels <= 0} accepts any channel count.
+     */
+    protected static void requireImageInput(String who, Tensor input, long channels, DataType type) {
+        long[] s = input.shape();
+        if (s.length != 4 || (channels > 0 && s[1] != channels)) {
+            throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(s) + ", expected [*, "
+                    + (channels > 0 ? String.valueOf(channels) : "*") + ", *, *] (N, C, H, W)");
+        }
+        if (type != null && input.dataType() != type) {
+            throw new IllegalArgumentException(who + ": input has data type " + input.dataType() + ", expected " + type
+                    + " (the layer's parameters)");
+        }
+    }
+
     /** Registers a trainable parameter under {@code name} and returns it. */
     protected final Tensor registerParameter(String name, INDArray value) {
         Tensor t = Tensor.parameter(name, value);

@@ -104,6 +104,31 @@ public final class ModuleConfig {
         return n.getAsLong();
     }
 
+    /**
+     * An optional pair of integers {@code >= min} (height, width), written as one number for both or as a list of
+     * two; {@code fallback} when absent.
+     */
+    public int[] intPair(String key, int[] fallback, int min) {
+        Object v = map.get(key);
+        if (v == null) {
+            return fallback.clone();
+        }
+        List<?> list = v instanceof List<?> l ? l : List.of(v);
+        if (list.size() != 2 && !(v instanceof Number)) {
+            throw invalid("'" + at(key) + "' must be an integer >= " + min + " or a list of two, was " + show(v));
+        }
+        int[] out = new int[2];
+        for (int i = 0; i < 2; i++) {
+            Object e = list.get(Math.min(i, list.size() - 1));
+            java.util.OptionalLong n = org.myelin.io.Json.exactLong(e); // exact: a huge integer is refused, not wrapped
+            if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > Integer.MAX_VALUE) {
+                throw invalid("'" + at(key) + "' must be an integer >= " + min + " or a list of two, was " + show(v));
+            }
+            out[i] = (int) n.getAsLong();
+        }
+        return out;
+    }
+
     /** A required finite number. */
     public double number(String key) {
         Object v = require(key, "a number");

@@ -12,8 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Rebuilding modules from their {@link Module#config()} and copying their state.
  *
  * <p>Each module type registers a factory under its config {@code "type"}; the built-in ones are
- * {@code dense}, {@code activation}, {@code dropout}, {@code batch_norm}, {@code layer_norm} and
- * {@code sequential}. A new module type calls {@link #register} once instead of editing a central switch.
+ * {@code dense}, {@code activation}, {@code dropout}, {@code batch_norm}, {@code layer_norm},
+ * {@code sequential}, and for images {@code conv2d}, {@code max_pool2d}, {@code avg_pool2d},
+ * {@code global_avg_pool2d} and {@code flatten}. A new module type calls {@link #register} once instead of editing a central switch.
  */
 public final class Modules {
 
@@ -32,6 +33,11 @@ public final class Modules {
         register(BatchNorm.TYPE, BatchNorm::fromConfig);
         register(LayerNorm.TYPE, LayerNorm::fromConfig);
         register(Sequential.TYPE, Sequential::fromConfig);
+        register(Conv2d.TYPE, Conv2d::fromConfig);
+        register(Pool2d.MAX, Pool2d::fromConfig);
+        register(Pool2d.AVG, Pool2d::fromConfig);
+        register(GlobalAvgPool2d.TYPE, GlobalAvgPool2d::fromConfig);
+        register(Flatten.TYPE, Flatten::fromConfig);
     }
 
     private Modules() {

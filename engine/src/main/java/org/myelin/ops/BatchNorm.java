@@ -12,7 +12,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link #batchMean()} and {@link #batchVariance()} to update running statistics, and the backward pass
  * includes their dependence on X. In evaluation mode the given running statistics are constants.
  *
- * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}.
+ * <p>Images are normalised per channel (Ioffe and Szegedy 2015, section 3.2): for X {@code [N, C, H, W]} the
+ * statistics of channel c run over all N H W values of that channel, and G, B hold one value per channel. The op
+ * computes this as the matrix case on the {@code [N H W, C]} view of X (channels last) and returns the result in
+ * NCHW.
+ *
+ * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}; or X, Y
+ * {@code [N, C, H, W]} with G, B of C values.
  */
 public final class BatchNorm extends Op {
     private final double eps;
@@ -27,6 +33,8 @@ public final class BatchNorm extends Op {
     private INDArray gamma;
     private long[] gammaShape;
     private long[] betaShape;
+    /** The NCHW shape of an image input, null for a matrix input. */
+    private long[] imageShape;
 
     /** Training mode: normalise with the batch's own statistics. */
     public BatchNorm(double eps) {
@@ -50,6 +58,13 @@ public final class BatchNorm extends Op {
     @Override
     protected INDArray forward(INDArray... in) {
         INDArray x = in[0];
+        if (x.rank() == 4) {
+            imageShape = x.shape();
+            x = channelsLast(x);
+        } else if (x.rank() != 2) {
+            throw new IllegalArgumentException(name() + ": input has shape " + Shapes.str(x.shape())
+                    + ", expected [B, n] or [N, C, H, W]");
+        }
         Normalization.checkAffine(name(), x, in[1], in[2]);
         long n = x.size(1);
         gammaShape = in[1].shape();
@@ -70,7 +85,18 @@ public final class BatchNorm extends Op {
             invStd = Transforms.pow(runningVariance.reshape(1, n).castTo(x.dataType()).add(eps), -0.5, false);
             xhat = x.subRowVector(mean).muliRowVector(invStd);
         }
-        return xhat.mulRowVector(gamma).addiRowVector(beta);
+        INDArray y = xhat.mulRowVector(gamma).addiRowVector(beta);
+        return imageShape == null ? y : channelsFirst(y, imageShape);
+    }
+
+    /** {@code [N, C, H, W] -> [N H W, C]}: one row per position, one column per channel. */
+    private static INDArray channelsLast(INDArray x) {
+        return x.permute(0, 2, 3, 1).dup('c').reshape('c', x.size(0) * x.size(2) * x.size(3), x.size(1));
+    }
+
+    /** {@code [N H W, C] -> [N, C, H, W]}, the inverse of {@link #channelsLast}. */
+    private static INDArray channelsFirst(INDArray rows, long[] shape) {
+        return rows.reshape('c', shape[0], shape[2], shape[3], shape[1]).permute(0, 3, 1, 2).dup('c');
     }
 
     /**
@@ -105,6 +131,15 @@ public final class BatchNorm extends Op {
 
     @Override
     protected INDArray[] backward(INDArray gradOut) {
+        if (imageShape != null) {
+            INDArray[] g = rowBackward(channelsLast(gradOut));
+            g[0] = g[0] == null ? null : channelsFirst(g[0], imageShape);
+            return g;
+        }
+        return rowBackward(gradOut);
+    }
+
+    private INDArray[] rowBackward(INDArray gradOut) {
         INDArray gx = null;
         if (needsGrad(0)) {
             INDArray gradXhat = gradOut.mulRowVector(gamma);

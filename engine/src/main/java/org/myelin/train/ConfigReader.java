@@ -149,6 +149,18 @@ public final class ConfigReader {
         return n.getAsLong();
     }
 
+    /** A non-empty list of raw values (for example module configs), {@code null} when absent. */
+    public List<Object> list(String key) {
+        Object o = raw(key);
+        if (o == null) {
+            return null;
+        }
+        if (!(o instanceof List<?> l) || l.isEmpty()) {
+            throw error(key, "must be a non-empty list, was " + quote(o));
+        }
+        return new ArrayList<>(l);
+    }
+
     /** A nested object, empty when absent. */
     @SuppressWarnings("unchecked")
     public ConfigReader object(String key) {

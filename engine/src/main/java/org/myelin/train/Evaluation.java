@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -29,7 +30,7 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         try (var scope = Autograd.noGrad()) {
             for (int start = 0; start < n; start = (int) Math.min(n, (long) start + batchSize)) { // never wraps
                 int end = (int) Math.min(n, (long) start + batchSize);
-                INDArray x = data.features().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                INDArray x = data.features().get(samples(data.features().rank(), start, end));
                 INDArray t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
                 try (MemoryWorkspace ws = StepWorkspace.open("myelin-evaluation")) {
                     Tensor out = model.forward(Tensor.constant(x));
@@ -43,6 +44,16 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
             model.train(wasTraining);
         }
         return new Evaluation(lossSum / n, cm == null ? Double.NaN : cm.accuracy(), cm, n);
+    }
+
+    /** Indices of samples {@code start..end-1} of an array {@code [N, ...]} of any rank. */
+    private static INDArrayIndex[] samples(int rank, int start, int end) {
+        INDArrayIndex[] index = new INDArrayIndex[rank];
+        index[0] = NDArrayIndex.interval(start, end);
+        for (int i = 1; i < rank; i++) {
+            index[i] = NDArrayIndex.all();
+        }
+        return index;
     }
 
     /**

@@ -13,8 +13,8 @@ import org.myelin.io.Json;
  * <pre>{@code
  * {
  *   "data":     {"source": "mnist", "dir": null, "limit": 0, "validation_fraction": 0.0, "standardize": false},
- *   "model":    {"hidden": [512, 256], "activation": "relu", "init": "he_normal", "dropout": 0.0,
- *                "batch_norm": false, "data_type": "float32"},
+ *   "model":    {"architecture": "mlp", "hidden": [512, 256], "activation": "relu", "init": "he_normal",
+ *                "dropout": 0.0, "batch_norm": false, "data_type": "float32"},
  *   "loss":     "softmax_cross_entropy",
  *   "optimizer": {"type": "adam", "learning_rate": 0.001},
  *   "schedule": {"type": "cosine", "minimum": 0.0},
@@ -25,6 +25,15 @@ import org.myelin.io.Json;
  *   "output":   "runs/mnist"
  * }
  * }</pre>
+ *
+ * Models: {@code architecture} {@code mlp} (the keys above), {@code cnn} (the small CNN of
+ * {@link org.myelin.nn.Models#smallCnn}), {@code lenet} ({@link org.myelin.nn.Models#lenet5}), or a
+ * {@code layers} list of module configs built as a {@code Sequential}, e.g.
+ * {@code "layers": [{"type": "conv2d", "in": 1, "out": 8, "kernel": 3}, {"type": "activation", "activation": "relu"},
+ * {"type": "max_pool2d", "kernel": 2}, {"type": "flatten"}, {"type": "dense", "in": 1352, "out": 10}]} (layers with
+ * parameters take {@code data_type} unless they name their own {@code dataType}). MNIST is loaded as images
+ * {@code [N, 1, 28, 28]} when the model's first layer is convolutional or pooling ({@code data.images} overrides),
+ * flattened to {@code [N, 784]} otherwise.
  *
  * Data sources: {@code mnist} (from {@code dir}, or fetched into the cache), {@code csv} ({@code train},
  * {@code test} files, {@code label_column}, {@code classes}: 0 for regression), {@code synthetic}

@@ -124,7 +124,7 @@ public final class RunIdentity {
         return checksum(d.features()) + "-" + checksum(d.targets());
     }
 
-    /** CRC-32C of a rank-2 array's type, shape and row-major values, as 8 hex digits. */
+    /** CRC-32C of an array's type, shape and row-major values ([N, d] or images [N, C, H, W]), as 8 hex digits. */
     private static String checksum(INDArray a) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update((a.dataType() + java.util.Arrays.toString(a.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -136,7 +136,12 @@ public final class RunIdentity {
             long rowBytes = Math.max(1, a.length() / Math.max(rows, 1) * width);
             long block = Math.max(1, (32L << 20) / rowBytes);
             for (long r = 0; r < rows; r += block) {
-                update(crc, a.get(NDArrayIndex.interval(r, Math.min(rows, r + block)), NDArrayIndex.all()).dup('c'));
+                org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
+                index[0] = NDArrayIndex.interval(r, Math.min(rows, r + block));
+                for (int i = 1; i < index.length; i++) {
+                    index[i] = NDArrayIndex.all(); // images [N, C, H, W] too
+                }
+                update(crc, a.get(index).dup('c'));
             }
         }
         return String.format("%08x", crc.getValue());

@@ -22,6 +22,7 @@ import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
+import org.myelin.nn.Modules;
 import org.myelin.ops.Activations;
 import org.myelin.optim.ClipByGlobalNorm;
 import org.myelin.optim.ClipByValue;
@@ -123,7 +124,7 @@ public final class TrainingJob {
         } catch (IllegalArgumentException e) {
             throw new ConfigReader.ConfigException("loss: " + e.getMessage());
         }
-        Data data = loadData(new ConfigReader("data", config.data()), type, seed);
+        Data data = loadData(new ConfigReader("data", config.data()), type, seed, wantsImages(modelCfg));
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && data.train().isClassification() && data.train().numTargets() == 1) {
             // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
@@ -368,8 +369,11 @@ public final class TrainingJob {
         return new ConfigReader.ConfigException(section + ": " + e.getMessage());
     }
 
-    /** "MLP 784-512-256-10" from the shapes of the weights. */
+    /** "MLP 784-512-256-10" from the shapes of the weights; a convolutional model as its layer list. */
     private static String describe(Module model) {
+        if (Models.expectsImages(model)) {
+            return "CNN " + model;
+        }
         StringBuilder sb = new StringBuilder("MLP ");
         boolean first = true;
         for (Map.Entry<String, org.myelin.autodiff.Tensor> e : model.namedParameters().entrySet()) {
@@ -382,8 +386,26 @@ public final class TrainingJob {
         return sb.toString();
     }
 
-    private Data loadData(ConfigReader d, DataType type, long seed) throws IOException {
+    /**
+     * Whether the model config describes a model that takes images: {@code architecture} {@code cnn} or
+     * {@code lenet}, or a {@code layers} list whose first layer is convolutional or pooling.
+     */
+    private static boolean wantsImages(ConfigReader m) {
+        String architecture = m.string("architecture", "mlp");
+        if (architecture.equals("cnn") || architecture.equals("lenet")) {
+            return true;
+        }
+        List<Object> layers = m.list("layers");
+        return layers != null && layers.get(0) instanceof Map<?, ?> first
+                && Models.IMAGE_LAYER_TYPES.contains(first.get("type"));
+    }
+
+    private Data loadData(ConfigReader d, DataType type, long seed, boolean modelTakesImages) throws IOException {
         String source = d.string("source", "mnist");
+        boolean images = d.bool("images", modelTakesImages);
+        if (images && !source.equals("mnist")) {
+            throw d.error("images", "only the mnist source holds images; \"" + source + "\" data are rows [N, d]");
+        }
         int limit = d.integer("limit", 0, 0);
         double validationFraction = d.number("validation_fraction", 0.0);
         if (!(validationFraction >= 0 && validationFraction < 1)) {
@@ -397,6 +419,9 @@ public final class TrainingJob {
                 String dir = d.string("dir", null);
                 Mnist m = dir != null ? Mnist.load(Path.of(dir), type)
                         : Mnist.load(Mnist.fetch(d.has("cache") ? Path.of(d.string("cache", null)) : Mnist.defaultCacheDir()), type);
+                if (images) {
+                    m = m.asImages(); // [N, 1, 28, 28] for a convolutional model (standardised per channel below)
+                }
                 train = m.train();
                 test = m.test();
             }
@@ -476,6 +501,62 @@ public final class TrainingJob {
     }
 
     private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
+        String architecture = m.string("architecture", m.has("layers") ? "layers" : "mlp");
+        switch (architecture) {
+            case "mlp" -> {
+                if (m.has("layers")) {
+                    throw m.error("layers", "is for architecture \"layers\", the architecture is \"mlp\"");
+                }
+                return buildMlp(m, type, seed, train, identity);
+            }
+            case "cnn", "lenet" -> {
+                m.finish();
+                identity.put("model.architecture", architecture);
+                long[] image = train.featureShape();
+                if (image.length != 3) {
+                    throw m.error("architecture", "\"" + architecture + "\" needs images [N, C, H, W], the data are "
+                            + train);
+                }
+                try {
+                    int c = (int) image[0];
+                    int h = (int) image[1];
+                    int w = (int) image[2];
+                    return architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
+                            : Models.lenet5(type, seed, c, h, w, train.numTargets());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigReader.ConfigException("model: " + e.getMessage());
+                }
+            }
+            case "layers" -> {
+                List<Object> layers = new ArrayList<>();
+                for (Object layer : m.list("layers")) {
+                    if (layer instanceof Map<?, ?> map && !map.containsKey(ModuleConfig.DATA_TYPE)
+                            && LAYERS_WITH_DATA_TYPE.contains(map.get("type"))) {
+                        // Layers with parameters take the job's data type unless they name one.
+                        Map<Object, Object> typed = new LinkedHashMap<>(map);
+                        typed.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
+                        layer = typed;
+                    }
+                    layers.add(layer);
+                }
+                m.finish();
+                try {
+                    Module model = Modules.fromConfig(Map.of("type", "sequential", "layers", layers), seed);
+                    identity.put("model.layers", model.config());
+                    return model;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigReader.ConfigException("model.layers: " + e.getMessage());
+                }
+            }
+            default -> throw m.error("architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
+        }
+    }
+
+    /** Layer types whose config carries a data type (they hold parameters or buffers). */
+    private static final java.util.Set<String> LAYERS_WITH_DATA_TYPE =
+            java.util.Set.of("dense", "conv2d", "batch_norm", "layer_norm");
+
+    private static Module buildMlp(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
         List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
         org.myelin.ops.Activation activation;
         org.myelin.nn.Init init;
@@ -499,6 +580,10 @@ public final class TrainingJob {
                 .put("model.init", m.string("init", "he_normal")).put("model.dropout", dropout)
                 .put("model.batch_norm", batchNorm);
         int[] sizes = new int[hidden.size() + 2];
+        if (train.featureShape().length != 1) {
+            throw m.error("architecture", "an MLP takes rows [N, d], the data are " + train
+                    + " (set data.images to false, or use a convolutional architecture)");
+        }
         sizes[0] = train.numFeatures();
         for (int i = 0; i < hidden.size(); i++) {
             sizes[i + 1] = hidden.get(i);

@@ -133,7 +133,8 @@ class DatasetTest {
         assertEquals("Dataset: targets have data type DOUBLE, expected the features' type FLOAT", e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class,
                 () -> Dataset.of(Nd4j.zeros(DataType.FLOAT, 2), Nd4j.zeros(DataType.FLOAT, 2, 1)));
-        assertEquals("features: expected a rank-2 array [N, d], got shape [2]", e3.getMessage());
+        assertEquals("features: expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]), got shape [2]",
+                e3.getMessage());
     }
 
     @Test

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.myelin.cli.Main;
 
 class ExamplesTest {
-    /** Issue 7's table, in its order. */
+    /** The experiments of the notes' table, in its order, and the CNN features example. */
     private static final List<String> ISSUE_NAMES = List.of("gates", "spirals", "finite-difference", "saturation",
             "vanishing", "exploding", "overfitting", "dropout", "early-stopping", "batchnorm", "optimizers", "init",
-            "approximation", "batch-sizes");
+            "approximation", "batch-sizes", "cnn-features");
 
     @Test
     void registryHoldsEveryExperimentOfTheIssueUnderItsName() {

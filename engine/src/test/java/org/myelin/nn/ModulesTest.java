@@ -104,13 +104,14 @@ class ModulesTest {
     @Test
     void unknownTypeIsNamedWithTheKnownTypes() throws Exception {
         Map<String, Object> c = twoLayerConfig();
-        layer(c, 1).put("type", "conv2d");
-        assertEquals("Modules.fromConfig: unknown module type 'conv2d' at 'layers.1'; known types: "
-                + "[activation, batch_norm, dense, dropout, layer_norm, sequential]", rejection(c));
+        layer(c, 1).put("type", "conv3d");
+        assertEquals("Modules.fromConfig: unknown module type 'conv3d' at 'layers.1'; known types: "
+                + "[activation, avg_pool2d, batch_norm, conv2d, dense, dropout, flatten, global_avg_pool2d, layer_norm,"
+                + " max_pool2d, sequential]", rejection(c));
         assertEquals("Modules.fromConfig: unknown module type 'lstm' at 'config'; known types: "
                 + Modules.knownTypes(), rejection(new LinkedHashMap<>(Map.of("type", "lstm"))));
-        assertEquals(Set.of("activation", "batch_norm", "dense", "dropout", "layer_norm", "sequential"),
-                Modules.knownTypes());
+        assertEquals(Set.of("activation", "batch_norm", "dense", "dropout", "layer_norm", "sequential", "conv2d",
+                "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten"), Modules.knownTypes());
     }
 
     @Test

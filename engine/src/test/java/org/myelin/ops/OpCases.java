@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.myelin.autodiff.Op;
+import org.myelin.kernel.ConvKernels;
+import org.myelin.kernel.Convolutions;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -123,6 +126,7 @@ final class OpCases {
         c.add(OpCase.of("LayerNorm, G and B [1, 5]", () -> new LayerNorm(1e-3),
                 gaussian(98, 3, 5).muli(2).subi(1), uniform(99, 0.5, 2, 1, 5), gaussian(100, 1, 5)));
 
+        convolution(c);
         losses(c);
         return c.stream();
     }
@@ -143,6 +147,86 @@ final class OpCases {
         // The same array as both operands.
         INDArray same = divisor ? awayFromZero(seed, 0.5, 2, 3) : gaussian(seed, 2, 3);
         c.add(OpCase.of(name + " [2, 3] with itself", op, same, same));
+    }
+
+    /**
+     * Conv2d over a grid of stride, padding (numbers and "same"), dilation, odd spatial sizes, batch 1 and 2, one
+     * and several channels, with and without bias, on every convolution implementation; the pooling, flattening
+     * and channel batch-norm ops; dropout of rank 4.
+     */
+    private static void convolution(List<OpCase> c) {
+        List<ConvKernels> impls = new ArrayList<>(List.of(Convolutions.nd4j()));
+        if (Kernels.nativeCpuAvailable()) {
+            impls.add(Convolutions.im2col());
+        }
+        // {N, C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, same, bias}
+        int[][] grid = {
+            {1, 1, 5, 5, 1, 3, 3, 1, 1, 0, 0, 1, 1, 0, 1},
+            {2, 3, 5, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1},
+            {2, 2, 7, 5, 3, 3, 2, 2, 2, 0, 1, 1, 1, 0, 0},
+            {1, 3, 7, 7, 2, 3, 3, 1, 2, 1, 0, 2, 2, 0, 1},
+            {2, 2, 6, 5, 2, 3, 3, 2, 1, 0, 0, 1, 1, 1, 1},
+            {1, 1, 5, 6, 2, 2, 2, 1, 1, 0, 0, 1, 1, 1, 0},
+            {2, 1, 9, 9, 2, 5, 5, 3, 3, 2, 2, 1, 1, 0, 1},
+            {1, 2, 5, 5, 3, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1},
+        };
+        long seed = 200;
+        for (ConvKernels k : impls) {
+            for (int[] g : grid) {
+                INDArray x = gaussian(seed++, g[0], g[1], g[2], g[3]);
+                INDArray w = gaussian(seed++, g[4], g[1], g[5], g[6]);
+                boolean same = g[13] == 1;
+                String name = "Conv2d[" + k.name() + "] X " + Shapes.str(x.shape()) + " W " + Shapes.str(w.shape())
+                        + " stride " + g[7] + "x" + g[8] + (same ? " same" : " pad " + g[9] + "x" + g[10])
+                        + " dilation " + g[11] + "x" + g[12] + (g[14] == 1 ? " bias" : "");
+                Supplier<Op> op = () -> new Conv2d(g[7], g[8], g[9], g[10], g[11], g[12], same, k);
+                c.add(g[14] == 1 ? OpCase.of(name, op, x, w, gaussian(seed++, g[4])) : OpCase.of(name, op, x, w));
+            }
+        }
+        // Pooling: distinct values, spaced far beyond the difference step, so no arg-max flips under perturbation.
+        c.add(OpCase.of("MaxPool2d 2x2 stride 2 [1, 1, 4, 4]", () -> new MaxPool2d(2, 2, 2, 2, 0, 0),
+                distinct(230, 1, 1, 4, 4)));
+        c.add(OpCase.of("MaxPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]", () -> new MaxPool2d(3, 3, 2, 2, 1, 1),
+                distinct(231, 2, 3, 5, 7)));
+        c.add(OpCase.of("MaxPool2d 3x2 stride 1 [1, 2, 5, 5]", () -> new MaxPool2d(3, 2, 1, 1, 0, 0),
+                distinct(232, 1, 2, 5, 5)));
+        c.add(OpCase.of("MaxPool2d 2x2 stride 2 same [2, 1, 5, 5]", () -> MaxPool2d.same(2, 2, 2, 2),
+                distinct(233, 2, 1, 5, 5)));
+        c.add(OpCase.of("AvgPool2d 2x2 stride 2 [1, 1, 4, 4]", () -> new AvgPool2d(2, 2, 2, 2, 0, 0),
+                gaussian(234, 1, 1, 4, 4)));
+        c.add(OpCase.of("AvgPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]", () -> new AvgPool2d(3, 3, 2, 2, 1, 1),
+                gaussian(235, 2, 3, 5, 7)));
+        c.add(OpCase.of("AvgPool2d 3x2 stride 1 [1, 2, 5, 5]", () -> new AvgPool2d(3, 2, 1, 1, 0, 0),
+                gaussian(236, 1, 2, 5, 5)));
+        c.add(OpCase.of("GlobalAvgPool2d [2, 3, 5, 7]", GlobalAvgPool2d::new, gaussian(237, 2, 3, 5, 7)));
+        c.add(OpCase.of("GlobalAvgPool2d [1, 1, 3, 3]", GlobalAvgPool2d::new, gaussian(238, 1, 1, 3, 3)));
+        c.add(OpCase.of("Flatten [2, 3, 4, 5]", Flatten::new, gaussian(239, 2, 3, 4, 5)));
+        c.add(OpCase.of("Flatten [3, 4]", Flatten::new, gaussian(240, 3, 4)));
+        c.add(OpCase.of("BatchNorm training over channels [2, 3, 3, 5]", () -> new BatchNorm(1e-5),
+                gaussian(241, 2, 3, 3, 5), uniform(242, 0.5, 2, 3), gaussian(243, 3)));
+        c.add(OpCase.of("BatchNorm training over channels [1, 2, 3, 3]", () -> new BatchNorm(1e-3),
+                gaussian(244, 1, 2, 3, 3).muli(3).addi(1), uniform(245, 0.5, 2, 1, 2), gaussian(246, 1, 2)));
+        INDArray runningMean = gaussian(247, 3);
+        INDArray runningVar = uniform(248, 0.5, 2, 3);
+        c.add(OpCase.of("BatchNorm eval over channels [2, 3, 2, 3]", () -> new BatchNorm(1e-5, runningMean, runningVar),
+                gaussian(249, 2, 3, 2, 3), uniform(250, 0.5, 2, 3), gaussian(251, 3)));
+        c.add(OpCase.of("Dropout rate 0.4 [2, 3, 4, 5]",
+                () -> new Dropout(0.4, Nd4j.getRandomFactory().getNewRandomInstance(12)), gaussian(252, 2, 3, 4, 5)));
+    }
+
+    /** Values {@code 0.1 k} for k = 0..n-1 in a seeded random order, minus their mean: distinct and well spaced. */
+    static INDArray distinct(long seed, long... shape) {
+        int n = (int) TestArrays.length(shape);
+        java.util.List<Double> v = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            v.add(0.1 * i - 0.05 * n);
+        }
+        java.util.Collections.shuffle(v, new java.util.Random(seed));
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = v.get(i);
+        }
+        return TestArrays.create(a, shape);
     }
 
     private static void losses(List<OpCase> c) {

@@ -1,0 +1,45 @@
+package org.myelin.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+
+/**
+ * Flattens each sample in row-major order, between convolutional and dense layers ({@link org.myelin.ops.Flatten}).
+ * No parameters. Shapes: {@code [N, d1, d2, ...] -> [N, d1 d2 ...]}; a matrix passes unchanged.
+ */
+public final class Flatten extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "flatten";
+
+    @Override
+    public Tensor forward(Tensor input) {
+        long[] s = input.shape();
+        if (s.length < 2) {
+            throw new IllegalArgumentException("Flatten: input has shape " + Arrays.toString(s)
+                    + ", expected [*, ...] of rank >= 2 (a batch)");
+        }
+        return s.length == 2 ? input : Autograd.apply(new org.myelin.ops.Flatten(), input);
+    }
+
+    /** {@code {"type":"flatten"}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        return c;
+    }
+
+    static Flatten fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type");
+        return new Flatten();
+    }
+
+    @Override
+    public String toString() {
+        return "Flatten";
+    }
+}

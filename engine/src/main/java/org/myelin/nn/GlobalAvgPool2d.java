@@ -1,0 +1,40 @@
+package org.myelin.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
+
+/**
+ * Global average pooling: the mean of each channel over all positions ({@link org.myelin.ops.GlobalAvgPool2d}).
+ * No parameters. Shapes: {@code [N, C, H, W] -> [N, C]}.
+ */
+public final class GlobalAvgPool2d extends Module {
+
+    /** Config {@code "type"} of this module. */
+    public static final String TYPE = "global_avg_pool2d";
+
+    @Override
+    public Tensor forward(Tensor input) {
+        requireImageInput("GlobalAvgPool2d", input, 0, null);
+        return Autograd.apply(new org.myelin.ops.GlobalAvgPool2d(), input);
+    }
+
+    /** {@code {"type":"global_avg_pool2d"}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", TYPE);
+        return c;
+    }
+
+    static GlobalAvgPool2d fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type");
+        return new GlobalAvgPool2d();
+    }
+
+    @Override
+    public String toString() {
+        return "GlobalAvgPool2d";
+    }
+}

@@ -1,0 +1,104 @@
+package org.myelin.nn;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Op;
+import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Conv2dGeometry;
+
+/**
+ * A 2-d pooling layer over NCHW images: {@code max} ({@link org.myelin.ops.MaxPool2d}: the gradient goes to the
+ * first arg-max of each window in row-major order) or {@code avg} ({@link org.myelin.ops.AvgPool2d}: mean of the
+ * cells inside the image). No parameters.
+ *
+ * <p>Shapes: {@code [N, C, H, W] -> [N, C, outH, outW]}, {@code outH = floor((H + 2 ph - kh) / sh) + 1}; the stride
+ * defaults to the window size (non-overlapping windows, as LeNet's and most CNNs' pooling). Inputs whose output
+ * would have a side below 1 are refused before any work, with the layer's name and both shapes.
+ */
+public final class Pool2d extends Module {
+
+    /** Config {@code "type"} of max pooling. */
+    public static final String MAX = "max_pool2d";
+    /** Config {@code "type"} of average pooling. */
+    public static final String AVG = "avg_pool2d";
+
+    private final boolean max;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] padding;
+
+    /**
+     * @param max     max pooling ({@code true}) or average pooling
+     * @param kernel  {@code {kh, kw}}, each {@code >= 1}
+     * @param stride  {@code {sh, sw}}, each {@code >= 1}
+     * @param padding {@code {ph, pw}}, each {@code >= 0} and at most half the window
+     */
+    public Pool2d(boolean max, int[] kernel, int[] stride, int[] padding) {
+        this.max = max;
+        this.kernel = kernel.clone();
+        this.stride = stride.clone();
+        this.padding = padding.clone();
+        newOp(); // validates the settings now rather than at the first forward pass
+    }
+
+    /** Max pooling with a {@code k x k} window and stride {@code k}. */
+    public static Pool2d max(int k) {
+        return new Pool2d(true, new int[] {k, k}, new int[] {k, k}, new int[] {0, 0});
+    }
+
+    /** Average pooling with a {@code k x k} window and stride {@code k}. */
+    public static Pool2d avg(int k) {
+        return new Pool2d(false, new int[] {k, k}, new int[] {k, k}, new int[] {0, 0});
+    }
+
+    private Op newOp() {
+        return max ? new org.myelin.ops.MaxPool2d(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1])
+                : new org.myelin.ops.AvgPool2d(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        requireImageInput(describe(), input, 0, null);
+        Conv2dGeometry.of(describe(), input.shape(), kernel[0], kernel[1], stride[0], stride[1], padding[0],
+                padding[1], 1, 1, false);
+        return Autograd.apply(newOp(), input);
+    }
+
+    /** {@code {"type":"max_pool2d" or "avg_pool2d","kernel":[kh,kw],"stride":[..],"padding":[..]}}. */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", max ? MAX : AVG);
+        c.put("kernel", List.of(kernel[0], kernel[1]));
+        c.put("stride", List.of(stride[0], stride[1]));
+        c.put("padding", List.of(padding[0], padding[1]));
+        return c;
+    }
+
+    static Pool2d fromConfig(ModuleConfig c, long seed) {
+        c.allowOnly("type", "kernel", "stride", "padding");
+        if (!c.has("kernel")) {
+            throw c.invalid("'" + c.at("kernel") + "' is missing; expected an integer >= 1 or a list of two");
+        }
+        int[] kernel = c.intPair("kernel", new int[] {1, 1}, 1);
+        return new Pool2d(MAX.equals(c.type()), kernel, c.intPair("stride", kernel, 1),
+                c.intPair("padding", new int[] {0, 0}, 0));
+    }
+
+    public boolean isMax() {
+        return max;
+    }
+
+    private String describe() {
+        return (max ? "MaxPool2d[" : "AvgPool2d[") + kernel[0] + "x" + kernel[1]
+                + (stride[0] != kernel[0] || stride[1] != kernel[1] ? ", stride " + stride[0] + "x" + stride[1] : "")
+                + (padding[0] != 0 || padding[1] != 0 ? ", pad " + padding[0] + "x" + padding[1] : "") + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

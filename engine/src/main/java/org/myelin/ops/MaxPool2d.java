@@ -1,0 +1,38 @@
+package org.myelin.ops;
+
+/**
+ * Max pooling over {@code kh x kw} windows of NCHW images: {@code Y[n, c, y, x]} is the largest
+ * {@code X[n, c, y sh - ph + i, x sw - pw + j]} inside the image.
+ *
+ * <p>Gradient: all of {@code dY[n, c, y, x]} goes to the arg-max of its window; overlapping windows add up.
+ * Ties: when several cells of a window share the maximum, the first in row-major order within the window
+ * (smallest {@code i}, then smallest {@code j}) takes the whole gradient (tested in {@code PoolingTest}).
+ *
+ * <p>Shapes: see {@link Pool2d}.
+ */
+public final class MaxPool2d extends Pool2d {
+
+    /** Window {@code kh x kw}, stride {@code sh, sw}, padding {@code ph, pw} (at most half the window). */
+    public MaxPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {
+        super(kh, kw, sh, sw, ph, pw, false);
+    }
+
+    /** Window {@code kh x kw}, stride {@code sh, sw}, "same" padding (output side {@code ceil(H / sh)}). */
+    public static MaxPool2d same(int kh, int kw, int sh, int sw) {
+        return new MaxPool2d(kh, kw, sh, sw, true);
+    }
+
+    private MaxPool2d(int kh, int kw, int sh, int sw, boolean same) {
+        super(kh, kw, sh, sw, 0, 0, same);
+    }
+
+    @Override
+    String nd4jOp() {
+        return "maxpool2d";
+    }
+
+    @Override
+    int extraParameter() {
+        return 0;
+    }
+}
