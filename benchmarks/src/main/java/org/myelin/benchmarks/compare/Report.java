@@ -35,7 +35,11 @@ public final class Report {
             new Target("mlp-adam-128", "pytorch", 1.5),
             new Target("mlp-adam-128", "dl4j", 4.0),
             new Target("mlp-sgd-128", "pytorch", 1.1),
-            new Target("infer-128", "pytorch", 1.0));
+            new Target("infer-128", "pytorch", 1.0),
+            new Target("spiking-10k", "brian2-cpp", 2.0),
+            new Target("spiking-10k-dt0.1", "brian2-cpp", 2.0));
+    /** Simulated seconds per wall second Myelin's spiking step should reach, per spiking workload. */
+    public static final Map<String, Double> REAL_TIME_TARGETS = Map.of("spiking-10k", 10.0, "spiking-10k-dt0.1", 4.0);
     public static final String SHARE_WORKLOAD = "mlp-adam-128";
     public static final double GEMM_SHARE_TARGET = 0.8;
 
@@ -236,6 +240,14 @@ public final class Report {
                     ratio >= t.min() ? "MET" : "MISSED", ratio, t.peer(), t.min(), ratio >= t.min() ? ""
                             : String.format(Locale.ROOT, " - short by %.0f%%", 100 * (1 - ratio / t.min())),
                     busyNote(m, peer)));
+        }
+        for (Map.Entry<String, Double> t : new java.util.TreeMap<>(REAL_TIME_TARGETS).entrySet()) {
+            Result s = find(t.getKey(), MYELIN);
+            if (s != null && Double.isFinite(s.extra())) {
+                out.add(String.format(Locale.ROOT, "%s %s: Myelin %.3g simulated s per wall s (target >= %.0f)%s",
+                        t.getKey(), s.extra() >= t.getValue() ? "MET" : "MISSED", s.extra(), t.getValue(),
+                        busyNote(s)));
+            }
         }
         Result m = find(SHARE_WORKLOAD, MYELIN);
         Result g = find(SHARE_WORKLOAD, ROOFLINE);
