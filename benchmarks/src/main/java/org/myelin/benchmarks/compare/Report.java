@@ -183,7 +183,10 @@ public final class Report {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
     }
 
-    /** Grouped bars: samples/s (log scale) per workload, one series per engine; the spiking workload is left out. */
+    /**
+     * Grouped bars: samples/s (log scale) per workload, one series per engine; the spiking workloads are left out, so
+     * a run of those only writes no chart.
+     */
     public void writeChart(Path png, String title) throws IOException {
         List<String> workloads = new ArrayList<>();
         List<String> engines = new ArrayList<>();
@@ -197,6 +200,9 @@ public final class Report {
             if (!engines.contains(r.engine())) {
                 engines.add(r.engine());
             }
+        }
+        if (workloads.isEmpty()) {
+            return; // a run of the spiking workloads only: nothing to chart (XChart fails on an empty category axis)
         }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");

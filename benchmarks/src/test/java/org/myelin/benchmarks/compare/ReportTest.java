@@ -67,6 +67,8 @@ class ReportTest {
         assertTrue(t.contains("spiking-10k MET: Myelin 20.0 simulated s per wall s (target >= 10)"), t.toString());
         assertTrue(t.contains("spiking-10k-dt0.1 MISSED: Myelin 2.00 simulated s per wall s (target >= 4)"),
                 t.toString());
+        new Report(r).writeChart(tmp.resolve("chart.png"), "spiking only"); // nothing to chart: no file, no error
+        assertTrue(!Files.exists(tmp.resolve("chart.png")));
     }
 
     @Test
