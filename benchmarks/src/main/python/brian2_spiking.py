@@ -18,8 +18,9 @@ import os
 import sys
 import time
 
+# Must equal Result.HEADER (RunnerTest checks).
 HEADER = ("workload,engine,batch,ms_median,ms_min,ms_max,windows,busy_windows,busy_discarded,other_cores_max,"
-          "loadavg_max,grad_error,extra,status,note")
+          "loadavg_max,grad_error,trajectory_error,extra,status,note")
 
 
 def write(path, fields):
@@ -58,7 +59,7 @@ def main():
             status = "busy"
             note += "; load average %.1f on %d CPUs" % (load, os.cpu_count())
         write(a.result, [a.workload, engine, "1", num(ms), num(ms), num(ms), "1" if ms else "0",
-                         "1" if status == "busy" else "0", "0", "", num(load), "", num(extra), status,
+                         "1" if status == "busy" else "0", "0", "", num(load), "", "", num(extra), status,
                          note.replace(",", ";")])
 
     try:
