@@ -301,6 +301,110 @@ MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, 
     return total;
 }
 
+
+// ---- spiking network: one Euler step of a LIF population, spike delivery, Poisson draws ----
+// Neurons are handled in blocks of LIF_BLOCK: a vectorised loop integrates the block (the arithmetic, its order and
+// its rounding are those of the ND4J reference path, LifPopulation with -Dmyelin.kernels=nd4j: no contraction into
+// FMA is possible because every product is followed by a division or a max), then a scalar loop over the
+// still-cached block handles the few neurons that crossed threshold and appends their indices.
+constexpr long long LIF_BLOCK = 512;
+
+// tau_m dv/dt = s + b - v over dtEff = max(dt - refr, 0); refr = max(refr - dt, 0); where v >= 1 the crossing is
+// placed inside the step (after = dtEff (v - 1) / dv), refr = tau_ref - after (clamped at 0 when tau_ref < dt),
+// v = 0 and i is appended to spikes; finally s *= s_decay. Returns the number of spikes.
+template <class T>
+MYELIN_INLINE long long lif_step(T* v, T* s, const T* b, T* refr, long long n, T dt, T tau_m, T tau_ref,
+                                 bool clamp_refr, T s_decay, long long* spikes) {
+    T dv_block[LIF_BLOCK];
+    T dt_block[LIF_BLOCK];
+    long long count = 0;
+    for (long long start = 0; start < n; start += LIF_BLOCK) {
+        long long len = n - start < LIF_BLOCK ? n - start : LIF_BLOCK;
+        T* vb = v + start;
+        T* sb = s + start;
+        const T* bb = b + start;
+        T* rb = refr + start;
+        int crossed = 0;
+#pragma GCC ivdep
+        for (long long i = 0; i < len; i++) {
+            T left = dt - rb[i];
+            T dt_eff = left > T(0) ? left : T(0);
+            T dv = (sb[i] + bb[i] - vb[i]) * dt_eff / tau_m;
+            T vn = vb[i] + dv;
+            vb[i] = vn;
+            T r = rb[i] - dt;
+            rb[i] = r > T(0) ? r : T(0);
+            sb[i] = sb[i] * s_decay;
+            dv_block[i] = dv;
+            dt_block[i] = dt_eff;
+            crossed |= vn >= T(1);
+        }
+        if (!crossed) {
+            continue;
+        }
+        for (long long i = 0; i < len; i++) {
+            if (vb[i] >= T(1)) {
+                T dv = dv_block[i] > T(1e-30) ? dv_block[i] : T(1e-30);
+                T after = (vb[i] - T(1)) / dv * dt_block[i];
+                T r = tau_ref - after;
+                rb[i] = clamp_refr && !(r > T(0)) ? T(0) : r;
+                vb[i] = T(0);
+                spikes[count++] = start + i;
+            }
+        }
+    }
+    return count;
+}
+
+// s[c] += scale * sum over k of w[rows[k], c], w row-major [*, cols]: the rows summed first (in the order given,
+// as the reference sums the gathered rows), in column blocks that stay in L1, then scaled and added.
+template <class T>
+MYELIN_INLINE void add_rows(const T* w, long long cols, const long long* rows, long long k, T scale, T* s) {
+    T acc[LIF_BLOCK];
+    for (long long start = 0; start < cols; start += LIF_BLOCK) {
+        long long len = cols - start < LIF_BLOCK ? cols - start : LIF_BLOCK;
+        const T* first = w + rows[0] * cols + start;
+        for (long long c = 0; c < len; c++) {
+            acc[c] = first[c];
+        }
+        for (long long j = 1; j < k; j++) {
+            const T* row = w + rows[j] * cols + start;
+#pragma GCC ivdep
+            for (long long c = 0; c < len; c++) {
+                acc[c] += row[c];
+            }
+        }
+        T* sb = s + start;
+#pragma GCC ivdep
+        for (long long c = 0; c < len; c++) {
+            sb[c] += acc[c] * scale;
+        }
+    }
+}
+
+// Bernoulli draws u_i < p_i with u_i uniform in [0, 1) from SplitMix64 (Steele, Lea and Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): draw number m = counter * n + i of the stream seeded by seed is
+// mix(seed + (m + 1) * golden gamma), so a step needs no state beyond its counter and is reproducible.
+MYELIN_INLINE unsigned long long splitmix64(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+MYELIN_INLINE long long poisson_draw(const double* p, long long n, unsigned long long seed,
+                                     unsigned long long counter, long long* spikes) {
+    long long count = 0;
+    unsigned long long base = counter * (unsigned long long) n;
+    for (long long i = 0; i < n; i++) {
+        unsigned long long z = splitmix64(seed + (base + (unsigned long long) i + 1ULL) * 0x9E3779B97F4A7C15ULL);
+        double u = double(z >> 11) * 0x1.0p-53;
+        if (u < p[i]) {
+            spikes[count++] = i;
+        }
+    }
+    return count;
+}
+
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
@@ -371,6 +475,38 @@ MYELIN_CLONES double myelin_softmax_xent_f64(const double* y, const double* t, d
                                              long long cols) {
     MyelinDenormalsAreZero ftz;
     return myelin::softmax_xent<double>(y, t, p, rows, cols);
+}
+
+// Spiking network entry points: v, s, b, refr of n neurons; spikes receives up to n indices; returns their count.
+MYELIN_CLONES long long myelin_lif_step_f32(float* v, float* s, const float* b, float* refr, long long n, double dt,
+                                            double tau_m, double tau_ref, double s_decay, long long* spikes) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::lif_step<float>(v, s, b, refr, n, float(dt), float(tau_m), float(tau_ref), tau_ref < dt,
+                                   float(s_decay), spikes);
+}
+MYELIN_CLONES long long myelin_lif_step_f64(double* v, double* s, const double* b, double* refr, long long n,
+                                            double dt, double tau_m, double tau_ref, double s_decay,
+                                            long long* spikes) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::lif_step<double>(v, s, b, refr, n, dt, tau_m, tau_ref, tau_ref < dt, s_decay, spikes);
+}
+MYELIN_CLONES void myelin_add_rows_f32(const float* w, long long cols, const long long* rows, long long k,
+                                       double scale, float* s) {
+    MyelinDenormalsAreZero ftz;
+    if (k > 0) {
+        myelin::add_rows<float>(w, cols, rows, k, float(scale), s);
+    }
+}
+MYELIN_CLONES void myelin_add_rows_f64(const double* w, long long cols, const long long* rows, long long k,
+                                       double scale, double* s) {
+    MyelinDenormalsAreZero ftz;
+    if (k > 0) {
+        myelin::add_rows<double>(w, cols, rows, k, scale, s);
+    }
+}
+inline long long myelin_poisson_draw(const double* p, long long n, long long seed, long long counter,
+                                     long long* spikes) {
+    return myelin::poisson_draw(p, n, (unsigned long long) seed, (unsigned long long) counter, spikes);
 }
 
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.

@@ -206,4 +206,45 @@ public final class NativeKernels {
     @Name("myelin_col2im_f64")
     public static native void col2imF64(@Cast("const double*") long cols, @Cast("double*") long img, long n, long c,
             long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+
+    /**
+     * One Euler step of {@code n} LIF neurons in place (normalised units, threshold 1, reset 0):
+     * {@code dtEff = max(dt - refr, 0); v += (s + b - v) dtEff / tauM; refr = max(refr - dt, 0)}; where
+     * {@code v >= 1}: {@code refr = tauRef - dtEff (v - 1) / dv} (the crossing placed inside the step; clamped at 0
+     * when {@code tauRef < dt}), {@code v = 0}, and the index is appended to {@code spikes} (int64, room for
+     * {@code n}); then {@code s *= sDecay}. Returns the number of spikes. The coefficients are doubles rounded
+     * once to float32 here, as ND4J rounds a scalar operand.
+     */
+    @Name("myelin_lif_step_f32")
+    public static native long lifStepF32(@Cast("float*") long v, @Cast("float*") long s, @Cast("const float*") long b,
+            @Cast("float*") long refr, long n, double dt, double tauM, double tauRef, double sDecay,
+            @Cast("long long*") long spikes);
+
+    /** Float64 version of {@link #lifStepF32}. */
+    @Name("myelin_lif_step_f64")
+    public static native long lifStepF64(@Cast("double*") long v, @Cast("double*") long s,
+            @Cast("const double*") long b, @Cast("double*") long refr, long n, double dt, double tauM, double tauRef,
+            double sDecay, @Cast("long long*") long spikes);
+
+    /**
+     * {@code s[c] += scale * sum_j w[rows[j], c]} for the {@code k} int64 row indices {@code rows} of the row-major
+     * {@code [*, cols]} float32 matrix {@code w} (rows summed first, in the order given); nothing when {@code k = 0}.
+     */
+    @Name("myelin_add_rows_f32")
+    public static native void addRowsF32(@Cast("const float*") long w, long cols, @Cast("const long long*") long rows,
+            long k, double scale, @Cast("float*") long s);
+
+    /** Float64 version of {@link #addRowsF32}. */
+    @Name("myelin_add_rows_f64")
+    public static native void addRowsF64(@Cast("const double*") long w, long cols,
+            @Cast("const long long*") long rows, long k, double scale, @Cast("double*") long s);
+
+    /**
+     * Bernoulli draws of one step: index i (ascending) is appended to {@code spikes} (int64, room for {@code n})
+     * when {@code u < p[i]} (float64 probabilities), u uniform in [0, 1) from SplitMix64 draw number
+     * {@code counter * n + i} of the stream {@code seed}. Returns the number of spikes.
+     */
+    @Name("myelin_poisson_draw")
+    public static native long poissonDraw(@Cast("const double*") long p, long n, long seed, long counter,
+            @Cast("long long*") long spikes);
 }

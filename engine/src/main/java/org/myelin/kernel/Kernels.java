@@ -60,6 +60,11 @@ public final class Kernels {
         return Nd4jKernels.INSTANCE;
     }
 
+    /** Whether the active implementation is the fused CPU one (the spiking network then uses its kernels too). */
+    public static boolean nativeCpuActive() {
+        return active() instanceof NativeCpuKernels;
+    }
+
     /** Whether the fused CPU kernels can be used here: their library loaded and ND4J runs on the CPU backend. */
     public static boolean nativeCpuAvailable() {
         return NativeKernels.available() && isCpuBackend();

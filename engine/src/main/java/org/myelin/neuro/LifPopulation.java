@@ -1,5 +1,6 @@
 package org.myelin.neuro;
 
+import org.myelin.kernels.NativeKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,6 +20,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * O(dt): the threshold crossing is placed inside the step by linear interpolation, and the refractory period
  * starts at that crossing and ends inside a later step, whose remaining part is integrated. Spikes are reported
  * at the end of the step in which they occur.
+ *
+ * <p>Two implementations of the same arithmetic: with the engine's native CPU kernels active (the default where
+ * they load) one native pass per step does the Euler update, the threshold with the in-step crossing, the
+ * refractory clock, the reset and the compaction of the spike indices, and arriving spikes are added from the
+ * weight rows of the neurons that spiked only; with {@code -Dmyelin.kernels=nd4j} (or {@code MYELIN_KERNELS=nd4j})
+ * the whole-vector ND4J operations below, the reference. Both round the same operations in the same order, so
+ * they agree to float rounding (tested over trajectories).
  *
  * <p>Shapes: v, s, b and the refractory clock are vectors {@code [size]} in the population's data type.
  */
@@ -41,6 +49,8 @@ public final class LifPopulation implements Population {
     private final INDArray bias;
     private final INDArray refractory;
     private INDArray spikes = SpikeIndices.NONE;
+    /** Non-null when this population steps with the native kernels. */
+    private final NativeSpikes nativeSpikes;
 
     /**
      * @param name     population name
@@ -50,6 +60,11 @@ public final class LifPopulation implements Population {
      * @param dataType FLOAT or DOUBLE (the weight matrices feeding it must match)
      */
     public LifPopulation(String name, int size, Lif lif, double tauS, DataType dataType) {
+        this(name, size, lif, tauS, dataType, NativeSpikes.enabledByDefault());
+    }
+
+    /** As the public constructor, with the kernel path chosen explicitly (tests compare the two). */
+    LifPopulation(String name, int size, Lif lif, double tauS, DataType dataType, boolean nativeKernels) {
         if (size < 1) {
             throw new IllegalArgumentException("LifPopulation '" + name + "': size must be >= 1, was " + size);
         }
@@ -72,6 +87,10 @@ public final class LifPopulation implements Population {
         this.s = Nd4j.zeros(dataType, size);
         this.bias = Nd4j.zeros(dataType, size);
         this.refractory = Nd4j.zeros(dataType, size);
+        if (nativeKernels) {
+            NativeSpikes.requireAvailable(name);
+        }
+        this.nativeSpikes = nativeKernels ? new NativeSpikes(size) : null;
     }
 
     /** A DOUBLE population. */
@@ -140,8 +159,34 @@ public final class LifPopulation implements Population {
         s.addi(weightSum.reshape(size).mul(1.0 / tauS));
     }
 
+    /** The native spike buffer, or null on the ND4J path. */
+    NativeSpikes nativeSpikes() {
+        return nativeSpikes;
+    }
+
+    /**
+     * {@link #receive} of the sum of the {@code count} rows of {@code weights} whose int64 indices start at
+     * {@code rows}, in one native pass without gathering them. Only on the native path; {@code weights} is a dense
+     * row-major {@code [pre, size]} matrix of this data type and every index lies in [0, pre) (the caller checks).
+     */
+    void receiveRows(INDArray weights, long rows, long count) {
+        if (count == 0) {
+            return;
+        }
+        long w = NativeSpikes.address(weights);
+        if (dataType == DataType.FLOAT) {
+            NativeKernels.addRowsF32(w, size, rows, count, 1.0 / tauS, NativeSpikes.address(s));
+        } else {
+            NativeKernels.addRowsF64(w, size, rows, count, 1.0 / tauS, NativeSpikes.address(s));
+        }
+    }
+
     @Override
     public void step(double dt) {
+        if (nativeSpikes != null) {
+            nativeStep(dt);
+            return;
+        }
         // Time each neuron integrates in this step: all of dt, none while refracting, the rest when its
         // refractory period ends inside the step.
         // The refractory clock is never negative, so dtEff <= dt needs no upper clamp.
@@ -170,9 +215,22 @@ public final class LifPopulation implements Population {
         s.muli(1.0 - dt / tauS);
     }
 
+    /** The same step in one native pass; the coefficients stay doubles until the kernel rounds them once. */
+    private void nativeStep(double dt) {
+        double sDecay = 1.0 - dt / tauS;
+        long count = dataType == DataType.FLOAT
+                ? NativeKernels.lifStepF32(NativeSpikes.address(v), NativeSpikes.address(s),
+                        NativeSpikes.address(bias), NativeSpikes.address(refractory), size, dt, lif.tauM(),
+                        lif.tauRef(), sDecay, nativeSpikes.address())
+                : NativeKernels.lifStepF64(NativeSpikes.address(v), NativeSpikes.address(s),
+                        NativeSpikes.address(bias), NativeSpikes.address(refractory), size, dt, lif.tauM(),
+                        lif.tauRef(), sDecay, nativeSpikes.address());
+        nativeSpikes.set(count);
+    }
+
     @Override
     public INDArray spikeIndices() {
-        return spikes;
+        return nativeSpikes != null ? nativeSpikes.indices() : spikes;
     }
 
     @Override
@@ -181,5 +239,8 @@ public final class LifPopulation implements Population {
         s.assign(0);
         refractory.assign(0);
         spikes = SpikeIndices.NONE;
+        if (nativeSpikes != null) {
+            nativeSpikes.clear();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.myelin.neuro;
 
+import org.myelin.kernels.NativeKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
@@ -9,8 +10,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Independent Poisson spike sources: in each step of length dt neuron i spikes with probability
  * {@code min(1, r_i dt)}, the Bernoulli approximation of a Poisson process of rate r_i [Hz] (exact as
- * dt -> 0; keep r dt well below 1). Draws come from its own seeded ND4J random stream, so a run is
- * reproducible. Shapes: rates {@code [size]}.
+ * dt -> 0; keep r dt well below 1). Draws come from its own seeded random stream, so a run is reproducible:
+ * with the engine's native CPU kernels active, SplitMix64 in native code (draw i of step t is number
+ * {@code t * size + i} of the stream, so a step needs no ND4J call); with {@code -Dmyelin.kernels=nd4j}, ND4J's
+ * uniform generator. The two streams differ, so the two paths agree in distribution, not spike by spike.
+ * Shapes: rates {@code [size]}.
  */
 public final class PoissonPopulation implements Population {
     private final String name;
@@ -21,9 +25,18 @@ public final class PoissonPopulation implements Population {
     private INDArray probability;
     private double probabilityDt = Double.NaN;
     private INDArray spikes = SpikeIndices.NONE;
+    /** Non-null when the draws are native. */
+    private final NativeSpikes nativeSpikes;
+    /** Steps drawn since the last reset: the native stream's position. */
+    private long counter;
 
     /** Sources with per-neuron rates [Hz] (copied), seeded. */
     public PoissonPopulation(String name, INDArray ratesHz, long seed) {
+        this(name, ratesHz, seed, NativeSpikes.enabledByDefault());
+    }
+
+    /** As the public constructor, with the kernel path chosen explicitly (tests compare the two). */
+    PoissonPopulation(String name, INDArray ratesHz, long seed, boolean nativeKernels) {
         if (ratesHz == null || ratesHz.length() < 1 || ratesHz.rank() > 2) {
             throw new IllegalArgumentException("PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
                     + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
@@ -37,6 +50,15 @@ public final class PoissonPopulation implements Population {
         this.seed = seed;
         this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         this.uniform = Nd4j.createUninitialized(DataType.DOUBLE, rates.length());
+        if (nativeKernels) {
+            NativeSpikes.requireAvailable(name);
+        }
+        this.nativeSpikes = nativeKernels ? new NativeSpikes((int) rates.length()) : null;
+    }
+
+    /** {@code size} sources all at {@code rateHz}, with the kernel path chosen explicitly. */
+    PoissonPopulation(String name, int size, double rateHz, long seed, boolean nativeKernels) {
+        this(name, Nd4j.valueArrayOf(new long[] {size}, rateHz, DataType.DOUBLE), seed, nativeKernels);
     }
 
     /** {@code size} sources all at {@code rateHz}. */
@@ -65,13 +87,23 @@ public final class PoissonPopulation implements Population {
             probability = rates.mul(dt);
             probabilityDt = dt;
         }
+        if (nativeSpikes != null) {
+            nativeSpikes.set(NativeKernels.poissonDraw(NativeSpikes.address(probability), rates.length(), seed,
+                    counter++, nativeSpikes.address()));
+            return;
+        }
         Nd4j.getExecutioner().exec(new UniformDistribution(uniform, 0.0, 1.0), rng);
         spikes = SpikeIndices.of(uniform.lt(probability));
     }
 
     @Override
     public INDArray spikeIndices() {
-        return spikes;
+        return nativeSpikes != null ? nativeSpikes.indices() : spikes;
+    }
+
+    /** The native spike buffer, or null on the ND4J path. */
+    NativeSpikes nativeSpikes() {
+        return nativeSpikes;
     }
 
     /** Restarts the random stream from the seed, so the same spikes follow again. */
@@ -79,5 +111,9 @@ public final class PoissonPopulation implements Population {
     public void reset() {
         rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         spikes = SpikeIndices.NONE;
+        counter = 0;
+        if (nativeSpikes != null) {
+            nativeSpikes.clear();
+        }
     }
 }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -99,15 +103,19 @@ class NetworkTest {
         }
     }
 
-    @Test
-    void poissonDrivenLifPopulationFiresAtTheRatesTheTuningCurvePredicts() {
+    /** On both kernel paths (native: the engine's default where its library loads; ND4J: the reference). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void poissonDrivenLifPopulationFiresAtTheRatesTheTuningCurvePredicts(boolean nativeKernels) {
+        assumeTrue(!nativeKernels || Kernels.nativeCpuAvailable(), "native kernels unavailable");
         int inputs = 500;
         int neurons = 20;
         double inRate = 200.0;
         double dt = 5e-4;
         Network net = new Network(dt);
-        PoissonPopulation in = net.add(new PoissonPopulation("in", inputs, inRate, 11));
-        LifPopulation out = net.add(new LifPopulation("out", neurons, Lif.CORTICAL, 0.01));
+        PoissonPopulation in = net.add(new PoissonPopulation("in", inputs, inRate, 11, nativeKernels));
+        LifPopulation out = net.add(new LifPopulation("out", neurons, Lif.CORTICAL, 0.01, DataType.DOUBLE,
+                nativeKernels));
         // Target mean currents 2 .. 5 (G from 63 to 155 Hz) with weights spread +-50% around their mean; each
         // neuron's actual mean input is sum_j W[j, i] r_j. With 500 x 200 Hz inputs and tau_s = 10 ms the current's
         // standard deviation is about 2% of its mean, so the rate is close to G(mean).

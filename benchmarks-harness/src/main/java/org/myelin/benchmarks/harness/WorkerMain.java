@@ -55,6 +55,11 @@ public final class WorkerMain {
             return Double.NaN;
         }
 
+        /** A remark for the result's note after the mode (e.g. a spiking network's mean rate), or null. */
+        default String note(Workload w) {
+            return null;
+        }
+
         /** Versions and settings to record, e.g. {@code libtorch=2.7.1}. */
         Map<String, String> environment();
     }
@@ -133,6 +138,10 @@ public final class WorkerMain {
             Timing.Step step = engine.prepare(w, ex);
             Timing.Measurement m = Timing.measure(a.settings(), step);
             double secondsPerStep = m.medianSecondsPerCall() / engine.stepsPerCall();
+            String remark = engine.note(w);
+            if (remark != null) {
+                note += "; " + remark;
+            }
             report(a, Result.of(w, a.engine(), m, engine.stepsPerCall(), error, trajectory,
                     engine.extra(w, secondsPerStep), note));
             return 0;

@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 /**
  * One benchmark workload, the same for every engine: an MLP ({@code sizes}, ReLU between layers, logits out,
  * softmax cross-entropy averaged over the batch) trained with {@code optimizer} or run for inference, at one
- * batch size, float32. {@code SPIKING} is Myelin's spiking-network step (no peers).
+ * batch size, float32. {@code SPIKING} is one Euler step of the spiking network of Myelin's
+ * {@code SpikingNetworkBenchmark} at {@link #dt()} (peers: Brian2's devices).
  *
  * @param name      the identifier workers and the report use, e.g. {@code mlp-adam-128}
  * @param kind      training step, inference (forward only) or the spiking network
@@ -23,6 +24,9 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
     /** The deeper net: 8 hidden layers of 1024. */
     public static final int[] DEEP = IntStream.concat(IntStream.concat(IntStream.of(784),
             IntStream.generate(() -> 1024).limit(8)), IntStream.of(10)).toArray();
+
+    /** The spiking workload at dt = 0.1 ms (the other one, {@code spiking-10k}, steps 1 ms). */
+    public static final String SPIKING_FINE = "spiking-10k-dt0.1";
 
     public static final double ADAM_LEARNING_RATE = 1e-3;
     public static final double SGD_LEARNING_RATE = 0.01;
@@ -39,7 +43,8 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
                 new Workload("infer-128", Kind.INFER, null, 128, MLP),
                 new Workload("infer-1024", Kind.INFER, null, 1024, MLP),
                 train("deep-adam-256", "adam", 256, DEEP),
-                new Workload("spiking-10k", Kind.SPIKING, null, 1, new int[] {1000, 10_000}));
+                new Workload("spiking-10k", Kind.SPIKING, null, 1, new int[] {1000, 10_000}),
+                new Workload(SPIKING_FINE, Kind.SPIKING, null, 1, new int[] {1000, 10_000}));
     }
 
     /** A small MLP for smoke tests: {@code 12-8-6-3}, batch 5. */
@@ -71,6 +76,11 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
 
     public double learningRate() {
         return "sgd".equals(optimizer) ? SGD_LEARNING_RATE : ADAM_LEARNING_RATE;
+    }
+
+    /** The Euler step of a spiking workload [s]: 0.1 ms for {@link #SPIKING_FINE}, else 1 ms. */
+    public double dt() {
+        return name.equals(SPIKING_FINE) ? 1e-4 : 1e-3;
     }
 
     public int layers() {

@@ -18,6 +18,7 @@ import org.myelin.neuro.Lif;
 import org.myelin.neuro.LifPopulation;
 import org.myelin.neuro.Network;
 import org.myelin.neuro.PoissonPopulation;
+import org.myelin.neuro.SpikeProbe;
 import org.myelin.nn.Dense;
 import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
@@ -43,7 +44,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@code myelin-native}, {@code myelin-nd4j}: training through the engine's {@link Trainer} (an epoch of
  *   2 to {@link #MAX_STEPS} steps per call, about 2 GFLOP of gemms, timed per step), inference as the evaluator
  *   runs it (no recording, a reused workspace). The launcher picks the kernel path
- *   ({@code -Dmyelin.kernels=nd4j} for the second). The spiking workload: one step of the network of {@code SpikingNetworkBenchmark} (dt = 1 ms).</li>
+ *   ({@code -Dmyelin.kernels=nd4j} for the second). The spiking workloads: one step of the network of {@code SpikingNetworkBenchmark} at the workload's dt; its
+ *   mean output rate (over 2 simulated seconds after 0.2 s of warm-up, in a twin network with a spike probe, so the
+ *   timed one records nothing) goes into the result's note, where the runner reads it for the Brian2 rows.</li>
  *   <li>phases of the same training step through the public API, in a workspace as the trainer uses, for the
  *   breakdown by subtraction: {@code myelin-forward} (forward + loss, recording), {@code myelin-backward}
  *   (+ backward), {@code myelin-manual} (+ optimiser step), {@code myelin-loss} (the loss alone on fixed logits,
@@ -62,6 +65,9 @@ public final class MyelinWorker implements WorkerMain.Engine {
     private final String engine;
     private final boolean tiny;
     private int stepsPerCall = 1;
+    private String note;
+    /** Simulated seconds over which the spiking workload's mean output rate is measured. */
+    static final double RATE_SECONDS = 2.0;
 
     MyelinWorker(String engine, boolean tiny) {
         this.engine = engine;
@@ -93,7 +99,12 @@ public final class MyelinWorker implements WorkerMain.Engine {
 
     @Override
     public double extra(Workload w, double secondsPerStep) {
-        return w.kind() == Workload.Kind.SPIKING ? 1e-3 / secondsPerStep : Double.NaN; // simulated s per wall s
+        return w.kind() == Workload.Kind.SPIKING ? w.dt() / secondsPerStep : Double.NaN; // simulated s per wall s
+    }
+
+    @Override
+    public String note(Workload w) {
+        return note;
     }
 
     static Sequential model(Workload w) {
@@ -197,7 +208,17 @@ public final class MyelinWorker implements WorkerMain.Engine {
     @Override
     public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
         if (w.kind() == Workload.Kind.SPIKING) {
-            return spiking(tiny ? 100 : 10_000, tiny ? 50 : 1000);
+            int neurons = tiny ? 100 : 10_000;
+            Network probed = spikingNetwork(neurons, tiny ? 50 : 1000, w.dt());
+            SpikeProbe probe = probed.probeSpikes(probed.populations().get(1));
+            double seconds = tiny ? 0.2 : RATE_SECONDS;
+            probed.run(seconds);
+            note = String.format(java.util.Locale.ROOT, "mean rate %.2f Hz", probe.count() / (neurons * seconds));
+            Network net = spikingNetwork(neurons, tiny ? 50 : 1000, w.dt());
+            return () -> {
+                net.step();
+                return net;
+            };
         }
         Sequential model = model(w);
         if (ex != null && ex.layers() > 0) {
@@ -290,10 +311,10 @@ public final class MyelinWorker implements WorkerMain.Engine {
         return StepWorkspace.open(id);
     }
 
-    /** The network of {@code SpikingNetworkBenchmark} at dt = 1 ms. */
-    private static Timing.Step spiking(int neurons, int inputs) {
+    /** The network of {@code SpikingNetworkBenchmark} at step dt, after 0.2 s of warm-up. */
+    static Network spikingNetwork(int neurons, int inputs, double dt) {
         double rate = 10.0;
-        Network net = new Network(1e-3);
+        Network net = new Network(dt);
         PoissonPopulation in = net.add(new PoissonPopulation("inputs", inputs, rate, 42));
         LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, 0.01, DataType.FLOAT));
         INDArray w = Nd4j.createUninitialized(DataType.FLOAT, inputs, neurons);
@@ -302,10 +323,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
                 Nd4j.getRandomFactory().getNewRandomInstance(42));
         net.connect(in, out, w);
         net.run(0.2);
-        return () -> {
-            net.step();
-            return net;
-        };
+        return net;
     }
 
     /** Ends each fit() after one epoch, so the next call continues with the next epoch. */

@@ -31,7 +31,10 @@ import org.myelin.benchmarks.harness.Workload;
  */
 public final class Runner {
     public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "myelin-openblas", "dl4j", "pytorch",
-            "gemm", "gemm-openblas");
+            "gemm", "gemm-openblas", "brian2-cython", "brian2-cpp");
+    /** The Brian2 peer of the spiking workloads (run with the Python that imports brian2; see its docstring). */
+    static final Path BRIAN2_SCRIPT = Path.of("benchmarks", "src", "main", "python", "brian2_spiking.py");
+    private static final java.util.regex.Pattern MEAN_RATE = java.util.regex.Pattern.compile("mean rate ([0-9.]+) Hz");
     private static final String PYTORCH_MAIN = "org.myelin.benchmarks.pytorch.PytorchWorker";
     /** Values of {@code --wait-policy}: OMP_WAIT_POLICY set to PASSIVE or ACTIVE, or left unset (the runtime's own). */
     static final List<String> WAIT_POLICIES = List.of("passive", "active", "default");
@@ -43,7 +46,8 @@ public final class Runner {
      * PyTorch ran 1.6-1.9x slower, so it gets its runtime's default. Measured side by side, see docs/benchmarks.md.
      */
     static String defaultWaitPolicy(String engine) {
-        return engine.equals("pytorch") ? "default" : "passive";
+        // Brian2's devices run one thread without OpenMP here: nothing to set, its runtime's default.
+        return engine.equals("pytorch") || engine.startsWith("brian2") ? "default" : "passive";
     }
 
     record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
@@ -111,6 +115,10 @@ public final class Runner {
     private final Options options;
     private final String nd4jClasspath = System.getProperty("java.class.path");
     private final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** Myelin's (native) mean output rate per spiking workload, which the Brian2 rows must match before timing. */
+    private final Map<String, Double> myelinRates = new LinkedHashMap<>();
+    /** The Python interpreter that imports brian2 ("" when none does), found on first use. */
+    private String brian2Python;
 
     Runner(Options options) {
         this.options = options;
@@ -202,9 +210,16 @@ public final class Runner {
 
     private List<String> enginesFor(Workload w) {
         if (w.kind() == Workload.Kind.SPIKING) {
-            return options.engines().stream().filter(e -> e.startsWith("myelin")).toList();
+            // Myelin's rate is the reference the Brian2 rows check first: myelin-native runs first.
+            List<String> e = new ArrayList<>(options.engines().stream()
+                    .filter(n -> n.startsWith("myelin") || n.startsWith("brian2")).toList());
+            if (e.remove("myelin-native")) {
+                e.add(0, "myelin-native");
+            }
+            return e;
         }
         List<String> e = new ArrayList<>(options.engines());
+        e.removeIf(n -> n.startsWith("brian2"));
         // Myelin writes the exchange every peer's gradients are checked against: it always runs first.
         e.remove("myelin-native");
         e.add(0, "myelin-native");
@@ -229,6 +244,9 @@ public final class Runner {
                 // The same gemms on ND4J's bundled OpenBLAS instead of the BLAS Blas.select() picks (MKL on Intel).
                 mainClass = GemmRoofline.class.getName();
                 cmd.add("-D" + Blas.PROPERTY + "=openblas");
+            }
+            case "brian2-cython", "brian2-cpp" -> {
+                return brian2(w, engine);
             }
             case "pytorch" -> {
                 if (options.pytorchClasspath() == null) {
@@ -273,6 +291,12 @@ public final class Runner {
         say("  %-14s %-14s %-8s %s  (%.1f s)", w.name(), engine, r.status(), r.hasFigures()
                 ? String.format(Locale.ROOT, "%.3g ms/step, %s samples/s", r.msMedian(), Report.count(r.samplesPerSecond()))
                 : r.note(), (System.nanoTime() - start) / 1e9);
+        if (engine.equals(Report.MYELIN) && w.kind() == Workload.Kind.SPIKING && r.note() != null) {
+            var m = MEAN_RATE.matcher(r.note());
+            if (m.find()) {
+                myelinRates.put(w.name(), Double.parseDouble(m.group(1)));
+            }
+        }
         return r;
     }
 
@@ -301,6 +325,78 @@ public final class Runner {
     private String waitPolicySummary() {
         return options.engines().stream().map(e -> e + " " + (options.waitPolicies().get(e).equals("default")
                 ? "default" : options.waitPolicies().get(e).toUpperCase(Locale.ROOT))).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A Brian2 row of a spiking workload: its worker ({@link #BRIAN2_SCRIPT}) builds the same network, compares its
+     * mean rate with Myelin's (within 5%, else the row is refused) and times Brian2's run loop. Skipped, with the
+     * reason, where no Python imports brian2.
+     */
+    private Result brian2(Workload w, String engine) throws IOException, InterruptedException {
+        if (w.kind() != Workload.Kind.SPIKING) {
+            return Result.without(w, engine, Double.NaN, "skipped", "Brian2 runs the spiking workloads only");
+        }
+        String python = brian2Python();
+        if (python.isEmpty()) {
+            Result r = Result.without(w, engine, Double.NaN, "skipped",
+                    "Brian2 not installed: no python3 imports brian2 (apt-get install python3-brian)");
+            say("  %-14s %-14s skipped  %s", w.name(), engine, r.note());
+            return r;
+        }
+        boolean tiny = options.mode().equals("tiny");
+        double seconds = tiny ? 0.2 : options.mode().equals("quick") ? 1.0 : w.dt() < 1e-3 ? 2.0 : 5.0;
+        String id = engine + "__" + w.name();
+        Path result = options.out().resolve("raw").resolve(id + ".csv");
+        Path log = options.out().resolve("logs").resolve(id + ".log");
+        List<String> cmd = new ArrayList<>(List.of(python, BRIAN2_SCRIPT.toString(), "--device",
+                engine.equals("brian2-cpp") ? "cpp_standalone" : "runtime", "--engine", engine, "--workload", w.name(),
+                "--dt", Double.toString(w.dt()), "--duration", Double.toString(seconds), "--neurons",
+                tiny ? "100" : "10000", "--inputs", tiny ? "50" : "1000", "--result", result.toString(),
+                "--build-dir", options.out().resolve("brian2-build").resolve(id).toAbsolutePath().toString()));
+        Double rate = myelinRates.get(w.name());
+        if (rate != null) {
+            cmd.addAll(List.of("--reference-rate", Double.toString(rate)));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // One thread: Brian2's devices run single-threaded by default, as Myelin's spiking kernels do.
+        applyEnvironment(pb.environment(), engine, "1", options.waitPolicies().get(engine));
+        Files.deleteIfExists(result);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        Result r;
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            r = Result.without(w, engine, Double.NaN, "failed", "timed out after 600 s");
+        } else if (Files.exists(result)) {
+            List<Result> rs = Result.readAll(result);
+            r = rs.isEmpty() ? Result.without(w, engine, Double.NaN, "failed", "empty result") : rs.get(0);
+        } else {
+            r = Result.without(w, engine, Double.NaN, "failed", "exit " + p.exitValue() + ", see " + log);
+        }
+        say("  %-14s %-14s %-8s %s  (%.1f s)", w.name(), engine, r.status(), r.hasFigures()
+                ? String.format(Locale.ROOT, "%.3g ms/step, %.3g simulated s per wall s; %s", r.msMedian(), r.extra(),
+                r.note()) : r.note(), (System.nanoTime() - start) / 1e9);
+        return r;
+    }
+
+    /** The first of python3, /usr/bin/python3 that imports brian2 (Debian's package installs for the system one). */
+    private String brian2Python() throws InterruptedException {
+        if (brian2Python == null) {
+            brian2Python = "";
+            for (String candidate : List.of("python3", "/usr/bin/python3")) {
+                try {
+                    Process p = new ProcessBuilder(candidate, "-c", "import brian2").redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                        brian2Python = candidate;
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not installed: try the next
+                }
+            }
+        }
+        return brian2Python;
     }
 
     /** The exchange files (tens of MB for the deep net) are only needed while the workers run. */

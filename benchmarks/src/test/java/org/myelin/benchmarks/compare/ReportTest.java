@@ -50,6 +50,28 @@ class ReportTest {
     }
 
     @Test
+    void spikingRowsAreJudgedAgainstRealTimeAndBrian2() throws Exception {
+        List<Result> r = new ArrayList<>();
+        // 1 ms steps: Myelin 0.05 ms per step (20x real time), Brian2 C++ 0.2 ms (5x); 0.1 ms steps: Myelin 0.05 ms
+        // (2x real time) against Brian2's 0.08 ms.
+        r.add(new Result("spiking-10k", "myelin-native", 1, 0.05, 0.05, 0.05, 7, 0, 0, 0, 1, Double.NaN, Double.NaN, 20, "ok", ""));
+        r.add(new Result("spiking-10k", "brian2-cpp", 1, 0.2, 0.2, 0.2, 1, 0, 0, 0, 1, Double.NaN, Double.NaN, 5, "ok", ""));
+        r.add(new Result("spiking-10k-dt0.1", "myelin-native", 1, 0.05, 0.05, 0.05, 7, 0, 0, 0, 1, Double.NaN, Double.NaN, 2, "ok",
+                ""));
+        r.add(new Result("spiking-10k-dt0.1", "brian2-cpp", 1, 0.08, 0.08, 0.08, 1, 0, 0, 0, 1, Double.NaN, Double.NaN, 1.25, "ok",
+                ""));
+        List<String> t = new Report(r).targets();
+        assertTrue(t.contains("spiking-10k MET: Myelin 4.00x brian2-cpp (target >= 2.0x)"), t.toString());
+        assertTrue(t.stream().anyMatch(s -> s.startsWith("spiking-10k-dt0.1 MISSED: Myelin 1.60x brian2-cpp")),
+                t.toString());
+        assertTrue(t.contains("spiking-10k MET: Myelin 20.0 simulated s per wall s (target >= 10)"), t.toString());
+        assertTrue(t.contains("spiking-10k-dt0.1 MISSED: Myelin 2.00 simulated s per wall s (target >= 4)"),
+                t.toString());
+        new Report(r).writeChart(tmp.resolve("chart.png"), "spiking only"); // nothing to chart: no file, no error
+        assertTrue(!Files.exists(tmp.resolve("chart.png")));
+    }
+
+    @Test
     void theOpenblasRowIsMeasuredAgainstTheOpenblasRoofline() {
         List<Result> r = rows();
         Result openblas = row("mlp-adam-128", "myelin-openblas", 128, 12);
@@ -110,6 +132,6 @@ class ReportTest {
         Runner.Options o = Runner.Options.parse(new String[] {"--quick", "--threads", "4", "--out", "o"});
         assertEquals("quick", o.mode());
         assertEquals(4, o.threads());
-        assertEquals(10, o.workloads().size());
+        assertEquals(11, o.workloads().size(), "10 workloads and the spiking network at dt = 0.1 ms");
     }
 }

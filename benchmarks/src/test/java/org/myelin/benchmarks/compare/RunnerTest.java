@@ -36,6 +36,25 @@ class RunnerTest {
     }
 
     @Test
+    void brian2RunsOneThreadUnderItsRuntimesDefault() {
+        Map<String, String> env = launcherEnvironment();
+        Runner.applyEnvironment(env, "brian2-cpp", "1", Runner.defaultWaitPolicy("brian2-cpp"));
+        assertFalse(env.containsKey("OMP_WAIT_POLICY"), env.toString());
+        assertEquals("1", env.get("OMP_NUM_THREADS"));
+    }
+
+    @Test
+    void theBrian2WorkerWritesTheResultFormat() throws java.io.IOException {
+        // Run from the module directory by Maven; the runner starts the script from the repository root.
+        java.nio.file.Path script = java.nio.file.Path.of("..").resolve(Runner.BRIAN2_SCRIPT);
+        String text = java.nio.file.Files.readString(script);
+        int start = text.indexOf("HEADER = (") + "HEADER = (".length();
+        String header = text.substring(start, text.indexOf(")", start))
+                .replaceAll("\"\\s*\"", "").replace("\"", "").trim();
+        assertEquals(org.myelin.benchmarks.harness.Result.HEADER, header);
+    }
+
+    @Test
     void waitPolicyCanBeOverriddenPerEngine() {
         Runner.Options o = Runner.Options.parse(new String[] {"--tiny", "--wait-policy", "pytorch=passive,dl4j=default"});
         assertEquals("passive", o.waitPolicies().get("pytorch"));
