@@ -151,8 +151,17 @@ MYELIN_INLINE int backward_from_output(int act, const T* a, const T* g, T* out, 
 
 // ---- activations: a = f(z) ----
 struct FwIdentity { template <class T> MYELIN_INLINE T f(T z, T) { return z; } };
-// 1 / (1 + e^-z): for z -> -inf, e^-z -> inf and the quotient -> 0, so no branch is needed.
-struct FwLogistic { template <class T> MYELIN_INLINE T f(T z, T) { return T(1) / (T(1) + vexp(-z)); } };
+// With e = exp(-|z|) (the inline exp of the derivatives): 1 / (1 + e) for z >= 0, e / (1 + e) for z < 0, each one
+// rounding of a quotient. 1 / (1 + expf(-z)) through glibc's vector expf was biased: its float32 results averaged
+// 0.03 ulp below the exact logistic (0.06-0.08 ulp for z < 0, 0.6 ulp mean |error| against ND4J's 0.4), the
+// same sign at every unit. NaN stays NaN; z = -inf gives FLT_MIN (see exp_nonpositive) instead of 0.
+struct FwLogistic {
+    template <class T> MYELIN_INLINE T f(T z, T) {
+        T e = vexp_nonpositive(-fabs(z));
+        T t = T(1) + e;
+        return z >= T(0) ? T(1) / t : e / t;
+    }
+};
 struct FwTanh { template <class T> MYELIN_INLINE T f(T z, T) { return vtanh(z); } };
 struct FwArctan { template <class T> MYELIN_INLINE T f(T z, T) { return vatan(z); } };
 // ReLU and leaky ReLU pass NaN on (z < 0 is false for NaN), as ND4J does: a diverged layer must not look finite.
