@@ -109,7 +109,7 @@ struct BwTanh {
     }
 };
 struct BwArctan { template <class T> MYELIN_INLINE T f(T z, T g, T) { return g / (T(1) + z * z); } };
-// ReLU' = step(z): 1 for z >= 0 (the notes' convention, 004 6.33).
+// ReLU' = step(z): 1 for z >= 0 (the notes' convention, MIT 6.390 eq. 6.33; see docs/notes.md).
 struct BwRelu { template <class T> MYELIN_INLINE T f(T z, T g, T) { return z >= T(0) ? g : T(0); } };
 struct BwLeaky { template <class T> MYELIN_INLINE T f(T z, T g, T alpha) { return z >= T(0) ? g : alpha * g; } };
 struct BwThreshold { template <class T> MYELIN_INLINE T f(T, T, T) { return T(0); } };

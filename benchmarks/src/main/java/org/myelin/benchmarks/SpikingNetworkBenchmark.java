@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One Euler step of a spiking network (003 "Full LIF Neuron Model"): 10,000 LIF neurons (cortical tau_m = 20 ms,
- * tau_ref = 2 ms, tau_s = 10 ms) driven by 1,000 Poisson inputs at 10 Hz through a dense 1,000 x 10,000 float32
- * weight matrix (uniform, scaled for ~40 Hz output). Simulated seconds per wall second = dt / (time per step).
+ * One Euler step of a spiking network (CS 479 "Full LIF Neuron Model"; see docs/notes.md): 10,000 LIF neurons (cortical
+ * tau_m = 20 ms, tau_ref = 2 ms, tau_s = 10 ms) driven by 1,000 Poisson inputs at 10 Hz through a dense 1,000 x 10,000
+ * float32 weight matrix (uniform, scaled for ~40 Hz output). Simulated seconds per wall second = dt / (time per step).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Gradient checking: compares the gradients backward computes with central differences in float64
- * (000 8.1, 003 3.1.2).
+ * (CS 489 §8.1, CS 479 §3.1.2; see docs/notes.md).
  *
  * <p>For a function {@code f} of tensors, a fixed random upstream gradient R (of f's output shape; 1 for a
  * scalar output) defines the scalar {@code L = sum(f(x) (.) R)}; each input element x_j is checked as

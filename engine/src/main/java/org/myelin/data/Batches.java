@@ -9,10 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Splits a dataset into batches for one epoch at a time, optionally in a seeded random order.
  *
- * <p>Batch, stochastic and mini-batch gradient descent are one loop with three names (000 14.1-14.2, 004 6.7.1):
- * a batch size of N (the dataset size) gives batch gradient descent, one step per epoch on the whole set; a batch
- * size of 1 gives stochastic gradient descent, one step per sample; anything in between gives mini-batch descent.
- * The trainer runs the same loop over {@link #epoch(int)} in every case.
+ * <p>Batch, stochastic and mini-batch gradient descent are one loop with three names (CS 489 §14.1-14.2, MIT 6.390
+ * §6.7.1; see docs/notes.md): a batch size of N (the dataset size) gives batch gradient descent, one step per epoch on
+ * the whole set; a batch size of 1 gives stochastic gradient descent, one step per sample; anything in between gives
+ * mini-batch descent. The trainer runs the same loop over {@link #epoch(int)} in every case.
  *
  * <p>Order: without shuffling, rows {@code 0..N-1} in turn. With {@link #shuffled(long) shuffling}, epoch {@code e}
  * visits the rows in a permutation that depends only on {@code (seed, e)}: the same seed replays the same orders,

@@ -8,7 +8,7 @@ import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
- * A supervised data set: features {@code X} and targets {@code Y}, one sample per row (000 6.2: input/target
+ * A supervised data set: features {@code X} and targets {@code Y}, one sample per row (CS 489 §6.2: input/target
  * pairs {@code (x_i, t_i)}).
  *
  * <p>Shapes: {@code X [N, ...]} (a matrix {@code [N, d]} for dense models, images {@code [N, C, H, W]} for
@@ -19,9 +19,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * <ul>
  *   <li>regression ({@link #of}): any finite {@code Y [N, k]}; {@link #numClasses()} is 0;</li>
  *   <li>one-hot classification ({@link #classification}, {@link #oneHot}): {@code Y [N, C]}, each row one 1
- *       and {@code C-1} zeros (000 6.3, one-hot), for softmax + categorical cross-entropy;</li>
+ *       and {@code C-1} zeros (CS 489 §6.3, one-hot; see docs/notes.md), for softmax + categorical cross-entropy;</li>
  *   <li>binary classification ({@link #binary}): {@code Y [N, 1]} of 0/1, for one logistic output unit with
- *       Bernoulli cross-entropy (000 6.3); {@link #numClasses()} is 2.</li>
+ *       Bernoulli cross-entropy (CS 489 §6.3); {@link #numClasses()} is 2.</li>
  * </ul>
  *
  * <p>Every factory validates: row counts agree, no NaN or infinity (the message names the row and column:
@@ -100,8 +100,8 @@ public final class Dataset {
     }
 
     /**
-     * A two-class dataset with a single 0/1 target column, for one logistic output unit (000 6.3 cross-entropy,
-     * 002 1.2). {@link #asOneHot()} turns it into the two-column form.
+     * A two-class dataset with a single 0/1 target column, for one logistic output unit (CS 489 §6.3 cross-entropy,
+     * Oxford ML §1.2 (see docs/notes.md)). {@link #asOneHot()} turns it into the two-column form.
      *
      * <p>Shapes: {@code features [N, d]}, {@code labels [N]} in {0, 1}; result {@code Y [N, 1]}.
      */

@@ -8,8 +8,9 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Data augmentation by translation (000 11.2: "generate more valid samples by shifting ... images"; 002 3.3): each
- * image moves by a few pixels, the vacated border is filled with zeros (background), and the label is unchanged.
+ * Data augmentation by translation (CS 489 §11.2: "generate more valid samples by shifting ... images"; Oxford ML §3.3;
+ * see docs/notes.md): each image moves by a few pixels, the vacated border is filled with zeros (background), and the
+ * label is unchanged.
  *
  * <p>Rows are flattened {@code H x W} images in row-major order (MNIST: 28 x 28 = 784 columns). A shift by
  * {@code (dy, dx)} moves content down by {@code dy} rows and right by {@code dx} columns:

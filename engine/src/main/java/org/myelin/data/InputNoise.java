@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Input perturbation (004 6.8.1.3, 002 3.3 noise injection): every feature gets independent zero-mean Gaussian noise,
- * {@code x' = x + e}, {@code e ~ N(0, s^2)}, drawn afresh on every call so the network never sees exactly the same
- * sample twice. Applied to training batches only.
+ * Input perturbation (MIT 6.390 §6.8.1.3, Oxford ML §3.3 noise injection; see docs/notes.md): every feature gets
+ * independent zero-mean Gaussian noise, {@code x' = x + e}, {@code e ~ N(0, s^2)}, drawn afresh on every call so the
+ * network never sees exactly the same sample twice. Applied to training batches only.
  *
  * <p>Shapes: any ({@code x [B, d]}, images {@code [B, C, H, W]}) in, the same out, same data type; the input is not modified.
  */

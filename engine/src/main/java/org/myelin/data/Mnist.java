@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MNIST handwritten digits (000 6.2): 60,000 training and 10,000 test images of 28 x 28 pixels, labels 0-9.
+ * The MNIST handwritten digits (CS 489 §6.2; see docs/notes.md): 60,000 training and 10,000 test images of 28 x 28
+ * pixels, labels 0-9.
  *
  * <p>Features are pixel intensities scaled to [0, 1], one flattened row-major image per row; targets are one-hot
- * over the 10 digits. Use {@link Split#of} on {@link #train()} for a validation set (000 11.1) and
+ * over the 10 digits. Use {@link Split#of} on {@link #train()} for a validation set (CS 489 §11.1) and
  * {@link ImageShift} with {@link #ROWS} x {@link #COLS} for augmentation.
  *
  * <p>Two ways in: {@link #load(Path)} reads the four IDX files from a directory the user names (plain or

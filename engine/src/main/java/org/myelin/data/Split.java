@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A train / validation / test split of one dataset (000 11.1): the model is fitted on {@code train}, its
- * hyper-parameters tuned on {@code validation} (and early stopping watches it, 002 3.3), and {@code test} is used
- * once at the end to estimate the error on unseen data.
+ * A train / validation / test split of one dataset (CS 489 §11.1; see docs/notes.md): the model is fitted on
+ * {@code train}, its hyper-parameters tuned on {@code validation} (and early stopping watches it, Oxford ML §3.3), and
+ * {@code test} is used once at the end to estimate the error on unseen data.
  *
  * <p>Sizes: for fractions {@code (a, b, c)} summing to 1 a group of n samples gives {@code (a n, b n, c n)} rounded
  * by the largest-remainder rule (floors, then the leftover samples go to the largest fractional parts, ties in the

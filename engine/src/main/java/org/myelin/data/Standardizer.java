@@ -10,7 +10,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * Per-feature standardisation fitted on training data: {@code x' = (x - mu) / sigma}, with {@code mu} and
  * {@code sigma} the column mean and (population) standard deviation of the training features. The same
  * {@code mu, sigma} are then applied to validation and test data, so nothing about them leaks into training.
- * (004 6.8.3 applies the same per-dimension standardisation inside the network as batch normalisation.)
+ * (MIT 6.390 §6.8.3 applies the same per-dimension standardisation inside the network as batch normalisation. See
+ * docs/notes.md.)
  *
  * <p>Zero-variance columns (for example MNIST's always-blank corner pixels): where {@code sigma < 10 eps} of the
  * data type (as scikit-learn does) the column is only centred, {@code sigma} is taken as 1, so no division by zero

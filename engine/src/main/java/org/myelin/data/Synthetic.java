@@ -9,13 +9,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * The small data sets of the notes, generated exactly (logic gates) or from a seed (everything random).
  *
  * <p>The gates are binary datasets ({@code Y [N, 1]} of 0/1, see {@link Dataset#binary}); the two-class point
- * clouds too, in the form of 002 1.2 (one logistic output unit); {@link Dataset#asOneHot()} gives the softmax form.
- * The same seed always gives the same data. Arrays are of the requested type (FLOAT in the overloads without one).
+ * clouds too, in the form of Oxford ML §1.2 (one logistic output unit; see docs/notes.md); {@link Dataset#asOneHot()}
+ * gives the softmax form. The same seed always gives the same data. Arrays are of the requested type (FLOAT in the
+ * overloads without one).
  */
 public final class Synthetic {
     private Synthetic() {}
 
-    /** OR on {0,1}^2 (000 7.1, the perceptron example): rows [0,0],[0,1],[1,0],[1,1] -> 0, 1, 1, 1. */
+    /** OR on {0,1}^2 (CS 489 §7.1, the perceptron example; see docs/notes.md): rows [0,0],[0,1],[1,0],[1,1] -> 0, 1, 1, 1. */
     public static Dataset or() {
         return or(DataType.FLOAT);
     }
@@ -36,9 +37,9 @@ public final class Synthetic {
     }
 
     /**
-     * XOR on {0,1}^2, the truth table of 000 6.2: rows [0,0],[0,1],[1,0],[1,1] -> 0, 1, 1, 0. No linear classifier
-     * separates it (000 7.1, Remark 7.1). (000 7.1's later line "[0,0] -> 1, ..., [1,1] -> 0" is a typo for NAND;
-     * the table of 6.2 is the XOR used here.)
+     * XOR on {0,1}^2, the truth table of CS 489 §6.2 (see docs/notes.md): rows [0,0],[0,1],[1,0],[1,1] -> 0, 1, 1, 0.
+     * No linear classifier separates it (CS 489 §7.1, Remark 7.1). (CS 489 §7.1's later line "[0,0] -> 1, ..., [1,1] ->
+     * 0" is a typo for NAND; the table of 6.2 is the XOR used here.)
      */
     public static Dataset xor() {
         return xor(DataType.FLOAT);
@@ -50,8 +51,8 @@ public final class Synthetic {
     }
 
     /**
-     * NOT as in 002 3.1.1 (the saturation example): inputs {@code x in {-1, 1}}, target {@code y = (1 - x) / 2}, so
-     * rows [1] -> 0 and [-1] -> 1.
+     * NOT as in Oxford ML §3.1.1 (the saturation example; see docs/notes.md): inputs {@code x in {-1, 1}}, target
+     * {@code y = (1 - x) / 2}, so rows [1] -> 0 and [-1] -> 1.
      */
     public static Dataset not() {
         return not(DataType.FLOAT);
@@ -64,9 +65,10 @@ public final class Synthetic {
     }
 
     /**
-     * Two interleaved spirals, a two-class set no line separates (002 1.2). Class {@code c} point {@code i} of
-     * {@code m = n/2}: {@code t = 0.25 + 3.75 i/m}, radius {@code r = t}, angle {@code theta = pi t + pi c}, so
-     * {@code x = (r cos theta, r sin theta) + N(0, noise^2)}; each spiral makes {@code 2} turns over radius 0.25-4.
+     * Two interleaved spirals, a two-class set no line separates (Oxford ML §1.2; see docs/notes.md). Class {@code c}
+     * point {@code i} of {@code m = n/2}: {@code t = 0.25 + 3.75 i/m}, radius {@code r = t}, angle
+     * {@code theta = pi t + pi c}, so {@code x = (r cos theta, r sin theta) + N(0, noise^2)}; each spiral makes
+     * {@code 2} turns over radius 0.25-4.
      *
      * <p>Shapes: {@code X [n, 2]}, {@code Y [n, 1]}; rows alternate class 0, class 1.
      *
@@ -98,9 +100,9 @@ public final class Synthetic {
     }
 
     /**
-     * Two interleaving half circles ("moons"), a two-class set no line separates (002 1.2). Class 0:
-     * {@code (cos t, sin t)}, class 1: {@code (1 - cos t, 0.5 - sin t)}, {@code t} evenly spaced in [0, pi], plus
-     * {@code N(0, noise^2)} per coordinate.
+     * Two interleaving half circles ("moons"), a two-class set no line separates (Oxford ML §1.2; see docs/notes.md).
+     * Class 0: {@code (cos t, sin t)}, class 1: {@code (1 - cos t, 0.5 - sin t)}, {@code t} evenly spaced in [0, pi],
+     * plus {@code N(0, noise^2)} per coordinate.
      *
      * <p>Shapes: {@code X [n, 2]}, {@code Y [n, 1]}; rows alternate class 0, class 1.
      *
@@ -129,14 +131,14 @@ public final class Synthetic {
         return Dataset.binary(Nd4j.createFromArray(x).castTo(type), y);
     }
 
-    /** The slope of the ideal mapping of 000 Example 11.1, {@code y = 0.4 x - 0.9}. */
+    /** The slope of the ideal mapping of CS 489 Example 11.1 (see docs/notes.md), {@code y = 0.4 x - 0.9}. */
     public static final double LINE_SLOPE = 0.4;
-    /** The intercept of the ideal mapping of 000 Example 11.1. */
+    /** The intercept of the ideal mapping of CS 489 Example 11.1 (see docs/notes.md). */
     public static final double LINE_INTERCEPT = -0.9;
 
     /**
-     * Noisy samples of the ideal mapping {@code y = 0.4 x - 0.9} (000 Example 11.1, the overfitting example: 5
-     * training samples, 1 input, 1 linear output, MSE): {@code x ~ U[xMin, xMax]},
+     * Noisy samples of the ideal mapping {@code y = 0.4 x - 0.9} (CS 489 Example 11.1, the overfitting example: 5
+     * training samples, 1 input, 1 linear output, MSE; see docs/notes.md): {@code x ~ U[xMin, xMax]},
      * {@code t = 0.4 x - 0.9 + N(0, noise^2)}. The notes give the mapping and the sample count but not the noise
      * level or x range (they are in a figure the text lost); {@link #noisyLine(int, long)} uses x in [-1, 1] and
      * noise 0.1 (a choice made here, not the notes').

@@ -21,10 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code approximation}: one hidden layer of N logistic units and a linear output fitting the continuous
- * function {@code f(x) = sin(3 pi x) + 2x} on [0, 1] (the universal approximation theorem, 000 12.2, 003 2.2:
- * with enough units the maximum error can be made as small as we like). With N = 2, 8 and 32 units, each trained
- * by Adam (learning rate 0.05) for {@value #STEPS} full-batch steps on {@value #POINTS} evenly spaced points,
- * the maximum error over [0, 1] falls as N grows.
+ * function {@code f(x) = sin(3 pi x) + 2x} on [0, 1] (the universal approximation theorem, CS 489 §12.2, CS 479 §2.2:
+ * with enough units the maximum error can be made as small as we like; see docs/notes.md). With N = 2, 8 and 32 units,
+ * each trained by Adam (learning rate 0.05) for {@value #STEPS} full-batch steps on {@value #POINTS} evenly spaced
+ * points, the maximum error over [0, 1] falls as N grows.
  *
  * <p>Hidden weights start N(0, 10^2) and biases N(0, 5^2) (seed {@value #SEED}), so that the units' steps are
  * spread over [0, 1]. The maximum error is measured on a grid 10 times finer than the training points. Writes
@@ -47,7 +47,7 @@ public final class ApproximationExample implements Example {
 
     @Override
     public String description() {
-        return "one hidden layer with 2, 8, 32 units fitting a continuous function on [0, 1] (000 12.2, 003 2.2)";
+        return "one hidden layer with 2, 8, 32 units fitting a continuous function on [0, 1] (CS 489 §12.2, CS 479 §2.2; see docs/notes.md)";
     }
 
     static double f(double x) {

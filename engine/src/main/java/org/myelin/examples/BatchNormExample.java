@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code batchnorm}: a deep logistic network 2-{@value #WIDTH}x{@value #DEPTH}-1 with and without batch
- * normalisation of each hidden pre-activation (004 6.8.3: standardise per unit over the mini-batch, then scale
- * by G and shift by B). Without it the small slopes of the logistic units multiply up and the early layers
- * barely learn (see {@code vanishing}); with it the pre-activations stay where the slope is largest, and the
+ * normalisation of each hidden pre-activation (MIT 6.390 §6.8.3: standardise per unit over the mini-batch, then scale
+ * by G and shift by B; see docs/notes.md). Without it the small slopes of the logistic units multiply up and the early
+ * layers barely learn (see {@code vanishing}); with it the pre-activations stay where the slope is largest, and the
  * network reaches the target training loss {@value #TARGET} in fewer epochs.
  *
  * <p>Two moons ({@value #POINTS} points, noise 0.1), N(0, 1/D) initialisation, plain SGD (learning rate
@@ -53,7 +53,7 @@ public final class BatchNormExample implements Example {
 
     @Override
     public String description() {
-        return "a deep sigmoid network with and without batch normalisation: epochs to a target loss (004 6.8.3)";
+        return "a deep sigmoid network with and without batch normalisation: epochs to a target loss (MIT 6.390 §6.8.3; see docs/notes.md)";
     }
 
     @Override

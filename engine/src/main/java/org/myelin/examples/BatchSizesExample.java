@@ -21,11 +21,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code batch-sizes}: batch (all {@value #POINTS} samples per step), stochastic (1) and mini-batch
- * ({@value #MINI_BATCH}) gradient descent (000 14, 004 6.7.1) on the same data from the same initial weights,
- * with the same learning rate {@value #LEARNING_RATE}: a 2-16-1 tanh network on two moons, cross-entropy. After
- * every epoch the loss on the whole training set is measured; each run stops at the first epoch where it is at
- * most {@value #TARGET}, and reports the optimiser steps and the training wall time it took (wall time depends
- * on the machine; it is reported, not asserted).
+ * ({@value #MINI_BATCH}) gradient descent (CS 489 §14, MIT 6.390 §6.7.1; see docs/notes.md) on the same data from the
+ * same initial weights, with the same learning rate {@value #LEARNING_RATE}: a 2-16-1 tanh network on two moons,
+ * cross-entropy. After every epoch the loss on the whole training set is measured; each run stops at the first epoch
+ * where it is at most {@value #TARGET}, and reports the optimiser steps and the training wall time it took (wall time
+ * depends on the machine; it is reported, not asserted).
  *
  * <p>A batch step costs the most and follows the true gradient; a stochastic step is cheapest and noisiest;
  * mini-batches sit between and use the matrix hardware better than single samples. Writes
@@ -57,7 +57,7 @@ public final class BatchSizesExample implements Example {
 
     @Override
     public String description() {
-        return "batch, stochastic and mini-batch descent: steps and wall time to a target loss (000 14, 004 6.7.1)";
+        return "batch, stochastic and mini-batch descent: steps and wall time to a target loss (CS 489 §14, MIT 6.390 §6.7.1; see docs/notes.md)";
     }
 
     @Override

@@ -25,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code dropout}: the same ReLU MLP trained on a small training set with and without dropout (rate
- * {@value #RATE} after each hidden layer; 000 12.1, 002 3.3, 004 6.8.2). Without dropout the network fits its
- * training set and the validation loss stays well above the training loss; dropout narrows that gap.
+ * {@value #RATE} after each hidden layer; CS 489 §12.1, Oxford ML §3.3, MIT 6.390 §6.8.2 (see docs/notes.md)). Without
+ * dropout the network fits its training set and the validation loss stays well above the training loss; dropout narrows
+ * that gap.
  *
  * <p>Data: the first {@value #MNIST_TRAIN} MNIST training images and the first {@value #MNIST_VALIDATION} test
  * images when MNIST is in the cache ({@code ~/.cache/myelin/mnist}, fetched by {@code myelin train}; this
@@ -78,7 +79,7 @@ public final class DropoutExample implements Example {
 
     @Override
     public String description() {
-        return "a small MNIST subset (or synthetic data) with and without dropout: the train/validation gap (000 12.1)";
+        return "a small MNIST subset (or synthetic data) with and without dropout: the train/validation gap (CS 489 §12.1; see docs/notes.md)";
     }
 
     @Override

@@ -22,8 +22,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * {@code early-stopping}: a ReLU MLP 2-64-64-1 trained on only {@value #TRAIN_POINTS} noisy two-moons points
  * starts to fit their noise, and its validation loss (on {@value #VALIDATION_POINTS} other points) passes a
- * minimum and rises. Early stopping (002 3.3, 004 6.8.1.1) stops training {@value #PATIENCE} epochs after the
- * best validation loss and restores the weights of that epoch.
+ * minimum and rises. Early stopping (Oxford ML §3.3, MIT 6.390 §6.8.1.1; see docs/notes.md) stops training
+ * {@value #PATIENCE} epochs after the best validation loss and restores the weights of that epoch.
  *
  * <p>Adam (learning rate 0.01), full-batch steps, at most {@value #MAX_EPOCHS} epochs, seed {@value #SEED}.
  * Writes {@code early_stopping.png} (training and validation loss, the best epoch and the stop) and
@@ -55,7 +55,7 @@ public final class EarlyStoppingExample implements Example {
 
     @Override
     public String description() {
-        return "stop after the patience and restore the best validation weights (002 3.3, 004 6.8.1.1)";
+        return "stop after the patience and restore the best validation weights (Oxford ML §3.3, MIT 6.390 §6.8.1.1; see docs/notes.md)";
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The registry of the notes' experiments behind {@code myelin example NAME}, in the order of issue 7's table
+ * The registry of the notes' experiments behind {@code myelin example NAME}, in the order of the table in docs/examples.md
  * (from perceptrons to training mechanics). Each name maps to a fresh instance per call.
  */
 public final class Examples {

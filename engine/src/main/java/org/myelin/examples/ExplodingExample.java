@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code exploding}: exploding gradients (000 13.2) and gradient clipping by norm (002).
+ * {@code exploding}: exploding gradients (CS 489 §13.2; see docs/notes.md) and gradient clipping by norm (Oxford ML).
  *
  * <p>Part 1, the notes' chain: five logistic units in a row, each weight 8 and each bias -4, input 1/2. Every
  * unit's input current is {@code 8 * 1/2 - 4 = 0}, where {@code sigma'(0) = 1/4}, so each layer multiplies the
@@ -67,7 +67,7 @@ public final class ExplodingExample implements Example {
 
     @Override
     public String description() {
-        return "the weights-8 biases-(-4) chain (x16), and clipping by norm on a diverging chain (000 13.2, 002)";
+        return "the weights-8 biases-(-4) chain (x16), and clipping by norm on a diverging chain (CS 489 §13.2, Oxford ML; see docs/notes.md)";
     }
 
     @Override

@@ -19,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code finite-difference}: gradients of a small network by central differences
- * {@code (E(theta + h) - E(theta - h)) / 2h} (000 8.1, 003 3.1.2) against backpropagation, in float64, for
- * steps h from 1e-1 down to 1e-13.
+ * {@code (E(theta + h) - E(theta - h)) / 2h} (CS 489 §8.1, CS 479 §3.1.2; see docs/notes.md) against backpropagation,
+ * in float64, for steps h from 1e-1 down to 1e-13.
  *
  * <p>The network is 3-4-2 with logistic hidden units, a linear output and MSE over a batch of 5. The error of
  * the central difference is about {@code h^2 |E'''| / 6} (truncation) plus about {@code eps |E| / h}
@@ -56,7 +56,7 @@ public final class FiniteDifferenceExample implements Example {
 
     @Override
     public String description() {
-        return "central differences vs backprop on a small network; error against step size (000 8.1, 003 3.1.2)";
+        return "central differences vs backprop on a small network; error against step size (CS 489 §8.1, CS 479 §3.1.2; see docs/notes.md)";
     }
 
     @Override

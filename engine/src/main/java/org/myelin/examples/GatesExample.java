@@ -22,9 +22,9 @@ import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * {@code gates}: a perceptron (000 7.1) and a 2-2-1 MLP (000 6.2) on OR, AND and XOR. The perceptron rule
- * finds a separating line for OR and AND but none exists for XOR; one hidden layer of two tanh units with a
- * logistic output, trained by gradient descent on the cross-entropy, learns all three.
+ * {@code gates}: a perceptron (CS 489 §7.1; see docs/notes.md) and a 2-2-1 MLP (CS 489 §6.2) on OR, AND and XOR. The
+ * perceptron rule finds a separating line for OR and AND but none exists for XOR; one hidden layer of two tanh units
+ * with a logistic output, trained by gradient descent on the cross-entropy, learns all three.
  *
  * <p>Perceptron: the notes' start w = [0.6, -0.2], b = -0.1, eta = 1, {@value #PERCEPTRON_EPOCHS} epochs.
  * MLP: Xavier init with seed {@value #SEED}, Adam (learning rate 0.1), {@value #MLP_EPOCHS} full-batch steps.
@@ -61,7 +61,7 @@ public final class GatesExample implements Example {
 
     @Override
     public String description() {
-        return "perceptron vs 2-2-1 MLP on OR, AND, XOR (000 6.2, 7.1)";
+        return "perceptron vs 2-2-1 MLP on OR, AND, XOR (CS 489 §6.2, §7.1; see docs/notes.md)";
     }
 
     @Override

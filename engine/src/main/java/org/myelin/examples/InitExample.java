@@ -22,11 +22,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@code init}: zeros against random initialisation (001; 002 3.2.1, symmetry breaking). A 2-{@value #HIDDEN}-1
- * network with logistic hidden units starts with every weight zero: all hidden units compute the same value and
- * receive the same gradient, so they stay identical however long it trains, and the network is no better than
- * one hidden unit. Started from Xavier-uniform weights, the units differ from the first step and the loss ends
- * lower.
+ * {@code init}: zeros against random initialisation (Duke slides; Oxford ML §3.2.1, symmetry breaking; see
+ * docs/notes.md). A 2-{@value #HIDDEN}-1 network with logistic hidden units starts with every weight zero: all hidden
+ * units compute the same value and receive the same gradient, so they stay identical however long it trains, and the
+ * network is no better than one hidden unit. Started from Xavier-uniform weights, the units differ from the first step
+ * and the loss ends lower.
  *
  * <p>Two moons ({@value #POINTS} points, noise 0.1), cross-entropy, plain full-batch gradient descent (learning
  * rate {@value #LEARNING_RATE}), {@value #STEPS} steps, seed {@value #SEED}. Writes {@code init_loss.png},
@@ -54,7 +54,7 @@ public final class InitExample implements Example {
 
     @Override
     public String description() {
-        return "zeros vs random initialisation of a hidden layer: symmetry breaking (001, 002 3.2.1)";
+        return "zeros vs random initialisation of a hidden layer: symmetry breaking (Duke slides, Oxford ML §3.2.1; see docs/notes.md)";
     }
 
     @Override

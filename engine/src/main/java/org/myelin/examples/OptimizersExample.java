@@ -28,8 +28,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code optimizers}: the update rules of 000 14.3 and 004 6.7 on an ill-conditioned quadratic and on a small
- * network.
+ * {@code optimizers}: the update rules of CS 489 §14.3 and MIT 6.390 §6.7 (see docs/notes.md) on an ill-conditioned
+ * quadratic and on a small network.
  *
  * <p>The quadratic {@code E(w) = (a w1^2 + b w2^2) / 2} with a = {@value #A}, b = {@value #B} is a long, narrow
  * valley. With learning rate {@value #LEARNING_RATE}, plain descent shrinks the steep coordinate by
@@ -93,7 +93,7 @@ public final class OptimizersExample implements Example {
 
     @Override
     public String description() {
-        return "SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam on a narrow valley and a network (000 14.3, 004 6.7)";
+        return "SGD, momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam on a narrow valley and a network (CS 489 §14.3, MIT 6.390 §6.7; see docs/notes.md)";
     }
 
     @Override

@@ -25,8 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code overfitting}: the notes' Example 11.1. A network with 1 input, {@value #HIDDEN} tanh hidden units
  * and 1 linear output, trained with MSE on 5 noisy samples of {@code y = 0.4 x - 0.9}, fits the noise: its
  * training error ends far below its error on new samples from the same source. Weight decay (an L2 penalty
- * {@code lambda ||W||^2} on the weights, 000 11.2, lambda = {@value #LAMBDA}) prefers small weights, a smoother
- * fit, and a lower test error.
+ * {@code lambda ||W||^2} on the weights, CS 489 §11.2 (see docs/notes.md), lambda = {@value #LAMBDA}) prefers small
+ * weights, a smoother fit, and a lower test error.
  *
  * <p>Samples: x uniform in [-1, 1], noise standard deviation {@value #NOISE}; 5 for training (seed
  * {@value #SEED}) and {@value #TEST_POINTS} new ones for testing. Hidden weights and biases start N(0, 1) so that
@@ -53,7 +53,7 @@ public final class OverfittingExample implements Example {
 
     @Override
     public String description() {
-        return "1-1000-1 network on 5 noisy samples of y = 0.4x - 0.9; weight decay (000 11.1, 11.2)";
+        return "1-1000-1 network on 5 noisy samples of y = 0.4x - 0.9; weight decay (CS 489 §11.1, §11.2; see docs/notes.md)";
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * {@code saturation}: one logistic unit {@code a = sigma(w x + b)} learning NOT ({@code x in {-1, 1}},
  * {@code y = (1 - x) / 2}) from a saturated wrong start, with squared loss {@code (a - y)^2} and with
- * cross-entropy (002 3.1.1).
+ * cross-entropy (Oxford ML §3.1.1; see docs/notes.md).
  *
  * <p>With squared loss {@code dl/dz = 2 (a - y) sigma'(z)}: at {@code |z| = 5}, {@code sigma'(z) = 0.0066}, so
  * the step is tiny although the output is wrong. With cross-entropy {@code dl/dz = a - y}, about 1. The notes
@@ -53,7 +53,7 @@ public final class SaturationExample implements Example {
 
     @Override
     public String description() {
-        return "a saturated sigmoid unit learning NOT: squared loss stalls, cross-entropy does not (002 3.1.1)";
+        return "a saturated sigmoid unit learning NOT: squared loss stalls, cross-entropy does not (Oxford ML §3.1.1; see docs/notes.md)";
     }
 
     @Override

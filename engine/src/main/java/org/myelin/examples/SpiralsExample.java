@@ -26,12 +26,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code spirals}: logistic regression against a one-hidden-layer MLP (tanh hidden units, logistic output,
- * cross-entropy) on two interleaved spirals, a two-class set no line separates (002 1.2).
+ * cross-entropy) on two interleaved spirals, a two-class set no line separates (Oxford ML §1.2; see docs/notes.md).
  *
  * <p>Logistic regression is the MLP without its hidden layer: its boundary is a line, so it stays near chance.
  * The MLP's hidden layer transforms the points so that the output unit, itself a logistic regression on the
  * hidden activations {@code a}, can separate them with a hyperplane {@code v . a + c = 0}. With
- * {@value #HIDDEN} hidden units that space cannot be drawn directly (002 Fig. 2(c) uses two); the plot shows
+ * {@value #HIDDEN} hidden units that space cannot be drawn directly (Oxford ML Fig. 2(c) uses two); the plot shows
  * it along the output unit's own axis {@code z = v . a + c} (horizontal: the boundary is the line z = 0)
  * against the direction of largest spread of {@code a} orthogonal to {@code v}.
  *
@@ -57,7 +57,7 @@ public final class SpiralsExample implements Example {
 
     @Override
     public String description() {
-        return "logistic regression vs a tanh MLP on two spirals; boundaries and hidden layer (002 1.2)";
+        return "logistic regression vs a tanh MLP on two spirals; boundaries and hidden layer (Oxford ML §1.2; see docs/notes.md)";
     }
 
     @Override

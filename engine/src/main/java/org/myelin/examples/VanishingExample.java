@@ -22,10 +22,10 @@ import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * {@code vanishing}: per-layer gradient norms of a deep network (000 13.1, 002 3.1.2). Backprop multiplies the
- * gradient by {@code sigma'(z) <= 1/4} at every logistic layer, so in a deep logistic network the gradient
- * norms shrink layer by layer towards the input. ReLU units with He initialisation (slope 1 where active), or
- * logistic units with batch normalisation (pre-activations kept near 0, where the slope is largest), do not
+ * {@code vanishing}: per-layer gradient norms of a deep network (CS 489 §13.1, Oxford ML §3.1.2; see docs/notes.md).
+ * Backprop multiplies the gradient by {@code sigma'(z) <= 1/4} at every logistic layer, so in a deep logistic network
+ * the gradient norms shrink layer by layer towards the input. ReLU units with He initialisation (slope 1 where active),
+ * or logistic units with batch normalisation (pre-activations kept near 0, where the slope is largest), do not
  * shrink it the same way.
  *
  * <p>Networks 2-{@value #WIDTH}x{@value #DEPTH}-1 (five hidden layers) on two moons ({@value #POINTS} points),
@@ -61,7 +61,7 @@ public final class VanishingExample implements Example {
 
     @Override
     public String description() {
-        return "per-layer gradient norms of a deep logistic net vs ReLU+He and batch norm (000 13.1, 002 3.1.2)";
+        return "per-layer gradient norms of a deep logistic net vs ReLU+He and batch norm (CS 489 §13.1, Oxford ML §3.1.2; see docs/notes.md)";
     }
 
     @Override

@@ -28,8 +28,8 @@ public interface ElementwiseKernels {
     String name();
 
     /**
-     * The vector-Jacobian product of an activation: {@code out = gradOut (.) f'(z)} (003 backprop,
-     * {@code grad_z = sigma'(z) (.) grad_a}).
+     * The vector-Jacobian product of an activation: {@code out = gradOut (.) f'(z)} (CS 479 §3.2,
+     * {@code grad_z = sigma'(z) (.) grad_a}; see docs/notes.md).
      *
      * <p>The native kernels compute {@code f'} from {@code z} in numerically stable form (logistic:
      * {@code e / (1 + e)^2} with {@code e = exp(-|z|)}; tanh: {@code 4e / (1 + e)^2} with
@@ -73,9 +73,9 @@ public interface ElementwiseKernels {
     INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut);
 
     /**
-     * SGD with momentum in place, PyTorch's form without dampening (004 momentum, written with the learning rate
-     * outside the velocity): {@code g' = g + weightDecay w; v = momentum v + g'}; then {@code w -= lr v}, or
-     * Nesterov {@code w -= lr (g' + momentum v)}. {@code momentum = 0} is plain SGD.
+     * SGD with momentum in place, PyTorch's form without dampening (MIT 6.390 §6.7.2 momentum, written with the
+     * learning rate outside the velocity; see docs/notes.md): {@code g' = g + weightDecay w; v = momentum v + g'}; then
+     * {@code w -= lr v}, or Nesterov {@code w -= lr (g' + momentum v)}. {@code momentum = 0} is plain SGD.
      *
      * <p>Shapes: param, grad and velocity the same shape.
      */
@@ -83,8 +83,8 @@ public interface ElementwiseKernels {
             double weightDecay, boolean nesterov);
 
     /**
-     * Adam (Kingma and Ba; 004 adaptive step size) or AdamW in place, PyTorch's formulation, one pass over
-     * parameter, gradient and state: Adam {@code g' = g + weightDecay w}, AdamW ({@code decoupled})
+     * Adam (Kingma and Ba; MIT 6.390 adaptive step size; see docs/notes.md) or AdamW in place, PyTorch's formulation,
+     * one pass over parameter, gradient and state: Adam {@code g' = g + weightDecay w}, AdamW ({@code decoupled})
      * {@code w *= 1 - lr weightDecay} and {@code g' = g}; then {@code m = beta1 m + (1 - beta1) g'},
      * {@code v = beta2 v + (1 - beta2) g'^2},
      * {@code w -= lr (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)}.
@@ -118,9 +118,9 @@ public interface ElementwiseKernels {
     }
 
     /**
-     * Softmax cross-entropy of a batch (002 5.2): writes {@code P = softmax(Y)} row by row into
-     * {@code probabilities} and returns {@code -sum_{r,c} T[r,c] log P[r,c]} over the whole batch, from the shifted
-     * logits {@code Y - max(Y)} so that large logits stay finite. Shapes: Y, T and P {@code [B, C]}; P must not
+     * Softmax cross-entropy of a batch (Oxford ML §2.1; see docs/notes.md): writes {@code P = softmax(Y)} row by row
+     * into {@code probabilities} and returns {@code -sum_{r,c} T[r,c] log P[r,c]} over the whole batch, from the
+     * shifted logits {@code Y - max(Y)} so that large logits stay finite. Shapes: Y, T and P {@code [B, C]}; P must not
      * alias Y or T. This default is the ND4J formulation ({@link org.myelin.ops.SoftmaxCrossEntropy}).
      */
     default double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {

@@ -7,8 +7,8 @@ import org.myelin.ops.MatMul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A dense layer and its elementwise activation as one op: {@code Z = X W + b}, {@code A = f(Z)} (000 9, 002 FE1,
- * row-vector form). The gemm writes {@code X W} into a fresh array, and one fused pass of
+ * A dense layer and its elementwise activation as one op: {@code Z = X W + b}, {@code A = f(Z)} (CS 489 §9, Oxford ML
+ * FE1, row-vector form; see docs/notes.md). The gemm writes {@code X W} into a fresh array, and one fused pass of
  * {@link ElementwiseKernels#biasActivationForward} adds the bias in place and writes {@code A}; backward runs
  * {@code dZ = f'(Z) (.) dA} as one fused pass ({@link ElementwiseKernels#activationBackward}), then
  * {@code db = column sums of dZ}, {@code dW = X^T dZ}, {@code dX = dZ W^T}.

@@ -6,10 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Softmax cross-entropy on logits (002 5.2), {@code L = -sum T log softmax(Y)} reduced over the batch, with
- * {@code dL/dY = softmax(Y) - T}: the same loss as {@link org.myelin.ops.SoftmaxCrossEntropy} (tested), computed by
- * {@link ElementwiseKernels#softmaxCrossEntropy} in one native pass over the batch instead of nine ND4J calls, and
- * its gradient in place in the probabilities the forward pass wrote. The trainer's
+ * Softmax cross-entropy on logits (Oxford ML §2.1; see docs/notes.md), {@code L = -sum T log softmax(Y)} reduced over
+ * the batch, with {@code dL/dY = softmax(Y) - T}: the same loss as {@link org.myelin.ops.SoftmaxCrossEntropy} (tested),
+ * computed by {@link ElementwiseKernels#softmaxCrossEntropy} in one native pass over the batch instead of nine ND4J
+ * calls, and its gradient in place in the probabilities the forward pass wrote. The trainer's
  * {@code softmax_cross_entropy} loss uses it; {@code Ops} keeps the pure-ND4J op as the reference.
  *
  * <p>Shapes: Y and T {@code [B, C]}, output a scalar.

@@ -3,8 +3,8 @@ package org.myelin.neuro;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The Hodgkin-Huxley neuron (000 1.1, 003 1.3): a single-compartment membrane with sodium, potassium and leak
- * currents,
+ * The Hodgkin-Huxley neuron (CS 489 §1.1, CS 479 §1.3; see docs/notes.md): a single-compartment membrane with sodium,
+ * potassium and leak currents,
  *
  * <pre>
  *   C dV/dt = J_in(t) - g_L (V - V_L) - g_Na m^3 h (V - V_Na) - g_K n^4 (V - V_K)

@@ -4,7 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Constants of a leaky integrate-and-fire neuron in normalised units (000 2.1, 003 1.4): between spikes
+ * Constants of a leaky integrate-and-fire neuron in normalised units (CS 489 §2.1, CS 479 §1.4; see docs/notes.md):
+ * between spikes
  *
  * <pre>  tau_m dv/dt = v_in - v,    v = (V - V_L) / (V_th - V_L)</pre>
  *

@@ -7,7 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A population of LIF neurons with exponential (n = 0) synapses, the "full LIF neuron model" of 003 1.7:
+ * A population of LIF neurons with exponential (n = 0) synapses, the "full LIF neuron model" of CS 479 §1.7 (see
+ * docs/notes.md):
  *
  * <pre>
  *   tau_m dv_i/dt = s_i + b_i - v_i     when not refracting
@@ -15,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   v_i >= 1:  record a spike, v_i = 0, refract for tau_ref
  * </pre>
  *
- * integrated with Euler's method over the whole vector at once (000 5.2, Algorithm 1), where b is a constant
+ * integrated with Euler's method over the whole vector at once (CS 489 §5.2, Algorithm 1), where b is a constant
  * input per neuron (a bias or an injected current). Two refinements keep the rate exact to O(dt^2) instead of
  * O(dt): the threshold crossing is placed inside the step by linear interpolation, and the refractory period
  * starts at that crossing and ends inside a later step, whose remaining part is integrated. Spikes are reported
@@ -153,7 +154,8 @@ public final class LifPopulation implements Population {
 
     /**
      * Adds arriving spikes to the synaptic current: {@code s += weightSum / tau_s}, where weightSum is the sum of
-     * the weight rows of the pre-synaptic neurons that spiked (000 Algorithm 1, line 9). Shapes: {@code [size]}.
+     * the weight rows of the pre-synaptic neurons that spiked (CS 489 Algorithm 1, line 9; see docs/notes.md). Shapes:
+     * {@code [size]}.
      */
     public void receive(INDArray weightSum) {
         s.addi(weightSum.reshape(size).mul(1.0 / tauS));

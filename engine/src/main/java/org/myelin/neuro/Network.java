@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A spiking network: populations (vectors of neurons) connected by projections (weight matrices), advanced
- * together with Euler steps of fixed length dt (000 5.2, 003 1.7). One {@link #step()}:
+ * together with Euler steps of fixed length dt (CS 489 §5.2, CS 479 §1.7; see docs/notes.md). One {@link #step()}:
  *
  * <ol>
  *   <li>every population advances by dt in the order added (LIF: v from the current s, threshold, reset,

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A threshold unit trained with the perceptron rule (000 7.1):
+ * A threshold unit trained with the perceptron rule (CS 489 §7.1; see docs/notes.md):
  *
  * <pre>
  *   y = sigma(w . x + b),   sigma(z) = 1 if z >= 0 else 0

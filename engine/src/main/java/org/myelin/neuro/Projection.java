@@ -9,9 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * All-to-all connections from a pre-synaptic population to a LIF population through a weight matrix, delivered
  * spike by spike: when the pre-synaptic neurons J spiked in a step, the post-synaptic currents get
- * {@code s += (sum over j in J of W[j, :]) / tau_s} (003 1.7). Only the rows of the neurons that spiked are
- * gathered and summed, so a step costs O(|J| * post) rather than the O(pre * post) of a dense product. When both
- * populations step with the native kernels and W is dense row-major, one native pass adds the rows in place.
+ * {@code s += (sum over j in J of W[j, :]) / tau_s} (CS 479 §1.7; see docs/notes.md). Only the rows of the neurons that
+ * spiked are gathered and summed, so a step costs O(|J| * post) rather than the O(pre * post) of a dense product. When
+ * both populations step with the native kernels and W is dense row-major, one native pass adds the rows in place.
  *
  * <p>Shapes: W is {@code [pre, post]} (row-major engine convention: row j holds neuron j's outgoing weights),
  * which is the transpose of the notes' M x N matrix {@code w_ij} from pre j to post i. Its data type must be the

@@ -6,14 +6,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A post-synaptic current filter (000 4.1, 003 1.6):
+ * A post-synaptic current filter (CS 489 §4.1, CS 479 §1.6; see docs/notes.md):
  *
  * <pre>  h(t) = k t^n exp(-t/tau_s) for t >= 0, 0 for t < 0,   k = 1 / (n! tau_s^(n+1))</pre>
  *
  * normalised so that its integral over [0, inf) is 1; n = 0 is an exponential decay, n = 1 the more realistic
  * alpha-like shape. A spike train filtered by h is the sum of shifted copies, s(t) = sum_p h(t - t_p) (the
  * convolution a * h). For n = 0 the same signal is the solution of tau_s ds/dt = -s with s += w / tau_s at
- * each spike, which {@link #exponentialEuler} integrates with Euler's method (000 Algorithm 1).
+ * each spike, which {@link #exponentialEuler} integrates with Euler's method (CS 489 Algorithm 1).
  *
  * @param n    order (power of t), n >= 0
  * @param tauS synaptic time constant tau_s [s]
@@ -83,9 +83,10 @@ public record PscFilter(int n, double tauS) {
     }
 
     /**
-     * The n = 0 filtered train by Euler's method (000 Algorithm 1): {@code s_i = s_{i-1} (1 - dt/tau_s)}, then
-     * {@code s_i += w / tau_s} for each spike in step i (a spike at time t_p falls in step round(t_p / dt)).
-     * Returns s at the times {@code i dt}, i = 0..steps. Shapes: result {@code [steps + 1]}, DOUBLE.
+     * The n = 0 filtered train by Euler's method (CS 489 Algorithm 1; see docs/notes.md):
+     * {@code s_i = s_{i-1} (1 - dt/tau_s)}, then {@code s_i += w / tau_s} for each spike in step i (a spike at time t_p
+     * falls in step round(t_p / dt)). Returns s at the times {@code i dt}, i = 0..steps. Shapes: result
+     * {@code [steps + 1]}, DOUBLE.
      */
     public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
         if (!(tauS > 0) || !(dt > 0) || steps < 0) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Spike trains as ascending arrays of spike times [s] (the delta train a(t) = sum_p delta(t - t_p) of 000 4.1),
- * their generators and firing-rate estimates. Trains of simulated neurons come from
+ * Spike trains as ascending arrays of spike times [s] (the delta train a(t) = sum_p delta(t - t_p) of CS 489 §4.1; see
+ * docs/notes.md), their generators and firing-rate estimates. Trains of simulated neurons come from
  * {@link HodgkinHuxley.Trace#spikeTimes()}, {@link LifNeuron#simulate} and {@link SpikeProbe#times(int)}.
  */
 public final class SpikeTrains {

@@ -9,8 +9,8 @@ import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 
 /**
- * A parameter-free layer applying an activation {@code A = f(Z)} (000 5, 003 2.1, 004 6.5): any
- * {@link Activation}, elementwise or row-wise (softmax, one-hot).
+ * A parameter-free layer applying an activation {@code A = f(Z)} (CS 489 §3.1-3.2 and §6.3, CS 479 §1.5, MIT 6.390
+ * §6.5.12; see docs/notes.md): any {@link Activation}, elementwise or row-wise (softmax, one-hot).
  *
  * <p>Shapes: Z {@code [B, n]} (any shape for elementwise activations), A like Z.
  */

@@ -9,12 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Batch normalisation layer (004 6.8.3, 001): {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}, per
- * feature, with learnable gain G (parameter {@code "gain"}, initialised to 1) and shift B (parameter
- * {@code "shift"}, initialised to 0).
+ * Batch normalisation layer (MIT 6.390 §6.8.3, Duke slides; see docs/notes.md):
+ * {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}, per feature, with learnable gain G (parameter {@code "gain"},
+ * initialised to 1) and shift B (parameter {@code "shift"}, initialised to 0).
  *
  * <p>Training mode normalises with the batch mean and biased batch variance (divided by the batch size, as in
- * 004), through {@link org.myelin.ops.BatchNorm}, and then updates the buffers in place:
+ * MIT 6.390), through {@link org.myelin.ops.BatchNorm}, and then updates the buffers in place:
  * <pre>
  *   runningMean     = (1 - momentum) runningMean     + momentum mu
  *   runningVariance = (1 - momentum) runningVariance + momentum sigma^2 B/(B - 1)

@@ -15,15 +15,15 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A fully connected (dense, linear) layer {@code Z = X W + b} (000 9, 002 FE1, 003 row-vector form).
+ * A fully connected (dense, linear) layer {@code Z = X W + b} (CS 489 §9, Oxford ML FE1, CS 479 row-vector form).
  *
  * <p>Shapes: X {@code [B, in]}, parameter {@code weight} W {@code [in, out]}, parameter {@code bias} b
  * {@code [out]} (absent when built without bias), Z {@code [B, out]}. The weight is the transpose of the
- * column-vector notes' {@code W} (see the seeds README).
+ * column-vector notes' {@code W} (docs/notes.md, "Layout").
  *
  * <p>Initialisation lives in {@link #resetParameters(long)}: W from the weight initialiser with fan-in
  * {@code in} and fan-out {@code out} (default {@link Inits#xavierUniform()}), b from the bias initialiser
- * (default {@link Inits#zeros()}; {@link Inits#reluBias()} is the small positive bias of 002 3.2.1 for ReLU
+ * (default {@link Inits#zeros()}; {@link Inits#reluBias()} is the small positive bias of Oxford ML §3.2.1 for ReLU
  * units). W is drawn before b from one stream seeded with the given seed, so a seed fixes both bit for bit.
  */
 public final class Dense extends Module {

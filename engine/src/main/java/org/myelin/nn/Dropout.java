@@ -7,9 +7,10 @@ import org.myelin.ops.Ops;
 import org.nd4j.linalg.api.rng.Random;
 
 /**
- * Inverted dropout as a layer (000 11.2, 002 3.3, 004 6.8.2): in training mode each unit is zeroed with
- * probability {@code rate} and kept units are scaled by {@code 1 / (1 - rate)} ({@link org.myelin.ops.Dropout});
- * in evaluation mode it is the identity (it returns its input), so no rescaling is needed at test time.
+ * Inverted dropout as a layer (CS 489 §12.1, Oxford ML §3.3, MIT 6.390 §6.8.2; see docs/notes.md): in training mode
+ * each unit is zeroed with probability {@code rate} and kept units are scaled by {@code 1 / (1 - rate)}
+ * ({@link org.myelin.ops.Dropout}); in evaluation mode it is the identity (it returns its input), so no rescaling is
+ * needed at test time.
  *
  * <p>Masks are drawn from the layer's own ND4J random stream, seeded at construction (or by
  * {@link #reseed}), never from the global one: the same seed and call sequence give the same masks.

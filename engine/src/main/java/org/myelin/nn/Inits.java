@@ -9,23 +9,24 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The initialisers of the notes (001, 002 3.2.1, 004 6.6) and the standard fan-scaled ones.
+ * The initialisers of the notes (Duke slides, Oxford ML §3.2.1, MIT 6.390 §6.6; see docs/notes.md) and the standard
+ * fan-scaled ones.
  *
  * <p>Zeros and constants are exact and deterministic; they leave every unit of a layer identical, the
- * symmetry problem of 001 and 002 3.2.1 (use them for biases, or to demonstrate the problem). The random ones
- * draw from the {@link Random} given to {@link Init#sample}. With fan-in {@code D} and fan-out {@code F}:
+ * symmetry problem of Duke slides and Oxford ML §3.2.1 (use them for biases, or to demonstrate the problem). The random
+ * ones draw from the {@link Random} given to {@link Init#sample}. With fan-in {@code D} and fan-out {@code F}:
  * <ul>
- *   <li>{@link #lecunNormal()}: {@code N(0, 1/D)}, the rule of 002 3.2.1 for sigmoid (and ReLU) units;</li>
+ *   <li>{@link #lecunNormal()}: {@code N(0, 1/D)}, the rule of Oxford ML §3.2.1 for sigmoid (and ReLU) units;</li>
  *   <li>{@link #xavierUniform()}: {@code U(-a, a)}, {@code a = sqrt(6 / (D + F))}; {@link #xavierNormal()}:
- *       {@code N(0, 2 / (D + F))} (Glorot and Bengio 2010; "Xavier" of 001);</li>
+ *       {@code N(0, 2 / (D + F))} (Glorot and Bengio 2010; "Xavier" of Duke slides);</li>
  *   <li>{@link #heNormal()}: {@code N(0, 2/D)}; {@link #heUniform()}: {@code U(-a, a)}, {@code a = sqrt(6/D)}
- *       (He et al. 2015, for ReLU layers; "He" of 001).</li>
+ *       (He et al. 2015, for ReLU layers; "He" of Duke slides).</li>
  * </ul>
  * {@code N(m, v)} is written with its variance; the standard deviation is its square root.
  */
 public final class Inits {
 
-    /** The small positive bias 002 3.2.1 recommends for ReLU units, so most start out of the flat region. */
+    /** The small positive bias Oxford ML §3.2.1 (see docs/notes.md) recommends for ReLU units, so most start out of the flat region. */
     public static final double RELU_BIAS = 0.01;
 
     private static final Init ZEROS = new Named("zeros") {
@@ -38,7 +39,7 @@ public final class Inits {
     private Inits() {
     }
 
-    /** All zeros (the usual bias initialiser; as a weight initialiser it cannot break symmetry, 001). */
+    /** All zeros (the usual bias initialiser; as a weight initialiser it cannot break symmetry, Duke slides; see docs/notes.md). */
     public static Init zeros() {
         return ZEROS;
     }
@@ -56,7 +57,7 @@ public final class Inits {
         };
     }
 
-    /** {@code constant(RELU_BIAS)}: the small positive bias for ReLU units of 002 3.2.1. */
+    /** {@code constant(RELU_BIAS)}: the small positive bias for ReLU units of Oxford ML §3.2.1 (see docs/notes.md). */
     public static Init reluBias() {
         return constant(RELU_BIAS);
     }
@@ -89,7 +90,7 @@ public final class Inits {
         };
     }
 
-    /** {@code N(0, 1/D)} with D the fan-in: the initialisation of 002 3.2.1 (LeCun normal). */
+    /** {@code N(0, 1/D)} with D the fan-in: the initialisation of Oxford ML §3.2.1 (LeCun normal; see docs/notes.md). */
     public static Init lecunNormal() {
         return new Named("lecun_normal") {
             @Override

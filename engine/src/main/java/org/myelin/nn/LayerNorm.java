@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Layer normalisation layer (004 6.8.3): each sample is standardised over its own n features,
+ * Layer normalisation layer (MIT 6.390 §6.8.3; see docs/notes.md): each sample is standardised over its own n features,
  * {@code Y = G (.) (X - mu_row) / sqrt(sigma_row^2 + eps) + B}, with learnable gain G (parameter
  * {@code "gain"}, initialised to 1) and shift B (parameter {@code "shift"}, initialised to 0). It uses no
  * batch statistics, so training and evaluation mode compute the same thing.

@@ -38,8 +38,8 @@ public final class Models {
 
     /**
      * A builder for {@link #mlp} with the optional extras: dropout after each hidden activation, batch
-     * normalisation of each hidden pre-activation (004 6.8.3: {@code Dense -> BatchNorm -> activation ->
-     * Dropout}), a hidden bias initialiser (e.g. {@link Inits#reluBias()}, 002 3.2.1).
+     * normalisation of each hidden pre-activation (MIT 6.390 §6.8.3: {@code Dense -> BatchNorm -> activation ->
+     * Dropout}), a hidden bias initialiser (e.g. {@link Inits#reluBias()}, Oxford ML §3.2.1; see docs/notes.md).
      */
     public static MlpBuilder mlpBuilder(int... sizes) {
         return new MlpBuilder(sizes);

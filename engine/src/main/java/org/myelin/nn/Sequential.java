@@ -8,9 +8,9 @@ import java.util.Map;
 import org.myelin.autodiff.Tensor;
 
 /**
- * A chain of modules applied in order, {@code y = f_k(... f_1(f_0(x)))} (the layered network of 000 9 and
- * 002 FE1-FE2). Children are named {@code "0"}, {@code "1"}, ..., so parameter paths read {@code 0.weight},
- * {@code 2.bias}.
+ * A chain of modules applied in order, {@code y = f_k(... f_1(f_0(x)))} (the layered network of CS 489 §9 and
+ * Oxford ML FE1-FE2 (see docs/notes.md)). Children are named {@code "0"}, {@code "1"}, ..., so parameter paths read
+ * {@code 0.weight}, {@code 2.bias}.
  *
  * <p>Shapes: whatever the first layer accepts, to whatever the last produces.
  */

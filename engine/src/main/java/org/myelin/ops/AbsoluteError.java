@@ -4,8 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Absolute error (004 6.5): per sample {@code sum_j |y_j - t_j|}; gradient {@code sign(y - t)} (0 where y = t,
- * a point where the loss has no derivative).
+ * Absolute error (MIT 6.390 §6.5; see docs/notes.md): per sample {@code sum_j |y_j - t_j|}; gradient
+ * {@code sign(y - t)} (0 where y = t, a point where the loss has no derivative).
  */
 public final class AbsoluteError extends LossOp {
     private INDArray diff;

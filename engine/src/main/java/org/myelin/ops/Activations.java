@@ -6,8 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Every activation of the notes (000 5, 003 2.1, 004 6.5). Elementwise ones act on each entry; softmax and
- * one-hot act on each row of a {@code [B, n]} batch.
+ * Every activation of the notes (CS 489 §3.1-3.2 and §6.3, CS 479 §1.5, MIT 6.390 §6.5.12; see docs/notes.md).
+ * Elementwise ones act on each entry; softmax and one-hot act on each row of a {@code [B, n]} batch.
  */
 public final class Activations {
 
@@ -54,8 +54,8 @@ public final class Activations {
     };
 
     /**
-     * Threshold (step) {@code f(z) = 1 if z >= 0 else 0} (000 5, 004 6.5); its derivative is 0 wherever it
-     * exists, so no gradient flows through it (004 6.5.12).
+     * Threshold (step) {@code f(z) = 1 if z >= 0 else 0} (CS 489 §3.1, MIT 6.390 §6.5.12; see docs/notes.md); its
+     * derivative is 0 wherever it exists, so no gradient flows through it (MIT 6.390 §6.5.12).
      */
     public static final Activation THRESHOLD = new Elementwise("threshold") {
         @Override
@@ -69,7 +69,7 @@ public final class Activations {
         }
     };
 
-    /** Rectified linear unit {@code max(0, z)}; {@code f' = step(z)}, so 1 at z = 0 as in the notes (004 6.33). */
+    /** Rectified linear unit {@code max(0, z)}; {@code f' = step(z)}, so 1 at z = 0 as in the notes (MIT 6.390 eq. 6.33; see docs/notes.md). */
     public static final Activation RELU = new Elementwise("relu") {
         @Override
         public INDArray forward(INDArray z) {
@@ -102,7 +102,7 @@ public final class Activations {
     public static final Activation ONE_HOT = new OneHot();
 
     /**
-     * Leaky ReLU {@code f(z) = z if z >= 0 else slope z} (003 2.1); {@code f' = 1 or slope}.
+     * Leaky ReLU {@code f(z) = z if z >= 0 else slope z} (CS 479 §1.5; see docs/notes.md); {@code f' = 1 or slope}.
      *
      * @param slope the slope for negative inputs, finite and in [0, 1)
      */

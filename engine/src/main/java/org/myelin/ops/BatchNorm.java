@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Batch normalisation (004 6.8.3, 001): each feature is standardised over the mini-batch and then scaled and
- * shifted by learnable G and B: {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}.
+ * Batch normalisation (MIT 6.390 §6.8.3, Duke slides; see docs/notes.md): each feature is standardised over the
+ * mini-batch and then scaled and shifted by learnable G and B: {@code Y = G (.) (X - mu) / sqrt(sigma^2 + eps) + B}.
  *
  * <p>In training mode mu and sigma^2 are the batch mean and (biased) variance, read back with
  * {@link #batchMean()} and {@link #batchVariance()} to update running statistics, and the backward pass

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Bernoulli cross-entropy from probabilities (000, 003 2.3.2): per output
+ * Bernoulli cross-entropy from probabilities (CS 489, CS 479 §2.3.2; see docs/notes.md): per output
  * {@code -(t ln y + (1 - t) ln(1 - y))}, with y clamped to {@code [eps, 1 - eps]} so that a saturated output
  * gives a large finite loss rather than infinity. Gradient {@code (y - t) / (y (1 - y))} at the clamped y.
  * Prefer {@link BinaryCrossEntropyWithLogits} after a logistic output: it is stable without clamping.

@@ -4,8 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Categorical (multinoulli) cross-entropy from probabilities (003 2.3.3): per sample {@code -sum_k t_k ln y_k},
- * with y clamped below at eps. Gradient {@code -t / y}. After a softmax prefer
+ * Categorical (multinoulli) cross-entropy from probabilities (CS 479 §2.3.3; see docs/notes.md): per sample
+ * {@code -sum_k t_k ln y_k}, with y clamped below at eps. Gradient {@code -t / y}. After a softmax prefer
  * {@link SoftmaxCrossEntropy}, which is stable and cheaper.
  */
 public final class CategoricalCrossEntropy extends LossOp {

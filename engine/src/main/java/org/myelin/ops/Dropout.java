@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inverted dropout at training time (000 11.2, 002, 004 6.8.2): each unit is kept with probability
- * {@code keep = 1 - rate} and kept units are scaled by {@code 1/keep}, so nothing changes at evaluation time
- * (where this op is not applied: see the {@code Dropout} layer). Backward reuses the forward mask:
+ * Inverted dropout at training time (CS 489 §12.1, Oxford ML §3.3, MIT 6.390 §6.8.2; see docs/notes.md): each unit is
+ * kept with probability {@code keep = 1 - rate} and kept units are scaled by {@code 1/keep}, so nothing changes at
+ * evaluation time (where this op is not applied: see the {@code Dropout} layer). Backward reuses the forward mask:
  * {@code dX = dY (.) mask / keep}, dropped units get no gradient.
  */
 public final class Dropout extends Op {

@@ -4,9 +4,9 @@ import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Layer normalisation (004 6.8.3): each sample (row) is standardised over its own features, then scaled and
- * shifted per feature: {@code Y = G (.) (X - mu_row) / sqrt(sigma_row^2 + eps) + B}. The same in training
- * and evaluation, since it uses no batch statistics.
+ * Layer normalisation (MIT 6.390 §6.8.3; see docs/notes.md): each sample (row) is standardised over its own features,
+ * then scaled and shifted per feature: {@code Y = G (.) (X - mu_row) / sqrt(sigma_row^2 + eps) + B}. The same in
+ * training and evaluation, since it uses no batch statistics.
  *
  * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}.
  */

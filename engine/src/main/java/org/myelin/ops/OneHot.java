@@ -4,8 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Row-wise one-hot of the arg-max ("hardmax", 000 5): 1 at the largest entry of each row (the first on ties),
- * 0 elsewhere. Piecewise constant, so it is for predictions only: asking for a gradient through it is an error.
+ * Row-wise one-hot of the arg-max ("hardmax", CS 489 §6.3; see docs/notes.md): 1 at the largest entry of each row (the
+ * first on ties), 0 elsewhere. Piecewise constant, so it is for predictions only: asking for a gradient through it is
+ * an error.
  *
  * <p>Shapes: Z {@code [B, n]}, A {@code [B, n]}.
  */

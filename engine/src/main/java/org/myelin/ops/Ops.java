@@ -158,12 +158,12 @@ public final class Ops {
         return Autograd.apply(loss, prediction, target);
     }
 
-    /** Mean over samples of {@code ||y - t||^2} (000). */
+    /** Mean over samples of {@code ||y - t||^2} (CS 489; see docs/notes.md). */
     public static Tensor mse(Tensor y, Tensor t) {
         return loss(SquaredError.mse(), y, t);
     }
 
-    /** Mean over samples of {@code 1/2 ||y - t||^2} (003). */
+    /** Mean over samples of {@code 1/2 ||y - t||^2} (CS 479; see docs/notes.md). */
     public static Tensor halfSquaredError(Tensor y, Tensor t) {
         return loss(SquaredError.half(Reduction.MEAN), y, t);
     }

@@ -4,7 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Row-wise softmax {@code a_i = e^(z_i - max z) / sum_j e^(z_j - max z)} (000 5, 002 softmax layer).
+ * Row-wise softmax {@code a_i = e^(z_i - max z) / sum_j e^(z_j - max z)} (CS 489 §6.3, CS 479 §1.5, Oxford ML §2.1
+ * softmax layer; see docs/notes.md).
  *
  * <p>Not elementwise: its Jacobian is {@code diag(a) - a a^T} per row, so the vector-Jacobian product is
  * {@code dZ = a (.) (gradOut - rowsum(gradOut (.) a))}. Shifting by the row maximum avoids overflow and

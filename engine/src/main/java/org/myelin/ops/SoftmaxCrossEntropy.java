@@ -6,7 +6,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Softmax and categorical cross-entropy fused, from the logits Z: per sample
  * {@code -sum_k t_k (z_k - logsumexp(z))}, computed with the row maximum subtracted so it never overflows.
- * Gradient {@code dL/dZ = (softmax(Z) - T) / B} for the mean reduction (the well-known (Y - T) of 000/003).
+ * Gradient {@code dL/dZ = (softmax(Z) - T) / B} for the mean reduction (the well-known (Y - T) of CS 489/CS 479; see
+ * docs/notes.md).
  *
  * <p>Shapes: Z {@code [B, K]}, T {@code [B, K]} (one-hot rows, or any distributions).
  */

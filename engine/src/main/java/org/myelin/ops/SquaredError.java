@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Squared error. Two forms of the notes:
  * <ul>
- *   <li>{@link #half(Reduction)}: per sample {@code 1/2 ||y - t||^2} (003 2.3.1), gradient {@code y - t};
- *   <li>{@link #mse()}: {@code E = 1/N sum_i ||y_i - t_i||^2} (000 "Mean Squared Error"), gradient
+ *   <li>{@link #half(Reduction)}: per sample {@code 1/2 ||y - t||^2} (CS 479 §2.3.1; see docs/notes.md), gradient {@code y - t};
+ *   <li>{@link #mse()}: {@code E = 1/N sum_i ||y_i - t_i||^2} (CS 489 "Mean Squared Error"), gradient
  *       {@code 2 (y - t) / N}.
  * </ul>
  */
@@ -24,7 +24,7 @@ public final class SquaredError extends LossOp {
         return new SquaredError(0.5, reduction);
     }
 
-    /** The mean squared error of 000: the mean over samples of {@code ||y - t||^2}. */
+    /** The mean squared error of CS 489 (see docs/notes.md): the mean over samples of {@code ||y - t||^2}. */
     public static SquaredError mse() {
         return new SquaredError(1.0, Reduction.MEAN);
     }

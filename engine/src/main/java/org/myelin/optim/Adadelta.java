@@ -6,9 +6,9 @@ import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adadelta ({@link AdadeltaRule}; 004 6.7.2), as PyTorch's {@code torch.optim.Adadelta}: eps inside both roots, the
- * step scaled by {@code lr} (docs/optimizers.md). State per parameter: slots {@code "mean_sq_grad"} (E[g^2]) and
- * {@code "mean_sq_delta"} (E[dw^2]).
+ * Adadelta ({@link AdadeltaRule}; MIT 6.390 §6.7.2; see docs/notes.md), as PyTorch's {@code torch.optim.Adadelta}: eps
+ * inside both roots, the step scaled by {@code lr} (docs/optimizers.md). State per parameter: slots
+ * {@code "mean_sq_grad"} (E[g^2]) and {@code "mean_sq_delta"} (E[dw^2]).
  */
 public final class Adadelta extends Optimizer {
 

@@ -4,8 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adadelta (Zeiler 2012; 004 6.7.2 lists it among the adaptive step sizes), stateless and in place,
- * elementwise:
+ * Adadelta (Zeiler 2012; MIT 6.390 §6.7.2 lists it among the adaptive step sizes; see docs/notes.md), stateless and in
+ * place, elementwise:
  * <pre>
  *   E[g^2]  <- rho E[g^2] + (1 - rho) g^2
  *   d       =  sqrt(E[dw^2] + eps) / sqrt(E[g^2] + eps) * g
@@ -13,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   w       <- w - lr d
  * </pre>
  * Each weight's step size is the ratio of the RMS of its recent updates to the RMS of its recent gradients
- * (004 6.7.3, Concept 28: each weight gets its own step size). {@code lr} is PyTorch's extra factor, 1 in the
+ * (MIT 6.390 §6.7.3, Concept 28: each weight gets its own step size). {@code lr} is PyTorch's extra factor, 1 in the
  * paper.
  *
  * <p>Shapes: {@code param}, {@code grad}, {@code meanSqGrad}, {@code meanSqDelta} and the two work arrays of the

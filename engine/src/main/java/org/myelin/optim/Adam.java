@@ -7,8 +7,8 @@ import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adam with bias correction ({@link org.myelin.kernel.ElementwiseKernels#adam}; 001, 004 6.7.2), PyTorch's
- * {@code torch.optim.Adam}: {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * Adam with bias correction ({@link org.myelin.kernel.ElementwiseKernels#adam}; Duke slides, MIT 6.390 §6.7.2; see
+ * docs/notes.md), PyTorch's {@code torch.optim.Adam}: {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * w -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)}, eps after the root of the bias-corrected v (Keras,
  * DL4J and DJL add it before the bias correction; docs/optimizers.md). No weight decay of its own: an
  * {@link L2Penalty} of {@code wd / 2} on every parameter is PyTorch's coupled {@code weight_decay = wd}. State per

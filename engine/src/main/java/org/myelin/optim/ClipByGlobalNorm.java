@@ -5,7 +5,7 @@ import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Gradient clipping by global norm (002 "Other ideas"; Pascanu et al. 2013): with
+ * Gradient clipping by global norm (Oxford ML "Other ideas"; Pascanu et al. 2013; see docs/notes.md): with
  * {@code N = sqrt(sum over parameters of ||g||^2)}, if {@code N > c} every gradient is scaled by {@code c / N}, in
  * place, so the direction is kept and the global norm becomes {@code c}.
  *

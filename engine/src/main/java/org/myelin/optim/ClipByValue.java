@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Gradient clipping by value (002 "Other ideas": a gradient of large magnitude is clipped to lie in a range):
- * every gradient element is clamped to {@code [-c, c]}, in place, for every parameter.
+ * Gradient clipping by value (Oxford ML "Other ideas": a gradient of large magnitude is clipped to lie in a range; see
+ * docs/notes.md): every gradient element is clamped to {@code [-c, c]}, in place, for every parameter.
  *
  * <p>{@link #apply} returns the largest absolute gradient element before clipping ({@code 0} if no parameter has
  * a gradient).

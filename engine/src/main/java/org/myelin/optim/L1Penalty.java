@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The L1 penalty {@code lambda sum |theta_i|} on the loss (000 11.2: favours sparsity), applied through the
- * (sub)gradient: {@code dE/dtheta <- dE/dtheta + lambda sign(theta)}, with {@code sign(0) = 0}, for each selected
- * parameter, in place. Default selection: weights only ({@link ParameterSelection#weights()}).
+ * The L1 penalty {@code lambda sum |theta_i|} on the loss (CS 489 §11.2: favours sparsity; see docs/notes.md), applied
+ * through the (sub)gradient: {@code dE/dtheta <- dE/dtheta + lambda sign(theta)}, with {@code sign(0) = 0}, for each
+ * selected parameter, in place. Default selection: weights only ({@link ParameterSelection#weights()}).
  *
  * <p>{@link #apply} returns the penalty {@code lambda sum |theta_i|} over the selected parameters that have a
  * gradient.

@@ -4,10 +4,10 @@ import java.util.function.Predicate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Weight decay as an L2 penalty {@code lambda ||theta||^2} on the loss (000 11.2; 004 6.8.1.2, eq. 6.60-6.61),
- * applied through the gradient: {@code dE/dtheta <- dE/dtheta + 2 lambda theta} for each selected parameter, in
- * place and without temporaries. With plain gradient descent this decays the weights by a factor
- * {@code (1 - 2 lambda eta)} per step (004 eq. 6.63). Default selection: weights only
+ * Weight decay as an L2 penalty {@code lambda ||theta||^2} on the loss (CS 489 §11.2; MIT 6.390 §6.8.1.2, eq.
+ * 6.60-6.61; see docs/notes.md), applied through the gradient: {@code dE/dtheta <- dE/dtheta + 2 lambda theta} for each
+ * selected parameter, in place and without temporaries. With plain gradient descent this decays the weights by a factor
+ * {@code (1 - 2 lambda eta)} per step (MIT 6.390 eq. 6.63). Default selection: weights only
  * ({@link ParameterSelection#weights()}).
  *
  * <p>{@link #apply} returns the penalty {@code lambda sum ||theta||^2} over the selected parameters that have a

@@ -3,8 +3,8 @@ package org.myelin.optim;
 /**
  * A learning-rate schedule {@code eta(t)}: maps a step (or epoch: the caller decides which it counts,
  * {@code t = 0, 1, 2, ...}) to a rate, which the trainer passes to {@link Optimizer#setLearningRate} before the
- * step. 004 6.7.2: for stochastic gradient descent to converge, {@code eta(t)} has to decrease
- * ({@link InverseTimeDecay}).
+ * step. MIT 6.390 §6.7.2 (see docs/notes.md): for stochastic gradient descent to converge, {@code eta(t)} has to
+ * decrease ({@link InverseTimeDecay}).
  */
 @FunctionalInterface
 public interface LearningRateSchedule {

@@ -9,9 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Max-norm constraint (002 "Other ideas": hard constraints on the weights rather than a soft penalty; Srivastava
- * et al. 2014), applied to the parameters after {@link Optimizer#step()}: each unit's incoming weight vector is
- * rescaled to norm {@code <= c}, {@code w_j <- w_j min(1, c / ||w_j||)}, in place.
+ * Max-norm constraint (Oxford ML "Other ideas": hard constraints on the weights rather than a soft penalty; Srivastava
+ * et al. 2014; see docs/notes.md), applied to the parameters after {@link Optimizer#step()}: each unit's incoming
+ * weight vector is rescaled to norm {@code <= c}, {@code w_j <- w_j min(1, c / ||w_j||)}, in place.
  *
  * <p>Shapes: a weight {@code W [in, out]} (row-major batches, {@code Z = X W + b}) has unit {@code j}'s incoming
  * weights in column {@code j}; a vector weight {@code [n]} (one weight per unit, e.g. a normalisation gain) is

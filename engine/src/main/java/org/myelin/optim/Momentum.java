@@ -9,9 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Gradient descent with momentum, in one of three forms ({@link Form}; see {@link MomentumRule} for the
- * formulas and how they map onto each other and onto the symbols of 000 section 14.3). {@link Form#HEAVY_BALL} is
- * PyTorch's {@code torch.optim.SGD(momentum=mu)} without dampening; the other two are the notes' forms
- * (docs/optimizers.md).
+ * formulas and how they map onto each other and onto the symbols of CS 489 §14.3 (see docs/notes.md)).
+ * {@link Form#HEAVY_BALL} is PyTorch's {@code torch.optim.SGD(momentum=mu)} without dampening; the other two are the
+ * notes' forms (docs/optimizers.md).
  *
  * <p>State per parameter: slot {@code "velocity"}, zeros at the start. For {@link Form#HEAVY_BALL} it
  * accumulates gradients ({@code v}); for the notes' forms it accumulates negative gradients ({@code V}).
@@ -22,9 +22,9 @@ public final class Momentum extends Optimizer {
     public enum Form {
         /** {@code v <- mu v + g; w <- w - lr v}; coefficient {@code momentum} = mu in [0, 1). */
         HEAVY_BALL("momentum"),
-        /** 000 14.3: {@code V <- (1 - r) V - g; W <- W + kappa V}; coefficient {@code r} (resistance) in (0, 1). */
+        /** CS 489 §14.3 (see docs/notes.md): {@code V <- (1 - r) V - g; W <- W + kappa V}; coefficient {@code r} (resistance) in (0, 1). */
         FRICTION("r"),
-        /** 000 14.3, convex: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}; coefficient {@code beta} in [0, 1). */
+        /** CS 489 §14.3 (see docs/notes.md), convex: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}; coefficient {@code beta} in [0, 1). */
         CONVEX("beta");
 
         private final String coefficientName;

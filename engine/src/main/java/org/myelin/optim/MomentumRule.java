@@ -3,7 +3,7 @@ package org.myelin.optim;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Momentum updates, stateless and in place on {@code param} and {@code velocity} (000 section 14.3).
+ * Momentum updates, stateless and in place on {@code param} and {@code velocity} (CS 489 §14.3; see docs/notes.md).
  *
  * <p>Three forms, which are the same method up to a rescaling of the velocity and the step:
  * <ul>
@@ -25,13 +25,13 @@ public final class MomentumRule {
     private MomentumRule() {
     }
 
-    /** 000 14.3, first form: {@code V <- (1 - r) V - g; W <- W + kappa V}, {@code r} the resistance. */
+    /** CS 489 §14.3 (see docs/notes.md), first form: {@code V <- (1 - r) V - g; W <- W + kappa V}, {@code r} the resistance. */
     public static void friction(INDArray param, INDArray grad, INDArray velocity, double kappa, double r) {
         velocity.muli(1 - r).subi(grad);
         InPlace.axpy(kappa, velocity, param);
     }
 
-    /** 000 14.3, convex form: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}. */
+    /** CS 489 §14.3 (see docs/notes.md), convex form: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}. */
     public static void convex(INDArray param, INDArray grad, INDArray velocity, double kappa, double beta) {
         velocity.muli(beta);
         InPlace.axpy(-(1 - beta), grad, velocity);

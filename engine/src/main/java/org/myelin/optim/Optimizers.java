@@ -15,7 +15,7 @@ import org.myelin.autodiff.Tensor;
  *   <tr><td>{@code sgd}</td><td>{@code learning_rate} [0.01]</td></tr>
  *   <tr><td>{@code momentum}</td><td>{@code learning_rate} [0.01], {@code form}: {@code heavy_ball} [default],
  *       {@code friction} or {@code convex}; its coefficient {@code momentum} [0.9], {@code r} [0.1] or
- *       {@code beta} [0.9] (000 14.3)</td></tr>
+ *       {@code beta} [0.9] (CS 489 §14.3; see docs/notes.md)</td></tr>
  *   <tr><td>{@code nesterov}</td><td>{@code learning_rate} [0.01], {@code momentum} [0.9]</td></tr>
  *   <tr><td>{@code adagrad}</td><td>{@code learning_rate} [0.01], {@code eps} [1e-10]</td></tr>
  *   <tr><td>{@code rmsprop}</td><td>{@code learning_rate} [0.01], {@code rho} [0.99], {@code eps} [1e-8]</td></tr>

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * RMSprop (Tieleman and Hinton 2012; named in 001), stateless and in place:
+ * RMSprop (Tieleman and Hinton 2012; named in Duke slides; see docs/notes.md), stateless and in place:
  * {@code s <- rho s + (1 - rho) g^2; w <- w - lr g / (sqrt(s) + eps)}, elementwise (PyTorch's form, with
  * {@code rho} its {@code alpha}).
  *

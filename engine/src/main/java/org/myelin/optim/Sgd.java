@@ -6,8 +6,8 @@ import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Plain (stochastic, mini-batch or batch) gradient descent: {@code w <- w - eta g} (000 section 8; 004 6.5.1;
- * the batch size is the trainer's business), PyTorch's {@code torch.optim.SGD} without momentum
+ * Plain (stochastic, mini-batch or batch) gradient descent: {@code w <- w - eta g} (CS 489 §8; MIT 6.390 §6.5.1;
+ * the batch size is the trainer's business; see docs/notes.md), PyTorch's {@code torch.optim.SGD} without momentum
  * (docs/optimizers.md). No state.
  */
 public final class Sgd extends Optimizer {

@@ -3,8 +3,8 @@ package org.myelin.optim;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The plain gradient-descent update, stateless and in place: {@code w <- w - eta g} (000 section 8,
- * 004 6.5.1: {@code Delta theta = -eta dL/dtheta}).
+ * The plain gradient-descent update, stateless and in place: {@code w <- w - eta g} (CS 489 §8,
+ * MIT 6.390 §6.5.1 (see docs/notes.md): {@code Delta theta = -eta dL/dtheta}).
  *
  * <p>Shapes: {@code param} and {@code grad} of the same shape.
  */

@@ -18,8 +18,8 @@
  * are records validated on construction; {@link org.myelin.optim.Optimizers#create} and
  * {@link org.myelin.optim.Schedules#create} build them from JSON-compatible maps.
  *
- * <p>Sources: gradient descent and momentum (000 sections 8 and 14.3), weight decay and L1 (000 11.2, 004
- * 6.8.1.2), the decreasing step size and adaptive step sizes (004 6.7.2-6.7.3), momentum / RMSprop / Adam named in
- * 001, weight constraints and gradient clipping (002 "Other ideas").
+ * <p>Sources: gradient descent and momentum (CS 489 §8 and §14.3; see docs/notes.md), weight decay and L1 (CS 489
+ * §11.2, MIT 6.390 §6.8.1.2), the decreasing step size and adaptive step sizes (MIT 6.390 §6.7.2-6.7.3), momentum /
+ * RMSprop / Adam named in Duke slides, weight constraints and gradient clipping (Oxford ML "Other ideas").
  */
 package org.myelin.optim;

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * What the trainer does when a step finds a non-finite loss or gradient. In every case the failing step has
- * changed no weight and no optimiser state (the check comes before the optimiser's update, 000 13.2 on exploding
- * gradients); the policies differ in what happens next:
+ * changed no weight and no optimiser state (the check comes before the optimiser's update, CS 489 §13.2 on exploding
+ * gradients; see docs/notes.md); the policies differ in what happens next:
  *
  * <ul>
  *   <li>{@link Action#STOP}: throw a {@link DivergenceException} naming the step, epoch, batch and the parameter

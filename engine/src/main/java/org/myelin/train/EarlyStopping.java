@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops training when the validation loss has not improved by more than {@code minDelta} for {@code patience}
- * epochs, and (optionally) restores the weights of the best epoch (002, 004 6.8.1.1).
+ * epochs, and (optionally) restores the weights of the best epoch (Oxford ML, MIT 6.390 §6.8.1.1; see docs/notes.md).
  */
 public final class EarlyStopping implements Callback {
     private static final Logger log = LoggerFactory.getLogger(EarlyStopping.class);

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param seconds            wall time of the epoch's training steps (evaluation excluded)
  * @param samplesPerSecond   training samples per second of wall time
  * @param gradientNorms      per parameter, the mean over the epoch's steps of the L2 norm of its gradient
- *                           (000 13.1: how vanishing and exploding gradients are seen)
+ *                           (CS 489 §13.1: how vanishing and exploding gradients are seen; see docs/notes.md)
  */
 public record EpochRecord(int epoch, long step, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double learningRate, double seconds, double samplesPerSecond,

@@ -28,9 +28,9 @@ public enum LossFunction {
             () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN), true),
     /** Bernoulli cross-entropy of probabilities (a logistic last layer). */
     BINARY_CROSS_ENTROPY("binary_cross_entropy", () -> new BinaryCrossEntropy(Reduction.MEAN), true),
-    /** Mean over samples of ||y - t||^2 (000). */
+    /** Mean over samples of ||y - t||^2 (CS 489; see docs/notes.md). */
     MSE("mse", SquaredError::mse, false),
-    /** Mean over samples of 1/2 ||y - t||^2 (003). */
+    /** Mean over samples of 1/2 ||y - t||^2 (CS 479; see docs/notes.md). */
     HALF_SQUARED_ERROR("half_squared_error", () -> SquaredError.half(Reduction.MEAN), false),
     /** Mean over samples of sum |y - t|. */
     ABSOLUTE_ERROR("absolute_error", () -> new AbsoluteError(Reduction.MEAN), false);

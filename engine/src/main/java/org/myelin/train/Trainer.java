@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * clipping), optimiser step, constraints; evaluation on validation data after each epoch; callbacks.
  *
  * <p>Batch, stochastic and mini-batch gradient descent are this one loop with a batch size of N, 1 or in
- * between (000 14, 004 6.7.1). The order of samples in epoch e is a seeded permutation of (seed, e), so a run
- * is reproducible and can resume mid-way (see {@link TrainerState}).
+ * between (CS 489 §14, MIT 6.390 §6.7.1; see docs/notes.md). The order of samples in epoch e is a seeded permutation of
+ * (seed, e), so a run is reproducible and can resume mid-way (see {@link TrainerState}).
  */
 public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);

@@ -20,19 +20,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The worked numbers of the notes (000, 001, 002, 003), each pinned through the public API. Expected values
- * are the notes' own, to the digits the notes print; where the notes round, the test says how.
+ * The worked numbers of the notes (CS 489, Duke slides, Oxford ML, CS 479; see docs/notes.md), each pinned through the
+ * public API. Expected values are the notes' own, to the digits the notes print; where the notes round, the test says
+ * how.
  */
 class NotesWorkedExamplesTest {
 
-    /** The vector of 000 Example 6.1/6.2 and 003 2.2. */
+    /** The vector of CS 489 Example 6.1/6.2 and CS 479 §1.5 (see docs/notes.md). */
     private static final double[] Z = {0.6, 3.4, -1.2, 0.05};
 
     private static Tensor row(double... v) {
         return Tensor.constant(Nd4j.create(v, new long[] {1, v.length}, 'c'));
     }
 
-    /** One logistic unit at z, and backward's dy/dz (000 13.1). */
+    /** One logistic unit at z, and backward's dy/dz (CS 489 §13.1; see docs/notes.md). */
     private static double[] logisticAndSlope(double z) {
         Tensor zt = Tensor.parameter(Nd4j.create(new double[] {z}, new long[] {1, 1}, 'c'));
         Tensor y = logistic(zt);
@@ -42,7 +43,7 @@ class NotesWorkedExamplesTest {
     }
 
     @Test
-    void reciprocalOfLinearMatchesLecture001() {
+    void reciprocalOfLinearMatchesDukeSlides() {
         // f = 1 / (w0 x0 + w1) at w0 = -2, x0 = 3, w1 = 4: f = 1/(-2) = -0.5.
         Tensor w0 = Tensor.parameter(Nd4j.scalar(-2.0).reshape(1, 1));
         Tensor x0 = Tensor.parameter(Nd4j.scalar(3.0).reshape(1, 1));
@@ -56,7 +57,7 @@ class NotesWorkedExamplesTest {
     }
 
     @Test
-    void sumRuleAddsBothPathsOfLecture001() {
+    void sumRuleAddsBothPathsOfDukeSlides() {
         // y = 2 a1 + a2 with a1 = 3x and a2 = -x: dy/dx = 2*3 + (-1) = 5.
         Tensor x = Tensor.parameter(Nd4j.scalar(0.7));
         Tensor a1 = mul(Tensor.scalar(3.0), x);
@@ -115,9 +116,9 @@ class NotesWorkedExamplesTest {
 
     @Test
     void chainOfFiveLogisticUnitsWithWeightEightAndBiasMinusFourAmplifiesTheGradientSixteenTimes() {
-        // 000 13.2: x = 1/2 feeds five logistic units in a chain, each z(k) = 8 a(k-1) - 4 (a(0) = x), so every
-        // z is 0, where sigma' = 1/4: each unit back multiplies the gradient by 8 * 1/4 = 2, and four of them by
-        // 16. dE/dz(k) is read off as the gradient of unit k's bias, since z(k) = w a + b.
+        // CS 489 §13.2 (see docs/notes.md): x = 1/2 feeds five logistic units in a chain, each z(k) = 8 a(k-1) - 4
+        // (a(0) = x), so every z is 0, where sigma' = 1/4: each unit back multiplies the gradient by 8 * 1/4 = 2, and
+        // four of them by 16. dE/dz(k) is read off as the gradient of unit k's bias, since z(k) = w a + b.
         Tensor a = Tensor.constant(Nd4j.create(new double[] {0.5}, new long[] {1, 1}, 'c'));
         Tensor[] biases = new Tensor[5];
         for (int k = 0; k < 5; k++) {
@@ -137,8 +138,8 @@ class NotesWorkedExamplesTest {
 
     @Test
     void logisticOutputWithCrossEntropyGivesDlDzEqualToAMinusY() {
-        // 002 3.1.1: for cross-entropy after a logistic unit dl/dz = a - y. (002 eq. 23 prints y - a, a sign
-        // slip: eq. 21 times eq. 22 gives a - y.)
+        // Oxford ML §3.1.1 (see docs/notes.md): for cross-entropy after a logistic unit dl/dz = a - y. (Oxford ML eq.
+        // 23 prints y - a, a sign slip: eq. 21 times eq. 22 gives a - y.)
         double[][] z = {{-5}, {-0.7}, {0.3}, {2.5}};
         double[][] y = {{1}, {0}, {1}, {0}};
         INDArray zv = Nd4j.create(z);
@@ -157,8 +158,8 @@ class NotesWorkedExamplesTest {
 
     @Test
     void crossEntropyDoesNotStallOnASaturatedUnitWhereSquaredErrorDoes() {
-        // 002 3.1.1: a unit saturated at z = -5 with target 1. Squared loss (a - y)^2 gives dl/dz =
-        // 2 (a - y) sigma'(z), about -0.013; cross-entropy gives a - y, about -0.993.
+        // Oxford ML §3.1.1 (see docs/notes.md): a unit saturated at z = -5 with target 1. Squared loss (a - y)^2 gives
+        // dl/dz = 2 (a - y) sigma'(z), about -0.013; cross-entropy gives a - y, about -0.993.
         Tensor target = row(1.0);
         Tensor zs = Tensor.parameter(Nd4j.create(new double[] {-5}, new long[] {1, 1}, 'c'));
         loss(SquaredError.mse(), logistic(zs), target).backward();

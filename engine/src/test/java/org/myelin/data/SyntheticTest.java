@@ -37,7 +37,7 @@ class SyntheticTest {
     }
 
     @Test
-    void xorMatchesTheTableOfNotes000() {
+    void xorMatchesTheTableOfCs489() {
         // A B XOR(A,B): 1 1 0, 1 0 1, 0 1 1, 0 0 0.
         Dataset d = Synthetic.xor(DataType.DOUBLE);
         int[] y = d.labels();
@@ -50,7 +50,7 @@ class SyntheticTest {
     }
 
     @Test
-    void notFollowsNotes002() {
+    void notFollowsOxfordMl() {
         Dataset d = Synthetic.not();
         assertEquals(Nd4j.createFromArray(new float[][] {{1}, {-1}}), d.features());
         assertArrayEquals(new int[] {0, 1}, d.labels());
@@ -89,7 +89,7 @@ class SyntheticTest {
 
     @Test
     void noLineSeparatesTheSpiralsOrTheMoons() {
-        // A linear fit is far from perfect: the sets need a hidden layer (002 1.2).
+        // A linear fit is far from perfect: the sets need a hidden layer (Oxford ML §1.2; see docs/notes.md).
         double spirals = bestLinearAccuracy(Synthetic.twoSpirals(400, 0.0, 1));
         double moons = bestLinearAccuracy(Synthetic.twoMoons(400, 0.0, 1));
         assertTrue(spirals < 0.75, "spirals linear accuracy " + spirals);

@@ -21,7 +21,7 @@ final class KernelTestSupport {
     static final List<Activation> ELEMENTWISE = List.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN,
             Activations.RELU, Activations.leakyRelu(0.1), Activations.IDENTITY, Activations.THRESHOLD);
 
-    /** Lengths of the issue: empty, one, odd, small, and a large odd one (the vector loops' remainders). */
+    /** Lengths that reach every loop branch: empty, one, odd, small, and a large odd one (the vector loops' remainders). */
     static final long[] LENGTHS = {0, 1, 7, 1_000, 1_000_003};
 
     private KernelTestSupport() {

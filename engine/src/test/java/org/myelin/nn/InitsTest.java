@@ -97,7 +97,8 @@ class InitsTest {
 
     @Test
     void constantWeightsLeaveEveryHiddenUnitWithTheSameGradient() {
-        // The symmetry problem of 001 / 002 3.2.1: identical units receive identical updates forever.
+        // The symmetry problem of Duke slides / Oxford ML §3.2.1 (see docs/notes.md): identical units receive identical
+        // updates forever.
         Dense layer = Dense.builder(3, 4).optDataType(DataType.DOUBLE).optWeightInit(Inits.constant(0.5)).build();
         INDArray x = Nd4j.createFromArray(new double[][] {{1, -2, 0.5}, {0.3, 0.1, -1}});
         org.myelin.autodiff.Tensor y = layer.forward(org.myelin.autodiff.Tensor.constant(x));

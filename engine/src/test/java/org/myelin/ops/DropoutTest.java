@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Inverted dropout (000 11.2, 004 6.8.2): kept units scaled by 1/keep, the forward mask reused backward. */
+/** Inverted dropout (CS 489 §12.1, MIT 6.390 §6.8.2; see docs/notes.md): kept units scaled by 1/keep, the forward mask reused backward. */
 class DropoutTest {
 
     private static final int ROWS = 200;

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalisation standardises each column over the batch, layer normalisation each row over its
- * features, before the gain G and shift B (004 6.8.3). References are computed here with plain loops.
+ * features, before the gain G and shift B (MIT 6.390 §6.8.3; see docs/notes.md). References are computed here with
+ * plain loops.
  */
 class NormalizationTest {
 

@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * 000 14.3: on an ill-conditioned quadratic, plain gradient descent oscillates across the steep direction and
- * crawls along the shallow one; momentum smooths the trajectory and gets there in fewer steps.
+ * CS 489 §14.3 (see docs/notes.md): on an ill-conditioned quadratic, plain gradient descent oscillates across the steep
+ * direction and crawls along the shallow one; momentum smooths the trajectory and gets there in fewer steps.
  *
  * <p>{@code E(w) = (w1^2 + 100 w2^2) / 2} from {@code w = [1, 1]}, gradient {@code [w1, 100 w2]}; plain descent
  * at rate 0.015 (stable below 2/100) contracts the shallow direction by only 0.985 per step.

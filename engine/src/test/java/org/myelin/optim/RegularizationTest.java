@@ -57,8 +57,8 @@ class RegularizationTest {
 
     @Test
     void l2WithPlainDescentDecaysWeightsByOneMinusTwoLambdaEta() {
-        // 004 eq. 6.63: w_t = w_{t-1} (1 - 2 lambda eta) - eta grad_loss; with grad_loss = 0, lambda = 0.1,
-        // eta = 0.5: w = [1, -2] (1 - 0.1) = [0.9, -1.8].
+        // MIT 6.390 eq. 6.63 (see docs/notes.md): w_t = w_{t-1} (1 - 2 lambda eta) - eta grad_loss; with grad_loss = 0,
+        // lambda = 0.1, eta = 0.5: w = [1, -2] (1 - 0.1) = [0.9, -1.8].
         Tensor w = Tensor.parameter("weight", v(1, -2));
         Map<String, Tensor> p = Map.of("weight", w);
         w.setGrad(v(0, 0));

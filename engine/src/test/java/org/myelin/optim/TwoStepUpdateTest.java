@@ -51,7 +51,7 @@ class TwoStepUpdateTest {
     }
 
     @Test
-    void frictionMomentumFollowsNotes000() {
+    void frictionMomentumFollowsCs489() {
         // kappa = 0.1, r = 0.2. V1 = (1 - r) 0 - g1 = [-0.3, 0.6]; W1 = W0 + kappa V1 = [0.97, -1.94]
         // V2 = 0.8 V1 - g2 = [-0.24 - 0.4, 0.48 - 0.8] = [-0.64, -0.32]; W2 = W1 + 0.1 V2 = [0.906, -1.972]
         assertSteps(new double[] {0.97, -1.94}, new double[] {0.906, -1.972},
@@ -59,7 +59,7 @@ class TwoStepUpdateTest {
     }
 
     @Test
-    void convexMomentumFollowsNotes000() {
+    void convexMomentumFollowsCs489() {
         // kappa = 0.1, beta = 0.9. V1 = 0.9 * 0 - 0.1 g1 = [-0.03, 0.06]; W1 = W0 + 0.1 V1 = [0.997, -1.994]
         // V2 = 0.9 V1 - 0.1 g2 = [-0.027 - 0.04, 0.054 - 0.08] = [-0.067, -0.026]; W2 = W1 + 0.1 V2
         //    = [0.997 - 0.0067, -1.994 - 0.0026] = [0.9903, -1.9966]

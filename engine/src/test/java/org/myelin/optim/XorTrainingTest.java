@@ -17,9 +17,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Every optimiser trains XOR (002: not linearly separable, needs the hidden layer) with a 2-4-1 net, tanh
- * hidden units and a logistic output (fused into the Bernoulli cross-entropy on logits), full batch, fixed
- * initial weights: mean cross-entropy below 0.05 and all four points classified right within 500 steps (each
+ * Every optimiser trains XOR (Oxford ML: not linearly separable, needs the hidden layer; see docs/notes.md) with a
+ * 2-4-1 net, tanh hidden units and a logistic output (fused into the Bernoulli cross-entropy on logits), full batch,
+ * fixed initial weights: mean cross-entropy below 0.05 and all four points classified right within 500 steps (each
  * needs 50-200 with these rates).
  */
 class XorTrainingTest {

@@ -19,7 +19,7 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
 
     public enum Kind { TRAIN, INFER, SPIKING }
 
-    /** The MLP of the issue: MNIST-shaped 784-512-256-10. */
+    /** The MLP of the quick start: MNIST-shaped 784-512-256-10. */
     public static final int[] MLP = {784, 512, 256, 10};
     /** The deeper net: 8 hidden layers of 1024. */
     public static final int[] DEEP = IntStream.concat(IntStream.concat(IntStream.of(784),

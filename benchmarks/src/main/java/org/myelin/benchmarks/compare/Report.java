@@ -16,7 +16,7 @@ import org.myelin.benchmarks.harness.Trajectory;
 
 /**
  * The side-by-side report of one run: the table (text and Markdown), the CSV, the PNG bar chart and the check of
- * the issue's targets. Ratios are Myelin's samples/s (native kernels) over the row engine's, in the same run;
+ * its {@link #TARGETS}. Ratios are Myelin's samples/s (native kernels) over the row engine's, in the same run;
  * the gemm share of a Myelin row is the gemm roofline's time for the workload over Myelin's step time.
  */
 public final class Report {
@@ -26,11 +26,11 @@ public final class Report {
     /** The same gemms on OpenBLAS (the roofline of {@code myelin-openblas}). */
     public static final String ROOFLINE_OPENBLAS = "gemm-openblas";
 
-    /** A ratio target of the issue: Myelin at least {@code min} times {@code peer} on {@code workload}. */
+    /** A ratio target: Myelin at least {@code min} times {@code peer} on {@code workload}. */
     public record Target(String workload, String peer, double min) {
     }
 
-    /** The issue's targets; the gemm-share target is {@link #GEMM_SHARE_TARGET} on {@link #SHARE_WORKLOAD}. */
+    /** The side-by-side targets (docs/benchmarks.md); the gemm-share target is {@link #GEMM_SHARE_TARGET} on {@link #SHARE_WORKLOAD}. */
     public static final List<Target> TARGETS = List.of(
             new Target("mlp-adam-128", "pytorch", 1.5),
             new Target("mlp-adam-128", "dl4j", 4.0),

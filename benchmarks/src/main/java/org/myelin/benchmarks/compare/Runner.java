@@ -178,7 +178,7 @@ public final class Runner {
         String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY: %s;"
                 + " load average %.2f before, %.2f after; %.1f min%n", options.mode(), options.threads(),
                 waitPolicySummary(), loadBefore, loadAfter, minutes);
-        String targetText = targets.isEmpty() ? "" : "Targets (issue 5):\n  " + String.join("\n  ", targets) + "\n";
+        String targetText = targets.isEmpty() ? "" : "Targets (docs/benchmarks.md):\n  " + String.join("\n  ", targets) + "\n";
         String all = summary + "\n" + table + "\n" + targetText + (breakdownText.isEmpty() ? "" : "\n" + breakdownText);
         System.out.println();
         System.out.print(all);
