@@ -116,6 +116,46 @@ class OnnxConvTest {
                 "AvgPool padded (count_include_pad = 0)");
     }
 
+    /**
+     * Where ties go: ONNX Runtime's MaxPool Indices output names the cell each maximum came from; Myelin sends the
+     * gradient of each window to its first maximum in row-major order. On images full of ties the two pick the same
+     * cells (non-overlapping windows, so each window's gradient lands on exactly one cell).
+     */
+    @Test
+    void maxPoolTieRuleIsOnnxRuntimes() throws Exception {
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6).muli(2).castTo(DataType.INT32).castTo(DataType.FLOAT);
+        Pool2d pool = Pool2d.max(3);
+        org.myelin.autodiff.Tensor in = org.myelin.autodiff.Tensor.parameter(x.dup());
+        org.myelin.ops.Ops.sum(pool.forward(in)).backward();
+        INDArray myelin = in.grad().reshape(-1);
+
+        onnx.Onnx.GraphProto.Builder g = OnnxExport.toModel(new Sequential(pool), null).getGraph().toBuilder();
+        g.getNodeBuilder(0).addOutput("indices");
+        g.clearOutput().addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName("indices").setType(
+                onnx.Onnx.TypeProto.newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
+                        .setElemType(onnx.Onnx.TensorProto.DataType.INT64_VALUE))));
+        ModelProto withIndices = OnnxExport.toModel(new Sequential(pool), null).toBuilder().setGraph(g).build();
+        INDArray ort = Nd4j.zeros(DataType.FLOAT, x.length());
+        try (OrtSession s = Ort.session(withIndices);
+             var t = ai.onnxruntime.OnnxTensor.createTensor(Ort.ENV, java.nio.FloatBuffer.wrap(x.data().asFloat()),
+                     x.shape());
+             var r = s.run(Map.of("input", t))) {
+            java.nio.LongBuffer idx = ((ai.onnxruntime.OnnxTensor) r.get(0)).getLongBuffer();
+            assertEquals(2 * 2 * 2 * 2, idx.remaining());
+            while (idx.hasRemaining()) {
+                long i = idx.get();
+                ort.putScalar(i, ort.getDouble(i) + 1);
+            }
+        }
+        long ties = 0;
+        for (long w = 0; w < x.length(); w++) {
+            ties += x.getDouble(w) == 1 ? 1 : 0;
+        }
+        assertTrue(ties > 20, "the images have many tied maxima: " + ties + " ones of " + x.length());
+        assertEquals(ort, myelin);
+    }
+
     @Test
     void imageModelsKeepTheirInputShapeWithADynamicBatch() throws Exception {
         Sequential lenet = Models.lenet5(DataType.FLOAT, 3, 1, 28, 28, 10);
@@ -167,9 +207,29 @@ class OnnxConvTest {
         assertEquals(m.namedParameters().keySet(), back.namedParameters().keySet(), m.toString());
         m.namedParameters().forEach((k, v) -> assertEquals(v.value(), back.namedParameters().get(k).value(), k));
         assertEquals(m.namedBuffers(), back.namedBuffers());
-        assertEquals(m.layers().stream().map(l -> l.config().get("type")).toList(),
-                back.layers().stream().map(l -> l.config().get("type")).toList(), m.toString());
+        assertEquals(m.layers().stream().map(OnnxConvTest::exportedConfig).toList(),
+                back.layers().stream().map(l -> new java.util.HashMap<>(l.config())).toList(), m.toString());
         assertEquals(Ort.predict(m, x), Ort.predict(back, x), m.toString());
+    }
+
+    /**
+     * The config a layer comes back with: the same, except that "same" padding at stride 1 with an even total
+     * {@code d (k - 1)} is equal pads in the file and returns as that padding (the same computation), and the
+     * initialisers (not in the file) are the importer's defaults.
+     */
+    private static Map<String, Object> exportedConfig(Module layer) {
+        Map<String, Object> c = new java.util.HashMap<>(layer.config());
+        if (layer instanceof Dense) {
+            c.put("weightInit", Dense.DEFAULT_WEIGHT_INIT.name());
+        }
+        if ("same".equals(c.get("padding")) && c.get("stride").equals(List.of(1, 1))) {
+            long[] k = Conv2dExporter.pair(c.get("kernel"));
+            long[] d = Conv2dExporter.pair(c.get("dilation"));
+            if (d[0] * (k[0] - 1) % 2 == 0 && d[1] * (k[1] - 1) % 2 == 0) {
+                c.put("padding", List.of((int) (d[0] * (k[0] - 1) / 2), (int) (d[1] * (k[1] - 1) / 2)));
+            }
+        }
+        return c;
     }
 
     // ---- ONNX models written with the protobuf builders, per op ----
