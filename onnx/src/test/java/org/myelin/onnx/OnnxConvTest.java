@@ -232,6 +232,34 @@ class OnnxConvTest {
         return c;
     }
 
+    @Test
+    void anImportedCnnFineTunesAndExportsAgain() throws Exception {
+        Sequential cnn = new Sequential(conv(1, 4, 3, DataType.FLOAT).optSame(true).build(),
+                new BatchNorm(4, DataType.FLOAT), new ActivationLayer(Activations.RELU), Pool2d.max(2),
+                new Flatten(), new Dense(4 * 4 * 4, 3, DataType.FLOAT, 1));
+        Sequential m = OnnxImport.read(OnnxExport.toModel(cnn, null).toByteArray(), "cnn.onnx").model();
+        INDArray x = images(DataType.FLOAT, 6, 12, 1, 8, 8);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 12, 3);
+        for (int i = 0; i < 12; i++) {
+            y.putScalar(i, i % 3, 1);
+        }
+        var loss = org.myelin.train.LossFunction.byName("softmax_cross_entropy");
+        var opt = org.myelin.optim.Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters());
+        double before = loss.apply(org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)),
+                org.myelin.autodiff.Tensor.constant(y)).item();
+        for (int step = 0; step < 30; step++) {
+            m.train();
+            opt.zeroGrad();
+            loss.apply(m.forward(org.myelin.autodiff.Tensor.constant(x)), org.myelin.autodiff.Tensor.constant(y))
+                    .backward();
+            opt.step();
+        }
+        double after = loss.apply(org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)),
+                org.myelin.autodiff.Tensor.constant(y)).item();
+        assertTrue(after < before, "evaluation loss " + before + " -> " + after);
+        assertAgrees(m, x, "fine-tuned imported CNN");
+    }
+
     // ---- ONNX models written with the protobuf builders, per op ----
 
     private static void importsLikeOnnxRuntime(TestGraph g, INDArray x, List<String> layers) throws Exception {
