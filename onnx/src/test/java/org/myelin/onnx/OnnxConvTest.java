@@ -366,6 +366,14 @@ class OnnxConvTest {
     }
 
     @Test
+    void softmaxOverImagesIsRefusedOnExport() {
+        Sequential m = new Sequential(conv(1, 2, 3, DataType.FLOAT).build(), new ActivationLayer(Activations.SOFTMAX));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.toModel(m, null));
+        assertTrue(e.getMessage().contains("layer 1.") && e.getMessage().contains("softmax to images [N, C, H, W]")
+                && e.getMessage().contains("after a Flatten"), e.getMessage());
+    }
+
+    @Test
     void aWindowLargerThanTheImageIsRefusedBeforeAnyWork() throws Exception {
         TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 1, -1, -1);
         g.node("Conv", List.of(g.init("w", images(DataType.FLOAT, 1, 2, 1, 5, 5))));
