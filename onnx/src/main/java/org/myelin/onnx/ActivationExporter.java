@@ -28,6 +28,11 @@ final class ActivationExporter implements LayerExporter<ActivationLayer> {
             return g.node(prefix + "LeakyRelu", "LeakyRelu", List.of(input),
                     GraphBuilder.floatAttribute("alpha", leaky.slope()));
         }
+        if ((f == Activations.SOFTMAX || f == Activations.ONE_HOT) && g.rank() == 4) {
+            throw new IllegalArgumentException("ONNX export: layer " + (prefix.isEmpty() ? "" : prefix + " ") + layer
+                    + " applies " + f.name() + " to images [N, C, H, W]; exportable: softmax and one_hot over"
+                    + " [batch, features] (after a Flatten)");
+        }
         if (f == Activations.SOFTMAX) {
             return g.node(prefix + "Softmax", "Softmax", List.of(input), GraphBuilder.intAttribute("axis", -1));
         }

@@ -41,6 +41,7 @@ final class ActivationImporter implements NodeImporter {
     /** Softmax or Hardmax: row-wise over the features. Before opset 13 the default axis was 1, after it -1. */
     static ActivationImporter rowWise(String opType, Activation f) {
         return new ActivationImporter(opType, ctx -> {
+            ctx.requireRank2();
             long axis = ctx.intAttribute("axis", ctx.opset() < 13 ? 1 : -1);
             if (axis != 1 && axis != -1) {
                 throw ctx.unsupported("axis = " + axis + "; supported: the feature axis (1 or -1) of [batch, features]");
@@ -56,7 +57,6 @@ final class ActivationImporter implements NodeImporter {
 
     @Override
     public void read(ImportContext ctx) {
-        ctx.requireRank2();
         ctx.requireInputs(1, 1);
         ctx.allowAttributes(attributes);
         ctx.add(new ActivationLayer(activation.apply(ctx)));

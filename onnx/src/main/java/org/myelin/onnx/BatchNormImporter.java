@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * ONNX {@code BatchNormalization(X, scale, B, mean, var)} in inference form (one output, training_mode = 0) as a
- * {@link BatchNorm} layer holding scale, B and the running statistics; ONNX momentum m (weight of the old running
+ * {@link BatchNorm} layer (over [batch, features] or per channel of [batch, channels, H, W]) holding scale, B and the running statistics; ONNX momentum m (weight of the old running
  * value, default 0.9) becomes Myelin momentum 1 - m.
  */
 final class BatchNormImporter implements NodeImporter {
@@ -16,7 +16,10 @@ final class BatchNormImporter implements NodeImporter {
 
     @Override
     public void read(ImportContext ctx) {
-        ctx.requireRank2();
+        if (ctx.rank() != 2 && ctx.rank() != 4) {
+            throw ctx.unsupported("gets a " + ctx.rankName() + " value; supported: [batch, features] or images"
+                    + " [batch, channels, height, width] (per channel)");
+        }
         ctx.requireInputs(5, 5);
         ctx.allowAttributes("epsilon", "momentum", "training_mode", "spatial");
         if (ctx.intAttribute("training_mode", 0) != 0) {
@@ -42,7 +45,7 @@ final class BatchNormImporter implements NodeImporter {
         layer.shift().value().assign(shift);
         layer.runningMean().assign(mean);
         layer.runningVariance().assign(var);
-        ctx.setShape(2, n);
+        ctx.setShape(ctx.rank(), n);
         ctx.add(layer);
     }
 }

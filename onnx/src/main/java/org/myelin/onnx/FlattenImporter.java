@@ -1,10 +1,11 @@
 package org.myelin.onnx;
 
+import org.myelin.nn.Flatten;
+
 /**
  * ONNX {@code Flatten(axis = 1)} and {@code Reshape} to {@code [batch, features]} (target shape {@code [0, -1]},
- * {@code [-1, n]} or {@code [0, n]}). On a [batch, features] value they do nothing; at the start of the graph, on
- * a value of higher rank, they flatten it, and the imported model then takes the flattened input
- * {@code [batch, features]} (Myelin has no flatten layer: flatten the input before calling it).
+ * {@code [-1, n]} or {@code [0, n]}) as a {@link Flatten} layer, anywhere in the chain. On a [batch, features]
+ * value they do nothing and add no layer.
  */
 final class FlattenImporter implements NodeImporter {
 
@@ -29,6 +30,17 @@ final class FlattenImporter implements NodeImporter {
 
     @Override
     public void read(ImportContext ctx) {
+        boolean image = ctx.rank() != 2;
+        check(ctx);
+        if (image) {
+            ctx.add(new Flatten());
+        }
+    }
+
+    /** Checks that the current node (Flatten or Reshape) flattens to [batch, features] and records the new shape. */
+    static void check(ImportContext ctx) {
+        String opType = ctx.node().getOpType();
+        long flat = ctx.flatFeatures();
         if (opType.equals("Flatten")) {
             ctx.requireInputs(1, 1);
             ctx.allowAttributes("axis");
@@ -41,18 +53,15 @@ final class FlattenImporter implements NodeImporter {
             ctx.allowAttributes("allowzero");
             long[] s = ctx.longConstant(1, "shape");
             boolean keepBatch = s.length == 2 && (s[0] == 0 || s[0] == -1);
-            boolean flat = keepBatch && (s[1] == -1 && s[0] == 0 || s[1] > 0 && (ctx.features() < 0
-                    || s[1] == ctx.features()));
-            if (!flat || ctx.intAttribute("allowzero", 0) != 0) {
+            boolean flattens = keepBatch && (s[1] == -1 && s[0] == 0 || s[1] > 0 && (ctx.flatFeatures() < 0
+                    || s[1] == ctx.flatFeatures()));
+            if (!flattens || ctx.intAttribute("allowzero", 0) != 0) {
                 throw ctx.unsupported("target shape " + java.util.Arrays.toString(s) + " (allowzero = "
                         + ctx.intAttribute("allowzero", 0) + "); supported: a flatten to [batch, features], i.e. [0, -1],"
                         + " [-1, n] or [0, n] with n the features, allowzero = 0");
             }
+            flat = s[1] > 0 ? s[1] : flat;
         }
-        if (ctx.rank() != 2 && ctx.layerIndex() > 0) {
-            throw ctx.unsupported("flattens a rank-" + ctx.rank() + " value after layers; supported: a flatten of the"
-                    + " graph input or of a [batch, features] value");
-        }
-        ctx.setShape(2, ctx.features());
+        ctx.setShape(2, flat);
     }
 }

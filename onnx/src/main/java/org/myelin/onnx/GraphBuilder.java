@@ -10,13 +10,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The ONNX graph being written by the {@link LayerExporter}s: adds nodes and initializers, hands out value names,
- * and tracks the feature count of the current value (for the declared output shape).
+ * and tracks the rank and feature (or channel) count of the current value (for the declared input and output
+ * shapes).
  */
 public final class GraphBuilder {
 
     private final GraphProto.Builder graph;
     private final DataType type;
+    private int inputRank;
     private long inputFeatures = -1;
+    private int rank;
     private long features = -1;
 
     GraphBuilder(GraphProto.Builder graph, DataType type) {
@@ -29,30 +32,61 @@ public final class GraphBuilder {
         return type;
     }
 
-    /** Features of the current value, or -1 where no layer so far fixes them. */
+    /** Features (rank 2) or channels (rank 4) of the current value, or -1 where no layer so far fixes them. */
     public long features() {
         return features;
     }
 
+    /** Rank of the current value: 2 ({@code [batch, features]}), 4 ({@code [batch, C, H, W]}) or 0 (not known yet). */
+    public int rank() {
+        return rank;
+    }
+
     /**
-     * Records that the layer being written takes {@code n} features. The first such layer fixes the model's input
-     * width: the layers before it (activations, dropout) keep the width.
+     * Records that the layer being written takes {@code [batch, n]}. The first layer that fixes a shape fixes the
+     * model's input: the layers before it (activations, dropout) keep the shape.
      */
     public void takes(long n) {
-        if (features < 0) {
+        if (inputRank == 0) {
+            inputRank = 2;
             inputFeatures = n;
-            features = n;
         }
     }
 
-    /** The model's input features, or -1 where no layer fixes them. */
+    /** Records that the layer being written takes images {@code [batch, channels, H, W]} (channels -1: any). */
+    public void takesImages(long channels) {
+        if (inputRank == 0) {
+            inputRank = 4;
+            inputFeatures = channels;
+        }
+    }
+
+    /** Records that the layer being written takes any rank of at least 2 (a Flatten): the input shape is left open. */
+    public void takesAnyRank() {
+        if (inputRank == 0) {
+            inputRank = -1;
+        }
+    }
+
+    /** The model's input rank (-1: any, 0 where no layer fixes it) and its features or channels (-1 where not fixed). */
+    int inputRank() {
+        return inputRank;
+    }
+
     long inputFeatures() {
         return inputFeatures;
     }
 
-    /** Records that the layer just written outputs {@code n} features. */
+    /** Records that the layer just written outputs {@code [batch, n]} (n -1: not known). */
     public void setFeatures(long n) {
+        this.rank = 2;
         this.features = n;
+    }
+
+    /** Records that the layer just written outputs images {@code [batch, channels, H, W]} (channels -1: not known). */
+    public void setImages(long channels) {
+        this.rank = 4;
+        this.features = channels;
     }
 
     /** Adds {@code value} as an initializer named {@code name} (converted to the model's data type); returns the name. */
@@ -82,6 +116,21 @@ public final class GraphBuilder {
     public static AttributeProto floatAttribute(String name, double value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
                 .setF((float) value).build();
+    }
+
+    /** An integer list attribute. */
+    public static AttributeProto intsAttribute(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    /** A string attribute. */
+    public static AttributeProto stringAttribute(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
     /** An integer attribute. */

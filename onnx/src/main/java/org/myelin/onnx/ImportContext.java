@@ -30,9 +30,10 @@ public final class ImportContext {
     private int index;
     private int rank;
     private long features;
+    private long flatFeatures;
 
     ImportContext(String file, List<NodeProto> chain, Map<String, TensorProto> initializers, DataType type, long opset,
-            long budget, int rank, long features) {
+            long budget, int rank, long features, long flatFeatures) {
         this.file = file;
         this.chain = chain;
         this.initializers = initializers;
@@ -41,6 +42,7 @@ public final class ImportContext {
         this.budget = budget;
         this.rank = rank;
         this.features = features;
+        this.flatFeatures = flatFeatures;
     }
 
     /** The node being read. */
@@ -58,20 +60,32 @@ public final class ImportContext {
         return opset;
     }
 
-    /** Rank of the value entering the node (2 for {@code [batch, features]}). */
+    /** Rank of the value entering the node (2 for {@code [batch, features]}; 0 where the input declares none). */
     public int rank() {
         return rank;
     }
 
-    /** Features of the value entering the node, or -1 where not known yet. */
+    /**
+     * Features of the value entering the node ({@code [batch, features]}), its channels for an image
+     * {@code [batch, channels, H, W]}, or -1 where not known.
+     */
     public long features() {
         return features;
     }
 
-    /** Records the rank and features of the node's output. */
+    /** Elements per sample of the value entering the node (its features once flattened), or -1 where not known. */
+    public long flatFeatures() {
+        return flatFeatures;
+    }
+
+    /**
+     * Records the rank and features (channels for rank 4) of the node's output; a flatten of it has
+     * {@code features} elements for rank 2, an unknown number otherwise (the image size is not tracked).
+     */
     public void setShape(int rank, long features) {
         this.rank = rank;
         this.features = features;
+        this.flatFeatures = rank == 2 ? features : -1;
     }
 
     /** Index of the next layer, used as its seed and in messages. */
@@ -246,9 +260,55 @@ public final class ImportContext {
     /** Fails unless the value entering the node is {@code [batch, features]}. */
     public void requireRank2() {
         if (rank != 2) {
-            throw unsupported("gets a rank-" + rank + " value; Myelin layers take [batch, features], so a Flatten"
+            throw unsupported("gets a " + rankName() + " value; Myelin layers take [batch, features], so a Flatten"
                     + " must come first");
         }
+    }
+
+    /** Records the elements per sample of the current value (GlobalAveragePool's [batch, C, 1, 1]: C). */
+    void setFlatFeatures(long n) {
+        this.flatFeatures = n;
+    }
+
+    /** {@code "rank-4"}, or {@code "rank-unknown"} for an input without a declared shape. */
+    String rankName() {
+        return rank == 0 ? "rank-unknown" : "rank-" + rank;
+    }
+
+    /** Fails unless the value entering the node is an image {@code [batch, channels, height, width]}. */
+    public void requireRank4() {
+        if (rank != 4) {
+            throw unsupported("gets a " + rankName() + " value; supported: images [batch, channels, height, width]");
+        }
+    }
+
+    /** The INTS attribute {@code name} (checked to have {@code count} values), or {@code fallback} when absent. */
+    public long[] intsAttribute(String name, int count, long[] fallback) {
+        AttributeProto a = attribute(name);
+        if (a == null) {
+            return fallback;
+        }
+        if (a.getType() != AttributeProto.AttributeType.INTS || a.getIntsCount() != count) {
+            throw unsupported("attribute '" + name + "' is " + a.getType() + " of " + a.getIntsCount()
+                    + " values, expected INTS of " + count + " (2-d windows)");
+        }
+        long[] v = new long[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = a.getInts(i);
+        }
+        return v;
+    }
+
+    /** The STRING attribute {@code name}, or {@code fallback} when absent. */
+    public String stringAttribute(String name, String fallback) {
+        AttributeProto a = attribute(name);
+        if (a == null) {
+            return fallback;
+        }
+        if (a.getType() != AttributeProto.AttributeType.STRING) {
+            throw unsupported("attribute '" + name + "' is " + a.getType() + ", expected STRING");
+        }
+        return a.getS().toStringUtf8();
     }
 
     /** Fails unless the node's input has {@code n} features (when known), naming both. */

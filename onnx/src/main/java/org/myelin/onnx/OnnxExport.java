@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a Myelin {@link Sequential} model as an ONNX model (IR version 8, default opset 17) for ONNX Runtime and
- * other ONNX consumers: input {@code "input"} {@code [batch, features]} and output {@code "output"}
+ * other ONNX consumers: input {@code "input"} {@code [batch, features]} (or {@code [batch, channels, height, width]}
+ * for a model starting with a convolution or pooling, height and width symbolic) and output {@code "output"}
  * {@code [batch, outputs]} with a symbolic batch dimension {@code "batch"}, in the model's data type (float32
  * or float64). Each layer becomes the nodes its {@link LayerExporter} writes; parameters and buffers become
  * initializers named by their Myelin path ({@code 0.weight}). The graph computes the model in evaluation mode
@@ -79,8 +80,8 @@ public final class OnnxExport {
         } else {
             graph.getNodeBuilder(graph.getNodeCount() - 1).setOutput(0, OUTPUT);
         }
-        graph.addInput(valueInfo(INPUT, type, g.inputFeatures()));
-        graph.addOutput(valueInfo(OUTPUT, type, g.features()));
+        graph.addInput(valueInfo(INPUT, type, g.inputRank(), g.inputFeatures(), "height", "width"));
+        graph.addOutput(valueInfo(OUTPUT, type, g.rank(), g.features(), "output_height", "output_width"));
 
         Map<String, String> props = new LinkedHashMap<>();
         props.put("myelin.architecture", Json.write(model.config()));
@@ -128,11 +129,24 @@ public final class OnnxExport {
         return type == null ? DataType.FLOAT : type;
     }
 
-    private static ValueInfoProto valueInfo(String name, DataType type, long features) {
+    /**
+     * {@code [batch, features]} (rank 0 or 2) or {@code [batch, channels, H, W]} (rank 4) with symbolic sizes where
+     * the layers do not fix them (an image model takes any image size its windows fit).
+     */
+    private static ValueInfoProto valueInfo(String name, DataType type, int rank, long features, String height,
+            String width) {
+        if (rank < 0) { // a model starting with Flatten takes any rank >= 2
+            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)))).build();
+        }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
         shape.addDim(features >= 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(features)
-                : TensorShapeProto.Dimension.newBuilder().setDimParam("features"));
+                : TensorShapeProto.Dimension.newBuilder().setDimParam(rank == 4 ? name + "_channels" : "features"));
+        if (rank == 4) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(height));
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(width));
+        }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)).setShape(shape))).build();
     }

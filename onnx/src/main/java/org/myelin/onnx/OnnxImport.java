@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads an ONNX model into a Myelin {@link Sequential} that predicts, trains and exports again. The graph must be a
- * chain from one input {@code [batch, features]} (or higher rank followed by a flatten) to one output, made of the
+ * chain from one input {@code [batch, features]} or {@code [batch, channels, height, width]} (or another rank
+ * followed by a flatten) to one output, made of the
  * ops that have a {@link NodeImporter} ({@link OnnxOps#importableOps()}), with constant weights (initializers) of
  * one data type, float32 or float64.
  *
@@ -133,14 +134,19 @@ public final class OnnxImport {
                     + (input.getType().hasTensorType() ? "a tensor of " + Tensors.typeName(tensorType.getElemType())
                     : "not a tensor") + "; supported: a FLOAT or DOUBLE tensor");
         }
-        if (!tensorType.hasShape() || tensorType.getShape().getDimCount() < 2) {
-            throw new OnnxFormatException(where + ": input '" + input.getName() + "' has "
-                    + (tensorType.hasShape() ? "rank " + tensorType.getShape().getDimCount() : "no declared shape")
-                    + "; expected [batch, features] (or higher rank, flattened first)");
+        if (tensorType.hasShape() && tensorType.getShape().getDimCount() < 2) {
+            throw new OnnxFormatException(where + ": input '" + input.getName() + "' has rank "
+                    + tensorType.getShape().getDimCount() + "; expected [batch, features], [batch, channels, height,"
+                    + " width], or another rank (or no declared shape) flattened first");
         }
+        // No declared shape: rank unknown (0), which only a Flatten first accepts.
+        TensorShapeProto shape = tensorType.getShape();
+        long flat = tensorType.hasShape() ? features(shape, input.getName(), where) : -1;
+        long features = shape.getDimCount() == 2 ? flat
+                : shape.getDimCount() > 2 && shape.getDim(1).hasDimValue() ? shape.getDim(1).getDimValue() : -1;
         List<NodeProto> chain = chain(g, input.getName(), g.getOutput(0).getName(), initializers.keySet(), where);
-        ImportContext ctx = new ImportContext(where, chain, initializers, type, opset, budget,
-                tensorType.getShape().getDimCount(), features(tensorType.getShape(), input.getName(), where));
+        ImportContext ctx = new ImportContext(where, chain, initializers, type, opset, budget, shape.getDimCount(),
+                features, flat);
         do {
             NodeProto n = ctx.node();
             NodeImporter importer = OnnxOps.importer(n.getOpType());

@@ -23,6 +23,10 @@ public final class OnnxOps {
         register(new DropoutExporter());
         register(new BatchNormExporter());
         register(new LayerNormExporter());
+        register(new Conv2dExporter());
+        register(new Pool2dExporter());
+        register(new GlobalAvgPool2dExporter());
+        register(new FlattenExporter());
 
         register(new GemmImporter());
         register(new MatMulImporter());
@@ -40,6 +44,10 @@ public final class OnnxOps {
         register(new LayerNormImporter());
         register(FlattenImporter.flatten());
         register(FlattenImporter.reshape());
+        register(new ConvImporter());
+        register(PoolImporter.max());
+        register(PoolImporter.average());
+        register(new GlobalAveragePoolImporter());
     }
 
     private OnnxOps() {

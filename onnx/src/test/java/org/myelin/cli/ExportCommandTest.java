@@ -46,6 +46,22 @@ class ExportCommandTest {
     }
 
     @Test
+    void exportsASavedLenet5ThatTakesImages() throws Exception {
+        Sequential model = Models.lenet5(DataType.FLOAT, 5, 1, 28, 28, 10);
+        Path zip = dir.resolve("lenet.zip");
+        ModelFile.save(zip, model, Map.of("loss", "softmax_cross_entropy"));
+        Path onnx = dir.resolve("lenet.onnx");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "export", zip.toString(), "--onnx", onnx.toString()), err.toString());
+        OnnxImport.Imported back = OnnxImport.load(onnx);
+        assertEquals(model.layers().stream().map(l -> l.config().get("type")).toList(),
+                back.model().layers().stream().map(l -> l.config().get("type")).toList());
+        assertEquals(model.namedParameters().get("0.weight").value(), back.model().namedParameters().get("0.weight")
+                .value());
+    }
+
+    @Test
     void helpListsExportAndBadUsageExitsWith2() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -83,6 +83,10 @@ final class TestGraph {
         return GraphBuilder.floatAttribute(name, v);
     }
 
+    static AttributeProto s(String name, String v) {
+        return GraphBuilder.stringAttribute(name, v);
+    }
+
     static AttributeProto i(String name, long v) {
         return GraphBuilder.intAttribute(name, v);
     }

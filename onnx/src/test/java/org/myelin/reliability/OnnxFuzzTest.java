@@ -15,16 +15,23 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.Tensor;
 import org.myelin.nn.ActivationLayer;
 import org.myelin.nn.BatchNorm;
+import org.myelin.nn.Conv2d;
 import org.myelin.nn.Dense;
 import org.myelin.nn.Dropout;
+import org.myelin.nn.Flatten;
+import org.myelin.nn.GlobalAvgPool2d;
 import org.myelin.nn.LayerNorm;
+import org.myelin.nn.Pool2d;
 import org.myelin.nn.Sequential;
 import org.myelin.onnx.OnnxExport;
 import org.myelin.onnx.OnnxImport;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +55,16 @@ class OnnxFuzzTest {
     @TempDir
     static Path dir;
 
+    /** A small image model, all the convolutional ops: its mutants also predict one image (the windows' sizes). */
+    private static Sequential convModel() {
+        return new Sequential(Conv2d.builder(2, 3, 3).optSame(true).optStride(2, 2).optSeed(1).build(),
+                new BatchNorm(3, DataType.FLOAT), new ActivationLayer(Activations.RELU),
+                Conv2d.builder(3, 4, 2).optPadding(1, 1).optDilation(2, 1).optSeed(2).build(),
+                new Pool2d(true, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}),
+                new Pool2d(false, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0}), new GlobalAvgPool2d(),
+                new Flatten(), new Dense(4, 2, DataType.FLOAT, 3));
+    }
+
     private static byte[] seedModel(DataType type) {
         Sequential m = new Sequential(new Dense(6, 8, false, type, Dense.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT, 1),
                 new BatchNorm(8, type), new ActivationLayer(Activations.leakyRelu(0.1)), new Dropout(0.2, 1),
@@ -56,9 +73,10 @@ class OnnxFuzzTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    @ValueSource(strings = {"FLOAT", "DOUBLE", "CONV"})
     void mutatedOnnxModelsImportOrFailWithAClearMessage(String typeName) throws Exception {
-        byte[] seed = seedModel(DataType.valueOf(typeName));
+        boolean conv = typeName.equals("CONV");
+        byte[] seed = conv ? OnnxExport.toModel(convModel(), null).toByteArray() : seedModel(DataType.valueOf(typeName));
         Path file = dir.resolve("fuzz-" + typeName + ".onnx");
         Files.write(file, seed);
         OnnxImport.load(file); // the unmutated file imports
@@ -76,8 +94,11 @@ class OnnxFuzzTest {
             long offHeapBefore = Pointer.totalBytes();
             String outcome;
             try {
-                OnnxImport.load(file);
+                Sequential imported = OnnxImport.load(file).model();
                 outcome = "loaded";
+                if (conv) { // a window, stride or pad the file chose must not make a small image claim gigabytes
+                    outcome = predicts(imported) ? "predicted" : "refused an 8x8 image";
+                }
             } catch (IllegalArgumentException | IOException e) {
                 outcome = e.getClass().getSimpleName();
                 if (e.getMessage() == null || !e.getMessage().contains(file.toString())) {
@@ -98,6 +119,17 @@ class OnnxFuzzTest {
         assertTrue(i >= Math.min(ITERATIONS, 20), "only " + i + " iterations ran in the time allowed");
         assertTrue(problems.isEmpty(), problems.size() + " problem(s) in " + i + " iterations:\n"
                 + String.join("\n", problems.subList(0, Math.min(12, problems.size()))));
+    }
+
+    /** Whether {@code m} predicts one 8x8 image of 2 channels; false where its layers refuse that shape. */
+    private static boolean predicts(Sequential m) {
+        m.eval();
+        try (var scope = Autograd.noGrad()) {
+            m.forward(Tensor.constant(Nd4j.rand(DataType.FLOAT, 1, 2, 8, 8)));
+            return true;
+        } catch (IllegalArgumentException e) { // shapes or types the mutant's layers do not take, named before work
+            return false;
+        }
     }
 
     private static long allocatedBytes() {
