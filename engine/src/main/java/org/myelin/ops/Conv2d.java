@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Conv2dGeometry;
@@ -80,7 +81,7 @@ public final class Conv2d extends Op {
         }
         INDArray input = in[0];
         INDArray weight = in[1];
-        Shapes.requireRank(name(), "weight W", weight, 4);
+        Preconditions.requireRank(name(), "weight W", weight, 4);
         long[] xs = input.shape();
         if (xs.length != 4 || xs[1] != weight.size(1)) {
             throw new IllegalArgumentException(name() + ": input X has shape " + Shapes.str(xs) + ", expected [*, "
