@@ -188,7 +188,7 @@ class CnnTrainingTest {
     @Test
     void mismatchedModelsAndDataAreConfigErrors() throws Exception {
         Path mnist = fakeMnist(20);
-        var flat = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("a"),
+        var flat = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(mnist, dir.resolve("a"),
                 Map.of("architecture", "cnn"))).setup().model().forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 2, 784))));
         assertTrue(flat.getMessage().contains("expected [*, 1, *, *]"), flat.getMessage());
         var unknown = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("b"),
