@@ -5,9 +5,12 @@ package org.myelin;
  * options): the message starts with the dotted path of the offending key, then says what was expected and what
  * was found ({@code optimizer.learning_rate: must be > 0, was -0.1}).
  *
- * <p>It is an {@link IllegalArgumentException}: callers that validate arguments catch it the same way.
+ * <p>It is a {@link MyelinException}, not an {@link IllegalArgumentException} (see there why); a caller that
+ * wraps argument errors and can also meet a config error catches both types.
  */
-public class ConfigurationException extends IllegalArgumentException {
+public class ConfigurationException extends MyelinException {
+    private static final long serialVersionUID = 1L;
+
     private final String path;
 
     /** @param path the dotted path of the offending key ({@code ""} for the whole config) */

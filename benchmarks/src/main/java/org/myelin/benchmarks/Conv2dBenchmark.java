@@ -5,7 +5,7 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Convolutions;
-import org.myelin.ops.Conv2d;
+import org.myelin.ops.Conv2dOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,7 +77,7 @@ public class Conv2dBenchmark {
         Tensor xt = Tensor.parameter(x);
         Tensor wt = Tensor.parameter(w);
         Tensor bt = Tensor.parameter(b);
-        Tensor y = Autograd.apply(new Conv2d(1, 1, 0, 0, 1, 1, false, kernels), xt, wt, bt);
+        Tensor y = Autograd.apply(new Conv2dOp(1, 1, 0, 0, 1, 1, false, kernels), xt, wt, bt);
         y.backward(seed);
         return wt.grad();
     }
@@ -86,7 +86,7 @@ public class Conv2dBenchmark {
     @Benchmark
     public INDArray forward() {
         try (var scope = Autograd.noGrad()) {
-            return Autograd.apply(new Conv2d(1, 1, 0, 0, 1, 1, false, kernels), Tensor.constant(x), Tensor.constant(w),
+            return Autograd.apply(new Conv2dOp(1, 1, 0, 0, 1, 1, false, kernels), Tensor.constant(x), Tensor.constant(w),
                     Tensor.constant(b)).value();
         }
     }

@@ -19,9 +19,13 @@ public abstract class Op {
 
     private boolean[] needsGrad = new boolean[0];
 
-    /** A short name for error messages, e.g. {@code "MatMul"}. */
+    /**
+     * A short name for error messages, e.g. {@code "MatMul"}: the class's simple name without the {@code Op}
+     * suffix that an op class takes when a layer has its name ({@code BatchNormOp} reports {@code "BatchNorm"}).
+     */
     public String name() {
-        return getClass().getSimpleName();
+        String simple = getClass().getSimpleName();
+        return simple.endsWith("Op") && simple.length() > 2 ? simple.substring(0, simple.length() - 2) : simple;
     }
 
     /** Computes the output from the input values and saves what backward needs. */

@@ -1,7 +1,7 @@
 package org.myelin.cli;
 
 import java.io.PrintStream;
-import org.myelin.Runtime;
+import org.myelin.EngineInfo;
 import org.myelin.gpu.GpuQuery;
 import org.myelin.gpu.Nd4jCudaSupport;
 import org.myelin.gpu.NvidiaDriverQuery;
@@ -32,7 +32,7 @@ final class InfoCommand implements Main.Command {
                 return 1;
             }
         }
-        Runtime.Info info = Runtime.info();
+        EngineInfo.Info info = EngineInfo.info();
         out.println(info.render());
         for (String w : info.warnings()) {
             out.println("warning: " + w);

@@ -93,7 +93,7 @@ public final class Main {
         } catch (UsageException e) {
             err.println("myelin " + args[0] + ": " + e.getMessage());
             return 2;
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException
+        } catch (org.myelin.MyelinException | IllegalArgumentException | IllegalStateException | java.io.IOException
                 | java.io.UncheckedIOException e) {
             err.println("myelin " + args[0] + ": " + e.getMessage());
             return 1;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.myelin.Preconditions;
 import org.myelin.io.InputFiles;
 import org.myelin.io.Text;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -98,7 +99,7 @@ public final class Csv {
 
     /** A copy that creates arrays of {@code type} (a floating-point type; FLOAT unless set). */
     public Csv dataType(DataType type) {
-        Checks.requireFloatType("Csv.dataType", type);
+        Preconditions.requireFloatType("Csv.dataType", type);
         return new Csv(delimiter, labelName, labelIndex, numClasses, type);
     }
 

@@ -1,6 +1,7 @@
 package org.myelin.data;
 
 import java.util.Arrays;
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -62,7 +63,7 @@ public final class Dataset {
      *     counts differ, or a feature is NaN/infinite
      */
     public static Dataset classification(INDArray features, int[] labels, int numClasses) {
-        Checks.requireFloatBatch("features", features);
+        Preconditions.requireFloatBatch("features", features);
         if (numClasses < 2) {
             throw new IllegalArgumentException("Dataset: numClasses must be >= 2, was " + numClasses);
         }
@@ -77,7 +78,7 @@ public final class Dataset {
             flat[i * numClasses + labels[i]] = 1f;
         }
         INDArray y = Nd4j.create(flat, new long[] {n, numClasses}, 'c').castTo(features.dataType());
-        Checks.requireFinite("features", features);
+        Preconditions.requireFinite("features", features);
         return new Dataset(features, y, numClasses);
     }
 
@@ -106,14 +107,14 @@ public final class Dataset {
      * <p>Shapes: {@code features [N, d]}, {@code labels [N]} in {0, 1}; result {@code Y [N, 1]}.
      */
     public static Dataset binary(INDArray features, int[] labels) {
-        Checks.requireFloatBatch("features", features);
+        Preconditions.requireFloatBatch("features", features);
         checkLabels(features, labels, 2);
         float[] flat = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
             flat[i] = labels[i];
         }
         INDArray y = Nd4j.create(flat, new long[] {labels.length, 1}, 'c').castTo(features.dataType());
-        Checks.requireFinite("features", features);
+        Preconditions.requireFinite("features", features);
         return new Dataset(features, y, 2);
     }
 
@@ -239,7 +240,7 @@ public final class Dataset {
 
     /** The same samples with features and targets cast to {@code type} (a floating-point type). */
     public Dataset castTo(DataType type) {
-        Checks.requireFloatType("Dataset.castTo", type);
+        Preconditions.requireFloatType("Dataset.castTo", type);
         if (type == dataType()) {
             return this;
         }
@@ -307,8 +308,8 @@ public final class Dataset {
     }
 
     private static void validatePair(INDArray features, INDArray targets) {
-        Checks.requireFloatBatch("features", features);
-        Checks.requireFloatMatrix("targets", targets);
+        Preconditions.requireFloatBatch("features", features);
+        Preconditions.requireFloatMatrix("targets", targets);
         if (features.size(0) != targets.rows()) {
             throw new IllegalArgumentException("Dataset: features have " + features.size(0) + " rows but targets have "
                     + targets.rows() + "; expected one target row per sample");
@@ -317,8 +318,8 @@ public final class Dataset {
             throw new IllegalArgumentException("Dataset: targets have data type " + targets.dataType()
                     + ", expected the features' type " + features.dataType());
         }
-        Checks.requireFinite("features", features);
-        Checks.requireFinite("targets", targets);
+        Preconditions.requireFinite("features", features);
+        Preconditions.requireFinite("targets", targets);
     }
 
     private static void checkLabels(INDArray features, int[] labels, int numClasses) {

@@ -11,6 +11,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,7 +72,7 @@ public final class Idx {
      * @throws IOException if the file is missing, damaged, or inconsistent with its header (message names the file)
      */
     public static Images readImages(Path file, DataType type) throws IOException {
-        Checks.requireFloatType("Idx.readImages", type);
+        Preconditions.requireFloatType("Idx.readImages", type);
         Header h = Header.read(file, IMAGES_MAGIC);
         byte[] bytes = readPayload(h);
         int count = h.dims[0];
@@ -112,7 +113,7 @@ public final class Idx {
      * (including that they hold the same number of samples) before either payload is read.
      *
      * @throws IOException              if a file is damaged, or the counts differ (both files named)
-     * @throws IllegalArgumentException if a label is {@code >= numClasses} (the row is named)
+     * @throws org.myelin.DataFormatException if a label is {@code >= numClasses} (the file and row are named)
      */
     public static Dataset readClassification(Path images, Path labels, int numClasses, DataType type)
             throws IOException {
@@ -127,7 +128,7 @@ public final class Idx {
         try {
             return Dataset.classification(im.pixels(), y, numClasses);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(labels + ": " + e.getMessage(), e);
+            throw new org.myelin.DataFormatException(labels + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.myelin.data;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -132,7 +133,7 @@ public final class ImageShift {
     }
 
     private static void checkShape(INDArray images, int height, int width) {
-        Checks.requireFloatBatch("ImageShift: images", images);
+        Preconditions.requireFloatBatch("ImageShift: images", images);
         if (images.rank() == 4) {
             if (images.size(2) != height || images.size(3) != width) {
                 throw new IllegalArgumentException("ImageShift: images have shape " + Arrays.toString(images.shape())

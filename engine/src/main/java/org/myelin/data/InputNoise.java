@@ -1,5 +1,6 @@
 package org.myelin.data;
 
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -36,7 +37,7 @@ public final class InputNoise {
      * @param rng the random stream (seeded by the caller, e.g. {@code Nd4j.getRandomFactory().getNewRandomInstance(seed)})
      */
     public INDArray apply(INDArray x, Random rng) {
-        Checks.requireFloatType("InputNoise: input", x.dataType());
+        Preconditions.requireFloatType("InputNoise: input", x.dataType());
         if (std == 0 || x.isEmpty()) {
             return x.dup();
         }

@@ -1,6 +1,7 @@
 package org.myelin.data;
 
 import java.util.Arrays;
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
@@ -43,11 +44,11 @@ public final class Standardizer {
      * @throws IllegalArgumentException if {@code x} has no rows or holds NaN/infinity
      */
     public static Standardizer fit(INDArray x) {
-        Checks.requireFloatBatch("Standardizer: training features", x);
+        Preconditions.requireFloatBatch("Standardizer: training features", x);
         if (x.size(0) == 0) {
             throw new IllegalArgumentException("Standardizer: cannot fit on 0 rows");
         }
-        Checks.requireFinite("Standardizer: training features", x);
+        Preconditions.requireFinite("Standardizer: training features", x);
         int[] axes = statisticAxes(x.rank());
         long d = x.size(1);
         INDArray mean = x.mean(axes).reshape(d);
@@ -89,7 +90,7 @@ public final class Standardizer {
      * @throws IllegalArgumentException if {@code x} does not have d columns (C channels and the fitted rank)
      */
     public INDArray transform(INDArray x) {
-        Checks.requireFloatBatch("Standardizer: input", x);
+        Preconditions.requireFloatBatch("Standardizer: input", x);
         if (x.rank() != rank || x.size(1) != mean.length()) {
             throw new IllegalArgumentException("Standardizer: input has shape " + Arrays.toString(x.shape())
                     + ", expected " + (rank == 2 ? "[*, " + mean.length() + "]"

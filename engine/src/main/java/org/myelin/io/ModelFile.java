@@ -115,7 +115,7 @@ public final class ModelFile {
         Module model;
         try {
             model = Modules.fromConfig(architecture, 0L, allowed);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.myelin.ConfigurationException e) {
             throw new ModelFormatException(where + ": architecture: " + e.getMessage(), e);
         }
         Map<String, INDArray> targets = new LinkedHashMap<>();

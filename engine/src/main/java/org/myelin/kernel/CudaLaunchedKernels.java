@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.myelin.Preconditions;
 import org.myelin.kernels.CudaLaunchGeometry;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,12 +61,12 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         String method = "activationBackward[" + f.name() + "]";
-        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
         long n = gradOut.length();
-        if (!Checks.streamable(n, z, gradOut, result)) {
+        if (!NativeLayout.streamable(n, z, gradOut, result)) {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
@@ -84,11 +85,11 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         if (a == null || gradOut == null) {
             return fallback.activationBackwardFromOutput(f, a, gradOut, out);
         }
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
         long n = gradOut.length();
-        if (!Checks.streamable(n, a, gradOut, result)) {
+        if (!NativeLayout.streamable(n, a, gradOut, result)) {
             return fallback.activationBackwardFromOutput(f, a, gradOut, out);
         }
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
@@ -107,13 +108,13 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
         }
         String method = "biasActivationForward[" + f.name() + "]";
-        long cols = Checks.requireBiasShapes(method, x, b);
-        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
-        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
+        long cols = Preconditions.requireBiasShapes(method, x, b);
+        Preconditions.requireSameShape(method, "zOut", zOut, "x", x, true);
+        Preconditions.requireSameShape(method, "aOut", aOut, "x", x, true);
         INDArray result = aOut != null ? aOut : Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
         long n = x.length();
-        boolean ok = Checks.streamable(n, x, result) && Checks.streamable(cols, b) && b.dataType() == x.dataType()
-                && (zOut == null || Checks.streamable(n, x, zOut));
+        boolean ok = NativeLayout.streamable(n, x, result) && NativeLayout.streamable(cols, b) && b.dataType() == x.dataType()
+                && (zOut == null || NativeLayout.streamable(n, x, zOut));
         if (!ok) {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
         }
@@ -132,12 +133,12 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
     public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
             double weightDecay, boolean nesterov) {
         if (param == null || grad == null || velocity == null
-                || !Checks.streamable(param.length(), param, grad, velocity)) {
+                || !NativeLayout.streamable(param.length(), param, grad, velocity)) {
             fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
             return;
         }
-        Checks.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
-        Checks.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
+        Preconditions.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
+        Preconditions.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {param, velocity}, grad)) {
@@ -151,15 +152,15 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
     public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
             double eps, double weightDecay, boolean decoupled, long step) {
         if (param == null || grad == null || m == null || v == null
-                || !Checks.streamable(param.length(), param, grad, m, v)) {
+                || !NativeLayout.streamable(param.length(), param, grad, m, v)) {
             fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
             return;
         }
         String method = decoupled ? "adamW" : "adam";
-        Checks.requireSameShape(method, "grad", grad, "param", param, false);
-        Checks.requireSameShape(method, "m", m, "param", param, false);
-        Checks.requireSameShape(method, "v", v, "param", param, false);
-        Checks.requireStep(method, step);
+        Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
+        Preconditions.requireSameShape(method, "m", m, "param", param, false);
+        Preconditions.requireSameShape(method, "v", v, "param", param, false);
+        Preconditions.requireStep(method, step);
         AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;

@@ -1,5 +1,6 @@
 package org.myelin.kernel;
 
+import org.myelin.Preconditions;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -125,9 +126,9 @@ public interface ElementwiseKernels {
      */
     default double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {
         String method = "softmaxCrossEntropy";
-        Checks.requireNonNull(method, "logits", logits);
-        Checks.requireSameShape(method, "targets", targets, "logits", logits, false);
-        Checks.requireSameShape(method, "probabilities", probabilities, "logits", logits, false);
+        Preconditions.requireNonNull(method, "logits", logits);
+        Preconditions.requireSameShape(method, "targets", targets, "logits", logits, false);
+        Preconditions.requireSameShape(method, "probabilities", probabilities, "logits", logits, false);
         if (logits.rank() != 2) {
             throw new IllegalArgumentException(method + ": logits have shape " + java.util.Arrays.toString(
                     logits.shape()) + ", expected rank 2 [B, C]");

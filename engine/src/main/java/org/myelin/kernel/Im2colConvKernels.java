@@ -104,7 +104,7 @@ final class Im2colConvKernels implements ConvKernels {
 
     /** {@code a} itself when a native kernel can stream it as one flat buffer, else a c-order copy. */
     private static INDArray contiguous(INDArray a) {
-        return Checks.streamable(a.length(), a) ? a : a.dup('c');
+        return NativeLayout.streamable(a.length(), a) ? a : a.dup('c');
     }
 
     private static long address(INDArray arr) {

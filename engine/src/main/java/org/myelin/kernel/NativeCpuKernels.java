@@ -1,6 +1,7 @@
 package org.myelin.kernel;
 
 import java.lang.ref.Reference;
+import org.myelin.Preconditions;
 import org.myelin.kernels.NativeKernels;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,12 +32,12 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         String method = "activationBackward[" + f.name() + "]";
-        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         INDArray result = out != null ? out : fresh(gradOut);
         long n = gradOut.length();
-        if (!Checks.streamable(n, z, gradOut, result)) {
+        if (!NativeLayout.streamable(n, z, gradOut, result)) {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         int rc;
@@ -54,7 +55,7 @@ final class NativeCpuKernels implements ElementwiseKernels {
 
     @Override
     public double sumOfSquares(INDArray x) {
-        if (x == null || !Checks.streamable(x.length(), x)) {
+        if (x == null || !NativeLayout.streamable(x.length(), x)) {
             return fallback.sumOfSquares(x);
         }
         double s = x.dataType() == DataType.FLOAT
@@ -68,11 +69,11 @@ final class NativeCpuKernels implements ElementwiseKernels {
     public double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {
         if (logits == null || targets == null || probabilities == null || logits.rank() != 2
                 || probabilities == logits || probabilities == targets
-                || !Checks.streamable(logits.length(), logits, targets, probabilities)) {
+                || !NativeLayout.streamable(logits.length(), logits, targets, probabilities)) {
             return fallback.softmaxCrossEntropy(logits, targets, probabilities);
         }
-        Checks.requireSameShape("softmaxCrossEntropy", "targets", targets, "logits", logits, false);
-        Checks.requireSameShape("softmaxCrossEntropy", "probabilities", probabilities, "logits", logits, false);
+        Preconditions.requireSameShape("softmaxCrossEntropy", "targets", targets, "logits", logits, false);
+        Preconditions.requireSameShape("softmaxCrossEntropy", "probabilities", probabilities, "logits", logits, false);
         long rows = logits.size(0);
         long cols = logits.size(1);
         double total = logits.dataType() == DataType.FLOAT
@@ -91,11 +92,11 @@ final class NativeCpuKernels implements ElementwiseKernels {
         if (a == null || gradOut == null) {
             return fallback.activationBackwardFromOutput(f, a, gradOut, out);
         }
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         INDArray result = out != null ? out : fresh(gradOut);
         long n = gradOut.length();
-        if (!Checks.streamable(n, a, gradOut, result)) {
+        if (!NativeLayout.streamable(n, a, gradOut, result)) {
             return fallback.activationBackwardFromOutput(f, a, gradOut, out);
         }
         int id = KernelActivation.of(f).id();
@@ -119,13 +120,13 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
         }
         String method = "biasActivationForward[" + f.name() + "]";
-        long cols = Checks.requireBiasShapes(method, x, b);
-        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
-        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
+        long cols = Preconditions.requireBiasShapes(method, x, b);
+        Preconditions.requireSameShape(method, "zOut", zOut, "x", x, true);
+        Preconditions.requireSameShape(method, "aOut", aOut, "x", x, true);
         INDArray result = aOut != null ? aOut : fresh(x);
         long n = x.length();
-        boolean ok = Checks.streamable(n, x, result) && Checks.streamable(cols, b) && b.dataType() == x.dataType()
-                && (zOut == null || Checks.streamable(n, x, zOut));
+        boolean ok = NativeLayout.streamable(n, x, result) && NativeLayout.streamable(cols, b) && b.dataType() == x.dataType()
+                && (zOut == null || NativeLayout.streamable(n, x, zOut));
         if (!ok) {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
         }
@@ -151,12 +152,12 @@ final class NativeCpuKernels implements ElementwiseKernels {
     public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
             double weightDecay, boolean nesterov) {
         if (param == null || grad == null || velocity == null
-                || !Checks.streamable(param.length(), param, grad, velocity)) {
+                || !NativeLayout.streamable(param.length(), param, grad, velocity)) {
             fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
             return;
         }
-        Checks.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
-        Checks.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
+        Preconditions.requireSameShape("sgdMomentum", "grad", grad, "param", param, false);
+        Preconditions.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
         long n = param.length();
         int nest = nesterov ? 1 : 0;
         if (param.dataType() == DataType.FLOAT) {
@@ -174,15 +175,15 @@ final class NativeCpuKernels implements ElementwiseKernels {
     public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
             double eps, double weightDecay, boolean decoupled, long step) {
         if (param == null || grad == null || m == null || v == null
-                || !Checks.streamable(param.length(), param, grad, m, v)) {
+                || !NativeLayout.streamable(param.length(), param, grad, m, v)) {
             fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
             return;
         }
         String method = decoupled ? "adamW" : "adam";
-        Checks.requireSameShape(method, "grad", grad, "param", param, false);
-        Checks.requireSameShape(method, "m", m, "param", param, false);
-        Checks.requireSameShape(method, "v", v, "param", param, false);
-        Checks.requireStep(method, step);
+        Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
+        Preconditions.requireSameShape(method, "m", m, "param", param, false);
+        Preconditions.requireSameShape(method, "v", v, "param", param, false);
+        Preconditions.requireStep(method, step);
         AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
         if (param.dataType() == DataType.FLOAT) {

@@ -1,5 +1,6 @@
 package org.myelin.kernel;
 
+import org.myelin.Preconditions;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,11 +27,11 @@ public final class Nd4jKernels implements ElementwiseKernels {
     @Override
     public INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out) {
         String method = "activationBackward[" + (f == null ? "null" : f.name()) + "]";
-        Checks.requireNonNull(method, "activation", f);
-        Checks.requireNonNull(method, "gradOut", gradOut);
-        Checks.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireNonNull(method, "activation", f);
+        Preconditions.requireNonNull(method, "gradOut", gradOut);
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         if (gradOut.isEmpty()) {
             return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
         }
@@ -45,9 +46,9 @@ public final class Nd4jKernels implements ElementwiseKernels {
     public INDArray activationBackwardFromOutput(Activation f, INDArray a, INDArray gradOut, INDArray out) {
         String method = "activationBackwardFromOutput[" + (f == null ? "null" : f.name()) + "]";
         requireFromOutputForm(method, f);
-        Checks.requireNonNull(method, "gradOut", gradOut);
-        Checks.requireSameShape(method, "a", a, "gradOut", gradOut, false);
-        Checks.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        Preconditions.requireNonNull(method, "gradOut", gradOut);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
         if (gradOut.isEmpty()) {
             return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
         }
@@ -58,10 +59,10 @@ public final class Nd4jKernels implements ElementwiseKernels {
     @Override
     public INDArray biasActivationForward(INDArray x, INDArray b, Activation f, INDArray zOut, INDArray aOut) {
         String method = "biasActivationForward[" + (f == null ? "null" : f.name()) + "]";
-        Checks.requireNonNull(method, "activation", f);
-        long n = Checks.requireBiasShapes(method, x, b);
-        Checks.requireSameShape(method, "zOut", zOut, "x", x, true);
-        Checks.requireSameShape(method, "aOut", aOut, "x", x, true);
+        Preconditions.requireNonNull(method, "activation", f);
+        long n = Preconditions.requireBiasShapes(method, x, b);
+        Preconditions.requireSameShape(method, "zOut", zOut, "x", x, true);
+        Preconditions.requireSameShape(method, "aOut", aOut, "x", x, true);
         if (x.isEmpty()) {
             return aOut != null ? aOut : Nd4j.create(x.dataType(), x.shape());
         }
@@ -77,9 +78,9 @@ public final class Nd4jKernels implements ElementwiseKernels {
     public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
             double weightDecay, boolean nesterov) {
         String method = "sgdMomentum";
-        Checks.requireNonNull(method, "param", param);
-        Checks.requireSameShape(method, "grad", grad, "param", param, false);
-        Checks.requireSameShape(method, "velocity", velocity, "param", param, false);
+        Preconditions.requireNonNull(method, "param", param);
+        Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
+        Preconditions.requireSameShape(method, "velocity", velocity, "param", param, false);
         if (param.isEmpty()) {
             return;
         }
@@ -97,11 +98,11 @@ public final class Nd4jKernels implements ElementwiseKernels {
     public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
             double eps, double weightDecay, boolean decoupled, long step) {
         String method = decoupled ? "adamW" : "adam";
-        Checks.requireNonNull(method, "param", param);
-        Checks.requireSameShape(method, "grad", grad, "param", param, false);
-        Checks.requireSameShape(method, "m", m, "param", param, false);
-        Checks.requireSameShape(method, "v", v, "param", param, false);
-        Checks.requireStep(method, step);
+        Preconditions.requireNonNull(method, "param", param);
+        Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
+        Preconditions.requireSameShape(method, "m", m, "param", param, false);
+        Preconditions.requireSameShape(method, "v", v, "param", param, false);
+        Preconditions.requireStep(method, step);
         if (param.isEmpty()) {
             return;
         }
@@ -127,7 +128,7 @@ public final class Nd4jKernels implements ElementwiseKernels {
     }
 
     static void requireFromOutputForm(String method, Activation f) {
-        Checks.requireNonNull(method, "activation", f);
+        Preconditions.requireNonNull(method, "activation", f);
         if (!KernelActivation.hasFromOutputForm(f)) {
             throw new IllegalArgumentException(method + ": the from-output derivative exists for logistic and tanh,"
                     + " not " + f.name() + "; use activationBackward");

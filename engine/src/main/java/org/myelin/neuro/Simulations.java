@@ -113,7 +113,7 @@ public final class Simulations {
                     spikes.length, HodgkinHuxley.firingRateHz(trace, Math.min(20.0, durationMs / 5))));
         }
         voltage.save(outDir.resolve("hh_voltage.png"));
-        Csv.columns(outDir.resolve("hh_voltage.csv"), header, columns);
+        CsvWriter.columns(outDir.resolve("hh_voltage.csv"), header, columns);
 
         int points = 301;
         double[] v = new double[points];
@@ -133,7 +133,7 @@ public final class Simulations {
         LinePlot.titled("Hodgkin-Huxley gate time constants").xLabel("V [mV]").yLabel("tau [ms]")
                 .series("tau_n", v, g[3]).series("tau_m", v, g[4]).series("tau_h", v, g[5])
                 .save(outDir.resolve("hh_tau.png"));
-        Csv.columns(outDir.resolve("hh_gates.csv"),
+        CsvWriter.columns(outDir.resolve("hh_gates.csv"),
                 new String[] {"V_mV", "n_inf", "m_inf", "h_inf", "tau_n_ms", "tau_m_ms", "tau_h_ms"},
                 v, g[0], g[1], g[2], g[3], g[4], g[5]);
         return finish(summary, outDir, "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv",
@@ -166,7 +166,7 @@ public final class Simulations {
             plot.scatter("spikes", spikes, ones);
         }
         plot.save(outDir.resolve("lif_voltage.png"));
-        Csv.columns(outDir.resolve("lif_voltage.csv"), new String[] {"t_s", "v", "v_in"}, trace.t(), trace.v(),
+        CsvWriter.columns(outDir.resolve("lif_voltage.csv"), new String[] {"t_s", "v", "v_in"}, trace.t(), trace.v(),
                 trace.input());
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
                 "LIF (tau_m %s s, tau_ref %s s), v_in = %s for %s s at dt %s s:%n  %d spikes, rate %.2f Hz"
@@ -195,7 +195,7 @@ public final class Simulations {
                 .series("G(v_in) analytic", vd, gd)
                 .scatter("simulated", vIn.toDoubleVector(), simulated.toDoubleVector())
                 .save(outDir.resolve("lif_tuning.png"));
-        Csv.columns(outDir.resolve("lif_tuning.csv"), new String[] {"v_in", "G_analytic_hz", "simulated_hz"},
+        CsvWriter.columns(outDir.resolve("lif_tuning.csv"), new String[] {"v_in", "G_analytic_hz", "simulated_hz"},
                 vIn.toDoubleVector(), analytic.toDoubleVector(), simulated.toDoubleVector());
         double worst = 0;
         for (int i = 0; i < points; i++) {
@@ -240,7 +240,7 @@ public final class Simulations {
             }
         }
         filters.save(outDir.resolve("psc_filters.png"));
-        Csv.columns(outDir.resolve("psc_filters.csv"), header.toArray(new String[0]), cols.toArray(new double[0][]));
+        CsvWriter.columns(outDir.resolve("psc_filters.csv"), header.toArray(new String[0]), cols.toArray(new double[0][]));
 
         int steps = (int) Math.round(duration / dt);
         double[] spikes = SpikeTrains.poisson(rateHz, duration, seed);
@@ -270,7 +270,7 @@ public final class Simulations {
             train.scatter("spikes", spikes, new double[spikes.length]);
         }
         train.save(outDir.resolve("filtered_spike_train.png"));
-        Csv.columns(outDir.resolve("filtered_spike_train.csv"), header.toArray(new String[0]),
+        CsvWriter.columns(outDir.resolve("filtered_spike_train.csv"), header.toArray(new String[0]),
                 cols.toArray(new double[0][]));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
                 "PSC filters for n in %s and tau_s in %s s; a %s Hz Poisson train of %d spikes over %s s"
@@ -360,16 +360,16 @@ public final class Simulations {
                 .series("simulated (" + fmt(bin * 1000) + " ms bins)", centres, popRate)
                 .series("mean of G(mean input)", new double[] {0, duration}, new double[] {predicted, predicted})
                 .save(outDir.resolve("network_rate.png"));
-        Csv.columns(outDir.resolve("network_rate.csv"), new String[] {"t_s", "rate_hz"}, centres, popRate);
-        Csv.write(outDir.resolve("network_spikes.csv"), o -> {
+        CsvWriter.columns(outDir.resolve("network_rate.csv"), new String[] {"t_s", "rate_hz"}, centres, popRate);
+        CsvWriter.write(outDir.resolve("network_spikes.csv"), o -> {
             o.write("population,neuron,t_s");
             o.newLine();
             for (int i = 0; i < inTimes.length; i++) {
-                o.write("inputs," + inNeurons[i] + "," + Csv.format(inTimes[i]));
+                o.write("inputs," + inNeurons[i] + "," + CsvWriter.format(inTimes[i]));
                 o.newLine();
             }
             for (int i = 0; i < outTimes.length; i++) {
-                o.write("lif," + outNeurons[i] + "," + Csv.format(outTimes[i]));
+                o.write("lif," + outNeurons[i] + "," + CsvWriter.format(outTimes[i]));
                 o.newLine();
             }
         });

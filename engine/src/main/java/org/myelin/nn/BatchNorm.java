@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * initialised to 1) and shift B (parameter {@code "shift"}, initialised to 0).
  *
  * <p>Training mode normalises with the batch mean and biased batch variance (divided by the batch size, as in
- * MIT 6.390), through {@link org.myelin.ops.BatchNorm}, and then updates the buffers in place:
+ * MIT 6.390), through {@link org.myelin.ops.BatchNormOp}, and then updates the buffers in place:
  * <pre>
  *   runningMean     = (1 - momentum) runningMean     + momentum mu
  *   runningVariance = (1 - momentum) runningVariance + momentum sigma^2 B/(B - 1)
@@ -90,14 +90,14 @@ public final class BatchNorm extends Module {
             requireBatchInput(describe(), input, n, type);
         }
         if (!isTraining()) {
-            return Autograd.apply(new org.myelin.ops.BatchNorm(eps, runningMean, runningVariance), input, gain, shift);
+            return Autograd.apply(new org.myelin.ops.BatchNormOp(eps, runningMean, runningVariance), input, gain, shift);
         }
         long b = s.length == 4 ? s[0] * s[2] * s[3] : s[0]; // values per statistic
         if (b < 2) {
             throw new IllegalArgumentException(describe() + ": training mode needs a batch of at least 2 samples"
                     + " to estimate the variance, was " + b + " (use eval() for single samples)");
         }
-        org.myelin.ops.BatchNorm op = new org.myelin.ops.BatchNorm(eps);
+        org.myelin.ops.BatchNormOp op = new org.myelin.ops.BatchNormOp(eps);
         Tensor y = Autograd.apply(op, input, gain, shift);
         INDArray mean = op.batchMean().reshape(n);
         INDArray unbiased = op.batchVariance().reshape(n).mul((double) b / (b - 1));

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A 2-d convolution layer in NCHW (LeCun et al. 1998): {@code Y = conv(X, W) + b} by {@link org.myelin.ops.Conv2d}
+ * A 2-d convolution layer in NCHW (LeCun et al. 1998): {@code Y = conv(X, W) + b} by {@link org.myelin.ops.Conv2dOp}
  * (cross-correlation; stride, zero padding or "same" padding, dilation).
  *
  * <p>Shapes: X {@code [N, in, H, W]}, parameter {@code weight} W {@code [out, in, kh, kw]}, parameter {@code bias}
@@ -118,7 +118,7 @@ public final class Conv2d extends Module {
         requireImageInput(describe(), input, in, type);
         Conv2dGeometry.of(describe(), input.shape(), kernel[0], kernel[1], stride[0], stride[1], padding[0],
                 padding[1], dilation[0], dilation[1], same);
-        org.myelin.ops.Conv2d op = new org.myelin.ops.Conv2d(stride[0], stride[1], padding[0], padding[1],
+        org.myelin.ops.Conv2dOp op = new org.myelin.ops.Conv2dOp(stride[0], stride[1], padding[0], padding[1],
                 dilation[0], dilation[1], same, Convolutions.active());
         return bias == null ? Autograd.apply(op, input, weight) : Autograd.apply(op, input, weight, bias);
     }

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.rng.Random;
 /**
  * Inverted dropout as a layer (CS 489 §12.1, Oxford ML §3.3, MIT 6.390 §6.8.2; see docs/notes.md): in training mode
  * each unit is zeroed with probability {@code rate} and kept units are scaled by {@code 1 / (1 - rate)}
- * ({@link org.myelin.ops.Dropout}); in evaluation mode it is the identity (it returns its input), so no rescaling is
+ * ({@link org.myelin.ops.DropoutOp}); in evaluation mode it is the identity (it returns its input), so no rescaling is
  * needed at test time.
  *
  * <p>Masks are drawn from the layer's own ND4J random stream, seeded at construction (or by

@@ -7,7 +7,7 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 
 /**
- * Flattens each sample in row-major order, between convolutional and dense layers ({@link org.myelin.ops.Flatten}).
+ * Flattens each sample in row-major order, between convolutional and dense layers ({@link org.myelin.ops.FlattenOp}).
  * No parameters. Shapes: {@code [N, d1, d2, ...] -> [N, d1 d2 ...]}; a matrix passes unchanged.
  */
 public final class Flatten extends Module {
@@ -22,7 +22,7 @@ public final class Flatten extends Module {
             throw new IllegalArgumentException("Flatten: input has shape " + Arrays.toString(s)
                     + ", expected [*, ...] of rank >= 2 (a batch)");
         }
-        return s.length == 2 ? input : Autograd.apply(new org.myelin.ops.Flatten(), input);
+        return s.length == 2 ? input : Autograd.apply(new org.myelin.ops.FlattenOp(), input);
     }
 
     /** {@code {"type":"flatten"}}. */

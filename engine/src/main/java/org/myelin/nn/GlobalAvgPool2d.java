@@ -6,7 +6,7 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 
 /**
- * Global average pooling: the mean of each channel over all positions ({@link org.myelin.ops.GlobalAvgPool2d}).
+ * Global average pooling: the mean of each channel over all positions ({@link org.myelin.ops.GlobalAvgPool2dOp}).
  * No parameters. Shapes: {@code [N, C, H, W] -> [N, C]}.
  */
 public final class GlobalAvgPool2d extends Module {
@@ -17,7 +17,7 @@ public final class GlobalAvgPool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireImageInput("GlobalAvgPool2d", input, 0, null);
-        return Autograd.apply(new org.myelin.ops.GlobalAvgPool2d(), input);
+        return Autograd.apply(new org.myelin.ops.GlobalAvgPool2dOp(), input);
     }
 
     /** {@code {"type":"global_avg_pool2d"}}. */

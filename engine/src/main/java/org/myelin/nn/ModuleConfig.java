@@ -206,7 +206,7 @@ public final class ModuleConfig {
     }
 
     /** An exception for this config, marked so that {@link Modules#fromConfig} passes it on unchanged. */
-    public IllegalArgumentException invalid(String message) {
+    public org.myelin.ConfigurationException invalid(String message) {
         return new ConfigException("Modules.fromConfig: " + message);
     }
 
@@ -293,11 +293,11 @@ public final class ModuleConfig {
     }
 
     /** An invalid-config error that already carries its path. */
-    static final class ConfigException extends IllegalArgumentException {
+    static final class ConfigException extends org.myelin.ConfigurationException {
         private static final long serialVersionUID = 1L;
 
         ConfigException(String message) {
-            super(message);
+            super("", message); // the message already starts with the path; path() does not split it out
         }
     }
 }

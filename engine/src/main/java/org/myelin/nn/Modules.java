@@ -71,8 +71,8 @@ public final class Modules {
      * and {@link Module#namedBuffers()} (or {@link #copyState}). {@code fromConfig(m.config(), s)} of a model
      * built by {@link Models} with seed {@code s} reproduces its initial parameters bit for bit.
      *
-     * @throws IllegalArgumentException for an unknown type (naming it and listing the known ones) or a missing
-     *                                  or invalid field (naming its dotted path, e.g. {@code layers.1.out})
+     * @throws org.myelin.ConfigurationException for an unknown type (naming it and listing the known ones) or a
+     *                                  missing or invalid field (naming its dotted path, e.g. {@code layers.1.out})
      */
     public static Module fromConfig(Map<String, Object> config, long seed) {
         return build(ModuleConfig.of(config, ""), seed);
@@ -84,7 +84,7 @@ public final class Modules {
      * it allocate gigabytes). Module types registered by others take part when their factory calls
      * {@link ModuleConfig#reserve}.
      *
-     * @throws IllegalArgumentException naming the module's path when the architecture is larger
+     * @throws org.myelin.ConfigurationException naming the module's path when the architecture is larger
      */
     public static Module fromConfig(Map<String, Object> config, long seed, long maxElements) {
         return build(ModuleConfig.of(config, "", maxElements), seed);

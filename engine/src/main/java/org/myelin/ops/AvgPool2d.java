@@ -5,9 +5,9 @@ package org.myelin.ops;
  * cells that lie inside the image (padding cells are not counted, PyTorch's {@code count_include_pad=False}).
  * Gradient: {@code dY[n, c, y, x]} is shared equally among those cells.
  *
- * <p>Shapes: see {@link Pool2d}.
+ * <p>Shapes: see {@link Pool2dOp}.
  */
-public final class AvgPool2d extends Pool2d {
+public final class AvgPool2d extends Pool2dOp {
 
     /** Window {@code kh x kw}, stride {@code sh, sw}, padding {@code ph, pw} (at most half the window). */
     public AvgPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {

@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,7 +17,7 @@ public final class BiasAdd extends Op {
     protected INDArray forward(INDArray... in) {
         INDArray x = in[0];
         INDArray b = in[1];
-        Shapes.requireRank(name(), "input", x, 2);
+        Preconditions.requireRank(name(), "input", x, 2);
         if (b.length() != x.size(1) || b.rank() > 2 || (b.rank() == 2 && b.size(0) != 1)) {
             throw new IllegalArgumentException(name() + ": bias has shape " + Shapes.str(b.shape())
                     + ", expected [" + x.size(1) + "] or [1, " + x.size(1) + "] for input " + Shapes.str(x.shape()));

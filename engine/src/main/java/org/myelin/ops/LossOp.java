@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,8 +31,8 @@ public abstract class LossOp extends Op {
     protected final INDArray forward(INDArray... in) {
         y = in[0];
         t = in[1];
-        Shapes.requireRank(name(), "prediction", y, 2);
-        Shapes.requireSameShape(name(), "target", t, y, "prediction");
+        Preconditions.requireRank(name(), "prediction", y, 2);
+        Preconditions.requireSameShape(name(), "target", t, y, "prediction");
         scale = reduction.scale(y.size(0));
         return Nd4j.scalar(y.dataType(), total() * scale);
     }

@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,8 +19,8 @@ public final class MatMul extends Op {
     protected INDArray forward(INDArray... in) {
         x = in[0];
         w = in[1];
-        Shapes.requireRank(name(), "left operand", x, 2);
-        Shapes.requireRank(name(), "right operand", w, 2);
+        Preconditions.requireRank(name(), "left operand", x, 2);
+        Preconditions.requireRank(name(), "right operand", w, 2);
         if (x.size(1) != w.size(0)) {
             throw new IllegalArgumentException(name() + ": left operand has shape " + Shapes.str(x.shape())
                     + " and right operand " + Shapes.str(w.shape()) + "; expected the right operand to have "

@@ -8,9 +8,9 @@ package org.myelin.ops;
  * Ties: when several cells of a window share the maximum, the first in row-major order within the window
  * (smallest {@code i}, then smallest {@code j}) takes the whole gradient (tested in {@code PoolingTest}).
  *
- * <p>Shapes: see {@link Pool2d}.
+ * <p>Shapes: see {@link Pool2dOp}.
  */
-public final class MaxPool2d extends Pool2d {
+public final class MaxPool2d extends Pool2dOp {
 
     /** Window {@code kh x kw}, stride {@code sh, sw}, padding {@code ph, pw} (at most half the window). */
     public MaxPool2d(int kh, int kw, int sh, int sw, int ph, int pw) {

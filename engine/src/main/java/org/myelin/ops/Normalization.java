@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Checks shared by the normalisation ops. */
@@ -9,7 +10,7 @@ final class Normalization {
 
     /** X must be {@code [B, n]}; G and B must each hold n values as {@code [n]} or {@code [1, n]}. */
     static void checkAffine(String op, INDArray x, INDArray gain, INDArray shift) {
-        Shapes.requireRank(op, "input", x, 2);
+        Preconditions.requireRank(op, "input", x, 2);
         long n = x.size(1);
         check(op, "gain G", gain, n, x);
         check(op, "shift B", shift, n, x);

@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,7 +20,7 @@ final class OneHot implements Activation {
 
     @Override
     public INDArray forward(INDArray z) {
-        Shapes.requireRank("OneHot", "input", z, 2);
+        Preconditions.requireRank("OneHot", "input", z, 2);
         INDArray idx = Nd4j.argMax(z, 1);
         INDArray out = Nd4j.zeros(z.dataType(), z.shape());
         for (long i = 0; i < z.size(0); i++) {

@@ -140,17 +140,17 @@ public final class Ops {
 
     /** Inverted dropout with drop probability {@code rate} (training mode only; evaluation is the identity). */
     public static Tensor dropout(Tensor x, double rate, Random rng) {
-        return Autograd.apply(new Dropout(rate, rng), x);
+        return Autograd.apply(new DropoutOp(rate, rng), x);
     }
 
     /** Batch normalisation with the batch's statistics (training mode). */
     public static Tensor batchNorm(Tensor x, Tensor gain, Tensor shift, double eps) {
-        return Autograd.apply(new BatchNorm(eps), x, gain, shift);
+        return Autograd.apply(new BatchNormOp(eps), x, gain, shift);
     }
 
     /** Layer normalisation (per sample). */
     public static Tensor layerNorm(Tensor x, Tensor gain, Tensor shift, double eps) {
-        return Autograd.apply(new LayerNorm(eps), x, gain, shift);
+        return Autograd.apply(new LayerNormOp(eps), x, gain, shift);
     }
 
     /** Applies a loss op to a prediction and a target, giving a scalar. */

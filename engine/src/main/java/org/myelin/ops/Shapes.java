@@ -54,18 +54,4 @@ final class Shapes {
         INDArray summed = n == 0 ? grad : grad.sum(true, Arrays.copyOf(dims, n));
         return summed.reshape(shape);
     }
-
-    static void requireRank(String op, String what, INDArray a, int rank) {
-        if (a.rank() != rank) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + str(a.shape()) + " (rank "
-                    + a.rank() + "), expected rank " + rank);
-        }
-    }
-
-    static void requireSameShape(String op, String what, INDArray actual, INDArray expected, String expectedWhat) {
-        if (!Arrays.equals(actual.shape(), expected.shape())) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + str(actual.shape())
-                    + ", expected the shape of " + expectedWhat + " " + str(expected.shape()));
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -22,7 +23,7 @@ final class Softmax implements Activation {
 
     @Override
     public INDArray forward(INDArray z) {
-        Shapes.requireRank("Softmax", "input", z, 2);
+        Preconditions.requireRank("Softmax", "input", z, 2);
         INDArray shifted = z.subColumnVector(z.max(1).reshape(z.size(0), 1));
         INDArray e = Transforms.exp(shifted, false);
         return e.diviColumnVector(e.sum(1).reshape(z.size(0), 1));

@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -7,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Transpose extends Op {
     @Override
     protected INDArray forward(INDArray... in) {
-        Shapes.requireRank(name(), "input", in[0], 2);
+        Preconditions.requireRank(name(), "input", in[0], 2);
         return in[0].transpose().dup('c');
     }
 

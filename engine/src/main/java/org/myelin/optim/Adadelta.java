@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,9 +19,9 @@ public final class Adadelta extends Optimizer {
      */
     public record Hyper(double learningRate, double rho, double eps) {
         public Hyper {
-            Check.positive("Adadelta", "learning rate", learningRate);
-            Check.unitHalfOpen("Adadelta", "rho", rho);
-            Check.positive("Adadelta", "eps", eps);
+            Preconditions.positive("Adadelta", "learning rate", learningRate);
+            Preconditions.unitHalfOpen("Adadelta", "rho", rho);
+            Preconditions.positive("Adadelta", "eps", eps);
         }
 
         public static Hyper defaults() {

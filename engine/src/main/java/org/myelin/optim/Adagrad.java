@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,8 +17,8 @@ public final class Adagrad extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, {@code eps > 0}. PyTorch defaults: 0.01, 1e-10. */
     public record Hyper(double learningRate, double eps) {
         public Hyper {
-            Check.positive("Adagrad", "learning rate", learningRate);
-            Check.positive("Adagrad", "eps", eps);
+            Preconditions.positive("Adagrad", "learning rate", learningRate);
+            Preconditions.positive("Adagrad", "eps", eps);
         }
 
         public static Hyper defaults() {

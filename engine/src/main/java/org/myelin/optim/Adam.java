@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,10 +24,10 @@ public final class Adam extends Optimizer {
      */
     public record Hyper(double learningRate, double beta1, double beta2, double eps) {
         public Hyper {
-            Check.positive("Adam", "learning rate", learningRate);
-            Check.unitHalfOpen("Adam", "beta1", beta1);
-            Check.unitHalfOpen("Adam", "beta2", beta2);
-            Check.positive("Adam", "eps", eps);
+            Preconditions.positive("Adam", "learning rate", learningRate);
+            Preconditions.unitHalfOpen("Adam", "beta1", beta1);
+            Preconditions.unitHalfOpen("Adam", "beta2", beta2);
+            Preconditions.positive("Adam", "eps", eps);
         }
 
         public static Hyper defaults() {

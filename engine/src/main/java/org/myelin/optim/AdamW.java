@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,11 +21,11 @@ public final class AdamW extends Optimizer {
      */
     public record Hyper(double learningRate, double beta1, double beta2, double eps, double weightDecay) {
         public Hyper {
-            Check.positive("AdamW", "learning rate", learningRate);
-            Check.unitHalfOpen("AdamW", "beta1", beta1);
-            Check.unitHalfOpen("AdamW", "beta2", beta2);
-            Check.positive("AdamW", "eps", eps);
-            Check.nonNegative("AdamW", "weight decay", weightDecay);
+            Preconditions.positive("AdamW", "learning rate", learningRate);
+            Preconditions.unitHalfOpen("AdamW", "beta1", beta1);
+            Preconditions.unitHalfOpen("AdamW", "beta2", beta2);
+            Preconditions.positive("AdamW", "eps", eps);
+            Preconditions.nonNegative("AdamW", "weight decay", weightDecay);
         }
 
         public static Hyper defaults() {

@@ -1,6 +1,7 @@
 package org.myelin.optim;
 
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,7 +18,7 @@ public final class ClipByGlobalNorm implements GradientTransform {
     private final double maxNorm;
 
     public ClipByGlobalNorm(double maxNorm) {
-        this.maxNorm = Check.positive("ClipByGlobalNorm", "max norm", maxNorm);
+        this.maxNorm = Preconditions.positive("ClipByGlobalNorm", "max norm", maxNorm);
     }
 
     public double maxNorm() {

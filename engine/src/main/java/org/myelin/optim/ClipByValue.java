@@ -1,6 +1,7 @@
 package org.myelin.optim;
 
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -16,7 +17,7 @@ public final class ClipByValue implements GradientTransform {
     private final double clipValue;
 
     public ClipByValue(double clipValue) {
-        this.clipValue = Check.positive("ClipByValue", "clip value", clipValue);
+        this.clipValue = Preconditions.positive("ClipByValue", "clip value", clipValue);
     }
 
     public double clipValue() {

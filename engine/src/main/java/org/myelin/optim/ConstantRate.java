@@ -1,9 +1,11 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /** {@code eta(t) = eta0}. */
 public record ConstantRate(double initial) implements LearningRateSchedule {
     public ConstantRate {
-        Check.positive("ConstantRate", "initial rate", initial);
+        Preconditions.positive("ConstantRate", "initial rate", initial);
     }
 
     @Override

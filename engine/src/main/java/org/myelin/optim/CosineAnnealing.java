@@ -1,18 +1,20 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /**
  * Cosine annealing (Loshchilov and Hutter 2017, without restarts) from {@code eta0} down to {@code etaMin} over
  * {@code period} steps, then constant: {@code eta(t) = etaMin + (eta0 - etaMin) (1 + cos(pi min(t, T) / T)) / 2}.
  */
 public record CosineAnnealing(double initial, double minimum, long period) implements LearningRateSchedule {
     public CosineAnnealing {
-        Check.positive("CosineAnnealing", "initial rate", initial);
-        Check.nonNegative("CosineAnnealing", "minimum rate", minimum);
+        Preconditions.positive("CosineAnnealing", "initial rate", initial);
+        Preconditions.nonNegative("CosineAnnealing", "minimum rate", minimum);
         if (minimum > initial) {
             throw new IllegalArgumentException("CosineAnnealing: minimum rate must be <= initial rate " + initial
                     + ", was " + minimum);
         }
-        Check.atLeastOne("CosineAnnealing", "period", period);
+        Preconditions.atLeastOne("CosineAnnealing", "period", period);
     }
 
     @Override

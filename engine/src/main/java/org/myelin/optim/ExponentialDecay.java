@@ -1,10 +1,12 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /** {@code eta(t) = eta0 gamma^t}. */
 public record ExponentialDecay(double initial, double gamma) implements LearningRateSchedule {
     public ExponentialDecay {
-        Check.positive("ExponentialDecay", "initial rate", initial);
-        Check.unitLeftOpen("ExponentialDecay", "gamma", gamma);
+        Preconditions.positive("ExponentialDecay", "initial rate", initial);
+        Preconditions.unitLeftOpen("ExponentialDecay", "gamma", gamma);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /**
  * The decreasing step size of MIT 6.390 §6.7.2 (see docs/notes.md), {@code eta(t) = eta0 / (1 + k t)}.
  *
@@ -11,8 +13,8 @@ package org.myelin.optim;
  */
 public record InverseTimeDecay(double initial, double decay) implements LearningRateSchedule {
     public InverseTimeDecay {
-        Check.positive("InverseTimeDecay", "initial rate", initial);
-        Check.nonNegative("InverseTimeDecay", "decay", decay);
+        Preconditions.positive("InverseTimeDecay", "initial rate", initial);
+        Preconditions.nonNegative("InverseTimeDecay", "decay", decay);
     }
 
     @Override

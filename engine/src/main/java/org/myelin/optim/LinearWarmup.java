@@ -1,5 +1,7 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /**
  * Linear warm-up in front of another schedule: {@code eta(t) = after(0) (t + 1) / W} for {@code t < W}, then
  * {@code after(t - W)}; so the rate climbs from {@code after(0) / W} to {@code after(0)} at step {@code W - 1},
@@ -7,7 +9,7 @@ package org.myelin.optim;
  */
 public record LinearWarmup(long warmupSteps, LearningRateSchedule after) implements LearningRateSchedule {
     public LinearWarmup {
-        Check.atLeastOne("LinearWarmup", "warm-up steps", warmupSteps);
+        Preconditions.atLeastOne("LinearWarmup", "warm-up steps", warmupSteps);
         if (after == null) {
             throw new IllegalArgumentException("LinearWarmup: schedule after the warm-up must not be null");
         }

@@ -3,6 +3,7 @@ package org.myelin.optim;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,7 @@ public final class MaxNormConstraint {
     private final Predicate<String> selection;
 
     public MaxNormConstraint(double maxNorm, Predicate<String> selection) {
-        this.maxNorm = Check.positive("MaxNormConstraint", "max norm", maxNorm);
+        this.maxNorm = Preconditions.positive("MaxNormConstraint", "max norm", maxNorm);
         if (selection == null) {
             throw new IllegalArgumentException("MaxNormConstraint: selection must not be null");
         }

@@ -3,6 +3,7 @@ package org.myelin.optim;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,15 +51,15 @@ public final class Momentum extends Optimizer {
      */
     public record Hyper(double learningRate, Form form, double coefficient) {
         public Hyper {
-            Check.positive("Momentum", "learning rate", learningRate);
+            Preconditions.positive("Momentum", "learning rate", learningRate);
             if (form == null) {
                 throw new IllegalArgumentException("Momentum: form must be one of heavy_ball, friction, convex, was null");
             }
             String who = "Momentum(" + form.configName() + ")";
             if (form == Form.FRICTION) {
-                Check.unitOpen(who, form.coefficientName(), coefficient);
+                Preconditions.unitOpen(who, form.coefficientName(), coefficient);
             } else {
-                Check.unitHalfOpen(who, form.coefficientName(), coefficient);
+                Preconditions.unitHalfOpen(who, form.coefficientName(), coefficient);
             }
         }
 

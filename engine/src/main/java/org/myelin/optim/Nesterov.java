@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,8 +17,8 @@ public final class Nesterov extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, momentum {@code mu} in [0, 1). Defaults: 0.01, 0.9. */
     public record Hyper(double learningRate, double momentum) {
         public Hyper {
-            Check.positive("Nesterov", "learning rate", learningRate);
-            Check.unitHalfOpen("Nesterov", "momentum", momentum);
+            Preconditions.positive("Nesterov", "learning rate", learningRate);
+            Preconditions.unitHalfOpen("Nesterov", "momentum", momentum);
         }
 
         public static Hyper defaults() {

@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,9 +17,9 @@ public final class RmsProp extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, decay {@code rho} in [0, 1), {@code eps > 0}. PyTorch defaults: 0.01, 0.99, 1e-8. */
     public record Hyper(double learningRate, double rho, double eps) {
         public Hyper {
-            Check.positive("RmsProp", "learning rate", learningRate);
-            Check.unitHalfOpen("RmsProp", "rho", rho);
-            Check.positive("RmsProp", "eps", eps);
+            Preconditions.positive("RmsProp", "learning rate", learningRate);
+            Preconditions.unitHalfOpen("RmsProp", "rho", rho);
+            Preconditions.positive("RmsProp", "eps", eps);
         }
 
         public static Hyper defaults() {

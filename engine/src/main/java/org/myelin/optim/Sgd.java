@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -15,7 +16,7 @@ public final class Sgd extends Optimizer {
     /** Hyper-parameters: the learning rate {@code eta > 0}. Default 0.01. */
     public record Hyper(double learningRate) {
         public Hyper {
-            Check.positive("Sgd", "learning rate", learningRate);
+            Preconditions.positive("Sgd", "learning rate", learningRate);
         }
 
         public static Hyper defaults() {

@@ -1,11 +1,13 @@
 package org.myelin.optim;
 
+import org.myelin.Preconditions;
+
 /** {@code eta(t) = eta0 gamma^floor(t / stepSize)}: multiplied by {@code gamma} every {@code stepSize} steps. */
 public record StepDecay(double initial, long stepSize, double gamma) implements LearningRateSchedule {
     public StepDecay {
-        Check.positive("StepDecay", "initial rate", initial);
-        Check.atLeastOne("StepDecay", "step size", stepSize);
-        Check.unitLeftOpen("StepDecay", "gamma", gamma);
+        Preconditions.positive("StepDecay", "initial rate", initial);
+        Preconditions.atLeastOne("StepDecay", "step size", stepSize);
+        Preconditions.unitLeftOpen("StepDecay", "gamma", gamma);
     }
 
     @Override

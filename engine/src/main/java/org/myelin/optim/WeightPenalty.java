@@ -2,6 +2,7 @@ package org.myelin.optim;
 
 import java.util.Map;
 import java.util.function.Predicate;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -15,7 +16,7 @@ abstract class WeightPenalty implements GradientTransform {
     private final Predicate<String> selection;
 
     WeightPenalty(String owner, double lambda, Predicate<String> selection) {
-        this.lambda = Check.nonNegative(owner, "lambda", lambda);
+        this.lambda = Preconditions.nonNegative(owner, "lambda", lambda);
         if (selection == null) {
             throw new IllegalArgumentException(owner + ": selection must not be null");
         }

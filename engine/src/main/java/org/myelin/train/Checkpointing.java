@@ -193,7 +193,7 @@ public final class Checkpointing implements Callback {
             trainer.restoreHistory(history);
         } catch (org.myelin.io.ModelFormatException e) {
             throw e;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.myelin.MyelinException e) {
             throw new org.myelin.io.ModelFormatException(file + ": cannot resume from this checkpoint: "
                     + e.getMessage(), e);
         }

@@ -196,9 +196,11 @@ public final class ConfigReader {
     }
 
     /** An invalid job config; the message starts with the path of the offending key. */
-    public static final class ConfigException extends IllegalArgumentException {
+    public static final class ConfigException extends org.myelin.ConfigurationException {
+        private static final long serialVersionUID = 1L;
+
         public ConfigException(String message) {
-            super(message);
+            super("", message); // the message already starts with the path; path() does not split it out
         }
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.myelin.Runtime;
+import org.myelin.EngineInfo;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
@@ -126,7 +126,7 @@ public final class Trainer {
      * or {@link #requestStop()} is called; continues from {@link #state()} when it was restored.
      */
     public History fit(Dataset train, Dataset validation) {
-        Runtime.logOnce();
+        EngineInfo.logOnce();
         checkData("training", train);
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && train.numTargets() < 2) {

@@ -544,7 +544,7 @@ public final class TrainingJob {
                     Module model = Modules.fromConfig(Map.of("type", "sequential", "layers", layers), seed);
                     identity.put("model.layers", model.config());
                     return model;
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | org.myelin.ConfigurationException e) {
                     throw new ConfigReader.ConfigException("model.layers: " + e.getMessage());
                 }
             }

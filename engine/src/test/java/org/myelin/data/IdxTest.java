@@ -154,7 +154,7 @@ class IdxTest {
     void labelOutOfRangeNamesFileAndRow() throws IOException {
         Path im = IdxFiles.write(dir.resolve("im"), IdxFiles.images(3, 2, 2, IdxFiles.ramp(12)), false);
         Path lab = IdxFiles.write(dir.resolve("lab"), IdxFiles.labels(new byte[] {1, 0, 10}), false);
-        var e = assertThrows(IllegalArgumentException.class, () -> Idx.readClassification(im, lab, 10,
+        var e = assertThrows(org.myelin.DataFormatException.class, () -> Idx.readClassification(im, lab, 10,
                 DataType.FLOAT));
         assertEquals(lab + ": labels: row 2 is 10, expected 0..9", e.getMessage());
     }

@@ -64,7 +64,7 @@ class MnistTest {
     void digitLabelAboveNineIsRejectedWithFileAndRow() throws IOException {
         writeFakeMnist(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte", new byte[] {1, 12});
-        var e = assertThrows(IllegalArgumentException.class, () -> Mnist.load(dir));
+        var e = assertThrows(org.myelin.DataFormatException.class, () -> Mnist.load(dir));
         assertEquals(dir.resolve("train-labels-idx1-ubyte") + ": labels: row 1 is 12, expected 0..9", e.getMessage());
     }
 

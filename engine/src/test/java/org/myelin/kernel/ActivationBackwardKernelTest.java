@@ -103,7 +103,7 @@ class ActivationBackwardKernelTest {
         INDArray z = bigZ.get(rows, NDArrayIndex.all());
         INDArray g = bigG.get(rows, NDArrayIndex.all());
         INDArray out = bigOut.get(rows, NDArrayIndex.all());
-        assertTrue(Checks.streamable(z.length(), z, g, out), "a row block of a c-order matrix is contiguous");
+        assertTrue(NativeLayout.streamable(z.length(), z, g, out), "a row block of a c-order matrix is contiguous");
 
         INDArray expected = ND4J.activationBackward(f, z.dup(), null, g.dup(), null);
         assertSame(out, fused.activationBackward(f, z, null, g, out));
@@ -125,7 +125,7 @@ class ActivationBackwardKernelTest {
         INDArray z = bigZ.get(NDArrayIndex.all(), cols);
         INDArray g = randn(42, type, 1.0, 30, 7);
         INDArray out = bigOut.get(NDArrayIndex.all(), cols);
-        assertTrue(!Checks.streamable(z.length(), z, g, out), "a column block is strided");
+        assertTrue(!NativeLayout.streamable(z.length(), z, g, out), "a column block is strided");
 
         INDArray expected = ND4J.activationBackward(f, z.dup(), null, g, null);
         fused.activationBackward(f, z, null, g, out);
@@ -142,7 +142,7 @@ class ActivationBackwardKernelTest {
     void transposedInputFallsBackToTheSameAnswer(Activation f, DataType type) {
         INDArray zt = randn(51, type, 4.0, 20, 30).transpose();
         INDArray g = randn(52, type, 1.0, 30, 20);
-        assertTrue(!Checks.streamable(zt.length(), zt, g), "a transpose is f-order");
+        assertTrue(!NativeLayout.streamable(zt.length(), zt, g), "a transpose is f-order");
         INDArray expected = ND4J.activationBackward(f, zt.dup('c'), null, g, null);
         INDArray actual = fused.activationBackward(f, zt, null, g, null);
         assertClose(expected, actual, g, tolerance(type), f.name() + " transposed z");

@@ -98,7 +98,7 @@ class ModulesTest {
     }
 
     private static String rejection(Map<String, Object> config) {
-        return assertThrows(IllegalArgumentException.class, () -> Modules.fromConfig(config)).getMessage();
+        return assertThrows(org.myelin.ConfigurationException.class, () -> Modules.fromConfig(config)).getMessage();
     }
 
     @Test

@@ -72,7 +72,7 @@ class ConvolutionTest {
         INDArray x = TestArrays.gaussian(1, 2, 3, 9, 8);
         INDArray w = TestArrays.gaussian(2, 4, 3, 3, 2);
         INDArray b = TestArrays.gaussian(3, 4);
-        INDArray y = forward(new Conv2d(sh, sw, ph, pw, dh, dw, false, k), x, w, b);
+        INDArray y = forward(new Conv2dOp(sh, sw, ph, pw, dh, dw, false, k), x, w, b);
         long oh = (9 + 2 * ph - (3 - 1) * dh - 1) / sh + 1;
         long ow = (8 + 2 * pw - (2 - 1) * dw - 1) / sw + 1;
         TestArrays.assertClose(direct(x, w, b, sh, sw, ph, pw, dh, dw, oh, ow), y, 1e-12, impl);
@@ -83,7 +83,7 @@ class ConvolutionTest {
     void samePaddingGivesCeilOfSizeOverStrideWithTheSmallerHalfOnTop(String impl, int size, int stride) {
         INDArray x = TestArrays.gaussian(4, 1, 2, size, size);
         INDArray w = TestArrays.gaussian(5, 3, 2, 4, 4);
-        INDArray y = forward(new Conv2d(stride, stride, 0, 0, 1, 1, true, kernels(impl)), x, w);
+        INDArray y = forward(new Conv2dOp(stride, stride, 0, 0, 1, 1, true, kernels(impl)), x, w);
         long out = (size + stride - 1) / stride;
         assertArrayEquals(new long[] {1, 3, out, out}, y.shape());
         int pad = (int) Math.max((out - 1) * stride + 4 - size, 0) / 2;
@@ -100,7 +100,7 @@ class ConvolutionTest {
         INDArray[][] results = new INDArray[2][];
         int r = 0;
         for (ConvKernels k : new ConvKernels[] {Convolutions.nd4j(), Convolutions.im2col()}) {
-            Op op = new Conv2d(2, 2, 1, 1, 1, 1, false, k);
+            Op op = new Conv2dOp(2, 2, 1, 1, 1, 1, false, k);
             INDArray y = forward(op, x, w, b);
             INDArray[] grads = OpHarness.backward(op, g);
             results[r++] = new INDArray[] {y, grads[0], grads[1], grads[2]};
@@ -148,11 +148,11 @@ class ConvolutionTest {
     @Test
     void globalAveragePoolingAndFlattenGiveMatrices() {
         INDArray x = TestArrays.gaussian(10, 2, 3, 4, 5);
-        INDArray y = forward(new GlobalAvgPool2d(), x);
+        INDArray y = forward(new GlobalAvgPool2dOp(), x);
         assertArrayEquals(new long[] {2, 3}, y.shape());
         assertEquals(x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1), org.nd4j.linalg.indexing.NDArrayIndex.point(2))
                 .meanNumber().doubleValue(), y.getDouble(1, 2), 1e-12);
-        INDArray f = forward(new Flatten(), x);
+        INDArray f = forward(new FlattenOp(), x);
         assertArrayEquals(new long[] {2, 60}, f.shape());
         assertEquals(x.getDouble(1, 2, 3, 4), f.getDouble(1, 59), 0.0);
     }
@@ -160,7 +160,7 @@ class ConvolutionTest {
     @Test
     void channelBatchNormStandardisesEachChannelOverBatchAndPositions() {
         INDArray x = TestArrays.gaussian(11, 4, 3, 5, 5).muli(3).addi(2);
-        INDArray y = forward(new BatchNorm(1e-12), x, Nd4j.ones(DataType.DOUBLE, 3), Nd4j.zeros(DataType.DOUBLE, 3));
+        INDArray y = forward(new BatchNormOp(1e-12), x, Nd4j.ones(DataType.DOUBLE, 3), Nd4j.zeros(DataType.DOUBLE, 3));
         for (int c = 0; c < 3; c++) {
             INDArray ch = y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                     org.nd4j.linalg.indexing.NDArrayIndex.point(c));
@@ -173,12 +173,12 @@ class ConvolutionTest {
     void wrongChannelCountAndWindowsLargerThanTheImageAreRejectedWithBothShapes() {
         INDArray w = TestArrays.gaussian(12, 4, 3, 3, 3);
         var channels = assertThrows(IllegalArgumentException.class,
-                () -> Autograd.apply(new Conv2d(), Tensor.constant(TestArrays.gaussian(13, 2, 2, 5, 5)),
+                () -> Autograd.apply(new Conv2dOp(), Tensor.constant(TestArrays.gaussian(13, 2, 2, 5, 5)),
                         Tensor.constant(w)));
         assertEquals("Conv2d: input X has shape [2, 2, 5, 5], expected [*, 3, *, *] for weight W [4, 3, 3, 3]",
                 channels.getMessage());
         var small = assertThrows(IllegalArgumentException.class,
-                () -> Autograd.apply(new Conv2d(), Tensor.constant(TestArrays.gaussian(14, 2, 3, 2, 5)),
+                () -> Autograd.apply(new Conv2dOp(), Tensor.constant(TestArrays.gaussian(14, 2, 3, 2, 5)),
                         Tensor.constant(w)));
         assertEquals("Conv2d: input has shape [2, 3, 2, 5], expected [*, 3, H, W] with H + 0 >= 3 and W + 0 >= 3"
                 + " (a 3x3 window, dilation 1x1, padding 0/0 x 0/0); the output would be 0x3", small.getMessage());
@@ -192,7 +192,7 @@ class ConvolutionTest {
         var padding = assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(2, 2, 2, 2, 2, 0));
         assertEquals("MaxPool2d: padding 2x0 must be at most half the kernel 2x2 (1x1)", padding.getMessage());
         var stride = assertThrows(IllegalArgumentException.class,
-                () -> new Conv2d(0, 1, 0, 0, 1, 1, false, Convolutions.nd4j()));
+                () -> new Conv2dOp(0, 1, 0, 0, 1, 1, false, Convolutions.nd4j()));
         assertEquals("Conv2d: stride and dilation must be >= 1 and padding >= 0, was stride 0x1, padding 0x0, "
                 + "dilation 1x1", stride.getMessage());
     }

@@ -43,7 +43,7 @@ class DropoutTest {
 
     @Test
     void backwardReusesTheForwardMask() {
-        Dropout op = new Dropout(0.4, rng(9));
+        DropoutOp op = new DropoutOp(0.4, rng(9));
         INDArray xv = gaussian(1, 6, 7);
         Tensor x = Tensor.parameter(xv);
         Tensor y = Autograd.apply(op, x);
@@ -86,7 +86,7 @@ class DropoutTest {
 
     @Test
     void float32InputGivesFloat32MaskAndOutput() {
-        Dropout op = new Dropout(0.5, rng(2));
+        DropoutOp op = new DropoutOp(0.5, rng(2));
         Tensor y = Autograd.apply(op, Tensor.parameter(Nd4j.ones(DataType.FLOAT, 4, 4)));
         assertEquals(DataType.FLOAT, y.dataType());
         assertEquals(DataType.FLOAT, op.scaledMask().dataType());

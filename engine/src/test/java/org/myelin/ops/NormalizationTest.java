@@ -86,7 +86,7 @@ class NormalizationTest {
     @Test
     void batchNormExposesTheBiasedBatchStatistics() {
         INDArray x = data(8, 3);
-        BatchNorm op = new BatchNorm(EPS);
+        BatchNormOp op = new BatchNormOp(EPS);
         Autograd.apply(op, Tensor.constant(x), Tensor.constant(Nd4j.ones(DataType.DOUBLE, 3)),
                 Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 3)));
         assertClose(x.mean(true, 0), op.batchMean(), 1e-12, "batch mean");
@@ -96,7 +96,7 @@ class NormalizationTest {
     @Test
     void batchStatisticsSurviveTheReleaseOfTheGraph() {
         INDArray x = data(8, 3);
-        BatchNorm op = new BatchNorm(EPS);
+        BatchNormOp op = new BatchNormOp(EPS);
         Tensor y = Autograd.apply(op, Tensor.parameter(x), Tensor.parameter(Nd4j.ones(DataType.DOUBLE, 3)),
                 Tensor.parameter(Nd4j.zeros(DataType.DOUBLE, 3)));
         Ops.sum(Ops.mul(y, y)).backward();
@@ -105,10 +105,10 @@ class NormalizationTest {
 
     @Test
     void batchStatisticsOfAnEvalModeOpAreRefusedClearly() {
-        BatchNorm op = new BatchNorm(EPS, Nd4j.zeros(DataType.DOUBLE, 3), Nd4j.ones(DataType.DOUBLE, 3));
+        BatchNormOp op = new BatchNormOp(EPS, Nd4j.zeros(DataType.DOUBLE, 3), Nd4j.ones(DataType.DOUBLE, 3));
         IllegalStateException e = assertThrows(IllegalStateException.class, op::batchMean);
         assertTrue(e.getMessage().contains("evaluation mode"), e.getMessage());
-        assertThrows(IllegalStateException.class, new BatchNorm(EPS)::batchVariance);
+        assertThrows(IllegalStateException.class, new BatchNormOp(EPS)::batchVariance);
     }
 
     @Test
@@ -119,7 +119,7 @@ class NormalizationTest {
         INDArray b = Nd4j.create(new double[] {0, 1, -1});
         // One row: batch statistics would be degenerate; the running ones are used.
         INDArray x = Nd4j.create(new double[][] {{2.5, 0, 1}});
-        Tensor y = Autograd.apply(new BatchNorm(EPS, rm, rv), Tensor.constant(x), Tensor.constant(g),
+        Tensor y = Autograd.apply(new BatchNormOp(EPS, rm, rv), Tensor.constant(x), Tensor.constant(g),
                 Tensor.constant(b));
         double[] expected = new double[3];
         for (int j = 0; j < 3; j++) {

@@ -103,27 +103,27 @@ final class OpCases {
         c.add(OpCase.activation(Activations.SOFTMAX, gaussian(62, 3, 4).muli(20).addi(100)));
         c.add(OpCase.activation(Activations.SOFTMAX, gaussian(63, 1, 6)));
 
-        // Dropout draws its mask from a freshly seeded stream on every application, so the function the checker
+        // DropoutOp draws its mask from a freshly seeded stream on every application, so the function the checker
         // differentiates is deterministic: the same mask at every perturbed point.
         for (double rate : new double[] {0.0, 0.3, 0.5}) {
             c.add(OpCase.of("Dropout rate " + rate + " [4, 5]",
-                    () -> new Dropout(rate, Nd4j.getRandomFactory().getNewRandomInstance(11)), gaussian(70, 4, 5)));
+                    () -> new DropoutOp(rate, Nd4j.getRandomFactory().getNewRandomInstance(11)), gaussian(70, 4, 5)));
         }
 
-        c.add(OpCase.of("BatchNorm training, G and B [3]", () -> new BatchNorm(1e-5),
+        c.add(OpCase.of("BatchNorm training, G and B [3]", () -> new BatchNormOp(1e-5),
                 gaussian(80, 5, 3), uniform(81, 0.5, 2, 3), gaussian(82, 3)));
-        c.add(OpCase.of("BatchNorm training, G and B [1, 3]", () -> new BatchNorm(1e-3),
+        c.add(OpCase.of("BatchNorm training, G and B [1, 3]", () -> new BatchNormOp(1e-3),
                 gaussian(83, 6, 3).muli(3).addi(1), uniform(84, 0.5, 2, 1, 3), gaussian(85, 1, 3)));
         INDArray runningMean = gaussian(86, 1, 3);
         INDArray runningVar = uniform(87, 0.5, 2, 1, 3);
-        c.add(OpCase.of("BatchNorm eval, running stats [1, 3]", () -> new BatchNorm(1e-5, runningMean, runningVar),
+        c.add(OpCase.of("BatchNorm eval, running stats [1, 3]", () -> new BatchNormOp(1e-5, runningMean, runningVar),
                 gaussian(88, 4, 3), uniform(89, 0.5, 2, 3), gaussian(90, 3)));
         c.add(OpCase.of("BatchNorm eval, running stats [3]",
-                () -> new BatchNorm(1e-5, runningMean.reshape(3), runningVar.reshape(3)),
+                () -> new BatchNormOp(1e-5, runningMean.reshape(3), runningVar.reshape(3)),
                 gaussian(91, 4, 3), uniform(92, 0.5, 2, 1, 3), gaussian(93, 1, 3)));
-        c.add(OpCase.of("LayerNorm, G and B [5]", () -> new LayerNorm(1e-5),
+        c.add(OpCase.of("LayerNorm, G and B [5]", () -> new LayerNormOp(1e-5),
                 gaussian(95, 4, 5), uniform(96, 0.5, 2, 5), gaussian(97, 5)));
-        c.add(OpCase.of("LayerNorm, G and B [1, 5]", () -> new LayerNorm(1e-3),
+        c.add(OpCase.of("LayerNorm, G and B [1, 5]", () -> new LayerNormOp(1e-3),
                 gaussian(98, 3, 5).muli(2).subi(1), uniform(99, 0.5, 2, 1, 5), gaussian(100, 1, 5)));
 
         convolution(c);
@@ -150,7 +150,7 @@ final class OpCases {
     }
 
     /**
-     * Conv2d over a grid of stride, padding (numbers and "same"), dilation, odd spatial sizes, batch 1 and 2, one
+     * Conv2dOp over a grid of stride, padding (numbers and "same"), dilation, odd spatial sizes, batch 1 and 2, one
      * and several channels, with and without bias, on every convolution implementation; the pooling, flattening
      * and channel batch-norm ops; dropout of rank 4.
      */
@@ -179,7 +179,7 @@ final class OpCases {
                 String name = "Conv2d[" + k.name() + "] X " + Shapes.str(x.shape()) + " W " + Shapes.str(w.shape())
                         + " stride " + g[7] + "x" + g[8] + (same ? " same" : " pad " + g[9] + "x" + g[10])
                         + " dilation " + g[11] + "x" + g[12] + (g[14] == 1 ? " bias" : "");
-                Supplier<Op> op = () -> new Conv2d(g[7], g[8], g[9], g[10], g[11], g[12], same, k);
+                Supplier<Op> op = () -> new Conv2dOp(g[7], g[8], g[9], g[10], g[11], g[12], same, k);
                 c.add(g[14] == 1 ? OpCase.of(name, op, x, w, gaussian(seed++, g[4])) : OpCase.of(name, op, x, w));
             }
         }
@@ -198,20 +198,20 @@ final class OpCases {
                 gaussian(235, 2, 3, 5, 7)));
         c.add(OpCase.of("AvgPool2d 3x2 stride 1 [1, 2, 5, 5]", () -> new AvgPool2d(3, 2, 1, 1, 0, 0),
                 gaussian(236, 1, 2, 5, 5)));
-        c.add(OpCase.of("GlobalAvgPool2d [2, 3, 5, 7]", GlobalAvgPool2d::new, gaussian(237, 2, 3, 5, 7)));
-        c.add(OpCase.of("GlobalAvgPool2d [1, 1, 3, 3]", GlobalAvgPool2d::new, gaussian(238, 1, 1, 3, 3)));
-        c.add(OpCase.of("Flatten [2, 3, 4, 5]", Flatten::new, gaussian(239, 2, 3, 4, 5)));
-        c.add(OpCase.of("Flatten [3, 4]", Flatten::new, gaussian(240, 3, 4)));
-        c.add(OpCase.of("BatchNorm training over channels [2, 3, 3, 5]", () -> new BatchNorm(1e-5),
+        c.add(OpCase.of("GlobalAvgPool2d [2, 3, 5, 7]", GlobalAvgPool2dOp::new, gaussian(237, 2, 3, 5, 7)));
+        c.add(OpCase.of("GlobalAvgPool2d [1, 1, 3, 3]", GlobalAvgPool2dOp::new, gaussian(238, 1, 1, 3, 3)));
+        c.add(OpCase.of("Flatten [2, 3, 4, 5]", FlattenOp::new, gaussian(239, 2, 3, 4, 5)));
+        c.add(OpCase.of("Flatten [3, 4]", FlattenOp::new, gaussian(240, 3, 4)));
+        c.add(OpCase.of("BatchNorm training over channels [2, 3, 3, 5]", () -> new BatchNormOp(1e-5),
                 gaussian(241, 2, 3, 3, 5), uniform(242, 0.5, 2, 3), gaussian(243, 3)));
-        c.add(OpCase.of("BatchNorm training over channels [1, 2, 3, 3]", () -> new BatchNorm(1e-3),
+        c.add(OpCase.of("BatchNorm training over channels [1, 2, 3, 3]", () -> new BatchNormOp(1e-3),
                 gaussian(244, 1, 2, 3, 3).muli(3).addi(1), uniform(245, 0.5, 2, 1, 2), gaussian(246, 1, 2)));
         INDArray runningMean = gaussian(247, 3);
         INDArray runningVar = uniform(248, 0.5, 2, 3);
-        c.add(OpCase.of("BatchNorm eval over channels [2, 3, 2, 3]", () -> new BatchNorm(1e-5, runningMean, runningVar),
+        c.add(OpCase.of("BatchNorm eval over channels [2, 3, 2, 3]", () -> new BatchNormOp(1e-5, runningMean, runningVar),
                 gaussian(249, 2, 3, 2, 3), uniform(250, 0.5, 2, 3), gaussian(251, 3)));
         c.add(OpCase.of("Dropout rate 0.4 [2, 3, 4, 5]",
-                () -> new Dropout(0.4, Nd4j.getRandomFactory().getNewRandomInstance(12)), gaussian(252, 2, 3, 4, 5)));
+                () -> new DropoutOp(0.4, Nd4j.getRandomFactory().getNewRandomInstance(12)), gaussian(252, 2, 3, 4, 5)));
     }
 
     /** Values {@code 0.1 k} for k = 0..n-1 in a seeded random order, minus their mean: distinct and well spaced. */

@@ -97,10 +97,10 @@ class OpErrorTest {
     @Test
     void batchNormRunningStatisticsAreChecked() {
         INDArray three = Nd4j.ones(3);
-        assertRejected(() -> new BatchNorm(1e-5, three, null), "BatchNorm", "running variance", "only the mean");
-        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNorm(1e-5, Nd4j.zeros(4), three),
+        assertRejected(() -> new BatchNormOp(1e-5, three, null), "BatchNorm", "running variance", "only the mean");
+        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNormOp(1e-5, Nd4j.zeros(4), three),
                 p(2, 3), p(3), p(3)), "BatchNorm", "running mean", "[4]", "[2, 3]");
-        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNorm(1e-5, three, Nd4j.ones(3, 1)),
+        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNormOp(1e-5, three, Nd4j.ones(3, 1)),
                 p(2, 3), p(3), p(3)), "BatchNorm", "running variance", "[3, 1]");
     }
 
@@ -124,12 +124,12 @@ class OpErrorTest {
     @Test
     void invalidHyperParametersAreRejectedWithTheirName() {
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(1);
-        assertRejected(() -> new Dropout(1.0, rng), "Dropout", "rate", "1.0");
-        assertRejected(() -> new Dropout(-0.1, rng), "Dropout", "rate", "-0.1");
-        assertRejected(() -> new Dropout(Double.NaN, rng), "Dropout", "rate", "NaN");
+        assertRejected(() -> new DropoutOp(1.0, rng), "Dropout", "rate", "1.0");
+        assertRejected(() -> new DropoutOp(-0.1, rng), "Dropout", "rate", "-0.1");
+        assertRejected(() -> new DropoutOp(Double.NaN, rng), "Dropout", "rate", "NaN");
         assertRejected(() -> Activations.leakyRelu(1.5), "leaky_relu", "slope", "1.5");
-        assertRejected(() -> new BatchNorm(0), "BatchNorm", "eps", "0.0");
-        assertRejected(() -> new LayerNorm(-1), "LayerNorm", "eps", "-1.0");
+        assertRejected(() -> new BatchNormOp(0), "BatchNorm", "eps", "0.0");
+        assertRejected(() -> new LayerNormOp(-1), "LayerNorm", "eps", "-1.0");
         assertRejected(() -> new Pow(Double.POSITIVE_INFINITY), "Pow", "exponent", "Infinity");
         assertRejected(() -> new BinaryCrossEntropy(Reduction.SUM, 0.5), "BinaryCrossEntropy", "eps", "0.5");
         assertRejected(() -> new CategoricalCrossEntropy(Reduction.SUM, 0), "CategoricalCrossEntropy", "eps");

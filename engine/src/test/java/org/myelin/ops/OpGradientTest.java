@@ -32,7 +32,7 @@ class OpGradientTest {
 
     /** Small results an op exposes after the pass (not arrays saved for backward). */
     private static final Set<String> RESULTS_KEPT_AFTER_RELEASE =
-            Set.of("BatchNorm.batchMean", "BatchNorm.batchVariance");
+            Set.of("BatchNormOp.batchMean", "BatchNormOp.batchVariance");
 
     static Stream<OpCase> cases() {
         return OpCases.all();

@@ -64,7 +64,7 @@ class ConfigErrorsTest {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));
         raw.putIfAbsent("data", new LinkedHashMap<>(Map.of("source", "synthetic", "name", "xor")));
         raw.putIfAbsent("output", dir.resolve("out").toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        org.myelin.ConfigurationException e = assertThrows(org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(e.getMessage().startsWith(message), "'" + e.getMessage() + "' should start with '" + message + "'");
         assertTrue(!Files.exists(dir.resolve("out").resolve(TrainingJob.CHECKPOINT_FILE)), "nothing was trained");

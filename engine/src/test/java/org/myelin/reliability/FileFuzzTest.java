@@ -193,7 +193,7 @@ class FileFuzzTest {
                 if (t.exact() && !same) {
                     problems.add(where + ": loaded with different content, but the format has checksums");
                 }
-            } catch (IllegalArgumentException | IOException e) {
+            } catch (org.myelin.MyelinException | IllegalArgumentException | IOException e) {
                 outcome = e.getClass().getSimpleName();
                 String msg = e.getMessage();
                 if (msg == null || msg.isBlank() || !msg.contains(t.fileName())) {

@@ -177,7 +177,8 @@ class HostileFilesTest {
         long before = allocated();
         Exception e = assertThrows(Exception.class, () -> open.open(file));
         long heap = allocated() - before;
-        if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
+        if (!(e instanceof org.myelin.MyelinException || e instanceof IllegalArgumentException
+                || e instanceof IOException)) {
             fail(name + ": " + e + " is not the engine's own exception type", e);
         }
         assertTrue(e.getMessage().contains(message), name + ": '" + e.getMessage() + "' should contain '" + message

@@ -79,13 +79,13 @@ class MemoryLimitTest {
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "512m"); // a 4 GB machine: -Xmx4g, 1/8 of it
         Path f = hugeDenseModel(1000, 250_000);
         long before = allocated();
-        Exception e = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(f));
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(allocated() - before < HostileFilesTest.MAX_ALLOCATION, "allocated " + (allocated() - before));
         assertEquals(f + "!model.json: the model needs 954.63 MiB (1001000000 bytes) for its 250,250,000"
                 + " parameters, more than the limit of 512.00 MiB (536870912 bytes) (-Dmyelin.maxParameterBytes);"
                 + " to allow it, raise the limit with -Dmyelin.maxParameterBytes=SIZE (e.g. 16g; for scripts/myelin"
                 + " in MYELIN_JAVA_OPTS) on a machine with the memory for it", e.getMessage());
-        Exception c = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(f));
+        Exception c = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpoint.load(f));
         assertTrue(c.getMessage().contains("the model needs 954.63 MiB"), c.getMessage());
     }
 
@@ -95,7 +95,7 @@ class MemoryLimitTest {
         assertTrue(limit > 0 && limit <= Math.max(org.bytedeco.javacpp.Pointer.maxBytes(), 1) / MemoryLimit.COPIES,
                 "limit " + limit);
         Path f = hugeDenseModel(1000, limit / 4000 + 1);
-        Exception e = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(f));
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(e.getMessage().contains("more than the limit of ") && e.getMessage().contains("1/8 of the smaller of"
                 + " the memory for arrays") && e.getMessage().contains("-Dmyelin.maxParameterBytes=SIZE"),
                 e.getMessage());
@@ -106,12 +106,12 @@ class MemoryLimitTest {
         Path f = dir.resolve("small.zip");
         Files.write(f, Fixtures.modelZip(dir));
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "100");
-        Exception e = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(f));
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(e.getMessage().contains("more than the limit of 100 bytes"), e.getMessage());
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "1k");
         ModelFile.load(f);
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "lots");
-        Exception g = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(f));
+        Exception g = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(g.getMessage().startsWith("-Dmyelin.maxParameterBytes must be a size"), g.getMessage());
     }
 
@@ -122,7 +122,7 @@ class MemoryLimitTest {
         raw.put("model", Map.of("hidden", List.of(1_000_000_000)));
         raw.put("output", dir.resolve("out").toString());
         long before = allocated();
-        Exception e = assertThrows(IllegalArgumentException.class,
+        Exception e = assertThrows(org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(allocated() - before < HostileFilesTest.MAX_ALLOCATION, "allocated " + (allocated() - before));
         assertTrue(e.getMessage().startsWith("model.hidden: the MLP 2-1000000000-2 needs 18.63 GiB (20000000008"
@@ -165,7 +165,7 @@ class MemoryLimitTest {
         byte[] big = bigEndian(little);
         assertTrue(Fixtures.sameBits(a, Npy.read("big.npy", new ByteArrayInputStream(big), a.length())));
         byte[] truncated = java.util.Arrays.copyOf(little, little.length - 5);
-        Exception e = assertThrows(IllegalArgumentException.class,
+        Exception e = assertThrows(org.myelin.io.NpyFormatException.class,
                 () -> Npy.read("cut.npy", new ByteArrayInputStream(truncated), a.length()));
         assertTrue(e.getMessage().startsWith("cut.npy: truncated data: expected 1400000 bytes"), e.getMessage());
         INDArray d = Nd4j.rand(DataType.DOUBLE, 400, 400);

@@ -65,7 +65,7 @@ class NumberRangeTest {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));
         raw.putIfAbsent("data", new LinkedHashMap<>(Map.of("source", "synthetic", "name", "xor")));
         raw.put("output", dir.resolve("config-out").toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        org.myelin.ConfigurationException e = assertThrows(org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(e.getMessage().startsWith(message), "'" + e.getMessage() + "' should start with '" + message + "'");
         assertTrue(!Files.exists(dir.resolve("config-out").resolve(TrainingJob.CHECKPOINT_FILE)), "nothing trained");
@@ -126,7 +126,7 @@ class NumberRangeTest {
             throws Exception {
         Path f = dir.resolve("model-" + path + ".zip");
         Files.write(f, withJson(model, "model.json", path, value));
-        Exception e = assertThrows(IllegalArgumentException.class, () -> ModelFile.load(f));
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(e.getMessage().contains(message) && e.getMessage().contains(f.getFileName().toString()),
                 e.getMessage());
     }
@@ -141,7 +141,7 @@ class NumberRangeTest {
             throws Exception {
         Path f = dir.resolve("checkpoint-" + path + ".zip");
         Files.write(f, withJson(checkpoint, entry, path, value));
-        Exception e = assertThrows(IllegalArgumentException.class, () -> Checkpointing.resume(Fixtures.trainer(), f));
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpointing.resume(Fixtures.trainer(), f));
         assertTrue(e.getMessage().contains(message) && e.getMessage().contains(f.getFileName().toString()),
                 e.getMessage());
     }

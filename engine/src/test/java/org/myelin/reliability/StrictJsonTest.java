@@ -87,7 +87,7 @@ class StrictJsonTest {
         m.put(entry, hostile.getBytes(StandardCharsets.UTF_8));
         Path f = dir.resolve(entry + "-" + fault + ".zip");
         Files.write(f, Fixtures.zip(m));
-        Exception e = assertThrows(IllegalArgumentException.class, () -> {
+        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> {
             if (entries == model) {
                 ModelFile.load(f);
             } else {

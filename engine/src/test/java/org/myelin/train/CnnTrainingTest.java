@@ -191,10 +191,10 @@ class CnnTrainingTest {
         var flat = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(mnist, dir.resolve("a"),
                 Map.of("architecture", "cnn"))).setup().model().forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 2, 784))));
         assertTrue(flat.getMessage().contains("expected [*, 1, *, *]"), flat.getMessage());
-        var unknown = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(mnist, dir.resolve("b"),
+        var unknown = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("b"),
                 Map.of("architecture", "resnet"))).setup());
         assertEquals("model.architecture: must be mlp, cnn, lenet or layers, was \"resnet\"", unknown.getMessage());
-        var mixed = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(mnist, dir.resolve("c"),
+        var mixed = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("c"),
                 Map.of("architecture", "cnn", "hidden", List.of(4)))).setup());
         assertTrue(mixed.getMessage().startsWith("model.hidden: unknown key"), mixed.getMessage());
     }

@@ -12,7 +12,7 @@ import onnx.Onnx.StringStringEntryProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
-import org.myelin.Runtime;
+import org.myelin.EngineInfo;
 import org.myelin.autodiff.Tensor;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.Json;
@@ -86,12 +86,12 @@ public final class OnnxExport {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("myelin.architecture", Json.write(model.config()));
         props.put("myelin.data_type", ModuleConfig.dataTypeName(type));
-        props.put("myelin.version", Runtime.version());
+        props.put("myelin.version", EngineInfo.version());
         if (metadata != null && !metadata.isEmpty()) {
             props.put("myelin.metadata", Json.write(metadata));
         }
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("Myelin")
-                .setProducerVersion(Runtime.version()).setDomain("org.myelin")
+                .setProducerVersion(EngineInfo.version()).setDomain("org.myelin")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
         props.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));

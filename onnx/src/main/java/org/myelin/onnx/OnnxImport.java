@@ -158,7 +158,7 @@ public final class OnnxImport {
                 importer.read(ctx);
             } catch (OnnxFormatException e) {
                 throw e;
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | org.myelin.MyelinException e) {
                 throw ctx.unsupported(e.getMessage());
             }
         } while (ctx.advance());

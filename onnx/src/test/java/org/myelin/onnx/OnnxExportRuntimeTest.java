@@ -116,7 +116,7 @@ class OnnxExportRuntimeTest {
             Map<String, String> meta = s.getMetadata().getCustomMetadata();
             assertEquals(Json.write(m.config()), meta.get("myelin.architecture"));
             assertEquals("float32", meta.get("myelin.data_type"));
-            assertEquals(org.myelin.Runtime.version(), meta.get("myelin.version"));
+            assertEquals(org.myelin.EngineInfo.version(), meta.get("myelin.version"));
             assertEquals(Map.of("loss", "softmax_cross_entropy"), Json.readObject("metadata", meta.get("myelin.metadata")));
             assertEquals("Myelin", s.getMetadata().getProducerName());
         }

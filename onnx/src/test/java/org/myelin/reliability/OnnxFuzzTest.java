@@ -99,7 +99,7 @@ class OnnxFuzzTest {
                 if (conv) { // a window, stride or pad the file chose must not make a small image claim gigabytes
                     outcome = predicts(imported) ? "predicted" : "refused an 8x8 image";
                 }
-            } catch (IllegalArgumentException | IOException e) {
+            } catch (org.myelin.MyelinException | IllegalArgumentException | IOException e) {
                 outcome = e.getClass().getSimpleName();
                 if (e.getMessage() == null || !e.getMessage().contains(file.toString())) {
                     problems.add(where + ": " + e + " does not name the file");

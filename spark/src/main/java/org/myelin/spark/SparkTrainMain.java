@@ -54,7 +54,7 @@ public final class SparkTrainMain {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             return train(args, out);
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException
+        } catch (org.myelin.MyelinException | IllegalArgumentException | IllegalStateException | java.io.IOException
                 | java.io.UncheckedIOException e) {
             err.println("myelin train --spark: " + e.getMessage());
             return 1;

@@ -480,7 +480,7 @@ public final class SparkTrainer {
             epochs.epochs().forEach(history.epochs()::add);
         } catch (ModelFormatException e) {
             throw e;
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException | org.myelin.MyelinException | ClassCastException e) {
             throw new ModelFormatException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
         }
         log.info("resumed from {} after round {} (step {})", file, round, steps);

@@ -10,14 +10,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}.
  */
-public final class LayerNorm extends Op {
+public final class LayerNormOp extends Op {
     private final double eps;
     private Standardize stats;
     private INDArray gamma;
     private long[] gammaShape;
     private long[] betaShape;
 
-    public LayerNorm(double eps) {
+    public LayerNormOp(double eps) {
         if (!(eps > 0)) {
             throw new IllegalArgumentException("LayerNorm: eps must be > 0, was " + eps);
         }

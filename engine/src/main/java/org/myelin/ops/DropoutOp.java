@@ -9,10 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Inverted dropout at training time (CS 489 §12.1, Oxford ML §3.3, MIT 6.390 §6.8.2; see docs/notes.md): each unit is
  * kept with probability {@code keep = 1 - rate} and kept units are scaled by {@code 1/keep}, so nothing changes at
- * evaluation time (where this op is not applied: see the {@code Dropout} layer). Backward reuses the forward mask:
+ * evaluation time (where this op is not applied: see the {@code nn.Dropout} layer). Backward reuses the forward mask:
  * {@code dX = dY (.) mask / keep}, dropped units get no gradient.
  */
-public final class Dropout extends Op {
+public final class DropoutOp extends Op {
     private final double rate;
     private final Random rng;
     private INDArray scaledMask;
@@ -21,7 +21,7 @@ public final class Dropout extends Op {
      * @param rate probability of dropping a unit, in [0, 1)
      * @param rng  the random stream the mask is drawn from (seeded by the caller for reproducibility)
      */
-    public Dropout(double rate, Random rng) {
+    public DropoutOp(double rate, Random rng) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Dropout: rate must be in [0, 1), was " + rate);
         }

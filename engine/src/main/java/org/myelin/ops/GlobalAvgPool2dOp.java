@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Shapes: X {@code [N, C, H, W]}, Y {@code [N, C]}.
  */
-public final class GlobalAvgPool2d extends Op {
+public final class GlobalAvgPool2dOp extends Op {
     private long[] inShape;
 
     @Override

@@ -20,7 +20,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Shapes: X {@code [B, n]}, G {@code [n]} or {@code [1, n]}, B like G, Y {@code [B, n]}; or X, Y
  * {@code [N, C, H, W]} with G, B of C values.
  */
-public final class BatchNorm extends Op {
+public final class BatchNormOp extends Op {
     private final double eps;
     private final INDArray runningMean;
     private final INDArray runningVariance;
@@ -37,12 +37,12 @@ public final class BatchNorm extends Op {
     private long[] imageShape;
 
     /** Training mode: normalise with the batch's own statistics. */
-    public BatchNorm(double eps) {
+    public BatchNormOp(double eps) {
         this(eps, null, null);
     }
 
     /** Evaluation mode: normalise with the given running statistics (shape {@code [1, n]} or {@code [n]}). */
-    public BatchNorm(double eps, INDArray runningMean, INDArray runningVariance) {
+    public BatchNormOp(double eps, INDArray runningMean, INDArray runningVariance) {
         if (!(eps > 0)) {
             throw new IllegalArgumentException("BatchNorm: eps must be > 0, was " + eps);
         }

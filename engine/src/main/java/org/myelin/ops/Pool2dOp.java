@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Shapes: X {@code [N, C, H, W]}, Y {@code [N, C, outH, outW]} with
  * {@code outH = floor((H + 2 ph - kh) / sh) + 1} ({@link Conv2dGeometry}, dilation 1).
  */
-abstract class Pool2d extends Op {
+abstract class Pool2dOp extends Op {
     private final int kh;
     private final int kw;
     private final int sh;
@@ -25,7 +25,7 @@ abstract class Pool2d extends Op {
     private INDArray x;
     private Conv2dGeometry geometry;
 
-    Pool2d(int kh, int kw, int sh, int sw, int ph, int pw, boolean same) {
+    Pool2dOp(int kh, int kw, int sh, int sw, int ph, int pw, boolean same) {
         if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || ph < 0 || pw < 0) {
             throw new IllegalArgumentException(name() + ": kernel and stride must be >= 1 and padding >= 0, was kernel "
                     + kh + "x" + kw + ", stride " + sh + "x" + sw + ", padding " + ph + "x" + pw);

@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What Myelin runs on: backend, BLAS, threads, kernel path; and the environment checks that matter for speed. */
-public final class Runtime {
-    private static final Logger log = LoggerFactory.getLogger(Runtime.class);
+public final class EngineInfo {
+    private static final Logger log = LoggerFactory.getLogger(EngineInfo.class);
     private static volatile boolean logged;
 
-    private Runtime() {
+    private EngineInfo() {
     }
 
     /** A snapshot of the runtime facts, in display order, and the warnings that apply. */
@@ -81,7 +81,7 @@ public final class Runtime {
     }
 
     public static String version() {
-        String v = Runtime.class.getPackage().getImplementationVersion();
+        String v = EngineInfo.class.getPackage().getImplementationVersion();
         return v == null ? "development build" : v;
     }
 }

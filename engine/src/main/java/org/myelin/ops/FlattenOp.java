@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Shapes: X {@code [N, ...]} of rank >= 2, Y {@code [N, prod(...)]}.
  */
-public final class Flatten extends Op {
+public final class FlattenOp extends Op {
     private long[] inShape;
 
     @Override

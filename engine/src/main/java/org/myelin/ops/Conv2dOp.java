@@ -1,5 +1,6 @@
 package org.myelin.ops;
 
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
 import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Conv2dGeometry;
@@ -21,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Shapes: X {@code [N, C, H, W]}, W {@code [O, C, kh, kw]}, b {@code [O]}, Y {@code [N, O, outH, outW]} with
  * {@code outH = floor((H + 2 ph - (kh - 1) dh - 1) / sh) + 1} (see {@link Conv2dGeometry}).
  */
-public final class Conv2d extends Op {
+public final class Conv2dOp extends Op {
     private final int sh;
     private final int sw;
     private final int ph;
@@ -36,7 +37,7 @@ public final class Conv2d extends Op {
     private boolean hasBias;
 
     /** Stride 1, no padding, no dilation, on the active kernels. */
-    public Conv2d() {
+    public Conv2dOp() {
         this(1, 1, 0, 0, 1, 1, false, Convolutions.active());
     }
 
@@ -50,7 +51,7 @@ public final class Conv2d extends Op {
      * @param same    "same" padding instead of {@code ph, pw}
      * @param kernels the implementation ({@link Convolutions#active()}, or a specific one for tests)
      */
-    public Conv2d(int sh, int sw, int ph, int pw, int dh, int dw, boolean same, ConvKernels kernels) {
+    public Conv2dOp(int sh, int sw, int ph, int pw, int dh, int dw, boolean same, ConvKernels kernels) {
         if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 || pw < 0) {
             throw new IllegalArgumentException("Conv2d: stride and dilation must be >= 1 and padding >= 0, was stride "
                     + sh + "x" + sw + ", padding " + ph + "x" + pw + ", dilation " + dh + "x" + dw);
@@ -69,8 +70,8 @@ public final class Conv2d extends Op {
     }
 
     /** "Same" padding with the given stride and dilation, on the active kernels. */
-    public static Conv2d same(int sh, int sw, int dh, int dw) {
-        return new Conv2d(sh, sw, 0, 0, dh, dw, true, Convolutions.active());
+    public static Conv2dOp same(int sh, int sw, int dh, int dw) {
+        return new Conv2dOp(sh, sw, 0, 0, dh, dw, true, Convolutions.active());
     }
 
     @Override
@@ -80,7 +81,7 @@ public final class Conv2d extends Op {
         }
         INDArray input = in[0];
         INDArray weight = in[1];
-        Shapes.requireRank(name(), "weight W", weight, 4);
+        Preconditions.requireRank(name(), "weight W", weight, 4);
         long[] xs = input.shape();
         if (xs.length != 4 || xs[1] != weight.size(1)) {
             throw new IllegalArgumentException(name() + ": input X has shape " + Shapes.str(xs) + ", expected [*, "
