@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.ProxySelector;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -120,16 +121,23 @@ final class HttpDownload {
             }
         }
         if (cause instanceof HttpConnectTimeoutException) {
-            return new IOException(uri + ": no connection within the connect timeout", cause);
+            return new NoConnection(uri + ": no connection within the connect timeout", cause);
         }
         if (cause instanceof HttpTimeoutException) {
             return new IOException(uri + ": no response within " + describe(readTimeout) + " (read timeout)", cause);
         }
-        if (cause instanceof ConnectException) {
-            return new IOException(uri + ": cannot connect (" + cause.getMessage() + ")", cause);
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+            return new NoConnection(uri + ": cannot connect (" + cause + ")", cause);
         }
         String what = cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
         return new IOException(uri + ": " + what, cause);
+    }
+
+    /** The host could not be reached at all: later requests to it would fail the same way. */
+    static final class NoConnection extends IOException {
+        NoConnection(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static String describe(Duration d) {

@@ -119,6 +119,10 @@ final class MnistFetch {
                             fromMirror(mirror, f, work, staged);
                             missing.remove(f);
                             from.put(f.name(), mirror.toString());
+                        } catch (HttpDownload.NoConnection e) {
+                            // Offline or the host is gone: the other files would wait for the same timeout.
+                            failed(failures, missing, e.getMessage());
+                            break;
                         } catch (IOException e) {
                             failed(failures, List.of(f), e.getMessage());
                         }

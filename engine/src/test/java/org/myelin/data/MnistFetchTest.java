@@ -264,9 +264,24 @@ class MnistFetchTest {
         URI uri = URI.create(url("good") + "x.gz");
         server.stop(0);
         HttpDownload http = new HttpDownload(LONG, LONG, LONG);
-        IOException e = assertThrows(IOException.class, () -> http.get(uri, dir.resolve("x"), 100));
-        assertTrue(e.getMessage().startsWith(uri + ": "), e.getMessage());
+        IOException e = assertThrows(HttpDownload.NoConnection.class, () -> http.get(uri, dir.resolve("x"), 100));
+        assertTrue(e.getMessage().startsWith(uri + ": cannot connect ("), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void aMirrorThatRefusesConnectionsFallsThroughToTheNext() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: a port nobody listens on
+        }
+        String gone = "http://127.0.0.1:" + port + "/mnist/";
+        MnistFetch f = new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG,
+                new HttpDownload(LONG, LONG, LONG), null);
+        Mnist.fetch(dir, f);
+        assertCacheHoldsTheFiles();
+        assertEquals(List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"),
+                List.copyOf(requests));
     }
 
     @Test
