@@ -270,16 +270,27 @@ class MnistFetchTest {
     }
 
     @Test
-    void aMirrorThatRefusesConnectionsFallsThroughToTheNext() throws IOException {
+    void aMirrorThatRefusesConnectionsIsSkippedForTheRemainingFiles() throws IOException {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: a port nobody listens on
         }
         String gone = "http://127.0.0.1:" + port + "/mnist/";
-        MnistFetch f = new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG,
-                new HttpDownload(LONG, LONG, LONG), null);
-        Mnist.fetch(dir, f);
+        List<URI> asked = new java.util.ArrayList<>();
+        HttpDownload counting = new HttpDownload(LONG, LONG, LONG) {
+            @Override
+            void get(URI uri, Path file, long maxBytes) throws IOException {
+                asked.add(uri);
+                super.get(uri, file, maxBytes);
+            }
+        };
+        Mnist.fetch(dir, new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG, counting,
+                null));
         assertCacheHoldsTheFiles();
+        // The host that refused the first file is not asked for the second.
+        assertEquals(List.of(URI.create(gone + IMAGE_FILE.name() + ".gz"),
+                URI.create(url("good") + IMAGE_FILE.name() + ".gz"), URI.create(url("good") + LABEL_FILE.name() + ".gz")),
+                asked);
         assertEquals(List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"),
                 List.copyOf(requests));
     }
