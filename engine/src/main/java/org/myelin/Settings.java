@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.myelin.data.Mnist;
 import org.myelin.kernel.Kernels;
 
 /**
@@ -23,7 +24,7 @@ public final class Settings {
     public static final String NATIVE_GC_THRESHOLD_MB = "myelin.nativeGcThresholdMb";
     /** Every {@code myelin.*} property the engine reads. */
     public static final Set<String> KNOWN = Set.of(Blas.PROPERTY, Kernels.PROPERTY, MAX_PARAMETER_BYTES,
-            NATIVE_GC_THRESHOLD_MB);
+            NATIVE_GC_THRESHOLD_MB, Mnist.MIRRORS_PROPERTY);
     /** Thread counts read by OpenMP, MKL and OpenBLAS when their natives load. */
     public static final List<String> THREAD_VARIABLES = List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS",
             "OPENBLAS_NUM_THREADS");

@@ -2,11 +2,23 @@ package org.myelin.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.myelin.Preconditions;
 import org.myelin.io.InputFiles;
 import org.myelin.io.Text;
@@ -23,14 +35,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * 0.5,1.25,1
  * </pre>
  *
- * <p>Format: the first line names the columns; fields are separated by the delimiter (',' unless set) and trimmed;
- * a field wrapped in double quotes has them removed (a quoted field may not contain the delimiter); blank lines are
- * skipped; a UTF-8 byte-order mark is ignored. Every value must be a finite number; a classification label must be
- * a whole number in {@code 0..numClasses-1}.
+ * <p>Format: RFC 4180, parsed by Apache Commons CSV. The first record names the columns; fields are separated by
+ * the delimiter (',' unless set); a field in double quotes may hold the delimiter, line breaks and quotes written
+ * twice ({@code "say ""hi"""}); lines end in LF or CRLF. Spaces around a field, inside its quotes or outside, are
+ * dropped; blank lines (and lines of spaces only) are skipped; a UTF-8 byte-order mark is ignored. Every value must
+ * be a finite number; a classification label must be a whole number in {@code 0..numClasses-1}.
  *
- * <p>Errors name the file, the line (1-based, counting the header) and the column: {@code data.csv line 5, column 2
- * "x2": "abc" is not a number}; a row with the wrong number of fields ({@code line 4 has 2 fields, expected 3 as in
- * the header}) and an empty file are refused the same way, as {@link IOException}s.
+ * <p>Errors name the file, the line (1-based, counting the header; a record whose quoted field spans lines is named
+ * by its first line) and the column: {@code data.csv line 5, column 2 "x2": "abc" is not a number}; a row with the
+ * wrong number of fields ({@code line 4 has 2 fields, expected 3 as in the header}), a quote that is never closed
+ * ({@code line 7: a quoted field is not closed: ...}) and an empty file are refused the same way, as
+ * {@link IOException}s. Memory grows with the rows actually read (no size field is trusted), up to what one
+ * array holds.
  *
  * <p>Shapes: result features {@code [N, columns - 1]}; targets {@code [N, 1]} (regression) or one-hot
  * {@code [N, C]} (classification). Configured by copying methods: {@code Csv.reader().labelColumn("label")
@@ -116,19 +132,28 @@ public final class Csv {
         double[] targets = new double[64];
         int[] labels = new int[64];
         int rows = 0;
-        int lineNo = 0;
+        long lineNo = 1;
         InputFiles.requireReadable("CSV file", file);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(skipByteOrderMark(in), format())) {
+            Iterator<CSVRecord> records = parser.iterator();
+            while (true) {
+                // The parser counts the line breaks it has consumed, each record's own included, so the next record
+                // starts on the line after: a record with a quoted line break is reported by its first line.
+                lineNo = parser.getCurrentLineNumber() + 1;
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException e) {
+                    throw malformed(file, lineNo, e.getCause());
                 }
-                if (line.isBlank()) {
-                    continue;
+                if (record.size() == 1 && record.get(0).isEmpty()) {
+                    continue; // a blank line (or one of spaces only)
                 }
-                String[] fields = split(line);
+                String[] fields = record.values();
                 if (header == null) {
                     header = fields;
                     width = header.length;
@@ -164,7 +189,7 @@ public final class Csv {
                 rows++;
             }
         } catch (CharacterCodingException e) {
-            throw new IOException(file + " near line " + (lineNo + 1) + ": not UTF-8 text (" + e + ")", e);
+            throw notUtf8(file, lineNo, e);
         }
         if (header == null) {
             throw new IOException(file + ": file is empty, expected a header row and data rows");
@@ -218,7 +243,7 @@ public final class Csv {
         return index;
     }
 
-    private double parse(Path file, int lineNo, int column, String name, String field) throws IOException {
+    private double parse(Path file, long lineNo, int column, String name, String field) throws IOException {
         if (field.isEmpty()) {
             throw new IOException(where(file, lineNo, column, name) + ": empty value, expected a number");
         }
@@ -239,7 +264,7 @@ public final class Csv {
         return v;
     }
 
-    private int toLabel(Path file, int lineNo, int column, String name, String field, double v) throws IOException {
+    private int toLabel(Path file, long lineNo, int column, String name, String field, double v) throws IOException {
         if (v != Math.rint(v) || v < 0 || (numClasses > 0 && v >= numClasses) || v > Integer.MAX_VALUE - 1) {
             throw new IOException(where(file, lineNo, column, name) + ": label " + quote(field) + ", expected a whole "
                     + "number in 0.." + (numClasses > 0 ? String.valueOf(numClasses - 1) : "N"));
@@ -247,7 +272,7 @@ public final class Csv {
         return (int) v;
     }
 
-    private static String where(Path file, int lineNo, int column, String name) {
+    private static String where(Path file, long lineNo, int column, String name) {
         return file + " line " + lineNo + ", column " + (column + 1) + " " + quote(name);
     }
 
@@ -259,16 +284,97 @@ public final class Csv {
     /** The most characters of a cell quoted in an error message. */
     static final int MAX_QUOTED = 40;
 
-    private String[] split(String line) {
-        String[] parts = line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1);
-        for (int i = 0; i < parts.length; i++) {
-            String f = parts[i].trim();
-            if (f.length() >= 2 && f.charAt(0) == '"' && f.charAt(f.length() - 1) == '"') {
-                f = f.substring(1, f.length() - 1).trim();
-            }
-            parts[i] = f;
+    /**
+     * RFC 4180 with this reader's delimiter; spaces around a field, quoted or not, are dropped, and blank lines are
+     * kept as records so that the parser's line count stays exact (the loop skips them).
+     */
+    private CSVFormat format() {
+        return CSVFormat.RFC4180.builder()
+                .setDelimiter(delimiter)
+                .setIgnoreEmptyLines(false)
+                .setIgnoreSurroundingSpaces(true)
+                .setTrim(true)
+                .get();
+    }
+
+    /** {@code in} past a UTF-8 byte-order mark, if the file starts with one. */
+    private static Reader skipByteOrderMark(BufferedReader in) throws IOException {
+        in.mark(1);
+        if (in.read() != '\uFEFF') {
+            in.reset();
         }
-        return parts;
+        return in;
+    }
+
+    /** The one-line error for what the parser refused in the record starting on {@code lineNo}. */
+    private static IOException malformed(Path file, long lineNo, IOException cause) {
+        if (cause instanceof CharacterCodingException) {
+            return notUtf8(file, lineNo, cause);
+        }
+        String reason = String.valueOf(cause.getMessage());
+        // commons-csv says "EOF reached before encapsulated token finished"; the tests pin this wording.
+        if (reason.contains("EOF reached before encapsulated token finished")) {
+            return new IOException(file + " line " + lineNo + ": a quoted field is not closed: no closing '\"' before"
+                    + " the end of the file", cause);
+        }
+        if (reason.contains("Invalid character between encapsulated token and delimiter")) {
+            return new IOException(file + " line " + lineNo + ": text after the closing '\"' of a quoted field,"
+                    + " expected the delimiter or the end of the line (write a quote inside a quoted field as \"\")",
+                    cause);
+        }
+        return new IOException(file + " line " + lineNo + ": malformed CSV (" + Text.shorten(reason, 200) + ")",
+                cause);
+    }
+
+    /**
+     * The error for bytes that are not UTF-8. The reader decodes ahead of the parser, so the parser's line says
+     * little; a second pass finds the first bad byte, its offset and its line.
+     */
+    private static IOException notUtf8(Path file, long lineNo, IOException cause) {
+        String where;
+        try {
+            where = firstBadUtf8(file);
+        } catch (IOException e) {
+            where = null;
+        }
+        if (where == null) {
+            return new IOException(file + " near line " + lineNo + ": not UTF-8 text (" + cause + ")", cause);
+        }
+        return new IOException(file + ": not UTF-8 text: " + where + " does not start a valid UTF-8 sequence; save"
+                + " the file as UTF-8", cause);
+    }
+
+    /** {@code "byte 0xe9 at offset 16 (line 2)"} for the first byte of {@code file} that is not UTF-8, or null. */
+    private static String firstBadUtf8(Path file) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        // UTF-8 never gives more chars than bytes, so the output cannot overflow.
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        long offset = 0; // of bytes.get(0) after the flip
+        long line = 1;
+        try (InputStream in = Files.newInputStream(file)) {
+            while (true) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                boolean end = n < 0;
+                bytes.position(bytes.position() + Math.max(n, 0));
+                bytes.flip();
+                CoderResult r = decoder.decode(bytes, chars, end);
+                for (int i = 0; i < bytes.position(); i++) {
+                    line += bytes.get(i) == '\n' ? 1 : 0;
+                }
+                if (r.isError()) {
+                    return String.format("byte 0x%02x at offset %d (line %d)", bytes.get(bytes.position()) & 0xff,
+                            offset + bytes.position(), line);
+                }
+                if (end) {
+                    return null;
+                }
+                offset += bytes.position();
+                bytes.compact();
+                chars.clear();
+            }
+        }
     }
 
     private static double[] grow(double[] a, int needed) {

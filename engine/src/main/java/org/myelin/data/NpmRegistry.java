@@ -59,6 +59,27 @@ final class NpmRegistry {
         }
     }
 
+    /** Whether an executable {@code command} is in one of the PATH's directories (no process is started). */
+    static boolean isOnPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isBlank()) {
+                try {
+                    java.nio.file.Path p = java.nio.file.Path.of(dir, command);
+                    if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                        return true;
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A malformed PATH entry holds no npm.
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean isSet(String v) {
         return v != null && !v.isBlank() && !v.equals("null") && !v.equals("undefined");
     }

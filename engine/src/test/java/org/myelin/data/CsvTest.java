@@ -3,6 +3,7 @@ package org.myelin.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,5 +118,84 @@ class CsvTest {
         IOException e = fails(Csv.reader(), "y\n1\n");
         assertEquals(dir.resolve("data.csv") + ": header has 1 column, expected a label column and at least one"
                 + " feature column", e.getMessage());
+    }
+
+    @Test
+    void quotedFieldsMayHoldTheDelimiterEscapedQuotesAndLineBreaks() throws IOException {
+        // Feature values cannot hold text, so the quoted text goes into the header, where it is the column's name.
+        Path f = file("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",y\n1,2,3,0\n");
+        IOException e = fails(Csv.reader().labelColumn("nope"), Files.readString(f));
+        assertEquals(dir.resolve("data.csv") + ": no column named \"nope\" for the label; the header has"
+                + " [a,b, say \"hi\", two\nlines, y]", e.getMessage());
+        Dataset d = Csv.reader().labelColumn("two\nlines").read(file(Files.readString(f)));
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2, 0}}), d.features());
+        assertEquals(Nd4j.createFromArray(new float[][] {{3}}), d.targets());
+    }
+
+    @Test
+    void quotedNumbersWithTheDelimiterInsideAreOneField() throws IOException {
+        Dataset d = Csv.reader().delimiter(';').read(file("a;b;t\n\"1\";\" 2.5 \";\"3\"\n"));
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2.5f}}), d.features());
+        IOException e = fails(Csv.reader(), "a,b,t\n\"1,5\",2,3\n");
+        assertEquals(dir.resolve("data.csv") + " line 2, column 1 \"a\": \"1,5\" is not a number", e.getMessage());
+    }
+
+    @Test
+    void crlfLineEndsReadLikeLf() throws IOException {
+        Dataset d = Csv.reader().read(file("a,b,t\r\n1,2,3\r\n\r\n4,5,6\r\n"));
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2}, {4, 5}}), d.features());
+        assertEquals(Nd4j.createFromArray(new float[][] {{3}, {6}}), d.targets());
+    }
+
+    @Test
+    void aRecordIsNamedByTheLineItStartsOn() throws IOException {
+        // Lines 1-2: the header (a column name with a line break); 3: a row; 4: blank; 5-6: one record; 7-8: the
+        // record with the bad value, which starts on line 7.
+        String content = "a,\"b\nb\",t\n1,2,3\n\n\"4\",\"5\n\",6\n7,\"x\n\",9\n";
+        IOException e = fails(Csv.reader(), content);
+        assertEquals(dir.resolve("data.csv") + " line 7, column 2 \"b\nb\": \"x\" is not a number", e.getMessage());
+        IOException ragged = fails(Csv.reader(), "a,b,t\n\"1\n\n\",2,3\n4,5\n");
+        assertEquals(dir.resolve("data.csv") + " line 5 has 2 fields, expected 3 as in the header",
+                ragged.getMessage());
+    }
+
+    @Test
+    void unterminatedQuoteNamesFileAndLineInOneLine() throws IOException {
+        IOException e = fails(Csv.reader(), "a,b,t\n1,2,3\n4,\"5,6\n7,8,9\n");
+        assertEquals(dir.resolve("data.csv") + " line 3: a quoted field is not closed: no closing '\"' before the end"
+                + " of the file", e.getMessage());
+    }
+
+    @Test
+    void textAfterAClosingQuoteIsRefusedWithItsLine() throws IOException {
+        IOException e = fails(Csv.reader(), "a,b,t\n1,2,3\n4,\"5\"x,6\n");
+        assertEquals(dir.resolve("data.csv") + " line 3: text after the closing '\"' of a quoted field, expected the"
+                + " delimiter or the end of the line (write a quote inside a quoted field as \"\")", e.getMessage());
+    }
+
+    @Test
+    void notUtf8NamesTheFirstBadByteAndItsLine() throws IOException {
+        Path f = dir.resolve("latin1.csv");
+        Files.write(f, "a,b,t\n1,2,3\n\"caf\u00e9\",2,3\n".getBytes(StandardCharsets.ISO_8859_1));
+        IOException e = assertThrows(IOException.class, () -> Csv.reader().read(f));
+        assertEquals(f + ": not UTF-8 text: byte 0xe9 at offset 16 (line 3) does not start a valid UTF-8 sequence;"
+                + " save the file as UTF-8", e.getMessage());
+    }
+
+    @Test
+    void notUtf8FarIntoALargeFileIsFoundAcrossReadBuffers() throws IOException {
+        Path f = dir.resolve("late.csv");
+        StringBuilder s = new StringBuilder("a,b,t\n");
+        for (int i = 0; i < 20_000; i++) {
+            s.append("1,2,3\n"); // 6 bytes a line: line i + 2 ends at byte 6 * (i + 2)
+        }
+        byte[] good = s.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] bad = java.util.Arrays.copyOf(good, good.length + 2);
+        bad[good.length] = (byte) 0xff;
+        bad[good.length + 1] = '\n';
+        Files.write(f, bad);
+        IOException e = assertThrows(IOException.class, () -> Csv.reader().read(f));
+        assertEquals(f + ": not UTF-8 text: byte 0xff at offset " + good.length + " (line 20002) does not start a"
+                + " valid UTF-8 sequence; save the file as UTF-8", e.getMessage());
     }
 }
