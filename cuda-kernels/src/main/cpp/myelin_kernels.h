@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <xmmintrin.h>
 
+#include "myelin_kernel_table.h"
+
 // glibc's vector math library (libmvec) provides SIMD variants of these; declaring them "simd" lets GCC
 // call _ZGVdN8v_expf etc. without -ffast-math. exp/expf need glibc >= 2.22, tanh/atan glibc >= 2.35
 // (older glibc: the library fails to load and the engine uses its ND4J path).
@@ -50,8 +52,8 @@ struct MyelinDenormalsAreZero {
 
 namespace myelin {
 
-// Activation ids; must match NativeKernels.java and myelin_kernels.cu.
-enum Act { IDENTITY = 0, LOGISTIC = 1, TANH = 2, ARCTAN = 3, RELU = 4, LEAKY_RELU = 5, THRESHOLD = 6 };
+// Activation ids, from myelin_kernel_table.h (shared with myelin_kernels.cu and mirrored by NativeKernels.java).
+enum Act { MYELIN_ACTIVATIONS(MYELIN_ACTIVATION_ENUMERATOR) };
 
 MYELIN_INLINE float vexp(float x) { return expf(x); }
 MYELIN_INLINE double vexp(double x) { return exp(x); }
@@ -111,10 +113,10 @@ struct BwTanh {
 struct BwArctan { template <class T> MYELIN_INLINE T f(T z, T g, T) { return g / (T(1) + z * z); } };
 // ReLU' = step(z): 1 for z >= 0 (the notes' convention, MIT 6.390 eq. 6.33; see docs/notes.md).
 struct BwRelu { template <class T> MYELIN_INLINE T f(T z, T g, T) { return z >= T(0) ? g : T(0); } };
-struct BwLeaky { template <class T> MYELIN_INLINE T f(T z, T g, T alpha) { return z >= T(0) ? g : alpha * g; } };
+struct BwLeakyRelu { template <class T> MYELIN_INLINE T f(T z, T g, T alpha) { return z >= T(0) ? g : alpha * g; } };
 struct BwThreshold { template <class T> MYELIN_INLINE T f(T, T, T) { return T(0); } };
 
-// From the saved activation a = f(z).
+// From the saved activation a = f(z): Bw<Formula>Out for each MYELIN_FROM_OUTPUT_ACTIVATIONS entry.
 struct BwLogisticOut { template <class T> MYELIN_INLINE T f(T a, T g, T) { return g * (a * (T(1) - a)); } };
 struct BwTanhOut { template <class T> MYELIN_INLINE T f(T a, T g, T) { return g * ((T(1) - a) * (T(1) + a)); } };
 
@@ -129,13 +131,10 @@ MYELIN_INLINE void zip(const T* x, const T* g, T* out, long long n, T alpha) {
 template <class T>
 MYELIN_INLINE int backward(int act, T alpha, const T* z, const T* g, T* out, long long n) {
     switch (act) {
-        case IDENTITY: zip<BwIdentity>(z, g, out, n, alpha); return 0;
-        case LOGISTIC: zip<BwLogistic>(z, g, out, n, alpha); return 0;
-        case TANH: zip<BwTanh>(z, g, out, n, alpha); return 0;
-        case ARCTAN: zip<BwArctan>(z, g, out, n, alpha); return 0;
-        case RELU: zip<BwRelu>(z, g, out, n, alpha); return 0;
-        case LEAKY_RELU: zip<BwLeaky>(z, g, out, n, alpha); return 0;
-        case THRESHOLD: zip<BwThreshold>(z, g, out, n, alpha); return 0;
+#define MYELIN_CASE(NAME, ID, FORMULA) \
+    case NAME: zip<Bw##FORMULA>(z, g, out, n, alpha); return 0;
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
         default: return -1;
     }
 }
@@ -143,8 +142,10 @@ MYELIN_INLINE int backward(int act, T alpha, const T* z, const T* g, T* out, lon
 template <class T>
 MYELIN_INLINE int backward_from_output(int act, const T* a, const T* g, T* out, long long n) {
     switch (act) {
-        case LOGISTIC: zip<BwLogisticOut>(a, g, out, n, T(0)); return 0;
-        case TANH: zip<BwTanhOut>(a, g, out, n, T(0)); return 0;
+#define MYELIN_CASE(NAME, FORMULA) \
+    case NAME: zip<Bw##FORMULA##Out>(a, g, out, n, T(0)); return 0;
+        MYELIN_FROM_OUTPUT_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
         default: return -1;
     }
 }
@@ -166,7 +167,7 @@ struct FwTanh { template <class T> MYELIN_INLINE T f(T z, T) { return vtanh(z); 
 struct FwArctan { template <class T> MYELIN_INLINE T f(T z, T) { return vatan(z); } };
 // ReLU and leaky ReLU pass NaN on (z < 0 is false for NaN), as ND4J does: a diverged layer must not look finite.
 struct FwRelu { template <class T> MYELIN_INLINE T f(T z, T) { return z < T(0) ? T(0) : z; } };
-struct FwLeaky { template <class T> MYELIN_INLINE T f(T z, T alpha) { return z < T(0) ? alpha * z : z; } };
+struct FwLeakyRelu { template <class T> MYELIN_INLINE T f(T z, T alpha) { return z < T(0) ? alpha * z : z; } };
 struct FwThreshold { template <class T> MYELIN_INLINE T f(T z, T) { return z >= T(0) ? T(1) : T(0); } };
 
 // A[r, c] = f(X[r, c] + b[c]) over a row-major [rows, cols] batch; Z written too when WRITE_Z.
@@ -199,13 +200,10 @@ MYELIN_INLINE void bias_rows_z(const T* x, const T* b, T* z, T* a, long long row
 template <class T>
 MYELIN_INLINE int bias_forward(int act, T alpha, const T* x, const T* b, T* z, T* a, long long rows, long long cols) {
     switch (act) {
-        case IDENTITY: bias_rows_z<FwIdentity>(x, b, z, a, rows, cols, alpha); return 0;
-        case LOGISTIC: bias_rows_z<FwLogistic>(x, b, z, a, rows, cols, alpha); return 0;
-        case TANH: bias_rows_z<FwTanh>(x, b, z, a, rows, cols, alpha); return 0;
-        case ARCTAN: bias_rows_z<FwArctan>(x, b, z, a, rows, cols, alpha); return 0;
-        case RELU: bias_rows_z<FwRelu>(x, b, z, a, rows, cols, alpha); return 0;
-        case LEAKY_RELU: bias_rows_z<FwLeaky>(x, b, z, a, rows, cols, alpha); return 0;
-        case THRESHOLD: bias_rows_z<FwThreshold>(x, b, z, a, rows, cols, alpha); return 0;
+#define MYELIN_CASE(NAME, ID, FORMULA) \
+    case NAME: bias_rows_z<Fw##FORMULA>(x, b, z, a, rows, cols, alpha); return 0;
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
         default: return -1;
     }
 }
@@ -417,6 +415,7 @@ MYELIN_INLINE long long poisson_draw(const double* p, long long n, unsigned long
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
+// The MYELIN_ELEMENTWISE_KERNELS of myelin_kernel_table.h keep the arity of their CUDA twins (asserted below).
 
 MYELIN_CLONES int myelin_backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
     MyelinDenormalsAreZero ftz;
@@ -485,6 +484,8 @@ MYELIN_CLONES double myelin_softmax_xent_f64(const double* y, const double* t, d
     MyelinDenormalsAreZero ftz;
     return myelin::softmax_xent<double>(y, t, p, rows, cols);
 }
+
+MYELIN_ELEMENTWISE_KERNELS(MYELIN_ASSERT_ARITY)
 
 // Spiking network entry points: v, s, b, refr of n neurons; spikes receives up to n indices; returns their count.
 MYELIN_CLONES long long myelin_lif_step_f32(float* v, float* s, const float* b, float* refr, long long n, double dt,

@@ -17,9 +17,13 @@
 
 #include <stdint.h>
 
+// Activation ids, the switch cases below and the launched kernels' names and arities (relative to this file, so
+// nvcc, the host emulation and a reader of the jar's copy find it without an include path).
+#include "../cpp/myelin_kernel_table.h"
+
 namespace {
 
-enum Act { IDENTITY = 0, LOGISTIC = 1, TANH = 2, ARCTAN = 3, RELU = 4, LEAKY_RELU = 5, THRESHOLD = 6 };
+enum Act { MYELIN_ACTIVATIONS(MYELIN_ACTIVATION_ENUMERATOR) };
 
 __device__ __forceinline__ float dexp(float x) { return expf(x); }
 __device__ __forceinline__ double dexp(double x) { return exp(x); }
@@ -30,40 +34,86 @@ __device__ __forceinline__ double datan(double x) { return atan(x); }
 __device__ __forceinline__ float dsqrt(float x) { return sqrtf(x); }
 __device__ __forceinline__ double dsqrt(double x) { return sqrt(x); }
 
-// g * f'(z); the stable forms of the CPU path (e = exp(-|z|), resp. exp(-2|z|)).
+// One struct per MYELIN_ACTIVATIONS formula: forward(z, alpha) = f(z), derivative(z, g, alpha) = g * f'(z) in the
+// stable forms of the CPU path (e = exp(-|z|), resp. exp(-2|z|)); from_output(a, g) = g * f' from a = f(z) for the
+// MYELIN_FROM_OUTPUT_ACTIVATIONS. The forward logistic is the plain 1 / (1 + exp(-z)) here (the CPU path's
+// two-branch form corrects a bias of glibc's vector expf).
+struct Identity {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return z; }
+    template <class T> static __device__ __forceinline__ T derivative(T, T g, T) { return g; }
+};
+struct Logistic {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return T(1) / (T(1) + dexp(-z)); }
+    template <class T> static __device__ __forceinline__ T derivative(T z, T g, T) {
+        T e = dexp(-fabs(z));
+        T t = T(1) + e;
+        return g * (e / (t * t));
+    }
+    template <class T> static __device__ __forceinline__ T from_output(T a, T g) { return g * (a * (T(1) - a)); }
+};
+struct Tanh {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return dtanh(z); }
+    template <class T> static __device__ __forceinline__ T derivative(T z, T g, T) {
+        T e = dexp(T(-2) * fabs(z));
+        T t = T(1) + e;
+        return g * ((T(4) * e) / (t * t));
+    }
+    template <class T> static __device__ __forceinline__ T from_output(T a, T g) {
+        return g * ((T(1) - a) * (T(1) + a));
+    }
+};
+struct Arctan {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return datan(z); }
+    template <class T> static __device__ __forceinline__ T derivative(T z, T g, T) { return g / (T(1) + z * z); }
+};
+// NaN passes through ReLU (z < 0 is false for NaN), as on the CPU path and in ND4J: a diverged layer must not look
+// finite. (z > 0 ? z : 0 turned NaN into 0.)
+struct Relu {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return z < T(0) ? T(0) : z; }
+    template <class T> static __device__ __forceinline__ T derivative(T z, T g, T) { return z >= T(0) ? g : T(0); }
+};
+struct LeakyRelu {
+    template <class T> static __device__ __forceinline__ T forward(T z, T alpha) { return z >= T(0) ? z : alpha * z; }
+    template <class T> static __device__ __forceinline__ T derivative(T z, T g, T alpha) {
+        return z >= T(0) ? g : alpha * g;
+    }
+};
+struct Threshold {
+    template <class T> static __device__ __forceinline__ T forward(T z, T) { return z >= T(0) ? T(1) : T(0); }
+    template <class T> static __device__ __forceinline__ T derivative(T, T, T) { return T(0); }
+};
+
+// Unknown ids give 0: the host checks every id before a launch.
 template <class T>
 __device__ __forceinline__ T derivative_times(int act, T z, T g, T alpha) {
     switch (act) {
-        case IDENTITY: return g;
-        case LOGISTIC: {
-            T e = dexp(-fabs(z));
-            T t = T(1) + e;
-            return g * (e / (t * t));
-        }
-        case TANH: {
-            T e = dexp(T(-2) * fabs(z));
-            T t = T(1) + e;
-            return g * ((T(4) * e) / (t * t));
-        }
-        case ARCTAN: return g / (T(1) + z * z);
-        case RELU: return z >= T(0) ? g : T(0);
-        case LEAKY_RELU: return z >= T(0) ? g : alpha * g;
-        default: return T(0);  // THRESHOLD (ids are checked on the host)
+#define MYELIN_CASE(NAME, ID, FORMULA) \
+    case NAME: return FORMULA::derivative(z, g, alpha);
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        default: return T(0);
     }
 }
 
 template <class T>
 __device__ __forceinline__ T activation(int act, T z, T alpha) {
     switch (act) {
-        case IDENTITY: return z;
-        case LOGISTIC: return T(1) / (T(1) + dexp(-z));
-        case TANH: return dtanh(z);
-        case ARCTAN: return datan(z);
-        // NaN passes through (z < 0 is false for NaN), as on the CPU path and in ND4J: a diverged layer must not
-        // look finite. (z > 0 ? z : 0 turned NaN into 0.)
-        case RELU: return z < T(0) ? T(0) : z;
-        case LEAKY_RELU: return z >= T(0) ? z : alpha * z;
-        default: return z >= T(0) ? T(1) : T(0);  // THRESHOLD
+#define MYELIN_CASE(NAME, ID, FORMULA) \
+    case NAME: return FORMULA::forward(z, alpha);
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        default: return T(0);
+    }
+}
+
+template <class T>
+__device__ __forceinline__ T derivative_from_output(int act, T a, T g) {
+    switch (act) {
+#define MYELIN_CASE(NAME, FORMULA) \
+    case NAME: return FORMULA::from_output(a, g);
+        MYELIN_FROM_OUTPUT_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        default: return T(0);
     }
 }
 
@@ -77,8 +127,7 @@ __device__ void backward(int act, T alpha, const T* z, const T* g, T* out, long 
 template <class T>
 __device__ void backward_from_output(int act, const T* a, const T* g, T* out, long long n) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
-        T ai = a[i];
-        out[i] = act == LOGISTIC ? g[i] * (ai * (T(1) - ai)) : g[i] * ((T(1) - ai) * (T(1) + ai));
+        out[i] = derivative_from_output(act, a[i], g[i]);
     }
 }
 
@@ -163,6 +212,8 @@ __global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v
 }
 
 }  // extern "C"
+
+MYELIN_ELEMENTWISE_KERNELS(MYELIN_ASSERT_ARITY)
 
 // 2-d convolution patch kernels (im2col / col2im), kept in their own file.
 #include "myelin_conv.cuh"

@@ -81,16 +81,10 @@ inline int myelin_emulate_launch(const char* name, int blocks, int threads, void
         myelin_emulation::run_grid(kernel, (unsigned int) blocks, (unsigned int) threads, params);    \
         return 0;                                                                                     \
     }
-    MYELIN_EMULATED(myelin_backward_f32)
-    MYELIN_EMULATED(myelin_backward_f64)
-    MYELIN_EMULATED(myelin_backward_from_output_f32)
-    MYELIN_EMULATED(myelin_backward_from_output_f64)
-    MYELIN_EMULATED(myelin_bias_forward_f32)
-    MYELIN_EMULATED(myelin_bias_forward_f64)
-    MYELIN_EMULATED(myelin_sgd_f32)
-    MYELIN_EMULATED(myelin_sgd_f64)
-    MYELIN_EMULATED(myelin_adam_f32)
-    MYELIN_EMULATED(myelin_adam_f64)
+    // The launched kernels of myelin_kernel_table.h, both precisions.
+#define MYELIN_EMULATED_PAIR(name, arity) MYELIN_EMULATED(name##_f32) MYELIN_EMULATED(name##_f64)
+    MYELIN_ELEMENTWISE_KERNELS(MYELIN_EMULATED_PAIR)
+#undef MYELIN_EMULATED_PAIR
 #undef MYELIN_EMULATED
     return -1;
 }

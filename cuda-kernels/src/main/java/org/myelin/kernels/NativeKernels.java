@@ -17,7 +17,9 @@ import org.bytedeco.javacpp.annotation.Platform;
  * the same buffer as an input (in place); partially overlapping buffers are not supported.
  *
  * <p>Activation ids: {@link #IDENTITY}, {@link #LOGISTIC}, {@link #TANH}, {@link #ARCTAN}, {@link #RELU},
- * {@link #LEAKY_RELU} (slope {@code alpha}), {@link #THRESHOLD}.
+ * {@link #LEAKY_RELU} (slope {@code alpha}), {@link #THRESHOLD}: the MYELIN_ACTIVATIONS of
+ * {@code src/main/cpp/myelin_kernel_table.h}, from which the C++ and CUDA kernels generate theirs (KernelTableTest
+ * fails naming any constant that differs from the table).
  */
 @Platform(include = {"myelin_kernels.h", "myelin_conv.h"}, library = "jnimyelinkernels")
 @NoException

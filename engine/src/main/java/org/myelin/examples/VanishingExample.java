@@ -2,9 +2,7 @@ package org.myelin.examples;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.myelin.data.Dataset;
 import org.myelin.data.Synthetic;
 import org.myelin.nn.Init;

@@ -10,7 +10,6 @@ import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.myelin.ops.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -35,7 +35,6 @@ import org.myelin.train.LossFunction;
 import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Distributed training in {@code local[2]}: equivalence, local steps, data sources, restarts, errors. */
 class LocalModeTest {
