@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code myelin demo}: a 2-4-1 network learning XOR through the bare autodiff API (tanh hidden layer, logistic
  * output with cross-entropy, full-batch gradient descent), printing the loss as it falls and the predictions.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = {"Learn XOR with a 2-4-1 network through the autodiff API.",
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Learn XOR with a 2-4-1 network through the autodiff API.",
             "Prints the loss as it falls and the predictions."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand

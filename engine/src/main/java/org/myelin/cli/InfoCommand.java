@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code myelin info}: the GPU, backend, data type, BLAS, threads and kernel path in use. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Print the GPU, ND4J backend, data type, BLAS, threads and native-kernel status.")
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the GPU, ND4J backend, data type, BLAS, threads and native-kernel status.")
 final class InfoCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;

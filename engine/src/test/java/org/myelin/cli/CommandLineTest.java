@@ -53,7 +53,8 @@ class CommandLineTest {
     void unknownOptionIsOneLineNamingItAndTheNearestOption() {
         Run r = run("train", "--epoch", "3");
         assertEquals(2, r.code());
-        assertEquals("myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'", r.err());
+        assertEquals("myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'",
+                r.err());
     }
 
     @Test

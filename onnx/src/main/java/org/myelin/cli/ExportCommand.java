@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
  * the command line by the onnx module through {@link Main.Extension}.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a saved model as ONNX (opset " + OnnxExport.OPSET + ") for ONNX Runtime and other runtimes.")
+        description = "Write a saved model as ONNX (opset " + OnnxExport.OPSET + ") for ONNX Runtime and other"
+                + " runtimes.")
 public final class ExportCommand implements Main.Extension {
 
     static final String USAGE = "usage: myelin export MODEL.zip --onnx OUT.onnx";

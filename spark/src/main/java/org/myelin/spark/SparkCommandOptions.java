@@ -23,7 +23,8 @@ final class SparkCommandOptions {
     int localSteps;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "1", converter = Converters.WholeNumber.class,
-            description = "threads per executor and task: spark.task.cpus and OMP_NUM_THREADS (default ${DEFAULT-VALUE})")
+            description = "threads per executor and task: spark.task.cpus and OMP_NUM_THREADS"
+                    + " (default ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--checkpoint-rounds", paramLabel = "N", defaultValue = "50",
