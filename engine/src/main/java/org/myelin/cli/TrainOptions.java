@@ -92,13 +92,11 @@ public final class TrainOptions {
             description = "training epochs (environment: MYELIN_EPOCHS)")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", converter = Converters.WholeNumber.class,
-            description = "samples per step (environment: MYELIN_BATCH_SIZE)")
-    Integer batchSize;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption();
 
-    @Option(names = "--seed", paramLabel = "N", converter = Converters.WholeNumber.class,
-            description = "seed of initialisation, shuffling and dropout (environment: MYELIN_SEED)")
-    Integer seed;
+    @Mixin
+    SeedOption seed = new SeedOption();
 
     @Mixin
     OutputOption out = new OutputOption();
@@ -155,8 +153,8 @@ public final class TrainOptions {
         put(raw, "data.limit", limit);
         put(raw, "data.validation_fraction", validation);
         put(raw, "training.epochs", epochs);
-        put(raw, "training.batch_size", batchSize);
-        put(raw, "training.seed", seed);
+        put(raw, "training.batch_size", batchSize.batchSize);
+        put(raw, "training.seed", seed.seed);
         if (noResume) {
             JobConfig.put(raw, "training.resume", false);
         }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +154,45 @@ class CommandLineTest {
         for (String word : new String[] {"train", "eval", "simulate", "--epochs", "--batch-size", "lif"}) {
             assertTrue(r.out().contains(word), word + " missing in the completion script");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            train    | --out DIR,--data SOURCE,--classes K,--seed N,--batch-size N
+            eval     | --data SOURCE,--classes K,--batch-size N
+            simulate | --out DIR,--seed N
+            example  | --out DIR
+            """)
+    void sharedOptionsHaveOneNameAndOneDescriptionEverywhere(String command, String options) {
+        var commands = Main.commandLine(System.out).getSubcommands();
+        String help = run(command, "--help").out();
+        for (String option : options.split(",")) {
+            assertTrue(help.contains(option), option + " missing in\n" + help);
+            String name = option.split(" ")[0];
+            var here = commands.get(command).getCommandSpec().findOption(name);
+            var inTrain = commands.get("train").getCommandSpec().findOption(name);
+            assertEquals(List.of(inTrain.description()), List.of(here.description()), name);
+            assertEquals(inTrain.paramLabel(), here.paramLabel(), name);
+        }
+    }
+
+    @Test
+    void simulateTakesTheSeedAsAnOptionAndRefusesItTwice(@TempDir Path dir) {
+        Run r = run("simulate", "synapse", "--seed", "7", "duration=0.05", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        Run twice = run("simulate", "synapse", "--seed", "7", "seed=8", "--out", dir.toString());
+        assertEquals(2, twice.code());
+        assertEquals("myelin simulate: --seed 7 and seed=8 both given; give the seed once", twice.err());
+        Run noRandomness = run("simulate", "hh", "--seed", "7", "--out", dir.toString());
+        assertEquals(1, noRandomness.code());
+        assertTrue(noRandomness.err().contains("unknown option 'seed'"), noRandomness.err());
+    }
+
+    @Test
+    void evalRefusesABatchSizeBelowOne() {
+        Run r = run("eval", "model.zip", "--batch-size", "0");
+        assertEquals(2, r.code());
+        assertEquals("myelin eval: --batch-size must be >= 1, was 0", r.err());
     }
 
     private static TrainOptions parse(String... args) {
