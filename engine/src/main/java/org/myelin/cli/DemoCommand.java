@@ -6,28 +6,30 @@ import static org.myelin.ops.Ops.matmul;
 import static org.myelin.ops.Ops.tanh;
 
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code myelin demo}: a 2-4-1 network learning XOR through the bare autodiff API (tanh hidden layer, logistic
  * output with cross-entropy, full-batch gradient descent), printing the loss as it falls and the predictions.
  */
-final class DemoCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "learn XOR with a 2-4-1 network through the autodiff API and print the loss and predictions";
-    }
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Learn XOR with a 2-4-1 network through the autodiff API.",
+            "Prints the loss as it falls and the predictions."})
+final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    MyelinCommand myelin;
 
     @Override
-    public int run(String[] args, PrintStream out) {
-        if (args.length > 0) {
-            throw new UsageException("takes no arguments, got " + String.join(" ", args));
-        }
+    public Integer call() {
+        PrintStream out = myelin.out();
         INDArray x = Nd4j.create(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
         INDArray t = Nd4j.create(new double[][] {{0}, {1}, {1}, {0}});
         var rng = Nd4j.getRandomFactory().getNewRandomInstance(7);

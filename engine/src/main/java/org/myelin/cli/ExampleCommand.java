@@ -1,48 +1,66 @@
 package org.myelin.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.myelin.examples.Example;
 import org.myelin.examples.Examples;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code myelin example NAME [--out DIR]} runs one of the notes' experiments (see {@link Examples}), prints its
  * summary and writes its PNG plot(s) and CSV into DIR (default {@code runs/examples/NAME});
  * {@code myelin example --list} lists them.
  */
-final class ExampleCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "run one of the notes' experiments (--list shows them); prints a summary, writes PNG plots and CSV";
-    }
+@Command(name = "example", mixinStandardHelpOptions = true,
+        description = {"Run one of the notes' experiments; prints a summary, writes PNG plots and CSV.",
+            "Into DIR (default runs/examples/NAME); --list shows the examples."})
+final class ExampleCommand implements Callable<Integer> {
+    @ParentCommand
+    MyelinCommand myelin;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = Names.class,
+            description = "the example (--list shows them with a description)")
+    String name;
+
+    @Option(names = "--list", description = "list the examples")
+    boolean list;
+
+    @Mixin
+    OutputOption out = new OutputOption();
 
     @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Options o = Options.parse(args, Set.of("out"), Set.of("list", "help"));
-        if (o.has("help") || (args.length == 0)) {
-            out.println("usage: myelin example NAME [--out DIR]    (myelin example --list shows the names)");
-            return args.length == 0 ? 2 : 0;
-        }
-        if (o.has("list")) {
-            if (!o.positional.isEmpty() || o.has("out")) {
+    public Integer call() throws Exception {
+        var stdout = myelin.out();
+        if (list) {
+            if (name != null || out.raw() != null) {
                 throw new UsageException("--list takes no other arguments");
             }
             for (Example e : Examples.all()) {
-                out.printf("  %-18s %s%n", e.name(), e.description());
+                stdout.printf("  %-18s %s%n", e.name(), e.description());
             }
             return 0;
         }
-        if (o.positional.size() != 1) {
-            throw new UsageException("expected one example name, got " + o.positional + "; see myelin example --list");
+        if (name == null) {
+            throw new UsageException("expected an example name or --list; see 'myelin example --help'");
         }
-        Example example = Examples.byName(o.positional.get(0));
-        Path outDir = o.has("out") ? OutputDirectory.of("--out", o.get("out")) : Path.of("runs", "examples", example.name());
-        Example.Outcome outcome = example.run(outDir);
-        out.println(outcome.summary());
+        Example example = Examples.byName(name);
+        Example.Outcome outcome = example.run(out.orElse(Path.of("runs", "examples", example.name())));
+        stdout.println(outcome.summary());
         for (Path p : outcome.files()) {
-            out.println("wrote " + p);
+            stdout.println("wrote " + p);
         }
         return 0;
+    }
+
+    /** The example names, for the shell completion. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Examples.names().iterator();
+        }
     }
 }

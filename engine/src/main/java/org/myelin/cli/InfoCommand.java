@@ -2,22 +2,23 @@ package org.myelin.cli;
 
 import java.io.PrintStream;
 import org.myelin.EngineInfo;
+import java.util.concurrent.Callable;
 import org.myelin.gpu.GpuQuery;
 import org.myelin.gpu.Nd4jCudaSupport;
 import org.myelin.gpu.NvidiaDriverQuery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code myelin info}: the GPU, backend, data type, BLAS, threads and kernel path in use. */
-final class InfoCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "print the GPU, ND4J backend, data type, BLAS library, threads and native-kernel status";
-    }
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the GPU, ND4J backend, data type, BLAS, threads and native-kernel status.")
+final class InfoCommand implements Callable<Integer> {
+    @ParentCommand
+    MyelinCommand myelin;
 
     @Override
-    public int run(String[] args, PrintStream out) {
-        if (args.length > 0) {
-            throw new UsageException("takes no arguments, got " + String.join(" ", args));
-        }
+    public Integer call() {
+        PrintStream out = myelin.out();
         // The GPU first, from the driver alone: on a GPU the CUDA backend cannot run on, ND4J is never started.
         GpuQuery query = new NvidiaDriverQuery();
         GpuQuery.Result gpu = query.device();

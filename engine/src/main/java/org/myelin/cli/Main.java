@@ -1,52 +1,38 @@
 package org.myelin.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import org.myelin.Blas;
 import org.myelin.Settings;
 import org.myelin.gpu.Nd4jCudaSupport;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code myelin} command line: {@code myelin COMMAND [options]}. Each command is a small class; this one
- * only dispatches and turns failures into one readable line and a non-zero exit code.
+ * The {@code myelin} command line: {@code myelin COMMAND [options]}, parsed by picocli. Each command is a small
+ * class annotated with its options; this one assembles them (with those other modules add through
+ * {@link Extension}), selects the BLAS before anything loads ND4J, and returns the exit code: 0 success, 1 a
+ * failure while running, 2 a usage error, each failure as one line on standard error.
  */
 public final class Main {
 
-    /** A command of the command line. */
-    public interface Command {
-        /** One line for the help text. */
-        String summary();
-
-        /** Runs the command; returns the process exit code. */
-        int run(String[] args, PrintStream out) throws Exception;
-    }
-
     /**
-     * A command that another module adds to the command line (the onnx module's {@code export}): a public class with
-     * a no-argument constructor, listed in {@code META-INF/services/org.myelin.cli.Main$Extension} and found on
-     * the class path with {@link ServiceLoader}.
+     * A command that another module adds to the command line (the onnx module's {@code export}): a public class
+     * annotated with picocli's {@code @Command(name = ...)}, with a no-argument constructor, listed in
+     * {@code META-INF/services/org.myelin.cli.Main$Extension} and found on the class path with {@link ServiceLoader}.
+     * It prints to its {@code @ParentCommand MyelinCommand}'s {@link MyelinCommand#out()} and throws like the
+     * engine's commands do ({@link Failures}).
      */
-    public interface Extension extends Command {
-        /** The command's name, e.g. {@code "export"}. */
-        String name();
+    public interface Extension extends Callable<Integer> {
     }
 
-    private static Map<String, Command> commands() {
-        Map<String, Command> c = new LinkedHashMap<>();
-        c.put("info", new InfoCommand());
-        c.put("train", new TrainCommand());
-        c.put("eval", new EvalCommand());
-        c.put("simulate", new SimulateCommand());
-        c.put("demo", new DemoCommand());
-        c.put("example", new ExampleCommand());
-        for (Extension e : ServiceLoader.load(Extension.class)) {
-            c.putIfAbsent(e.name(), e);
-        }
-        return c;
-    }
+    /** Commands that only report and so may run where ND4J cannot (a GPU its CUDA backend does not support). */
+    private static final Set<String> REPORT_ONLY = Set.of("info", "help", "completion");
 
     private Main() {
     }
@@ -62,8 +48,7 @@ public final class Main {
             System.err.println("myelin: " + e.getMessage());
             System.exit(2);
         }
-        boolean reportOnly = args.length == 0 || args[0].equals("info") || args[0].startsWith("-")
-                || args[0].equals("help");
+        boolean reportOnly = args.length == 0 || REPORT_ONLY.contains(args[0]) || args[0].startsWith("-");
         if (!reportOnly) {
             try {
                 // -Pcuda builds: stop here on a GPU ND4J's CUDA backend cannot run on (myelin info reports it).
@@ -78,54 +63,53 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (tests call this rather than {@link #main}). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, Command> commands = commands();
-        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
-            usage(commands, out);
-            return args.length == 0 ? 2 : 0;
+        return CommandLines.execute(commandLine(out), args, out, err);
+    }
+
+    /** The whole command tree, printing results to {@code out}; the order here is the order of the help. */
+    static CommandLine commandLine(PrintStream out) {
+        CommandLine cl = new CommandLine(new MyelinCommand(out));
+        cl.addSubcommand(new InfoCommand());
+        cl.addSubcommand(new TrainCommand());
+        cl.addSubcommand(new EvalCommand());
+        cl.addSubcommand(SimulateCommand.withScenarioHelp());
+        cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new ExampleCommand());
+        for (Extension e : ServiceLoader.load(Extension.class)) {
+            CommandLine extension = new CommandLine(e);
+            if (!cl.getSubcommands().containsKey(extension.getCommandName())) {
+                cl.addSubcommand(extension);
+            }
         }
-        Command command = commands.get(args[0]);
-        if (command == null) {
-            err.println("myelin: unknown command '" + args[0] + "'; expected one of " + commands.keySet());
-            return 2;
-        }
-        try {
-            return command.run(Arrays.copyOfRange(args, 1, args.length), out);
-        } catch (UsageException e) {
-            err.println("myelin " + args[0] + ": " + e.getMessage());
-            return 2;
-        } catch (org.myelin.MyelinException | IllegalArgumentException | IllegalStateException | java.io.IOException
-                | java.io.UncheckedIOException e) {
-            err.println("myelin " + args[0] + ": " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            err.println("myelin " + args[0] + ": unexpected " + e);
-            e.printStackTrace(err);
-            return 1;
-        }
+        cl.addSubcommand(new CompletionCommand());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        return CommandLines.configure(cl);
     }
 
     /**
      * The raw job config (see {@link org.myelin.train.JobConfig}) that {@code myelin train ARGS} would run, for
-     * launchers that run the same job on another trainer (the Spark module's {@code myelin train --spark}).
+     * launchers that run the same job on another trainer.
      *
      * @throws IllegalArgumentException for an unknown option or a bad value, naming it
      */
-    public static Map<String, Object> trainConfig(String[] args) throws java.io.IOException {
+    public static Map<String, Object> trainConfig(String[] args) throws IOException {
+        TrainCommand train = new TrainCommand();
         try {
-            return TrainCommand.config(args);
+            CommandLines.configure(new CommandLine(train)).parseArgs(args);
+            return train.options.config();
+        } catch (ParameterException e) {
+            throw new IllegalArgumentException(UsageErrors.message(e), e);
         } catch (UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
-    /** The help text of {@code myelin train}. */
+    /** The help of {@code myelin train}, as {@code myelin train --help} prints it. */
     public static String trainHelp() {
-        return TrainCommand.HELP;
+        return commandLine(discard()).getSubcommands().get("train").getUsageMessage();
     }
 
-    private static void usage(Map<String, Command> commands, PrintStream out) {
-        out.println("usage: myelin COMMAND [options]    (myelin COMMAND --help for its options)");
-        out.println();
-        commands.forEach((name, c) -> out.printf("  %-10s %s%n", name, c.summary()));
+    private static PrintStream discard() {
+        return new PrintStream(OutputStream.nullOutputStream());
     }
 }

@@ -1,49 +1,95 @@
 package org.myelin.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.myelin.neuro.Simulations;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code myelin simulate hh|lif|tuning|synapse|network [--out DIR] [key=value ...]}: runs a neuron-model
  * scenario and writes its PNG plots and CSV data.
  */
-final class SimulateCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "simulate neuron models (" + String.join("|", Simulations.NAMES) + "); writes PNG plots and CSV data";
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Simulate neuron models; writes PNG plots and CSV data.",
+            "Into DIR (default runs/simulate/SCENARIO); KEY=VALUE settings change the scenario's defaults."})
+final class SimulateCommand implements Callable<Integer> {
+    @ParentCommand
+    MyelinCommand myelin;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", completionCandidates = Scenarios.class,
+            description = "one of: ${COMPLETION-CANDIDATES}")
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "scenario settings (listed below with their"
+            + " defaults)")
+    List<String> settings = new ArrayList<>();
+
+    @Mixin
+    OutputOption out = new OutputOption();
+
+    @Mixin
+    SeedOption seed = new SeedOption();
+
+    /** This command with the settings of every scenario and their defaults at the end of its help. */
+    static CommandLine withScenarioHelp() {
+        CommandLine cl = new CommandLine(new SimulateCommand());
+        List<String> footer = new ArrayList<>(List.of("", "Settings per scenario, with their defaults:"));
+        for (String scenario : Simulations.NAMES) {
+            // One line per scenario, wrapped here between settings: picocli would also break inside numbers.
+            StringBuilder line = new StringBuilder("  " + scenario + ":");
+            for (var setting : Simulations.defaults(scenario).entrySet()) {
+                String item = " " + setting.getKey() + "=" + setting.getValue();
+                if (line.length() + item.length() > CommandLines.HELP_WIDTH - 2) {
+                    footer.add(line.toString());
+                    line = new StringBuilder("     ");
+                }
+                line.append(item);
+            }
+            footer.add(line.toString());
+        }
+        // The footer lines are format strings: a literal % must be doubled.
+        footer.replaceAll(l -> l.replace("%", "%%"));
+        cl.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
+        return cl;
     }
 
     @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        if (args.length == 0 || args[0].equals("--help")) {
-            out.println("usage: myelin simulate " + String.join("|", Simulations.NAMES) + " [--out DIR] [key=value ...]");
-            out.println("options per scenario (with defaults):");
-            for (String name : Simulations.NAMES) {
-                out.println("  " + name + ": " + Simulations.defaults(name));
-            }
-            return args.length == 0 ? 2 : 0;
-        }
-        String name = args[0];
-        Path outDir = Path.of("runs", "simulate", name);
+    public Integer call() throws Exception {
+        Path outDir = out.orElse(Path.of("runs", "simulate", name));
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--out")) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException("--out needs a directory");
-                }
-                outDir = OutputDirectory.of("--out", args[++i]);
-            } else if (a.contains("=") && !a.startsWith("--")) {
-                options.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else {
+        for (String a : settings) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
                 throw new UsageException("expected --out DIR or key=value, got '" + a + "'");
             }
+            options.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        out.println(Simulations.run(name, outDir, options));
-        out.println("wrote plots and CSV data to " + outDir);
+        if (seed.seed != null) {
+            // The same name as train's option; a scenario without randomness refuses it (Simulations names it).
+            if (options.containsKey("seed")) {
+                throw new UsageException("--seed " + seed.seed + " and seed=" + options.get("seed")
+                        + " both given; give the seed once");
+            }
+            options.put("seed", Integer.toString(seed.seed));
+        }
+        myelin.out().println(Simulations.run(name, outDir, options));
+        myelin.out().println("wrote plots and CSV data to " + outDir);
         return 0;
+    }
+
+    /** The scenario names, for the help and the shell completion. */
+    static final class Scenarios implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Simulations.NAMES.iterator();
+        }
     }
 }

@@ -1,49 +1,49 @@
 package org.myelin.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import org.myelin.io.ModelFile;
 import org.myelin.onnx.OnnxExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code myelin export MODEL.zip --onnx OUT.onnx}: writes a saved model as an ONNX model (docs/onnx.md). Added to
  * the command line by the onnx module through {@link Main.Extension}.
  */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a saved model as ONNX (opset " + OnnxExport.OPSET + ") for ONNX Runtime and other"
+                + " runtimes.")
 public final class ExportCommand implements Main.Extension {
 
     static final String USAGE = "usage: myelin export MODEL.zip --onnx OUT.onnx";
 
-    @Override
-    public String name() {
-        return "export";
-    }
+    @ParentCommand
+    MyelinCommand myelin;
+
+    @Parameters(arity = "0..1", paramLabel = "MODEL.zip", description = "a model file written by myelin train")
+    String model;
+
+    @Option(names = "--onnx", paramLabel = "OUT.onnx", description = "the ONNX file to write")
+    String onnx;
 
     @Override
-    public String summary() {
-        return "write a saved model as ONNX (opset " + OnnxExport.OPSET + ") for ONNX Runtime and other runtimes";
-    }
-
-    @Override
-    public int run(String[] args, PrintStream out) throws Exception {
-        Options o = Options.parse(args, Set.of("onnx"), Set.of("help"));
-        if (o.has("help")) {
-            out.println(USAGE);
-            return 0;
+    public Integer call() throws Exception {
+        if (model == null || onnx == null) {
+            // Both are needed; one message for either missing, with the whole usage.
+            throw new UsageException("expected one model file and --onnx OUT.onnx; " + USAGE);
         }
-        if (o.positional.size() != 1 || !o.has("onnx")) {
-            throw new UsageException("expected one model file and --onnx OUT.onnx"
-                    + (args.length == 0 ? "" : ", got '" + String.join(" ", args) + "'") + "; " + USAGE);
-        }
-        Path model = Path.of(o.positional.get(0));
-        Path target = Path.of(o.get("onnx"));
-        if (Files.exists(target) && Files.isSameFile(model, target)) {
+        Path modelFile = Path.of(model);
+        Path target = Path.of(onnx);
+        if (Files.exists(target) && Files.isSameFile(modelFile, target)) {
             throw new UsageException("--onnx " + target + " is the model file itself; choose another output file");
         }
-        ModelFile.Loaded loaded = ModelFile.load(model);
+        ModelFile.Loaded loaded = ModelFile.load(modelFile);
         OnnxExport.save(loaded.model(), target, loaded.metadata());
-        out.printf("exported %s to %s (ONNX opset %d, %d bytes)%n", model, target, OnnxExport.OPSET, Files.size(target));
+        myelin.out().printf("exported %s to %s (ONNX opset %d, %d bytes)%n", modelFile, target, OnnxExport.OPSET,
+                Files.size(target));
         return 0;
     }
 }

@@ -75,4 +75,29 @@ class ExportCommandTest {
         assertTrue(err2.toString().contains("missing.zip"), err2.toString());
         assertTrue(!Files.exists(dir.resolve("x.onnx")));
     }
+
+    @Test
+    void helpListsEveryCommandWithExportFromTheClassPath() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "--help"), err.toString());
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String command : new String[] {"info", "train", "eval", "simulate", "demo", "example", "export",
+            "completion", "help"}) {
+            assertTrue(help.matches("(?s).*\\n  " + command + " +\\S.*"), command + " missing in\n" + help);
+        }
+        ByteArrayOutputStream exportHelp = new ByteArrayOutputStream();
+        assertEquals(0, run(exportHelp, err, "export", "--help"));
+        assertTrue(exportHelp.toString(StandardCharsets.UTF_8).startsWith("Usage: myelin export [-hV] [--onnx OUT.onnx]"
+                + " [MODEL.zip]"), exportHelp.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void completionScriptOffersExport() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(out, err, "completion"), err.toString());
+        String script = out.toString(StandardCharsets.UTF_8);
+        assertTrue(script.contains("export") && script.contains("--onnx"), "export and --onnx in the script");
+    }
 }

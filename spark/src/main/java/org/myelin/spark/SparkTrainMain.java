@@ -3,19 +3,20 @@ package org.myelin.spark;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.myelin.Blas;
-import org.myelin.cli.Main;
+import org.myelin.cli.CommandLines;
 import org.myelin.io.ModelFile;
 import org.myelin.train.Evaluation;
 import org.myelin.train.JobConfig;
 import org.myelin.train.TrainingJob;
 import org.myelin.train.TrainingOptions;
+import picocli.CommandLine;
 
 /**
  * {@code myelin train --spark MASTER [spark options] [train options]}: the engine's training job (same config file,
@@ -25,23 +26,6 @@ import org.myelin.train.TrainingOptions;
 public final class SparkTrainMain {
     static final String CHECKPOINT_FILE = "checkpoint-spark.zip";
 
-    static final String HELP = String.join("\n",
-            "usage: myelin train --spark MASTER [--partitions P] [--local-steps K] [--threads T]",
-            "                    [--checkpoint-rounds N] [--share-classpath] [train options]",
-            "",
-            "  --spark MASTER        Spark master URL: local[2], local-cluster[2,1,1024], spark://HOST:7077",
-            "  --partitions P        data partitions (default 2)",
-            "  --local-steps K       0 (default): synchronous gradient averaging, one step per round on the global",
-            "                        batch; K >= 1: K local steps per partition, then parameters and optimiser",
-            "                        state are averaged (batch size = global batch, B / P per partition)",
-            "  --threads T           threads per executor and task: spark.task.cpus and OMP_NUM_THREADS (default 1)",
-            "  --checkpoint-rounds N checkpoint every N rounds to OUT/" + CHECKPOINT_FILE + " (default 50; resumed",
-            "                        from unless --no-resume)",
-            "  --share-classpath     executors use the driver's class path (executors on this machine)",
-            "",
-            "Train options (as for myelin train):",
-            "") + Main.trainHelp().substring(Main.trainHelp().indexOf('\n') + 1);
-
     private SparkTrainMain() {
     }
 
@@ -50,53 +34,20 @@ public final class SparkTrainMain {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command line; returns the exit code. */
+    /** Runs the command line ({@code train --spark MASTER ...}; the leading {@code train} is optional). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            return train(args, out);
-        } catch (org.myelin.MyelinException | IllegalArgumentException | IllegalStateException | java.io.IOException
-                | java.io.UncheckedIOException e) {
-            err.println("myelin train --spark: " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            err.println("myelin train --spark: unexpected " + e);
-            e.printStackTrace(err);
-            return 1;
-        }
+        String[] options = args.length > 0 && args[0].equals("train") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        return CommandLines.execute(new CommandLine(new SparkTrainCommand(out)), options, out, err);
     }
 
-    private static int train(String[] args, PrintStream out) throws Exception {
-        List<String> rest = new ArrayList<>();
-        String master = null;
-        int partitions = 2;
-        int localSteps = 0;
-        int threads = 1;
-        int checkpointRounds = 50;
-        boolean shareClassPath = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i == 0 && a.equals("train")) {
-                continue;
-            }
-            switch (a) {
-                case "--help", "-h" -> {
-                    out.println(HELP);
-                    return 0;
-                }
-                case "--spark" -> master = value(args, ++i, a);
-                case "--partitions" -> partitions = integer(args, ++i, a, 1);
-                case "--local-steps" -> localSteps = integer(args, ++i, a, 0);
-                case "--threads" -> threads = integer(args, ++i, a, 1);
-                case "--checkpoint-rounds" -> checkpointRounds = integer(args, ++i, a, 0);
-                case "--share-classpath" -> shareClassPath = true;
-                default -> rest.add(a);
-            }
-        }
-        if (master == null) {
-            throw new IllegalArgumentException("--spark MASTER is required (local[2], local-cluster[2,1,1024],"
-                    + " spark://HOST:7077)");
-        }
-        Map<String, Object> raw = Main.trainConfig(rest.toArray(new String[0]));
+    /** Trains the job {@code raw} (a raw job config, see {@link JobConfig}) on Spark; returns the exit code. */
+    static int train(SparkCommandOptions o, Map<String, Object> raw, PrintStream out) throws Exception {
+        String master = o.master;
+        int partitions = o.partitions;
+        int localSteps = o.localSteps;
+        int threads = o.threads;
+        int checkpointRounds = o.checkpointRounds;
+        boolean shareClassPath = o.shareClassPath;
         TrainingJob.Setup s = new TrainingJob(raw).setup();
         Regularization regularization = Regularization.fromConfig(JobConfig.of(raw).regularization());
         TrainingOptions options = s.options().withGradientTransforms(List.of()).withConstraints(List.of());
@@ -151,25 +102,5 @@ public final class SparkTrainMain {
                     + CHECKPOINT_FILE);
         }
         return 0;
-    }
-
-    private static String value(String[] args, int i, String name) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int integer(String[] args, int i, String name, int min) {
-        String v = value(args, i, name);
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min) {
-                throw new IllegalArgumentException(name + " must be >= " + min + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, was '" + v + "'");
-        }
     }
 }

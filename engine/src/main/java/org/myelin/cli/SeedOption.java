@@ -1,0 +1,11 @@
+package org.myelin.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code --seed N}, the seed of every random choice of a command (train, simulate). */
+public final class SeedOption {
+    @Option(names = "--seed", paramLabel = "N", converter = Converters.WholeNumber.class,
+            description = "seed of every random choice: initialisation, shuffling, dropout, spike trains"
+                    + " (train: environment MYELIN_SEED)")
+    Integer seed;
+}

@@ -1,0 +1,203 @@
+package org.myelin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.myelin.neuro.Simulations;
+import picocli.CommandLine;
+
+/** The picocli command line: generated help, usage errors, environment defaults, the completion script. */
+class CommandLineTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Run r = run("--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Usage: myelin [-hV] COMMAND"), r.out());
+        for (String command : new String[] {"info", "train", "eval", "simulate", "demo", "example", "completion",
+            "help"}) {
+            assertTrue(r.out().matches("(?s).*\\n  " + command + " +\\S.*"), command + " missing in\n" + r.out());
+        }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndExits2() {
+        Run r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("Usage: myelin"), r.err());
+    }
+
+    @Test
+    void unknownOptionIsOneLineNamingItAndTheNearestOption() {
+        Run r = run("train", "--epoch", "3");
+        assertEquals(2, r.code());
+        assertEquals("myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'",
+                r.err());
+    }
+
+    @Test
+    void unknownCommandListsTheCommands() {
+        Run r = run("trian");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("myelin: unknown command 'trian' (did you mean train?); expected one of [info,"
+                + " train, eval"), r.err());
+        assertTrue(!r.err().contains("\n"), r.err());
+    }
+
+    @Test
+    void anArgumentACommandDoesNotTakeIsAUsageError() {
+        Run r = run("info", "extra");
+        assertEquals(2, r.code());
+        assertEquals("myelin info: unexpected argument 'extra'; see 'myelin info --help'", r.err());
+    }
+
+    @Test
+    void trainHelpIsGeneratedWithEveryOptionAndTheEnvironment() {
+        Run r = run("train", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Usage: myelin train "), r.out());
+        CommandLine train = Main.commandLine(System.out).getSubcommands().get("train");
+        for (var option : train.getCommandSpec().options()) {
+            assertTrue(r.out().contains(option.longestName()), option.longestName() + " missing in\n" + r.out());
+        }
+        for (String text : new String[] {"--epochs N", "--classes K", "--config FILE.json", "MYELIN_EPOCHS",
+            "MYELIN_BATCH_SIZE", "MYELIN_SEED"}) {
+            assertTrue(r.out().contains(text), text + " missing in\n" + r.out());
+        }
+        assertEquals(r.out().strip(), Main.trainHelp().strip());
+        assertEquals(r.out(), run("help", "train").out());
+    }
+
+    @Test
+    void simulateHelpListsTheSettingsOfEveryScenario() {
+        Run r = run("simulate", "--help");
+        assertEquals(0, r.code(), r.err());
+        for (String scenario : Simulations.NAMES) {
+            assertTrue(r.out().contains("\n  " + scenario + ": "), scenario + " in\n" + r.out());
+            Simulations.defaults(scenario).forEach((key, value) -> assertTrue(r.out().contains(" " + key + "=" + value),
+                    scenario + " " + key + " in\n" + r.out()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --epochs     | 4294967297 | myelin train: --epochs must be an integer in -2147483648..2147483647, was '4294967297'
+            --epochs     | 0x10       | myelin train: --epochs must be an integer, was '0x10'
+            --seed       | 1e3        | myelin train: --seed must be an integer, was '1e3'
+            --lr         | 0x1p3      | myelin train: --lr must be a number, was '0x1p3'
+            --validation | 1f         | myelin train: --validation must be a number, was '1f'
+            """)
+    void numbersAreDecimalAndNeverWrap(String option, String value, String message) {
+        Run r = run("train", "--data", "synthetic:xor", option, value);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(message, r.err());
+    }
+
+    @Test
+    void aMissingValueIsAUsageError() {
+        Run r = run("train", "--epochs");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("myelin train: ") && r.err().contains("--epochs") && !r.err().contains("\n"),
+                r.err());
+    }
+
+    @Test
+    void theEnvironmentOverridesTheConfigFileAndTheOptionsOverrideBoth(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("job.json"),
+                "{\"training\": {\"epochs\": 10, \"batch_size\": 20, \"seed\": 1}}");
+        TrainOptions options = parse("--config", config.toString(), "--batch-size", "7");
+        Map<String, Object> raw = options.config(Map.of("MYELIN_EPOCHS", "3", "MYELIN_BATCH_SIZE", "5"));
+        Map<?, ?> training = (Map<?, ?>) raw.get("training");
+        assertEquals(3L, ((Number) training.get("epochs")).longValue(), "environment over the file");
+        assertEquals(7L, ((Number) training.get("batch_size")).longValue(), "option over the environment");
+        assertEquals(1L, ((Number) training.get("seed")).longValue(), "the file where nothing overrides it");
+        Map<?, ?> envOnly = (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "9")).get("training");
+        assertEquals(Map.of("seed", 9L), envOnly);
+    }
+
+    @Test
+    void aBadEnvironmentValueIsAUsageErrorNamingTheVariable() {
+        UsageException e = assertThrows(UsageException.class, () -> parse().config(Map.of("MYELIN_EPOCHS", "two")));
+        assertEquals("MYELIN_EPOCHS must be an integer in -9223372036854775808..9223372036854775807, was 'two'",
+                e.getMessage());
+    }
+
+    @Test
+    void completionScriptCoversTheCommandsAndTheirOptions() {
+        Run r = run("completion");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out().lines().findFirst().orElse(""));
+        assertTrue(r.out().contains("complete -F _complete_myelin") && r.out().contains("myelin"), "registers myelin");
+        for (String word : new String[] {"train", "eval", "simulate", "--epochs", "--batch-size", "lif"}) {
+            assertTrue(r.out().contains(word), word + " missing in the completion script");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            train    | --out DIR,--data SOURCE,--classes K,--seed N,--batch-size N
+            eval     | --data SOURCE,--classes K,--batch-size N
+            simulate | --out DIR,--seed N
+            example  | --out DIR
+            """)
+    void sharedOptionsHaveOneNameAndOneDescriptionEverywhere(String command, String options) {
+        var commands = Main.commandLine(System.out).getSubcommands();
+        String help = run(command, "--help").out();
+        for (String option : options.split(",")) {
+            assertTrue(help.contains(option), option + " missing in\n" + help);
+            String name = option.split(" ")[0];
+            var here = commands.get(command).getCommandSpec().findOption(name);
+            var inTrain = commands.get("train").getCommandSpec().findOption(name);
+            assertEquals(List.of(inTrain.description()), List.of(here.description()), name);
+            assertEquals(inTrain.paramLabel(), here.paramLabel(), name);
+        }
+    }
+
+    @Test
+    void simulateTakesTheSeedAsAnOptionAndRefusesItTwice(@TempDir Path dir) {
+        Run r = run("simulate", "synapse", "--seed", "7", "duration=0.05", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        Run twice = run("simulate", "synapse", "--seed", "7", "seed=8", "--out", dir.toString());
+        assertEquals(2, twice.code());
+        assertEquals("myelin simulate: --seed 7 and seed=8 both given; give the seed once", twice.err());
+        Run noRandomness = run("simulate", "hh", "--seed", "7", "--out", dir.toString());
+        assertEquals(1, noRandomness.code());
+        assertTrue(noRandomness.err().contains("unknown option 'seed'"), noRandomness.err());
+    }
+
+    @Test
+    void evalRefusesABatchSizeBelowOne() {
+        Run r = run("eval", "model.zip", "--batch-size", "0");
+        assertEquals(2, r.code());
+        assertEquals("myelin eval: --batch-size must be >= 1, was 0", r.err());
+    }
+
+    private static TrainOptions parse(String... args) {
+        TrainCommand command = new TrainCommand();
+        CommandLines.configure(new CommandLine(command)).parseArgs(args);
+        return command.options;
+    }
+}
