@@ -36,9 +36,9 @@ WORKDIR /src
 COPY mvnw ./
 COPY .mvn/ .mvn/
 COPY --from=poms /src/ ./
-RUN ./mvnw -B -ntp -pl engine -am dependency:go-offline
+RUN ./mvnw -B -ntp -pl cli -am dependency:go-offline
 COPY . .
-RUN ./mvnw -B -ntp -o -pl engine -am -Dmaven.test.skip=true package && scripts/stage-app /app
+RUN ./mvnw -B -ntp -o -pl cli -am -Dmaven.test.skip=true package && scripts/stage-app /app
 
 # ---- CUDA build: the same with -Pcuda, on a CUDA image with nvcc (a JDK is added when the image has none).
 FROM ${CUDA_BUILD_IMAGE} AS build-cuda
@@ -48,9 +48,9 @@ WORKDIR /src
 COPY mvnw ./
 COPY .mvn/ .mvn/
 COPY --from=poms /src/ ./
-RUN ./mvnw -B -ntp -Pcuda -pl engine -am dependency:go-offline
+RUN ./mvnw -B -ntp -Pcuda -pl cli -am dependency:go-offline
 COPY . .
-RUN ./mvnw -B -ntp -o -Pcuda -pl engine -am -Dmaven.test.skip=true package && scripts/stage-app /app
+RUN ./mvnw -B -ntp -o -Pcuda -pl cli -am -Dmaven.test.skip=true package && scripts/stage-app /app
 
 # ---- CUDA runtime: nd4j-cuda-11.6 needs the CUDA 11 libraries of this image (cuBLAS 11, cuSOLVER 11) and the
 # driver's libcuda, which --gpus all (or the CDI device nvidia.com/gpu=all) mounts in. On a GPU outside compute

@@ -12,9 +12,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.myelin.Blas;
 import org.myelin.cli.CommandLines;
 import org.myelin.io.ModelFile;
+import org.myelin.job.TrainingJob;
 import org.myelin.train.Evaluation;
 import org.myelin.train.JobConfig;
-import org.myelin.train.TrainingJob;
 import org.myelin.train.TrainingOptions;
 import picocli.CommandLine;
 

@@ -25,12 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.myelin.cli.Main;
 import org.myelin.io.ModelFile;
 import org.myelin.io.ModelFormatException;
+import org.myelin.job.TrainingJob;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.train.Checkpointing;
 import org.myelin.train.ConfigReader;
 import org.myelin.train.Trainer;
-import org.myelin.train.TrainingJob;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**

@@ -25,10 +25,10 @@ import org.myelin.cli.Main;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.Json;
 import org.myelin.io.ModelFile;
+import org.myelin.job.TrainingJob;
 import org.myelin.plot.LinePlot;
 import org.myelin.train.ConfigReader;
 import org.myelin.train.History;
-import org.myelin.train.TrainingJob;
 
 /**
  * Nothing outside the output directory is ever written: every output goes through {@link AtomicFiles}, which

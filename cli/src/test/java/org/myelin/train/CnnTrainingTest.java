@@ -23,6 +23,7 @@ import org.myelin.cli.Main;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
 import org.myelin.io.ModelFile;
+import org.myelin.job.TrainingJob;
 import org.myelin.nn.ActivationLayer;
 import org.myelin.nn.Conv2d;
 import org.myelin.nn.Dense;

@@ -24,10 +24,10 @@ import org.myelin.data.Batches;
 import org.myelin.data.Dataset;
 import org.myelin.io.Json;
 import org.myelin.io.ModelFile;
+import org.myelin.job.TrainingJob;
 import org.myelin.train.Checkpointing;
 import org.myelin.train.Evaluation;
 import org.myelin.train.LossFunction;
-import org.myelin.train.TrainingJob;
 
 /**
  * Whole numbers from a config, a model or checkpoint file, an option or the environment are range-checked before

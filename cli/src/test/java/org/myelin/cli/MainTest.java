@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.myelin.job.TrainingJob;
 import org.myelin.train.JobConfig;
-import org.myelin.train.TrainingJob;
 
 class MainTest {
 

@@ -1,4 +1,4 @@
-package org.myelin.train;
+package org.myelin.job;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +35,20 @@ import org.myelin.optim.Optimizer;
 import org.myelin.optim.Optimizers;
 import org.myelin.optim.Schedules;
 import org.myelin.plot.LinePlot;
+import org.myelin.train.Callback;
+import org.myelin.train.Checkpointing;
+import org.myelin.train.ConfigReader;
+import org.myelin.train.DivergencePolicy;
+import org.myelin.train.EarlyStopping;
+import org.myelin.train.EpochRecord;
+import org.myelin.train.Evaluation;
+import org.myelin.train.History;
+import org.myelin.train.JobConfig;
+import org.myelin.train.LossFunction;
+import org.myelin.train.Progress;
+import org.myelin.train.RunIdentity;
+import org.myelin.train.Trainer;
+import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -24,11 +24,11 @@ import org.myelin.cli.Main;
 import org.myelin.io.DirectoryLock;
 import org.myelin.io.Json;
 import org.myelin.io.ModelFormatException;
+import org.myelin.job.TrainingJob;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
 import org.myelin.train.ConfigReader;
 import org.myelin.train.Trainer;
-import org.myelin.train.TrainingJob;
 
 /**
  * A checkpoint resumes only the run that wrote it (its settings and its data, compared in full, every difference

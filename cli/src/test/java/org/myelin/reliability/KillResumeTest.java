@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.myelin.io.Checkpoint;
 import org.myelin.io.Json;
 import org.myelin.io.ModelFile;
-import org.myelin.train.TrainingJob;
+import org.myelin.job.TrainingJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

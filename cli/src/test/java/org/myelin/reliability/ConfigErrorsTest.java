@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.myelin.cli.Main;
 import org.myelin.io.Json;
-import org.myelin.train.TrainingJob;
+import org.myelin.job.TrainingJob;
 
 /** Every invalid hyper-parameter and unknown key of a job config is reported with its path, before training. */
 @Tag("reliability")
