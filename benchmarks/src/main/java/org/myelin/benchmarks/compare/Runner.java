@@ -231,8 +231,7 @@ public final class Runner {
         String id = engine + "__" + w.name();
         Path result = options.out().resolve("raw").resolve(id + ".csv");
         Path log = options.out().resolve("logs").resolve(id + ".log");
-        Path exchange = options.out().resolve("exchange").resolve(Arrays.stream(w.sizes()).mapToObj(Integer::toString)
-                .collect(Collectors.joining("-")));
+        Path exchange = options.out().resolve("exchange").resolve(w.exchangeKey());
         List<String> cmd = new ArrayList<>(List.of(javaBinary, "-Xmx6g", "-Djava.awt.headless=true"));
         String mainClass;
         String classpath = nd4jClasspath;
