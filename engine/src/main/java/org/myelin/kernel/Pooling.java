@@ -7,11 +7,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max pooling on the native CPU kernels of {@code cuda-kernels} ({@code myelin_conv.h}), used by the max-pooling op
- * wherever convolutions run on the native im2col path ({@link Convolutions#active()}); elsewhere, and for arrays
- * the kernels do not take, the op keeps ND4J's {@code maxpool2d} / {@code maxpool2d_bp} (the reference: same
- * values, same tie rule). Why: ND4J's pair took a large share of the small CNN's step (docs/benchmarks.md, "CNN
- * training step"); one single-threaded pass over the input does both directions here.
+ * Max pooling on the native CPU kernels of {@code cuda-kernels} ({@code myelin_conv.h}). The max-pooling op takes
+ * the backward pass from here wherever convolutions run on the native im2col path ({@link Convolutions#active()}):
+ * ND4J's {@code maxpool2d_bp} was the costlier half of pooling in the small CNN's step, and one single-threaded pass
+ * that finds each window's arg-max again took about 30% less (docs/benchmarks.md, "CNN training step"). The native
+ * forward pass measured slower than ND4J's {@code maxpool2d}, so the op keeps ND4J's there; it stays here, tested
+ * equal to ND4J's, as the profile's comparison and the forward half of the pair. Elsewhere, and for arrays the
+ * kernels do not take, the op keeps ND4J's ops (the reference: same values, same tie rule).
  *
  * <p>Shapes: X {@code [N, C, H, W]}, Y {@code [N, C, outH, outW]} as {@link Conv2dGeometry} gives them (dilation 1).
  */

@@ -30,12 +30,11 @@ public final class MaxPool2d extends Pool2dOp {
         super(kh, kw, sh, sw, 0, 0, same);
     }
 
-    /** The native kernel wherever convolutions run natively ({@link Pooling#nativeApplies}); same values as ND4J's. */
-    @Override
-    INDArray nativeForward(INDArray input, Conv2dGeometry g) {
-        return Pooling.nativeApplies(input, g) ? Pooling.maxPool(input, g) : null;
-    }
-
+    /**
+     * The backward pass on the native kernel wherever convolutions run natively ({@link Pooling#nativeApplies}); same
+     * values and tie rule as ND4J's {@code maxpool2d_bp}. The forward pass stays on ND4J's {@code maxpool2d}, which
+     * measured faster than the native one (docs/benchmarks.md, "CNN training step").
+     */
     @Override
     INDArray nativeBackward(INDArray input, INDArray gradOut, Conv2dGeometry g) {
         return Pooling.nativeApplies(input, g) ? Pooling.maxPoolBackward(input, gradOut, g) : null;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A 2-d pooling window over NCHW images, run by ND4J's pooling ops (forward {@code NAME}, backward
- * {@code NAME_bp}) unless a subclass has a native kernel for the case ({@link MaxPool2d}: {@code kernel.Pooling}):
+ * {@code NAME_bp}) unless a subclass has a native kernel for the case ({@link MaxPool2d}'s backward: {@code kernel.Pooling}):
  * {@link MaxPool2d} and {@link AvgPool2d}. Padding rows and columns never win a maximum and are
  * not counted in an average.
  *
