@@ -52,6 +52,15 @@ public final class Runner {
 
     record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
                    String pytorchClasspath, String breakdown, boolean strict, Map<String, String> waitPolicies) {
+        /**
+         * The wait policy of {@code engine}: its entry, or for the breakdown's phase runs ({@code myelin-forward},
+         * ..., not in {@link #ENGINES}) Myelin's.
+         */
+        String waitPolicy(String engine) {
+            return waitPolicies.getOrDefault(engine, waitPolicies.getOrDefault(Report.MYELIN,
+                    defaultWaitPolicy(engine)));
+        }
+
         static Options parse(String[] argv) {
             Map<String, String> m = new LinkedHashMap<>();
             boolean strict = false;
@@ -272,7 +281,7 @@ public final class Runner {
             cmd.addAll(List.of("--exchange", exchange.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        applyEnvironment(pb.environment(), engine, t, options.waitPolicies().get(engine));
+        applyEnvironment(pb.environment(), engine, t, options.waitPolicy(engine));
         Files.deleteIfExists(result);
         long start = System.nanoTime();
         Process p = pb.start();
