@@ -210,6 +210,36 @@ public final class NativeKernels {
             long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
 
     /**
+     * Max pooling of {@code planes} image planes {@code img [planes, h, w]} (an NCHW batch has {@code n c} of them)
+     * over {@code kh x kw} windows at stride {@code sh, sw}, {@code pt} rows above and {@code pl} columns left of
+     * padding that never wins, into {@code out [planes, oh, ow]}. Ties go to the first cell in row-major order within
+     * the window. See {@code myelin_conv.h}.
+     */
+    @Name("myelin_maxpool_f32")
+    public static native void maxPoolF32(@Cast("const float*") long img, @Cast("float*") long out, long planes, long h,
+            long w, long kh, long kw, long sh, long sw, long pt, long pl, long oh, long ow);
+
+    /** Float64 version of {@link #maxPoolF32}. */
+    @Name("myelin_maxpool_f64")
+    public static native void maxPoolF64(@Cast("const double*") long img, @Cast("double*") long out, long planes,
+            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long oh, long ow);
+
+    /**
+     * The gradient of {@link #maxPoolF32}: zeroes {@code gimg [planes, h, w]} and adds each {@code gout [planes, oh,
+     * ow]} entry onto the arg-max of its window in {@code img} (same tie rule).
+     */
+    @Name("myelin_maxpool_backward_f32")
+    public static native void maxPoolBackwardF32(@Cast("const float*") long img, @Cast("const float*") long gout,
+            @Cast("float*") long gimg, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt,
+            long pl, long oh, long ow);
+
+    /** Float64 version of {@link #maxPoolBackwardF32}. */
+    @Name("myelin_maxpool_backward_f64")
+    public static native void maxPoolBackwardF64(@Cast("const double*") long img, @Cast("const double*") long gout,
+            @Cast("double*") long gimg, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt,
+            long pl, long oh, long ow);
+
+    /**
      * One Euler step of {@code n} LIF neurons in place (normalised units, threshold 1, reset 0):
      * {@code dtEff = max(dt - refr, 0); v += (s + b - v) dtEff / tauM; refr = max(refr - dt, 0)}; where
      * {@code v >= 1}: {@code refr = tauRef - dtEff (v - 1) / dv} (the crossing placed inside the step; clamped at 0

@@ -1,5 +1,9 @@
 package org.myelin.ops;
 
+import org.myelin.kernel.Conv2dGeometry;
+import org.myelin.kernel.Pooling;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * Max pooling over {@code kh x kw} windows of NCHW images: {@code Y[n, c, y, x]} is the largest
  * {@code X[n, c, y sh - ph + i, x sw - pw + j]} inside the image.
@@ -24,6 +28,16 @@ public final class MaxPool2d extends Pool2dOp {
 
     private MaxPool2d(int kh, int kw, int sh, int sw, boolean same) {
         super(kh, kw, sh, sw, 0, 0, same);
+    }
+
+    /**
+     * The backward pass on the native kernel wherever convolutions run natively ({@link Pooling#nativeApplies}); same
+     * values and tie rule as ND4J's {@code maxpool2d_bp}. The forward pass stays on ND4J's {@code maxpool2d}, which
+     * measured faster than the native one (docs/benchmarks.md, "CNN training step").
+     */
+    @Override
+    INDArray nativeBackward(INDArray input, INDArray gradOut, Conv2dGeometry g) {
+        return Pooling.nativeApplies(input, g) ? Pooling.maxPoolBackward(input, gradOut, g) : null;
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A 2-d pooling window over NCHW images, run by ND4J's pooling ops (forward {@code NAME}, backward
- * {@code NAME_bp}): {@link MaxPool2d} and {@link AvgPool2d}. Padding rows and columns never win a maximum and are
+ * {@code NAME_bp}) unless a subclass has a native kernel for the case ({@link MaxPool2d}'s backward: {@code kernel.Pooling}):
+ * {@link MaxPool2d} and {@link AvgPool2d}. Padding rows and columns never win a maximum and are
  * not counted in an average.
  *
  * <p>Shapes: X {@code [N, C, H, W]}, Y {@code [N, C, outH, outW]} with
@@ -56,14 +57,32 @@ abstract class Pool2dOp extends Op {
         Conv2dGeometry g = Conv2dGeometry.of(name(), input.shape(), kh, kw, sh, sw, ph, pw, 1, 1, same);
         x = input;
         geometry = g;
+        INDArray fast = nativeForward(input, g);
+        if (fast != null) {
+            return fast;
+        }
         INDArray out = Nd4j.create(input.dataType(), g.batch(), g.channels(), g.outHeight(), g.outWidth());
         Nd4j.exec(DynamicCustomOp.builder(nd4jOp()).addInputs(input).addOutputs(out)
                 .addIntegerArguments(arguments()).build());
         return out;
     }
 
+    /** The result on a native kernel where one applies, else null (ND4J's op runs). */
+    INDArray nativeForward(INDArray input, Conv2dGeometry g) {
+        return null;
+    }
+
+    /** The input gradient on a native kernel where one applies, else null (ND4J's op runs). */
+    INDArray nativeBackward(INDArray input, INDArray gradOut, Conv2dGeometry g) {
+        return null;
+    }
+
     @Override
     protected INDArray[] backward(INDArray gradOut) {
+        INDArray fast = nativeBackward(x, gradOut, geometry);
+        if (fast != null) {
+            return new INDArray[] {fast};
+        }
         INDArray gx = Nd4j.create(x.dataType(), x.shape());
         Nd4j.exec(DynamicCustomOp.builder(nd4jOp() + "_bp").addInputs(x, gradOut).addOutputs(gx)
                 .addIntegerArguments(arguments()).build());

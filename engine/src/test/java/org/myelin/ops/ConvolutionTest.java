@@ -12,11 +12,14 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Op;
 import org.myelin.autodiff.OpHarness;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.Conv2dGeometry;
 import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Convolutions;
 import org.myelin.kernel.Kernels;
+import org.myelin.kernel.Pooling;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -111,6 +114,37 @@ class ConvolutionTest {
             // float32 sums of up to 8*7*7 = 392 products in different orders: agreement within 1e-5 relative.
             TestArrays.assertClose(results[0][i], results[1][i], 1e-5 * scale, what[i]);
         }
+    }
+
+    /** ND4J's maxpool2d / maxpool2d_bp, the reference of the native kernels. */
+    private static INDArray[] nd4jMaxPool(INDArray x, INDArray gradOut, Conv2dGeometry g, boolean same) {
+        int[] args = {g.kh(), g.kw(), g.sh(), g.sw(), same ? 0 : g.padTop(), same ? 0 : g.padLeft(), 1, 1,
+            same ? 1 : 0, 0, 0};
+        INDArray y = Nd4j.create(x.dataType(), g.batch(), g.channels(), g.outHeight(), g.outWidth());
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(y).addIntegerArguments(args).build());
+        INDArray gx = Nd4j.create(x.dataType(), x.shape());
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, gradOut).addOutputs(gx)
+                .addIntegerArguments(args).build());
+        return new INDArray[] {y, gx};
+    }
+
+    @ParameterizedTest(name = "{0}: {1}x{2} window, stride {3}x{4}, padding {5}x{6}, same {7}, {8}x{9} images")
+    @CsvSource({"FLOAT, 2, 2, 2, 2, 0, 0, false, 24, 24", "DOUBLE, 2, 2, 2, 2, 0, 0, false, 7, 9",
+        "FLOAT, 3, 3, 2, 2, 1, 1, false, 9, 8", "DOUBLE, 3, 2, 1, 2, 1, 0, false, 5, 7",
+        "FLOAT, 3, 3, 2, 2, 0, 0, true, 7, 6", "DOUBLE, 2, 2, 1, 1, 0, 0, true, 5, 5"})
+    void nativeMaxPoolEqualsNd4jsOpsForwardAndBackward(DataType type, int kh, int kw, int sh, int sw, int ph, int pw,
+                                                       boolean same, int h, int w) {
+        assumeTrue(Kernels.nativeCpuAvailable(), "native kernels not loaded");
+        // Values on a coarse grid, so windows hold ties and the tie rule is compared too.
+        INDArray x = TestArrays.gaussian(20, 3, 4, h, w).muli(2).castTo(DataType.INT32).castTo(type);
+        Conv2dGeometry g = Conv2dGeometry.of("test", x.shape(), kh, kw, sh, sw, ph, pw, 1, 1, same);
+        INDArray gradOut = TestArrays.gaussian(21, 3, 4, (int) g.outHeight(), (int) g.outWidth()).castTo(type);
+        INDArray[] reference = nd4jMaxPool(x, gradOut, g, same);
+        // Exact: a maximum is one of the inputs, and each input gradient a sum of the same upstream values in the
+        // same (row-major window) order.
+        TestArrays.assertClose(reference[0], Pooling.maxPool(x, g), 0, "Y");
+        TestArrays.assertClose(reference[1], Pooling.maxPoolBackward(x, gradOut, g), type == DataType.FLOAT ? 1e-6
+                : 1e-12, "dX");
     }
 
     @Test

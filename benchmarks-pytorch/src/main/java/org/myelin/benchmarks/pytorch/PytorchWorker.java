@@ -9,9 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.myelin.benchmarks.harness.ConvNet;
 import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.Timing;
@@ -35,7 +39,7 @@ import org.myelin.benchmarks.harness.Workload;
 
 /**
  * The PyTorch peer: libtorch 2.7.1 (CPU) through DJL 0.35.0, the workload's MLP as a {@code SequentialBlock} of
- * {@code Linear} + ReLU blocks (logits out), {@code Loss.softmaxCrossEntropyLoss()} (log-softmax + NLL, batch mean,
+ * {@code Linear} + ReLU blocks (logits out) or its CNN ({@link #convBlock}), {@code Loss.softmaxCrossEntropyLoss()} (log-softmax + NLL, batch mean,
  * sparse labels), Adam or SGD with the same hyper-parameters, float32, training through DJL's {@code Trainer}
  * ({@code GradientCollector}, {@code step()}), every step's temporaries freed by an {@code NDScope}. Weights are
  * loaded from the exchange (PyTorch stores {@code Linear} weights as {@code [out, in]}: transposed on the way in
@@ -75,6 +79,9 @@ public final class PytorchWorker implements WorkerMain.Engine {
     }
 
     private static SequentialBlock block(Workload w) {
+        if (w.isConv()) {
+            return convBlock(w.net());
+        }
         SequentialBlock b = new SequentialBlock();
         int[] s = w.sizes();
         for (int i = 1; i < s.length; i++) {
@@ -86,8 +93,55 @@ public final class PytorchWorker implements WorkerMain.Engine {
         return b;
     }
 
-    /** The Linear layers' (weight, bias) parameters in order. */
-    private static List<Parameter[]> linearParameters(SequentialBlock b) {
+    /**
+     * The CNN: {@code Conv2d} (stride 1; "same" as symmetric padding k / 2, odd kernels) + ReLU, {@code maxPool2d},
+     * {@code batchFlatten} before the first {@code Linear} (c-order, as Myelin and DL4J flatten NCHW), {@code Linear}
+     * + ReLU and the logits layer.
+     */
+    private static SequentialBlock convBlock(ConvNet net) {
+        SequentialBlock b = new SequentialBlock();
+        List<ConvNet.Layer> layers = net.layers();
+        boolean flat = false;
+        for (int i = 0; i < layers.size(); i++) {
+            ConvNet.Layer l = layers.get(i);
+            if (l instanceof ConvNet.Conv c) {
+                int pad = c.same() ? c.kernel() / 2 : 0;
+                b.add(Conv2d.builder().setKernelShape(new Shape(c.kernel(), c.kernel())).setFilters(c.out())
+                        .optPadding(new Shape(pad, pad)).build());
+                b.add(Activation.reluBlock());
+            } else if (l instanceof ConvNet.MaxPool p) {
+                b.add(Pool.maxPool2dBlock(new Shape(p.size(), p.size()), new Shape(p.size(), p.size())));
+            } else if (l instanceof ConvNet.Dense d) {
+                if (!flat) {
+                    b.add(Blocks.batchFlattenBlock());
+                    flat = true;
+                }
+                b.add(Linear.builder().setUnits(d.out()).build());
+                if (i < layers.size() - 1) {
+                    b.add(Activation.reluBlock());
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The input shape of one batch: {@code [B, in]} or {@code [B, C, H, W]}. */
+    private static Shape inputShape(Workload w, long batch) {
+        return w.isConv() ? new Shape(batch, w.net().channels(), w.net().height(), w.net().width())
+                : new Shape(batch, w.sizes()[0]);
+    }
+
+    /**
+     * A parameter in the exchange's layout: a {@code Linear} weight {@code [out, in]} transposed to {@code [in, out]},
+     * a {@code Conv2d} weight {@code [out, in, kh, kw]} and biases as they are.
+     */
+    private static float[] toExchange(Parameter p, float[] values) {
+        Shape s = p.getArray().getShape();
+        return s.dimension() == 2 ? Exchange.transpose(values, (int) s.get(0), (int) s.get(1)) : values;
+    }
+
+    /** The layers' (weight, bias) parameters in order (Linear and Conv2d). */
+    private static List<Parameter[]> layerParameters(SequentialBlock b) {
         List<Parameter[]> out = new ArrayList<>();
         Parameter weight = null;
         for (Pair<String, Parameter> p : b.getParameters()) {
@@ -101,12 +155,19 @@ public final class PytorchWorker implements WorkerMain.Engine {
     }
 
     private static void loadWeights(SequentialBlock b, Workload w, Exchange ex) throws java.io.IOException {
-        List<Parameter[]> params = linearParameters(b);
+        List<Parameter[]> params = layerParameters(b);
         List<NpyFloats.Array> ws = ex.weights();
         List<NpyFloats.Array> bs = ex.biases();
-        int[] s = w.sizes();
+        if (ws.size() != params.size()) {
+            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + ws.size() + " layers, the block "
+                    + params.size());
+        }
         for (int i = 0; i < params.size(); i++) {
-            params.get(i)[0].getArray().set(FloatBuffer.wrap(Exchange.transpose(ws.get(i).data(), s[i], s[i + 1])));
+            NpyFloats.Array wi = ws.get(i);
+            // [in, out] -> Linear's [out, in]; conv weights are [out, in, kh, kw] on both sides.
+            float[] v = wi.shape().length == 2 ? Exchange.transpose(wi.data(), (int) wi.shape()[0],
+                    (int) wi.shape()[1]) : wi.data();
+            params.get(i)[0].getArray().set(FloatBuffer.wrap(v));
             params.get(i)[1].getArray().set(FloatBuffer.wrap(bs.get(i).data()));
         }
     }
@@ -120,7 +181,7 @@ public final class PytorchWorker implements WorkerMain.Engine {
                 : Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) w.learningRate())).build();
         Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt)
                 .optDevices(new Device[] {Device.cpu()}));
-        t.initialize(new Shape(batch, w.sizes()[0]));
+        t.initialize(inputShape(w, batch));
         if (ex != null && ex.layers() > 0) {
             loadWeights(b, w, ex);
         }
@@ -141,11 +202,10 @@ public final class PytorchWorker implements WorkerMain.Engine {
             }
             List<float[]> gw = new ArrayList<>();
             List<float[]> gb = new ArrayList<>();
-            int[] s = w.sizes();
-            List<Parameter[]> params = linearParameters((SequentialBlock) t.getModel().getBlock());
-            for (int i = 0; i < params.size(); i++) {
-                gw.add(Exchange.transpose(params.get(i)[0].getArray().getGradient().toFloatArray(), s[i + 1], s[i]));
-                gb.add(params.get(i)[1].getArray().getGradient().toFloatArray());
+            List<Parameter[]> params = layerParameters((SequentialBlock) t.getModel().getBlock());
+            for (Parameter[] p : params) {
+                gw.add(toExchange(p[0], p[0].getArray().getGradient().toFloatArray()));
+                gb.add(p[1].getArray().getGradient().toFloatArray());
             }
             return ex.worstError(gw, gb);
         }
@@ -160,9 +220,13 @@ public final class PytorchWorker implements WorkerMain.Engine {
         return Trajectory.AdamForm.EPS_HAT;
     }
 
+    /** None for the CNN workloads (their optimiser is the one the MLP workloads check). */
     @Override
     public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
             throws Exception {
+        if (w.isConv()) {
+            return null;
+        }
         int rows = labels.length;
         try (Trainer t = trainer(w, ex, rows)) {
             NDManager m = t.getManager();
@@ -181,7 +245,7 @@ public final class PytorchWorker implements WorkerMain.Engine {
             }
             List<float[]> out = new ArrayList<>();
             int[] sz = w.sizes();
-            List<Parameter[]> params = linearParameters((SequentialBlock) t.getModel().getBlock());
+            List<Parameter[]> params = layerParameters((SequentialBlock) t.getModel().getBlock());
             for (int i = 0; i < params.size(); i++) {
                 out.add(Exchange.transpose(params.get(i)[0].getArray().toFloatArray(), sz[i + 1], sz[i]));
                 out.add(params.get(i)[1].getArray().toFloatArray());
@@ -203,7 +267,7 @@ public final class PytorchWorker implements WorkerMain.Engine {
             for (int j = 0; j < x.length; j++) {
                 x[j] = r.nextFloat();
             }
-            pool[i] = m.create(x, new Shape(w.batch(), w.sizes()[0]));
+            pool[i] = m.create(x, inputShape(w, w.batch()));
         }
         float[] labels = new float[w.batch()];
         for (int i = 0; i < labels.length; i++) {

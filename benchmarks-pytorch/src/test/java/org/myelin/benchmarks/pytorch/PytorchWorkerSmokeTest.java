@@ -58,6 +58,33 @@ class PytorchWorkerSmokeTest {
         assertTrue(Files.readString(tmp.resolve("env")).contains("libtorch=2.7.1"));
     }
 
+    /**
+     * The tiny CNN against the exchange Myelin's worker wrote for it (committed under
+     * {@code src/test/resources/tiny-cnn-exchange}: this module never sees the engine): same weights, same
+     * gradients within the tolerance, and a timed step.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-cnn-adam", "tiny-cnn-infer"})
+    void cnnGradientsMatchMyelinsAndTheStepIsTimed(String workload) throws Exception {
+        Path fixture = Path.of(getClass().getResource("/tiny-cnn-exchange/x.npy").toURI()).getParent();
+        exchange = Files.createDirectories(tmp.resolve("cnn"));
+        try (var files = Files.list(fixture)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, exchange.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Result r = run(workload);
+        assertEquals("ok", r.status(), r.note());
+        assertTrue(r.gradError() <= Exchange.TOLERANCE, "gradient error " + r.gradError());
+        assertTrue(r.msMedian() > 0);
+        // A wrong conv gradient is refused.
+        Path gw = new Exchange(exchange).weightGrad(0);
+        NpyFloats.Array g = NpyFloats.read(gw);
+        g.data()[0] += 1f;
+        NpyFloats.write(gw, g);
+        assertEquals("refused", run(workload).status());
+    }
+
     @Test
     void refusedWhenItsGradientsDisagree() throws Exception {
         Path gb = new Exchange(exchange).biasGrad(0);

@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.myelin.benchmarks.harness.ConvNet;
 import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.NpyFloats;
 import org.myelin.benchmarks.harness.Timing;
@@ -46,6 +51,27 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         return WorkerMain.run(args, new Dl4jWorker());
     }
 
+    private String note;
+
+    @Override
+    public String note(Workload w) {
+        return note;
+    }
+
+    /**
+     * Which implementation DL4J's first convolution layer runs: its helper's class (OneDNN's {@code MKLDNNConvHelper}
+     * where DL4J found it usable) or, without one, DL4J's own im2col + gemm in {@code ConvolutionLayer}.
+     */
+    static String convHelper(MultiLayerNetwork net) {
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+                Object helper = c.getHelper();
+                return helper == null ? "none (DL4J im2col + gemm)" : helper.getClass().getSimpleName();
+            }
+        }
+        return "none";
+    }
+
     @Override
     public Map<String, String> environment() {
         Map<String, String> m = new LinkedHashMap<>(Nd4jEnv.environment());
@@ -63,6 +89,9 @@ public final class Dl4jWorker implements WorkerMain.Engine {
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list();
+        if (w.isConv()) {
+            return convNetwork(w.net(), b);
+        }
         int[] s = w.sizes();
         for (int i = 0; i < s.length - 2; i++) {
             b.layer(new DenseLayer.Builder().nIn(s[i]).nOut(s[i + 1]).activation(Activation.RELU).build());
@@ -74,19 +103,68 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         return net;
     }
 
-    static void loadWeights(MultiLayerNetwork net, Exchange ex) throws java.io.IOException {
+    /**
+     * The CNN: {@code ConvolutionLayer} (ReLU; {@code ConvolutionMode.Same} or {@code Truncate}, stride 1),
+     * {@code SubsamplingLayer} (MAX), {@code DenseLayer} (ReLU) and the softmax {@code OutputLayer}, one DL4J layer per
+     * {@link ConvNet} layer; input type {@code convolutional(H, W, C)} (NCHW), so DL4J flattens before the first
+     * dense layer in c-order as Myelin and PyTorch do.
+     */
+    private static MultiLayerNetwork convNetwork(ConvNet net, NeuralNetConfiguration.ListBuilder b) {
+        List<ConvNet.Layer> layers = net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            ConvNet.Layer l = layers.get(i);
+            if (l instanceof ConvNet.Conv c) {
+                b.layer(new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.out()).stride(1, 1)
+                        .convolutionMode(c.same() ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                        .activation(Activation.RELU).build());
+            } else if (l instanceof ConvNet.MaxPool p) {
+                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(p.size(), p.size())
+                        .stride(p.size(), p.size()).build());
+            } else if (l instanceof ConvNet.Dense d && i < layers.size() - 1) {
+                b.layer(new DenseLayer.Builder().nOut(d.out()).activation(Activation.RELU).build());
+            } else if (l instanceof ConvNet.Dense d) {
+                b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.out())
+                        .activation(Activation.SOFTMAX).build());
+            }
+        }
+        b.setInputType(InputType.convolutional(net.height(), net.width(), net.channels()));
+        MultiLayerNetwork m = new MultiLayerNetwork(b.build());
+        m.init();
+        return m;
+    }
+
+    /** DL4J's indices of the layers with parameters (every MLP layer; a CNN's convolutions and dense layers). */
+    static List<Integer> parameterLayers(Workload w) {
+        List<Integer> out = new ArrayList<>();
+        int n = w.isConv() ? w.net().layers().size() : w.layers();
+        for (int i = 0; i < n; i++) {
+            if (!w.isConv() || !(w.net().layers().get(i) instanceof ConvNet.MaxPool)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    static void loadWeights(MultiLayerNetwork net, Workload wl, Exchange ex) throws java.io.IOException {
         List<NpyFloats.Array> w = ex.weights();
         List<NpyFloats.Array> bias = ex.biases();
+        List<Integer> layers = parameterLayers(wl);
+        if (w.size() != layers.size()) {
+            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + w.size() + " layers, the DL4J network "
+                    + layers.size());
+        }
         for (int i = 0; i < w.size(); i++) {
-            net.setParam(i + "_W", Nd4jEnv.toNd4j(w.get(i)));
-            net.setParam(i + "_b", Nd4jEnv.toNd4j(bias.get(i)).reshape(1, bias.get(i).data().length));
+            int l = layers.get(i);
+            // Conv weights are [out, in, kh, kw] in both; DL4J keeps biases as [1, out].
+            net.setParam(l + "_W", Nd4jEnv.toNd4j(w.get(i)).reshape(net.getParam(l + "_W").shape()));
+            net.setParam(l + "_b", Nd4jEnv.toNd4j(bias.get(i)).reshape(net.getParam(l + "_b").shape()));
         }
     }
 
     @Override
     public double gradientError(Workload w, Exchange ex) throws Exception {
         MultiLayerNetwork net = network(w);
-        loadWeights(net, ex);
+        loadWeights(net, w, ex);
         INDArray x = Nd4jEnv.toNd4j(NpyFloats.read(ex.features()));
         int[] labels = ex.labelIndices();
         net.setInput(x);
@@ -96,7 +174,7 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         List<float[]> gw = new ArrayList<>();
         List<float[]> gb = new ArrayList<>();
         double perSample = 1.0 / labels.length;
-        for (int i = 0; i < w.layers(); i++) {
+        for (int i : parameterLayers(w)) {
             gw.add(Nd4jEnv.fromNd4j(g.getGradientFor(i + "_W").mul(perSample)).data());
             gb.add(Nd4jEnv.fromNd4j(g.getGradientFor(i + "_b").mul(perSample)).data());
         }
@@ -109,11 +187,15 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         return Trajectory.AdamForm.EPS_HAT;
     }
 
+    /** None for the CNN workloads (see {@code MyelinWorker#trainedParameters}). */
     @Override
     public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
             throws Exception {
+        if (w.isConv()) {
+            return null;
+        }
         MultiLayerNetwork net = network(w);
-        loadWeights(net, ex);
+        loadWeights(net, w, ex);
         DataSet batch = new DataSet(Nd4jEnv.toNd4j(x), Nd4jEnv.oneHot(labels, w.classes()));
         for (int t = 0; t < steps; t++) {
             net.fit(batch);
@@ -130,13 +212,16 @@ public final class Dl4jWorker implements WorkerMain.Engine {
     public Timing.Step prepare(Workload w, Exchange ex) throws Exception {
         MultiLayerNetwork net = network(w);
         if (ex != null) {
-            loadWeights(net, ex);
+            loadWeights(net, w, ex);
         }
         int n = 4;
         DataSet[] pool = new DataSet[n];
         INDArray t = Nd4jEnv.oneHot(Nd4jEnv.cyclicLabels(w.batch(), w.classes()), w.classes());
         for (int i = 0; i < n; i++) {
-            pool[i] = new DataSet(Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i), t);
+            pool[i] = new DataSet(MyelinWorker.input(w, Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i)), t);
+        }
+        if (w.isConv()) {
+            note = "conv helper: " + convHelper(net);
         }
         int[] next = {0};
         if (w.kind() == Workload.Kind.INFER) {

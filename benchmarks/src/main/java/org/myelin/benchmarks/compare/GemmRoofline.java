@@ -14,7 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The yardstick: only the gemms of one step of the workload, {@code Nd4j.gemm} into preallocated outputs, nothing
  * else. Training: per layer l the forward {@code Z = A W} ([B, in] x [in, out]), the weight gradient
- * {@code dW = A^T dZ}, and for l > 0 the input gradient {@code dA = dZ W^T}; inference: the forward gemms. A step
+ * {@code dW = A^T dZ}, and for l > 0 the input gradient {@code dA = dZ W^T}; inference: the forward gemms. A CNN's
+ * convolutions: the gemms of im2col at their shapes ({@code ConvNet.gemmShapes}; the im2col and col2im passes are not
+ * gemms and are left out). A step
  * of any engine built on this BLAS cannot be faster; {@link #extra} reports the gemms' GFLOP/s.
  */
 public final class GemmRoofline implements WorkerMain.Engine {
@@ -48,7 +50,18 @@ public final class GemmRoofline implements WorkerMain.Engine {
         int[] s = w.sizes();
         int b = w.batch();
         List<Runnable> gemms = new ArrayList<>();
-        for (int l = 0; l < w.layers(); l++) {
+        if (w.isConv()) {
+            // The im2col gemms: C[m, n] = op(A) op(B) at the shapes of ConvNet.gemmShapes (A, B stored as op expects).
+            for (int[] g : w.net().gemmShapes(b, w.kind() == Workload.Kind.TRAIN)) {
+                boolean ta = g[3] == 1;
+                boolean tb = g[4] == 1;
+                INDArray a = ta ? Nd4j.rand(DataType.FLOAT, g[2], g[0]) : Nd4j.rand(DataType.FLOAT, g[0], g[2]);
+                INDArray bm = tb ? Nd4j.rand(DataType.FLOAT, g[1], g[2]) : Nd4j.rand(DataType.FLOAT, g[2], g[1]);
+                INDArray c = Nd4j.create(DataType.FLOAT, g[0], g[1]);
+                gemms.add(() -> Nd4j.gemm(a, bm, c, ta, tb, 1.0, 0.0));
+            }
+        }
+        for (int l = 0; !w.isConv() && l < w.layers(); l++) {
             INDArray a = Nd4j.rand(DataType.FLOAT, b, s[l]);
             INDArray weight = Nd4j.rand(DataType.FLOAT, s[l], s[l + 1]);
             INDArray z = Nd4j.create(DataType.FLOAT, b, s[l + 1]);

@@ -19,6 +19,7 @@ import org.myelin.neuro.LifPopulation;
 import org.myelin.neuro.Network;
 import org.myelin.neuro.PoissonPopulation;
 import org.myelin.neuro.SpikeProbe;
+import org.myelin.nn.Conv2d;
 import org.myelin.nn.Dense;
 import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
@@ -108,21 +109,25 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     static Sequential model(Workload w) {
+        if (w.isConv()) {
+            return ConvModels.build(w.net(), 1);
+        }
         return Models.mlpBuilder(w.sizes()).optSeed(1).optWeightInit(Inits.heNormal()).build();
     }
 
-    static List<Dense> denseLayers(Sequential model) {
-        List<Dense> d = new ArrayList<>();
+    /** The (weight, bias) pair of every layer with parameters, in order: Dense [in, out], Conv2d [out, in, kh, kw]. */
+    static List<Tensor[]> parameterLayers(Sequential model) {
+        List<Tensor[]> d = new ArrayList<>();
         for (Module m : model.layers()) {
-            if (m instanceof Dense dense) {
-                d.add(dense);
+            if (m instanceof Dense || m instanceof Conv2d) {
+                d.add(new Tensor[] {m.namedParameters().get("weight"), m.namedParameters().get("bias")});
             }
         }
         return d;
     }
 
     static void loadWeights(Sequential model, Exchange ex) throws java.io.IOException {
-        List<Dense> layers = denseLayers(model);
+        List<Tensor[]> layers = parameterLayers(model);
         List<NpyFloats.Array> w = ex.weights();
         List<NpyFloats.Array> b = ex.biases();
         if (w.size() != layers.size()) {
@@ -130,9 +135,15 @@ public final class MyelinWorker implements WorkerMain.Engine {
                     + layers.size());
         }
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).namedParameters().get("weight").value().assign(Nd4jEnv.toNd4j(w.get(i)));
-            layers.get(i).namedParameters().get("bias").value().assign(Nd4jEnv.toNd4j(b.get(i)));
+            INDArray weight = layers.get(i)[0].value();
+            weight.assign(Nd4jEnv.toNd4j(w.get(i)).reshape(weight.shape()));
+            layers.get(i)[1].value().assign(Nd4jEnv.toNd4j(b.get(i)));
         }
+    }
+
+    /** Features {@code [rows, C H W]} as the workload's input: unchanged for an MLP, {@code [rows, C, H, W]} for a CNN. */
+    static INDArray input(Workload w, INDArray x) {
+        return w.isConv() ? x.reshape('c', x.size(0), w.net().channels(), w.net().height(), w.net().width()) : x;
     }
 
     @Override
@@ -147,7 +158,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
         if (write) {
             Files.createDirectories(ex.dir());
             int rows = tiny ? Math.min(w.batch(), 8) : EXCHANGE_ROWS;
-            x = Nd4jEnv.features(rows, w.sizes()[0], 7);
+            x = input(w, Nd4jEnv.features(rows, w.sizes()[0], 7));
             labels = Nd4jEnv.cyclicLabels(rows, w.classes());
         } else {
             loadWeights(model, ex);
@@ -157,22 +168,22 @@ public final class MyelinWorker implements WorkerMain.Engine {
         Tensor out = model.forward(Tensor.constant(x));
         Tensor loss = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(out, Tensor.constant(Nd4jEnv.oneHot(labels, w.classes())));
         loss.backward();
-        List<Dense> layers = denseLayers(model);
+        List<Tensor[]> layers = parameterLayers(model);
         List<float[]> gw = new ArrayList<>();
         List<float[]> gb = new ArrayList<>();
-        for (Dense d : layers) {
-            gw.add(Nd4jEnv.fromNd4j(d.namedParameters().get("weight").grad()).data());
-            gb.add(Nd4jEnv.fromNd4j(d.namedParameters().get("bias").grad()).data());
+        for (Tensor[] d : layers) {
+            gw.add(Nd4jEnv.fromNd4j(d[0].grad()).data());
+            gb.add(Nd4jEnv.fromNd4j(d[1].grad()).data());
         }
         if (!write) {
             return ex.worstError(gw, gb);
         }
         for (int i = 0; i < layers.size(); i++) {
-            Dense d = layers.get(i);
-            NpyFloats.write(ex.weight(i), Nd4jEnv.fromNd4j(d.namedParameters().get("weight").value()));
-            NpyFloats.write(ex.bias(i), Nd4jEnv.fromNd4j(d.namedParameters().get("bias").value()));
-            NpyFloats.write(ex.weightGrad(i), Nd4jEnv.fromNd4j(d.namedParameters().get("weight").grad()));
-            NpyFloats.write(ex.biasGrad(i), Nd4jEnv.fromNd4j(d.namedParameters().get("bias").grad()));
+            Tensor[] d = layers.get(i);
+            NpyFloats.write(ex.weight(i), Nd4jEnv.fromNd4j(d[0].value()));
+            NpyFloats.write(ex.bias(i), Nd4jEnv.fromNd4j(d[1].value()));
+            NpyFloats.write(ex.weightGrad(i), Nd4jEnv.fromNd4j(d[0].grad()));
+            NpyFloats.write(ex.biasGrad(i), Nd4jEnv.fromNd4j(d[1].grad()));
         }
         float[] lf = new float[labels.length];
         for (int i = 0; i < lf.length; i++) {
@@ -183,10 +194,16 @@ public final class MyelinWorker implements WorkerMain.Engine {
         return Double.NaN;
     }
 
-    /** The trajectory check: the workload's optimiser through the public API on the active kernel path. */
+    /**
+     * The trajectory check: the workload's optimiser through the public API on the active kernel path. None for the
+     * CNN workloads (the float64 run is an MLP; their optimiser is the one the MLP workloads check).
+     */
     @Override
     public List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps)
             throws Exception {
+        if (w.isConv()) {
+            return null;
+        }
         Sequential model = model(w);
         loadWeights(model, ex);
         Optimizer opt = optimizer(w, model);
@@ -198,9 +215,9 @@ public final class MyelinWorker implements WorkerMain.Engine {
             opt.step();
         }
         List<float[]> out = new ArrayList<>();
-        for (Dense d : denseLayers(model)) {
-            out.add(Nd4jEnv.fromNd4j(d.namedParameters().get("weight").value()).data());
-            out.add(Nd4jEnv.fromNd4j(d.namedParameters().get("bias").value()).data());
+        for (Tensor[] d : parameterLayers(model)) {
+            out.add(Nd4jEnv.fromNd4j(d[0].value()).data());
+            out.add(Nd4jEnv.fromNd4j(d[1].value()).data());
         }
         return out;
     }
@@ -242,8 +259,8 @@ public final class MyelinWorker implements WorkerMain.Engine {
         int steps = tiny ? 2 : (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
         stepsPerCall = steps;
         int n = steps * w.batch();
-        Dataset data = Dataset.classification(Nd4jEnv.features(n, w.sizes()[0], 11), Nd4jEnv.cyclicLabels(n, w.classes()),
-                w.classes());
+        Dataset data = Dataset.classification(input(w, Nd4jEnv.features(n, w.sizes()[0], 11)),
+                Nd4jEnv.cyclicLabels(n, w.classes()), w.classes());
         Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, optimizer(w, model),
                 TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1), List.of(new StopAfterEpoch()));
         return () -> trainer.fit(data, null);
@@ -302,7 +319,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
     private static INDArray[] pool(Workload w, int n) {
         INDArray[] pool = new INDArray[n];
         for (int i = 0; i < n; i++) {
-            pool[i] = Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i);
+            pool[i] = input(w, Nd4jEnv.features(w.batch(), w.sizes()[0], 100 + i));
         }
         return pool;
     }

@@ -37,7 +37,18 @@ public final class Report {
             new Target("mlp-sgd-128", "pytorch", 1.1),
             new Target("infer-128", "pytorch", 1.0),
             new Target("spiking-10k", "brian2-cpp", 2.0),
-            new Target("spiking-10k-dt0.1", "brian2-cpp", 2.0));
+            new Target("spiking-10k-dt0.1", "brian2-cpp", 2.0),
+            // Issue 16: the CNN training steps >= 2x DL4J and >= 1x PyTorch, inference >= 1x PyTorch.
+            new Target("cnn-adam-64", "dl4j", 2.0),
+            new Target("cnn-adam-64", "pytorch", 1.0),
+            new Target("cnn-adam-128", "dl4j", 2.0),
+            new Target("cnn-adam-128", "pytorch", 1.0),
+            new Target("lenet-adam-64", "dl4j", 2.0),
+            new Target("lenet-adam-64", "pytorch", 1.0),
+            new Target("lenet-adam-128", "dl4j", 2.0),
+            new Target("lenet-adam-128", "pytorch", 1.0),
+            new Target("cnn-infer-1", "pytorch", 1.0),
+            new Target("cnn-infer-256", "pytorch", 1.0));
     /** Simulated seconds per wall second Myelin's spiking step should reach, per spiking workload. */
     public static final Map<String, Double> REAL_TIME_TARGETS = Map.of("spiking-10k", 10.0, "spiking-10k-dt0.1", 4.0);
     public static final String SHARE_WORKLOAD = "mlp-adam-128";

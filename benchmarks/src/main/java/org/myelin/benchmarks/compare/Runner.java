@@ -52,6 +52,15 @@ public final class Runner {
 
     record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
                    String pytorchClasspath, String breakdown, boolean strict, Map<String, String> waitPolicies) {
+        /**
+         * The wait policy of {@code engine}: its entry, or for the breakdown's phase runs ({@code myelin-forward},
+         * ..., not in {@link #ENGINES}) Myelin's.
+         */
+        String waitPolicy(String engine) {
+            return waitPolicies.getOrDefault(engine, waitPolicies.getOrDefault(Report.MYELIN,
+                    defaultWaitPolicy(engine)));
+        }
+
         static Options parse(String[] argv) {
             Map<String, String> m = new LinkedHashMap<>();
             boolean strict = false;
@@ -231,8 +240,7 @@ public final class Runner {
         String id = engine + "__" + w.name();
         Path result = options.out().resolve("raw").resolve(id + ".csv");
         Path log = options.out().resolve("logs").resolve(id + ".log");
-        Path exchange = options.out().resolve("exchange").resolve(Arrays.stream(w.sizes()).mapToObj(Integer::toString)
-                .collect(Collectors.joining("-")));
+        Path exchange = options.out().resolve("exchange").resolve(w.exchangeKey());
         List<String> cmd = new ArrayList<>(List.of(javaBinary, "-Xmx6g", "-Djava.awt.headless=true"));
         String mainClass;
         String classpath = nd4jClasspath;
@@ -273,7 +281,7 @@ public final class Runner {
             cmd.addAll(List.of("--exchange", exchange.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        applyEnvironment(pb.environment(), engine, t, options.waitPolicies().get(engine));
+        applyEnvironment(pb.environment(), engine, t, options.waitPolicy(engine));
         Files.deleteIfExists(result);
         long start = System.nanoTime();
         Process p = pb.start();

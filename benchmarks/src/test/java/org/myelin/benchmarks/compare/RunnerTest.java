@@ -36,6 +36,17 @@ class RunnerTest {
     }
 
     @Test
+    void breakdownPhaseRunsTakeMyelinsWaitPolicy() {
+        // The phase engines are not in ENGINES; the breakdown of a missed target used to fail on their null policy.
+        Runner.Options o = Runner.Options.parse(new String[] {"--tiny", "--wait-policy", "myelin-native=active"});
+        for (String phase : Breakdown.PHASES) {
+            assertEquals("active", o.waitPolicy(phase), phase);
+        }
+        assertEquals("passive", Runner.Options.parse(new String[] {"--tiny"}).waitPolicy("myelin-loss"));
+        assertEquals("default", o.waitPolicy("pytorch"));
+    }
+
+    @Test
     void brian2RunsOneThreadUnderItsRuntimesDefault() {
         Map<String, String> env = launcherEnvironment();
         Runner.applyEnvironment(env, "brian2-cpp", "1", Runner.defaultWaitPolicy("brian2-cpp"));

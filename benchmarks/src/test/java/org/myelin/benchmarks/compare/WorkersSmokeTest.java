@@ -1,5 +1,6 @@
 package org.myelin.benchmarks.compare;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,46 @@ class WorkersSmokeTest {
         Result r = run("gemm", "tiny-adam", false);
         assertEquals("ok", r.status());
         assertTrue(r.extra() > 0, "GFLOP/s " + r.extra());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-cnn-adam", "tiny-cnn-infer"})
+    void cnnGradientsOfMyelinsTwoPathsAndDl4jAgreeAndAreTimed(String workload) throws Exception {
+        exchange = tmp.resolve("cnn");
+        assertEquals("ok", run("myelin-native", workload, true).status());
+        // Myelin wrote [out, in, kh, kw] conv weights and [in, out] dense weights: conv, conv, dense.
+        Exchange ex = new Exchange(exchange);
+        assertEquals(3, ex.layers());
+        assertArrayEquals(new long[] {3, 1, 3, 3}, NpyFloats.read(ex.weight(0)).shape());
+        assertArrayEquals(new long[] {16, 3}, NpyFloats.read(ex.weight(2)).shape());
+        assertArrayEquals(new long[] {5, 1, 8, 8}, NpyFloats.read(ex.features()).shape());
+        for (String engine : List.of("myelin-nd4j", "dl4j")) {
+            Result r = run(engine, workload, true);
+            assertEquals("ok", r.status(), engine + ": " + r.note());
+            assertTrue(r.gradError() <= Exchange.TOLERANCE, engine + " gradient error " + r.gradError());
+            assertTrue(r.msMedian() > 0);
+        }
+        Result gemm = run("gemm", workload, false);
+        assertEquals("ok", gemm.status());
+        assertTrue(gemm.extra() > 0, "GFLOP/s " + gemm.extra());
+    }
+
+    @Test
+    void dl4jCnnIsRefusedWhenItsConvGradientsDisagree() throws Exception {
+        exchange = tmp.resolve("cnn");
+        run("myelin-native", "tiny-cnn-adam", true);
+        Path gw = new Exchange(exchange).weightGrad(1);
+        NpyFloats.Array g = NpyFloats.read(gw);
+        g.data()[0] += 1f;
+        NpyFloats.write(gw, g);
+        assertEquals("refused", run("dl4j", "tiny-cnn-adam", true).status());
+    }
+
+    @Test
+    void myelinCnnPhasesRun() throws Exception {
+        for (String phase : List.of("myelin-forward", "myelin-backward", "myelin-manual")) {
+            assertEquals("ok", run(phase, "tiny-cnn-adam", false).status(), phase);
+        }
     }
 
     @Test
