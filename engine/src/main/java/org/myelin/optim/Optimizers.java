@@ -74,7 +74,8 @@ public final class Optimizers {
             .register("adadelta", "Adadelta: unit-free steps from moving means of squared gradients and steps",
                     kind(Adadelta.Hyper.class, Adadelta::new))
             .register("adam", "Adam with bias correction (PyTorch's eps placement)", kind(Adam.Hyper.class, Adam::new))
-            .register("adamw", "Adam with decoupled weight decay", kind(AdamW.Hyper.class, AdamW::new));
+            .register("adamw", "Adam with decoupled weight decay", kind(AdamW.Hyper.class, AdamW::new))
+            .register("lion", "Lion: sign of an interpolated momentum, decoupled weight decay", kind(Lion.Hyper.class, Lion::new));
 
     /** The names {@link #create} accepts, in registration order. */
     public static final List<String> NAMES = REGISTRY.names();
@@ -109,6 +110,10 @@ public final class Optimizers {
 
     public static AdamW.Builder adamw() {
         return new AdamW.Builder();
+    }
+
+    public static Lion.Builder lion() {
+        return new Lion.Builder();
     }
 
     /**
