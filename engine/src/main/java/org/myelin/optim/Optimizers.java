@@ -49,11 +49,6 @@ public final class Optimizers {
         public Optimizer build(Map<String, Tensor> parameters, Record hyperParameters) {
             return factory.apply(parameters, hyper.cast(hyperParameters));
         }
-
-        /** The hyper-parameters with every default, as a config record. */
-        public H defaults() {
-            return ConfigBinder.bind("", Map.of(), hyper);
-        }
     }
 
     private static <H extends Record> Kind<H> kind(Class<H> hyper,

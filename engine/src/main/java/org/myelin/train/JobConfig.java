@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import org.myelin.ConfigurationException;
 import org.myelin.config.ConfigBinder;
 import org.myelin.config.Min;
-import org.myelin.config.Registry;
 import org.myelin.io.Json;
 import org.myelin.optim.ClipByGlobalNorm;
 import org.myelin.optim.ClipByValue;
@@ -54,9 +53,6 @@ public record JobConfig(DataSources.Section data, ModelSection model, LossFuncti
 
     /** The largest config file read, in bytes: a config is a few hundred bytes, so 1 MB leaves ample room. */
     public static final int MAX_FILE_BYTES = 1 << 20;
-
-    /** Hidden sizes of the default model. */
-    public static final List<Integer> DEFAULT_HIDDEN = ModelSection.DEFAULT_HIDDEN;
 
     /** The top-level keys, each a section (or a value) of the job. */
     record Sections(Map<String, Object> data, Map<String, Object> model, String loss, Map<String, Object> optimizer,
@@ -245,10 +241,5 @@ public record JobConfig(DataSources.Section data, ModelSection model, LossFuncti
             m = (Map<String, Object>) o;
         }
         m.put(parts[parts.length - 1], value);
-    }
-
-    /** The registries whose names a config uses, for help texts: optimisers, schedules, losses, data sources. */
-    public static List<Registry<?>> registries() {
-        return List.of(Optimizers.REGISTRY, Schedules.REGISTRY, LossFunction.REGISTRY, DataSources.REGISTRY);
     }
 }
