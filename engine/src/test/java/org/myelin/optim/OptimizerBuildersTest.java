@@ -3,7 +3,12 @@ package org.myelin.optim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -12,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.Registry;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Each typed builder builds the optimiser its config map describes, defaults and checks included. */
@@ -45,6 +51,25 @@ class OptimizerBuildersTest {
     void aBuilderBuildsWhatItsConfigDescribes(Function<Map<String, Tensor>, Optimizer> builder, Map<String, Object> config) {
         Optimizer built = builder.apply(params());
         assertEquals(Optimizers.fromConfig(config, params()).config(), built.config());
+    }
+
+    /** Each registered optimiser has a builder method of its name with one setter per key of its record. */
+    @Test
+    void everyRegisteredOptimizerHasABuilderWithASetterPerKey() throws ReflectiveOperationException {
+        for (Registry.Entry<Optimizers.Kind<?>> e : Optimizers.REGISTRY.entries()) {
+            Class<?> builder = Optimizers.class.getMethod(e.name()).getReturnType();
+            Set<String> setters = new TreeSet<>();
+            for (Method m : builder.getDeclaredMethods()) {
+                if (Modifier.isPublic(m.getModifiers())) {
+                    setters.add(m.getName());
+                }
+            }
+            Set<String> components = new TreeSet<>();
+            for (RecordComponent c : e.factory().hyper().getRecordComponents()) {
+                components.add(c.getName());
+            }
+            assertEquals(components, setters, e.name());
+        }
     }
 
     @Test
