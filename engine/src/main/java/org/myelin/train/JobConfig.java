@@ -28,7 +28,7 @@ import org.myelin.optim.Schedules;
  *   <li>{@code data}: the keys every source takes in {@link DataSources.Common}, a source's own keys in its record
  *       ({@link DataSources.MnistKeys}, {@link DataSources.CsvKeys}, {@link DataSources.SyntheticKeys}), chosen by
  *       {@code source} (default {@code mnist}; {@link DataSources#REGISTRY});</li>
- *   <li>{@code model}: {@link ModelSection};</li>
+ *   <li>{@code model}: {@link ModelSection} (kept as written here, bound by the job);</li>
  *   <li>{@code loss}: a name of {@link LossFunction#REGISTRY} (default {@code softmax_cross_entropy});</li>
  *   <li>{@code optimizer}: {@code type} (default {@code adam}) of {@link Optimizers#REGISTRY}, and the keys of that
  *       optimiser's hyper-parameter record ({@code org.myelin.optim.Adam.Hyper} ...);</li>
@@ -47,12 +47,15 @@ import org.myelin.optim.Schedules;
  *
  * @param raw the config as given, saved with the model
  */
-public record JobConfig(DataSources.Section data, ModelSection model, LossFunction loss, OptimizerSection optimizer,
+public record JobConfig(DataSources.Section data, Map<String, Object> model, LossFunction loss, OptimizerSection optimizer,
         ScheduleSection schedule, Regularization regularization, Training training, String output,
         Map<String, Object> raw) {
 
     /** The largest config file read, in bytes: a config is a few hundred bytes, so 1 MB leaves ample room. */
     public static final int MAX_FILE_BYTES = 1 << 20;
+
+    /** Hidden sizes of the default model. */
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
 
     /** The top-level keys, each a section (or a value) of the job. */
     record Sections(Map<String, Object> data, Map<String, Object> model, String loss, Map<String, Object> optimizer,
@@ -209,7 +212,8 @@ public record JobConfig(DataSources.Section data, ModelSection model, LossFuncti
         // run's length is known (a cosine period defaults to it).
         Object rate = Optimizers.config(optimizerType, hyper).get("learning_rate");
         Schedules.create("schedule", scheduleType, schedule, ((Number) rate).doubleValue(), 1);
-        return new JobConfig(DataSources.Section.bind("data", s.data()), ModelSection.bind("model", s.model()),
+        ModelSection.bind("model", s.model()); // checked now; built by the job, which needs the data's shape
+        return new JobConfig(DataSources.Section.bind("data", s.data()), s.model() == null ? Map.of() : s.model(),
                 LossFunction.byName("loss", s.loss()), new OptimizerSection(optimizerType, hyper),
                 new ScheduleSection(scheduleType, schedule),
                 ConfigBinder.bind("regularization", s.regularization(), Regularization.class),

@@ -19,15 +19,12 @@ import org.myelin.config.Min;
 public record ModelSection(String architecture, @Min(1) List<Integer> hidden, String activation, String init, Double dropout,
         Boolean batchNorm, String dataType, List<Object> layers) {
 
-    /** Hidden sizes of the default MLP. */
-    public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
-
     /** The keys of the MLP architecture only. */
     static final List<String> MLP_KEYS = List.of("hidden", "activation", "init", "dropout", "batch_norm");
 
     public ModelSection {
         architecture = architecture == null ? (layers == null ? "mlp" : "layers") : architecture;
-        hidden = hidden == null ? DEFAULT_HIDDEN : List.copyOf(hidden);
+        hidden = hidden == null ? JobConfig.DEFAULT_HIDDEN : List.copyOf(hidden);
         activation = activation == null ? "relu" : activation;
         init = init == null ? "he_normal" : init;
         dropout = dropout == null ? 0.0 : dropout;

@@ -88,7 +88,7 @@ public final class TrainingJob {
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
     public Setup setup() throws IOException {
-        ModelSection modelCfg = config.model();
+        ModelSection modelCfg = ModelSection.bind("model", config.model());
         DataType type;
         try {
             type = ModuleConfig.parseDataType(modelCfg.dataType());
