@@ -15,19 +15,37 @@ public final class Preconditions {
     }
 
     // ---- numbers (hyper-parameters) ----
+    // Each throws an InvalidSettingException: an IllegalArgumentException that also carries the config key of the
+    // value (name with spaces as underscores, "learning rate" -> learning_rate, unless a key is given), so that a
+    // config binding the value can name its path.
+
+    private static InvalidSettingException invalid(String owner, String name, String key, String problem) {
+        return new InvalidSettingException(key == null ? name.replace(' ', '_') : key, owner + ": " + name + " "
+                + problem);
+    }
 
     /** {@code v > 0} and finite. */
     public static double positive(String owner, String name, double v) {
+        return positive(owner, name, null, v);
+    }
+
+    /** {@code v > 0} and finite; {@code key} is its config key. */
+    public static double positive(String owner, String name, String key, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be > 0 and finite, was " + v);
+            throw invalid(owner, name, key, "must be > 0 and finite, was " + v);
         }
         return v;
     }
 
     /** {@code v >= 0} and finite. */
     public static double nonNegative(String owner, String name, double v) {
+        return nonNegative(owner, name, null, v);
+    }
+
+    /** {@code v >= 0} and finite; {@code key} is its config key. */
+    public static double nonNegative(String owner, String name, String key, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be >= 0 and finite, was " + v);
+            throw invalid(owner, name, key, "must be >= 0 and finite, was " + v);
         }
         return v;
     }
@@ -35,7 +53,7 @@ public final class Preconditions {
     /** {@code v} in {@code [0, 1)}. */
     public static double unitHalfOpen(String owner, String name, double v) {
         if (!(v >= 0 && v < 1)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be in [0, 1), was " + v);
+            throw invalid(owner, name, null, "must be in [0, 1), was " + v);
         }
         return v;
     }
@@ -43,7 +61,7 @@ public final class Preconditions {
     /** {@code v} in {@code (0, 1)}. */
     public static double unitOpen(String owner, String name, double v) {
         if (!(v > 0 && v < 1)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be in (0, 1), was " + v);
+            throw invalid(owner, name, null, "must be in (0, 1), was " + v);
         }
         return v;
     }
@@ -51,15 +69,20 @@ public final class Preconditions {
     /** {@code v} in {@code (0, 1]}. */
     public static double unitLeftOpen(String owner, String name, double v) {
         if (!(v > 0 && v <= 1)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be in (0, 1], was " + v);
+            throw invalid(owner, name, null, "must be in (0, 1], was " + v);
         }
         return v;
     }
 
     /** {@code v >= 1}. */
     public static long atLeastOne(String owner, String name, long v) {
+        return atLeastOne(owner, name, null, v);
+    }
+
+    /** {@code v >= 1}; {@code key} is its config key. */
+    public static long atLeastOne(String owner, String name, String key, long v) {
         if (v < 1) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be >= 1, was " + v);
+            throw invalid(owner, name, key, "must be >= 1, was " + v);
         }
         return v;
     }

@@ -8,14 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import org.myelin.ConfigurationException;
 import org.myelin.MemoryLimit;
-import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
-import org.myelin.data.Mnist;
-import org.myelin.data.Split;
-import org.myelin.data.Standardizer;
-import org.myelin.data.Synthetic;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
 import org.myelin.nn.Inits;
@@ -24,20 +19,13 @@ import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
 import org.myelin.nn.Modules;
 import org.myelin.ops.Activations;
-import org.myelin.optim.ClipByGlobalNorm;
-import org.myelin.optim.ClipByValue;
-import org.myelin.optim.GradientTransform;
-import org.myelin.optim.L1Penalty;
-import org.myelin.optim.L2Penalty;
 import org.myelin.optim.LearningRateSchedule;
-import org.myelin.optim.MaxNormConstraint;
 import org.myelin.optim.Optimizer;
-import org.myelin.optim.Optimizers;
-import org.myelin.optim.Schedules;
 import org.myelin.plot.LinePlot;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
-import org.myelin.train.ConfigReader;
+import org.myelin.train.DataSources.Data;
+import org.myelin.train.ModelSection;
 import org.myelin.train.DivergencePolicy;
 import org.myelin.train.EarlyStopping;
 import org.myelin.train.EpochRecord;
@@ -72,14 +60,17 @@ public final class TrainingJob {
     }
 
     private final JobConfig config;
-    private final Map<String, Object> rawConfig;
     private volatile Trainer trainer;
     private volatile boolean stopRequested;
     private Checkpointing checkpointing;
 
+    /** A job of the raw config {@code rawConfig}, checked now ({@link JobConfig#of}). */
     public TrainingJob(Map<String, Object> rawConfig) {
-        this.rawConfig = rawConfig;
-        this.config = JobConfig.of(rawConfig);
+        this(JobConfig.of(rawConfig));
+    }
+
+    public TrainingJob(JobConfig config) {
+        this.config = config;
     }
 
     /**
@@ -92,10 +83,6 @@ public final class TrainingJob {
         if (t != null) {
             t.requestStop();
         }
-    }
-
-    /** The data sets of a job: training, validation (may be null) and test (may be null). */
-    record Data(Dataset train, Dataset validation, Dataset test) {
     }
 
     /**
@@ -112,33 +99,22 @@ public final class TrainingJob {
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
     public Setup setup() throws IOException {
-        ConfigReader modelCfg = new ConfigReader("model", config.model());
+        ModelSection modelCfg = ModelSection.bind("model", config.model());
         DataType type;
         try {
-            type = ModuleConfig.parseDataType(modelCfg.string("data_type", "float32"));
+            type = ModuleConfig.parseDataType(modelCfg.dataType());
         } catch (IllegalArgumentException e) {
-            throw modelCfg.error("data_type", e.getMessage());
+            throw new ConfigurationException("model.data_type", e.getMessage());
         }
-        ConfigReader trainingCfg = new ConfigReader("training", config.training());
-        int epochs = trainingCfg.integer("epochs", 6, 1);
-        int batchSize = trainingCfg.integer("batch_size", 128, 1);
-        long seed = trainingCfg.longValue("seed", 42);
-        int patience = trainingCfg.integer("early_stopping_patience", 0, 0);
-        int checkpointEvery = trainingCfg.integer("checkpoint_every_epochs", 1, 0);
-        long checkpointSteps = trainingCfg.integer("checkpoint_every_steps", 0, 0);
-        boolean resume = trainingCfg.bool("resume", true);
-        java.util.Set<String> accepted = acceptedChanges(trainingCfg);
-        DivergencePolicy onDivergence = divergencePolicy(trainingCfg);
-        trainingCfg.finish();
+        JobConfig.Training training = config.training();
+        int epochs = training.epochs();
+        int batchSize = training.batchSize();
+        long seed = training.seed();
+        DivergencePolicy onDivergence = training.divergencePolicy();
         Path outDir = outputDirectory(config.output());
 
-        LossFunction loss;
-        try {
-            loss = LossFunction.byName(config.loss());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("loss: " + e.getMessage());
-        }
-        Data data = loadData(new ConfigReader("data", config.data()), type, seed, wantsImages(modelCfg));
+        LossFunction loss = config.loss();
+        Data data = config.data().load(type, seed, wantsImages(modelCfg));
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && data.train().isClassification() && data.train().numTargets() == 1) {
             // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
@@ -146,49 +122,30 @@ public final class TrainingJob {
                     data.test() == null ? null : data.test().asOneHot());
         }
         if (data.train().size() == 0) {
-            throw new ConfigReader.ConfigException("data: the training set has no samples");
+            throw new ConfigurationException("data", "the training set has no samples");
         }
         if (data.test() != null && data.test().size() == 0) {
-            throw new ConfigReader.ConfigException("data: the test set has no samples");
+            throw new ConfigurationException("data", "the test set has no samples");
         }
         RunIdentity identity = new RunIdentity();
         identity.put("model.data_type", ModuleConfig.dataTypeName(type));
         Module model = buildModel(modelCfg, type, seed, data.train(), identity);
-        Optimizer optimizer = buildOptimizer(model);
+        Optimizer optimizer = config.optimizer().build(model.namedParameters());
         // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
         long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);
-        LearningRateSchedule schedule = buildSchedule(optimizer.learningRate(), epochs * stepsPerEpoch);
-        ConfigReader reg = new ConfigReader("regularization", config.regularization());
-        List<GradientTransform> transforms = new ArrayList<>();
-        double l2 = reg.positive("l2", 0, true);
-        double l1 = reg.positive("l1", 0, true);
-        double clipValue = reg.positive("clip_value", 0, true);
-        double clipNorm = reg.positive("clip_norm", 0, true);
-        double maxNorm = reg.positive("max_norm", 0, true);
-        reg.finish();
-        if (l2 > 0) {
-            transforms.add(new L2Penalty(l2));
-        }
-        if (l1 > 0) {
-            transforms.add(new L1Penalty(l1));
-        }
-        if (clipValue > 0) {
-            transforms.add(new ClipByValue(clipValue));
-        }
-        if (clipNorm > 0) {
-            transforms.add(new ClipByGlobalNorm(clipNorm));
-        }
-        List<MaxNormConstraint> constraints = maxNorm > 0 ? List.of(new MaxNormConstraint(maxNorm)) : List.of();
+        LearningRateSchedule schedule = config.schedule().build(optimizer.learningRate(), epochs * stepsPerEpoch);
+        JobConfig.Regularization reg = config.regularization();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
-        boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.bool("batch_norm", false);
+        boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.batchNorm();
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
-                transforms, constraints, onDivergence);
+                reg.transforms(), reg.constraints(), onDivergence);
         identity.put("loss", loss.id());
         optimizer.config().forEach((k, v) -> identity.put("optimizer." + k, v));
         // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
-        new java.util.TreeMap<>(config.schedule()).forEach((k, v) -> identity.put("schedule." + k, v));
-        identity.put("regularization.l2", l2).put("regularization.l1", l1).put("regularization.clip_value", clipValue)
-                .put("regularization.clip_norm", clipNorm).put("regularization.max_norm", maxNorm);
+        new java.util.TreeMap<>(config.schedule().given()).forEach((k, v) -> identity.put("schedule." + k, v));
+        identity.put("regularization.l2", reg.l2()).put("regularization.l1", reg.l1())
+                .put("regularization.clip_value", reg.clipValue()).put("regularization.clip_norm", reg.clipNorm())
+                .put("regularization.max_norm", reg.maxNorm());
         identity.put("training.epochs", epochs).put("training.batch_size", batchSize).put("training.seed", seed)
                 .put("training.on_divergence", onDivergence.action().name().toLowerCase(java.util.Locale.ROOT))
                 .put("training.divergence_retries", onDivergence.maxRetries())
@@ -201,9 +158,10 @@ public final class TrainingJob {
         prepareOutput(outDir);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("loss", loss.id());
-        metadata.put("job", rawConfig);
+        metadata.put("job", config.raw());
         return new Setup(data.train(), data.validation(), data.test(), model, optimizer, loss, options, outDir,
-                metadata, checkpointEvery, checkpointSteps, resume, patience, identity, accepted);
+                metadata, training.checkpointEveryEpochs(), training.checkpointEverySteps(), training.resume(),
+                training.earlyStoppingPatience(), identity, training.acceptedChanges());
     }
 
     /** The names of the files a job writes into its output directory. */
@@ -216,17 +174,17 @@ public final class TrainingJob {
      */
     static Path outputDirectory(String output) {
         if (output == null || output.isBlank()) {
-            throw new ConfigReader.ConfigException("output: must name a directory, was \"" + (output == null ? ""
+            throw new ConfigurationException("output", "must name a directory, was \"" + (output == null ? ""
                     : output) + "\" (write \".\" for the working directory)");
         }
         Path dir;
         try {
             dir = Path.of(output);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new ConfigReader.ConfigException("output: not a valid path: " + e.getMessage());
+            throw new ConfigurationException("output", "not a valid path: " + e.getMessage());
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ConfigReader.ConfigException("output: " + dir + " exists and is not a directory");
+            throw new ConfigurationException("output", dir + " exists and is not a directory");
         }
         return dir;
     }
@@ -242,18 +200,6 @@ public final class TrainingJob {
             throw new IOException("output directory " + outDir + " is not writable");
         }
         return outDir;
-    }
-
-    /** {@code training.accept_changes}: comma-separated config keys that may differ from the checkpoint's. */
-    private static java.util.Set<String> acceptedChanges(ConfigReader t) {
-        java.util.Set<String> keys = RunIdentity.parseAccepted(t.string("accept_changes", null));
-        for (String k : keys) {
-            if (!RunIdentity.acceptable(k)) {
-                throw t.error("accept_changes", "'" + k + "' cannot change when resuming (the checkpoint's weights and"
-                        + " optimiser state belong to it); start over with \"resume\": false instead");
-            }
-        }
-        return keys;
     }
 
     public Result run(PrintStream out, boolean terminal) throws IOException {
@@ -291,7 +237,7 @@ public final class TrainingJob {
         callbacks.add(new Progress(out, terminal, 10.0));
         if (patience > 0) {
             if (data.validation() == null) {
-                throw new ConfigReader.ConfigException("training.early_stopping_patience: needs validation data;"
+                throw new ConfigurationException("training.early_stopping_patience", "needs validation data;"
                         + " set data.validation_fraction > 0");
             }
             callbacks.add(new EarlyStopping(patience, 0.0, true));
@@ -327,62 +273,6 @@ public final class TrainingJob {
                 t.state().step());
     }
 
-    /** {@code training.on_divergence} ("stop", "skip", "rollback") with its optional retries and rate factor. */
-    private static DivergencePolicy divergencePolicy(ConfigReader t) {
-        String name = t.string("on_divergence", "stop");
-        int r = t.integer("divergence_retries", 0, 1); // 0: absent, the policy's default
-        Integer retries = r == 0 ? null : r;
-        double f = t.number("divergence_rate_factor", Double.NaN); // NaN: absent (JSON has no NaN)
-        if (!Double.isNaN(f) && !(f > 0 && f <= 1)) {
-            throw t.error("divergence_rate_factor", "must be in (0, 1], was " + f);
-        }
-        Double factor = Double.isNaN(f) ? null : f;
-        try {
-            return DivergencePolicy.of(name, factor, retries);
-        } catch (IllegalArgumentException e) {
-            throw t.error("on_divergence", e.getMessage());
-        }
-    }
-
-    /**
-     * An error in a section handed whole to a factory (optimizer, schedule), with the path of the key at fault:
-     * a key the message names in quotes ({@code 'lr'}), else the first key without which the section is accepted
-     * ({@code optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1}), else the type when
-     * the type alone is refused; the section's path when no single key is to blame.
-     */
-    private static ConfigReader.ConfigException blame(String section, Map<String, Object> values,
-            java.util.function.Consumer<Map<String, Object>> build, IllegalArgumentException e) {
-        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'([a-z_][a-z0-9_]*)'")
-                .matcher(String.valueOf(e.getMessage()));
-        while (quoted.find()) {
-            String key = quoted.group(1);
-            if (!key.equals("type") && !key.equals(values.get("type"))) {
-                return new ConfigReader.ConfigException(section + "." + key + ": " + e.getMessage());
-            }
-        }
-        for (String key : values.keySet()) {
-            if (key.equals("type")) {
-                continue;
-            }
-            Map<String, Object> without = new LinkedHashMap<>(values);
-            without.remove(key);
-            try {
-                build.accept(without);
-                return new ConfigReader.ConfigException(section + "." + key + ": " + e.getMessage());
-            } catch (IllegalArgumentException stillBad) {
-                // not this key alone
-            }
-        }
-        if (values.containsKey("type")) {
-            try {
-                build.accept(Map.of("type", values.get("type")));
-            } catch (IllegalArgumentException typeRefused) {
-                return new ConfigReader.ConfigException(section + ".type: " + e.getMessage());
-            }
-        }
-        return new ConfigReader.ConfigException(section + ": " + e.getMessage());
-    }
-
     /** "MLP 784-512-256-10" from the shapes of the weights; a convolutional model as its layer list. */
     private static String describe(Module model) {
         if (Models.expectsImages(model)) {
@@ -404,131 +294,30 @@ public final class TrainingJob {
      * Whether the model config describes a model that takes images: {@code architecture} {@code cnn} or
      * {@code lenet}, or a {@code layers} list whose first layer is convolutional or pooling.
      */
-    private static boolean wantsImages(ConfigReader m) {
-        String architecture = m.string("architecture", "mlp");
-        if (architecture.equals("cnn") || architecture.equals("lenet")) {
+    private static boolean wantsImages(ModelSection m) {
+        if (m.architecture().equals("cnn") || m.architecture().equals("lenet")) {
             return true;
         }
-        List<Object> layers = m.list("layers");
+        List<Object> layers = m.layers();
         return layers != null && layers.get(0) instanceof Map<?, ?> first
                 && Models.IMAGE_LAYER_TYPES.contains(first.get("type"));
     }
 
-    private Data loadData(ConfigReader d, DataType type, long seed, boolean modelTakesImages) throws IOException {
-        String source = d.string("source", "mnist");
-        boolean images = d.bool("images", modelTakesImages);
-        if (images && !source.equals("mnist")) {
-            throw d.error("images", "only the mnist source holds images; \"" + source + "\" data are rows [N, d]");
-        }
-        int limit = d.integer("limit", 0, 0);
-        double validationFraction = d.number("validation_fraction", 0.0);
-        if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw d.error("validation_fraction", "must be in [0, 1), was " + validationFraction);
-        }
-        boolean standardize = d.bool("standardize", false);
-        Dataset train;
-        Dataset test;
-        switch (source) {
-            case "mnist" -> {
-                String dir = d.string("dir", null);
-                Mnist m = dir != null ? Mnist.load(Path.of(dir), type)
-                        : Mnist.load(Mnist.fetch(d.has("cache") ? Path.of(d.string("cache", null)) : Mnist.defaultCacheDir()), type);
-                if (images) {
-                    m = m.asImages(); // [N, 1, 28, 28] for a convolutional model (standardised per channel below)
-                }
-                train = m.train();
-                test = m.test();
-            }
-            case "csv" -> {
-                Csv reader = Csv.reader().dataType(type);
-                if (d.has("label_column")) {
-                    reader = reader.labelColumn(d.string("label_column", null));
-                }
-                int classes = d.integer("classes", 0, 0);
-                reader = classes > 0 ? reader.classification(classes) : reader.regression();
-                String trainFile = requireString(d, "train");
-                train = reader.read(Path.of(trainFile));
-                test = d.has("test") ? reader.read(Path.of(d.string("test", null))) : null;
-                if (test != null && (test.numFeatures() != train.numFeatures() || test.numTargets() != train.numTargets())) {
-                    // Found now, not after every epoch has trained.
-                    throw d.error("test", d.string("test", null) + " has " + test.numFeatures() + " feature columns and "
-                            + test.numTargets() + " target column(s), the training data " + trainFile + " has "
-                            + train.numFeatures() + " and " + train.numTargets() + "; the model trained on it could"
-                            + " not be evaluated");
-                }
-            }
-            case "synthetic" -> {
-                String name = requireString(d, "name");
-                int n = d.integer("samples", 400, 1);
-                double noise = d.positive("noise", 0.1, true);
-                double testFraction = d.number("test_fraction", 0.0);
-                if (!(testFraction >= 0 && testFraction < 1)) {
-                    throw d.error("test_fraction", "must be in [0, 1), was " + testFraction);
-                }
-                Dataset all = switch (name) {
-                    case "xor" -> Synthetic.xor(type);
-                    case "or" -> Synthetic.or(type);
-                    case "and" -> Synthetic.and(type);
-                    case "not" -> Synthetic.not(type);
-                    case "spirals" -> Synthetic.twoSpirals(n, noise, seed, type);
-                    case "moons" -> Synthetic.twoMoons(n, noise, seed, type);
-                    case "line" -> Synthetic.noisyLine(n, -1, 1, noise, seed, type);
-                    default -> throw d.error("name", "unknown synthetic set \"" + name
-                            + "\"; expected one of xor, or, and, not, spirals, moons, line");
-                };
-                if (testFraction > 0) {
-                    Split s = Split.of(all, 1 - testFraction, 0, testFraction, seed);
-                    train = s.train();
-                    test = s.test();
-                } else {
-                    train = all;
-                    test = null;
-                }
-            }
-            default -> throw d.error("source", "unknown data source \"" + source + "\"; expected mnist, csv or synthetic");
-        }
-        d.finish();
-        if (limit > 0 && limit < train.size()) {
-            train = train.subset(IntStream.range(0, limit).toArray());
-        }
-        Dataset validation = null;
-        if (validationFraction > 0) {
-            Split s = Split.of(train, 1 - validationFraction, validationFraction, 0, seed);
-            train = s.train();
-            validation = s.validation();
-        }
-        if (standardize) {
-            Standardizer st = Standardizer.fit(train);
-            train = st.transform(train);
-            validation = validation == null ? null : st.transform(validation);
-            test = test == null ? null : st.transform(test);
-        }
-        return new Data(train, validation, test);
-    }
-
-    private static String requireString(ConfigReader r, String key) {
-        String v = r.string(key, null);
-        if (v == null) {
-            throw r.error(key, "is required");
-        }
-        return v;
-    }
-
-    private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        String architecture = m.string("architecture", m.has("layers") ? "layers" : "mlp");
+    private static Module buildModel(ModelSection m, DataType type, long seed, Dataset train, RunIdentity identity) {
+        String architecture = m.architecture();
         switch (architecture) {
             case "mlp" -> {
-                if (m.has("layers")) {
-                    throw m.error("layers", "is for architecture \"layers\", the architecture is \"mlp\"");
+                if (m.layers() != null) {
+                    throw new ConfigurationException("model.layers", "is for architecture \"layers\", the architecture"
+                            + " is \"mlp\"");
                 }
                 return buildMlp(m, type, seed, train, identity);
             }
             case "cnn", "lenet" -> {
-                m.finish();
                 identity.put("model.architecture", architecture);
                 long[] image = train.featureShape();
                 if (image.length != 3) {
-                    throw m.error("architecture", "\"" + architecture + "\" needs images [N, C, H, W], the data are "
+                    throw new ConfigurationException("model.architecture", "\"" + architecture + "\" needs images [N, C, H, W], the data are "
                             + train);
                 }
                 try {
@@ -538,12 +327,12 @@ public final class TrainingJob {
                     return architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
                             : Models.lenet5(type, seed, c, h, w, train.numTargets());
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigReader.ConfigException("model: " + e.getMessage());
+                    throw new ConfigurationException("model", e.getMessage());
                 }
             }
             case "layers" -> {
                 List<Object> layers = new ArrayList<>();
-                for (Object layer : m.list("layers")) {
+                for (Object layer : m.layers()) {
                     if (layer instanceof Map<?, ?> map && !map.containsKey(ModuleConfig.DATA_TYPE)
                             && LAYERS_WITH_DATA_TYPE.contains(map.get("type"))) {
                         // Layers with parameters take the job's data type unless they name one.
@@ -553,16 +342,15 @@ public final class TrainingJob {
                     }
                     layers.add(layer);
                 }
-                m.finish();
                 try {
                     Module model = Modules.fromConfig(Map.of("type", "sequential", "layers", layers), seed);
                     identity.put("model.layers", model.config());
                     return model;
-                } catch (IllegalArgumentException | org.myelin.ConfigurationException e) {
-                    throw new ConfigReader.ConfigException("model.layers: " + e.getMessage());
+                } catch (IllegalArgumentException | ConfigurationException e) {
+                    throw new ConfigurationException("model.layers", e.getMessage());
                 }
             }
-            default -> throw m.error("architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
+            default -> throw new ConfigurationException("model.architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
         }
     }
 
@@ -570,32 +358,28 @@ public final class TrainingJob {
     private static final java.util.Set<String> LAYERS_WITH_DATA_TYPE =
             java.util.Set.of("dense", "conv2d", "batch_norm", "layer_norm");
 
-    private static Module buildMlp(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
+    private static Module buildMlp(ModelSection m, DataType type, long seed, Dataset train, RunIdentity identity) {
+        List<Integer> hidden = m.hidden();
         org.myelin.ops.Activation activation;
         org.myelin.nn.Init init;
         try {
-            activation = Activations.byName(m.string("activation", "relu"));
+            activation = Activations.byName(m.activation());
         } catch (IllegalArgumentException e) {
-            throw m.error("activation", e.getMessage());
+            throw new ConfigurationException("model.activation", e.getMessage());
         }
         try {
-            init = Inits.byName(m.string("init", "he_normal"));
+            init = Inits.byName(m.init());
         } catch (IllegalArgumentException e) {
-            throw m.error("init", e.getMessage());
+            throw new ConfigurationException("model.init", e.getMessage());
         }
-        double dropout = m.number("dropout", 0.0);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw m.error("dropout", "must be in [0, 1), was " + dropout);
-        }
-        boolean batchNorm = m.bool("batch_norm", false);
-        m.finish();
-        identity.put("model.hidden", hidden).put("model.activation", m.string("activation", "relu"))
-                .put("model.init", m.string("init", "he_normal")).put("model.dropout", dropout)
+        double dropout = m.dropout();
+        boolean batchNorm = m.batchNorm();
+        identity.put("model.hidden", hidden).put("model.activation", m.activation())
+                .put("model.init", m.init()).put("model.dropout", dropout)
                 .put("model.batch_norm", batchNorm);
         int[] sizes = new int[hidden.size() + 2];
         if (train.featureShape().length != 1) {
-            throw m.error("architecture", "an MLP takes rows [N, d], the data are " + train
+            throw new ConfigurationException("model.architecture", "an MLP takes rows [N, d], the data are " + train
                     + " (set data.images to false, or use a convolutional architecture)");
         }
         sizes[0] = train.numFeatures();
@@ -608,7 +392,7 @@ public final class TrainingJob {
             return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(activation)
                     .optWeightInit(init).optDropout(dropout).optBatchNorm(batchNorm).build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("model: " + e.getMessage());
+            throw new ConfigurationException("model", e.getMessage());
         }
     }
 
@@ -632,33 +416,7 @@ public final class TrainingJob {
         try {
             MemoryLimit.check("the MLP " + shape, elements, type == DataType.DOUBLE ? 8 : 4);
         } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("model.hidden: " + e.getMessage());
-        }
-    }
-
-    private Optimizer buildOptimizer(Module model) {
-        Map<String, Object> o = new LinkedHashMap<>(config.optimizer());
-        o.putIfAbsent("type", "adam");
-        try {
-            return Optimizers.fromConfig(o, model.namedParameters());
-        } catch (IllegalArgumentException e) {
-            throw blame("optimizer", o, m -> Optimizers.fromConfig(m, model.namedParameters()), e);
-        }
-    }
-
-    private LearningRateSchedule buildSchedule(double baseRate, long totalSteps) {
-        if (config.schedule() == null) {
-            return null;
-        }
-        Map<String, Object> s = new LinkedHashMap<>(config.schedule());
-        Object type = s.get("type");
-        if ("cosine".equals(type)) {
-            s.putIfAbsent("period", totalSteps);
-        }
-        try {
-            return Schedules.create(type == null ? null : type.toString(), s, baseRate);
-        } catch (IllegalArgumentException e) {
-            throw blame("schedule", s, m -> Schedules.create(type == null ? null : type.toString(), m, baseRate), e);
+            throw new ConfigurationException("model.hidden", e.getMessage());
         }
     }
 

@@ -30,11 +30,11 @@ class ConfigErrorsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             {"optimizer": {"type": "adam", "learning_rate": -0.1}}    | optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1
-            {"optimizer": {"type": "sgd", "lr": 0.1}}                  | optimizer.lr: optimizer 'sgd': unknown hyper-parameter 'lr'
+            {"optimizer": {"type": "sgd", "lr": 0.1}}                  | optimizer.lr: unknown key; expected one of [learning_rate]
             {"optimizer": {"type": "momentum", "momentum": 1.5}}       | optimizer.momentum: Momentum(heavy_ball): momentum must be in [0, 1), was 1.5
             {"optimizer": {"type": "adamw", "weight_decay": -1}}       | optimizer.weight_decay: AdamW: weight decay must be >= 0
-            {"optimizer": {"type": "nadam"}}                           | optimizer.type: Optimizers: unknown optimizer 'nadam'
-            {"training": {"epoch": 3}}                                 | training.epoch: unknown key; known keys here: [epochs,
+            {"optimizer": {"type": "nadam"}}                           | optimizer.type: unknown optimizer 'nadam'; did you mean adam?
+            {"training": {"epoch": 3}}                                 | training.epoch: unknown key; did you mean epochs?
             {"training": {"batch_size": 0}}                            | training.batch_size: must be >= 1, was 0
             {"training": {"seed": 1.5}}                                | training.seed: must be an integer, was 1.5
             {"training": {"checkpoint_every_steps": -1}}               | training.checkpoint_every_steps: must be >= 0, was -1
@@ -48,16 +48,16 @@ class ConfigErrorsTest {
             {"model": {"data_type": "float16"}}                        | model.data_type: data type must be "float32" or "float64", was "float16"
             {"data": {"source": "synthetic", "name": "moons", "noise": -1}}       | data.noise: must be >= 0, was -1.0
             {"data": {"source": "synthetic", "name": "moons", "test_fraction": 1.5}} | data.test_fraction: must be in [0, 1), was 1.5
-            {"data": {"source": "synthetic", "name": "moons", "sampels": 5}}      | data.sampels: unknown key
+            {"data": {"source": "synthetic", "name": "moons", "sampels": 5}}      | data.sampels: unknown key; did you mean samples?
             {"data": {"source": "synthetic", "name": "xor", "validation_fraction": 1.2}} | data.validation_fraction: must be in [0, 1), was 1.2
             {"data": {"source": "csv"}}                                | data.train: is required
-            {"data": {"source": "hdf5"}}                               | data.source: unknown data source "hdf5"
+            {"data": {"source": "hdf5"}}                               | data.source: unknown data source 'hdf5'; expected one of [mnist, csv, synthetic]
             {"regularization": {"l2": -1}}                             | regularization.l2: must be >= 0, was -1.0
             {"regularization": {"clip_norm": "big"}}                   | regularization.clip_norm: must be a number, was "big"
-            {"schedule": {"type": "cosinus"}}                          | schedule.type: Schedules: unknown schedule 'cosinus'
-            {"schedule": {"type": "step", "factor": 2}}                | schedule.factor: schedule 'step': unknown hyper-parameter 'factor'
+            {"schedule": {"type": "cosinus"}}                          | schedule.type: unknown schedule 'cosinus'; did you mean cosine?
+            {"schedule": {"type": "step", "factor": 2}}                | schedule.factor: unknown key; expected one of [gamma, learning_rate, step_size, warmup_steps]
             {"loss": "msee"}                                           | loss: unknown loss 'msee'
-            {"foo": 1}                                                 | foo: unknown key; known keys here: [data,
+            {"foo": 1}                                                 | foo: unknown key; expected one of [data, loss, model, optimizer, output, regularization, schedule, training]
             {"output": 5}                                              | output: must be a string, was 5
             """)
     void anInvalidValueIsReportedWithItsPath(String json, String message) {

@@ -59,7 +59,7 @@ class NumberRangeTest {
             {"training": {"checkpoint_every_steps": -18446744073709551615}} | training.checkpoint_every_steps: must be an integer in 0..2147483647
             {"model": {"hidden": [4294967304]}}                        | model.hidden[0]: must be an integer in 1..2147483647, was 4294967304
             {"data": {"source": "synthetic", "name": "xor", "limit": 18446744073709551617}} | data.limit: must be an integer in 0..2147483647
-            {"schedule": {"type": "step", "step_size": 18446744073709551617}} | schedule.step_size: schedule 'step': hyper-parameter 'step_size' must be a whole number in
+            {"schedule": {"type": "step", "step_size": 18446744073709551617}} | schedule.step_size: must be an integer in -9223372036854775808..9223372036854775807, was 18446744073709551617
             """)
     void aConfigNumberBeyondItsRangeIsNamedWithTheRange(String json, String message) {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));

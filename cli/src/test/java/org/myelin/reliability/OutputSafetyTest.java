@@ -27,7 +27,6 @@ import org.myelin.io.Json;
 import org.myelin.io.ModelFile;
 import org.myelin.job.TrainingJob;
 import org.myelin.plot.LinePlot;
-import org.myelin.train.ConfigReader;
 import org.myelin.train.History;
 
 /**
@@ -124,7 +123,7 @@ class OutputSafetyTest {
     void anEmptyOutputPathIsRefused(String output) {
         Map<String, Object> c = job(dir);
         c.put("output", output);
-        var e = assertThrows(ConfigReader.ConfigException.class, () -> new TrainingJob(c).setup());
+        var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(c).setup());
         assertEquals("output: must name a directory, was \"" + output + "\" (write \".\" for the working directory)",
                 e.getMessage());
     }
@@ -153,7 +152,7 @@ class OutputSafetyTest {
     @Test
     void anOutputPathNamingAFileIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        var e = assertThrows(ConfigReader.ConfigException.class, () -> new TrainingJob(job(file)).setup());
+        var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(file)).setup());
         assertEquals("output: " + file + " exists and is not a directory", e.getMessage());
         assertEquals("x", Files.readString(file));
     }

@@ -29,7 +29,6 @@ import org.myelin.job.TrainingJob;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.train.Checkpointing;
-import org.myelin.train.ConfigReader;
 import org.myelin.train.Trainer;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -194,7 +193,7 @@ class ResultsAndInputsTest {
         job.put("model", Map.of("hidden", List.of(4)));
         job.put("training", Map.of("epochs", 1));
         job.put("output", out.toString());
-        var e = assertThrows(ConfigReader.ConfigException.class,
+        var e = assertThrows(org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(job).run(OutputSafetyTest.quiet(), false));
         assertEquals("data.test: " + test + " has 5 feature columns and 3 target column(s), the training data " + train
                 + " has 4 and 3; the model trained on it could not be evaluated", e.getMessage());

@@ -27,7 +27,6 @@ import org.myelin.io.ModelFormatException;
 import org.myelin.job.TrainingJob;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
-import org.myelin.train.ConfigReader;
 import org.myelin.train.Trainer;
 
 /**
@@ -188,7 +187,7 @@ class SameRunTest {
     @Test
     void theArchitectureLossAndOptimiserTypeCannotBeAccepted() {
         for (String key : List.of("model.hidden", "loss", "optimizer.type")) {
-            var e = assertThrows(ConfigReader.ConfigException.class, () -> new TrainingJob(job(dir,
+            var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(dir,
                     Map.of("hidden", List.of(16)), Map.of("accept_changes", key))).setup());
             assertTrue(e.getMessage().startsWith("training.accept_changes: '" + key + "' cannot change when resuming"),
                     e.getMessage());

@@ -176,7 +176,7 @@ class CnnTrainingTest {
     void readmeExample() throws Exception {
         Mnist mnist = Mnist.load(fakeMnist(32)).asImages();     // X [N, 1, 28, 28]
         Module lenet = Models.lenet5(DataType.FLOAT, 42, 1, 28, 28, 10);
-        Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.002), lenet.namedParameters());
+        Optimizer adam = Optimizers.adam().learningRate(0.002).build(lenet.namedParameters());
         new Trainer(lenet, LossFunction.SOFTMAX_CROSS_ENTROPY, adam, TrainingOptions.of(1, 128, 42), List.of())
                 .fit(mnist.train(), null);
         Evaluation test = Evaluation.of(lenet, LossFunction.SOFTMAX_CROSS_ENTROPY, mnist.test(), 1000);

@@ -98,8 +98,46 @@ public final class ConfigBinder {
             if (c == null) {
                 throw new ConfigurationException(at, "unknown key" + Suggestions.hint(e.getKey(), components.keySet()));
             }
+            checkWhole(at, e.getValue(), c);
             checkNested(at, e.getValue(), c.getType(), c.getGenericType());
         }
+    }
+
+    /**
+     * Whole-number components (and lists of them) checked exactly against their type's range and their {@link Min},
+     * so that the message carries the range the key accepts rather than Jackson's view of a Java type.
+     */
+    private static void checkWhole(String at, Object value, java.lang.reflect.RecordComponent c) {
+        Min min = c.getAnnotation(Min.class);
+        if (value instanceof List<?> list && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> element && isWhole(element)) {
+            for (int i = 0; i < list.size(); i++) {
+                java.util.OptionalLong exact = org.myelin.io.Json.exactLong(list.get(i));
+                if (min != null && exact.isPresent() && exact.getAsLong() < min.value()) {
+                    // "an integer" says what each element of the list must be.
+                    throw new ConfigurationException(at + "[" + i + "]", "must be an integer >= " + min.value()
+                            + ", was " + exact.getAsLong());
+                }
+                if (list.get(i) != null) {
+                    Require.whole(at + "[" + i + "]", list.get(i), min == null ? lowest(element) : min.value(),
+                            highest(element));
+                }
+            }
+        } else if (value != null && isWhole(c.getType())) {
+            Require.whole(at, value, min == null ? lowest(c.getType()) : min.value(), highest(c.getType()));
+        }
+    }
+
+    private static boolean isWhole(Class<?> t) {
+        return t == int.class || t == Integer.class || t == long.class || t == Long.class;
+    }
+
+    private static long lowest(Class<?> t) {
+        return t == int.class || t == Integer.class ? Integer.MIN_VALUE : Long.MIN_VALUE;
+    }
+
+    private static long highest(Class<?> t) {
+        return t == int.class || t == Integer.class ? Integer.MAX_VALUE : Long.MAX_VALUE;
     }
 
     @SuppressWarnings("unchecked")
@@ -134,6 +172,10 @@ public final class ConfigBinder {
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause();
+            if (cause instanceof org.myelin.InvalidSettingException s) {
+                // A hyper-parameter check keyed by the component's config key; the message names its owner.
+                return new ConfigurationException(join(at, s.key()), s.getMessage());
+            }
             if (cause instanceof ConfigurationException c) {
                 // Thrown by a record's compact constructor with the component's key; the record sits at 'at'.
                 return new ConfigurationException(join(at, c.path()), c.problem());

@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -17,15 +16,34 @@ public final class Adadelta extends Optimizer {
      * Hyper-parameters: learning rate (a factor on the Adadelta step, 1 in the paper) {@code > 0}, decay
      * {@code rho} in [0, 1), {@code eps > 0}. PyTorch defaults: 1.0, 0.9, 1e-6.
      */
-    public record Hyper(double learningRate, double rho, double eps) {
+    public record Hyper(Double learningRate, Double rho, Double eps) {
         public Hyper {
-            Preconditions.positive("Adadelta", "learning rate", learningRate);
-            Preconditions.unitHalfOpen("Adadelta", "rho", rho);
-            Preconditions.positive("Adadelta", "eps", eps);
+            learningRate = Preconditions.positive("Adadelta", "learning rate", learningRate == null ? 1.0 : learningRate);
+            rho = Preconditions.unitHalfOpen("Adadelta", "rho", rho == null ? 0.9 : rho);
+            eps = Preconditions.positive("Adadelta", "eps", eps == null ? 1e-6 : eps);
         }
 
         public static Hyper defaults() {
-            return new Hyper(1.0, 0.9, 1e-6);
+            return new Hyper(null, null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.adadelta().learningRate(0.1).rho(0.9).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Adadelta> {
+        Builder() {
+            super("adadelta");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder rho(double v) {
+            return set("rho", v);
+        }
+
+        public Builder eps(double v) {
+            return set("eps", v);
         }
     }
 
@@ -48,11 +66,6 @@ public final class Adadelta extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "adadelta");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("rho", hyper.rho());
-        c.put("eps", hyper.eps());
-        return c;
+        return Optimizers.config("adadelta", hyper);
     }
 }

@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -15,14 +14,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Adagrad extends Optimizer {
 
     /** Hyper-parameters: learning rate {@code > 0}, {@code eps > 0}. PyTorch defaults: 0.01, 1e-10. */
-    public record Hyper(double learningRate, double eps) {
+    public record Hyper(Double learningRate, Double eps) {
         public Hyper {
-            Preconditions.positive("Adagrad", "learning rate", learningRate);
-            Preconditions.positive("Adagrad", "eps", eps);
+            learningRate = Preconditions.positive("Adagrad", "learning rate", learningRate == null ? 0.01 : learningRate);
+            eps = Preconditions.positive("Adagrad", "eps", eps == null ? 1e-10 : eps);
         }
 
         public static Hyper defaults() {
-            return new Hyper(0.01, 1e-10);
+            return new Hyper(null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.adagrad().learningRate(0.1).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Adagrad> {
+        Builder() {
+            super("adagrad");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder eps(double v) {
+            return set("eps", v);
         }
     }
 
@@ -44,10 +58,6 @@ public final class Adagrad extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "adagrad");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("eps", hyper.eps());
-        return c;
+        return Optimizers.config("adagrad", hyper);
     }
 }

@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -22,16 +21,39 @@ public final class Adam extends Optimizer {
      * Hyper-parameters: learning rate {@code > 0}, {@code beta1} and {@code beta2} in [0, 1), {@code eps > 0}.
      * Defaults (the paper's): 0.001, 0.9, 0.999, 1e-8.
      */
-    public record Hyper(double learningRate, double beta1, double beta2, double eps) {
+    public record Hyper(Double learningRate, Double beta1, Double beta2, Double eps) {
         public Hyper {
-            Preconditions.positive("Adam", "learning rate", learningRate);
-            Preconditions.unitHalfOpen("Adam", "beta1", beta1);
-            Preconditions.unitHalfOpen("Adam", "beta2", beta2);
-            Preconditions.positive("Adam", "eps", eps);
+            learningRate = Preconditions.positive("Adam", "learning rate", learningRate == null ? 1e-3 : learningRate);
+            beta1 = Preconditions.unitHalfOpen("Adam", "beta1", beta1 == null ? 0.9 : beta1);
+            beta2 = Preconditions.unitHalfOpen("Adam", "beta2", beta2 == null ? 0.999 : beta2);
+            eps = Preconditions.positive("Adam", "eps", eps == null ? 1e-8 : eps);
         }
 
         public static Hyper defaults() {
-            return new Hyper(1e-3, 0.9, 0.999, 1e-8);
+            return new Hyper(null, null, null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.adam().learningRate(1e-3).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Adam> {
+        Builder() {
+            super("adam");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder beta1(double v) {
+            return set("beta1", v);
+        }
+
+        public Builder beta2(double v) {
+            return set("beta2", v);
+        }
+
+        public Builder eps(double v) {
+            return set("eps", v);
         }
     }
 
@@ -54,12 +76,6 @@ public final class Adam extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "adam");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("beta1", hyper.beta1());
-        c.put("beta2", hyper.beta2());
-        c.put("eps", hyper.eps());
-        return c;
+        return Optimizers.config("adam", hyper);
     }
 }

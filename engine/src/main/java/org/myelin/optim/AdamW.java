@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -19,17 +18,44 @@ public final class AdamW extends Optimizer {
      * Hyper-parameters: as {@link Adam.Hyper} plus {@code weightDecay >= 0}. Defaults (PyTorch's): 0.001, 0.9,
      * 0.999, 1e-8, 0.01.
      */
-    public record Hyper(double learningRate, double beta1, double beta2, double eps, double weightDecay) {
+    public record Hyper(Double learningRate, Double beta1, Double beta2, Double eps, Double weightDecay) {
         public Hyper {
-            Preconditions.positive("AdamW", "learning rate", learningRate);
-            Preconditions.unitHalfOpen("AdamW", "beta1", beta1);
-            Preconditions.unitHalfOpen("AdamW", "beta2", beta2);
-            Preconditions.positive("AdamW", "eps", eps);
-            Preconditions.nonNegative("AdamW", "weight decay", weightDecay);
+            learningRate = Preconditions.positive("AdamW", "learning rate", learningRate == null ? 1e-3 : learningRate);
+            beta1 = Preconditions.unitHalfOpen("AdamW", "beta1", beta1 == null ? 0.9 : beta1);
+            beta2 = Preconditions.unitHalfOpen("AdamW", "beta2", beta2 == null ? 0.999 : beta2);
+            eps = Preconditions.positive("AdamW", "eps", eps == null ? 1e-8 : eps);
+            weightDecay = Preconditions.nonNegative("AdamW", "weight decay", weightDecay == null ? 0.01 : weightDecay);
         }
 
         public static Hyper defaults() {
-            return new Hyper(1e-3, 0.9, 0.999, 1e-8, 0.01);
+            return new Hyper(null, null, null, null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.adamw().learningRate(1e-3).weightDecay(0.05).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, AdamW> {
+        Builder() {
+            super("adamw");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder beta1(double v) {
+            return set("beta1", v);
+        }
+
+        public Builder beta2(double v) {
+            return set("beta2", v);
+        }
+
+        public Builder eps(double v) {
+            return set("eps", v);
+        }
+
+        public Builder weightDecay(double v) {
+            return set("weightDecay", v);
         }
     }
 
@@ -52,13 +78,6 @@ public final class AdamW extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "adamw");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("beta1", hyper.beta1());
-        c.put("beta2", hyper.beta2());
-        c.put("eps", hyper.eps());
-        c.put("weight_decay", hyper.weightDecay());
-        return c;
+        return Optimizers.config("adamw", hyper);
     }
 }

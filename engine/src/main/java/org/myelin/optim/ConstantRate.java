@@ -5,7 +5,7 @@ import org.myelin.Preconditions;
 /** {@code eta(t) = eta0}. */
 public record ConstantRate(double initial) implements LearningRateSchedule {
     public ConstantRate {
-        Preconditions.positive("ConstantRate", "initial rate", initial);
+        Preconditions.positive("ConstantRate", "initial rate", "learning_rate", initial);
     }
 
     @Override

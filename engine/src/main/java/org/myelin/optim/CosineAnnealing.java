@@ -1,5 +1,6 @@
 package org.myelin.optim;
 
+import org.myelin.InvalidSettingException;
 import org.myelin.Preconditions;
 
 /**
@@ -8,13 +9,13 @@ import org.myelin.Preconditions;
  */
 public record CosineAnnealing(double initial, double minimum, long period) implements LearningRateSchedule {
     public CosineAnnealing {
-        Preconditions.positive("CosineAnnealing", "initial rate", initial);
-        Preconditions.nonNegative("CosineAnnealing", "minimum rate", minimum);
+        Preconditions.positive("CosineAnnealing", "initial rate", "learning_rate", initial);
+        Preconditions.nonNegative("CosineAnnealing", "minimum rate", "minimum", minimum);
         if (minimum > initial) {
-            throw new IllegalArgumentException("CosineAnnealing: minimum rate must be <= initial rate " + initial
+            throw new InvalidSettingException("minimum", "CosineAnnealing: minimum rate must be <= initial rate " + initial
                     + ", was " + minimum);
         }
-        Preconditions.atLeastOne("CosineAnnealing", "period", period);
+        Preconditions.atLeastOne("CosineAnnealing", "period", "period", period);
     }
 
     @Override

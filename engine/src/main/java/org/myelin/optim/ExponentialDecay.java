@@ -5,7 +5,7 @@ import org.myelin.Preconditions;
 /** {@code eta(t) = eta0 gamma^t}. */
 public record ExponentialDecay(double initial, double gamma) implements LearningRateSchedule {
     public ExponentialDecay {
-        Preconditions.positive("ExponentialDecay", "initial rate", initial);
+        Preconditions.positive("ExponentialDecay", "initial rate", "learning_rate", initial);
         Preconditions.unitLeftOpen("ExponentialDecay", "gamma", gamma);
     }
 

@@ -13,7 +13,7 @@ import org.myelin.Preconditions;
  */
 public record InverseTimeDecay(double initial, double decay) implements LearningRateSchedule {
     public InverseTimeDecay {
-        Preconditions.positive("InverseTimeDecay", "initial rate", initial);
+        Preconditions.positive("InverseTimeDecay", "initial rate", "learning_rate", initial);
         Preconditions.nonNegative("InverseTimeDecay", "decay", decay);
     }
 

@@ -9,7 +9,7 @@ import org.myelin.Preconditions;
  */
 public record LinearWarmup(long warmupSteps, LearningRateSchedule after) implements LearningRateSchedule {
     public LinearWarmup {
-        Preconditions.atLeastOne("LinearWarmup", "warm-up steps", warmupSteps);
+        Preconditions.atLeastOne("LinearWarmup", "warm-up steps", "warmup_steps", warmupSteps);
         if (after == null) {
             throw new IllegalArgumentException("LinearWarmup: schedule after the warm-up must not be null");
         }

@@ -1,8 +1,8 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.myelin.InvalidSettingException;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Kernels;
@@ -22,16 +22,23 @@ public final class Momentum extends Optimizer {
     /** Which momentum formula, and what its coefficient means. */
     public enum Form {
         /** {@code v <- mu v + g; w <- w - lr v}; coefficient {@code momentum} = mu in [0, 1). */
-        HEAVY_BALL("momentum"),
+        HEAVY_BALL("momentum", 0.9),
         /** CS 489 §14.3 (see docs/notes.md): {@code V <- (1 - r) V - g; W <- W + kappa V}; coefficient {@code r} (resistance) in (0, 1). */
-        FRICTION("r"),
+        FRICTION("r", 0.1),
         /** CS 489 §14.3 (see docs/notes.md), convex: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}; coefficient {@code beta} in [0, 1). */
-        CONVEX("beta");
+        CONVEX("beta", 0.9);
 
         private final String coefficientName;
+        private final double defaultCoefficient;
 
-        Form(String coefficientName) {
+        Form(String coefficientName, double defaultCoefficient) {
             this.coefficientName = coefficientName;
+            this.defaultCoefficient = defaultCoefficient;
+        }
+
+        /** The coefficient when the config names none: heavy ball 0.9, friction r = 0.1, convex beta = 0.9. */
+        public double defaultCoefficient() {
+            return defaultCoefficient;
         }
 
         /** The coefficient's name in messages and configs: {@code momentum}, {@code r} or {@code beta}. */
@@ -63,9 +70,91 @@ public final class Momentum extends Optimizer {
             }
         }
 
-        /** Learning rate 0.01; heavy ball 0.9, friction r = 0.1, convex beta = 0.9. */
+        /** The defaults of {@link Config} for {@code form}. */
         public static Hyper defaults(Form form) {
-            return new Hyper(0.01, form, form == Form.FRICTION ? 0.1 : 0.9);
+            return new Config(null, form.configName(), null, null, null).hyper();
+        }
+    }
+
+    /**
+     * The config form of the hyper-parameters, as {@link #config()} writes them: {@code learning_rate} (default
+     * 0.01), {@code form} (default {@code heavy_ball}) and the one coefficient of that form, {@code momentum},
+     * {@code r} or {@code beta} (defaults in {@link Form#defaultCoefficient()}); a coefficient of another form is
+     * refused rather than ignored.
+     */
+    public record Config(Double learningRate, String form, Double momentum, Double r, Double beta) {
+        public Config {
+            learningRate = learningRate == null ? 0.01 : learningRate;
+            Form f = form == null ? Form.HEAVY_BALL : parse(form);
+            form = f.configName();
+            Map<Form, Double> given = new java.util.EnumMap<>(Form.class);
+            if (momentum != null) {
+                given.put(Form.HEAVY_BALL, momentum);
+            }
+            if (r != null) {
+                given.put(Form.FRICTION, r);
+            }
+            if (beta != null) {
+                given.put(Form.CONVEX, beta);
+            }
+            for (Form other : given.keySet()) {
+                if (other != f) {
+                    throw new InvalidSettingException(other.coefficientName(), "Momentum: hyper-parameter '"
+                            + other.coefficientName() + "' belongs to form " + other.configName() + ", but form is "
+                            + f.configName() + " (its coefficient is '" + f.coefficientName() + "')");
+                }
+            }
+            double coefficient = given.getOrDefault(f, f.defaultCoefficient());
+            new Hyper(learningRate, f, coefficient); // range checks, keyed by the coefficient's name
+            momentum = f == Form.HEAVY_BALL ? coefficient : null;
+            r = f == Form.FRICTION ? coefficient : null;
+            beta = f == Form.CONVEX ? coefficient : null;
+        }
+
+        private static Form parse(String name) {
+            for (Form f : Form.values()) {
+                if (f.configName().equalsIgnoreCase(name)) {
+                    return f;
+                }
+            }
+            throw new InvalidSettingException("form", "Momentum: form must be one of heavy_ball, friction, convex,"
+                    + " was " + org.myelin.io.Text.quote(name, 80));
+        }
+
+        /** The hyper-parameters these settings stand for. */
+        public Hyper hyper() {
+            Form f = parse(form);
+            return new Hyper(learningRate, f, f == Form.HEAVY_BALL ? momentum : f == Form.FRICTION ? r : beta);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.momentum().learningRate(0.1).form(Form.CONVEX).beta(0.8).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Momentum> {
+        Builder() {
+            super("momentum");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder form(Form form) {
+            return set("form", form.configName());
+        }
+
+        /** The heavy-ball coefficient {@code mu}. */
+        public Builder momentum(double v) {
+            return set("momentum", v);
+        }
+
+        /** The friction form's resistance {@code r}. */
+        public Builder r(double v) {
+            return set("r", v);
+        }
+
+        /** The convex form's {@code beta}. */
+        public Builder beta(double v) {
+            return set("beta", v);
         }
     }
 
@@ -94,11 +183,9 @@ public final class Momentum extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "momentum");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("form", hyper.form().configName());
-        c.put(hyper.form().coefficientName(), hyper.coefficient());
-        return c;
+        Form f = hyper.form();
+        double c = hyper.coefficient();
+        return Optimizers.config("momentum", new Config(hyper.learningRate(), f.configName(),
+                f == Form.HEAVY_BALL ? c : null, f == Form.FRICTION ? c : null, f == Form.CONVEX ? c : null));
     }
 }

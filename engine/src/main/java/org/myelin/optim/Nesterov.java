@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -15,14 +14,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Nesterov extends Optimizer {
 
     /** Hyper-parameters: learning rate {@code > 0}, momentum {@code mu} in [0, 1). Defaults: 0.01, 0.9. */
-    public record Hyper(double learningRate, double momentum) {
+    public record Hyper(Double learningRate, Double momentum) {
         public Hyper {
-            Preconditions.positive("Nesterov", "learning rate", learningRate);
-            Preconditions.unitHalfOpen("Nesterov", "momentum", momentum);
+            learningRate = Preconditions.positive("Nesterov", "learning rate", learningRate == null ? 0.01 : learningRate);
+            momentum = Preconditions.unitHalfOpen("Nesterov", "momentum", momentum == null ? 0.9 : momentum);
         }
 
         public static Hyper defaults() {
-            return new Hyper(0.01, 0.9);
+            return new Hyper(null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.nesterov().learningRate(0.1).momentum(0.95).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Nesterov> {
+        Builder() {
+            super("nesterov");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder momentum(double v) {
+            return set("momentum", v);
         }
     }
 
@@ -44,10 +58,6 @@ public final class Nesterov extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "nesterov");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("momentum", hyper.momentum());
-        return c;
+        return Optimizers.config("nesterov", hyper);
     }
 }

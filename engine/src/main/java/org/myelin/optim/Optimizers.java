@@ -1,125 +1,158 @@
 package org.myelin.optim;
 
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.ConfigBinder;
+import org.myelin.config.Registry;
 
 /**
- * Builds optimisers by name from JSON-compatible hyper-parameter maps (the training config), the inverse of
- * {@link Optimizer#config()}.
+ * The optimisers by name: one {@link Registry} entry each, with its help line and its {@link Kind} (the
+ * hyper-parameter record and the constructor). The record holds every key and its default once; a config section
+ * {@code {"type": "adam", "learning_rate": 0.01}} binds to it through {@link ConfigBinder} (snake_case keys,
+ * unknown keys refused with the closest valid one, ranges checked by the record), and {@link Optimizer#config()}
+ * writes the same keys back, so that {@link #fromConfig} rebuilds an equivalent optimiser.
  *
- * <table>
- *   <caption>Names and keys (absent keys take the defaults in brackets)</caption>
- *   <tr><th>name</th><th>keys</th></tr>
- *   <tr><td>{@code sgd}</td><td>{@code learning_rate} [0.01]</td></tr>
- *   <tr><td>{@code momentum}</td><td>{@code learning_rate} [0.01], {@code form}: {@code heavy_ball} [default],
- *       {@code friction} or {@code convex}; its coefficient {@code momentum} [0.9], {@code r} [0.1] or
- *       {@code beta} [0.9] (CS 489 §14.3; see docs/notes.md)</td></tr>
- *   <tr><td>{@code nesterov}</td><td>{@code learning_rate} [0.01], {@code momentum} [0.9]</td></tr>
- *   <tr><td>{@code adagrad}</td><td>{@code learning_rate} [0.01], {@code eps} [1e-10]</td></tr>
- *   <tr><td>{@code rmsprop}</td><td>{@code learning_rate} [0.01], {@code rho} [0.99], {@code eps} [1e-8]</td></tr>
- *   <tr><td>{@code adadelta}</td><td>{@code learning_rate} [1.0], {@code rho} [0.9], {@code eps} [1e-6]</td></tr>
- *   <tr><td>{@code adam}</td><td>{@code learning_rate} [0.001], {@code beta1} [0.9], {@code beta2} [0.999],
- *       {@code eps} [1e-8]</td></tr>
- *   <tr><td>{@code adamw}</td><td>as {@code adam}, plus {@code weight_decay} [0.01]</td></tr>
- * </table>
- * Names are case-insensitive. Unknown names, unknown keys, values of the wrong type and out-of-range values are
- * rejected with an {@link IllegalArgumentException} naming them.
+ * <p>Beside the config path, typed builders: {@code Optimizers.adam().learningRate(1e-3).build(parameters)}.
+ *
+ * <p>Adding an optimiser: its class (with its {@code Hyper} record and {@code Builder}), one {@code register} line
+ * and one builder method here, and its test (docs/architecture.md).
  */
 public final class Optimizers {
     private Optimizers() {
     }
 
-    /** The names {@link #create} accepts. */
-    public static final List<String> NAMES =
-            List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw");
-
-    /** Builds the optimiser {@code name} over {@code parameters} with the given hyper-parameters. */
-    public static Optimizer create(String name, Map<String, Object> hyper, Map<String, Tensor> parameters) {
-        String type = name == null ? "null" : name.toLowerCase(Locale.ROOT);
-        String owner = "optimizer '" + type + "'";
-        switch (type) {
-            case "sgd": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate");
-                Sgd.Hyper d = Sgd.Hyper.defaults();
-                return new Sgd(parameters, new Sgd.Hyper(h.number("learning_rate", d.learningRate())));
-            }
-            case "momentum": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "form", "momentum", "r", "beta");
-                Momentum.Form form = form(owner, h.string("form", "heavy_ball"));
-                for (Momentum.Form other : Momentum.Form.values()) {
-                    if (other != form && h.has(other.coefficientName())) {
-                        throw new IllegalArgumentException(owner + ": hyper-parameter '" + other.coefficientName()
-                                + "' belongs to form " + other.configName() + ", but form is " + form.configName()
-                                + " (its coefficient is '" + form.coefficientName() + "')");
-                    }
-                }
-                Momentum.Hyper d = Momentum.Hyper.defaults(form);
-                return new Momentum(parameters, new Momentum.Hyper(h.number("learning_rate", d.learningRate()),
-                        form, h.number(form.coefficientName(), d.coefficient())));
-            }
-            case "nesterov": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "momentum");
-                Nesterov.Hyper d = Nesterov.Hyper.defaults();
-                return new Nesterov(parameters, new Nesterov.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("momentum", d.momentum())));
-            }
-            case "adagrad": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "eps");
-                Adagrad.Hyper d = Adagrad.Hyper.defaults();
-                return new Adagrad(parameters, new Adagrad.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("eps", d.eps())));
-            }
-            case "rmsprop": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "rho", "eps");
-                RmsProp.Hyper d = RmsProp.Hyper.defaults();
-                return new RmsProp(parameters, new RmsProp.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("rho", d.rho()), h.number("eps", d.eps())));
-            }
-            case "adadelta": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "rho", "eps");
-                Adadelta.Hyper d = Adadelta.Hyper.defaults();
-                return new Adadelta(parameters, new Adadelta.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("rho", d.rho()), h.number("eps", d.eps())));
-            }
-            case "adam": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "beta1", "beta2", "eps");
-                Adam.Hyper d = Adam.Hyper.defaults();
-                return new Adam(parameters, new Adam.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("beta1", d.beta1()), h.number("beta2", d.beta2()), h.number("eps", d.eps())));
-            }
-            case "adamw": {
-                HyperMap h = new HyperMap(owner, hyper, "type", "learning_rate", "beta1", "beta2", "eps",
-                        "weight_decay");
-                AdamW.Hyper d = AdamW.Hyper.defaults();
-                return new AdamW(parameters, new AdamW.Hyper(h.number("learning_rate", d.learningRate()),
-                        h.number("beta1", d.beta1()), h.number("beta2", d.beta2()), h.number("eps", d.eps()),
-                        h.number("weight_decay", d.weightDecay())));
-            }
-            default:
-                throw new IllegalArgumentException("Optimizers: unknown optimizer '" + name + "', expected one of "
-                        + NAMES);
+    /**
+     * How one optimiser is built: its hyper-parameter record (the keys of its config section, with their defaults
+     * and ranges) and its constructor.
+     *
+     * @param <H> the hyper-parameter record
+     */
+    public record Kind<H extends Record>(Class<H> hyper, BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
+        /** Binds {@code hyper} (without its {@code "type"}) at {@code path} and builds the optimiser. */
+        public Optimizer create(String path, Map<String, ?> hyperParameters, Map<String, Tensor> parameters) {
+            return factory.apply(parameters, bind(path, hyperParameters));
         }
+
+        /** Binds the hyper-parameters of a config section at {@code path}, ignoring its {@code "type"}. */
+        public H bind(String path, Map<String, ?> hyperParameters) {
+            Map<String, Object> values = new LinkedHashMap<>(hyperParameters == null ? Map.of() : hyperParameters);
+            values.remove("type");
+            return ConfigBinder.bind(path, values, hyper);
+        }
+
+        /** Builds the optimiser from hyper-parameters bound by {@link #bind}. */
+        public Optimizer build(Map<String, Tensor> parameters, Record hyperParameters) {
+            return factory.apply(parameters, hyper.cast(hyperParameters));
+        }
+    }
+
+    private static <H extends Record> Kind<H> kind(Class<H> hyper,
+            BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
+        return new Kind<>(hyper, factory);
+    }
+
+    /** Every optimiser, in the order of the docs. */
+    public static final Registry<Kind<?>> REGISTRY = new Registry<Kind<?>>("optimizer")
+            .register("sgd", "plain gradient descent: w -= lr g", kind(Sgd.Hyper.class, Sgd::new))
+            .register("momentum", "gradient descent with momentum, heavy_ball, friction or convex form",
+                    kind(Momentum.Config.class, (p, c) -> new Momentum(p, c.hyper())))
+            .register("nesterov", "Nesterov accelerated gradient (PyTorch's form)", kind(Nesterov.Hyper.class, Nesterov::new))
+            .register("adagrad", "Adagrad: per-weight rates from the sum of squared gradients",
+                    kind(Adagrad.Hyper.class, Adagrad::new))
+            .register("rmsprop", "RMSprop: per-weight rates from a moving mean of squared gradients",
+                    kind(RmsProp.Hyper.class, RmsProp::new))
+            .register("adadelta", "Adadelta: unit-free steps from moving means of squared gradients and steps",
+                    kind(Adadelta.Hyper.class, Adadelta::new))
+            .register("adam", "Adam with bias correction (PyTorch's eps placement)", kind(Adam.Hyper.class, Adam::new))
+            .register("adamw", "Adam with decoupled weight decay", kind(AdamW.Hyper.class, AdamW::new))
+            .register("lion", "Lion: sign of an interpolated momentum, decoupled weight decay", kind(Lion.Hyper.class, Lion::new));
+
+    /** The names {@link #create} accepts, in registration order. */
+    public static final List<String> NAMES = REGISTRY.names();
+
+    public static Sgd.Builder sgd() {
+        return new Sgd.Builder();
+    }
+
+    public static Momentum.Builder momentum() {
+        return new Momentum.Builder();
+    }
+
+    public static Nesterov.Builder nesterov() {
+        return new Nesterov.Builder();
+    }
+
+    public static Adagrad.Builder adagrad() {
+        return new Adagrad.Builder();
+    }
+
+    public static RmsProp.Builder rmsprop() {
+        return new RmsProp.Builder();
+    }
+
+    public static Adadelta.Builder adadelta() {
+        return new Adadelta.Builder();
+    }
+
+    public static Adam.Builder adam() {
+        return new Adam.Builder();
+    }
+
+    public static AdamW.Builder adamw() {
+        return new AdamW.Builder();
+    }
+
+    public static Lion.Builder lion() {
+        return new Lion.Builder();
+    }
+
+    /**
+     * Builds the optimiser {@code name} (case-insensitive) over {@code parameters}; {@code hyper} holds its
+     * hyper-parameters by config key (a {@code "type"} entry is ignored). Errors name the key under the path
+     * {@code optimizer}.
+     *
+     * @throws ConfigurationException for an unknown name or key, a value of the wrong type or out of range
+     */
+    public static Optimizer create(String name, Map<String, ?> hyper, Map<String, Tensor> parameters) {
+        return REGISTRY.get("optimizer.type", name).create("optimizer", hyper, parameters);
     }
 
     /** Builds an optimiser from a map with a {@code "type"} entry, such as {@link Optimizer#config()} returns. */
-    public static Optimizer fromConfig(Map<String, Object> config, Map<String, Tensor> parameters) {
-        Object type = config == null ? null : config.get("type");
-        if (!(type instanceof String s)) {
-            throw new IllegalArgumentException("Optimizers: config needs a string \"type\", one of " + NAMES
-                    + ", was " + (type == null ? "missing" : HyperMap.describe(type)));
-        }
-        return create(s, config, parameters);
+    public static Optimizer fromConfig(Map<String, ?> config, Map<String, Tensor> parameters) {
+        return fromConfig("optimizer", config, parameters);
     }
 
-    private static Momentum.Form form(String owner, String name) {
-        for (Momentum.Form f : Momentum.Form.values()) {
-            if (f.configName().equalsIgnoreCase(name)) {
-                return f;
+    /** {@link #fromConfig(Map, Map)} for a section at {@code path} of a larger config, for messages. */
+    public static Optimizer fromConfig(String path, Map<String, ?> config, Map<String, Tensor> parameters) {
+        Object type = config == null ? null : config.get("type");
+        if (type != null && !(type instanceof String)) {
+            throw new ConfigurationException(path + ".type", "must be a string, was " + type);
+        }
+        return REGISTRY.get(path + ".type", (String) type).create(path, config, parameters);
+    }
+
+    /**
+     * The config map of an optimiser: {@code "type"}, then each non-null component of {@code hyper} under its
+     * snake_case key, in declaration order (what {@link Optimizer#config()} returns).
+     */
+    public static Map<String, Object> config(String type, Record hyper) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", type);
+        for (RecordComponent rc : hyper.getClass().getRecordComponents()) {
+            try {
+                Object v = rc.getAccessor().invoke(hyper);
+                if (v != null) {
+                    c.put(ConfigBinder.key(rc.getName()), v);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Optimizers: cannot read " + rc.getName() + " of " + hyper, e);
             }
         }
-        throw new IllegalArgumentException(owner + ": hyper-parameter 'form' must be one of heavy_ball, friction,"
-                + " convex, was \"" + name + "\"");
+        return c;
     }
 }

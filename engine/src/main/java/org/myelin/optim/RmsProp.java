@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -15,15 +14,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RmsProp extends Optimizer {
 
     /** Hyper-parameters: learning rate {@code > 0}, decay {@code rho} in [0, 1), {@code eps > 0}. PyTorch defaults: 0.01, 0.99, 1e-8. */
-    public record Hyper(double learningRate, double rho, double eps) {
+    public record Hyper(Double learningRate, Double rho, Double eps) {
         public Hyper {
-            Preconditions.positive("RmsProp", "learning rate", learningRate);
-            Preconditions.unitHalfOpen("RmsProp", "rho", rho);
-            Preconditions.positive("RmsProp", "eps", eps);
+            learningRate = Preconditions.positive("RmsProp", "learning rate", learningRate == null ? 0.01 : learningRate);
+            rho = Preconditions.unitHalfOpen("RmsProp", "rho", rho == null ? 0.99 : rho);
+            eps = Preconditions.positive("RmsProp", "eps", eps == null ? 1e-8 : eps);
         }
 
         public static Hyper defaults() {
-            return new Hyper(0.01, 0.99, 1e-8);
+            return new Hyper(null, null, null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.rmsprop().learningRate(0.1).rho(0.9).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, RmsProp> {
+        Builder() {
+            super("rmsprop");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
+        }
+
+        public Builder rho(double v) {
+            return set("rho", v);
+        }
+
+        public Builder eps(double v) {
+            return set("eps", v);
         }
     }
 
@@ -45,11 +63,6 @@ public final class RmsProp extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "rmsprop");
-        c.put("learning_rate", hyper.learningRate());
-        c.put("rho", hyper.rho());
-        c.put("eps", hyper.eps());
-        return c;
+        return Optimizers.config("rmsprop", hyper);
     }
 }

@@ -1,6 +1,5 @@
 package org.myelin.optim;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
@@ -14,13 +13,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Sgd extends Optimizer {
 
     /** Hyper-parameters: the learning rate {@code eta > 0}. Default 0.01. */
-    public record Hyper(double learningRate) {
+    public record Hyper(Double learningRate) {
         public Hyper {
-            Preconditions.positive("Sgd", "learning rate", learningRate);
+            learningRate = Preconditions.positive("Sgd", "learning rate", learningRate == null ? 0.01 : learningRate);
         }
 
         public static Hyper defaults() {
-            return new Hyper(0.01);
+            return new Hyper(null);
+        }
+    }
+
+    /** Typed builder: {@code Optimizers.sgd().learningRate(0.1).build(parameters)}. */
+    public static final class Builder extends OptimizerBuilder<Builder, Sgd> {
+        Builder() {
+            super("sgd");
+        }
+
+        public Builder learningRate(double v) {
+            return set("learningRate", v);
         }
     }
 
@@ -46,9 +56,6 @@ public final class Sgd extends Optimizer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", "sgd");
-        c.put("learning_rate", hyper.learningRate());
-        return c;
+        return Optimizers.config("sgd", hyper);
     }
 }

@@ -5,8 +5,8 @@ import org.myelin.Preconditions;
 /** {@code eta(t) = eta0 gamma^floor(t / stepSize)}: multiplied by {@code gamma} every {@code stepSize} steps. */
 public record StepDecay(double initial, long stepSize, double gamma) implements LearningRateSchedule {
     public StepDecay {
-        Preconditions.positive("StepDecay", "initial rate", initial);
-        Preconditions.atLeastOne("StepDecay", "step size", stepSize);
+        Preconditions.positive("StepDecay", "initial rate", "learning_rate", initial);
+        Preconditions.atLeastOne("StepDecay", "step size", "step_size", stepSize);
         Preconditions.unitLeftOpen("StepDecay", "gamma", gamma);
     }
 

@@ -1,9 +1,10 @@
 package org.myelin.train;
 
-import java.util.Locale;
 import java.util.function.Supplier;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.Registry;
 import org.myelin.kernel.FusedSoftmaxCrossEntropy;
 import org.myelin.ops.AbsoluteError;
 import org.myelin.ops.BinaryCrossEntropy;
@@ -20,27 +21,29 @@ import org.myelin.ops.SquaredError;
  */
 public enum LossFunction {
     /** Softmax + categorical cross-entropy from logits; classification with K classes. */
-    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", () -> new FusedSoftmaxCrossEntropy(Reduction.MEAN), true),
+    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", "softmax + cross-entropy from logits (K classes)", () -> new FusedSoftmaxCrossEntropy(Reduction.MEAN), true),
     /** Categorical cross-entropy of a model whose last layer already outputs probabilities. */
-    CATEGORICAL_CROSS_ENTROPY("categorical_cross_entropy", () -> new CategoricalCrossEntropy(Reduction.MEAN), true),
+    CATEGORICAL_CROSS_ENTROPY("categorical_cross_entropy", "cross-entropy of probabilities (K classes)", () -> new CategoricalCrossEntropy(Reduction.MEAN), true),
     /** Logistic + Bernoulli cross-entropy from logits; binary (or multi-label) classification. */
-    BINARY_CROSS_ENTROPY_WITH_LOGITS("binary_cross_entropy_with_logits",
+    BINARY_CROSS_ENTROPY_WITH_LOGITS("binary_cross_entropy_with_logits", "logistic + cross-entropy from logits",
             () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN), true),
     /** Bernoulli cross-entropy of probabilities (a logistic last layer). */
-    BINARY_CROSS_ENTROPY("binary_cross_entropy", () -> new BinaryCrossEntropy(Reduction.MEAN), true),
+    BINARY_CROSS_ENTROPY("binary_cross_entropy", "cross-entropy of probabilities (one output)", () -> new BinaryCrossEntropy(Reduction.MEAN), true),
     /** Mean over samples of ||y - t||^2 (CS 489; see docs/notes.md). */
-    MSE("mse", SquaredError::mse, false),
+    MSE("mse", "mean squared error, the squared distance summed over outputs", SquaredError::mse, false),
     /** Mean over samples of 1/2 ||y - t||^2 (CS 479; see docs/notes.md). */
-    HALF_SQUARED_ERROR("half_squared_error", () -> SquaredError.half(Reduction.MEAN), false),
+    HALF_SQUARED_ERROR("half_squared_error", "half the squared distance", () -> SquaredError.half(Reduction.MEAN), false),
     /** Mean over samples of sum |y - t|. */
-    ABSOLUTE_ERROR("absolute_error", () -> new AbsoluteError(Reduction.MEAN), false);
+    ABSOLUTE_ERROR("absolute_error", "the absolute differences summed over outputs", () -> new AbsoluteError(Reduction.MEAN), false);
 
     private final String id;
+    private final String help;
     private final Supplier<LossOp> factory;
     private final boolean classification;
 
-    LossFunction(String id, Supplier<LossOp> factory, boolean classification) {
+    LossFunction(String id, String help, Supplier<LossOp> factory, boolean classification) {
         this.id = id;
+        this.help = help;
         this.factory = factory;
         this.classification = classification;
     }
@@ -68,18 +71,37 @@ public enum LossFunction {
         return Autograd.apply(factory.get(), prediction, target);
     }
 
-    /** Parses a name as written by {@link #id()} (case-insensitive, '-' or '_'). */
+    /** Every loss by its {@link #id()}, with its help line, for configs, the command line and the docs. */
+    public static final Registry<LossFunction> REGISTRY = registry();
+
+    private static Registry<LossFunction> registry() {
+        Registry<LossFunction> r = new Registry<>("loss");
+        for (LossFunction f : values()) {
+            r.register(f.id, f.help, f);
+        }
+        return r;
+    }
+
+    /**
+     * Parses a name as written by {@link #id()} (case-insensitive, '-' or '_').
+     *
+     * @throws IllegalArgumentException {@code unknown loss 'msee'; did you mean mse?}
+     */
     public static LossFunction byName(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        for (LossFunction f : values()) {
-            if (f.id.equals(n)) {
-                return f;
-            }
+        try {
+            return byName("", name);
+        } catch (ConfigurationException e) {
+            // Passed in code, a name is an argument, not a setting.
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        StringBuilder known = new StringBuilder();
-        for (LossFunction f : values()) {
-            known.append(known.length() == 0 ? "" : ", ").append(f.id);
-        }
-        throw new IllegalArgumentException("unknown loss '" + name + "'; expected one of " + known);
+    }
+
+    /**
+     * {@link #byName(String)} for the config key at {@code path}, which its message names.
+     *
+     * @throws ConfigurationException {@code loss: unknown loss 'msee'; did you mean mse?}
+     */
+    public static LossFunction byName(String path, String name) {
+        return REGISTRY.get(path, name == null ? null : name.trim().replace('-', '_'));
     }
 }

@@ -32,7 +32,7 @@ class LibraryExampleTest {
         Split split = Split.of(moons, 0.8, 0.1, 0.1, 42);
 
         Module model = Models.mlpBuilder(2, 32, 32, 2).optSeed(42).build();   // ReLU MLP, logits out
-        Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters());
+        Optimizer adam = Optimizers.adam().learningRate(0.01).build(model.namedParameters());
         Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, adam,
                 TrainingOptions.of(30, 32, 42), List.of());
         trainer.fit(split.train(), split.validation());

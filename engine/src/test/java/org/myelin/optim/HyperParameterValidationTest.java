@@ -9,6 +9,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,7 +27,7 @@ class HyperParameterValidationTest {
     static Stream<Arguments> invalid() {
         return Stream.of(
                 bad("Sgd: learning rate must be > 0 and finite, was -0.1", () -> new Sgd.Hyper(-0.1)),
-                bad("Sgd: learning rate must be > 0 and finite, was 0.0", () -> new Sgd.Hyper(0)),
+                bad("Sgd: learning rate must be > 0 and finite, was 0.0", () -> new Sgd.Hyper(0.0)),
                 bad("Sgd: learning rate must be > 0 and finite, was Infinity",
                         () -> new Sgd.Hyper(Double.POSITIVE_INFINITY)),
                 bad("Momentum(heavy_ball): momentum must be in [0, 1), was 1.0",
@@ -40,19 +41,19 @@ class HyperParameterValidationTest {
                 bad("Momentum: form must be one of heavy_ball, friction, convex, was null",
                         () -> new Momentum.Hyper(0.1, null, 0.9)),
                 bad("Nesterov: momentum must be in [0, 1), was 1.5", () -> new Nesterov.Hyper(0.1, 1.5)),
-                bad("Adagrad: eps must be > 0 and finite, was -1.0", () -> new Adagrad.Hyper(0.1, -1)),
-                bad("Adagrad: learning rate must be > 0 and finite, was -1.0", () -> new Adagrad.Hyper(-1, 1e-10)),
+                bad("Adagrad: eps must be > 0 and finite, was -1.0", () -> new Adagrad.Hyper(0.1, -1.0)),
+                bad("Adagrad: learning rate must be > 0 and finite, was -1.0", () -> new Adagrad.Hyper(-1.0, 1e-10)),
                 bad("RmsProp: rho must be in [0, 1), was 1.0", () -> new RmsProp.Hyper(0.1, 1.0, 1e-8)),
-                bad("RmsProp: eps must be > 0 and finite, was 0.0", () -> new RmsProp.Hyper(0.1, 0.9, 0)),
-                bad("Adadelta: rho must be in [0, 1), was -0.1", () -> new Adadelta.Hyper(1, -0.1, 1e-6)),
-                bad("Adadelta: eps must be > 0 and finite, was 0.0", () -> new Adadelta.Hyper(1, 0.9, 0)),
+                bad("RmsProp: eps must be > 0 and finite, was 0.0", () -> new RmsProp.Hyper(0.1, 0.9, 0.0)),
+                bad("Adadelta: rho must be in [0, 1), was -0.1", () -> new Adadelta.Hyper(1.0, -0.1, 1e-6)),
+                bad("Adadelta: eps must be > 0 and finite, was 0.0", () -> new Adadelta.Hyper(1.0, 0.9, 0.0)),
                 bad("Adam: beta1 must be in [0, 1), was 1.2", () -> new Adam.Hyper(1e-3, 1.2, 0.999, 1e-8)),
                 bad("Adam: beta2 must be in [0, 1), was 1.0", () -> new Adam.Hyper(1e-3, 0.9, 1.0, 1e-8)),
-                bad("Adam: eps must be > 0 and finite, was 0.0", () -> new Adam.Hyper(1e-3, 0.9, 0.999, 0)),
+                bad("Adam: eps must be > 0 and finite, was 0.0", () -> new Adam.Hyper(1e-3, 0.9, 0.999, 0.0)),
                 bad("Adam: learning rate must be > 0 and finite, was -0.1", () -> new Adam.Hyper(-0.1, 0.9, 0.999, 1e-8)),
                 bad("AdamW: weight decay must be >= 0 and finite, was -0.01",
                         () -> new AdamW.Hyper(1e-3, 0.9, 0.999, 1e-8, -0.01)),
-                bad("AdamW: beta1 must be in [0, 1), was -0.1", () -> new AdamW.Hyper(1e-3, -0.1, 0.999, 1e-8, 0)),
+                bad("AdamW: beta1 must be in [0, 1), was -0.1", () -> new AdamW.Hyper(1e-3, -0.1, 0.999, 1e-8, 0.0)),
                 bad("Sgd: learning rate must be >= 0 and finite, was -0.1",
                         () -> new Sgd(params(), 0.1).setLearningRate(-0.1)),
                 bad("Adam: learning rate must be >= 0 and finite, was NaN",
@@ -75,29 +76,31 @@ class HyperParameterValidationTest {
                         () -> new CosineAnnealing(0.1, 0.2, 10)),
                 bad("LinearWarmup: warm-up steps must be >= 1, was 0", () -> new LinearWarmup(0, new ConstantRate(0.1))),
                 bad("InverseTimeDecay: decay must be >= 0 and finite, was -1.0", () -> new InverseTimeDecay(0.1, -1)),
-                bad("InverseTimeDecay: step must be >= 0, was -1", () -> new InverseTimeDecay(0.1, 1).rate(-1)),
-                bad("Optimizers: unknown optimizer 'adamm', expected one of [sgd, momentum, nesterov, adagrad, rmsprop,"
-                        + " adadelta, adam, adamw]", () -> Optimizers.create("adamm", Map.of(), params())),
-                bad("optimizer 'adam': unknown hyper-parameter 'betta1', expected one of [type, learning_rate, beta1,"
-                        + " beta2, eps]", () -> Optimizers.create("adam", Map.of("betta1", 0.9), params())),
-                bad("optimizer 'adam': hyper-parameter 'learning_rate' must be a number, was \"0.1\"",
+                bad("InverseTimeDecay: step must be >= 0, was -1", () -> new InverseTimeDecay(0.1, 1).rate(-1)));
+    }
+
+    /** The same checks reached through a config map: a ConfigurationException naming the key's path. */
+    static Stream<Arguments> invalidConfig() {
+        return Stream.of(
+                bad("optimizer.type: unknown optimizer 'adamm'; did you mean adam?", () -> Optimizers.create("adamm", Map.of(), params())),
+                bad("optimizer.betta1: unknown key; did you mean beta1?", () -> Optimizers.create("adam", Map.of("betta1", 0.9), params())),
+                bad("optimizer.learning_rate: must be a number, was \"0.1\"",
                         () -> Optimizers.create("adam", Map.of("learning_rate", "0.1"), params())),
-                bad("Adam: beta1 must be in [0, 1), was 1.2",
+                bad("optimizer.beta1: Adam: beta1 must be in [0, 1), was 1.2",
                         () -> Optimizers.create("adam", Map.of("beta1", 1.2), params())),
-                bad("optimizer 'momentum': hyper-parameter 'momentum' belongs to form heavy_ball, but form is friction"
+                bad("optimizer.momentum: Momentum: hyper-parameter 'momentum' belongs to form heavy_ball, but form is friction"
                         + " (its coefficient is 'r')",
                         () -> Optimizers.create("momentum", Map.of("form", "friction", "momentum", 0.9), params())),
-                bad("optimizer 'momentum': hyper-parameter 'form' must be one of heavy_ball, friction, convex, was"
-                        + " \"nesterov\"", () -> Optimizers.create("momentum", Map.of("form", "nesterov"), params())),
-                bad("Optimizers: config needs a string \"type\", one of [sgd, momentum, nesterov, adagrad, rmsprop,"
-                        + " adadelta, adam, adamw], was missing", () -> Optimizers.fromConfig(Map.of(), params())),
-                bad("Schedules: unknown schedule 'linear', expected one of [constant, step, exponential, cosine,"
+                bad("optimizer.form: Momentum: form must be one of heavy_ball, friction, convex, was \"nesterov\"", () -> Optimizers.create("momentum", Map.of("form", "nesterov"), params())),
+                bad("optimizer.type: optimizer missing; expected one of " + Optimizers.NAMES,
+                        () -> Optimizers.fromConfig(Map.of(), params())),
+                bad("schedule.type: unknown schedule 'linear'; expected one of [constant, step, exponential, cosine,"
                         + " inverse_time]", () -> Schedules.create("linear", Map.of(), 0.1)),
-                bad("schedule 'step': hyper-parameter 'step_size' is required",
+                bad("schedule.step_size: is required",
                         () -> Schedules.create("step", Map.of(), 0.1)),
-                bad("schedule 'exponential': hyper-parameter 'gamma' is required",
+                bad("schedule.gamma: is required",
                         () -> Schedules.create("exponential", Map.of(), 0.1)),
-                bad("schedule 'cosine': hyper-parameter 'warmup_steps' must be a whole number, was 2.5 (Double)",
+                bad("schedule.warmup_steps: must be an integer, was 2.5",
                         () -> Schedules.create("cosine", Map.of("period", 10, "warmup_steps", 2.5), 0.1)));
     }
 
@@ -105,6 +108,13 @@ class HyperParameterValidationTest {
     @MethodSource("invalid")
     void invalidHyperParameterIsRejectedWithItsName(String message, Executable construction) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construction);
+        assertEquals(message, e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidConfig")
+    void invalidConfigIsRejectedWithItsPath(String message, Executable construction) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, construction);
         assertEquals(message, e.getMessage());
     }
 }

@@ -3,14 +3,13 @@ package org.myelin.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.myelin.optim.ClipByGlobalNorm;
 import org.myelin.optim.ClipByValue;
 import org.myelin.optim.GradientTransform;
 import org.myelin.optim.L1Penalty;
 import org.myelin.optim.L2Penalty;
 import org.myelin.optim.MaxNormConstraint;
-import org.myelin.train.ConfigReader;
+import org.myelin.train.JobConfig;
 
 /**
  * The regularisation of a distributed run as numbers, so that driver and executors build the same engine objects
@@ -38,13 +37,9 @@ public record Regularization(double l2, double l1, double clipValue, double clip
         }
     }
 
-    /** From a job config's {@code regularization} section ({@code l2, l1, clip_value, clip_norm, max_norm}). */
-    public static Regularization fromConfig(Map<String, Object> section) {
-        ConfigReader r = new ConfigReader("regularization", section);
-        Regularization g = new Regularization(r.positive("l2", 0, true), r.positive("l1", 0, true),
-                r.positive("clip_value", 0, true), r.positive("clip_norm", 0, true), r.positive("max_norm", 0, true));
-        r.finish();
-        return g;
+    /** From a job config's {@code regularization} section, bound and checked by {@link JobConfig}. */
+    public static Regularization fromConfig(JobConfig.Regularization r) {
+        return new Regularization(r.l2(), r.l1(), r.clipValue(), r.clipNorm(), r.maxNorm());
     }
 
     /** The gradient transforms, in the order the engine's training job applies them. */

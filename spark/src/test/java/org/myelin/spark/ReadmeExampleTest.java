@@ -2,7 +2,6 @@ package org.myelin.spark;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.myelin.data.Dataset;
@@ -26,7 +25,7 @@ class ReadmeExampleTest {
         Dataset moons = Synthetic.twoMoons(2000, 0.1, 42, DataType.FLOAT).asOneHot();
         Split split = Split.of(moons, 0.9, 0, 0.1, 42);
         Module model = Models.mlpBuilder(2, 32, 32, 2).optSeed(42).build();
-        Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters());
+        Optimizer adam = Optimizers.adam().learningRate(0.01).build(model.namedParameters());
 
         try (JavaSparkContext sc = new JavaSparkContext(SparkConfs.create("local[2]", 1));
                 SparkData data = SparkData.of(sc, split.train(), 2)) {
