@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.myelin.MemoryLimit;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
@@ -18,12 +17,9 @@ import org.myelin.data.Standardizer;
 import org.myelin.data.Synthetic;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
-import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
-import org.myelin.nn.Modules;
-import org.myelin.ops.Activations;
 import org.myelin.optim.ClipByGlobalNorm;
 import org.myelin.optim.ClipByValue;
 import org.myelin.optim.GradientTransform;
@@ -112,13 +108,8 @@ public final class TrainingJob {
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
     public Setup setup() throws IOException {
-        ConfigReader modelCfg = new ConfigReader("model", config.model());
-        DataType type;
-        try {
-            type = ModuleConfig.parseDataType(modelCfg.string("data_type", "float32"));
-        } catch (IllegalArgumentException e) {
-            throw modelCfg.error("data_type", e.getMessage());
-        }
+        ModelSpec modelSpec = ModelSpec.of(config.model());
+        DataType type = modelSpec.type();
         ConfigReader trainingCfg = new ConfigReader("training", config.training());
         int epochs = trainingCfg.integer("epochs", 6, 1);
         int batchSize = trainingCfg.integer("batch_size", 128, 1);
@@ -138,7 +129,7 @@ public final class TrainingJob {
         } catch (IllegalArgumentException e) {
             throw new ConfigReader.ConfigException("loss: " + e.getMessage());
         }
-        Data data = loadData(new ConfigReader("data", config.data()), type, seed, wantsImages(modelCfg));
+        Data data = loadData(new ConfigReader("data", config.data()), type, seed, modelSpec.takesImages());
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && data.train().isClassification() && data.train().numTargets() == 1) {
             // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
@@ -153,7 +144,7 @@ public final class TrainingJob {
         }
         RunIdentity identity = new RunIdentity();
         identity.put("model.data_type", ModuleConfig.dataTypeName(type));
-        Module model = buildModel(modelCfg, type, seed, data.train(), identity);
+        Module model = modelSpec.build(seed, data.train(), identity);
         Optimizer optimizer = buildOptimizer(model);
         // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
         long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);
@@ -180,7 +171,7 @@ public final class TrainingJob {
         }
         List<MaxNormConstraint> constraints = maxNorm > 0 ? List.of(new MaxNormConstraint(maxNorm)) : List.of();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
-        boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.bool("batch_norm", false);
+        boolean dropLast = data.train().size() % batchSize == 1 && modelSpec.hasBatchNorm();
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
                 transforms, constraints, onDivergence);
         identity.put("loss", loss.id());
@@ -400,20 +391,6 @@ public final class TrainingJob {
         return sb.toString();
     }
 
-    /**
-     * Whether the model config describes a model that takes images: {@code architecture} {@code cnn} or
-     * {@code lenet}, or a {@code layers} list whose first layer is convolutional or pooling.
-     */
-    private static boolean wantsImages(ConfigReader m) {
-        String architecture = m.string("architecture", "mlp");
-        if (architecture.equals("cnn") || architecture.equals("lenet")) {
-            return true;
-        }
-        List<Object> layers = m.list("layers");
-        return layers != null && layers.get(0) instanceof Map<?, ?> first
-                && Models.IMAGE_LAYER_TYPES.contains(first.get("type"));
-    }
-
     private Data loadData(ConfigReader d, DataType type, long seed, boolean modelTakesImages) throws IOException {
         String source = d.string("source", "mnist");
         boolean images = d.bool("images", modelTakesImages);
@@ -512,128 +489,6 @@ public final class TrainingJob {
             throw r.error(key, "is required");
         }
         return v;
-    }
-
-    private static Module buildModel(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        String architecture = m.string("architecture", m.has("layers") ? "layers" : "mlp");
-        switch (architecture) {
-            case "mlp" -> {
-                if (m.has("layers")) {
-                    throw m.error("layers", "is for architecture \"layers\", the architecture is \"mlp\"");
-                }
-                return buildMlp(m, type, seed, train, identity);
-            }
-            case "cnn", "lenet" -> {
-                m.finish();
-                identity.put("model.architecture", architecture);
-                long[] image = train.featureShape();
-                if (image.length != 3) {
-                    throw m.error("architecture", "\"" + architecture + "\" needs images [N, C, H, W], the data are "
-                            + train);
-                }
-                try {
-                    int c = (int) image[0];
-                    int h = (int) image[1];
-                    int w = (int) image[2];
-                    return architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
-                            : Models.lenet5(type, seed, c, h, w, train.numTargets());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigReader.ConfigException("model: " + e.getMessage());
-                }
-            }
-            case "layers" -> {
-                List<Object> layers = new ArrayList<>();
-                for (Object layer : m.list("layers")) {
-                    if (layer instanceof Map<?, ?> map && !map.containsKey(ModuleConfig.DATA_TYPE)
-                            && LAYERS_WITH_DATA_TYPE.contains(map.get("type"))) {
-                        // Layers with parameters take the job's data type unless they name one.
-                        Map<Object, Object> typed = new LinkedHashMap<>(map);
-                        typed.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-                        layer = typed;
-                    }
-                    layers.add(layer);
-                }
-                m.finish();
-                try {
-                    Module model = Modules.fromConfig(Map.of("type", "sequential", "layers", layers), seed);
-                    identity.put("model.layers", model.config());
-                    return model;
-                } catch (IllegalArgumentException | org.myelin.ConfigurationException e) {
-                    throw new ConfigReader.ConfigException("model.layers: " + e.getMessage());
-                }
-            }
-            default -> throw m.error("architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
-        }
-    }
-
-    /** Layer types whose config carries a data type (they hold parameters or buffers). */
-    private static final java.util.Set<String> LAYERS_WITH_DATA_TYPE =
-            java.util.Set.of("dense", "conv2d", "batch_norm", "layer_norm");
-
-    private static Module buildMlp(ConfigReader m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        List<Integer> hidden = m.integers("hidden", JobConfig.DEFAULT_HIDDEN, 1);
-        org.myelin.ops.Activation activation;
-        org.myelin.nn.Init init;
-        try {
-            activation = Activations.byName(m.string("activation", "relu"));
-        } catch (IllegalArgumentException e) {
-            throw m.error("activation", e.getMessage());
-        }
-        try {
-            init = Inits.byName(m.string("init", "he_normal"));
-        } catch (IllegalArgumentException e) {
-            throw m.error("init", e.getMessage());
-        }
-        double dropout = m.number("dropout", 0.0);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw m.error("dropout", "must be in [0, 1), was " + dropout);
-        }
-        boolean batchNorm = m.bool("batch_norm", false);
-        m.finish();
-        identity.put("model.hidden", hidden).put("model.activation", m.string("activation", "relu"))
-                .put("model.init", m.string("init", "he_normal")).put("model.dropout", dropout)
-                .put("model.batch_norm", batchNorm);
-        int[] sizes = new int[hidden.size() + 2];
-        if (train.featureShape().length != 1) {
-            throw m.error("architecture", "an MLP takes rows [N, d], the data are " + train
-                    + " (set data.images to false, or use a convolutional architecture)");
-        }
-        sizes[0] = train.numFeatures();
-        for (int i = 0; i < hidden.size(); i++) {
-            sizes[i + 1] = hidden.get(i);
-        }
-        sizes[sizes.length - 1] = train.numTargets();
-        requireMemoryFor(sizes, batchNorm, type);
-        try {
-            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(activation)
-                    .optWeightInit(init).optDropout(dropout).optBatchNorm(batchNorm).build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("model: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Refuses, before anything is allocated, an MLP whose parameters exceed {@link MemoryLimit}: weights and biases
-     * of every layer, and the four per-feature arrays of each batch norm (counted without overflow).
-     */
-    private static void requireMemoryFor(int[] sizes, boolean batchNorm, DataType type) {
-        long elements = 0;
-        StringBuilder shape = new StringBuilder();
-        for (int i = 0; i < sizes.length; i++) {
-            shape.append(i == 0 ? "" : "-").append(sizes[i]);
-            if (i + 1 < sizes.length) {
-                long layer = MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
-                elements = MemoryLimit.saturatedSum(elements, layer);
-                if (batchNorm && i + 2 < sizes.length) {
-                    elements = MemoryLimit.saturatedSum(elements, 4L * sizes[i + 1]);
-                }
-            }
-        }
-        try {
-            MemoryLimit.check("the MLP " + shape, elements, type == DataType.DOUBLE ? 8 : 4);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigReader.ConfigException("model.hidden: " + e.getMessage());
-        }
     }
 
     private Optimizer buildOptimizer(Module model) {

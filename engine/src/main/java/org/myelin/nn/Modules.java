@@ -95,6 +95,30 @@ public final class Modules {
         return build("", config, seed, new long[] {maxElements});
     }
 
+    /**
+     * {@link #fromConfig(Map, long)} for a module tree found at {@code path} of a larger config (a job's
+     * {@code model}): every error names its full path ({@code model.layers[1].bais: unknown key; did you mean bias?}).
+     */
+    public static Module fromConfig(String path, Map<String, ?> config, long seed) {
+        return build(path, config, seed, new long[] {Long.MAX_VALUE});
+    }
+
+    /**
+     * Whether layers of {@code type} have a {@code data_type} key (they hold parameters or buffers), so that a job
+     * can give them its data type; false for an unknown type, which building reports.
+     */
+    public static boolean takesDataType(String type) {
+        if (!TYPES.contains(type)) {
+            return false;
+        }
+        for (RecordComponent c : TYPES.get("type", type).config().getRecordComponents()) {
+            if (ConfigBinder.key(c.getName()).equals(ModuleConfig.DATA_TYPE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Module build(String path, Object raw, long seed, long[] budget) {
         if (!(raw instanceof Map<?, ?> map)) {
             throw new ConfigurationException(path, "must be a module config (an object with a \"type\"), was "
