@@ -74,4 +74,17 @@ class LayerConfigTest {
         legacy.put("data_type", "float32");
         assertEquals("data_type: given twice, as data_type and as its old spelling dataType", rejection(legacy));
     }
+
+    @Test
+    void registriesGiveNamesAndHelpLines() {
+        assertEquals(true, Modules.TYPES.help().contains("rms_norm           RMS normalisation over each sample's"
+                + " features, no centring"), Modules.TYPES.help());
+        assertEquals(true, org.myelin.ops.Activations.NAMES.help().contains("relu        max(0, z)"),
+                org.myelin.ops.Activations.NAMES.help());
+        assertEquals(true, Inits.NAMES.help().contains("he_normal        N(0, 2/fan_in)"), Inits.NAMES.help());
+        assertEquals(org.myelin.ops.Activations.leakyRelu(0.2).name(),
+                org.myelin.ops.Activations.byName("leaky_relu(0.2)").name());
+        assertEquals("init: initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
+                assertThrows(ConfigurationException.class, () -> Inits.byName("init", "uniform(1)")).getMessage());
+    }
 }
