@@ -185,10 +185,15 @@ public final class Inits {
      * ({@code glorot_*} and {@code kaiming_*} are synonyms), {@code constant(C)}, {@code uniform(A,B)} and
      * {@code normal(MEAN,STD)} with their numbers.
      *
-     * @throws ConfigurationException naming the initialiser and the closest known one, or listing them
+     * @throws IllegalArgumentException naming the initialiser and the closest known one, or listing them
      */
     public static Init byName(String name) {
-        return byName("", name);
+        try {
+            return byName("", name);
+        } catch (ConfigurationException e) {
+            // Called from code, not from a config: a caller's bad argument.
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** {@link #byName(String)} whose errors start with {@code path}, the config key that held the name. */

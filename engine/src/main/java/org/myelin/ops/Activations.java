@@ -158,7 +158,12 @@ public final class Activations {
 
     /** The activation named {@code name} (as returned by {@link Activation#name()}), e.g. "relu", "leaky_relu(0.01)". */
     public static Activation byName(String name) {
-        return byName("", name);
+        try {
+            return byName("", name);
+        } catch (ConfigurationException e) {
+            // Called from code, not from a config: a caller's bad argument.
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
 import org.myelin.io.ModelFile;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,11 +55,11 @@ class RmsNormTest {
         Map<String, Object> c = new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32",
                 "epps", 1e-6));
         assertEquals("epps: unknown key; did you mean eps?",
-                assertThrows(IllegalArgumentException.class, () -> Modules.fromConfig(c)).getMessage());
+                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(c)).getMessage());
         Map<String, Object> d = new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32",
                 "eps", -1.0));
         assertEquals("eps: must be > 0, was -1.0",
-                assertThrows(IllegalArgumentException.class, () -> Modules.fromConfig(d)).getMessage());
+                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(d)).getMessage());
     }
 
     @Test

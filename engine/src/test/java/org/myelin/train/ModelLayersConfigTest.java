@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.myelin.ConfigurationException;
 import org.myelin.nn.RmsNorm;
 import org.myelin.nn.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,23 +38,23 @@ class ModelLayersConfigTest {
 
     @Test
     void aMisspeltLayerKeyIsNamedWithItsFullPath() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(List.of(
+        var e = assertThrows(ConfigurationException.class, () -> new TrainingJob(job(List.of(
                 Map.of("type", "dense", "in", 2, "out", 4), Map.of("type", "dense", "in", 4, "out", 2, "bais", false))))
                 .setup());
         assertEquals("model.layers[1].bais: unknown key; did you mean bias?", e.getMessage());
-        var t = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(List.of(
+        var t = assertThrows(ConfigurationException.class, () -> new TrainingJob(job(List.of(
                 Map.of("type", "dense", "in", 2, "out", 4), Map.of("type", "rmsnorm", "n", 4)))).setup());
         assertEquals("model.layers[1].type: unknown module type 'rmsnorm'; did you mean rms_norm?", t.getMessage());
     }
 
     @Test
     void aMisspeltModelKeyIsNamedWithTheClosestKey() {
-        assertEquals("model.hiden: unknown key; did you mean hidden?", assertThrows(IllegalArgumentException.class,
+        assertEquals("model.hiden: unknown key; did you mean hidden?", assertThrows(ConfigurationException.class,
                 () -> ModelSpec.of(Map.of("hiden", List.of(4)))).getMessage());
         assertEquals("model.batchnorm: unknown key; did you mean batch_norm?", assertThrows(
-                IllegalArgumentException.class, () -> ModelSpec.of(Map.of("batchnorm", true))).getMessage());
+                ConfigurationException.class, () -> ModelSpec.of(Map.of("batchnorm", true))).getMessage());
         assertEquals("model.activation: unknown activation 'rleu'; did you mean relu?", assertThrows(
-                IllegalArgumentException.class, () -> ModelSpec.of(Map.of("activation", "rleu"))).getMessage());
+                ConfigurationException.class, () -> ModelSpec.of(Map.of("activation", "rleu"))).getMessage());
     }
 
     @Test
@@ -62,7 +63,7 @@ class ModelLayersConfigTest {
         assertEquals(new ModelSpec("mlp", List.<Number>of(512, 256), "relu", "he_normal", 0.0, false, "float32", null), mlp);
         assertEquals("layers", ModelSpec.of(Map.of("layers", List.of(Map.of("type", "flatten")))).architecture());
         assertEquals("model.dropout: unknown key for architecture \"cnn\" (it is an mlp setting)", assertThrows(
-                IllegalArgumentException.class, () -> ModelSpec.of(Map.of("architecture", "cnn", "dropout", 0.1)))
+                ConfigurationException.class, () -> ModelSpec.of(Map.of("architecture", "cnn", "dropout", 0.1)))
                 .getMessage());
     }
 }

@@ -39,7 +39,7 @@ final class SimulationOptions {
             for (Map.Entry<String, String> e : given.entrySet()) {
                 int i = keys.indexOf(e.getKey());
                 if (i < 0) {
-                    throw new ConfigurationException(where, "unknown option '" + e.getKey() + "'"
+                    throw invalid(where, "unknown option '" + e.getKey() + "'"
                             + Suggestions.hint(e.getKey(), keys));
                 }
                 args[i] = parse(where, keys.get(i), components[i].getGenericType(), e.getValue());
@@ -85,7 +85,7 @@ final class SimulationOptions {
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof ConfigurationException c) {
                 // Thrown by the record's range checks with the option's key.
-                throw new ConfigurationException(where, "option '" + c.path() + "' " + c.problem());
+                throw invalid(where, "option '" + c.path() + "' " + c.problem());
             }
             throw new IllegalStateException(where + ": " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -96,14 +96,14 @@ final class SimulationOptions {
     private static Object parse(String where, String key, Type type, String raw) {
         String text = raw == null ? "" : raw.trim();
         if (type == Double.class) {
-            return decimal(text).orElseThrow(() -> new ConfigurationException(where, "option '" + key
+            return decimal(text).orElseThrow(() -> invalid(where, "option '" + key
                     + "' must be a finite number, was '" + Text.shorten(raw, 40) + "'"));
         }
         if (type == Integer.class || type == Long.class) {
             try {
                 return type == Integer.class ? (Object) Integer.parseInt(text) : (Object) Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new ConfigurationException(where, "option '" + key + "' must be a whole number in "
+                throw invalid(where, "option '" + key + "' must be a whole number in "
                         + (type == Integer.class ? Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
                                 : Long.MIN_VALUE + ".." + Long.MAX_VALUE) + ", was '" + Text.shorten(raw, 40) + "'");
             }
@@ -112,17 +112,25 @@ final class SimulationOptions {
             List<Double> out = new ArrayList<>();
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
-                    out.add(decimal(part.trim()).orElseThrow(() -> new ConfigurationException(where, "option '" + key
+                    out.add(decimal(part.trim()).orElseThrow(() -> invalid(where, "option '" + key
                             + "' must be a comma-separated list of numbers, was '" + raw + "'")));
                 }
             }
             if (out.isEmpty()) {
-                throw new ConfigurationException(where, "option '" + key + "' must list at least one number, was '"
+                throw invalid(where, "option '" + key + "' must list at least one number, was '"
                         + raw + "'");
             }
             return out;
         }
         throw new IllegalStateException(where + ": option '" + key + "' has unsupported type " + type);
+    }
+
+    /**
+     * A refused option: an {@link IllegalArgumentException} (as {@link Simulations#run} has always thrown),
+     * {@code "simulate SCENARIO: PROBLEM"}.
+     */
+    private static IllegalArgumentException invalid(String where, String problem) {
+        return new IllegalArgumentException(where + ": " + problem);
     }
 
     private static java.util.Optional<Double> decimal(String text) {
