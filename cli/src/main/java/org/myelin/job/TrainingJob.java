@@ -31,6 +31,7 @@ import org.myelin.optim.Optimizer;
 import org.myelin.optim.Optimizers;
 import org.myelin.optim.Schedules;
 import org.myelin.plot.LinePlot;
+import org.myelin.train.ModelSpec;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
 import org.myelin.train.ConfigReader;

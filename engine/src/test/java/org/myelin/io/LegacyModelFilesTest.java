@@ -4,13 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.junit.jupiter.api.io.TempDir;
-import org.myelin.train.TrainingJob;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,19 +55,5 @@ class LegacyModelFilesTest {
         assertEquals(Set.of("m", "v"), c.optimizerState().get("0.weight").keySet());
         assertEquals("adam", c.optimizer().get("type"));
         assertTrue(c.trainer().containsKey("history"), "trainer state: " + c.trainer().keySet());
-    }
-
-    @Test
-    void aJobResumesFromALegacyCheckpoint(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("run");
-        Files.createDirectories(out);
-        Files.copy(fixture(LegacyFixtures.CHECKPOINT), out.resolve(TrainingJob.CHECKPOINT_FILE));
-        Map<String, Object> job = new LinkedHashMap<>(LegacyFixtures.job(out));
-        job.put("training", Map.of("epochs", 3, "batch_size", 20, "seed", 7, "accept_changes", "training.epochs"));
-        TrainingJob.Result r = new TrainingJob(job).run(new PrintStream(OutputStream.nullOutputStream()), false);
-        assertTrue(r.resumed(), "the job started over instead of resuming from the legacy checkpoint");
-        assertEquals(3, r.history().last().epoch());
-        // Epochs 1 and 2 come from the checkpoint's history: the losses recorded when it was written.
-        assertEquals(1.4355814626498618, r.history().epochs().get(0).trainLoss());
     }
 }

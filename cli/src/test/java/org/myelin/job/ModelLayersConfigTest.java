@@ -1,4 +1,4 @@
-package org.myelin.train;
+package org.myelin.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.ConfigurationException;
 import org.myelin.nn.RmsNorm;
+import org.myelin.train.ModelSpec;
 import org.myelin.nn.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
 
