@@ -9,23 +9,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
-import org.myelin.MemoryLimit;
 import org.myelin.data.Dataset;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
-import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
-import org.myelin.nn.Modules;
-import org.myelin.ops.Activations;
 import org.myelin.optim.LearningRateSchedule;
 import org.myelin.optim.Optimizer;
 import org.myelin.plot.LinePlot;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
 import org.myelin.train.DataSources.Data;
-import org.myelin.train.ModelSection;
 import org.myelin.train.DivergencePolicy;
 import org.myelin.train.EarlyStopping;
 import org.myelin.train.EpochRecord;
@@ -33,6 +28,7 @@ import org.myelin.train.Evaluation;
 import org.myelin.train.History;
 import org.myelin.train.JobConfig;
 import org.myelin.train.LossFunction;
+import org.myelin.train.ModelSpec;
 import org.myelin.train.Progress;
 import org.myelin.train.RunIdentity;
 import org.myelin.train.Trainer;
@@ -99,13 +95,8 @@ public final class TrainingJob {
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
     public Setup setup() throws IOException {
-        ModelSection modelCfg = ModelSection.bind("model", config.model());
-        DataType type;
-        try {
-            type = ModuleConfig.parseDataType(modelCfg.dataType());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("model.data_type", e.getMessage());
-        }
+        ModelSpec modelSpec = ModelSpec.of(config.model());
+        DataType type = modelSpec.type();
         JobConfig.Training training = config.training();
         int epochs = training.epochs();
         int batchSize = training.batchSize();
@@ -114,7 +105,7 @@ public final class TrainingJob {
         Path outDir = outputDirectory(config.output());
 
         LossFunction loss = config.loss();
-        Data data = config.data().load(type, seed, wantsImages(modelCfg));
+        Data data = config.data().load(type, seed, modelSpec.takesImages());
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && data.train().isClassification() && data.train().numTargets() == 1) {
             // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
@@ -129,14 +120,14 @@ public final class TrainingJob {
         }
         RunIdentity identity = new RunIdentity();
         identity.put("model.data_type", ModuleConfig.dataTypeName(type));
-        Module model = buildModel(modelCfg, type, seed, data.train(), identity);
+        Module model = modelSpec.build(seed, data.train(), identity);
         Optimizer optimizer = config.optimizer().build(model.namedParameters());
         // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
         long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);
         LearningRateSchedule schedule = config.schedule().build(optimizer.learningRate(), epochs * stepsPerEpoch);
         JobConfig.Regularization reg = config.regularization();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
-        boolean dropLast = data.train().size() % batchSize == 1 && modelCfg.batchNorm();
+        boolean dropLast = data.train().size() % batchSize == 1 && modelSpec.hasBatchNorm();
         TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
                 reg.transforms(), reg.constraints(), onDivergence);
         identity.put("loss", loss.id());
@@ -288,136 +279,6 @@ public final class TrainingJob {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * Whether the model config describes a model that takes images: {@code architecture} {@code cnn} or
-     * {@code lenet}, or a {@code layers} list whose first layer is convolutional or pooling.
-     */
-    private static boolean wantsImages(ModelSection m) {
-        if (m.architecture().equals("cnn") || m.architecture().equals("lenet")) {
-            return true;
-        }
-        List<Object> layers = m.layers();
-        return layers != null && layers.get(0) instanceof Map<?, ?> first
-                && Models.IMAGE_LAYER_TYPES.contains(first.get("type"));
-    }
-
-    private static Module buildModel(ModelSection m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        String architecture = m.architecture();
-        switch (architecture) {
-            case "mlp" -> {
-                if (m.layers() != null) {
-                    throw new ConfigurationException("model.layers", "is for architecture \"layers\", the architecture"
-                            + " is \"mlp\"");
-                }
-                return buildMlp(m, type, seed, train, identity);
-            }
-            case "cnn", "lenet" -> {
-                identity.put("model.architecture", architecture);
-                long[] image = train.featureShape();
-                if (image.length != 3) {
-                    throw new ConfigurationException("model.architecture", "\"" + architecture + "\" needs images [N, C, H, W], the data are "
-                            + train);
-                }
-                try {
-                    int c = (int) image[0];
-                    int h = (int) image[1];
-                    int w = (int) image[2];
-                    return architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
-                            : Models.lenet5(type, seed, c, h, w, train.numTargets());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigurationException("model", e.getMessage());
-                }
-            }
-            case "layers" -> {
-                List<Object> layers = new ArrayList<>();
-                for (Object layer : m.layers()) {
-                    if (layer instanceof Map<?, ?> map && !map.containsKey(ModuleConfig.DATA_TYPE)
-                            && LAYERS_WITH_DATA_TYPE.contains(map.get("type"))) {
-                        // Layers with parameters take the job's data type unless they name one.
-                        Map<Object, Object> typed = new LinkedHashMap<>(map);
-                        typed.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-                        layer = typed;
-                    }
-                    layers.add(layer);
-                }
-                try {
-                    Module model = Modules.fromConfig(Map.of("type", "sequential", "layers", layers), seed);
-                    identity.put("model.layers", model.config());
-                    return model;
-                } catch (IllegalArgumentException | ConfigurationException e) {
-                    throw new ConfigurationException("model.layers", e.getMessage());
-                }
-            }
-            default -> throw new ConfigurationException("model.architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
-        }
-    }
-
-    /** Layer types whose config carries a data type (they hold parameters or buffers). */
-    private static final java.util.Set<String> LAYERS_WITH_DATA_TYPE =
-            java.util.Set.of("dense", "conv2d", "batch_norm", "layer_norm");
-
-    private static Module buildMlp(ModelSection m, DataType type, long seed, Dataset train, RunIdentity identity) {
-        List<Integer> hidden = m.hidden();
-        org.myelin.ops.Activation activation;
-        org.myelin.nn.Init init;
-        try {
-            activation = Activations.byName(m.activation());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("model.activation", e.getMessage());
-        }
-        try {
-            init = Inits.byName(m.init());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("model.init", e.getMessage());
-        }
-        double dropout = m.dropout();
-        boolean batchNorm = m.batchNorm();
-        identity.put("model.hidden", hidden).put("model.activation", m.activation())
-                .put("model.init", m.init()).put("model.dropout", dropout)
-                .put("model.batch_norm", batchNorm);
-        int[] sizes = new int[hidden.size() + 2];
-        if (train.featureShape().length != 1) {
-            throw new ConfigurationException("model.architecture", "an MLP takes rows [N, d], the data are " + train
-                    + " (set data.images to false, or use a convolutional architecture)");
-        }
-        sizes[0] = train.numFeatures();
-        for (int i = 0; i < hidden.size(); i++) {
-            sizes[i + 1] = hidden.get(i);
-        }
-        sizes[sizes.length - 1] = train.numTargets();
-        requireMemoryFor(sizes, batchNorm, type);
-        try {
-            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(activation)
-                    .optWeightInit(init).optDropout(dropout).optBatchNorm(batchNorm).build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("model", e.getMessage());
-        }
-    }
-
-    /**
-     * Refuses, before anything is allocated, an MLP whose parameters exceed {@link MemoryLimit}: weights and biases
-     * of every layer, and the four per-feature arrays of each batch norm (counted without overflow).
-     */
-    private static void requireMemoryFor(int[] sizes, boolean batchNorm, DataType type) {
-        long elements = 0;
-        StringBuilder shape = new StringBuilder();
-        for (int i = 0; i < sizes.length; i++) {
-            shape.append(i == 0 ? "" : "-").append(sizes[i]);
-            if (i + 1 < sizes.length) {
-                long layer = MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
-                elements = MemoryLimit.saturatedSum(elements, layer);
-                if (batchNorm && i + 2 < sizes.length) {
-                    elements = MemoryLimit.saturatedSum(elements, 4L * sizes[i + 1]);
-                }
-            }
-        }
-        try {
-            MemoryLimit.check("the MLP " + shape, elements, type == DataType.DOUBLE ? 8 : 4);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("model.hidden", e.getMessage());
-        }
     }
 
     private static void plot(History h, Path png, boolean classification) throws IOException {

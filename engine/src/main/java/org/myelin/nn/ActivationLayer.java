@@ -1,6 +1,6 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
+import org.myelin.ConfigurationException;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
@@ -42,20 +42,21 @@ public final class ActivationLayer extends Module {
     /** {@code {"type":"activation","activation":NAME}} with NAME from {@link Activation#name()}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("activation", activation.name());
-        return c;
+        return Modules.describe(TYPE, new Config(activation.name()));
     }
 
-    static ActivationLayer fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "activation");
-        String name = c.string("activation");
-        try {
-            return of(name);
-        } catch (IllegalArgumentException e) {
-            throw c.invalid("'" + c.at("activation") + "': " + e.getMessage());
+    /** The config of an activation layer: the activation's name ({@link Activations#byName}), required. */
+    public record Config(String activation) {
+        public Config {
+            if (activation == null) {
+                throw new ConfigurationException("activation", "missing; expected one of " + Activations.NAMES.names());
+            }
+            activation = Activations.byName("activation", activation).name();
         }
+    }
+
+    static ActivationLayer fromConfig(Config c, LayerBuild build) {
+        return of(c.activation());
     }
 
     public Activation activation() {

@@ -1,6 +1,6 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
+import org.myelin.config.Require;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
@@ -109,20 +109,26 @@ public final class BatchNorm extends Module {
     /** {@code {"type":"batch_norm","n":..,"eps":..,"momentum":..,"dataType":..}}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("n", n);
-        c.put("eps", eps);
-        c.put("momentum", momentum);
-        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-        return c;
+        return Modules.describe(TYPE, new Config(n, eps, momentum, ModuleConfig.dataTypeName(type)));
     }
 
-    static BatchNorm fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "n", "eps", "momentum", ModuleConfig.DATA_TYPE);
-        long n = c.positiveLong("n");
-        c.reserve("gain, shift, running mean and variance", 4, n);
-        return new BatchNorm(n, c.number("eps", DEFAULT_EPS), c.number("momentum", DEFAULT_MOMENTUM), c.dataType());
+    /**
+     * The config of a batch-norm layer: features (or channels) {@code n} and {@code data_type} required; {@code eps}
+     * ({@code > 0}) and {@code momentum} (in [0, 1]) optional.
+     */
+    public record Config(Number n, Double eps, Double momentum, String dataType) {
+        public Config {
+            n = ConfigValues.positive("n", n);
+            eps = Require.positive("eps", eps == null ? DEFAULT_EPS : eps);
+            momentum = Require.range("momentum", momentum == null ? DEFAULT_MOMENTUM : momentum, 0, 1, true);
+            dataType = ConfigValues.dataType("data_type", dataType);
+        }
+    }
+
+    static BatchNorm fromConfig(Config c, LayerBuild build) {
+        long n = c.n().longValue();
+        build.reserve("gain, shift, running mean and variance", 4, n);
+        return new BatchNorm(n, c.eps(), c.momentum(), ConfigValues.parse(c.dataType()));
     }
 
     /** The gain G {@code [n]}. */

@@ -1,7 +1,6 @@
 package org.myelin.nn;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
@@ -30,6 +29,8 @@ public final class Conv2d extends Module {
 
     /** Config {@code "type"} of this module. */
     public static final String TYPE = "conv2d";
+    /** The {@code padding} value asking for "same" padding. */
+    static final String SAME = "same";
     /** Weight initialiser used unless another is given: He normal, for the ReLU networks convolutions feed. */
     public static final Init DEFAULT_WEIGHT_INIT = Inits.heNormal();
 
@@ -140,44 +141,55 @@ public final class Conv2d extends Module {
 
     /**
      * {@code {"type":"conv2d","in":..,"out":..,"kernel":[kh,kw],"stride":[..],"padding":[..] or "same",
-     * "dilation":[..],"bias":..,"dataType":..,"weightInit":..,"biasInit":..}}.
+     * "dilation":[..],"bias":..,"data_type":..,"weight_init":..,"bias_init":..}}.
      */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("in", in);
-        c.put("out", out);
-        c.put("kernel", List.of(kernel[0], kernel[1]));
-        c.put("stride", List.of(stride[0], stride[1]));
-        c.put("padding", same ? "same" : List.of(padding[0], padding[1]));
-        c.put("dilation", List.of(dilation[0], dilation[1]));
-        c.put("bias", bias != null);
-        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-        c.put("weightInit", weightInit.name());
-        c.put("biasInit", biasInit.name());
-        return c;
+        return Modules.describe(TYPE, new Config(in, out, List.of(kernel[0], kernel[1]), List.of(stride[0], stride[1]),
+                same ? SAME : List.of(padding[0], padding[1]), List.of(dilation[0], dilation[1]), bias != null,
+                ModuleConfig.dataTypeName(type), weightInit.name(), biasInit.name()));
     }
 
-    static Conv2d fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "in", "out", "kernel", "stride", "padding", "dilation", "bias", ModuleConfig.DATA_TYPE,
-                "weightInit", "biasInit");
-        long in = c.positiveLong("in");
-        long out = c.positiveLong("out");
-        if (!c.has("kernel")) {
-            throw c.invalid("'" + c.at("kernel") + "' is missing; expected an integer >= 1 or a list of two");
+    /**
+     * The config of a convolution: channels {@code in}, {@code out}, {@code kernel} and {@code data_type} required;
+     * {@code stride} and {@code dilation} (default 1), {@code padding} (default 0, or {@code "same"}), {@code bias}
+     * (default true), {@code weight_init} and {@code bias_init} optional. Pairs are an integer for both sides or a
+     * list of two (height, width).
+     */
+    public record Config(Number in, Number out, Object kernel, Object stride, Object padding, Object dilation,
+            Boolean bias, String dataType, String weightInit, String biasInit) {
+        public Config {
+            in = ConfigValues.positive("in", in);
+            out = ConfigValues.positive("out", out);
+            kernel = ConfigValues.pair("kernel", kernel, null, 1);
+            stride = ConfigValues.pair("stride", stride, List.of(1, 1), 1);
+            padding = SAME.equals(padding) ? SAME : ConfigValues.pair("padding", padding, List.of(0, 0), 0);
+            dilation = ConfigValues.pair("dilation", dilation, List.of(1, 1), 1);
+            bias = bias == null || bias;
+            dataType = ConfigValues.dataType("data_type", dataType);
+            weightInit = ConfigValues.init("weight_init", weightInit, DEFAULT_WEIGHT_INIT);
+            biasInit = ConfigValues.init("bias_init", biasInit, Dense.DEFAULT_BIAS_INIT);
         }
-        int[] kernel = c.intPair("kernel", new int[] {1, 1}, 1);
-        boolean same = "same".equals(c.map().get("padding"));
-        int[] padding = same ? new int[] {0, 0} : c.intPair("padding", new int[] {0, 0}, 0);
-        boolean bias = c.bool("bias", true);
-        c.reserve("weight", out, in, kernel[0], kernel[1]);
-        if (bias) {
-            c.reserve("bias", out);
+
+        @SuppressWarnings("unchecked")
+        private static int[] sides(Object pair) {
+            List<Integer> p = (List<Integer>) pair;
+            return new int[] {p.get(0), p.get(1)};
         }
-        return new Conv2d(in, out, kernel, c.intPair("stride", new int[] {1, 1}, 1), padding, same,
-                c.intPair("dilation", new int[] {1, 1}, 1), bias, c.dataType(), c.init("weightInit", DEFAULT_WEIGHT_INIT),
-                c.init("biasInit", Dense.DEFAULT_BIAS_INIT), seed);
+    }
+
+    static Conv2d fromConfig(Config c, LayerBuild build) {
+        long in = c.in().longValue();
+        long out = c.out().longValue();
+        int[] kernel = Config.sides(c.kernel());
+        boolean same = SAME.equals(c.padding());
+        build.reserve("weight", out, in, kernel[0], kernel[1]);
+        if (c.bias()) {
+            build.reserve("bias", out);
+        }
+        return new Conv2d(in, out, kernel, Config.sides(c.stride()), same ? new int[] {0, 0} : Config.sides(c.padding()),
+                same, Config.sides(c.dilation()), c.bias(), ConfigValues.parse(c.dataType()),
+                Inits.byName(c.weightInit()), Inits.byName(c.biasInit()), build.seed());
     }
 
     /** The weight W {@code [out, in, kh, kw]}. */

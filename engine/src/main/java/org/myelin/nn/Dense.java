@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
@@ -25,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (default {@link Inits#zeros()}; {@link Inits#reluBias()} is the small positive bias of Oxford ML §3.2.1 for ReLU
  * units). W is drawn before b from one stream seeded with the given seed, so a seed fixes both bit for bit.
  */
-public final class Dense extends Module {
+public final class Dense extends Module implements ActivationFusing {
 
     /** Config {@code "type"} of this module. */
     public static final String TYPE = "dense";
@@ -107,6 +106,7 @@ public final class Dense extends Module {
      * otherwise the layer's output goes through {@link Ops#activate}. {@link Sequential} calls this for a dense
      * layer followed by an {@link ActivationLayer}. Shapes: {@code [B, in] -> [B, out]}.
      */
+    @Override
     public Tensor forward(Tensor input, Activation activation) {
         requireBatchInput(describe(), input, in, type);
         if (bias != null && FusedDense.supports(activation)) {
@@ -117,31 +117,38 @@ public final class Dense extends Module {
         return activation == Activations.IDENTITY ? z : Autograd.apply(new FusedActivate(activation), z);
     }
 
-    /** {@code {"type":"dense","in":..,"out":..,"bias":..,"dataType":..,"weightInit":..,"biasInit":..}}. */
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("in", in);
-        c.put("out", out);
-        c.put("bias", bias != null);
-        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-        c.put("weightInit", weightInit.name());
-        c.put("biasInit", biasInit.name());
-        return c;
+    /**
+     * The config of a dense layer: {@code in} and {@code out} sizes and {@code data_type} required; {@code bias}
+     * (default true), {@code weight_init} and {@code bias_init} (initialiser names, defaults
+     * {@link #DEFAULT_WEIGHT_INIT} and {@link #DEFAULT_BIAS_INIT}) optional.
+     */
+    public record Config(Number in, Number out, Boolean bias, String dataType, String weightInit, String biasInit) {
+        public Config {
+            in = ConfigValues.positive("in", in);
+            out = ConfigValues.positive("out", out);
+            bias = bias == null || bias;
+            dataType = ConfigValues.dataType("data_type", dataType);
+            weightInit = ConfigValues.init("weight_init", weightInit, DEFAULT_WEIGHT_INIT);
+            biasInit = ConfigValues.init("bias_init", biasInit, DEFAULT_BIAS_INIT);
+        }
     }
 
-    static Dense fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "in", "out", "bias", ModuleConfig.DATA_TYPE, "weightInit", "biasInit");
-        long in = c.positiveLong("in");
-        long out = c.positiveLong("out");
-        boolean bias = c.bool("bias", true);
-        c.reserve("weight", in, out);
-        if (bias) {
-            c.reserve("bias", out);
+    /** {@code {"type":"dense","in":..,"out":..,"bias":..,"data_type":..,"weight_init":..,"bias_init":..}}. */
+    @Override
+    public Map<String, Object> config() {
+        return Modules.describe(TYPE, new Config(in, out, bias != null, ModuleConfig.dataTypeName(type),
+                weightInit.name(), biasInit.name()));
+    }
+
+    static Dense fromConfig(Config c, LayerBuild build) {
+        long in = c.in().longValue();
+        long out = c.out().longValue();
+        build.reserve("weight", in, out);
+        if (c.bias()) {
+            build.reserve("bias", out);
         }
-        return new Dense(in, out, bias, c.dataType(), c.init("weightInit", DEFAULT_WEIGHT_INIT),
-                c.init("biasInit", DEFAULT_BIAS_INIT), seed);
+        return new Dense(in, out, c.bias(), ConfigValues.parse(c.dataType()), Inits.byName(c.weightInit()),
+                Inits.byName(c.biasInit()), build.seed());
     }
 
     /** The weight W {@code [in, out]}. */

@@ -1,6 +1,7 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
+import org.myelin.ConfigurationException;
+import org.myelin.config.Require;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
 import org.myelin.ops.Ops;
@@ -56,15 +57,21 @@ public final class Dropout extends Module {
     /** {@code {"type":"dropout","rate":RATE}}; the seed is not architecture and comes from the builder. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("rate", rate);
-        return c;
+        return Modules.describe(TYPE, new Config(rate));
     }
 
-    static Dropout fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "rate");
-        return new Dropout(c.number("rate"), seed);
+    /** The config of a dropout layer: the {@code rate} in [0, 1), required. */
+    public record Config(Double rate) {
+        public Config {
+            if (rate == null) {
+                throw new ConfigurationException("rate", "missing; expected a number in [0, 1)");
+            }
+            Require.range("rate", rate, 0, 1, false);
+        }
+    }
+
+    static Dropout fromConfig(Config c, LayerBuild build) {
+        return new Dropout(c.rate(), build.seed());
     }
 
     public double rate() {

@@ -1,7 +1,6 @@
 package org.myelin.nn;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
@@ -28,13 +27,14 @@ public final class Flatten extends Module {
     /** {@code {"type":"flatten"}}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        return c;
+        return Modules.describe(TYPE, new Config());
     }
 
-    static Flatten fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type");
+    /** A flatten layer has no settings. */
+    public record Config() {
+    }
+
+    static Flatten fromConfig(Config c, LayerBuild build) {
         return new Flatten();
     }
 

@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
@@ -23,13 +22,14 @@ public final class GlobalAvgPool2d extends Module {
     /** {@code {"type":"global_avg_pool2d"}}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        return c;
+        return Modules.describe(TYPE, new Config());
     }
 
-    static GlobalAvgPool2d fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type");
+    /** A global average pooling layer has no settings. */
+    public record Config() {
+    }
+
+    static GlobalAvgPool2d fromConfig(Config c, LayerBuild build) {
         return new GlobalAvgPool2d();
     }
 

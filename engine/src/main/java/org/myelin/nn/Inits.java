@@ -1,6 +1,10 @@
 package org.myelin.nn;
 
-import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.myelin.ConfigurationException;
+import org.myelin.config.NameWithArguments;
+import org.myelin.config.Registry;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
@@ -146,74 +150,66 @@ public final class Inits {
     }
 
     /**
-     * The initialiser named {@code name}, as returned by {@link Init#name()}: {@code zeros}, {@code ones},
-     * {@code constant(C)}, {@code uniform(A,B)}, {@code normal(MEAN,STD)}, {@code lecun_normal},
-     * {@code xavier_uniform}, {@code xavier_normal}, {@code he_normal}, {@code he_uniform} ({@code glorot_*}
-     * and {@code kaiming_*} are accepted as synonyms).
-     *
-     * @throws IllegalArgumentException naming the initialiser and listing the known ones
+     * Builds an initialiser from the {@code arity} numbers given after its name ({@code uniform(-1, 1)}:
+     * {@code [-1, 1]}).
      */
-    public static Init byName(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("Inits.byName: name must not be null");
-        }
-        String n = name.replace(" ", "").toLowerCase(Locale.ROOT);
-        switch (n) {
-            case "zeros":
-                return zeros();
-            case "ones":
-                return constant(1.0);
-            case "lecun_normal":
-                return lecunNormal();
-            case "xavier_uniform":
-            case "glorot_uniform":
-                return xavierUniform();
-            case "xavier_normal":
-            case "glorot_normal":
-                return xavierNormal();
-            case "he_normal":
-            case "kaiming_normal":
-                return heNormal();
-            case "he_uniform":
-            case "kaiming_uniform":
-                return heUniform();
-            default:
-                break;
-        }
-        if (n.startsWith("constant(") && n.endsWith(")")) {
-            double[] args = arguments(name, n, "constant", 1);
-            return constant(args[0]);
-        }
-        if (n.startsWith("uniform(") && n.endsWith(")")) {
-            double[] args = arguments(name, n, "uniform", 2);
-            return uniform(args[0], args[1]);
-        }
-        if (n.startsWith("normal(") && n.endsWith(")")) {
-            double[] args = arguments(name, n, "normal", 2);
-            return normal(args[0], args[1]);
-        }
-        throw new IllegalArgumentException("unknown initialiser '" + name + "'; expected one of zeros, ones,"
-                + " constant(C), uniform(A,B), normal(MEAN,STD), lecun_normal, xavier_uniform, xavier_normal,"
-                + " he_normal, he_uniform");
+    public record Factory(int arity, Function<double[], Init> make) {
     }
 
-    private static double[] arguments(String original, String n, String function, int count) {
-        String inner = n.substring(function.length() + 1, n.length() - 1);
-        String[] parts = inner.split(",", -1);
-        if (parts.length != count) {
-            throw new IllegalArgumentException("initialiser '" + original + "': " + function + " takes " + count
-                    + " argument(s), was given " + parts.length);
+    private static Factory plain(Supplier<Init> init) {
+        return new Factory(0, a -> init.get());
+    }
+
+    /**
+     * The initialisers by name, with their help lines; {@code constant}, {@code uniform} and {@code normal} take
+     * their numbers in parentheses ({@code uniform(-1, 1)}).
+     */
+    public static final Registry<Factory> NAMES = new Registry<Factory>("initialiser")
+            .register("zeros", "all zeros", plain(() -> zeros()))
+            .register("ones", "all ones", plain(() -> constant(1.0)))
+            .register("constant", "constant(C): every entry C", new Factory(1, a -> constant(a[0])))
+            .register("uniform", "uniform(A,B): U(A, B)", new Factory(2, a -> uniform(a[0], a[1])))
+            .register("normal", "normal(MEAN,STD): N(MEAN, STD^2)", new Factory(2, a -> normal(a[0], a[1])))
+            .register("lecun_normal", "N(0, 1/fan_in)", plain(() -> lecunNormal()))
+            .register("xavier_uniform", "U(-a, a), a = sqrt(6 / (fan_in + fan_out))", plain(() -> xavierUniform()))
+            .register("glorot_uniform", "xavier_uniform", plain(() -> xavierUniform()))
+            .register("xavier_normal", "N(0, 2 / (fan_in + fan_out))", plain(() -> xavierNormal()))
+            .register("glorot_normal", "xavier_normal", plain(() -> xavierNormal()))
+            .register("he_normal", "N(0, 2/fan_in)", plain(() -> heNormal()))
+            .register("kaiming_normal", "he_normal", plain(() -> heNormal()))
+            .register("he_uniform", "U(-a, a), a = sqrt(6/fan_in)", plain(() -> heUniform()))
+            .register("kaiming_uniform", "he_uniform", plain(() -> heUniform()));
+
+    /**
+     * The initialiser named {@code name}, as returned by {@link Init#name()}: one of {@link #NAMES}
+     * ({@code glorot_*} and {@code kaiming_*} are synonyms), {@code constant(C)}, {@code uniform(A,B)} and
+     * {@code normal(MEAN,STD)} with their numbers.
+     *
+     * @throws IllegalArgumentException naming the initialiser and the closest known one, or listing them
+     */
+    public static Init byName(String name) {
+        try {
+            return byName("", name);
+        } catch (ConfigurationException e) {
+            // Called from code, not from a config: a caller's bad argument.
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        double[] out = new double[count];
-        for (int i = 0; i < count; i++) {
-            try {
-                out[i] = Double.parseDouble(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("initialiser '" + original + "': argument '" + parts[i]
-                        + "' is not a number");
-            }
+    }
+
+    /** {@link #byName(String)} whose errors start with {@code path}, the config key that held the name. */
+    public static Init byName(String path, String name) {
+        if (name == null) {
+            throw new ConfigurationException(path, "initialiser missing; expected one of " + NAMES.names());
         }
-        return out;
+        NameWithArguments call = NameWithArguments.parse(path, "initialiser", name);
+        Factory f = NAMES.get(path, call.name());
+        try {
+            return f.make().apply(call.require(path, "initialiser", name, f.arity()));
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(path, "initialiser '" + name + "': " + e.getMessage());
+        }
     }
 
     private static long requirePositive(String init, String what, long fan) {

@@ -1,6 +1,6 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
+import org.myelin.config.Require;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
 import org.myelin.ops.Ops;
@@ -60,19 +60,22 @@ public final class LayerNorm extends Module {
     /** {@code {"type":"layer_norm","n":..,"eps":..,"dataType":..}}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("n", n);
-        c.put("eps", eps);
-        c.put(ModuleConfig.DATA_TYPE, ModuleConfig.dataTypeName(type));
-        return c;
+        return Modules.describe(TYPE, new Config(n, eps, ModuleConfig.dataTypeName(type)));
     }
 
-    static LayerNorm fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "n", "eps", ModuleConfig.DATA_TYPE);
-        long n = c.positiveLong("n");
-        c.reserve("gain and shift", 2, n);
-        return new LayerNorm(n, c.number("eps", DEFAULT_EPS), c.dataType());
+    /** The config of a layer-norm layer: features {@code n} and {@code data_type} required, {@code eps} optional. */
+    public record Config(Number n, Double eps, String dataType) {
+        public Config {
+            n = ConfigValues.positive("n", n);
+            eps = Require.positive("eps", eps == null ? DEFAULT_EPS : eps);
+            dataType = ConfigValues.dataType("data_type", dataType);
+        }
+    }
+
+    static LayerNorm fromConfig(Config c, LayerBuild build) {
+        long n = c.n().longValue();
+        build.reserve("gain and shift", 2, n);
+        return new LayerNorm(n, c.eps(), ConfigValues.parse(c.dataType()));
     }
 
     /** The gain G {@code [n]}. */

@@ -1,66 +1,72 @@
 package org.myelin.nn;
 
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeSet;
+import org.myelin.ConfigurationException;
+import org.myelin.config.ConfigBinder;
+import org.myelin.config.Registry;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Rebuilding modules from their {@link Module#config()} and copying their state.
  *
- * <p>Each module type registers a factory under its config {@code "type"}; the built-in ones are
- * {@code dense}, {@code activation}, {@code dropout}, {@code batch_norm}, {@code layer_norm},
- * {@code sequential}, and for images {@code conv2d}, {@code max_pool2d}, {@code avg_pool2d},
- * {@code global_avg_pool2d} and {@code flatten}. A new module type calls {@link #register} once instead of editing a central switch.
+ * <p>Every layer type is one entry of {@link #TYPES}: its config {@code "type"}, a line of help, its config record and
+ * its factory ({@link LayerType}). The config of a layer is its {@code "type"} plus the keys of its record, in
+ * snake_case; {@link #fromConfig} looks the type up, binds the other keys to the record with
+ * {@link ConfigBinder} (unknown keys named with their path and the closest valid key, type and range errors with
+ * their path) and calls the factory. A new layer type is its class (with its config record and factory) and one
+ * registration line below.
+ *
+ * <p>Model files written before the keys became snake_case spell three keys in camelCase ({@code dataType},
+ * {@code weightInit}, {@code biasInit}); {@link #LEGACY_KEYS} reads them as their snake_case names.
  */
 public final class Modules {
 
-    /** Builds a module from its config; {@code seed} fixes its random initial values and random streams. */
-    @FunctionalInterface
-    public interface Factory {
-        Module create(ModuleConfig config, long seed);
-    }
+    /** The layer types by config {@code "type"}, with their help lines. */
+    public static final Registry<LayerType<?>> TYPES = new Registry<LayerType<?>>("module type")
+            .register(Dense.TYPE, "fully connected Z = X W + b", LayerType.of(Dense.Config.class, Dense::fromConfig))
+            .register(ActivationLayer.TYPE, "an activation function applied to its input",
+                    LayerType.of(ActivationLayer.Config.class, ActivationLayer::fromConfig))
+            .register(Dropout.TYPE, "inverted dropout (identity in evaluation mode)",
+                    LayerType.of(Dropout.Config.class, Dropout::fromConfig))
+            .register(BatchNorm.TYPE, "batch normalisation over features or channels",
+                    LayerType.of(BatchNorm.Config.class, BatchNorm::fromConfig))
+            .register(LayerNorm.TYPE, "layer normalisation over each sample's features",
+                    LayerType.of(LayerNorm.Config.class, LayerNorm::fromConfig))
+            .register(RmsNorm.TYPE, "RMS normalisation over each sample's features, no centring",
+                    LayerType.of(RmsNorm.Config.class, RmsNorm::fromConfig))
+            .register(Sequential.TYPE, "a chain of layers applied in order",
+                    LayerType.of(Sequential.Config.class, Sequential::fromConfig))
+            .register(Conv2d.TYPE, "2-D convolution over [N, C, H, W]", LayerType.of(Conv2d.Config.class,
+                    Conv2d::fromConfig))
+            .register(Pool2d.MAX, "2-D max pooling", LayerType.of(Pool2d.Config.class, Pool2d::max))
+            .register(Pool2d.AVG, "2-D average pooling (padding not counted)",
+                    LayerType.of(Pool2d.Config.class, Pool2d::avg))
+            .register(GlobalAvgPool2d.TYPE, "mean over each channel's H x W",
+                    LayerType.of(GlobalAvgPool2d.Config.class, GlobalAvgPool2d::fromConfig))
+            .register(Flatten.TYPE, "[N, ...] to [N, features]", LayerType.of(Flatten.Config.class,
+                    Flatten::fromConfig));
 
-    private static final Map<String, Factory> FACTORIES = new ConcurrentSkipListMap<>();
-
-    static {
-        register(Dense.TYPE, Dense::fromConfig);
-        register(ActivationLayer.TYPE, ActivationLayer::fromConfig);
-        register(Dropout.TYPE, Dropout::fromConfig);
-        register(BatchNorm.TYPE, BatchNorm::fromConfig);
-        register(LayerNorm.TYPE, LayerNorm::fromConfig);
-        register(Sequential.TYPE, Sequential::fromConfig);
-        register(Conv2d.TYPE, Conv2d::fromConfig);
-        register(Pool2d.MAX, Pool2d::fromConfig);
-        register(Pool2d.AVG, Pool2d::fromConfig);
-        register(GlobalAvgPool2d.TYPE, GlobalAvgPool2d::fromConfig);
-        register(Flatten.TYPE, Flatten::fromConfig);
-    }
+    /** camelCase keys of model files written before snake_case, and the keys they mean now. */
+    public static final Map<String, String> LEGACY_KEYS = Map.of("dataType", "data_type", "weightInit", "weight_init",
+            "biasInit", "bias_init");
 
     private Modules() {
     }
 
-    /** Makes {@code type} known to {@link #fromConfig}. */
-    public static void register(String type, Factory factory) {
-        if (type == null || type.isEmpty() || factory == null) {
-            throw new IllegalArgumentException("Modules.register: type and factory must be given, was type '"
-                    + type + "'");
-        }
-        if (FACTORIES.putIfAbsent(type, factory) != null) {
-            throw new IllegalArgumentException("Modules.register: type '" + type + "' is already registered");
-        }
-    }
-
     /** The registered module types, sorted. */
     public static Set<String> knownTypes() {
-        return Collections.unmodifiableSet(FACTORIES.keySet());
+        return Collections.unmodifiableSet(new TreeSet<>(TYPES.names()));
     }
 
     /** {@link #fromConfig(Map, long)} with seed 0. */
-    public static Module fromConfig(Map<String, Object> config) {
+    public static Module fromConfig(Map<String, ?> config) {
         return fromConfig(config, 0L);
     }
 
@@ -71,42 +77,112 @@ public final class Modules {
      * and {@link Module#namedBuffers()} (or {@link #copyState}). {@code fromConfig(m.config(), s)} of a model
      * built by {@link Models} with seed {@code s} reproduces its initial parameters bit for bit.
      *
-     * @throws org.myelin.ConfigurationException for an unknown type (naming it and listing the known ones) or a
-     *                                  missing or invalid field (naming its dotted path, e.g. {@code layers.1.out})
+     * @throws ConfigurationException for an unknown type (with the closest known one) or a missing, unknown or
+     *                                invalid key, naming its path ({@code layers[1].momentum})
      */
-    public static Module fromConfig(Map<String, Object> config, long seed) {
-        return build(ModuleConfig.of(config, ""), seed);
+    public static Module fromConfig(Map<String, ?> config, long seed) {
+        return fromConfig(config, seed, Long.MAX_VALUE);
     }
 
     /**
      * {@link #fromConfig(Map, long)} that refuses, before allocating, an architecture whose parameters and buffers
      * hold more than {@code maxElements} elements in all (for configs read from files: a damaged size cannot make
-     * it allocate gigabytes). Module types registered by others take part when their factory calls
-     * {@link ModuleConfig#reserve}.
+     * it allocate gigabytes). Layer factories take part by calling {@link LayerBuild#reserve}.
      *
-     * @throws org.myelin.ConfigurationException naming the module's path when the architecture is larger
+     * @throws ConfigurationException naming the module's path when the architecture is larger
      */
-    public static Module fromConfig(Map<String, Object> config, long seed, long maxElements) {
-        return build(ModuleConfig.of(config, "", maxElements), seed);
+    public static Module fromConfig(Map<String, ?> config, long seed, long maxElements) {
+        return build("", config, seed, new long[] {maxElements});
     }
 
-    static Module build(ModuleConfig c, long seed) {
-        if (!c.has("type")) {
-            throw c.invalid("'" + c.at("type") + "' is missing; expected one of " + knownTypes());
+    /**
+     * {@link #fromConfig(Map, long)} for a module tree found at {@code path} of a larger config (a job's
+     * {@code model}): every error names its full path ({@code model.layers[1].bais: unknown key; did you mean bias?}).
+     */
+    public static Module fromConfig(String path, Map<String, ?> config, long seed) {
+        return build(path, config, seed, new long[] {Long.MAX_VALUE});
+    }
+
+    /**
+     * Whether layers of {@code type} have a {@code data_type} key (they hold parameters or buffers), so that a job
+     * can give them its data type; false for an unknown type, which building reports.
+     */
+    public static boolean takesDataType(String type) {
+        if (!TYPES.contains(type)) {
+            return false;
         }
-        String type = c.type();
-        Factory f = FACTORIES.get(type);
-        if (f == null) {
-            throw c.invalid("unknown module type '" + type + "' at '" + (c.path().isEmpty() ? "config" : c.path())
-                    + "'; known types: " + knownTypes());
+        for (RecordComponent c : TYPES.get("type", type).config().getRecordComponents()) {
+            if (ConfigBinder.key(c.getName()).equals(ModuleConfig.DATA_TYPE)) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    static Module build(String path, Object raw, long seed, long[] budget) {
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw new ConfigurationException(path, "must be a module config (an object with a \"type\"), was "
+                    + ConfigValues.show(raw));
+        }
+        String typeKey = path.isEmpty() ? "type" : path + ".type";
+        Object type = map.get("type");
+        if (type == null) {
+            throw new ConfigurationException(typeKey, "missing; expected one of " + knownTypes());
+        }
+        if (!(type instanceof String name)) {
+            throw new ConfigurationException(typeKey, "must be a string, was " + ConfigValues.show(type));
+        }
+        LayerType<?> layerType = TYPES.get(typeKey, name);
+        Map<String, Object> keys = withoutType(path, map);
+        Record config = ConfigBinder.bind(path, keys, layerType.config());
         try {
-            return f.create(c, seed);
-        } catch (ModuleConfig.ConfigException e) {
+            return layerType.create(config, new LayerBuild(path, seed, budget));
+        } catch (ConfigurationException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw c.invalid("'" + (c.path().isEmpty() ? "config" : c.path()) + "' (" + type + "): " + e.getMessage());
+            // A check in the layer's constructor that its config record does not repeat.
+            throw new ConfigurationException(path, name + ": " + e.getMessage());
         }
+    }
+
+    /** The keys other than {@code "type"}, legacy camelCase ones under their snake_case names. */
+    private static Map<String, Object> withoutType(String path, Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new ConfigurationException(path, "has a non-string key " + ConfigValues.show(e.getKey()));
+            }
+            String now = LEGACY_KEYS.getOrDefault(key, key);
+            if (key.equals("type")) {
+                continue;
+            }
+            if (out.containsKey(now)) {
+                String old = LEGACY_KEYS.entrySet().stream().filter(l -> l.getValue().equals(now)).findFirst()
+                        .orElseThrow().getKey();
+                throw new ConfigurationException(path.isEmpty() ? now : path + "." + now, "given twice, as " + now
+                        + " and as its old spelling " + old);
+            }
+            out.put(now, e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * The config map of a layer: {@code "type"} first, then each component of its config record under its snake_case
+     * key, in declaration order (what {@link Module#config()} returns and model files hold).
+     */
+    public static Map<String, Object> describe(String type, Record config) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", type);
+        for (RecordComponent rc : config.getClass().getRecordComponents()) {
+            try {
+                c.put(ConfigBinder.key(rc.getName()), rc.getAccessor().invoke(config));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("config record " + config.getClass().getName()
+                        + " is not readable: " + e, e);
+            }
+        }
+        return c;
     }
 
     /**

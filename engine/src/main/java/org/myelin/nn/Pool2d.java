@@ -1,6 +1,5 @@
 package org.myelin.nn;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
@@ -69,22 +68,38 @@ public final class Pool2d extends Module {
     /** {@code {"type":"max_pool2d" or "avg_pool2d","kernel":[kh,kw],"stride":[..],"padding":[..]}}. */
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", max ? MAX : AVG);
-        c.put("kernel", List.of(kernel[0], kernel[1]));
-        c.put("stride", List.of(stride[0], stride[1]));
-        c.put("padding", List.of(padding[0], padding[1]));
-        return c;
+        return Modules.describe(max ? MAX : AVG, new Config(List.of(kernel[0], kernel[1]), List.of(stride[0], stride[1]),
+                List.of(padding[0], padding[1])));
     }
 
-    static Pool2d fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "kernel", "stride", "padding");
-        if (!c.has("kernel")) {
-            throw c.invalid("'" + c.at("kernel") + "' is missing; expected an integer >= 1 or a list of two");
+    /**
+     * The config of a pooling layer: {@code kernel} required, {@code stride} (default: the kernel) and
+     * {@code padding} (default 0) optional; each an integer for both sides or a list of two (height, width).
+     */
+    public record Config(Object kernel, Object stride, Object padding) {
+        public Config {
+            kernel = ConfigValues.pair("kernel", kernel, null, 1);
+            stride = ConfigValues.pair("stride", stride, ints(kernel), 1);
+            padding = ConfigValues.pair("padding", padding, List.of(0, 0), 0);
         }
-        int[] kernel = c.intPair("kernel", new int[] {1, 1}, 1);
-        return new Pool2d(MAX.equals(c.type()), kernel, c.intPair("stride", kernel, 1),
-                c.intPair("padding", new int[] {0, 0}, 0));
+
+        int[] sides(Object pair) {
+            List<Integer> p = ints(pair);
+            return new int[] {p.get(0), p.get(1)};
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<Integer> ints(Object pair) {
+            return (List<Integer>) pair;
+        }
+    }
+
+    static Pool2d max(Config c, LayerBuild build) {
+        return new Pool2d(true, c.sides(c.kernel()), c.sides(c.stride()), c.sides(c.padding()));
+    }
+
+    static Pool2d avg(Config c, LayerBuild build) {
+        return new Pool2d(false, c.sides(c.kernel()), c.sides(c.stride()), c.sides(c.padding()));
     }
 
     public boolean isMax() {

@@ -2,7 +2,7 @@ package org.myelin.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import org.myelin.ConfigurationException;
 import java.util.List;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
@@ -58,8 +58,9 @@ public final class Sequential extends Module {
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (m instanceof Dense dense && i + 1 < layers.size() && layers.get(i + 1) instanceof ActivationLayer act) {
-                x = dense.forward(x, act.activation()); // one fused op for the pair (Dense#forward(Tensor, Activation))
+            if (m instanceof ActivationFusing fusing && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof ActivationLayer act) {
+                x = fusing.forward(x, act.activation()); // one fused op for the pair
                 i++;
             } else {
                 x = m.forward(x);
@@ -71,26 +72,29 @@ public final class Sequential extends Module {
     /** {@code {"type":"sequential","layers":[config of layer 0, config of layer 1, ...]}}. */
     @Override
     public Map<String, Object> config() {
-        List<Object> children = new ArrayList<>(layers.size());
+        List<Map<String, Object>> children = new ArrayList<>(layers.size());
         for (Module m : layers) {
             children.add(m.config());
         }
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", TYPE);
-        c.put("layers", children);
-        return c;
+        return Modules.describe(TYPE, new Config(children));
+    }
+
+    /** The config of a chain: {@code layers}, the configs of its layers in order, at least one. */
+    public record Config(List<Map<String, Object>> layers) {
+        public Config {
+            if (layers == null || layers.isEmpty()) {
+                throw new ConfigurationException("layers", (layers == null ? "missing" : "empty")
+                        + "; expected a list of at least one layer config");
+            }
+            layers = List.copyOf(layers);
+        }
     }
 
     /** Builds each layer with the seed {@code Seeds.child(seed, i)}, as {@link Models} does. */
-    static Sequential fromConfig(ModuleConfig c, long seed) {
-        c.allowOnly("type", "layers");
-        List<ModuleConfig> children = c.modules("layers");
-        if (children.isEmpty()) {
-            throw c.invalid("'" + c.at("layers") + "' must hold at least one layer, was empty");
-        }
-        List<Module> layers = new ArrayList<>(children.size());
-        for (int i = 0; i < children.size(); i++) {
-            layers.add(Modules.build(children.get(i), Seeds.child(seed, i)));
+    static Sequential fromConfig(Config c, LayerBuild build) {
+        List<Module> layers = new ArrayList<>(c.layers().size());
+        for (int i = 0; i < c.layers().size(); i++) {
+            layers.add(build.child("layers", i, c.layers().get(i)));
         }
         return new Sequential(layers);
     }

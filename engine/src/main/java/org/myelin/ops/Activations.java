@@ -1,6 +1,8 @@
 package org.myelin.ops;
 
-import java.util.Locale;
+import org.myelin.ConfigurationException;
+import org.myelin.config.NameWithArguments;
+import org.myelin.config.Registry;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -110,46 +112,72 @@ public final class Activations {
         return new LeakyRelu(slope);
     }
 
+    /** Builds an activation from the numbers given after its name ({@code leaky_relu(0.05)}: {@code [0.05]}). */
+    @FunctionalInterface
+    public interface Factory {
+        Activation create(String path, String text, NameWithArguments call);
+    }
+
+    private static Factory fixed(Activation a) {
+        return (path, text, call) -> {
+            call.require(path, "activation", text, 0);
+            return a;
+        };
+    }
+
+    /**
+     * The activations by name, with their help lines; a name may carry arguments in parentheses
+     * ({@code leaky_relu(0.05)}).
+     */
+    public static final Registry<Factory> NAMES = new Registry<Factory>("activation")
+            .register("logistic", "1 / (1 + e^-z)", fixed(LOGISTIC))
+            .register("sigmoid", "the logistic function", fixed(LOGISTIC))
+            .register("tanh", "hyperbolic tangent", fixed(TANH))
+            .register("arctan", "arc tangent", fixed(ARCTAN))
+            .register("threshold", "1 where z >= 0, else 0 (no gradient)", fixed(THRESHOLD))
+            .register("step", "the threshold function", fixed(THRESHOLD))
+            .register("relu", "max(0, z)", fixed(RELU))
+            .register("leaky_relu", "z where z >= 0, else slope z; leaky_relu(SLOPE), slope in [0, 1), default "
+                    + LeakyRelu.DEFAULT_SLOPE, (path, text, call) -> leakyRelu(path, text,
+                            call.arguments().length == 0 ? LeakyRelu.DEFAULT_SLOPE
+                                    : call.require(path, "activation", text, 1)[0]))
+            .register("identity", "z", fixed(IDENTITY))
+            .register("linear", "the identity", fixed(IDENTITY))
+            .register("softmax", "e^z / sum(e^z) over each row", fixed(SOFTMAX))
+            .register("one_hot", "one-hot of each row's arg-max (forward only)", fixed(ONE_HOT))
+            .register("onehot", "one_hot", fixed(ONE_HOT))
+            .register("hardmax", "one_hot", fixed(ONE_HOT));
+
+    private static Activation leakyRelu(String path, String text, double slope) {
+        try {
+            return leakyRelu(slope);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(path, "activation '" + text + "': " + e.getMessage());
+        }
+    }
+
     /** The activation named {@code name} (as returned by {@link Activation#name()}), e.g. "relu", "leaky_relu(0.01)". */
     public static Activation byName(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        switch (n) {
-            case "logistic":
-            case "sigmoid":
-                return LOGISTIC;
-            case "tanh":
-                return TANH;
-            case "arctan":
-                return ARCTAN;
-            case "threshold":
-            case "step":
-                return THRESHOLD;
-            case "relu":
-                return RELU;
-            case "identity":
-            case "linear":
-                return IDENTITY;
-            case "softmax":
-                return SOFTMAX;
-            case "one_hot":
-            case "onehot":
-            case "hardmax":
-                return ONE_HOT;
-            case "leaky_relu":
-                return leakyRelu(LeakyRelu.DEFAULT_SLOPE);
-            default:
-                if (n.startsWith("leaky_relu(") && n.endsWith(")")) {
-                    String arg = n.substring("leaky_relu(".length(), n.length() - 1);
-                    try {
-                        return leakyRelu(Double.parseDouble(arg));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("activation '" + name + "': slope '" + arg
-                                + "' is not a number");
-                    }
-                }
-                throw new IllegalArgumentException("unknown activation '" + name + "'; expected one of logistic,"
-                        + " tanh, arctan, threshold, relu, leaky_relu(SLOPE), identity, softmax, one_hot");
+        try {
+            return byName("", name);
+        } catch (ConfigurationException e) {
+            // Called from code, not from a config: a caller's bad argument.
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The activation named {@code name}; errors start with {@code path}, the config key that held the name
+     * ({@code model.activation: unknown activation 'rleu'; did you mean relu?}).
+     *
+     * @throws ConfigurationException for an unknown name or invalid arguments
+     */
+    public static Activation byName(String path, String name) {
+        if (name == null) {
+            throw new ConfigurationException(path, "activation missing; expected one of " + NAMES.names());
+        }
+        NameWithArguments call = NameWithArguments.parse(path, "activation", name.trim());
+        return NAMES.get(path, call.name()).create(path, name, call);
     }
 
     /** {@code 1.0 where z >= 0 else 0.0}, a fresh array of z's type. */

@@ -28,7 +28,7 @@ public final class ConfigDocs {
         section(b, "top level", JobConfig.Sections.class);
         section(b, "training", JobConfig.Training.class);
         section(b, "regularization", JobConfig.Regularization.class);
-        section(b, "model", ModelSection.class);
+        section(b, "model", ModelSpec.class);
         section(b, "data (every source)", DataSources.Common.class);
         for (Registry.Entry<DataSources.Kind<?>> e : DataSources.REGISTRY.entries()) {
             section(b, "data, \"source\": \"" + e.name() + "\" (" + e.help() + ")", e.factory().keys());

@@ -28,7 +28,7 @@ import org.myelin.optim.Schedules;
  *   <li>{@code data}: the keys every source takes in {@link DataSources.Common}, a source's own keys in its record
  *       ({@link DataSources.MnistKeys}, {@link DataSources.CsvKeys}, {@link DataSources.SyntheticKeys}), chosen by
  *       {@code source} (default {@code mnist}; {@link DataSources#REGISTRY});</li>
- *   <li>{@code model}: {@link ModelSection} (kept as written here, bound by the job);</li>
+ *   <li>{@code model}: {@link ModelSpec} (kept as written here, bound by the job);</li>
  *   <li>{@code loss}: a name of {@link LossFunction#REGISTRY} (default {@code softmax_cross_entropy});</li>
  *   <li>{@code optimizer}: {@code type} (default {@code adam}) of {@link Optimizers#REGISTRY}, and the keys of that
  *       optimiser's hyper-parameter record ({@code org.myelin.optim.Adam.Hyper} ...);</li>
@@ -212,7 +212,7 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
         // run's length is known (a cosine period defaults to it).
         Object rate = Optimizers.config(optimizerType, hyper).get("learning_rate");
         Schedules.create("schedule", scheduleType, schedule, ((Number) rate).doubleValue(), 1);
-        ModelSection.bind("model", s.model()); // checked now; built by the job, which needs the data's shape
+        ModelSpec.of(s.model()); // checked now; built by the job, which needs the data's shape
         return new JobConfig(DataSources.Section.bind("data", s.data()), s.model() == null ? Map.of() : s.model(),
                 LossFunction.byName("loss", s.loss()), new OptimizerSection(optimizerType, hyper),
                 new ScheduleSection(scheduleType, schedule),

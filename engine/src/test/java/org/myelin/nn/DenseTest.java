@@ -148,7 +148,7 @@ class DenseTest {
     void configDescribesTheLayer() {
         Dense d = Dense.builder(4, 2).optBias(false).optDataType(DataType.DOUBLE).optWeightInit(Inits.heNormal())
                 .build();
-        assertEquals("{type=dense, in=4, out=2, bias=false, dataType=float64, weightInit=he_normal, biasInit=zeros}",
+        assertEquals("{type=dense, in=4, out=2, bias=false, data_type=float64, weight_init=he_normal, bias_init=zeros}",
                 d.config().toString());
     }
 }

@@ -146,7 +146,7 @@ class InitsTest {
             Seeds.close(rng);
         }
         String unknown = assertThrows(IllegalArgumentException.class, () -> Inits.byName("orthogonal")).getMessage();
-        assertTrue(unknown.startsWith("unknown initialiser 'orthogonal'; expected one of zeros"), unknown);
+        assertTrue(unknown.startsWith("unknown initialiser 'orthogonal'; expected one of [zeros"), unknown);
         assertTrue(unknown.contains("he_uniform"), unknown);
         assertEquals("initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
                 assertThrows(IllegalArgumentException.class, () -> Inits.byName("uniform(1)")).getMessage());

@@ -67,7 +67,7 @@ class ModulesTest {
     void configIsJsonWithTypeAndDataType() throws Exception {
         Sequential model = new Sequential(new Dense(2, 3, DataType.DOUBLE, 0), new ActivationLayer(Activations.RELU));
         assertEquals("{\"type\":\"sequential\",\"layers\":[{\"type\":\"dense\",\"in\":2,\"out\":3,\"bias\":true,"
-                + "\"dataType\":\"float64\",\"weightInit\":\"xavier_uniform\",\"biasInit\":\"zeros\"},"
+                + "\"data_type\":\"float64\",\"weight_init\":\"xavier_uniform\",\"bias_init\":\"zeros\"},"
                 + "{\"type\":\"activation\",\"activation\":\"relu\"}]}",
                 new ObjectMapper().writeValueAsString(model.config()));
     }
@@ -77,11 +77,11 @@ class ModulesTest {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", "batch_norm");
         c.put("n", 3);
-        c.put("dataType", "float32");
+        c.put("data_type", "float32");
         BatchNorm bn = (BatchNorm) Modules.fromConfig(c);
         assertEquals(BatchNorm.DEFAULT_EPS, bn.eps());
         assertEquals(BatchNorm.DEFAULT_MOMENTUM, bn.momentum());
-        Map<String, Object> d = new LinkedHashMap<>(Map.of("type", "dense", "in", 2, "out", 2.0, "dataType", "float64"));
+        Map<String, Object> d = new LinkedHashMap<>(Map.of("type", "dense", "in", 2, "out", 2.0, "data_type", "float64"));
         Dense dense = (Dense) Modules.fromConfig(d);
         assertTrue(dense.hasBias());
         assertEquals(Dense.DEFAULT_WEIGHT_INIT, dense.weightInit());
@@ -105,13 +105,11 @@ class ModulesTest {
     void unknownTypeIsNamedWithTheKnownTypes() throws Exception {
         Map<String, Object> c = twoLayerConfig();
         layer(c, 1).put("type", "conv3d");
-        assertEquals("Modules.fromConfig: unknown module type 'conv3d' at 'layers.1'; known types: "
-                + "[activation, avg_pool2d, batch_norm, conv2d, dense, dropout, flatten, global_avg_pool2d, layer_norm,"
-                + " max_pool2d, sequential]", rejection(c));
-        assertEquals("Modules.fromConfig: unknown module type 'lstm' at 'config'; known types: "
-                + Modules.knownTypes(), rejection(new LinkedHashMap<>(Map.of("type", "lstm"))));
-        assertEquals(Set.of("activation", "batch_norm", "dense", "dropout", "layer_norm", "sequential", "conv2d",
-                "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten"), Modules.knownTypes());
+        assertEquals("layers[1].type: unknown module type 'conv3d'; did you mean conv2d?", rejection(c));
+        assertEquals("type: unknown module type 'lstm'; expected one of " + Modules.TYPES.names(),
+                rejection(new LinkedHashMap<>(Map.of("type", "lstm"))));
+        assertEquals(Set.of("activation", "batch_norm", "dense", "dropout", "layer_norm", "rms_norm", "sequential",
+                "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten"), Modules.knownTypes());
     }
 
     @Test
@@ -119,42 +117,41 @@ class ModulesTest {
     void missingAndInvalidFieldsAreNamedByPath() throws Exception {
         Map<String, Object> c = twoLayerConfig();
         layer(c, 0).remove("out");
-        assertEquals("Modules.fromConfig: 'layers.0.out' is missing; expected a positive integer", rejection(c));
+        assertEquals("layers[0].out: missing; expected a positive integer", rejection(c));
 
         c = twoLayerConfig();
         layer(c, 0).put("in", -3);
-        assertEquals("Modules.fromConfig: 'layers.0.in' must be a positive integer, was -3", rejection(c));
+        assertEquals("layers[0].in: must be a positive integer, was -3", rejection(c));
 
         c = twoLayerConfig();
         layer(c, 0).put("in", 2.5);
-        assertEquals("Modules.fromConfig: 'layers.0.in' must be a positive integer, was 2.5", rejection(c));
+        assertEquals("layers[0].in: must be a positive integer, was 2.5", rejection(c));
 
         c = twoLayerConfig();
-        layer(c, 1).put("dataType", "int8");
-        assertEquals("Modules.fromConfig: 'layers.1.dataType' must be \"float32\" or \"float64\", was \"int8\"",
+        layer(c, 1).put("data_type", "int8");
+        assertEquals("layers[1].data_type: must be \"float32\" or \"float64\", was \"int8\"",
                 rejection(c));
 
         c = twoLayerConfig();
         layer(c, 1).remove("type");
-        assertEquals("Modules.fromConfig: 'layers.1.type' is missing; expected one of " + Modules.knownTypes(),
+        assertEquals("layers[1].type: missing; expected one of " + Modules.knownTypes(),
                 rejection(c));
 
         c = twoLayerConfig();
         layer(c, 1).put("mommentum", 0.5);
-        assertEquals("Modules.fromConfig: unknown field 'layers.1.mommentum' for module type 'batch_norm'; "
-                + "expected fields [type, n, eps, momentum, dataType]", rejection(c));
+        assertEquals("layers[1].mommentum: unknown key; did you mean momentum?", rejection(c));
 
         c = twoLayerConfig();
-        layer(c, 0).put("weightInit", "orthogonal");
-        assertTrue(rejection(c).startsWith("Modules.fromConfig: 'layers.0.weightInit': unknown initialiser"));
+        layer(c, 0).put("weight_init", "orthogonal");
+        assertTrue(rejection(c).startsWith("layers[0].weight_init: unknown initialiser 'orthogonal'"), rejection(c));
 
         c = twoLayerConfig();
         c.put("layers", "dense");
-        assertEquals("Modules.fromConfig: 'layers' must be a list of module configs, was \"dense\"", rejection(c));
+        assertEquals("layers: must be a list, was \"dense\"", rejection(c));
 
         c = twoLayerConfig();
         ((List<Object>) c.get("layers")).add(7);
-        assertEquals("Modules.fromConfig: 'layers.2' must be a module config (a map with a \"type\"), was 7",
+        assertEquals("layers[2]: must be an object, was 7",
                 rejection(c));
     }
 
@@ -162,16 +159,16 @@ class ModulesTest {
     void invalidHyperParametersInAConfigAreNamedByPath() throws Exception {
         Map<String, Object> c = twoLayerConfig();
         layer(c, 1).put("momentum", 1.5);
-        assertEquals("Modules.fromConfig: 'layers.1' (batch_norm): BatchNorm[3]: momentum must be in [0, 1], was 1.5",
+        assertEquals("layers[1].momentum: must be in [0.0, 1.0], was 1.5",
                 rejection(c));
 
         Map<String, Object> nested = json(new Sequential(new Sequential(new Dropout(0.5, 0))).config());
         layer(layer(nested, 0), 0).put("rate", 1.0);
-        assertEquals("Modules.fromConfig: 'layers.0.layers.0' (dropout): Dropout: rate must be in [0, 1), was 1.0",
+        assertEquals("layers[0].layers[0].rate: must be in [0.0, 1.0), was 1.0",
                 rejection(nested));
 
         Map<String, Object> act = new LinkedHashMap<>(Map.of("type", "activation", "activation", "swish"));
-        assertTrue(rejection(act).startsWith("Modules.fromConfig: 'activation': unknown activation 'swish'"));
+        assertTrue(rejection(act).startsWith("activation: unknown activation 'swish'"));
     }
 
     @Test
@@ -189,8 +186,9 @@ class ModulesTest {
 
     @Test
     void registeredTypesCannotBeReplaced() {
-        assertEquals("Modules.register: type 'dense' is already registered", assertThrows(
-                IllegalArgumentException.class, () -> Modules.register("dense", (c, s) -> null)).getMessage());
+        assertEquals("module type 'dense' is already registered", assertThrows(IllegalArgumentException.class,
+                () -> Modules.TYPES.register("dense", "again", LayerType.of(Flatten.Config.class,
+                        Flatten::fromConfig))).getMessage());
         List<String> types = new ArrayList<>(Modules.knownTypes());
         assertEquals(types.stream().sorted().toList(), types);
     }

@@ -3,7 +3,6 @@ package org.myelin.neuro;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,29 +27,20 @@ public final class Simulations {
     /** Scenario names accepted by {@link #run}. */
     public static final List<String> NAMES = List.of("hh", "lif", "tuning", "synapse", "network");
 
-    private static final Map<String, Map<String, String>> DEFAULTS = new LinkedHashMap<>();
-
-    static {
-        DEFAULTS.put("hh", ordered("currents", "0,5,10,20,40", "duration", "100", "dt", "0.01"));
-        DEFAULTS.put("lif", ordered("v_in", "1.5", "duration", "0.15", "dt", "0.0001", "tau_m", "0.02",
-                "tau_ref", "0.002"));
-        DEFAULTS.put("tuning", ordered("v_max", "10", "points", "40", "duration", "1", "dt", "0.0002",
-                "tau_m", "0.02", "tau_ref", "0.002"));
-        DEFAULTS.put("synapse", ordered("orders", "0,1,2", "tau_s", "0.01,0.05", "rate", "20", "duration", "0.5",
-                "dt", "0.0001", "seed", "1"));
-        DEFAULTS.put("network", ordered("inputs", "1000", "input_rate", "10", "neurons", "200", "mean_input", "2",
-                "tau_s", "0.01", "duration", "1", "dt", "0.0005", "seed", "42"));
-    }
+    /** The options record of each scenario ({@link ScenarioOptions}), by name. */
+    private static final Map<String, Class<? extends Record>> OPTIONS = Map.of("hh", ScenarioOptions.Hh.class,
+            "lif", ScenarioOptions.Lif.class, "tuning", ScenarioOptions.Tuning.class, "synapse",
+            ScenarioOptions.Synapse.class, "network", ScenarioOptions.Network.class);
 
     private Simulations() {}
 
     /** The options of a scenario with their defaults, in a stable order (units: ms for hh, s otherwise). */
     public static Map<String, String> defaults(String name) {
-        Map<String, String> d = DEFAULTS.get(name);
-        if (d == null) {
+        Class<? extends Record> options = name == null ? null : OPTIONS.get(name);
+        if (options == null) {
             throw unknown(name);
         }
-        return new LinkedHashMap<>(d);
+        return SimulationOptions.defaults(options);
     }
 
     /**
@@ -59,24 +49,35 @@ public final class Simulations {
      * @throws IllegalArgumentException for an unknown scenario, an unknown option or a value that does not parse
      */
     public static String run(String name, Path outDir, Map<String, String> options) throws IOException {
-        if (name == null || !DEFAULTS.containsKey(name)) {
+        if (name == null || !OPTIONS.containsKey(name)) {
             throw unknown(name);
         }
         if (outDir == null) {
             throw new IllegalArgumentException("simulate " + name + ": output folder must not be null");
         }
-        SimulationOptions o = new SimulationOptions(name, DEFAULTS.get(name), options);
         return switch (name) {
-            case "hh" -> hodgkinHuxley(outDir, o.numbers("currents"), o.positive("duration"), o.positive("dt"));
-            case "lif" -> lif(outDir, o.number("v_in"), o.positive("duration"), o.positive("dt"),
-                    new Lif(o.positive("tau_m"), o.number("tau_ref")));
-            case "tuning" -> tuning(outDir, o.positive("v_max"), o.count("points"), o.positive("duration"),
-                    o.positive("dt"), new Lif(o.positive("tau_m"), o.number("tau_ref")));
-            case "synapse" -> synapse(outDir, toOrders(o.numbers("orders")), o.numbers("tau_s"), o.number("rate"),
-                    o.positive("duration"), o.positive("dt"), o.integer("seed"));
-            case "network" -> network(outDir, o.count("inputs"), o.number("input_rate"), o.count("neurons"),
-                    o.number("mean_input"), o.positive("tau_s"), o.positive("duration"), o.positive("dt"),
-                    o.integer("seed"));
+            case "hh" -> {
+                ScenarioOptions.Hh o = SimulationOptions.bind(name, ScenarioOptions.Hh.class, options);
+                yield hodgkinHuxley(outDir, doubles(o.currents()), o.duration(), o.dt());
+            }
+            case "lif" -> {
+                ScenarioOptions.Lif o = SimulationOptions.bind(name, ScenarioOptions.Lif.class, options);
+                yield lif(outDir, o.vIn(), o.duration(), o.dt(), new Lif(o.tauM(), o.tauRef()));
+            }
+            case "tuning" -> {
+                ScenarioOptions.Tuning o = SimulationOptions.bind(name, ScenarioOptions.Tuning.class, options);
+                yield tuning(outDir, o.vMax(), o.points(), o.duration(), o.dt(), new Lif(o.tauM(), o.tauRef()));
+            }
+            case "synapse" -> {
+                ScenarioOptions.Synapse o = SimulationOptions.bind(name, ScenarioOptions.Synapse.class, options);
+                yield synapse(outDir, toOrders(doubles(o.orders())), doubles(o.tauS()), o.rate(), o.duration(),
+                        o.dt(), o.seed());
+            }
+            case "network" -> {
+                ScenarioOptions.Network o = SimulationOptions.bind(name, ScenarioOptions.Network.class, options);
+                yield network(outDir, o.inputs(), o.inputRate(), o.neurons(), o.meanInput(), o.tauS(), o.duration(),
+                        o.dt(), o.seed());
+            }
             default -> throw unknown(name);
         };
     }
@@ -392,12 +393,8 @@ public final class Simulations {
         return new IllegalArgumentException("simulate: unknown scenario '" + name + "', expected one of " + NAMES);
     }
 
-    private static Map<String, String> ordered(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static int[] toOrders(double[] values) {

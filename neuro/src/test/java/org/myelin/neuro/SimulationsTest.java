@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulationsTest {
@@ -98,8 +100,37 @@ class SimulationsTest {
     void unknownOptionIsRejectedWithTheAcceptedOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Simulations.run("lif", dir, Map.of("vin", "2")));
-        assertEquals("simulate lif: unknown option 'vin', expected one of [v_in, duration, dt, tau_m, tau_ref]",
+        assertEquals("simulate lif: unknown option 'vin'; did you mean v_in?", e.getMessage());
+        IllegalArgumentException far = assertThrows(IllegalArgumentException.class,
+                () -> Simulations.run("lif", dir, Map.of("voltage", "2")));
+        assertEquals("simulate lif: unknown option 'voltage'; expected one of [v_in, duration, dt, tau_m, tau_ref]",
+                far.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            hh      | curents    | currents
+            lif     | tau_mm     | tau_m
+            tuning  | point      | points
+            synapse | tau_z      | tau_s
+            network | input_rat  | input_rate
+            """)
+    void aMisspeltOptionOfEveryScenarioSuggestsTheClosest(String scenario, String typo, String meant) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Simulations.run(scenario, dir, Map.of(typo, "1")));
+        assertEquals("simulate " + scenario + ": unknown option '" + typo + "'; did you mean " + meant + "?",
                 e.getMessage());
+    }
+
+    @Test
+    void defaultsAreWrittenAsTheCommandLineTakesThem() {
+        assertEquals(Map.of("v_in", "1.5", "duration", "0.15", "dt", "0.0001", "tau_m", "0.02", "tau_ref", "0.002"),
+                Simulations.defaults("lif"));
+        assertEquals("0,5,10,20,40", Simulations.defaults("hh").get("currents"));
+        assertEquals("42", Simulations.defaults("network").get("seed"));
+        assertEquals("simulate network: option 'neurons' must be >= 1, was 0", assertThrows(
+                IllegalArgumentException.class, () -> Simulations.run("network", dir, Map.of("neurons", "0")))
+                .getMessage());
     }
 
     @Test

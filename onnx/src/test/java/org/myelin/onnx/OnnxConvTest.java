@@ -220,7 +220,7 @@ class OnnxConvTest {
     private static Map<String, Object> exportedConfig(Module layer) {
         Map<String, Object> c = new java.util.HashMap<>(layer.config());
         if (layer instanceof Dense) {
-            c.put("weightInit", Dense.DEFAULT_WEIGHT_INIT.name());
+            c.put("weight_init", Dense.DEFAULT_WEIGHT_INIT.name());
         }
         if ("same".equals(c.get("padding")) && c.get("stride").equals(List.of(1, 1))) {
             long[] k = Conv2dExporter.pair(c.get("kernel"));

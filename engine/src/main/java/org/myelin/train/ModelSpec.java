@@ -1,0 +1,221 @@
+package org.myelin.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.myelin.ConfigurationException;
+import org.myelin.MemoryLimit;
+import org.myelin.config.ConfigBinder;
+import org.myelin.data.Dataset;
+import org.myelin.io.Json;
+import org.myelin.nn.Inits;
+import org.myelin.nn.ModuleConfig;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.nn.Modules;
+import org.myelin.ops.Activations;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The {@code model} section of a job config, bound by {@link ConfigBinder}: a preset ({@code architecture}
+ * {@code mlp} with {@code hidden}, {@code activation}, {@code init}, {@code dropout}, {@code batch_norm}; {@code cnn};
+ * {@code lenet}) or any module tree as {@code layers}, a list of layer configs built as a
+ * {@link org.myelin.nn.Sequential} ({@code architecture} {@code layers}, implied by the key). Every default is
+ * written once, here; every error names its path ({@code model.layers[1].bais: unknown key; did you mean bias?}).
+ *
+ * <p>{@link #of} binds it, {@link #build} builds the model once the training data are known.
+ */
+public record ModelSpec(String architecture, List<Number> hidden, String activation, String init, Double dropout,
+        Boolean batchNorm, String dataType, List<Map<String, Object>> layers) {
+
+    /** The presets and {@code layers}, for messages. */
+    public static final List<String> ARCHITECTURES = List.of("mlp", "cnn", "lenet", "layers");
+    /** Hidden sizes of the default model. */
+    public static final List<Integer> DEFAULT_HIDDEN = JobConfig.DEFAULT_HIDDEN;
+
+    public ModelSpec {
+        architecture = architecture != null ? architecture : layers != null ? "layers" : "mlp";
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new ConfigurationException("architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture
+                    + "\"");
+        }
+        boolean mlp = architecture.equals("mlp");
+        if (layers != null && !architecture.equals("layers")) {
+            throw new ConfigurationException("layers", "is for architecture \"layers\", the architecture is \""
+                    + architecture + "\"");
+        }
+        if (layers == null && architecture.equals("layers")) {
+            throw new ConfigurationException("layers", "missing; architecture \"layers\" needs a list of layer configs");
+        }
+        if (!mlp) {
+            requireAbsent(architecture, "hidden", hidden);
+            requireAbsent(architecture, "activation", activation);
+            requireAbsent(architecture, "init", init);
+            requireAbsent(architecture, "dropout", dropout);
+            requireAbsent(architecture, "batch_norm", batchNorm);
+        }
+        hidden = hidden == null ? (mlp ? List.copyOf(DEFAULT_HIDDEN) : null) : sizes(hidden);
+        activation = activation == null ? (mlp ? "relu" : null) : activation;
+        if (activation != null) {
+            Activations.byName("activation", activation);
+        }
+        init = init == null ? (mlp ? "he_normal" : null) : init;
+        if (init != null) {
+            Inits.byName("init", init);
+        }
+        dropout = dropout == null ? (mlp ? 0.0 : null) : dropout;
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new ConfigurationException("dropout", "must be in [0, 1), was " + dropout);
+        }
+        batchNorm = batchNorm == null ? (mlp ? false : null) : batchNorm;
+        dataType = dataType == null ? "float32" : dataType;
+        try {
+            ModuleConfig.parseDataType(dataType);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("data_type", e.getMessage());
+        }
+        layers = layers == null ? null : List.copyOf(layers);
+    }
+
+    /** Whole numbers in 1..Integer.MAX_VALUE, as Integers; a huge JSON integer is refused, never wrapped. */
+    private static List<Number> sizes(List<Number> hidden) {
+        List<Number> out = new ArrayList<>(hidden.size());
+        for (int i = 0; i < hidden.size(); i++) {
+            Number v = hidden.get(i);
+            java.util.OptionalLong n = v == null ? java.util.OptionalLong.empty() : Json.exactLong(v);
+            if (n.isEmpty() || n.getAsLong() < 1) {
+                throw new ConfigurationException("hidden[" + i + "]", "must be an integer >= 1, was " + v);
+            }
+            if (n.getAsLong() > Integer.MAX_VALUE) {
+                throw new ConfigurationException("hidden[" + i + "]", "must be an integer in 1.." + Integer.MAX_VALUE
+                        + ", was " + v);
+            }
+            out.add((int) n.getAsLong());
+        }
+        return List.copyOf(out);
+    }
+
+    private static void requireAbsent(String architecture, String key, Object value) {
+        if (value != null) {
+            throw new ConfigurationException(key, "unknown key for architecture \"" + architecture + "\" (it is an mlp"
+                    + " setting)");
+        }
+    }
+
+    /** Binds a job's {@code model} section ({@code null}: all defaults); errors start with {@code model.}. */
+    public static ModelSpec of(Map<String, ?> raw) {
+        return ConfigBinder.bind("model", raw, ModelSpec.class);
+    }
+
+    /** The parameters' data type. */
+    public DataType type() {
+        return ModuleConfig.parseDataType(dataType);
+    }
+
+    /** Whether the model takes images {@code [N, C, H, W]}: a convolutional preset, or layers that start with one. */
+    public boolean takesImages() {
+        return switch (architecture) {
+            case "cnn", "lenet" -> true;
+            case "layers" -> !layers.isEmpty() && Models.IMAGE_LAYER_TYPES.contains(layers.get(0).get("type"));
+            default -> false;
+        };
+    }
+
+    /** Whether the MLP preset has batch norm (layers lists say it with their own batch_norm layers). */
+    public boolean hasBatchNorm() {
+        return Boolean.TRUE.equals(batchNorm);
+    }
+
+    /**
+     * The untrained model for {@code train}'s samples and targets, initialised from {@code seed}; records what makes
+     * the run in {@code identity}.
+     *
+     * @throws ConfigurationException naming the model key that does not fit the data or the memory limit
+     */
+    public Module build(long seed, Dataset train, RunIdentity identity) {
+        DataType type = type();
+        return switch (architecture) {
+            case "mlp" -> mlp(type, seed, train, identity);
+            case "cnn", "lenet" -> {
+                identity.put("model.architecture", architecture);
+                long[] image = train.featureShape();
+                if (image.length != 3) {
+                    throw new ConfigurationException("model.architecture", "\"" + architecture
+                            + "\" needs images [N, C, H, W], the data are " + train);
+                }
+                try {
+                    int c = (int) image[0];
+                    int h = (int) image[1];
+                    int w = (int) image[2];
+                    yield architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
+                            : Models.lenet5(type, seed, c, h, w, train.numTargets());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("model", e.getMessage());
+                }
+            }
+            default -> {
+                List<Object> typed = new ArrayList<>();
+                for (Map<String, Object> layer : layers) {
+                    if (layer != null && !layer.containsKey(ModuleConfig.DATA_TYPE) && !layer.containsKey("dataType")
+                            && layer.get("type") instanceof String t && Modules.takesDataType(t)) {
+                        // Layers with parameters take the job's data type unless they name one.
+                        Map<String, Object> withType = new LinkedHashMap<>(layer);
+                        withType.put(ModuleConfig.DATA_TYPE, dataType);
+                        layer = withType;
+                    }
+                    typed.add(layer);
+                }
+                Module model = Modules.fromConfig("model", Map.of("type", "sequential", "layers", typed), seed);
+                identity.put("model.layers", model.config());
+                yield model;
+            }
+        };
+    }
+
+    private Module mlp(DataType type, long seed, Dataset train, RunIdentity identity) {
+        identity.put("model.hidden", hidden).put("model.activation", activation).put("model.init", init)
+                .put("model.dropout", dropout).put("model.batch_norm", batchNorm);
+        if (train.featureShape().length != 1) {
+            throw new ConfigurationException("model.architecture", "an MLP takes rows [N, d], the data are " + train
+                    + " (set data.images to false, or use a convolutional architecture)");
+        }
+        int[] sizes = new int[hidden.size() + 2];
+        sizes[0] = train.numFeatures();
+        for (int i = 0; i < hidden.size(); i++) {
+            sizes[i + 1] = hidden.get(i).intValue();
+        }
+        sizes[sizes.length - 1] = train.numTargets();
+        requireMemoryFor(sizes, batchNorm, type);
+        try {
+            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(Activations.byName(activation))
+                    .optWeightInit(Inits.byName(init)).optDropout(dropout).optBatchNorm(batchNorm).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("model", e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses, before anything is allocated, an MLP whose parameters exceed {@link MemoryLimit}: weights and biases
+     * of every layer, and the four per-feature arrays of each batch norm (counted without overflow).
+     */
+    private static void requireMemoryFor(int[] sizes, boolean batchNorm, DataType type) {
+        long elements = 0;
+        StringBuilder shape = new StringBuilder();
+        for (int i = 0; i < sizes.length; i++) {
+            shape.append(i == 0 ? "" : "-").append(sizes[i]);
+            if (i + 1 < sizes.length) {
+                long layer = MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
+                elements = MemoryLimit.saturatedSum(elements, layer);
+                if (batchNorm && i + 2 < sizes.length) {
+                    elements = MemoryLimit.saturatedSum(elements, 4L * sizes[i + 1]);
+                }
+            }
+        }
+        try {
+            MemoryLimit.check("the MLP " + shape, elements, type == DataType.DOUBLE ? 8 : 4);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("model.hidden", e.getMessage());
+        }
+    }
+}
