@@ -70,9 +70,17 @@ public final class TrainOptions {
             + " | binary_cross_entropy_with_logits | ...")
     String loss;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd | momentum | nesterov | adagrad | rmsprop"
-            + " | adadelta | adam | adamw")
+    @Option(names = "--optimizer", paramLabel = "NAME", completionCandidates = OptimizerNames.class,
+            description = "one of: ${COMPLETION-CANDIDATES}")
     String optimizer;
+
+    /** The registered optimisers, so a new one shows in the help and the completion without an edit here. */
+    static final class OptimizerNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return org.myelin.optim.Optimizers.NAMES.iterator();
+        }
+    }
 
     @Option(names = "--lr", paramLabel = "RATE", converter = Converters.Decimal.class, description = "learning rate")
     Double learningRate;

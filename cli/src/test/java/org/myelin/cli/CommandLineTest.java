@@ -75,6 +75,14 @@ class CommandLineTest {
     }
 
     @Test
+    void trainHelpListsEveryRegisteredOptimizer() {
+        String help = Main.trainHelp();
+        for (String name : org.myelin.optim.Optimizers.NAMES) {
+            assertTrue(help.contains(name), name + " missing from:\n" + help);
+        }
+    }
+
+    @Test
     void trainHelpIsGeneratedWithEveryOptionAndTheEnvironment() {
         Run r = run("train", "--help");
         assertEquals(0, r.code(), r.err());
