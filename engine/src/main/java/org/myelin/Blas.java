@@ -40,12 +40,12 @@ public final class Blas {
     /** A resource present exactly when the MKL redistributable for this platform is on the class path. */
     static final String MKL_RESOURCE = "org/bytedeco/mkl/linux-x86_64/libmkl_rt.so.2";
 
-    private Blas() {
-    }
+    private Blas() {}
 
     /** The library ND4J will load. */
     public enum Choice {
-        OPENBLAS, MKL
+        OPENBLAS,
+        MKL
     }
 
     /**
@@ -64,8 +64,12 @@ public final class Blas {
         if (c == Choice.MKL) {
             System.setProperty(JAVACPP_LOAD, "mkl_rt");
         }
-        log.debug("BLAS: {} (myelin.blas={}, MKL on the class path: {}, CPU vendor: {})", c,
-                System.getProperty(PROPERTY, "auto"), mklAvailable(), cpuVendor());
+        log.debug(
+                "BLAS: {} (myelin.blas={}, MKL on the class path: {}, CPU vendor: {})",
+                c,
+                System.getProperty(PROPERTY, "auto"),
+                mklAvailable(),
+                cpuVendor());
         return c;
     }
 
@@ -76,8 +80,9 @@ public final class Blas {
                 return Choice.OPENBLAS;
             case "mkl":
                 if (!mklAvailable) {
-                    throw new IllegalArgumentException(PROPERTY + "=mkl, but the MKL natives (" + MKL_RESOURCE
-                            + ", artifact org.bytedeco:mkl:2022.0-1.5.7:linux-x86_64-redist) are not on the class path");
+                    throw new IllegalArgumentException(
+                            PROPERTY + "=mkl, but the MKL natives (" + MKL_RESOURCE
+                                    + ", artifact org.bytedeco:mkl:2022.0-1.5.7:linux-x86_64-redist) are not on the class path");
                 }
                 return Choice.MKL;
             case "auto":

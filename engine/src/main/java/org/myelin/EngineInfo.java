@@ -13,8 +13,7 @@ public final class EngineInfo {
     private static final Logger log = LoggerFactory.getLogger(EngineInfo.class);
     private static volatile boolean logged;
 
-    private EngineInfo() {
-    }
+    private EngineInfo() {}
 
     /** A snapshot of the runtime facts, in display order, and the warnings that apply. */
     public record Info(Map<String, String> facts, List<String> warnings) {
@@ -54,8 +53,12 @@ public final class EngineInfo {
                     + " slower gemms on Intel family 6 model 207); set OPENBLAS_CORETYPE=SkylakeX before starting the"
                     + " JVM (scripts/myelin does)");
         }
-        if (!mkl && Blas.mklAvailable() && "GenuineIntel".equals(Blas.cpuVendor())
-                && !"openblas".equalsIgnoreCase(System.getProperty(Blas.PROPERTY, "auto").trim())) {
+        if (!mkl
+                && Blas.mklAvailable()
+                && "GenuineIntel".equals(Blas.cpuVendor())
+                && !"openblas"
+                        .equalsIgnoreCase(
+                                System.getProperty(Blas.PROPERTY, "auto").trim())) {
             warnings.add("ND4J runs on OpenBLAS although MKL is on the class path of this Intel CPU, where MKL's gemms"
                     + " were ~3x faster; call org.myelin.Blas.select() before ND4J loads, or start the JVM with"
                     + " -Dorg.bytedeco.openblas.load=mkl_rt (-D" + Blas.PROPERTY + "=openblas silences this)");
@@ -75,8 +78,13 @@ public final class EngineInfo {
         }
         logged = true;
         Info i = info();
-        log.info("backend {} ({}), blas {} x{}, {}", i.facts().get("backend"), i.facts().get("device"),
-                i.facts().get("blas"), i.facts().get("blas threads"), i.facts().get("native kernels"));
+        log.info(
+                "backend {} ({}), blas {} x{}, {}",
+                i.facts().get("backend"),
+                i.facts().get("device"),
+                i.facts().get("blas"),
+                i.facts().get("blas threads"),
+                i.facts().get("native kernels"));
         i.warnings().forEach(log::warn);
     }
 

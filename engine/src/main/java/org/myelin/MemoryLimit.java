@@ -18,8 +18,7 @@ public final class MemoryLimit {
     /** How many times over the memory must hold the parameters, by default. */
     public static final int COPIES = 8;
 
-    private MemoryLimit() {
-    }
+    private MemoryLimit() {}
 
     /** The limit in bytes: {@link Settings#MAX_PARAMETER_BYTES} when set, else {@link #derived}. */
     public static long parameterBytes() {
@@ -64,10 +63,14 @@ public final class MemoryLimit {
         String source = System.getProperty(Settings.MAX_PARAMETER_BYTES) != null
                 ? "-D" + Settings.MAX_PARAMETER_BYTES
                 : "1/" + COPIES + " of the smaller of the memory for arrays, " + size(arrayMemory())
-                        + " (-Xmx or -Dorg.bytedeco.javacpp.maxBytes), and the physical memory, " + size(physicalMemory());
+                        + " (-Xmx or -Dorg.bytedeco.javacpp.maxBytes), and the physical memory, "
+                        + size(physicalMemory());
         throw new IllegalArgumentException(what + " needs " + (bytes == Long.MAX_VALUE ? "more than " : "")
-                + size(bytes) + " for its " + (elements == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE
-                : String.format(Locale.ROOT, "%,d", elements)) + " parameters, more than the limit of " + size(limit)
+                + size(bytes) + " for its "
+                + (elements == Long.MAX_VALUE
+                        ? "more than " + Long.MAX_VALUE
+                        : String.format(Locale.ROOT, "%,d", elements))
+                + " parameters, more than the limit of " + size(limit)
                 + " (" + source + "); to allow it, raise the limit with -D" + Settings.MAX_PARAMETER_BYTES
                 + "=SIZE (e.g. 16g; for scripts/myelin in MYELIN_JAVA_OPTS) on a machine with the memory for it");
     }

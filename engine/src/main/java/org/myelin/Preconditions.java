@@ -11,8 +11,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * one line naming the owner (op, kernel method, optimiser, data array), the expected and the actual value.
  */
 public final class Preconditions {
-    private Preconditions() {
-    }
+    private Preconditions() {}
 
     // ---- numbers (hyper-parameters) ----
     // Each throws an InvalidSettingException: an IllegalArgumentException that also carries the config key of the
@@ -20,8 +19,8 @@ public final class Preconditions {
     // config binding the value can name its path.
 
     private static InvalidSettingException invalid(String owner, String name, String key, String problem) {
-        return new InvalidSettingException(key == null ? name.replace(' ', '_') : key, owner + ": " + name + " "
-                + problem);
+        return new InvalidSettingException(
+                key == null ? name.replace(' ', '_') : key, owner + ": " + name + " " + problem);
     }
 
     /** {@code v > 0} and finite. */
@@ -105,14 +104,14 @@ public final class Preconditions {
     /** {@code a} has rank {@code rank}. */
     public static void requireRank(String op, String what, INDArray a, int rank) {
         if (a.rank() != rank) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + Arrays.toString(a.shape())
-                    + " (rank " + a.rank() + "), expected rank " + rank);
+            throw new IllegalArgumentException(op + ": " + what + " has shape " + Arrays.toString(a.shape()) + " (rank "
+                    + a.rank() + "), expected rank " + rank);
         }
     }
 
     /** {@code actual} has the shape of {@code expected}, which the message calls {@code expectedWhat}. */
-    public static void requireSameShape(String op, String what, INDArray actual, INDArray expected,
-            String expectedWhat) {
+    public static void requireSameShape(
+            String op, String what, INDArray actual, INDArray expected, String expectedWhat) {
         if (!Arrays.equals(actual.shape(), expected.shape())) {
             throw new IllegalArgumentException(op + ": " + what + " has shape " + Arrays.toString(actual.shape())
                     + ", expected the shape of " + expectedWhat + " " + Arrays.toString(expected.shape()));
@@ -120,8 +119,8 @@ public final class Preconditions {
     }
 
     /** {@code arr} has {@code ref}'s shape (null allowed when {@code optional}); the kernels' wording. */
-    public static void requireSameShape(String method, String what, INDArray arr, String refName, INDArray ref,
-            boolean optional) {
+    public static void requireSameShape(
+            String method, String what, INDArray arr, String refName, INDArray ref, boolean optional) {
         if (arr == null) {
             if (optional) {
                 return;
@@ -139,8 +138,8 @@ public final class Preconditions {
         requireNonNull(method, "x", x);
         requireNonNull(method, "b", b);
         if (x.rank() != 2) {
-            throw new IllegalArgumentException(method + ": x has shape " + Arrays.toString(x.shape())
-                    + ", expected rank 2 [B, n]");
+            throw new IllegalArgumentException(
+                    method + ": x has shape " + Arrays.toString(x.shape()) + ", expected rank 2 [B, n]");
         }
         long n = x.size(1);
         if (b.length() != n || b.rank() > 2 || (b.rank() == 2 && b.size(0) != 1)) {
@@ -158,8 +157,8 @@ public final class Preconditions {
             throw new IllegalArgumentException(what + ": array is null");
         }
         if (a.rank() != 2) {
-            throw new IllegalArgumentException(what + ": expected a rank-2 array [N, d], got shape "
-                    + Arrays.toString(a.shape()));
+            throw new IllegalArgumentException(
+                    what + ": expected a rank-2 array [N, d], got shape " + Arrays.toString(a.shape()));
         }
         if (!a.dataType().isFPType()) {
             throw new IllegalArgumentException(what + ": expected a floating-point data type, got " + a.dataType());
@@ -172,8 +171,9 @@ public final class Preconditions {
             throw new IllegalArgumentException(what + ": array is null");
         }
         if (a.rank() < 2) {
-            throw new IllegalArgumentException(what + ": expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]),"
-                    + " got shape " + Arrays.toString(a.shape()));
+            throw new IllegalArgumentException(
+                    what + ": expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W])," + " got shape "
+                            + Arrays.toString(a.shape()));
         }
         if (!a.dataType().isFPType()) {
             throw new IllegalArgumentException(what + ": expected a floating-point data type, got " + a.dataType());

@@ -23,18 +23,17 @@ public final class Settings {
     /** The native-memory growth (MB) after which the trainer asks for a garbage collection; 0 turns it off. */
     public static final String NATIVE_GC_THRESHOLD_MB = "myelin.nativeGcThresholdMb";
     /** Every {@code myelin.*} property the engine reads. */
-    public static final Set<String> KNOWN = Set.of(Blas.PROPERTY, Kernels.PROPERTY, MAX_PARAMETER_BYTES,
-            NATIVE_GC_THRESHOLD_MB, Mnist.MIRRORS_PROPERTY);
+    public static final Set<String> KNOWN = Set.of(
+            Blas.PROPERTY, Kernels.PROPERTY, MAX_PARAMETER_BYTES, NATIVE_GC_THRESHOLD_MB, Mnist.MIRRORS_PROPERTY);
     /** Thread counts read by OpenMP, MKL and OpenBLAS when their natives load. */
-    public static final List<String> THREAD_VARIABLES = List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS",
-            "OPENBLAS_NUM_THREADS");
+    public static final List<String> THREAD_VARIABLES =
+            List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS");
     /** The most threads accepted in a thread-count variable. */
     public static final int MAX_THREADS = 4096;
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([kmgt]?)b?");
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /**
      * Checks every setting the command line depends on before anything loads: the values of the known
@@ -60,7 +59,8 @@ public final class Settings {
         }
         String kernels = properties.getProperty(Kernels.PROPERTY);
         if (kernels != null && !Set.of("auto", "nd4j").contains(kernels.trim().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("-D" + Kernels.PROPERTY + " must be auto or nd4j, was '" + kernels + "'");
+            throw new IllegalArgumentException(
+                    "-D" + Kernels.PROPERTY + " must be auto or nd4j, was '" + kernels + "'");
         }
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);
@@ -94,8 +94,8 @@ public final class Settings {
             n = Long.MIN_VALUE; // more than 19 digits' worth
         }
         if (n == Long.MIN_VALUE || n < min || n > max) {
-            throw new IllegalArgumentException("-D" + name + " must be a whole number in " + min + ".." + max + ", was '"
-                    + org.myelin.io.Text.shorten(value, 40) + "'");
+            throw new IllegalArgumentException("-D" + name + " must be a whole number in " + min + ".." + max
+                    + ", was '" + org.myelin.io.Text.shorten(value, 40) + "'");
         }
         return n;
     }

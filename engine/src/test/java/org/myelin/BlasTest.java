@@ -25,8 +25,8 @@ class BlasTest {
 
     @Test
     void mklWithoutItsNativesAndUnknownSettingsAreRejectedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Blas.decide("mkl", false, "GenuineIntel"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Blas.decide("mkl", false, "GenuineIntel"));
         assertTrue(e.getMessage().contains("myelin.blas=mkl") && e.getMessage().contains("libmkl_rt"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Blas.decide("atlas", true, "GenuineIntel"));
         assertEquals("myelin.blas must be auto, mkl or openblas, was 'atlas'", e.getMessage());
@@ -36,8 +36,12 @@ class BlasTest {
     void theTestRunLoadsTheLibraryTheSelectionNamed() {
         // BlasSelectionListener ran Blas.select() before ND4J loaded; ND4J must report the library it chose.
         String vendor = String.valueOf(Nd4j.factory().blas().getBlasVendor()).toUpperCase();
-        boolean mklChosen = String.valueOf(System.getProperty(Blas.JAVACPP_LOAD)).contains("mkl");
-        assertEquals(mklChosen, vendor.contains("MKL"), "ND4J's BLAS vendor " + vendor + ", "
-                + Blas.JAVACPP_LOAD + "=" + System.getProperty(Blas.JAVACPP_LOAD));
+        boolean mklChosen =
+                String.valueOf(System.getProperty(Blas.JAVACPP_LOAD)).contains("mkl");
+        assertEquals(
+                mklChosen,
+                vendor.contains("MKL"),
+                "ND4J's BLAS vendor " + vendor + ", " + Blas.JAVACPP_LOAD + "="
+                        + System.getProperty(Blas.JAVACPP_LOAD));
     }
 }

@@ -39,11 +39,22 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g"})
 public class BackwardKernelBenchmark {
 
-    @Param({"logistic", "tanh", "arctan", "relu", "leaky_relu", "identity", "threshold", "logistic_from_output",
-        "tanh_from_output"})
+    @Param({
+        "logistic",
+        "tanh",
+        "arctan",
+        "relu",
+        "leaky_relu",
+        "identity",
+        "threshold",
+        "logistic_from_output",
+        "tanh_from_output"
+    })
     public String kernel;
 
     @Param({"1000", "100000", "10000000"})
@@ -76,7 +87,8 @@ public class BackwardKernelBenchmark {
 
     @Benchmark
     public INDArray backward() {
-        return fromOutput ? kernels.activationBackwardFromOutput(f, a, g, out)
+        return fromOutput
+                ? kernels.activationBackwardFromOutput(f, a, g, out)
                 : kernels.activationBackward(f, z, a, g, out);
     }
 }

@@ -3,8 +3,7 @@ package org.myelin.benchmarks;
 /** Conditions every benchmark here checks before measuring. */
 final class BenchmarkEnvironment {
 
-    private BenchmarkEnvironment() {
-    }
+    private BenchmarkEnvironment() {}
 
     /**
      * Refuses to measure unless {@code OMP_WAIT_POLICY=PASSIVE}: with OpenMP's default policy ND4J's idle

@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=6g"})
 public class Conv2dBenchmark {
 
     @Param({"mnist1", "mnist2", "lenet2"})
@@ -86,8 +88,12 @@ public class Conv2dBenchmark {
     @Benchmark
     public INDArray forward() {
         try (var scope = Autograd.noGrad()) {
-            return Autograd.apply(new Conv2dOp(1, 1, 0, 0, 1, 1, false, kernels), Tensor.constant(x), Tensor.constant(w),
-                    Tensor.constant(b)).value();
+            return Autograd.apply(
+                            new Conv2dOp(1, 1, 0, 0, 1, 1, false, kernels),
+                            Tensor.constant(x),
+                            Tensor.constant(w),
+                            Tensor.constant(b))
+                    .value();
         }
     }
 }

@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 public class SpikingNetworkBenchmark {
 
     /** The Euler step in seconds: 1 ms and 0.1 ms. */
@@ -51,8 +53,10 @@ public class SpikingNetworkBenchmark {
         LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, 0.01, DataType.FLOAT));
         INDArray w = Nd4j.createUninitialized(DataType.FLOAT, inputs, neurons);
         double mean = 1.5 / (inputs * rate);
-        Nd4j.getExecutioner().exec(new UniformDistribution(w, 0.5 * mean, 1.5 * mean),
-                Nd4j.getRandomFactory().getNewRandomInstance(42));
+        Nd4j.getExecutioner()
+                .exec(
+                        new UniformDistribution(w, 0.5 * mean, 1.5 * mean),
+                        Nd4j.getRandomFactory().getNewRandomInstance(42));
         net.connect(in, out, w);
         net.run(0.2); // past the initial transient
     }

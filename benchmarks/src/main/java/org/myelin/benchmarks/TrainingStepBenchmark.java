@@ -50,11 +50,17 @@ public class TrainingStepBenchmark {
                 labels[i] = i % 10;
             }
             data = Dataset.classification(Nd4j.rand(DataType.FLOAT, n, 784), labels, 10);
-            Module model = Models.mlpBuilder(784, 512, 256, 10).optSeed(1).optWeightInit(Inits.heNormal()).build();
+            Module model = Models.mlpBuilder(784, 512, 256, 10)
+                    .optSeed(1)
+                    .optWeightInit(Inits.heNormal())
+                    .build();
             // Enough epochs that every invocation trains a fresh epoch of STEPS steps.
-            trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY,
+            trainer = new Trainer(
+                    model,
+                    LossFunction.SOFTMAX_CROSS_ENTROPY,
                     Optimizers.create("adam", Map.of(), model.namedParameters()),
-                    TrainingOptions.of(Integer.MAX_VALUE, BATCH, 1), List.of(new StopAfterEpoch()));
+                    TrainingOptions.of(Integer.MAX_VALUE, BATCH, 1),
+                    List.of(new StopAfterEpoch()));
         }
 
         History epoch() {
@@ -74,7 +80,9 @@ public class TrainingStepBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 3, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dmyelin.kernels=auto"})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xmx4g", "-Dmyelin.kernels=auto"})
     public static class Native {
         @Benchmark
         @OperationsPerInvocation(STEPS)
@@ -87,7 +95,9 @@ public class TrainingStepBenchmark {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 3, time = 2)
     @Measurement(iterations = 5, time = 2)
-    @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dmyelin.kernels=nd4j"})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xmx4g", "-Dmyelin.kernels=nd4j"})
     public static class Nd4jPath {
         @Benchmark
         @OperationsPerInvocation(STEPS)

@@ -14,8 +14,7 @@ public final class CommandLines {
     /** Width of the generated help. */
     static final int HELP_WIDTH = 100;
 
-    private CommandLines() {
-    }
+    private CommandLines() {}
 
     /** Applies the shared settings to {@code cl} and every subcommand it has now; returns it. */
     public static CommandLine configure(CommandLine cl) {
@@ -43,21 +42,23 @@ public final class CommandLines {
 
     /** A writer that prints through {@code stream}, so text keeps the stream's own encoding. */
     private static PrintWriter writerOn(PrintStream stream) {
-        return new PrintWriter(new Writer() {
-            @Override
-            public void write(char[] chars, int offset, int length) {
-                stream.print(new String(chars, offset, length));
-            }
+        return new PrintWriter(
+                new Writer() {
+                    @Override
+                    public void write(char[] chars, int offset, int length) {
+                        stream.print(new String(chars, offset, length));
+                    }
 
-            @Override
-            public void flush() {
-                stream.flush();
-            }
+                    @Override
+                    public void flush() {
+                        stream.flush();
+                    }
 
-            @Override
-            public void close() {
-                flush(); // the stream belongs to the caller
-            }
-        }, true);
+                    @Override
+                    public void close() {
+                        flush(); // the stream belongs to the caller
+                    }
+                },
+                true);
     }
 }

@@ -12,9 +12,13 @@ import picocli.CommandLine.Spec;
  * option of this command line, including those other modules add ({@code export} when the onnx module is on the
  * class path). Generated from the same picocli model as the help, so it never lags behind the options.
  */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash completion script for the myelin command.",
-            "Use: source <(myelin completion)   (with scripts/ on the PATH)"})
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a bash completion script for the myelin command.",
+            "Use: source <(myelin completion)   (with scripts/ on the PATH)"
+        })
 final class CompletionCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;

@@ -9,8 +9,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@link UsageErrors} puts in front: {@code --epochs must be an integer in -2147483648..2147483647, was '4294967297'}.
  */
 public final class Converters {
-    private Converters() {
-    }
+    private Converters() {}
 
     /**
      * A whole number in the range of int, in decimal; a larger one is refused with the range, never wrapped (picocli's

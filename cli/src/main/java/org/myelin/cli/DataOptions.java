@@ -4,11 +4,16 @@ import picocli.CommandLine.Option;
 
 /** {@code --data SOURCE} and {@code --classes K}, as {@code train} and {@code eval} read them. */
 public final class DataOptions {
-    @Option(names = "--data", paramLabel = "SOURCE",
+    @Option(
+            names = "--data",
+            paramLabel = "SOURCE",
             description = "mnist | mnist:DIR | csv:FILE.csv | synthetic:NAME (train only: xor, spirals, moons, ...)")
     String source;
 
-    @Option(names = "--classes", paramLabel = "K", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--classes",
+            paramLabel = "K",
+            converter = Converters.WholeNumber.class,
             description = "csv: the label column holds classes 0..K-1 (train without it: regression)")
     Integer classes;
 

@@ -1,7 +1,7 @@
 package org.myelin.cli;
 
-import static org.myelin.ops.Ops.binaryCrossEntropyWithLogits;
 import static org.myelin.ops.Ops.biasAdd;
+import static org.myelin.ops.Ops.binaryCrossEntropyWithLogits;
 import static org.myelin.ops.Ops.matmul;
 import static org.myelin.ops.Ops.tanh;
 
@@ -20,9 +20,13 @@ import picocli.CommandLine.ParentCommand;
  * {@code myelin demo}: a 2-4-1 network learning XOR through the bare autodiff API (tanh hidden layer, logistic
  * output with cross-entropy, full-batch gradient descent), printing the loss as it falls and the predictions.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Learn XOR with a 2-4-1 network through the autodiff API.",
-            "Prints the loss as it falls and the predictions."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Learn XOR with a 2-4-1 network through the autodiff API.",
+            "Prints the loss as it falls and the predictions."
+        })
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;

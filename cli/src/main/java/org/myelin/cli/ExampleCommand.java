@@ -15,14 +15,21 @@ import picocli.CommandLine.ParentCommand;
  * summary and writes its PNG plot(s) and CSV into DIR (default {@code runs/examples/NAME});
  * {@code myelin example --list} lists them.
  */
-@Command(name = "example", mixinStandardHelpOptions = true,
-        description = {"Run one of the notes' experiments; prints a summary, writes PNG plots and CSV.",
-            "Into DIR (default runs/examples/NAME); --list shows the examples."})
+@Command(
+        name = "example",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run one of the notes' experiments; prints a summary, writes PNG plots and CSV.",
+            "Into DIR (default runs/examples/NAME); --list shows the examples."
+        })
 final class ExampleCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", completionCandidates = Names.class,
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "NAME",
+            completionCandidates = Names.class,
             description = "the example (--list shows them with a description)")
     String name;
 

@@ -20,9 +20,11 @@ final class Failures implements IExecutionExceptionHandler {
         if (ex instanceof UsageException) {
             err.println(command + ": " + ex.getMessage());
             code = UsageErrors.EXIT_CODE;
-        } else if (ex instanceof org.myelin.MyelinException || ex instanceof IllegalArgumentException
+        } else if (ex instanceof org.myelin.MyelinException
+                || ex instanceof IllegalArgumentException
                 || ex instanceof IllegalStateException
-                || ex instanceof IOException || ex instanceof UncheckedIOException) {
+                || ex instanceof IOException
+                || ex instanceof UncheckedIOException) {
             err.println(command + ": " + ex.getMessage());
         } else {
             err.println(command + ": unexpected " + ex);

@@ -28,14 +28,12 @@ public final class Main {
      * It prints to its {@code @ParentCommand MyelinCommand}'s {@link MyelinCommand#out()} and throws like the
      * engine's commands do ({@link Failures}).
      */
-    public interface Extension extends Callable<Integer> {
-    }
+    public interface Extension extends Callable<Integer> {}
 
     /** Commands that only report and so may run where ND4J cannot (a GPU its CUDA backend does not support). */
     private static final Set<String> REPORT_ONLY = Set.of("info", "help", "completion");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         try {

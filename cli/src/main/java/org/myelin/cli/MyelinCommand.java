@@ -11,11 +11,17 @@ import picocli.CommandLine.Spec;
  * The top command, {@code myelin}: holds the stream its subcommands print their results to (their
  * {@code @ParentCommand}); run alone, it prints its usage and exits with 2. {@link Main} adds the subcommands.
  */
-@Command(name = "myelin", mixinStandardHelpOptions = true, versionProvider = MyelinCommand.Version.class,
+@Command(
+        name = "myelin",
+        mixinStandardHelpOptions = true,
+        versionProvider = MyelinCommand.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "A deep-learning engine: train and evaluate models, simulate neurons, run the notes' examples.",
-        footer = {"", "Run 'myelin COMMAND --help' for the options of a command. Exit codes: 0 success, 1 failure,"
-                + " 2 usage error."})
+        footer = {
+            "",
+            "Run 'myelin COMMAND --help' for the options of a command. Exit codes: 0 success, 1 failure,"
+                    + " 2 usage error."
+        })
 public final class MyelinCommand implements Callable<Integer> {
     private final PrintStream out;
 

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The {@code --out DIR} of the commands that write files: never empty, which would mean the working directory. */
 final class OutputDirectory {
-    private OutputDirectory() {
-    }
+    private OutputDirectory() {}
 
     /**
      * {@code value} as a directory path; refused when empty or blank ({@code "."} names the working directory

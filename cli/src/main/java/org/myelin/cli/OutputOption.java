@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --out DIR}, the output directory of every command that writes files (train, simulate, example). */
 public final class OutputOption {
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "output directory (\".\" for the working directory; default: see above)")
     String dir;
 

@@ -4,7 +4,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --seed N}, the seed of every random choice of a command (train, simulate). */
 public final class SeedOption {
-    @Option(names = "--seed", paramLabel = "N", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            converter = Converters.WholeNumber.class,
             description = "seed of every random choice: initialisation, shuffling, dropout, spike trains"
                     + " (train: environment MYELIN_SEED)")
     Integer seed;

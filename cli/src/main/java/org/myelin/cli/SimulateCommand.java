@@ -17,19 +17,28 @@ import picocli.CommandLine.ParentCommand;
  * {@code myelin simulate hh|lif|tuning|synapse|network [--out DIR] [key=value ...]}: runs a neuron-model
  * scenario and writes its PNG plots and CSV data.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulate neuron models; writes PNG plots and CSV data.",
-            "Into DIR (default runs/simulate/SCENARIO); KEY=VALUE settings change the scenario's defaults."})
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Simulate neuron models; writes PNG plots and CSV data.",
+            "Into DIR (default runs/simulate/SCENARIO); KEY=VALUE settings change the scenario's defaults."
+        })
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", completionCandidates = Scenarios.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "SCENARIO",
+            completionCandidates = Scenarios.class,
             description = "one of: ${COMPLETION-CANDIDATES}")
     String name;
 
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "scenario settings (listed below with their"
-            + " defaults)")
+    @Parameters(
+            index = "1..*",
+            paramLabel = "KEY=VALUE",
+            description = "scenario settings (listed below with their" + " defaults)")
     List<String> settings = new ArrayList<>();
 
     @Mixin
@@ -75,8 +84,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (seed.seed != null) {
             // The same name as train's option; a scenario without randomness refuses it (Simulations names it).
             if (options.containsKey("seed")) {
-                throw new UsageException("--seed " + seed.seed + " and seed=" + options.get("seed")
-                        + " both given; give the seed once");
+                throw new UsageException(
+                        "--seed " + seed.seed + " and seed=" + options.get("seed") + " both given; give the seed once");
             }
             options.put("seed", Integer.toString(seed.seed));
         }

@@ -15,12 +15,20 @@ import picocli.CommandLine.ParentCommand;
  * {@code myelin train [--config FILE] [options]}: trains a model from a JSON job config (see {@link JobConfig})
  * with environment and command-line overrides ({@link TrainOptions}); by default the MNIST MLP.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model from a JSON job config and these options (default: the MNIST MLP).",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train a model from a JSON job config and these options (default: the MNIST MLP).",
             "Writes model.zip, metrics.csv, metrics.png and checkpoint.zip into DIR (default runs/mnist);",
-            "a run started again on the same DIR resumes from its checkpoint."},
-        footer = {"", "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config file, the options"
-                + " override both; MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin)."})
+            "a run started again on the same DIR resumes from its checkpoint."
+        },
+        footer = {
+            "",
+            "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config file, the options"
+                    + " override both; MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin)."
+        })
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     MyelinCommand myelin;
@@ -66,8 +74,9 @@ final class TrainCommand implements Callable<Integer> {
 
     static void summarize(TrainingJob.Result r, PrintStream out) {
         if (!r.completed()) {
-            out.printf("stopped early at step %d; checkpoint written to %s%n", r.steps(),
-                    r.output().resolve(TrainingJob.CHECKPOINT_FILE));
+            out.printf(
+                    "stopped early at step %d; checkpoint written to %s%n",
+                    r.steps(), r.output().resolve(TrainingJob.CHECKPOINT_FILE));
         }
         if (!r.history().isEmpty()) {
             var last = r.history().last();
@@ -77,15 +86,29 @@ final class TrainCommand implements Callable<Integer> {
                 samples += e.samplesPerSecond() * e.seconds();
                 seconds += e.seconds();
             }
-            out.printf(Locale.ROOT, "trained %d epochs in %.1f s of training steps (%,.0f samples/s); final train loss %.4f%n",
-                    last.epoch(), seconds, samples / Math.max(seconds, 1e-9), last.trainLoss());
+            out.printf(
+                    Locale.ROOT,
+                    "trained %d epochs in %.1f s of training steps (%,.0f samples/s); final train loss %.4f%n",
+                    last.epoch(),
+                    seconds,
+                    samples / Math.max(seconds, 1e-9),
+                    last.trainLoss());
         }
         if (r.test() != null) {
             if (Double.isNaN(r.test().accuracy())) {
-                out.printf(Locale.ROOT, "test loss %.5f on %,d samples%n", r.test().loss(), r.test().samples());
+                out.printf(
+                        Locale.ROOT,
+                        "test loss %.5f on %,d samples%n",
+                        r.test().loss(),
+                        r.test().samples());
             } else {
-                out.printf(Locale.ROOT, "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
-                        r.test().accuracy(), 100 * r.test().accuracy(), r.test().loss(), r.test().samples());
+                out.printf(
+                        Locale.ROOT,
+                        "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
+                        r.test().accuracy(),
+                        100 * r.test().accuracy(),
+                        r.test().loss(),
+                        r.test().samples());
             }
         }
         out.println("wrote " + r.output().resolve(TrainingJob.MODEL_FILE) + ", " + TrainingJob.METRICS_CSV + ", "

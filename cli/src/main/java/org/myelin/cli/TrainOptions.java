@@ -22,35 +22,54 @@ public final class TrainOptions {
             "MYELIN_BATCH_SIZE", "training.batch_size",
             "MYELIN_SEED", "training.seed");
 
-    @Option(names = "--config", paramLabel = "FILE.json", description = {"JSON job config (sections data, model, loss,"
-            + " optimizer, schedule, regularization, training, output); the environment and the options override it"})
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.json",
+            description = {
+                "JSON job config (sections data, model, loss,"
+                        + " optimizer, schedule, regularization, training, output); the environment and the options override it"
+            })
     String config;
 
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "directory of MNIST IDX files (plain or .gz)"
-            + " instead of the cache")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "directory of MNIST IDX files (plain or .gz)" + " instead of the cache")
     String dataDir;
 
-    @Option(names = "--test", paramLabel = "FILE.csv", description = "csv: a test set, evaluated after training (same"
-            + " columns as the training file)")
+    @Option(
+            names = "--test",
+            paramLabel = "FILE.csv",
+            description = "csv: a test set, evaluated after training (same" + " columns as the training file)")
     String test;
 
-    @Option(names = "--limit", paramLabel = "N", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = Converters.WholeNumber.class,
             description = "train on the first N training samples only")
     Integer limit;
 
-    @Option(names = "--validation", paramLabel = "F", converter = Converters.Decimal.class,
+    @Option(
+            names = "--validation",
+            paramLabel = "F",
+            converter = Converters.Decimal.class,
             description = "hold out fraction F of the training data for validation")
     Double validation;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "mlp (default) | cnn (conv32-conv64-maxpool-dense128)"
-            + " | lenet (LeNet-5)")
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "mlp (default) | cnn (conv32-conv64-maxpool-dense128)" + " | lenet (LeNet-5)")
     String model;
 
-    @Option(names = "--hidden", paramLabel = "SIZES", description = "hidden layer sizes, e.g. 512,256 (none: no hidden"
-            + " layer)")
+    @Option(
+            names = "--hidden",
+            paramLabel = "SIZES",
+            description = "hidden layer sizes, e.g. 512,256 (none: no hidden" + " layer)")
     String hidden;
 
     @Option(names = "--activation", paramLabel = "NAME", description = "relu | tanh | sigmoid | ...")
@@ -59,18 +78,26 @@ public final class TrainOptions {
     @Option(names = "--init", paramLabel = "NAME", description = "weight initialiser, e.g. he_normal")
     String init;
 
-    @Option(names = "--dropout", paramLabel = "RATE", converter = Converters.Decimal.class,
+    @Option(
+            names = "--dropout",
+            paramLabel = "RATE",
+            converter = Converters.Decimal.class,
             description = "dropout rate after each hidden layer")
     Double dropout;
 
     @Option(names = "--batch-norm", description = "batch normalisation after each hidden layer")
     boolean batchNorm;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "softmax_cross_entropy (default) | mse"
-            + " | binary_cross_entropy_with_logits | ...")
+    @Option(
+            names = "--loss",
+            paramLabel = "NAME",
+            description = "softmax_cross_entropy (default) | mse" + " | binary_cross_entropy_with_logits | ...")
     String loss;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", completionCandidates = OptimizerNames.class,
+    @Option(
+            names = "--optimizer",
+            paramLabel = "NAME",
+            completionCandidates = OptimizerNames.class,
             description = "one of: ${COMPLETION-CANDIDATES}")
     String optimizer;
 
@@ -85,18 +112,26 @@ public final class TrainOptions {
     @Option(names = "--lr", paramLabel = "RATE", converter = Converters.Decimal.class, description = "learning rate")
     Double learningRate;
 
-    @Option(names = "--schedule", paramLabel = "NAME", description = "constant | step | exponential | cosine"
-            + " | inverse_time")
+    @Option(
+            names = "--schedule",
+            paramLabel = "NAME",
+            description = "constant | step | exponential | cosine" + " | inverse_time")
     String schedule;
 
     @Option(names = "--l2", paramLabel = "LAMBDA", converter = Converters.Decimal.class, description = "L2 penalty")
     Double l2;
 
-    @Option(names = "--clip-norm", paramLabel = "C", converter = Converters.Decimal.class,
+    @Option(
+            names = "--clip-norm",
+            paramLabel = "C",
+            converter = Converters.Decimal.class,
             description = "clip the gradient's global norm to C")
     Double clipNorm;
 
-    @Option(names = "--epochs", paramLabel = "N", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            converter = Converters.WholeNumber.class,
             description = "training epochs (environment: MYELIN_EPOCHS)")
     Integer epochs;
 
@@ -112,9 +147,12 @@ public final class TrainOptions {
     @Option(names = "--no-resume", description = "start over even if DIR holds a checkpoint")
     boolean noResume;
 
-    @Option(names = "--accept-change", paramLabel = "KEY[,KEY]", description = "resume although these settings differ"
-            + " from the checkpoint's (e.g. training.epochs to train further; the architecture, loss and optimiser type"
-            + " cannot change). A resume with any other difference is refused, listing each")
+    @Option(
+            names = "--accept-change",
+            paramLabel = "KEY[,KEY]",
+            description = "resume although these settings differ"
+                    + " from the checkpoint's (e.g. training.epochs to train further; the architecture, loss and optimiser type"
+                    + " cannot change). A resume with any other difference is refused, listing each")
     String acceptChange;
 
     /** The raw job config: the config file, then the environment of this process, then the options. */
@@ -150,7 +188,9 @@ public final class TrainOptions {
             String source = colon < 0 ? d : d.substring(0, colon);
             JobConfig.put(raw, "data.source", source);
             if (colon >= 0) {
-                JobConfig.put(raw, source.equals("synthetic") ? "data.name" : source.equals("csv") ? "data.train" : "data.dir",
+                JobConfig.put(
+                        raw,
+                        source.equals("synthetic") ? "data.name" : source.equals("csv") ? "data.train" : "data.dir",
                         d.substring(colon + 1));
             }
         }

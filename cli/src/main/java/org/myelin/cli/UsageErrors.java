@@ -30,7 +30,8 @@ final class UsageErrors implements IParameterExceptionHandler {
             // The converter's message names the expected and the actual value; the option's name goes first.
             return option.longestName() + " " + bad.getMessage();
         }
-        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+        if (ex instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()) {
             return unmatched(unmatched, unmatched.getUnmatched().get(0)) + help;
         }
         return oneLine(ex.getMessage()) + help;
@@ -44,7 +45,8 @@ final class UsageErrors implements IParameterExceptionHandler {
             return "unknown option " + arg + didYouMean;
         }
         if (!spec.subcommands().isEmpty()) {
-            return "unknown command '" + arg + "'" + didYouMean + "; expected one of " + spec.subcommands().keySet();
+            return "unknown command '" + arg + "'" + didYouMean + "; expected one of "
+                    + spec.subcommands().keySet();
         }
         return "unexpected argument '" + org.myelin.io.Text.shorten(arg, 40) + "'";
     }

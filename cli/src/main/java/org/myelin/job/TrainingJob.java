@@ -51,9 +51,15 @@ public final class TrainingJob {
     public static final String METRICS_PNG = "metrics.png";
 
     /** The outcome of a job; {@code steps} is the global step count reached (where a stopped job resumes). */
-    public record Result(Evaluation test, History history, Path output, double trainSeconds, boolean resumed,
-            boolean completed, long parameters, long steps) {
-    }
+    public record Result(
+            Evaluation test,
+            History history,
+            Path output,
+            double trainSeconds,
+            boolean resumed,
+            boolean completed,
+            long parameters,
+            long steps) {}
 
     private final JobConfig config;
     private volatile Trainer trainer;
@@ -87,11 +93,22 @@ public final class TrainingJob {
      * options (schedule, regularisation as gradient transforms and constraints, divergence policy), the output
      * directory (created), the metadata saved with the model, and the checkpoint settings.
      */
-    public record Setup(Dataset train, Dataset validation, Dataset test, Module model, Optimizer optimizer,
-            LossFunction loss, TrainingOptions options, Path output, Map<String, Object> metadata,
-            int checkpointEveryEpochs, long checkpointEverySteps, boolean resume, int earlyStoppingPatience,
-            RunIdentity identity, java.util.Set<String> acceptedChanges) {
-    }
+    public record Setup(
+            Dataset train,
+            Dataset validation,
+            Dataset test,
+            Module model,
+            Optimizer optimizer,
+            LossFunction loss,
+            TrainingOptions options,
+            Path output,
+            Map<String, Object> metadata,
+            int checkpointEveryEpochs,
+            long checkpointEverySteps,
+            boolean resume,
+            int earlyStoppingPatience,
+            RunIdentity identity,
+            java.util.Set<String> acceptedChanges) {}
 
     /** Reads the config, loads the data and builds model, optimiser and options, as {@link #run} does first. */
     public Setup setup() throws IOException {
@@ -107,9 +124,12 @@ public final class TrainingJob {
         LossFunction loss = config.loss();
         Data data = config.data().load(type, seed, modelSpec.takesImages());
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
-                && data.train().isClassification() && data.train().numTargets() == 1) {
+                && data.train().isClassification()
+                && data.train().numTargets() == 1) {
             // A 0/1 column (the synthetic gates, moons, spirals): softmax needs one column per class.
-            data = new Data(data.train().asOneHot(), data.validation() == null ? null : data.validation().asOneHot(),
+            data = new Data(
+                    data.train().asOneHot(),
+                    data.validation() == null ? null : data.validation().asOneHot(),
                     data.test() == null ? null : data.test().asOneHot());
         }
         if (data.train().size() == 0) {
@@ -128,16 +148,20 @@ public final class TrainingJob {
         JobConfig.Regularization reg = config.regularization();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
         boolean dropLast = data.train().size() % batchSize == 1 && modelSpec.hasBatchNorm();
-        TrainingOptions options = new TrainingOptions(epochs, batchSize, seed, dropLast, 1000, schedule,
-                reg.transforms(), reg.constraints(), onDivergence);
+        TrainingOptions options = new TrainingOptions(
+                epochs, batchSize, seed, dropLast, 1000, schedule, reg.transforms(), reg.constraints(), onDivergence);
         identity.put("loss", loss.id());
         optimizer.config().forEach((k, v) -> identity.put("optimizer." + k, v));
         // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
         new java.util.TreeMap<>(config.schedule().given()).forEach((k, v) -> identity.put("schedule." + k, v));
-        identity.put("regularization.l2", reg.l2()).put("regularization.l1", reg.l1())
-                .put("regularization.clip_value", reg.clipValue()).put("regularization.clip_norm", reg.clipNorm())
+        identity.put("regularization.l2", reg.l2())
+                .put("regularization.l1", reg.l1())
+                .put("regularization.clip_value", reg.clipValue())
+                .put("regularization.clip_norm", reg.clipNorm())
                 .put("regularization.max_norm", reg.maxNorm());
-        identity.put("training.epochs", epochs).put("training.batch_size", batchSize).put("training.seed", seed)
+        identity.put("training.epochs", epochs)
+                .put("training.batch_size", batchSize)
+                .put("training.seed", seed)
                 .put("training.on_divergence", onDivergence.action().name().toLowerCase(java.util.Locale.ROOT))
                 .put("training.divergence_retries", onDivergence.maxRetries())
                 .put("training.divergence_rate_factor", onDivergence.rateFactor());
@@ -150,9 +174,22 @@ public final class TrainingJob {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("loss", loss.id());
         metadata.put("job", config.raw());
-        return new Setup(data.train(), data.validation(), data.test(), model, optimizer, loss, options, outDir,
-                metadata, training.checkpointEveryEpochs(), training.checkpointEverySteps(), training.resume(),
-                training.earlyStoppingPatience(), identity, training.acceptedChanges());
+        return new Setup(
+                data.train(),
+                data.validation(),
+                data.test(),
+                model,
+                optimizer,
+                loss,
+                options,
+                outDir,
+                metadata,
+                training.checkpointEveryEpochs(),
+                training.checkpointEverySteps(),
+                training.resume(),
+                training.earlyStoppingPatience(),
+                identity,
+                training.acceptedChanges());
     }
 
     /** The names of the files a job writes into its output directory. */
@@ -165,8 +202,10 @@ public final class TrainingJob {
      */
     static Path outputDirectory(String output) {
         if (output == null || output.isBlank()) {
-            throw new ConfigurationException("output", "must name a directory, was \"" + (output == null ? ""
-                    : output) + "\" (write \".\" for the working directory)");
+            throw new ConfigurationException(
+                    "output",
+                    "must name a directory, was \"" + (output == null ? "" : output)
+                            + "\" (write \".\" for the working directory)");
         }
         Path dir;
         try {
@@ -228,13 +267,18 @@ public final class TrainingJob {
         callbacks.add(new Progress(out, terminal, 10.0));
         if (patience > 0) {
             if (data.validation() == null) {
-                throw new ConfigurationException("training.early_stopping_patience", "needs validation data;"
-                        + " set data.validation_fraction > 0");
+                throw new ConfigurationException(
+                        "training.early_stopping_patience",
+                        "needs validation data;" + " set data.validation_fraction > 0");
             }
             callbacks.add(new EarlyStopping(patience, 0.0, true));
         }
-        checkpointing = new Checkpointing(outDir.resolve(CHECKPOINT_FILE), setup.checkpointEveryEpochs(),
-                setup.checkpointEverySteps(), metadata, setup.identity());
+        checkpointing = new Checkpointing(
+                outDir.resolve(CHECKPOINT_FILE),
+                setup.checkpointEveryEpochs(),
+                setup.checkpointEverySteps(),
+                metadata,
+                setup.identity());
         callbacks.add(checkpointing);
         Trainer t = new Trainer(model, loss, optimizer, options, callbacks);
         boolean resumed = false;
@@ -242,14 +286,17 @@ public final class TrainingJob {
         if (resume && Files.exists(checkpoint)) {
             Checkpointing.resume(t, checkpoint, setup.identity(), setup.acceptedChanges());
             resumed = true;
-            out.printf("resumed from %s at epoch %d, step %d%n", checkpoint, t.epoch(), t.state().step());
+            out.printf(
+                    "resumed from %s at epoch %d, step %d%n",
+                    checkpoint, t.epoch(), t.state().step());
         }
         trainer = t;
         if (stopRequested) {
             t.requestStop(); // asked while the data was loading: stop before the first step
         }
-        out.printf("training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n", describe(model),
-                model.parameterCount(), data.train().size(), epochs, batchSize, optimizer.config());
+        out.printf(
+                "training %s (%,d parameters) on %,d samples: %d epochs, batch %d, %s%n",
+                describe(model), model.parameterCount(), data.train().size(), epochs, batchSize, optimizer.config());
         long start = System.nanoTime();
         History history = t.fit(data.train(), data.validation());
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -260,7 +307,14 @@ public final class TrainingJob {
         if (!history.isEmpty()) {
             plot(history, outDir.resolve(METRICS_PNG), loss.isClassification());
         }
-        return new Result(test, history, outDir, seconds, resumed, !t.stopRequested(), model.parameterCount(),
+        return new Result(
+                test,
+                history,
+                outDir,
+                seconds,
+                resumed,
+                !t.stopRequested(),
+                model.parameterCount(),
                 t.state().step());
     }
 
@@ -271,7 +325,8 @@ public final class TrainingJob {
         }
         StringBuilder sb = new StringBuilder("MLP ");
         boolean first = true;
-        for (Map.Entry<String, org.myelin.autodiff.Tensor> e : model.namedParameters().entrySet()) {
+        for (Map.Entry<String, org.myelin.autodiff.Tensor> e :
+                model.namedParameters().entrySet()) {
             if (e.getKey().endsWith("weight") && e.getValue().shape().length == 2) {
                 long[] s = e.getValue().shape();
                 sb.append(first ? s[0] + "-" + s[1] : "-" + s[1]);
@@ -297,7 +352,9 @@ public final class TrainingJob {
             valAcc[i] = r.validationAccuracy();
         }
         LinePlot p = LinePlot.titled(classification ? "Loss and accuracy per epoch" : "Loss per epoch")
-                .xLabel("epoch").yLabel(classification ? "loss / accuracy" : "loss").series("training loss", x, trainLoss);
+                .xLabel("epoch")
+                .yLabel(classification ? "loss / accuracy" : "loss")
+                .series("training loss", x, trainLoss);
         if (!Double.isNaN(valLoss[0])) {
             p.series("validation loss", x, valLoss);
         }

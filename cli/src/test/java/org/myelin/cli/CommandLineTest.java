@@ -21,15 +21,19 @@ import picocli.CommandLine;
 /** The picocli command line: generated help, usage errors, environment defaults, the completion script. */
 class CommandLineTest {
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).strip());
+        return new Run(
+                code,
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
@@ -37,8 +41,8 @@ class CommandLineTest {
         Run r = run("--help");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: myelin [-hV] COMMAND"), r.out());
-        for (String command : new String[] {"info", "train", "eval", "simulate", "demo", "example", "completion",
-            "help"}) {
+        for (String command :
+                new String[] {"info", "train", "eval", "simulate", "demo", "example", "completion", "help"}) {
             assertTrue(r.out().matches("(?s).*\\n  " + command + " +\\S.*"), command + " missing in\n" + r.out());
         }
     }
@@ -54,16 +58,19 @@ class CommandLineTest {
     void unknownOptionIsOneLineNamingItAndTheNearestOption() {
         Run r = run("train", "--epoch", "3");
         assertEquals(2, r.code());
-        assertEquals("myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'",
-                r.err());
+        assertEquals(
+                "myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'", r.err());
     }
 
     @Test
     void unknownCommandListsTheCommands() {
         Run r = run("trian");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("myelin: unknown command 'trian' (did you mean train?); expected one of [info,"
-                + " train, eval"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("myelin: unknown command 'trian' (did you mean train?); expected one of [info,"
+                                + " train, eval"),
+                r.err());
         assertTrue(!r.err().contains("\n"), r.err());
     }
 
@@ -91,8 +98,9 @@ class CommandLineTest {
         for (var option : train.getCommandSpec().options()) {
             assertTrue(r.out().contains(option.longestName()), option.longestName() + " missing in\n" + r.out());
         }
-        for (String text : new String[] {"--epochs N", "--classes K", "--config FILE.json", "MYELIN_EPOCHS",
-            "MYELIN_BATCH_SIZE", "MYELIN_SEED"}) {
+        for (String text : new String[] {
+            "--epochs N", "--classes K", "--config FILE.json", "MYELIN_EPOCHS", "MYELIN_BATCH_SIZE", "MYELIN_SEED"
+        }) {
             assertTrue(r.out().contains(text), text + " missing in\n" + r.out());
         }
         assertEquals(r.out().strip(), Main.trainHelp().strip());
@@ -105,8 +113,9 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         for (String scenario : Simulations.NAMES) {
             assertTrue(r.out().contains("\n  " + scenario + ": "), scenario + " in\n" + r.out());
-            Simulations.defaults(scenario).forEach((key, value) -> assertTrue(r.out().contains(" " + key + "=" + value),
-                    scenario + " " + key + " in\n" + r.out()));
+            Simulations.defaults(scenario)
+                    .forEach((key, value) -> assertTrue(
+                            r.out().contains(" " + key + "=" + value), scenario + " " + key + " in\n" + r.out()));
         }
     }
 
@@ -128,28 +137,33 @@ class CommandLineTest {
     void aMissingValueIsAUsageError() {
         Run r = run("train", "--epochs");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("myelin train: ") && r.err().contains("--epochs") && !r.err().contains("\n"),
+        assertTrue(
+                r.err().startsWith("myelin train: ")
+                        && r.err().contains("--epochs")
+                        && !r.err().contains("\n"),
                 r.err());
     }
 
     @Test
     void theEnvironmentOverridesTheConfigFileAndTheOptionsOverrideBoth(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("job.json"),
-                "{\"training\": {\"epochs\": 10, \"batch_size\": 20, \"seed\": 1}}");
+        Path config = Files.writeString(
+                dir.resolve("job.json"), "{\"training\": {\"epochs\": 10, \"batch_size\": 20, \"seed\": 1}}");
         TrainOptions options = parse("--config", config.toString(), "--batch-size", "7");
         Map<String, Object> raw = options.config(Map.of("MYELIN_EPOCHS", "3", "MYELIN_BATCH_SIZE", "5"));
         Map<?, ?> training = (Map<?, ?>) raw.get("training");
         assertEquals(3L, ((Number) training.get("epochs")).longValue(), "environment over the file");
         assertEquals(7L, ((Number) training.get("batch_size")).longValue(), "option over the environment");
         assertEquals(1L, ((Number) training.get("seed")).longValue(), "the file where nothing overrides it");
-        Map<?, ?> envOnly = (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "9")).get("training");
+        Map<?, ?> envOnly =
+                (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "9")).get("training");
         assertEquals(Map.of("seed", 9L), envOnly);
     }
 
     @Test
     void aBadEnvironmentValueIsAUsageErrorNamingTheVariable() {
         UsageException e = assertThrows(UsageException.class, () -> parse().config(Map.of("MYELIN_EPOCHS", "two")));
-        assertEquals("MYELIN_EPOCHS must be an integer in -9223372036854775808..9223372036854775807, was 'two'",
+        assertEquals(
+                "MYELIN_EPOCHS must be an integer in -9223372036854775808..9223372036854775807, was 'two'",
                 e.getMessage());
     }
 
@@ -157,7 +171,9 @@ class CommandLineTest {
     void completionScriptCoversTheCommandsAndTheirOptions() {
         Run r = run("completion");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out().lines().findFirst().orElse(""));
+        assertTrue(
+                r.out().startsWith("#!/usr/bin/env bash"),
+                r.out().lines().findFirst().orElse(""));
         assertTrue(r.out().contains("complete -F _complete_myelin") && r.out().contains("myelin"), "registers myelin");
         for (String word : new String[] {"train", "eval", "simulate", "--epochs", "--batch-size", "lif"}) {
             assertTrue(r.out().contains(word), word + " missing in the completion script");

@@ -20,13 +20,14 @@ import org.myelin.train.JobConfig;
 
 class MainTest {
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -40,7 +41,8 @@ class MainTest {
         }
         // The GPU comes first, from the driver alone: a device, or none found with the reason.
         String gpu = r.out().lines().findFirst().orElse("");
-        assertTrue(gpu.matches("gpu: +(none found \\(.+\\)|.+, compute capability \\d+\\.\\d+, .+ GiB, driver .+)"), gpu);
+        assertTrue(
+                gpu.matches("gpu: +(none found \\(.+\\)|.+, compute capability \\d+\\.\\d+, .+ GiB, driver .+)"), gpu);
     }
 
     @Test
@@ -50,19 +52,42 @@ class MainTest {
         StringBuilder csv = new StringBuilder("x1,x2,label\n");
         var moons = org.myelin.data.Synthetic.twoMoons(200, 0.1, 3);
         for (int i = 0; i < moons.size(); i++) {
-            csv.append(moons.features().getDouble(i, 0)).append(',').append(moons.features().getDouble(i, 1))
-                    .append(',').append(moons.labels()[i]).append('\n');
+            csv.append(moons.features().getDouble(i, 0))
+                    .append(',')
+                    .append(moons.features().getDouble(i, 1))
+                    .append(',')
+                    .append(moons.labels()[i])
+                    .append('\n');
         }
         Files.writeString(data, csv);
-        Run r = run("train", "--data", "synthetic:moons", "--hidden", "16", "--epochs", "5", "--batch-size", "20",
-                "--lr", "0.02", "--out", out.toString());
+        Run r = run(
+                "train",
+                "--data",
+                "synthetic:moons",
+                "--hidden",
+                "16",
+                "--epochs",
+                "5",
+                "--batch-size",
+                "20",
+                "--lr",
+                "0.02",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"model.zip", "metrics.csv", "metrics.png", "checkpoint.zip"}) {
             assertTrue(Files.size(out.resolve(f)) > 100, f);
         }
         assertEquals(6, Files.readAllLines(out.resolve("metrics.csv")).size(), "header + 5 epochs");
-        Run e = run("eval", out.resolve("model.zip").toString(), "--data", "csv:" + data, "--label-column", "label",
-                "--classes", "2");
+        Run e = run(
+                "eval",
+                out.resolve("model.zip").toString(),
+                "--data",
+                "csv:" + data,
+                "--label-column",
+                "label",
+                "--classes",
+                "2");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("accuracy"), e.out());
     }
@@ -86,7 +111,9 @@ class MainTest {
         assertFalse(r.completed());
         assertTrue(r.history().isEmpty(), "no epoch should have run");
         assertTrue(Files.size(dir.resolve(TrainingJob.CHECKPOINT_FILE)) > 100);
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("stopped early at step 0"), bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                bytes.toString(StandardCharsets.UTF_8).contains("stopped early at step 0"),
+                bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -99,8 +126,11 @@ class MainTest {
     @Test
     void unknownConfigKeyIsAnError(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("job.json");
-        Files.writeString(cfg, "{\"training\": {\"epochs\": 1, \"batchsize\": 3}, \"data\": {\"source\": \"synthetic\", \"name\": \"xor\"}}");
-        Run r = run("train", "--config", cfg.toString(), "--out", dir.resolve("o").toString());
+        Files.writeString(
+                cfg,
+                "{\"training\": {\"epochs\": 1, \"batchsize\": 3}, \"data\": {\"source\": \"synthetic\", \"name\": \"xor\"}}");
+        Run r = run(
+                "train", "--config", cfg.toString(), "--out", dir.resolve("o").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("training.batchsize: unknown key"), r.err());
     }

@@ -16,9 +16,22 @@ import org.myelin.cli.Main;
 
 class ExamplesTest {
     /** The experiments of the notes' table, in its order, and the CNN features example. */
-    private static final List<String> ISSUE_NAMES = List.of("gates", "spirals", "finite-difference", "saturation",
-            "vanishing", "exploding", "overfitting", "dropout", "early-stopping", "batchnorm", "optimizers", "init",
-            "approximation", "batch-sizes", "cnn-features");
+    private static final List<String> ISSUE_NAMES = List.of(
+            "gates",
+            "spirals",
+            "finite-difference",
+            "saturation",
+            "vanishing",
+            "exploding",
+            "overfitting",
+            "dropout",
+            "early-stopping",
+            "batchnorm",
+            "optimizers",
+            "init",
+            "approximation",
+            "batch-sizes",
+            "cnn-features");
 
     @Test
     void registryHoldsEveryExperimentOfTheIssueUnderItsName() {
@@ -32,14 +45,18 @@ class ExamplesTest {
     @Test
     void unknownExampleIsRejectedWithTheKnownNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Examples.byName("xor"));
-        assertTrue(e.getMessage().contains("unknown example 'xor'") && e.getMessage().contains("batch-sizes"),
+        assertTrue(
+                e.getMessage().contains("unknown example 'xor'")
+                        && e.getMessage().contains("batch-sizes"),
                 e.getMessage());
     }
 
     @Test
     void commandLineListsTheExamples() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"example", "--list"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                new String[] {"example", "--list"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(0, code);
         String text = out.toString(StandardCharsets.UTF_8);
@@ -51,7 +68,8 @@ class ExamplesTest {
     @Test
     void commandLineRunsAnExampleIntoTheOutputFolder(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"example", "exploding", "--out", dir.toString()},
+        int code = Main.run(
+                new String[] {"example", "exploding", "--out", dir.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(0, code);
@@ -65,8 +83,9 @@ class ExamplesTest {
     void commandLineRejectsAnUnknownExampleAndMissingName() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertEquals(1, Main.run(new String[] {"example", "nope"}, quiet,
-                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals(
+                1,
+                Main.run(new String[] {"example", "nope"}, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown example 'nope'"), err.toString());
         assertEquals(2, Main.run(new String[] {"example"}, quiet, quiet));
         assertEquals(2, Main.run(new String[] {"example", "gates", "spirals"}, quiet, quiet));

@@ -53,8 +53,10 @@ class BoundedParsingTest {
         assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
         Cli r = assertTimeoutPreemptively(HANG, () -> Cli.run("train", "--config", "/dev/zero"));
         assertEquals(1, r.code(), r.toString());
-        assertEquals("myelin train: config file /dev/zero is larger than " + JobConfig.MAX_FILE_BYTES
-                + " bytes, the most accepted", r.err());
+        assertEquals(
+                "myelin train: config file /dev/zero is larger than " + JobConfig.MAX_FILE_BYTES
+                        + " bytes, the most accepted",
+                r.err());
     }
 
     @Test
@@ -81,9 +83,13 @@ class BoundedParsingTest {
         long before = allocated();
         Exception e = assertThrows(org.myelin.MyelinException.class, () -> JobConfig.readFile(f));
         long heap = allocated() - before;
-        assertTrue(e.getMessage().startsWith(f + ": invalid JSON: too large: ") && e.getMessage().contains(message),
+        assertTrue(
+                e.getMessage().startsWith(f + ": invalid JSON: too large: ")
+                        && e.getMessage().contains(message),
                 e.getMessage());
-        assertTrue(e.getMessage().length() < 600, "one short line: " + e.getMessage().length() + " characters");
+        assertTrue(
+                e.getMessage().length() < 600,
+                "one short line: " + e.getMessage().length() + " characters");
         assertTrue(heap < HostileFilesTest.MAX_ALLOCATION, name + ": allocated " + heap + " bytes");
     }
 
@@ -97,22 +103,27 @@ class BoundedParsingTest {
         Map<String, byte[]> entries = entry.equals("model.json") ? model : checkpoint;
         String digits = "9".repeat(3_000_000);
         String text = new String(entries.get(entry), StandardCharsets.UTF_8);
-        String hostile = text.replaceFirst("\"" + key + "\"\\s*:", "\"" + key + "\" : " + digits + ", \"x" + key + "\" :");
+        String hostile =
+                text.replaceFirst("\"" + key + "\"\\s*:", "\"" + key + "\" : " + digits + ", \"x" + key + "\" :");
         assertTrue(hostile.length() > digits.length());
         Map<String, byte[]> m = new LinkedHashMap<>(entries);
         m.put(entry, hostile.getBytes(StandardCharsets.US_ASCII));
         Path f = dir.resolve("digits-" + entry + ".zip");
         Files.write(f, Fixtures.zip(m));
         assertTrue(Files.size(f) < 100_000, "a small file: " + Files.size(f));
-        Exception e = assertTimeoutPreemptively(HANG, () -> assertThrows(org.myelin.io.ModelFormatException.class, () -> {
-            if (entries == model) {
-                ModelFile.load(f);
-            } else {
-                Checkpointing.resume(Fixtures.trainer(), f);
-            }
-        }));
-        assertTrue(e.getMessage().contains(f.getFileName() + "!" + entry + ": invalid JSON: too large: ")
-                && e.getMessage().contains("value length"), e.getMessage());
+        Exception e = assertTimeoutPreemptively(
+                HANG,
+                () -> assertThrows(org.myelin.io.ModelFormatException.class, () -> {
+                    if (entries == model) {
+                        ModelFile.load(f);
+                    } else {
+                        Checkpointing.resume(Fixtures.trainer(), f);
+                    }
+                }));
+        assertTrue(
+                e.getMessage().contains(f.getFileName() + "!" + entry + ": invalid JSON: too large: ")
+                        && e.getMessage().contains("value length"),
+                e.getMessage());
     }
 
     static String hostileJson(String kind, int size) {

@@ -42,10 +42,12 @@ class CheckpointFailureTest {
     void aWriterThatFailsHalfwayLeavesTheTargetAsItWas() throws IOException {
         Path target = dir.resolve("state.bin");
         Files.write(target, new byte[] {1, 2, 3});
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write(new byte[100_000]);
-            throw new IOException("No space left on device");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, out -> {
+                    out.write(new byte[100_000]);
+                    throw new IOException("No space left on device");
+                }));
         assertEquals("No space left on device", e.getMessage());
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
         assertEquals(List.of("state.bin"), names(dir));
@@ -71,8 +73,8 @@ class CheckpointFailureTest {
             }
         };
         Trainer t = Fixtures.trainer(); // 3 steps per epoch; no mid-epoch checkpoint at an epoch's last step
-        Trainer trainer = new Trainer(t.model(), t.loss(), t.optimizer(), TrainingOptions.of(4, 16, 3),
-                List.of(fillTheDisk, saver));
+        Trainer trainer = new Trainer(
+                t.model(), t.loss(), t.optimizer(), TrainingOptions.of(4, 16, 3), List.of(fillTheDisk, saver));
         UncheckedIOException e;
         try {
             e = assertThrows(UncheckedIOException.class, () -> trainer.fit(Fixtures.data(), null));
@@ -101,12 +103,14 @@ class CheckpointFailureTest {
         job.put("training", training);
         Files.writeString(config, Json.write(job));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--config", config.toString()},
+        int code = Main.run(
+                new String[] {"train", "--config", config.toString()},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code, message);
-        assertTrue(message.startsWith("myelin train: could not write checkpoint " + out.resolve("checkpoint.zip")),
+        assertTrue(
+                message.startsWith("myelin train: could not write checkpoint " + out.resolve("checkpoint.zip")),
                 message);
         assertEquals(1, message.strip().lines().count(), "one line, no stack trace: " + message);
         try (Stream<Path> files = Files.list(out)) {
@@ -121,11 +125,15 @@ class CheckpointFailureTest {
         Files.writeString(config, Json.write(KillResumeTest.job(blocker.resolve("run"), 1)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--config", config.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(
+                new String[] {"train", "--config", config.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("myelin train: output directory "
-                + blocker.resolve("run") + " cannot be created"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8)
+                        .startsWith("myelin train: output directory " + blocker.resolve("run") + " cannot be created"),
+                err.toString(StandardCharsets.UTF_8));
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("training MLP"), "no training started");
     }
 
@@ -137,7 +145,8 @@ class CheckpointFailureTest {
 
     private static boolean prlimitWorks() {
         try {
-            return System.getProperty("os.name").startsWith("Linux") && !fileSizeLimit().isEmpty();
+            return System.getProperty("os.name").startsWith("Linux")
+                    && !fileSizeLimit().isEmpty();
         } catch (RuntimeException e) {
             return false;
         }
@@ -153,8 +162,8 @@ class CheckpointFailureTest {
 
     private static String prlimit(String... args) {
         try {
-            List<String> cmd = new java.util.ArrayList<>(List.of("prlimit", "--pid",
-                    String.valueOf(ProcessHandle.current().pid())));
+            List<String> cmd = new java.util.ArrayList<>(List.of(
+                    "prlimit", "--pid", String.valueOf(ProcessHandle.current().pid())));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -64,7 +64,8 @@ class ConfigErrorsTest {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));
         raw.putIfAbsent("data", new LinkedHashMap<>(Map.of("source", "synthetic", "name", "xor")));
         raw.putIfAbsent("output", dir.resolve("out").toString());
-        org.myelin.ConfigurationException e = assertThrows(org.myelin.ConfigurationException.class,
+        org.myelin.ConfigurationException e = assertThrows(
+                org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(e.getMessage().startsWith(message), "'" + e.getMessage() + "' should start with '" + message + "'");
         assertTrue(!Files.exists(dir.resolve("out").resolve(TrainingJob.CHECKPOINT_FILE)), "nothing was trained");
@@ -72,14 +73,17 @@ class ConfigErrorsTest {
 
     @Test
     void theCommandLinePrintsTheConfigErrorInOneLineWithExitCodeOne() throws Exception {
-        Path config = Files.writeString(dir.resolve("job.json"),
+        Path config = Files.writeString(
+                dir.resolve("job.json"),
                 "{\"data\": {\"source\": \"synthetic\", \"name\": \"xor\"}, \"optimizer\": {\"learning_rate\": -0.1}}");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--config", config.toString(), "--out", dir.toString()},
+        int code = Main.run(
+                new String[] {"train", "--config", config.toString(), "--out", dir.toString()},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
-        assertEquals("myelin train: optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1",
+        assertEquals(
+                "myelin train: optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1",
                 err.toString(StandardCharsets.UTF_8).strip());
     }
 
@@ -87,11 +91,13 @@ class ConfigErrorsTest {
     void aConfigFileThatIsNotJsonNamesTheFile() throws Exception {
         Path config = Files.writeString(dir.resolve("broken.json"), "{\"training\": {\"epochs\": 3,");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--config", config.toString()},
+        int code = Main.run(
+                new String[] {"train", "--config", config.toString()},
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("myelin train: " + config + ": invalid JSON"),
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).startsWith("myelin train: " + config + ": invalid JSON"),
                 err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -50,11 +50,19 @@ class DeterminismTest {
     }
 
     private static String train(Dataset data, long seed) throws Exception {
-        Module m = Models.mlpBuilder(784, 128, 64, 10).optDataType(DataType.FLOAT).optSeed(seed)
-                .optHidden(Activations.RELU).optDropout(0.2).optBatchNorm(true).build();
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Module m = Models.mlpBuilder(784, 128, 64, 10)
+                .optDataType(DataType.FLOAT)
+                .optSeed(seed)
+                .optHidden(Activations.RELU)
+                .optDropout(0.2)
+                .optBatchNorm(true)
+                .build();
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("adam", Map.of("learning_rate", 0.001), m.namedParameters()),
-                TrainingOptions.of(2, 64, seed), List.of());
+                TrainingOptions.of(2, 64, seed),
+                List.of());
         t.fit(data, null);
         return Fixtures.weightsDigest(m);
     }

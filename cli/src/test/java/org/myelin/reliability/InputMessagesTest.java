@@ -71,8 +71,10 @@ class InputMessagesTest {
         Files.write(f, "{\n  \"output\": \"r\u00e9sultats\"\n}".getBytes(StandardCharsets.ISO_8859_1));
         Cli r = Cli.run("train", "--config", f.toString());
         assertEquals(1, r.code(), r.toString());
-        assertEquals("myelin train: " + f + ": not UTF-8 text: byte 0xe9 at offset 16 (line 2) does not start a valid"
-                + " UTF-8 sequence; save the file as UTF-8", r.err());
+        assertEquals(
+                "myelin train: " + f + ": not UTF-8 text: byte 0xe9 at offset 16 (line 2) does not start a valid"
+                        + " UTF-8 sequence; save the file as UTF-8",
+                r.err());
     }
 
     @Test
@@ -93,7 +95,8 @@ class InputMessagesTest {
     @ValueSource(strings = {"0x1p3", "1f", "2d", "1_000", "0x10", "1e", ".", "+-1", "Infinityx"})
     void javaNumberSyntaxInACsvCellIsNotANumber(String cell) throws IOException {
         Path f = Files.writeString(dir.resolve("cells.csv"), "a,b,label\n1," + cell + ",0\n");
-        Exception e = assertThrows(IOException.class, () -> Csv.reader().classification(2).read(f));
+        Exception e = assertThrows(
+                IOException.class, () -> Csv.reader().classification(2).read(f));
         assertEquals(f + " line 2, column 2 \"b\": \"" + cell + "\" is not a number", e.getMessage());
     }
 
@@ -101,7 +104,9 @@ class InputMessagesTest {
     @ValueSource(strings = {"1", "-2.5", "+3.", ".5", "1e3", "-1.5E-3", "007"})
     void plainDecimalCellsStillRead(String cell) throws IOException {
         Path f = Files.writeString(dir.resolve("ok.csv"), "a,b,label\n1," + cell + ",0\n");
-        assertEquals(Double.parseDouble(cell), Csv.reader().classification(2).read(f).features().getDouble(0, 1),
+        assertEquals(
+                Double.parseDouble(cell),
+                Csv.reader().classification(2).read(f).features().getDouble(0, 1),
                 1e-6 * Math.abs(Double.parseDouble(cell)));
     }
 
@@ -109,18 +114,25 @@ class InputMessagesTest {
     void aHugeCsvFieldIsQuotedByAShortPrefix() throws IOException {
         Path f = dir.resolve("huge.csv");
         Files.writeString(f, "a,b,label\n1," + "z".repeat(5_000_000) + ",0\n");
-        Exception e = assertThrows(IOException.class, () -> Csv.reader().classification(2).read(f));
-        assertTrue(e.getMessage().length() < 300 && e.getMessage().endsWith("zzz... (5000000 characters)\" is not a"
-                + " number"), e.getMessage().length() + " characters: " + e.getMessage().substring(0, Math.min(300, e.getMessage().length())));
+        Exception e = assertThrows(
+                IOException.class, () -> Csv.reader().classification(2).read(f));
+        assertTrue(
+                e.getMessage().length() < 300
+                        && e.getMessage().endsWith("zzz... (5000000 characters)\" is not a" + " number"),
+                e.getMessage().length() + " characters: "
+                        + e.getMessage()
+                                .substring(0, Math.min(300, e.getMessage().length())));
     }
 
     @Test
     void aHugeColumnNameIsQuotedByAShortPrefix() throws IOException {
         Path f = dir.resolve("huge-header.csv");
         Files.writeString(f, "a," + "h".repeat(1_000_000) + ",label\n1,x,0\n");
-        Exception e = assertThrows(IOException.class, () -> Csv.reader().classification(2).read(f));
+        Exception e = assertThrows(
+                IOException.class, () -> Csv.reader().classification(2).read(f));
         assertTrue(e.getMessage().length() < 300, e.getMessage().length() + " characters");
-        Exception n = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(f));
+        Exception n = assertThrows(
+                IOException.class, () -> Csv.reader().labelColumn("y").read(f));
         assertTrue(n.getMessage().length() < 600, n.getMessage().length() + " characters");
     }
 
@@ -129,14 +141,20 @@ class InputMessagesTest {
     void anEmptyOrMalformedHiddenListIsAnErrorNotALinearModel(String hidden) {
         Cli r = Cli.run("train", "--data", "synthetic:xor", "--hidden", hidden, "--out", dir.toString());
         assertEquals(2, r.code(), r.toString());
-        assertTrue(r.err().startsWith("myelin train: --hidden must be comma-separated sizes in 1..2147483647 (or none"
-                + " for no hidden layer), was '"), r.toString());
+        assertTrue(
+                r.err()
+                        .startsWith("myelin train: --hidden must be comma-separated sizes in 1..2147483647 (or none"
+                                + " for no hidden layer), was '"),
+                r.toString());
     }
 
     @Test
     void hiddenNoneAsksForALinearModelExplicitly() throws IOException {
-        assertEquals(List.of(), ((Map<?, ?>) org.myelin.cli.Main.trainConfig(new String[] {"--hidden", "none"})
-                .get("model")).get("hidden"));
+        assertEquals(
+                List.of(),
+                ((Map<?, ?>) org.myelin.cli.Main.trainConfig(new String[] {"--hidden", "none"})
+                                .get("model"))
+                        .get("hidden"));
     }
 
     @ParameterizedTest
@@ -153,7 +171,10 @@ class InputMessagesTest {
         String key = defaults.keySet().iterator().next();
         Cli r = Cli.run("simulate", "lif", "--out", dir.toString(), key + "=0x1p3");
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.oneLineError() && r.err().contains("option '" + key + "'") && r.err().contains("'0x1p3'"),
+        assertTrue(
+                r.oneLineError()
+                        && r.err().contains("option '" + key + "'")
+                        && r.err().contains("'0x1p3'"),
                 r.toString());
     }
 
@@ -167,8 +188,8 @@ class InputMessagesTest {
             OPENBLAS_NUM_THREADS | 2.5     | OPENBLAS_NUM_THREADS must be a whole number of threads in 1..4096
             """)
     void aGarbageThreadCountIsRefusedNamingTheVariable(String variable, String value, String message) {
-        Exception e = assertThrows(IllegalArgumentException.class,
-                () -> Settings.check(new Properties(), Map.of(variable, value)));
+        Exception e = assertThrows(
+                IllegalArgumentException.class, () -> Settings.check(new Properties(), Map.of(variable, value)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
@@ -189,7 +210,8 @@ class InputMessagesTest {
         p.setProperty("myelin.maxParamBytes", "8g");
         List<String> warnings = Settings.check(p, Map.of());
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("unknown system property -Dmyelin.maxParamBytes is ignored; known: ["),
+        assertTrue(
+                warnings.get(0).startsWith("unknown system property -Dmyelin.maxParamBytes is ignored; known: ["),
                 warnings.get(0));
     }
 
@@ -216,7 +238,8 @@ class InputMessagesTest {
         Path csv = Files.writeString(dir.resolve("d.csv"), "a,b,c,d,label\n1,2,3,4,0\n");
         Cli r = Cli.run("eval", f.toString(), "--data", "csv:" + csv);
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.err().startsWith("myelin eval: " + f + ": the loss saved with the model: unknown loss 'msee'"),
+        assertTrue(
+                r.err().startsWith("myelin eval: " + f + ": the loss saved with the model: unknown loss 'msee'"),
                 r.toString());
     }
 

@@ -50,14 +50,36 @@ class KillResumeTest {
     static Map<String, Object> job(Path output, int epochs) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", Map.of("source", "synthetic", "name", "spirals", "samples", 400, "noise", 0.2));
-        c.put("model", Map.of("hidden", List.of(48, 48), "activation", "relu", "dropout", 0.1, "batch_norm", true,
-                "init", "he_normal"));
+        c.put(
+                "model",
+                Map.of(
+                        "hidden",
+                        List.of(48, 48),
+                        "activation",
+                        "relu",
+                        "dropout",
+                        0.1,
+                        "batch_norm",
+                        true,
+                        "init",
+                        "he_normal"));
         c.put("loss", "softmax_cross_entropy");
         c.put("optimizer", Map.of("type", "adam", "learning_rate", 0.01));
         c.put("schedule", Map.of("type", "cosine", "minimum", 0.001));
         c.put("regularization", Map.of("l2", 1e-4, "clip_norm", 5.0));
-        c.put("training", Map.of("epochs", epochs, "batch_size", 16, "seed", 7, "checkpoint_every_steps", 2,
-                "checkpoint_every_epochs", 1));
+        c.put(
+                "training",
+                Map.of(
+                        "epochs",
+                        epochs,
+                        "batch_size",
+                        16,
+                        "seed",
+                        7,
+                        "checkpoint_every_steps",
+                        2,
+                        "checkpoint_every_epochs",
+                        1));
         c.put("output", output.toString());
         return c;
     }
@@ -70,10 +92,11 @@ class KillResumeTest {
     void killedRunsLeaveLoadableCheckpointsAndResumeToTheUninterruptedWeights() throws Exception {
         long startNanos = System.nanoTime();
         Path reference = dir.resolve("reference");
-        TrainingJob.Result ref = new TrainingJob(job(reference, EPOCHS)).run(
-                new PrintStream(OutputStream.nullOutputStream()), false);
+        TrainingJob.Result ref =
+                new TrainingJob(job(reference, EPOCHS)).run(new PrintStream(OutputStream.nullOutputStream()), false);
         assertEquals(TOTAL_STEPS, ref.history().last().step());
-        String expected = Fixtures.weightsDigest(ModelFile.load(reference.resolve(TrainingJob.MODEL_FILE)).model());
+        String expected = Fixtures.weightsDigest(
+                ModelFile.load(reference.resolve(TrainingJob.MODEL_FILE)).model());
 
         Path out = dir.resolve("killed");
         Path config = dir.resolve("job.json");
@@ -94,9 +117,10 @@ class KillResumeTest {
             long[] seen = waitForCheckpoint(child, checkpoint, target);
             if (seen == null) {
                 child.waitFor(60, TimeUnit.SECONDS);
-                throw new AssertionError("the child ended (" + (child.isAlive() ? "still running"
-                        : "exit " + child.exitValue()) + ") before its checkpoint reached step " + target
-                        + ", where it was to be killed; kills so far: " + kills + "; log:\n" + tail(childLog));
+                throw new AssertionError(
+                        "the child ended (" + (child.isAlive() ? "still running" : "exit " + child.exitValue())
+                                + ") before its checkpoint reached step " + target
+                                + ", where it was to be killed; kills so far: " + kills + "; log:\n" + tail(childLog));
             }
             // A random moment within the next two steps (timed from the child's own pace): the kill may land in a
             // step, between steps or in the middle of writing the next checkpoint.
@@ -106,8 +130,10 @@ class KillResumeTest {
             child.waitFor();
             Checkpoint.Loaded c = Checkpoint.load(checkpoint); // every checkpoint on disk loads
             long step = ((Number) ((Map<?, ?>) c.trainer().get("position")).get("step")).longValue();
-            assertTrue(step >= target && step < TOTAL_STEPS, "killed after step " + target + " was seen, the"
-                    + " checkpoint is at step " + step + " of " + TOTAL_STEPS);
+            assertTrue(
+                    step >= target && step < TOTAL_STEPS,
+                    "killed after step " + target + " was seen, the" + " checkpoint is at step " + step + " of "
+                            + TOTAL_STEPS);
             stepsDone = step;
             kills.add("after step " + seen[0] + " + " + jitterMicros + " us: checkpoint step " + step);
             if (Files.exists(out.resolve(TrainingJob.MODEL_FILE))) {
@@ -119,11 +145,17 @@ class KillResumeTest {
         assertEquals(0, child.exitValue(), "the resumed run failed; see " + tail(childLog));
         log.info("kill and resume: {} kills survived ({})", kills.size(), kills);
         assertTrue(kills.size() >= Math.min(2, KILLS), "too few kills within " + SECONDS + " s: " + kills);
-        String actual = Fixtures.weightsDigest(ModelFile.load(out.resolve(TrainingJob.MODEL_FILE)).model());
-        assertEquals(expected, actual, "weights after " + kills.size() + " kills and resumes differ from the"
-                + " uninterrupted run's; kills: " + kills);
+        String actual = Fixtures.weightsDigest(
+                ModelFile.load(out.resolve(TrainingJob.MODEL_FILE)).model());
+        assertEquals(
+                expected,
+                actual,
+                "weights after " + kills.size() + " kills and resumes differ from the" + " uninterrupted run's; kills: "
+                        + kills);
         try (Stream<Path> files = Files.list(out)) {
-            List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+            List<String> left = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp"))
+                    .toList();
             assertTrue(left.isEmpty(), "temporary files left behind: " + left);
         }
     }
@@ -131,10 +163,21 @@ class KillResumeTest {
     private static Process start(Path config, Path logFile) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath, "org.myelin.cli.Main", "train", "--config", config.toString());
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        List<String> cmd = List.of(
+                java,
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                "org.myelin.cli.Main",
+                "train",
+                "--config",
+                config.toString());
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
     }
 
     /**
@@ -150,7 +193,8 @@ class KillResumeTest {
         long firstNanos = 0;
         java.nio.file.attribute.FileTime seenTime = null;
         for (int poll = 0; System.nanoTime() < limit && child.isAlive(); poll++) {
-            java.nio.file.attribute.FileTime t = Files.exists(checkpoint) ? Files.getLastModifiedTime(checkpoint) : null;
+            java.nio.file.attribute.FileTime t =
+                    Files.exists(checkpoint) ? Files.getLastModifiedTime(checkpoint) : null;
             // Read when the file changed, and now and then anyway (file systems with coarse modification times).
             if (t != null && (!t.equals(seenTime) || poll % 16 == 0)) {
                 seenTime = t;
@@ -163,7 +207,8 @@ class KillResumeTest {
                 }
                 if (step >= target) {
                     long pace = firstStep >= 0 && step > firstStep
-                            ? (System.nanoTime() - firstNanos) / 1000 / (step - firstStep) : 1000;
+                            ? (System.nanoTime() - firstNanos) / 1000 / (step - firstStep)
+                            : 1000;
                     return new long[] {step, Math.max(1, pace)};
                 }
             }
@@ -178,7 +223,8 @@ class KillResumeTest {
     /** The global step of a checkpoint, from its trainer.json alone (cheaper than loading the whole file). */
     private static long stepOf(Path checkpoint) throws IOException {
         try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(checkpoint.toFile())) {
-            String text = new String(z.getInputStream(z.getEntry("trainer.json")).readAllBytes(), StandardCharsets.UTF_8);
+            String text =
+                    new String(z.getInputStream(z.getEntry("trainer.json")).readAllBytes(), StandardCharsets.UTF_8);
             Map<String, Object> trainer = Json.readObject(checkpoint + "!trainer.json", text);
             return ((Number) ((Map<?, ?>) trainer.get("position")).get("step")).longValue();
         }
@@ -186,7 +232,8 @@ class KillResumeTest {
 
     private static String tail(Path logFile) throws IOException {
         List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-        return String.join(File.separator.equals("/") ? "\n" : "\r\n",
+        return String.join(
+                File.separator.equals("/") ? "\n" : "\r\n",
                 lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }

@@ -8,8 +8,7 @@ import org.myelin.io.DirectoryLock;
  * stdout and waits to be killed.
  */
 public final class LockHolder {
-    private LockHolder() {
-    }
+    private LockHolder() {}
 
     public static void main(String[] args) throws Exception {
         DirectoryLock lock = DirectoryLock.acquire(Path.of(args[0]), "output directory");

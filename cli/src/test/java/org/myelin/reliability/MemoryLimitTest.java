@@ -51,8 +51,8 @@ class MemoryLimitTest {
     /** A model file whose model.json describes a dense layer of {@code in x out}, with a placeholder entry. */
     private Path hugeDenseModel(long in, long out) throws IOException {
         Map<String, byte[]> entries = Fixtures.unzip(Fixtures.modelZip(dir));
-        Map<String, Object> doc = Json.readObject("model.json", new String(entries.get("model.json"),
-                StandardCharsets.UTF_8));
+        Map<String, Object> doc =
+                Json.readObject("model.json", new String(entries.get("model.json"), StandardCharsets.UTF_8));
         Map<String, Object> dense = new LinkedHashMap<>();
         dense.put("type", "dense");
         dense.put("in", in);
@@ -60,9 +60,11 @@ class MemoryLimitTest {
         dense.put("bias", true);
         dense.put("dataType", "float32");
         doc.put("architecture", Map.of("type", "sequential", "layers", List.of(dense)));
-        doc.put("parameters", List.of(
-                Map.of("name", "0.weight", "shape", List.of(in, out), "entry", "parameters/0.weight.npy"),
-                Map.of("name", "0.bias", "shape", List.of(out), "entry", "parameters/0.bias.npy")));
+        doc.put(
+                "parameters",
+                List.of(
+                        Map.of("name", "0.weight", "shape", List.of(in, out), "entry", "parameters/0.weight.npy"),
+                        Map.of("name", "0.bias", "shape", List.of(out), "entry", "parameters/0.bias.npy")));
         doc.put("buffers", List.of());
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("model.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
@@ -80,10 +82,12 @@ class MemoryLimitTest {
         long before = allocated();
         Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
         assertTrue(allocated() - before < HostileFilesTest.MAX_ALLOCATION, "allocated " + (allocated() - before));
-        assertEquals(f + "!model.json: the model needs 954.63 MiB (1001000000 bytes) for its 250,250,000"
-                + " parameters, more than the limit of 512.00 MiB (536870912 bytes) (-Dmyelin.maxParameterBytes);"
-                + " to allow it, raise the limit with -Dmyelin.maxParameterBytes=SIZE (e.g. 16g; for scripts/myelin"
-                + " in MYELIN_JAVA_OPTS) on a machine with the memory for it", e.getMessage());
+        assertEquals(
+                f + "!model.json: the model needs 954.63 MiB (1001000000 bytes) for its 250,250,000"
+                        + " parameters, more than the limit of 512.00 MiB (536870912 bytes) (-Dmyelin.maxParameterBytes);"
+                        + " to allow it, raise the limit with -Dmyelin.maxParameterBytes=SIZE (e.g. 16g; for scripts/myelin"
+                        + " in MYELIN_JAVA_OPTS) on a machine with the memory for it",
+                e.getMessage());
         Exception c = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpoint.load(f));
         assertTrue(c.getMessage().contains("the model needs 954.63 MiB"), c.getMessage());
     }
@@ -91,12 +95,15 @@ class MemoryLimitTest {
     @Test
     void theDefaultLimitIsAnEighthOfTheMemoryForArraysAndTheMessageSaysWhereItComesFrom() throws IOException {
         long limit = MemoryLimit.parameterBytes();
-        assertTrue(limit > 0 && limit <= Math.max(org.bytedeco.javacpp.Pointer.maxBytes(), 1) / MemoryLimit.COPIES,
+        assertTrue(
+                limit > 0 && limit <= Math.max(org.bytedeco.javacpp.Pointer.maxBytes(), 1) / MemoryLimit.COPIES,
                 "limit " + limit);
         Path f = hugeDenseModel(1000, limit / 4000 + 1);
         Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
-        assertTrue(e.getMessage().contains("more than the limit of ") && e.getMessage().contains("1/8 of the smaller of"
-                + " the memory for arrays") && e.getMessage().contains("-Dmyelin.maxParameterBytes=SIZE"),
+        assertTrue(
+                e.getMessage().contains("more than the limit of ")
+                        && e.getMessage().contains("1/8 of the smaller of" + " the memory for arrays")
+                        && e.getMessage().contains("-Dmyelin.maxParameterBytes=SIZE"),
                 e.getMessage());
     }
 
@@ -121,16 +128,26 @@ class MemoryLimitTest {
         raw.put("model", Map.of("hidden", List.of(1_000_000_000)));
         raw.put("output", dir.resolve("out").toString());
         long before = allocated();
-        Exception e = assertThrows(org.myelin.ConfigurationException.class,
+        Exception e = assertThrows(
+                org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(allocated() - before < HostileFilesTest.MAX_ALLOCATION, "allocated " + (allocated() - before));
-        assertTrue(e.getMessage().startsWith("model.hidden: the MLP 2-1000000000-2 needs 18.63 GiB (20000000008"
-                + " bytes) for its 5,000,000,002 parameters, more than the limit of "), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("model.hidden: the MLP 2-1000000000-2 needs 18.63 GiB (20000000008"
+                                + " bytes) for its 5,000,000,002 parameters, more than the limit of "),
+                e.getMessage());
     }
 
     @Test
     void theCommandLineRefusesTheHugeModelInOneLine() {
-        Cli r = Cli.run("train", "--data", "synthetic:xor", "--hidden", "1000000000", "--out",
+        Cli r = Cli.run(
+                "train",
+                "--data",
+                "synthetic:xor",
+                "--hidden",
+                "1000000000",
+                "--out",
                 dir.resolve("cli").toString());
         assertEquals(1, r.code(), r.toString());
         assertTrue(r.oneLineError() && r.err().contains("model.hidden: the MLP 2-1000000000-2 needs"), r.toString());
@@ -138,23 +155,32 @@ class MemoryLimitTest {
 
     @Test
     void loadingAModelReadsEachArrayStraightIntoItsParameter() throws IOException {
-        Module m = Models.mlpBuilder(1000, 1000, 3).optDataType(DataType.FLOAT).optSeed(3).build();
+        Module m = Models.mlpBuilder(1000, 1000, 3)
+                .optDataType(DataType.FLOAT)
+                .optSeed(3)
+                .build();
         Path f = dir.resolve("wide.zip");
         ModelFile.save(f, m, Map.of());
         long weightBytes = 1000L * 1000 * 4;
         // The first load in a JVM also initialises the config binder (Jackson's classes and caches, a few MB once);
         // a small model loaded first keeps that one-time cost out of the per-model figure measured here.
         Path small = dir.resolve("small.zip");
-        ModelFile.save(small, Models.mlpBuilder(2, 2).optDataType(DataType.FLOAT).build(), Map.of());
+        ModelFile.save(
+                small, Models.mlpBuilder(2, 2).optDataType(DataType.FLOAT).build(), Map.of());
         ModelFile.load(small);
         long before = allocated();
         ModelFile.Loaded loaded = ModelFile.load(f);
         long heap = allocated() - before;
-        assertTrue(heap < weightBytes, "loading allocated " + heap + " bytes of heap for " + weightBytes
-                + " bytes of weights (a copy through the heap costs several times that)");
+        assertTrue(
+                heap < weightBytes,
+                "loading allocated " + heap + " bytes of heap for " + weightBytes
+                        + " bytes of weights (a copy through the heap costs several times that)");
         for (String name : m.namedParameters().keySet()) {
-            assertTrue(Fixtures.sameBits(m.namedParameters().get(name).value(),
-                    loaded.model().namedParameters().get(name).value()), name);
+            assertTrue(
+                    Fixtures.sameBits(
+                            m.namedParameters().get(name).value(),
+                            loaded.model().namedParameters().get(name).value()),
+                    name);
         }
     }
 
@@ -169,14 +195,15 @@ class MemoryLimitTest {
         byte[] big = bigEndian(little);
         assertTrue(Fixtures.sameBits(a, Npy.read("big.npy", new ByteArrayInputStream(big), a.length())));
         byte[] truncated = java.util.Arrays.copyOf(little, little.length - 5);
-        Exception e = assertThrows(org.myelin.io.NpyFormatException.class,
+        Exception e = assertThrows(
+                org.myelin.io.NpyFormatException.class,
                 () -> Npy.read("cut.npy", new ByteArrayInputStream(truncated), a.length()));
         assertTrue(e.getMessage().startsWith("cut.npy: truncated data: expected 1400000 bytes"), e.getMessage());
         INDArray d = Nd4j.rand(DataType.DOUBLE, 400, 400);
         ByteArrayOutputStream dout = new ByteArrayOutputStream();
         Npy.write(d, dout);
-        assertTrue(Fixtures.sameBits(d, Npy.read("big64.npy", new ByteArrayInputStream(bigEndian(dout.toByteArray())),
-                d.length())));
+        assertTrue(Fixtures.sameBits(
+                d, Npy.read("big64.npy", new ByteArrayInputStream(bigEndian(dout.toByteArray())), d.length())));
     }
 
     /** The same .npy with its header saying big-endian and every element's bytes reversed. */

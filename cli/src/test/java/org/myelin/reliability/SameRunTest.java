@@ -42,7 +42,9 @@ class SameRunTest {
     /** 200 spiral points in batches of 32: 7 steps per epoch. */
     static Map<String, Object> job(Path out, Map<String, Object> model, Map<String, Object> training) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("data", new LinkedHashMap<>(Map.of("source", "synthetic", "name", "spirals", "samples", 200, "noise", 0.2)));
+        c.put(
+                "data",
+                new LinkedHashMap<>(Map.of("source", "synthetic", "name", "spirals", "samples", 200, "noise", 0.2)));
         c.put("model", new LinkedHashMap<>(model));
         Map<String, Object> t = new LinkedHashMap<>(Map.of("epochs", 1, "batch_size", 32, "seed", 3));
         t.putAll(training);
@@ -70,10 +72,10 @@ class SameRunTest {
                 }
             }
         };
-        Checkpointing saver = new Checkpointing(s.output().resolve(TrainingJob.CHECKPOINT_FILE), 1, 0, s.metadata(),
-                s.identity());
-        new Trainer(s.model(), s.loss(), s.optimizer(), s.options(), List.of(stopper, saver)).fit(s.train(),
-                s.validation());
+        Checkpointing saver =
+                new Checkpointing(s.output().resolve(TrainingJob.CHECKPOINT_FILE), 1, 0, s.metadata(), s.identity());
+        new Trainer(s.model(), s.loss(), s.optimizer(), s.options(), List.of(stopper, saver))
+                .fit(s.train(), s.validation());
     }
 
     private void assertRefused(Map<String, Object> job, String... parts) throws IOException {
@@ -90,29 +92,36 @@ class SameRunTest {
     void anotherActivationIsRefusedWithTheWholeMessage() throws IOException {
         Path out = dir.resolve("out");
         run(job(out));
-        var e = assertThrows(ModelFormatException.class,
+        var e = assertThrows(
+                ModelFormatException.class,
                 () -> run(job(out, Map.of("hidden", List.of(16), "activation", "tanh"), Map.of())));
-        assertEquals(out.resolve("checkpoint.zip") + ": cannot resume from this checkpoint: it was written by a run"
-                + " with other settings: model.activation is relu in the checkpoint, tanh now. Resume with the same"
-                + " settings, start over with --no-resume (or another output directory), or accept a change with"
-                + " --accept-change KEY[,KEY...] (not allowed for model.*, loss and optimizer.type)", e.getMessage());
+        assertEquals(
+                out.resolve("checkpoint.zip") + ": cannot resume from this checkpoint: it was written by a run"
+                        + " with other settings: model.activation is relu in the checkpoint, tanh now. Resume with the same"
+                        + " settings, start over with --no-resume (or another output directory), or accept a change with"
+                        + " --accept-change KEY[,KEY...] (not allowed for model.*, loss and optimizer.type)",
+                e.getMessage());
     }
 
     @Test
     void everyDifferenceIsListed() throws IOException {
         Path out = dir.resolve("out");
         run(job(out));
-        Map<String, Object> other = job(out, Map.of("hidden", List.of(16), "dropout", 0.1),
-                Map.of("batch_size", 16, "on_divergence", "skip"));
+        Map<String, Object> other = job(
+                out, Map.of("hidden", List.of(16), "dropout", 0.1), Map.of("batch_size", 16, "on_divergence", "skip"));
         other.put("optimizer", Map.of("type", "adam", "learning_rate", 0.002));
         other.put("loss", "mse");
         other.put("regularization", Map.of("l2", 0.001));
         other.put("schedule", Map.of("type", "constant"));
-        assertRefused(other, "model.dropout is 0.0 in the checkpoint, 0.1 now",
-                "training.batch_size is 32 in the checkpoint, 16 now", "optimizer.learning_rate is 0.001 in the"
-                + " checkpoint, 0.002 now", "loss is softmax_cross_entropy in the checkpoint, mse now",
-                "regularization.l2 is 0.0 in the checkpoint, 0.001 now", "schedule.type is cosine in the checkpoint,"
-                + " constant now", "training.on_divergence is stop in the checkpoint, skip now",
+        assertRefused(
+                other,
+                "model.dropout is 0.0 in the checkpoint, 0.1 now",
+                "training.batch_size is 32 in the checkpoint, 16 now",
+                "optimizer.learning_rate is 0.001 in the" + " checkpoint, 0.002 now",
+                "loss is softmax_cross_entropy in the checkpoint, mse now",
+                "regularization.l2 is 0.0 in the checkpoint, 0.001 now",
+                "schedule.type is cosine in the checkpoint," + " constant now",
+                "training.on_divergence is stop in the checkpoint, skip now",
                 "training.divergence_retries is 1 in the checkpoint, 10 now");
     }
 
@@ -132,10 +141,11 @@ class SameRunTest {
     void moreEpochsAreRefusedUnlessAcceptedThenTrainedOn() throws IOException {
         Path out = dir.resolve("out");
         run(job(out));
-        assertRefused(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 3)),
+        assertRefused(
+                job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 3)),
                 "training.epochs is 1 in the checkpoint, 3 now");
-        TrainingJob.Result r = run(job(out, Map.of("hidden", List.of(16)),
-                Map.of("epochs", 3, "accept_changes", "training.epochs")));
+        TrainingJob.Result r =
+                run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 3, "accept_changes", "training.epochs")));
         assertTrue(r.resumed());
         assertEquals(3, r.history().epochs().size());
         assertEquals(21, r.steps());
@@ -145,17 +155,31 @@ class SameRunTest {
     void theBatchSizeCannotChangeInTheMiddleOfAnEpochEvenWhenAccepted() throws IOException {
         Path out = dir.resolve("out");
         checkpointAtStep(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2)), 3);
-        Map<String, Object> other = job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2, "batch_size", 64,
-                "accept_changes", "training.batch_size"));
-        assertRefused(other, "it stopped in the middle of an epoch (batch 3 of epoch 1), where the batch size, the"
-                + " seed and the data cannot change", "training.batch_size is 32 in the checkpoint, 64 now");
+        Map<String, Object> other = job(
+                out,
+                Map.of("hidden", List.of(16)),
+                Map.of("epochs", 2, "batch_size", 64, "accept_changes", "training.batch_size"));
+        assertRefused(
+                other,
+                "it stopped in the middle of an epoch (batch 3 of epoch 1), where the batch size, the"
+                        + " seed and the data cannot change",
+                "training.batch_size is 32 in the checkpoint, 64 now");
         // The seed also draws the spirals: both differences accepted, both refused mid-epoch.
-        assertRefused(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2, "seed", 4, "accept_changes",
-                "training.seed,data.train.crc32c")), "training.seed is 3 in the checkpoint, 4 now; data.train.crc32c is");
+        assertRefused(
+                job(
+                        out,
+                        Map.of("hidden", List.of(16)),
+                        Map.of("epochs", 2, "seed", 4, "accept_changes", "training.seed,data.train.crc32c")),
+                "training.seed is 3 in the checkpoint, 4 now; data.train.crc32c is");
         // Resumed as it was, it finishes; at an epoch's start the accepted batch size then applies.
-        assertEquals(14, run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2))).steps());
-        TrainingJob.Result r = run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 3, "batch_size", 64,
-                "accept_changes", "training.batch_size,training.epochs")));
+        assertEquals(
+                14,
+                run(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2)))
+                        .steps());
+        TrainingJob.Result r = run(job(
+                out,
+                Map.of("hidden", List.of(16)),
+                Map.of("epochs", 3, "batch_size", 64, "accept_changes", "training.batch_size,training.epochs")));
         assertEquals(14 + 4, r.steps());
     }
 
@@ -165,31 +189,45 @@ class SameRunTest {
         Trainer first = Fixtures.trainer(); // batches of 16 from 48 samples: 3 per epoch
         Path f = dir.resolve("checkpoint.zip");
         Checkpointing saver = new Checkpointing(f, 0, 0, Map.of());
-        Trainer stopping = new Trainer(first.model(), org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
-                first.optimizer(), org.myelin.train.TrainingOptions.of(2, 16, 3), List.of(new Callback() {
-                    @Override
-                    public void onStepEnd(Trainer t, long step, double loss) {
-                        t.requestStop();
-                    }
-                }, saver));
+        Trainer stopping = new Trainer(
+                first.model(),
+                org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
+                first.optimizer(),
+                org.myelin.train.TrainingOptions.of(2, 16, 3),
+                List.of(
+                        new Callback() {
+                            @Override
+                            public void onStepEnd(Trainer t, long step, double loss) {
+                                t.requestStop();
+                            }
+                        },
+                        saver));
         stopping.fit(Fixtures.data(), null);
         var m = Fixtures.model();
-        Trainer other = new Trainer(m, org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Trainer other = new Trainer(
+                m,
+                org.myelin.train.LossFunction.SOFTMAX_CROSS_ENTROPY,
                 org.myelin.optim.Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters()),
-                org.myelin.train.TrainingOptions.of(2, 8, 3), List.of());
+                org.myelin.train.TrainingOptions.of(2, 8, 3),
+                List.of());
         Checkpointing.resume(other, f);
         var e = assertThrows(IllegalArgumentException.class, () -> other.fit(Fixtures.data(), null));
-        assertEquals("Trainer: the restored position is batch 1 of epoch 1 in batches of 16, this trainer's batches"
-                + " hold 8; resume with batch size 16 (it can change at an epoch's start)", e.getMessage());
+        assertEquals(
+                "Trainer: the restored position is batch 1 of epoch 1 in batches of 16, this trainer's batches"
+                        + " hold 8; resume with batch size 16 (it can change at an epoch's start)",
+                e.getMessage());
         assertEquals(1, other.state().step(), "a step was taken");
     }
 
     @Test
     void theArchitectureLossAndOptimiserTypeCannotBeAccepted() {
         for (String key : List.of("model.hidden", "loss", "optimizer.type")) {
-            var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(dir,
-                    Map.of("hidden", List.of(16)), Map.of("accept_changes", key))).setup());
-            assertTrue(e.getMessage().startsWith("training.accept_changes: '" + key + "' cannot change when resuming"),
+            var e = assertThrows(
+                    org.myelin.ConfigurationException.class,
+                    () -> new TrainingJob(job(dir, Map.of("hidden", List.of(16)), Map.of("accept_changes", key)))
+                            .setup());
+            assertTrue(
+                    e.getMessage().startsWith("training.accept_changes: '" + key + "' cannot change when resuming"),
                     e.getMessage());
         }
     }
@@ -198,15 +236,36 @@ class SameRunTest {
     void theCommandLineOffersTheAcceptOption() throws IOException {
         Path out = dir.resolve("out");
         Path config = Files.writeString(dir.resolve("job.json"), Json.write(job(out)));
-        assertEquals(0, Main.run(new String[] {"train", "--config", config.toString()}, OutputSafetyTest.quiet(),
-                OutputSafetyTest.quiet()));
+        assertEquals(
+                0,
+                Main.run(
+                        new String[] {"train", "--config", config.toString()},
+                        OutputSafetyTest.quiet(),
+                        OutputSafetyTest.quiet()));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(1, Main.run(new String[] {"train", "--config", config.toString(), "--epochs", "2"},
-                OutputSafetyTest.quiet(), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("training.epochs is 1 in the checkpoint, 2 now"),
+        assertEquals(
+                1,
+                Main.run(
+                        new String[] {"train", "--config", config.toString(), "--epochs", "2"},
+                        OutputSafetyTest.quiet(),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("training.epochs is 1 in the checkpoint, 2 now"),
                 err.toString(StandardCharsets.UTF_8));
-        assertEquals(0, Main.run(new String[] {"train", "--config", config.toString(), "--epochs", "2",
-            "--accept-change", "training.epochs"}, OutputSafetyTest.quiet(), OutputSafetyTest.quiet()));
+        assertEquals(
+                0,
+                Main.run(
+                        new String[] {
+                            "train",
+                            "--config",
+                            config.toString(),
+                            "--epochs",
+                            "2",
+                            "--accept-change",
+                            "training.epochs"
+                        },
+                        OutputSafetyTest.quiet(),
+                        OutputSafetyTest.quiet()));
         assertTrue(Main.trainHelp().contains("--accept-change"));
     }
 
@@ -215,10 +274,13 @@ class SameRunTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         try (DirectoryLock held = DirectoryLock.acquire(out, "output directory")) {
             var e = assertThrows(IOException.class, () -> run(job(out)));
-            assertTrue(e.getMessage().startsWith("output directory " + out + " is in use by another training run (pid "
-                    + ProcessHandle.current().pid() + " on "), e.getMessage());
-            assertTrue(e.getMessage().endsWith("; wait for it to end or choose another output directory"),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("output directory " + out + " is in use by another training run (pid "
+                                    + ProcessHandle.current().pid() + " on "),
                     e.getMessage());
+            assertTrue(
+                    e.getMessage().endsWith("; wait for it to end or choose another output directory"), e.getMessage());
         }
         assertEquals(7, run(job(out)).steps()); // released by close
     }
@@ -228,17 +290,21 @@ class SameRunTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(java, "-Xmx64m", "-cp", classpath, LockHolder.class.getName(),
-                out.toString()).redirectErrorStream(true).start();
+        Process holder = new ProcessBuilder(
+                        java, "-Xmx64m", "-cp", classpath, LockHolder.class.getName(), out.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader r =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = r.readLine()) != null && !line.equals("locked")) {
                 // log lines before it
             }
             assertEquals("locked", line, "the lock holder did not start");
             var e = assertThrows(IOException.class, () -> run(job(out)));
-            assertTrue(e.getMessage().contains("is in use by another training run (pid " + holder.pid() + " on "),
+            assertTrue(
+                    e.getMessage().contains("is in use by another training run (pid " + holder.pid() + " on "),
                     e.getMessage());
         } finally {
             holder.destroyForcibly(); // SIGKILL: no chance to release the lock itself

@@ -53,16 +53,25 @@ class StrictJsonTest {
             """)
     void aConfigThatIsNotOneCleanObjectIsRefusedNamingTheFile(String text, String message) throws IOException {
         Path config = Files.writeString(dir.resolve("job-" + Integer.toHexString(text.hashCode()) + ".json"), text);
-        Cli r = Cli.run("train", "--config", config.toString(), "--out", dir.resolve("out").toString());
+        Cli r = Cli.run(
+                "train",
+                "--config",
+                config.toString(),
+                "--out",
+                dir.resolve("out").toString());
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.oneLineError() && r.err().startsWith("myelin train: " + config + ": ")
-                && r.err().contains(message), r + " should name the file and contain " + message);
+        assertTrue(
+                r.oneLineError()
+                        && r.err().startsWith("myelin train: " + config + ": ")
+                        && r.err().contains(message),
+                r + " should name the file and contain " + message);
         assertTrue(!Files.exists(dir.resolve("out")), "nothing was written");
     }
 
     @Test
     void aCleanConfigStillReads() {
-        assertEquals(Map.of("training", Map.of("epochs", 3)),
+        assertEquals(
+                Map.of("training", Map.of("epochs", 3)),
                 Json.readObject("config", " {\"training\": {\"epochs\": 3}}\n\n "));
     }
 
@@ -94,7 +103,9 @@ class StrictJsonTest {
                 Checkpointing.resume(Fixtures.trainer(), f);
             }
         });
-        assertTrue(e.getMessage().contains(f.getFileName() + "!" + entry) && e.getMessage().contains(message),
+        assertTrue(
+                e.getMessage().contains(f.getFileName() + "!" + entry)
+                        && e.getMessage().contains(message),
                 e.getMessage());
     }
 

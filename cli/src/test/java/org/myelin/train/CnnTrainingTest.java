@@ -65,8 +65,13 @@ class CnnTrainingTest {
     }
 
     private static Module cnn(long seed) {
-        return new Sequential(Conv2d.builder(1, 4, 3).optSeed(seed).build(), new ActivationLayer(Activations.RELU),
-                Pool2d.max(2), new Dropout(0.25, seed + 1), new Flatten(), new Dense(36, 3, DataType.FLOAT, seed + 2));
+        return new Sequential(
+                Conv2d.builder(1, 4, 3).optSeed(seed).build(),
+                new ActivationLayer(Activations.RELU),
+                Pool2d.max(2),
+                new Dropout(0.25, seed + 1),
+                new Flatten(),
+                new Dense(36, 3, DataType.FLOAT, seed + 2));
     }
 
     private static Trainer trainer(Module m, int epochs, List<Callback> callbacks) {
@@ -92,20 +97,23 @@ class CnnTrainingTest {
         Module first = cnn(3);
         Checkpointing saver = new Checkpointing(ckpt, 0, 10, Map.of());
         trainer(first, 4, List.of(saver, new Callback() {
-            @Override
-            public void onStepEnd(Trainer t, long step, double loss) {
-                if (step == 10) {
-                    t.requestStop();
-                }
-            }
-        })).fit(data, null);
+                    @Override
+                    public void onStepEnd(Trainer t, long step, double loss) {
+                        if (step == 10) {
+                            t.requestStop();
+                        }
+                    }
+                }))
+                .fit(data, null);
         Module resumed = cnn(77);
         Trainer t2 = trainer(resumed, 4, List.of());
         Checkpointing.resume(t2, ckpt);
         assertEquals(10, t2.state().step());
         t2.fit(data, null);
         for (Map.Entry<String, Tensor> e : straight.namedParameters().entrySet()) {
-            assertEquals(e.getValue().value(), resumed.namedParameters().get(e.getKey()).value(),
+            assertEquals(
+                    e.getValue().value(),
+                    resumed.namedParameters().get(e.getKey()).value(),
                     e.getKey() + " differs after resume");
         }
     }
@@ -115,7 +123,11 @@ class CnnTrainingTest {
         Path d = Files.createDirectories(dir.resolve("mnist"));
         Random r = new Random(5);
         for (String prefix : new String[] {"train", "t10k"}) {
-            ByteBuffer img = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
+            ByteBuffer img = ByteBuffer.allocate(16 + n * 784)
+                    .putInt(0x803)
+                    .putInt(n)
+                    .putInt(28)
+                    .putInt(28);
             ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
             for (int i = 0; i < n; i++) {
                 lab.put((byte) (i % 10));
@@ -156,12 +168,18 @@ class CnnTrainingTest {
                 Map.of("type", "dense", "in", 72, "out", 10));
         new TrainingJob(job(mnist, dir.resolve("layers"), Map.of("layers", layers)))
                 .run(new PrintStream(OutputStream.nullOutputStream()), false);
-        Module loaded = ModelFile.load(dir.resolve("layers").resolve(TrainingJob.MODEL_FILE)).model();
-        assertArrayEquals(new long[] {2, 1, 5, 5}, loaded.namedParameters().get("0.weight").shape());
+        Module loaded = ModelFile.load(dir.resolve("layers").resolve(TrainingJob.MODEL_FILE))
+                .model();
+        assertArrayEquals(
+                new long[] {2, 1, 5, 5},
+                loaded.namedParameters().get("0.weight").shape());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"eval", dir.resolve("lenet").resolve(TrainingJob.MODEL_FILE).toString(),
-            "--data", "mnist:" + mnist}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                new String[] {
+                    "eval", dir.resolve("lenet").resolve(TrainingJob.MODEL_FILE).toString(), "--data", "mnist:" + mnist
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(OutputStream.nullOutputStream()));
         assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("samples 40"), out.toString(StandardCharsets.UTF_8));
@@ -174,7 +192,7 @@ class CnnTrainingTest {
     /** The README's library example, on a small MNIST-shaped directory instead of the cache and for one epoch. */
     @Test
     void readmeExample() throws Exception {
-        Mnist mnist = Mnist.load(fakeMnist(32)).asImages();     // X [N, 1, 28, 28]
+        Mnist mnist = Mnist.load(fakeMnist(32)).asImages(); // X [N, 1, 28, 28]
         Module lenet = Models.lenet5(DataType.FLOAT, 42, 1, 28, 28, 10);
         Optimizer adam = Optimizers.adam().learningRate(0.002).build(lenet.namedParameters());
         new Trainer(lenet, LossFunction.SOFTMAX_CROSS_ENTROPY, adam, TrainingOptions.of(1, 128, 42), List.of())
@@ -189,14 +207,21 @@ class CnnTrainingTest {
     @Test
     void mismatchedModelsAndDataAreConfigErrors() throws Exception {
         Path mnist = fakeMnist(20);
-        var flat = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(job(mnist, dir.resolve("a"),
-                Map.of("architecture", "cnn"))).setup().model().forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 2, 784))));
+        var flat = assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrainingJob(job(mnist, dir.resolve("a"), Map.of("architecture", "cnn")))
+                        .setup()
+                        .model()
+                        .forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 2, 784))));
         assertTrue(flat.getMessage().contains("expected [*, 1, *, *]"), flat.getMessage());
-        var unknown = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("b"),
-                Map.of("architecture", "resnet"))).setup());
+        var unknown = assertThrows(
+                org.myelin.ConfigurationException.class,
+                () -> new TrainingJob(job(mnist, dir.resolve("b"), Map.of("architecture", "resnet"))).setup());
         assertEquals("model.architecture: must be mlp, cnn, lenet or layers, was \"resnet\"", unknown.getMessage());
-        var mixed = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(mnist, dir.resolve("c"),
-                Map.of("architecture", "cnn", "hidden", List.of(4)))).setup());
+        var mixed = assertThrows(
+                org.myelin.ConfigurationException.class,
+                () -> new TrainingJob(job(mnist, dir.resolve("c"), Map.of("architecture", "cnn", "hidden", List.of(4))))
+                        .setup());
         assertTrue(mixed.getMessage().startsWith("model.hidden: unknown key"), mixed.getMessage());
     }
 }

@@ -31,8 +31,7 @@ public final class CudaDriverProbe {
 
     private static final int TEXT = 512;
 
-    private CudaDriverProbe() {
-    }
+    private CudaDriverProbe() {}
 
     /** Whether the probe's own library loaded; when false, {@link #loadError()} says why. */
     public static boolean available() {
@@ -55,8 +54,7 @@ public final class CudaDriverProbe {
      * @param memory    total device memory in bytes
      * @param driver    the driver's CUDA version, 1000 * major + 10 * minor (0 when unknown)
      */
-    public record Result(int code, String text, int devices, int ccMajor, int ccMinor, long memory, int driver) {
-    }
+    public record Result(int code, String text, int devices, int ccMajor, int ccMinor, long memory, int driver) {}
 
     /**
      * Queries device {@code ordinal} (0 is the one ND4J uses by default).
@@ -108,8 +106,8 @@ public final class CudaDriverProbe {
     }
 
     @Name("myelin_cuda_probe")
-    private static native int probe(int ordinal, @Cast("char*") byte[] text, int textLength,
-            @Cast("long long*") long[] info);
+    private static native int probe(
+            int ordinal, @Cast("char*") byte[] text, int textLength, @Cast("long long*") long[] info);
 
     @Name("myelin_nvml_driver_release")
     private static native int nvmlDriverRelease(@Cast("char*") byte[] text, int textLength);

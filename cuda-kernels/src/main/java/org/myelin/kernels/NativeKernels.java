@@ -21,7 +21,9 @@ import org.bytedeco.javacpp.annotation.Platform;
  * {@code src/main/cpp/myelin_kernel_table.h}, from which the C++ and CUDA kernels generate theirs (KernelTableTest
  * fails naming any constant that differs from the table).
  */
-@Platform(include = {"myelin_kernels.h", "myelin_conv.h"}, library = "jnimyelinkernels")
+@Platform(
+        include = {"myelin_kernels.h", "myelin_conv.h"},
+        library = "jnimyelinkernels")
 @NoException
 public final class NativeKernels {
 
@@ -54,8 +56,7 @@ public final class NativeKernels {
         LOAD_ERROR = error;
     }
 
-    private NativeKernels() {
-    }
+    private NativeKernels() {}
 
     /** Whether the native library loaded; when false, calling any native method throws UnsatisfiedLinkError. */
     public static boolean available() {
@@ -90,52 +91,90 @@ public final class NativeKernels {
      * {@code out} may be {@code g} or {@code z}.
      */
     @Name("myelin_backward_f32")
-    public static native int backwardF32(int act, float alpha, @Cast("const float*") long z,
-            @Cast("const float*") long g, @Cast("float*") long out, long n);
+    public static native int backwardF32(
+            int act,
+            float alpha,
+            @Cast("const float*") long z,
+            @Cast("const float*") long g,
+            @Cast("float*") long out,
+            long n);
 
     /** Float64 version of {@link #backwardF32}. */
     @Name("myelin_backward_f64")
-    public static native int backwardF64(int act, double alpha, @Cast("const double*") long z,
-            @Cast("const double*") long g, @Cast("double*") long out, long n);
+    public static native int backwardF64(
+            int act,
+            double alpha,
+            @Cast("const double*") long z,
+            @Cast("const double*") long g,
+            @Cast("double*") long out,
+            long n);
 
     /**
      * {@code out[i] = g[i] * f'} from the saved activation {@code a = f(z)}: logistic {@code a (1 - a)}, tanh
      * {@code (1 - a)(1 + a)}; returns -1 for any other id.
      */
     @Name("myelin_backward_from_output_f32")
-    public static native int backwardFromOutputF32(int act, @Cast("const float*") long a,
-            @Cast("const float*") long g, @Cast("float*") long out, long n);
+    public static native int backwardFromOutputF32(
+            int act, @Cast("const float*") long a, @Cast("const float*") long g, @Cast("float*") long out, long n);
 
     /** Float64 version of {@link #backwardFromOutputF32}. */
     @Name("myelin_backward_from_output_f64")
-    public static native int backwardFromOutputF64(int act, @Cast("const double*") long a,
-            @Cast("const double*") long g, @Cast("double*") long out, long n);
+    public static native int backwardFromOutputF64(
+            int act, @Cast("const double*") long a, @Cast("const double*") long g, @Cast("double*") long out, long n);
 
     /**
      * {@code z[r, c] = x[r, c] + b[c]}, {@code a[r, c] = f(z[r, c])} over row-major {@code [rows, cols]}
      * buffers; {@code z} may be 0 (not written). Returns 0, or -1 for an unknown id.
      */
     @Name("myelin_bias_forward_f32")
-    public static native int biasForwardF32(int act, float alpha, @Cast("const float*") long x,
-            @Cast("const float*") long b, @Cast("float*") long z, @Cast("float*") long a, long rows, long cols);
+    public static native int biasForwardF32(
+            int act,
+            float alpha,
+            @Cast("const float*") long x,
+            @Cast("const float*") long b,
+            @Cast("float*") long z,
+            @Cast("float*") long a,
+            long rows,
+            long cols);
 
     /** Float64 version of {@link #biasForwardF32}. */
     @Name("myelin_bias_forward_f64")
-    public static native int biasForwardF64(int act, double alpha, @Cast("const double*") long x,
-            @Cast("const double*") long b, @Cast("double*") long z, @Cast("double*") long a, long rows, long cols);
+    public static native int biasForwardF64(
+            int act,
+            double alpha,
+            @Cast("const double*") long x,
+            @Cast("const double*") long b,
+            @Cast("double*") long z,
+            @Cast("double*") long a,
+            long rows,
+            long cols);
 
     /**
      * SGD with momentum in place (PyTorch form, no dampening): {@code g' = g + wd w; v = mu v + g';
      * w -= lr v}, or {@code w -= lr (g' + mu v)} when {@code nesterov != 0}.
      */
     @Name("myelin_sgd_f32")
-    public static native void sgdF32(@Cast("float*") long w, @Cast("const float*") long g, @Cast("float*") long v,
-            long n, float lr, float mu, float wd, int nesterov);
+    public static native void sgdF32(
+            @Cast("float*") long w,
+            @Cast("const float*") long g,
+            @Cast("float*") long v,
+            long n,
+            float lr,
+            float mu,
+            float wd,
+            int nesterov);
 
     /** Float64 version of {@link #sgdF32}. */
     @Name("myelin_sgd_f64")
-    public static native void sgdF64(@Cast("double*") long w, @Cast("const double*") long g,
-            @Cast("double*") long v, long n, double lr, double mu, double wd, int nesterov);
+    public static native void sgdF64(
+            @Cast("double*") long w,
+            @Cast("const double*") long g,
+            @Cast("double*") long v,
+            long n,
+            double lr,
+            double mu,
+            double wd,
+            int nesterov);
 
     /**
      * Adam or AdamW in place, from finished coefficients: {@code w' = decay w; g' = g + wd w';
@@ -146,15 +185,39 @@ public final class NativeKernels {
      * {@code 1 - b2} from a float {@code b2} inside the kernel made every float32 step 6.4e-6 too large.)
      */
     @Name("myelin_adam_f32")
-    public static native void adamF32(@Cast("float*") long w, @Cast("const float*") long g, @Cast("float*") long m,
-            @Cast("float*") long v, long n, float b1, float c1, float b2, float c2, float eps, float wd, float decay,
-            float stepSize, float invSqrtBc2);
+    public static native void adamF32(
+            @Cast("float*") long w,
+            @Cast("const float*") long g,
+            @Cast("float*") long m,
+            @Cast("float*") long v,
+            long n,
+            float b1,
+            float c1,
+            float b2,
+            float c2,
+            float eps,
+            float wd,
+            float decay,
+            float stepSize,
+            float invSqrtBc2);
 
     /** Float64 version of {@link #adamF32}. */
     @Name("myelin_adam_f64")
-    public static native void adamF64(@Cast("double*") long w, @Cast("const double*") long g,
-            @Cast("double*") long m, @Cast("double*") long v, long n, double b1, double c1, double b2, double c2,
-            double eps, double wd, double decay, double stepSize, double invSqrtBc2);
+    public static native void adamF64(
+            @Cast("double*") long w,
+            @Cast("const double*") long g,
+            @Cast("double*") long m,
+            @Cast("double*") long v,
+            long n,
+            double b1,
+            double c1,
+            double b2,
+            double c2,
+            double eps,
+            double wd,
+            double decay,
+            double stepSize,
+            double invSqrtBc2);
 
     /**
      * {@code sum_i x[i]^2} over {@code n} contiguous float32 values, accumulated in float64: the squared L2 norm
@@ -174,13 +237,17 @@ public final class NativeKernels {
      * {@code t}.
      */
     @Name("myelin_softmax_xent_f32")
-    public static native double softmaxXentF32(@Cast("const float*") long y, @Cast("const float*") long t,
-            @Cast("float*") long p, long rows, long cols);
+    public static native double softmaxXentF32(
+            @Cast("const float*") long y, @Cast("const float*") long t, @Cast("float*") long p, long rows, long cols);
 
     /** Float64 version of {@link #softmaxXentF32}. */
     @Name("myelin_softmax_xent_f64")
-    public static native double softmaxXentF64(@Cast("const double*") long y, @Cast("const double*") long t,
-            @Cast("double*") long p, long rows, long cols);
+    public static native double softmaxXentF64(
+            @Cast("const double*") long y,
+            @Cast("const double*") long t,
+            @Cast("double*") long p,
+            long rows,
+            long cols);
 
     /**
      * im2col of a batch of NCHW float32 images {@code img [n, c, h, w]} into the patch matrix
@@ -188,26 +255,86 @@ public final class NativeKernels {
      * img[ni, ci, y sh - pt + i dh, x sw - pl + j dw]}, 0 in the zero padding. See {@code myelin_conv.h}.
      */
     @Name("myelin_im2col_f32")
-    public static native void im2colF32(@Cast("const float*") long img, @Cast("float*") long cols, long n, long c,
-            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+    public static native void im2colF32(
+            @Cast("const float*") long img,
+            @Cast("float*") long cols,
+            long n,
+            long c,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long dh,
+            long dw,
+            long oh,
+            long ow);
 
     /** Float64 version of {@link #im2colF32}. */
     @Name("myelin_im2col_f64")
-    public static native void im2colF64(@Cast("const double*") long img, @Cast("double*") long cols, long n, long c,
-            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+    public static native void im2colF64(
+            @Cast("const double*") long img,
+            @Cast("double*") long cols,
+            long n,
+            long c,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long dh,
+            long dw,
+            long oh,
+            long ow);
 
     /**
      * col2im, the adjoint of {@link #im2colF32}: zeroes {@code img [n, c, h, w]} and adds every entry of
      * {@code cols [c kh kw, n oh ow]} onto the pixel it was read from (padding entries are dropped).
      */
     @Name("myelin_col2im_f32")
-    public static native void col2imF32(@Cast("const float*") long cols, @Cast("float*") long img, long n, long c,
-            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+    public static native void col2imF32(
+            @Cast("const float*") long cols,
+            @Cast("float*") long img,
+            long n,
+            long c,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long dh,
+            long dw,
+            long oh,
+            long ow);
 
     /** Float64 version of {@link #col2imF32}. */
     @Name("myelin_col2im_f64")
-    public static native void col2imF64(@Cast("const double*") long cols, @Cast("double*") long img, long n, long c,
-            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long dh, long dw, long oh, long ow);
+    public static native void col2imF64(
+            @Cast("const double*") long cols,
+            @Cast("double*") long img,
+            long n,
+            long c,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long dh,
+            long dw,
+            long oh,
+            long ow);
 
     /**
      * Max pooling of {@code planes} image planes {@code img [planes, h, w]} (an NCHW batch has {@code n c} of them)
@@ -216,28 +343,76 @@ public final class NativeKernels {
      * the window. See {@code myelin_conv.h}.
      */
     @Name("myelin_maxpool_f32")
-    public static native void maxPoolF32(@Cast("const float*") long img, @Cast("float*") long out, long planes, long h,
-            long w, long kh, long kw, long sh, long sw, long pt, long pl, long oh, long ow);
+    public static native void maxPoolF32(
+            @Cast("const float*") long img,
+            @Cast("float*") long out,
+            long planes,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long oh,
+            long ow);
 
     /** Float64 version of {@link #maxPoolF32}. */
     @Name("myelin_maxpool_f64")
-    public static native void maxPoolF64(@Cast("const double*") long img, @Cast("double*") long out, long planes,
-            long h, long w, long kh, long kw, long sh, long sw, long pt, long pl, long oh, long ow);
+    public static native void maxPoolF64(
+            @Cast("const double*") long img,
+            @Cast("double*") long out,
+            long planes,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long oh,
+            long ow);
 
     /**
      * The gradient of {@link #maxPoolF32}: zeroes {@code gimg [planes, h, w]} and adds each {@code gout [planes, oh,
      * ow]} entry onto the arg-max of its window in {@code img} (same tie rule).
      */
     @Name("myelin_maxpool_backward_f32")
-    public static native void maxPoolBackwardF32(@Cast("const float*") long img, @Cast("const float*") long gout,
-            @Cast("float*") long gimg, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt,
-            long pl, long oh, long ow);
+    public static native void maxPoolBackwardF32(
+            @Cast("const float*") long img,
+            @Cast("const float*") long gout,
+            @Cast("float*") long gimg,
+            long planes,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long oh,
+            long ow);
 
     /** Float64 version of {@link #maxPoolBackwardF32}. */
     @Name("myelin_maxpool_backward_f64")
-    public static native void maxPoolBackwardF64(@Cast("const double*") long img, @Cast("const double*") long gout,
-            @Cast("double*") long gimg, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt,
-            long pl, long oh, long ow);
+    public static native void maxPoolBackwardF64(
+            @Cast("const double*") long img,
+            @Cast("const double*") long gout,
+            @Cast("double*") long gimg,
+            long planes,
+            long h,
+            long w,
+            long kh,
+            long kw,
+            long sh,
+            long sw,
+            long pt,
+            long pl,
+            long oh,
+            long ow);
 
     /**
      * One Euler step of {@code n} LIF neurons in place (normalised units, threshold 1, reset 0):
@@ -248,28 +423,54 @@ public final class NativeKernels {
      * once to float32 here, as ND4J rounds a scalar operand.
      */
     @Name("myelin_lif_step_f32")
-    public static native long lifStepF32(@Cast("float*") long v, @Cast("float*") long s, @Cast("const float*") long b,
-            @Cast("float*") long refr, long n, double dt, double tauM, double tauRef, double sDecay,
+    public static native long lifStepF32(
+            @Cast("float*") long v,
+            @Cast("float*") long s,
+            @Cast("const float*") long b,
+            @Cast("float*") long refr,
+            long n,
+            double dt,
+            double tauM,
+            double tauRef,
+            double sDecay,
             @Cast("long long*") long spikes);
 
     /** Float64 version of {@link #lifStepF32}. */
     @Name("myelin_lif_step_f64")
-    public static native long lifStepF64(@Cast("double*") long v, @Cast("double*") long s,
-            @Cast("const double*") long b, @Cast("double*") long refr, long n, double dt, double tauM, double tauRef,
-            double sDecay, @Cast("long long*") long spikes);
+    public static native long lifStepF64(
+            @Cast("double*") long v,
+            @Cast("double*") long s,
+            @Cast("const double*") long b,
+            @Cast("double*") long refr,
+            long n,
+            double dt,
+            double tauM,
+            double tauRef,
+            double sDecay,
+            @Cast("long long*") long spikes);
 
     /**
      * {@code s[c] += scale * sum_j w[rows[j], c]} for the {@code k} int64 row indices {@code rows} of the row-major
      * {@code [*, cols]} float32 matrix {@code w} (rows summed first, in the order given); nothing when {@code k = 0}.
      */
     @Name("myelin_add_rows_f32")
-    public static native void addRowsF32(@Cast("const float*") long w, long cols, @Cast("const long long*") long rows,
-            long k, double scale, @Cast("float*") long s);
+    public static native void addRowsF32(
+            @Cast("const float*") long w,
+            long cols,
+            @Cast("const long long*") long rows,
+            long k,
+            double scale,
+            @Cast("float*") long s);
 
     /** Float64 version of {@link #addRowsF32}. */
     @Name("myelin_add_rows_f64")
-    public static native void addRowsF64(@Cast("const double*") long w, long cols,
-            @Cast("const long long*") long rows, long k, double scale, @Cast("double*") long s);
+    public static native void addRowsF64(
+            @Cast("const double*") long w,
+            long cols,
+            @Cast("const long long*") long rows,
+            long k,
+            double scale,
+            @Cast("double*") long s);
 
     /**
      * Bernoulli draws of one step: index i (ascending) is appended to {@code spikes} (int64, room for {@code n})
@@ -277,6 +478,6 @@ public final class NativeKernels {
      * {@code counter * n + i} of the stream {@code seed}. Returns the number of spikes.
      */
     @Name("myelin_poisson_draw")
-    public static native long poissonDraw(@Cast("const double*") long p, long n, long seed, long counter,
-            @Cast("long long*") long spikes);
+    public static native long poissonDraw(
+            @Cast("const double*") long p, long n, long seed, long counter, @Cast("long long*") long spikes);
 }

@@ -21,8 +21,7 @@ public final class CudaHostEmulation {
         Loader.load(CudaHostEmulation.class);
     }
 
-    private CudaHostEmulation() {
-    }
+    private CudaHostEmulation() {}
 
     /**
      * Runs kernel {@code name} over a grid of {@code blocks x threads} with host pointers, taking {@code params}

@@ -20,8 +20,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CudaHostEmulationTest {
 
-    private static final int[] ACTIVATIONS = {NativeKernels.IDENTITY, NativeKernels.LOGISTIC, NativeKernels.TANH,
-        NativeKernels.ARCTAN, NativeKernels.RELU, NativeKernels.LEAKY_RELU, NativeKernels.THRESHOLD};
+    private static final int[] ACTIVATIONS = {
+        NativeKernels.IDENTITY,
+        NativeKernels.LOGISTIC,
+        NativeKernels.TANH,
+        NativeKernels.ARCTAN,
+        NativeKernels.RELU,
+        NativeKernels.LEAKY_RELU,
+        NativeKernels.THRESHOLD
+    };
 
     private static PointerPointer<Pointer> params(Pointer... values) {
         PointerPointer<Pointer> p = new PointerPointer<>(values.length);
@@ -55,17 +62,27 @@ class CudaHostEmulationTest {
         int n = 1_000;
         int threads = blocks == 1000 ? CudaLaunchGeometry.forLength(n).threads() : 32;
         int grid = blocks == 1000 ? CudaLaunchGeometry.forLength(n).blocks() : blocks;
-        try (DoublePointer z = new DoublePointer(random(1, n, 4)); DoublePointer g = new DoublePointer(random(2, n, 1));
-                DoublePointer want = new DoublePointer(n); DoublePointer got = new DoublePointer(n)) {
+        try (DoublePointer z = new DoublePointer(random(1, n, 4));
+                DoublePointer g = new DoublePointer(random(2, n, 1));
+                DoublePointer want = new DoublePointer(n);
+                DoublePointer got = new DoublePointer(n)) {
             for (int act : ACTIVATIONS) {
                 assertEquals(0, NativeKernels.backwardF64(act, 0.1, z.address(), g.address(), want.address(), n));
                 got.fill(0xff); // NaN everywhere: an element no thread writes stays NaN
-                try (PointerPointer<Pointer> p = params(value(act), new DoublePointer(1).put(0.1), value(z.address()),
-                        value(g.address()), value(got.address()), value((long) n))) {
+                try (PointerPointer<Pointer> p = params(
+                        value(act),
+                        new DoublePointer(1).put(0.1),
+                        value(z.address()),
+                        value(g.address()),
+                        value(got.address()),
+                        value((long) n))) {
                     assertEquals(0, CudaHostEmulation.launch("myelin_backward_f64", grid, threads, p));
                 }
                 for (int i = 0; i < n; i++) {
-                    assertEquals(want.get(i), got.get(i), 1e-15 * (1 + Math.abs(want.get(i))),
+                    assertEquals(
+                            want.get(i),
+                            got.get(i),
+                            1e-15 * (1 + Math.abs(want.get(i))),
                             "activation " + act + ", grid " + grid + " x " + threads + ", element " + i);
                 }
             }
@@ -82,24 +99,40 @@ class CudaHostEmulationTest {
         for (int i = 0; i < n; i++) {
             xs[i] = (float) x64[i];
         }
-        float[] bs = {0.5f, -0.25f, 1f, -2f, 0f, 0.125f, 3f, -1f, 0.75f, -0.5f, 2f, 0.1f, -0.1f, 0.2f, -0.2f,
-            0.3f, -0.3f, 0.4f, -0.4f, 0.6f, -0.6f, 0.7f, -0.7f, 0.8f, -0.8f, 0.9f, -0.9f, 1.5f, -1.5f};
-        try (FloatPointer x = new FloatPointer(xs); FloatPointer b = new FloatPointer(bs);
-                FloatPointer zWant = new FloatPointer(n); FloatPointer aWant = new FloatPointer(n);
-                FloatPointer zGot = new FloatPointer(n); FloatPointer aGot = new FloatPointer(n)) {
+        float[] bs = {
+            0.5f, -0.25f, 1f, -2f, 0f, 0.125f, 3f, -1f, 0.75f, -0.5f, 2f, 0.1f, -0.1f, 0.2f, -0.2f, 0.3f, -0.3f, 0.4f,
+            -0.4f, 0.6f, -0.6f, 0.7f, -0.7f, 0.8f, -0.8f, 0.9f, -0.9f, 1.5f, -1.5f
+        };
+        try (FloatPointer x = new FloatPointer(xs);
+                FloatPointer b = new FloatPointer(bs);
+                FloatPointer zWant = new FloatPointer(n);
+                FloatPointer aWant = new FloatPointer(n);
+                FloatPointer zGot = new FloatPointer(n);
+                FloatPointer aGot = new FloatPointer(n)) {
             for (int act : ACTIVATIONS) {
-                assertEquals(0, NativeKernels.biasForwardF32(act, 0.1f, x.address(), b.address(), zWant.address(),
-                        aWant.address(), rows, cols));
+                assertEquals(
+                        0,
+                        NativeKernels.biasForwardF32(
+                                act, 0.1f, x.address(), b.address(), zWant.address(), aWant.address(), rows, cols));
                 zGot.fill(0xff);
                 aGot.fill(0xff);
-                try (PointerPointer<Pointer> p = params(value(act), new FloatPointer(1).put(0.1f), value(x.address()),
-                        value(b.address()), value(zGot.address()), value(aGot.address()), value((long) rows),
+                try (PointerPointer<Pointer> p = params(
+                        value(act),
+                        new FloatPointer(1).put(0.1f),
+                        value(x.address()),
+                        value(b.address()),
+                        value(zGot.address()),
+                        value(aGot.address()),
+                        value((long) rows),
                         value((long) cols))) {
                     assertEquals(0, CudaHostEmulation.launch("myelin_bias_forward_f32", 5, 64, p));
                 }
                 for (int i = 0; i < n; i++) {
                     assertEquals(zWant.get(i), zGot.get(i), 0f, "z, activation " + act + ", element " + i);
-                    assertEquals(aWant.get(i), aGot.get(i), 1e-6f * (1 + Math.abs(aWant.get(i))),
+                    assertEquals(
+                            aWant.get(i),
+                            aGot.get(i),
+                            1e-6f * (1 + Math.abs(aWant.get(i))),
                             "a, activation " + act + ", element " + i);
                 }
             }
@@ -108,9 +141,15 @@ class CudaHostEmulationTest {
 
     @Test
     void anEmptyLaunchWritesNothing() {
-        try (DoublePointer z = new DoublePointer(1.0, 2.0); DoublePointer out = new DoublePointer(7.0, 8.0);
-                PointerPointer<Pointer> p = params(value(NativeKernels.RELU), new DoublePointer(1).put(0.0),
-                        value(z.address()), value(z.address()), value(out.address()), value(0L))) {
+        try (DoublePointer z = new DoublePointer(1.0, 2.0);
+                DoublePointer out = new DoublePointer(7.0, 8.0);
+                PointerPointer<Pointer> p = params(
+                        value(NativeKernels.RELU),
+                        new DoublePointer(1).put(0.0),
+                        value(z.address()),
+                        value(z.address()),
+                        value(out.address()),
+                        value(0L))) {
             CudaLaunchGeometry geometry = CudaLaunchGeometry.forLength(0);
             assertEquals(0, CudaHostEmulation.launch("myelin_backward_f64", geometry.blocks(), geometry.threads(), p));
             assertEquals(7.0, out.get(0));

@@ -20,11 +20,17 @@ class CudaLaunchGeometryTest {
 
     @Test
     void impossibleGeometriesAreRejected() {
-        assertEquals("element count must be >= 0, was -1",
-                assertThrows(IllegalArgumentException.class, () -> CudaLaunchGeometry.forLength(-1)).getMessage());
-        assertEquals("blocks must be in [1, 2147483647], was 0",
-                assertThrows(IllegalArgumentException.class, () -> new CudaLaunchGeometry(0, 256)).getMessage());
-        assertEquals("threads per block must be in [1, 1024], was 1025",
-                assertThrows(IllegalArgumentException.class, () -> new CudaLaunchGeometry(1, 1025)).getMessage());
+        assertEquals(
+                "element count must be >= 0, was -1",
+                assertThrows(IllegalArgumentException.class, () -> CudaLaunchGeometry.forLength(-1))
+                        .getMessage());
+        assertEquals(
+                "blocks must be in [1, 2147483647], was 0",
+                assertThrows(IllegalArgumentException.class, () -> new CudaLaunchGeometry(0, 256))
+                        .getMessage());
+        assertEquals(
+                "threads per block must be in [1, 1024], was 1025",
+                assertThrows(IllegalArgumentException.class, () -> new CudaLaunchGeometry(1, 1025))
+                        .getMessage());
     }
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * @param elementwiseKernels kernel base name (without {@code _f32}/{@code _f64}) to parameter count
  *     ({@code MYELIN_ELEMENTWISE_KERNELS})
  */
-public record KernelTable(Map<String, Integer> activations, List<String> fromOutput,
-        Map<String, Integer> elementwiseKernels) {
+public record KernelTable(
+        Map<String, Integer> activations, List<String> fromOutput, Map<String, Integer> elementwiseKernels) {
 
     /** Where the build copies the table (cuda-kernels pom, resources). */
     public static final String RESOURCE = "/org/myelin/kernels/cpp/myelin_kernel_table.h";
@@ -59,7 +59,9 @@ public record KernelTable(Map<String, Integer> activations, List<String> fromOut
         for (String[] entry : entries(header, "MYELIN_ELEMENTWISE_KERNELS", 2)) {
             put(kernels, entry[0], integer(entry[1], entry[0]), "MYELIN_ELEMENTWISE_KERNELS");
         }
-        return new KernelTable(Collections.unmodifiableMap(activations), List.copyOf(fromOutput),
+        return new KernelTable(
+                Collections.unmodifiableMap(activations),
+                List.copyOf(fromOutput),
                 Collections.unmodifiableMap(kernels));
     }
 
@@ -108,8 +110,8 @@ public record KernelTable(Map<String, Integer> activations, List<String> fromOut
             Matcher m = ENTRY.matcher(lines[i]);
             int groups = m.lookingAt() ? (m.group(3) == null ? 2 : 3) : 0;
             if (groups != arity) {
-                throw new IllegalStateException(macro + ": expected an entry X(" + arity + " arguments), got '"
-                        + lines[i].strip() + "'");
+                throw new IllegalStateException(
+                        macro + ": expected an entry X(" + arity + " arguments), got '" + lines[i].strip() + "'");
             }
             entries.add(new String[] {m.group(1), m.group(2)});
         }

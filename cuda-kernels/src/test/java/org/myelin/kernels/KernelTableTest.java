@@ -20,7 +20,9 @@ class KernelTableTest {
         Map<String, Integer> constants = new LinkedHashMap<>();
         for (Field field : NativeKernels.class.getDeclaredFields()) {
             int modifiers = field.getModifiers();
-            if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
+            if (Modifier.isPublic(modifiers)
+                    && Modifier.isStatic(modifiers)
+                    && Modifier.isFinal(modifiers)
                     && field.getType() == int.class) {
                 constants.put(field.getName(), field.getInt(null));
             }
@@ -38,11 +40,24 @@ class KernelTableTest {
     void tableIdsAreDistinctAndEveryFromOutputActivationIsListed() {
         KernelTable table = KernelTable.load();
         assertEquals(7, table.activations().size(), "activations in " + KernelTable.RESOURCE);
-        assertEquals(table.activations().size(), new HashSet<>(table.activations().values()).size(),
+        assertEquals(
+                table.activations().size(),
+                new HashSet<>(table.activations().values()).size(),
                 "ids " + table.activations());
         assertEquals(List.of("LOGISTIC", "TANH"), table.fromOutput());
-        assertEquals(Map.of("myelin_backward", 6, "myelin_backward_from_output", 5, "myelin_bias_forward", 8,
-                "myelin_sgd", 8, "myelin_adam", 14), table.elementwiseKernels());
+        assertEquals(
+                Map.of(
+                        "myelin_backward",
+                        6,
+                        "myelin_backward_from_output",
+                        5,
+                        "myelin_bias_forward",
+                        8,
+                        "myelin_sgd",
+                        8,
+                        "myelin_adam",
+                        14),
+                table.elementwiseKernels());
     }
 
     @Test
@@ -56,8 +71,11 @@ class KernelTableTest {
                 #define MYELIN_ELEMENTWISE_KERNELS(X) \\
                     X(myelin_sgd, 8)
                 """);
-        assertEquals(List.of("Mirror.IDENTITY is 3, the table says 0", "Mirror has no LOGISTIC (table id 1)",
-                "Mirror.SWISH = 7 is not in the table"),
+        assertEquals(
+                List.of(
+                        "Mirror.IDENTITY is 3, the table says 0",
+                        "Mirror has no LOGISTIC (table id 1)",
+                        "Mirror.SWISH = 7 is not in the table"),
                 table.activationDifferences("Mirror", Map.of("IDENTITY", 3, "SWISH", 7)));
         assertEquals(List.of("myelin_sgd_f32", "myelin_sgd_f64"), table.elementwiseKernelNames());
     }
@@ -68,7 +86,8 @@ class KernelTableTest {
                 #define MYELIN_ACTIVATIONS(X) \\
                     X(IDENTITY, 0) \\
                 """));
-        assertTrue(e.getMessage().contains("MYELIN_ACTIVATIONS: expected an entry X(3 arguments), got 'X(IDENTITY, 0)"),
+        assertTrue(
+                e.getMessage().contains("MYELIN_ACTIVATIONS: expected an entry X(3 arguments), got 'X(IDENTITY, 0)"),
                 e.getMessage());
         IllegalStateException unknown = assertThrows(IllegalStateException.class, () -> KernelTable.parse("""
                 #define MYELIN_ACTIVATIONS(X) \\
@@ -76,7 +95,7 @@ class KernelTableTest {
                 #define MYELIN_FROM_OUTPUT_ACTIVATIONS(X) \\
                     X(TANH, Tanh)
                 """));
-        assertEquals("MYELIN_FROM_OUTPUT_ACTIVATIONS: TANH is not in MYELIN_ACTIVATIONS [IDENTITY]",
-                unknown.getMessage());
+        assertEquals(
+                "MYELIN_FROM_OUTPUT_ACTIVATIONS: TANH is not in MYELIN_ACTIVATIONS [IDENTITY]", unknown.getMessage());
     }
 }

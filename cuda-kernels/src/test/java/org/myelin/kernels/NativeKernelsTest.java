@@ -50,7 +50,8 @@ class NativeKernelsTest {
     @MethodSource("derivatives")
     void float64BackwardMatchesScalarFormula(int act, DoubleBinaryOperator expected) {
         int n = Z.length;
-        try (DoublePointer z = new DoublePointer(Z); DoublePointer g = new DoublePointer(G);
+        try (DoublePointer z = new DoublePointer(Z);
+                DoublePointer g = new DoublePointer(G);
                 DoublePointer out = new DoublePointer(n)) {
             assertEquals(0, NativeKernels.backwardF64(act, ALPHA, z.address(), g.address(), out.address(), n));
             for (int i = 0; i < n; i++) {
@@ -70,7 +71,8 @@ class NativeKernelsTest {
             zf[i] = (float) Z[i];
             gf[i] = (float) G[i];
         }
-        try (FloatPointer z = new FloatPointer(zf); FloatPointer g = new FloatPointer(gf);
+        try (FloatPointer z = new FloatPointer(zf);
+                FloatPointer g = new FloatPointer(gf);
                 FloatPointer out = new FloatPointer(n)) {
             assertEquals(0, NativeKernels.backwardF32(act, (float) ALPHA, z.address(), g.address(), out.address(), n));
             for (int i = 0; i < n; i++) {
@@ -89,9 +91,11 @@ class NativeKernelsTest {
             x[i] = (float) Math.sin(i * 0.37) * (i % 5 + 1);
             want += (double) x[i] * x[i];
         }
-        try (FloatPointer xf = new FloatPointer(x); org.bytedeco.javacpp.DoublePointer xd =
-                new org.bytedeco.javacpp.DoublePointer(java.util.stream.IntStream.range(0, n).mapToDouble(i -> x[i])
-                        .toArray())) {
+        try (FloatPointer xf = new FloatPointer(x);
+                org.bytedeco.javacpp.DoublePointer xd =
+                        new org.bytedeco.javacpp.DoublePointer(java.util.stream.IntStream.range(0, n)
+                                .mapToDouble(i -> x[i])
+                                .toArray())) {
             assertEquals(want, NativeKernels.sumSquaresF32(n == 0 ? 0 : xf.address(), n), 1e-12 * (1 + want));
             assertEquals(want, NativeKernels.sumSquaresF64(n == 0 ? 0 : xd.address(), n), 1e-12 * (1 + want));
         }
@@ -126,10 +130,25 @@ class NativeKernelsTest {
     @Test
     void adamFlushesDenormalMomentsAndLeavesTheCallersFloatingPointModeAsItWas() {
         float tiny = Float.MIN_NORMAL / 4; // denormal
-        try (FloatPointer w = new FloatPointer(1f, 2f); FloatPointer g = new FloatPointer(0f, 0f);
-                FloatPointer m = new FloatPointer(tiny, 0.5f); FloatPointer v = new FloatPointer(tiny, 0.25f)) {
-            NativeKernels.adamF32(w.address(), g.address(), m.address(), v.address(), 2, 0.9f, 0.1f, 0.999f, 1e-3f,
-                    1e-8f, 0f, 1f, 2e-3f, (float) (1 / Math.sqrt(0.5)));
+        try (FloatPointer w = new FloatPointer(1f, 2f);
+                FloatPointer g = new FloatPointer(0f, 0f);
+                FloatPointer m = new FloatPointer(tiny, 0.5f);
+                FloatPointer v = new FloatPointer(tiny, 0.25f)) {
+            NativeKernels.adamF32(
+                    w.address(),
+                    g.address(),
+                    m.address(),
+                    v.address(),
+                    2,
+                    0.9f,
+                    0.1f,
+                    0.999f,
+                    1e-3f,
+                    1e-8f,
+                    0f,
+                    1f,
+                    2e-3f,
+                    (float) (1 / Math.sqrt(0.5)));
             assertEquals(0f, m.get(0), "a denormal first moment is flushed to zero");
             assertEquals(1f, w.get(0), "and moves nothing");
             assertEquals(0.45f, m.get(1), 1e-7f);
@@ -142,20 +161,50 @@ class NativeKernelsTest {
     @Test
     void adamUsesTheGivenCoefficientsAndDerivesNoneInFloat() {
         // 1 - 0.999f in float is 9.99987e-4: a kernel that derived (1 - b2) from b2 would write that into v.
-        try (FloatPointer w = new FloatPointer(1f); FloatPointer g = new FloatPointer(1f);
-                FloatPointer m = new FloatPointer(0f); FloatPointer v = new FloatPointer(0f)) {
-            NativeKernels.adamF32(w.address(), g.address(), m.address(), v.address(), 1, 0.9f, 0.1f, 0.999f, 1e-3f,
-                    0f, 0f, 1f, 0.01f, (float) (1 / Math.sqrt(1e-3)));
+        try (FloatPointer w = new FloatPointer(1f);
+                FloatPointer g = new FloatPointer(1f);
+                FloatPointer m = new FloatPointer(0f);
+                FloatPointer v = new FloatPointer(0f)) {
+            NativeKernels.adamF32(
+                    w.address(),
+                    g.address(),
+                    m.address(),
+                    v.address(),
+                    1,
+                    0.9f,
+                    0.1f,
+                    0.999f,
+                    1e-3f,
+                    0f,
+                    0f,
+                    1f,
+                    0.01f,
+                    (float) (1 / Math.sqrt(1e-3)));
             assertEquals(1e-3f, v.get(0), "v = c2 g^2 with the given c2");
             assertEquals(0.1f, m.get(0), "m = c1 g with the given c1");
             // m / (sqrt(v) / sqrt(bc2)) = 0.1 / 1: w = 1 - 0.01 * 0.1 within float rounding.
             assertEquals(1 - 1e-3, w.get(0), 1e-7);
         }
         // AdamW's decay factor multiplies the weight before the step; wd = 0 leaves the gradient alone.
-        try (DoublePointer w = new DoublePointer(2.0); DoublePointer g = new DoublePointer(0.0);
-                DoublePointer m = new DoublePointer(0.0); DoublePointer v = new DoublePointer(0.0)) {
-            NativeKernels.adamF64(w.address(), g.address(), m.address(), v.address(), 1, 0.9, 0.1, 0.999, 1e-3,
-                    1e-8, 0.0, 0.99, 0.01, 1.0);
+        try (DoublePointer w = new DoublePointer(2.0);
+                DoublePointer g = new DoublePointer(0.0);
+                DoublePointer m = new DoublePointer(0.0);
+                DoublePointer v = new DoublePointer(0.0)) {
+            NativeKernels.adamF64(
+                    w.address(),
+                    g.address(),
+                    m.address(),
+                    v.address(),
+                    1,
+                    0.9,
+                    0.1,
+                    0.999,
+                    1e-3,
+                    1e-8,
+                    0.0,
+                    0.99,
+                    0.01,
+                    1.0);
             assertEquals(1.98, w.get(0), 1e-15);
         }
     }
@@ -163,7 +212,8 @@ class NativeKernelsTest {
     @Test
     void logisticTailKeepsRelativeAccuracy() {
         // sigma'(-30) = 9.4e-14: s (1 - s) in float32 would give 0 or garbage; e / (1 + e)^2 keeps ~1 ulp.
-        try (FloatPointer z = new FloatPointer(-30f, 30f); FloatPointer g = new FloatPointer(1f, 1f);
+        try (FloatPointer z = new FloatPointer(-30f, 30f);
+                FloatPointer g = new FloatPointer(1f, 1f);
                 FloatPointer out = new FloatPointer(2)) {
             NativeKernels.backwardF32(NativeKernels.LOGISTIC, 0f, z.address(), g.address(), out.address(), 2);
             double want = Math.exp(-30) / Math.pow(1 + Math.exp(-30), 2);
@@ -176,8 +226,10 @@ class NativeKernelsTest {
     void unknownActivationIdIsRejected() {
         try (FloatPointer buf = new FloatPointer(1)) {
             assertEquals(-1, NativeKernels.backwardF32(99, 0f, buf.address(), buf.address(), buf.address(), 1));
-            assertEquals(-1, NativeKernels.backwardFromOutputF32(NativeKernels.RELU, buf.address(), buf.address(),
-                    buf.address(), 1));
+            assertEquals(
+                    -1,
+                    NativeKernels.backwardFromOutputF32(
+                            NativeKernels.RELU, buf.address(), buf.address(), buf.address(), 1));
         }
     }
 

@@ -25,8 +25,7 @@ public final class Autograd {
 
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
-    private Autograd() {
-    }
+    private Autograd() {}
 
     /** Whether ops applied on this thread are currently recorded for backward. */
     public static boolean isRecording() {
@@ -46,8 +45,7 @@ public final class Autograd {
     public static final class NoGradScope implements AutoCloseable {
         private boolean closed;
 
-        private NoGradScope() {
-        }
+        private NoGradScope() {}
 
         @Override
         public void close() {

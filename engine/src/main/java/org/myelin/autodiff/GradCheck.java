@@ -24,10 +24,10 @@ public final class GradCheck {
      * (h^2) and round-off (eps/h) balance. A step of 1e-6 left round-off errors near 1e-6 on small gradients.
      */
     public static final double DEFAULT_STEP = 1e-5;
+
     static final double ERROR_FLOOR = 1e-4;
 
-    private GradCheck() {
-    }
+    private GradCheck() {}
 
     /**
      * The outcome of a check: the worst error and where it occurred.
@@ -48,7 +48,8 @@ public final class GradCheck {
 
         @Override
         public String toString() {
-            return String.format("worst error %.3e at input %d element %d (analytic %.10g, numeric %.10g), %d elements",
+            return String.format(
+                    "worst error %.3e at input %d element %d (analytic %.10g, numeric %.10g), %d elements",
                     worstError, input, index, analytic, numeric, checked);
         }
     }
@@ -86,8 +87,11 @@ public final class GradCheck {
         Tensor out = f.apply(params);
         INDArray upstream = out.value().length() == 1
                 ? out.value().ulike().assign(1.0)
-                : Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(out.value().shape())
-                        .castTo(DataType.DOUBLE).reshape(out.shape());
+                : Nd4j.getRandomFactory()
+                        .getNewRandomInstance(seed)
+                        .nextGaussian(out.value().shape())
+                        .castTo(DataType.DOUBLE)
+                        .reshape(out.shape());
         out.backward(upstream);
 
         double worst = -1;
@@ -107,7 +111,8 @@ public final class GradCheck {
                 double minus = objective(f, x, upstream);
                 flat.putScalar(j, orig);
                 double numeric = (plus - minus) / (2 * step);
-                double analytic = grad == null ? 0.0 : grad.reshape(grad.length()).getDouble(j);
+                double analytic =
+                        grad == null ? 0.0 : grad.reshape(grad.length()).getDouble(j);
                 double err = Math.abs(analytic - numeric)
                         / Math.max(ERROR_FLOOR, Math.max(Math.abs(analytic), Math.abs(numeric)));
                 if (Double.isNaN(err)) {

@@ -45,8 +45,7 @@ public abstract class Op {
     }
 
     /** Called by the engine when the graph is released; ops drop saved arrays here so they can be freed. */
-    protected void release() {
-    }
+    protected void release() {}
 
     final void setNeedsGrad(boolean[] flags) {
         this.needsGrad = flags;

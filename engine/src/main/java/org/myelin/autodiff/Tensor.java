@@ -93,8 +93,8 @@ public final class Tensor {
     /** The single element of a one-element tensor. */
     public double item() {
         if (value.length() != 1) {
-            throw new IllegalStateException("item(): tensor has shape " + Arrays.toString(value.shape())
-                    + " (" + value.length() + " elements), expected exactly one element");
+            throw new IllegalStateException("item(): tensor has shape " + Arrays.toString(value.shape()) + " ("
+                    + value.length() + " elements), expected exactly one element");
         }
         return value.getDouble(0);
     }

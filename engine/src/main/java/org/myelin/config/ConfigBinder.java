@@ -36,8 +36,7 @@ import org.myelin.io.Text;
 public final class ConfigBinder {
     private static final ObjectMapper MAPPER = mapper();
 
-    private ConfigBinder() {
-    }
+    private ConfigBinder() {}
 
     private static ObjectMapper mapper() {
         JsonMapper m = JsonMapper.builder()
@@ -50,7 +49,8 @@ public final class ConfigBinder {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
         // No scalar coercion at all: "0.1" is not a number, 1 is not a string or a boolean.
-        for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Textual)) {
+        for (LogicalType t :
+                List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Textual)) {
             m.coercionConfigFor(t)
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -109,17 +109,22 @@ public final class ConfigBinder {
      */
     private static void checkWhole(String at, Object value, java.lang.reflect.RecordComponent c) {
         Min min = c.getAnnotation(Min.class);
-        if (value instanceof List<?> list && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
-                && p.getActualTypeArguments()[0] instanceof Class<?> element && isWhole(element)) {
+        if (value instanceof List<?> list
+                && c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> element
+                && isWhole(element)) {
             for (int i = 0; i < list.size(); i++) {
                 java.util.OptionalLong exact = org.myelin.io.Json.exactLong(list.get(i));
                 if (min != null && exact.isPresent() && exact.getAsLong() < min.value()) {
                     // "an integer" says what each element of the list must be.
-                    throw new ConfigurationException(at + "[" + i + "]", "must be an integer >= " + min.value()
-                            + ", was " + exact.getAsLong());
+                    throw new ConfigurationException(
+                            at + "[" + i + "]", "must be an integer >= " + min.value() + ", was " + exact.getAsLong());
                 }
                 if (list.get(i) != null) {
-                    Require.whole(at + "[" + i + "]", list.get(i), min == null ? lowest(element) : min.value(),
+                    Require.whole(
+                            at + "[" + i + "]",
+                            list.get(i),
+                            min == null ? lowest(element) : min.value(),
                             highest(element));
                 }
             }
@@ -144,8 +149,10 @@ public final class ConfigBinder {
     private static void checkNested(String at, Object value, Class<?> type, java.lang.reflect.Type generic) {
         if (value instanceof Map<?, ?> m && type.isRecord()) {
             checkKeys(at, (Map<String, ?>) m, type);
-        } else if (value instanceof List<?> list && generic instanceof java.lang.reflect.ParameterizedType p
-                && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+        } else if (value instanceof List<?> list
+                && generic instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] instanceof Class<?> element
+                && element.isRecord()) {
             for (int i = 0; i < list.size(); i++) {
                 if (list.get(i) instanceof Map<?, ?> m) {
                     checkKeys(at + "[" + i + "]", (Map<String, ?>) m, element);
@@ -180,19 +187,19 @@ public final class ConfigBinder {
                 // Thrown by a record's compact constructor with the component's key; the record sits at 'at'.
                 return new ConfigurationException(join(at, c.path()), c.problem());
             }
-            return new ConfigurationException(at, cause == null ? v.getOriginalMessage() : String.valueOf(cause.getMessage()));
+            return new ConfigurationException(
+                    at, cause == null ? v.getOriginalMessage() : String.valueOf(cause.getMessage()));
         }
         if (e instanceof InvalidFormatException f) {
-            return new ConfigurationException(at, "must be " + expected(f.getTargetType()) + ", was "
-                    + show(f.getValue()));
+            return new ConfigurationException(
+                    at, "must be " + expected(f.getTargetType()) + ", was " + show(f.getValue()));
         }
         if (e instanceof MismatchedInputException m) {
-            return new ConfigurationException(at, "must be " + expected(m.getTargetType()) + ", was "
-                    + shownToken(m));
+            return new ConfigurationException(at, "must be " + expected(m.getTargetType()) + ", was " + shownToken(m));
         }
         if (e instanceof InputCoercionException c) {
-            return new ConfigurationException(at, "must be " + expected(c.getTargetType()) + ", was "
-                    + Text.shorten(safeText(c), 40));
+            return new ConfigurationException(
+                    at, "must be " + expected(c.getTargetType()) + ", was " + Text.shorten(safeText(c), 40));
         }
         String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
         return new ConfigurationException(at, Text.shorten(String.valueOf(message), 200));
@@ -200,7 +207,9 @@ public final class ConfigBinder {
 
     private static String safeText(InputCoercionException c) {
         try {
-            return c.getProcessor() == null ? "a number out of range" : c.getProcessor().getText();
+            return c.getProcessor() == null
+                    ? "a number out of range"
+                    : c.getProcessor().getText();
         } catch (java.io.IOException io) {
             return "";
         }
@@ -208,7 +217,8 @@ public final class ConfigBinder {
 
     private static String shownToken(MismatchedInputException m) {
         try {
-            com.fasterxml.jackson.core.JsonParser p = m.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser q ? q : null;
+            com.fasterxml.jackson.core.JsonParser p =
+                    m.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser q ? q : null;
             if (p != null && p.currentToken() != null) {
                 return switch (p.currentToken()) {
                     case END_OBJECT -> "missing (it has no default)";
@@ -230,8 +240,10 @@ public final class ConfigBinder {
             return "a value of another type";
         }
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
-            return "an integer" + (t == int.class || t == Integer.class ? " in " + Integer.MIN_VALUE + ".."
-                    + Integer.MAX_VALUE : "");
+            return "an integer"
+                    + (t == int.class || t == Integer.class
+                            ? " in " + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
+                            : "");
         }
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
             return "a number";

@@ -33,8 +33,8 @@ public record NameWithArguments(String name, double[] arguments) {
             try {
                 args[i] = Double.parseDouble(parts[i]);
             } catch (NumberFormatException e) {
-                throw new ConfigurationException(path, kind + " '" + text + "': argument '" + parts[i]
-                        + "' is not a number");
+                throw new ConfigurationException(
+                        path, kind + " '" + text + "': argument '" + parts[i] + "' is not a number");
             }
         }
         return new NameWithArguments(n.substring(0, open), args);
@@ -47,8 +47,10 @@ public record NameWithArguments(String name, double[] arguments) {
      */
     public double[] require(String path, String kind, String text, int count) {
         if (arguments.length != count) {
-            throw new ConfigurationException(path, kind + " '" + text + "': " + name + " takes " + count
-                    + " argument(s), was given " + arguments.length);
+            throw new ConfigurationException(
+                    path,
+                    kind + " '" + text + "': " + name + " takes " + count + " argument(s), was given "
+                            + arguments.length);
         }
         return arguments;
     }

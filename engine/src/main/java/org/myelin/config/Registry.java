@@ -17,8 +17,7 @@ import org.myelin.ConfigurationException;
  */
 public final class Registry<F> {
     /** One registered component. */
-    public record Entry<F>(String name, String help, F factory) {
-    }
+    public record Entry<F>(String name, String help, F factory) {}
 
     private final String kind;
     private final Map<String, Entry<F>> entries = new LinkedHashMap<>();
@@ -53,8 +52,10 @@ public final class Registry<F> {
     public synchronized Entry<F> entry(String path, String name) {
         Entry<F> e = name == null ? null : entries.get(name.toLowerCase(Locale.ROOT));
         if (e == null) {
-            throw new ConfigurationException(path, (name == null ? kind + " missing" : "unknown " + kind + " '"
-                    + name + "'") + Suggestions.hint(name == null ? "" : name, names()));
+            throw new ConfigurationException(
+                    path,
+                    (name == null ? kind + " missing" : "unknown " + kind + " '" + name + "'")
+                            + Suggestions.hint(name == null ? "" : name, names()));
         }
         return e;
     }

@@ -7,8 +7,7 @@ import org.myelin.ConfigurationException;
  * {@link ConfigBinder} puts the record's path in front ({@code optimizer.learning_rate: must be > 0, was -0.1}).
  */
 public final class Require {
-    private Require() {
-    }
+    private Require() {}
 
     /** A finite number {@code > 0}. */
     public static double positive(String key, double v) {
@@ -29,8 +28,8 @@ public final class Require {
     /** A number in {@code [lo, hi)} ({@code hiInclusive}: {@code [lo, hi]}). */
     public static double range(String key, double v, double lo, double hi, boolean hiInclusive) {
         if (!(v >= lo) || (hiInclusive ? !(v <= hi) : !(v < hi))) {
-            throw new ConfigurationException(key, "must be in [" + lo + ", " + hi + (hiInclusive ? "]" : ")")
-                    + ", was " + v);
+            throw new ConfigurationException(
+                    key, "must be in [" + lo + ", " + hi + (hiInclusive ? "]" : ")") + ", was " + v);
         }
         return v;
     }
@@ -50,8 +49,8 @@ public final class Require {
      */
     public static long whole(String key, Object o, long min, long max) {
         java.util.OptionalLong n = org.myelin.io.Json.exactLong(o);
-        boolean wholeButHuge = o instanceof java.math.BigInteger
-                || (o instanceof Double d && Double.isFinite(d) && d == Math.rint(d));
+        boolean wholeButHuge =
+                o instanceof java.math.BigInteger || (o instanceof Double d && Double.isFinite(d) && d == Math.rint(d));
         if (n.isEmpty() && !wholeButHuge) {
             throw new ConfigurationException(key, "must be an integer, was " + show(o));
         }
@@ -60,8 +59,10 @@ public final class Require {
         }
         if (o instanceof Double d && Math.abs(d) > 0x1p53 && Math.abs(d) < 0x1p63 && d >= min && d <= max) {
             // In range, but a double this large stands for many integers: ask for the exact digits.
-            throw new ConfigurationException(key, "must be an integer written in digits (without a fraction or an"
-                    + " exponent) when beyond 2^53, was " + show(o));
+            throw new ConfigurationException(
+                    key,
+                    "must be an integer written in digits (without a fraction or an"
+                            + " exponent) when beyond 2^53, was " + show(o));
         }
         if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
             throw new ConfigurationException(key, "must be an integer in " + min + ".." + max + ", was " + show(o));
@@ -71,6 +72,8 @@ public final class Require {
 
     /** A value for a message: strings quoted, anything else as written. */
     static String show(Object o) {
-        return o instanceof String s ? org.myelin.io.Text.quote(s, 80) : org.myelin.io.Text.shorten(String.valueOf(o), 80);
+        return o instanceof String s
+                ? org.myelin.io.Text.quote(s, 80)
+                : org.myelin.io.Text.shorten(String.valueOf(o), 80);
     }
 }

@@ -13,19 +13,17 @@ import org.myelin.ConfigurationException;
  * key is refused with the closest key of either.
  */
 public final class SharedKeys {
-    private SharedKeys() {
-    }
+    private SharedKeys() {}
 
     /** The two bound records. */
-    public record Bound<C, K>(C common, K kind) {
-    }
+    public record Bound<C, K>(C common, K kind) {}
 
     /**
      * Binds the keys of {@code raw} that are components of {@code common} to it and the others to {@code kind},
      * skipping {@code discriminator} (the key that chose the kind).
      */
-    public static <C extends Record, K extends Record> Bound<C, K> bind(String path, Map<String, ?> raw,
-            String discriminator, Class<C> common, Class<K> kind) {
+    public static <C extends Record, K extends Record> Bound<C, K> bind(
+            String path, Map<String, ?> raw, String discriminator, Class<C> common, Class<K> kind) {
         Map<String, Object> shared = new LinkedHashMap<>();
         Map<String, Object> own = new LinkedHashMap<>();
         TreeSet<String> commonKeys = keys(common);
@@ -36,7 +34,8 @@ public final class SharedKeys {
                 continue;
             }
             if (!all.contains(e.getKey())) {
-                throw new ConfigurationException(path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
+                throw new ConfigurationException(
+                        path.isEmpty() ? e.getKey() : path + "." + e.getKey(),
                         "unknown key" + Suggestions.hint(e.getKey(), all));
             }
             (commonKeys.contains(e.getKey()) ? shared : own).put(e.getKey(), e.getValue());

@@ -10,8 +10,7 @@ import java.util.Optional;
  * most one edit for names of up to 4 characters, two up to 8, three beyond.
  */
 public final class Suggestions {
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /** The candidate closest to {@code typo}, if one is plausibly what was meant. */
     public static Optional<String> closest(String typo, Collection<String> candidates) {
@@ -31,7 +30,8 @@ public final class Suggestions {
 
     /** {@code "; did you mean X?"} for the closest candidate, else {@code "; expected one of [a, b, ...]"}. */
     public static String hint(String typo, Collection<String> candidates) {
-        return closest(typo, candidates).map(s -> "; did you mean " + s + "?")
+        return closest(typo, candidates)
+                .map(s -> "; did you mean " + s + "?")
                 .orElse("; expected one of " + candidates);
     }
 

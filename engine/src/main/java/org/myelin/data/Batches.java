@@ -136,8 +136,8 @@ public final class Batches {
      */
     public static int[] shuffledOrder(int n, long seed, int epoch) {
         if (n < 0 || epoch < 0) {
-            throw new IllegalArgumentException("Batches.shuffledOrder: n and epoch must be >= 0, were " + n + " and "
-                    + epoch);
+            throw new IllegalArgumentException(
+                    "Batches.shuffledOrder: n and epoch must be >= 0, were " + n + " and " + epoch);
         }
         return Permutations.permutation(n, seed, epoch);
     }
@@ -172,8 +172,8 @@ public final class Batches {
             int from = (int) ((long) next * batchSize);
             int to = (int) Math.min((long) from + batchSize, order.length);
             int[] rows = Arrays.copyOfRange(order, from, to);
-            Batch batch = new Batch(gather(data.features(), rows, true), gather(data.targets(), rows, false), rows,
-                    epoch, next);
+            Batch batch = new Batch(
+                    gather(data.features(), rows, true), gather(data.targets(), rows, false), rows, epoch, next);
             next++;
             return batch;
         }

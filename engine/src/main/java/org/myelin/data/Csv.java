@@ -91,8 +91,8 @@ public final class Csv {
     /** A copy that takes the label from column {@code index} (0-based); -1 means the last column. */
     public Csv labelColumn(int index) {
         if (index < -1) {
-            throw new IllegalArgumentException("Csv: label column index must be >= 0 (or -1 for the last), was "
-                    + index);
+            throw new IllegalArgumentException(
+                    "Csv: label column index must be >= 0 (or -1 for the last), was " + index);
         }
         return new Csv(delimiter, null, index, numClasses, dataType);
     }
@@ -209,10 +209,13 @@ public final class Csv {
             classes = Math.max(2, largest + 1);
         }
         try {
-            INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c').castTo(dataType);
+            INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c')
+                    .castTo(dataType);
             if (numClasses < 0) {
-                return Dataset.of(x, Nd4j.create(Arrays.copyOf(targets, rows), new long[] {rows, 1}, 'c')
-                        .castTo(dataType));
+                return Dataset.of(
+                        x,
+                        Nd4j.create(Arrays.copyOf(targets, rows), new long[] {rows, 1}, 'c')
+                                .castTo(dataType));
             }
             return Dataset.classification(x, y, classes);
         } catch (IllegalArgumentException e) {
@@ -289,7 +292,8 @@ public final class Csv {
      * kept as records so that the parser's line count stays exact (the loop skips them).
      */
     private CSVFormat format() {
-        return CSVFormat.RFC4180.builder()
+        return CSVFormat.RFC4180
+                .builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(false)
                 .setIgnoreSurroundingSpaces(true)
@@ -314,16 +318,18 @@ public final class Csv {
         String reason = String.valueOf(cause.getMessage());
         // commons-csv says "EOF reached before encapsulated token finished"; the tests pin this wording.
         if (reason.contains("EOF reached before encapsulated token finished")) {
-            return new IOException(file + " line " + lineNo + ": a quoted field is not closed: no closing '\"' before"
-                    + " the end of the file", cause);
-        }
-        if (reason.contains("Invalid character between encapsulated token and delimiter")) {
-            return new IOException(file + " line " + lineNo + ": text after the closing '\"' of a quoted field,"
-                    + " expected the delimiter or the end of the line (write a quote inside a quoted field as \"\")",
+            return new IOException(
+                    file + " line " + lineNo + ": a quoted field is not closed: no closing '\"' before"
+                            + " the end of the file",
                     cause);
         }
-        return new IOException(file + " line " + lineNo + ": malformed CSV (" + Text.shorten(reason, 200) + ")",
-                cause);
+        if (reason.contains("Invalid character between encapsulated token and delimiter")) {
+            return new IOException(
+                    file + " line " + lineNo + ": text after the closing '\"' of a quoted field,"
+                            + " expected the delimiter or the end of the line (write a quote inside a quoted field as \"\")",
+                    cause);
+        }
+        return new IOException(file + " line " + lineNo + ": malformed CSV (" + Text.shorten(reason, 200) + ")", cause);
     }
 
     /**
@@ -340,13 +346,17 @@ public final class Csv {
         if (where == null) {
             return new IOException(file + " near line " + lineNo + ": not UTF-8 text (" + cause + ")", cause);
         }
-        return new IOException(file + ": not UTF-8 text: " + where + " does not start a valid UTF-8 sequence; save"
-                + " the file as UTF-8", cause);
+        return new IOException(
+                file + ": not UTF-8 text: " + where + " does not start a valid UTF-8 sequence; save"
+                        + " the file as UTF-8",
+                cause);
     }
 
     /** {@code "byte 0xe9 at offset 16 (line 2)"} for the first byte of {@code file} that is not UTF-8, or null. */
     private static String firstBadUtf8(Path file) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
         // UTF-8 never gives more chars than bytes, so the output cannot overflow.
@@ -364,8 +374,9 @@ public final class Csv {
                     line += bytes.get(i) == '\n' ? 1 : 0;
                 }
                 if (r.isError()) {
-                    return String.format("byte 0x%02x at offset %d (line %d)", bytes.get(bytes.position()) & 0xff,
-                            offset + bytes.position(), line);
+                    return String.format(
+                            "byte 0x%02x at offset %d (line %d)",
+                            bytes.get(bytes.position()) & 0xff, offset + bytes.position(), line);
                 }
                 if (end) {
                     return null;

@@ -149,8 +149,8 @@ public final class Dataset {
         long n = 1;
         for (long d : sampleShape) {
             if (d < 1) {
-                throw new IllegalArgumentException("Dataset.reshapeFeatures: every dimension must be >= 1, was "
-                        + Arrays.toString(sampleShape));
+                throw new IllegalArgumentException(
+                        "Dataset.reshapeFeatures: every dimension must be >= 1, was " + Arrays.toString(sampleShape));
             }
             n *= d;
         }
@@ -231,8 +231,8 @@ public final class Dataset {
         int n = size();
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 0 || indices[i] >= n) {
-                throw new IllegalArgumentException("Dataset.subset: indices[" + i + "] is " + indices[i]
-                        + ", expected 0.." + (n - 1));
+                throw new IllegalArgumentException(
+                        "Dataset.subset: indices[" + i + "] is " + indices[i] + ", expected 0.." + (n - 1));
             }
         }
         return new Dataset(gatherRows(features, indices), gatherRows(targets, indices), numClasses);
@@ -277,8 +277,9 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[N=" + size() + ", features=" + (features.rank() == 2 ? String.valueOf(numFeatures())
-                : Arrays.toString(featureShape())) + ", targets=" + numTargets()
+        return "Dataset[N=" + size() + ", features="
+                + (features.rank() == 2 ? String.valueOf(numFeatures()) : Arrays.toString(featureShape()))
+                + ", targets=" + numTargets()
                 + (isClassification() ? ", classes=" + numClasses : ", regression") + ", " + dataType() + "]";
     }
 
@@ -332,8 +333,8 @@ public final class Dataset {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException("labels: row " + i + " is " + labels[i] + ", expected 0.."
-                        + (numClasses - 1));
+                throw new IllegalArgumentException(
+                        "labels: row " + i + " is " + labels[i] + ", expected 0.." + (numClasses - 1));
             }
         }
     }

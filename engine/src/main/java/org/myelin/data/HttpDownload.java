@@ -55,8 +55,11 @@ class HttpDownload { // not final: the tests count the requests of a subclass
         this.readTimeout = readTimeout;
         this.totalTimeout = totalTimeout;
         // The system proxy settings (-Dhttps.proxyHost) apply, as they would to any Java download.
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).proxy(ProxySelector.getDefault()).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .proxy(ProxySelector.getDefault())
+                .build();
     }
 
     /**
@@ -66,20 +69,22 @@ class HttpDownload { // not final: the tests count the requests of a subclass
      *                     {@code maxBytes} bytes; {@code file} may then hold part of the body
      */
     void get(URI uri, Path file, long maxBytes) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(readTimeout).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(readTimeout).GET().build();
         long start = System.nanoTime();
         AtomicLong lastBytes = new AtomicLong(start);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             FileBody body = new FileBody(uri, out, maxBytes, lastBytes);
             CompletableFuture<HttpResponse<Long>> response = client.sendAsync(request, info -> {
                 if (info.statusCode() != 200) {
                     return new Refused();
                 }
-                long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
+                long declared =
+                        info.headers().firstValueAsLong("content-length").orElse(-1);
                 if (declared > maxBytes) {
-                    body.fail(new IOException(uri + ": declares " + declared + " bytes, more than the " + maxBytes
-                            + " accepted"));
+                    body.fail(new IOException(
+                            uri + ": declares " + declared + " bytes, more than the " + maxBytes + " accepted"));
                 }
                 return body;
             });
@@ -94,8 +99,9 @@ class HttpDownload { // not final: the tests count the requests of a subclass
                     long now = System.nanoTime();
                     String late = now - lastBytes.get() > readTimeout.toNanos()
                             ? "no data for " + describe(readTimeout) + " (read timeout)"
-                            : now - start > totalTimeout.toNanos() ? "not finished after " + describe(totalTimeout)
-                            : null;
+                            : now - start > totalTimeout.toNanos()
+                                    ? "not finished after " + describe(totalTimeout)
+                                    : null;
                     if (late != null) {
                         body.fail(new IOException(uri + ": " + late));
                         response.cancel(true);
@@ -116,7 +122,9 @@ class HttpDownload { // not final: the tests count the requests of a subclass
     /** The one-line error for what ended a request: our own messages as they are, the client's explained. */
     private IOException describe(URI uri, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof IOException && t.getMessage() != null && t.getMessage().startsWith(uri + ": ")) {
+            if (t instanceof IOException
+                    && t.getMessage() != null
+                    && t.getMessage().startsWith(uri + ": ")) {
                 return (IOException) t;
             }
         }
@@ -129,7 +137,8 @@ class HttpDownload { // not final: the tests count the requests of a subclass
         if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
             return new NoConnection(uri + ": cannot connect (" + cause + ")", cause);
         }
-        String what = cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        String what =
+                cause instanceof IOException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
         return new IOException(uri + ": " + what, cause);
     }
 
@@ -160,8 +169,7 @@ class HttpDownload { // not final: the tests count the requests of a subclass
         }
 
         @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
+        public void onNext(List<ByteBuffer> item) {}
 
         @Override
         public void onError(Throwable throwable) {

@@ -84,8 +84,8 @@ public final class Idx {
             ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
             direct.put(bytes).rewind();
             DataBuffer buffer = Nd4j.createBuffer(direct, DataType.UINT8, bytes.length);
-            INDArray raw = Nd4j.create(buffer, new long[] {count, pixelsPerImage}, new long[] {pixelsPerImage, 1}, 0,
-                    'c', DataType.UINT8);
+            INDArray raw = Nd4j.create(
+                    buffer, new long[] {count, pixelsPerImage}, new long[] {pixelsPerImage, 1}, 0, 'c', DataType.UINT8);
             pixels = raw.castTo(type).divi(255.0);
         }
         return new Images(pixels, h.dims[1], h.dims[2]);
@@ -212,15 +212,15 @@ public final class Idx {
             try (DataInputStream in = new DataInputStream(open(file, gzip))) {
                 int magic = in.readInt();
                 if (magic != expectedMagic) {
-                    throw new IOException(String.format("%s: magic number 0x%08X, expected 0x%08X (%s)", file, magic,
-                            expectedMagic, kind));
+                    throw new IOException(String.format(
+                            "%s: magic number 0x%08X, expected 0x%08X (%s)", file, magic, expectedMagic, kind));
                 }
                 for (int i = 0; i < ndims; i++) {
                     dims[i] = in.readInt();
                 }
             } catch (EOFException e) {
-                throw new IOException(file + ": truncated: shorter than the " + (4 + 4 * ndims) + "-byte " + kind
-                        + " header", e);
+                throw new IOException(
+                        file + ": truncated: shorter than the " + (4 + 4 * ndims) + "-byte " + kind + " header", e);
             } catch (java.util.zip.ZipException e) {
                 throw new IOException(file + ": damaged gzip stream (" + e.getMessage() + ")", e);
             }
@@ -269,8 +269,8 @@ public final class Idx {
         private static long gzipTrailerSize(Path file) throws IOException {
             try (SeekableByteChannel ch = Files.newByteChannel(file)) {
                 if (ch.size() < 18) {
-                    throw new IOException(file + ": truncated gzip file: " + ch.size()
-                            + " bytes, expected at least 18");
+                    throw new IOException(
+                            file + ": truncated gzip file: " + ch.size() + " bytes, expected at least 18");
                 }
                 ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
                 ch.position(ch.size() - 4);

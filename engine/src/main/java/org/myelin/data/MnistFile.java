@@ -20,13 +20,21 @@ import java.util.List;
 record MnistFile(String name, long size, String sha256) {
     /** The original files (Y. LeCun, C. Cortes, C. Burges), as the npm package and the mirrors hold them. */
     static final List<MnistFile> ORIGINALS = List.of(
-            new MnistFile("train-images-idx3-ubyte", 47040016L,
+            new MnistFile(
+                    "train-images-idx3-ubyte",
+                    47040016L,
                     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-            new MnistFile("train-labels-idx1-ubyte", 60008L,
+            new MnistFile(
+                    "train-labels-idx1-ubyte",
+                    60008L,
                     "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-            new MnistFile("t10k-images-idx3-ubyte", 7840016L,
+            new MnistFile(
+                    "t10k-images-idx3-ubyte",
+                    7840016L,
                     "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-            new MnistFile("t10k-labels-idx1-ubyte", 10008L,
+            new MnistFile(
+                    "t10k-labels-idx1-ubyte",
+                    10008L,
                     "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
 
     MnistFile {
@@ -37,8 +45,8 @@ record MnistFile(String name, long size, String sha256) {
             throw new IllegalArgumentException("MnistFile " + name + ": size must be >= 0, was " + size);
         }
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("MnistFile " + name + ": sha256 must be 64 lower-case hex digits, was '"
-                    + sha256 + "'");
+            throw new IllegalArgumentException(
+                    "MnistFile " + name + ": sha256 must be 64 lower-case hex digits, was '" + sha256 + "'");
         }
     }
 

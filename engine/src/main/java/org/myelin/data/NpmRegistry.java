@@ -21,11 +21,10 @@ final class NpmRegistry {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** npm options that keep its own retries short (npm's defaults wait 10 s, then 60 s, between tries). */
-    static final List<String> QUICK_RETRIES = List.of("--fetch-retries=1", "--fetch-retry-mintimeout=2000",
-            "--fetch-retry-maxtimeout=5000");
+    static final List<String> QUICK_RETRIES =
+            List.of("--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=5000");
 
-    private NpmRegistry() {
-    }
+    private NpmRegistry() {}
 
     /**
      * Asks {@code npm} for its registry and proxies and, unless a proxy is set (npm then connects through it),
@@ -54,8 +53,10 @@ final class NpmRegistry {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
         } catch (IOException e) {
-            throw new IOException("cannot reach the npm registry " + registry + " (" + host + ":" + port + ": "
-                    + e.getMessage() + ", after at most " + timeout.toSeconds() + " s); " + advice, e);
+            throw new IOException(
+                    "cannot reach the npm registry " + registry + " (" + host + ":" + port + ": " + e.getMessage()
+                            + ", after at most " + timeout.toSeconds() + " s); " + advice,
+                    e);
         }
     }
 
@@ -89,10 +90,13 @@ final class NpmRegistry {
         Process p;
         try {
             p = new ProcessBuilder(npm, "config", "get", "registry", "https-proxy", "proxy")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new IOException("could not run '" + npm + "' (" + e.getMessage() + "); install Node.js so that npm is"
-                    + " on the PATH, or " + advice, e);
+            throw new IOException(
+                    "could not run '" + npm + "' (" + e.getMessage() + "); install Node.js so that npm is"
+                            + " on the PATH, or " + advice,
+                    e);
         }
         p.getOutputStream().close();
         String out;

@@ -32,16 +32,16 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      * @throws IllegalArgumentException if a fraction is outside [0, 1], the training fraction is 0, or the fractions
      *     do not sum to 1
      */
-    public static Split of(Dataset data, double trainFraction, double validationFraction, double testFraction,
-            long seed) {
+    public static Split of(
+            Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
         return data.isClassification()
                 ? stratified(data, trainFraction, validationFraction, testFraction, seed)
                 : random(data, trainFraction, validationFraction, testFraction, seed);
     }
 
     /** Splits {@code data} by fractions over all samples at once, ignoring classes. */
-    public static Split random(Dataset data, double trainFraction, double validationFraction, double testFraction,
-            long seed) {
+    public static Split random(
+            Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         int[] all = Permutations.permutation(data.size(), seed, -1);
         List<int[]> parts = new ArrayList<>();
@@ -57,8 +57,8 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      *
      * @throws IllegalArgumentException if {@code data} is not a classification dataset
      */
-    public static Split stratified(Dataset data, double trainFraction, double validationFraction, double testFraction,
-            long seed) {
+    public static Split stratified(
+            Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         if (!data.isClassification()) {
             throw new IllegalArgumentException("Split.stratified: needs a classification dataset, got " + data);
@@ -196,8 +196,8 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
         }
         double sum = train + validation + test;
         if (Math.abs(sum - 1.0) > 1e-9) {
-            throw new IllegalArgumentException("Split: fractions must sum to 1, got " + train + " + " + validation
-                    + " + " + test + " = " + sum);
+            throw new IllegalArgumentException(
+                    "Split: fractions must sum to 1, got " + train + " + " + validation + " + " + test + " = " + sum);
         }
         return new double[] {train, validation, test};
     }

@@ -93,8 +93,9 @@ public final class Standardizer {
         Preconditions.requireFloatBatch("Standardizer: input", x);
         if (x.rank() != rank || x.size(1) != mean.length()) {
             throw new IllegalArgumentException("Standardizer: input has shape " + Arrays.toString(x.shape())
-                    + ", expected " + (rank == 2 ? "[*, " + mean.length() + "]"
-                    : "[*, " + mean.length() + ", *...] of rank " + rank) + " as fitted");
+                    + ", expected "
+                    + (rank == 2 ? "[*, " + mean.length() + "]" : "[*, " + mean.length() + ", *...] of rank " + rank)
+                    + " as fitted");
         }
         if (x.size(0) == 0) {
             return x.dup();

@@ -150,8 +150,8 @@ public final class Synthetic {
             throw new IllegalArgumentException("noisyLine: n must be >= 1, was " + n);
         }
         if (!(xMin < xMax) || !Double.isFinite(xMin) || !Double.isFinite(xMax)) {
-            throw new IllegalArgumentException("noisyLine: x range must satisfy xMin < xMax, was [" + xMin + ", "
-                    + xMax + "]");
+            throw new IllegalArgumentException(
+                    "noisyLine: x range must satisfy xMin < xMax, was [" + xMin + ", " + xMax + "]");
         }
         checkNoise("noisyLine", noise);
         Random rng = new Random(seed);
@@ -161,7 +161,8 @@ public final class Synthetic {
             x[i][0] = xMin + (xMax - xMin) * rng.nextDouble();
             t[i][0] = LINE_SLOPE * x[i][0] + LINE_INTERCEPT + noise * rng.nextGaussian();
         }
-        return Dataset.of(Nd4j.createFromArray(x).castTo(type), Nd4j.createFromArray(t).castTo(type));
+        return Dataset.of(
+                Nd4j.createFromArray(x).castTo(type), Nd4j.createFromArray(t).castTo(type));
     }
 
     /** {@code n} noisy samples with x in [-1, 1] and noise standard deviation 0.1, FLOAT. */
@@ -170,7 +171,8 @@ public final class Synthetic {
     }
 
     private static Dataset gate(DataType type, int y00, int y01, int y10, int y11) {
-        INDArray x = Nd4j.createFromArray(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}).castTo(type);
+        INDArray x = Nd4j.createFromArray(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}})
+                .castTo(type);
         return Dataset.binary(x, new int[] {y00, y01, y10, y11});
     }
 

@@ -46,8 +46,8 @@ final class TarGz {
                     return written;
                 }
                 String name = longName != null ? longName : pax.getOrDefault("path", fullName(header));
-                long size = pax.containsKey("size") ? parseLong(archive, pax.get("size"))
-                        : octal(archive, header, 124, 12);
+                long size =
+                        pax.containsKey("size") ? parseLong(archive, pax.get("size")) : octal(archive, header, 124, 12);
                 char type = (char) header[156];
                 longName = null;
                 if (type == 'x' || type == 'L') {
@@ -71,8 +71,11 @@ final class TarGz {
                                 + maxEntryBytes);
                     }
                     // Into the caller's fresh directory; never through a link.
-                    try (OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                    try (OutputStream out = Files.newOutputStream(
+                            target,
+                            java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                            java.nio.file.StandardOpenOption.WRITE,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         copy(archive, in, out, size);
                     }

@@ -26,8 +26,8 @@ public interface GpuQuery {
     record Result(GpuDevice device, String noneReason) {
         public Result {
             if ((device == null) == (noneReason == null)) {
-                throw new IllegalArgumentException("exactly one of device and noneReason must be set, got "
-                        + device + " and " + noneReason);
+                throw new IllegalArgumentException(
+                        "exactly one of device and noneReason must be set, got " + device + " and " + noneReason);
             }
         }
 

@@ -27,15 +27,15 @@ public final class Nd4jCudaSupport {
     static final String CUDA_BACKEND_CLASS = "org/nd4j/linalg/jcublas/JCublasBackend.class";
     /** Lowest and highest compute capability (times 10) the backend's code runs on. */
     static final int MIN_CC = 37;
+
     static final int MAX_CC = 89;
     /** The oldest driver for CUDA 11 (cuDriverGetVersion's 1000 * major + 10 * minor). */
     static final int MIN_DRIVER = 11_000;
 
-    private static final String WAYS_OUT_CPU = "build without -Pcuda to train on the CPU backend"
-            + " (./mvnw -B -DskipTests package)";
+    private static final String WAYS_OUT_CPU =
+            "build without -Pcuda to train on the CPU backend" + " (./mvnw -B -DskipTests package)";
 
-    private Nd4jCudaSupport() {
-    }
+    private Nd4jCudaSupport() {}
 
     /**
      * The decision and its explanation.
@@ -43,8 +43,7 @@ public final class Nd4jCudaSupport {
      * @param canRun whether the backend can run here
      * @param reason one line: why not (with the ways out), or what it will run on
      */
-    public record Verdict(boolean canRun, String reason) {
-    }
+    public record Verdict(boolean canRun, String reason) {}
 
     /** Whether this build carries ND4J's CUDA backend (built with {@code -Pcuda}). */
     public static boolean inThisBuild() {
@@ -71,36 +70,49 @@ public final class Nd4jCudaSupport {
     public static Verdict decide(GpuQuery query) {
         GpuQuery.Result r = query.device();
         if (r.device() == null) {
-            return new Verdict(false, "ND4J's CUDA backend needs an NVIDIA GPU and driver, and none was found: "
-                    + r.noneReason() + ". Ways out: " + WAYS_OUT_CPU + ", or run on a machine with an NVIDIA GPU of"
-                    + " compute capability 3.7 to 8.9 (docs/gpu.md)");
+            return new Verdict(
+                    false,
+                    "ND4J's CUDA backend needs an NVIDIA GPU and driver, and none was found: "
+                            + r.noneReason() + ". Ways out: " + WAYS_OUT_CPU
+                            + ", or run on a machine with an NVIDIA GPU of"
+                            + " compute capability 3.7 to 8.9 (docs/gpu.md)");
         }
         GpuDevice d = r.device();
         int cc = 10 * d.ccMajor() + Math.min(d.ccMinor(), 9);
         String gpu = "GPU 0 (" + d.name() + ") has compute capability " + d.computeCapability();
         if (cc > MAX_CC) {
-            return new Verdict(false, gpu + "; ND4J 1.0.0-M2.1's CUDA backend has code for compute capability 3.7"
-                    + " to 8.9 only (sm_37 to sm_86, no PTX) and would fail at its first op with \"no kernel image is"
-                    + " available for execution on the device\". Ways out: " + WAYS_OUT_CPU + ", or an ND4J release"
-                    + " built with sm_" + d.ccMajor() + d.ccMinor() + " code (none on Maven Central as of"
-                    + " 1.0.0-M2.1); docs/gpu.md");
+            return new Verdict(
+                    false,
+                    gpu + "; ND4J 1.0.0-M2.1's CUDA backend has code for compute capability 3.7"
+                            + " to 8.9 only (sm_37 to sm_86, no PTX) and would fail at its first op with \"no kernel image is"
+                            + " available for execution on the device\". Ways out: " + WAYS_OUT_CPU
+                            + ", or an ND4J release"
+                            + " built with sm_" + d.ccMajor() + d.ccMinor() + " code (none on Maven Central as of"
+                            + " 1.0.0-M2.1); docs/gpu.md");
         }
         if (cc < MIN_CC) {
-            return new Verdict(false, gpu + "; ND4J 1.0.0-M2.1's CUDA backend needs compute capability 3.7 to 8.9."
-                    + " Ways out: " + WAYS_OUT_CPU + "; docs/gpu.md");
+            return new Verdict(
+                    false,
+                    gpu + "; ND4J 1.0.0-M2.1's CUDA backend needs compute capability 3.7 to 8.9." + " Ways out: "
+                            + WAYS_OUT_CPU + "; docs/gpu.md");
         }
         if (d.driverVersion() < MIN_DRIVER) {
-            return new Verdict(false, "the NVIDIA driver supports CUDA " + d.driverCuda() + "; ND4J's CUDA 11.6"
-                    + " backend needs a driver for CUDA 11.0 or newer (Linux driver 450.80.02 or newer). Ways out:"
-                    + " update the driver, or " + WAYS_OUT_CPU + "; docs/gpu.md");
+            return new Verdict(
+                    false,
+                    "the NVIDIA driver supports CUDA " + d.driverCuda() + "; ND4J's CUDA 11.6"
+                            + " backend needs a driver for CUDA 11.0 or newer (Linux driver 450.80.02 or newer). Ways out:"
+                            + " update the driver, or " + WAYS_OUT_CPU + "; docs/gpu.md");
         }
         List<String> missing = query.missingLibraries();
         if (!missing.isEmpty()) {
-            return new Verdict(false, "ND4J's CUDA backend links the CUDA 11 libraries libcublas.so.11 and"
-                    + " libcusolver.so.11, and " + String.join("; ", missing) + ". Ways out: install the CUDA 11.x"
-                    + " libraries (a CUDA 11 toolkit, or the container's cuda target on nvidia/cuda:11.6.2-runtime),"
-                    + " or build with -Pcuda,cuda-redist to put org.bytedeco:cuda:11.6-8.3-1.5.7:linux-x86_64-redist"
-                    + " (1.8 GB) on the class path, or " + WAYS_OUT_CPU + "; docs/gpu.md");
+            return new Verdict(
+                    false,
+                    "ND4J's CUDA backend links the CUDA 11 libraries libcublas.so.11 and"
+                            + " libcusolver.so.11, and " + String.join("; ", missing)
+                            + ". Ways out: install the CUDA 11.x"
+                            + " libraries (a CUDA 11 toolkit, or the container's cuda target on nvidia/cuda:11.6.2-runtime),"
+                            + " or build with -Pcuda,cuda-redist to put org.bytedeco:cuda:11.6-8.3-1.5.7:linux-x86_64-redist"
+                            + " (1.8 GB) on the class path, or " + WAYS_OUT_CPU + "; docs/gpu.md");
         }
         return new Verdict(true, "can run on " + d.describe() + " (supported: compute capability 3.7 to 8.9)");
     }

@@ -33,8 +33,8 @@ public final class NvidiaDriverQuery implements GpuQuery {
         if (r.devices() == 0) {
             return Result.none("the NVIDIA driver reports no GPU");
         }
-        return Result.of(new GpuDevice(r.text(), r.ccMajor(), r.ccMinor(), r.memory(), r.driver(),
-                CudaDriverProbe.driverRelease()));
+        return Result.of(new GpuDevice(
+                r.text(), r.ccMajor(), r.ccMinor(), r.memory(), r.driver(), CudaDriverProbe.driverRelease()));
     }
 
     @Override
@@ -44,7 +44,8 @@ public final class NvidiaDriverQuery implements GpuQuery {
             if (NvidiaDriverQuery.class.getClassLoader().getResource(REDIST_RESOURCES + soname) != null) {
                 continue; // JavaCPP extracts and loads it from the class path
             }
-            String why = CudaDriverProbe.available() ? CudaDriverProbe.whyNotLoadable(soname)
+            String why = CudaDriverProbe.available()
+                    ? CudaDriverProbe.whyNotLoadable(soname)
                     : "not checked, the driver probe did not load";
             if (why != null) {
                 missing.add(soname + ": " + why);

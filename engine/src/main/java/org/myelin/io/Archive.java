@@ -33,7 +33,9 @@ final class Archive implements AutoCloseable {
      * content are equal byte for byte, whenever they were written.
      */
     static final long FIXED_TIME = java.time.LocalDateTime.of(2000, 1, 1, 0, 0)
-            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+            .atZone(java.time.ZoneId.systemDefault())
+            .toInstant()
+            .toEpochMilli();
 
     private final Path file;
     private final ZipFile zip;
@@ -51,8 +53,8 @@ final class Archive implements AutoCloseable {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException | EOFException e) {
-            throw new ModelFormatException(file + ": not a valid zip archive (" + e
-                    + "); the file is damaged or truncated", e);
+            throw new ModelFormatException(
+                    file + ": not a valid zip archive (" + e + "); the file is damaged or truncated", e);
         }
         Archive a = new Archive(file, zip);
         try {
@@ -75,7 +77,10 @@ final class Archive implements AutoCloseable {
     }
 
     private static void checkName(Path file, String name) {
-        boolean bad = name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains(":")
+        boolean bad = name.isEmpty()
+                || name.startsWith("/")
+                || name.contains("\\")
+                || name.contains(":")
                 || name.chars().anyMatch(c -> c < 0x20);
         for (String part : name.split("/", -1)) {
             bad |= part.equals("..") || part.equals(".");
@@ -142,8 +147,9 @@ final class Archive implements AutoCloseable {
         try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
             Npy.Header h = Npy.readHeader(file + "!" + name, in, target.length());
             if (!java.util.Arrays.equals(h.shape(), target.shape())) {
-                throw new ModelFormatException(where + ": entry '" + name + "' holds shape "
-                        + java.util.Arrays.toString(h.shape()) + ", expected " + java.util.Arrays.toString(target.shape()));
+                throw new ModelFormatException(
+                        where + ": entry '" + name + "' holds shape " + java.util.Arrays.toString(h.shape())
+                                + ", expected " + java.util.Arrays.toString(target.shape()));
             }
             if (h.type() != target.dataType()) {
                 throw new ModelFormatException(where + ": entry '" + name + "' holds " + h.type()
@@ -172,8 +178,9 @@ final class Archive implements AutoCloseable {
         }
         long actual = in.getChecksum().getValue();
         if (e.getCrc() != -1 && actual != e.getCrc()) {
-            throw new ModelFormatException(String.format("%s!%s: damaged entry (CRC-32 is %08x, the archive records"
-                    + " %08x)", file, e.getName(), actual, e.getCrc()));
+            throw new ModelFormatException(String.format(
+                    "%s!%s: damaged entry (CRC-32 is %08x, the archive records" + " %08x)",
+                    file, e.getName(), actual, e.getCrc()));
         }
     }
 

@@ -30,8 +30,7 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
@@ -41,11 +40,13 @@ public final class AtomicFiles {
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         // A new file with the permissions of the process's umask, like any other output (Files.createTempFile
         // would make it readable by its owner only, and a container's model.zip unreadable on the host).
-        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         boolean done = false;
         try {
-            try (ch; OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+            try (ch;
+                    OutputStream out =
+                            new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
                 writer.write(out);
                 out.flush();
                 ch.force(true);
@@ -106,8 +107,10 @@ public final class AtomicFiles {
         }
         String prefix = "." + target.getFileName() + ".";
         int n = 0;
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir,
-                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(
+                dir,
+                p -> p.getFileName().toString().startsWith(prefix)
+                        && p.getFileName().toString().endsWith(".tmp"))) {
             for (Path p : files) {
                 if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
                     n++;

@@ -19,8 +19,7 @@ public final class Checkpoint {
     static final String OPTIMIZER_JSON = "optimizer.json";
     static final String TRAINER_JSON = "trainer.json";
 
-    private Checkpoint() {
-    }
+    private Checkpoint() {}
 
     /**
      * A loaded checkpoint.
@@ -31,9 +30,12 @@ public final class Checkpoint {
      * @param optimizerState  the state arrays by parameter name and slot
      * @param trainer         the trainer's state
      */
-    public record Loaded(Module model, Map<String, Object> metadata, Map<String, Object> optimizer,
-            Map<String, Map<String, INDArray>> optimizerState, Map<String, Object> trainer) {
-    }
+    public record Loaded(
+            Module model,
+            Map<String, Object> metadata,
+            Map<String, Object> optimizer,
+            Map<String, Map<String, INDArray>> optimizerState,
+            Map<String, Object> trainer) {}
 
     /**
      * Writes a checkpoint atomically.
@@ -42,8 +44,14 @@ public final class Checkpoint {
      * @param optimizerState the optimiser's state arrays by parameter name and slot
      * @param trainer        the trainer's state, JSON-compatible
      */
-    public static void save(Path file, Module model, Map<String, Object> metadata, Map<String, Object> optimizer,
-            Map<String, Map<String, INDArray>> optimizerState, Map<String, Object> trainer) throws IOException {
+    public static void save(
+            Path file,
+            Module model,
+            Map<String, Object> metadata,
+            Map<String, Object> optimizer,
+            Map<String, Map<String, INDArray>> optimizerState,
+            Map<String, Object> trainer)
+            throws IOException {
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             ModelFile.writeModel(w, model, metadata);

@@ -39,8 +39,12 @@ public final class DirectoryLock implements AutoCloseable {
     public static DirectoryLock acquire(Path dir, String what) throws IOException {
         Path file = dir.resolve(FILE);
         AtomicFiles.requireNotLink(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -85,14 +89,16 @@ public final class DirectoryLock implements AutoCloseable {
     /** The host's name without asking a name service (InetAddress.getLocalHost may wait on DNS). */
     private static String hostName() {
         try {
-            String s = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            String s = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname"))
+                    .strip();
             if (!s.isEmpty()) {
                 return s;
             }
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        String env = System.getenv(System.getProperty("os.name", "").startsWith("Windows") ? "COMPUTERNAME" : "HOSTNAME");
+        String env =
+                System.getenv(System.getProperty("os.name", "").startsWith("Windows") ? "COMPUTERNAME" : "HOSTNAME");
         return env == null || env.isBlank() ? "this host" : env;
     }
 

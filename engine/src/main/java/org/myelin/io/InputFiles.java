@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * ({@code config file runs/job.json does not exist}) rather than a bare path or "Is a directory".
  */
 public final class InputFiles {
-    private InputFiles() {
-    }
+    private InputFiles() {}
 
     /**
      * Throws an {@link IOException} naming {@code role} and the file unless {@code file} is an existing,

@@ -57,8 +57,7 @@ public final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         try {
@@ -94,16 +93,21 @@ public final class Json {
     /** Refuses bytes that are not UTF-8 text, naming the line and byte offset of the first bad byte. */
     static void requireUtf8(String what, byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, CharBuffer.allocate(bytes.length), true);
+        CoderResult r = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in, CharBuffer.allocate(bytes.length), true);
         if (r.isError()) {
             int at = in.position();
             int line = 1;
             for (int i = 0; i < at; i++) {
                 line += bytes[i] == '\n' ? 1 : 0;
             }
-            throw new ModelFormatException(String.format("%s: not UTF-8 text: byte 0x%02x at offset %d (line %d) does"
-                    + " not start a valid UTF-8 sequence; save the file as UTF-8", what, bytes[at] & 0xff, at, line));
+            throw new ModelFormatException(String.format(
+                    "%s: not UTF-8 text: byte 0x%02x at offset %d (line %d) does"
+                            + " not start a valid UTF-8 sequence; save the file as UTF-8",
+                    what, bytes[at] & 0xff, at, line));
         }
     }
 
@@ -168,7 +172,8 @@ public final class Json {
             double d = ((Number) value).doubleValue();
             // Whole doubles up to 2^53 are exact; beyond that a double stands for many integers.
             return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) <= 0x1p53
-                    ? OptionalLong.of((long) d) : OptionalLong.empty();
+                    ? OptionalLong.of((long) d)
+                    : OptionalLong.empty();
         }
         return OptionalLong.empty();
     }

@@ -30,12 +30,10 @@ public final class ModelFile {
     public static final int FORMAT_VERSION = 1;
     static final String MODEL_JSON = "model.json";
 
-    private ModelFile() {
-    }
+    private ModelFile() {}
 
     /** A loaded model and the metadata saved with it. */
-    public record Loaded(Module model, Map<String, Object> metadata) {
-    }
+    public record Loaded(Module model, Map<String, Object> metadata) {}
 
     /** Saves {@code model} and {@code metadata} (JSON-compatible values) to {@code file}, atomically. */
     public static void save(Path file, Module model, Map<String, Object> metadata) throws IOException {
@@ -59,7 +57,8 @@ public final class ModelFile {
         doc.put("formatVersion", FORMAT_VERSION);
         Map<String, Tensor> params = model.namedParameters();
         Map<String, INDArray> buffers = model.namedBuffers();
-        String type = params.isEmpty() ? "float32"
+        String type = params.isEmpty()
+                ? "float32"
                 : ModuleConfig.dataTypeName(params.values().iterator().next().dataType());
         doc.put("dataType", type);
         doc.put("architecture", model.config());
@@ -96,16 +95,16 @@ public final class ModelFile {
         }
         Object version = doc.get("formatVersion");
         if (Json.exactLong(version).orElse(-1) != FORMAT_VERSION) { // exact: 2^32 + 1 is not version 1
-            throw new ModelFormatException(where + ": formatVersion is " + version + ", this Myelin reads version "
-                    + FORMAT_VERSION);
+            throw new ModelFormatException(
+                    where + ": formatVersion is " + version + ", this Myelin reads version " + FORMAT_VERSION);
         }
         Map<String, Object> architecture = map(where, doc, "architecture");
         // Refuse a model too large for this machine before anything is allocated: the sizes model.json declares
         // (checked against the architecture below) against the memory limit, and the architecture itself against
         // both that limit and what the file's entries can hold.
         int width = "float64".equals(doc.get("dataType")) ? 8 : 4;
-        long declared = MemoryLimit.saturatedSum(declaredElements(where, doc, "parameters"),
-                declaredElements(where, doc, "buffers"));
+        long declared = MemoryLimit.saturatedSum(
+                declaredElements(where, doc, "parameters"), declaredElements(where, doc, "buffers"));
         try {
             MemoryLimit.check(where + ": the model", declared, width);
         } catch (IllegalArgumentException e) {
@@ -141,7 +140,8 @@ public final class ModelFile {
             String name = String.valueOf(d.get("name"));
             INDArray target = pending.remove(name);
             if (target == null) {
-                throw new ModelFormatException(where + ": " + kind + " '" + name + "' does not exist in the architecture"
+                throw new ModelFormatException(where + ": " + kind + " '" + name
+                        + "' does not exist in the architecture"
                         + (targets.containsKey(name) ? " (listed twice)" : "; expected one of " + targets.keySet()));
             }
             long[] declared = shape(where, name, d.get("shape"));
@@ -180,15 +180,20 @@ public final class ModelFile {
      * damaged) would evaluate to results that are not results.
      */
     private static void requireFinite(String where, String kind, String name, INDArray value) {
-        if (value.isEmpty() || !value.dataType().isFPType()
-                || !org.nd4j.linalg.indexing.BooleanIndexing.or(value, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
+        if (value.isEmpty()
+                || !value.dataType().isFPType()
+                || !org.nd4j.linalg.indexing.BooleanIndexing.or(
+                        value, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
             return;
         }
         INDArray flat = value.dup('c').reshape(value.length());
-        long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).longValue();
-        long first = org.nd4j.linalg.indexing.BooleanIndexing.firstIndex(flat,
-                org.nd4j.linalg.indexing.conditions.Conditions.notFinite()).getLong(0);
-        String at = first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at " + subscripts(first, value.shape());
+        long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite())
+                .longValue();
+        long first = org.nd4j.linalg.indexing.BooleanIndexing.firstIndex(
+                        flat, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())
+                .getLong(0);
+        String at =
+                first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at " + subscripts(first, value.shape());
         throw new ModelFormatException(where + ": " + kind + " '" + name + "' holds " + bad + " non-finite value(s) of "
                 + value.length() + at + "; the model was saved from a diverged run or is damaged");
     }

@@ -32,8 +32,7 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /** Writes {@code array} (float32 or float64) as a {@code .npy} stream. */
     public static void write(INDArray array, OutputStream out) throws IOException {
@@ -47,7 +46,8 @@ public final class Npy {
             descr = "<f8";
             width = 8;
         } else {
-            throw new IllegalArgumentException("Npy.write: data type " + type + " is not supported; expected FLOAT or DOUBLE");
+            throw new IllegalArgumentException(
+                    "Npy.write: data type " + type + " is not supported; expected FLOAT or DOUBLE");
         }
         long[] shape = array.shape();
         StringBuilder dims = new StringBuilder();
@@ -113,7 +113,8 @@ public final class Npy {
             readData(what, in, h, a);
             return a;
         }
-        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, (int) (n * h.width()), "data")).order(h.order());
+        ByteBuffer data = ByteBuffer.wrap(readFully(what, in, (int) (n * h.width()), "data"))
+                .order(h.order());
         if (in.read() != -1) {
             throw new NpyFormatException(what + ": trailing bytes after the " + n + " elements the header declares");
         }
@@ -131,8 +132,7 @@ public final class Npy {
     static final int STREAMED_BYTES = 1 << 20;
 
     /** A parsed {@code .npy} header: shape, element type and byte order of the data that follows. */
-    record Header(long[] shape, DataType type, int width, ByteOrder order, long elements) {
-    }
+    record Header(long[] shape, DataType type, int width, ByteOrder order, long elements) {}
 
     /**
      * Reads and checks the magic and header, refusing more than {@code maxElements} elements (and more than a
@@ -154,7 +154,8 @@ public final class Npy {
             byte[] len = readFully(what, in, 4, "header length");
             headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
         } else {
-            throw new NpyFormatException(what + ": unsupported .npy version " + major + "." + magic[7] + ", expected 1.0-3.0");
+            throw new NpyFormatException(
+                    what + ": unsupported .npy version " + major + "." + magic[7] + ", expected 1.0-3.0");
         }
         if (headerLen <= 0 || headerLen > MAX_HEADER) {
             throw new NpyFormatException(what + ": header length " + headerLen + " is outside 1.." + MAX_HEADER);
@@ -171,16 +172,29 @@ public final class Npy {
         switch (descr) {
             case "<f4":
             case "|f4":
-                type = DataType.FLOAT; width = 4; little = true; break;
+                type = DataType.FLOAT;
+                width = 4;
+                little = true;
+                break;
             case ">f4":
-                type = DataType.FLOAT; width = 4; little = false; break;
+                type = DataType.FLOAT;
+                width = 4;
+                little = false;
+                break;
             case "<f8":
             case "|f8":
-                type = DataType.DOUBLE; width = 8; little = true; break;
+                type = DataType.DOUBLE;
+                width = 8;
+                little = true;
+                break;
             case ">f8":
-                type = DataType.DOUBLE; width = 8; little = false; break;
+                type = DataType.DOUBLE;
+                width = 8;
+                little = false;
+                break;
             default:
-                throw new NpyFormatException(what + ": data type '" + descr + "' is not supported, expected <f4 or <f8");
+                throw new NpyFormatException(
+                        what + ": data type '" + descr + "' is not supported, expected <f4 or <f8");
         }
         long n = 1;
         for (long d : shape) {
@@ -205,8 +219,8 @@ public final class Npy {
         ByteBuffer target = dest.data().asNio().order(ByteOrder.nativeOrder());
         long bytes = h.elements() * h.width();
         if (target.capacity() != bytes) {
-            throw new IllegalStateException(what + ": destination holds " + target.capacity() + " bytes, expected "
-                    + bytes);
+            throw new IllegalStateException(
+                    what + ": destination holds " + target.capacity() + " bytes, expected " + bytes);
         }
         byte[] chunk = new byte[1 << 16]; // a multiple of both widths
         long done = 0;
@@ -214,7 +228,8 @@ public final class Npy {
             int want = (int) Math.min(chunk.length, bytes - done);
             int got = in.readNBytes(chunk, 0, want);
             if (got < want) {
-                throw new NpyFormatException(what + ": truncated data: expected " + bytes + " bytes, got " + (done + got));
+                throw new NpyFormatException(
+                        what + ": truncated data: expected " + bytes + " bytes, got " + (done + got));
             }
             ByteBuffer src = ByteBuffer.wrap(chunk, 0, want).order(h.order());
             if (h.order() == ByteOrder.nativeOrder()) {
@@ -229,8 +244,8 @@ public final class Npy {
             done += want;
         }
         if (in.read() != -1) {
-            throw new NpyFormatException(what + ": trailing bytes after the " + h.elements()
-                    + " elements the header declares");
+            throw new NpyFormatException(
+                    what + ": trailing bytes after the " + h.elements() + " elements the header declares");
         }
     }
 
@@ -280,8 +295,8 @@ public final class Npy {
         while (left > 0) {
             int r = in.read(buf, 0, Math.min(buf.length, left));
             if (r < 0) {
-                throw new NpyFormatException(what + ": truncated " + part + ": expected " + n + " bytes, got "
-                        + (n - left));
+                throw new NpyFormatException(
+                        what + ": truncated " + part + ": expected " + n + " bytes, got " + (n - left));
             }
             out.write(buf, 0, r);
             left -= r;

@@ -6,12 +6,12 @@ import java.util.regex.Pattern;
 public final class Text {
     /** Plain decimal notation: an optional sign, digits with an optional point, an optional exponent. */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
     private static final Pattern SPECIAL = Pattern.compile("[+-]?(NaN|Infinity)");
     /** The longest number text parsed: a double needs at most 25 characters, so more is no number. */
     private static final int MAX_NUMBER_LENGTH = 400;
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * Parses a number in plain decimal notation ({@code -1.5e3}) or one of the names of NaN and infinity, which
@@ -27,8 +27,7 @@ public final class Text {
         }
         if (SPECIAL.matcher(s).matches()) {
             boolean negative = s.charAt(0) == '-';
-            return s.endsWith("NaN") ? Double.NaN
-                    : negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            return s.endsWith("NaN") ? Double.NaN : negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
         throw new NumberFormatException("not a decimal number");
     }

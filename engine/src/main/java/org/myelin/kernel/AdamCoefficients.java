@@ -16,15 +16,31 @@ package org.myelin.kernel;
  * @param stepSize      {@code lr / (1 - beta1^t)}
  * @param invSqrtBc2    {@code 1 / sqrt(1 - beta2^t)}
  */
-record AdamCoefficients(double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double eps,
-                        double weightDecay, double decay, double stepSize, double invSqrtBc2) {
+record AdamCoefficients(
+        double beta1,
+        double oneMinusBeta1,
+        double beta2,
+        double oneMinusBeta2,
+        double eps,
+        double weightDecay,
+        double decay,
+        double stepSize,
+        double invSqrtBc2) {
 
     /** The coefficients of update number {@code step} (1-based); {@code decoupled} selects AdamW. */
-    static AdamCoefficients of(double lr, double beta1, double beta2, double eps, double weightDecay,
-            boolean decoupled, long step) {
+    static AdamCoefficients of(
+            double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, long step) {
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
-        return new AdamCoefficients(beta1, 1 - beta1, beta2, 1 - beta2, eps, decoupled ? 0 : weightDecay,
-                decoupled ? 1 - lr * weightDecay : 1, lr / bc1, 1 / Math.sqrt(bc2));
+        return new AdamCoefficients(
+                beta1,
+                1 - beta1,
+                beta2,
+                1 - beta2,
+                eps,
+                decoupled ? 0 : weightDecay,
+                decoupled ? 1 - lr * weightDecay : 1,
+                lr / bc1,
+                1 / Math.sqrt(bc2));
     }
 }

@@ -30,8 +30,22 @@ import java.util.Arrays;
  * @param dw      horizontal dilation
  * @param same    whether the padding came from {@code "same"} mode
  */
-public record Conv2dGeometry(long batch, long channels, long height, long width, int kh, int kw, int sh, int sw,
-                             int padTop, int padBottom, int padLeft, int padRight, int dh, int dw, boolean same) {
+public record Conv2dGeometry(
+        long batch,
+        long channels,
+        long height,
+        long width,
+        int kh,
+        int kw,
+        int sh,
+        int sw,
+        int padTop,
+        int padBottom,
+        int padLeft,
+        int padRight,
+        int dh,
+        int dw,
+        boolean same) {
 
     /**
      * The geometry of {@code who} applied to an input of shape {@code input}, with explicit symmetric padding
@@ -40,22 +54,40 @@ public record Conv2dGeometry(long batch, long channels, long height, long width,
      * @throws IllegalArgumentException naming {@code who}, the expected and the actual shape when the input is not
      *     {@code [N, C, H, W]} or the window does not fit: the output would have a side below 1
      */
-    public static Conv2dGeometry of(String who, long[] input, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
-                                    int dw, boolean same) {
+    public static Conv2dGeometry of(
+            String who, long[] input, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean same) {
         if (input.length != 4) {
-            throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(input)
-                    + ", expected [N, C, H, W] (rank 4, NCHW)");
+            throw new IllegalArgumentException(
+                    who + ": input has shape " + Arrays.toString(input) + ", expected [N, C, H, W] (rank 4, NCHW)");
         }
         if (same) {
             long outH = ceilDiv(input[2], sh);
             long outW = ceilDiv(input[3], sw);
             int totalH = (int) Math.max((outH - 1) * sh + effective(kh, dh) - input[2], 0);
             int totalW = (int) Math.max((outW - 1) * sw + effective(kw, dw) - input[3], 0);
-            return checked(who, new Conv2dGeometry(input[0], input[1], input[2], input[3], kh, kw, sh, sw, totalH / 2,
-                    totalH - totalH / 2, totalW / 2, totalW - totalW / 2, dh, dw, true));
+            return checked(
+                    who,
+                    new Conv2dGeometry(
+                            input[0],
+                            input[1],
+                            input[2],
+                            input[3],
+                            kh,
+                            kw,
+                            sh,
+                            sw,
+                            totalH / 2,
+                            totalH - totalH / 2,
+                            totalW / 2,
+                            totalW - totalW / 2,
+                            dh,
+                            dw,
+                            true));
         }
-        return checked(who, new Conv2dGeometry(input[0], input[1], input[2], input[3], kh, kw, sh, sw, ph, ph, pw, pw,
-                dh, dw, false));
+        return checked(
+                who,
+                new Conv2dGeometry(
+                        input[0], input[1], input[2], input[3], kh, kw, sh, sw, ph, ph, pw, pw, dh, dw, false));
     }
 
     private static Conv2dGeometry checked(String who, Conv2dGeometry g) {

@@ -29,6 +29,13 @@ public interface ConvKernels {
      * {@code db[o] = sum_{n, y, x} dY[n, o, y, x]}. An entry is null when not wanted (db always when there is no
      * bias).
      */
-    INDArray[] conv2dBackward(INDArray x, INDArray w, boolean hasBias, INDArray gradOut, Conv2dGeometry g,
-                              boolean wantX, boolean wantW, boolean wantB);
+    INDArray[] conv2dBackward(
+            INDArray x,
+            INDArray w,
+            boolean hasBias,
+            INDArray gradOut,
+            Conv2dGeometry g,
+            boolean wantX,
+            boolean wantW,
+            boolean wantB);
 }

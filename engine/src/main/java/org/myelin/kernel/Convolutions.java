@@ -18,8 +18,7 @@ public final class Convolutions {
 
     private static final Logger log = LoggerFactory.getLogger(Convolutions.class);
 
-    private Convolutions() {
-    }
+    private Convolutions() {}
 
     private static final class Holder {
         static final ConvKernels ACTIVE = choose(System.getProperty(PROPERTY));
@@ -54,7 +53,8 @@ public final class Convolutions {
             if (!mode.equals("auto") && !mode.isEmpty()) {
                 log.warn("-D{}={} is not a convolution path; expected auto or nd4j. Using auto.", PROPERTY, requested);
             }
-            chosen = Kernels.active().name().equals("native-cpu") ? Im2colConvKernels.INSTANCE
+            chosen = Kernels.active().name().equals("native-cpu")
+                    ? Im2colConvKernels.INSTANCE
                     : Nd4jConvKernels.INSTANCE;
         }
         log.info("Convolution kernels: {}", chosen.name());

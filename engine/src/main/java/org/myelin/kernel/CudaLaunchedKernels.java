@@ -25,9 +25,17 @@ import org.nd4j.linalg.factory.Nd4j;
 abstract class CudaLaunchedKernels implements ElementwiseKernels {
 
     /** Every kernel this class launches, by its extern "C" name in myelin_kernels.cu. */
-    static final List<String> KERNELS = List.of("myelin_backward_f32", "myelin_backward_f64",
-            "myelin_backward_from_output_f32", "myelin_backward_from_output_f64", "myelin_bias_forward_f32",
-            "myelin_bias_forward_f64", "myelin_sgd_f32", "myelin_sgd_f64", "myelin_adam_f32", "myelin_adam_f64");
+    static final List<String> KERNELS = List.of(
+            "myelin_backward_f32",
+            "myelin_backward_f64",
+            "myelin_backward_from_output_f32",
+            "myelin_backward_from_output_f64",
+            "myelin_bias_forward_f32",
+            "myelin_bias_forward_f64",
+            "myelin_sgd_f32",
+            "myelin_sgd_f64",
+            "myelin_adam_f32",
+            "myelin_adam_f64");
 
     private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
 
@@ -71,8 +79,15 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         }
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {result}, z, gradOut)) {
-            launch(launch, f32 ? "myelin_backward_f32" : "myelin_backward_f64", n, integer(k.id()),
-                    real(f32, k.alpha()), address(launch, z), address(launch, gradOut), address(launch, result),
+            launch(
+                    launch,
+                    f32 ? "myelin_backward_f32" : "myelin_backward_f64",
+                    n,
+                    integer(k.id()),
+                    real(f32, k.alpha()),
+                    address(launch, z),
+                    address(launch, gradOut),
+                    address(launch, result),
                     integer(n));
         }
         return result;
@@ -94,9 +109,15 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         }
         boolean f32 = gradOut.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {result}, a, gradOut)) {
-            launch(launch, f32 ? "myelin_backward_from_output_f32" : "myelin_backward_from_output_f64", n,
-                    integer(KernelActivation.of(f).id()), address(launch, a), address(launch, gradOut),
-                    address(launch, result), integer(n));
+            launch(
+                    launch,
+                    f32 ? "myelin_backward_from_output_f32" : "myelin_backward_from_output_f64",
+                    n,
+                    integer(KernelActivation.of(f).id()),
+                    address(launch, a),
+                    address(launch, gradOut),
+                    address(launch, result),
+                    integer(n));
         }
         return result;
     }
@@ -113,7 +134,9 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         Preconditions.requireSameShape(method, "aOut", aOut, "x", x, true);
         INDArray result = aOut != null ? aOut : Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
         long n = x.length();
-        boolean ok = NativeLayout.streamable(n, x, result) && NativeLayout.streamable(cols, b) && b.dataType() == x.dataType()
+        boolean ok = NativeLayout.streamable(n, x, result)
+                && NativeLayout.streamable(cols, b)
+                && b.dataType() == x.dataType()
                 && (zOut == null || NativeLayout.streamable(n, x, zOut));
         if (!ok) {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
@@ -122,17 +145,34 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         INDArray[] written = zOut == null ? new INDArray[] {result} : new INDArray[] {result, zOut};
         try (Launch launch = prepare(written, x, b)) {
             LongPointer zAddress = zOut == null ? integer(0L) : address(launch, zOut);
-            launch(launch, f32 ? "myelin_bias_forward_f32" : "myelin_bias_forward_f64", n, integer(k.id()),
-                    real(f32, k.alpha()), address(launch, x), address(launch, b), zAddress, address(launch, result),
-                    integer(x.size(0)), integer(cols));
+            launch(
+                    launch,
+                    f32 ? "myelin_bias_forward_f32" : "myelin_bias_forward_f64",
+                    n,
+                    integer(k.id()),
+                    real(f32, k.alpha()),
+                    address(launch, x),
+                    address(launch, b),
+                    zAddress,
+                    address(launch, result),
+                    integer(x.size(0)),
+                    integer(cols));
         }
         return result;
     }
 
     @Override
-    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-            double weightDecay, boolean nesterov) {
-        if (param == null || grad == null || velocity == null
+    public void sgdMomentum(
+            INDArray param,
+            INDArray grad,
+            INDArray velocity,
+            double lr,
+            double momentum,
+            double weightDecay,
+            boolean nesterov) {
+        if (param == null
+                || grad == null
+                || velocity == null
                 || !NativeLayout.streamable(param.length(), param, grad, velocity)) {
             fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
             return;
@@ -142,16 +182,38 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {param, velocity}, grad)) {
-            launch(launch, f32 ? "myelin_sgd_f32" : "myelin_sgd_f64", n, address(launch, param),
-                    address(launch, grad), address(launch, velocity), integer(n), real(f32, lr), real(f32, momentum),
-                    real(f32, weightDecay), integer(nesterov ? 1 : 0));
+            launch(
+                    launch,
+                    f32 ? "myelin_sgd_f32" : "myelin_sgd_f64",
+                    n,
+                    address(launch, param),
+                    address(launch, grad),
+                    address(launch, velocity),
+                    integer(n),
+                    real(f32, lr),
+                    real(f32, momentum),
+                    real(f32, weightDecay),
+                    integer(nesterov ? 1 : 0));
         }
     }
 
     @Override
-    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-            double eps, double weightDecay, boolean decoupled, long step) {
-        if (param == null || grad == null || m == null || v == null
+    public void adam(
+            INDArray param,
+            INDArray grad,
+            INDArray m,
+            INDArray v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled,
+            long step) {
+        if (param == null
+                || grad == null
+                || m == null
+                || v == null
                 || !NativeLayout.streamable(param.length(), param, grad, m, v)) {
             fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
             return;
@@ -165,10 +227,23 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {param, m, v}, grad)) {
-            launch(launch, f32 ? "myelin_adam_f32" : "myelin_adam_f64", n, address(launch, param),
-                    address(launch, grad), address(launch, m), address(launch, v), integer(n), real(f32, c.beta1()),
-                    real(f32, c.oneMinusBeta1()), real(f32, c.beta2()), real(f32, c.oneMinusBeta2()),
-                    real(f32, c.eps()), real(f32, c.weightDecay()), real(f32, c.decay()), real(f32, c.stepSize()),
+            launch(
+                    launch,
+                    f32 ? "myelin_adam_f32" : "myelin_adam_f64",
+                    n,
+                    address(launch, param),
+                    address(launch, grad),
+                    address(launch, m),
+                    address(launch, v),
+                    integer(n),
+                    real(f32, c.beta1()),
+                    real(f32, c.oneMinusBeta1()),
+                    real(f32, c.beta2()),
+                    real(f32, c.oneMinusBeta2()),
+                    real(f32, c.eps()),
+                    real(f32, c.weightDecay()),
+                    real(f32, c.decay()),
+                    real(f32, c.stepSize()),
                     real(f32, c.invSqrtBc2()));
         }
     }

@@ -80,8 +80,14 @@ public interface ElementwiseKernels {
      *
      * <p>Shapes: param, grad and velocity the same shape.
      */
-    void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-            double weightDecay, boolean nesterov);
+    void sgdMomentum(
+            INDArray param,
+            INDArray grad,
+            INDArray velocity,
+            double lr,
+            double momentum,
+            double weightDecay,
+            boolean nesterov);
 
     /**
      * Adam (Kingma and Ba; MIT 6.390 adaptive step size; see docs/notes.md) or AdamW in place, PyTorch's formulation,
@@ -98,8 +104,18 @@ public interface ElementwiseKernels {
      *
      * @param step t, the 1-based number of this update (the optimiser's {@code steps()} inside {@code update})
      */
-    void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-            double eps, double weightDecay, boolean decoupled, long step);
+    void adam(
+            INDArray param,
+            INDArray grad,
+            INDArray m,
+            INDArray v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled,
+            long step);
 
     /**
      * {@code sum_i x_i^2}, the squared L2 norm of a gradient, accumulated in float64; NaN or infinite when an
@@ -114,7 +130,9 @@ public interface ElementwiseKernels {
             return 0.0;
         }
         // A float32 reduction loses ~1e-4 relative over a million elements: reduce a float64 copy.
-        double norm = (x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE)).norm2Number().doubleValue();
+        double norm = (x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE))
+                .norm2Number()
+                .doubleValue();
         return norm * norm;
     }
 
@@ -130,8 +148,8 @@ public interface ElementwiseKernels {
         Preconditions.requireSameShape(method, "targets", targets, "logits", logits, false);
         Preconditions.requireSameShape(method, "probabilities", probabilities, "logits", logits, false);
         if (logits.rank() != 2) {
-            throw new IllegalArgumentException(method + ": logits have shape " + java.util.Arrays.toString(
-                    logits.shape()) + ", expected rank 2 [B, C]");
+            throw new IllegalArgumentException(method + ": logits have shape "
+                    + java.util.Arrays.toString(logits.shape()) + ", expected rank 2 [B, C]");
         }
         if (logits.isEmpty()) {
             return 0.0;

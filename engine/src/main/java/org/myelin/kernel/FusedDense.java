@@ -33,7 +33,8 @@ public final class FusedDense extends Op {
     public FusedDense(Activation activation) {
         if (!supports(activation)) {
             throw new IllegalArgumentException("FusedDense: activation must be elementwise (logistic, tanh, arctan,"
-                    + " relu, leaky_relu, identity, threshold), was " + (activation == null ? "null" : activation.name()));
+                    + " relu, leaky_relu, identity, threshold), was "
+                    + (activation == null ? "null" : activation.name()));
         }
         this.activation = activation;
     }
@@ -72,7 +73,6 @@ public final class FusedDense extends Op {
         INDArray db = needsGrad(2) ? dz.sum(0).reshape(biasShape) : null;
         return new INDArray[] {dx, dw, db};
     }
-
 
     @Override
     protected void release() {

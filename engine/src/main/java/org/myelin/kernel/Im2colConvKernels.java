@@ -24,8 +24,7 @@ final class Im2colConvKernels implements ConvKernels {
 
     static final Im2colConvKernels INSTANCE = new Im2colConvKernels();
 
-    private Im2colConvKernels() {
-    }
+    private Im2colConvKernels() {}
 
     @Override
     public String name() {
@@ -41,16 +40,27 @@ final class Im2colConvKernels implements ConvKernels {
             y2.addiColumnVector(b.reshape(o, 1));
         }
         // [O, N, outH outW] -> [N, O, outH, outW]
-        return y2.reshape('c', o, g.batch(), g.outHeight() * g.outWidth()).permute(1, 0, 2).dup('c')
+        return y2.reshape('c', o, g.batch(), g.outHeight() * g.outWidth())
+                .permute(1, 0, 2)
+                .dup('c')
                 .reshape('c', g.batch(), o, g.outHeight(), g.outWidth());
     }
 
     @Override
-    public INDArray[] conv2dBackward(INDArray x, INDArray w, boolean hasBias, INDArray gradOut, Conv2dGeometry g,
-                                     boolean wantX, boolean wantW, boolean wantB) {
+    public INDArray[] conv2dBackward(
+            INDArray x,
+            INDArray w,
+            boolean hasBias,
+            INDArray gradOut,
+            Conv2dGeometry g,
+            boolean wantX,
+            boolean wantW,
+            boolean wantB) {
         long o = w.size(0);
         // [N, O, outH, outW] -> [O, N outH outW]
-        INDArray g2 = gradOut.reshape(g.batch(), o, g.outHeight() * g.outWidth()).permute(1, 0, 2).dup('c')
+        INDArray g2 = gradOut.reshape(g.batch(), o, g.outHeight() * g.outWidth())
+                .permute(1, 0, 2)
+                .dup('c')
                 .reshape('c', o, g.positions());
         INDArray gb = wantB && hasBias ? g2.sum(1) : null;
         INDArray gw = null;
@@ -70,11 +80,41 @@ final class Im2colConvKernels implements ConvKernels {
         INDArray src = contiguous(x);
         INDArray cols = Nd4j.createUninitialized(x.dataType(), new long[] {g.patchSize(), g.positions()}, 'c');
         if (x.dataType() == DataType.FLOAT) {
-            NativeKernels.im2colF32(address(src), address(cols), g.batch(), g.channels(), g.height(), g.width(), g.kh(),
-                    g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
+            NativeKernels.im2colF32(
+                    address(src),
+                    address(cols),
+                    g.batch(),
+                    g.channels(),
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.dh(),
+                    g.dw(),
+                    g.outHeight(),
+                    g.outWidth());
         } else {
-            NativeKernels.im2colF64(address(src), address(cols), g.batch(), g.channels(), g.height(), g.width(), g.kh(),
-                    g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
+            NativeKernels.im2colF64(
+                    address(src),
+                    address(cols),
+                    g.batch(),
+                    g.channels(),
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.dh(),
+                    g.dw(),
+                    g.outHeight(),
+                    g.outWidth());
         }
         Reference.reachabilityFence(src);
         return cols;
@@ -85,11 +125,41 @@ final class Im2colConvKernels implements ConvKernels {
         INDArray src = contiguous(cols);
         INDArray img = Nd4j.createUninitialized(type, g.inputShape(), 'c');
         if (type == DataType.FLOAT) {
-            NativeKernels.col2imF32(address(src), address(img), g.batch(), g.channels(), g.height(), g.width(), g.kh(),
-                    g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
+            NativeKernels.col2imF32(
+                    address(src),
+                    address(img),
+                    g.batch(),
+                    g.channels(),
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.dh(),
+                    g.dw(),
+                    g.outHeight(),
+                    g.outWidth());
         } else {
-            NativeKernels.col2imF64(address(src), address(img), g.batch(), g.channels(), g.height(), g.width(), g.kh(),
-                    g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.dh(), g.dw(), g.outHeight(), g.outWidth());
+            NativeKernels.col2imF64(
+                    address(src),
+                    address(img),
+                    g.batch(),
+                    g.channels(),
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.dh(),
+                    g.dw(),
+                    g.outHeight(),
+                    g.outWidth());
         }
         Reference.reachabilityFence(src);
         return img;

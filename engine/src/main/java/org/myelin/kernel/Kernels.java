@@ -34,12 +34,10 @@ public final class Kernels {
     private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
     private static final String CUDA_KERNELS = "org.myelin.kernel.CudaKernels";
 
-    private Kernels() {
-    }
+    private Kernels() {}
 
     /** A chosen implementation and the reason, as {@link #describe()} gives it. */
-    record Choice(ElementwiseKernels kernels, String description) {
-    }
+    record Choice(ElementwiseKernels kernels, String description) {}
 
     private static final class Holder {
         static final Choice CHOICE = choose();
@@ -80,8 +78,8 @@ public final class Kernels {
             throw new IllegalStateException("native CPU kernels unavailable: " + NativeKernels.loadError());
         }
         if (!isCpuBackend()) {
-            throw new IllegalStateException("native CPU kernels need ND4J's CPU backend, the backend is "
-                    + backendName());
+            throw new IllegalStateException(
+                    "native CPU kernels need ND4J's CPU backend, the backend is " + backendName());
         }
         return NativeCpuHolder.INSTANCE;
     }
@@ -120,11 +118,14 @@ public final class Kernels {
         String backend = backendName();
         if (CPU_BACKEND.equals(backend)) {
             if (NativeKernels.available()) {
-                return new Choice(NativeCpuHolder.INSTANCE, "native fused CPU kernels (" + NativeKernels.isa()
-                        + ", single-threaded, JavaCPP " + javacppVersion() + ")" + note);
+                return new Choice(
+                        NativeCpuHolder.INSTANCE,
+                        "native fused CPU kernels (" + NativeKernels.isa() + ", single-threaded, JavaCPP "
+                                + javacppVersion() + ")" + note);
             }
-            return new Choice(Nd4jKernels.INSTANCE, "ND4J ops (native kernels unavailable: "
-                    + NativeKernels.loadError() + ")" + note);
+            return new Choice(
+                    Nd4jKernels.INSTANCE,
+                    "ND4J ops (native kernels unavailable: " + NativeKernels.loadError() + ")" + note);
         }
         if (CUDA_BACKEND.equals(backend)) {
             return chooseCuda(note);
@@ -136,7 +137,8 @@ public final class Kernels {
     private static Choice chooseCuda(String note) {
         try {
             Class<?> type = Class.forName(CUDA_KERNELS);
-            ElementwiseKernels cuda = (ElementwiseKernels) type.getDeclaredConstructor().newInstance();
+            ElementwiseKernels cuda =
+                    (ElementwiseKernels) type.getDeclaredConstructor().newInstance();
             return new Choice(cuda, "CUDA fused kernels (" + cuda + ")" + note);
         } catch (ClassNotFoundException e) {
             return new Choice(Nd4jKernels.INSTANCE, "ND4J ops (CUDA backend, engine built without -Pcuda)" + note);

@@ -67,8 +67,12 @@ final class NativeCpuKernels implements ElementwiseKernels {
 
     @Override
     public double softmaxCrossEntropy(INDArray logits, INDArray targets, INDArray probabilities) {
-        if (logits == null || targets == null || probabilities == null || logits.rank() != 2
-                || probabilities == logits || probabilities == targets
+        if (logits == null
+                || targets == null
+                || probabilities == null
+                || logits.rank() != 2
+                || probabilities == logits
+                || probabilities == targets
                 || !NativeLayout.streamable(logits.length(), logits, targets, probabilities)) {
             return fallback.softmaxCrossEntropy(logits, targets, probabilities);
         }
@@ -125,7 +129,9 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Preconditions.requireSameShape(method, "aOut", aOut, "x", x, true);
         INDArray result = aOut != null ? aOut : fresh(x);
         long n = x.length();
-        boolean ok = NativeLayout.streamable(n, x, result) && NativeLayout.streamable(cols, b) && b.dataType() == x.dataType()
+        boolean ok = NativeLayout.streamable(n, x, result)
+                && NativeLayout.streamable(cols, b)
+                && b.dataType() == x.dataType()
                 && (zOut == null || NativeLayout.streamable(n, x, zOut));
         if (!ok) {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
@@ -134,11 +140,11 @@ final class NativeCpuKernels implements ElementwiseKernels {
         long zAddress = zOut == null ? 0L : address(zOut);
         int rc;
         if (x.dataType() == DataType.FLOAT) {
-            rc = NativeKernels.biasForwardF32(k.id(), (float) k.alpha(), address(x), address(b), zAddress,
-                    address(result), rows, cols);
+            rc = NativeKernels.biasForwardF32(
+                    k.id(), (float) k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
         } else {
-            rc = NativeKernels.biasForwardF64(k.id(), k.alpha(), address(x), address(b), zAddress, address(result),
-                    rows, cols);
+            rc = NativeKernels.biasForwardF64(
+                    k.id(), k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
         }
         Reference.reachabilityFence(x);
         Reference.reachabilityFence(b);
@@ -149,9 +155,17 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     @Override
-    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-            double weightDecay, boolean nesterov) {
-        if (param == null || grad == null || velocity == null
+    public void sgdMomentum(
+            INDArray param,
+            INDArray grad,
+            INDArray velocity,
+            double lr,
+            double momentum,
+            double weightDecay,
+            boolean nesterov) {
+        if (param == null
+                || grad == null
+                || velocity == null
                 || !NativeLayout.streamable(param.length(), param, grad, velocity)) {
             fallback.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
             return;
@@ -161,8 +175,15 @@ final class NativeCpuKernels implements ElementwiseKernels {
         long n = param.length();
         int nest = nesterov ? 1 : 0;
         if (param.dataType() == DataType.FLOAT) {
-            NativeKernels.sgdF32(address(param), address(grad), address(velocity), n, (float) lr, (float) momentum,
-                    (float) weightDecay, nest);
+            NativeKernels.sgdF32(
+                    address(param),
+                    address(grad),
+                    address(velocity),
+                    n,
+                    (float) lr,
+                    (float) momentum,
+                    (float) weightDecay,
+                    nest);
         } else {
             NativeKernels.sgdF64(address(param), address(grad), address(velocity), n, lr, momentum, weightDecay, nest);
         }
@@ -172,9 +193,22 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     @Override
-    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-            double eps, double weightDecay, boolean decoupled, long step) {
-        if (param == null || grad == null || m == null || v == null
+    public void adam(
+            INDArray param,
+            INDArray grad,
+            INDArray m,
+            INDArray v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled,
+            long step) {
+        if (param == null
+                || grad == null
+                || m == null
+                || v == null
                 || !NativeLayout.streamable(param.length(), param, grad, m, v)) {
             fallback.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
             return;
@@ -187,13 +221,37 @@ final class NativeCpuKernels implements ElementwiseKernels {
         AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
         if (param.dataType() == DataType.FLOAT) {
-            NativeKernels.adamF32(address(param), address(grad), address(m), address(v), n, (float) c.beta1(),
-                    (float) c.oneMinusBeta1(), (float) c.beta2(), (float) c.oneMinusBeta2(), (float) c.eps(),
-                    (float) c.weightDecay(), (float) c.decay(), (float) c.stepSize(), (float) c.invSqrtBc2());
+            NativeKernels.adamF32(
+                    address(param),
+                    address(grad),
+                    address(m),
+                    address(v),
+                    n,
+                    (float) c.beta1(),
+                    (float) c.oneMinusBeta1(),
+                    (float) c.beta2(),
+                    (float) c.oneMinusBeta2(),
+                    (float) c.eps(),
+                    (float) c.weightDecay(),
+                    (float) c.decay(),
+                    (float) c.stepSize(),
+                    (float) c.invSqrtBc2());
         } else {
-            NativeKernels.adamF64(address(param), address(grad), address(m), address(v), n, c.beta1(),
-                    c.oneMinusBeta1(), c.beta2(), c.oneMinusBeta2(), c.eps(), c.weightDecay(), c.decay(),
-                    c.stepSize(), c.invSqrtBc2());
+            NativeKernels.adamF64(
+                    address(param),
+                    address(grad),
+                    address(m),
+                    address(v),
+                    n,
+                    c.beta1(),
+                    c.oneMinusBeta1(),
+                    c.beta2(),
+                    c.oneMinusBeta2(),
+                    c.eps(),
+                    c.weightDecay(),
+                    c.decay(),
+                    c.stepSize(),
+                    c.invSqrtBc2());
         }
         Reference.reachabilityFence(param);
         Reference.reachabilityFence(grad);

@@ -7,8 +7,7 @@ import org.nd4j.linalg.api.shape.Shape;
 /** The layout test of the native paths: which arrays a native kernel may stream as flat buffers. */
 final class NativeLayout {
 
-    private NativeLayout() {
-    }
+    private NativeLayout() {}
 
     /**
      * Whether a native kernel may stream these arrays as flat buffers: all non-null, non-empty, one data type
@@ -21,8 +20,12 @@ final class NativeLayout {
             return false;
         }
         for (INDArray arr : arrays) {
-            if (arr.isEmpty() || arr.dataType() != type || arr.length() != length || arr.ordering() != 'c'
-                    || !Shape.hasDefaultStridesForShape(arr) || arr.data() == null) {
+            if (arr.isEmpty()
+                    || arr.dataType() != type
+                    || arr.length() != length
+                    || arr.ordering() != 'c'
+                    || !Shape.hasDefaultStridesForShape(arr)
+                    || arr.data() == null) {
                 return false;
             }
         }

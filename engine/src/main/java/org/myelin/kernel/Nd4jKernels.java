@@ -16,8 +16,7 @@ public final class Nd4jKernels implements ElementwiseKernels {
 
     static final Nd4jKernels INSTANCE = new Nd4jKernels();
 
-    private Nd4jKernels() {
-    }
+    private Nd4jKernels() {}
 
     @Override
     public String name() {
@@ -75,8 +74,14 @@ public final class Nd4jKernels implements ElementwiseKernels {
     }
 
     @Override
-    public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-            double weightDecay, boolean nesterov) {
+    public void sgdMomentum(
+            INDArray param,
+            INDArray grad,
+            INDArray velocity,
+            double lr,
+            double momentum,
+            double weightDecay,
+            boolean nesterov) {
         String method = "sgdMomentum";
         Preconditions.requireNonNull(method, "param", param);
         Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
@@ -95,8 +100,18 @@ public final class Nd4jKernels implements ElementwiseKernels {
     }
 
     @Override
-    public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-            double eps, double weightDecay, boolean decoupled, long step) {
+    public void adam(
+            INDArray param,
+            INDArray grad,
+            INDArray m,
+            INDArray v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            boolean decoupled,
+            long step) {
         String method = decoupled ? "adamW" : "adam";
         Preconditions.requireNonNull(method, "param", param);
         Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
@@ -123,8 +138,11 @@ public final class Nd4jKernels implements ElementwiseKernels {
 
     /** Activations whose backward never reads the saved activation (so a null one need not be computed). */
     private static boolean ignoresOutput(Activation f) {
-        return f == Activations.RELU || f == Activations.IDENTITY || f == Activations.THRESHOLD
-                || f == Activations.ARCTAN || f instanceof Activations.LeakyRelu;
+        return f == Activations.RELU
+                || f == Activations.IDENTITY
+                || f == Activations.THRESHOLD
+                || f == Activations.ARCTAN
+                || f instanceof Activations.LeakyRelu;
     }
 
     static void requireFromOutputForm(String method, Activation f) {

@@ -19,12 +19,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Pooling {
 
-    private Pooling() {
-    }
+    private Pooling() {}
 
     /** Whether the native kernels take this pooling: the native conv path is active, float32/float64, no dilation. */
     public static boolean nativeApplies(INDArray x, Conv2dGeometry g) {
-        return Convolutions.active() == Im2colConvKernels.INSTANCE && g.dh() == 1 && g.dw() == 1
+        return Convolutions.active() == Im2colConvKernels.INSTANCE
+                && g.dh() == 1
+                && g.dw() == 1
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
     }
 
@@ -37,15 +38,39 @@ public final class Pooling {
     public static INDArray maxPool(INDArray x, Conv2dGeometry g) {
         Kernels.nativeCpu();
         INDArray src = contiguous(x);
-        INDArray out = Nd4j.createUninitialized(x.dataType(), new long[] {g.batch(), g.channels(), g.outHeight(),
-            g.outWidth()}, 'c');
+        INDArray out = Nd4j.createUninitialized(
+                x.dataType(), new long[] {g.batch(), g.channels(), g.outHeight(), g.outWidth()}, 'c');
         long planes = g.batch() * g.channels();
         if (x.dataType() == DataType.FLOAT) {
-            NativeKernels.maxPoolF32(address(src), address(out), planes, g.height(), g.width(), g.kh(), g.kw(), g.sh(),
-                    g.sw(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+            NativeKernels.maxPoolF32(
+                    address(src),
+                    address(out),
+                    planes,
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.outHeight(),
+                    g.outWidth());
         } else {
-            NativeKernels.maxPoolF64(address(src), address(out), planes, g.height(), g.width(), g.kh(), g.kw(), g.sh(),
-                    g.sw(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+            NativeKernels.maxPoolF64(
+                    address(src),
+                    address(out),
+                    planes,
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.outHeight(),
+                    g.outWidth());
         }
         Reference.reachabilityFence(src);
         return out;
@@ -64,11 +89,37 @@ public final class Pooling {
         INDArray gx = Nd4j.createUninitialized(x.dataType(), g.inputShape(), 'c');
         long planes = g.batch() * g.channels();
         if (x.dataType() == DataType.FLOAT) {
-            NativeKernels.maxPoolBackwardF32(address(src), address(gout), address(gx), planes, g.height(), g.width(),
-                    g.kh(), g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+            NativeKernels.maxPoolBackwardF32(
+                    address(src),
+                    address(gout),
+                    address(gx),
+                    planes,
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.outHeight(),
+                    g.outWidth());
         } else {
-            NativeKernels.maxPoolBackwardF64(address(src), address(gout), address(gx), planes, g.height(), g.width(),
-                    g.kh(), g.kw(), g.sh(), g.sw(), g.padTop(), g.padLeft(), g.outHeight(), g.outWidth());
+            NativeKernels.maxPoolBackwardF64(
+                    address(src),
+                    address(gout),
+                    address(gx),
+                    planes,
+                    g.height(),
+                    g.width(),
+                    g.kh(),
+                    g.kw(),
+                    g.sh(),
+                    g.sw(),
+                    g.padTop(),
+                    g.padLeft(),
+                    g.outHeight(),
+                    g.outWidth());
         }
         Reference.reachabilityFence(src);
         Reference.reachabilityFence(gout);

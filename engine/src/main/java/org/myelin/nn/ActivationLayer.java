@@ -1,7 +1,7 @@
 package org.myelin.nn;
 
-import org.myelin.ConfigurationException;
 import java.util.Map;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.FusedActivate;

@@ -1,9 +1,9 @@
 package org.myelin.nn;
 
-import org.myelin.config.Require;
 import java.util.Map;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.Require;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,6 +34,7 @@ public final class BatchNorm extends Module {
 
     /** Config {@code "type"} of this module. */
     public static final String TYPE = "batch_norm";
+
     public static final double DEFAULT_EPS = 1e-5;
     public static final double DEFAULT_MOMENTUM = 0.1;
 
@@ -90,7 +91,8 @@ public final class BatchNorm extends Module {
             requireBatchInput(describe(), input, n, type);
         }
         if (!isTraining()) {
-            return Autograd.apply(new org.myelin.ops.BatchNormOp(eps, runningMean, runningVariance), input, gain, shift);
+            return Autograd.apply(
+                    new org.myelin.ops.BatchNormOp(eps, runningMean, runningVariance), input, gain, shift);
         }
         long b = s.length == 4 ? s[0] * s[2] * s[3] : s[0]; // values per statistic
         if (b < 2) {

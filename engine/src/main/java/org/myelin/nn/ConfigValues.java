@@ -14,8 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * throws a {@link ConfigurationException} naming the component's key; the binder puts the layer's path in front.
  */
 final class ConfigValues {
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /** A required size {@code > 0}. */
     static Long positive(String key, Number v) {
@@ -48,8 +47,8 @@ final class ConfigValues {
         for (int i = 0; i < 2; i++) {
             OptionalLong n = Json.exactLong(list.get(Math.min(i, list.size() - 1)));
             if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > Integer.MAX_VALUE) {
-                throw new ConfigurationException(key, "must be an integer >= " + min + " or a list of two, was "
-                        + show(v));
+                throw new ConfigurationException(
+                        key, "must be an integer >= " + min + " or a list of two, was " + show(v));
             }
             out[i] = (int) n.getAsLong();
         }

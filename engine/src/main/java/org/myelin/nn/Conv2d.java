@@ -62,8 +62,19 @@ public final class Conv2d extends Module {
      * @param biasInit   initialiser of b
      * @param seed       seed of the initial values
      */
-    public Conv2d(long in, long out, int[] kernel, int[] stride, int[] padding, boolean same, int[] dilation,
-                  boolean bias, DataType type, Init weightInit, Init biasInit, long seed) {
+    public Conv2d(
+            long in,
+            long out,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            boolean same,
+            int[] dilation,
+            boolean bias,
+            DataType type,
+            Init weightInit,
+            Init biasInit,
+            long seed) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Conv2d: channels must be > 0, was in = " + in + ", out = " + out);
         }
@@ -92,8 +103,8 @@ public final class Conv2d extends Module {
 
     private static int[] pair(String what, int[] v, int min) {
         if (v == null || v.length != 2 || v[0] < min || v[1] < min) {
-            throw new IllegalArgumentException("Conv2d: " + what + " must be two integers >= " + min + ", was "
-                    + Arrays.toString(v));
+            throw new IllegalArgumentException(
+                    "Conv2d: " + what + " must be two integers >= " + min + ", was " + Arrays.toString(v));
         }
         return v.clone();
     }
@@ -117,10 +128,20 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireImageInput(describe(), input, in, type);
-        Conv2dGeometry.of(describe(), input.shape(), kernel[0], kernel[1], stride[0], stride[1], padding[0],
-                padding[1], dilation[0], dilation[1], same);
-        org.myelin.ops.Conv2dOp op = new org.myelin.ops.Conv2dOp(stride[0], stride[1], padding[0], padding[1],
-                dilation[0], dilation[1], same, Convolutions.active());
+        Conv2dGeometry.of(
+                describe(),
+                input.shape(),
+                kernel[0],
+                kernel[1],
+                stride[0],
+                stride[1],
+                padding[0],
+                padding[1],
+                dilation[0],
+                dilation[1],
+                same);
+        org.myelin.ops.Conv2dOp op = new org.myelin.ops.Conv2dOp(
+                stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], same, Convolutions.active());
         return bias == null ? Autograd.apply(op, input, weight) : Autograd.apply(op, input, weight, bias);
     }
 
@@ -134,8 +155,18 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(inputShape)
                     + ", expected [*, " + in + ", *, *] (N, C, H, W)");
         }
-        Conv2dGeometry g = Conv2dGeometry.of(describe(), inputShape, kernel[0], kernel[1], stride[0], stride[1],
-                padding[0], padding[1], dilation[0], dilation[1], same);
+        Conv2dGeometry g = Conv2dGeometry.of(
+                describe(),
+                inputShape,
+                kernel[0],
+                kernel[1],
+                stride[0],
+                stride[1],
+                padding[0],
+                padding[1],
+                dilation[0],
+                dilation[1],
+                same);
         return new long[] {inputShape[0], out, g.outHeight(), g.outWidth()};
     }
 
@@ -145,9 +176,19 @@ public final class Conv2d extends Module {
      */
     @Override
     public Map<String, Object> config() {
-        return Modules.describe(TYPE, new Config(in, out, List.of(kernel[0], kernel[1]), List.of(stride[0], stride[1]),
-                same ? SAME : List.of(padding[0], padding[1]), List.of(dilation[0], dilation[1]), bias != null,
-                ModuleConfig.dataTypeName(type), weightInit.name(), biasInit.name()));
+        return Modules.describe(
+                TYPE,
+                new Config(
+                        in,
+                        out,
+                        List.of(kernel[0], kernel[1]),
+                        List.of(stride[0], stride[1]),
+                        same ? SAME : List.of(padding[0], padding[1]),
+                        List.of(dilation[0], dilation[1]),
+                        bias != null,
+                        ModuleConfig.dataTypeName(type),
+                        weightInit.name(),
+                        biasInit.name()));
     }
 
     /**
@@ -156,8 +197,17 @@ public final class Conv2d extends Module {
      * (default true), {@code weight_init} and {@code bias_init} optional. Pairs are an integer for both sides or a
      * list of two (height, width).
      */
-    public record Config(Number in, Number out, Object kernel, Object stride, Object padding, Object dilation,
-            Boolean bias, String dataType, String weightInit, String biasInit) {
+    public record Config(
+            Number in,
+            Number out,
+            Object kernel,
+            Object stride,
+            Object padding,
+            Object dilation,
+            Boolean bias,
+            String dataType,
+            String weightInit,
+            String biasInit) {
         public Config {
             in = ConfigValues.positive("in", in);
             out = ConfigValues.positive("out", out);
@@ -187,9 +237,19 @@ public final class Conv2d extends Module {
         if (c.bias()) {
             build.reserve("bias", out);
         }
-        return new Conv2d(in, out, kernel, Config.sides(c.stride()), same ? new int[] {0, 0} : Config.sides(c.padding()),
-                same, Config.sides(c.dilation()), c.bias(), ConfigValues.parse(c.dataType()),
-                Inits.byName(c.weightInit()), Inits.byName(c.biasInit()), build.seed());
+        return new Conv2d(
+                in,
+                out,
+                kernel,
+                Config.sides(c.stride()),
+                same ? new int[] {0, 0} : Config.sides(c.padding()),
+                same,
+                Config.sides(c.dilation()),
+                c.bias(),
+                ConfigValues.parse(c.dataType()),
+                Inits.byName(c.weightInit()),
+                Inits.byName(c.biasInit()),
+                build.seed());
     }
 
     /** The weight W {@code [out, in, kh, kw]}. */

@@ -136,8 +136,9 @@ public final class Dense extends Module implements ActivationFusing {
     /** {@code {"type":"dense","in":..,"out":..,"bias":..,"data_type":..,"weight_init":..,"bias_init":..}}. */
     @Override
     public Map<String, Object> config() {
-        return Modules.describe(TYPE, new Config(in, out, bias != null, ModuleConfig.dataTypeName(type),
-                weightInit.name(), biasInit.name()));
+        return Modules.describe(
+                TYPE,
+                new Config(in, out, bias != null, ModuleConfig.dataTypeName(type), weightInit.name(), biasInit.name()));
     }
 
     static Dense fromConfig(Config c, LayerBuild build) {
@@ -147,8 +148,14 @@ public final class Dense extends Module implements ActivationFusing {
         if (c.bias()) {
             build.reserve("bias", out);
         }
-        return new Dense(in, out, c.bias(), ConfigValues.parse(c.dataType()), Inits.byName(c.weightInit()),
-                Inits.byName(c.biasInit()), build.seed());
+        return new Dense(
+                in,
+                out,
+                c.bias(),
+                ConfigValues.parse(c.dataType()),
+                Inits.byName(c.weightInit()),
+                Inits.byName(c.biasInit()),
+                build.seed());
     }
 
     /** The weight W {@code [in, out]}. */

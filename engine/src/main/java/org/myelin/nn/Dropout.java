@@ -1,9 +1,9 @@
 package org.myelin.nn;
 
-import org.myelin.ConfigurationException;
-import org.myelin.config.Require;
 import java.util.Map;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.Require;
 import org.myelin.ops.Ops;
 import org.nd4j.linalg.api.rng.Random;
 

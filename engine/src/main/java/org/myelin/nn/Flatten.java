@@ -18,8 +18,8 @@ public final class Flatten extends Module {
     public Tensor forward(Tensor input) {
         long[] s = input.shape();
         if (s.length < 2) {
-            throw new IllegalArgumentException("Flatten: input has shape " + Arrays.toString(s)
-                    + ", expected [*, ...] of rank >= 2 (a batch)");
+            throw new IllegalArgumentException(
+                    "Flatten: input has shape " + Arrays.toString(s) + ", expected [*, ...] of rank >= 2 (a batch)");
         }
         return s.length == 2 ? input : Autograd.apply(new org.myelin.ops.FlattenOp(), input);
     }
@@ -31,8 +31,7 @@ public final class Flatten extends Module {
     }
 
     /** A flatten layer has no settings. */
-    public record Config() {
-    }
+    public record Config() {}
 
     static Flatten fromConfig(Config c, LayerBuild build) {
         return new Flatten();

@@ -26,8 +26,7 @@ public final class GlobalAvgPool2d extends Module {
     }
 
     /** A global average pooling layer has no settings. */
-    public record Config() {
-    }
+    public record Config() {}
 
     static GlobalAvgPool2d fromConfig(Config c, LayerBuild build) {
         return new GlobalAvgPool2d();

@@ -40,8 +40,7 @@ public final class Inits {
         }
     };
 
-    private Inits() {
-    }
+    private Inits() {}
 
     /** All zeros (the usual bias initialiser; as a weight initialiser it cannot break symmetry, Duke slides; see docs/notes.md). */
     public static Init zeros() {
@@ -69,8 +68,8 @@ public final class Inits {
     /** Uniform on {@code [a, b)}, finite with {@code a < b}. */
     public static Init uniform(double a, double b) {
         if (!(Double.isFinite(a) && Double.isFinite(b) && a < b)) {
-            throw new IllegalArgumentException("Inits.uniform: bounds must be finite with a < b, was a = " + a
-                    + ", b = " + b);
+            throw new IllegalArgumentException(
+                    "Inits.uniform: bounds must be finite with a < b, was a = " + a + ", b = " + b);
         }
         return new Named("uniform(" + a + "," + b + ")") {
             @Override
@@ -83,8 +82,8 @@ public final class Inits {
     /** Normal with mean {@code mean} and standard deviation {@code std > 0}. */
     public static Init normal(double mean, double std) {
         if (!(Double.isFinite(mean) && Double.isFinite(std) && std > 0)) {
-            throw new IllegalArgumentException("Inits.normal: mean must be finite and std finite and > 0, was mean = "
-                    + mean + ", std = " + std);
+            throw new IllegalArgumentException(
+                    "Inits.normal: mean must be finite and std finite and > 0, was mean = " + mean + ", std = " + std);
         }
         return new Named("normal(" + mean + "," + std + ")") {
             @Override
@@ -109,8 +108,8 @@ public final class Inits {
         return new Named("xavier_uniform") {
             @Override
             public INDArray sample(DataType type, long[] shape, long fanIn, long fanOut, Random rng) {
-                double a = Math.sqrt(6.0 / (requirePositive(name(), "fan-in", fanIn)
-                        + requirePositive(name(), "fan-out", fanOut)));
+                double a = Math.sqrt(
+                        6.0 / (requirePositive(name(), "fan-in", fanIn) + requirePositive(name(), "fan-out", fanOut)));
                 return drawUniform(type, shape, -a, a, rng);
             }
         };
@@ -121,8 +120,8 @@ public final class Inits {
         return new Named("xavier_normal") {
             @Override
             public INDArray sample(DataType type, long[] shape, long fanIn, long fanOut, Random rng) {
-                double std = Math.sqrt(2.0 / (requirePositive(name(), "fan-in", fanIn)
-                        + requirePositive(name(), "fan-out", fanOut)));
+                double std = Math.sqrt(
+                        2.0 / (requirePositive(name(), "fan-in", fanIn) + requirePositive(name(), "fan-out", fanOut)));
                 return drawNormal(type, shape, 0.0, std, rng);
             }
         };
@@ -153,8 +152,7 @@ public final class Inits {
      * Builds an initialiser from the {@code arity} numbers given after its name ({@code uniform(-1, 1)}:
      * {@code [-1, 1]}).
      */
-    public record Factory(int arity, Function<double[], Init> make) {
-    }
+    public record Factory(int arity, Function<double[], Init> make) {}
 
     private static Factory plain(Supplier<Init> init) {
         return new Factory(0, a -> init.get());

@@ -43,9 +43,11 @@ public final class LayerBuild {
             n = d > 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
         }
         if (n > budget[0]) {
-            throw new ConfigurationException(path, what + " " + Arrays.toString(shape) + " would need "
-                    + (n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(n))
-                    + " elements, more than the " + budget[0] + " still allowed");
+            throw new ConfigurationException(
+                    path,
+                    what + " " + Arrays.toString(shape) + " would need "
+                            + (n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(n))
+                            + " elements, more than the " + budget[0] + " still allowed");
         }
         budget[0] -= n;
     }

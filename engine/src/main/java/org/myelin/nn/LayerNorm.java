@@ -1,8 +1,8 @@
 package org.myelin.nn;
 
-import org.myelin.config.Require;
 import java.util.Map;
 import org.myelin.autodiff.Tensor;
+import org.myelin.config.Require;
 import org.myelin.ops.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,6 +19,7 @@ public final class LayerNorm extends Module {
 
     /** Config {@code "type"} of this module. */
     public static final String TYPE = "layer_norm";
+
     public static final double DEFAULT_EPS = 1e-5;
 
     private final long n;

@@ -22,8 +22,7 @@ public final class Models {
 
     private static final Logger log = LoggerFactory.getLogger(Models.class);
 
-    private Models() {
-    }
+    private Models() {}
 
     /**
      * A multilayer perceptron {@code sizes[0] -> sizes[1] -> ... -> sizes[k]}: Dense layers with the
@@ -33,7 +32,12 @@ public final class Models {
      * @param sizes input size, hidden sizes, output size: at least two, each {@code > 0}
      */
     public static Sequential mlp(DataType type, long seed, Activation hidden, Init weightInit, int... sizes) {
-        return mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(hidden).optWeightInit(weightInit).build();
+        return mlpBuilder(sizes)
+                .optDataType(type)
+                .optSeed(seed)
+                .optHidden(hidden)
+                .optWeightInit(weightInit)
+                .build();
     }
 
     /**
@@ -58,11 +62,17 @@ public final class Models {
      */
     public static Sequential lenet5(DataType type, long seed, int channels, int height, int width, int classes) {
         List<Module> layers = new ArrayList<>();
-        layers.add(Conv2d.builder(channels, 6, 5).optSame(true).optDataType(type)
-                .optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(Conv2d.builder(channels, 6, 5)
+                .optSame(true)
+                .optDataType(type)
+                .optSeed(Seeds.child(seed, layers.size()))
+                .build());
         layers.add(new ActivationLayer(Activations.RELU));
         layers.add(Pool2d.max(2));
-        layers.add(Conv2d.builder(6, 16, 5).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(Conv2d.builder(6, 16, 5)
+                .optDataType(type)
+                .optSeed(Seeds.child(seed, layers.size()))
+                .build());
         layers.add(new ActivationLayer(Activations.RELU));
         layers.add(Pool2d.max(2));
         return withClassifier(layers, type, seed, 0.0, new int[] {channels, height, width}, classes, 120, 84);
@@ -80,9 +90,15 @@ public final class Models {
      */
     public static Sequential smallCnn(DataType type, long seed, int channels, int height, int width, int classes) {
         List<Module> layers = new ArrayList<>();
-        layers.add(Conv2d.builder(channels, 32, 3).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(Conv2d.builder(channels, 32, 3)
+                .optDataType(type)
+                .optSeed(Seeds.child(seed, layers.size()))
+                .build());
         layers.add(new ActivationLayer(Activations.RELU));
-        layers.add(Conv2d.builder(32, 64, 3).optDataType(type).optSeed(Seeds.child(seed, layers.size())).build());
+        layers.add(Conv2d.builder(32, 64, 3)
+                .optDataType(type)
+                .optSeed(Seeds.child(seed, layers.size()))
+                .build());
         layers.add(new ActivationLayer(Activations.RELU));
         layers.add(Pool2d.max(2));
         layers.add(new Dropout(0.25, Seeds.child(seed, layers.size())));
@@ -90,8 +106,8 @@ public final class Models {
     }
 
     /** Appends flatten, the hidden dense + ReLU (+ dropout) layers and the output layer to a feature extractor. */
-    private static Sequential withClassifier(List<Module> layers, DataType type, long seed, double dropout,
-                                             int[] image, int classes, int... hidden) {
+    private static Sequential withClassifier(
+            List<Module> layers, DataType type, long seed, double dropout, int[] image, int classes, int... hidden) {
         if (classes < 2) {
             throw new IllegalArgumentException("Models: classes must be >= 2, was " + classes);
         }
@@ -107,15 +123,16 @@ public final class Models {
         all.add(new Flatten());
         long width = features;
         for (int h : hidden) {
-            all.add(new Dense(width, h, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT, Seeds.child(seed, all.size())));
+            all.add(new Dense(
+                    width, h, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT, Seeds.child(seed, all.size())));
             all.add(new ActivationLayer(Activations.RELU));
             if (dropout > 0) {
                 all.add(new Dropout(dropout, Seeds.child(seed, all.size())));
             }
             width = h;
         }
-        all.add(new Dense(width, classes, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT,
-                Seeds.child(seed, all.size())));
+        all.add(new Dense(
+                width, classes, true, type, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT, Seeds.child(seed, all.size())));
         Sequential model = new Sequential(all);
         log.debug("built CNN {} ({} parameters, {}, seed {})", model, model.parameterCount(), type, seed);
         return model;
@@ -151,8 +168,9 @@ public final class Models {
 
         private MlpBuilder(int[] sizes) {
             if (sizes == null || sizes.length < 2) {
-                throw new IllegalArgumentException("Models.mlp: sizes must hold the input and output size at least, was "
-                        + Arrays.toString(sizes));
+                throw new IllegalArgumentException(
+                        "Models.mlp: sizes must hold the input and output size at least, was "
+                                + Arrays.toString(sizes));
             }
             for (int i = 0; i < sizes.length; i++) {
                 if (sizes[i] <= 0) {
@@ -224,8 +242,14 @@ public final class Models {
             for (int i = 0; i < last; i++) {
                 boolean output = i == last - 1;
                 long childSeed = Seeds.child(seed, layers.size());
-                layers.add(new Dense(sizes[i], sizes[i + 1], output || !batchNorm, type, weightInit,
-                        output ? Dense.DEFAULT_BIAS_INIT : hiddenBiasInit, childSeed));
+                layers.add(new Dense(
+                        sizes[i],
+                        sizes[i + 1],
+                        output || !batchNorm,
+                        type,
+                        weightInit,
+                        output ? Dense.DEFAULT_BIAS_INIT : hiddenBiasInit,
+                        childSeed));
                 if (output) {
                     break;
                 }
@@ -238,8 +262,12 @@ public final class Models {
                 }
             }
             Sequential model = new Sequential(layers);
-            log.debug("built MLP {} ({} parameters, {}, seed {})", Arrays.toString(sizes), model.parameterCount(),
-                    type, seed);
+            log.debug(
+                    "built MLP {} ({} parameters, {}, seed {})",
+                    Arrays.toString(sizes),
+                    model.parameterCount(),
+                    type,
+                    seed);
             return model;
         }
     }

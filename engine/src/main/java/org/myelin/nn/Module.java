@@ -43,12 +43,12 @@ public abstract class Module {
     protected static void requireBatchInput(String who, Tensor input, long features, DataType type) {
         long[] s = input.shape();
         if (s.length != 2 || s[1] != features) {
-            throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(s)
-                    + ", expected [*, " + features + "]");
+            throw new IllegalArgumentException(
+                    who + ": input has shape " + Arrays.toString(s) + ", expected [*, " + features + "]");
         }
         if (input.dataType() != type) {
-            throw new IllegalArgumentException(who + ": input has data type " + input.dataType()
-                    + ", expected " + type + " (the layer's parameters)");
+            throw new IllegalArgumentException(who + ": input has data type " + input.dataType() + ", expected " + type
+                    + " (the layer's parameters)");
         }
     }
 

@@ -11,8 +11,7 @@ public final class ModuleConfig {
     /** The config key holding a module's data type. */
     public static final String DATA_TYPE = "data_type";
 
-    private ModuleConfig() {
-    }
+    private ModuleConfig() {}
 
     /** {@code "float32"} for FLOAT, {@code "float64"} for DOUBLE. */
     public static String dataTypeName(DataType type) {
@@ -22,7 +21,8 @@ public final class ModuleConfig {
             case DOUBLE:
                 return "float64";
             default:
-                throw new IllegalArgumentException("data type must be FLOAT (float32) or DOUBLE (float64), was " + type);
+                throw new IllegalArgumentException(
+                        "data type must be FLOAT (float32) or DOUBLE (float64), was " + type);
         }
     }
 
@@ -36,17 +36,17 @@ public final class ModuleConfig {
             case "double":
                 return DataType.DOUBLE;
             default:
-                throw new IllegalArgumentException("data type must be \"float32\" or \"float64\", was \"" + name + "\"");
+                throw new IllegalArgumentException(
+                        "data type must be \"float32\" or \"float64\", was \"" + name + "\"");
         }
     }
 
     /** Rejects any data type other than FLOAT and DOUBLE, naming the module. */
     static DataType requireFloatType(String owner, DataType type) {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException(owner + ": data type must be FLOAT (float32) or DOUBLE (float64), was "
-                    + type);
+            throw new IllegalArgumentException(
+                    owner + ": data type must be FLOAT (float32) or DOUBLE (float64), was " + type);
         }
         return type;
     }
-
 }

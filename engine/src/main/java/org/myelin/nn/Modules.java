@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.myelin.ConfigurationException;
+import org.myelin.autodiff.Tensor;
 import org.myelin.config.ConfigBinder;
 import org.myelin.config.Registry;
-import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,34 +31,51 @@ public final class Modules {
     /** The layer types by config {@code "type"}, with their help lines. */
     public static final Registry<LayerType<?>> TYPES = new Registry<LayerType<?>>("module type")
             .register(Dense.TYPE, "fully connected Z = X W + b", LayerType.of(Dense.Config.class, Dense::fromConfig))
-            .register(ActivationLayer.TYPE, "an activation function applied to its input",
+            .register(
+                    ActivationLayer.TYPE,
+                    "an activation function applied to its input",
                     LayerType.of(ActivationLayer.Config.class, ActivationLayer::fromConfig))
-            .register(Dropout.TYPE, "inverted dropout (identity in evaluation mode)",
+            .register(
+                    Dropout.TYPE,
+                    "inverted dropout (identity in evaluation mode)",
                     LayerType.of(Dropout.Config.class, Dropout::fromConfig))
-            .register(BatchNorm.TYPE, "batch normalisation over features or channels",
+            .register(
+                    BatchNorm.TYPE,
+                    "batch normalisation over features or channels",
                     LayerType.of(BatchNorm.Config.class, BatchNorm::fromConfig))
-            .register(LayerNorm.TYPE, "layer normalisation over each sample's features",
+            .register(
+                    LayerNorm.TYPE,
+                    "layer normalisation over each sample's features",
                     LayerType.of(LayerNorm.Config.class, LayerNorm::fromConfig))
-            .register(RmsNorm.TYPE, "RMS normalisation over each sample's features, no centring",
+            .register(
+                    RmsNorm.TYPE,
+                    "RMS normalisation over each sample's features, no centring",
                     LayerType.of(RmsNorm.Config.class, RmsNorm::fromConfig))
-            .register(Sequential.TYPE, "a chain of layers applied in order",
+            .register(
+                    Sequential.TYPE,
+                    "a chain of layers applied in order",
                     LayerType.of(Sequential.Config.class, Sequential::fromConfig))
-            .register(Conv2d.TYPE, "2-D convolution over [N, C, H, W]", LayerType.of(Conv2d.Config.class,
-                    Conv2d::fromConfig))
+            .register(
+                    Conv2d.TYPE,
+                    "2-D convolution over [N, C, H, W]",
+                    LayerType.of(Conv2d.Config.class, Conv2d::fromConfig))
             .register(Pool2d.MAX, "2-D max pooling", LayerType.of(Pool2d.Config.class, Pool2d::max))
-            .register(Pool2d.AVG, "2-D average pooling (padding not counted)",
+            .register(
+                    Pool2d.AVG,
+                    "2-D average pooling (padding not counted)",
                     LayerType.of(Pool2d.Config.class, Pool2d::avg))
-            .register(GlobalAvgPool2d.TYPE, "mean over each channel's H x W",
+            .register(
+                    GlobalAvgPool2d.TYPE,
+                    "mean over each channel's H x W",
                     LayerType.of(GlobalAvgPool2d.Config.class, GlobalAvgPool2d::fromConfig))
-            .register(Flatten.TYPE, "[N, ...] to [N, features]", LayerType.of(Flatten.Config.class,
-                    Flatten::fromConfig));
+            .register(
+                    Flatten.TYPE, "[N, ...] to [N, features]", LayerType.of(Flatten.Config.class, Flatten::fromConfig));
 
     /** camelCase keys of model files written before snake_case, and the keys they mean now. */
-    public static final Map<String, String> LEGACY_KEYS = Map.of("dataType", "data_type", "weightInit", "weight_init",
-            "biasInit", "bias_init");
+    public static final Map<String, String> LEGACY_KEYS =
+            Map.of("dataType", "data_type", "weightInit", "weight_init", "biasInit", "bias_init");
 
-    private Modules() {
-    }
+    private Modules() {}
 
     /** The registered module types, sorted. */
     public static Set<String> knownTypes() {
@@ -121,8 +138,8 @@ public final class Modules {
 
     static Module build(String path, Object raw, long seed, long[] budget) {
         if (!(raw instanceof Map<?, ?> map)) {
-            throw new ConfigurationException(path, "must be a module config (an object with a \"type\"), was "
-                    + ConfigValues.show(raw));
+            throw new ConfigurationException(
+                    path, "must be a module config (an object with a \"type\"), was " + ConfigValues.show(raw));
         }
         String typeKey = path.isEmpty() ? "type" : path + ".type";
         Object type = map.get("type");
@@ -157,10 +174,14 @@ public final class Modules {
                 continue;
             }
             if (out.containsKey(now)) {
-                String old = LEGACY_KEYS.entrySet().stream().filter(l -> l.getValue().equals(now)).findFirst()
-                        .orElseThrow().getKey();
-                throw new ConfigurationException(path.isEmpty() ? now : path + "." + now, "given twice, as " + now
-                        + " and as its old spelling " + old);
+                String old = LEGACY_KEYS.entrySet().stream()
+                        .filter(l -> l.getValue().equals(now))
+                        .findFirst()
+                        .orElseThrow()
+                        .getKey();
+                throw new ConfigurationException(
+                        path.isEmpty() ? now : path + "." + now,
+                        "given twice, as " + now + " and as its old spelling " + old);
             }
             out.put(now, e.getValue());
         }
@@ -178,8 +199,8 @@ public final class Modules {
             try {
                 c.put(ConfigBinder.key(rc.getName()), rc.getAccessor().invoke(config));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("config record " + config.getClass().getName()
-                        + " is not readable: " + e, e);
+                throw new IllegalStateException(
+                        "config record " + config.getClass().getName() + " is not readable: " + e, e);
             }
         }
         return c;
@@ -197,8 +218,8 @@ public final class Modules {
         Map<String, INDArray> sb = source.namedBuffers();
         Map<String, INDArray> tb = target.namedBuffers();
         if (!sp.keySet().equals(tp.keySet())) {
-            throw new IllegalArgumentException("Modules.copyState: parameter names differ: source has "
-                    + sp.keySet() + ", target has " + tp.keySet());
+            throw new IllegalArgumentException("Modules.copyState: parameter names differ: source has " + sp.keySet()
+                    + ", target has " + tp.keySet());
         }
         if (!sb.keySet().equals(tb.keySet())) {
             throw new IllegalArgumentException("Modules.copyState: buffer names differ: source has " + sb.keySet()

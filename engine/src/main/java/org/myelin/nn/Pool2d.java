@@ -53,23 +53,36 @@ public final class Pool2d extends Module {
     }
 
     private Op newOp() {
-        return max ? new org.myelin.ops.MaxPool2d(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1])
+        return max
+                ? new org.myelin.ops.MaxPool2d(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1])
                 : new org.myelin.ops.AvgPool2d(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
     }
 
     @Override
     public Tensor forward(Tensor input) {
         requireImageInput(describe(), input, 0, null);
-        Conv2dGeometry.of(describe(), input.shape(), kernel[0], kernel[1], stride[0], stride[1], padding[0],
-                padding[1], 1, 1, false);
+        Conv2dGeometry.of(
+                describe(),
+                input.shape(),
+                kernel[0],
+                kernel[1],
+                stride[0],
+                stride[1],
+                padding[0],
+                padding[1],
+                1,
+                1,
+                false);
         return Autograd.apply(newOp(), input);
     }
 
     /** {@code {"type":"max_pool2d" or "avg_pool2d","kernel":[kh,kw],"stride":[..],"padding":[..]}}. */
     @Override
     public Map<String, Object> config() {
-        return Modules.describe(max ? MAX : AVG, new Config(List.of(kernel[0], kernel[1]), List.of(stride[0], stride[1]),
-                List.of(padding[0], padding[1])));
+        return Modules.describe(
+                max ? MAX : AVG,
+                new Config(
+                        List.of(kernel[0], kernel[1]), List.of(stride[0], stride[1]), List.of(padding[0], padding[1])));
     }
 
     /**

@@ -6,8 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Derivation of independent seeds for the parts of a model from one model seed. */
 final class Seeds {
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /**
      * The seed of child {@code index} of a module built with {@code seed}: the SplitMix64 finaliser of

@@ -2,9 +2,9 @@ package org.myelin.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import org.myelin.ConfigurationException;
 import java.util.List;
 import java.util.Map;
+import org.myelin.ConfigurationException;
 import org.myelin.autodiff.Tensor;
 
 /**
@@ -58,7 +58,8 @@ public final class Sequential extends Module {
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
-            if (m instanceof ActivationFusing fusing && i + 1 < layers.size()
+            if (m instanceof ActivationFusing fusing
+                    && i + 1 < layers.size()
                     && layers.get(i + 1) instanceof ActivationLayer act) {
                 x = fusing.forward(x, act.activation()); // one fused op for the pair
                 i++;
@@ -83,8 +84,9 @@ public final class Sequential extends Module {
     public record Config(List<Map<String, Object>> layers) {
         public Config {
             if (layers == null || layers.isEmpty()) {
-                throw new ConfigurationException("layers", (layers == null ? "missing" : "empty")
-                        + "; expected a list of at least one layer config");
+                throw new ConfigurationException(
+                        "layers",
+                        (layers == null ? "missing" : "empty") + "; expected a list of at least one layer config");
             }
             layers = List.copyOf(layers);
         }

@@ -13,8 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class Activations {
 
-    private Activations() {
-    }
+    private Activations() {}
 
     /** Logistic sigmoid {@code 1 / (1 + e^-z)}; {@code f' = a (1 - a)}. */
     public static final Activation LOGISTIC = new Elementwise("logistic") {
@@ -137,9 +136,15 @@ public final class Activations {
             .register("threshold", "1 where z >= 0, else 0 (no gradient)", fixed(THRESHOLD))
             .register("step", "the threshold function", fixed(THRESHOLD))
             .register("relu", "max(0, z)", fixed(RELU))
-            .register("leaky_relu", "z where z >= 0, else slope z; leaky_relu(SLOPE), slope in [0, 1), default "
-                    + LeakyRelu.DEFAULT_SLOPE, (path, text, call) -> leakyRelu(path, text,
-                            call.arguments().length == 0 ? LeakyRelu.DEFAULT_SLOPE
+            .register(
+                    "leaky_relu",
+                    "z where z >= 0, else slope z; leaky_relu(SLOPE), slope in [0, 1), default "
+                            + LeakyRelu.DEFAULT_SLOPE,
+                    (path, text, call) -> leakyRelu(
+                            path,
+                            text,
+                            call.arguments().length == 0
+                                    ? LeakyRelu.DEFAULT_SLOPE
                                     : call.require(path, "activation", text, 1)[0]))
             .register("identity", "z", fixed(IDENTITY))
             .register("linear", "the identity", fixed(IDENTITY))
@@ -234,5 +239,4 @@ public final class Activations {
             return local.muli(gradOut);
         }
     }
-
 }

@@ -62,8 +62,8 @@ public final class BatchNormOp extends Op {
             imageShape = x.shape();
             x = channelsLast(x);
         } else if (x.rank() != 2) {
-            throw new IllegalArgumentException(name() + ": input has shape " + Shapes.str(x.shape())
-                    + ", expected [B, n] or [N, C, H, W]");
+            throw new IllegalArgumentException(
+                    name() + ": input has shape " + Shapes.str(x.shape()) + ", expected [B, n] or [N, C, H, W]");
         }
         Normalization.checkAffine(name(), x, in[1], in[2]);
         long n = x.size(1);
@@ -82,7 +82,8 @@ public final class BatchNormOp extends Op {
             Normalization.checkStatistic(name(), "running variance", runningVariance, x);
             // The running statistics are constants kept by the caller; they take the input's data type.
             INDArray mean = runningMean.reshape(1, n).castTo(x.dataType());
-            invStd = Transforms.pow(runningVariance.reshape(1, n).castTo(x.dataType()).add(eps), -0.5, false);
+            invStd = Transforms.pow(
+                    runningVariance.reshape(1, n).castTo(x.dataType()).add(eps), -0.5, false);
             xhat = x.subRowVector(mean).muliRowVector(invStd);
         }
         INDArray y = xhat.mulRowVector(gamma).addiRowVector(beta);
@@ -96,7 +97,9 @@ public final class BatchNormOp extends Op {
 
     /** {@code [N H W, C] -> [N, C, H, W]}, the inverse of {@link #channelsLast}. */
     private static INDArray channelsFirst(INDArray rows, long[] shape) {
-        return rows.reshape('c', shape[0], shape[2], shape[3], shape[1]).permute(0, 3, 1, 2).dup('c');
+        return rows.reshape('c', shape[0], shape[2], shape[3], shape[1])
+                .permute(0, 3, 1, 2)
+                .dup('c');
     }
 
     /**
@@ -124,8 +127,9 @@ public final class BatchNormOp extends Op {
     private void requireBatchStatistics(String method) {
         if (batchMean == null) {
             throw new IllegalStateException("BatchNorm." + method + "(): no batch statistics: "
-                    + (runningMean != null ? "this op normalises with the running statistics (evaluation mode)"
-                    : "run the forward pass first"));
+                    + (runningMean != null
+                            ? "this op normalises with the running statistics (evaluation mode)"
+                            : "run the forward pass first"));
         }
     }
 

@@ -19,8 +19,8 @@ public final class BiasAdd extends Op {
         INDArray b = in[1];
         Preconditions.requireRank(name(), "input", x, 2);
         if (b.length() != x.size(1) || b.rank() > 2 || (b.rank() == 2 && b.size(0) != 1)) {
-            throw new IllegalArgumentException(name() + ": bias has shape " + Shapes.str(b.shape())
-                    + ", expected [" + x.size(1) + "] or [1, " + x.size(1) + "] for input " + Shapes.str(x.shape()));
+            throw new IllegalArgumentException(name() + ": bias has shape " + Shapes.str(b.shape()) + ", expected ["
+                    + x.size(1) + "] or [1, " + x.size(1) + "] for input " + Shapes.str(x.shape()));
         }
         biasShape = b.shape();
         return x.addRowVector(b.reshape(1, x.size(1)));

@@ -12,6 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class BinaryCrossEntropy extends LossOp {
     /** Default clamp: keeps ln(y) finite in float32 and float64. */
     public static final double DEFAULT_EPS = 1e-7;
+
     private final double eps;
     private INDArray yc;
 

@@ -17,8 +17,13 @@ public final class BinaryCrossEntropyWithLogits extends LossOp {
 
     @Override
     protected double total() {
-        INDArray softplusNegAbs = Transforms.log(Transforms.exp(Transforms.abs(y, true).negi(), false).addi(1.0), false);
-        return Transforms.relu(y, true).subi(y.mul(t)).addi(softplusNegAbs).sumNumber().doubleValue();
+        INDArray softplusNegAbs = Transforms.log(
+                Transforms.exp(Transforms.abs(y, true).negi(), false).addi(1.0), false);
+        return Transforms.relu(y, true)
+                .subi(y.mul(t))
+                .addi(softplusNegAbs)
+                .sumNumber()
+                .doubleValue();
     }
 
     @Override

@@ -2,8 +2,8 @@ package org.myelin.ops;
 
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Op;
-import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Conv2dGeometry;
+import org.myelin.kernel.ConvKernels;
 import org.myelin.kernel.Convolutions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -92,13 +92,13 @@ public final class Conv2dOp extends Op {
                     + weight.dataType() + "; expected one data type");
         }
         INDArray bias = in.length == 3 ? in[2] : null;
-        if (bias != null && (bias.rank() != 1 || bias.length() != weight.size(0)
-                || bias.dataType() != weight.dataType())) {
+        if (bias != null
+                && (bias.rank() != 1 || bias.length() != weight.size(0) || bias.dataType() != weight.dataType())) {
             throw new IllegalArgumentException(name() + ": bias b has shape " + Shapes.str(bias.shape()) + " ("
                     + bias.dataType() + "), expected [" + weight.size(0) + "] (" + weight.dataType() + ")");
         }
-        Conv2dGeometry g = Conv2dGeometry.of(name(), xs, (int) weight.size(2), (int) weight.size(3), sh, sw, ph, pw,
-                dh, dw, same);
+        Conv2dGeometry g =
+                Conv2dGeometry.of(name(), xs, (int) weight.size(2), (int) weight.size(3), sh, sw, ph, pw, dh, dw, same);
         x = input;
         w = weight;
         geometry = g;
@@ -108,8 +108,8 @@ public final class Conv2dOp extends Op {
 
     @Override
     protected INDArray[] backward(INDArray gradOut) {
-        INDArray[] grads = kernels.conv2dBackward(x, w, hasBias, gradOut, geometry, needsGrad(0), needsGrad(1),
-                needsGrad(2));
+        INDArray[] grads =
+                kernels.conv2dBackward(x, w, hasBias, gradOut, geometry, needsGrad(0), needsGrad(1), needsGrad(2));
         return hasBias ? grads : new INDArray[] {grads[0], grads[1]};
     }
 

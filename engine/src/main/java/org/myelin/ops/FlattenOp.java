@@ -16,8 +16,8 @@ public final class FlattenOp extends Op {
     protected INDArray forward(INDArray... in) {
         INDArray x = in[0];
         if (x.rank() < 2) {
-            throw new IllegalArgumentException(name() + ": input has shape " + Shapes.str(x.shape())
-                    + ", expected [N, ...] of rank >= 2");
+            throw new IllegalArgumentException(
+                    name() + ": input has shape " + Shapes.str(x.shape()) + ", expected [N, ...] of rank >= 2");
         }
         inShape = x.shape();
         long n = inShape[0];

@@ -16,8 +16,8 @@ public final class GlobalAvgPool2dOp extends Op {
     protected INDArray forward(INDArray... in) {
         INDArray x = in[0];
         if (x.rank() != 4) {
-            throw new IllegalArgumentException(name() + ": input has shape " + Shapes.str(x.shape())
-                    + ", expected [N, C, H, W] (rank 4)");
+            throw new IllegalArgumentException(
+                    name() + ": input has shape " + Shapes.str(x.shape()) + ", expected [N, C, H, W] (rank 4)");
         }
         inShape = x.shape();
         return x.mean(2, 3);

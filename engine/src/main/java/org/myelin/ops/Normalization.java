@@ -5,8 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Checks shared by the normalisation ops. */
 final class Normalization {
-    private Normalization() {
-    }
+    private Normalization() {}
 
     /** X must be {@code [B, n]}; G and B must each hold n values as {@code [n]} or {@code [1, n]}. */
     static void checkAffine(String op, INDArray x, INDArray gain, INDArray shift) {
@@ -23,8 +22,8 @@ final class Normalization {
 
     private static void check(String op, String what, INDArray p, long n, INDArray x) {
         if (p.length() != n || p.rank() > 2 || (p.rank() == 2 && p.size(0) != 1)) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + Shapes.str(p.shape())
-                    + ", expected [" + n + "] or [1, " + n + "] for input " + Shapes.str(x.shape()));
+            throw new IllegalArgumentException(op + ": " + what + " has shape " + Shapes.str(p.shape()) + ", expected ["
+                    + n + "] or [1, " + n + "] for input " + Shapes.str(x.shape()));
         }
     }
 }

@@ -10,8 +10,7 @@ import org.nd4j.linalg.api.rng.Random;
  */
 public final class Ops {
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /** {@code X W}: {@code [B, in] x [in, out] -> [B, out]}. */
     public static Tensor matmul(Tensor x, Tensor w) {

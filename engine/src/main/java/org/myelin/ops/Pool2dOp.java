@@ -62,8 +62,11 @@ abstract class Pool2dOp extends Op {
             return fast;
         }
         INDArray out = Nd4j.create(input.dataType(), g.batch(), g.channels(), g.outHeight(), g.outWidth());
-        Nd4j.exec(DynamicCustomOp.builder(nd4jOp()).addInputs(input).addOutputs(out)
-                .addIntegerArguments(arguments()).build());
+        Nd4j.exec(DynamicCustomOp.builder(nd4jOp())
+                .addInputs(input)
+                .addOutputs(out)
+                .addIntegerArguments(arguments())
+                .build());
         return out;
     }
 
@@ -84,8 +87,11 @@ abstract class Pool2dOp extends Op {
             return new INDArray[] {fast};
         }
         INDArray gx = Nd4j.create(x.dataType(), x.shape());
-        Nd4j.exec(DynamicCustomOp.builder(nd4jOp() + "_bp").addInputs(x, gradOut).addOutputs(gx)
-                .addIntegerArguments(arguments()).build());
+        Nd4j.exec(DynamicCustomOp.builder(nd4jOp() + "_bp")
+                .addInputs(x, gradOut)
+                .addOutputs(gx)
+                .addIntegerArguments(arguments())
+                .build());
         return new INDArray[] {gx};
     }
 

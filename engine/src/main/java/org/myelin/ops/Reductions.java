@@ -5,8 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Shared pieces of the reduction ops. */
 final class Reductions {
-    private Reductions() {
-    }
+    private Reductions() {}
 
     static void checkAxis(String op, INDArray x, int axis) {
         if (axis < 0 || axis >= x.rank()) {

@@ -20,8 +20,8 @@ public final class Reshape extends Op {
             n *= d;
         }
         if (n != x.length()) {
-            throw new IllegalArgumentException(name() + ": cannot reshape " + Shapes.str(x.shape()) + " ("
-                    + x.length() + " elements) to " + Shapes.str(shape) + " (" + n + " elements)");
+            throw new IllegalArgumentException(name() + ": cannot reshape " + Shapes.str(x.shape()) + " (" + x.length()
+                    + " elements) to " + Shapes.str(shape) + " (" + n + " elements)");
         }
         inShape = x.shape();
         return x.dup('c').reshape('c', shape);

@@ -6,8 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Shape checks and broadcast-gradient reduction, done once for every op. */
 final class Shapes {
 
-    private Shapes() {
-    }
+    private Shapes() {}
 
     static String str(long[] shape) {
         return Arrays.toString(shape);

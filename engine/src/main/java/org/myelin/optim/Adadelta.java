@@ -18,7 +18,8 @@ public final class Adadelta extends Optimizer {
      */
     public record Hyper(Double learningRate, Double rho, Double eps) {
         public Hyper {
-            learningRate = Preconditions.positive("Adadelta", "learning rate", learningRate == null ? 1.0 : learningRate);
+            learningRate =
+                    Preconditions.positive("Adadelta", "learning rate", learningRate == null ? 1.0 : learningRate);
             rho = Preconditions.unitHalfOpen("Adadelta", "rho", rho == null ? 0.9 : rho);
             eps = Preconditions.positive("Adadelta", "eps", eps == null ? 1e-6 : eps);
         }
@@ -60,8 +61,16 @@ public final class Adadelta extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        AdadeltaRule.apply(param, grad, slot(name, "mean_sq_grad"), slot(name, "mean_sq_delta"),
-                scratch(name, 0), scratch(name, 1), learningRate(), hyper.rho(), hyper.eps());
+        AdadeltaRule.apply(
+                param,
+                grad,
+                slot(name, "mean_sq_grad"),
+                slot(name, "mean_sq_delta"),
+                scratch(name, 0),
+                scratch(name, 1),
+                learningRate(),
+                hyper.rho(),
+                hyper.eps());
     }
 
     @Override

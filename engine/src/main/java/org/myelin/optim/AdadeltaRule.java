@@ -20,15 +20,23 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * same shape; the work arrays' contents are overwritten.
  */
 public final class AdadeltaRule {
-    private AdadeltaRule() {
-    }
+    private AdadeltaRule() {}
 
     /** One Adadelta step, in place on {@code param}, {@code meanSqGrad} and {@code meanSqDelta}. */
-    public static void apply(INDArray param, INDArray grad, INDArray meanSqGrad, INDArray meanSqDelta,
-            INDArray scratch1, INDArray scratch2, double lr, double rho, double eps) {
+    public static void apply(
+            INDArray param,
+            INDArray grad,
+            INDArray meanSqGrad,
+            INDArray meanSqDelta,
+            INDArray scratch1,
+            INDArray scratch2,
+            double lr,
+            double rho,
+            double eps) {
         InPlace.axpy(1 - rho, InPlace.square(grad, scratch1), meanSqGrad.muli(rho));
         INDArray delta = Transforms.sqrt(scratch1.assign(meanSqDelta).addi(eps), false);
-        delta.divi(Transforms.sqrt(scratch2.assign(meanSqGrad).addi(eps), false)).muli(grad);
+        delta.divi(Transforms.sqrt(scratch2.assign(meanSqGrad).addi(eps), false))
+                .muli(grad);
         InPlace.axpy(1 - rho, InPlace.square(delta, scratch2), meanSqDelta.muli(rho));
         InPlace.axpy(-lr, delta, param);
     }

@@ -16,7 +16,8 @@ public final class Adagrad extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, {@code eps > 0}. PyTorch defaults: 0.01, 1e-10. */
     public record Hyper(Double learningRate, Double eps) {
         public Hyper {
-            learningRate = Preconditions.positive("Adagrad", "learning rate", learningRate == null ? 0.01 : learningRate);
+            learningRate =
+                    Preconditions.positive("Adagrad", "learning rate", learningRate == null ? 0.01 : learningRate);
             eps = Preconditions.positive("Adagrad", "eps", eps == null ? 1e-10 : eps);
         }
 

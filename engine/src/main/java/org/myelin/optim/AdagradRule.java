@@ -11,12 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * a work array whose contents are overwritten.
  */
 public final class AdagradRule {
-    private AdagradRule() {
-    }
+    private AdagradRule() {}
 
     /** One Adagrad step, in place on {@code param} and {@code sumSq}. */
-    public static void apply(INDArray param, INDArray grad, INDArray sumSq, INDArray scratch,
-            double lr, double eps) {
+    public static void apply(INDArray param, INDArray grad, INDArray sumSq, INDArray scratch, double lr, double eps) {
         sumSq.addi(InPlace.square(grad, scratch));
         Transforms.sqrt(scratch.assign(sumSq), false).addi(eps).rdivi(grad);
         InPlace.axpy(-lr, scratch, param);

@@ -70,8 +70,19 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        Kernels.active().adam(param, grad, slot(name, "m"), slot(name, "v"), learningRate(), hyper.beta1(),
-                hyper.beta2(), hyper.eps(), 0.0, false, steps());
+        Kernels.active()
+                .adam(
+                        param,
+                        grad,
+                        slot(name, "m"),
+                        slot(name, "v"),
+                        learningRate(),
+                        hyper.beta1(),
+                        hyper.beta2(),
+                        hyper.eps(),
+                        0.0,
+                        false,
+                        steps());
     }
 
     @Override

@@ -72,8 +72,19 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        Kernels.active().adam(param, grad, slot(name, "m"), slot(name, "v"), learningRate(), hyper.beta1(),
-                hyper.beta2(), hyper.eps(), hyper.weightDecay(), true, steps());
+        Kernels.active()
+                .adam(
+                        param,
+                        grad,
+                        slot(name, "m"),
+                        slot(name, "v"),
+                        learningRate(),
+                        hyper.beta1(),
+                        hyper.beta2(),
+                        hyper.eps(),
+                        hyper.weightDecay(),
+                        true,
+                        steps());
     }
 
     @Override

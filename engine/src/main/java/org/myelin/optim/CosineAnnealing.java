@@ -12,8 +12,8 @@ public record CosineAnnealing(double initial, double minimum, long period) imple
         Preconditions.positive("CosineAnnealing", "initial rate", "learning_rate", initial);
         Preconditions.nonNegative("CosineAnnealing", "minimum rate", "minimum", minimum);
         if (minimum > initial) {
-            throw new InvalidSettingException("minimum", "CosineAnnealing: minimum rate must be <= initial rate " + initial
-                    + ", was " + minimum);
+            throw new InvalidSettingException(
+                    "minimum", "CosineAnnealing: minimum rate must be <= initial rate " + initial + ", was " + minimum);
         }
         Preconditions.atLeastOne("CosineAnnealing", "period", "period", period);
     }

@@ -6,8 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** In-place array arithmetic without temporaries, for the update rules. */
 final class InPlace {
-    private InPlace() {
-    }
+    private InPlace() {}
 
     /** {@code y <- y + a x}, in place on {@code y}. Returns {@code y}. */
     static INDArray axpy(double a, INDArray x, INDArray y) {

@@ -49,7 +49,11 @@ public final class MaxNormConstraint {
             }
             INDArray w = e.getValue().value();
             if (w.rank() == 1) {
-                rescaled += Transforms.abs(w, true).gt(maxNorm).castTo(DataType.INT64).sumNumber().longValue();
+                rescaled += Transforms.abs(w, true)
+                        .gt(maxNorm)
+                        .castTo(DataType.INT64)
+                        .sumNumber()
+                        .longValue();
                 Transforms.min(Transforms.max(w, -maxNorm, false), maxNorm, false);
             } else if (w.rank() == 2) {
                 INDArray norms = w.norm2(0);

@@ -60,7 +60,8 @@ public final class Momentum extends Optimizer {
         public Hyper {
             Preconditions.positive("Momentum", "learning rate", learningRate);
             if (form == null) {
-                throw new IllegalArgumentException("Momentum: form must be one of heavy_ball, friction, convex, was null");
+                throw new IllegalArgumentException(
+                        "Momentum: form must be one of heavy_ball, friction, convex, was null");
             }
             String who = "Momentum(" + form.configName() + ")";
             if (form == Form.FRICTION) {
@@ -99,9 +100,12 @@ public final class Momentum extends Optimizer {
             }
             for (Form other : given.keySet()) {
                 if (other != f) {
-                    throw new InvalidSettingException(other.coefficientName(), "Momentum: hyper-parameter '"
-                            + other.coefficientName() + "' belongs to form " + other.configName() + ", but form is "
-                            + f.configName() + " (its coefficient is '" + f.coefficientName() + "')");
+                    throw new InvalidSettingException(
+                            other.coefficientName(),
+                            "Momentum: hyper-parameter '"
+                                    + other.coefficientName() + "' belongs to form " + other.configName()
+                                    + ", but form is "
+                                    + f.configName() + " (its coefficient is '" + f.coefficientName() + "')");
                 }
             }
             double coefficient = given.getOrDefault(f, f.defaultCoefficient());
@@ -117,8 +121,10 @@ public final class Momentum extends Optimizer {
                     return f;
                 }
             }
-            throw new InvalidSettingException("form", "Momentum: form must be one of heavy_ball, friction, convex,"
-                    + " was " + org.myelin.io.Text.quote(name, 80));
+            throw new InvalidSettingException(
+                    "form",
+                    "Momentum: form must be one of heavy_ball, friction, convex," + " was "
+                            + org.myelin.io.Text.quote(name, 80));
         }
 
         /** The hyper-parameters these settings stand for. */
@@ -185,7 +191,13 @@ public final class Momentum extends Optimizer {
     public Map<String, Object> config() {
         Form f = hyper.form();
         double c = hyper.coefficient();
-        return Optimizers.config("momentum", new Config(hyper.learningRate(), f.configName(),
-                f == Form.HEAVY_BALL ? c : null, f == Form.FRICTION ? c : null, f == Form.CONVEX ? c : null));
+        return Optimizers.config(
+                "momentum",
+                new Config(
+                        hyper.learningRate(),
+                        f.configName(),
+                        f == Form.HEAVY_BALL ? c : null,
+                        f == Form.FRICTION ? c : null,
+                        f == Form.CONVEX ? c : null));
     }
 }

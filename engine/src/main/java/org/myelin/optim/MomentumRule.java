@@ -22,8 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Shapes: {@code param}, {@code grad}, {@code velocity} of the same shape.
  */
 public final class MomentumRule {
-    private MomentumRule() {
-    }
+    private MomentumRule() {}
 
     /** CS 489 §14.3 (see docs/notes.md), first form: {@code V <- (1 - r) V - g; W <- W + kappa V}, {@code r} the resistance. */
     public static void friction(INDArray param, INDArray grad, INDArray velocity, double kappa, double r) {

@@ -16,7 +16,8 @@ public final class Nesterov extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, momentum {@code mu} in [0, 1). Defaults: 0.01, 0.9. */
     public record Hyper(Double learningRate, Double momentum) {
         public Hyper {
-            learningRate = Preconditions.positive("Nesterov", "learning rate", learningRate == null ? 0.01 : learningRate);
+            learningRate =
+                    Preconditions.positive("Nesterov", "learning rate", learningRate == null ? 0.01 : learningRate);
             momentum = Preconditions.unitHalfOpen("Nesterov", "momentum", momentum == null ? 0.9 : momentum);
         }
 

@@ -87,8 +87,8 @@ public abstract class Optimizer {
      */
     public final void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException(getClass().getSimpleName()
-                    + ": learning rate must be >= 0 and finite, was " + lr);
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": learning rate must be >= 0 and finite, was " + lr);
         }
         this.learningRate = lr;
     }
@@ -148,19 +148,19 @@ public abstract class Optimizer {
         }
         for (String name : saved.keySet()) {
             if (!state.containsKey(name)) {
-                throw new IllegalArgumentException(who + ": saved state has unknown parameter '" + name
-                        + "', expected one of " + state.keySet());
+                throw new IllegalArgumentException(
+                        who + ": saved state has unknown parameter '" + name + "', expected one of " + state.keySet());
             }
         }
         for (Map.Entry<String, Map<String, INDArray>> e : state.entrySet()) {
             Map<String, INDArray> slots = saved.get(e.getKey());
             if (slots == null) {
-                throw new IllegalArgumentException(who + ": saved state has no entry for parameter '"
-                        + e.getKey() + "'");
+                throw new IllegalArgumentException(
+                        who + ": saved state has no entry for parameter '" + e.getKey() + "'");
             }
             if (!slots.keySet().equals(e.getValue().keySet())) {
-                throw new IllegalArgumentException(who + ": saved state for parameter '" + e.getKey()
-                        + "' has slots " + slots.keySet() + ", expected " + e.getValue().keySet());
+                throw new IllegalArgumentException(who + ": saved state for parameter '" + e.getKey() + "' has slots "
+                        + slots.keySet() + ", expected " + e.getValue().keySet());
             }
             for (Map.Entry<String, INDArray> s : e.getValue().entrySet()) {
                 INDArray src = slots.get(s.getKey());

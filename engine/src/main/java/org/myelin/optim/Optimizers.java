@@ -23,8 +23,7 @@ import org.myelin.config.Registry;
  * and one builder method here, and its test (docs/architecture.md).
  */
 public final class Optimizers {
-    private Optimizers() {
-    }
+    private Optimizers() {}
 
     /**
      * How one optimiser is built: its hyper-parameter record (the keys of its config section, with their defaults
@@ -32,7 +31,8 @@ public final class Optimizers {
      *
      * @param <H> the hyper-parameter record
      */
-    public record Kind<H extends Record>(Class<H> hyper, BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
+    public record Kind<H extends Record>(
+            Class<H> hyper, BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
         /** Binds {@code hyper} (without its {@code "type"}) at {@code path} and builds the optimiser. */
         public Optimizer create(String path, Map<String, ?> hyperParameters, Map<String, Tensor> parameters) {
             return factory.apply(parameters, bind(path, hyperParameters));
@@ -51,26 +51,40 @@ public final class Optimizers {
         }
     }
 
-    private static <H extends Record> Kind<H> kind(Class<H> hyper,
-            BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
+    private static <H extends Record> Kind<H> kind(
+            Class<H> hyper, BiFunction<Map<String, Tensor>, H, ? extends Optimizer> factory) {
         return new Kind<>(hyper, factory);
     }
 
     /** Every optimiser, in the order of the docs. */
     public static final Registry<Kind<?>> REGISTRY = new Registry<Kind<?>>("optimizer")
             .register("sgd", "plain gradient descent: w -= lr g", kind(Sgd.Hyper.class, Sgd::new))
-            .register("momentum", "gradient descent with momentum, heavy_ball, friction or convex form",
+            .register(
+                    "momentum",
+                    "gradient descent with momentum, heavy_ball, friction or convex form",
                     kind(Momentum.Config.class, (p, c) -> new Momentum(p, c.hyper())))
-            .register("nesterov", "Nesterov accelerated gradient (PyTorch's form)", kind(Nesterov.Hyper.class, Nesterov::new))
-            .register("adagrad", "Adagrad: per-weight rates from the sum of squared gradients",
+            .register(
+                    "nesterov",
+                    "Nesterov accelerated gradient (PyTorch's form)",
+                    kind(Nesterov.Hyper.class, Nesterov::new))
+            .register(
+                    "adagrad",
+                    "Adagrad: per-weight rates from the sum of squared gradients",
                     kind(Adagrad.Hyper.class, Adagrad::new))
-            .register("rmsprop", "RMSprop: per-weight rates from a moving mean of squared gradients",
+            .register(
+                    "rmsprop",
+                    "RMSprop: per-weight rates from a moving mean of squared gradients",
                     kind(RmsProp.Hyper.class, RmsProp::new))
-            .register("adadelta", "Adadelta: unit-free steps from moving means of squared gradients and steps",
+            .register(
+                    "adadelta",
+                    "Adadelta: unit-free steps from moving means of squared gradients and steps",
                     kind(Adadelta.Hyper.class, Adadelta::new))
             .register("adam", "Adam with bias correction (PyTorch's eps placement)", kind(Adam.Hyper.class, Adam::new))
             .register("adamw", "Adam with decoupled weight decay", kind(AdamW.Hyper.class, AdamW::new))
-            .register("lion", "Lion: sign of an interpolated momentum, decoupled weight decay", kind(Lion.Hyper.class, Lion::new));
+            .register(
+                    "lion",
+                    "Lion: sign of an interpolated momentum, decoupled weight decay",
+                    kind(Lion.Hyper.class, Lion::new));
 
     /** The names {@link #create} accepts, in registration order. */
     public static final List<String> NAMES = REGISTRY.names();

@@ -5,8 +5,7 @@ import java.util.function.Predicate;
 
 /** Which parameters (by dotted name) a penalty or constraint applies to. */
 public final class ParameterSelection {
-    private ParameterSelection() {
-    }
+    private ParameterSelection() {}
 
     /** Weights only: names ending in {@code "weight"} ({@code "layers.0.weight"}); biases and others excluded. */
     public static Predicate<String> weights() {

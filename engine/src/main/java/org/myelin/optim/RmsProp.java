@@ -16,7 +16,8 @@ public final class RmsProp extends Optimizer {
     /** Hyper-parameters: learning rate {@code > 0}, decay {@code rho} in [0, 1), {@code eps > 0}. PyTorch defaults: 0.01, 0.99, 1e-8. */
     public record Hyper(Double learningRate, Double rho, Double eps) {
         public Hyper {
-            learningRate = Preconditions.positive("RmsProp", "learning rate", learningRate == null ? 0.01 : learningRate);
+            learningRate =
+                    Preconditions.positive("RmsProp", "learning rate", learningRate == null ? 0.01 : learningRate);
             rho = Preconditions.unitHalfOpen("RmsProp", "rho", rho == null ? 0.99 : rho);
             eps = Preconditions.positive("RmsProp", "eps", eps == null ? 1e-8 : eps);
         }
@@ -58,7 +59,8 @@ public final class RmsProp extends Optimizer {
 
     @Override
     protected void update(String name, INDArray param, INDArray grad) {
-        RmsPropRule.apply(param, grad, slot(name, "mean_sq"), scratch(name, 0), learningRate(), hyper.rho(), hyper.eps());
+        RmsPropRule.apply(
+                param, grad, slot(name, "mean_sq"), scratch(name, 0), learningRate(), hyper.rho(), hyper.eps());
     }
 
     @Override

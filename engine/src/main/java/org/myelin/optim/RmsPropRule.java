@@ -12,12 +12,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * a work array whose contents are overwritten.
  */
 public final class RmsPropRule {
-    private RmsPropRule() {
-    }
+    private RmsPropRule() {}
 
     /** One RMSprop step, in place on {@code param} and {@code meanSq}. */
-    public static void apply(INDArray param, INDArray grad, INDArray meanSq, INDArray scratch,
-            double lr, double rho, double eps) {
+    public static void apply(
+            INDArray param, INDArray grad, INDArray meanSq, INDArray scratch, double lr, double rho, double eps) {
         InPlace.axpy(1 - rho, InPlace.square(grad, scratch), meanSq.muli(rho));
         Transforms.sqrt(scratch.assign(meanSq), false).addi(eps).rdivi(grad);
         InPlace.axpy(-lr, scratch, param);

@@ -14,20 +14,17 @@ import org.myelin.config.SharedKeys;
  * schedule classes, and errors name the key ({@code schedule.gamma: StepDecay: gamma must be in (0, 1], was 1.5}).
  */
 public final class Schedules {
-    private Schedules() {
-    }
+    private Schedules() {}
 
     /**
      * Keys of every schedule: {@code learning_rate}, the rate at step 0 (default: the optimiser's rate, passed in
      * as the base rate), and {@code warmup_steps}: if present, the schedule is wrapped in a {@link LinearWarmup} of
      * that many steps.
      */
-    public record Common(Double learningRate, Long warmupSteps) {
-    }
+    public record Common(Double learningRate, Long warmupSteps) {}
 
     /** {@link ConstantRate}: no keys of its own. */
-    public record Constant() {
-    }
+    public record Constant() {}
 
     /** {@link StepDecay}: {@code step_size} (required), {@code gamma} (default 0.1). */
     public record Step(Long stepSize, Double gamma) {
@@ -84,8 +81,7 @@ public final class Schedules {
      *
      * @param <S> the record of its own keys
      */
-    public record Kind<S extends Record>(Class<S> keys, Factory<S> factory) {
-    }
+    public record Kind<S extends Record>(Class<S> keys, Factory<S> factory) {}
 
     private static <S extends Record> Kind<S> kind(Class<S> keys, Factory<S> factory) {
         return new Kind<>(keys, factory);
@@ -94,13 +90,21 @@ public final class Schedules {
     /** Every schedule. */
     public static final Registry<Kind<?>> REGISTRY = new Registry<Kind<?>>("schedule")
             .register("constant", "the rate stays fixed", kind(Constant.class, (s, lr, n) -> new ConstantRate(lr)))
-            .register("step", "multiplies the rate by gamma every step_size steps",
+            .register(
+                    "step",
+                    "multiplies the rate by gamma every step_size steps",
                     kind(Step.class, (s, lr, n) -> new StepDecay(lr, s.stepSize(), s.gamma())))
-            .register("exponential", "multiplies the rate by gamma every step",
+            .register(
+                    "exponential",
+                    "multiplies the rate by gamma every step",
                     kind(Exponential.class, (s, lr, n) -> new ExponentialDecay(lr, s.gamma())))
-            .register("cosine", "cosine annealing to minimum over period steps (in a job: the whole run)",
+            .register(
+                    "cosine",
+                    "cosine annealing to minimum over period steps (in a job: the whole run)",
                     kind(Cosine.class, (s, lr, n) -> new CosineAnnealing(lr, s.minimum(), s.period(n))))
-            .register("inverse_time", "lr / (1 + decay t)",
+            .register(
+                    "inverse_time",
+                    "lr / (1 + decay t)",
                     kind(InverseTime.class, (s, lr, n) -> new InverseTimeDecay(lr, s.decay())));
 
     /** The names {@link #create} accepts. */
@@ -115,19 +119,22 @@ public final class Schedules {
      * {@link #create(String, Map, double)} for the section at {@code path} of a job of {@code totalSteps} steps
      * (0 when unknown), errors naming the key under {@code path}.
      */
-    public static LearningRateSchedule create(String path, String name, Map<String, ?> hyper, double baseRate,
-            long totalSteps) {
+    public static LearningRateSchedule create(
+            String path, String name, Map<String, ?> hyper, double baseRate, long totalSteps) {
         Kind<?> kind = REGISTRY.get(path + ".type", name);
         return build(path, kind, hyper, baseRate, totalSteps);
     }
 
-    private static <S extends Record> LearningRateSchedule build(String path, Kind<S> kind, Map<String, ?> hyper,
-            double baseRate, long totalSteps) {
+    private static <S extends Record> LearningRateSchedule build(
+            String path, Kind<S> kind, Map<String, ?> hyper, double baseRate, long totalSteps) {
         SharedKeys.Bound<Common, S> b = SharedKeys.bind(path, hyper, "type", Common.class, kind.keys());
         try {
-            double rate = b.common().learningRate() == null ? baseRate : b.common().learningRate();
+            double rate =
+                    b.common().learningRate() == null ? baseRate : b.common().learningRate();
             LearningRateSchedule s = kind.factory().create(b.kind(), rate, totalSteps);
-            return b.common().warmupSteps() == null ? s : new LinearWarmup(b.common().warmupSteps(), s);
+            return b.common().warmupSteps() == null
+                    ? s
+                    : new LinearWarmup(b.common().warmupSteps(), s);
         } catch (InvalidSettingException e) {
             // Checked by the schedule classes, keyed by the config key at fault.
             throw new ConfigurationException(path + "." + e.key(), e.getMessage());

@@ -9,8 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Shapes: {@code param} and {@code grad} of the same shape.
  */
 public final class SgdRule {
-    private SgdRule() {
-    }
+    private SgdRule() {}
 
     /** {@code param <- param - lr grad}, in place on {@code param}. */
     public static void apply(INDArray param, INDArray grad, double lr) {

@@ -7,8 +7,7 @@ package org.myelin.train;
 public interface Callback {
 
     /** After each optimiser step; {@code step} counts from 1 over the whole run. */
-    default void onStepEnd(Trainer trainer, long step, double loss) {
-    }
+    default void onStepEnd(Trainer trainer, long step, double loss) {}
 
     /** After each epoch's evaluation; return true to stop training after this epoch. */
     default boolean onEpochEnd(Trainer trainer, EpochRecord record) {
@@ -16,6 +15,5 @@ public interface Callback {
     }
 
     /** Once when training ends, normally or by a stop request. */
-    default void onTrainEnd(Trainer trainer, History history) {
-    }
+    default void onTrainEnd(Trainer trainer, History history) {}
 }

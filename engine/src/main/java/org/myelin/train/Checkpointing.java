@@ -37,8 +37,8 @@ public final class Checkpointing implements Callback {
      * @param identity the settings and data of the run, saved with each checkpoint so that only the same run
      *                 resumes from it (see {@link #resume(Trainer, Path, RunIdentity, java.util.Set)}); null: none
      */
-    public Checkpointing(Path file, int everyEpochs, long everySteps, Map<String, Object> metadata,
-            RunIdentity identity) {
+    public Checkpointing(
+            Path file, int everyEpochs, long everySteps, Map<String, Object> metadata, RunIdentity identity) {
         if (everyEpochs < 0 || everySteps < 0) {
             throw new IllegalArgumentException("Checkpointing: intervals must be >= 0, was every " + everyEpochs
                     + " epochs and " + everySteps + " steps");
@@ -105,12 +105,14 @@ public final class Checkpointing implements Callback {
         opt.put("steps", trainer.optimizer().steps());
         opt.put("currentLearningRate", trainer.optimizer().learningRate());
         try {
-            Checkpoint.save(file, trainer.model(), metadata, opt, trainer.optimizer().state(), t);
+            Checkpoint.save(
+                    file, trainer.model(), metadata, opt, trainer.optimizer().state(), t);
             written = true;
-            log.debug("checkpoint written to {} at step {}", file, trainer.state().step());
+            log.debug(
+                    "checkpoint written to {} at step {}", file, trainer.state().step());
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + file + " (the previous one is intact): "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "could not write checkpoint " + file + " (the previous one is intact): " + e.getMessage(), e);
         }
     }
 
@@ -144,16 +146,16 @@ public final class Checkpointing implements Callback {
             if (s != null) {
                 java.util.OptionalLong n = org.myelin.io.Json.exactLong(s);
                 if (n.isEmpty() || n.getAsLong() < 0) {
-                    throw new IllegalArgumentException("optimizer.json: 'steps' must be an integer in 0.."
-                            + Long.MAX_VALUE + ", was " + s);
+                    throw new IllegalArgumentException(
+                            "optimizer.json: 'steps' must be an integer in 0.." + Long.MAX_VALUE + ", was " + s);
                 }
                 steps = n.getAsLong();
             }
             Object r = c.optimizer().get("currentLearningRate");
             if (r != null) {
                 if (!(r instanceof Number n) || !(n.doubleValue() >= 0) || Double.isInfinite(n.doubleValue())) {
-                    throw new IllegalArgumentException("optimizer.json: 'currentLearningRate' must be >= 0 and"
-                            + " finite, was " + r);
+                    throw new IllegalArgumentException(
+                            "optimizer.json: 'currentLearningRate' must be >= 0 and" + " finite, was " + r);
                 }
                 lr = n.doubleValue();
             }
@@ -168,13 +170,17 @@ public final class Checkpointing implements Callback {
             if (identity != null) {
                 Object run = c.trainer().get("run");
                 if (run == null) {
-                    log.warn("{}: the checkpoint does not record its run's settings and data (written by an older"
-                            + " Myelin or a plain Checkpointing); only the architecture and optimiser are compared", file);
+                    log.warn(
+                            "{}: the checkpoint does not record its run's settings and data (written by an older"
+                                    + " Myelin or a plain Checkpointing); only the architecture and optimiser are compared",
+                            file);
                 } else if (!(run instanceof Map<?, ?> runMap)) {
                     throw new IllegalArgumentException("trainer.json: 'run' must be an object, was " + run);
                 } else {
-                    identity.requireSameRun(runMap, accepted, saved.batch == 0 ? null
-                            : "batch " + saved.batch + " of epoch " + (saved.epoch + 1));
+                    identity.requireSameRun(
+                            runMap,
+                            accepted,
+                            saved.batch == 0 ? null : "batch " + saved.batch + " of epoch " + (saved.epoch + 1));
                 }
             }
             Object h = c.trainer().get("history");
@@ -194,10 +200,14 @@ public final class Checkpointing implements Callback {
         } catch (org.myelin.io.ModelFormatException e) {
             throw e;
         } catch (IllegalArgumentException | org.myelin.MyelinException e) {
-            throw new org.myelin.io.ModelFormatException(file + ": cannot resume from this checkpoint: "
-                    + e.getMessage(), e);
+            throw new org.myelin.io.ModelFormatException(
+                    file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
         }
-        log.info("resumed from {} at epoch {}, step {}", file, trainer.epoch(), trainer.state().step());
+        log.info(
+                "resumed from {} at epoch {}, step {}",
+                file,
+                trainer.epoch(),
+                trainer.state().step());
     }
 
     private static void requireSameArchitecture(org.myelin.nn.Module saved, org.myelin.nn.Module target) {
@@ -214,9 +224,10 @@ public final class Checkpointing implements Callback {
         a.forEach((k, v) -> {
             var w = b.get(k);
             if (!java.util.Arrays.equals(v.shape(), w.shape()) || v.dataType() != w.dataType()) {
-                throw new IllegalArgumentException("'" + k + "' is " + v.dataType() + java.util.Arrays.toString(
-                        v.shape()) + " in the checkpoint, " + w.dataType() + java.util.Arrays.toString(w.shape())
-                        + " in this model");
+                throw new IllegalArgumentException(
+                        "'" + k + "' is " + v.dataType() + java.util.Arrays.toString(v.shape()) + " in the checkpoint, "
+                                + w.dataType() + java.util.Arrays.toString(w.shape())
+                                + " in this model");
             }
         });
     }

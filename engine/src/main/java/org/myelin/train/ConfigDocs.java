@@ -19,8 +19,7 @@ import org.myelin.optim.Schedules;
  * no default is written a second time in prose.
  */
 public final class ConfigDocs {
-    private ConfigDocs() {
-    }
+    private ConfigDocs() {}
 
     /** The whole reference as Markdown. */
     public static String markdown() {
@@ -31,14 +30,23 @@ public final class ConfigDocs {
         section(b, "model", ModelSpec.class);
         section(b, "data (every source)", DataSources.Common.class);
         for (Registry.Entry<DataSources.Kind<?>> e : DataSources.REGISTRY.entries()) {
-            section(b, "data, \"source\": \"" + e.name() + "\" (" + e.help() + ")", e.factory().keys());
+            section(
+                    b,
+                    "data, \"source\": \"" + e.name() + "\" (" + e.help() + ")",
+                    e.factory().keys());
         }
         for (Registry.Entry<Optimizers.Kind<?>> e : Optimizers.REGISTRY.entries()) {
-            section(b, "optimizer, \"type\": \"" + e.name() + "\" (" + e.help() + ")", e.factory().hyper());
+            section(
+                    b,
+                    "optimizer, \"type\": \"" + e.name() + "\" (" + e.help() + ")",
+                    e.factory().hyper());
         }
         section(b, "schedule (every type)", Schedules.Common.class);
         for (Registry.Entry<Schedules.Kind<?>> e : Schedules.REGISTRY.entries()) {
-            section(b, "schedule, \"type\": \"" + e.name() + "\" (" + e.help() + ")", e.factory().keys());
+            section(
+                    b,
+                    "schedule, \"type\": \"" + e.name() + "\" (" + e.help() + ")",
+                    e.factory().keys());
         }
         b.append("### loss\n\n").append(names(LossFunction.REGISTRY));
         return b.toString();
@@ -64,7 +72,10 @@ public final class ConfigDocs {
         b.append("| key | default |\n| --- | --- |\n");
         for (RecordComponent c : components) {
             String key = ConfigBinder.key(c.getName());
-            b.append("| `").append(key).append("` | ").append(required.contains(key) ? "required" : show(value(c, defaults)))
+            b.append("| `")
+                    .append(key)
+                    .append("` | ")
+                    .append(required.contains(key) ? "required" : show(value(c, defaults)))
                     .append(" |\n");
         }
         b.append('\n');
@@ -79,8 +90,8 @@ public final class ConfigDocs {
             } catch (ConfigurationException e) {
                 RecordComponent c = component(type, e.path());
                 if (c == null || required.contains(e.path())) {
-                    throw new IllegalStateException("ConfigDocs: " + type.getSimpleName() + " has no defaults: "
-                            + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "ConfigDocs: " + type.getSimpleName() + " has no defaults: " + e.getMessage(), e);
                 }
                 required.add(e.path());
                 given.put(e.path(), placeholder(c.getType()));

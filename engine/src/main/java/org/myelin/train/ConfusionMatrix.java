@@ -19,8 +19,8 @@ public final class ConfusionMatrix {
     /** Adds one sample per index: {@code truth[i]} predicted as {@code predicted[i]}. */
     public void add(int[] truth, int[] predicted) {
         if (truth.length != predicted.length) {
-            throw new IllegalArgumentException("ConfusionMatrix.add: " + truth.length + " true labels but "
-                    + predicted.length + " predictions");
+            throw new IllegalArgumentException(
+                    "ConfusionMatrix.add: " + truth.length + " true labels but " + predicted.length + " predictions");
         }
         for (int i = 0; i < truth.length; i++) {
             check("true label", i, truth[i]);
@@ -31,8 +31,8 @@ public final class ConfusionMatrix {
 
     private void check(String what, int i, int c) {
         if (c < 0 || c >= counts.length) {
-            throw new IllegalArgumentException("ConfusionMatrix.add: " + what + " " + i + " is " + c
-                    + ", expected 0.." + (counts.length - 1));
+            throw new IllegalArgumentException(
+                    "ConfusionMatrix.add: " + what + " " + i + " is " + c + ", expected 0.." + (counts.length - 1));
         }
     }
 

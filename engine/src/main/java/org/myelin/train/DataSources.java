@@ -23,8 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * keys every source takes are in {@link Common}. Each key and its default is written once, in its record.
  */
 public final class DataSources {
-    private DataSources() {
-    }
+    private DataSources() {}
 
     /**
      * Keys of every source: {@code limit} (the first N training samples, 0 for all), {@code validation_fraction}
@@ -40,14 +39,17 @@ public final class DataSources {
     }
 
     /** MNIST read from {@code dir}, or fetched into {@code cache} (default: the user's cache directory). */
-    public record MnistKeys(String dir, String cache) {
-    }
+    public record MnistKeys(String dir, String cache) {}
 
     /**
      * CSV files: {@code train} (required), {@code test}, the {@code label_column} (default: the last), {@code classes}
      * (0, the default, for regression).
      */
-    public record CsvKeys(String train, String test, String labelColumn, @Min(0) Integer classes) {
+    public record CsvKeys(
+            String train,
+            String test,
+            String labelColumn,
+            @Min(0) Integer classes) {
         public CsvKeys {
             if (train == null) {
                 throw new ConfigurationException("train", "is required");
@@ -81,8 +83,7 @@ public final class DataSources {
     }
 
     /** Training and test sets (test may be null). */
-    public record Loaded(Dataset train, Dataset test) {
-    }
+    public record Loaded(Dataset train, Dataset test) {}
 
     /** Loads a source from its keys. */
     @FunctionalInterface
@@ -95,8 +96,7 @@ public final class DataSources {
      *
      * @param <S> the record of its own keys
      */
-    public record Kind<S extends Record>(Class<S> keys, Loader<S> loader, boolean holdsImages) {
-    }
+    public record Kind<S extends Record>(Class<S> keys, Loader<S> loader, boolean holdsImages) {}
 
     /** A generated set from the sample count, the noise and the seed. */
     @FunctionalInterface
@@ -112,16 +112,24 @@ public final class DataSources {
             .register("not", "the 2 NOT points", (n, noise, seed, type) -> Synthetic.not(type))
             .register("spirals", "two interleaved spirals", Synthetic::twoSpirals)
             .register("moons", "two half moons", Synthetic::twoMoons)
-            .register("line", "a noisy line on [-1, 1] (regression)",
+            .register(
+                    "line",
+                    "a noisy line on [-1, 1] (regression)",
                     (n, noise, seed, type) -> Synthetic.noisyLine(n, -1, 1, noise, seed, type));
 
     /** Every data source. */
     public static final Registry<Kind<?>> REGISTRY = new Registry<Kind<?>>("data source")
-            .register("mnist", "MNIST digits from dir, or fetched into cache",
+            .register(
+                    "mnist",
+                    "MNIST digits from dir, or fetched into cache",
                     new Kind<>(MnistKeys.class, DataSources::mnist, true))
-            .register("csv", "CSV files: train, test, label_column, classes",
+            .register(
+                    "csv",
+                    "CSV files: train, test, label_column, classes",
                     new Kind<>(CsvKeys.class, DataSources::csv, false))
-            .register("synthetic", "generated sets: " + String.join(", ", SETS.names()),
+            .register(
+                    "synthetic",
+                    "generated sets: " + String.join(", ", SETS.names()),
                     new Kind<>(SyntheticKeys.class, DataSources::synthetic, false));
 
     /** The bound {@code data} section: the source's name, the shared keys and the source's own. */
@@ -134,10 +142,11 @@ public final class DataSources {
             }
             String name = source == null ? "mnist" : (String) source;
             Kind<?> kind = REGISTRY.get(path + ".source", name);
-            SharedKeys.Bound<Common, ? extends Record> b = SharedKeys.bind(path, raw, "source", Common.class, kind.keys());
+            SharedKeys.Bound<Common, ? extends Record> b =
+                    SharedKeys.bind(path, raw, "source", Common.class, kind.keys());
             if (Boolean.TRUE.equals(b.common().images()) && !kind.holdsImages()) {
-                throw new ConfigurationException(path + ".images", "only the mnist source holds images; \"" + name
-                        + "\" data are rows [N, d]");
+                throw new ConfigurationException(
+                        path + ".images", "only the mnist source holds images; \"" + name + "\" data are rows [N, d]");
             }
             return new Section(name, b.common(), b.kind());
         }
@@ -152,8 +161,8 @@ public final class DataSources {
             Kind<?> kind = REGISTRY.get("data.source", source);
             boolean images = common.images() == null ? modelTakesImages : common.images();
             if (images && !kind.holdsImages()) {
-                throw new ConfigurationException("data.images", "only the mnist source holds images; \"" + source
-                        + "\" data are rows [N, d]");
+                throw new ConfigurationException(
+                        "data.images", "only the mnist source holds images; \"" + source + "\" data are rows [N, d]");
             }
             Loaded l = load(kind, type, seed, images);
             Dataset train = l.train();
@@ -183,13 +192,12 @@ public final class DataSources {
     }
 
     /** The sets a job trains, validates (may be {@code null}) and tests (may be {@code null}) on. */
-    public record Data(Dataset train, Dataset validation, Dataset test) {
-    }
+    public record Data(Dataset train, Dataset validation, Dataset test) {}
 
     private static Loaded mnist(MnistKeys keys, DataType type, long seed, boolean images) throws IOException {
-        Mnist m = keys.dir() != null ? Mnist.load(Path.of(keys.dir()), type)
-                : Mnist.load(Mnist.fetch(keys.cache() != null ? Path.of(keys.cache())
-                        : Mnist.defaultCacheDir()), type);
+        Mnist m = keys.dir() != null
+                ? Mnist.load(Path.of(keys.dir()), type)
+                : Mnist.load(Mnist.fetch(keys.cache() != null ? Path.of(keys.cache()) : Mnist.defaultCacheDir()), type);
         if (images) {
             m = m.asImages(); // [N, 1, 28, 28] for a convolutional model (standardised per channel)
         }
@@ -206,10 +214,13 @@ public final class DataSources {
         Dataset test = keys.test() != null ? reader.read(Path.of(keys.test())) : null;
         if (test != null && (test.numFeatures() != train.numFeatures() || test.numTargets() != train.numTargets())) {
             // Found now, not after every epoch has trained.
-            throw new ConfigurationException("data.test", keys.test() + " has " + test.numFeatures()
-                    + " feature columns and " + test.numTargets() + " target column(s), the training data "
-                    + keys.train() + " has " + train.numFeatures() + " and " + train.numTargets() + "; the model"
-                    + " trained on it could not be evaluated");
+            throw new ConfigurationException(
+                    "data.test",
+                    keys.test() + " has " + test.numFeatures()
+                            + " feature columns and " + test.numTargets() + " target column(s), the training data "
+                            + keys.train() + " has " + train.numFeatures() + " and " + train.numTargets()
+                            + "; the model"
+                            + " trained on it could not be evaluated");
         }
         return new Loaded(train, test);
     }

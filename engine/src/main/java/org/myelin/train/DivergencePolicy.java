@@ -26,7 +26,9 @@ public record DivergencePolicy(Action action, double rateFactor, int maxRetries)
 
     /** The three policies. */
     public enum Action {
-        STOP, SKIP, ROLLBACK;
+        STOP,
+        SKIP,
+        ROLLBACK;
 
         /** The name used in job configs: {@code stop}, {@code skip}, {@code rollback}. */
         public String configName() {
@@ -46,8 +48,8 @@ public record DivergencePolicy(Action action, double rateFactor, int maxRetries)
             throw new IllegalArgumentException("divergence policy: action must be stop, skip or rollback, was null");
         }
         if (!(rateFactor > 0 && rateFactor <= 1)) {
-            throw new IllegalArgumentException("divergence policy: learning-rate factor must be in (0, 1], was "
-                    + rateFactor);
+            throw new IllegalArgumentException(
+                    "divergence policy: learning-rate factor must be in (0, 1], was " + rateFactor);
         }
         if (maxRetries < 1) {
             throw new IllegalArgumentException("divergence policy: retries must be >= 1, was " + maxRetries);
@@ -81,7 +83,8 @@ public record DivergencePolicy(Action action, double rateFactor, int maxRetries)
             case "skip":
                 return skip(maxRetries == null ? DEFAULT_MAX_SKIPS : maxRetries);
             case "rollback":
-                return rollback(rateFactor == null ? DEFAULT_RATE_FACTOR : rateFactor,
+                return rollback(
+                        rateFactor == null ? DEFAULT_RATE_FACTOR : rateFactor,
                         maxRetries == null ? DEFAULT_MAX_ROLLBACKS : maxRetries);
             default:
                 throw new IllegalArgumentException("must be \"stop\", \"skip\" or \"rollback\", was \"" + name + "\"");

@@ -46,14 +46,19 @@ public final class EarlyStopping implements Callback {
             bestEpoch = r.epoch();
             waited = 0;
             if (restoreBest) {
-                bestWeights = snapshot(trainer.model().namedParameters(), trainer.model().namedBuffers());
+                bestWeights = snapshot(
+                        trainer.model().namedParameters(), trainer.model().namedBuffers());
             }
             return false;
         }
         waited++;
         if (waited >= patience) {
-            log.info("early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at epoch {})",
-                    r.epoch(), patience, best, bestEpoch);
+            log.info(
+                    "early stopping after epoch {}: validation loss has not improved for {} epochs (best {} at epoch {})",
+                    r.epoch(),
+                    patience,
+                    best,
+                    bestEpoch);
             return true;
         }
         return false;

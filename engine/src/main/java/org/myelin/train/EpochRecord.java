@@ -17,7 +17,14 @@ import java.util.Map;
  * @param gradientNorms      per parameter, the mean over the epoch's steps of the L2 norm of its gradient
  *                           (CS 489 §13.1: how vanishing and exploding gradients are seen; see docs/notes.md)
  */
-public record EpochRecord(int epoch, long step, double trainLoss, double trainAccuracy, double validationLoss,
-        double validationAccuracy, double learningRate, double seconds, double samplesPerSecond,
-        Map<String, Double> gradientNorms) {
-}
+public record EpochRecord(
+        int epoch,
+        long step,
+        double trainLoss,
+        double trainAccuracy,
+        double validationLoss,
+        double validationAccuracy,
+        double learningRate,
+        double seconds,
+        double samplesPerSecond,
+        Map<String, Double> gradientNorms) {}

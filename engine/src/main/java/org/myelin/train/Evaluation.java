@@ -24,7 +24,8 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         boolean wasTraining = model.isTraining();
         model.eval();
         ConfusionMatrix cm = loss.isClassification()
-                ? new ConfusionMatrix(Math.max(2, (int) data.targets().size(1))) : null;
+                ? new ConfusionMatrix(Math.max(2, (int) data.targets().size(1)))
+                : null;
         double lossSum = 0;
         int n = data.size();
         try (var scope = Autograd.noGrad()) {
@@ -62,7 +63,10 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
      */
     static int[] classes(INDArray rows, double threshold) {
         if (rows.size(1) == 1) {
-            return rows.reshape(rows.size(0)).gte(threshold).castTo(DataType.INT32).toIntVector();
+            return rows.reshape(rows.size(0))
+                    .gte(threshold)
+                    .castTo(DataType.INT32)
+                    .toIntVector();
         }
         return Nd4j.argMax(rows, 1).toIntVector();
     }

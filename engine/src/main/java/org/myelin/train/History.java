@@ -5,8 +5,8 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -71,9 +71,17 @@ public final class History {
             if (m.get("gradientNorms") instanceof Map<?, ?> g) {
                 g.forEach((k, v) -> norms.put(String.valueOf(k), num(v)));
             }
-            h.add(new EpochRecord((int) num(m.get("epoch")), (long) num(m.get("step")), num(m.get("trainLoss")),
-                    num(m.get("trainAccuracy")), num(m.get("validationLoss")), num(m.get("validationAccuracy")),
-                    num(m.get("learningRate")), num(m.get("seconds")), num(m.get("samplesPerSecond")), norms));
+            h.add(new EpochRecord(
+                    (int) num(m.get("epoch")),
+                    (long) num(m.get("step")),
+                    num(m.get("trainLoss")),
+                    num(m.get("trainAccuracy")),
+                    num(m.get("validationLoss")),
+                    num(m.get("validationAccuracy")),
+                    num(m.get("learningRate")),
+                    num(m.get("seconds")),
+                    num(m.get("samplesPerSecond")),
+                    norms));
         }
         return h;
     }
@@ -101,7 +109,9 @@ public final class History {
     }
 
     public void writeCsv(Writer w) throws IOException {
-        List<String> names = epochs.isEmpty() ? List.of() : new ArrayList<>(epochs.get(0).gradientNorms().keySet());
+        List<String> names = epochs.isEmpty()
+                ? List.of()
+                : new ArrayList<>(epochs.get(0).gradientNorms().keySet());
         StringBuilder header = new StringBuilder("epoch,step,train_loss,train_accuracy,validation_loss,"
                 + "validation_accuracy,learning_rate,seconds,samples_per_second");
         for (String n : names) {
@@ -111,8 +121,15 @@ public final class History {
         for (EpochRecord r : epochs) {
             StringBuilder row = new StringBuilder();
             row.append(r.epoch()).append(',').append(r.step());
-            for (double v : new double[] {r.trainLoss(), r.trainAccuracy(), r.validationLoss(),
-                    r.validationAccuracy(), r.learningRate(), r.seconds(), r.samplesPerSecond()}) {
+            for (double v : new double[] {
+                r.trainLoss(),
+                r.trainAccuracy(),
+                r.validationLoss(),
+                r.validationAccuracy(),
+                r.learningRate(),
+                r.seconds(),
+                r.samplesPerSecond()
+            }) {
                 row.append(',').append(cell(v));
             }
             for (String n : names) {

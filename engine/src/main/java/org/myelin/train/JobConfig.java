@@ -47,8 +47,15 @@ import org.myelin.optim.Schedules;
  *
  * @param raw the config as given, saved with the model
  */
-public record JobConfig(DataSources.Section data, Map<String, Object> model, LossFunction loss, OptimizerSection optimizer,
-        ScheduleSection schedule, Regularization regularization, Training training, String output,
+public record JobConfig(
+        DataSources.Section data,
+        Map<String, Object> model,
+        LossFunction loss,
+        OptimizerSection optimizer,
+        ScheduleSection schedule,
+        Regularization regularization,
+        Training training,
+        String output,
         Map<String, Object> raw) {
 
     /** The largest config file read, in bytes: a config is a few hundred bytes, so 1 MB leaves ample room. */
@@ -58,8 +65,14 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
     public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
 
     /** The top-level keys, each a section (or a value) of the job. */
-    record Sections(Map<String, Object> data, Map<String, Object> model, String loss, Map<String, Object> optimizer,
-            Map<String, Object> schedule, Map<String, Object> regularization, Map<String, Object> training,
+    record Sections(
+            Map<String, Object> data,
+            Map<String, Object> model,
+            String loss,
+            Map<String, Object> optimizer,
+            Map<String, Object> schedule,
+            Map<String, Object> regularization,
+            Map<String, Object> training,
             String output) {
         Sections {
             loss = loss == null ? "softmax_cross_entropy" : loss;
@@ -133,10 +146,18 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
      * {@code accept_changes} lists, comma-separated, the config keys that may differ from the checkpoint's when
      * resuming.
      */
-    public record Training(@Min(1) Integer epochs, @Min(1) Integer batchSize, Long seed,
-            @Min(0) Integer earlyStoppingPatience, @Min(0) Integer checkpointEveryEpochs,
-            @Min(0) Integer checkpointEverySteps, Boolean resume, String onDivergence, @Min(1) Integer divergenceRetries,
-            Double divergenceRateFactor, String acceptChanges) {
+    public record Training(
+            @Min(1) Integer epochs,
+            @Min(1) Integer batchSize,
+            Long seed,
+            @Min(0) Integer earlyStoppingPatience,
+            @Min(0) Integer checkpointEveryEpochs,
+            @Min(0) Integer checkpointEverySteps,
+            Boolean resume,
+            String onDivergence,
+            @Min(1) Integer divergenceRetries,
+            Double divergenceRateFactor,
+            String acceptChanges) {
         public Training {
             epochs = epochs == null ? 6 : epochs;
             batchSize = batchSize == null ? 128 : batchSize;
@@ -147,8 +168,8 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
             resume = resume == null || resume;
             onDivergence = onDivergence == null ? "stop" : onDivergence;
             if (divergenceRateFactor != null && !(divergenceRateFactor > 0 && divergenceRateFactor <= 1)) {
-                throw new ConfigurationException("divergence_rate_factor", "must be in (0, 1], was "
-                        + divergenceRateFactor);
+                throw new ConfigurationException(
+                        "divergence_rate_factor", "must be in (0, 1], was " + divergenceRateFactor);
             }
             policy(onDivergence, divergenceRateFactor, divergenceRetries);
             accepted(acceptChanges);
@@ -166,9 +187,11 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
             Set<String> keys = RunIdentity.parseAccepted(acceptChanges);
             for (String k : keys) {
                 if (!RunIdentity.acceptable(k)) {
-                    throw new ConfigurationException("accept_changes", "'" + k + "' cannot change when resuming (the"
-                            + " checkpoint's weights and optimiser state belong to it); start over with \"resume\":"
-                            + " false instead");
+                    throw new ConfigurationException(
+                            "accept_changes",
+                            "'" + k + "' cannot change when resuming (the"
+                                    + " checkpoint's weights and optimiser state belong to it); start over with \"resume\":"
+                                    + " false instead");
                 }
             }
             return keys;
@@ -213,11 +236,16 @@ public record JobConfig(DataSources.Section data, Map<String, Object> model, Los
         Object rate = Optimizers.config(optimizerType, hyper).get("learning_rate");
         Schedules.create("schedule", scheduleType, schedule, ((Number) rate).doubleValue(), 1);
         ModelSpec.of(s.model()); // checked now; built by the job, which needs the data's shape
-        return new JobConfig(DataSources.Section.bind("data", s.data()), s.model() == null ? Map.of() : s.model(),
-                LossFunction.byName("loss", s.loss()), new OptimizerSection(optimizerType, hyper),
+        return new JobConfig(
+                DataSources.Section.bind("data", s.data()),
+                s.model() == null ? Map.of() : s.model(),
+                LossFunction.byName("loss", s.loss()),
+                new OptimizerSection(optimizerType, hyper),
                 new ScheduleSection(scheduleType, schedule),
                 ConfigBinder.bind("regularization", s.regularization(), Regularization.class),
-                ConfigBinder.bind("training", s.training(), Training.class), s.output(), raw);
+                ConfigBinder.bind("training", s.training(), Training.class),
+                s.output(),
+                raw);
     }
 
     private static String typeOf(String section, Map<String, Object> values) {

@@ -21,20 +21,40 @@ import org.myelin.ops.SquaredError;
  */
 public enum LossFunction {
     /** Softmax + categorical cross-entropy from logits; classification with K classes. */
-    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", "softmax + cross-entropy from logits (K classes)", () -> new FusedSoftmaxCrossEntropy(Reduction.MEAN), true),
+    SOFTMAX_CROSS_ENTROPY(
+            "softmax_cross_entropy",
+            "softmax + cross-entropy from logits (K classes)",
+            () -> new FusedSoftmaxCrossEntropy(Reduction.MEAN),
+            true),
     /** Categorical cross-entropy of a model whose last layer already outputs probabilities. */
-    CATEGORICAL_CROSS_ENTROPY("categorical_cross_entropy", "cross-entropy of probabilities (K classes)", () -> new CategoricalCrossEntropy(Reduction.MEAN), true),
+    CATEGORICAL_CROSS_ENTROPY(
+            "categorical_cross_entropy",
+            "cross-entropy of probabilities (K classes)",
+            () -> new CategoricalCrossEntropy(Reduction.MEAN),
+            true),
     /** Logistic + Bernoulli cross-entropy from logits; binary (or multi-label) classification. */
-    BINARY_CROSS_ENTROPY_WITH_LOGITS("binary_cross_entropy_with_logits", "logistic + cross-entropy from logits",
-            () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN), true),
+    BINARY_CROSS_ENTROPY_WITH_LOGITS(
+            "binary_cross_entropy_with_logits",
+            "logistic + cross-entropy from logits",
+            () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN),
+            true),
     /** Bernoulli cross-entropy of probabilities (a logistic last layer). */
-    BINARY_CROSS_ENTROPY("binary_cross_entropy", "cross-entropy of probabilities (one output)", () -> new BinaryCrossEntropy(Reduction.MEAN), true),
+    BINARY_CROSS_ENTROPY(
+            "binary_cross_entropy",
+            "cross-entropy of probabilities (one output)",
+            () -> new BinaryCrossEntropy(Reduction.MEAN),
+            true),
     /** Mean over samples of ||y - t||^2 (CS 489; see docs/notes.md). */
     MSE("mse", "mean squared error, the squared distance summed over outputs", SquaredError::mse, false),
     /** Mean over samples of 1/2 ||y - t||^2 (CS 479; see docs/notes.md). */
-    HALF_SQUARED_ERROR("half_squared_error", "half the squared distance", () -> SquaredError.half(Reduction.MEAN), false),
+    HALF_SQUARED_ERROR(
+            "half_squared_error", "half the squared distance", () -> SquaredError.half(Reduction.MEAN), false),
     /** Mean over samples of sum |y - t|. */
-    ABSOLUTE_ERROR("absolute_error", "the absolute differences summed over outputs", () -> new AbsoluteError(Reduction.MEAN), false);
+    ABSOLUTE_ERROR(
+            "absolute_error",
+            "the absolute differences summed over outputs",
+            () -> new AbsoluteError(Reduction.MEAN),
+            false);
 
     private final String id;
     private final String help;

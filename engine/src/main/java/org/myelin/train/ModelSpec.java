@@ -10,9 +10,9 @@ import org.myelin.config.ConfigBinder;
 import org.myelin.data.Dataset;
 import org.myelin.io.Json;
 import org.myelin.nn.Inits;
-import org.myelin.nn.ModuleConfig;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
+import org.myelin.nn.ModuleConfig;
 import org.myelin.nn.Modules;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,8 +26,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>{@link #of} binds it, {@link #build} builds the model once the training data are known.
  */
-public record ModelSpec(String architecture, List<Number> hidden, String activation, String init, Double dropout,
-        Boolean batchNorm, String dataType, List<Map<String, Object>> layers) {
+public record ModelSpec(
+        String architecture,
+        List<Number> hidden,
+        String activation,
+        String init,
+        Double dropout,
+        Boolean batchNorm,
+        String dataType,
+        List<Map<String, Object>> layers) {
 
     /** The presets and {@code layers}, for messages. */
     public static final List<String> ARCHITECTURES = List.of("mlp", "cnn", "lenet", "layers");
@@ -37,16 +44,17 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
     public ModelSpec {
         architecture = architecture != null ? architecture : layers != null ? "layers" : "mlp";
         if (!ARCHITECTURES.contains(architecture)) {
-            throw new ConfigurationException("architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture
-                    + "\"");
+            throw new ConfigurationException(
+                    "architecture", "must be mlp, cnn, lenet or layers, was \"" + architecture + "\"");
         }
         boolean mlp = architecture.equals("mlp");
         if (layers != null && !architecture.equals("layers")) {
-            throw new ConfigurationException("layers", "is for architecture \"layers\", the architecture is \""
-                    + architecture + "\"");
+            throw new ConfigurationException(
+                    "layers", "is for architecture \"layers\", the architecture is \"" + architecture + "\"");
         }
         if (layers == null && architecture.equals("layers")) {
-            throw new ConfigurationException("layers", "missing; architecture \"layers\" needs a list of layer configs");
+            throw new ConfigurationException(
+                    "layers", "missing; architecture \"layers\" needs a list of layer configs");
         }
         if (!mlp) {
             requireAbsent(architecture, "hidden", hidden);
@@ -88,8 +96,8 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
                 throw new ConfigurationException("hidden[" + i + "]", "must be an integer >= 1, was " + v);
             }
             if (n.getAsLong() > Integer.MAX_VALUE) {
-                throw new ConfigurationException("hidden[" + i + "]", "must be an integer in 1.." + Integer.MAX_VALUE
-                        + ", was " + v);
+                throw new ConfigurationException(
+                        "hidden[" + i + "]", "must be an integer in 1.." + Integer.MAX_VALUE + ", was " + v);
             }
             out.add((int) n.getAsLong());
         }
@@ -98,8 +106,8 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
 
     private static void requireAbsent(String architecture, String key, Object value) {
         if (value != null) {
-            throw new ConfigurationException(key, "unknown key for architecture \"" + architecture + "\" (it is an mlp"
-                    + " setting)");
+            throw new ConfigurationException(
+                    key, "unknown key for architecture \"" + architecture + "\" (it is an mlp" + " setting)");
         }
     }
 
@@ -117,7 +125,9 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
     public boolean takesImages() {
         return switch (architecture) {
             case "cnn", "lenet" -> true;
-            case "layers" -> !layers.isEmpty() && Models.IMAGE_LAYER_TYPES.contains(layers.get(0).get("type"));
+            case "layers" ->
+                !layers.isEmpty()
+                        && Models.IMAGE_LAYER_TYPES.contains(layers.get(0).get("type"));
             default -> false;
         };
     }
@@ -141,14 +151,16 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
                 identity.put("model.architecture", architecture);
                 long[] image = train.featureShape();
                 if (image.length != 3) {
-                    throw new ConfigurationException("model.architecture", "\"" + architecture
-                            + "\" needs images [N, C, H, W], the data are " + train);
+                    throw new ConfigurationException(
+                            "model.architecture",
+                            "\"" + architecture + "\" needs images [N, C, H, W], the data are " + train);
                 }
                 try {
                     int c = (int) image[0];
                     int h = (int) image[1];
                     int w = (int) image[2];
-                    yield architecture.equals("cnn") ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
+                    yield architecture.equals("cnn")
+                            ? Models.smallCnn(type, seed, c, h, w, train.numTargets())
                             : Models.lenet5(type, seed, c, h, w, train.numTargets());
                 } catch (IllegalArgumentException e) {
                     throw new ConfigurationException("model", e.getMessage());
@@ -157,8 +169,11 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
             default -> {
                 List<Object> typed = new ArrayList<>();
                 for (Map<String, Object> layer : layers) {
-                    if (layer != null && !layer.containsKey(ModuleConfig.DATA_TYPE) && !layer.containsKey("dataType")
-                            && layer.get("type") instanceof String t && Modules.takesDataType(t)) {
+                    if (layer != null
+                            && !layer.containsKey(ModuleConfig.DATA_TYPE)
+                            && !layer.containsKey("dataType")
+                            && layer.get("type") instanceof String t
+                            && Modules.takesDataType(t)) {
                         // Layers with parameters take the job's data type unless they name one.
                         Map<String, Object> withType = new LinkedHashMap<>(layer);
                         withType.put(ModuleConfig.DATA_TYPE, dataType);
@@ -174,11 +189,16 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
     }
 
     private Module mlp(DataType type, long seed, Dataset train, RunIdentity identity) {
-        identity.put("model.hidden", hidden).put("model.activation", activation).put("model.init", init)
-                .put("model.dropout", dropout).put("model.batch_norm", batchNorm);
+        identity.put("model.hidden", hidden)
+                .put("model.activation", activation)
+                .put("model.init", init)
+                .put("model.dropout", dropout)
+                .put("model.batch_norm", batchNorm);
         if (train.featureShape().length != 1) {
-            throw new ConfigurationException("model.architecture", "an MLP takes rows [N, d], the data are " + train
-                    + " (set data.images to false, or use a convolutional architecture)");
+            throw new ConfigurationException(
+                    "model.architecture",
+                    "an MLP takes rows [N, d], the data are " + train
+                            + " (set data.images to false, or use a convolutional architecture)");
         }
         int[] sizes = new int[hidden.size() + 2];
         sizes[0] = train.numFeatures();
@@ -188,8 +208,14 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
         sizes[sizes.length - 1] = train.numTargets();
         requireMemoryFor(sizes, batchNorm, type);
         try {
-            return Models.mlpBuilder(sizes).optDataType(type).optSeed(seed).optHidden(Activations.byName(activation))
-                    .optWeightInit(Inits.byName(init)).optDropout(dropout).optBatchNorm(batchNorm).build();
+            return Models.mlpBuilder(sizes)
+                    .optDataType(type)
+                    .optSeed(seed)
+                    .optHidden(Activations.byName(activation))
+                    .optWeightInit(Inits.byName(init))
+                    .optDropout(dropout)
+                    .optBatchNorm(batchNorm)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("model", e.getMessage());
         }
@@ -205,7 +231,8 @@ public record ModelSpec(String architecture, List<Number> hidden, String activat
         for (int i = 0; i < sizes.length; i++) {
             shape.append(i == 0 ? "" : "-").append(sizes[i]);
             if (i + 1 < sizes.length) {
-                long layer = MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
+                long layer =
+                        MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(sizes[i], sizes[i + 1]), sizes[i + 1]);
                 elements = MemoryLimit.saturatedSum(elements, layer);
                 if (batchNorm && i + 2 < sizes.length) {
                     elements = MemoryLimit.saturatedSum(elements, 4L * sizes[i + 1]);

@@ -55,8 +55,16 @@ public final class Progress implements Callback {
         double elapsed = (now - epochStart) / 1e9;
         double rate = batch * (double) trainer.batchSize() / Math.max(elapsed, 1e-9);
         double eta = (trainer.batchesPerEpoch() - batch) * trainer.batchSize() / Math.max(rate, 1e-9);
-        String line = String.format(Locale.ROOT, "epoch %d/%d  batch %d/%d  loss %.4f  %,.0f samples/s  ETA %s",
-                trainer.epoch(), trainer.epochs(), batch, trainer.batchesPerEpoch(), runningLoss, rate, seconds(eta));
+        String line = String.format(
+                Locale.ROOT,
+                "epoch %d/%d  batch %d/%d  loss %.4f  %,.0f samples/s  ETA %s",
+                trainer.epoch(),
+                trainer.epochs(),
+                batch,
+                trainer.batchesPerEpoch(),
+                runningLoss,
+                rate,
+                seconds(eta));
         if (terminal) {
             out.print("\r" + bar(batch, trainer.batchesPerEpoch()) + " " + line + "\u001b[K");
         } else {
@@ -71,8 +79,8 @@ public final class Progress implements Callback {
         if (terminal) {
             out.print("\r\u001b[K");
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "epoch %d/%d  train loss %.4f", r.epoch(), trainer.epochs(), r.trainLoss()));
+        StringBuilder sb = new StringBuilder(
+                String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", r.epoch(), trainer.epochs(), r.trainLoss()));
         if (!Double.isNaN(r.trainAccuracy())) {
             sb.append(String.format(Locale.ROOT, "  acc %.4f", r.trainAccuracy()));
         }
@@ -82,8 +90,8 @@ public final class Progress implements Callback {
         if (!Double.isNaN(r.validationAccuracy())) {
             sb.append(String.format(Locale.ROOT, "  val acc %.4f", r.validationAccuracy()));
         }
-        sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1fs  %,.0f samples/s", r.learningRate(), r.seconds(),
-                r.samplesPerSecond()));
+        sb.append(String.format(
+                Locale.ROOT, "  lr %.3g  %.1fs  %,.0f samples/s", r.learningRate(), r.seconds(), r.samplesPerSecond()));
         out.println(sb);
         out.flush();
         epochStart = 0;

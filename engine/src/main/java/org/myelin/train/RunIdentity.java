@@ -89,13 +89,15 @@ public final class RunIdentity {
             }
         }
         if (!refused.isEmpty()) {
-            throw new IllegalArgumentException("it was written by a run with other settings: " + String.join("; ", refused)
-                    + ". Resume with the same settings, start over with --no-resume (or another output directory),"
-                    + " or accept a change with --accept-change KEY[,KEY...] (not allowed for model.*, loss and"
-                    + " optimizer.type)");
+            throw new IllegalArgumentException(
+                    "it was written by a run with other settings: " + String.join("; ", refused)
+                            + ". Resume with the same settings, start over with --no-resume (or another output directory),"
+                            + " or accept a change with --accept-change KEY[,KEY...] (not allowed for model.*, loss and"
+                            + " optimizer.type)");
         }
         if (!fixed.isEmpty()) {
-            throw new IllegalArgumentException("it stopped in the middle of an epoch (" + midEpoch + "), where the batch"
+            throw new IllegalArgumentException("it stopped in the middle of an epoch (" + midEpoch
+                    + "), where the batch"
                     + " size, the seed and the data cannot change (the epoch's remaining batches would skip some samples"
                     + " and repeat others): " + String.join("; ", fixed) + ". Resume with the checkpoint's values, or"
                     + " start over with --no-resume");
@@ -127,7 +129,8 @@ public final class RunIdentity {
     /** CRC-32C of an array's type, shape and row-major values ([N, d] or images [N, C, H, W]), as 8 hex digits. */
     private static String checksum(INDArray a) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update((a.dataType() + java.util.Arrays.toString(a.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update((a.dataType() + java.util.Arrays.toString(a.shape()))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long width = a.dataType().width();
         if (!a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.length() * width <= Integer.MAX_VALUE) {
             update(crc, a); // the array's own buffer, no copy

@@ -27,8 +27,7 @@ public final class StepWorkspace {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
-    private StepWorkspace() {
-    }
+    private StepWorkspace() {}
 
     /** Opens the workspace {@code id} on this thread; close it (try-with-resources) at the end of the step. */
     public static MemoryWorkspace open(String id) {

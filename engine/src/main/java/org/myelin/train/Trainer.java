@@ -9,8 +9,8 @@ import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
 import org.myelin.data.Dataset;
-import org.myelin.nn.Module;
 import org.myelin.nn.Dropout;
+import org.myelin.nn.Module;
 import org.myelin.optim.GradientTransform;
 import org.myelin.optim.MaxNormConstraint;
 import org.myelin.optim.Optimizer;
@@ -43,14 +43,16 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private int batchesPerEpoch;
 
-    public Trainer(Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
+    public Trainer(
+            Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
         this.options = options;
         this.callbacks = new ArrayList<>(callbacks);
         collectDropouts(model, dropouts);
-        if (!optimizer.parameters().values().stream().allMatch(p -> model.namedParameters().containsValue(p))) {
+        if (!optimizer.parameters().values().stream()
+                .allMatch(p -> model.namedParameters().containsValue(p))) {
             throw new IllegalArgumentException("Trainer: the optimiser updates parameters that are not the model's");
         }
         if (options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK && checkpointing() == null) {
@@ -138,7 +140,9 @@ public final class Trainer {
             checkData("validation", validation);
         }
         // Each batch is used only within its step, so the gathered rows can go into reused buffers.
-        Batches batches = Batches.of(train, options.batchSize()).shuffled(options.seed()).dropLast(options.dropLast())
+        Batches batches = Batches.of(train, options.batchSize())
+                .shuffled(options.seed())
+                .dropLast(options.dropLast())
                 .reuseBuffers(true);
         batchesPerEpoch = batches.numBatches();
         if (batchesPerEpoch == 0) {
@@ -158,8 +162,8 @@ public final class Trainer {
                     + epoch() + ", but an epoch has " + batchesPerEpoch + " batches of " + options.batchSize()
                     + " from these " + train.size() + " samples; was the checkpoint written for other data?");
         }
-        Checkpointing rollbackTo = options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK
-                ? checkpointing() : null;
+        Checkpointing rollbackTo =
+                options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK ? checkpointing() : null;
         if (rollbackTo != null && !rollbackTo.hasWritten()) {
             rollbackTo.write(this); // something to roll back to before the first regular checkpoint
         }
@@ -232,8 +236,8 @@ public final class Trainer {
             dropouts.get(i).reseed(mix(options.seed(), state.step, i));
         }
         // A skipped batch must not leave its (possibly non-finite) statistics in running buffers such as batch norm's.
-        Map<String, INDArray> buffersBefore = options.onDivergence().action() == DivergencePolicy.Action.SKIP
-                ? copyBuffers() : null;
+        Map<String, INDArray> buffersBefore =
+                options.onDivergence().action() == DivergencePolicy.Action.SKIP ? copyBuffers() : null;
         try {
             return update(x, t);
         } catch (DivergenceException e) {
@@ -294,14 +298,16 @@ public final class Trainer {
             return 256L << 20;
         }
         try {
-            return org.myelin.Settings.wholeNumber(org.myelin.Settings.NATIVE_GC_THRESHOLD_MB, raw, 0,
-                    Long.MAX_VALUE >> 20) << 20;
+            return org.myelin.Settings.wholeNumber(
+                            org.myelin.Settings.NATIVE_GC_THRESHOLD_MB, raw, 0, Long.MAX_VALUE >> 20)
+                    << 20;
         } catch (IllegalArgumentException e) {
             // A static initialiser must not throw; the command line refuses the value before it gets here.
             org.slf4j.LoggerFactory.getLogger(Trainer.class).warn("{}; using 256", e.getMessage());
             return 256L << 20;
         }
     }
+
     private long nativeFloor = -1;
     private boolean collectedAtLastCheck;
 
@@ -343,19 +349,22 @@ public final class Trainer {
     private void skip(DivergenceException e) {
         skipsInARow++;
         if (skipsInARow > options.onDivergence().maxRetries()) {
-            throw new DivergenceException(e.getMessage() + " Skipped " + options.onDivergence().maxRetries()
-                    + " batches in a row before this one; giving up.");
+            throw new DivergenceException(e.getMessage() + " Skipped "
+                    + options.onDivergence().maxRetries() + " batches in a row before this one; giving up.");
         }
         state.skippedBatches++;
-        log.warn("{} Skipping this batch ({} skipped in a row, {} in all).", e.getMessage(), skipsInARow,
+        log.warn(
+                "{} Skipping this batch ({} skipped in a row, {} in all).",
+                e.getMessage(),
+                skipsInARow,
                 state.skippedBatches);
     }
 
     private void rollBack(DivergenceException e, Checkpointing to) {
         rollbacks++;
         if (rollbacks > options.onDivergence().maxRetries()) {
-            throw new DivergenceException(e.getMessage() + " Rolled back " + options.onDivergence().maxRetries()
-                    + " times already; giving up.");
+            throw new DivergenceException(e.getMessage() + " Rolled back "
+                    + options.onDivergence().maxRetries() + " times already; giving up.");
         }
         double scale = state.learningRateScale * options.onDivergence().rateFactor();
         try {
@@ -366,8 +375,16 @@ public final class Trainer {
         // The checkpoint's learning rate carries the checkpoint's scale; replace it with the lowered one.
         optimizer.setLearningRate(optimizer.learningRate() * scale / state.learningRateScale);
         state.learningRateScale = scale;
-        log.warn("{} Rolled back to step {} (epoch {}, batch {}) of {}; learning rate scaled by {} ({} of {}"
-                + " rollbacks).", e.getMessage(), state.step, epoch(), state.batch, to.file(), scale, rollbacks,
+        log.warn(
+                "{} Rolled back to step {} (epoch {}, batch {}) of {}; learning rate scaled by {} ({} of {}"
+                        + " rollbacks).",
+                e.getMessage(),
+                state.step,
+                epoch(),
+                state.batch,
+                to.file(),
+                scale,
+                rollbacks,
                 options.onDivergence().maxRetries());
     }
 
@@ -406,8 +423,8 @@ public final class Trainer {
             for (Map.Entry<String, Module> layer : seq.children().entrySet()) {
                 h = layer.getValue().forward(Tensor.constant(h)).value();
                 if (!Double.isFinite(h.sumNumber().doubleValue())) {
-                    return "; the output of layer '" + layer.getKey() + "' (" + layer.getValue().config().get("type")
-                            + ") is the first that is not finite";
+                    return "; the output of layer '" + layer.getKey() + "' ("
+                            + layer.getValue().config().get("type") + ") is the first that is not finite";
                 }
             }
             return "; every layer's output is finite, the loss itself overflowed";
@@ -427,8 +444,17 @@ public final class Trainer {
         Map<String, Double> norms = new LinkedHashMap<>();
         state.gradNormSums.forEach((k, v) -> norms.put(k, v / Math.max(1, state.gradNormCount)));
         double trainAcc = loss.isClassification() ? (double) state.correct / state.samples : Double.NaN;
-        EpochRecord r = new EpochRecord(epoch(), state.step, state.lossSum / state.samples, trainAcc, valLoss, valAcc,
-                optimizer.learningRate(), state.seconds, state.samples / Math.max(state.seconds, 1e-9), norms);
+        EpochRecord r = new EpochRecord(
+                epoch(),
+                state.step,
+                state.lossSum / state.samples,
+                trainAcc,
+                valLoss,
+                valAcc,
+                optimizer.learningRate(),
+                state.seconds,
+                state.samples / Math.max(state.seconds, 1e-9),
+                norms);
         log.debug("{}", r);
         return r;
     }

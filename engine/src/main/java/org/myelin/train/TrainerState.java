@@ -107,7 +107,9 @@ public final class TrainerState {
         double loss = num(m, "lossSum").doubleValue();
         double secs = num(m, "seconds").doubleValue();
         // Absent from checkpoints written before divergence policies existed.
-        double scale = m.get("learningRateScale") == null ? 1.0 : num(m, "learningRateScale").doubleValue();
+        double scale = m.get("learningRateScale") == null
+                ? 1.0
+                : num(m, "learningRateScale").doubleValue();
         if (!(scale > 0 && scale <= 1)) {
             throw new IllegalArgumentException("trainer state: 'learningRateScale' must be in (0, 1], was " + scale);
         }
@@ -121,8 +123,8 @@ public final class TrainerState {
         if (o instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> x : map.entrySet()) {
                 if (!(x.getValue() instanceof Number v)) {
-                    throw new IllegalArgumentException("trainer state: 'gradNormSums." + x.getKey()
-                            + "' must be a number, was " + x.getValue());
+                    throw new IllegalArgumentException(
+                            "trainer state: 'gradNormSums." + x.getKey() + "' must be a number, was " + x.getValue());
                 }
                 sums.put(String.valueOf(x.getKey()), v.doubleValue());
             }
@@ -130,8 +132,8 @@ public final class TrainerState {
             throw new IllegalArgumentException("trainer state: 'gradNormSums' must be an object, was " + o);
         }
         if (e > Integer.MAX_VALUE || b > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("trainer state: position epoch=" + e + " batch=" + b
-                    + " is out of range");
+            throw new IllegalArgumentException(
+                    "trainer state: position epoch=" + e + " batch=" + b + " is out of range");
         }
         epoch = (int) e;
         batch = (int) b;

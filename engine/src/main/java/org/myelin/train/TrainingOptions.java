@@ -20,15 +20,36 @@ import org.myelin.optim.MaxNormConstraint;
  * @param constraints         applied to the parameters after each optimiser step (max-norm)
  * @param onDivergence        what to do when a step's loss or a gradient is not finite (null: stop)
  */
-public record TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
-        LearningRateSchedule schedule, List<GradientTransform> gradientTransforms,
-        List<MaxNormConstraint> constraints, DivergencePolicy onDivergence) {
+public record TrainingOptions(
+        int epochs,
+        int batchSize,
+        long seed,
+        boolean dropLast,
+        int evaluationBatchSize,
+        LearningRateSchedule schedule,
+        List<GradientTransform> gradientTransforms,
+        List<MaxNormConstraint> constraints,
+        DivergencePolicy onDivergence) {
 
     /** Options that stop at the first divergence. */
-    public TrainingOptions(int epochs, int batchSize, long seed, boolean dropLast, int evaluationBatchSize,
-            LearningRateSchedule schedule, List<GradientTransform> gradientTransforms,
+    public TrainingOptions(
+            int epochs,
+            int batchSize,
+            long seed,
+            boolean dropLast,
+            int evaluationBatchSize,
+            LearningRateSchedule schedule,
+            List<GradientTransform> gradientTransforms,
             List<MaxNormConstraint> constraints) {
-        this(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, constraints,
+        this(
+                epochs,
+                batchSize,
+                seed,
+                dropLast,
+                evaluationBatchSize,
+                schedule,
+                gradientTransforms,
+                constraints,
                 DivergencePolicy.stop());
     }
 
@@ -53,28 +74,44 @@ public record TrainingOptions(int epochs, int batchSize, long seed, boolean drop
     }
 
     public TrainingOptions withSchedule(LearningRateSchedule s) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, s, gradientTransforms, constraints,
+        return new TrainingOptions(
+                epochs,
+                batchSize,
+                seed,
+                dropLast,
+                evaluationBatchSize,
+                s,
+                gradientTransforms,
+                constraints,
                 onDivergence);
     }
 
     public TrainingOptions withGradientTransforms(List<GradientTransform> g) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints,
-                onDivergence);
+        return new TrainingOptions(
+                epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, g, constraints, onDivergence);
     }
 
     public TrainingOptions withConstraints(List<MaxNormConstraint> c) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c,
-                onDivergence);
+        return new TrainingOptions(
+                epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, c, onDivergence);
     }
 
     public TrainingOptions withDropLast(boolean d) {
-        return new TrainingOptions(epochs, batchSize, seed, d, evaluationBatchSize, schedule, gradientTransforms, constraints,
+        return new TrainingOptions(
+                epochs,
+                batchSize,
+                seed,
+                d,
+                evaluationBatchSize,
+                schedule,
+                gradientTransforms,
+                constraints,
                 onDivergence);
     }
 
     /** These options with another divergence policy (see {@link DivergencePolicy}). */
     public TrainingOptions withDivergencePolicy(DivergencePolicy p) {
-        return new TrainingOptions(epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms,
-                constraints, p);
+        return new TrainingOptions(
+                epochs, batchSize, seed, dropLast, evaluationBatchSize, schedule, gradientTransforms, constraints, p);
     }
 }

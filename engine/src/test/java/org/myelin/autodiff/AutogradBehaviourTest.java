@@ -34,7 +34,11 @@ class AutogradBehaviourTest {
     /** A test op {@code y = 3x} that counts releases, remembers which gradients it was asked for, and can
      *  return a wrongly shaped or counted gradient. */
     private static final class Probe extends Op {
-        enum Fault { NONE, WRONG_SHAPE, WRONG_COUNT }
+        enum Fault {
+            NONE,
+            WRONG_SHAPE,
+            WRONG_COUNT
+        }
 
         private final Fault fault;
         int releases;
@@ -86,18 +90,19 @@ class AutogradBehaviourTest {
     @Test
     void backwardSeedOfWrongShapeOrTypeIsRejected() {
         Tensor x = Tensor.parameter(Nd4j.rand(DataType.DOUBLE, 2, 3));
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> mul(x, x).backward(Nd4j.ones(DataType.DOUBLE, 3, 2)));
+        IllegalArgumentException shape = assertThrows(
+                IllegalArgumentException.class, () -> mul(x, x).backward(Nd4j.ones(DataType.DOUBLE, 3, 2)));
         assertMessage(shape, "[3, 2]", "[2, 3]");
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-                () -> mul(x, x).backward(Nd4j.ones(DataType.FLOAT, 2, 3)));
+        IllegalArgumentException type =
+                assertThrows(IllegalArgumentException.class, () -> mul(x, x).backward(Nd4j.ones(DataType.FLOAT, 2, 3)));
         assertMessage(type, "FLOAT", "DOUBLE");
     }
 
     @Test
     void backwardFromTensorThatNeedsNoGradientFailsClearly() {
         Tensor c = Tensor.constant(vec(1, 2));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum(mul(c, c)).backward());
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> sum(mul(c, c)).backward());
         assertMessage(e, "does not require a gradient");
     }
 
@@ -326,7 +331,9 @@ class AutogradBehaviourTest {
     void itemOfANonScalarAndSetGradOfTheWrongShapeAreRejected() {
         Tensor x = Tensor.parameter(vec(1, 2));
         assertMessage(assertThrows(IllegalStateException.class, x::item), "[1, 2]");
-        assertMessage(assertThrows(IllegalArgumentException.class,
-                () -> x.setGrad(Nd4j.zeros(DataType.DOUBLE, 2, 1))), "[2, 1]", "[1, 2]");
+        assertMessage(
+                assertThrows(IllegalArgumentException.class, () -> x.setGrad(Nd4j.zeros(DataType.DOUBLE, 2, 1))),
+                "[2, 1]",
+                "[1, 2]");
     }
 }

@@ -55,8 +55,7 @@ public final class GradCheckLedger implements BeforeAllCallback, AfterAllCallbac
      * zero: for each input, backward (seeded with a random upstream gradient) gives an entry of magnitude at
      * least {@link #NON_TRIVIAL}.
      */
-    public static GradCheck.Result assertGradientsMatch(String what, Function<Tensor[], Tensor> f,
-                                                        INDArray... inputs) {
+    public static GradCheck.Result assertGradientsMatch(String what, Function<Tensor[], Tensor> f, INDArray... inputs) {
         GradCheck.Result r = record(what, GradCheck.check(f, inputs));
         long total = 0;
         for (INDArray in : inputs) {
@@ -66,9 +65,13 @@ public final class GradCheckLedger implements BeforeAllCallback, AfterAllCallbac
         assertTrue(r.passed(TOLERANCE), what + ": " + r);
         INDArray[] grads = analyticGradients(f, inputs);
         for (int i = 0; i < grads.length; i++) {
-            double largest = grads[i] == null ? 0 : Transforms.abs(grads[i], true).maxNumber().doubleValue();
-            assertTrue(largest >= NON_TRIVIAL, what + ": gradient of input " + i
-                    + " is trivially small (largest entry " + largest + "), so the check compares nothing");
+            double largest = grads[i] == null
+                    ? 0
+                    : Transforms.abs(grads[i], true).maxNumber().doubleValue();
+            assertTrue(
+                    largest >= NON_TRIVIAL,
+                    what + ": gradient of input " + i + " is trivially small (largest entry " + largest
+                            + "), so the check compares nothing");
         }
         return r;
     }
@@ -80,8 +83,11 @@ public final class GradCheckLedger implements BeforeAllCallback, AfterAllCallbac
             params[i] = Tensor.parameter(inputs[i].dup());
         }
         Tensor out = f.apply(params);
-        INDArray seed = Nd4j.getRandomFactory().getNewRandomInstance(7).nextGaussian(out.shape())
-                .castTo(out.dataType()).reshape(out.shape());
+        INDArray seed = Nd4j.getRandomFactory()
+                .getNewRandomInstance(7)
+                .nextGaussian(out.shape())
+                .castTo(out.dataType())
+                .reshape(out.shape());
         out.backward(seed);
         INDArray[] grads = new INDArray[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
@@ -92,15 +98,20 @@ public final class GradCheckLedger implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(
-                GradCheckLedger.class.getName() + ".summary", k -> new Summary(), Summary.class);
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(GradCheckLedger.class.getName() + ".summary", k -> new Summary(), Summary.class);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         synchronized (GradCheckLedger.class) {
-            log.info("gradient checks so far: {} checks, {} elements, worst error {} ({})",
-                    checks, elements, String.format("%.3e", worstError), context.getDisplayName());
+            log.info(
+                    "gradient checks so far: {} checks, {} elements, worst error {} ({})",
+                    checks,
+                    elements,
+                    String.format("%.3e", worstError),
+                    context.getDisplayName());
         }
     }
 
@@ -109,8 +120,12 @@ public final class GradCheckLedger implements BeforeAllCallback, AfterAllCallbac
         @Override
         public void close() {
             synchronized (GradCheckLedger.class) {
-                log.info("WORST GRADIENT-CHECK ERROR of the run: {} over {} checks ({} elements); at {}",
-                        String.format("%.3e", worstError), checks, elements, worstWhere);
+                log.info(
+                        "WORST GRADIENT-CHECK ERROR of the run: {} over {} checks ({} elements); at {}",
+                        String.format("%.3e", worstError),
+                        checks,
+                        elements,
+                        worstWhere);
             }
         }
     }

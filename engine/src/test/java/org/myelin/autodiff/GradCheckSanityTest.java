@@ -15,7 +15,12 @@ class GradCheckSanityTest {
 
     /** {@code x^2} elementwise with a chosen (possibly wrong) backward. */
     private static final class Square extends Op {
-        enum Backward { CORRECT, MISSING_FACTOR_TWO, IGNORES_UPSTREAM, WRONG_SIGN_AT_ONE_ELEMENT }
+        enum Backward {
+            CORRECT,
+            MISSING_FACTOR_TWO,
+            IGNORES_UPSTREAM,
+            WRONG_SIGN_AT_ONE_ELEMENT
+        }
 
         private final Backward mode;
         private INDArray x;
@@ -84,8 +89,8 @@ class GradCheckSanityTest {
     @Test
     void numericGradientIsAccurate() {
         // d/dx sum(x^2 (.) R) = 2 x R; for a one-element input the upstream is 1.
-        GradCheck.Result r = GradCheck.check(t -> Autograd.apply(new Square(Square.Backward.CORRECT), t),
-                Nd4j.scalar(1.5));
+        GradCheck.Result r =
+                GradCheck.check(t -> Autograd.apply(new Square(Square.Backward.CORRECT), t), Nd4j.scalar(1.5));
         assertEquals(3.0, r.numeric(), 1e-9);
         assertEquals(3.0, r.analytic(), 0.0);
     }
@@ -100,14 +105,16 @@ class GradCheckSanityTest {
     @Test
     void float32InputIsRejectedNamingTheType() {
         INDArray f32 = X.castTo(DataType.FLOAT);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> GradCheck.check(t -> Autograd.apply(new Square(Square.Backward.CORRECT), t), f32));
         assertTrue(e.getMessage().contains("FLOAT") && e.getMessage().contains("float64"), e.getMessage());
     }
 
     @Test
     void nonPositiveStepIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> GradCheck.check(t -> Autograd.apply(new Square(Square.Backward.CORRECT), t), 0.0, 1L, X));
         assertTrue(e.getMessage().contains("step"), e.getMessage());
     }

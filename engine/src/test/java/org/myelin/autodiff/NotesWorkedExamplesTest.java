@@ -147,12 +147,17 @@ class NotesWorkedExamplesTest {
         INDArray expected = a.sub(Nd4j.create(y));
 
         Tensor fused = Tensor.parameter(zv.dup());
-        loss(new BinaryCrossEntropyWithLogits(Reduction.SUM), fused, Tensor.constant(Nd4j.create(y))).backward();
+        loss(new BinaryCrossEntropyWithLogits(Reduction.SUM), fused, Tensor.constant(Nd4j.create(y)))
+                .backward();
         assertEquals(0.0, fused.grad().sub(expected).amaxNumber().doubleValue(), 1e-15, "fused with logits");
 
         Tensor composed = Tensor.parameter(zv.dup());
-        loss(new BinaryCrossEntropy(Reduction.SUM), logistic(composed), Tensor.constant(Nd4j.create(y))).backward();
-        assertEquals(0.0, composed.grad().sub(expected).amaxNumber().doubleValue(), 1e-12,
+        loss(new BinaryCrossEntropy(Reduction.SUM), logistic(composed), Tensor.constant(Nd4j.create(y)))
+                .backward();
+        assertEquals(
+                0.0,
+                composed.grad().sub(expected).amaxNumber().doubleValue(),
+                1e-12,
                 "logistic then BinaryCrossEntropy");
     }
 

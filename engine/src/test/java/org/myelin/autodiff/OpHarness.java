@@ -9,8 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class OpHarness {
 
-    private OpHarness() {
-    }
+    private OpHarness() {}
 
     /** Sets which inputs want gradients, then runs the forward pass. */
     public static INDArray forward(Op op, boolean[] needsGrad, INDArray... inputs) {

@@ -24,8 +24,7 @@ class ConfigBinderTest {
         }
     }
 
-    record Inner(Long seed) {
-    }
+    record Inner(Long seed) {}
 
     private static Map<String, Object> raw(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -42,26 +41,33 @@ class ConfigBinderTest {
 
     @Test
     void bindsSnakeCaseKeys() {
-        Training t = ConfigBinder.bind("training", raw("epochs", 3, "learning_rate", 1, "resume", true,
-                "hidden", List.of(4, 5), "inner", raw("seed", 7L)), Training.class);
+        Training t = ConfigBinder.bind(
+                "training",
+                raw("epochs", 3, "learning_rate", 1, "resume", true, "hidden", List.of(4, 5), "inner", raw("seed", 7L)),
+                Training.class);
         assertEquals(new Training(3, 1.0, true, List.of(4, 5), new Inner(7L)), t);
     }
 
     @Test
     void absentKeysTakeTheDefaultsAndRequiredOnesAreNamed() {
-        assertEquals(new Training(2, 0.01, true, List.of(512, 256), null),
+        assertEquals(
+                new Training(2, 0.01, true, List.of(512, 256), null),
                 ConfigBinder.bind("training", raw("epochs", 2), Training.class));
-        assertEquals("training.epochs: must be an integer in -2147483648..2147483647, was missing (it has no default)",
+        assertEquals(
+                "training.epochs: must be an integer in -2147483648..2147483647, was missing (it has no default)",
                 error(raw("learning_rate", 0.1)));
     }
 
     @Test
     void unknownKeyNamesThePathAndTheClosestKey() {
-        assertEquals("training.learning_rat: unknown key; did you mean learning_rate?",
+        assertEquals(
+                "training.learning_rat: unknown key; did you mean learning_rate?",
                 error(raw("epochs", 1, "learning_rat", 0.1)));
-        assertEquals("training.inner.sed: unknown key; did you mean seed?",
+        assertEquals(
+                "training.inner.sed: unknown key; did you mean seed?",
                 error(raw("epochs", 1, "learning_rate", 0.1, "inner", raw("sed", 1))));
-        assertEquals("training.zzzzzzzzzz: unknown key; expected one of [epochs, hidden, inner, learning_rate, resume]",
+        assertEquals(
+                "training.zzzzzzzzzz: unknown key; expected one of [epochs, hidden, inner, learning_rate, resume]",
                 error(raw("zzzzzzzzzz", 1)));
     }
 
@@ -72,11 +78,14 @@ class ConfigBinderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "epochs|six|training.epochs: must be an integer",
-        "epochs|2.5|training.epochs: must be an integer",
-        "resume|1|training.resume: must be true or false",
-        "learning_rate|0.1x|training.learning_rate: must be a number"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "epochs|six|training.epochs: must be an integer",
+                "epochs|2.5|training.epochs: must be an integer",
+                "resume|1|training.resume: must be true or false",
+                "learning_rate|0.1x|training.learning_rate: must be a number"
+            })
     void typeErrorsCarryThePath(String key, String value, String start) {
         Object v = value.equals("2.5") ? 2.5 : value.equals("1") ? 1 : value;
         String m = error(raw("epochs", 1, "learning_rate", 0.1, key, v));
@@ -87,7 +96,8 @@ class ConfigBinderTest {
     void integersOutsideTheRangeAreRefusedNotWrapped() {
         String m = error(raw("epochs", 4294967297L, "learning_rate", 0.1));
         assertEquals("training.epochs", m.substring(0, m.indexOf(':')), m);
-        String big = error(raw("epochs", 1, "learning_rate", 0.1, "inner", raw("seed", new BigInteger("99999999999999999999"))));
+        String big = error(
+                raw("epochs", 1, "learning_rate", 0.1, "inner", raw("seed", new BigInteger("99999999999999999999"))));
         assertEquals("training.inner.seed", big.substring(0, big.indexOf(':')), big);
     }
 

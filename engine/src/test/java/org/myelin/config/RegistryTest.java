@@ -22,10 +22,14 @@ class RegistryTest {
 
     @Test
     void unknownNameSuggestsTheClosest() {
-        assertEquals("optimizer.type: unknown optimizer 'adma'; did you mean adam?",
-                assertThrows(ConfigurationException.class, () -> optimizers.get("optimizer.type", "adma")).getMessage());
-        assertEquals("optimizer.type: unknown optimizer 'lbfgs'; expected one of [sgd, adam, adamw]",
-                assertThrows(ConfigurationException.class, () -> optimizers.get("optimizer.type", "lbfgs")).getMessage());
+        assertEquals(
+                "optimizer.type: unknown optimizer 'adma'; did you mean adam?",
+                assertThrows(ConfigurationException.class, () -> optimizers.get("optimizer.type", "adma"))
+                        .getMessage());
+        assertEquals(
+                "optimizer.type: unknown optimizer 'lbfgs'; expected one of [sgd, adam, adamw]",
+                assertThrows(ConfigurationException.class, () -> optimizers.get("optimizer.type", "lbfgs"))
+                        .getMessage());
     }
 
     @Test
@@ -36,14 +40,23 @@ class RegistryTest {
 
     @Test
     void helpListsEveryNameAligned() {
-        assertEquals("  sgd    plain gradient descent\n  adam   Adam (Kingma and Ba 2015)\n"
-                + "  adamw  Adam with decoupled weight decay", optimizers.help());
+        assertEquals(
+                "  sgd    plain gradient descent\n  adam   Adam (Kingma and Ba 2015)\n"
+                        + "  adamw  Adam with decoupled weight decay",
+                optimizers.help());
     }
 
     @Test
     void suggestionsNeedToBeClose() {
-        assertEquals("learning_rate", Suggestions.closest("learning_rat", List.of("learning_rate", "epochs")).orElseThrow());
-        assertEquals("epochs", Suggestions.closest("epohcs", List.of("learning_rate", "epochs")).orElseThrow());
-        assertEquals(true, Suggestions.closest("momentum", List.of("eps", "rho")).isEmpty());
+        assertEquals(
+                "learning_rate",
+                Suggestions.closest("learning_rat", List.of("learning_rate", "epochs"))
+                        .orElseThrow());
+        assertEquals(
+                "epochs",
+                Suggestions.closest("epohcs", List.of("learning_rate", "epochs"))
+                        .orElseThrow());
+        assertEquals(
+                true, Suggestions.closest("momentum", List.of("eps", "rho")).isEmpty());
     }
 }

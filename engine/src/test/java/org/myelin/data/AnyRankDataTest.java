@@ -26,8 +26,12 @@ class AnyRankDataTest {
     private static Dataset images(int n, int c, int h, int w) {
         INDArray x = Nd4j.create(DataType.DOUBLE, n, c, h, w);
         for (int i = 0; i < n; i++) {
-            x.get(NDArrayIndex.point(i)).assign(Nd4j.arange(c * h * w).castTo(DataType.DOUBLE)
-                    .reshape(c, h, w).divi(1000).addi(i));
+            x.get(NDArrayIndex.point(i))
+                    .assign(Nd4j.arange(c * h * w)
+                            .castTo(DataType.DOUBLE)
+                            .reshape(c, h, w)
+                            .divi(1000)
+                            .addi(i));
         }
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -47,7 +51,8 @@ class AnyRankDataTest {
         assertArrayEquals(new long[] {2, 2, 3, 5}, sub.features().shape());
         assertEquals(d.features().get(NDArrayIndex.point(4)), sub.features().get(NDArrayIndex.point(0)));
         assertEquals(d.features().get(NDArrayIndex.point(1)), sub.features().get(NDArrayIndex.point(1)));
-        assertArrayEquals(new long[] {0, 2, 3, 5}, d.subset(new int[0]).features().shape());
+        assertArrayEquals(
+                new long[] {0, 2, 3, 5}, d.subset(new int[0]).features().shape());
     }
 
     @Test
@@ -59,15 +64,18 @@ class AnyRankDataTest {
         assertEquals(images(4, 1, 2, 3).features(), back.features());
         assertSame(flat, flat.flattenFeatures(), "a rank-2 dataset flattens to itself");
         var e = assertThrows(IllegalArgumentException.class, () -> flat.reshapeFeatures(1, 4, 4));
-        assertEquals("Dataset.reshapeFeatures: samples of shape [6] (6 values) cannot be viewed as [1, 4, 4] (16 values)",
+        assertEquals(
+                "Dataset.reshapeFeatures: samples of shape [6] (6 values) cannot be viewed as [1, 4, 4] (16 values)",
                 e.getMessage());
     }
 
     @Test
     void featuresOfRankOneAreRejectedWithTheirShape() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.classification(Nd4j.zeros(DataType.FLOAT, 5), new int[5], 2));
-        assertEquals("features: expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]), got shape [5]",
+        assertEquals(
+                "features: expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]), got shape [5]",
                 e.getMessage());
     }
 
@@ -90,7 +98,9 @@ class AnyRankDataTest {
             assertEquals(4, b.features().rank());
             for (int i = 0; i < b.features().size(0); i++) {
                 int row = order[seen++];
-                assertEquals(d.features().get(NDArrayIndex.point(row)), b.features().get(NDArrayIndex.point(i)),
+                assertEquals(
+                        d.features().get(NDArrayIndex.point(row)),
+                        b.features().get(NDArrayIndex.point(i)),
                         "sample " + row);
                 assertEquals(d.targets().getRow(row), b.targets().getRow(i));
             }
@@ -119,12 +129,20 @@ class AnyRankDataTest {
         for (int c = 0; c < 2; c++) {
             INDArray ch = y.get(NDArrayIndex.all(), NDArrayIndex.point(c));
             assertEquals(0.0, ch.meanNumber().doubleValue(), 1e-12, "channel " + c + " mean");
-            assertEquals(1.0, ch.stdNumber().doubleValue() * Math.sqrt((ch.length() - 1.0) / ch.length()), 1e-12,
+            assertEquals(
+                    1.0,
+                    ch.stdNumber().doubleValue() * Math.sqrt((ch.length() - 1.0) / ch.length()),
+                    1e-12,
                     "channel " + c + " population std");
         }
-        assertEquals(0.0, y.get(NDArrayIndex.all(), NDArrayIndex.point(2)).amaxNumber().doubleValue(), 0.0);
-        var e = assertThrows(IllegalArgumentException.class, () -> st.transform(Nd4j.zeros(DataType.DOUBLE, 2, 2, 4, 5)));
-        assertEquals("Standardizer: input has shape [2, 2, 4, 5], expected [*, 3, *...] of rank 4 as fitted",
+        assertEquals(
+                0.0,
+                y.get(NDArrayIndex.all(), NDArrayIndex.point(2)).amaxNumber().doubleValue(),
+                0.0);
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> st.transform(Nd4j.zeros(DataType.DOUBLE, 2, 2, 4, 5)));
+        assertEquals(
+                "Standardizer: input has shape [2, 2, 4, 5], expected [*, 3, *...] of rank 4 as fitted",
                 e.getMessage());
         var flat = assertThrows(IllegalArgumentException.class, () -> st.transform(Nd4j.zeros(DataType.DOUBLE, 2, 3)));
         assertTrue(flat.getMessage().contains("of rank 4"), flat.getMessage());
@@ -136,16 +154,22 @@ class AnyRankDataTest {
         INDArray shifted = ImageShift.shift(x, 5, 4, 1, -2);
         assertArrayEquals(x.shape(), shifted.shape());
         for (int c = 0; c < 2; c++) {
-            INDArray channel = x.get(NDArrayIndex.all(), NDArrayIndex.point(c)).dup().reshape(6, 20);
+            INDArray channel =
+                    x.get(NDArrayIndex.all(), NDArrayIndex.point(c)).dup().reshape(6, 20);
             INDArray expected = ImageShift.shift(channel, 5, 4, 1, -2);
-            assertEquals(expected, shifted.get(NDArrayIndex.all(), NDArrayIndex.point(c)).dup().reshape(6, 20));
+            assertEquals(
+                    expected,
+                    shifted.get(NDArrayIndex.all(), NDArrayIndex.point(c)).dup().reshape(6, 20));
         }
         // Random shifts: each image's channels stay aligned, i.e. the same shift per image.
-        INDArray same = Nd4j.concat(1, x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)),
+        INDArray same = Nd4j.concat(
+                1,
+                x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)),
                 x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)));
         INDArray moved = new ImageShift(5, 4, 2).apply(same, new Random(4));
-        assertEquals(moved.get(NDArrayIndex.all(), NDArrayIndex.point(0)), moved.get(NDArrayIndex.all(),
-                NDArrayIndex.point(1)));
+        assertEquals(
+                moved.get(NDArrayIndex.all(), NDArrayIndex.point(0)),
+                moved.get(NDArrayIndex.all(), NDArrayIndex.point(1)));
         var e = assertThrows(IllegalArgumentException.class, () -> ImageShift.shift(x, 4, 5, 1, 1));
         assertEquals("ImageShift: images have shape [6, 2, 5, 4], expected [*, *, 4, 5]", e.getMessage());
     }
@@ -153,8 +177,8 @@ class AnyRankDataTest {
     @Test
     void idxImagesLoadAsOneChannelImagesInRowMajorOrder(@TempDir Path dir) throws IOException {
         byte[] pixels = IdxFiles.ramp(2 * 3 * 4);
-        Idx.Images im = Idx.readImages(IdxFiles.write(dir.resolve("img"), IdxFiles.images(2, 3, 4, pixels), false),
-                DataType.FLOAT);
+        Idx.Images im = Idx.readImages(
+                IdxFiles.write(dir.resolve("img"), IdxFiles.images(2, 3, 4, pixels), false), DataType.FLOAT);
         INDArray images = im.asImages();
         assertArrayEquals(new long[] {2, 1, 3, 4}, images.shape());
         for (int i = 0; i < 2; i++) {
@@ -169,7 +193,10 @@ class AnyRankDataTest {
     @Test
     void inputNoiseKeepsTheImageShape() {
         INDArray x = Nd4j.zeros(DataType.FLOAT, 2, 1, 3, 3);
-        assertArrayEquals(x.shape(), new InputNoise(0.1).apply(x, Nd4j.getRandomFactory().getNewRandomInstance(1))
-                .shape());
+        assertArrayEquals(
+                x.shape(),
+                new InputNoise(0.1)
+                        .apply(x, Nd4j.getRandomFactory().getNewRandomInstance(1))
+                        .shape());
     }
 }

@@ -45,10 +45,12 @@ class BatchesTest {
         "9, 3, true, '3,3,3'",
         "10, 10, false, '10'",
         "10, 25, false, '10'",
-        "4, 1, true, '1,1,1,1'"})
+        "4, 1, true, '1,1,1,1'"
+    })
     void batchSizesFollowNAndBAndTheLastBatchOption(int n, int b, boolean dropLast, String expected) {
         Batches batches = Batches.of(indexed(n), b).dropLast(dropLast).shuffled(7);
-        int[] want = Arrays.stream(expected.split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] want =
+                Arrays.stream(expected.split(",")).mapToInt(Integer::parseInt).toArray();
         assertArrayEquals(want, sizes(collect(batches, 0)));
         assertEquals(want.length, batches.numBatches());
     }
@@ -83,7 +85,9 @@ class BatchesTest {
     @Test
     void droppedLastBatchStillVisitsEachSampleAtMostOnce() {
         Batches batches = Batches.of(indexed(23), 5).shuffled(3).dropLast(true);
-        int[] rows = collect(batches, 0).stream().flatMapToInt(b -> Arrays.stream(b.indices())).toArray();
+        int[] rows = collect(batches, 0).stream()
+                .flatMapToInt(b -> Arrays.stream(b.indices()))
+                .toArray();
         assertEquals(20, rows.length);
         assertEquals(20, Arrays.stream(rows).distinct().count());
     }
@@ -110,7 +114,9 @@ class BatchesTest {
         assertFalse(Arrays.equals(a.order(0), a.order(1)), "epochs 0 and 1 should differ");
         assertFalse(Arrays.equals(a.order(1), a.order(2)), "epochs 1 and 2 should differ");
         assertFalse(Arrays.equals(a.order(0), Batches.of(d, 8).shuffled(124).order(0)), "seeds should differ");
-        int[] fromIterator = collect(a, 3).stream().flatMapToInt(x -> Arrays.stream(x.indices())).toArray();
+        int[] fromIterator = collect(a, 3).stream()
+                .flatMapToInt(x -> Arrays.stream(x.indices()))
+                .toArray();
         assertArrayEquals(a.order(3), fromIterator);
     }
 
@@ -132,7 +138,9 @@ class BatchesTest {
         List<Batch> batches = collect(Batches.of(indexed(7), 3), 9);
         assertArrayEquals(new int[] {0, 1, 2}, batches.get(0).indices());
         assertArrayEquals(new int[] {6}, batches.get(2).indices());
-        assertEquals(Nd4j.createFromArray(new double[][] {{3}, {4}, {5}}), batches.get(1).features());
+        assertEquals(
+                Nd4j.createFromArray(new double[][] {{3}, {4}, {5}}),
+                batches.get(1).features());
         assertEquals(1, batches.get(1).index());
         assertEquals(9, batches.get(1).epoch());
     }
@@ -168,10 +176,14 @@ class BatchesTest {
     void invalidSettingsAreRejectedWithTheirName() {
         var e = assertThrows(IllegalArgumentException.class, () -> Batches.of(indexed(5), 0));
         assertEquals("Batches: batch size must be >= 1, was 0", e.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class, () -> Batches.of(indexed(5), 8).dropLast(true));
-        assertEquals("Batches: batch size 8 exceeds the dataset size 5 and the last partial batch is dropped, so an"
-                + " epoch would have no batch", e2.getMessage());
-        var e3 = assertThrows(IllegalArgumentException.class, () -> Batches.of(indexed(5), 2).order(-1));
+        var e2 = assertThrows(
+                IllegalArgumentException.class, () -> Batches.of(indexed(5), 8).dropLast(true));
+        assertEquals(
+                "Batches: batch size 8 exceeds the dataset size 5 and the last partial batch is dropped, so an"
+                        + " epoch would have no batch",
+                e2.getMessage());
+        var e3 = assertThrows(
+                IllegalArgumentException.class, () -> Batches.of(indexed(5), 2).order(-1));
         assertEquals("Batches: epoch must be >= 0, was -1", e3.getMessage());
     }
 }

@@ -72,11 +72,14 @@ class CsvTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "abc| \"abc\" is not a number",
-        "NaN| \"NaN\" is not a finite number",
-        "-Infinity| \"-Infinity\" is not a finite number",
-        "''| empty value, expected a number"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "abc| \"abc\" is not a number",
+                "NaN| \"NaN\" is not a finite number",
+                "-Infinity| \"-Infinity\" is not a finite number",
+                "''| empty value, expected a number"
+            })
     void nonNumericValueNamesLineAndColumn(String bad, String reason) throws IOException {
         IOException e = fails(Csv.reader(), "x1,x2,y\n1,2,3\n4,5,6\n7," + bad + ",9\n");
         assertEquals(dir.resolve("data.csv") + " line 4, column 2 \"x2\": " + reason, e.getMessage());
@@ -84,39 +87,49 @@ class CsvTest {
 
     @Test
     void emptyFileAndHeaderOnlyAreRefused() throws IOException {
-        assertEquals(dir.resolve("data.csv") + ": file is empty, expected a header row and data rows",
+        assertEquals(
+                dir.resolve("data.csv") + ": file is empty, expected a header row and data rows",
                 fails(Csv.reader(), "").getMessage());
-        assertEquals(dir.resolve("data.csv") + ": file is empty, expected a header row and data rows",
+        assertEquals(
+                dir.resolve("data.csv") + ": file is empty, expected a header row and data rows",
                 fails(Csv.reader(), "\n  \n").getMessage());
-        assertEquals(dir.resolve("data.csv") + ": no data rows after the header",
+        assertEquals(
+                dir.resolve("data.csv") + ": no data rows after the header",
                 fails(Csv.reader(), "a,b\n").getMessage());
     }
 
     @Test
     void badLabelsNameLineAndColumn() throws IOException {
         IOException e = fails(Csv.reader().labelColumn("y").classification(3), "x,y\n1,0\n2,3\n");
-        assertEquals(dir.resolve("data.csv") + " line 3, column 2 \"y\": label \"3\", expected a whole number in 0..2",
+        assertEquals(
+                dir.resolve("data.csv") + " line 3, column 2 \"y\": label \"3\", expected a whole number in 0..2",
                 e.getMessage());
         IOException e2 = fails(Csv.reader().classification(0), "x,y\n1,0.5\n");
-        assertEquals(dir.resolve("data.csv") + " line 2, column 2 \"y\": label \"0.5\", expected a whole number in"
-                + " 0..N", e2.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + " line 2, column 2 \"y\": label \"0.5\", expected a whole number in"
+                        + " 0..N",
+                e2.getMessage());
     }
 
     @Test
     void missingLabelColumnListsTheHeader() throws IOException {
         IOException e = fails(Csv.reader().labelColumn("target"), "a,b\n1,2\n");
-        assertEquals(dir.resolve("data.csv") + ": no column named \"target\" for the label; the header has [a, b]",
+        assertEquals(
+                dir.resolve("data.csv") + ": no column named \"target\" for the label; the header has [a, b]",
                 e.getMessage());
         IOException e2 = fails(Csv.reader().labelColumn(5), "a,b\n1,2\n");
-        assertEquals(dir.resolve("data.csv") + ": label column index 5 is out of range, the header has 2 columns",
+        assertEquals(
+                dir.resolve("data.csv") + ": label column index 5 is out of range, the header has 2 columns",
                 e2.getMessage());
     }
 
     @Test
     void singleColumnHeaderIsRefused() throws IOException {
         IOException e = fails(Csv.reader(), "y\n1\n");
-        assertEquals(dir.resolve("data.csv") + ": header has 1 column, expected a label column and at least one"
-                + " feature column", e.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + ": header has 1 column, expected a label column and at least one"
+                        + " feature column",
+                e.getMessage());
     }
 
     @Test
@@ -124,8 +137,10 @@ class CsvTest {
         // Feature values cannot hold text, so the quoted text goes into the header, where it is the column's name.
         Path f = file("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",y\n1,2,3,0\n");
         IOException e = fails(Csv.reader().labelColumn("nope"), Files.readString(f));
-        assertEquals(dir.resolve("data.csv") + ": no column named \"nope\" for the label; the header has"
-                + " [a,b, say \"hi\", two\nlines, y]", e.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + ": no column named \"nope\" for the label; the header has"
+                        + " [a,b, say \"hi\", two\nlines, y]",
+                e.getMessage());
         Dataset d = Csv.reader().labelColumn("two\nlines").read(file(Files.readString(f)));
         assertEquals(Nd4j.createFromArray(new float[][] {{1, 2, 0}}), d.features());
         assertEquals(Nd4j.createFromArray(new float[][] {{3}}), d.targets());
@@ -154,22 +169,26 @@ class CsvTest {
         IOException e = fails(Csv.reader(), content);
         assertEquals(dir.resolve("data.csv") + " line 7, column 2 \"b\nb\": \"x\" is not a number", e.getMessage());
         IOException ragged = fails(Csv.reader(), "a,b,t\n\"1\n\n\",2,3\n4,5\n");
-        assertEquals(dir.resolve("data.csv") + " line 5 has 2 fields, expected 3 as in the header",
-                ragged.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + " line 5 has 2 fields, expected 3 as in the header", ragged.getMessage());
     }
 
     @Test
     void unterminatedQuoteNamesFileAndLineInOneLine() throws IOException {
         IOException e = fails(Csv.reader(), "a,b,t\n1,2,3\n4,\"5,6\n7,8,9\n");
-        assertEquals(dir.resolve("data.csv") + " line 3: a quoted field is not closed: no closing '\"' before the end"
-                + " of the file", e.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + " line 3: a quoted field is not closed: no closing '\"' before the end"
+                        + " of the file",
+                e.getMessage());
     }
 
     @Test
     void textAfterAClosingQuoteIsRefusedWithItsLine() throws IOException {
         IOException e = fails(Csv.reader(), "a,b,t\n1,2,3\n4,\"5\"x,6\n");
-        assertEquals(dir.resolve("data.csv") + " line 3: text after the closing '\"' of a quoted field, expected the"
-                + " delimiter or the end of the line (write a quote inside a quoted field as \"\")", e.getMessage());
+        assertEquals(
+                dir.resolve("data.csv") + " line 3: text after the closing '\"' of a quoted field, expected the"
+                        + " delimiter or the end of the line (write a quote inside a quoted field as \"\")",
+                e.getMessage());
     }
 
     @Test
@@ -177,8 +196,10 @@ class CsvTest {
         Path f = dir.resolve("latin1.csv");
         Files.write(f, "a,b,t\n1,2,3\n\"caf\u00e9\",2,3\n".getBytes(StandardCharsets.ISO_8859_1));
         IOException e = assertThrows(IOException.class, () -> Csv.reader().read(f));
-        assertEquals(f + ": not UTF-8 text: byte 0xe9 at offset 16 (line 3) does not start a valid UTF-8 sequence;"
-                + " save the file as UTF-8", e.getMessage());
+        assertEquals(
+                f + ": not UTF-8 text: byte 0xe9 at offset 16 (line 3) does not start a valid UTF-8 sequence;"
+                        + " save the file as UTF-8",
+                e.getMessage());
     }
 
     @Test
@@ -194,7 +215,9 @@ class CsvTest {
         bad[good.length + 1] = '\n';
         Files.write(f, bad);
         IOException e = assertThrows(IOException.class, () -> Csv.reader().read(f));
-        assertEquals(f + ": not UTF-8 text: byte 0xff at offset " + good.length + " (line 20002) does not start a"
-                + " valid UTF-8 sequence; save the file as UTF-8", e.getMessage());
+        assertEquals(
+                f + ": not UTF-8 text: byte 0xff at offset " + good.length + " (line 20002) does not start a"
+                        + " valid UTF-8 sequence; save the file as UTF-8",
+                e.getMessage());
     }
 }

@@ -17,18 +17,27 @@ class DatasetTest {
 
     private static INDArray rowIndexFeatures(int n, int d, DataType type) {
         // x[i, j] = 10 i + j: every row says where it came from.
-        return Nd4j.arange(n).reshape(n, 1).mul(10).broadcast(n, d).add(Nd4j.arange(d).reshape(1, d)).castTo(type);
+        return Nd4j.arange(n)
+                .reshape(n, 1)
+                .mul(10)
+                .broadcast(n, d)
+                .add(Nd4j.arange(d).reshape(1, d))
+                .castTo(type);
     }
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE", "HALF"})
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE", "HALF"})
     void classificationBuildsOneHotTargetsOfTheFeaturesType(DataType type) {
         Dataset d = Dataset.classification(rowIndexFeatures(4, 3, type), new int[] {2, 0, 1, 2}, 3);
         assertEquals(4, d.size());
         assertEquals(3, d.numFeatures());
         assertEquals(3, d.numClasses());
         assertEquals(type, d.targets().dataType());
-        assertEquals(Nd4j.createFromArray(new double[][] {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}}).castTo(type),
+        assertEquals(
+                Nd4j.createFromArray(new double[][] {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}})
+                        .castTo(type),
                 d.targets());
         assertArrayEquals(new int[] {2, 0, 1, 2}, d.labels());
     }
@@ -47,8 +56,8 @@ class DatasetTest {
     void nonFiniteTargetIsReportedWithRowAndColumn() {
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 6, 2);
         y.putScalar(4, 1, Double.NaN);
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.of(rowIndexFeatures(6, 2, DataType.DOUBLE), y));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Dataset.of(rowIndexFeatures(6, 2, DataType.DOUBLE), y));
         assertEquals("targets: row 4 column 1 is NaN", e.getMessage());
     }
 
@@ -64,14 +73,16 @@ class DatasetTest {
     @CsvSource({"10, 'labels: row 4 is 10, expected 0..9'", "-1, 'labels: row 4 is -1, expected 0..9'"})
     void labelOutOfRangeIsReportedWithRow(int bad, String message) {
         int[] labels = {0, 1, 2, 3, bad, 5};
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.classification(rowIndexFeatures(6, 2, DataType.FLOAT), labels, 10));
         assertEquals(message, e.getMessage());
     }
 
     @Test
     void binaryLabelOtherThanZeroOrOneIsReportedWithRow() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.binary(rowIndexFeatures(3, 2, DataType.FLOAT), new int[] {0, 2, 1}));
         assertEquals("labels: row 1 is 2, expected 0..1", e.getMessage());
     }
@@ -79,27 +90,31 @@ class DatasetTest {
     @Test
     void oneHotRowNotSummingToOneIsReportedWithRow() {
         INDArray y = Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 1, 1}, {0, 0, 0}});
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.oneHot(rowIndexFeatures(4, 2, DataType.FLOAT), y));
-        assertEquals("targets: row 2 is not one-hot: its entries sum to 2.0, expected exactly one 1 and zeros",
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Dataset.oneHot(rowIndexFeatures(4, 2, DataType.FLOAT), y));
+        assertEquals(
+                "targets: row 2 is not one-hot: its entries sum to 2.0, expected exactly one 1 and zeros",
                 e.getMessage());
     }
 
     @Test
     void oneHotRowOfZerosIsReportedWithRow() {
         INDArray y = Nd4j.createFromArray(new float[][] {{1, 0}, {0, 0}});
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.oneHot(rowIndexFeatures(2, 2, DataType.FLOAT), y));
-        assertEquals("targets: row 1 is not one-hot: its entries sum to 0.0, expected exactly one 1 and zeros",
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Dataset.oneHot(rowIndexFeatures(2, 2, DataType.FLOAT), y));
+        assertEquals(
+                "targets: row 1 is not one-hot: its entries sum to 0.0, expected exactly one 1 and zeros",
                 e.getMessage());
     }
 
     @Test
     void oneHotRowWithFractionalEntriesIsRejectedEvenIfItSumsToOne() {
         INDArray y = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}, {0.5, 0.5}});
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> Dataset.oneHot(rowIndexFeatures(3, 2, DataType.DOUBLE), y));
-        assertEquals(true, e.getMessage().startsWith("targets: row 2 is not one-hot: it has an entry other than 0"),
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> Dataset.oneHot(rowIndexFeatures(3, 2, DataType.DOUBLE), y));
+        assertEquals(
+                true,
+                e.getMessage().startsWith("targets: row 2 is not one-hot: it has an entry other than 0"),
                 e.getMessage());
     }
 
@@ -113,27 +128,33 @@ class DatasetTest {
 
     @Test
     void rowCountMismatchIsRejected() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.of(rowIndexFeatures(5, 2, DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 4, 1)));
-        assertEquals("Dataset: features have 5 rows but targets have 4; expected one target row per sample",
-                e.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                "Dataset: features have 5 rows but targets have 4; expected one target row per sample", e.getMessage());
+        var e2 = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.classification(rowIndexFeatures(5, 2, DataType.FLOAT), new int[] {0, 1}, 2));
-        assertEquals("Dataset: features have 5 rows but there are 2 labels; expected one label per sample",
-                e2.getMessage());
+        assertEquals(
+                "Dataset: features have 5 rows but there are 2 labels; expected one label per sample", e2.getMessage());
     }
 
     @Test
     void integerFeaturesAndMixedTypesAreRejected() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.of(Nd4j.zeros(DataType.INT32, 2, 2), Nd4j.zeros(DataType.INT32, 2, 1)));
         assertEquals("features: expected a floating-point data type, got INT", e.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class,
+        var e2 = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.of(Nd4j.zeros(DataType.FLOAT, 2, 2), Nd4j.zeros(DataType.DOUBLE, 2, 1)));
         assertEquals("Dataset: targets have data type DOUBLE, expected the features' type FLOAT", e2.getMessage());
-        var e3 = assertThrows(IllegalArgumentException.class,
+        var e3 = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dataset.of(Nd4j.zeros(DataType.FLOAT, 2), Nd4j.zeros(DataType.FLOAT, 2, 1)));
-        assertEquals("features: expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]), got shape [2]",
+        assertEquals(
+                "features: expected an array [N, ...] of rank >= 2 ([N, d], [N, C, H, W]), got shape [2]",
                 e3.getMessage());
     }
 

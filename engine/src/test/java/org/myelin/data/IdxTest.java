@@ -60,7 +60,8 @@ class IdxTest {
     @Test
     void emptyImageFileGivesZeroRows() throws IOException {
         Path f = IdxFiles.write(dir.resolve("img"), IdxFiles.images(0, 28, 28, new byte[0]), false);
-        assertArrayEquals(new long[] {0, 784}, Idx.readImages(f, DataType.FLOAT).pixels().shape());
+        assertArrayEquals(
+                new long[] {0, 784}, Idx.readImages(f, DataType.FLOAT).pixels().shape());
     }
 
     private static IOException imagesFail(Path f) {
@@ -72,8 +73,10 @@ class IdxTest {
         byte[] full = IdxFiles.images(2, 3, 4, IdxFiles.ramp(24));
         Path f = IdxFiles.write(dir.resolve("img"), Arrays.copyOf(full, full.length - 5), false);
         IOException e = imagesFail(f);
-        assertEquals(f + ": file has 35 bytes, expected 40 (16-byte header + 24 for count 2 x rows 3 x cols 4): "
-                + "truncated", e.getMessage());
+        assertEquals(
+                f + ": file has 35 bytes, expected 40 (16-byte header + 24 for count 2 x rows 3 x cols 4): "
+                        + "truncated",
+                e.getMessage());
     }
 
     @Test
@@ -90,21 +93,27 @@ class IdxTest {
     void gzipWhoseContentIsShorterThanItsHeaderSaysIsRejectedBeforeReading() throws IOException {
         Path f = IdxFiles.write(dir.resolve("img.gz"), IdxFiles.images(3, 4, 4, IdxFiles.ramp(32)), true);
         IOException e = imagesFail(f);
-        assertEquals(f + ": gzip trailer records 48 uncompressed bytes, expected 64 (16-byte header + 48 for count 3"
-                + " x rows 4 x cols 4): truncated or damaged gzip file", e.getMessage());
+        assertEquals(
+                f + ": gzip trailer records 48 uncompressed bytes, expected 64 (16-byte header + 48 for count 3"
+                        + " x rows 4 x cols 4): truncated or damaged gzip file",
+                e.getMessage());
     }
 
     @Test
     void headerShorterThanSixteenBytesIsTruncated() throws IOException {
         Path f = dir.resolve("img");
         Files.write(f, new byte[] {0, 0, 8, 3, 0, 0, 0, 1, 0, 0});
-        assertEquals(f + ": truncated: shorter than the 16-byte IDX images header", imagesFail(f).getMessage());
+        assertEquals(
+                f + ": truncated: shorter than the 16-byte IDX images header",
+                imagesFail(f).getMessage());
     }
 
     @Test
     void wrongMagicNamesBothNumbers() throws IOException {
         Path f = IdxFiles.write(dir.resolve("img"), IdxFiles.labels(new byte[] {1, 2}), false);
-        assertEquals(f + ": magic number 0x00000801, expected 0x00000803 (IDX images)", imagesFail(f).getMessage());
+        assertEquals(
+                f + ": magic number 0x00000801, expected 0x00000803 (IDX images)",
+                imagesFail(f).getMessage());
         Path g = IdxFiles.write(dir.resolve("lab.gz"), IdxFiles.images(1, 1, 1, new byte[] {1}), true);
         IOException e = assertThrows(IOException.class, () -> Idx.readLabels(g));
         assertEquals(g + ": magic number 0x00000803, expected 0x00000801 (IDX labels)", e.getMessage());
@@ -123,14 +132,18 @@ class IdxTest {
     void absurdHeaderIsRefusedBeforeAllocating(boolean gzip) throws IOException {
         // 10^6 images of 1000 x 1000 pixels claims 10^12 bytes; the file holds 16.
         Path f = IdxFiles.write(dir.resolve("img"), IdxFiles.images(1_000_000, 1000, 1000, new byte[0]), gzip);
-        assertEquals(f + ": header claims 1000000000000 bytes of data (count 1000000 x rows 1000 x cols 1000), more"
-                + " than the 2147483583 this reader accepts", imagesFail(f).getMessage());
+        assertEquals(
+                f + ": header claims 1000000000000 bytes of data (count 1000000 x rows 1000 x cols 1000), more"
+                        + " than the 2147483583 this reader accepts",
+                imagesFail(f).getMessage());
     }
 
     @Test
     void negativeOrZeroDimensionsAreRefused() throws IOException {
         Path f = IdxFiles.write(dir.resolve("img"), IdxFiles.images(-1, 28, 28, new byte[0]), false);
-        assertEquals(f + ": header count is 4294967295, expected 0..2147483647", imagesFail(f).getMessage());
+        assertEquals(
+                f + ": header count is 4294967295, expected 0..2147483647",
+                imagesFail(f).getMessage());
         Path g = IdxFiles.write(dir.resolve("img2"), IdxFiles.images(1, 0, 28, new byte[0]), false);
         assertEquals(g + ": header rows is 0, expected 1..32768", imagesFail(g).getMessage());
     }
@@ -138,8 +151,10 @@ class IdxTest {
     @Test
     void plausibleHeaderOnATinyFileIsRefusedBySizeNotAllocation() throws IOException {
         Path f = IdxFiles.write(dir.resolve("img"), IdxFiles.images(60000, 28, 28, new byte[10]), false);
-        assertEquals(f + ": file has 26 bytes, expected 47040016 (16-byte header + 47040000 for count 60000 x rows 28"
-                + " x cols 28): truncated", imagesFail(f).getMessage());
+        assertEquals(
+                f + ": file has 26 bytes, expected 47040016 (16-byte header + 47040000 for count 60000 x rows 28"
+                        + " x cols 28): truncated",
+                imagesFail(f).getMessage());
     }
 
     @Test
@@ -154,8 +169,8 @@ class IdxTest {
     void labelOutOfRangeNamesFileAndRow() throws IOException {
         Path im = IdxFiles.write(dir.resolve("im"), IdxFiles.images(3, 2, 2, IdxFiles.ramp(12)), false);
         Path lab = IdxFiles.write(dir.resolve("lab"), IdxFiles.labels(new byte[] {1, 0, 10}), false);
-        var e = assertThrows(org.myelin.DataFormatException.class, () -> Idx.readClassification(im, lab, 10,
-                DataType.FLOAT));
+        var e = assertThrows(
+                org.myelin.DataFormatException.class, () -> Idx.readClassification(im, lab, 10, DataType.FLOAT));
         assertEquals(lab + ": labels: row 2 is 10, expected 0..9", e.getMessage());
     }
 

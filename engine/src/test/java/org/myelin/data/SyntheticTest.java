@@ -57,7 +57,10 @@ class SyntheticTest {
     }
 
     static Stream<Arguments> clouds() {
-        return Stream.of(Arguments.of("spirals", 0.0), Arguments.of("moons", 0.0), Arguments.of("spirals", 0.1),
+        return Stream.of(
+                Arguments.of("spirals", 0.0),
+                Arguments.of("moons", 0.0),
+                Arguments.of("spirals", 0.1),
                 Arguments.of("moons", 0.1));
     }
 
@@ -82,9 +85,15 @@ class SyntheticTest {
     private static double bestLinearAccuracy(Dataset d) {
         INDArray x = Nd4j.hstack(d.features().castTo(DataType.DOUBLE), Nd4j.ones(DataType.DOUBLE, d.size(), 1));
         INDArray t = d.targets().castTo(DataType.DOUBLE).mul(2).sub(1);
-        INDArray w = InvertMatrix.invert(x.transpose().mmul(x), false).mmul(x.transpose()).mmul(t);
+        INDArray w = InvertMatrix.invert(x.transpose().mmul(x), false)
+                .mmul(x.transpose())
+                .mmul(t);
         INDArray predicted = x.mmul(w).gt(0).castTo(DataType.DOUBLE);
-        return predicted.eq(d.targets().castTo(DataType.DOUBLE)).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        return predicted
+                .eq(d.targets().castTo(DataType.DOUBLE))
+                .castTo(DataType.DOUBLE)
+                .meanNumber()
+                .doubleValue();
     }
 
     @Test

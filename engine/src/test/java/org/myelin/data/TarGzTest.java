@@ -84,10 +84,21 @@ class TarGzTest {
         Path a = dir.resolve("a");
         Path pax = dir.resolve("pax");
         Path longOne = dir.resolve("long");
-        Map<String, Long> found = TarGz.extract(archive(true), Map.of("package/data/a", a, "package/data/from-pax", pax,
-                "package/data/" + "n".repeat(120), longOne, "package/data/missing", dir.resolve("m")), 1 << 20);
-        assertEquals(Map.of("package/data/a", 1000L, "package/data/from-pax", 3L,
-                "package/data/" + "n".repeat(120), 2L), found);
+        Map<String, Long> found = TarGz.extract(
+                archive(true),
+                Map.of(
+                        "package/data/a",
+                        a,
+                        "package/data/from-pax",
+                        pax,
+                        "package/data/" + "n".repeat(120),
+                        longOne,
+                        "package/data/missing",
+                        dir.resolve("m")),
+                1 << 20);
+        assertEquals(
+                Map.of("package/data/a", 1000L, "package/data/from-pax", 3L, "package/data/" + "n".repeat(120), 2L),
+                found);
         assertArrayEquals(IdxFiles.ramp(1000), Files.readAllBytes(a));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(pax));
         assertArrayEquals(new byte[] {9, 8}, Files.readAllBytes(longOne));
@@ -104,8 +115,8 @@ class TarGzTest {
     @Test
     void oversizedEntryIsRefused() throws IOException {
         Path f = archive(true);
-        var e = assertThrows(IOException.class,
-                () -> TarGz.extract(f, Map.of("package/data/a", dir.resolve("a")), 999));
+        var e = assertThrows(
+                IOException.class, () -> TarGz.extract(f, Map.of("package/data/a", dir.resolve("a")), 999));
         assertEquals(f + ": entry package/data/a has 1000 bytes, expected at most 999", e.getMessage());
     }
 

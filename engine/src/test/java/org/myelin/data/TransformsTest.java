@@ -54,14 +54,17 @@ class TransformsTest {
     }
 
     @ParameterizedTest(name = "dy={0} dx={1}")
-    @CsvSource(delimiter = ';', value = {
-        "1; 0; 0,0,0,0, 1,2,3,4, 5,6,7,8",
-        "-1; 0; 5,6,7,8, 9,10,11,12, 0,0,0,0",
-        "0; 1; 0,1,2,3, 0,5,6,7, 0,9,10,11",
-        "0; -2; 3,4,0,0, 7,8,0,0, 11,12,0,0",
-        "2; -3; 0,0,0,0, 0,0,0,0, 4,0,0,0",
-        "0; 0; 1,2,3,4, 5,6,7,8, 9,10,11,12",
-        "3; 0; 0,0,0,0, 0,0,0,0, 0,0,0,0"})
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "1; 0; 0,0,0,0, 1,2,3,4, 5,6,7,8",
+                "-1; 0; 5,6,7,8, 9,10,11,12, 0,0,0,0",
+                "0; 1; 0,1,2,3, 0,5,6,7, 0,9,10,11",
+                "0; -2; 3,4,0,0, 7,8,0,0, 11,12,0,0",
+                "2; -3; 0,0,0,0, 0,0,0,0, 4,0,0,0",
+                "0; 0; 1,2,3,4, 5,6,7,8, 9,10,11,12",
+                "3; 0; 0,0,0,0, 0,0,0,0, 0,0,0,0"
+            })
     void shiftMovesPixelsAndFillsWithZeros(int dy, int dx, String expected) {
         float[] want = new float[12];
         String[] parts = expected.split(",");
@@ -110,7 +113,8 @@ class TransformsTest {
 
     @Test
     void imageShiftValidatesGeometry() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new ImageShift(28, 28, 1).apply(Nd4j.zeros(DataType.FLOAT, 2, 783), new Random(1)));
         assertEquals("ImageShift: images have 783 columns, expected 28 x 28 = 784", e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> new ImageShift(3, 4, 3));
@@ -119,7 +123,8 @@ class TransformsTest {
 
     @Test
     void standardizerGivesZeroMeanUnitStdOnTrainingData() {
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 500, 4).muli(Nd4j.createFromArray(1.0, 10.0, 0.1, 5.0))
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 500, 4)
+                .muli(Nd4j.createFromArray(1.0, 10.0, 0.1, 5.0))
                 .addi(Nd4j.createFromArray(-3.0, 7.0, 0.0, 100.0));
         Standardizer s = Standardizer.fit(x);
         INDArray z = s.transform(x);
@@ -136,7 +141,8 @@ class TransformsTest {
         // mean (2, 10), population std (sqrt(8/3), 0 -> 1).
         INDArray test = Nd4j.createFromArray(new double[][] {{2, 13}, {2 + Math.sqrt(8.0 / 3.0), 9}});
         INDArray want = Nd4j.createFromArray(new double[][] {{0, 3}, {1, -1}});
-        assertTrue(want.equalsWithEps(s.transform(test), 1e-12), s.transform(test).toString());
+        assertTrue(
+                want.equalsWithEps(s.transform(test), 1e-12), s.transform(test).toString());
     }
 
     @Test

@@ -31,10 +31,10 @@ class LibraryExampleTest {
         Dataset moons = Synthetic.twoMoons(1000, 0.1, 42, DataType.FLOAT).asOneHot();
         Split split = Split.of(moons, 0.8, 0.1, 0.1, 42);
 
-        Module model = Models.mlpBuilder(2, 32, 32, 2).optSeed(42).build();   // ReLU MLP, logits out
+        Module model = Models.mlpBuilder(2, 32, 32, 2).optSeed(42).build(); // ReLU MLP, logits out
         Optimizer adam = Optimizers.adam().learningRate(0.01).build(model.namedParameters());
-        Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, adam,
-                TrainingOptions.of(30, 32, 42), List.of());
+        Trainer trainer =
+                new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, adam, TrainingOptions.of(30, 32, 42), List.of());
         trainer.fit(split.train(), split.validation());
 
         Evaluation test = Evaluation.of(model, LossFunction.SOFTMAX_CROSS_ENTROPY, split.test(), 256);
@@ -44,6 +44,10 @@ class LibraryExampleTest {
 
         assertTrue(test.accuracy() >= 0.95, "accuracy " + test.accuracy());
         Module loaded = ModelFile.load(dir.resolve("moons.zip")).model();
-        assertEquals(test.loss(), Evaluation.of(loaded, LossFunction.SOFTMAX_CROSS_ENTROPY, split.test(), 256).loss(), 0.0);
+        assertEquals(
+                test.loss(),
+                Evaluation.of(loaded, LossFunction.SOFTMAX_CROSS_ENTROPY, split.test(), 256)
+                        .loss(),
+                0.0);
     }
 }

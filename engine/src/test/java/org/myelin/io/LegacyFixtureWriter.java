@@ -30,7 +30,8 @@ class LegacyFixtureWriter {
         }
         // The checkpoint fixture was written at 52d5e00 by running LegacyFixtures.job through TrainingJob, which now
         // lives in the cli module; its recorded output is recomputed from the committed file.
-        Module trained = Checkpoint.load(dir.resolve(LegacyFixtures.CHECKPOINT + ".zip")).model();
+        Module trained =
+                Checkpoint.load(dir.resolve(LegacyFixtures.CHECKPOINT + ".zip")).model();
         writeOutput(dir, LegacyFixtures.CHECKPOINT, trained);
     }
 

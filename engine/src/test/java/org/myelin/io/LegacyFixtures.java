@@ -25,8 +25,7 @@ final class LegacyFixtures {
     /** float64 checkpoint of a tiny training job (MLP with batch norm and dropout on spirals, Adam). */
     static final String CHECKPOINT = "checkpoint-float64";
 
-    private LegacyFixtures() {
-    }
+    private LegacyFixtures() {}
 
     /** The fixed input each fixture's expected output was computed for. */
     static INDArray input(String name) {
@@ -41,26 +40,58 @@ final class LegacyFixtures {
     /** The model of fixture {@code name}, built from the camelCase architecture maps of format version 1. */
     static Module legacyModel(String name) {
         if (name.equals(CNN)) {
-            return Modules.fromConfig(sequential(
-                    Map.of("type", "conv2d", "in", 1, "out", 2, "kernel", 3, "padding", "same", "dataType", "float32",
-                            "weightInit", "he_normal", "biasInit", "zeros"),
-                    Map.of("type", "activation", "activation", "relu"),
-                    Map.of("type", "max_pool2d", "kernel", 2),
-                    Map.of("type", "flatten"),
-                    Map.of("type", "dense", "in", 18, "out", 3, "dataType", "float32")), 5L);
+            return Modules.fromConfig(
+                    sequential(
+                            Map.of(
+                                    "type",
+                                    "conv2d",
+                                    "in",
+                                    1,
+                                    "out",
+                                    2,
+                                    "kernel",
+                                    3,
+                                    "padding",
+                                    "same",
+                                    "dataType",
+                                    "float32",
+                                    "weightInit",
+                                    "he_normal",
+                                    "biasInit",
+                                    "zeros"),
+                            Map.of("type", "activation", "activation", "relu"),
+                            Map.of("type", "max_pool2d", "kernel", 2),
+                            Map.of("type", "flatten"),
+                            Map.of("type", "dense", "in", 18, "out", 3, "dataType", "float32")),
+                    5L);
         }
-        Module m = Modules.fromConfig(sequential(
-                Map.of("type", "dense", "in", 4, "out", 6, "bias", false, "dataType", "float32"),
-                Map.of("type", "batch_norm", "n", 6, "momentum", 0.5, "dataType", "float32"),
-                Map.of("type", "activation", "activation", "relu"),
-                Map.of("type", "dropout", "rate", 0.25),
-                Map.of("type", "dense", "in", 6, "out", 5, "dataType", "float32", "weightInit", "xavier_normal"),
-                Map.of("type", "layer_norm", "n", 5, "eps", 1e-4, "dataType", "float32"),
-                Map.of("type", "activation", "activation", "tanh"),
-                Map.of("type", "dense", "in", 5, "out", 3, "dataType", "float32")), 3L);
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Module m = Modules.fromConfig(
+                sequential(
+                        Map.of("type", "dense", "in", 4, "out", 6, "bias", false, "dataType", "float32"),
+                        Map.of("type", "batch_norm", "n", 6, "momentum", 0.5, "dataType", "float32"),
+                        Map.of("type", "activation", "activation", "relu"),
+                        Map.of("type", "dropout", "rate", 0.25),
+                        Map.of(
+                                "type",
+                                "dense",
+                                "in",
+                                6,
+                                "out",
+                                5,
+                                "dataType",
+                                "float32",
+                                "weightInit",
+                                "xavier_normal"),
+                        Map.of("type", "layer_norm", "n", 5, "eps", 1e-4, "dataType", "float32"),
+                        Map.of("type", "activation", "activation", "tanh"),
+                        Map.of("type", "dense", "in", 5, "out", 3, "dataType", "float32")),
+                3L);
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("adam", Map.of("learning_rate", 0.05), m.namedParameters()),
-                TrainingOptions.of(2, 8, 3), List.of());
+                TrainingOptions.of(2, 8, 3),
+                List.of());
         t.fit(data(), null);
         return m;
     }
@@ -87,8 +118,21 @@ final class LegacyFixtures {
     static Map<String, Object> job(Path output) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("data", Map.of("source", "synthetic", "name", "spirals", "samples", 60, "noise", 0.2));
-        c.put("model", Map.of("hidden", List.of(6), "activation", "relu", "dropout", 0.1, "batch_norm", true,
-                "init", "he_normal", "data_type", "float64"));
+        c.put(
+                "model",
+                Map.of(
+                        "hidden",
+                        List.of(6),
+                        "activation",
+                        "relu",
+                        "dropout",
+                        0.1,
+                        "batch_norm",
+                        true,
+                        "init",
+                        "he_normal",
+                        "data_type",
+                        "float64"));
         c.put("loss", "softmax_cross_entropy");
         c.put("optimizer", Map.of("type", "adam", "learning_rate", 0.01));
         c.put("training", Map.of("epochs", 2, "batch_size", 20, "seed", 7));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.myelin.autodiff.Tensor;
 import org.myelin.nn.Module;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,11 +21,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class LegacyModelFilesTest {
 
     private static Path fixture(String name) throws Exception {
-        return Path.of(LegacyModelFilesTest.class.getResource(LegacyFixtures.DIR + name + ".zip").toURI());
+        return Path.of(LegacyModelFilesTest.class
+                .getResource(LegacyFixtures.DIR + name + ".zip")
+                .toURI());
     }
 
     private static INDArray expectedOutput(String name) throws Exception {
-        try (InputStream in = LegacyModelFilesTest.class.getResourceAsStream(LegacyFixtures.DIR + name + "-output.npy")) {
+        try (InputStream in =
+                LegacyModelFilesTest.class.getResourceAsStream(LegacyFixtures.DIR + name + "-output.npy")) {
             return Npy.read(name, in, 1 << 20);
         }
     }
@@ -51,9 +54,13 @@ class LegacyModelFilesTest {
     void legacyCheckpointLoadsWithItsOptimizerStateAndGivesTheRecordedOutputs() throws Exception {
         Checkpoint.Loaded c = Checkpoint.load(fixture(LegacyFixtures.CHECKPOINT));
         assertSameOutputs(LegacyFixtures.CHECKPOINT, c.model());
-        assertEquals(Set.of("0.weight", "1.gain", "1.shift", "4.weight", "4.bias"), c.optimizerState().keySet());
+        assertEquals(
+                Set.of("0.weight", "1.gain", "1.shift", "4.weight", "4.bias"),
+                c.optimizerState().keySet());
         assertEquals(Set.of("m", "v"), c.optimizerState().get("0.weight").keySet());
         assertEquals("adam", c.optimizer().get("type"));
-        assertTrue(c.trainer().containsKey("history"), "trainer state: " + c.trainer().keySet());
+        assertTrue(
+                c.trainer().containsKey("history"),
+                "trainer state: " + c.trainer().keySet());
     }
 }

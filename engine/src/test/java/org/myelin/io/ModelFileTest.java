@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
+import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.ops.Activations;
-import org.myelin.nn.Inits;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,7 +33,11 @@ class ModelFileTest {
     Path dir;
 
     private static Module model() {
-        return Models.mlpBuilder(5, 7, 3).optSeed(3).optBatchNorm(true).optDropout(0.2).build();
+        return Models.mlpBuilder(5, 7, 3)
+                .optSeed(3)
+                .optBatchNorm(true)
+                .optDropout(0.2)
+                .build();
     }
 
     private static INDArray predict(Module m, INDArray x) {
@@ -76,8 +80,8 @@ class ModelFileTest {
         String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
                 .replace("'shape': (2, 2)", "'shape': (99999, 99999)");
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-        NpyFormatException e = assertThrows(NpyFormatException.class,
-                () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), 4));
+        NpyFormatException e =
+                assertThrows(NpyFormatException.class, () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), 4));
         assertTrue(e.getMessage().contains("9999800001 elements"), e.getMessage());
     }
 
@@ -115,12 +119,14 @@ class ModelFileTest {
         ModelFile.save(f, m, Map.of());
         // Rewrite model.json so that it claims a different shape for the weight.
         Path g = dir.resolve("bad.zip");
-        try (var zin = new java.util.zip.ZipFile(f.toFile()); var zout = new ZipOutputStream(Files.newOutputStream(g))) {
+        try (var zin = new java.util.zip.ZipFile(f.toFile());
+                var zout = new ZipOutputStream(Files.newOutputStream(g))) {
             for (var en = zin.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 byte[] b = zin.getInputStream(e).readAllBytes();
                 if (e.getName().equals("model.json")) {
-                    b = new String(b, StandardCharsets.UTF_8).replaceFirst("\\[ 4, 3 \\]", "[ 5, 3 ]")
+                    b = new String(b, StandardCharsets.UTF_8)
+                            .replaceFirst("\\[ 4, 3 \\]", "[ 5, 3 ]")
                             .getBytes(StandardCharsets.UTF_8);
                 }
                 zout.putNextEntry(new ZipEntry(e.getName()));
@@ -138,10 +144,12 @@ class ModelFileTest {
         Module m = model();
         ModelFile.save(f, m, Map.of());
         byte[] before = Files.readAllBytes(f);
-        assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-            out.write(1);
-            throw new IOException("disk full");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(f, out -> {
+                    out.write(1);
+                    throw new IOException("disk full");
+                }));
         assertArrayEquals(before, Files.readAllBytes(f));
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
@@ -150,7 +158,8 @@ class ModelFileTest {
 
     @Test
     void savedFilesGetTheUmaskPermissionsOfAnyNewFile() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Path f = dir.resolve("m.zip");
         ModelFile.save(f, model(), Map.of());
         Path plain = Files.createFile(dir.resolve("plain"));
@@ -159,7 +168,8 @@ class ModelFileTest {
     }
 
     private static void writeZip(Path f, Map<String, String> entries) throws IOException {
-        try (OutputStream os = Files.newOutputStream(f); ZipOutputStream z = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(f);
+                ZipOutputStream z = new ZipOutputStream(os)) {
             for (Map.Entry<String, String> e : entries.entrySet()) {
                 z.putNextEntry(new ZipEntry(e.getKey()));
                 z.write(e.getValue().getBytes(StandardCharsets.UTF_8));

@@ -109,10 +109,14 @@ class ActivationBackwardKernelTest {
         assertSame(out, fused.activationBackward(f, z, null, g, out));
 
         assertClose(expected, out, g, tolerance(type), f.name() + " row-block view");
-        assertEquals(outBefore.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all()),
-                bigOut.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all()), "rows above the block untouched");
-        assertEquals(outBefore.get(NDArrayIndex.interval(31, 50), NDArrayIndex.all()),
-                bigOut.get(NDArrayIndex.interval(31, 50), NDArrayIndex.all()), "rows below the block untouched");
+        assertEquals(
+                outBefore.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all()),
+                bigOut.get(NDArrayIndex.interval(0, 10), NDArrayIndex.all()),
+                "rows above the block untouched");
+        assertEquals(
+                outBefore.get(NDArrayIndex.interval(31, 50), NDArrayIndex.all()),
+                bigOut.get(NDArrayIndex.interval(31, 50), NDArrayIndex.all()),
+                "rows below the block untouched");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -131,10 +135,14 @@ class ActivationBackwardKernelTest {
         fused.activationBackward(f, z, null, g, out);
 
         assertClose(expected, out, g, tolerance(type), f.name() + " column view");
-        assertEquals(outBefore.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)),
-                bigOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)), "columns left of the view untouched");
-        assertEquals(outBefore.get(NDArrayIndex.all(), NDArrayIndex.interval(10, 20)),
-                bigOut.get(NDArrayIndex.all(), NDArrayIndex.interval(10, 20)), "columns right of the view untouched");
+        assertEquals(
+                outBefore.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)),
+                bigOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)),
+                "columns left of the view untouched");
+        assertEquals(
+                outBefore.get(NDArrayIndex.all(), NDArrayIndex.interval(10, 20)),
+                bigOut.get(NDArrayIndex.all(), NDArrayIndex.interval(10, 20)),
+                "columns right of the view untouched");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -149,7 +157,9 @@ class ActivationBackwardKernelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
     void inPlaceIntoGradOutGivesTheSameAnswer(DataType type) {
         INDArray z = randn(61, type, 4.0, 1_001);
         INDArray g = randn(62, type, 1.0, 1_001);
@@ -176,7 +186,11 @@ class ActivationBackwardKernelTest {
         INDArray a = Activations.SOFTMAX.forward(z);
         INDArray expected = Activations.SOFTMAX.backward(z, a, g);
         assertClose(expected, fused.activationBackward(Activations.SOFTMAX, z, a, g, null), g, 1e-12, "softmax");
-        assertClose(expected, fused.activationBackward(Activations.SOFTMAX, z, null, g, null), g, 1e-12,
+        assertClose(
+                expected,
+                fused.activationBackward(Activations.SOFTMAX, z, null, g, null),
+                g,
+                1e-12,
                 "softmax without saved output");
     }
 
@@ -199,7 +213,8 @@ class ActivationBackwardKernelTest {
         INDArray z = Nd4j.createFromArray(-1.0, 0.0, 1.0);
         INDArray g = Nd4j.createFromArray(2.0, 3.0, 4.0);
         assertEquals(Nd4j.createFromArray(0.0, 3.0, 4.0), fused.activationBackward(Activations.RELU, z, null, g, null));
-        assertEquals(Nd4j.createFromArray(0.2, 3.0, 4.0),
+        assertEquals(
+                Nd4j.createFromArray(0.2, 3.0, 4.0),
                 fused.activationBackward(Activations.leakyRelu(0.1), z, null, g, null));
     }
 
@@ -208,10 +223,10 @@ class ActivationBackwardKernelTest {
         INDArray z = Nd4j.create(DataType.FLOAT, 4, 3);
         INDArray g = Nd4j.create(DataType.FLOAT, 3, 4);
         for (ElementwiseKernels k : new ElementwiseKernels[] {fused, ND4J}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> k.activationBackward(Activations.RELU, z, null, g, null));
-            assertEquals("activationBackward[relu]: z has shape [4, 3], expected gradOut's shape [3, 4]",
-                    e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> k.activationBackward(Activations.RELU, z, null, g, null));
+            assertEquals(
+                    "activationBackward[relu]: z has shape [4, 3], expected gradOut's shape [3, 4]", e.getMessage());
         }
     }
 
@@ -219,8 +234,8 @@ class ActivationBackwardKernelTest {
     void fromOutputFormIsOnlyForLogisticAndTanh() {
         INDArray a = Nd4j.create(DataType.FLOAT, 4);
         for (ElementwiseKernels k : new ElementwiseKernels[] {fused, ND4J}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> k.activationBackwardFromOutput(Activations.RELU, a, a, null));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> k.activationBackwardFromOutput(Activations.RELU, a, a, null));
             assertTrue(e.getMessage().contains("logistic and tanh, not relu"), e.getMessage());
         }
     }

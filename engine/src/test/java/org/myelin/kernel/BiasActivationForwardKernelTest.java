@@ -1,8 +1,8 @@
 package org.myelin.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.myelin.kernel.KernelTestSupport.assertCloseRelative;
 import static org.myelin.kernel.KernelTestSupport.randn;
@@ -106,11 +106,16 @@ class BiasActivationForwardKernelTest {
         INDArray x = bigX.get(NDArrayIndex.interval(5, 20), NDArrayIndex.all());
         INDArray a = bigA.get(NDArrayIndex.interval(5, 20), NDArrayIndex.all());
         fused.biasActivationForward(x, b, Activations.LOGISTIC, null, a);
-        assertCloseRelative(ND4J.biasActivationForward(x.dup(), b, Activations.LOGISTIC, null, null), a, 1e-12,
+        assertCloseRelative(
+                ND4J.biasActivationForward(x.dup(), b, Activations.LOGISTIC, null, null),
+                a,
+                1e-12,
                 "logistic on a row block");
-        assertEquals(before.get(NDArrayIndex.interval(0, 5), NDArrayIndex.all()),
+        assertEquals(
+                before.get(NDArrayIndex.interval(0, 5), NDArrayIndex.all()),
                 bigA.get(NDArrayIndex.interval(0, 5), NDArrayIndex.all()));
-        assertEquals(before.get(NDArrayIndex.interval(20, 30), NDArrayIndex.all()),
+        assertEquals(
+                before.get(NDArrayIndex.interval(20, 30), NDArrayIndex.all()),
                 bigA.get(NDArrayIndex.interval(20, 30), NDArrayIndex.all()));
     }
 
@@ -119,7 +124,10 @@ class BiasActivationForwardKernelTest {
         INDArray xt = randn(131, DataType.FLOAT, 3.0, 6, 10).transpose();
         INDArray b = randn(132, DataType.FLOAT, 1.0, 6);
         INDArray expected = ND4J.biasActivationForward(xt.dup('c'), b, Activations.RELU, null, null);
-        assertCloseRelative(expected, fused.biasActivationForward(xt, b, Activations.RELU, null, null), 1e-6,
+        assertCloseRelative(
+                expected,
+                fused.biasActivationForward(xt, b, Activations.RELU, null, null),
+                1e-6,
                 "relu on a transpose");
     }
 
@@ -128,17 +136,18 @@ class BiasActivationForwardKernelTest {
         INDArray x = randn(141, DataType.DOUBLE, 2.0, 4, 5);
         INDArray b = randn(142, DataType.DOUBLE, 1.0, 5);
         INDArray expected = Activations.SOFTMAX.forward(x.addRowVector(b.reshape(1, 5)));
-        assertCloseRelative(expected, fused.biasActivationForward(x, b, Activations.SOFTMAX, null, null), 1e-12,
-                "softmax");
+        assertCloseRelative(
+                expected, fused.biasActivationForward(x, b, Activations.SOFTMAX, null, null), 1e-12, "softmax");
     }
 
     @Test
     void wrongBiasLengthIsRejectedWithBothShapes() {
         INDArray x = Nd4j.create(DataType.FLOAT, 32, 10);
         INDArray b = Nd4j.create(DataType.FLOAT, 9);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> fused.biasActivationForward(x, b, Activations.RELU, null, null));
-        assertEquals("biasActivationForward[relu]: b has shape [9], expected [10] or [1, 10] for x of shape [32, 10]",
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> fused.biasActivationForward(x, b, Activations.RELU, null, null));
+        assertEquals(
+                "biasActivationForward[relu]: b has shape [9], expected [10] or [1, 10] for x of shape [32, 10]",
                 e.getMessage());
     }
 }

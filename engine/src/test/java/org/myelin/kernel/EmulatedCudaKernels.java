@@ -17,8 +17,7 @@ final class EmulatedCudaKernels extends CudaLaunchedKernels {
 
     static final EmulatedCudaKernels INSTANCE = new EmulatedCudaKernels();
 
-    private EmulatedCudaKernels() {
-    }
+    private EmulatedCudaKernels() {}
 
     @Override
     public String name() {
@@ -37,14 +36,13 @@ final class EmulatedCudaKernels extends CudaLaunchedKernels {
             public void run(String function, CudaLaunchGeometry geometry, PointerPointer<Pointer> params) {
                 int rc = CudaHostEmulation.launch(function, geometry.blocks(), geometry.threads(), params);
                 if (rc != 0) {
-                    throw new IllegalStateException("emulated launch of " + function + " over " + geometry
-                            + " failed: " + rc);
+                    throw new IllegalStateException(
+                            "emulated launch of " + function + " over " + geometry + " failed: " + rc);
                 }
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -21,15 +21,26 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class FusedActivateTest {
 
     static Stream<Activation> activations() {
-        return Stream.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN, Activations.RELU,
-                Activations.leakyRelu(0.1), Activations.IDENTITY, Activations.SOFTMAX);
+        return Stream.of(
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.RELU,
+                Activations.leakyRelu(0.1),
+                Activations.IDENTITY,
+                Activations.SOFTMAX);
     }
 
     /** Inputs kept away from 0 so ReLU and leaky ReLU are differentiable at every point. */
     private static INDArray input(DataType type) {
-        INDArray z = Nd4j.getRandomFactory().getNewRandomInstance(11).nextGaussian(new long[] {5, 7}).castTo(type);
+        INDArray z = Nd4j.getRandomFactory()
+                .getNewRandomInstance(11)
+                .nextGaussian(new long[] {5, 7})
+                .castTo(type);
         // |z| + 0.05 with z's sign: nothing within 0.05 of 0.
-        return Transforms.abs(z, true).addi(0.05).muli(z.gte(0.0).castTo(type).muli(2).subi(1));
+        return Transforms.abs(z, true)
+                .addi(0.05)
+                .muli(z.gte(0.0).castTo(type).muli(2).subi(1));
     }
 
     @ParameterizedTest

@@ -23,19 +23,30 @@ import org.nd4j.linalg.factory.Nd4j;
 class FusedDenseTest {
 
     static Stream<Activation> activations() {
-        return Stream.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN, Activations.RELU,
-                Activations.leakyRelu(0.1), Activations.IDENTITY, Activations.THRESHOLD);
+        return Stream.of(
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.RELU,
+                Activations.leakyRelu(0.1),
+                Activations.IDENTITY,
+                Activations.THRESHOLD);
     }
 
     private static INDArray gaussian(long seed, DataType type, long... shape) {
-        return Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(shape).castTo(type);
+        return Nd4j.getRandomFactory()
+                .getNewRandomInstance(seed)
+                .nextGaussian(shape)
+                .castTo(type);
     }
 
     @ParameterizedTest
     @MethodSource("activations")
     void gradientsOfInputWeightAndBiasMatchCentralDifferences(Activation f) {
-        GradCheck.Result r = GradCheck.check(t -> Autograd.apply(new FusedDense(f), t[0], t[1], t[2]),
-                gaussian(1, DataType.DOUBLE, 4, 6), gaussian(2, DataType.DOUBLE, 6, 5),
+        GradCheck.Result r = GradCheck.check(
+                t -> Autograd.apply(new FusedDense(f), t[0], t[1], t[2]),
+                gaussian(1, DataType.DOUBLE, 4, 6),
+                gaussian(2, DataType.DOUBLE, 6, 5),
                 gaussian(3, DataType.DOUBLE, 5));
         assertTrue(r.passed(1e-6), f.name() + ": " + r);
     }
@@ -76,12 +87,15 @@ class FusedDenseTest {
 
     @Test
     void nonElementwiseActivationsAreRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FusedDense(Activations.SOFTMAX));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FusedDense(Activations.SOFTMAX));
         assertTrue(e.getMessage().contains("was softmax"), e.getMessage());
     }
 
     private static double maxDiff(INDArray p, INDArray q) {
-        return p.castTo(DataType.DOUBLE).sub(q.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        return p.castTo(DataType.DOUBLE)
+                .sub(q.castTo(DataType.DOUBLE))
+                .amaxNumber()
+                .doubleValue();
     }
 }

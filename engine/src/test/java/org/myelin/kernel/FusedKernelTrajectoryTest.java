@@ -54,6 +54,7 @@ class FusedKernelTrajectoryTest {
     private static final Map<String, INDArray[]> REFERENCES = new HashMap<>();
     /** The all-ND4J float32 runs' mean distances by activation, likewise shared. */
     private static final Map<String, Double> ND4J_DISTANCES = new HashMap<>();
+
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
 
     @BeforeAll
@@ -63,13 +64,17 @@ class FusedKernelTrajectoryTest {
     }
 
     /** Which kernel runs native; the others run on the ND4J path. */
-    enum Swap { FORWARD, BACKWARD, LOSS }
+    enum Swap {
+        FORWARD,
+        BACKWARD,
+        LOSS
+    }
 
     /** The three kernels of one training step. */
     record StepKernels(ElementwiseKernels forward, ElementwiseKernels backward, ElementwiseKernels loss) {
         static StepKernels with(Swap swap, ElementwiseKernels k) {
-            return new StepKernels(swap == Swap.FORWARD ? k : ND4J, swap == Swap.BACKWARD ? k : ND4J,
-                    swap == Swap.LOSS ? k : ND4J);
+            return new StepKernels(
+                    swap == Swap.FORWARD ? k : ND4J, swap == Swap.BACKWARD ? k : ND4J, swap == Swap.LOSS ? k : ND4J);
         }
     }
 
@@ -79,8 +84,15 @@ class FusedKernelTrajectoryTest {
         for (Activation hidden : new Activation[] {Activations.RELU, Activations.LOGISTIC, Activations.TANH}) {
             double nd4j = nd4jMeanDistance(hidden);
             double nat = meanDistance(hidden, StepKernels.with(swap, fused));
-            String figures = String.format(Locale.ROOT, "%s native, hidden %s, %d Adam steps: mean distance from "
-                    + "float64 %.3g (ND4J path), %.3g (native)", swap, hidden.name(), STEPS, nd4j, nat);
+            String figures = String.format(
+                    Locale.ROOT,
+                    "%s native, hidden %s, %d Adam steps: mean distance from "
+                            + "float64 %.3g (ND4J path), %.3g (native)",
+                    swap,
+                    hidden.name(),
+                    STEPS,
+                    nd4j,
+                    nat);
             log.info(figures);
             assertTrue(nd4j <= 1e-4, figures + "; the ND4J path must be within 1e-4");
             assertTrue(nat <= RATIO * nd4j, figures + "; native must be within " + RATIO + " x the ND4J path's");
@@ -93,21 +105,22 @@ class FusedKernelTrajectoryTest {
         ElementwiseKernels leaning = new Leaning(fused);
         double nd4j = nd4jMeanDistance(Activations.TANH);
         double leaned = meanDistance(Activations.TANH, StepKernels.with(Swap.FORWARD, leaning));
-        log.info(String.format(Locale.ROOT, "forward leaning %.1g: mean distance %.3g (ND4J path %.3g)", LEAN, leaned,
-                nd4j));
+        log.info(String.format(
+                Locale.ROOT, "forward leaning %.1g: mean distance %.3g (ND4J path %.3g)", LEAN, leaned, nd4j));
         assertFalse(leaned <= RATIO * nd4j, "a lean of " + LEAN + " went unnoticed: " + leaned + " vs " + nd4j);
     }
 
     private static double nd4jMeanDistance(Activation hidden) {
-        return ND4J_DISTANCES.computeIfAbsent(hidden.name(),
-                key -> meanDistance(hidden, new StepKernels(ND4J, ND4J, ND4J)));
+        return ND4J_DISTANCES.computeIfAbsent(
+                hidden.name(), key -> meanDistance(hidden, new StepKernels(ND4J, ND4J, ND4J)));
     }
 
     private static double meanDistance(Activation hidden, StepKernels kernels) {
         double logSum = 0;
         for (int seed = 0; seed < SEEDS; seed++) {
             long s = seed;
-            INDArray[] reference = REFERENCES.computeIfAbsent(hidden.name() + "/" + seed,
+            INDArray[] reference = REFERENCES.computeIfAbsent(
+                    hidden.name() + "/" + seed,
                     key -> train(hidden, new StepKernels(ND4J, ND4J, ND4J), DataType.DOUBLE, s));
             INDArray[] run = train(hidden, kernels, DataType.FLOAT, seed);
             logSum += Math.log(Math.max(distance(run, reference), 1e-12));
@@ -119,8 +132,9 @@ class FusedKernelTrajectoryTest {
         double worst = 0;
         for (int i = 0; i < reference.length; i++) {
             double scale = reference[i].amaxNumber().doubleValue();
-            worst = Math.max(worst, a[i].castTo(DataType.DOUBLE).sub(reference[i]).amaxNumber().doubleValue()
-                    / Math.max(scale, 1e-30));
+            worst = Math.max(
+                    worst,
+                    a[i].castTo(DataType.DOUBLE).sub(reference[i]).amaxNumber().doubleValue() / Math.max(scale, 1e-30));
         }
         return worst;
     }
@@ -152,7 +166,8 @@ class FusedKernelTrajectoryTest {
         }
         Random data = new Random(1000 + seed);
         for (int step = 1; step <= STEPS; step++) {
-            INDArray[] batch = OptimizerTrajectoryTest.batches(SIZES[0], SIZES[layers], BATCH, 1, data.nextLong()).get(0);
+            INDArray[] batch = OptimizerTrajectoryTest.batches(SIZES[0], SIZES[layers], BATCH, 1, data.nextLong())
+                    .get(0);
             INDArray[] in = new INDArray[layers + 1];
             INDArray[] z = new INDArray[layers];
             in[0] = batch[0].castTo(type);
@@ -207,14 +222,30 @@ class FusedKernelTrajectoryTest {
         }
 
         @Override
-        public void sgdMomentum(INDArray param, INDArray grad, INDArray velocity, double lr, double momentum,
-                double weightDecay, boolean nesterov) {
+        public void sgdMomentum(
+                INDArray param,
+                INDArray grad,
+                INDArray velocity,
+                double lr,
+                double momentum,
+                double weightDecay,
+                boolean nesterov) {
             inner.sgdMomentum(param, grad, velocity, lr, momentum, weightDecay, nesterov);
         }
 
         @Override
-        public void adam(INDArray param, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2,
-                double eps, double weightDecay, boolean decoupled, long step) {
+        public void adam(
+                INDArray param,
+                INDArray grad,
+                INDArray m,
+                INDArray v,
+                double lr,
+                double beta1,
+                double beta2,
+                double eps,
+                double weightDecay,
+                boolean decoupled,
+                long step) {
             inner.adam(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
         }
     }

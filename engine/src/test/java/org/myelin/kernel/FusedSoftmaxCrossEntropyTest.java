@@ -29,7 +29,10 @@ class FusedSoftmaxCrossEntropyTest {
     }
 
     private static INDArray logits(DataType type, double scale) {
-        return Nd4j.getRandomFactory().getNewRandomInstance(5).nextGaussian(new long[] {5, 4}).muli(scale)
+        return Nd4j.getRandomFactory()
+                .getNewRandomInstance(5)
+                .nextGaussian(new long[] {5, 4})
+                .muli(scale)
                 .castTo(type);
     }
 
@@ -80,7 +83,8 @@ class FusedSoftmaxCrossEntropyTest {
             assertEquals(expected, new NativeCpuKernels().softmaxCrossEntropy(y.dup('f'), t, pf), 1e-5);
             assertTrue(pf.equalsWithEps(pNd4j, 1e-6));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Kernels.active().softmaxCrossEntropy(y, t, Nd4j.create(DataType.FLOAT, 5, 3)));
         assertTrue(e.getMessage().contains("probabilities"), e.getMessage());
     }

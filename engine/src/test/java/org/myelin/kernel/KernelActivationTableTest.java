@@ -35,8 +35,11 @@ class KernelActivationTableTest {
     }
 
     private static String tableName(int id) {
-        return TABLE.activations().entrySet().stream().filter(e -> e.getValue() == id).map(Map.Entry::getKey)
-                .findFirst().orElse("unknown id " + id);
+        return TABLE.activations().entrySet().stream()
+                .filter(e -> e.getValue() == id)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse("unknown id " + id);
     }
 
     @Test
@@ -49,7 +52,9 @@ class KernelActivationTableTest {
                 assertEquals(null, previous, tableName(k.id()) + " reached from both " + previous + " and " + f.name());
             }
         }
-        assertEquals(new TreeSet<>(TABLE.activations().keySet()), engineByTableName.keySet(),
+        assertEquals(
+                new TreeSet<>(TABLE.activations().keySet()),
+                engineByTableName.keySet(),
                 "table activations reached by KernelActivation.of " + engineByTableName);
     }
 

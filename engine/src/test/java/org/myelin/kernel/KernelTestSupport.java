@@ -18,14 +18,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class KernelTestSupport {
 
     /** The elementwise activations the native kernels implement. */
-    static final List<Activation> ELEMENTWISE = List.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN,
-            Activations.RELU, Activations.leakyRelu(0.1), Activations.IDENTITY, Activations.THRESHOLD);
+    static final List<Activation> ELEMENTWISE = List.of(
+            Activations.LOGISTIC,
+            Activations.TANH,
+            Activations.ARCTAN,
+            Activations.RELU,
+            Activations.leakyRelu(0.1),
+            Activations.IDENTITY,
+            Activations.THRESHOLD);
 
     /** Lengths that reach every loop branch: empty, one, odd, small, and a large odd one (the vector loops' remainders). */
     static final long[] LENGTHS = {0, 1, 7, 1_000, 1_000_003};
 
-    private KernelTestSupport() {
-    }
+    private KernelTestSupport() {}
 
     /** Absolute tolerance per unit of scale: 1e-6 for float32, 1e-12 for float64. */
     static double tolerance(DataType type) {
@@ -46,9 +51,10 @@ final class KernelTestSupport {
         }
         String key = seed + " " + type + " " + scale + " " + Arrays.toString(shape);
         return RANDOM.computeIfAbsent(key, k -> {
-            Nd4j.getRandom().setSeed(seed);
-            return Nd4j.randn(type, shape).muli(scale);
-        }).dup();
+                    Nd4j.getRandom().setSeed(seed);
+                    return Nd4j.randn(type, shape).muli(scale);
+                })
+                .dup();
     }
 
     /**
@@ -62,7 +68,8 @@ final class KernelTestSupport {
         }
         // In the arrays' own type when they agree (no copies to float64 of a million entries).
         DataType type = expected.dataType() == actual.dataType() && actual.dataType() == scale.dataType()
-                ? actual.dataType() : DataType.DOUBLE;
+                ? actual.dataType()
+                : DataType.DOUBLE;
         INDArray excess = Transforms.abs(actual.castTo(type).sub(expected.castTo(type)), false)
                 .subi(Transforms.abs(scale.castTo(type), true).muli(tol));
         double worst = excess.maxNumber().doubleValue();

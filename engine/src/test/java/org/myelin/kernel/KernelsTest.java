@@ -39,7 +39,8 @@ class KernelsTest {
     void unknownValueIsReportedAndIgnored() {
         Kernels.Choice choice = Kernels.decide("fast", null);
         assertEquals("native-cpu", choice.kernels().name());
-        assertTrue(choice.description().endsWith("; ignored -Dmyelin.kernels=fast (expected auto or nd4j)"),
+        assertTrue(
+                choice.description().endsWith("; ignored -Dmyelin.kernels=fast (expected auto or nd4j)"),
                 choice.description());
     }
 

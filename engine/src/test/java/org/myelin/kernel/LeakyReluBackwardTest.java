@@ -19,7 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class LeakyReluBackwardTest {
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"}, mode = Mode.INCLUDE)
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"},
+            mode = Mode.INCLUDE)
     void derivativeIsOneForNonNegativeAndSlopeForNegativeInputs(DataType type) {
         Activation f = Activations.leakyRelu(0.25);
         INDArray z = Nd4j.createFromArray(-2.0, -0.5, 0.0, 0.5, 2.0).castTo(type);

@@ -55,8 +55,13 @@ class NativeKernelBiasTest {
     }
 
     static Stream<Activation> activations() {
-        return Stream.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN, Activations.RELU,
-                Activations.leakyRelu(0.01), Activations.IDENTITY);
+        return Stream.of(
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.RELU,
+                Activations.leakyRelu(0.01),
+                Activations.IDENTITY);
     }
 
     @ParameterizedTest
@@ -65,10 +70,12 @@ class NativeKernelBiasTest {
         Random r = new Random(41);
         INDArray x = gaussian(r, ROWS, COLS, 3.0);
         INDArray b = gaussian(r, 1, COLS, 0.5).reshape(COLS);
-        double[] exact = ND4J.biasActivationForward(x.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE),
-                asFloat32Holds(f), null, null).data().asDouble();
-        assertUnbiased("biasActivationForward[" + f.name() + "]",
-                fused.biasActivationForward(x, b, f, null, null), exact);
+        double[] exact = ND4J.biasActivationForward(
+                        x.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), asFloat32Holds(f), null, null)
+                .data()
+                .asDouble();
+        assertUnbiased(
+                "biasActivationForward[" + f.name() + "]", fused.biasActivationForward(x, b, f, null, null), exact);
     }
 
     @ParameterizedTest
@@ -80,7 +87,8 @@ class NativeKernelBiasTest {
         INDArray zd = z.castTo(DataType.DOUBLE);
         Activation exactF = asFloat32Holds(f);
         double[] exact = ND4J.activationBackward(exactF, zd, exactF.forward(zd), g.castTo(DataType.DOUBLE), null)
-                .data().asDouble();
+                .data()
+                .asDouble();
         assertUnbiased("activationBackward[" + f.name() + "]", fused.activationBackward(f, z, null, g, null), exact);
     }
 
@@ -146,14 +154,22 @@ class NativeKernelBiasTest {
         double mean = sum / n;
         double se = Math.sqrt(Math.max(sumSq / n - mean * mean, 0) / n);
         double magnitude = sumMagnitude / n;
-        String figures = String.format(Locale.ROOT, "%s: mean signed error %+.4f ulp (standard error %.4f), mean "
-                + "magnitude error %+.4f ulp, mean |error| %.3f ulp over %d values", what, mean, se, magnitude,
-                sumAbs / n, n);
+        String figures = String.format(
+                Locale.ROOT,
+                "%s: mean signed error %+.4f ulp (standard error %.4f), mean "
+                        + "magnitude error %+.4f ulp, mean |error| %.3f ulp over %d values",
+                what,
+                mean,
+                se,
+                magnitude,
+                sumAbs / n,
+                n);
         log.info(figures);
         assertTrue(n > a.length / 3, figures + "; too few non-zero exact values to judge");
         assertTrue(Math.abs(mean) <= BIAS_ULPS, figures + "; expected |mean| <= " + BIAS_ULPS + " ulp");
-        assertTrue(Math.abs(magnitude) <= MAGNITUDE_ULPS, figures + "; expected |magnitude error| <= "
-                + MAGNITUDE_ULPS + " ulp");
+        assertTrue(
+                Math.abs(magnitude) <= MAGNITUDE_ULPS,
+                figures + "; expected |magnitude error| <= " + MAGNITUDE_ULPS + " ulp");
     }
 
     private static INDArray gaussian(Random r, int rows, int cols, double sd) {

@@ -108,8 +108,18 @@ class OptimizerKernelTest {
         // t = 1 with wd = 0: m_hat = g, v_hat = g^2, so the step is lr g / (|g| + eps) = lr sign(g).
         INDArray w = Nd4j.createFromArray(1.0, 1.0, 1.0);
         INDArray g = Nd4j.createFromArray(0.5, -2.0, 3.0);
-        fused.adam(w, g, Nd4j.zeros(DataType.DOUBLE, 3), Nd4j.zeros(DataType.DOUBLE, 3), 0.1, 0.9, 0.999, 1e-8, 0,
-                false, 1);
+        fused.adam(
+                w,
+                g,
+                Nd4j.zeros(DataType.DOUBLE, 3),
+                Nd4j.zeros(DataType.DOUBLE, 3),
+                0.1,
+                0.9,
+                0.999,
+                1e-8,
+                0,
+                false,
+                1);
         assertEquals(0.9, w.getDouble(0), 1e-7);
         assertEquals(1.1, w.getDouble(1), 1e-7);
         assertEquals(0.9, w.getDouble(2), 1e-7);
@@ -139,16 +149,19 @@ class OptimizerKernelTest {
         ND4J.adam(wRef, g, m.dup(), v.dup(), 1e-2, 0.9, 0.999, 1e-8, 0, true, 1);
         fused.adam(w, g, m, v, 1e-2, 0.9, 0.999, 1e-8, 0, true, 1);
         assertCloseRelative(wRef, w, 1e-6, "column-view parameter");
-        assertEquals(before.get(NDArrayIndex.all(), NDArrayIndex.point(0)), bigW.get(NDArrayIndex.all(),
-                NDArrayIndex.point(0)));
-        assertEquals(before.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 6)), bigW.get(NDArrayIndex.all(),
-                NDArrayIndex.interval(3, 6)));
+        assertEquals(
+                before.get(NDArrayIndex.all(), NDArrayIndex.point(0)),
+                bigW.get(NDArrayIndex.all(), NDArrayIndex.point(0)));
+        assertEquals(
+                before.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 6)),
+                bigW.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 6)));
     }
 
     @Test
     void adamRejectsStepZero() {
         INDArray w = Nd4j.create(DataType.FLOAT, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> fused.adam(w, w.dup(), w.dup(), w.dup(), 1e-3, 0.9, 0.999, 1e-8, 0, false, 0));
         assertEquals("adam: step must be >= 1, was 0", e.getMessage());
     }
@@ -157,8 +170,8 @@ class OptimizerKernelTest {
     void stateOfTheWrongShapeIsRejected() {
         INDArray w = Nd4j.create(DataType.FLOAT, 3);
         INDArray v = Nd4j.create(DataType.FLOAT, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> fused.sgdMomentum(w, w.dup(), v, 0.1, 0.9, 0, false));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> fused.sgdMomentum(w, w.dup(), v, 0.1, 0.9, 0, false));
         assertEquals("sgdMomentum: velocity has shape [4], expected param's shape [3]", e.getMessage());
     }
 }

@@ -135,16 +135,21 @@ class OptimizerTrajectoryTest {
         assertTrajectories("MLP 784-512-256-10, Adam, 20 steps", reference, viaNd4j, viaNative, 5e-4);
     }
 
-    private static void assertTrajectories(String what, Map<String, INDArray> reference, Map<String, INDArray> viaNd4j,
-            Map<String, INDArray> viaNative, double absolute) {
+    private static void assertTrajectories(
+            String what,
+            Map<String, INDArray> reference,
+            Map<String, INDArray> viaNd4j,
+            Map<String, INDArray> viaNative,
+            double absolute) {
         double nd4j = distance(viaNd4j, reference);
         double nat = distance(viaNative, reference);
-        String figures = String.format(Locale.ROOT, "%s: distance from float64 %.3g (ND4J path), %.3g (native)",
-                what, nd4j, nat);
+        String figures = String.format(
+                Locale.ROOT, "%s: distance from float64 %.3g (ND4J path), %.3g (native)", what, nd4j, nat);
         log.info(figures);
         assertTrue(nd4j <= absolute, figures + "; the ND4J path must be within " + absolute);
-        assertTrue(nat <= RATIO * nd4j || nat <= 1e-6, figures + "; native must be within " + RATIO
-                + " x the ND4J path's distance");
+        assertTrue(
+                nat <= RATIO * nd4j || nat <= 1e-6,
+                figures + "; native must be within " + RATIO + " x the ND4J path's distance");
     }
 
     /** Max over parameters of max|a - r| / max|r|. */
@@ -183,8 +188,8 @@ class OptimizerTrajectoryTest {
      * weights are the float32 He-normal draw of seed 3, so every run starts from the same values. Returns copies of
      * the final parameters by name.
      */
-    static Map<String, INDArray> train(Rule rule, ElementwiseKernels kernels, DataType type, int[] sizes,
-            List<INDArray[]> data, int steps) {
+    static Map<String, INDArray> train(
+            Rule rule, ElementwiseKernels kernels, DataType type, int[] sizes, List<INDArray[]> data, int steps) {
         Sequential model = Models.mlp(type, 3, Activations.RELU, Inits.heNormal(), sizes);
         Sequential init = Models.mlp(DataType.FLOAT, 3, Activations.RELU, Inits.heNormal(), sizes);
         Map<String, Tensor> params = model.namedParameters();
@@ -197,8 +202,8 @@ class OptimizerTrajectoryTest {
         for (int t = 1; t <= steps; t++) {
             INDArray[] b = data.get((t - 1) % data.size());
             model.zeroGrad();
-            Tensor loss = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(model.forward(Tensor.constant(b[0].castTo(type))),
-                    Tensor.constant(b[1].castTo(type)));
+            Tensor loss = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(
+                    model.forward(Tensor.constant(b[0].castTo(type))), Tensor.constant(b[1].castTo(type)));
             loss.backward();
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 rule.apply(kernels, e.getValue().value(), e.getValue().grad(), state.get(e.getKey()), t);

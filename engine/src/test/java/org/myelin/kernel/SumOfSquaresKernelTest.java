@@ -25,7 +25,12 @@ class SumOfSquaresKernelTest {
     @MethodSource("cases")
     void nativeEqualsNd4jForEveryLength(DataType type, long n) {
         INDArray x = KernelTestSupport.randn(21, type, 2.0, n);
-        double expected = n == 0 ? 0 : x.castTo(DataType.DOUBLE).mul(x.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+        double expected = n == 0
+                ? 0
+                : x.castTo(DataType.DOUBLE)
+                        .mul(x.castTo(DataType.DOUBLE))
+                        .sumNumber()
+                        .doubleValue();
         for (ElementwiseKernels k : kernels()) {
             double actual = k.sumOfSquares(x);
             assertEquals(expected, actual, 1e-9 * (1 + expected), k.name() + " " + type + " n=" + n);
@@ -39,7 +44,10 @@ class SumOfSquaresKernelTest {
         INDArray column = m.get(NDArrayIndex.all(), NDArrayIndex.point(3)); // strided: ND4J path
         for (ElementwiseKernels k : kernels()) {
             assertEquals(sumSquares(20, 40), k.sumOfSquares(rows), 1e-9, k.name() + " rows");
-            assertEquals(3 * 3 + 13 * 13 + 23 * 23 + 33 * 33 + 43 * 43 + 53 * 53, k.sumOfSquares(column), 1e-9,
+            assertEquals(
+                    3 * 3 + 13 * 13 + 23 * 23 + 33 * 33 + 43 * 43 + 53 * 53,
+                    k.sumOfSquares(column),
+                    1e-9,
                     k.name() + " column");
         }
     }

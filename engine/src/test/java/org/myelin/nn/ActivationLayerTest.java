@@ -18,8 +18,18 @@ class ActivationLayerTest {
     private static final INDArray Z = Nd4j.createFromArray(new double[][] {{-2, -0.5, 0, 1.5}, {3, 0.25, -1, 2}});
 
     @ParameterizedTest
-    @ValueSource(strings = {"logistic", "tanh", "arctan", "threshold", "relu", "leaky_relu(0.1)", "identity",
-            "softmax", "one_hot"})
+    @ValueSource(
+            strings = {
+                "logistic",
+                "tanh",
+                "arctan",
+                "threshold",
+                "relu",
+                "leaky_relu(0.1)",
+                "identity",
+                "softmax",
+                "one_hot"
+            })
     void layerAppliesItsActivationAndRebuildsFromItsName(String name) {
         Activation f = Activations.byName(name);
         ActivationLayer layer = new ActivationLayer(f);
@@ -35,7 +45,8 @@ class ActivationLayerTest {
     void reluAndLogisticLayersMatchHandValues() {
         INDArray relu = ActivationLayer.of("relu").forward(Tensor.constant(Z)).value();
         assertEquals(Nd4j.createFromArray(new double[][] {{0, 0, 0, 1.5}, {3, 0.25, 0, 2}}), relu);
-        INDArray logistic = ActivationLayer.of("logistic").forward(Tensor.constant(Z)).value();
+        INDArray logistic =
+                ActivationLayer.of("logistic").forward(Tensor.constant(Z)).value();
         assertEquals(0.5, logistic.getDouble(0, 2), 1e-15);
         assertEquals(1 / (1 + Math.exp(2)), logistic.getDouble(0, 0), 1e-15);
     }
@@ -49,7 +60,8 @@ class ActivationLayerTest {
 
     @Test
     void unknownActivationIsRejected() {
-        String m = assertThrows(IllegalArgumentException.class, () -> ActivationLayer.of("swish")).getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> ActivationLayer.of("swish"))
+                .getMessage();
         assertTrue(m.startsWith("unknown activation 'swish'"), m);
         assertThrows(IllegalArgumentException.class, () -> new ActivationLayer(null));
     }

@@ -42,7 +42,9 @@ class DenseTest {
         Tensor x = Tensor.parameter(X.dup());
         Ops.sum(d.forward(x)).backward();
         // dZ = ones: dW = X^T 1 = column sums of X per row of W, db = B, dX = 1 W^T = row sums of W.
-        assertEquals(Nd4j.createFromArray(new double[][] {{3, 3, 3}, {6, 6, 6}}), d.weight().grad());
+        assertEquals(
+                Nd4j.createFromArray(new double[][] {{3, 3, 3}, {6, 6, 6}}),
+                d.weight().grad());
         assertEquals(Nd4j.createFromArray(3.0, 3.0, 3.0), d.bias().grad());
         assertEquals(Nd4j.createFromArray(new double[][] {{0, 3.5}, {0, 3.5}, {0, 3.5}}), x.grad());
     }
@@ -50,9 +52,15 @@ class DenseTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void gradCheckPassesOnParametersAndInput(boolean bias) {
-        Dense d = Dense.builder(4, 3).optBias(bias).optDataType(DataType.DOUBLE).optSeed(3)
-                .optBiasInit(Inits.normal(0, 0.5)).build();
-        INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(9).nextGaussian(new long[] {5, 4})
+        Dense d = Dense.builder(4, 3)
+                .optBias(bias)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(3)
+                .optBiasInit(Inits.normal(0, 0.5))
+                .build();
+        INDArray x = Nd4j.getRandomFactory()
+                .getNewRandomInstance(9)
+                .nextGaussian(new long[] {5, 4})
                 .castTo(DataType.DOUBLE);
         double err = ModuleGradCheck.worstError(d, x, 17);
         assertTrue(err < 1e-6, "worst error " + err);
@@ -60,7 +68,11 @@ class DenseTest {
 
     @Test
     void autodiffGradCheckPassesThroughTheLayerForItsInput() {
-        Dense d = Dense.builder(3, 2).optDataType(DataType.DOUBLE).optSeed(4).optBiasInit(Inits.uniform(-1, 1)).build();
+        Dense d = Dense.builder(3, 2)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(4)
+                .optBiasInit(Inits.uniform(-1, 1))
+                .build();
         INDArray x = Nd4j.createFromArray(new double[][] {{0.5, -1.2, 2.0}, {1.5, 0.3, -0.7}});
         GradCheck.Result r = GradCheck.check(t -> Ops.tanh(d.forward(t[0])), x);
         assertTrue(r.passed(1e-7), r.toString());
@@ -75,7 +87,9 @@ class DenseTest {
         assertArrayEquals(new long[] {2}, d.bias().shape());
         assertEquals(DataType.FLOAT, d.weight().dataType());
         assertEquals(12, d.parameterCount());
-        assertArrayEquals(new long[] {7, 2}, d.forward(Tensor.constant(Nd4j.ones(DataType.FLOAT, 7, 5))).shape());
+        assertArrayEquals(
+                new long[] {7, 2},
+                d.forward(Tensor.constant(Nd4j.ones(DataType.FLOAT, 7, 5))).shape());
 
         Dense noBias = Dense.builder(5, 2).optBias(false).build();
         assertNull(noBias.bias());
@@ -112,43 +126,58 @@ class DenseTest {
     @Test
     void biasInitialiserFillsTheBias() {
         Dense d = Dense.builder(3, 4).optBiasInit(Inits.reluBias()).build();
-        assertEquals(Nd4j.valueArrayOf(new long[] {4}, Inits.RELU_BIAS, DataType.FLOAT), d.bias().value());
+        assertEquals(
+                Nd4j.valueArrayOf(new long[] {4}, Inits.RELU_BIAS, DataType.FLOAT),
+                d.bias().value());
     }
 
     @Test
     void wrongInputWidthIsRejectedNamingTheLayer() {
         Dense d = new Dense(784, 512, DataType.FLOAT, 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 32, 783))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 32, 783))));
         assertEquals("Dense[784->512]: input has shape [32, 783], expected [*, 784]", e.getMessage());
-        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-                () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 784))));
+        IllegalArgumentException rank = assertThrows(
+                IllegalArgumentException.class, () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.FLOAT, 784))));
         assertEquals("Dense[784->512]: input has shape [784], expected [*, 784]", rank.getMessage());
     }
 
     @Test
     void wrongInputTypeIsRejectedNamingTheLayer() {
         Dense d = new Dense(2, 3, DataType.FLOAT, 0);
-        assertEquals("Dense[2->3]: input has data type DOUBLE, expected FLOAT (the layer's parameters)",
-                assertThrows(IllegalArgumentException.class,
-                        () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 1, 2)))).getMessage());
+        assertEquals(
+                "Dense[2->3]: input has data type DOUBLE, expected FLOAT (the layer's parameters)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> d.forward(Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 1, 2))))
+                        .getMessage());
     }
 
     @Test
     void invalidSizesAndTypesAreRejected() {
-        assertEquals("Dense: sizes must be > 0, was in = 0, out = 3",
-                assertThrows(IllegalArgumentException.class, () -> new Dense(0, 3, DataType.FLOAT, 0)).getMessage());
-        assertEquals("Dense: sizes must be > 0, was in = 2, out = -1",
-                assertThrows(IllegalArgumentException.class, () -> new Dense(2, -1, DataType.FLOAT, 0)).getMessage());
-        assertEquals("Dense[2->3]: data type must be FLOAT (float32) or DOUBLE (float64), was INT",
-                assertThrows(IllegalArgumentException.class, () -> new Dense(2, 3, DataType.INT, 0)).getMessage());
+        assertEquals(
+                "Dense: sizes must be > 0, was in = 0, out = 3",
+                assertThrows(IllegalArgumentException.class, () -> new Dense(0, 3, DataType.FLOAT, 0))
+                        .getMessage());
+        assertEquals(
+                "Dense: sizes must be > 0, was in = 2, out = -1",
+                assertThrows(IllegalArgumentException.class, () -> new Dense(2, -1, DataType.FLOAT, 0))
+                        .getMessage());
+        assertEquals(
+                "Dense[2->3]: data type must be FLOAT (float32) or DOUBLE (float64), was INT",
+                assertThrows(IllegalArgumentException.class, () -> new Dense(2, 3, DataType.INT, 0))
+                        .getMessage());
     }
 
     @Test
     void configDescribesTheLayer() {
-        Dense d = Dense.builder(4, 2).optBias(false).optDataType(DataType.DOUBLE).optWeightInit(Inits.heNormal())
+        Dense d = Dense.builder(4, 2)
+                .optBias(false)
+                .optDataType(DataType.DOUBLE)
+                .optWeightInit(Inits.heNormal())
                 .build();
-        assertEquals("{type=dense, in=4, out=2, bias=false, data_type=float64, weight_init=he_normal, bias_init=zeros}",
+        assertEquals(
+                "{type=dense, in=4, out=2, bias=false, data_type=float64, weight_init=he_normal, bias_init=zeros}",
                 d.config().toString());
     }
 }

@@ -29,7 +29,8 @@ class DropoutTest {
     @ValueSource(doubles = {0.2, 0.5, 0.8})
     void dropoutScalesKeptUnitsByInverseKeep(double rate) {
         Dropout d = new Dropout(rate, 7);
-        INDArray y = d.forward(Tensor.constant(Nd4j.ones(DataType.DOUBLE, 200, 100))).value();
+        INDArray y =
+                d.forward(Tensor.constant(Nd4j.ones(DataType.DOUBLE, 200, 100))).value();
         double keep = 1 - rate;
         INDArray kept = y.gt(0.0).castTo(DataType.DOUBLE);
         // Every unit is 0 or exactly 1/keep.
@@ -71,8 +72,10 @@ class DropoutTest {
     @ParameterizedTest
     @ValueSource(doubles = {-0.1, 1.0, Double.NaN})
     void rateOutsideZeroOneIsRejected(double rate) {
-        assertEquals("Dropout: rate must be in [0, 1), was " + rate,
-                assertThrows(IllegalArgumentException.class, () -> new Dropout(rate, 0)).getMessage());
+        assertEquals(
+                "Dropout: rate must be in [0, 1), was " + rate,
+                assertThrows(IllegalArgumentException.class, () -> new Dropout(rate, 0))
+                        .getMessage());
     }
 
     @Test

@@ -82,7 +82,9 @@ class InitsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
     void zerosAndConstantAreExact(DataType type) {
         INDArray z = draw(Inits.zeros(), type, 1);
         INDArray c = draw(Inits.constant(0.25), type, 1);
@@ -99,7 +101,10 @@ class InitsTest {
     void constantWeightsLeaveEveryHiddenUnitWithTheSameGradient() {
         // The symmetry problem of Duke slides / Oxford ML §3.2.1 (see docs/notes.md): identical units receive identical
         // updates forever.
-        Dense layer = Dense.builder(3, 4).optDataType(DataType.DOUBLE).optWeightInit(Inits.constant(0.5)).build();
+        Dense layer = Dense.builder(3, 4)
+                .optDataType(DataType.DOUBLE)
+                .optWeightInit(Inits.constant(0.5))
+                .build();
         INDArray x = Nd4j.createFromArray(new double[][] {{1, -2, 0.5}, {0.3, 0.1, -1}});
         org.myelin.autodiff.Tensor y = layer.forward(org.myelin.autodiff.Tensor.constant(x));
         org.myelin.ops.Ops.sum(org.myelin.ops.Ops.tanh(y)).backward();
@@ -109,12 +114,24 @@ class InitsTest {
             assertEquals(y.value().getColumn(0), y.value().getColumn(j));
         }
         Dense random = Dense.builder(3, 4).optDataType(DataType.DOUBLE).build();
-        assertNotEquals(random.weight().value().getColumn(0), random.weight().value().getColumn(1));
+        assertNotEquals(
+                random.weight().value().getColumn(0), random.weight().value().getColumn(1));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zeros", "constant(0.01)", "constant(-2.5)", "uniform(-0.1,0.2)", "normal(0.0,0.05)",
-            "lecun_normal", "xavier_uniform", "xavier_normal", "he_normal", "he_uniform"})
+    @ValueSource(
+            strings = {
+                "zeros",
+                "constant(0.01)",
+                "constant(-2.5)",
+                "uniform(-0.1,0.2)",
+                "normal(0.0,0.05)",
+                "lecun_normal",
+                "xavier_uniform",
+                "xavier_normal",
+                "he_normal",
+                "he_uniform"
+            })
     void byNameParsesEveryNameBack(String name) {
         Init init = Inits.byName(name);
         Init again = Inits.byName(init.name());
@@ -132,24 +149,37 @@ class InitsTest {
 
     @Test
     void invalidInitialisersAreRejectedWithTheirValues() {
-        assertEquals("Inits.uniform: bounds must be finite with a < b, was a = 1.0, b = 1.0",
-                assertThrows(IllegalArgumentException.class, () -> Inits.uniform(1, 1)).getMessage());
-        assertEquals("Inits.normal: mean must be finite and std finite and > 0, was mean = 0.0, std = 0.0",
-                assertThrows(IllegalArgumentException.class, () -> Inits.normal(0, 0)).getMessage());
-        assertEquals("Inits.constant: value must be finite, was NaN",
-                assertThrows(IllegalArgumentException.class, () -> Inits.constant(Double.NaN)).getMessage());
+        assertEquals(
+                "Inits.uniform: bounds must be finite with a < b, was a = 1.0, b = 1.0",
+                assertThrows(IllegalArgumentException.class, () -> Inits.uniform(1, 1))
+                        .getMessage());
+        assertEquals(
+                "Inits.normal: mean must be finite and std finite and > 0, was mean = 0.0, std = 0.0",
+                assertThrows(IllegalArgumentException.class, () -> Inits.normal(0, 0))
+                        .getMessage());
+        assertEquals(
+                "Inits.constant: value must be finite, was NaN",
+                assertThrows(IllegalArgumentException.class, () -> Inits.constant(Double.NaN))
+                        .getMessage());
         Random rng = Seeds.newRandom(1);
         try {
-            assertEquals("he_normal: fan-in must be > 0, was 0", assertThrows(IllegalArgumentException.class,
-                    () -> Inits.heNormal().sample(DataType.FLOAT, new long[] {2, 2}, 0, 2, rng)).getMessage());
+            assertEquals(
+                    "he_normal: fan-in must be > 0, was 0",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> Inits.heNormal().sample(DataType.FLOAT, new long[] {2, 2}, 0, 2, rng))
+                            .getMessage());
         } finally {
             Seeds.close(rng);
         }
-        String unknown = assertThrows(IllegalArgumentException.class, () -> Inits.byName("orthogonal")).getMessage();
+        String unknown = assertThrows(IllegalArgumentException.class, () -> Inits.byName("orthogonal"))
+                .getMessage();
         assertTrue(unknown.startsWith("unknown initialiser 'orthogonal'; expected one of [zeros"), unknown);
         assertTrue(unknown.contains("he_uniform"), unknown);
-        assertEquals("initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
-                assertThrows(IllegalArgumentException.class, () -> Inits.byName("uniform(1)")).getMessage());
+        assertEquals(
+                "initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
+                assertThrows(IllegalArgumentException.class, () -> Inits.byName("uniform(1)"))
+                        .getMessage());
         assertFalse(Inits.byName("normal(0,1)").equals(Inits.byName("normal(0,2)")));
     }
 }

@@ -17,7 +17,8 @@ import org.myelin.io.Json;
 class LayerConfigTest {
 
     private static String rejection(Map<String, ?> config) {
-        return assertThrows(ConfigurationException.class, () -> Modules.fromConfig(config)).getMessage();
+        return assertThrows(ConfigurationException.class, () -> Modules.fromConfig(config))
+                .getMessage();
     }
 
     private static Map<String, Object> parse(String json) {
@@ -58,40 +59,76 @@ class LayerConfigTest {
 
     @Test
     void anUnknownTypeSuggestsTheClosest() throws Exception {
-        assertEquals("layers[0].type: unknown module type 'dense2'; did you mean dense?",
+        assertEquals(
+                "layers[0].type: unknown module type 'dense2'; did you mean dense?",
                 rejection(parse("{\"type\":\"sequential\",\"layers\":[{\"type\":\"dense2\"}]}")));
     }
 
     @Test
     void anUnknownActivationOrInitialiserSuggestsTheClosest() throws Exception {
-        assertEquals("activation: unknown activation 'rleu'; did you mean relu?",
+        assertEquals(
+                "activation: unknown activation 'rleu'; did you mean relu?",
                 rejection(parse("{\"type\":\"activation\",\"activation\":\"rleu\"}")));
-        assertEquals("layers[0].weight_init: unknown initialiser 'he_normla'; did you mean he_normal?",
+        assertEquals(
+                "layers[0].weight_init: unknown initialiser 'he_normla'; did you mean he_normal?",
                 rejection(parse("{\"type\":\"sequential\",\"layers\":[{\"type\":\"dense\",\"in\":1,\"out\":1,"
                         + "\"data_type\":\"float32\",\"weight_init\":\"he_normla\"}]}")));
     }
 
     @Test
     void legacyCamelCaseKeysReadAsTheirSnakeCaseNames() {
-        Map<String, Object> legacy = new LinkedHashMap<>(Map.of("type", "dense", "in", 2, "out", 3, "dataType",
-                "float64", "weightInit", "he_normal", "biasInit", "ones"));
+        Map<String, Object> legacy = new LinkedHashMap<>(Map.of(
+                "type",
+                "dense",
+                "in",
+                2,
+                "out",
+                3,
+                "dataType",
+                "float64",
+                "weightInit",
+                "he_normal",
+                "biasInit",
+                "ones"));
         Dense d = (Dense) Modules.fromConfig(legacy);
-        assertEquals(Map.of("type", "dense", "in", 2L, "out", 3L, "bias", true, "data_type", "float64",
-                "weight_init", "he_normal", "bias_init", "constant(1.0)"), d.config());
+        assertEquals(
+                Map.of(
+                        "type",
+                        "dense",
+                        "in",
+                        2L,
+                        "out",
+                        3L,
+                        "bias",
+                        true,
+                        "data_type",
+                        "float64",
+                        "weight_init",
+                        "he_normal",
+                        "bias_init",
+                        "constant(1.0)"),
+                d.config());
         legacy.put("data_type", "float32");
         assertEquals("data_type: given twice, as data_type and as its old spelling dataType", rejection(legacy));
     }
 
     @Test
     void registriesGiveNamesAndHelpLines() {
-        assertEquals(true, Modules.TYPES.help().contains("dense              fully connected Z = X W + b"),
+        assertEquals(
+                true,
+                Modules.TYPES.help().contains("dense              fully connected Z = X W + b"),
                 Modules.TYPES.help());
-        assertEquals(true, org.myelin.ops.Activations.NAMES.help().contains("relu        max(0, z)"),
+        assertEquals(
+                true,
+                org.myelin.ops.Activations.NAMES.help().contains("relu        max(0, z)"),
                 org.myelin.ops.Activations.NAMES.help());
         assertEquals(true, Inits.NAMES.help().contains("he_normal        N(0, 2/fan_in)"), Inits.NAMES.help());
-        assertEquals(org.myelin.ops.Activations.leakyRelu(0.2).name(),
+        assertEquals(
+                org.myelin.ops.Activations.leakyRelu(0.2).name(),
                 org.myelin.ops.Activations.byName("leaky_relu(0.2)").name());
-        assertEquals("init: initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
-                assertThrows(ConfigurationException.class, () -> Inits.byName("init", "uniform(1)")).getMessage());
+        assertEquals(
+                "init: initialiser 'uniform(1)': uniform takes 2 argument(s), was given 1",
+                assertThrows(ConfigurationException.class, () -> Inits.byName("init", "uniform(1)"))
+                        .getMessage());
     }
 }

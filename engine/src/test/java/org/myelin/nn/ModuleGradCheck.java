@@ -17,8 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ModuleGradCheck {
     private static final double STEP = 1e-6;
 
-    private ModuleGradCheck() {
-    }
+    private ModuleGradCheck() {}
 
     /** The worst error over every input element and every parameter element. */
     static double worstError(Module m, INDArray x, long seed) {
@@ -29,7 +28,9 @@ final class ModuleGradCheck {
         m.zeroGrad();
         Tensor xt = Tensor.parameter(input);
         Tensor y = m.forward(xt);
-        INDArray upstream = Nd4j.getRandomFactory().getNewRandomInstance(seed).nextGaussian(y.shape())
+        INDArray upstream = Nd4j.getRandomFactory()
+                .getNewRandomInstance(seed)
+                .nextGaussian(y.shape())
                 .castTo(DataType.DOUBLE);
         y.backward(upstream);
 
@@ -54,8 +55,8 @@ final class ModuleGradCheck {
                 flat.putScalar(j, orig);
                 double numeric = (plus - minus) / (2 * STEP);
                 double analytic = grad == null ? 0 : grad.reshape(grad.length()).getDouble(j);
-                double err = Math.abs(analytic - numeric)
-                        / Math.max(1e-4, Math.max(Math.abs(analytic), Math.abs(numeric)));
+                double err =
+                        Math.abs(analytic - numeric) / Math.max(1e-4, Math.max(Math.abs(analytic), Math.abs(numeric)));
                 worst = Math.max(worst, Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
             }
         }
@@ -64,7 +65,11 @@ final class ModuleGradCheck {
 
     private static double objective(Module m, INDArray x, INDArray upstream) {
         try (Autograd.NoGradScope scope = Autograd.noGrad()) {
-            return m.forward(Tensor.constant(x)).value().mul(upstream).sumNumber().doubleValue();
+            return m.forward(Tensor.constant(x))
+                    .value()
+                    .mul(upstream)
+                    .sumNumber()
+                    .doubleValue();
         }
     }
 }

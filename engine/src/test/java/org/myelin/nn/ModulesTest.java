@@ -26,23 +26,34 @@ class ModulesTest {
     /** A model using every module type, nested. */
     private static Sequential everyLayer(DataType type, long seed) {
         return new Sequential(
-                Dense.builder(5, 6).optDataType(type).optSeed(seed).optWeightInit(Inits.heNormal())
-                        .optBiasInit(Inits.reluBias()).build(),
+                Dense.builder(5, 6)
+                        .optDataType(type)
+                        .optSeed(seed)
+                        .optWeightInit(Inits.heNormal())
+                        .optBiasInit(Inits.reluBias())
+                        .build(),
                 new BatchNorm(6, 1e-4, 0.2, type),
                 new ActivationLayer(Activations.leakyRelu(0.05)),
                 new Dropout(0.25, seed + 1),
-                new Sequential(Dense.builder(6, 4).optBias(false).optDataType(type).optSeed(seed + 2).build(),
+                new Sequential(
+                        Dense.builder(6, 4)
+                                .optBias(false)
+                                .optDataType(type)
+                                .optSeed(seed + 2)
+                                .build(),
                         new LayerNorm(4, 1e-6, type)),
                 new ActivationLayer(Activations.SOFTMAX));
     }
 
     private static Map<String, Object> json(Map<String, Object> config) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        return mapper.readValue(mapper.writeValueAsString(config), new TypeReference<Map<String, Object>>() { });
+        return mapper.readValue(mapper.writeValueAsString(config), new TypeReference<Map<String, Object>>() {});
     }
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
     void configRoundTripRebuildsTheArchitectureAndAfterCopyingStateTheOutputs(DataType type) throws Exception {
         Sequential model = everyLayer(type, 3);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 7, 5).castTo(type);
@@ -57,18 +68,23 @@ class ModulesTest {
             assertEquals(type, e.getValue().dataType(), e.getKey());
         }
         rebuilt.eval();
-        assertNotEquals(model.forward(Tensor.constant(x)).value(), rebuilt.forward(Tensor.constant(x)).value());
+        assertNotEquals(
+                model.forward(Tensor.constant(x)).value(),
+                rebuilt.forward(Tensor.constant(x)).value());
 
         Modules.copyState(model, rebuilt);
-        assertEquals(model.forward(Tensor.constant(x)).value(), rebuilt.forward(Tensor.constant(x)).value());
+        assertEquals(
+                model.forward(Tensor.constant(x)).value(),
+                rebuilt.forward(Tensor.constant(x)).value());
     }
 
     @Test
     void configIsJsonWithTypeAndDataType() throws Exception {
         Sequential model = new Sequential(new Dense(2, 3, DataType.DOUBLE, 0), new ActivationLayer(Activations.RELU));
-        assertEquals("{\"type\":\"sequential\",\"layers\":[{\"type\":\"dense\",\"in\":2,\"out\":3,\"bias\":true,"
-                + "\"data_type\":\"float64\",\"weight_init\":\"xavier_uniform\",\"bias_init\":\"zeros\"},"
-                + "{\"type\":\"activation\",\"activation\":\"relu\"}]}",
+        assertEquals(
+                "{\"type\":\"sequential\",\"layers\":[{\"type\":\"dense\",\"in\":2,\"out\":3,\"bias\":true,"
+                        + "\"data_type\":\"float64\",\"weight_init\":\"xavier_uniform\",\"bias_init\":\"zeros\"},"
+                        + "{\"type\":\"activation\",\"activation\":\"relu\"}]}",
                 new ObjectMapper().writeValueAsString(model.config()));
     }
 
@@ -81,7 +97,8 @@ class ModulesTest {
         BatchNorm bn = (BatchNorm) Modules.fromConfig(c);
         assertEquals(BatchNorm.DEFAULT_EPS, bn.eps());
         assertEquals(BatchNorm.DEFAULT_MOMENTUM, bn.momentum());
-        Map<String, Object> d = new LinkedHashMap<>(Map.of("type", "dense", "in", 2, "out", 2.0, "data_type", "float64"));
+        Map<String, Object> d =
+                new LinkedHashMap<>(Map.of("type", "dense", "in", 2, "out", 2.0, "data_type", "float64"));
         Dense dense = (Dense) Modules.fromConfig(d);
         assertTrue(dense.hasBias());
         assertEquals(Dense.DEFAULT_WEIGHT_INIT, dense.weightInit());
@@ -98,7 +115,8 @@ class ModulesTest {
     }
 
     private static String rejection(Map<String, Object> config) {
-        return assertThrows(org.myelin.ConfigurationException.class, () -> Modules.fromConfig(config)).getMessage();
+        return assertThrows(org.myelin.ConfigurationException.class, () -> Modules.fromConfig(config))
+                .getMessage();
     }
 
     @Test
@@ -106,10 +124,24 @@ class ModulesTest {
         Map<String, Object> c = twoLayerConfig();
         layer(c, 1).put("type", "conv3d");
         assertEquals("layers[1].type: unknown module type 'conv3d'; did you mean conv2d?", rejection(c));
-        assertEquals("type: unknown module type 'lstm'; expected one of " + Modules.TYPES.names(),
+        assertEquals(
+                "type: unknown module type 'lstm'; expected one of " + Modules.TYPES.names(),
                 rejection(new LinkedHashMap<>(Map.of("type", "lstm"))));
-        assertEquals(Set.of("activation", "batch_norm", "dense", "dropout", "layer_norm", "rms_norm", "sequential",
-                "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten"), Modules.knownTypes());
+        assertEquals(
+                Set.of(
+                        "activation",
+                        "batch_norm",
+                        "dense",
+                        "dropout",
+                        "layer_norm",
+                        "rms_norm",
+                        "sequential",
+                        "conv2d",
+                        "max_pool2d",
+                        "avg_pool2d",
+                        "global_avg_pool2d",
+                        "flatten"),
+                Modules.knownTypes());
     }
 
     @Test
@@ -129,13 +161,11 @@ class ModulesTest {
 
         c = twoLayerConfig();
         layer(c, 1).put("data_type", "int8");
-        assertEquals("layers[1].data_type: must be \"float32\" or \"float64\", was \"int8\"",
-                rejection(c));
+        assertEquals("layers[1].data_type: must be \"float32\" or \"float64\", was \"int8\"", rejection(c));
 
         c = twoLayerConfig();
         layer(c, 1).remove("type");
-        assertEquals("layers[1].type: missing; expected one of " + Modules.knownTypes(),
-                rejection(c));
+        assertEquals("layers[1].type: missing; expected one of " + Modules.knownTypes(), rejection(c));
 
         c = twoLayerConfig();
         layer(c, 1).put("mommentum", 0.5);
@@ -151,21 +181,18 @@ class ModulesTest {
 
         c = twoLayerConfig();
         ((List<Object>) c.get("layers")).add(7);
-        assertEquals("layers[2]: must be an object, was 7",
-                rejection(c));
+        assertEquals("layers[2]: must be an object, was 7", rejection(c));
     }
 
     @Test
     void invalidHyperParametersInAConfigAreNamedByPath() throws Exception {
         Map<String, Object> c = twoLayerConfig();
         layer(c, 1).put("momentum", 1.5);
-        assertEquals("layers[1].momentum: must be in [0.0, 1.0], was 1.5",
-                rejection(c));
+        assertEquals("layers[1].momentum: must be in [0.0, 1.0], was 1.5", rejection(c));
 
         Map<String, Object> nested = json(new Sequential(new Sequential(new Dropout(0.5, 0))).config());
         layer(layer(nested, 0), 0).put("rate", 1.0);
-        assertEquals("layers[0].layers[0].rate: must be in [0.0, 1.0), was 1.0",
-                rejection(nested));
+        assertEquals("layers[0].layers[0].rate: must be in [0.0, 1.0), was 1.0", rejection(nested));
 
         Map<String, Object> act = new LinkedHashMap<>(Map.of("type", "activation", "activation", "swish"));
         assertTrue(rejection(act).startsWith("activation: unknown activation 'swish'"));
@@ -175,20 +202,28 @@ class ModulesTest {
     void copyStateRefusesMismatchedModels() {
         Dense a = new Dense(3, 2, DataType.FLOAT, 0);
         Dense b = new Dense(3, 4, DataType.FLOAT, 0);
-        assertEquals("Modules.copyState: 'weight' is FLOAT[3, 2] in the source, FLOAT[3, 4] in the target",
-                assertThrows(IllegalArgumentException.class, () -> Modules.copyState(a, b)).getMessage());
+        assertEquals(
+                "Modules.copyState: 'weight' is FLOAT[3, 2] in the source, FLOAT[3, 4] in the target",
+                assertThrows(IllegalArgumentException.class, () -> Modules.copyState(a, b))
+                        .getMessage());
         INDArray before = b.bias().value().dup();
         assertEquals(before, b.bias().value(), "nothing is copied when a check fails");
         Dense noBias = Dense.builder(3, 2).optBias(false).build();
-        assertEquals("Modules.copyState: parameter names differ: source has [weight, bias], target has [weight]",
-                assertThrows(IllegalArgumentException.class, () -> Modules.copyState(a, noBias)).getMessage());
+        assertEquals(
+                "Modules.copyState: parameter names differ: source has [weight, bias], target has [weight]",
+                assertThrows(IllegalArgumentException.class, () -> Modules.copyState(a, noBias))
+                        .getMessage());
     }
 
     @Test
     void registeredTypesCannotBeReplaced() {
-        assertEquals("module type 'dense' is already registered", assertThrows(IllegalArgumentException.class,
-                () -> Modules.TYPES.register("dense", "again", LayerType.of(Flatten.Config.class,
-                        Flatten::fromConfig))).getMessage());
+        assertEquals(
+                "module type 'dense' is already registered",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Modules.TYPES.register(
+                                        "dense", "again", LayerType.of(Flatten.Config.class, Flatten::fromConfig)))
+                        .getMessage());
         List<String> types = new ArrayList<>(Modules.knownTypes());
         assertEquals(types.stream().sorted().toList(), types);
     }

@@ -35,7 +35,9 @@ class RmsNormTest {
     void gradCheckPassesOnTheGainAndTheInputInFloat64() {
         RmsNorm norm = new RmsNorm(4, 1e-3, DataType.DOUBLE);
         norm.gain().value().assign(Nd4j.createFromArray(1.5, -0.5, 2.0, 0.7));
-        INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(5).nextGaussian(new long[] {3, 4})
+        INDArray x = Nd4j.getRandomFactory()
+                .getNewRandomInstance(5)
+                .nextGaussian(new long[] {3, 4})
                 .castTo(DataType.DOUBLE);
         double err = ModuleGradCheck.worstError(norm, x, 6);
         assertTrue(err < 1e-5, "worst error " + err);
@@ -52,14 +54,18 @@ class RmsNormTest {
 
     @Test
     void configTyposAndRangesAreNamedByPath() {
-        Map<String, Object> c = new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32",
-                "epps", 1e-6));
-        assertEquals("epps: unknown key; did you mean eps?",
-                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(c)).getMessage());
-        Map<String, Object> d = new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32",
-                "eps", -1.0));
-        assertEquals("eps: must be > 0, was -1.0",
-                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(d)).getMessage());
+        Map<String, Object> c =
+                new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32", "epps", 1e-6));
+        assertEquals(
+                "epps: unknown key; did you mean eps?",
+                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(c))
+                        .getMessage());
+        Map<String, Object> d =
+                new LinkedHashMap<>(Map.of("type", "rms_norm", "n", 5, "data_type", "float32", "eps", -1.0));
+        assertEquals(
+                "eps: must be > 0, was -1.0",
+                assertThrows(ConfigurationException.class, () -> Modules.fromConfig(d))
+                        .getMessage());
     }
 
     @Test
@@ -71,6 +77,8 @@ class RmsNormTest {
         Sequential loaded = (Sequential) ModelFile.load(f).model();
         assertEquals(model.config(), loaded.config());
         INDArray x = Nd4j.linspace(-1, 1, 6, DataType.FLOAT).reshape(2, 3);
-        assertEquals(model.forward(Tensor.constant(x)).value(), loaded.forward(Tensor.constant(x)).value());
+        assertEquals(
+                model.forward(Tensor.constant(x)).value(),
+                loaded.forward(Tensor.constant(x)).value());
     }
 }

@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class ConvolutionTest {
 
     /** The definition, looped: Y[n,o,y,x] = b[o] + sum W[o,c,i,j] X[n,c,y sh - pt + i dh, x sw - pl + j dw]. */
-    private static INDArray direct(INDArray x, INDArray w, INDArray b, int sh, int sw, int pt, int pl, int dh, int dw,
-                                   long oh, long ow) {
+    private static INDArray direct(
+            INDArray x, INDArray w, INDArray b, int sh, int sw, int pt, int pl, int dh, int dw, long oh, long ow) {
         long n = x.size(0);
         long c = x.size(1);
         long h = x.size(2);
@@ -68,8 +68,13 @@ class ConvolutionTest {
     }
 
     @ParameterizedTest(name = "{0}: stride {1}x{2} pad {3}x{4} dilation {5}x{6}")
-    @CsvSource({"nd4j, 1, 1, 0, 0, 1, 1", "nd4j, 2, 1, 1, 2, 1, 2", "im2col, 1, 1, 0, 0, 1, 1",
-        "im2col, 2, 1, 1, 2, 1, 2", "im2col, 3, 2, 2, 1, 2, 1"})
+    @CsvSource({
+        "nd4j, 1, 1, 0, 0, 1, 1",
+        "nd4j, 2, 1, 1, 2, 1, 2",
+        "im2col, 1, 1, 0, 0, 1, 1",
+        "im2col, 2, 1, 1, 2, 1, 2",
+        "im2col, 3, 2, 2, 1, 2, 1"
+    })
     void forwardEqualsTheDefinition(String impl, int sh, int sw, int ph, int pw, int dh, int dw) {
         ConvKernels k = kernels(impl);
         INDArray x = TestArrays.gaussian(1, 2, 3, 9, 8);
@@ -118,33 +123,50 @@ class ConvolutionTest {
 
     /** ND4J's maxpool2d / maxpool2d_bp, the reference of the native kernels. */
     private static INDArray[] nd4jMaxPool(INDArray x, INDArray gradOut, Conv2dGeometry g, boolean same) {
-        int[] args = {g.kh(), g.kw(), g.sh(), g.sw(), same ? 0 : g.padTop(), same ? 0 : g.padLeft(), 1, 1,
-            same ? 1 : 0, 0, 0};
+        int[] args = {
+            g.kh(), g.kw(), g.sh(), g.sw(), same ? 0 : g.padTop(), same ? 0 : g.padLeft(), 1, 1, same ? 1 : 0, 0, 0
+        };
         INDArray y = Nd4j.create(x.dataType(), g.batch(), g.channels(), g.outHeight(), g.outWidth());
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x).addOutputs(y).addIntegerArguments(args).build());
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
+                .addInputs(x)
+                .addOutputs(y)
+                .addIntegerArguments(args)
+                .build());
         INDArray gx = Nd4j.create(x.dataType(), x.shape());
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(x, gradOut).addOutputs(gx)
-                .addIntegerArguments(args).build());
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
+                .addInputs(x, gradOut)
+                .addOutputs(gx)
+                .addIntegerArguments(args)
+                .build());
         return new INDArray[] {y, gx};
     }
 
     @ParameterizedTest(name = "{0}: {1}x{2} window, stride {3}x{4}, padding {5}x{6}, same {7}, {8}x{9} images")
-    @CsvSource({"FLOAT, 2, 2, 2, 2, 0, 0, false, 24, 24", "DOUBLE, 2, 2, 2, 2, 0, 0, false, 7, 9",
-        "FLOAT, 3, 3, 2, 2, 1, 1, false, 9, 8", "DOUBLE, 3, 2, 1, 2, 1, 0, false, 5, 7",
-        "FLOAT, 3, 3, 2, 2, 0, 0, true, 7, 6", "DOUBLE, 2, 2, 1, 1, 0, 0, true, 5, 5"})
-    void nativeMaxPoolEqualsNd4jsOpsForwardAndBackward(DataType type, int kh, int kw, int sh, int sw, int ph, int pw,
-                                                       boolean same, int h, int w) {
+    @CsvSource({
+        "FLOAT, 2, 2, 2, 2, 0, 0, false, 24, 24",
+        "DOUBLE, 2, 2, 2, 2, 0, 0, false, 7, 9",
+        "FLOAT, 3, 3, 2, 2, 1, 1, false, 9, 8",
+        "DOUBLE, 3, 2, 1, 2, 1, 0, false, 5, 7",
+        "FLOAT, 3, 3, 2, 2, 0, 0, true, 7, 6",
+        "DOUBLE, 2, 2, 1, 1, 0, 0, true, 5, 5"
+    })
+    void nativeMaxPoolEqualsNd4jsOpsForwardAndBackward(
+            DataType type, int kh, int kw, int sh, int sw, int ph, int pw, boolean same, int h, int w) {
         assumeTrue(Kernels.nativeCpuAvailable(), "native kernels not loaded");
         // Values on a coarse grid, so windows hold ties and the tie rule is compared too.
-        INDArray x = TestArrays.gaussian(20, 3, 4, h, w).muli(2).castTo(DataType.INT32).castTo(type);
+        INDArray x = TestArrays.gaussian(20, 3, 4, h, w)
+                .muli(2)
+                .castTo(DataType.INT32)
+                .castTo(type);
         Conv2dGeometry g = Conv2dGeometry.of("test", x.shape(), kh, kw, sh, sw, ph, pw, 1, 1, same);
-        INDArray gradOut = TestArrays.gaussian(21, 3, 4, (int) g.outHeight(), (int) g.outWidth()).castTo(type);
+        INDArray gradOut = TestArrays.gaussian(21, 3, 4, (int) g.outHeight(), (int) g.outWidth())
+                .castTo(type);
         INDArray[] reference = nd4jMaxPool(x, gradOut, g, same);
         // Exact: a maximum is one of the inputs, and each input gradient a sum of the same upstream values in the
         // same (row-major window) order.
         TestArrays.assertClose(reference[0], Pooling.maxPool(x, g), 0, "Y");
-        TestArrays.assertClose(reference[1], Pooling.maxPoolBackward(x, gradOut, g), type == DataType.FLOAT ? 1e-6
-                : 1e-12, "dX");
+        TestArrays.assertClose(
+                reference[1], Pooling.maxPoolBackward(x, gradOut, g), type == DataType.FLOAT ? 1e-6 : 1e-12, "dX");
     }
 
     @Test
@@ -184,8 +206,12 @@ class ConvolutionTest {
         INDArray x = TestArrays.gaussian(10, 2, 3, 4, 5);
         INDArray y = forward(new GlobalAvgPool2dOp(), x);
         assertArrayEquals(new long[] {2, 3}, y.shape());
-        assertEquals(x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1), org.nd4j.linalg.indexing.NDArrayIndex.point(2))
-                .meanNumber().doubleValue(), y.getDouble(1, 2), 1e-12);
+        assertEquals(
+                x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1), org.nd4j.linalg.indexing.NDArrayIndex.point(2))
+                        .meanNumber()
+                        .doubleValue(),
+                y.getDouble(1, 2),
+                1e-12);
         INDArray f = forward(new FlattenOp(), x);
         assertArrayEquals(new long[] {2, 60}, f.shape());
         assertEquals(x.getDouble(1, 2, 3, 4), f.getDouble(1, 59), 0.0);
@@ -196,8 +222,8 @@ class ConvolutionTest {
         INDArray x = TestArrays.gaussian(11, 4, 3, 5, 5).muli(3).addi(2);
         INDArray y = forward(new BatchNormOp(1e-12), x, Nd4j.ones(DataType.DOUBLE, 3), Nd4j.zeros(DataType.DOUBLE, 3));
         for (int c = 0; c < 3; c++) {
-            INDArray ch = y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(c));
+            INDArray ch =
+                    y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c));
             assertEquals(0.0, ch.meanNumber().doubleValue(), 1e-10);
             assertEquals(1.0, ch.varNumber().doubleValue() * (ch.length() - 1.0) / ch.length(), 1e-8);
         }
@@ -206,29 +232,41 @@ class ConvolutionTest {
     @Test
     void wrongChannelCountAndWindowsLargerThanTheImageAreRejectedWithBothShapes() {
         INDArray w = TestArrays.gaussian(12, 4, 3, 3, 3);
-        var channels = assertThrows(IllegalArgumentException.class,
-                () -> Autograd.apply(new Conv2dOp(), Tensor.constant(TestArrays.gaussian(13, 2, 2, 5, 5)),
-                        Tensor.constant(w)));
-        assertEquals("Conv2d: input X has shape [2, 2, 5, 5], expected [*, 3, *, *] for weight W [4, 3, 3, 3]",
+        var channels = assertThrows(
+                IllegalArgumentException.class,
+                () -> Autograd.apply(
+                        new Conv2dOp(), Tensor.constant(TestArrays.gaussian(13, 2, 2, 5, 5)), Tensor.constant(w)));
+        assertEquals(
+                "Conv2d: input X has shape [2, 2, 5, 5], expected [*, 3, *, *] for weight W [4, 3, 3, 3]",
                 channels.getMessage());
-        var small = assertThrows(IllegalArgumentException.class,
-                () -> Autograd.apply(new Conv2dOp(), Tensor.constant(TestArrays.gaussian(14, 2, 3, 2, 5)),
-                        Tensor.constant(w)));
-        assertEquals("Conv2d: input has shape [2, 3, 2, 5], expected [*, 3, H, W] with H + 0 >= 3 and W + 0 >= 3"
-                + " (a 3x3 window, dilation 1x1, padding 0/0 x 0/0); the output would be 0x3", small.getMessage());
-        var pool = assertThrows(IllegalArgumentException.class,
-                () -> Autograd.apply(new MaxPool2d(2, 2, 2, 2, 0, 0), Tensor.constant(TestArrays.gaussian(15, 1, 1, 1, 4))));
-        assertEquals("MaxPool2d: input has shape [1, 1, 1, 4], expected [*, 1, H, W] with H + 0 >= 2 and W + 0 >= 2"
-                + " (a 2x2 window, dilation 1x1, padding 0/0 x 0/0); the output would be 0x2", pool.getMessage());
-        var rank = assertThrows(IllegalArgumentException.class,
+        var small = assertThrows(
+                IllegalArgumentException.class,
+                () -> Autograd.apply(
+                        new Conv2dOp(), Tensor.constant(TestArrays.gaussian(14, 2, 3, 2, 5)), Tensor.constant(w)));
+        assertEquals(
+                "Conv2d: input has shape [2, 3, 2, 5], expected [*, 3, H, W] with H + 0 >= 3 and W + 0 >= 3"
+                        + " (a 3x3 window, dilation 1x1, padding 0/0 x 0/0); the output would be 0x3",
+                small.getMessage());
+        var pool = assertThrows(
+                IllegalArgumentException.class,
+                () -> Autograd.apply(
+                        new MaxPool2d(2, 2, 2, 2, 0, 0), Tensor.constant(TestArrays.gaussian(15, 1, 1, 1, 4))));
+        assertEquals(
+                "MaxPool2d: input has shape [1, 1, 1, 4], expected [*, 1, H, W] with H + 0 >= 2 and W + 0 >= 2"
+                        + " (a 2x2 window, dilation 1x1, padding 0/0 x 0/0); the output would be 0x2",
+                pool.getMessage());
+        var rank = assertThrows(
+                IllegalArgumentException.class,
                 () -> Autograd.apply(new MaxPool2d(2, 2, 2, 2, 0, 0), Tensor.constant(TestArrays.gaussian(16, 4, 16))));
         assertEquals("MaxPool2d: input has shape [4, 16], expected [N, C, H, W] (rank 4, NCHW)", rank.getMessage());
         var padding = assertThrows(IllegalArgumentException.class, () -> new MaxPool2d(2, 2, 2, 2, 2, 0));
         assertEquals("MaxPool2d: padding 2x0 must be at most half the kernel 2x2 (1x1)", padding.getMessage());
-        var stride = assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dOp(0, 1, 0, 0, 1, 1, false, Convolutions.nd4j()));
-        assertEquals("Conv2d: stride and dilation must be >= 1 and padding >= 0, was stride 0x1, padding 0x0, "
-                + "dilation 1x1", stride.getMessage());
+        var stride = assertThrows(
+                IllegalArgumentException.class, () -> new Conv2dOp(0, 1, 0, 0, 1, 1, false, Convolutions.nd4j()));
+        assertEquals(
+                "Conv2d: stride and dilation must be >= 1 and padding >= 0, was stride 0x1, padding 0x0, "
+                        + "dilation 1x1",
+                stride.getMessage());
     }
 
     private static ConvKernels kernels(String name) {

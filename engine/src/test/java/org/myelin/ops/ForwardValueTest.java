@@ -88,16 +88,15 @@ class ForwardValueTest {
         List<Arguments> a = new ArrayList<>();
         INDArray col = m(new double[][] {{10}, {20}});
         ref(a, "MatMul", () -> Ops.matmul(c(A), c(B)), m(new double[][] {{19, 22}, {43, 50}}));
-        ref(a, "BiasAdd", () -> Ops.biasAdd(c(A), c(Nd4j.create(new double[] {10, 20}))),
-                m(new double[][] {{11, 22}, {13, 24}}));
+        ref(a, "BiasAdd", () -> Ops.biasAdd(c(A), c(Nd4j.create(new double[] {10, 20}))), m(new double[][] {
+            {11, 22}, {13, 24}
+        }));
         ref(a, "Add column", () -> Ops.add(c(A), c(col)), m(new double[][] {{11, 12}, {23, 24}}));
         ref(a, "Sub column", () -> Ops.sub(c(A), c(col)), m(new double[][] {{-9, -8}, {-17, -16}}));
         ref(a, "Mul column", () -> Ops.mul(c(A), c(col)), m(new double[][] {{10, 20}, {60, 80}}));
         ref(a, "Div column", () -> Ops.div(c(A), c(col)), m(new double[][] {{0.1, 0.2}, {0.15, 0.2}}));
-        ref(a, "Sub scalar from left", () -> Ops.sub(Tensor.scalar(1), c(A)),
-                m(new double[][] {{0, -1}, {-2, -3}}));
-        ref(a, "Div row", () -> Ops.div(c(A), c(m(new double[][] {{2, 4}}))),
-                m(new double[][] {{0.5, 0.5}, {1.5, 1}}));
+        ref(a, "Sub scalar from left", () -> Ops.sub(Tensor.scalar(1), c(A)), m(new double[][] {{0, -1}, {-2, -3}}));
+        ref(a, "Div row", () -> Ops.div(c(A), c(m(new double[][] {{2, 4}}))), m(new double[][] {{0.5, 0.5}, {1.5, 1}}));
         INDArray g = gaussian(1, 3, 4);
         INDArray pos = uniform(2, 0.2, 3, 3, 4);
         ref(a, "Neg", () -> Ops.neg(c(g)), map(g, v -> -v));
@@ -113,8 +112,9 @@ class ForwardValueTest {
         ref(a, "Mean axis 0", () -> Ops.mean(c(A), 0), m(new double[][] {{2, 3}}));
         ref(a, "Mean axis 1", () -> Ops.mean(c(A), 1), m(new double[][] {{1.5}, {3.5}}));
         ref(a, "Reshape", () -> Ops.reshape(c(A), 1, 4), m(new double[][] {{1, 2, 3, 4}}));
-        ref(a, "Reshape of a transposed view", () -> Ops.reshape(c(A.transpose()), 4),
-                Nd4j.create(new double[] {1, 3, 2, 4}));
+        ref(a, "Reshape of a transposed view", () -> Ops.reshape(c(A.transpose()), 4), Nd4j.create(new double[] {
+            1, 3, 2, 4
+        }));
         ref(a, "Transpose", () -> Ops.transpose(c(A)), m(new double[][] {{1, 3}, {2, 4}}));
 
         INDArray z = awayFromZero(3, 0.1, 3, 4);
@@ -122,7 +122,10 @@ class ForwardValueTest {
         ref(a, "tanh", () -> Ops.tanh(c(z)), map(z, Math::tanh));
         ref(a, "arctan", () -> Ops.arctan(c(z)), map(z, Math::atan));
         ref(a, "threshold", () -> Ops.threshold(c(z)), map(z, v -> v >= 0 ? 1 : 0));
-        ref(a, "threshold at 0 is 1", () -> Ops.threshold(c(Nd4j.zeros(DataType.DOUBLE, 1, 2))),
+        ref(
+                a,
+                "threshold at 0 is 1",
+                () -> Ops.threshold(c(Nd4j.zeros(DataType.DOUBLE, 1, 2))),
                 Nd4j.ones(DataType.DOUBLE, 1, 2));
         ref(a, "relu", () -> Ops.relu(c(z)), map(z, v -> Math.max(0, v)));
         ref(a, "leaky relu 0.1", () -> Ops.leakyRelu(c(z), 0.1), map(z, v -> v >= 0 ? v : 0.1 * v));
@@ -136,25 +139,42 @@ class ForwardValueTest {
         INDArray bt = binary(7, 4, 3);
         INDArray oh = oneHotRows(8, 4, 3);
         double rows = 4;
-        ref(a, "SquaredError.half(SUM)", () -> Ops.loss(SquaredError.half(Reduction.SUM), c(y), c(t)),
+        ref(
+                a,
+                "SquaredError.half(SUM)",
+                () -> Ops.loss(SquaredError.half(Reduction.SUM), c(y), c(t)),
                 Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v))));
-        ref(a, "halfSquaredError (MEAN)", () -> Ops.halfSquaredError(c(y), c(t)),
+        ref(
+                a,
+                "halfSquaredError (MEAN)",
+                () -> Ops.halfSquaredError(c(y), c(t)),
                 Nd4j.scalar(total(y, t, (u, v) -> 0.5 * (u - v) * (u - v)) / rows));
-        ref(a, "mse", () -> Ops.mse(c(y), c(t)),
-                Nd4j.scalar(total(y, t, (u, v) -> (u - v) * (u - v)) / rows));
-        ref(a, "AbsoluteError(SUM)", () -> Ops.loss(new AbsoluteError(Reduction.SUM), c(y), c(t)),
+        ref(a, "mse", () -> Ops.mse(c(y), c(t)), Nd4j.scalar(total(y, t, (u, v) -> (u - v) * (u - v)) / rows));
+        ref(
+                a,
+                "AbsoluteError(SUM)",
+                () -> Ops.loss(new AbsoluteError(Reduction.SUM), c(y), c(t)),
                 Nd4j.scalar(total(y, t, (u, v) -> Math.abs(u - v))));
-        ref(a, "BinaryCrossEntropy(MEAN)",
+        ref(
+                a,
+                "BinaryCrossEntropy(MEAN)",
                 () -> Ops.loss(new BinaryCrossEntropy(Reduction.MEAN), c(p), c(bt)),
                 Nd4j.scalar(total(p, bt, (u, v) -> -(v * Math.log(u) + (1 - v) * Math.log(1 - u))) / rows));
-        ref(a, "binaryCrossEntropyWithLogits (MEAN)",
+        ref(
+                a,
+                "binaryCrossEntropyWithLogits (MEAN)",
                 () -> Ops.binaryCrossEntropyWithLogits(c(y), c(bt)),
                 Nd4j.scalar(total(y, bt, (u, v) -> -(v * Math.log(sigma(u)) + (1 - v) * Math.log(1 - sigma(u))))
                         / rows));
-        ref(a, "CategoricalCrossEntropy(SUM)",
+        ref(
+                a,
+                "CategoricalCrossEntropy(SUM)",
                 () -> Ops.loss(new CategoricalCrossEntropy(Reduction.SUM), c(p), c(oh)),
                 Nd4j.scalar(total(p, oh, (u, v) -> -v * Math.log(u))));
-        ref(a, "softmaxCrossEntropy (MEAN)", () -> Ops.softmaxCrossEntropy(c(y), c(oh)),
+        ref(
+                a,
+                "softmaxCrossEntropy (MEAN)",
+                () -> Ops.softmaxCrossEntropy(c(y), c(oh)),
                 Nd4j.scalar(total(softmaxRows(y), oh, (u, v) -> -v * Math.log(u)) / rows));
         return a.stream();
     }
@@ -199,15 +219,19 @@ class ForwardValueTest {
         assertEquals(big, bce.item(), 1e-6);
         bce.backward();
         assertTrue(Double.isFinite(y.grad().amaxNumber().doubleValue()));
-        Tensor cce = Ops.loss(new CategoricalCrossEntropy(Reduction.SUM), c(m(new double[][] {{0, 1}})),
-                c(m(new double[][] {{1, 0}})));
+        Tensor cce = Ops.loss(
+                new CategoricalCrossEntropy(Reduction.SUM), c(m(new double[][] {{0, 1}})), c(m(new double[][] {{1, 0}
+                })));
         assertEquals(-Math.log(BinaryCrossEntropy.DEFAULT_EPS), cce.item(), 1e-6);
     }
 
     @Test
     void oneHotPicksTheFirstLargestEntryOfEachRow() {
         INDArray z = m(new double[][] {{0.6, 3.4, -1.2, 0.05}, {2, 2, 1, 0}, {-5, -4, -3, -3}});
-        assertClose(m(new double[][] {{0, 1, 0, 0}, {1, 0, 0, 0}, {0, 0, 1, 0}}), Ops.oneHot(c(z)).value(), 0.0,
+        assertClose(
+                m(new double[][] {{0, 1, 0, 0}, {1, 0, 0, 0}, {0, 0, 1, 0}}),
+                Ops.oneHot(c(z)).value(),
+                0.0,
                 "one-hot");
     }
 

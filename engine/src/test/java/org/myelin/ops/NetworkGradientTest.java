@@ -52,26 +52,43 @@ class NetworkGradientTest {
         UnaryOperator<Tensor> softmax = Ops::softmax;
         INDArray regression = gaussian(200, BATCH, OUT);
         List<LossSpec> l = new ArrayList<>();
-        l.add(new LossSpec("identity + SquaredError.half(SUM)", raw, () -> SquaredError.half(Reduction.SUM),
-                regression));
+        l.add(new LossSpec(
+                "identity + SquaredError.half(SUM)", raw, () -> SquaredError.half(Reduction.SUM), regression));
         l.add(new LossSpec("identity + SquaredError.mse()", raw, SquaredError::mse, regression));
-        l.add(new LossSpec("identity + AbsoluteError(MEAN)", raw, () -> new AbsoluteError(Reduction.MEAN),
-                regression));
-        l.add(new LossSpec("logistic + BinaryCrossEntropy(MEAN)", logistic,
-                () -> new BinaryCrossEntropy(Reduction.MEAN), binary(201, BATCH, OUT)));
-        l.add(new LossSpec("logits + BinaryCrossEntropyWithLogits(SUM)", raw,
-                () -> new BinaryCrossEntropyWithLogits(Reduction.SUM), binary(202, BATCH, OUT)));
-        l.add(new LossSpec("softmax + CategoricalCrossEntropy(MEAN)", softmax,
-                () -> new CategoricalCrossEntropy(Reduction.MEAN), oneHotRows(203, BATCH, OUT)));
-        l.add(new LossSpec("logits + SoftmaxCrossEntropy(MEAN)", raw,
-                () -> new SoftmaxCrossEntropy(Reduction.MEAN), oneHotRows(204, BATCH, OUT)));
+        l.add(new LossSpec("identity + AbsoluteError(MEAN)", raw, () -> new AbsoluteError(Reduction.MEAN), regression));
+        l.add(new LossSpec(
+                "logistic + BinaryCrossEntropy(MEAN)",
+                logistic,
+                () -> new BinaryCrossEntropy(Reduction.MEAN),
+                binary(201, BATCH, OUT)));
+        l.add(new LossSpec(
+                "logits + BinaryCrossEntropyWithLogits(SUM)",
+                raw,
+                () -> new BinaryCrossEntropyWithLogits(Reduction.SUM),
+                binary(202, BATCH, OUT)));
+        l.add(new LossSpec(
+                "softmax + CategoricalCrossEntropy(MEAN)",
+                softmax,
+                () -> new CategoricalCrossEntropy(Reduction.MEAN),
+                oneHotRows(203, BATCH, OUT)));
+        l.add(new LossSpec(
+                "logits + SoftmaxCrossEntropy(MEAN)",
+                raw,
+                () -> new SoftmaxCrossEntropy(Reduction.MEAN),
+                oneHotRows(204, BATCH, OUT)));
         return l;
     }
 
     static Stream<Arguments> networks() {
         List<Arguments> a = new ArrayList<>();
-        for (Activation hidden : List.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN,
-                Activations.RELU, Activations.leakyRelu(0.1), Activations.IDENTITY, Activations.SOFTMAX)) {
+        for (Activation hidden : List.of(
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.RELU,
+                Activations.leakyRelu(0.1),
+                Activations.IDENTITY,
+                Activations.SOFTMAX)) {
             for (LossSpec loss : losses()) {
                 a.add(Arguments.of(hidden, loss));
             }
@@ -88,12 +105,17 @@ class NetworkGradientTest {
         INDArray w2 = gaussian(213, HIDDEN, OUT).muli(0.8);
         INDArray b2 = gaussian(214, 1, OUT).muli(0.3);
         Tensor target = Tensor.constant(spec.target());
-        GradCheckLedger.assertGradientsMatch("network " + hidden.name() + " / " + spec.name(),
+        GradCheckLedger.assertGradientsMatch(
+                "network " + hidden.name() + " / " + spec.name(),
                 p -> {
                     Tensor h = activate(biasAdd(matmul(p[0], p[1]), p[2]), hidden);
                     Tensor out = spec.output().apply(biasAdd(matmul(h, p[3]), p[4]));
                     return loss(spec.loss().get(), out, target);
                 },
-                x, w1, b1, w2, b2);
+                x,
+                w1,
+                b1,
+                w2,
+                b2);
     }
 }

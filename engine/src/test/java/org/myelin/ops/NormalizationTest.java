@@ -62,8 +62,11 @@ class NormalizationTest {
     @Test
     void batchNormNormalisesColumnsToMeanZeroVarianceOneBeforeGainAndShift() {
         INDArray x = data(32, 4);
-        Tensor y = Ops.batchNorm(Tensor.constant(x), Tensor.constant(Nd4j.ones(DataType.DOUBLE, 4)),
-                Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 4)), EPS);
+        Tensor y = Ops.batchNorm(
+                Tensor.constant(x),
+                Tensor.constant(Nd4j.ones(DataType.DOUBLE, 4)),
+                Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 4)),
+                EPS);
         INDArray mean = y.value().mean(0);
         INDArray var = y.value().var(false, 0);
         assertClose(Nd4j.zeros(DataType.DOUBLE, 4), mean, 1e-12, "column means");
@@ -78,7 +81,8 @@ class NormalizationTest {
         INDArray g = Nd4j.create(new double[] {2, -0.5, 3});
         INDArray b = Nd4j.create(new double[] {1, 0, -4});
         Tensor y = Ops.batchNorm(Tensor.constant(x), Tensor.constant(g), Tensor.constant(b), EPS);
-        INDArray expected = Nd4j.create(standardised(x, 0, EPS)).mulRowVector(g.reshape(1, 3))
+        INDArray expected = Nd4j.create(standardised(x, 0, EPS))
+                .mulRowVector(g.reshape(1, 3))
                 .addRowVector(b.reshape(1, 3));
         assertClose(expected, y.value(), 1e-12, "G xhat + B");
     }
@@ -87,7 +91,10 @@ class NormalizationTest {
     void batchNormExposesTheBiasedBatchStatistics() {
         INDArray x = data(8, 3);
         BatchNormOp op = new BatchNormOp(EPS);
-        Autograd.apply(op, Tensor.constant(x), Tensor.constant(Nd4j.ones(DataType.DOUBLE, 3)),
+        Autograd.apply(
+                op,
+                Tensor.constant(x),
+                Tensor.constant(Nd4j.ones(DataType.DOUBLE, 3)),
                 Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 3)));
         assertClose(x.mean(true, 0), op.batchMean(), 1e-12, "batch mean");
         assertClose(x.var(false, 0).reshape(1, 3), op.batchVariance(), 1e-12, "biased batch variance");
@@ -97,7 +104,10 @@ class NormalizationTest {
     void batchStatisticsSurviveTheReleaseOfTheGraph() {
         INDArray x = data(8, 3);
         BatchNormOp op = new BatchNormOp(EPS);
-        Tensor y = Autograd.apply(op, Tensor.parameter(x), Tensor.parameter(Nd4j.ones(DataType.DOUBLE, 3)),
+        Tensor y = Autograd.apply(
+                op,
+                Tensor.parameter(x),
+                Tensor.parameter(Nd4j.ones(DataType.DOUBLE, 3)),
                 Tensor.parameter(Nd4j.zeros(DataType.DOUBLE, 3)));
         Ops.sum(Ops.mul(y, y)).backward();
         assertClose(x.mean(true, 0), op.batchMean(), 1e-12, "batch mean after backward");
@@ -119,8 +129,8 @@ class NormalizationTest {
         INDArray b = Nd4j.create(new double[] {0, 1, -1});
         // One row: batch statistics would be degenerate; the running ones are used.
         INDArray x = Nd4j.create(new double[][] {{2.5, 0, 1}});
-        Tensor y = Autograd.apply(new BatchNormOp(EPS, rm, rv), Tensor.constant(x), Tensor.constant(g),
-                Tensor.constant(b));
+        Tensor y = Autograd.apply(
+                new BatchNormOp(EPS, rm, rv), Tensor.constant(x), Tensor.constant(g), Tensor.constant(b));
         double[] expected = new double[3];
         for (int j = 0; j < 3; j++) {
             expected[j] = g.getDouble(j) * (x.getDouble(0, j) - rm.getDouble(j)) / Math.sqrt(rv.getDouble(j) + EPS)
@@ -132,8 +142,11 @@ class NormalizationTest {
     @Test
     void layerNormNormalisesEachRow() {
         INDArray x = data(6, 5);
-        Tensor y = Ops.layerNorm(Tensor.constant(x), Tensor.constant(Nd4j.ones(DataType.DOUBLE, 5)),
-                Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 5)), EPS);
+        Tensor y = Ops.layerNorm(
+                Tensor.constant(x),
+                Tensor.constant(Nd4j.ones(DataType.DOUBLE, 5)),
+                Tensor.constant(Nd4j.zeros(DataType.DOUBLE, 5)),
+                EPS);
         assertClose(Nd4j.zeros(DataType.DOUBLE, 6), y.value().mean(1), 1e-12, "row means");
         assertClose(Nd4j.ones(DataType.DOUBLE, 6), y.value().var(false, 1), 1e-4, "row variances");
         assertClose(Nd4j.create(standardised(x, 1, EPS)), y.value(), 1e-12, "against the reference");
@@ -144,9 +157,11 @@ class NormalizationTest {
         INDArray x = data(6, 5);
         INDArray g = gaussian(3, 5);
         INDArray b = gaussian(4, 5);
-        INDArray all = Ops.layerNorm(Tensor.constant(x), Tensor.constant(g), Tensor.constant(b), EPS).value();
-        INDArray one = Ops.layerNorm(Tensor.constant(x.getRow(2, true).dup()), Tensor.constant(g),
-                Tensor.constant(b), EPS).value();
+        INDArray all = Ops.layerNorm(Tensor.constant(x), Tensor.constant(g), Tensor.constant(b), EPS)
+                .value();
+        INDArray one = Ops.layerNorm(
+                        Tensor.constant(x.getRow(2, true).dup()), Tensor.constant(g), Tensor.constant(b), EPS)
+                .value();
         assertClose(all.getRow(2, true), one, 1e-12, "row 2 alone and in the batch");
         assertEquals(1, one.size(0));
     }

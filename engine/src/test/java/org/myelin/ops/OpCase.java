@@ -20,8 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param activation     the activation an {@link Activate} case applies, else {@code null}
  * @param zeroGradient   whether the op's derivative is 0 everywhere it exists (threshold)
  */
-record OpCase(String name, Supplier<Op> op, INDArray[] inputs, boolean[] differentiable, Activation activation,
-              boolean zeroGradient) {
+record OpCase(
+        String name,
+        Supplier<Op> op,
+        INDArray[] inputs,
+        boolean[] differentiable,
+        Activation activation,
+        boolean zeroGradient) {
 
     static OpCase of(String name, Supplier<Op> op, INDArray... inputs) {
         boolean[] all = new boolean[inputs.length];
@@ -35,8 +40,13 @@ record OpCase(String name, Supplier<Op> op, INDArray[] inputs, boolean[] differe
     }
 
     static OpCase activation(Activation f, INDArray z) {
-        return new OpCase("Activate[" + f.name() + "] " + Shapes.str(z.shape()), () -> new Activate(f),
-                new INDArray[] {z}, new boolean[] {true}, f, false);
+        return new OpCase(
+                "Activate[" + f.name() + "] " + Shapes.str(z.shape()),
+                () -> new Activate(f),
+                new INDArray[] {z},
+                new boolean[] {true},
+                f,
+                false);
     }
 
     OpCase withZeroGradient() {

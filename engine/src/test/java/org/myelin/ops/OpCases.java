@@ -24,8 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class OpCases {
 
-    private OpCases() {
-    }
+    private OpCases() {}
 
     /** Shapes of the broadcasting cases: (x, y) pairs covering equal, row, column, scalar and rank-padded. */
     private static final long[][][] BROADCAST_SHAPES = {
@@ -99,32 +98,58 @@ final class OpCases {
         for (Activation f : differentiableActivations()) {
             c.add(OpCase.activation(f, awayFromZero(60, 0.1, 3, 4)));
         }
-        c.add(OpCase.activation(Activations.THRESHOLD, awayFromZero(61, 0.1, 3, 4)).withZeroGradient());
+        c.add(OpCase.activation(Activations.THRESHOLD, awayFromZero(61, 0.1, 3, 4))
+                .withZeroGradient());
         c.add(OpCase.activation(Activations.SOFTMAX, gaussian(62, 3, 4).muli(20).addi(100)));
         c.add(OpCase.activation(Activations.SOFTMAX, gaussian(63, 1, 6)));
 
         // DropoutOp draws its mask from a freshly seeded stream on every application, so the function the checker
         // differentiates is deterministic: the same mask at every perturbed point.
         for (double rate : new double[] {0.0, 0.3, 0.5}) {
-            c.add(OpCase.of("Dropout rate " + rate + " [4, 5]",
-                    () -> new DropoutOp(rate, Nd4j.getRandomFactory().getNewRandomInstance(11)), gaussian(70, 4, 5)));
+            c.add(OpCase.of(
+                    "Dropout rate " + rate + " [4, 5]",
+                    () -> new DropoutOp(rate, Nd4j.getRandomFactory().getNewRandomInstance(11)),
+                    gaussian(70, 4, 5)));
         }
 
-        c.add(OpCase.of("BatchNorm training, G and B [3]", () -> new BatchNormOp(1e-5),
-                gaussian(80, 5, 3), uniform(81, 0.5, 2, 3), gaussian(82, 3)));
-        c.add(OpCase.of("BatchNorm training, G and B [1, 3]", () -> new BatchNormOp(1e-3),
-                gaussian(83, 6, 3).muli(3).addi(1), uniform(84, 0.5, 2, 1, 3), gaussian(85, 1, 3)));
+        c.add(OpCase.of(
+                "BatchNorm training, G and B [3]",
+                () -> new BatchNormOp(1e-5),
+                gaussian(80, 5, 3),
+                uniform(81, 0.5, 2, 3),
+                gaussian(82, 3)));
+        c.add(OpCase.of(
+                "BatchNorm training, G and B [1, 3]",
+                () -> new BatchNormOp(1e-3),
+                gaussian(83, 6, 3).muli(3).addi(1),
+                uniform(84, 0.5, 2, 1, 3),
+                gaussian(85, 1, 3)));
         INDArray runningMean = gaussian(86, 1, 3);
         INDArray runningVar = uniform(87, 0.5, 2, 1, 3);
-        c.add(OpCase.of("BatchNorm eval, running stats [1, 3]", () -> new BatchNormOp(1e-5, runningMean, runningVar),
-                gaussian(88, 4, 3), uniform(89, 0.5, 2, 3), gaussian(90, 3)));
-        c.add(OpCase.of("BatchNorm eval, running stats [3]",
+        c.add(OpCase.of(
+                "BatchNorm eval, running stats [1, 3]",
+                () -> new BatchNormOp(1e-5, runningMean, runningVar),
+                gaussian(88, 4, 3),
+                uniform(89, 0.5, 2, 3),
+                gaussian(90, 3)));
+        c.add(OpCase.of(
+                "BatchNorm eval, running stats [3]",
                 () -> new BatchNormOp(1e-5, runningMean.reshape(3), runningVar.reshape(3)),
-                gaussian(91, 4, 3), uniform(92, 0.5, 2, 1, 3), gaussian(93, 1, 3)));
-        c.add(OpCase.of("LayerNorm, G and B [5]", () -> new LayerNormOp(1e-5),
-                gaussian(95, 4, 5), uniform(96, 0.5, 2, 5), gaussian(97, 5)));
-        c.add(OpCase.of("LayerNorm, G and B [1, 5]", () -> new LayerNormOp(1e-3),
-                gaussian(98, 3, 5).muli(2).subi(1), uniform(99, 0.5, 2, 1, 5), gaussian(100, 1, 5)));
+                gaussian(91, 4, 3),
+                uniform(92, 0.5, 2, 1, 3),
+                gaussian(93, 1, 3)));
+        c.add(OpCase.of(
+                "LayerNorm, G and B [5]",
+                () -> new LayerNormOp(1e-5),
+                gaussian(95, 4, 5),
+                uniform(96, 0.5, 2, 5),
+                gaussian(97, 5)));
+        c.add(OpCase.of(
+                "LayerNorm, G and B [1, 5]",
+                () -> new LayerNormOp(1e-3),
+                gaussian(98, 3, 5).muli(2).subi(1),
+                uniform(99, 0.5, 2, 1, 5),
+                gaussian(100, 1, 5)));
 
         convolution(c);
         losses(c);
@@ -133,8 +158,15 @@ final class OpCases {
 
     /** Every differentiable activation, as the registry test and the network checks see them. */
     static List<Activation> differentiableActivations() {
-        return List.of(Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN, Activations.RELU,
-                Activations.leakyRelu(0.01), Activations.leakyRelu(0.2), Activations.IDENTITY, Activations.SOFTMAX);
+        return List.of(
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.RELU,
+                Activations.leakyRelu(0.01),
+                Activations.leakyRelu(0.2),
+                Activations.IDENTITY,
+                Activations.SOFTMAX);
     }
 
     private static void broadcasting(List<OpCase> c, String name, Supplier<Op> op, boolean divisor) {
@@ -184,34 +216,62 @@ final class OpCases {
             }
         }
         // Pooling: distinct values, spaced far beyond the difference step, so no arg-max flips under perturbation.
-        c.add(OpCase.of("MaxPool2d 2x2 stride 2 [1, 1, 4, 4]", () -> new MaxPool2d(2, 2, 2, 2, 0, 0),
+        c.add(OpCase.of(
+                "MaxPool2d 2x2 stride 2 [1, 1, 4, 4]",
+                () -> new MaxPool2d(2, 2, 2, 2, 0, 0),
                 distinct(230, 1, 1, 4, 4)));
-        c.add(OpCase.of("MaxPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]", () -> new MaxPool2d(3, 3, 2, 2, 1, 1),
+        c.add(OpCase.of(
+                "MaxPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]",
+                () -> new MaxPool2d(3, 3, 2, 2, 1, 1),
                 distinct(231, 2, 3, 5, 7)));
-        c.add(OpCase.of("MaxPool2d 3x2 stride 1 [1, 2, 5, 5]", () -> new MaxPool2d(3, 2, 1, 1, 0, 0),
+        c.add(OpCase.of(
+                "MaxPool2d 3x2 stride 1 [1, 2, 5, 5]",
+                () -> new MaxPool2d(3, 2, 1, 1, 0, 0),
                 distinct(232, 1, 2, 5, 5)));
-        c.add(OpCase.of("MaxPool2d 2x2 stride 2 same [2, 1, 5, 5]", () -> MaxPool2d.same(2, 2, 2, 2),
+        c.add(OpCase.of(
+                "MaxPool2d 2x2 stride 2 same [2, 1, 5, 5]",
+                () -> MaxPool2d.same(2, 2, 2, 2),
                 distinct(233, 2, 1, 5, 5)));
-        c.add(OpCase.of("AvgPool2d 2x2 stride 2 [1, 1, 4, 4]", () -> new AvgPool2d(2, 2, 2, 2, 0, 0),
+        c.add(OpCase.of(
+                "AvgPool2d 2x2 stride 2 [1, 1, 4, 4]",
+                () -> new AvgPool2d(2, 2, 2, 2, 0, 0),
                 gaussian(234, 1, 1, 4, 4)));
-        c.add(OpCase.of("AvgPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]", () -> new AvgPool2d(3, 3, 2, 2, 1, 1),
+        c.add(OpCase.of(
+                "AvgPool2d 3x3 stride 2 pad 1 [2, 3, 5, 7]",
+                () -> new AvgPool2d(3, 3, 2, 2, 1, 1),
                 gaussian(235, 2, 3, 5, 7)));
-        c.add(OpCase.of("AvgPool2d 3x2 stride 1 [1, 2, 5, 5]", () -> new AvgPool2d(3, 2, 1, 1, 0, 0),
+        c.add(OpCase.of(
+                "AvgPool2d 3x2 stride 1 [1, 2, 5, 5]",
+                () -> new AvgPool2d(3, 2, 1, 1, 0, 0),
                 gaussian(236, 1, 2, 5, 5)));
         c.add(OpCase.of("GlobalAvgPool2d [2, 3, 5, 7]", GlobalAvgPool2dOp::new, gaussian(237, 2, 3, 5, 7)));
         c.add(OpCase.of("GlobalAvgPool2d [1, 1, 3, 3]", GlobalAvgPool2dOp::new, gaussian(238, 1, 1, 3, 3)));
         c.add(OpCase.of("Flatten [2, 3, 4, 5]", FlattenOp::new, gaussian(239, 2, 3, 4, 5)));
         c.add(OpCase.of("Flatten [3, 4]", FlattenOp::new, gaussian(240, 3, 4)));
-        c.add(OpCase.of("BatchNorm training over channels [2, 3, 3, 5]", () -> new BatchNormOp(1e-5),
-                gaussian(241, 2, 3, 3, 5), uniform(242, 0.5, 2, 3), gaussian(243, 3)));
-        c.add(OpCase.of("BatchNorm training over channels [1, 2, 3, 3]", () -> new BatchNormOp(1e-3),
-                gaussian(244, 1, 2, 3, 3).muli(3).addi(1), uniform(245, 0.5, 2, 1, 2), gaussian(246, 1, 2)));
+        c.add(OpCase.of(
+                "BatchNorm training over channels [2, 3, 3, 5]",
+                () -> new BatchNormOp(1e-5),
+                gaussian(241, 2, 3, 3, 5),
+                uniform(242, 0.5, 2, 3),
+                gaussian(243, 3)));
+        c.add(OpCase.of(
+                "BatchNorm training over channels [1, 2, 3, 3]",
+                () -> new BatchNormOp(1e-3),
+                gaussian(244, 1, 2, 3, 3).muli(3).addi(1),
+                uniform(245, 0.5, 2, 1, 2),
+                gaussian(246, 1, 2)));
         INDArray runningMean = gaussian(247, 3);
         INDArray runningVar = uniform(248, 0.5, 2, 3);
-        c.add(OpCase.of("BatchNorm eval over channels [2, 3, 2, 3]", () -> new BatchNormOp(1e-5, runningMean, runningVar),
-                gaussian(249, 2, 3, 2, 3), uniform(250, 0.5, 2, 3), gaussian(251, 3)));
-        c.add(OpCase.of("Dropout rate 0.4 [2, 3, 4, 5]",
-                () -> new DropoutOp(0.4, Nd4j.getRandomFactory().getNewRandomInstance(12)), gaussian(252, 2, 3, 4, 5)));
+        c.add(OpCase.of(
+                "BatchNorm eval over channels [2, 3, 2, 3]",
+                () -> new BatchNormOp(1e-5, runningMean, runningVar),
+                gaussian(249, 2, 3, 2, 3),
+                uniform(250, 0.5, 2, 3),
+                gaussian(251, 3)));
+        c.add(OpCase.of(
+                "Dropout rate 0.4 [2, 3, 4, 5]",
+                () -> new DropoutOp(0.4, Nd4j.getRandomFactory().getNewRandomInstance(12)),
+                gaussian(252, 2, 3, 4, 5)));
     }
 
     /** Values {@code 0.1 k} for k = 0..n-1 in a seeded random order, minus their mean: distinct and well spaced. */
@@ -231,26 +291,53 @@ final class OpCases {
 
     private static void losses(List<OpCase> c) {
         for (Reduction r : Reduction.values()) {
-            c.add(OpCase.loss("SquaredError.half(" + r + ")", () -> SquaredError.half(r),
-                    gaussian(110, 4, 3), gaussian(111, 4, 3)));
-            c.add(OpCase.loss("AbsoluteError(" + r + ")", () -> new AbsoluteError(r),
-                    gaussian(112, 4, 3), gaussian(113, 4, 3)));
-            c.add(OpCase.loss("BinaryCrossEntropy(" + r + "), 0/1 targets", () -> new BinaryCrossEntropy(r),
-                    uniform(114, 0.05, 0.95, 4, 3), binary(115, 4, 3)));
-            c.add(OpCase.loss("BinaryCrossEntropy(" + r + "), soft targets", () -> new BinaryCrossEntropy(r),
-                    uniform(116, 0.05, 0.95, 4, 3), uniform(117, 0, 1, 4, 3)));
-            c.add(OpCase.loss("BinaryCrossEntropyWithLogits(" + r + "), 0/1 targets",
-                    () -> new BinaryCrossEntropyWithLogits(r), gaussian(118, 4, 3).muli(3), binary(119, 4, 3)));
-            c.add(OpCase.loss("BinaryCrossEntropyWithLogits(" + r + "), soft targets",
-                    () -> new BinaryCrossEntropyWithLogits(r), gaussian(120, 4, 3).muli(3), uniform(121, 0, 1, 4, 3)));
-            c.add(OpCase.loss("CategoricalCrossEntropy(" + r + "), one-hot targets",
-                    () -> new CategoricalCrossEntropy(r), uniform(122, 0.05, 1, 4, 3), oneHotRows(123, 4, 3)));
-            c.add(OpCase.loss("CategoricalCrossEntropy(" + r + "), soft targets",
-                    () -> new CategoricalCrossEntropy(r), uniform(124, 0.05, 1, 4, 3), distributionRows(125, 4, 3)));
-            c.add(OpCase.loss("SoftmaxCrossEntropy(" + r + "), one-hot targets",
-                    () -> new SoftmaxCrossEntropy(r), gaussian(126, 4, 3).muli(2), oneHotRows(127, 4, 3)));
-            c.add(OpCase.loss("SoftmaxCrossEntropy(" + r + "), soft targets",
-                    () -> new SoftmaxCrossEntropy(r), gaussian(128, 4, 3).muli(2), distributionRows(129, 4, 3)));
+            c.add(OpCase.loss(
+                    "SquaredError.half(" + r + ")",
+                    () -> SquaredError.half(r),
+                    gaussian(110, 4, 3),
+                    gaussian(111, 4, 3)));
+            c.add(OpCase.loss(
+                    "AbsoluteError(" + r + ")", () -> new AbsoluteError(r), gaussian(112, 4, 3), gaussian(113, 4, 3)));
+            c.add(OpCase.loss(
+                    "BinaryCrossEntropy(" + r + "), 0/1 targets",
+                    () -> new BinaryCrossEntropy(r),
+                    uniform(114, 0.05, 0.95, 4, 3),
+                    binary(115, 4, 3)));
+            c.add(OpCase.loss(
+                    "BinaryCrossEntropy(" + r + "), soft targets",
+                    () -> new BinaryCrossEntropy(r),
+                    uniform(116, 0.05, 0.95, 4, 3),
+                    uniform(117, 0, 1, 4, 3)));
+            c.add(OpCase.loss(
+                    "BinaryCrossEntropyWithLogits(" + r + "), 0/1 targets",
+                    () -> new BinaryCrossEntropyWithLogits(r),
+                    gaussian(118, 4, 3).muli(3),
+                    binary(119, 4, 3)));
+            c.add(OpCase.loss(
+                    "BinaryCrossEntropyWithLogits(" + r + "), soft targets",
+                    () -> new BinaryCrossEntropyWithLogits(r),
+                    gaussian(120, 4, 3).muli(3),
+                    uniform(121, 0, 1, 4, 3)));
+            c.add(OpCase.loss(
+                    "CategoricalCrossEntropy(" + r + "), one-hot targets",
+                    () -> new CategoricalCrossEntropy(r),
+                    uniform(122, 0.05, 1, 4, 3),
+                    oneHotRows(123, 4, 3)));
+            c.add(OpCase.loss(
+                    "CategoricalCrossEntropy(" + r + "), soft targets",
+                    () -> new CategoricalCrossEntropy(r),
+                    uniform(124, 0.05, 1, 4, 3),
+                    distributionRows(125, 4, 3)));
+            c.add(OpCase.loss(
+                    "SoftmaxCrossEntropy(" + r + "), one-hot targets",
+                    () -> new SoftmaxCrossEntropy(r),
+                    gaussian(126, 4, 3).muli(2),
+                    oneHotRows(127, 4, 3)));
+            c.add(OpCase.loss(
+                    "SoftmaxCrossEntropy(" + r + "), soft targets",
+                    () -> new SoftmaxCrossEntropy(r),
+                    gaussian(128, 4, 3).muli(2),
+                    distributionRows(129, 4, 3)));
         }
         c.add(OpCase.loss("SquaredError.mse()", SquaredError::mse, gaussian(130, 4, 3), gaussian(131, 4, 3)));
     }

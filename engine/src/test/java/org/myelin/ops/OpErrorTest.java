@@ -67,18 +67,22 @@ class OpErrorTest {
                 Arguments.of("MSE", (Supplier<LossOp>) SquaredError::mse),
                 Arguments.of("AbsoluteError", (Supplier<LossOp>) () -> new AbsoluteError(Reduction.MEAN)),
                 Arguments.of("BinaryCrossEntropy", (Supplier<LossOp>) () -> new BinaryCrossEntropy(Reduction.MEAN)),
-                Arguments.of("BinaryCrossEntropyWithLogits",
-                        (Supplier<LossOp>) () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN)),
-                Arguments.of("CategoricalCrossEntropy",
-                        (Supplier<LossOp>) () -> new CategoricalCrossEntropy(Reduction.MEAN)),
+                Arguments.of("BinaryCrossEntropyWithLogits", (Supplier<LossOp>)
+                        () -> new BinaryCrossEntropyWithLogits(Reduction.MEAN)),
+                Arguments.of("CategoricalCrossEntropy", (Supplier<LossOp>)
+                        () -> new CategoricalCrossEntropy(Reduction.MEAN)),
                 Arguments.of("SoftmaxCrossEntropy", (Supplier<LossOp>) () -> new SoftmaxCrossEntropy(Reduction.MEAN)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("losses")
     void lossTargetShapeMismatchNamesLossAndBothShapes(String name, Supplier<LossOp> loss) {
-        assertRejected(() -> Ops.loss(loss.get(), p(4, 3), Tensor.constant(gaussian(2, 3, 4))),
-                name, "target", "[3, 4]", "[4, 3]");
+        assertRejected(
+                () -> Ops.loss(loss.get(), p(4, 3), Tensor.constant(gaussian(2, 3, 4))),
+                name,
+                "target",
+                "[3, 4]",
+                "[4, 3]");
         assertRejected(() -> Ops.loss(loss.get(), p(4), Tensor.constant(gaussian(2, 4))), name, "prediction", "[4]");
     }
 
@@ -98,10 +102,19 @@ class OpErrorTest {
     void batchNormRunningStatisticsAreChecked() {
         INDArray three = Nd4j.ones(3);
         assertRejected(() -> new BatchNormOp(1e-5, three, null), "BatchNorm", "running variance", "only the mean");
-        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNormOp(1e-5, Nd4j.zeros(4), three),
-                p(2, 3), p(3), p(3)), "BatchNorm", "running mean", "[4]", "[2, 3]");
-        assertRejected(() -> org.myelin.autodiff.Autograd.apply(new BatchNormOp(1e-5, three, Nd4j.ones(3, 1)),
-                p(2, 3), p(3), p(3)), "BatchNorm", "running variance", "[3, 1]");
+        assertRejected(
+                () -> org.myelin.autodiff.Autograd.apply(
+                        new BatchNormOp(1e-5, Nd4j.zeros(4), three), p(2, 3), p(3), p(3)),
+                "BatchNorm",
+                "running mean",
+                "[4]",
+                "[2, 3]");
+        assertRejected(
+                () -> org.myelin.autodiff.Autograd.apply(
+                        new BatchNormOp(1e-5, three, Nd4j.ones(3, 1)), p(2, 3), p(3), p(3)),
+                "BatchNorm",
+                "running variance",
+                "[3, 1]");
     }
 
     @Test

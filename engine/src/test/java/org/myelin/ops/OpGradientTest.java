@@ -119,7 +119,9 @@ class OpGradientTest {
         for (Class<?> k = op.getClass(); k != Op.class; k = k.getSuperclass()) {
             for (Field f : k.getDeclaredFields()) {
                 int m = f.getModifiers();
-                if (Modifier.isStatic(m) || Modifier.isFinal(m) || f.getType().isPrimitive()
+                if (Modifier.isStatic(m)
+                        || Modifier.isFinal(m)
+                        || f.getType().isPrimitive()
                         || f.getType() == long[].class) {
                     continue;
                 }
@@ -127,8 +129,10 @@ class OpGradientTest {
                     continue;
                 }
                 f.setAccessible(true);
-                assertNull(f.get(op), c.name() + ": " + k.getSimpleName() + "." + f.getName()
-                        + " is still held after backward released the graph");
+                assertNull(
+                        f.get(op),
+                        c.name() + ": " + k.getSimpleName() + "." + f.getName()
+                                + " is still held after backward released the graph");
             }
         }
     }
@@ -206,7 +210,10 @@ class OpGradientTest {
     }
 
     private static INDArray seed(INDArray like) {
-        return Nd4j.getRandomFactory().getNewRandomInstance(3).nextGaussian(like.shape())
-                .castTo(like.dataType()).reshape(like.shape());
+        return Nd4j.getRandomFactory()
+                .getNewRandomInstance(3)
+                .nextGaussian(like.shape())
+                .castTo(like.dataType())
+                .reshape(like.shape());
     }
 }

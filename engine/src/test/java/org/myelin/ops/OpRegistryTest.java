@@ -33,9 +33,12 @@ class OpRegistryTest {
     @Test
     void everyOpClassHasAGradientCheckCase() throws Exception {
         Set<String> ops = concrete(Op.class);
-        assertTrue(ops.containsAll(Set.of("MatMul", "BiasAdd", "Activate", "SoftmaxCrossEntropy")),
+        assertTrue(
+                ops.containsAll(Set.of("MatMul", "BiasAdd", "Activate", "SoftmaxCrossEntropy")),
                 "the class scan found the ops: " + ops);
-        Set<String> covered = OpCases.all().map(c -> c.opClass().getName()).map(OpRegistryTest::simple)
+        Set<String> covered = OpCases.all()
+                .map(c -> c.opClass().getName())
+                .map(OpRegistryTest::simple)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> missing = new TreeSet<>(ops);
         missing.removeAll(covered);
@@ -45,9 +48,11 @@ class OpRegistryTest {
     @Test
     void everyActivationHasAGradientCheckCase() throws Exception {
         Set<String> activations = concrete(Activation.class);
-        assertTrue(activations.contains("Softmax") && activations.contains("OneHot"),
+        assertTrue(
+                activations.contains("Softmax") && activations.contains("OneHot"),
                 "the class scan found the activations: " + activations);
-        Set<String> covered = OpCases.all().filter(c -> c.activation() != null)
+        Set<String> covered = OpCases.all()
+                .filter(c -> c.activation() != null)
                 .map(c -> simple(c.activation().getClass().getName()))
                 .collect(Collectors.toCollection(TreeSet::new));
         // One-hot is piecewise constant and has no gradient by design; OneHotTest checks that its backward
@@ -56,8 +61,8 @@ class OpRegistryTest {
         covered.add(simple(Activations.ONE_HOT.getClass().getName()));
         Set<String> missing = new TreeSet<>(activations);
         missing.removeAll(covered);
-        Set<String> labelled = missing.stream().map(OpRegistryTest::activationLabel)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> labelled =
+                missing.stream().map(OpRegistryTest::activationLabel).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of(), labelled, "activations without a gradient-check case in OpCases");
     }
 
@@ -76,7 +81,8 @@ class OpRegistryTest {
     private static String activationLabel(String simpleName) {
         for (var field : Activations.class.getFields()) {
             try {
-                if (Modifier.isStatic(field.getModifiers()) && field.get(null) instanceof Activation a
+                if (Modifier.isStatic(field.getModifiers())
+                        && field.get(null) instanceof Activation a
                         && simple(a.getClass().getName()).equals(simpleName)) {
                     return "Activations." + field.getName() + " (" + simpleName + ")";
                 }
@@ -101,11 +107,13 @@ class OpRegistryTest {
 
     /** Binary names of every class compiled into org.myelin.ops, from where {@link Ops} was loaded. */
     private static List<String> classNames() throws IOException, URISyntaxException {
-        Path root = Path.of(Ops.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(
+                Ops.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (Stream<Path> files = Files.list(root.resolve(PACKAGE))) {
-                files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".class"))
+                files.map(p -> p.getFileName().toString())
+                        .filter(f -> f.endsWith(".class"))
                         .forEach(f -> names.add(PACKAGE.replace('/', '.') + f.substring(0, f.length() - 6)));
             }
         } else {

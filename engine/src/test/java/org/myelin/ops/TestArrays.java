@@ -13,8 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** Seeded float64 test data, generated in Java so it does not depend on ND4J's random streams. */
 final class TestArrays {
 
-    private TestArrays() {
-    }
+    private TestArrays() {}
 
     /** Standard normal entries. */
     static INDArray gaussian(long seed, long... shape) {
@@ -126,9 +125,14 @@ final class TestArrays {
     /** Asserts equal shapes and every entry within {@code tol} (0 for exact). */
     static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
-        double diff = expected.length() == 0 ? 0
-                : expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= tol, what + ": largest difference " + diff + " > " + tol + "\nexpected " + expected
-                + "\nactual " + actual);
+        double diff = expected.length() == 0
+                ? 0
+                : expected.castTo(DataType.DOUBLE)
+                        .sub(actual.castTo(DataType.DOUBLE))
+                        .amaxNumber()
+                        .doubleValue();
+        assertTrue(
+                diff <= tol,
+                what + ": largest difference " + diff + " > " + tol + "\nexpected " + expected + "\nactual " + actual);
     }
 }

@@ -59,7 +59,11 @@ class LionTest {
         double[] w0 = {1.0, -2.0, 0.5, 3.0, -0.25};
         double[][] grads = gradients(12, w0.length, 7);
         Tensor w = Tensor.parameter("w", Nd4j.createFromArray(w0));
-        Lion lion = Optimizers.lion().learningRate(0.01).beta1(0.8).beta2(0.95).weightDecay(0.1)
+        Lion lion = Optimizers.lion()
+                .learningRate(0.01)
+                .beta1(0.8)
+                .beta2(0.95)
+                .weightDecay(0.1)
                 .build(Map.of("w", w));
         assertArrayEquals(reference(w0, grads, 0.01, 0.8, 0.95, 0.1), run(lion, w, grads), 1e-14);
     }
@@ -70,7 +74,8 @@ class LionTest {
         double[][] grads = gradients(5, w0.length, 11);
         Tensor w = Tensor.parameter("w", Nd4j.createFromArray(w0));
         Optimizer lion = Optimizers.create("lion", Map.of(), Map.of("w", w));
-        assertEquals(Map.of("type", "lion", "learning_rate", 1e-4, "beta1", 0.9, "beta2", 0.99, "weight_decay", 0.0),
+        assertEquals(
+                Map.of("type", "lion", "learning_rate", 1e-4, "beta1", 0.9, "beta2", 0.99, "weight_decay", 0.0),
                 lion.config());
         assertArrayEquals(reference(w0, grads, 1e-4, 0.9, 0.99, 0), run(lion, w, grads), 1e-15);
     }
@@ -78,16 +83,24 @@ class LionTest {
     @Test
     void rebuildsFromItsConfigAndReportsBadKeysWithThePath() {
         Tensor w = Tensor.parameter("w", Nd4j.createFromArray(1.0, 2.0));
-        Optimizer lion = Optimizers.fromConfig(Map.of("type", "lion", "learning_rate", 3e-4, "weight_decay", 0.2),
-                Map.of("w", w));
+        Optimizer lion = Optimizers.fromConfig(
+                Map.of("type", "lion", "learning_rate", 3e-4, "weight_decay", 0.2), Map.of("w", w));
         assertTrue(lion instanceof Lion);
-        assertEquals(lion.config(), Optimizers.fromConfig(lion.config(), Map.of("w", w)).config());
-        assertEquals("optimizer.wieght_decay: unknown key; did you mean weight_decay?", assertThrows(
-                ConfigurationException.class, () -> Optimizers.create("lion", Map.of("wieght_decay", 0.1),
-                        Map.of("w", w))).getMessage());
-        assertEquals("optimizer.beta2: Lion: beta2 must be in [0, 1), was 1.0", assertThrows(
-                ConfigurationException.class, () -> Optimizers.create("lion", Map.of("beta2", 1.0),
-                        Map.of("w", w))).getMessage());
+        assertEquals(
+                lion.config(),
+                Optimizers.fromConfig(lion.config(), Map.of("w", w)).config());
+        assertEquals(
+                "optimizer.wieght_decay: unknown key; did you mean weight_decay?",
+                assertThrows(
+                                ConfigurationException.class,
+                                () -> Optimizers.create("lion", Map.of("wieght_decay", 0.1), Map.of("w", w)))
+                        .getMessage());
+        assertEquals(
+                "optimizer.beta2: Lion: beta2 must be in [0, 1), was 1.0",
+                assertThrows(
+                                ConfigurationException.class,
+                                () -> Optimizers.create("lion", Map.of("beta2", 1.0), Map.of("w", w)))
+                        .getMessage());
         assertTrue(Optimizers.REGISTRY.help().contains("lion"));
     }
 }

@@ -61,7 +61,8 @@ class MomentumConvergenceTest {
         int plain = stepsToTarget(p -> new Sgd(p, 0.015));
         int momentum = stepsToTarget(make);
         assertTrue(plain < BUDGET, "plain descent did not converge within " + BUDGET + " steps");
-        assertTrue(momentum * 2 < plain, form + " took " + momentum + " steps, plain descent " + plain
-                + "; expected fewer than half");
+        assertTrue(
+                momentum * 2 < plain,
+                form + " took " + momentum + " steps, plain descent " + plain + "; expected fewer than half");
     }
 }

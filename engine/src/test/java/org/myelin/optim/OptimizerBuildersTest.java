@@ -34,21 +34,32 @@ class OptimizerBuildersTest {
     static Stream<Arguments> builders() {
         return Stream.of(
                 same(p -> Optimizers.sgd().learningRate(0.1).build(p), Map.of("type", "sgd", "learning_rate", 0.1)),
-                same(p -> Optimizers.momentum().learningRate(0.1).form(Momentum.Form.FRICTION).r(0.2).build(p),
+                same(
+                        p -> Optimizers.momentum()
+                                .learningRate(0.1)
+                                .form(Momentum.Form.FRICTION)
+                                .r(0.2)
+                                .build(p),
                         Map.of("type", "momentum", "learning_rate", 0.1, "form", "friction", "r", 0.2)),
                 same(p -> Optimizers.momentum().momentum(0.5).build(p), Map.of("type", "momentum", "momentum", 0.5)),
                 same(p -> Optimizers.nesterov().momentum(0.95).build(p), Map.of("type", "nesterov", "momentum", 0.95)),
                 same(p -> Optimizers.adagrad().eps(1e-6).build(p), Map.of("type", "adagrad", "eps", 1e-6)),
                 same(p -> Optimizers.rmsprop().rho(0.9).build(p), Map.of("type", "rmsprop", "rho", 0.9)),
-                same(p -> Optimizers.adadelta().learningRate(0.5).build(p), Map.of("type", "adadelta", "learning_rate", 0.5)),
-                same(p -> Optimizers.adam().learningRate(1e-3).beta2(0.99).build(p),
+                same(
+                        p -> Optimizers.adadelta().learningRate(0.5).build(p),
+                        Map.of("type", "adadelta", "learning_rate", 0.5)),
+                same(
+                        p -> Optimizers.adam().learningRate(1e-3).beta2(0.99).build(p),
                         Map.of("type", "adam", "learning_rate", 1e-3, "beta2", 0.99)),
-                same(p -> Optimizers.adamw().weightDecay(0.05).build(p), Map.of("type", "adamw", "weight_decay", 0.05)));
+                same(
+                        p -> Optimizers.adamw().weightDecay(0.05).build(p),
+                        Map.of("type", "adamw", "weight_decay", 0.05)));
     }
 
     @ParameterizedTest
     @MethodSource("builders")
-    void aBuilderBuildsWhatItsConfigDescribes(Function<Map<String, Tensor>, Optimizer> builder, Map<String, Object> config) {
+    void aBuilderBuildsWhatItsConfigDescribes(
+            Function<Map<String, Tensor>, Optimizer> builder, Map<String, Object> config) {
         Optimizer built = builder.apply(params());
         assertEquals(Optimizers.fromConfig(config, params()).config(), built.config());
     }
@@ -74,9 +85,14 @@ class OptimizerBuildersTest {
 
     @Test
     void aBuilderChecksLikeTheConfigPath() {
-        assertEquals("optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -1.0",
-                assertThrows(ConfigurationException.class,
-                        () -> Optimizers.adam().learningRate(-1).build(params())).getMessage());
-        assertEquals(Map.of("type", "adamw", "weight_decay", 0.05), Optimizers.adamw().weightDecay(0.05).config());
+        assertEquals(
+                "optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -1.0",
+                assertThrows(
+                                ConfigurationException.class,
+                                () -> Optimizers.adam().learningRate(-1).build(params()))
+                        .getMessage());
+        assertEquals(
+                Map.of("type", "adamw", "weight_decay", 0.05),
+                Optimizers.adamw().weightDecay(0.05).config());
     }
 }

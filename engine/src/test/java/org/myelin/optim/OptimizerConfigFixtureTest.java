@@ -22,9 +22,10 @@ class OptimizerConfigFixtureTest {
 
     @SuppressWarnings("unchecked")
     static Stream<Map<String, Object>> configs() throws IOException {
-        try (InputStream in = OptimizerConfigFixtureTest.class.getResourceAsStream(
-                "optimizer-configs-before-registry.json")) {
-            Map<String, Object> fixture = Json.readObject("fixture", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        try (InputStream in =
+                OptimizerConfigFixtureTest.class.getResourceAsStream("optimizer-configs-before-registry.json")) {
+            Map<String, Object> fixture =
+                    Json.readObject("fixture", new String(in.readAllBytes(), StandardCharsets.UTF_8));
             return ((List<Map<String, Object>>) fixture.get("configs")).stream();
         }
     }

@@ -54,7 +54,8 @@ class OptimizerStateTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("configs")
     void restoredStateGivesIdenticalNextUpdate(String name, Map<String, Object> hyper) {
-        Map<String, Tensor> pa = params(Nd4j.createFromArray(new double[][] {{1, -2, 0.5}, {0.3, 0.7, -1}}),
+        Map<String, Tensor> pa = params(
+                Nd4j.createFromArray(new double[][] {{1, -2, 0.5}, {0.3, 0.7, -1}}),
                 Nd4j.createFromArray(0.2, -0.4, 0.6));
         Optimizer a = Optimizers.create(name, hyper, pa);
         step(a, 1.0);
@@ -67,7 +68,8 @@ class OptimizerStateTest {
             slots.forEach((slot, arr) -> copy.put(slot, arr.dup()));
             saved.put(param, copy);
         });
-        Map<String, Tensor> pb = params(pa.get("fc.weight").value().dup(), pa.get("fc.bias").value().dup());
+        Map<String, Tensor> pb = params(
+                pa.get("fc.weight").value().dup(), pa.get("fc.bias").value().dup());
         Optimizer b = Optimizers.fromConfig(a.config(), pb);
         b.restoreState(saved);
         b.setSteps(a.steps());
@@ -85,7 +87,9 @@ class OptimizerStateTest {
         Map<String, Tensor> p = params(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.zeros(DataType.DOUBLE, 3));
         Optimizer opt = Optimizers.create(name, hyper, p);
         assertEquals(name, opt.config().get("type"));
-        hyper.forEach((k, v) -> assertEquals(v instanceof Number n ? (Object) n.doubleValue() : v, opt.config().get(k),
+        hyper.forEach((k, v) -> assertEquals(
+                v instanceof Number n ? (Object) n.doubleValue() : v,
+                opt.config().get(k),
                 name + ": " + k));
         assertEquals(opt.config(), Optimizers.fromConfig(opt.config(), p).config());
     }
@@ -103,9 +107,11 @@ class OptimizerStateTest {
         assertSame(m, adam.state().get("w").get("m"));
         // m1 = (1 - 0.5) g1, v1 = (1 - 0.75) g1^2
         assertTrue(Nd4j.createFromArray(0.15, -0.3).equalsWithEps(m, 1e-15));
-        assertTrue(Nd4j.createFromArray(0.0225, 0.09).equalsWithEps(adam.state().get("w").get("v"), 1e-15));
+        assertTrue(Nd4j.createFromArray(0.0225, 0.09)
+                .equalsWithEps(adam.state().get("w").get("v"), 1e-15));
         assertEquals(1, adam.steps());
-        assertThrows(UnsupportedOperationException.class, () -> adam.state().get("w").put("x", m));
+        assertThrows(
+                UnsupportedOperationException.class, () -> adam.state().get("w").put("x", m));
     }
 
     @Test
@@ -129,7 +135,8 @@ class OptimizerStateTest {
         saved.put("fc.bias", Map.of("m", Nd4j.ones(DataType.DOUBLE, 3), "v", Nd4j.ones(DataType.DOUBLE, 4)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.restoreState(saved));
         assertEquals("Adam: saved state for parameter 'fc.bias' slot 'v' has shape [4], expected [3]", e.getMessage());
-        assertEquals(Nd4j.zeros(DataType.DOUBLE, 2, 3), adam.state().get("fc.weight").get("m"));
+        assertEquals(
+                Nd4j.zeros(DataType.DOUBLE, 2, 3), adam.state().get("fc.weight").get("m"));
 
         saved.remove("fc.bias");
         e = assertThrows(IllegalArgumentException.class, () -> adam.restoreState(saved));
@@ -141,7 +148,8 @@ class OptimizerStateTest {
 
         saved.put("other", Map.of());
         e = assertThrows(IllegalArgumentException.class, () -> adam.restoreState(saved));
-        assertEquals("Adam: saved state has unknown parameter 'other', expected one of [fc.weight, fc.bias]",
+        assertEquals(
+                "Adam: saved state has unknown parameter 'other', expected one of [fc.weight, fc.bias]",
                 e.getMessage());
     }
 

@@ -43,7 +43,9 @@ class RegularizationTest {
         double penalty = new L2Penalty(0.01).apply(p);
         // penalty = 0.01 (1 + 4 + 9 + 0); grad = 0.1 + 0.02 theta
         assertEquals(0.14, penalty, TOL);
-        assertEquals(m(new double[][] {{0.12, 0.06}, {0.16, 0.1}}), p.get("layer.weight").grad());
+        assertEquals(
+                m(new double[][] {{0.12, 0.06}, {0.16, 0.1}}),
+                p.get("layer.weight").grad());
         assertEquals(v(0.2, 0.2), p.get("layer.bias").grad());
     }
 
@@ -75,7 +77,9 @@ class RegularizationTest {
         // penalty = 0.01 (1 + 2 + 3 + 0); grad = 0.1 + 0.01 sign(theta), sign(0) = 0
         assertEquals(0.06, penalty, TOL);
         INDArray expected = m(new double[][] {{0.11, 0.09}, {0.11, 0.1}});
-        assertTrue(expected.equalsWithEps(p.get("layer.weight").grad(), TOL), "" + p.get("layer.weight").grad());
+        assertTrue(
+                expected.equalsWithEps(p.get("layer.weight").grad(), TOL),
+                "" + p.get("layer.weight").grad());
         assertEquals(v(0.2, 0.2), p.get("layer.bias").grad());
         // a second application reuses the scratch and adds the same amount again
         new L1Penalty(0.01).apply(p);
@@ -116,10 +120,12 @@ class RegularizationTest {
     @Test
     void maxNormRejectsHigherRankWeights() {
         Tensor k = Tensor.parameter("conv.weight", Nd4j.zeros(2, 2, 2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MaxNormConstraint(1).apply(Map.of("conv.weight", k)));
-        assertEquals("MaxNormConstraint: parameter 'conv.weight' has shape [2, 2, 2], expected a weight [in, out]"
-                + " or a vector [n]", e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new MaxNormConstraint(1).apply(Map.of("conv.weight", k)));
+        assertEquals(
+                "MaxNormConstraint: parameter 'conv.weight' has shape [2, 2, 2], expected a weight [in, out]"
+                        + " or a vector [n]",
+                e.getMessage());
     }
 
     @Test
@@ -129,7 +135,9 @@ class RegularizationTest {
         p.get("layer.bias").setGrad(v(0.7, -0.2));
         double largest = new ClipByValue(0.5).apply(p);
         assertEquals(2.0, largest, 0);
-        assertEquals(m(new double[][] {{0.5, -0.5}, {0.3, -0.1}}), p.get("layer.weight").grad());
+        assertEquals(
+                m(new double[][] {{0.5, -0.5}, {0.3, -0.1}}),
+                p.get("layer.weight").grad());
         assertEquals(v(0.5, -0.2), p.get("layer.bias").grad());
     }
 
@@ -140,7 +148,8 @@ class RegularizationTest {
         p.get("layer.weight").setGrad(m(new double[][] {{3, 0}, {0, 0}}));
         p.get("layer.bias").setGrad(v(0, 4));
         assertEquals(5.0, new ClipByGlobalNorm(1.0).apply(p), TOL);
-        assertTrue(m(new double[][] {{0.6, 0}, {0, 0}}).equalsWithEps(p.get("layer.weight").grad(), TOL));
+        assertTrue(m(new double[][] {{0.6, 0}, {0, 0}})
+                .equalsWithEps(p.get("layer.weight").grad(), TOL));
         assertTrue(v(0, 0.8).equalsWithEps(p.get("layer.bias").grad(), TOL));
         assertEquals(1.0, ClipByGlobalNorm.globalNorm(p), 1e-15);
     }
@@ -159,6 +168,8 @@ class RegularizationTest {
         Map<String, Tensor> p = layer();
         p.get("layer.bias").setGrad(v(Double.NaN, 4));
         assertTrue(Double.isNaN(new ClipByGlobalNorm(1).apply(p)));
-        assertEquals(m(new double[][] {{0.1, 0.1}, {0.1, 0.1}}), p.get("layer.weight").grad());
+        assertEquals(
+                m(new double[][] {{0.1, 0.1}, {0.1, 0.1}}),
+                p.get("layer.weight").grad());
     }
 }

@@ -53,7 +53,7 @@ class ScheduleTest {
         assertEquals(0.025, s.rate(0), TOL);
         assertEquals(0.05, s.rate(1), TOL);
         assertEquals(0.1, s.rate(3), TOL);
-        assertEquals(0.1, s.rate(4), TOL);   // after(0)
+        assertEquals(0.1, s.rate(4), TOL); // after(0)
         assertEquals(0.05, s.rate(14), TOL); // after(10)
         assertEquals(new LinearWarmup(4, new ConstantRate(0.2)), new ConstantRate(0.2).withWarmup(4));
     }
@@ -71,12 +71,14 @@ class ScheduleTest {
     @Test
     void schedulesBuiltByNameMatchTheRecords() {
         assertEquals(new StepDecay(0.3, 5, 0.1), Schedules.create("step", Map.of("step_size", 5), 0.3));
-        assertEquals(new ExponentialDecay(0.2, 0.95),
+        assertEquals(
+                new ExponentialDecay(0.2, 0.95),
                 Schedules.create("exponential", Map.of("learning_rate", 0.2, "gamma", 0.95), 0.3));
         assertEquals(new CosineAnnealing(0.3, 0.0, 100), Schedules.create("cosine", Map.of("period", 100), 0.3));
         assertEquals(new InverseTimeDecay(0.3, 1), Schedules.create("inverse_time", Map.of(), 0.3));
         assertEquals(new ConstantRate(0.3), Schedules.create("CONSTANT", null, 0.3));
-        assertEquals(new LinearWarmup(10, new CosineAnnealing(0.1, 0.0, 100)),
+        assertEquals(
+                new LinearWarmup(10, new CosineAnnealing(0.1, 0.0, 100)),
                 Schedules.create("cosine", Map.of("period", 100, "warmup_steps", 10), 0.1));
     }
 

@@ -73,39 +73,48 @@ class TorchOptimFormsTest {
     static final double[][] SGD = {
         {0.97, -1.94, 0.495},
         {0.9299999999999999, -2.02, 0.505},
-        {0.95, -2.03, 0.475}};
+        {0.95, -2.03, 0.475}
+    };
     static final double[][] SGD_MOMENTUM = {
         {0.97, -1.94, 0.495},
         {0.903, -1.966, 0.5005},
-        {0.8627, -1.9994, 0.47544999999999993}};
+        {0.8627, -1.9994, 0.47544999999999993}
+    };
     static final double[][] SGD_NESTEROV = {
         {0.943, -1.886, 0.4905},
         {0.8426999999999999, -1.9893999999999998, 0.50545},
-        {0.8264299999999999, -2.02946, 0.45290499999999995}};
+        {0.8264299999999999, -2.02946, 0.45290499999999995}
+    };
     static final double[][] ADAGRAD = {
         {0.9625, -1.9454545454545455, 0.4909090909090909},
         {0.9225, -1.998787878787879, 0.5072542109564597},
-        {0.9417582403567252, -2.0054324519735642, 0.4706758133710311}};
+        {0.9417582403567252, -2.0054324519735642, 0.4706758133710311}
+    };
     static final double[][] RMSPROP = {
         {0.85, -1.8285714285714285, 0.43333333333333335},
         {0.711344514681941, -1.9803828421566634, 0.529039718277513},
-        {0.782908675433023, -2.0018382516469098, 0.38428478329697235}};
+        {0.782908675433023, -2.0018382516469098, 0.38428478329697235}
+    };
     static final double[][] ADADELTA = {
         {0.8335899411324312, -1.8102633403898973, 0.4514928749927334},
         {0.6323715102234932, -2.0365375103695924, 0.5418500683724761},
-        {0.7594970065000499, -2.0767077963672436, 0.36198892367995433}};
+        {0.7594970065000499, -2.0767077963672436, 0.36198892367995433}
+    };
     static final double[][] ADAM = {
         {0.925, -1.9142857142857144, 0.4666666666666667},
         {0.8453859332497115, -1.9548811557950476, 0.4940826378369912},
-        {0.8347195508783997, -1.9857821249409446, 0.44519240443791297}};
+        {0.8347195508783997, -1.9857821249409446, 0.44519240443791297}
+    };
     static final double[][] ADAM_L2 = {
         {0.9111111111111111, -1.9058823529411764, 0.425},
         {0.8213195665387119, -1.850821659922742, 0.36927065549521154},
-        {0.7567565990694476, -1.7807531087423536, 0.2922877272096836}};
+        {0.7567565990694476, -1.7807531087423536, 0.2922877272096836}
+    };
     static final double[][] ADAMW = {
         {0.875, -1.8142857142857143, 0.44166666666666665},
         {0.7516359332497113, -1.7641668700807618, 0.4469993045036578},
-        {0.7033877542159139, -1.7068594957226206, 0.3757591058793967}};
+        {0.7033877542159139, -1.7068594957226206, 0.3757591058793967}
+    };
 
     // ---- the optimiser classes ----
 
@@ -116,7 +125,8 @@ class TorchOptimFormsTest {
 
     @Test
     void heavyBallMomentumIsTorchSgdWithMomentumAndNoDampening() {
-        assertSteps(SGD_MOMENTUM, threeSteps(p -> new Momentum(p, new Momentum.Hyper(0.1, Momentum.Form.HEAVY_BALL, 0.9))));
+        assertSteps(
+                SGD_MOMENTUM, threeSteps(p -> new Momentum(p, new Momentum.Hyper(0.1, Momentum.Form.HEAVY_BALL, 0.9))));
     }
 
     @Test
@@ -156,21 +166,24 @@ class TorchOptimFormsTest {
     void sgdKernelsFollowTorchSgd(String path) {
         ElementwiseKernels k = kernels(path);
         assertSteps(SGD, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0, 0, false)));
-        assertSteps(SGD_MOMENTUM, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0.9, 0,
-                false)));
-        assertSteps(SGD_NESTEROV, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0.9, 0,
-                true)));
+        assertSteps(
+                SGD_MOMENTUM, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0.9, 0, false)));
+        assertSteps(
+                SGD_NESTEROV, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0.9, 0, true)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"nd4j", "native"})
     void adamKernelsFollowTorchAdamAndAdamW(String path) {
         ElementwiseKernels k = kernels(path);
-        assertSteps(ADAM, threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1, 0,
-                false, t)));
-        assertSteps(ADAM_L2, threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1,
-                0.5, false, t)));
-        assertSteps(ADAMW, threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1,
-                0.5, true, t)));
+        assertSteps(
+                ADAM,
+                threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1, 0, false, t)));
+        assertSteps(
+                ADAM_L2,
+                threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1, 0.5, false, t)));
+        assertSteps(
+                ADAMW,
+                threeKernelSteps(k, (kk, w, g, s, t) -> kk.adam(w, g, s[0], s[1], 0.1, 0.5, 0.75, 0.1, 0.5, true, t)));
     }
 }

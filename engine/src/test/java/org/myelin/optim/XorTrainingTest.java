@@ -71,8 +71,9 @@ class XorTrainingTest {
             opt.step();
             step++;
         }
-        assertTrue(loss < TARGET_LOSS, name + " " + hyper + ": loss " + loss + " after " + step + " steps, expected < "
-                + TARGET_LOSS);
+        assertTrue(
+                loss < TARGET_LOSS,
+                name + " " + hyper + ": loss " + loss + " after " + step + " steps, expected < " + TARGET_LOSS);
         INDArray predicted = logits.gt(0).castTo(DataType.DOUBLE);
         assertEquals(t.value(), predicted, name + ": predictions " + predicted + " at loss " + loss);
     }

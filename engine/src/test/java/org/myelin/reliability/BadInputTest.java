@@ -50,14 +50,18 @@ class BadInputTest {
                 Arguments.of("Dense", new Dense(784, 32, DataType.FLOAT, 1), new long[] {8, 783}, "783", "784"),
                 Arguments.of("BatchNorm", new BatchNorm(32, DataType.FLOAT), new long[] {8, 31}, "31", "32"),
                 Arguments.of("LayerNorm", new LayerNorm(32, DataType.FLOAT), new long[] {8, 33}, "33", "32"),
-                Arguments.of("Dense", Models.mlpBuilder(4, 8, 3).optDataType(DataType.FLOAT).build(),
-                        new long[] {8, 5}, "5", "4"));
+                Arguments.of(
+                        "Dense",
+                        Models.mlpBuilder(4, 8, 3).optDataType(DataType.FLOAT).build(),
+                        new long[] {8, 5},
+                        "5",
+                        "4"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("layers")
-    void aLayerGivenAWrongShapeNamesItselfAndBothShapes(String name, Module layer, long[] shape, String actual,
-            String expected) {
+    void aLayerGivenAWrongShapeNamesItselfAndBothShapes(
+            String name, Module layer, long[] shape, String actual, String expected) {
         assertRejected(() -> layer.forward(x(shape)), name, actual, expected);
     }
 
@@ -85,37 +89,50 @@ class BadInputTest {
         }
         notOneHot.putScalar(new long[] {3, 1}, 1f);
         return Stream.of(
-                Arguments.of("NaN feature", (Executable) () -> Dataset.classification(nan, new int[6], 2),
+                Arguments.of(
+                        "NaN feature",
+                        (Executable) () -> Dataset.classification(nan, new int[6], 2),
                         "features: row 4 column 2 is NaN"),
                 Arguments.of("infinite target", (Executable) () -> Dataset.of(x, inf), "row 2 column 0 is +Infinity"),
-                Arguments.of("label out of range", (Executable) () -> Dataset.classification(x,
-                        new int[] {0, 1, 2, 9, 1, 0}, 3), "row 3 is 9, expected 0..2"),
-                Arguments.of("negative label", (Executable) () -> Dataset.classification(x,
-                        new int[] {0, -1, 2, 1, 1, 0}, 3), "row 1 is -1"),
-                Arguments.of("row not one-hot", (Executable) () -> Dataset.oneHot(x, notOneHot),
-                        "row 3 is not one-hot"),
-                Arguments.of("rows and labels differ", (Executable) () -> Dataset.classification(x, new int[5], 3),
-                        "5"),
-                Arguments.of("huge one-hot", (Executable) () -> Dataset.classification(x, new int[6], 1 << 30),
-                        "exceed"));
+                Arguments.of(
+                        "label out of range",
+                        (Executable) () -> Dataset.classification(x, new int[] {0, 1, 2, 9, 1, 0}, 3),
+                        "row 3 is 9, expected 0..2"),
+                Arguments.of(
+                        "negative label",
+                        (Executable) () -> Dataset.classification(x, new int[] {0, -1, 2, 1, 1, 0}, 3),
+                        "row 1 is -1"),
+                Arguments.of(
+                        "row not one-hot", (Executable) () -> Dataset.oneHot(x, notOneHot), "row 3 is not one-hot"),
+                Arguments.of(
+                        "rows and labels differ", (Executable) () -> Dataset.classification(x, new int[5], 3), "5"),
+                Arguments.of(
+                        "huge one-hot", (Executable) () -> Dataset.classification(x, new int[6], 1 << 30), "exceed"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mismatchedData")
     void dataThatDoesNotFitTheModelFailsAtTheFirstStepNamingTheLayer(String what, Dataset data, String message) {
         Module m = Models.mlpBuilder(4, 8, 3).optDataType(DataType.FLOAT).build();
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("sgd", Map.of("learning_rate", 0.1), m.namedParameters()),
-                TrainingOptions.of(1, 4, 1), List.of());
+                TrainingOptions.of(1, 4, 1),
+                List.of());
         assertRejected(() -> t.fit(data, null), message);
         assertTrue(t.state().step() == 0, "no step was taken");
     }
 
     static Stream<Arguments> mismatchedData() {
         return Stream.of(
-                Arguments.of("5 features for 4 inputs", Dataset.classification(Nd4j.rand(DataType.FLOAT, 8, 5),
-                        new int[8], 3), "[4, 5]"),
-                Arguments.of("2 classes for 3 outputs", Dataset.classification(Nd4j.rand(DataType.FLOAT, 8, 4),
-                        new int[8], 2), "[4, 2]"));
+                Arguments.of(
+                        "5 features for 4 inputs",
+                        Dataset.classification(Nd4j.rand(DataType.FLOAT, 8, 5), new int[8], 3),
+                        "[4, 5]"),
+                Arguments.of(
+                        "2 classes for 3 outputs",
+                        Dataset.classification(Nd4j.rand(DataType.FLOAT, 8, 4), new int[8], 2),
+                        "[4, 2]"));
     }
 }

@@ -63,14 +63,21 @@ class DivergencePolicyTest {
     }
 
     private static Module model(boolean batchNorm) {
-        return Models.mlpBuilder(2, 16, 2).optDataType(DataType.FLOAT).optSeed(5).optHidden(Activations.RELU)
-                .optBatchNorm(batchNorm).build();
+        return Models.mlpBuilder(2, 16, 2)
+                .optDataType(DataType.FLOAT)
+                .optSeed(5)
+                .optHidden(Activations.RELU)
+                .optBatchNorm(batchNorm)
+                .build();
     }
 
     private static Trainer trainer(Module m, DivergencePolicy p, List<Callback> callbacks) {
-        return new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        return new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("sgd", Map.of("learning_rate", 0.1), m.namedParameters()),
-                TrainingOptions.of(3, 8, 21).withDivergencePolicy(p), callbacks);
+                TrainingOptions.of(3, 8, 21).withDivergencePolicy(p),
+                callbacks);
     }
 
     private static Map<String, INDArray> weights(Module m) {
@@ -93,8 +100,10 @@ class DivergencePolicyTest {
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(poisoned(), null));
         long failed = t.state().step() + 1;
         assertTrue(e.getMessage().contains("at step " + failed + " (epoch 1, batch " + failed + ")"), e.getMessage());
-        assertTrue(e.getMessage().contains("the gradient of '0.weight' is not finite")
-                || e.getMessage().contains("the output of layer '"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the gradient of '0.weight' is not finite")
+                        || e.getMessage().contains("the output of layer '"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("The weights were not updated by this step."), e.getMessage());
         Map<String, INDArray> last = afterEachStep.isEmpty() ? null : afterEachStep.get(afterEachStep.size() - 1);
         if (last != null) {
@@ -109,11 +118,17 @@ class DivergencePolicyTest {
         t.fit(poisoned(), null);
         assertEquals(3, t.state().skippedBatches(), "the poisoned batch once per epoch");
         assertEquals(3L * 8 - 3, t.state().step(), "8 batches per epoch, one skipped in each");
-        m.namedParameters().forEach((k, p) -> assertTrue(Double.isFinite(p.value().sumNumber().doubleValue()), k));
-        assertTrue(t.history().last().trainLoss() < t.history().epochs().get(0).trainLoss(),
+        m.namedParameters()
+                .forEach((k, p) ->
+                        assertTrue(Double.isFinite(p.value().sumNumber().doubleValue()), k));
+        assertTrue(
+                t.history().last().trainLoss() < t.history().epochs().get(0).trainLoss(),
                 "training went on: " + t.history().epochs());
-        t.history().epochs().forEach(r -> r.gradientNorms().values().forEach(
-                v -> assertTrue(Double.isFinite(v), "a skipped batch adds no gradient norm: " + r)));
+        t.history()
+                .epochs()
+                .forEach(r -> r.gradientNorms()
+                        .values()
+                        .forEach(v -> assertTrue(Double.isFinite(v), "a skipped batch adds no gradient norm: " + r)));
     }
 
     @Test
@@ -133,10 +148,14 @@ class DivergencePolicyTest {
             }
             return 0;
         };
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("sgd", Map.of("learning_rate", 0.1), m.namedParameters()),
-                TrainingOptions.of(3, 8, 21).withGradientTransforms(List.of(nanFromTheSixthStep))
-                        .withDivergencePolicy(DivergencePolicy.skip(2)), List.of(record));
+                TrainingOptions.of(3, 8, 21)
+                        .withGradientTransforms(List.of(nanFromTheSixthStep))
+                        .withDivergencePolicy(DivergencePolicy.skip(2)),
+                List.of(record));
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(clean(), null));
         assertTrue(e.getMessage().contains("Skipped 2 batches in a row"), e.getMessage());
         assertEquals(5, t.state().step());
@@ -152,7 +171,13 @@ class DivergencePolicyTest {
             @Override
             public void onStepEnd(Trainer t, long step, double loss) {
                 if (step == 5) {
-                    t.model().namedParameters().values().iterator().next().value().putScalar(0, Float.NaN);
+                    t.model()
+                            .namedParameters()
+                            .values()
+                            .iterator()
+                            .next()
+                            .value()
+                            .putScalar(0, Float.NaN);
                 }
             }
         };
@@ -182,7 +207,9 @@ class DivergencePolicyTest {
         assertEquals(0.25, t.state().learningRateScale());
         assertEquals(0.1 * 0.25, t.optimizer().learningRate(), 1e-12);
         assertEquals(24, t.state().step(), "every batch of the 3 epochs trained once after the rollback");
-        m.namedParameters().forEach((k, p) -> assertTrue(Double.isFinite(p.value().sumNumber().doubleValue()), k));
+        m.namedParameters()
+                .forEach((k, p) ->
+                        assertTrue(Double.isFinite(p.value().sumNumber().doubleValue()), k));
         // The lowered rate is kept in later checkpoints, so a resumed run keeps it.
         saver.write(t);
         Map<?, ?> position = (Map<?, ?>) Checkpoint.load(ckpt).trainer().get("position");
@@ -192,8 +219,8 @@ class DivergencePolicyTest {
     @Test
     void rollbackGivesUpWhenTheDataItselfDiverges() {
         Module m = model(false);
-        Trainer t = trainer(m, DivergencePolicy.rollback(0.5, 2),
-                List.of(new Checkpointing(dir.resolve("c.zip"), 1, 0, Map.of())));
+        Trainer t = trainer(
+                m, DivergencePolicy.rollback(0.5, 2), List.of(new Checkpointing(dir.resolve("c.zip"), 1, 0, Map.of())));
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(poisoned(), null));
         assertTrue(e.getMessage().contains("Rolled back 2 times already; giving up."), e.getMessage());
     }
@@ -201,8 +228,8 @@ class DivergencePolicyTest {
     @Test
     void rollbackNeedsACheckpointingCallback() {
         Module m = model(false);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> trainer(m, DivergencePolicy.rollback(0.5, 2), List.of()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> trainer(m, DivergencePolicy.rollback(0.5, 2), List.of()));
         assertTrue(e.getMessage().contains("needs a Checkpointing callback"), e.getMessage());
     }
 }

@@ -68,9 +68,22 @@ class FileFuzzTest {
      * @param payloadOffset where the data bytes begin in a raw format (-1: not checked); a change only there
      *                      must still load
      */
-    record Target(String name, String fileName, byte[] seed, UnaryOperator<byte[]> wrap, Loader loader, boolean exact,
-            int payloadOffset, boolean json) {
-        Target(String name, String fileName, byte[] seed, UnaryOperator<byte[]> wrap, Loader loader, boolean exact,
+    record Target(
+            String name,
+            String fileName,
+            byte[] seed,
+            UnaryOperator<byte[]> wrap,
+            Loader loader,
+            boolean exact,
+            int payloadOffset,
+            boolean json) {
+        Target(
+                String name,
+                String fileName,
+                byte[] seed,
+                UnaryOperator<byte[]> wrap,
+                Loader loader,
+                boolean exact,
                 int payloadOffset) {
             this(name, fileName, seed, wrap, loader, exact, payloadOffset, false);
         }
@@ -105,71 +118,151 @@ class FileFuzzTest {
             return content;
         };
         Target modelJson = entry("model.json in a model", "model.zip", modelEntries, "model.json", loadModel);
-        Target optimizerJson = entry("optimizer.json in a checkpoint", "checkpoint.zip", checkpointEntries,
-                "optimizer.json", loadCheckpoint);
-        Target trainerJson = entry("trainer.json in a checkpoint", "checkpoint.zip", checkpointEntries, "trainer.json",
+        Target optimizerJson = entry(
+                "optimizer.json in a checkpoint",
+                "checkpoint.zip",
+                checkpointEntries,
+                "optimizer.json",
                 loadCheckpoint);
-        targets = List.of(modelJson, optimizerJson, trainerJson, modelJson.asJson("model.json values"),
-                optimizerJson.asJson("optimizer.json values"), trainerJson.asJson("trainer.json values"),
+        Target trainerJson = entry(
+                "trainer.json in a checkpoint", "checkpoint.zip", checkpointEntries, "trainer.json", loadCheckpoint);
+        targets = List.of(
+                modelJson,
+                optimizerJson,
+                trainerJson,
+                modelJson.asJson("model.json values"),
+                optimizerJson.asJson("optimizer.json values"),
+                trainerJson.asJson("trainer.json values"),
                 new Target("model zip bytes", "model.zip", model, b -> b, loadModel, true, -1),
                 new Target("checkpoint zip bytes", "checkpoint.zip", checkpoint, b -> b, loadCheckpoint, true, -1),
                 entry("parameter .npy in a model", "model.zip", modelEntries, "parameters/0.weight.npy", loadModel),
-                entry("buffer .npy in a model", "model.zip", modelEntries, "buffers/1.runningVariance.npy",
-                        loadModel),
-                entry("optimizer state .npy in a checkpoint", "checkpoint.zip", checkpointEntries,
-                        "optimizer/0.weight/m.npy", loadCheckpoint),
-                new Target(".npy", "array.npy", npy, b -> b, f -> {
-                    try (var in = Files.newInputStream(f)) {
-                        return Fixtures.digest(Npy.read(f.toString(), in, 1 << 16));
-                    }
-                }, false, 128),
-                new Target("IDX images", "images.idx", images, b -> b,
-                        f -> Fixtures.digest(Idx.readImages(f, DataType.FLOAT).pixels()), false, 16),
-                new Target("IDX images, gzip", "images.idx.gz", Fixtures.gzip(images), b -> b,
-                        f -> Fixtures.digest(Idx.readImages(f, DataType.FLOAT).pixels()), true, -1),
-                new Target("IDX labels with their images", "labels.idx", labels, b -> b,
-                        f -> Fixtures.digest(Idx.readClassification(goodImages, f, 10, DataType.FLOAT).targets()),
-                        false, -1),
-                new Target("IDX images with their labels", "images2.idx", images, b -> b,
-                        f -> Fixtures.digest(Idx.readClassification(f, goodLabels, 10, DataType.FLOAT).features()),
-                        false, 16),
-                new Target("CSV, classes inferred", "data.csv", Fixtures.csv(), b -> b,
-                        f -> Fixtures.digest(Csv.reader().classification(0).read(f).targets()), false, -1),
-                new Target("CSV, regression", "data2.csv", Fixtures.csv(), b -> b,
-                        f -> Fixtures.digest(Csv.reader().labelColumn("label").read(f).features()), false, -1));
+                entry("buffer .npy in a model", "model.zip", modelEntries, "buffers/1.runningVariance.npy", loadModel),
+                entry(
+                        "optimizer state .npy in a checkpoint",
+                        "checkpoint.zip",
+                        checkpointEntries,
+                        "optimizer/0.weight/m.npy",
+                        loadCheckpoint),
+                new Target(
+                        ".npy",
+                        "array.npy",
+                        npy,
+                        b -> b,
+                        f -> {
+                            try (var in = Files.newInputStream(f)) {
+                                return Fixtures.digest(Npy.read(f.toString(), in, 1 << 16));
+                            }
+                        },
+                        false,
+                        128),
+                new Target(
+                        "IDX images",
+                        "images.idx",
+                        images,
+                        b -> b,
+                        f -> Fixtures.digest(Idx.readImages(f, DataType.FLOAT).pixels()),
+                        false,
+                        16),
+                new Target(
+                        "IDX images, gzip",
+                        "images.idx.gz",
+                        Fixtures.gzip(images),
+                        b -> b,
+                        f -> Fixtures.digest(Idx.readImages(f, DataType.FLOAT).pixels()),
+                        true,
+                        -1),
+                new Target(
+                        "IDX labels with their images",
+                        "labels.idx",
+                        labels,
+                        b -> b,
+                        f -> Fixtures.digest(Idx.readClassification(goodImages, f, 10, DataType.FLOAT)
+                                .targets()),
+                        false,
+                        -1),
+                new Target(
+                        "IDX images with their labels",
+                        "images2.idx",
+                        images,
+                        b -> b,
+                        f -> Fixtures.digest(Idx.readClassification(f, goodLabels, 10, DataType.FLOAT)
+                                .features()),
+                        false,
+                        16),
+                new Target(
+                        "CSV, classes inferred",
+                        "data.csv",
+                        Fixtures.csv(),
+                        b -> b,
+                        f -> Fixtures.digest(
+                                Csv.reader().classification(0).read(f).targets()),
+                        false,
+                        -1),
+                new Target(
+                        "CSV, regression",
+                        "data2.csv",
+                        Fixtures.csv(),
+                        b -> b,
+                        f -> Fixtures.digest(
+                                Csv.reader().labelColumn("label").read(f).features()),
+                        false,
+                        -1));
         if (!modelEntries.containsKey("parameters/0.weight.npy")
                 || !checkpointEntries.containsKey("optimizer/0.weight/m.npy")
                 || !modelEntries.containsKey("buffers/1.runningVariance.npy")) {
-            throw new IllegalStateException("fixture entries changed: " + modelEntries.keySet() + " "
-                    + checkpointEntries.keySet());
+            throw new IllegalStateException(
+                    "fixture entries changed: " + modelEntries.keySet() + " " + checkpointEntries.keySet());
         }
     }
 
-    private static Target entry(String name, String fileName, Map<String, byte[]> entries, String entry, Loader loader) {
-        return new Target(name, fileName, entries.get(entry), b -> {
-            Map<String, byte[]> copy = new LinkedHashMap<>(entries);
-            copy.put(entry, b);
-            try {
-                return Fixtures.zip(copy);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, loader, false, -1);
+    private static Target entry(
+            String name, String fileName, Map<String, byte[]> entries, String entry, Loader loader) {
+        return new Target(
+                name,
+                fileName,
+                entries.get(entry),
+                b -> {
+                    Map<String, byte[]> copy = new LinkedHashMap<>(entries);
+                    copy.put(entry, b);
+                    try {
+                        return Fixtures.zip(copy);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                loader,
+                false,
+                -1);
     }
 
     static Stream<Arguments> targetNames() {
-        return Stream.of("model zip bytes", "checkpoint zip bytes", "model.json in a model", "model.json values",
-                "optimizer.json values", "trainer.json values",
-                "parameter .npy in a model", "buffer .npy in a model", "optimizer.json in a checkpoint",
-                "trainer.json in a checkpoint", "optimizer state .npy in a checkpoint", ".npy", "IDX images",
-                "IDX images, gzip", "IDX labels with their images", "IDX images with their labels",
-                "CSV, classes inferred", "CSV, regression").map(Arguments::of);
+        return Stream.of(
+                        "model zip bytes",
+                        "checkpoint zip bytes",
+                        "model.json in a model",
+                        "model.json values",
+                        "optimizer.json values",
+                        "trainer.json values",
+                        "parameter .npy in a model",
+                        "buffer .npy in a model",
+                        "optimizer.json in a checkpoint",
+                        "trainer.json in a checkpoint",
+                        "optimizer state .npy in a checkpoint",
+                        ".npy",
+                        "IDX images",
+                        "IDX images, gzip",
+                        "IDX labels with their images",
+                        "IDX images with their labels",
+                        "CSV, classes inferred",
+                        "CSV, regression")
+                .map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("targetNames")
     void mutatedFilesLoadIdenticallyOrFailWithAClearMessage(String name) throws Exception {
-        Target t = targets.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        Target t =
+                targets.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         Path file = dir.resolve("fuzz-" + t.fileName());
         Files.write(file, t.wrap().apply(t.seed()));
         String original = t.loader().load(file);
@@ -216,13 +309,17 @@ class FileFuzzTest {
         }
         log.info("fuzz {}: {} iterations, outcomes {}", name, i, outcomes);
         assertTrue(i >= Math.min(ITERATIONS, 20), name + ": only " + i + " iterations ran in the time allowed");
-        assertTrue(problems.isEmpty(), problems.size() + " problem(s) in " + i + " iterations of " + name + ":\n"
-                + String.join("\n", problems.subList(0, Math.min(12, problems.size()))));
+        assertTrue(
+                problems.isEmpty(),
+                problems.size() + " problem(s) in " + i + " iterations of " + name + ":\n"
+                        + String.join("\n", problems.subList(0, Math.min(12, problems.size()))));
     }
 
     private static String describe(Throwable e) {
         StackTraceElement[] st = e.getStackTrace();
-        return e + (st.length > 0 ? " at " + st[0] : "") + (st.length > 1 ? " <- " + st[1] : "")
+        return e
+                + (st.length > 0 ? " at " + st[0] : "")
+                + (st.length > 1 ? " <- " + st[1] : "")
                 + (st.length > 2 ? " <- " + st[2] : "");
     }
 

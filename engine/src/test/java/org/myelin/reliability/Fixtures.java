@@ -38,12 +38,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Small valid files of every kind the engine reads, and digests of what loading them gives. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A small model with every kind of state: dense weights, batch-norm parameters and running buffers, dropout. */
     static Module model() {
-        return Models.mlpBuilder(4, 6, 3).optDataType(DataType.FLOAT).optSeed(7).optBatchNorm(true).optDropout(0.25)
+        return Models.mlpBuilder(4, 6, 3)
+                .optDataType(DataType.FLOAT)
+                .optSeed(7)
+                .optBatchNorm(true)
+                .optDropout(0.25)
                 .build();
     }
 
@@ -65,9 +68,12 @@ final class Fixtures {
     /** A fresh trainer over {@link #model()} with Adam, batch 16, 2 epochs. */
     static Trainer trainer() {
         Module m = model();
-        return new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        return new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters()),
-                TrainingOptions.of(2, 16, 3), List.of());
+                TrainingOptions.of(2, 16, 3),
+                List.of());
     }
 
     /** {@link #trainer()} after its 2 epochs, so optimiser state, buffers, position and history are non-trivial. */
@@ -126,8 +132,13 @@ final class Fixtures {
         StringBuilder s = new StringBuilder("x1,x2,\"x3\",label\n");
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < 12; i++) {
-            s.append(String.format(java.util.Locale.ROOT, "%.3f,%.2e,%d,%d%n", r.nextGaussian(), r.nextGaussian(),
-                    r.nextInt(100), i % 3));
+            s.append(String.format(
+                    java.util.Locale.ROOT,
+                    "%.3f,%.2e,%d,%d%n",
+                    r.nextGaussian(),
+                    r.nextGaussian(),
+                    r.nextInt(100),
+                    i % 3));
         }
         return s.toString().getBytes(StandardCharsets.UTF_8);
     }

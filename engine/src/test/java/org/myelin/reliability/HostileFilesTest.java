@@ -80,92 +80,200 @@ class HostileFilesTest {
                 // model files
                 c("model: empty file", new byte[0], MODEL, "not a valid zip archive"),
                 c("model: not a zip", "hello".getBytes(StandardCharsets.UTF_8), MODEL, "not a valid zip archive"),
-                c("model: truncated to half", java.util.Arrays.copyOf(modelZip, modelZip.length / 2), MODEL,
+                c(
+                        "model: truncated to half",
+                        java.util.Arrays.copyOf(modelZip, modelZip.length / 2),
+                        MODEL,
                         "not a valid zip archive"),
-                c("model: format version 2", withModelJson(d -> d.put("formatVersion", 2)), MODEL,
+                c(
+                        "model: format version 2",
+                        withModelJson(d -> d.put("formatVersion", 2)),
+                        MODEL,
                         "formatVersion is 2, this Myelin reads version 1"),
-                c("model: another format", withModelJson(d -> d.put("format", "keras")), MODEL,
+                c(
+                        "model: another format",
+                        withModelJson(d -> d.put("format", "keras")),
+                        MODEL,
                         "format is keras, expected \"myelin-model\""),
-                c("model: model.json shape disagrees with the architecture", withModelJson(d ->
-                        param(d, 0).put("shape", List.of(5, 6))), MODEL,
+                c(
+                        "model: model.json shape disagrees with the architecture",
+                        withModelJson(d -> param(d, 0).put("shape", List.of(5, 6))),
+                        MODEL,
                         "parameter '0.weight' has shape [5, 6] but the architecture needs [4, 6]"),
-                c("model: .npy shape disagrees with model.json", withEntry(model, "parameters/0.weight.npy",
-                        npy(Nd4j.zeros(DataType.FLOAT, 6, 4))), MODEL, "holds shape [6, 4], expected [4, 6]"),
-                c("model: .npy header claims 10^10 elements", withEntry(model, "parameters/0.weight.npy",
-                        npyHeader("'<f4'", "100000, 100000")), MODEL,
+                c(
+                        "model: .npy shape disagrees with model.json",
+                        withEntry(model, "parameters/0.weight.npy", npy(Nd4j.zeros(DataType.FLOAT, 6, 4))),
+                        MODEL,
+                        "holds shape [6, 4], expected [4, 6]"),
+                c(
+                        "model: .npy header claims 10^10 elements",
+                        withEntry(model, "parameters/0.weight.npy", npyHeader("'<f4'", "100000, 100000")),
+                        MODEL,
                         "header declares 10000000000 elements [100000, 100000], more than the limit of 24"),
-                c("model: .npy header shape overflows 64 bits", withEntry(model, "parameters/0.weight.npy",
-                        npyHeader("'<f4'", "4294967296, 4294967296, 4294967296")), MODEL, "header declares over"),
-                c("model: .npy of float64 in a float32 model", withEntry(model, "parameters/0.weight.npy",
-                        npy(Nd4j.zeros(DataType.DOUBLE, 4, 6))), MODEL, "holds DOUBLE data, the model is FLOAT"),
-                c("model: .npy of int32", withEntry(model, "parameters/0.weight.npy", npyHeader("'<i4'", "4, 6")),
-                        MODEL, "data type '<i4' is not supported"),
-                c("model: .npy in Fortran order", withEntry(model, "parameters/0.weight.npy",
-                        npyHeader("'<f4'", "4, 6").length == 0 ? null : fortran()), MODEL,
+                c(
+                        "model: .npy header shape overflows 64 bits",
+                        withEntry(
+                                model,
+                                "parameters/0.weight.npy",
+                                npyHeader("'<f4'", "4294967296, 4294967296, 4294967296")),
+                        MODEL,
+                        "header declares over"),
+                c(
+                        "model: .npy of float64 in a float32 model",
+                        withEntry(model, "parameters/0.weight.npy", npy(Nd4j.zeros(DataType.DOUBLE, 4, 6))),
+                        MODEL,
+                        "holds DOUBLE data, the model is FLOAT"),
+                c(
+                        "model: .npy of int32",
+                        withEntry(model, "parameters/0.weight.npy", npyHeader("'<i4'", "4, 6")),
+                        MODEL,
+                        "data type '<i4' is not supported"),
+                c(
+                        "model: .npy in Fortran order",
+                        withEntry(
+                                model,
+                                "parameters/0.weight.npy",
+                                npyHeader("'<f4'", "4, 6").length == 0 ? null : fortran()),
+                        MODEL,
                         "fortran_order arrays are not supported"),
-                c("model: entry '../evil.npy' (zip-slip)", withEntry(model, "../evil.npy", new byte[1]), MODEL,
+                c(
+                        "model: entry '../evil.npy' (zip-slip)",
+                        withEntry(model, "../evil.npy", new byte[1]),
+                        MODEL,
                         "entry name '../evil.npy' is not a plain relative path"),
-                c("model: absolute entry '/tmp/evil'", withEntry(model, "/tmp/evil", new byte[1]), MODEL,
+                c(
+                        "model: absolute entry '/tmp/evil'",
+                        withEntry(model, "/tmp/evil", new byte[1]),
+                        MODEL,
                         "entry name '/tmp/evil' is not a plain relative path"),
-                c("model: unknown layer type", withModelJson(d -> layer(d, 0).put("type", "conv9d")), MODEL,
+                c(
+                        "model: unknown layer type",
+                        withModelJson(d -> layer(d, 0).put("type", "conv9d")),
+                        MODEL,
                         "unknown module type 'conv9d'"),
-                c("model: architecture too large for the file", withModelJson(d -> {
-                    layer(d, 0).put("in", 1_000_000);
-                    layer(d, 0).put("out", 1_000_000);
-                }), MODEL, "would need 1000000000000 elements, more than the"),
-                c("model: missing parameter entry", without(model, "parameters/0.weight.npy"), MODEL,
+                c(
+                        "model: architecture too large for the file",
+                        withModelJson(d -> {
+                            layer(d, 0).put("in", 1_000_000);
+                            layer(d, 0).put("out", 1_000_000);
+                        }),
+                        MODEL,
+                        "would need 1000000000000 elements, more than the"),
+                c(
+                        "model: missing parameter entry",
+                        without(model, "parameters/0.weight.npy"),
+                        MODEL,
                         "missing entry 'parameters/0.weight.npy'"),
                 c("model: damaged stored entry (CRC-32)", storedAndDamaged(), MODEL, "CRC-32 is"),
-                c("model: model.json is not JSON", withEntry(model, "model.json", "{\"format\": ".getBytes(
-                        StandardCharsets.UTF_8)), MODEL, "model.json: invalid JSON"),
-                c("model: model.json larger than 16 MB", withEntry(model, "model.json", hugeJson()), MODEL,
+                c(
+                        "model: model.json is not JSON",
+                        withEntry(model, "model.json", "{\"format\": ".getBytes(StandardCharsets.UTF_8)),
+                        MODEL,
+                        "model.json: invalid JSON"),
+                c(
+                        "model: model.json larger than 16 MB",
+                        withEntry(model, "model.json", hugeJson()),
+                        MODEL,
                         "larger than 16777216 bytes"),
                 // checkpoints
-                c("checkpoint: for another architecture", checkpointOf(4, 7, "adam"), RESUME,
+                c(
+                        "checkpoint: for another architecture",
+                        checkpointOf(4, 7, "adam"),
+                        RESUME,
                         "'0.weight' is FLOAT[4, 7] in the checkpoint, FLOAT[4, 6] in this model"),
-                c("checkpoint: of another optimiser", checkpointOf(4, 6, "momentum"), RESUME,
+                c(
+                        "checkpoint: of another optimiser",
+                        checkpointOf(4, 6, "momentum"),
+                        RESUME,
                         "has slots [velocity], expected [m, v]"),
-                c("checkpoint: optimiser state larger than its parameter", withEntry(checkpoint,
-                        "optimizer/0.weight/m.npy", npy(Nd4j.zeros(DataType.FLOAT, 5, 6))), RESUME,
+                c(
+                        "checkpoint: optimiser state larger than its parameter",
+                        withEntry(checkpoint, "optimizer/0.weight/m.npy", npy(Nd4j.zeros(DataType.FLOAT, 5, 6))),
+                        RESUME,
                         "header declares 30 elements [5, 6], more than the limit of 24"),
-                c("checkpoint: position beyond the epoch", withTrainerJson(t -> position(t).put("epoch", -1)), RESUME,
+                c(
+                        "checkpoint: position beyond the epoch",
+                        withTrainerJson(t -> position(t).put("epoch", -1)),
+                        RESUME,
                         "'epoch' must be a whole number >= 0, was -1"),
                 // IDX
-                c("IDX: labels magic in an images file", idx(0x801, 5, 4, 3, 60), IMAGES,
+                c(
+                        "IDX: labels magic in an images file",
+                        idx(0x801, 5, 4, 3, 60),
+                        IMAGES,
                         "magic number 0x00000801, expected 0x00000803 (IDX images)"),
-                c("IDX: truncated", java.util.Arrays.copyOf(idx(0x803, 5, 4, 3, 60), 50), IMAGES,
+                c(
+                        "IDX: truncated",
+                        java.util.Arrays.copyOf(idx(0x803, 5, 4, 3, 60), 50),
+                        IMAGES,
                         "file has 50 bytes, expected 76"),
-                c("IDX: header claims 60000 images of 28x28", idx(0x803, 60000, 28, 28, 10), IMAGES,
+                c(
+                        "IDX: header claims 60000 images of 28x28",
+                        idx(0x803, 60000, 28, 28, 10),
+                        IMAGES,
                         "expected 47040016"),
                 c("IDX: trailing bytes", idx(0x803, 5, 4, 3, 61), IMAGES, "file has 77 bytes, expected 76"),
-                c("IDX: 100000-pixel rows", idx(0x803, 1, 100000, 1, 0), IMAGES,
+                c(
+                        "IDX: 100000-pixel rows",
+                        idx(0x803, 1, 100000, 1, 0),
+                        IMAGES,
                         "header rows is 100000, expected 1..32768"),
                 c("IDX: empty", new byte[0], IMAGES, "truncated: shorter than the 16-byte IDX images header"),
-                c("IDX: gzip whose header and trailer claim 1.5 GB", gzipClaiming(2_000_000, 28, 28), IMAGES,
+                c(
+                        "IDX: gzip whose header and trailer claim 1.5 GB",
+                        gzipClaiming(2_000_000, 28, 28),
+                        IMAGES,
                         "damaged gzip stream"),
-                c("IDX: label beyond the classes", idxLabels(new byte[] {1, 2, 3, 12, 4}), f -> Idx.readClassification(
-                        Files.write(dir.resolve("images-ok.idx"), idx(0x803, 5, 4, 3, 60)), f, 10, DataType.FLOAT),
+                c(
+                        "IDX: label beyond the classes",
+                        idxLabels(new byte[] {1, 2, 3, 12, 4}),
+                        f -> Idx.readClassification(
+                                Files.write(dir.resolve("images-ok.idx"), idx(0x803, 5, 4, 3, 60)),
+                                f,
+                                10,
+                                DataType.FLOAT),
                         "row 3 is 12, expected 0..9"),
-                c("IDX: images and labels counts differ", idxLabels(new byte[] {1, 2, 3}), f -> Idx.readClassification(
-                        Files.write(dir.resolve("images-ok2.idx"), idx(0x803, 5, 4, 3, 60)), f, 10, DataType.FLOAT),
+                c(
+                        "IDX: images and labels counts differ",
+                        idxLabels(new byte[] {1, 2, 3}),
+                        f -> Idx.readClassification(
+                                Files.write(dir.resolve("images-ok2.idx"), idx(0x803, 5, 4, 3, 60)),
+                                f,
+                                10,
+                                DataType.FLOAT),
                         "3 labels, expected 5"),
                 // CSV
                 c("CSV: ragged row", csv("a,b,label\n1,2,0\n3,1\n"), CSV, "line 3 has 2 fields, expected 3"),
-                c("CSV: non-numeric cell", csv("a,b,label\n1,abc,0\n"), CSV,
+                c(
+                        "CSV: non-numeric cell",
+                        csv("a,b,label\n1,abc,0\n"),
+                        CSV,
                         "line 2, column 2 \"b\": \"abc\" is not a number"),
                 c("CSV: empty file", csv(""), CSV, "file is empty"),
                 c("CSV: header only", csv("a,b,label\n"), CSV, "no data rows after the header"),
                 c("CSV: NaN cell", csv("a,b,label\n1,NaN,0\n"), CSV, "\"NaN\" is not a finite number"),
-                c("CSV: label out of range", csv("a,b,label\n1,2,0\n1,2,5\n"), CSV,
+                c(
+                        "CSV: label out of range",
+                        csv("a,b,label\n1,2,0\n1,2,5\n"),
+                        CSV,
                         "line 3, column 3 \"label\": label \"5\", expected a whole number in 0..2"),
                 c("CSV: fractional label", csv("a,b,label\n1,2,1.5\n"), CSV, "label \"1.5\""),
-                c("CSV: label that would make 10^8 classes", csv("a,b,label\n1,2,0\n1,2,100000000\n"), CSV_INFERRED,
+                c(
+                        "CSV: label that would make 10^8 classes",
+                        csv("a,b,label\n1,2,0\n1,2,100000000\n"),
+                        CSV_INFERRED,
                         "label 100000000 would make 100000001 classes"),
-                c("CSV: not UTF-8", new byte[] {'a', ',', 'b', '\n', (byte) 0xff, (byte) 0xfe, ',', '1', '\n'}, CSV,
+                c(
+                        "CSV: not UTF-8",
+                        new byte[] {'a', ',', 'b', '\n', (byte) 0xff, (byte) 0xfe, ',', '1', '\n'},
+                        CSV,
                         "not UTF-8 text"),
                 c("CSV: value beyond float32", csv("a,b,label\n1,1e39,0\n"), CSV, "outside the float32 range"),
-                c("CSV: named label column missing", csv("a,b,c\n1,2,0\n"), f -> Csv.reader().labelColumn("label")
-                        .read(f), "no column named \"label\""));
+                c(
+                        "CSV: named label column missing",
+                        csv("a,b,c\n1,2,0\n"),
+                        f -> Csv.reader().labelColumn("label").read(f),
+                        "no column named \"label\""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -177,14 +285,16 @@ class HostileFilesTest {
         long before = allocated();
         Exception e = assertThrows(Exception.class, () -> open.open(file));
         long heap = allocated() - before;
-        if (!(e instanceof org.myelin.MyelinException || e instanceof IllegalArgumentException
+        if (!(e instanceof org.myelin.MyelinException
+                || e instanceof IllegalArgumentException
                 || e instanceof IOException)) {
             fail(name + ": " + e + " is not the engine's own exception type", e);
         }
-        assertTrue(e.getMessage().contains(message), name + ": '" + e.getMessage() + "' should contain '" + message
-                + "'");
-        assertTrue(e.getMessage().contains(file.getFileName().toString()), name + ": '" + e.getMessage()
-                + "' should name the file");
+        assertTrue(
+                e.getMessage().contains(message), name + ": '" + e.getMessage() + "' should contain '" + message + "'");
+        assertTrue(
+                e.getMessage().contains(file.getFileName().toString()),
+                name + ": '" + e.getMessage() + "' should name the file");
         assertTrue(heap < MAX_ALLOCATION, name + ": allocated " + heap + " bytes");
     }
 
@@ -212,15 +322,15 @@ class HostileFilesTest {
     }
 
     private static byte[] withModelJson(java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
-        Map<String, Object> doc = Json.readObject("model.json", new String(model.get("model.json"),
-                StandardCharsets.UTF_8));
+        Map<String, Object> doc =
+                Json.readObject("model.json", new String(model.get("model.json"), StandardCharsets.UTF_8));
         edit.accept(doc);
         return withEntry(model, "model.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] withTrainerJson(java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
-        Map<String, Object> doc = Json.readObject("trainer.json", new String(checkpoint.get("trainer.json"),
-                StandardCharsets.UTF_8));
+        Map<String, Object> doc =
+                Json.readObject("trainer.json", new String(checkpoint.get("trainer.json"), StandardCharsets.UTF_8));
         edit.accept(doc);
         return withEntry(checkpoint, "trainer.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
     }
@@ -259,7 +369,9 @@ class HostileFilesTest {
     private static byte[] npyWithDict(String dict) {
         byte[] h = (dict + "\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer b = ByteBuffer.allocate(10 + h.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) h.length)
+                .put(h);
         return b.array();
     }
 
@@ -308,11 +420,18 @@ class HostileFilesTest {
     }
 
     private static byte[] checkpointOf(int in, int hidden, String optimizer) throws IOException {
-        Module m = Models.mlpBuilder(in, hidden, 3).optDataType(DataType.FLOAT).optSeed(7).optBatchNorm(true)
-                .optDropout(0.25).build();
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Module m = Models.mlpBuilder(in, hidden, 3)
+                .optDataType(DataType.FLOAT)
+                .optSeed(7)
+                .optBatchNorm(true)
+                .optDropout(0.25)
+                .build();
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create(optimizer, Map.of("learning_rate", 0.01), m.namedParameters()),
-                TrainingOptions.of(1, 16, 3), List.of());
+                TrainingOptions.of(1, 16, 3),
+                List.of());
         Path f = dir.resolve("other-" + in + "-" + hidden + "-" + optimizer + ".zip");
         new Checkpointing(f, 0, 0, Map.of()).write(t);
         return Files.readAllBytes(f);
@@ -325,12 +444,20 @@ class HostileFilesTest {
     }
 
     private static byte[] idxLabels(byte[] labels) {
-        return ByteBuffer.allocate(8 + labels.length).putInt(0x801).putInt(labels.length).put(labels).array();
+        return ByteBuffer.allocate(8 + labels.length)
+                .putInt(0x801)
+                .putInt(labels.length)
+                .put(labels)
+                .array();
     }
 
     /** A gzip holding only an IDX header, its trailer's size field forged to match what the header declares. */
     private static byte[] gzipClaiming(int count, int rows, int cols) throws IOException {
-        byte[] gz = Fixtures.gzip(ByteBuffer.allocate(16).putInt(0x803).putInt(count).putInt(rows).putInt(cols)
+        byte[] gz = Fixtures.gzip(ByteBuffer.allocate(16)
+                .putInt(0x803)
+                .putInt(count)
+                .putInt(rows)
+                .putInt(cols)
                 .array());
         long declared = 16L + (long) count * rows * cols;
         ByteBuffer.wrap(gz, gz.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) declared);
@@ -340,5 +467,4 @@ class HostileFilesTest {
     private static byte[] csv(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
 }

@@ -12,14 +12,15 @@ import java.util.SplittableRandom;
  * reproduced from the test's seed and iteration.
  */
 final class Mutator {
-    private static final int[] BOUNDARY_INTS = {0, -1, 1, 0x7fffffff, 0x80000000, 0x7fff, 0xffff, 0x10000,
-            1 << 30, 255, 256};
-    private static final byte[] BOUNDARY_BYTES = {0, -1, 0x7f, (byte) 0x80, 1, '\'', ',', '(', ')', '"', '\n',
-            '9', '-', '.', 'e', '{', '}', '['};
+    private static final int[] BOUNDARY_INTS = {
+        0, -1, 1, 0x7fffffff, 0x80000000, 0x7fff, 0xffff, 0x10000, 1 << 30, 255, 256
+    };
+    private static final byte[] BOUNDARY_BYTES = {
+        0, -1, 0x7f, (byte) 0x80, 1, '\'', ',', '(', ')', '"', '\n', '9', '-', '.', 'e', '{', '}', '['
+    };
 
     /** A mutated copy and where it differs from the original (for a data-only mutation, the byte range). */
-    record Mutant(byte[] bytes, String description, int firstChanged, int lastChanged, boolean resized) {
-    }
+    record Mutant(byte[] bytes, String description, int firstChanged, int lastChanged, boolean resized) {}
 
     private final SplittableRandom random;
 
@@ -101,13 +102,45 @@ final class Mutator {
         return new Mutant(b, String.join(", ", what), first, last, resized);
     }
 
-    private static final String[] HOSTILE_VALUES = {"0", "-1", "1", "2", "0.5", "-0.0", "1e308", "-1e308",
-            "2147483647", "2147483648", "4294967296", "9223372036854775807", "99999999999999999999", "1e9", "100000",
-            "null", "true", "\"\"", "\"..\"", "\"../../etc/passwd\"", "\"/abs\"", "\"float16\"", "[]", "[0]",
-            "[-1]", "[1000000, 1000000]", "{}", "{\"type\": \"dense\"}", "\"x\"",
-            // numbers that wrap when narrowed, overflow a double, or are too long to parse quickly
-            "18446744073709551617", "4294967297", "4294967304", "-9223372036854775809", "1e400",
-            "1" + "0".repeat(5000), "[" .repeat(200) + "]".repeat(200)};
+    private static final String[] HOSTILE_VALUES = {
+        "0",
+        "-1",
+        "1",
+        "2",
+        "0.5",
+        "-0.0",
+        "1e308",
+        "-1e308",
+        "2147483647",
+        "2147483648",
+        "4294967296",
+        "9223372036854775807",
+        "99999999999999999999",
+        "1e9",
+        "100000",
+        "null",
+        "true",
+        "\"\"",
+        "\"..\"",
+        "\"../../etc/passwd\"",
+        "\"/abs\"",
+        "\"float16\"",
+        "[]",
+        "[0]",
+        "[-1]",
+        "[1000000, 1000000]",
+        "{}",
+        "{\"type\": \"dense\"}",
+        "\"x\"",
+        // numbers that wrap when narrowed, overflow a double, or are too long to parse quickly
+        "18446744073709551617",
+        "4294967297",
+        "4294967304",
+        "-9223372036854775809",
+        "1e400",
+        "1" + "0".repeat(5000),
+        "[".repeat(200) + "]".repeat(200)
+    };
     private static final java.util.regex.Pattern JSON_VALUE =
             java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|\"[^\"]*\"|true|false|null|\\[\\s*\\]");
 
@@ -152,8 +185,12 @@ final class Mutator {
                 first = Math.min(first, b.length() - 3);
             }
         }
-        return new Mutant(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), String.join(", ", what),
-                first, b.length() - 1, true);
+        return new Mutant(
+                b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                String.join(", ", what),
+                first,
+                b.length() - 1,
+                true);
     }
 
     private static byte[] splice(byte[] b, int at, int remove, byte[] insert) {

@@ -37,24 +37,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * uses the cached MNIST when present (see {@link Mnist#defaultCacheDir()}), else random data of the same shape.
  */
 public final class Soak {
-    private Soak() {
-    }
+    private Soak() {}
 
     /** {@code -Dsoak.gcEvery=N}: call System.gc() every N steps (0: never), to tell GC lag from a leak. */
     static final int GC_EVERY = Integer.getInteger("soak.gcEvery", 0);
 
-    record Sample(long step, double seconds, double rssMb, double physicalMb, double javacppMb, double heapMb) {
-    }
+    record Sample(long step, double seconds, double rssMb, double physicalMb, double javacppMb, double heapMb) {}
 
     public static void main(String[] args) throws IOException {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         Path csv = args.length > 1 ? Path.of(args[1]) : null;
         PrintStream out = System.out;
         Dataset data = Mnist.isCached(Mnist.defaultCacheDir())
-                ? Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT).train() : randomMnist();
+                ? Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT)
+                        .train()
+                : randomMnist();
         Split split = Split.of(data, 50_000.0 / 60_000, 10_000.0 / 60_000, 0, 1);
-        Module m = Models.mlpBuilder(784, 512, 256, 10).optDataType(DataType.FLOAT).optSeed(1)
-                .optHidden(Activations.RELU).optDropout(0.2).build();
+        Module m = Models.mlpBuilder(784, 512, 256, 10)
+                .optDataType(DataType.FLOAT)
+                .optSeed(1)
+                .optHidden(Activations.RELU)
+                .optDropout(0.2)
+                .build();
         int perEpoch = (split.train().size() + 127) / 128;
         int epochs = (steps + perEpoch - 1) / perEpoch;
         List<Sample> samples = new ArrayList<>();
@@ -68,8 +72,12 @@ public final class Soak {
                 }
                 if (step % every == 0 || step == 1) {
                     Runtime rt = Runtime.getRuntime();
-                    samples.add(new Sample(step, (System.nanoTime() - start) / 1e9, rssMb(),
-                            Pointer.physicalBytes() / 1048576.0, Pointer.totalBytes() / 1048576.0,
+                    samples.add(new Sample(
+                            step,
+                            (System.nanoTime() - start) / 1e9,
+                            rssMb(),
+                            Pointer.physicalBytes() / 1048576.0,
+                            Pointer.totalBytes() / 1048576.0,
                             (rt.totalMemory() - rt.freeMemory()) / 1048576.0));
                 }
                 if (step >= steps) {
@@ -79,18 +87,33 @@ public final class Soak {
         };
         Path dir = Files.createTempDirectory("myelin-soak");
         Checkpointing checkpoints = new Checkpointing(dir.resolve("checkpoint.zip"), 0, 500, Map.of());
-        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY,
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
                 Optimizers.create("adam", Map.of("learning_rate", 0.001), m.namedParameters()),
-                TrainingOptions.of(epochs, 128, 1), List.of(sampler, checkpoints));
-        out.printf(Locale.ROOT, "soak: %d steps of batch 128 (%d per epoch), %s data, %s%n", steps, perEpoch,
-                Mnist.isCached(Mnist.defaultCacheDir()) ? "MNIST" : "random MNIST-shaped", Nd4j.getBackend()
-                        .getClass().getSimpleName());
+                TrainingOptions.of(epochs, 128, 1),
+                List.of(sampler, checkpoints));
+        out.printf(
+                Locale.ROOT,
+                "soak: %d steps of batch 128 (%d per epoch), %s data, %s%n",
+                steps,
+                perEpoch,
+                Mnist.isCached(Mnist.defaultCacheDir()) ? "MNIST" : "random MNIST-shaped",
+                Nd4j.getBackend().getClass().getSimpleName());
         out.println("step,seconds,rss_mb,javacpp_physical_mb,javacpp_total_mb,heap_used_mb");
         t.fit(split.train(), split.validation());
-        StringBuilder rows = new StringBuilder("step,seconds,rss_mb,javacpp_physical_mb,javacpp_total_mb,heap_used_mb\n");
+        StringBuilder rows =
+                new StringBuilder("step,seconds,rss_mb,javacpp_physical_mb,javacpp_total_mb,heap_used_mb\n");
         for (Sample s : samples) {
-            String row = String.format(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f", s.step(), s.seconds(), s.rssMb(),
-                    s.physicalMb(), s.javacppMb(), s.heapMb());
+            String row = String.format(
+                    Locale.ROOT,
+                    "%d,%.1f,%.1f,%.1f,%.1f,%.1f",
+                    s.step(),
+                    s.seconds(),
+                    s.rssMb(),
+                    s.physicalMb(),
+                    s.javacppMb(),
+                    s.heapMb());
             out.println(row);
             rows.append(row).append('\n');
         }
@@ -98,7 +121,10 @@ public final class Soak {
             Files.writeString(csv, rows);
         }
         summarize(samples, out);
-        out.printf(Locale.ROOT, "final train loss %.4f, validation accuracy %.4f%n", t.history().last().trainLoss(),
+        out.printf(
+                Locale.ROOT,
+                "final train loss %.4f, validation accuracy %.4f%n",
+                t.history().last().trainLoss(),
                 t.history().last().validationAccuracy());
     }
 
@@ -106,19 +132,43 @@ public final class Soak {
         Sample warm = s.get(Math.max(0, s.size() / 10));
         Sample mid = s.get(s.size() / 2);
         Sample end = s.get(s.size() - 1);
-        out.printf(Locale.ROOT, "%-22s %10s %10s %10s%n", "", "step " + warm.step(), "step " + mid.step(),
+        out.printf(
+                Locale.ROOT,
+                "%-22s %10s %10s %10s%n",
+                "",
+                "step " + warm.step(),
+                "step " + mid.step(),
                 "step " + end.step());
         out.printf(Locale.ROOT, "%-22s %10.1f %10.1f %10.1f%n", "RSS (MB)", warm.rssMb(), mid.rssMb(), end.rssMb());
-        out.printf(Locale.ROOT, "%-22s %10.1f %10.1f %10.1f%n", "JavaCPP physical (MB)", warm.physicalMb(),
-                mid.physicalMb(), end.physicalMb());
-        out.printf(Locale.ROOT, "%-22s %10.1f %10.1f %10.1f%n", "JavaCPP total (MB)", warm.javacppMb(),
-                mid.javacppMb(), end.javacppMb());
-        out.printf(Locale.ROOT, "%-22s %10.1f %10.1f %10.1f%n", "heap used (MB)", warm.heapMb(), mid.heapMb(),
+        out.printf(
+                Locale.ROOT,
+                "%-22s %10.1f %10.1f %10.1f%n",
+                "JavaCPP physical (MB)",
+                warm.physicalMb(),
+                mid.physicalMb(),
+                end.physicalMb());
+        out.printf(
+                Locale.ROOT,
+                "%-22s %10.1f %10.1f %10.1f%n",
+                "JavaCPP total (MB)",
+                warm.javacppMb(),
+                mid.javacppMb(),
+                end.javacppMb());
+        out.printf(
+                Locale.ROOT,
+                "%-22s %10.1f %10.1f %10.1f%n",
+                "heap used (MB)",
+                warm.heapMb(),
+                mid.heapMb(),
                 end.heapMb());
         List<Sample> second = s.subList(s.size() / 2, s.size());
-        out.printf(Locale.ROOT, "second-half slope, MB per 1000 steps: RSS %+.2f, JavaCPP physical %+.2f,"
-                + " JavaCPP total %+.2f; %.1f ms per step%n", slope(second, Sample::rssMb),
-                slope(second, Sample::physicalMb), slope(second, Sample::javacppMb),
+        out.printf(
+                Locale.ROOT,
+                "second-half slope, MB per 1000 steps: RSS %+.2f, JavaCPP physical %+.2f,"
+                        + " JavaCPP total %+.2f; %.1f ms per step%n",
+                slope(second, Sample::rssMb),
+                slope(second, Sample::physicalMb),
+                slope(second, Sample::javacppMb),
                 1000 * (end.seconds() - warm.seconds()) / Math.max(1, end.step() - warm.step()));
     }
 

@@ -15,7 +15,8 @@ class ConfigDocsTest {
         Path doc = Path.of("..", "docs", "configuration.md");
         String text = Files.readString(doc).replace("\r\n", "\n");
         String expected = ConfigDocs.markdown();
-        assertTrue(text.contains(expected), "docs/configuration.md is out of date; its key reference should read:\n\n"
-                + expected);
+        assertTrue(
+                text.contains(expected),
+                "docs/configuration.md is out of date; its key reference should read:\n\n" + expected);
     }
 }

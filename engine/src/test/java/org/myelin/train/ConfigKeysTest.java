@@ -28,7 +28,8 @@ import org.myelin.optim.Schedules;
 class ConfigKeysTest {
 
     static String error(Map<String, Object> raw) {
-        return assertThrows(ConfigurationException.class, () -> JobConfig.of(raw)).getMessage();
+        return assertThrows(ConfigurationException.class, () -> JobConfig.of(raw))
+                .getMessage();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -68,9 +68,16 @@ class TrainerKernelPathsIT {
         double between = distance(nat, nd4j);
         double accNative = nat.get("test_accuracy").getDouble(0);
         double accNd4j = nd4j.get("test_accuracy").getDouble(0);
-        String figures = String.format(Locale.ROOT, "one MNIST epoch through Trainer.fit: distance from float64 %.3g"
-                + " (native), %.3g (ND4J path), native vs ND4J %.3g; test accuracy %.4f (native), %.4f (ND4J),"
-                + " %.4f (float64)", dNative, dNd4j, between, accNative, accNd4j,
+        String figures = String.format(
+                Locale.ROOT,
+                "one MNIST epoch through Trainer.fit: distance from float64 %.3g"
+                        + " (native), %.3g (ND4J path), native vs ND4J %.3g; test accuracy %.4f (native), %.4f (ND4J),"
+                        + " %.4f (float64)",
+                dNative,
+                dNd4j,
+                between,
+                accNative,
+                accNd4j,
                 f64.get("test_accuracy").getDouble(0));
         log.info(figures);
         assertTrue(dNative <= 2 * dNd4j, figures);
@@ -97,8 +104,10 @@ class TrainerKernelPathsIT {
         Map<String, INDArray> nat64 = runChild("auto", "double", 2560);
         double worst = 0;
         StringBuilder figures = new StringBuilder("20 Adam steps through Trainer.fit, distance from float64:");
-        for (Map.Entry<String, Map<String, INDArray>> run : Map.of("native", nat, "ND4J path", nd4j).entrySet()) {
-            for (Map.Entry<String, Map<String, INDArray>> ref : Map.of("native", nat64, "ND4J", nd4j64).entrySet()) {
+        for (Map.Entry<String, Map<String, INDArray>> run :
+                Map.of("native", nat, "ND4J path", nd4j).entrySet()) {
+            for (Map.Entry<String, Map<String, INDArray>> ref :
+                    Map.of("native", nat64, "ND4J", nd4j64).entrySet()) {
                 double d = distance(run.getValue(), ref.getValue());
                 worst = Math.max(worst, d);
                 figures.append(String.format(Locale.ROOT, " %s vs %s float64 %.3g;", run.getKey(), ref.getKey(), d));
@@ -110,15 +119,23 @@ class TrainerKernelPathsIT {
         assertTrue(worst <= 2e-4, figures.toString());
     }
 
-    private Map<String, INDArray> runChild(String kernels, String type, int rows) throws IOException,
-            InterruptedException {
+    private Map<String, INDArray> runChild(String kernels, String type, int rows)
+            throws IOException, InterruptedException {
         String name = kernels + "-" + type + "-" + rows;
         Path out = Files.createDirectories(tmp.resolve(name));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-D" + Kernels.PROPERTY + "=" + kernels, "-cp",
-                System.getProperty("java.class.path"), TrainerKernelPathsIT.class.getName(), type, out.toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx3g",
+                "-D" + Kernels.PROPERTY + "=" + kernels,
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainerKernelPathsIT.class.getName(),
+                type,
+                out.toString(),
                 Integer.toString(rows)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
@@ -142,7 +159,11 @@ class TrainerKernelPathsIT {
                 continue;
             }
             INDArray r = e.getValue().castTo(DataType.DOUBLE);
-            double d = a.get(e.getKey()).castTo(DataType.DOUBLE).sub(r).amaxNumber().doubleValue();
+            double d = a.get(e.getKey())
+                    .castTo(DataType.DOUBLE)
+                    .sub(r)
+                    .amaxNumber()
+                    .doubleValue();
             worst = Math.max(worst, d / Math.max(r.amaxNumber().doubleValue(), 1e-30));
         }
         return worst;
@@ -156,17 +177,23 @@ class TrainerKernelPathsIT {
         DataType type = args[0].equals("double") ? DataType.DOUBLE : DataType.FLOAT;
         Mnist mnist = Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), type);
         int rows = Integer.parseInt(args[2]);
-        org.myelin.data.Dataset train = rows == 0 ? mnist.train()
+        org.myelin.data.Dataset train = rows == 0
+                ? mnist.train()
                 : mnist.train().subset(java.util.stream.IntStream.range(0, rows).toArray());
         Sequential model = Models.mlp(type, 1, Activations.RELU, Inits.heNormal(), 784, 512, 256, 10);
         if (type == DataType.DOUBLE) {
             // The same initial weights as the float32 runs: the float32 draw, widened.
             Sequential f32 = Models.mlp(DataType.FLOAT, 1, Activations.RELU, Inits.heNormal(), 784, 512, 256, 10);
-            model.namedParameters().forEach((name, t) -> t.value().assign(
-                    f32.namedParameters().get(name).value().castTo(DataType.DOUBLE)));
+            model.namedParameters()
+                    .forEach((name, t) -> t.value()
+                            .assign(f32.namedParameters().get(name).value().castTo(DataType.DOUBLE)));
         }
-        Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY,
-                new Adam(model.namedParameters(), Adam.Hyper.defaults()), TrainingOptions.of(1, 128, 1), List.of());
+        Trainer trainer = new Trainer(
+                model,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                new Adam(model.namedParameters(), Adam.Hyper.defaults()),
+                TrainingOptions.of(1, 128, 1),
+                List.of());
         History h = trainer.fit(train, mnist.test());
         Path out = Path.of(args[1]);
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {

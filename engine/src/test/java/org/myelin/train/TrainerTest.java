@@ -28,8 +28,13 @@ class TrainerTest {
     Path dir;
 
     private static Module model(long seed, double dropout) {
-        return Models.mlpBuilder(2, 16, 2).optDataType(DataType.DOUBLE).optSeed(seed).optHidden(Activations.TANH)
-                .optWeightInit(Inits.xavierNormal()).optDropout(dropout).build();
+        return Models.mlpBuilder(2, 16, 2)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(seed)
+                .optHidden(Activations.TANH)
+                .optWeightInit(Inits.xavierNormal())
+                .optDropout(dropout)
+                .build();
     }
 
     private static Dataset spirals() {
@@ -90,14 +95,20 @@ class TrainerTest {
     void earlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
         Dataset data = Synthetic.twoMoons(120, 0.35, 2, DataType.DOUBLE).asOneHot();
         Split s = Split.of(data, 0.5, 0.5, 0, 4);
-        Module m = Models.mlpBuilder(2, 64, 64, 2).optDataType(DataType.DOUBLE).optSeed(1).build();
+        Module m = Models.mlpBuilder(2, 64, 64, 2)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(1)
+                .build();
         EarlyStopping es = new EarlyStopping(3, 0.0, true);
         Optimizer opt = Optimizers.create("adam", Map.of("learning_rate", 0.05), m.namedParameters());
         Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(200, 8, 1), List.of(es));
         History h = t.fit(s.train(), s.validation());
         assertTrue(h.epochs().size() < 200, "stopped early");
         assertEquals(es.bestEpoch() + 3, h.last().epoch(), "stops exactly patience epochs after the best");
-        double best = h.epochs().stream().mapToDouble(EpochRecord::validationLoss).min().orElseThrow();
+        double best = h.epochs().stream()
+                .mapToDouble(EpochRecord::validationLoss)
+                .min()
+                .orElseThrow();
         assertEquals(best, es.bestValidationLoss());
         Evaluation restored = Evaluation.of(m, LossFunction.SOFTMAX_CROSS_ENTROPY, s.validation(), 100);
         assertEquals(best, restored.loss(), 1e-12, "restored weights have the best validation loss");
@@ -106,11 +117,15 @@ class TrainerTest {
     @Test
     void divergingLossStopsBeforeTheWeightsAreTouched() {
         Dataset line = Synthetic.noisyLine(200, -1, 1, 0.1, 1, DataType.DOUBLE);
-        Module m = Models.mlpBuilder(1, 8, 1).optDataType(DataType.DOUBLE).optSeed(2).build();
+        Module m = Models.mlpBuilder(1, 8, 1)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(2)
+                .build();
         Optimizer sgd = Optimizers.create("sgd", Map.of("learning_rate", 1e6), m.namedParameters());
         Trainer t = new Trainer(m, LossFunction.MSE, sgd, TrainingOptions.of(500, 200, 1), List.of());
         DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(line, null));
-        assertTrue(e.getMessage().matches("(?s)training diverged: the (loss|gradient of '.*') is .* at step \\d+.*"),
+        assertTrue(
+                e.getMessage().matches("(?s)training diverged: the (loss|gradient of '.*') is .* at step \\d+.*"),
                 e.getMessage());
         for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
             INDArray v = p.getValue().value();
@@ -133,8 +148,11 @@ class TrainerTest {
         Module m = model(4, 0.1);
         Optimizer opt = Optimizers.create(name, Map.of(), m.namedParameters());
         TrainingOptions options = TrainingOptions.of(2, 50, 1)
-                .withGradientTransforms(List.of(new org.myelin.optim.L1Penalty(1e-4), new org.myelin.optim.L2Penalty(1e-4),
-                        new org.myelin.optim.ClipByValue(10), new org.myelin.optim.ClipByGlobalNorm(10)))
+                .withGradientTransforms(List.of(
+                        new org.myelin.optim.L1Penalty(1e-4),
+                        new org.myelin.optim.L2Penalty(1e-4),
+                        new org.myelin.optim.ClipByValue(10),
+                        new org.myelin.optim.ClipByGlobalNorm(10)))
                 .withConstraints(List.of(new org.myelin.optim.MaxNormConstraint(3)));
         History h = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, options, List.of()).fit(spirals(), null);
         assertEquals(8, h.last().step());
@@ -143,9 +161,13 @@ class TrainerTest {
 
     @Test
     void invalidOptionsAreRejectedWithTheirName() {
-        assertEquals("batch size must be >= 1, was 0",
-                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(1, 0, 1)).getMessage());
-        assertEquals("epochs must be >= 1, was -2",
-                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(-2, 5, 1)).getMessage());
+        assertEquals(
+                "batch size must be >= 1, was 0",
+                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(1, 0, 1))
+                        .getMessage());
+        assertEquals(
+                "epochs must be >= 1, was -2",
+                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(-2, 5, 1))
+                        .getMessage());
     }
 }

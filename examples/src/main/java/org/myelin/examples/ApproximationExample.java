@@ -61,14 +61,18 @@ public final class ApproximationExample implements Example {
         for (int i = 0; i < POINTS; i++) {
             t[i] = f(x[i]);
         }
-        Dataset data = Dataset.of(Nd4j.createFromArray(x).reshape(POINTS, 1), Nd4j.createFromArray(t).reshape(POINTS, 1));
+        Dataset data = Dataset.of(
+                Nd4j.createFromArray(x).reshape(POINTS, 1),
+                Nd4j.createFromArray(t).reshape(POINTS, 1));
         double[] fine = Runs.linspace(0, 1, 10 * (POINTS - 1) + 1);
         double[] truth = new double[fine.length];
         for (int i = 0; i < fine.length; i++) {
             truth[i] = f(fine[i]);
         }
         LinePlot plot = LinePlot.titled("One hidden layer of N logistic units fitting sin(3 pi x) + 2x")
-                .xLabel("x").yLabel("y").series("f(x)", fine, truth);
+                .xLabel("x")
+                .yLabel("y")
+                .series("f(x)", fine, truth);
         Table table = new Table().column("x", fine).column("f", truth);
         double[] maxErrors = new double[UNITS.length];
         List<String> lines = new ArrayList<>();
@@ -78,8 +82,13 @@ public final class ApproximationExample implements Example {
                     new Dense(1, n, true, DataType.DOUBLE, Inits.normal(0, 10), Inits.normal(0, 5), SEED),
                     new ActivationLayer(Activations.LOGISTIC),
                     new Dense(n, 1, true, DataType.DOUBLE, Inits.xavierUniform(), Inits.zeros(), SEED + 1));
-            new Trainer(model, LossFunction.MSE, Optimizers.create("adam", Map.of("learning_rate", 0.05),
-                    model.namedParameters()), TrainingOptions.of(STEPS, POINTS, SEED), List.of()).fit(data, null);
+            new Trainer(
+                            model,
+                            LossFunction.MSE,
+                            Optimizers.create("adam", Map.of("learning_rate", 0.05), model.namedParameters()),
+                            TrainingOptions.of(STEPS, POINTS, SEED),
+                            List.of())
+                    .fit(data, null);
             double[] y = Runs.predict(model, Nd4j.createFromArray(fine).reshape(fine.length, 1));
             double worst = 0;
             for (int i = 0; i < fine.length; i++) {

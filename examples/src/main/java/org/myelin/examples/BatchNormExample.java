@@ -43,8 +43,14 @@ public final class BatchNormExample implements Example {
      * Epochs until the training loss first fell to {@value #TARGET} or below ({@code -1} if it did not within
      * {@value #MAX_EPOCHS}), and the training loss per epoch, without and with batch norm.
      */
-    public record Result(int plainEpochs, int batchNormEpochs, double[] plainLoss, double[] batchNormLoss,
-            String summary, List<Path> files) implements Outcome {}
+    public record Result(
+            int plainEpochs,
+            int batchNormEpochs,
+            double[] plainLoss,
+            double[] batchNormLoss,
+            String summary,
+            List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -67,16 +73,26 @@ public final class BatchNormExample implements Example {
         java.util.Arrays.fill(target, TARGET);
         Path png = outDir.resolve("batchnorm.png");
         LinePlot.titled("Deep logistic network (5 hidden layers of " + WIDTH + ") with and without batch norm")
-                .xLabel("epoch").yLabel("training loss (cross-entropy)")
+                .xLabel("epoch")
+                .yLabel("training loss (cross-entropy)")
                 .series("without batch norm", Runs.count(plain.length), plain)
                 .series("with batch norm", Runs.count(bn.length), bn)
-                .series("target " + TARGET, Runs.count(MAX_EPOCHS), target).save(png);
-        Path csv = new Table().column("epoch", Runs.count(MAX_EPOCHS)).column("train_loss_plain", plain)
-                .column("train_loss_batchnorm", bn).write(outDir.resolve("batchnorm.csv"));
-        String summary = String.format("Epochs until the training loss reaches %s (at most %d):%n"
-                + "  without batch norm: %s (final loss %s)%n"
-                + "  with batch norm:    %s (final loss %s)",
-                TARGET, MAX_EPOCHS, describe(plainEpochs), Runs.fmt(plain[plain.length - 1]), describe(bnEpochs),
+                .series("target " + TARGET, Runs.count(MAX_EPOCHS), target)
+                .save(png);
+        Path csv = new Table()
+                .column("epoch", Runs.count(MAX_EPOCHS))
+                .column("train_loss_plain", plain)
+                .column("train_loss_batchnorm", bn)
+                .write(outDir.resolve("batchnorm.csv"));
+        String summary = String.format(
+                "Epochs until the training loss reaches %s (at most %d):%n"
+                        + "  without batch norm: %s (final loss %s)%n"
+                        + "  with batch norm:    %s (final loss %s)",
+                TARGET,
+                MAX_EPOCHS,
+                describe(plainEpochs),
+                Runs.fmt(plain[plain.length - 1]),
+                describe(bnEpochs),
                 Runs.fmt(bn[bn.length - 1]));
         return new Result(plainEpochs, bnEpochs, plain, bn, summary, List.of(png, csv));
     }
@@ -86,10 +102,19 @@ public final class BatchNormExample implements Example {
         java.util.Arrays.fill(sizes, WIDTH);
         sizes[0] = 2;
         sizes[DEPTH + 1] = 1;
-        Sequential model = Models.mlpBuilder(sizes).optDataType(DataType.DOUBLE).optSeed(SEED)
-                .optHidden(Activations.LOGISTIC).optWeightInit(Inits.lecunNormal()).optBatchNorm(batchNorm).build();
-        History h = new Trainer(model, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
-                new Sgd(model.namedParameters(), LEARNING_RATE), TrainingOptions.of(MAX_EPOCHS, 32, SEED), List.of())
+        Sequential model = Models.mlpBuilder(sizes)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(SEED)
+                .optHidden(Activations.LOGISTIC)
+                .optWeightInit(Inits.lecunNormal())
+                .optBatchNorm(batchNorm)
+                .build();
+        History h = new Trainer(
+                        model,
+                        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+                        new Sgd(model.namedParameters(), LEARNING_RATE),
+                        TrainingOptions.of(MAX_EPOCHS, 32, SEED),
+                        List.of())
                 .fit(data, null);
         return Runs.column(h, EpochRecord::trainLoss);
     }

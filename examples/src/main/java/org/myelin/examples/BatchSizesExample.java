@@ -41,8 +41,14 @@ public final class BatchSizesExample implements Example {
     static final long SEED = 9;
 
     /** One run: its batch size, steps and training seconds to the target (-1 and NaN if not reached). */
-    public record Run(String name, int batchSize, long stepsToTarget, double secondsToTarget, double[] steps,
-            double[] seconds, double[] loss) {
+    public record Run(
+            String name,
+            int batchSize,
+            long stepsToTarget,
+            double secondsToTarget,
+            double[] steps,
+            double[] seconds,
+            double[] loss) {
         public boolean reached() {
             return stepsToTarget >= 0;
         }
@@ -63,23 +69,35 @@ public final class BatchSizesExample implements Example {
     @Override
     public Result run(Path outDir) throws IOException {
         Dataset moons = Synthetic.twoMoons(POINTS, 0.1, SEED, DataType.DOUBLE);
-        List<Run> runs = List.of(train("batch", POINTS, 400, moons), train("mini-batch", MINI_BATCH, 60, moons),
+        List<Run> runs = List.of(
+                train("batch", POINTS, 400, moons),
+                train("mini-batch", MINI_BATCH, 60, moons),
                 train("stochastic", 1, 10, moons));
-        LinePlot bySteps = LinePlot.titled("Batch, mini-batch and stochastic descent (learning rate " + LEARNING_RATE
-                + ")").xLabel("optimiser steps").yLabel("loss on the whole training set").logX();
-        LinePlot byTime = LinePlot.titled("Loss against training wall time").xLabel("training wall time [s]")
+        LinePlot bySteps = LinePlot.titled(
+                        "Batch, mini-batch and stochastic descent (learning rate " + LEARNING_RATE + ")")
+                .xLabel("optimiser steps")
+                .yLabel("loss on the whole training set")
+                .logX();
+        LinePlot byTime = LinePlot.titled("Loss against training wall time")
+                .xLabel("training wall time [s]")
                 .yLabel("loss on the whole training set");
         Table table = new Table();
-        StringBuilder s = new StringBuilder(String.format("Steps and training wall time until the loss on all %d samples"
-                + " is at most %s:%n", POINTS, TARGET));
+        StringBuilder s = new StringBuilder(String.format(
+                "Steps and training wall time until the loss on all %d samples" + " is at most %s:%n", POINTS, TARGET));
         for (Run r : runs) {
             String label = r.name() + " (batch " + r.batchSize() + ")";
             bySteps.series(label, r.steps(), r.loss());
             byTime.series(label, r.seconds(), r.loss());
-            table.column(r.name() + "_steps", r.steps()).column(r.name() + "_seconds", r.seconds())
+            table.column(r.name() + "_steps", r.steps())
+                    .column(r.name() + "_seconds", r.seconds())
                     .column(r.name() + "_loss", r.loss());
-            s.append(String.format("  %-11s batch %3d: %s%n", r.name(), r.batchSize(), r.reached()
-                    ? String.format("%5d steps, %.3f s", r.stepsToTarget(), r.secondsToTarget()) : "not reached"));
+            s.append(String.format(
+                    "  %-11s batch %3d: %s%n",
+                    r.name(),
+                    r.batchSize(),
+                    r.reached()
+                            ? String.format("%5d steps, %.3f s", r.stepsToTarget(), r.secondsToTarget())
+                            : "not reached"));
         }
         Path stepsPng = outDir.resolve("batch_sizes.png");
         bySteps.save(stepsPng);
@@ -90,8 +108,11 @@ public final class BatchSizesExample implements Example {
     }
 
     private static Run train(String name, int batchSize, int maxEpochs, Dataset data) {
-        Sequential model = Models.mlpBuilder(2, 16, 1).optDataType(DataType.DOUBLE).optSeed(SEED)
-                .optHidden(Activations.TANH).build();
+        Sequential model = Models.mlpBuilder(2, 16, 1)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(SEED)
+                .optHidden(Activations.TANH)
+                .build();
         List<Double> elapsed = new ArrayList<>();
         Callback stopAtTarget = new Callback() {
             private double total;
@@ -104,14 +125,24 @@ public final class BatchSizesExample implements Example {
             }
         };
         // The whole training set doubles as the "validation" set: the trainer then measures its full loss per epoch.
-        History h = new Trainer(model, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
-                new Sgd(model.namedParameters(), LEARNING_RATE), TrainingOptions.of(maxEpochs, batchSize, SEED),
-                List.of(stopAtTarget)).fit(data, data);
+        History h = new Trainer(
+                        model,
+                        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+                        new Sgd(model.namedParameters(), LEARNING_RATE),
+                        TrainingOptions.of(maxEpochs, batchSize, SEED),
+                        List.of(stopAtTarget))
+                .fit(data, data);
         double[] steps = Runs.column(h, EpochRecord::step);
         double[] loss = Runs.column(h, EpochRecord::validationLoss);
         double[] seconds = elapsed.stream().mapToDouble(Double::doubleValue).toArray();
         boolean reached = loss[loss.length - 1] <= TARGET;
-        return new Run(name, batchSize, reached ? (long) steps[steps.length - 1] : -1,
-                reached ? seconds[seconds.length - 1] : Double.NaN, steps, seconds, loss);
+        return new Run(
+                name,
+                batchSize,
+                reached ? (long) steps[steps.length - 1] : -1,
+                reached ? seconds[seconds.length - 1] : Double.NaN,
+                steps,
+                seconds,
+                loss);
     }
 }

@@ -66,9 +66,14 @@ public final class CnnFeaturesExample implements Example {
     /**
      * The data used, the test accuracy, the filters {@code [8][5][5]} and the feature maps of the shown image.
      */
-    public record Result(String data, double testAccuracy, double[][][] filters, double[][][] featureMaps,
-                         String summary, List<Path> files) implements Outcome {
-    }
+    public record Result(
+            String data,
+            double testAccuracy,
+            double[][][] filters,
+            double[][][] featureMaps,
+            String summary,
+            List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -100,29 +105,39 @@ public final class CnnFeaturesExample implements Example {
         Conv2d conv = Conv2d.builder(image[0], FILTERS, 5).optSeed(SEED).build();
         Sequential features = new Sequential(conv, new ActivationLayer(Activations.RELU));
         long pooled = FILTERS * ((image[1] - 4) / 2) * ((image[2] - 4) / 2);
-        Sequential model = new Sequential(conv, new ActivationLayer(Activations.RELU), Pool2d.max(2), new Flatten(),
+        Sequential model = new Sequential(
+                conv,
+                new ActivationLayer(Activations.RELU),
+                Pool2d.max(2),
+                new Flatten(),
                 new Dense(pooled, train.numTargets(), DataType.FLOAT, SEED + 1));
         Optimizer adam = Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters());
         new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, adam, TrainingOptions.of(EPOCHS, 32, SEED), List.of())
                 .fit(train, null);
-        double accuracy = Evaluation.of(model, LossFunction.SOFTMAX_CROSS_ENTROPY, test, 500).accuracy();
+        double accuracy = Evaluation.of(model, LossFunction.SOFTMAX_CROSS_ENTROPY, test, 500)
+                .accuracy();
 
         INDArray w = conv.weight().value();
         double[][][] filters = new double[FILTERS][][];
         for (int f = 0; f < FILTERS; f++) {
-            filters[f] = w.get(NDArrayIndex.point(f), NDArrayIndex.point(0)).castTo(DataType.DOUBLE).toDoubleMatrix();
+            filters[f] = w.get(NDArrayIndex.point(f), NDArrayIndex.point(0))
+                    .castTo(DataType.DOUBLE)
+                    .toDoubleMatrix();
         }
-        INDArray shown = test.features().get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all());
+        INDArray shown = test.features()
+                .get(NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
         INDArray maps;
         try (var scope = Autograd.noGrad()) {
             maps = features.forward(Tensor.constant(shown)).value();
         }
         double[][][] featureMaps = new double[FILTERS][][];
         List<double[][]> mapTiles = new ArrayList<>();
-        mapTiles.add(shown.get(NDArrayIndex.point(0), NDArrayIndex.point(0)).castTo(DataType.DOUBLE).toDoubleMatrix());
+        mapTiles.add(shown.get(NDArrayIndex.point(0), NDArrayIndex.point(0))
+                .castTo(DataType.DOUBLE)
+                .toDoubleMatrix());
         for (int f = 0; f < FILTERS; f++) {
-            featureMaps[f] = maps.get(NDArrayIndex.point(0), NDArrayIndex.point(f)).castTo(DataType.DOUBLE)
+            featureMaps[f] = maps.get(NDArrayIndex.point(0), NDArrayIndex.point(f))
+                    .castTo(DataType.DOUBLE)
                     .toDoubleMatrix();
             mapTiles.add(featureMaps[f]);
         }
@@ -132,9 +147,15 @@ public final class CnnFeaturesExample implements Example {
         ImageGrid.save(filtersPng, List.of(filters), 4, 32);
         ImageGrid.save(mapsPng, mapTiles, 3, 10);
         writeCsv(csv, filters);
-        String summary = String.format(Locale.ROOT, "data: %s%ntest accuracy after %d epochs: %.3f%n"
-                + "wrote the %d learned 5x5 filters and the feature maps of test image 0 (label %d)%n", data, EPOCHS,
-                accuracy, FILTERS, test.labels()[0]);
+        String summary = String.format(
+                Locale.ROOT,
+                "data: %s%ntest accuracy after %d epochs: %.3f%n"
+                        + "wrote the %d learned 5x5 filters and the feature maps of test image 0 (label %d)%n",
+                data,
+                EPOCHS,
+                accuracy,
+                FILTERS,
+                test.labels()[0]);
         return new Result(data, accuracy, filters, featureMaps, summary, List.of(filtersPng, mapsPng, csv));
     }
 

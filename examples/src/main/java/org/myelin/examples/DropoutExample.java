@@ -61,8 +61,15 @@ public final class DropoutExample implements Example {
     }
 
     /** Final training and validation loss (evaluation mode) without and with dropout, and the data used. */
-    public record Result(String data, double plainTrain, double plainValidation, double dropoutTrain,
-            double dropoutValidation, String summary, List<Path> files) implements Outcome {
+    public record Result(
+            String data,
+            double plainTrain,
+            double plainValidation,
+            double dropoutTrain,
+            double dropoutValidation,
+            String summary,
+            List<Path> files)
+            implements Outcome {
         public double plainGap() {
             return plainValidation - plainTrain;
         }
@@ -96,36 +103,59 @@ public final class DropoutExample implements Example {
             Dataset[] sets = gaussianClasses();
             train = sets[0];
             validation = sets[1];
-            dataName = "synthetic: 10 Gaussian classes in " + SYNTHETIC_DIMENSIONS + " dimensions ("
-                    + SYNTHETIC_TRAIN + " training, " + SYNTHETIC_VALIDATION + " validation samples)";
+            dataName = "synthetic: 10 Gaussian classes in " + SYNTHETIC_DIMENSIONS + " dimensions (" + SYNTHETIC_TRAIN
+                    + " training, " + SYNTHETIC_VALIDATION + " validation samples)";
         }
         double[][] plain = train(train, validation, 0);
         double[][] dropped = train(train, validation, RATE);
         double[] epochs = Runs.count(EPOCHS);
         Path png = outDir.resolve("dropout.png");
         LinePlot.titled("Dropout on " + (mnistDir != null ? "an MNIST subset" : "synthetic data"))
-                .xLabel("epoch").yLabel("cross-entropy loss (dropout off)")
-                .series("no dropout: training", epochs, plain[0]).series("no dropout: validation", epochs, plain[1])
+                .xLabel("epoch")
+                .yLabel("cross-entropy loss (dropout off)")
+                .series("no dropout: training", epochs, plain[0])
+                .series("no dropout: validation", epochs, plain[1])
                 .series("dropout " + RATE + ": training", epochs, dropped[0])
-                .series("dropout " + RATE + ": validation", epochs, dropped[1]).save(png);
-        Path csv = new Table().column("epoch", epochs).column("plain_train_loss", plain[0])
-                .column("plain_validation_loss", plain[1]).column("dropout_train_loss", dropped[0])
-                .column("dropout_validation_loss", dropped[1]).write(outDir.resolve("dropout.csv"));
+                .series("dropout " + RATE + ": validation", epochs, dropped[1])
+                .save(png);
+        Path csv = new Table()
+                .column("epoch", epochs)
+                .column("plain_train_loss", plain[0])
+                .column("plain_validation_loss", plain[1])
+                .column("dropout_train_loss", dropped[0])
+                .column("dropout_validation_loss", dropped[1])
+                .write(outDir.resolve("dropout.csv"));
         int last = EPOCHS - 1;
-        String summary = String.format("Dropout on %s, after %d epochs (losses with dropout off):%n"
-                + "  no dropout:   training %s, validation %s, gap %s%n"
-                + "  dropout %s:  training %s, validation %s, gap %s",
-                dataName, EPOCHS, Runs.fmt(plain[0][last]), Runs.fmt(plain[1][last]),
-                Runs.fmt(plain[1][last] - plain[0][last]), RATE, Runs.fmt(dropped[0][last]),
-                Runs.fmt(dropped[1][last]), Runs.fmt(dropped[1][last] - dropped[0][last]));
-        return new Result(dataName, plain[0][last], plain[1][last], dropped[0][last], dropped[1][last], summary,
+        String summary = String.format(
+                "Dropout on %s, after %d epochs (losses with dropout off):%n"
+                        + "  no dropout:   training %s, validation %s, gap %s%n"
+                        + "  dropout %s:  training %s, validation %s, gap %s",
+                dataName,
+                EPOCHS,
+                Runs.fmt(plain[0][last]),
+                Runs.fmt(plain[1][last]),
+                Runs.fmt(plain[1][last] - plain[0][last]),
+                RATE,
+                Runs.fmt(dropped[0][last]),
+                Runs.fmt(dropped[1][last]),
+                Runs.fmt(dropped[1][last] - dropped[0][last]));
+        return new Result(
+                dataName,
+                plain[0][last],
+                plain[1][last],
+                dropped[0][last],
+                dropped[1][last],
+                summary,
                 List.of(png, csv));
     }
 
     /** Rows: training loss and validation loss per epoch, both in evaluation mode. */
     private static double[][] train(Dataset train, Dataset validation, double rate) {
-        Sequential model = Models.mlpBuilder(train.numFeatures(), 128, 128, 10).optDataType(train.dataType())
-                .optSeed(SEED).optDropout(rate).build();
+        Sequential model = Models.mlpBuilder(train.numFeatures(), 128, 128, 10)
+                .optDataType(train.dataType())
+                .optSeed(SEED)
+                .optDropout(rate)
+                .build();
         LossFunction loss = LossFunction.SOFTMAX_CROSS_ENTROPY;
         List<Double> trainLoss = new ArrayList<>();
         Callback evaluateTraining = new Callback() {
@@ -135,17 +165,23 @@ public final class DropoutExample implements Example {
                 return false;
             }
         };
-        History h = new Trainer(model, loss, Optimizers.create("adam", Map.of("learning_rate", 0.001),
-                model.namedParameters()), TrainingOptions.of(EPOCHS, 50, SEED), List.of(evaluateTraining))
+        History h = new Trainer(
+                        model,
+                        loss,
+                        Optimizers.create("adam", Map.of("learning_rate", 0.001), model.namedParameters()),
+                        TrainingOptions.of(EPOCHS, 50, SEED),
+                        List.of(evaluateTraining))
                 .fit(train, validation);
-        return new double[][] {trainLoss.stream().mapToDouble(Double::doubleValue).toArray(),
-                Runs.column(h, EpochRecord::validationLoss)};
+        return new double[][] {
+            trainLoss.stream().mapToDouble(Double::doubleValue).toArray(), Runs.column(h, EpochRecord::validationLoss)
+        };
     }
 
     /** Ten classes, each a Gaussian cloud (standard deviation 3) around a random N(0, 1) centre. */
     private static Dataset[] gaussianClasses() {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(SEED);
-        INDArray centres = rng.nextGaussian(new long[] {10, SYNTHETIC_DIMENSIONS}).castTo(DataType.FLOAT);
+        INDArray centres =
+                rng.nextGaussian(new long[] {10, SYNTHETIC_DIMENSIONS}).castTo(DataType.FLOAT);
         Dataset[] out = new Dataset[2];
         int[] sizes = {SYNTHETIC_TRAIN, SYNTHETIC_VALIDATION};
         for (int s = 0; s < 2; s++) {
@@ -154,7 +190,9 @@ public final class DropoutExample implements Example {
             for (int i = 0; i < n; i++) {
                 labels[i] = i % 10;
             }
-            INDArray x = rng.nextGaussian(new long[] {n, SYNTHETIC_DIMENSIONS}).castTo(DataType.FLOAT).muli(3.0);
+            INDArray x = rng.nextGaussian(new long[] {n, SYNTHETIC_DIMENSIONS})
+                    .castTo(DataType.FLOAT)
+                    .muli(3.0);
             x.addi(centres.getRows(labels));
             out[s] = Dataset.classification(x, labels, 10);
         }

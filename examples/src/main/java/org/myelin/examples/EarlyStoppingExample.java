@@ -44,8 +44,15 @@ public final class EarlyStoppingExample implements Example {
      * @param lastValidationLoss the validation loss of the last epoch trained
      * @param restoredValidationLoss the validation loss of the model after training (the restored weights)
      */
-    public record Result(int epochsRun, int bestEpoch, double bestValidationLoss, double lastValidationLoss,
-            double restoredValidationLoss, double[] validationLosses, String summary, List<Path> files)
+    public record Result(
+            int epochsRun,
+            int bestEpoch,
+            double bestValidationLoss,
+            double lastValidationLoss,
+            double restoredValidationLoss,
+            double[] validationLosses,
+            String summary,
+            List<Path> files)
             implements Outcome {}
 
     @Override
@@ -62,13 +69,21 @@ public final class EarlyStoppingExample implements Example {
     public Result run(Path outDir) throws IOException {
         Dataset train = Synthetic.twoMoons(TRAIN_POINTS, 0.3, SEED, DataType.DOUBLE);
         Dataset validation = Synthetic.twoMoons(VALIDATION_POINTS, 0.3, SEED + 1, DataType.DOUBLE);
-        Sequential model = Models.mlpBuilder(2, 64, 64, 1).optDataType(DataType.DOUBLE).optSeed(SEED).build();
+        Sequential model = Models.mlpBuilder(2, 64, 64, 1)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(SEED)
+                .build();
         LossFunction loss = LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS;
         EarlyStopping stopping = new EarlyStopping(PATIENCE, 0.0, true);
-        History h = new Trainer(model, loss, Optimizers.create("adam", Map.of("learning_rate", 0.01),
-                model.namedParameters()), TrainingOptions.of(MAX_EPOCHS, TRAIN_POINTS, SEED), List.of(stopping))
+        History h = new Trainer(
+                        model,
+                        loss,
+                        Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters()),
+                        TrainingOptions.of(MAX_EPOCHS, TRAIN_POINTS, SEED),
+                        List.of(stopping))
                 .fit(train, validation);
-        double restored = Evaluation.of(model, loss, validation, VALIDATION_POINTS).loss();
+        double restored =
+                Evaluation.of(model, loss, validation, VALIDATION_POINTS).loss();
 
         double[] epochs = Runs.epochs(h);
         double[] trainLoss = Runs.column(h, EpochRecord::trainLoss);
@@ -76,21 +91,41 @@ public final class EarlyStoppingExample implements Example {
         int best = stopping.bestEpoch();
         Path png = outDir.resolve("early_stopping.png");
         LinePlot.titled("Early stopping (patience " + PATIENCE + ") on " + TRAIN_POINTS + " noisy two-moons points")
-                .xLabel("epoch").yLabel("cross-entropy loss")
-                .series("training loss", epochs, trainLoss).series("validation loss", epochs, valLoss)
-                .scatter("best validation loss (weights restored), epoch " + best, new double[] {best},
-                        new double[] {stopping.bestValidationLoss()})
-                .scatter("stopped, epoch " + epochs.length, new double[] {epochs.length},
-                        new double[] {valLoss[valLoss.length - 1]})
+                .xLabel("epoch")
+                .yLabel("cross-entropy loss")
+                .series("training loss", epochs, trainLoss)
+                .series("validation loss", epochs, valLoss)
+                .scatter("best validation loss (weights restored), epoch " + best, new double[] {best}, new double[] {
+                    stopping.bestValidationLoss()
+                })
+                .scatter("stopped, epoch " + epochs.length, new double[] {epochs.length}, new double[] {
+                    valLoss[valLoss.length - 1]
+                })
                 .save(png);
-        Path csv = new Table().column("epoch", epochs).column("train_loss", trainLoss)
-                .column("validation_loss", valLoss).write(outDir.resolve("early_stopping.csv"));
-        String summary = String.format("Early stopping, patience %d, at most %d epochs:%n"
-                + "  best validation loss %s at epoch %d; stopped after epoch %d (validation loss %s)%n"
-                + "  restored model's validation loss: %s",
-                PATIENCE, MAX_EPOCHS, Runs.fmt(stopping.bestValidationLoss()), best, epochs.length,
-                Runs.fmt(valLoss[valLoss.length - 1]), Runs.fmt(restored));
-        return new Result(epochs.length, best, stopping.bestValidationLoss(), valLoss[valLoss.length - 1], restored,
-                valLoss, summary, List.of(png, csv));
+        Path csv = new Table()
+                .column("epoch", epochs)
+                .column("train_loss", trainLoss)
+                .column("validation_loss", valLoss)
+                .write(outDir.resolve("early_stopping.csv"));
+        String summary = String.format(
+                "Early stopping, patience %d, at most %d epochs:%n"
+                        + "  best validation loss %s at epoch %d; stopped after epoch %d (validation loss %s)%n"
+                        + "  restored model's validation loss: %s",
+                PATIENCE,
+                MAX_EPOCHS,
+                Runs.fmt(stopping.bestValidationLoss()),
+                best,
+                epochs.length,
+                Runs.fmt(valLoss[valLoss.length - 1]),
+                Runs.fmt(restored));
+        return new Result(
+                epochs.length,
+                best,
+                stopping.bestValidationLoss(),
+                valLoss[valLoss.length - 1],
+                restored,
+                valLoss,
+                summary,
+                List.of(png, csv));
     }
 }

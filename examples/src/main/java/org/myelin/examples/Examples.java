@@ -57,8 +57,8 @@ public final class Examples {
     public static Example byName(String name) {
         Supplier<Example> f = name == null ? null : ALL.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("unknown example '" + name + "'; expected one of " + names()
-                    + " (myelin example --list)");
+            throw new IllegalArgumentException(
+                    "unknown example '" + name + "'; expected one of " + names() + " (myelin example --list)");
         }
         return f.get();
     }

@@ -52,8 +52,15 @@ public final class ExplodingExample implements Example {
      * @param plainDiverged    whether plain descent diverged
      * @param clippedLosses    the clipped run's loss at each step (all finite when clipping works)
      */
-    public record Result(double[] chainGradients, boolean plainDiverged, int plainSteps, double[] plainLosses,
-            double[] clippedLosses, String summary, List<Path> files) implements Outcome {
+    public record Result(
+            double[] chainGradients,
+            boolean plainDiverged,
+            int plainSteps,
+            double[] plainLosses,
+            double[] clippedLosses,
+            String summary,
+            List<Path> files)
+            implements Outcome {
         /** {@code |dE/dz(1)| / |dE/dz(5)|}; the notes say 16. */
         public double firstToLastRatio() {
             return chainGradients[0] / chainGradients[chainGradients.length - 1];
@@ -76,8 +83,9 @@ public final class ExplodingExample implements Example {
         double[] layer = Runs.count(chain.length);
 
         double[] xs = Runs.linspace(-1, 1, SAMPLES);
-        Dataset data = Dataset.of(Nd4j.createFromArray(xs).reshape(SAMPLES, 1), Nd4j.createFromArray(xs)
-                .reshape(SAMPLES, 1));
+        Dataset data = Dataset.of(
+                Nd4j.createFromArray(xs).reshape(SAMPLES, 1),
+                Nd4j.createFromArray(xs).reshape(SAMPLES, 1));
         List<Double> plain = new ArrayList<>();
         boolean diverged = false;
         try {
@@ -88,35 +96,62 @@ public final class ExplodingExample implements Example {
         List<Double> clipped = new ArrayList<>();
         fitLinearChain(data, true, clipped);
         double[] plainLosses = plain.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] clippedLosses = clipped.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] clippedLosses =
+                clipped.stream().mapToDouble(Double::doubleValue).toArray();
 
         Path chainPng = outDir.resolve("exploding_chain.png");
-        LinePlot.titled("Chain of logistic units, weights 8, biases -4, input 1/2").xLabel("layer l (1 = input side)")
-                .yLabel("|dE/dz(l)| / |dE/dz(5)|").logY()
+        LinePlot.titled("Chain of logistic units, weights 8, biases -4, input 1/2")
+                .xLabel("layer l (1 = input side)")
+                .yLabel("|dE/dz(l)| / |dE/dz(5)|")
+                .logY()
                 .series("backprop", layer, divide(chain, chain[chain.length - 1]))
                 .scatter("notes: 2^(5 - l)", layer, new double[] {16, 8, 4, 2, 1})
                 .save(chainPng);
         Path clipPng = outDir.resolve("exploding_clipping.png");
         LinePlot clip = LinePlot.titled("Linear chain (weights 2) fitting t = x, learning rate " + LEARNING_RATE)
-                .xLabel("gradient descent step").yLabel("MSE (before the step)").logY();
+                .xLabel("gradient descent step")
+                .yLabel("MSE (before the step)")
+                .logY();
         if (plainLosses.length > 0) {
             clip.series("plain descent" + (diverged ? " (diverged)" : ""), Runs.count(plainLosses.length), plainLosses);
         }
-        clip.series("clipped to global norm " + CLIP, Runs.count(clippedLosses.length), clippedLosses).save(clipPng);
-        Path csv = new Table().column("layer", layer).column("chain_abs_dE_dz", chain)
-                .column("step", Runs.count(STEPS)).column("plain_loss", plainLosses)
-                .column("clipped_loss", clippedLosses).write(outDir.resolve("exploding.csv"));
-        String summary = String.format("Logistic chain, weights 8, biases -4: |dE/dz(l)| for l = 1..5 = %s, %s, %s, %s,"
-                + " %s%n  first layer / last layer = %s (the notes: 16)%n"
-                + "Linear chain, weights 2, learning rate %s:%n"
-                + "  plain descent:   %s%n"
-                + "  clipped (norm %s): loss %s -> %s after %d steps, all finite",
-                Runs.fmt(chain[0]), Runs.fmt(chain[1]), Runs.fmt(chain[2]), Runs.fmt(chain[3]), Runs.fmt(chain[4]),
-                Runs.fmt(chain[0] / chain[4]), LEARNING_RATE,
-                diverged ? "diverged at step " + (plainLosses.length + 1) + " (loss " + Runs.fmt(last(plainLosses))
-                        + " before it)" : "did not diverge, final loss " + Runs.fmt(last(plainLosses)),
-                CLIP, Runs.fmt(clippedLosses[0]), Runs.fmt(last(clippedLosses)), clippedLosses.length);
-        return new Result(chain, diverged, plainLosses.length, plainLosses, clippedLosses, summary,
+        clip.series("clipped to global norm " + CLIP, Runs.count(clippedLosses.length), clippedLosses)
+                .save(clipPng);
+        Path csv = new Table()
+                .column("layer", layer)
+                .column("chain_abs_dE_dz", chain)
+                .column("step", Runs.count(STEPS))
+                .column("plain_loss", plainLosses)
+                .column("clipped_loss", clippedLosses)
+                .write(outDir.resolve("exploding.csv"));
+        String summary = String.format(
+                "Logistic chain, weights 8, biases -4: |dE/dz(l)| for l = 1..5 = %s, %s, %s, %s,"
+                        + " %s%n  first layer / last layer = %s (the notes: 16)%n"
+                        + "Linear chain, weights 2, learning rate %s:%n"
+                        + "  plain descent:   %s%n"
+                        + "  clipped (norm %s): loss %s -> %s after %d steps, all finite",
+                Runs.fmt(chain[0]),
+                Runs.fmt(chain[1]),
+                Runs.fmt(chain[2]),
+                Runs.fmt(chain[3]),
+                Runs.fmt(chain[4]),
+                Runs.fmt(chain[0] / chain[4]),
+                LEARNING_RATE,
+                diverged
+                        ? "diverged at step " + (plainLosses.length + 1) + " (loss " + Runs.fmt(last(plainLosses))
+                                + " before it)"
+                        : "did not diverge, final loss " + Runs.fmt(last(plainLosses)),
+                CLIP,
+                Runs.fmt(clippedLosses[0]),
+                Runs.fmt(last(clippedLosses)),
+                clippedLosses.length);
+        return new Result(
+                chain,
+                diverged,
+                plainLosses.length,
+                plainLosses,
+                clippedLosses,
+                summary,
                 List.of(chainPng, clipPng, csv));
     }
 
@@ -131,8 +166,9 @@ public final class ExplodingExample implements Example {
         }
         Sequential chain = new Sequential(layers);
         Tensor out = chain.forward(Tensor.constant(Nd4j.createFromArray(new double[][] {{0.5}})));
-        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS.apply(out, Tensor.constant(Nd4j.createFromArray(
-                new double[][] {{1.0}}))).backward();
+        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS
+                .apply(out, Tensor.constant(Nd4j.createFromArray(new double[][] {{1.0}})))
+                .backward();
         List<Dense> dense = Runs.denseLayers(chain);
         double[] g = new double[dense.size()];
         for (int l = 0; l < g.length; l++) {
@@ -157,8 +193,8 @@ public final class ExplodingExample implements Example {
                 losses.add(loss);
             }
         };
-        new Trainer(model, LossFunction.MSE, new Sgd(model.namedParameters(), LEARNING_RATE), options,
-                List.of(record)).fit(data, null);
+        new Trainer(model, LossFunction.MSE, new Sgd(model.namedParameters(), LEARNING_RATE), options, List.of(record))
+                .fit(data, null);
     }
 
     private static double[] divide(double[] a, double d) {

@@ -35,8 +35,14 @@ public final class FiniteDifferenceExample implements Example {
     static final long SEED = 11;
 
     /** The worst relative error at each step, and at {@link GradCheck#DEFAULT_STEP}. */
-    public record Result(double[] steps, double[] worstErrors, double defaultStepError, double bestStep,
-            String summary, List<Path> files) implements Outcome {
+    public record Result(
+            double[] steps,
+            double[] worstErrors,
+            double defaultStepError,
+            double bestStep,
+            String summary,
+            List<Path> files)
+            implements Outcome {
         /** The worst error at the step closest to {@code h}. */
         public double errorAt(double h) {
             int best = 0;
@@ -70,8 +76,8 @@ public final class FiniteDifferenceExample implements Example {
         INDArray b2 = rng.nextGaussian(new long[] {2}).castTo(DataType.DOUBLE).muli(0.1);
         Tensor input = Tensor.constant(x);
         Tensor target = Tensor.constant(t);
-        Function<Tensor[], Tensor> loss = p -> mse(biasAdd(matmul(logistic(biasAdd(matmul(input, p[0]), p[1])), p[2]),
-                p[3]), target);
+        Function<Tensor[], Tensor> loss =
+                p -> mse(biasAdd(matmul(logistic(biasAdd(matmul(input, p[0]), p[1])), p[2]), p[3]), target);
 
         double[] exponents = Runs.linspace(-1, -13, 25);
         double[] steps = new double[exponents.length];
@@ -84,24 +90,34 @@ public final class FiniteDifferenceExample implements Example {
                 best = i;
             }
         }
-        double atDefault = GradCheck.check(loss, GradCheck.DEFAULT_STEP, SEED, w1, b1, w2, b2).worstError();
+        double atDefault = GradCheck.check(loss, GradCheck.DEFAULT_STEP, SEED, w1, b1, w2, b2)
+                .worstError();
 
         double[] floor = new double[steps.length];
         java.util.Arrays.fill(floor, 1e-6);
         Path png = outDir.resolve("finite_difference.png");
         LinePlot plotter = LinePlot.titled("Central differences vs backprop (3-4-2 network, float64)")
-                .xLabel("step h").yLabel("worst relative error over the parameters").logX().logY()
+                .xLabel("step h")
+                .yLabel("worst relative error over the parameters")
+                .logX()
+                .logY()
                 .series("|backprop - (E(w+h) - E(w-h)) / 2h|, relative", steps, errors)
                 .series("1e-6 agreement", steps, floor);
         plotter.save(png);
-        Path csv = new Table().column("step", steps).column("worst_relative_error", errors)
+        Path csv = new Table()
+                .column("step", steps)
+                .column("worst_relative_error", errors)
                 .write(outDir.resolve("finite_difference.csv"));
-        String summary = String.format("Central differences vs backprop, 3-4-2 network, float64 (worst relative error):%n"
-                + "  h = 1e-1:  %s (truncation error ~ h^2)%n"
-                + "  h = %s: %s (best step)%n"
-                + "  h = 1e-5:  %s (GradCheck's default step)%n"
-                + "  h = 1e-13: %s (round-off error ~ eps / h)",
-                Runs.fmt(errors[0]), Runs.fmt(steps[best]), Runs.fmt(errors[best]), Runs.fmt(atDefault),
+        String summary = String.format(
+                "Central differences vs backprop, 3-4-2 network, float64 (worst relative error):%n"
+                        + "  h = 1e-1:  %s (truncation error ~ h^2)%n"
+                        + "  h = %s: %s (best step)%n"
+                        + "  h = 1e-5:  %s (GradCheck's default step)%n"
+                        + "  h = 1e-13: %s (round-off error ~ eps / h)",
+                Runs.fmt(errors[0]),
+                Runs.fmt(steps[best]),
+                Runs.fmt(errors[best]),
+                Runs.fmt(atDefault),
                 Runs.fmt(errors[errors.length - 1]));
         return new Result(steps, errors, atDefault, steps[best], summary, List.of(png, csv));
     }

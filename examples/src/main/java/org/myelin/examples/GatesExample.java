@@ -49,7 +49,9 @@ public final class GatesExample implements Example {
 
     public record Result(List<Gate> gates, String summary, List<Path> files) implements Outcome {
         public Gate gate(String name) {
-            return gates.stream().filter(g -> g.gate().equals(name)).findFirst()
+            return gates.stream()
+                    .filter(g -> g.gate().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no gate " + name));
         }
     }
@@ -66,13 +68,20 @@ public final class GatesExample implements Example {
 
     @Override
     public Result run(Path outDir) throws IOException {
-        Map<String, Dataset> data = Map.of("OR", Synthetic.or(DataType.DOUBLE), "AND", Synthetic.and(DataType.DOUBLE),
-                "XOR", Synthetic.xor(DataType.DOUBLE));
+        Map<String, Dataset> data = Map.of(
+                "OR",
+                Synthetic.or(DataType.DOUBLE),
+                "AND",
+                Synthetic.and(DataType.DOUBLE),
+                "XOR",
+                Synthetic.xor(DataType.DOUBLE));
         LinePlot plot = LinePlot.titled("Logic gates: misclassified patterns during training")
-                .xLabel("epoch").yLabel("misclassified patterns (of 4)");
+                .xLabel("epoch")
+                .yLabel("misclassified patterns (of 4)");
         Table table = new Table().column("epoch", Runs.count(MLP_EPOCHS));
         List<Gate> gates = new ArrayList<>();
-        StringBuilder s = new StringBuilder("Perceptron and 2-2-1 MLP on logic gates (misclassified after training):\n");
+        StringBuilder s =
+                new StringBuilder("Perceptron and 2-2-1 MLP on logic gates (misclassified after training):\n");
         for (String name : List.of("OR", "AND", "XOR")) {
             Dataset d = data.get(name);
             Perceptron p = new Perceptron(new double[] {0.6, -0.2}, -0.1);
@@ -82,22 +91,29 @@ public final class GatesExample implements Example {
                 pErrors[e] = p.errors(d.features(), d.targets());
             }
             Sequential mlp = Models.mlp(DataType.DOUBLE, SEED, Activations.TANH, Inits.xavierUniform(), 2, 2, 1);
-            Trainer t = new Trainer(mlp, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+            Trainer t = new Trainer(
+                    mlp,
+                    LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
                     Optimizers.create("adam", Map.of("learning_rate", 0.1), mlp.namedParameters()),
-                    TrainingOptions.of(MLP_EPOCHS, 4, SEED), List.of());
+                    TrainingOptions.of(MLP_EPOCHS, 4, SEED),
+                    List.of());
             History h = t.fit(d, null);
             // Training accuracy of an epoch is measured on the outputs before that epoch's step.
             double[] mErrors = Runs.column(h, r -> Math.round(4 * (1 - r.trainAccuracy())));
             Evaluation end = Evaluation.of(mlp, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS, d, 4);
-            Gate g = new Gate(name, (int) pErrors[PERCEPTRON_EPOCHS - 1],
-                    (int) Math.round(4 * (1 - end.accuracy())));
+            Gate g = new Gate(name, (int) pErrors[PERCEPTRON_EPOCHS - 1], (int) Math.round(4 * (1 - end.accuracy())));
             gates.add(g);
             plot.series("perceptron " + name, Runs.count(PERCEPTRON_EPOCHS), pErrors);
             plot.series("MLP " + name, Runs.count(MLP_EPOCHS), mErrors);
             table.column("perceptron_" + name, pErrors).column("mlp_" + name, mErrors);
-            s.append(String.format("  %-3s  perceptron: %d of 4 %s   MLP: %d of 4 %s (final loss %s)%n", name,
-                    g.perceptronErrors(), g.perceptronLearned() ? "(learned)" : "(not learned)", g.mlpErrors(),
-                    g.mlpLearned() ? "(learned)" : "(not learned)", Runs.fmt(end.loss())));
+            s.append(String.format(
+                    "  %-3s  perceptron: %d of 4 %s   MLP: %d of 4 %s (final loss %s)%n",
+                    name,
+                    g.perceptronErrors(),
+                    g.perceptronLearned() ? "(learned)" : "(not learned)",
+                    g.mlpErrors(),
+                    g.mlpLearned() ? "(learned)" : "(not learned)",
+                    Runs.fmt(end.loss())));
         }
         Path png = outDir.resolve("gates.png");
         plot.logX().save(png);

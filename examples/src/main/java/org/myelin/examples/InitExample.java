@@ -44,8 +44,14 @@ public final class InitExample implements Example {
      * For each start: the largest difference between any hidden unit's incoming weights and bias and unit 0's
      * after training, and the final training loss.
      */
-    public record Result(double zerosUnitSpread, double randomUnitSpread, double zerosLoss, double randomLoss,
-            String summary, List<Path> files) implements Outcome {}
+    public record Result(
+            double zerosUnitSpread,
+            double randomUnitSpread,
+            double zerosLoss,
+            double randomLoss,
+            String summary,
+            List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -71,46 +77,82 @@ public final class InitExample implements Example {
 
         double[] step = Runs.count(STEPS);
         Path lossPng = outDir.resolve("init_loss.png");
-        LinePlot.titled("2-" + HIDDEN + "-1 logistic network: zero vs random initial weights").xLabel("step")
-                .yLabel("training loss (cross-entropy)").series("all weights zero", step, zerosLoss)
-                .series("Xavier uniform", step, randomLoss).save(lossPng);
+        LinePlot.titled("2-" + HIDDEN + "-1 logistic network: zero vs random initial weights")
+                .xLabel("step")
+                .yLabel("training loss (cross-entropy)")
+                .series("all weights zero", step, zerosLoss)
+                .series("Xavier uniform", step, randomLoss)
+                .save(lossPng);
         INDArray zw = zHidden.weight().value();
         INDArray rw = rHidden.weight().value();
         Path unitsPng = outDir.resolve("init_units.png");
         LinePlot.titled("Incoming weights of the " + HIDDEN + " hidden units after training")
-                .xLabel("weight from x1").yLabel("weight from x2")
-                .scatter("zero start (all " + HIDDEN + " units on one point)", zw.getRow(0).toDoubleVector(),
+                .xLabel("weight from x1")
+                .yLabel("weight from x2")
+                .scatter(
+                        "zero start (all " + HIDDEN + " units on one point)",
+                        zw.getRow(0).toDoubleVector(),
                         zw.getRow(1).toDoubleVector())
-                .scatter("random start", rw.getRow(0).toDoubleVector(), rw.getRow(1).toDoubleVector()).save(unitsPng);
-        Path csv = new Table().column("step", step).column("loss_zeros", zerosLoss).column("loss_random", randomLoss)
-                .column("unit", Runs.count(HIDDEN)).column("zeros_w1", zw.getRow(0).toDoubleVector())
-                .column("zeros_w2", zw.getRow(1).toDoubleVector()).column("random_w1", rw.getRow(0).toDoubleVector())
-                .column("random_w2", rw.getRow(1).toDoubleVector()).write(outDir.resolve("init.csv"));
-        String summary = String.format("2-%d-1 logistic network after %d gradient steps:%n"
-                + "  all weights zero: hidden units differ by at most %s; training loss %s%n"
-                + "  Xavier uniform:   hidden units differ by up to  %s; training loss %s",
-                HIDDEN, STEPS, Runs.fmt(zSpread), Runs.fmt(zerosLoss[STEPS - 1]), Runs.fmt(rSpread),
+                .scatter(
+                        "random start",
+                        rw.getRow(0).toDoubleVector(),
+                        rw.getRow(1).toDoubleVector())
+                .save(unitsPng);
+        Path csv = new Table()
+                .column("step", step)
+                .column("loss_zeros", zerosLoss)
+                .column("loss_random", randomLoss)
+                .column("unit", Runs.count(HIDDEN))
+                .column("zeros_w1", zw.getRow(0).toDoubleVector())
+                .column("zeros_w2", zw.getRow(1).toDoubleVector())
+                .column("random_w1", rw.getRow(0).toDoubleVector())
+                .column("random_w2", rw.getRow(1).toDoubleVector())
+                .write(outDir.resolve("init.csv"));
+        String summary = String.format(
+                "2-%d-1 logistic network after %d gradient steps:%n"
+                        + "  all weights zero: hidden units differ by at most %s; training loss %s%n"
+                        + "  Xavier uniform:   hidden units differ by up to  %s; training loss %s",
+                HIDDEN,
+                STEPS,
+                Runs.fmt(zSpread),
+                Runs.fmt(zerosLoss[STEPS - 1]),
+                Runs.fmt(rSpread),
                 Runs.fmt(randomLoss[STEPS - 1]));
-        return new Result(zSpread, rSpread, zerosLoss[STEPS - 1], randomLoss[STEPS - 1], summary,
+        return new Result(
+                zSpread,
+                rSpread,
+                zerosLoss[STEPS - 1],
+                randomLoss[STEPS - 1],
+                summary,
                 List.of(lossPng, unitsPng, csv));
     }
 
     private static Sequential model(Init weights) {
-        return Models.mlpBuilder(2, HIDDEN, 1).optDataType(DataType.DOUBLE).optSeed(SEED)
-                .optHidden(Activations.LOGISTIC).optWeightInit(weights).build();
+        return Models.mlpBuilder(2, HIDDEN, 1)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(SEED)
+                .optHidden(Activations.LOGISTIC)
+                .optWeightInit(weights)
+                .build();
     }
 
     private static double[] train(Sequential model, Dataset data) {
-        History h = new Trainer(model, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
-                new Sgd(model.namedParameters(), LEARNING_RATE), TrainingOptions.of(STEPS, data.size(), SEED),
-                List.of()).fit(data, null);
+        History h = new Trainer(
+                        model,
+                        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+                        new Sgd(model.namedParameters(), LEARNING_RATE),
+                        TrainingOptions.of(STEPS, data.size(), SEED),
+                        List.of())
+                .fit(data, null);
         return Runs.column(h, EpochRecord::trainLoss);
     }
 
     /** max over units j and inputs of |theta[:, j] - theta[:, 0]|, theta the weights stacked on the bias. */
     static double spread(Dense hidden) {
-        INDArray theta = org.nd4j.linalg.factory.Nd4j.vstack(hidden.weight().value(),
-                hidden.bias().value().reshape(1, hidden.out()));
-        return theta.subColumnVector(theta.getColumn(0).reshape(theta.rows(), 1)).amaxNumber().doubleValue();
+        INDArray theta = org.nd4j.linalg.factory.Nd4j.vstack(
+                hidden.weight().value(), hidden.bias().value().reshape(1, hidden.out()));
+        return theta.subColumnVector(theta.getColumn(0).reshape(theta.rows(), 1))
+                .amaxNumber()
+                .doubleValue();
     }
 }

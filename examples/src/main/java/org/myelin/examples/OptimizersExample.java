@@ -83,8 +83,9 @@ public final class OptimizersExample implements Example {
      *                      within {@value #MAX_STEPS}
      * @param networkLoss   per optimiser, the final epoch's training loss on the network
      */
-    public record Result(Map<String, Integer> stepsToTarget, Map<String, Double> networkLoss, String summary,
-            List<Path> files) implements Outcome {}
+    public record Result(
+            Map<String, Integer> stepsToTarget, Map<String, Double> networkLoss, String summary, List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -115,15 +116,22 @@ public final class OptimizersExample implements Example {
             cy.add(l.y());
         }
         LinePlot trajectories = LinePlot.titled("Descent on E(w) = (w1^2 + 20 w2^2) / 2 from (-4, 1.5)")
-                .xLabel("w1").yLabel("w2").size(900, 640).series("contours of E", concat(cx), concat(cy));
+                .xLabel("w1")
+                .yLabel("w2")
+                .size(900, 640)
+                .series("contours of E", concat(cx), concat(cy));
         Table table = new Table();
         for (Map.Entry<String, Map<String, Object>> o : QUADRATIC.entrySet()) {
             double[][] path = descend(o.getKey(), o.getValue());
             int reached = path[2][path[2].length - 1] < TARGET ? path[2].length - 1 : -1;
             steps.put(o.getKey(), reached);
-            trajectories.series(o.getKey() + " " + o.getValue().get("learning_rate") + " ("
-                    + (reached < 0 ? "> " + MAX_STEPS : String.valueOf(reached)) + " steps)", path[0], path[1]);
-            table.column("quadratic_" + o.getKey() + "_w1", path[0]).column("quadratic_" + o.getKey() + "_w2", path[1])
+            trajectories.series(
+                    o.getKey() + " " + o.getValue().get("learning_rate") + " ("
+                            + (reached < 0 ? "> " + MAX_STEPS : String.valueOf(reached)) + " steps)",
+                    path[0],
+                    path[1]);
+            table.column("quadratic_" + o.getKey() + "_w1", path[0])
+                    .column("quadratic_" + o.getKey() + "_w2", path[1])
                     .column("quadratic_" + o.getKey() + "_loss", path[2]);
         }
         Path quadPng = outDir.resolve("optimizers_quadratic.png");
@@ -131,13 +139,22 @@ public final class OptimizersExample implements Example {
 
         Dataset moons = Synthetic.twoMoons(NET_POINTS, 0.1, SEED, DataType.DOUBLE);
         Map<String, Double> netLoss = new LinkedHashMap<>();
-        LinePlot network = LinePlot.titled("ReLU MLP 2-16-16-1 on two moons").xLabel("epoch")
-                .yLabel("training loss (cross-entropy)").logY();
+        LinePlot network = LinePlot.titled("ReLU MLP 2-16-16-1 on two moons")
+                .xLabel("epoch")
+                .yLabel("training loss (cross-entropy)")
+                .logY();
         for (Map.Entry<String, Map<String, Object>> o : NETWORK.entrySet()) {
-            Sequential model = Models.mlpBuilder(2, 16, 16, 1).optDataType(DataType.DOUBLE).optSeed(SEED).build();
-            History h = new Trainer(model, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
-                    Optimizers.create(o.getKey(), o.getValue(), model.namedParameters()),
-                    TrainingOptions.of(NET_EPOCHS, 32, SEED), List.of()).fit(moons, null);
+            Sequential model = Models.mlpBuilder(2, 16, 16, 1)
+                    .optDataType(DataType.DOUBLE)
+                    .optSeed(SEED)
+                    .build();
+            History h = new Trainer(
+                            model,
+                            LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+                            Optimizers.create(o.getKey(), o.getValue(), model.namedParameters()),
+                            TrainingOptions.of(NET_EPOCHS, 32, SEED),
+                            List.of())
+                    .fit(moons, null);
             double[] loss = Runs.column(h, EpochRecord::trainLoss);
             netLoss.put(o.getKey(), loss[loss.length - 1]);
             network.series(o.getKey() + " " + o.getValue().get("learning_rate"), Runs.epochs(h), loss);
@@ -147,12 +164,14 @@ public final class OptimizersExample implements Example {
         network.save(netPng);
         Path csv = table.write(outDir.resolve("optimizers.csv"));
 
-        StringBuilder s = new StringBuilder(String.format("Steps to E < %s on the narrow valley (at most %d), and the"
-                + " network's final training loss:%n", TARGET, MAX_STEPS));
+        StringBuilder s = new StringBuilder(String.format(
+                "Steps to E < %s on the narrow valley (at most %d), and the" + " network's final training loss:%n",
+                TARGET, MAX_STEPS));
         for (String name : QUADRATIC.keySet()) {
             int k = steps.get(name);
-            s.append(String.format("  %-9s %-14s network loss %s%n", name, k < 0 ? "not reached" : k + " steps",
-                    Runs.fmt(netLoss.get(name))));
+            s.append(String.format(
+                    "  %-9s %-14s network loss %s%n",
+                    name, k < 0 ? "not reached" : k + " steps", Runs.fmt(netLoss.get(name))));
         }
         return new Result(steps, netLoss, s.toString().stripTrailing(), List.of(quadPng, netPng, csv));
     }
@@ -176,8 +195,11 @@ public final class OptimizersExample implements Example {
             opt.step();
             opt.zeroGrad();
         }
-        return new double[][] {java.util.Arrays.copyOf(path[0], k + 1), java.util.Arrays.copyOf(path[1], k + 1),
-                java.util.Arrays.copyOf(path[2], k + 1)};
+        return new double[][] {
+            java.util.Arrays.copyOf(path[0], k + 1),
+            java.util.Arrays.copyOf(path[1], k + 1),
+            java.util.Arrays.copyOf(path[2], k + 1)
+        };
     }
 
     private static double[] concat(List<double[]> parts) {

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.data.Dataset;
 import org.myelin.data.Synthetic;
-import org.myelin.nn.Inits;
 import org.myelin.nn.ActivationLayer;
 import org.myelin.nn.Dense;
+import org.myelin.nn.Inits;
 import org.myelin.nn.Sequential;
 import org.myelin.ops.Activations;
 import org.myelin.optim.L2Penalty;
@@ -43,8 +43,14 @@ public final class OverfittingExample implements Example {
     static final long SEED = 11;
 
     /** Training and test MSE without and with weight decay. */
-    public record Result(double trainError, double testError, double decayTrainError, double decayTestError,
-            String summary, List<Path> files) implements Outcome {}
+    public record Result(
+            double trainError,
+            double testError,
+            double decayTrainError,
+            double decayTestError,
+            String summary,
+            List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -64,7 +70,8 @@ public final class OverfittingExample implements Example {
         Sequential decayed = fit(train, LAMBDA);
         double trainErr = Evaluation.of(plain, LossFunction.MSE, train, 1000).loss();
         double testErr = Evaluation.of(plain, LossFunction.MSE, test, 1000).loss();
-        double decayTrain = Evaluation.of(decayed, LossFunction.MSE, train, 1000).loss();
+        double decayTrain =
+                Evaluation.of(decayed, LossFunction.MSE, train, 1000).loss();
         double decayTest = Evaluation.of(decayed, LossFunction.MSE, test, 1000).loss();
 
         double[] xs = Runs.linspace(-1, 1, 401);
@@ -76,22 +83,42 @@ public final class OverfittingExample implements Example {
         double[] fitPlain = Runs.predict(plain, grid);
         double[] fitDecayed = Runs.predict(decayed, grid);
         Path png = outDir.resolve("overfitting.png");
-        LinePlot.titled("1-" + HIDDEN + "-1 network on 5 noisy samples of y = 0.4x - 0.9").xLabel("x").yLabel("y")
-                .scatter("new samples (test)", test.features().toDoubleVector(), test.targets().toDoubleVector())
+        LinePlot.titled("1-" + HIDDEN + "-1 network on 5 noisy samples of y = 0.4x - 0.9")
+                .xLabel("x")
+                .yLabel("y")
+                .scatter(
+                        "new samples (test)",
+                        test.features().toDoubleVector(),
+                        test.targets().toDoubleVector())
                 .series("ideal y = 0.4x - 0.9", xs, ideal)
                 .series("fit without weight decay", xs, fitPlain)
                 .series("fit with weight decay (lambda = " + LAMBDA + ")", xs, fitDecayed)
-                .scatter("the 5 training samples", train.features().toDoubleVector(), train.targets().toDoubleVector())
+                .scatter(
+                        "the 5 training samples",
+                        train.features().toDoubleVector(),
+                        train.targets().toDoubleVector())
                 .save(png);
-        Path csv = new Table().column("x", xs).column("ideal", ideal).column("fit_plain", fitPlain)
-                .column("fit_weight_decay", fitDecayed).column("train_x", train.features().toDoubleVector())
-                .column("train_t", train.targets().toDoubleVector()).write(outDir.resolve("overfitting.csv"));
-        String summary = String.format("1-%d-1 tanh network, 5 training samples, %d test samples (MSE):%n"
-                + "  without weight decay: training %s, test %s (test / training = %s)%n"
-                + "  with weight decay:    training %s, test %s%n"
-                + "  (the noise alone gives a test MSE of about %s)",
-                HIDDEN, TEST_POINTS, Runs.fmt(trainErr), Runs.fmt(testErr), Runs.fmt(testErr / trainErr),
-                Runs.fmt(decayTrain), Runs.fmt(decayTest), Runs.fmt(NOISE * NOISE));
+        Path csv = new Table()
+                .column("x", xs)
+                .column("ideal", ideal)
+                .column("fit_plain", fitPlain)
+                .column("fit_weight_decay", fitDecayed)
+                .column("train_x", train.features().toDoubleVector())
+                .column("train_t", train.targets().toDoubleVector())
+                .write(outDir.resolve("overfitting.csv"));
+        String summary = String.format(
+                "1-%d-1 tanh network, 5 training samples, %d test samples (MSE):%n"
+                        + "  without weight decay: training %s, test %s (test / training = %s)%n"
+                        + "  with weight decay:    training %s, test %s%n"
+                        + "  (the noise alone gives a test MSE of about %s)",
+                HIDDEN,
+                TEST_POINTS,
+                Runs.fmt(trainErr),
+                Runs.fmt(testErr),
+                Runs.fmt(testErr / trainErr),
+                Runs.fmt(decayTrain),
+                Runs.fmt(decayTest),
+                Runs.fmt(NOISE * NOISE));
         return new Result(trainErr, testErr, decayTrain, decayTest, summary, List.of(png, csv));
     }
 
@@ -104,8 +131,13 @@ public final class OverfittingExample implements Example {
         if (lambda > 0) {
             options = options.withGradientTransforms(List.of(new L2Penalty(lambda)));
         }
-        new Trainer(model, LossFunction.MSE, Optimizers.create("adam", Map.of("learning_rate", 0.01),
-                model.namedParameters()), options, List.of()).fit(train, null);
+        new Trainer(
+                        model,
+                        LossFunction.MSE,
+                        Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters()),
+                        options,
+                        List.of())
+                .fit(train, null);
         return model;
     }
 }

@@ -43,8 +43,15 @@ public final class SaturationExample implements Example {
      * Squared error {@code mean (a - y)^2} of both runs before training and after {@value #STEPS} steps, and
      * how many of the two patterns each run gets right at the end.
      */
-    public record Result(double squaredRunStart, double squaredRunEnd, double crossEntropyRunEnd,
-            int squaredRunCorrect, int crossEntropyRunCorrect, String summary, List<Path> files) implements Outcome {}
+    public record Result(
+            double squaredRunStart,
+            double squaredRunEnd,
+            double crossEntropyRunEnd,
+            int squaredRunCorrect,
+            int crossEntropyRunCorrect,
+            String summary,
+            List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -71,24 +78,40 @@ public final class SaturationExample implements Example {
         }
         double[] step = Runs.linspace(0, STEPS, STEPS + 1);
         Path png = outDir.resolve("saturation.png");
-        LinePlot.titled("A saturated sigmoid unit learning NOT from w = 5, b = 0").xLabel("gradient descent step")
-                .yLabel("loss").series("squared loss run: (a - y)^2", step, sqErr)
+        LinePlot.titled("A saturated sigmoid unit learning NOT from w = 5, b = 0")
+                .xLabel("gradient descent step")
+                .yLabel("loss")
+                .series("squared loss run: (a - y)^2", step, sqErr)
                 .series("cross-entropy run: (a - y)^2", step, ceErr)
                 .series("cross-entropy run: cross-entropy", step, ceLoss)
                 .save(png);
-        Path csv = new Table().column("step", step).column("squared_run_w", sq[0]).column("squared_run_b", sq[1])
-                .column("squared_run_squared_error", sqErr).column("cross_entropy_run_w", ce[0])
-                .column("cross_entropy_run_b", ce[1]).column("cross_entropy_run_squared_error", ceErr)
-                .column("cross_entropy_run_cross_entropy", ceLoss).write(outDir.resolve("saturation.csv"));
+        Path csv = new Table()
+                .column("step", step)
+                .column("squared_run_w", sq[0])
+                .column("squared_run_b", sq[1])
+                .column("squared_run_squared_error", sqErr)
+                .column("cross_entropy_run_w", ce[0])
+                .column("cross_entropy_run_b", ce[1])
+                .column("cross_entropy_run_squared_error", ceErr)
+                .column("cross_entropy_run_cross_entropy", ceLoss)
+                .write(outDir.resolve("saturation.csv"));
         int sqCorrect = correct(sq[0][STEPS], sq[1][STEPS]);
         int ceCorrect = correct(ce[0][STEPS], ce[1][STEPS]);
-        String summary = String.format("Sigmoid unit learning NOT from w = 5, b = 0 (squared error (a - y)^2, mean of"
-                + " the two patterns):%n"
-                + "  start:                            %s%n"
-                + "  squared loss, after %d steps:     %s (w = %s, %d of 2 patterns right)%n"
-                + "  cross-entropy, after %d steps:    %s (w = %s, %d of 2 patterns right)",
-                Runs.fmt(sqErr[0]), STEPS, Runs.fmt(sqErr[STEPS]), Runs.fmt(sq[0][STEPS]), sqCorrect, STEPS,
-                Runs.fmt(ceErr[STEPS]), Runs.fmt(ce[0][STEPS]), ceCorrect);
+        String summary = String.format(
+                "Sigmoid unit learning NOT from w = 5, b = 0 (squared error (a - y)^2, mean of"
+                        + " the two patterns):%n"
+                        + "  start:                            %s%n"
+                        + "  squared loss, after %d steps:     %s (w = %s, %d of 2 patterns right)%n"
+                        + "  cross-entropy, after %d steps:    %s (w = %s, %d of 2 patterns right)",
+                Runs.fmt(sqErr[0]),
+                STEPS,
+                Runs.fmt(sqErr[STEPS]),
+                Runs.fmt(sq[0][STEPS]),
+                sqCorrect,
+                STEPS,
+                Runs.fmt(ceErr[STEPS]),
+                Runs.fmt(ce[0][STEPS]),
+                ceCorrect);
         return new Result(sqErr[0], sqErr[STEPS], ceErr[STEPS], sqCorrect, ceCorrect, summary, List.of(png, csv));
     }
 
@@ -111,8 +134,13 @@ public final class SaturationExample implements Example {
         wb[0][0] = unit.weight().value().getDouble(0);
         wb[1][0] = unit.bias().value().getDouble(0);
         Module m = model;
-        new Trainer(m, loss, new Sgd(m.namedParameters(), LEARNING_RATE), TrainingOptions.of(STEPS, data.size(), 0),
-                List.of(record)).fit(data, null);
+        new Trainer(
+                        m,
+                        loss,
+                        new Sgd(m.namedParameters(), LEARNING_RATE),
+                        TrainingOptions.of(STEPS, data.size(), 0),
+                        List.of(record))
+                .fit(data, null);
         return wb;
     }
 

@@ -47,8 +47,9 @@ public final class SpiralsExample implements Example {
     static final int STEPS = 1000;
     static final long SEED = 1;
 
-    public record Result(double logisticAccuracy, double mlpAccuracy, double hiddenSeparation, String summary,
-            List<Path> files) implements Outcome {}
+    public record Result(
+            double logisticAccuracy, double mlpAccuracy, double hiddenSeparation, String summary, List<Path> files)
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -67,8 +68,13 @@ public final class SpiralsExample implements Example {
         Sequential logistic = Models.mlp(DataType.DOUBLE, SEED, Activations.TANH, Inits.xavierUniform(), 2, 1);
         Sequential mlp = Models.mlp(DataType.DOUBLE, SEED, Activations.TANH, Inits.xavierUniform(), 2, HIDDEN, 1);
         for (Sequential m : List.of(logistic, mlp)) {
-            new Trainer(m, loss, Optimizers.create("adam", Map.of("learning_rate", 0.03), m.namedParameters()),
-                    TrainingOptions.of(STEPS, POINTS, SEED), List.of()).fit(data, null);
+            new Trainer(
+                            m,
+                            loss,
+                            Optimizers.create("adam", Map.of("learning_rate", 0.03), m.namedParameters()),
+                            TrainingOptions.of(STEPS, POINTS, SEED),
+                            List.of())
+                    .fit(data, null);
         }
         double accLogistic = Evaluation.of(logistic, loss, data, POINTS).accuracy();
         double accMlp = Evaluation.of(mlp, loss, data, POINTS).accuracy();
@@ -77,7 +83,9 @@ public final class SpiralsExample implements Example {
         Contour.Lines lineBoundary = Contour.lines(xs, xs, Runs.onGrid(logistic, xs, xs, DataType.DOUBLE), 0.0);
         Contour.Lines mlpBoundary = Contour.lines(xs, xs, Runs.onGrid(mlp, xs, xs, DataType.DOUBLE), 0.0);
         Path boundaries = outDir.resolve("spirals_boundaries.png");
-        LinePlot.titled("Two spirals: decision boundaries (output probability 0.5)").xLabel("x1").yLabel("x2")
+        LinePlot.titled("Two spirals: decision boundaries (output probability 0.5)")
+                .xLabel("x1")
+                .yLabel("x2")
                 .size(760, 800)
                 .scatter("class 0", Runs.featureOfClass(data, 0, 0), Runs.featureOfClass(data, 1, 0))
                 .scatter("class 1", Runs.featureOfClass(data, 0, 1), Runs.featureOfClass(data, 1, 1))
@@ -90,7 +98,8 @@ public final class SpiralsExample implements Example {
         double separation = separation(hidden[0], labels);
         Path hiddenPng = outDir.resolve("spirals_hidden.png");
         LinePlot.titled("Two spirals after the hidden layer (the output unit separates them at z = 0)")
-                .xLabel("z = v . a + c (output unit's input)").yLabel("largest spread of a orthogonal to v")
+                .xLabel("z = v . a + c (output unit's input)")
+                .yLabel("largest spread of a orthogonal to v")
                 .scatter("class 0", pick(hidden[0], labels, 0), pick(hidden[1], labels, 0))
                 .scatter("class 1", pick(hidden[0], labels, 1), pick(hidden[1], labels, 1))
                 .series("boundary z = 0", new double[] {0, 0}, new double[] {min(hidden[1]), max(hidden[1])})
@@ -98,15 +107,20 @@ public final class SpiralsExample implements Example {
 
         double[] x1 = data.features().getColumn(0).toDoubleVector();
         double[] x2 = data.features().getColumn(1).toDoubleVector();
-        Path csv = new Table().column("x1", x1).column("x2", x2).column("label", labels)
+        Path csv = new Table()
+                .column("x1", x1)
+                .column("x2", x2)
+                .column("label", labels)
                 .column("logistic_regression_logit", Runs.predict(logistic, data.features()))
                 .column("mlp_logit", Runs.predict(mlp, data.features()))
-                .column("hidden_z", hidden[0]).column("hidden_orthogonal", hidden[1])
+                .column("hidden_z", hidden[0])
+                .column("hidden_orthogonal", hidden[1])
                 .write(outDir.resolve("spirals.csv"));
-        String summary = String.format("Two spirals (%d points): training accuracy%n"
-                + "  logistic regression:  %s (chance is 50%%)%n"
-                + "  MLP 2-%d-1 (tanh):    %s%n"
-                + "  in the hidden layer's space, %s of the points lie on their class's side of z = 0",
+        String summary = String.format(
+                "Two spirals (%d points): training accuracy%n"
+                        + "  logistic regression:  %s (chance is 50%%)%n"
+                        + "  MLP 2-%d-1 (tanh):    %s%n"
+                        + "  in the hidden layer's space, %s of the points lie on their class's side of z = 0",
                 POINTS, Runs.pct(accLogistic), HIDDEN, Runs.pct(accMlp), Runs.pct(separation));
         return new Result(accLogistic, accMlp, separation, summary, List.of(boundaries, hiddenPng, csv));
     }
@@ -123,7 +137,9 @@ public final class SpiralsExample implements Example {
             a = mlp.get(1).forward(first.forward(Tensor.constant(x))).value();
         }
         INDArray v = out.weight().value().reshape(HIDDEN);
-        double[] z = a.mmul(v.reshape(HIDDEN, 1)).addi(out.bias().value().getDouble(0)).reshape(a.rows())
+        double[] z = a.mmul(v.reshape(HIDDEN, 1))
+                .addi(out.bias().value().getDouble(0))
+                .reshape(a.rows())
                 .toDoubleVector();
         INDArray unit = v.div(v.norm2Number().doubleValue());
         INDArray centred = a.subRowVector(a.mean(0));
@@ -154,8 +170,10 @@ public final class SpiralsExample implements Example {
     }
 
     private static double[] pick(double[] values, int[] labels, int label) {
-        return java.util.stream.IntStream.range(0, values.length).filter(i -> labels[i] == label)
-                .mapToDouble(i -> values[i]).toArray();
+        return java.util.stream.IntStream.range(0, values.length)
+                .filter(i -> labels[i] == label)
+                .mapToDouble(i -> values[i])
+                .toArray();
     }
 
     private static double min(double[] a) {

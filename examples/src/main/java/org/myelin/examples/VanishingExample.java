@@ -72,12 +72,17 @@ public final class VanishingExample implements Example {
         double[] layer = Runs.count(DEPTH + 1);
         Path layersPng = outDir.resolve("vanishing_layers.png");
         LinePlot.titled("Gradient norm per layer, first epoch (5 hidden layers of " + WIDTH + ")")
-                .xLabel("layer (1 = input side, 6 = output)").yLabel("||dE/dW|| (mean over the epoch's steps)")
-                .logY().series(logistic.name(), layer, logistic.firstEpochNorms())
+                .xLabel("layer (1 = input side, 6 = output)")
+                .yLabel("||dE/dW|| (mean over the epoch's steps)")
+                .logY()
+                .series(logistic.name(), layer, logistic.firstEpochNorms())
                 .series(relu.name(), layer, relu.firstEpochNorms())
-                .series(bn.name(), layer, bn.firstEpochNorms()).save(layersPng);
+                .series(bn.name(), layer, bn.firstEpochNorms())
+                .save(layersPng);
         LinePlot overTraining = LinePlot.titled("Logistic network: gradient norm of each layer during training")
-                .xLabel("epoch").yLabel("||dE/dW|| (mean over the epoch's steps)").logY();
+                .xLabel("epoch")
+                .yLabel("||dE/dW|| (mean over the epoch's steps)")
+                .logY();
         double[] epochs = Runs.count(EPOCHS);
         for (int l = 0; l <= DEPTH; l++) {
             overTraining.series("layer " + (l + 1), epochs, logistic.normsByEpoch()[l]);
@@ -85,14 +90,18 @@ public final class VanishingExample implements Example {
         Path trainingPng = outDir.resolve("vanishing_training.png");
         overTraining.save(trainingPng);
 
-        Table table = new Table().column("layer", layer).column("logistic_first_epoch", logistic.firstEpochNorms())
+        Table table = new Table()
+                .column("layer", layer)
+                .column("logistic_first_epoch", logistic.firstEpochNorms())
                 .column("relu_he_first_epoch", relu.firstEpochNorms())
-                .column("logistic_batchnorm_first_epoch", bn.firstEpochNorms()).column("epoch", epochs);
+                .column("logistic_batchnorm_first_epoch", bn.firstEpochNorms())
+                .column("epoch", epochs);
         for (int l = 0; l <= DEPTH; l++) {
             table.column("logistic_layer" + (l + 1) + "_by_epoch", logistic.normsByEpoch()[l]);
         }
         Path csv = table.write(outDir.resolve("vanishing.csv"));
-        StringBuilder s = new StringBuilder("Weight-gradient norm per layer in the first epoch (layer 1 = input side):\n");
+        StringBuilder s =
+                new StringBuilder("Weight-gradient norm per layer in the first epoch (layer 1 = input side):\n");
         for (Network n : List.of(logistic, relu, bn)) {
             s.append(String.format("  %-22s", n.name()));
             for (double v : n.firstEpochNorms()) {
@@ -110,10 +119,19 @@ public final class VanishingExample implements Example {
             sizes[i] = WIDTH;
         }
         sizes[DEPTH + 1] = 1;
-        Sequential model = Models.mlpBuilder(sizes).optDataType(DataType.DOUBLE).optSeed(SEED).optHidden(f)
-                .optWeightInit(init).optBatchNorm(batchNorm).build();
-        History h = new Trainer(model, LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
-                new Sgd(model.namedParameters(), 0.1), TrainingOptions.of(EPOCHS, 32, SEED), List.of())
+        Sequential model = Models.mlpBuilder(sizes)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(SEED)
+                .optHidden(f)
+                .optWeightInit(init)
+                .optBatchNorm(batchNorm)
+                .build();
+        History h = new Trainer(
+                        model,
+                        LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS,
+                        new Sgd(model.namedParameters(), 0.1),
+                        TrainingOptions.of(EPOCHS, 32, SEED),
+                        List.of())
                 .fit(data, null);
         List<String> weights = Runs.denseWeightNames(model);
         double[][] byEpoch = new double[weights.size()][];

@@ -12,7 +12,8 @@ class BatchSizesExampleTest {
     void batchStochasticAndMiniBatchDescentAllReachTheTargetLoss(@TempDir Path dir) throws Exception {
         BatchSizesExample.Result r = new BatchSizesExample().run(dir);
         assertEquals(3, r.runs().size());
-        int[] sizes = r.runs().stream().mapToInt(BatchSizesExample.Run::batchSize).toArray();
+        int[] sizes =
+                r.runs().stream().mapToInt(BatchSizesExample.Run::batchSize).toArray();
         assertEquals(BatchSizesExample.POINTS, sizes[0]);
         assertEquals(1, sizes[2]);
         for (BatchSizesExample.Run run : r.runs()) {

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InitExampleTest {
     @Test
-    void zeroInitialisedHiddenUnitsStayIdenticalWhileRandomOnesDifferAndLearnMore(@TempDir Path dir)
-            throws Exception {
+    void zeroInitialisedHiddenUnitsStayIdenticalWhileRandomOnesDifferAndLearnMore(@TempDir Path dir) throws Exception {
         InitExample.Result r = new InitExample().run(dir);
         assertEquals(0.0, r.zerosUnitSpread(), 0.0, r.summary());
         assertTrue(r.randomUnitSpread() > 0.1, r.summary());

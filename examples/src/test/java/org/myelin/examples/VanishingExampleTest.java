@@ -13,8 +13,10 @@ class VanishingExampleTest {
         VanishingExample.Result r = new VanishingExample().run(dir);
         double[] n = r.logistic().firstEpochNorms();
         for (int l = 1; l < n.length; l++) {
-            assertTrue(n[l - 1] < n[l], "layer " + l + " norm " + n[l - 1] + " is not below layer " + (l + 1)
-                    + "'s " + n[l] + ": " + Arrays.toString(n));
+            assertTrue(
+                    n[l - 1] < n[l],
+                    "layer " + l + " norm " + n[l - 1] + " is not below layer " + (l + 1) + "'s " + n[l] + ": "
+                            + Arrays.toString(n));
         }
         // Each logistic layer multiplies by sigma' <= 1/4 (times the weights); five layers lose orders of magnitude.
         assertTrue(r.logistic().inputToOutputRatio() < 1e-2, r.summary());

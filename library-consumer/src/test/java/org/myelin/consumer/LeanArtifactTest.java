@@ -13,10 +13,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LeanArtifactTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"org.myelin.cli.Main", "org.myelin.job.TrainingJob", "org.myelin.plot.LinePlot",
-        "org.knowm.xchart.XYChart", "org.myelin.examples.Examples", "org.myelin.neuro.Lif"})
+    @ValueSource(
+            strings = {
+                "org.myelin.cli.Main",
+                "org.myelin.job.TrainingJob",
+                "org.myelin.plot.LinePlot",
+                "org.knowm.xchart.XYChart",
+                "org.myelin.examples.Examples",
+                "org.myelin.neuro.Lif"
+            })
     void engineArtifactDoesNotBring(String className) {
-        assertThrows(ClassNotFoundException.class,
+        assertThrows(
+                ClassNotFoundException.class,
                 () -> Class.forName(className, false, LeanArtifactTest.class.getClassLoader()),
                 className + " is on a library user's class path");
     }

@@ -32,19 +32,27 @@ class LogbackReceivesEngineLogsTest {
 
     @Test
     void logbackOfTheUserReceivesEngineAndNd4jLines() {
-        assertInstanceOf(LoggerContext.class, LoggerFactory.getILoggerFactory(),
-                "SLF4J did not bind to Logback; it uses " + LoggerFactory.getILoggerFactory().getClass().getName());
+        assertInstanceOf(
+                LoggerContext.class,
+                LoggerFactory.getILoggerFactory(),
+                "SLF4J did not bind to Logback; it uses "
+                        + LoggerFactory.getILoggerFactory().getClass().getName());
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         @SuppressWarnings("unchecked")
         ListAppender<ILoggingEvent> list = (ListAppender<ILoggingEvent>) root.getAppender("LIST");
 
         Dataset moons = Synthetic.twoMoons(64, 0.1, 1, DataType.FLOAT).asOneHot();
         Module model = Models.mlpBuilder(2, 8, 2).optSeed(1).build();
-        new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY,
-                Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters()),
-                TrainingOptions.of(1, 32, 1), List.of()).fit(moons, null);
+        new Trainer(
+                        model,
+                        LossFunction.SOFTMAX_CROSS_ENTROPY,
+                        Optimizers.create("adam", Map.of("learning_rate", 0.01), model.namedParameters()),
+                        TrainingOptions.of(1, 32, 1),
+                        List.of())
+                .fit(moons, null);
 
-        List<String> loggers = list.list.stream().map(ILoggingEvent::getLoggerName).collect(Collectors.toList());
+        List<String> loggers =
+                list.list.stream().map(ILoggingEvent::getLoggerName).collect(Collectors.toList());
         assertTrue(loggers.stream().anyMatch(n -> n.startsWith("org.myelin.")), "no engine line among " + loggers);
         assertTrue(loggers.stream().anyMatch(n -> n.startsWith("org.nd4j.")), "no ND4J line among " + loggers);
     }

@@ -12,13 +12,14 @@ final class CsvWriter {
     /** Writes equally long columns under {@code header} (one name per column). */
     static void columns(Path file, String[] header, double[]... columns) throws IOException {
         if (header.length != columns.length) {
-            throw new IllegalArgumentException("CsvWriter: " + header.length + " names for " + columns.length + " columns");
+            throw new IllegalArgumentException(
+                    "CsvWriter: " + header.length + " names for " + columns.length + " columns");
         }
         int rows = columns.length == 0 ? 0 : columns[0].length;
         for (int c = 0; c < columns.length; c++) {
             if (columns[c].length != rows) {
-                throw new IllegalArgumentException("CsvWriter: column '" + header[c] + "' has " + columns[c].length
-                        + " rows, expected " + rows);
+                throw new IllegalArgumentException(
+                        "CsvWriter: column '" + header[c] + "' has " + columns[c].length + " rows, expected " + rows);
             }
         }
         write(file, out -> {

@@ -53,8 +53,7 @@ public final class HodgkinHuxley {
      * @param vK          potassium reversal potential [mV]
      * @param vL          leak reversal potential [mV]
      */
-    public record Parameters(double capacitance, double gNa, double gK, double gL, double vNa, double vK,
-                             double vL) {
+    public record Parameters(double capacitance, double gNa, double gK, double gL, double vNa, double vK, double vL) {
         /** Hodgkin and Huxley's squid giant axon, in the modern (rest near -65 mV) convention. */
         public static final Parameters SQUID_AXON = new Parameters(1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387);
 
@@ -63,8 +62,8 @@ public final class HodgkinHuxley {
                 throw new IllegalArgumentException("HodgkinHuxley: capacitance must be > 0, was " + capacitance);
             }
             if (!(gNa >= 0) || !(gK >= 0) || !(gL >= 0)) {
-                throw new IllegalArgumentException("HodgkinHuxley: conductances must be >= 0, were g_Na=" + gNa
-                        + ", g_K=" + gK + ", g_L=" + gL);
+                throw new IllegalArgumentException(
+                        "HodgkinHuxley: conductances must be >= 0, were g_Na=" + gNa + ", g_K=" + gK + ", g_L=" + gL);
             }
         }
     }
@@ -248,8 +247,8 @@ public final class HodgkinHuxley {
             throw new IllegalArgumentException("HodgkinHuxley: initial state and current must not be null");
         }
         if (!(dtMs > 0) || !(dtMs <= 0.05)) {
-            throw new IllegalArgumentException("HodgkinHuxley: dt must be in (0, 0.05] ms for an accurate spike, was "
-                    + dtMs);
+            throw new IllegalArgumentException(
+                    "HodgkinHuxley: dt must be in (0, 0.05] ms for an accurate spike, was " + dtMs);
         }
         if (!(durationMs > 0)) {
             throw new IllegalArgumentException("HodgkinHuxley: duration must be > 0 ms, was " + durationMs);

@@ -75,8 +75,8 @@ public final class LifNeuron {
             throw new IllegalArgumentException("LifNeuron: dt must be > 0 s, was " + dt);
         }
         if (!(duration > dt)) {
-            throw new IllegalArgumentException("LifNeuron: duration must exceed dt, was " + duration + " s with dt "
-                    + dt + " s");
+            throw new IllegalArgumentException(
+                    "LifNeuron: duration must exceed dt, was " + duration + " s with dt " + dt + " s");
         }
     }
 }

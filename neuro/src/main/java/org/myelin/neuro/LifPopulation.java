@@ -76,8 +76,8 @@ public final class LifPopulation implements Population {
             throw new IllegalArgumentException("LifPopulation '" + name + "': tau_s must be > 0 s, was " + tauS);
         }
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
-            throw new IllegalArgumentException("LifPopulation '" + name + "': data type must be FLOAT or DOUBLE, was "
-                    + dataType);
+            throw new IllegalArgumentException(
+                    "LifPopulation '" + name + "': data type must be FLOAT or DOUBLE, was " + dataType);
         }
         this.name = name;
         this.size = size;
@@ -203,7 +203,10 @@ public final class LifPopulation implements Population {
             INDArray keep = m.rsub(1.0);
             // v rose by dv over dtEff and passed 1 at the fraction (1 - v0)/dv; the time left after the crossing
             // is dtEff (v - 1)/dv. dv > 0 wherever m = 1; elsewhere the clamp only keeps the product finite.
-            INDArray after = v.sub(1.0).divi(Transforms.max(dv, 1e-30, false)).muli(dtEff).muli(m);
+            INDArray after = v.sub(1.0)
+                    .divi(Transforms.max(dv, 1e-30, false))
+                    .muli(dtEff)
+                    .muli(m);
             refractory.muli(keep).addi(m.muli(lif.tauRef()).subi(after));
             if (lif.tauRef() < dt) {
                 // A refractory period shorter than the step cannot be resolved below one step.
@@ -221,12 +224,28 @@ public final class LifPopulation implements Population {
     private void nativeStep(double dt) {
         double sDecay = 1.0 - dt / tauS;
         long count = dataType == DataType.FLOAT
-                ? NativeKernels.lifStepF32(NativeSpikes.address(v), NativeSpikes.address(s),
-                        NativeSpikes.address(bias), NativeSpikes.address(refractory), size, dt, lif.tauM(),
-                        lif.tauRef(), sDecay, nativeSpikes.address())
-                : NativeKernels.lifStepF64(NativeSpikes.address(v), NativeSpikes.address(s),
-                        NativeSpikes.address(bias), NativeSpikes.address(refractory), size, dt, lif.tauM(),
-                        lif.tauRef(), sDecay, nativeSpikes.address());
+                ? NativeKernels.lifStepF32(
+                        NativeSpikes.address(v),
+                        NativeSpikes.address(s),
+                        NativeSpikes.address(bias),
+                        NativeSpikes.address(refractory),
+                        size,
+                        dt,
+                        lif.tauM(),
+                        lif.tauRef(),
+                        sDecay,
+                        nativeSpikes.address())
+                : NativeKernels.lifStepF64(
+                        NativeSpikes.address(v),
+                        NativeSpikes.address(s),
+                        NativeSpikes.address(bias),
+                        NativeSpikes.address(refractory),
+                        size,
+                        dt,
+                        lif.tauM(),
+                        lif.tauRef(),
+                        sDecay,
+                        nativeSpikes.address());
         nativeSpikes.set(count);
     }
 

@@ -38,8 +38,8 @@ final class NativeSpikes {
      */
     static void requireAvailable(String population) {
         if (!Kernels.nativeCpuAvailable()) {
-            throw new IllegalStateException("population '" + population + "': native spiking kernels unavailable ("
-                    + Kernels.describe() + ")");
+            throw new IllegalStateException(
+                    "population '" + population + "': native spiking kernels unavailable (" + Kernels.describe() + ")");
         }
     }
 

@@ -71,7 +71,8 @@ public final class Perceptron {
     /** Outputs for every row of X: sigma(X w + b). Shapes: X {@code [N, D]} -> {@code [N]}, DOUBLE. */
     public INDArray predictAll(INDArray inputs) {
         checkBatch(inputs, null);
-        INDArray z = inputs.castTo(DataType.DOUBLE).mmul(w.reshape(w.length(), 1)).addi(b);
+        INDArray z =
+                inputs.castTo(DataType.DOUBLE).mmul(w.reshape(w.length(), 1)).addi(b);
         return z.gte(0.0).castTo(DataType.DOUBLE).reshape(inputs.rows());
     }
 
@@ -121,8 +122,11 @@ public final class Perceptron {
     /** Number of rows of X whose output differs from the target. */
     public int errors(INDArray inputs, INDArray targets) {
         checkBatch(inputs, targets);
-        return predictAll(inputs).neq(targets.castTo(DataType.DOUBLE).reshape(inputs.rows()))
-                .castTo(DataType.INT).sumNumber().intValue();
+        return predictAll(inputs)
+                .neq(targets.castTo(DataType.DOUBLE).reshape(inputs.rows()))
+                .castTo(DataType.INT)
+                .sumNumber()
+                .intValue();
     }
 
     private void checkSample(INDArray x) {
@@ -134,8 +138,9 @@ public final class Perceptron {
 
     private void checkBatch(INDArray inputs, INDArray targets) {
         if (inputs == null || inputs.rank() != 2 || inputs.columns() != w.length()) {
-            throw new IllegalArgumentException("Perceptron: inputs have shape "
-                    + (inputs == null ? "null" : Arrays.toString(inputs.shape())) + ", expected [*, " + w.length() + "]");
+            throw new IllegalArgumentException(
+                    "Perceptron: inputs have shape " + (inputs == null ? "null" : Arrays.toString(inputs.shape()))
+                            + ", expected [*, " + w.length() + "]");
         }
         if (targets != null && targets.length() != inputs.rows()) {
             throw new IllegalArgumentException("Perceptron: " + targets.length() + " targets for " + inputs.rows()

@@ -38,12 +38,13 @@ public final class PoissonPopulation implements Population {
     /** As the public constructor, with the kernel path chosen explicitly (tests compare the two). */
     PoissonPopulation(String name, INDArray ratesHz, long seed, boolean nativeKernels) {
         if (ratesHz == null || ratesHz.length() < 1 || ratesHz.rank() > 2) {
-            throw new IllegalArgumentException("PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
-                    + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
+            throw new IllegalArgumentException(
+                    "PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
+                            + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
         }
         if (ratesHz.minNumber().doubleValue() < 0) {
-            throw new IllegalArgumentException("PoissonPopulation '" + name + "': rates must be >= 0 Hz, min was "
-                    + ratesHz.minNumber());
+            throw new IllegalArgumentException(
+                    "PoissonPopulation '" + name + "': rates must be >= 0 Hz, min was " + ratesHz.minNumber());
         }
         this.name = name;
         this.rates = ratesHz.reshape(ratesHz.length()).dup();
@@ -88,8 +89,8 @@ public final class PoissonPopulation implements Population {
             probabilityDt = dt;
         }
         if (nativeSpikes != null) {
-            nativeSpikes.set(NativeKernels.poissonDraw(NativeSpikes.address(probability), rates.length(), seed,
-                    counter++, nativeSpikes.address()));
+            nativeSpikes.set(NativeKernels.poissonDraw(
+                    NativeSpikes.address(probability), rates.length(), seed, counter++, nativeSpikes.address()));
             return;
         }
         Nd4j.getExecutioner().exec(new UniformDistribution(uniform, 0.0, 1.0), rng);

@@ -77,7 +77,8 @@ public final class Projection {
                         + pre.name() + "' reported spike indices in [" + min + ", " + max + "], expected [0, "
                         + pre.size() + ")");
             }
-            INDArray rows = idx.dataType() == DataType.LONG && NativeSpikes.dense(idx) ? idx
+            INDArray rows = idx.dataType() == DataType.LONG && NativeSpikes.dense(idx)
+                    ? idx
                     : idx.reshape(idx.length()).castTo(DataType.LONG).dup();
             post.receiveRows(weights, NativeSpikes.address(rows), rows.length());
             return;

@@ -70,7 +70,8 @@ public record PscFilter(int n, double tauS) {
         }
         INDArray tp = Nd4j.createFromArray(spikeTimes).castTo(t.dataType()).reshape(1, spikeTimes.length);
         INDArray w = Nd4j.createFromArray(weights).castTo(t.dataType()).reshape(spikeTimes.length, 1);
-        INDArray lag = t.reshape(samples, 1).broadcast(samples, spikeTimes.length)
+        INDArray lag = t.reshape(samples, 1)
+                .broadcast(samples, spikeTimes.length)
                 .sub(tp.broadcast(samples, spikeTimes.length));
         return value(lag).mmul(w).reshape(samples);
     }
@@ -90,8 +91,9 @@ public record PscFilter(int n, double tauS) {
      */
     public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
         if (!(tauS > 0) || !(dt > 0) || steps < 0) {
-            throw new IllegalArgumentException("PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps >= 0, was tau_s="
-                    + tauS + ", dt=" + dt + ", steps=" + steps);
+            throw new IllegalArgumentException(
+                    "PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps >= 0, was tau_s=" + tauS + ", dt=" + dt
+                            + ", steps=" + steps);
         }
         if (weights.length != spikeTimes.length) {
             throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length

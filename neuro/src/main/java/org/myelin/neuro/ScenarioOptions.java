@@ -9,8 +9,7 @@ import org.myelin.config.Require;
  * {@code key=value} strings to them. Units: ms for {@code hh}, s otherwise.
  */
 final class ScenarioOptions {
-    private ScenarioOptions() {
-    }
+    private ScenarioOptions() {}
 
     /** {@code simulate hh}: input current densities [uA/cm^2], duration and RK4 step [ms]. */
     record Hh(List<Double> currents, Double duration, Double dt) {
@@ -57,8 +56,15 @@ final class ScenarioOptions {
     }
 
     /** {@code simulate network}: Poisson inputs driving a LIF population through filtered synapses. */
-    record Network(Integer inputs, Double inputRate, Integer neurons, Double meanInput, Double tauS, Double duration,
-            Double dt, Long seed) {
+    record Network(
+            Integer inputs,
+            Double inputRate,
+            Integer neurons,
+            Double meanInput,
+            Double tauS,
+            Double duration,
+            Double dt,
+            Long seed) {
         Network {
             inputs = (int) Require.atLeast("inputs", inputs == null ? 1000 : inputs, 1);
             inputRate = inputRate == null ? 10 : inputRate;

@@ -26,8 +26,7 @@ import org.myelin.io.Text;
  * rightly refuses to coerce into numbers.
  */
 final class SimulationOptions {
-    private SimulationOptions() {
-    }
+    private SimulationOptions() {}
 
     /** The options record of {@code scenario} built from {@code given} (null: all defaults). */
     static <R extends Record> R bind(String scenario, Class<R> type, Map<String, String> given) {
@@ -39,8 +38,7 @@ final class SimulationOptions {
             for (Map.Entry<String, String> e : given.entrySet()) {
                 int i = keys.indexOf(e.getKey());
                 if (i < 0) {
-                    throw invalid(where, "unknown option '" + e.getKey() + "'"
-                            + Suggestions.hint(e.getKey(), keys));
+                    throw invalid(where, "unknown option '" + e.getKey() + "'" + Suggestions.hint(e.getKey(), keys));
                 }
                 args[i] = parse(where, keys.get(i), components[i].getGenericType(), e.getValue());
             }
@@ -96,29 +94,37 @@ final class SimulationOptions {
     private static Object parse(String where, String key, Type type, String raw) {
         String text = raw == null ? "" : raw.trim();
         if (type == Double.class) {
-            return decimal(text).orElseThrow(() -> invalid(where, "option '" + key
-                    + "' must be a finite number, was '" + Text.shorten(raw, 40) + "'"));
+            return decimal(text)
+                    .orElseThrow(() -> invalid(
+                            where,
+                            "option '" + key + "' must be a finite number, was '" + Text.shorten(raw, 40) + "'"));
         }
         if (type == Integer.class || type == Long.class) {
             try {
                 return type == Integer.class ? (Object) Integer.parseInt(text) : (Object) Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw invalid(where, "option '" + key + "' must be a whole number in "
-                        + (type == Integer.class ? Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
-                                : Long.MIN_VALUE + ".." + Long.MAX_VALUE) + ", was '" + Text.shorten(raw, 40) + "'");
+                throw invalid(
+                        where,
+                        "option '" + key + "' must be a whole number in "
+                                + (type == Integer.class
+                                        ? Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
+                                        : Long.MIN_VALUE + ".." + Long.MAX_VALUE)
+                                + ", was '" + Text.shorten(raw, 40) + "'");
             }
         }
         if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
             List<Double> out = new ArrayList<>();
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
-                    out.add(decimal(part.trim()).orElseThrow(() -> invalid(where, "option '" + key
-                            + "' must be a comma-separated list of numbers, was '" + raw + "'")));
+                    out.add(decimal(part.trim())
+                            .orElseThrow(() -> invalid(
+                                    where,
+                                    "option '" + key + "' must be a comma-separated list of numbers, was '" + raw
+                                            + "'")));
                 }
             }
             if (out.isEmpty()) {
-                throw invalid(where, "option '" + key + "' must list at least one number, was '"
-                        + raw + "'");
+                throw invalid(where, "option '" + key + "' must list at least one number, was '" + raw + "'");
             }
             return out;
         }

@@ -28,9 +28,17 @@ public final class Simulations {
     public static final List<String> NAMES = List.of("hh", "lif", "tuning", "synapse", "network");
 
     /** The options record of each scenario ({@link ScenarioOptions}), by name. */
-    private static final Map<String, Class<? extends Record>> OPTIONS = Map.of("hh", ScenarioOptions.Hh.class,
-            "lif", ScenarioOptions.Lif.class, "tuning", ScenarioOptions.Tuning.class, "synapse",
-            ScenarioOptions.Synapse.class, "network", ScenarioOptions.Network.class);
+    private static final Map<String, Class<? extends Record>> OPTIONS = Map.of(
+            "hh",
+            ScenarioOptions.Hh.class,
+            "lif",
+            ScenarioOptions.Lif.class,
+            "tuning",
+            ScenarioOptions.Tuning.class,
+            "synapse",
+            ScenarioOptions.Synapse.class,
+            "network",
+            ScenarioOptions.Network.class);
 
     private Simulations() {}
 
@@ -70,13 +78,27 @@ public final class Simulations {
             }
             case "synapse" -> {
                 ScenarioOptions.Synapse o = SimulationOptions.bind(name, ScenarioOptions.Synapse.class, options);
-                yield synapse(outDir, toOrders(doubles(o.orders())), doubles(o.tauS()), o.rate(), o.duration(),
-                        o.dt(), o.seed());
+                yield synapse(
+                        outDir,
+                        toOrders(doubles(o.orders())),
+                        doubles(o.tauS()),
+                        o.rate(),
+                        o.duration(),
+                        o.dt(),
+                        o.seed());
             }
             case "network" -> {
                 ScenarioOptions.Network o = SimulationOptions.bind(name, ScenarioOptions.Network.class, options);
-                yield network(outDir, o.inputs(), o.inputRate(), o.neurons(), o.meanInput(), o.tauS(), o.duration(),
-                        o.dt(), o.seed());
+                yield network(
+                        outDir,
+                        o.inputs(),
+                        o.inputRate(),
+                        o.neurons(),
+                        o.meanInput(),
+                        o.tauS(),
+                        o.duration(),
+                        o.dt(),
+                        o.seed());
             }
             default -> throw unknown(name);
         };
@@ -95,12 +117,14 @@ public final class Simulations {
             throws IOException {
         HodgkinHuxley hh = HodgkinHuxley.squidAxon();
         HodgkinHuxley.State rest = HodgkinHuxley.State.atRest(-65.0);
-        LinePlot voltage = LinePlot.titled("Hodgkin-Huxley membrane potential").xLabel("t [ms]").yLabel("V [mV]");
+        LinePlot voltage = LinePlot.titled("Hodgkin-Huxley membrane potential")
+                .xLabel("t [ms]")
+                .yLabel("V [mV]");
         String[] header = new String[currents.length + 1];
         double[][] columns = new double[currents.length + 1][];
         header[0] = "t_ms";
-        StringBuilder summary = new StringBuilder("Hodgkin-Huxley (squid axon, rest -65 mV), " + fmt(durationMs)
-                + " ms at dt " + fmt(dtMs) + " ms:\n");
+        StringBuilder summary = new StringBuilder(
+                "Hodgkin-Huxley (squid axon, rest -65 mV), " + fmt(durationMs) + " ms at dt " + fmt(dtMs) + " ms:\n");
         for (int i = 0; i < currents.length; i++) {
             double j = currents[i];
             HodgkinHuxley.Trace trace = hh.simulate(rest, t -> j, durationMs, dtMs);
@@ -110,8 +134,12 @@ public final class Simulations {
             String label = "J = " + fmt(j) + " uA/cm^2";
             voltage.series(label, trace.t(), trace.v());
             double[] spikes = trace.spikeTimes();
-            summary.append(String.format(Locale.ROOT, "  J = %s uA/cm^2: %d spikes, steady rate %.1f Hz%n", fmt(j),
-                    spikes.length, HodgkinHuxley.firingRateHz(trace, Math.min(20.0, durationMs / 5))));
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "  J = %s uA/cm^2: %d spikes, steady rate %.1f Hz%n",
+                    fmt(j),
+                    spikes.length,
+                    HodgkinHuxley.firingRateHz(trace, Math.min(20.0, durationMs / 5))));
         }
         voltage.save(outDir.resolve("hh_voltage.png"));
         CsvWriter.columns(outDir.resolve("hh_voltage.csv"), header, columns);
@@ -128,17 +156,32 @@ public final class Simulations {
             g[4][k] = HodgkinHuxley.tauM(v[k]);
             g[5][k] = HodgkinHuxley.tauH(v[k]);
         }
-        LinePlot.titled("Hodgkin-Huxley gate steady states").xLabel("V [mV]").yLabel("open probability")
-                .series("n_inf", v, g[0]).series("m_inf", v, g[1]).series("h_inf", v, g[2])
+        LinePlot.titled("Hodgkin-Huxley gate steady states")
+                .xLabel("V [mV]")
+                .yLabel("open probability")
+                .series("n_inf", v, g[0])
+                .series("m_inf", v, g[1])
+                .series("h_inf", v, g[2])
                 .save(outDir.resolve("hh_gates.png"));
-        LinePlot.titled("Hodgkin-Huxley gate time constants").xLabel("V [mV]").yLabel("tau [ms]")
-                .series("tau_n", v, g[3]).series("tau_m", v, g[4]).series("tau_h", v, g[5])
+        LinePlot.titled("Hodgkin-Huxley gate time constants")
+                .xLabel("V [mV]")
+                .yLabel("tau [ms]")
+                .series("tau_n", v, g[3])
+                .series("tau_m", v, g[4])
+                .series("tau_h", v, g[5])
                 .save(outDir.resolve("hh_tau.png"));
-        CsvWriter.columns(outDir.resolve("hh_gates.csv"),
+        CsvWriter.columns(
+                outDir.resolve("hh_gates.csv"),
                 new String[] {"V_mV", "n_inf", "m_inf", "h_inf", "tau_n_ms", "tau_m_ms", "tau_h_ms"},
-                v, g[0], g[1], g[2], g[3], g[4], g[5]);
-        return finish(summary, outDir, "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv",
-                "hh_gates.csv");
+                v,
+                g[0],
+                g[1],
+                g[2],
+                g[3],
+                g[4],
+                g[5]);
+        return finish(
+                summary, outDir, "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv", "hh_gates.csv");
     }
 
     /**
@@ -159,7 +202,8 @@ public final class Simulations {
         double[] ones = new double[spikes.length];
         java.util.Arrays.fill(ones, 1.0);
         LinePlot plot = LinePlot.titled(String.format(Locale.ROOT, "LIF neuron, v_in = %s", fmt(vIn)))
-                .xLabel("t [s]").yLabel("v (threshold 1)")
+                .xLabel("t [s]")
+                .yLabel("v (threshold 1)")
                 .series("simulated v", trace.t(), trace.v())
                 .series("analytic v_in (1 - e^(-t/tau_m))", ta, va)
                 .series("threshold", new double[] {0, duration}, new double[] {1, 1});
@@ -167,13 +211,24 @@ public final class Simulations {
             plot.scatter("spikes", spikes, ones);
         }
         plot.save(outDir.resolve("lif_voltage.png"));
-        CsvWriter.columns(outDir.resolve("lif_voltage.csv"), new String[] {"t_s", "v", "v_in"}, trace.t(), trace.v(),
+        CsvWriter.columns(
+                outDir.resolve("lif_voltage.csv"),
+                new String[] {"t_s", "v", "v_in"},
+                trace.t(),
+                trace.v(),
                 trace.input());
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(
+                Locale.ROOT,
                 "LIF (tau_m %s s, tau_ref %s s), v_in = %s for %s s at dt %s s:%n  %d spikes, rate %.2f Hz"
                         + " (from interspike intervals); tuning curve G(v_in) = %.2f Hz%n",
-                fmt(lif.tauM()), fmt(lif.tauRef()), fmt(vIn), fmt(duration), fmt(dt), spikes.length,
-                SpikeTrains.rateFromIsi(spikes), lif.rate(vIn)));
+                fmt(lif.tauM()),
+                fmt(lif.tauRef()),
+                fmt(vIn),
+                fmt(duration),
+                fmt(dt),
+                spikes.length,
+                SpikeTrains.rateFromIsi(spikes),
+                lif.rate(vIn)));
         return finish(summary, outDir, "lif_voltage.png", "lif_voltage.csv");
     }
 
@@ -192,12 +247,18 @@ public final class Simulations {
         int dense = 400;
         double[] vd = Nd4j.linspace(0.0, vMax, dense, DataType.DOUBLE).toDoubleVector();
         double[] gd = lif.rate(Nd4j.createFromArray(vd)).toDoubleVector();
-        LinePlot.titled("LIF tuning curve").xLabel("v_in").yLabel("firing rate [Hz]")
+        LinePlot.titled("LIF tuning curve")
+                .xLabel("v_in")
+                .yLabel("firing rate [Hz]")
                 .series("G(v_in) analytic", vd, gd)
                 .scatter("simulated", vIn.toDoubleVector(), simulated.toDoubleVector())
                 .save(outDir.resolve("lif_tuning.png"));
-        CsvWriter.columns(outDir.resolve("lif_tuning.csv"), new String[] {"v_in", "G_analytic_hz", "simulated_hz"},
-                vIn.toDoubleVector(), analytic.toDoubleVector(), simulated.toDoubleVector());
+        CsvWriter.columns(
+                outDir.resolve("lif_tuning.csv"),
+                new String[] {"v_in", "G_analytic_hz", "simulated_hz"},
+                vIn.toDoubleVector(),
+                analytic.toDoubleVector(),
+                simulated.toDoubleVector());
         double worst = 0;
         for (int i = 0; i < points; i++) {
             double gi = analytic.getDouble(i);
@@ -205,11 +266,19 @@ public final class Simulations {
                 worst = Math.max(worst, Math.abs(simulated.getDouble(i) - gi) / gi);
             }
         }
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(
+                Locale.ROOT,
                 "LIF tuning curve (tau_m %s s, tau_ref %s s), %d inputs on [0, %s], %s s each at dt %s s:%n"
                         + "  G(%s) = %.1f Hz; largest relative gap simulated vs analytic for v_in >= 1.1: %.2f%%%n",
-                fmt(lif.tauM()), fmt(lif.tauRef()), points, fmt(vMax), fmt(duration), fmt(dt), fmt(vMax),
-                lif.rate(vMax), 100 * worst));
+                fmt(lif.tauM()),
+                fmt(lif.tauRef()),
+                points,
+                fmt(vMax),
+                fmt(duration),
+                fmt(dt),
+                fmt(vMax),
+                lif.rate(vMax),
+                100 * worst));
         return finish(summary, outDir, "lif_tuning.png", "lif_tuning.csv");
     }
 
@@ -218,8 +287,9 @@ public final class Simulations {
      * them (convolution form for each n at the first tau_s, plus the Euler ODE form for n = 0). Writes
      * psc_filters.png/.csv and filtered_spike_train.png/.csv.
      */
-    public static String synapse(Path outDir, int[] orders, double[] tauS, double rateHz, double duration, double dt,
-                                 long seed) throws IOException {
+    public static String synapse(
+            Path outDir, int[] orders, double[] tauS, double rateHz, double duration, double dt, long seed)
+            throws IOException {
         double maxTau = 0;
         for (double tau : tauS) {
             maxTau = Math.max(maxTau, tau);
@@ -228,7 +298,9 @@ public final class Simulations {
         // Long enough for the slowest filter to decay to about 1% of its peak.
         double span = (max(orders) + 6) * maxTau;
         INDArray tf = PscFilter.grid(span / fSteps, fSteps);
-        LinePlot filters = LinePlot.titled("PSC filters h(t) = k t^n e^(-t/tau_s)").xLabel("t [s]").yLabel("h(t) [1/s]");
+        LinePlot filters = LinePlot.titled("PSC filters h(t) = k t^n e^(-t/tau_s)")
+                .xLabel("t [s]")
+                .yLabel("h(t) [1/s]");
         List<String> header = new ArrayList<>(List.of("t_s"));
         List<double[]> cols = new ArrayList<>(List.of(tf.toDoubleVector()));
         for (int n : orders) {
@@ -241,7 +313,8 @@ public final class Simulations {
             }
         }
         filters.save(outDir.resolve("psc_filters.png"));
-        CsvWriter.columns(outDir.resolve("psc_filters.csv"), header.toArray(new String[0]), cols.toArray(new double[0][]));
+        CsvWriter.columns(
+                outDir.resolve("psc_filters.csv"), header.toArray(new String[0]), cols.toArray(new double[0][]));
 
         int steps = (int) Math.round(duration / dt);
         double[] spikes = SpikeTrains.poisson(rateHz, duration, seed);
@@ -253,8 +326,10 @@ public final class Simulations {
         double tau0 = tauS[0];
         double[] weights = new double[spikes.length];
         java.util.Arrays.fill(weights, 1.0);
-        LinePlot train = LinePlot.titled(String.format(Locale.ROOT, "Filtered Poisson spike train (%s Hz, tau_s = %s s)",
-                fmt(rateHz), fmt(tau0))).xLabel("t [s]").yLabel("s(t) [1/s]");
+        LinePlot train = LinePlot.titled(String.format(
+                        Locale.ROOT, "Filtered Poisson spike train (%s Hz, tau_s = %s s)", fmt(rateHz), fmt(tau0)))
+                .xLabel("t [s]")
+                .yLabel("s(t) [1/s]");
         header = new ArrayList<>(List.of("t_s"));
         cols = new ArrayList<>(List.of(td));
         for (int n : orders) {
@@ -263,7 +338,8 @@ public final class Simulations {
             header.add("conv_n" + n);
             cols.add(y);
         }
-        double[] ode = PscFilter.exponentialEuler(tau0, spikes, weights, dt, steps).toDoubleVector();
+        double[] ode =
+                PscFilter.exponentialEuler(tau0, spikes, weights, dt, steps).toDoubleVector();
         train.series("Euler ODE, n=0", td, ode);
         header.add("euler_ode_n0");
         cols.add(ode);
@@ -271,15 +347,29 @@ public final class Simulations {
             train.scatter("spikes", spikes, new double[spikes.length]);
         }
         train.save(outDir.resolve("filtered_spike_train.png"));
-        CsvWriter.columns(outDir.resolve("filtered_spike_train.csv"), header.toArray(new String[0]),
+        CsvWriter.columns(
+                outDir.resolve("filtered_spike_train.csv"),
+                header.toArray(new String[0]),
                 cols.toArray(new double[0][]));
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(
+                Locale.ROOT,
                 "PSC filters for n in %s and tau_s in %s s; a %s Hz Poisson train of %d spikes over %s s"
                         + " filtered with tau_s = %s s; mean of s %.2f 1/s vs spikes per second %.2f"
                         + " (each filter integrates to 1)%n",
-                java.util.Arrays.toString(orders), java.util.Arrays.toString(tauS), fmt(rateHz), spikes.length,
-                fmt(duration), fmt(tau0), mean(ode), spikes.length / duration));
-        return finish(summary, outDir, "psc_filters.png", "psc_filters.csv", "filtered_spike_train.png",
+                java.util.Arrays.toString(orders),
+                java.util.Arrays.toString(tauS),
+                fmt(rateHz),
+                spikes.length,
+                fmt(duration),
+                fmt(tau0),
+                mean(ode),
+                spikes.length / duration));
+        return finish(
+                summary,
+                outDir,
+                "psc_filters.png",
+                "psc_filters.csv",
+                "filtered_spike_train.png",
                 "filtered_spike_train.csv");
     }
 
@@ -289,8 +379,17 @@ public final class Simulations {
      * mean input currents spread +-50% around {@code meanInput}. Writes network_raster.png, network_rate.png,
      * network_spikes.csv (population, neuron, time) and network_rate.csv.
      */
-    public static String network(Path outDir, int inputs, double inputRateHz, int neurons, double meanInput,
-                                 double tauS, double duration, double dt, long seed) throws IOException {
+    public static String network(
+            Path outDir,
+            int inputs,
+            double inputRateHz,
+            int neurons,
+            double meanInput,
+            double tauS,
+            double duration,
+            double dt,
+            long seed)
+            throws IOException {
         if (!(inputRateHz > 0)) {
             throw new IllegalArgumentException("simulate network: input_rate must be > 0 Hz, was " + inputRateHz);
         }
@@ -349,7 +448,8 @@ public final class Simulations {
         for (int i = 0; i < rowOut.length; i++) {
             rowOut[i] = outNeurons[i];
         }
-        RasterPlot.titled("Spike raster: Poisson inputs -> LIF population").xLabel("t [s]")
+        RasterPlot.titled("Spike raster: Poisson inputs -> LIF population")
+                .xLabel("t [s]")
                 .yLabel("neuron (LIF below, first inputs above)")
                 .spikes("LIF neurons (0.." + (neurons - 1) + ")", outTimes, rowOut)
                 .spikes("inputs (first " + shownInputs + ")", tIn, rowIn)
@@ -357,7 +457,9 @@ public final class Simulations {
         double bin = Math.max(dt, Math.min(0.01, duration / 20));
         double[] centres = SpikeTrains.binCentres(bin, duration);
         double[] popRate = outSpikes.populationRate(bin, duration);
-        LinePlot.titled("LIF population rate").xLabel("t [s]").yLabel("rate per neuron [Hz]")
+        LinePlot.titled("LIF population rate")
+                .xLabel("t [s]")
+                .yLabel("rate per neuron [Hz]")
                 .series("simulated (" + fmt(bin * 1000) + " ms bins)", centres, popRate)
                 .series("mean of G(mean input)", new double[] {0, duration}, new double[] {predicted, predicted})
                 .save(outDir.resolve("network_rate.png"));
@@ -374,14 +476,25 @@ public final class Simulations {
                 o.newLine();
             }
         });
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Network: %d Poisson inputs at %s Hz -> %d LIF neurons (tau_s %s s), %s s at dt %s s"
                         + " (%.2f simulated s per wall s):%n  %d input spikes, %d LIF spikes; mean LIF rate after %s s"
                         + " %.2f Hz, tuning curve at the mean input currents predicts %.2f Hz%n",
-                inputs, fmt(inputRateHz), neurons, fmt(tauS), fmt(duration), fmt(dt), duration / wall,
-                inTimes.length, outTimes.length, fmt(settle), observed, predicted));
-        return finish(summary, outDir, "network_raster.png", "network_rate.png", "network_spikes.csv",
-                "network_rate.csv");
+                inputs,
+                fmt(inputRateHz),
+                neurons,
+                fmt(tauS),
+                fmt(duration),
+                fmt(dt),
+                duration / wall,
+                inTimes.length,
+                outTimes.length,
+                fmt(settle),
+                observed,
+                predicted));
+        return finish(
+                summary, outDir, "network_raster.png", "network_rate.png", "network_spikes.csv", "network_rate.csv");
     }
 
     private static String finish(StringBuilder summary, Path outDir, String... files) {
@@ -401,8 +514,8 @@ public final class Simulations {
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             if (values[i] != Math.rint(values[i]) || values[i] < 0) {
-                throw new IllegalArgumentException("simulate synapse: option 'orders' must list whole numbers >= 0, had "
-                        + values[i]);
+                throw new IllegalArgumentException(
+                        "simulate synapse: option 'orders' must list whole numbers >= 0, had " + values[i]);
             }
             out[i] = (int) values[i];
         }

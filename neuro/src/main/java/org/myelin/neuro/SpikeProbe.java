@@ -104,8 +104,8 @@ public final class SpikeProbe {
     /** Firing rate [Hz] of every neuron within {@code [from, to)}: count / (to - from). Shapes: {@code [size]}. */
     public double[] rates(double from, double to) {
         if (!(to > from)) {
-            throw new IllegalArgumentException("SpikeProbe[" + population.name() + "]: window must have to > from, was ["
-                    + from + ", " + to + ")");
+            throw new IllegalArgumentException("SpikeProbe[" + population.name()
+                    + "]: window must have to > from, was [" + from + ", " + to + ")");
         }
         long[] c = counts(from, to);
         double[] out = new double[c.length];

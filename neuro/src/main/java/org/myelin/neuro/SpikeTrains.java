@@ -51,7 +51,8 @@ public final class SpikeTrains {
     /** Rate [Hz] from the count in {@code [from, to)}: n / (to - from). */
     public static double rateFromCount(double[] times, double from, double to) {
         if (!(to > from)) {
-            throw new IllegalArgumentException("SpikeTrains: window must have to > from, was [" + from + ", " + to + ")");
+            throw new IllegalArgumentException(
+                    "SpikeTrains: window must have to > from, was [" + from + ", " + to + ")");
         }
         int n = 0;
         for (double t : times) {
@@ -79,8 +80,9 @@ public final class SpikeTrains {
      */
     public static double[] binnedRate(double[] times, double bin, double duration, int sources) {
         if (!(bin > 0) || !(duration > 0) || sources < 1) {
-            throw new IllegalArgumentException("SpikeTrains: binnedRate needs bin > 0, duration > 0, sources >= 1, was bin="
-                    + bin + ", duration=" + duration + ", sources=" + sources);
+            throw new IllegalArgumentException(
+                    "SpikeTrains: binnedRate needs bin > 0, duration > 0, sources >= 1, was bin=" + bin + ", duration="
+                            + duration + ", sources=" + sources);
         }
         int bins = (int) Math.ceil(duration / bin - 1e-9);
         double[] out = new double[bins];

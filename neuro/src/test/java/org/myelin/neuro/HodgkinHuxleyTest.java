@@ -94,8 +94,8 @@ class HodgkinHuxleyTest {
 
     @Test
     void rejectsAStepTooLargeForTheSpike() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> hh.simulate(HodgkinHuxley.State.atRest(-65), t -> 0, 10, 0.1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> hh.simulate(HodgkinHuxley.State.atRest(-65), t -> 0, 10, 0.1));
         assertTrue(e.getMessage().contains("dt"), e.getMessage());
     }
 }

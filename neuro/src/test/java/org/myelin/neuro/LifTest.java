@@ -67,8 +67,9 @@ class LifTest {
         for (int i = 0; i < vIn.length(); i++) {
             double g = CORTICAL.rate(vIn.getDouble(i));
             double rel = Math.abs(simulated.getDouble(i) - g) / g;
-            assertTrue(rel < 0.02, "v_in=" + vIn.getDouble(i) + ": simulated " + simulated.getDouble(i)
-                    + " Hz vs G " + g + " Hz");
+            assertTrue(
+                    rel < 0.02,
+                    "v_in=" + vIn.getDouble(i) + ": simulated " + simulated.getDouble(i) + " Hz vs G " + g + " Hz");
         }
     }
 

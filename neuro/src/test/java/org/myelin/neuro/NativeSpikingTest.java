@@ -54,8 +54,10 @@ class NativeSpikingTest {
 
         @Override
         public void step(double dt) {
-            long[] idx = java.util.stream.IntStream.range(0, size).filter(i -> random.nextDouble() < p)
-                    .mapToLong(i -> i).toArray();
+            long[] idx = java.util.stream.IntStream.range(0, size)
+                    .filter(i -> random.nextDouble() < p)
+                    .mapToLong(i -> i)
+                    .toArray();
             spikes = idx.length == 0 ? SpikeIndices.NONE : Nd4j.createFromArray(idx);
         }
 
@@ -65,8 +67,7 @@ class NativeSpikingTest {
         }
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 
     /** A LIF population with a spread of constant inputs, driven by scripted sources through random weights. */
@@ -101,8 +102,14 @@ class NativeSpikingTest {
      * neuron's v is compared no further. At most 1% of the neurons may take such a turn.
      */
     @ParameterizedTest
-    @CsvSource({"FLOAT, 1e-3, 0.002", "FLOAT, 1e-4, 0.002", "DOUBLE, 1e-3, 0.002", "DOUBLE, 1e-4, 0.002",
-            "FLOAT, 5e-3, 0.002", "DOUBLE, 2e-3, 0.0"})
+    @CsvSource({
+        "FLOAT, 1e-3, 0.002",
+        "FLOAT, 1e-4, 0.002",
+        "DOUBLE, 1e-3, 0.002",
+        "DOUBLE, 1e-4, 0.002",
+        "FLOAT, 5e-3, 0.002",
+        "DOUBLE, 2e-3, 0.0"
+    })
     void lifTrajectoriesEqualTheNd4jPathWithinRounding(DataType type, double dt, double tauRef) {
         Lif lif = new Lif(0.02, tauRef);
         Driven ref = new Driven(false, type, dt, lif);
@@ -131,8 +138,10 @@ class NativeSpikingTest {
                 }
                 if (r[i] != f[i]) {
                     double quiet = r[i] ? vf[i] : vr[i];
-                    assertTrue(quiet > 1 - 10 * tol, at + ": neuron " + i + " spiked on one path only with v = "
-                            + quiet + " on the other (from " + v0[i] + " / " + v1[i] + ")");
+                    assertTrue(
+                            quiet > 1 - 10 * tol,
+                            at + ": neuron " + i + " spiked on one path only with v = " + quiet + " on the other (from "
+                                    + v0[i] + " / " + v1[i] + ")");
                     turned[i] = true;
                     turns++;
                     continue;
@@ -254,8 +263,8 @@ class NativeSpikingTest {
             boolean nativeKernels = k == 0;
             Network net = new Network(1e-3);
             PoissonPopulation in = net.add(new PoissonPopulation("in", 1000, 10.0, 42, nativeKernels));
-            LifPopulation out = net.add(new LifPopulation("out", 2000, Lif.CORTICAL, 0.01, DataType.FLOAT,
-                    nativeKernels));
+            LifPopulation out =
+                    net.add(new LifPopulation("out", 2000, Lif.CORTICAL, 0.01, DataType.FLOAT, nativeKernels));
             INDArray w = Nd4j.rand(DataType.FLOAT, 1000, 2000).muli(1.5e-4).addi(0.75e-4); // mean 1.5 / (1000 x 10)
             net.connect(in, out, w);
             net.run(0.2);

@@ -72,7 +72,8 @@ class NetworkTest {
         // No spikes: one Euler decay step of factor 1 - dt / tau_s.
         assertArrayEquals(new double[] {1.5 * 0.9, 1.0 * 0.9}, post.s().toDoubleVector(), 1e-12);
         // In the second step the membrane integrated the current delivered by the first: v = dt / tau_m * s.
-        assertArrayEquals(new double[] {1e-3 / 0.02 * 1.5, 1e-3 / 0.02 * 1.0}, post.v().toDoubleVector(), 1e-12);
+        assertArrayEquals(
+                new double[] {1e-3 / 0.02 * 1.5, 1e-3 / 0.02 * 1.0}, post.v().toDoubleVector(), 1e-12);
     }
 
     @Test
@@ -114,8 +115,8 @@ class NetworkTest {
         double dt = 5e-4;
         Network net = new Network(dt);
         PoissonPopulation in = net.add(new PoissonPopulation("in", inputs, inRate, 11, nativeKernels));
-        LifPopulation out = net.add(new LifPopulation("out", neurons, Lif.CORTICAL, 0.01, DataType.DOUBLE,
-                nativeKernels));
+        LifPopulation out =
+                net.add(new LifPopulation("out", neurons, Lif.CORTICAL, 0.01, DataType.DOUBLE, nativeKernels));
         // Target mean currents 2 .. 5 (G from 63 to 155 Hz) with weights spread +-50% around their mean; each
         // neuron's actual mean input is sum_j W[j, i] r_j. With 500 x 200 Hz inputs and tau_s = 10 ms the current's
         // standard deviation is about 2% of its mean, so the rate is close to G(mean).
@@ -139,8 +140,10 @@ class NetworkTest {
         for (int i = 0; i < neurons; i++) {
             double rel = Math.abs(rates[i] - predicted.getDouble(i)) / predicted.getDouble(i);
             worst = Math.max(worst, rel);
-            assertTrue(rel < 0.10, "neuron " + i + " with mean input " + meanInput.getDouble(i) + ": " + rates[i]
-                    + " Hz vs predicted " + predicted.getDouble(i) + " Hz");
+            assertTrue(
+                    rel < 0.10,
+                    "neuron " + i + " with mean input " + meanInput.getDouble(i) + ": " + rates[i] + " Hz vs predicted "
+                            + predicted.getDouble(i) + " Hz");
         }
         org.slf4j.LoggerFactory.getLogger(NetworkTest.class).info("worst relative rate error {}", worst);
         // The inputs themselves fire at their rate (500 x 200 Hz x 0.7 s = 70000 spikes, sd about 265).
@@ -185,8 +188,8 @@ class NetworkTest {
         Network net = new Network(1e-3);
         PoissonPopulation in = net.add(new PoissonPopulation("in", 4, 10.0, 1));
         LifPopulation out = net.add(new LifPopulation("out", 3, Lif.CORTICAL, 0.005));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> net.connect(in, out, Nd4j.zeros(DataType.DOUBLE, 3, 4)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> net.connect(in, out, Nd4j.zeros(DataType.DOUBLE, 3, 4)));
         assertEquals("Projection[in -> out]: weights have shape [3, 4], expected [4, 3]", e.getMessage());
     }
 
@@ -195,8 +198,8 @@ class NetworkTest {
         Network net = new Network(1e-3);
         PoissonPopulation in = net.add(new PoissonPopulation("in", 4, 10.0, 1));
         LifPopulation out = net.add(new LifPopulation("out", 3, Lif.CORTICAL, 0.005, DataType.FLOAT));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> net.connect(in, out, Nd4j.zeros(DataType.DOUBLE, 4, 3)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> net.connect(in, out, Nd4j.zeros(DataType.DOUBLE, 4, 3)));
         assertTrue(e.getMessage().contains("expected FLOAT"), e.getMessage());
     }
 

@@ -66,16 +66,16 @@ class PerceptronTest {
     @Test
     void rejectsATargetOutsideZeroOne() {
         Perceptron p = new Perceptron(new double[] {0.0, 0.0}, 0.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> p.update(Nd4j.createFromArray(1.0, 0.0), 2));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> p.update(Nd4j.createFromArray(1.0, 0.0), 2));
         assertTrue(e.getMessage().contains("target"), e.getMessage());
     }
 
     @Test
     void rejectsInputOfTheWrongWidth() {
         Perceptron p = new Perceptron(new double[] {0.0, 0.0}, 0.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> p.predict(Nd4j.createFromArray(1.0, 0.0, 1.0)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.createFromArray(1.0, 0.0, 1.0)));
         assertTrue(e.getMessage().contains("expected [2]"), e.getMessage());
     }
 }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class SimulationsTest {
     @TempDir
@@ -43,7 +43,9 @@ class SimulationsTest {
         List<String> lines = csv(dir.resolve("hh_voltage.csv"));
         assertEquals("t_ms,V_mV_at_0,V_mV_at_10", lines.get(0));
         assertEquals(3002, lines.size());
-        assertEquals("V_mV,n_inf,m_inf,h_inf,tau_n_ms,tau_m_ms,tau_h_ms", csv(dir.resolve("hh_gates.csv")).get(0));
+        assertEquals(
+                "V_mV,n_inf,m_inf,h_inf,tau_n_ms,tau_m_ms,tau_h_ms",
+                csv(dir.resolve("hh_gates.csv")).get(0));
         assertTrue(summary.contains("J = 0 uA/cm^2: 0 spikes"), summary);
         assertTrue(summary.contains("J = 10 uA/cm^2"), summary);
     }
@@ -71,39 +73,47 @@ class SimulationsTest {
         String summary = Simulations.run("synapse", dir, Map.of("duration", "0.2", "rate", "40"));
         assertPng(dir.resolve("psc_filters.png"));
         assertPng(dir.resolve("filtered_spike_train.png"));
-        assertEquals("t_s,h_n0_tau0.01,h_n0_tau0.05,h_n1_tau0.01,h_n1_tau0.05,h_n2_tau0.01,h_n2_tau0.05",
+        assertEquals(
+                "t_s,h_n0_tau0.01,h_n0_tau0.05,h_n1_tau0.01,h_n1_tau0.05,h_n2_tau0.01,h_n2_tau0.05",
                 csv(dir.resolve("psc_filters.csv")).get(0));
-        assertEquals("t_s,conv_n0,conv_n1,conv_n2,euler_ode_n0", csv(dir.resolve("filtered_spike_train.csv")).get(0));
+        assertEquals(
+                "t_s,conv_n0,conv_n1,conv_n2,euler_ode_n0",
+                csv(dir.resolve("filtered_spike_train.csv")).get(0));
         assertTrue(summary.startsWith("PSC filters"), summary);
     }
 
     @Test
     void networkScenarioWritesRasterAndPopulationRate() throws IOException {
-        String summary = Simulations.run("network", dir,
+        String summary = Simulations.run(
+                "network",
+                dir,
                 Map.of("inputs", "100", "input_rate", "100", "neurons", "20", "duration", "0.2", "dt", "0.001"));
         assertPng(dir.resolve("network_raster.png"));
         assertPng(dir.resolve("network_rate.png"));
-        assertEquals("population,neuron,t_s", csv(dir.resolve("network_spikes.csv")).get(0));
+        assertEquals(
+                "population,neuron,t_s", csv(dir.resolve("network_spikes.csv")).get(0));
         assertEquals(21, csv(dir.resolve("network_rate.csv")).size());
         assertTrue(summary.contains("100 Poisson inputs at 100 Hz -> 20 LIF neurons"), summary);
     }
 
     @Test
     void unknownScenarioIsRejectedWithTheChoices() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run("izhikevich", dir, Map.of()));
-        assertEquals("simulate: unknown scenario 'izhikevich', expected one of [hh, lif, tuning, synapse, network]",
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Simulations.run("izhikevich", dir, Map.of()));
+        assertEquals(
+                "simulate: unknown scenario 'izhikevich', expected one of [hh, lif, tuning, synapse, network]",
                 e.getMessage());
     }
 
     @Test
     void unknownOptionIsRejectedWithTheAcceptedOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run("lif", dir, Map.of("vin", "2")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Simulations.run("lif", dir, Map.of("vin", "2")));
         assertEquals("simulate lif: unknown option 'vin'; did you mean v_in?", e.getMessage());
-        IllegalArgumentException far = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run("lif", dir, Map.of("voltage", "2")));
-        assertEquals("simulate lif: unknown option 'voltage'; expected one of [v_in, duration, dt, tau_m, tau_ref]",
+        IllegalArgumentException far =
+                assertThrows(IllegalArgumentException.class, () -> Simulations.run("lif", dir, Map.of("voltage", "2")));
+        assertEquals(
+                "simulate lif: unknown option 'voltage'; expected one of [v_in, duration, dt, tau_m, tau_ref]",
                 far.getMessage());
     }
 
@@ -116,31 +126,37 @@ class SimulationsTest {
             network | input_rat  | input_rate
             """)
     void aMisspeltOptionOfEveryScenarioSuggestsTheClosest(String scenario, String typo, String meant) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run(scenario, dir, Map.of(typo, "1")));
-        assertEquals("simulate " + scenario + ": unknown option '" + typo + "'; did you mean " + meant + "?",
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Simulations.run(scenario, dir, Map.of(typo, "1")));
+        assertEquals(
+                "simulate " + scenario + ": unknown option '" + typo + "'; did you mean " + meant + "?",
                 e.getMessage());
     }
 
     @Test
     void defaultsAreWrittenAsTheCommandLineTakesThem() {
-        assertEquals(Map.of("v_in", "1.5", "duration", "0.15", "dt", "0.0001", "tau_m", "0.02", "tau_ref", "0.002"),
+        assertEquals(
+                Map.of("v_in", "1.5", "duration", "0.15", "dt", "0.0001", "tau_m", "0.02", "tau_ref", "0.002"),
                 Simulations.defaults("lif"));
         assertEquals("0,5,10,20,40", Simulations.defaults("hh").get("currents"));
         assertEquals("42", Simulations.defaults("network").get("seed"));
-        assertEquals("simulate network: option 'neurons' must be >= 1, was 0", assertThrows(
-                IllegalArgumentException.class, () -> Simulations.run("network", dir, Map.of("neurons", "0")))
-                .getMessage());
+        assertEquals(
+                "simulate network: option 'neurons' must be >= 1, was 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Simulations.run("network", dir, Map.of("neurons", "0")))
+                        .getMessage());
     }
 
     @Test
     void malformedOptionValueIsRejectedWithTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run("hh", dir, Map.of("currents", "5,ten")));
-        assertEquals("simulate hh: option 'currents' must be a comma-separated list of numbers, was '5,ten'",
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Simulations.run("hh", dir, Map.of("currents", "5,ten")));
+        assertEquals(
+                "simulate hh: option 'currents' must be a comma-separated list of numbers, was '5,ten'",
                 e.getMessage());
-        IllegalArgumentException d = assertThrows(IllegalArgumentException.class,
-                () -> Simulations.run("tuning", dir, Map.of("duration", "-1")));
+        IllegalArgumentException d = assertThrows(
+                IllegalArgumentException.class, () -> Simulations.run("tuning", dir, Map.of("duration", "-1")));
         assertEquals("simulate tuning: option 'duration' must be > 0, was -1.0", d.getMessage());
     }
 
@@ -149,6 +165,8 @@ class SimulationsTest {
         for (String name : Simulations.NAMES) {
             assertTrue(!Simulations.defaults(name).isEmpty(), name);
         }
-        assertEquals(List.of("currents", "duration", "dt"), List.copyOf(Simulations.defaults("hh").keySet()));
+        assertEquals(
+                List.of("currents", "duration", "dt"),
+                List.copyOf(Simulations.defaults("hh").keySet()));
     }
 }

@@ -22,7 +22,9 @@ class SpikeIndicesTest {
     void agreesWithNd4jWhereOnARandomMask() {
         INDArray u = Nd4j.rand(DataType.DOUBLE, 5000);
         INDArray mask = u.lt(0.03);
-        assertArrayEquals(Nd4j.where(mask, null, null)[0].toLongVector(), SpikeIndices.of(mask).toLongVector());
+        assertArrayEquals(
+                Nd4j.where(mask, null, null)[0].toLongVector(),
+                SpikeIndices.of(mask).toLongVector());
     }
 
     @Test

@@ -13,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code myelin export MODEL.zip --onnx OUT.onnx}: writes a saved model as an ONNX model (docs/onnx.md). Added to
  * the command line by the onnx module through {@link Main.Extension}.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Write a saved model as ONNX (opset " + OnnxExport.OPSET + ") for ONNX Runtime and other"
                 + " runtimes.")
 public final class ExportCommand implements Main.Extension {
@@ -42,8 +44,10 @@ public final class ExportCommand implements Main.Extension {
         }
         ModelFile.Loaded loaded = ModelFile.load(modelFile);
         OnnxExport.save(loaded.model(), target, loaded.metadata());
-        myelin.out().printf("exported %s to %s (ONNX opset %d, %d bytes)%n", modelFile, target, OnnxExport.OPSET,
-                Files.size(target));
+        myelin.out()
+                .printf(
+                        "exported %s to %s (ONNX opset %d, %d bytes)%n",
+                        modelFile, target, OnnxExport.OPSET, Files.size(target));
         return 0;
     }
 }

@@ -25,7 +25,10 @@ final class ActivationExporter implements LayerExporter<ActivationLayer> {
     public String export(ActivationLayer layer, String prefix, String input, GraphBuilder g) {
         Activation f = layer.activation();
         if (f instanceof Activations.LeakyRelu leaky) {
-            return g.node(prefix + "LeakyRelu", "LeakyRelu", List.of(input),
+            return g.node(
+                    prefix + "LeakyRelu",
+                    "LeakyRelu",
+                    List.of(input),
                     GraphBuilder.floatAttribute("alpha", leaky.slope()));
         }
         if ((f == Activations.SOFTMAX || f == Activations.ONE_HOT) && g.rank() == 4) {
@@ -42,7 +45,10 @@ final class ActivationExporter implements LayerExporter<ActivationLayer> {
         if (f == Activations.THRESHOLD) {
             String zero = g.initializer(Tensors.scalar(prefix + "zero", 0, g.dataType()));
             String mask = g.node(prefix + "GreaterOrEqual", "GreaterOrEqual", List.of(input, zero));
-            return g.node(prefix + "Cast", "Cast", List.of(mask),
+            return g.node(
+                    prefix + "Cast",
+                    "Cast",
+                    List.of(mask),
                     GraphBuilder.intAttribute("to", Tensors.onnxType(g.dataType())));
         }
         String op = elementwiseOp(f);

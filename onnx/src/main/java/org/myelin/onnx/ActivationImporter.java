@@ -28,26 +28,33 @@ final class ActivationImporter implements NodeImporter {
     }
 
     static ActivationImporter leakyRelu() {
-        return new ActivationImporter("LeakyRelu", ctx -> {
-            double alpha = ctx.floatAttribute("alpha", 0.01);
-            try {
-                return Activations.leakyRelu(alpha);
-            } catch (IllegalArgumentException e) {
-                throw ctx.unsupported("alpha = " + alpha + "; supported: alpha in [0, 1)");
-            }
-        }, "alpha");
+        return new ActivationImporter(
+                "LeakyRelu",
+                ctx -> {
+                    double alpha = ctx.floatAttribute("alpha", 0.01);
+                    try {
+                        return Activations.leakyRelu(alpha);
+                    } catch (IllegalArgumentException e) {
+                        throw ctx.unsupported("alpha = " + alpha + "; supported: alpha in [0, 1)");
+                    }
+                },
+                "alpha");
     }
 
     /** Softmax or Hardmax: row-wise over the features. Before opset 13 the default axis was 1, after it -1. */
     static ActivationImporter rowWise(String opType, Activation f) {
-        return new ActivationImporter(opType, ctx -> {
-            ctx.requireRank2();
-            long axis = ctx.intAttribute("axis", ctx.opset() < 13 ? 1 : -1);
-            if (axis != 1 && axis != -1) {
-                throw ctx.unsupported("axis = " + axis + "; supported: the feature axis (1 or -1) of [batch, features]");
-            }
-            return f;
-        }, "axis");
+        return new ActivationImporter(
+                opType,
+                ctx -> {
+                    ctx.requireRank2();
+                    long axis = ctx.intAttribute("axis", ctx.opset() < 13 ? 1 : -1);
+                    if (axis != 1 && axis != -1) {
+                        throw ctx.unsupported(
+                                "axis = " + axis + "; supported: the feature axis (1 or -1) of [batch, features]");
+                    }
+                    return f;
+                },
+                "axis");
     }
 
     @Override

@@ -24,8 +24,12 @@ final class BatchNormExporter implements LayerExporter<BatchNorm> {
             g.takes(layer.features());
             g.setFeatures(layer.features());
         }
-        return g.node(prefix + "BatchNormalization", "BatchNormalization",
-                List.of(input, g.initializer(prefix + "gain", layer.gain().value()),
+        return g.node(
+                prefix + "BatchNormalization",
+                "BatchNormalization",
+                List.of(
+                        input,
+                        g.initializer(prefix + "gain", layer.gain().value()),
                         g.initializer(prefix + "shift", layer.shift().value()),
                         g.initializer(prefix + "runningMean", layer.runningMean()),
                         g.initializer(prefix + "runningVariance", layer.runningVariance())),

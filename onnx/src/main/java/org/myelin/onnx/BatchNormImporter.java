@@ -39,8 +39,11 @@ final class BatchNormImporter implements NodeImporter {
         INDArray var = ctx.constant(4, "input_var");
         ctx.requireShape(var, "input_var", n);
         double momentum = ctx.floatAttribute("momentum", 0.9);
-        BatchNorm layer = new BatchNorm(n, ctx.floatAttribute("epsilon", 1e-5),
-                Double.parseDouble(Float.toString((float) (1 - momentum))), ctx.dataType());
+        BatchNorm layer = new BatchNorm(
+                n,
+                ctx.floatAttribute("epsilon", 1e-5),
+                Double.parseDouble(Float.toString((float) (1 - momentum))),
+                ctx.dataType());
         layer.gain().value().assign(gain);
         layer.shift().value().assign(shift);
         layer.runningMean().assign(mean);

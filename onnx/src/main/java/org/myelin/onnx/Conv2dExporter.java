@@ -25,8 +25,10 @@ final class Conv2dExporter implements LayerExporter<Conv2d> {
         long[] kernel = pair(c.get("kernel"));
         long[] stride = pair(c.get("stride"));
         long[] dilation = pair(c.get("dilation"));
-        List<AttributeProto> attributes = new ArrayList<>(List.of(GraphBuilder.intsAttribute("kernel_shape", kernel),
-                GraphBuilder.intsAttribute("strides", stride), GraphBuilder.intsAttribute("dilations", dilation),
+        List<AttributeProto> attributes = new ArrayList<>(List.of(
+                GraphBuilder.intsAttribute("kernel_shape", kernel),
+                GraphBuilder.intsAttribute("strides", stride),
+                GraphBuilder.intsAttribute("dilations", dilation),
                 GraphBuilder.intAttribute("group", 1)));
         if (!"same".equals(c.get("padding"))) {
             long[] p = pair(c.get("padding"));
@@ -34,13 +36,14 @@ final class Conv2dExporter implements LayerExporter<Conv2d> {
         } else if (stride[0] == 1 && stride[1] == 1) {
             long totalH = dilation[0] * (kernel[0] - 1);
             long totalW = dilation[1] * (kernel[1] - 1);
-            attributes.add(GraphBuilder.intsAttribute("pads", totalH / 2, totalW / 2, totalH - totalH / 2,
-                    totalW - totalW / 2));
+            attributes.add(GraphBuilder.intsAttribute(
+                    "pads", totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2));
         } else {
             attributes.add(GraphBuilder.stringAttribute("auto_pad", "SAME_UPPER"));
         }
         g.takesImages(layer.in());
-        List<String> inputs = new ArrayList<>(List.of(input, g.initializer(prefix + "weight", layer.weight().value())));
+        List<String> inputs = new ArrayList<>(
+                List.of(input, g.initializer(prefix + "weight", layer.weight().value())));
         if (layer.bias() != null) {
             inputs.add(g.initializer(prefix + "bias", layer.bias().value()));
         }

@@ -33,12 +33,14 @@ final class ConvImporter implements NodeImporter {
             throw ctx.unsupported("W (the weight) has shape " + Arrays.toString(w.shape())
                     + "; supported: [M, C, kh, kw] (a 2-d convolution)");
         }
-        int[] kernel = {Windows.bounded(ctx, "W's kernel height", w.size(2), 1),
-                Windows.bounded(ctx, "W's kernel width", w.size(3), 1)};
+        int[] kernel = {
+            Windows.bounded(ctx, "W's kernel height", w.size(2), 1),
+            Windows.bounded(ctx, "W's kernel width", w.size(3), 1)
+        };
         long[] declared = ctx.intsAttribute("kernel_shape", 2, new long[] {kernel[0], kernel[1]});
         if (declared[0] != kernel[0] || declared[1] != kernel[1]) {
-            throw ctx.unsupported("kernel_shape " + Arrays.toString(declared) + " differs from W's "
-                    + Arrays.toString(kernel));
+            throw ctx.unsupported(
+                    "kernel_shape " + Arrays.toString(declared) + " differs from W's " + Arrays.toString(kernel));
         }
         int[] stride = Windows.pair(ctx, "strides", 1, 1);
         int[] dilation = Windows.pair(ctx, "dilations", 1, 1);
@@ -51,7 +53,9 @@ final class ConvImporter implements NodeImporter {
         if (autoPad.equals("NOTSET")) {
             if (pads[0] == pads[2] && pads[1] == pads[3]) {
                 padding = new int[] {pads[0], pads[1]};
-            } else if (stride[0] == 1 && stride[1] == 1 && isSameSplit(pads[0], pads[2], kernel[0], dilation[0])
+            } else if (stride[0] == 1
+                    && stride[1] == 1
+                    && isSameSplit(pads[0], pads[2], kernel[0], dilation[0])
                     && isSameSplit(pads[1], pads[3], kernel[1], dilation[1])) {
                 same = true;
             } else {
@@ -63,8 +67,19 @@ final class ConvImporter implements NodeImporter {
         if (b != null) {
             ctx.requireShape(b, "B (the bias)", out);
         }
-        Conv2d conv = new Conv2d(in, out, kernel, stride, padding, same, dilation, b != null, ctx.dataType(),
-                Conv2d.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT, ctx.layerIndex());
+        Conv2d conv = new Conv2d(
+                in,
+                out,
+                kernel,
+                stride,
+                padding,
+                same,
+                dilation,
+                b != null,
+                ctx.dataType(),
+                Conv2d.DEFAULT_WEIGHT_INIT,
+                Dense.DEFAULT_BIAS_INIT,
+                ctx.layerIndex());
         conv.weight().value().assign(w);
         if (b != null) {
             conv.bias().value().assign(b);

@@ -14,7 +14,8 @@ final class DenseExporter implements LayerExporter<Dense> {
     @Override
     public String export(Dense layer, String prefix, String input, GraphBuilder g) {
         g.takes(layer.in());
-        List<String> inputs = new ArrayList<>(List.of(input, g.initializer(prefix + "weight", layer.weight().value())));
+        List<String> inputs = new ArrayList<>(
+                List.of(input, g.initializer(prefix + "weight", layer.weight().value())));
         if (layer.hasBias()) {
             inputs.add(g.initializer(prefix + "bias", layer.bias().value()));
         }

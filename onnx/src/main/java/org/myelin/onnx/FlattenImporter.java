@@ -53,11 +53,12 @@ final class FlattenImporter implements NodeImporter {
             ctx.allowAttributes("allowzero");
             long[] s = ctx.longConstant(1, "shape");
             boolean keepBatch = s.length == 2 && (s[0] == 0 || s[0] == -1);
-            boolean flattens = keepBatch && (s[1] == -1 && s[0] == 0 || s[1] > 0 && (ctx.flatFeatures() < 0
-                    || s[1] == ctx.flatFeatures()));
+            boolean flattens = keepBatch
+                    && (s[1] == -1 && s[0] == 0 || s[1] > 0 && (ctx.flatFeatures() < 0 || s[1] == ctx.flatFeatures()));
             if (!flattens || ctx.intAttribute("allowzero", 0) != 0) {
                 throw ctx.unsupported("target shape " + java.util.Arrays.toString(s) + " (allowzero = "
-                        + ctx.intAttribute("allowzero", 0) + "); supported: a flatten to [batch, features], i.e. [0, -1],"
+                        + ctx.intAttribute("allowzero", 0)
+                        + "); supported: a flatten to [batch, features], i.e. [0, -1],"
                         + " [-1, n] or [0, n] with n the features, allowzero = 0");
             }
             flat = s[1] > 0 ? s[1] : flat;

@@ -47,11 +47,19 @@ final class GemmImporter implements NodeImporter {
         long in = w.size(0);
         long out = w.size(1);
         ctx.requireFeatures(in, "the weight " + Arrays.toString(w.shape()));
-        if (b != null && !(b.rank() == 1 && b.size(0) == out) && !(b.rank() == 2 && b.size(0) == 1 && b.size(1) == out)) {
-            throw ctx.unsupported(biasRole + " has shape " + Arrays.toString(b.shape()) + ", expected ["
-                    + out + "] or [1, " + out + "]");
+        if (b != null
+                && !(b.rank() == 1 && b.size(0) == out)
+                && !(b.rank() == 2 && b.size(0) == 1 && b.size(1) == out)) {
+            throw ctx.unsupported(biasRole + " has shape " + Arrays.toString(b.shape()) + ", expected [" + out
+                    + "] or [1, " + out + "]");
         }
-        Dense d = new Dense(in, out, b != null, ctx.dataType(), Dense.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT,
+        Dense d = new Dense(
+                in,
+                out,
+                b != null,
+                ctx.dataType(),
+                Dense.DEFAULT_WEIGHT_INIT,
+                Dense.DEFAULT_BIAS_INIT,
                 ctx.layerIndex());
         d.weight().value().assign(w);
         if (b != null) {

@@ -22,8 +22,9 @@ final class GlobalAveragePoolImporter implements NodeImporter {
         ctx.allowAttributes();
         NodeProto next = ctx.peekNext();
         if (next == null || !Set.of("Flatten", "Reshape").contains(next.getOpType())) {
-            throw ctx.unsupported("is followed by " + (next == null ? "nothing" : "'" + next.getName() + "' ("
-                    + next.getOpType() + ")") + "; supported: GlobalAveragePool then Flatten(axis = 1) or a Reshape to"
+            throw ctx.unsupported("is followed by "
+                    + (next == null ? "nothing" : "'" + next.getName() + "' (" + next.getOpType() + ")")
+                    + "; supported: GlobalAveragePool then Flatten(axis = 1) or a Reshape to"
                     + " [batch, channels] (Myelin's GlobalAvgPool2d outputs [batch, channels])");
         }
         long channels = ctx.features();

@@ -107,15 +107,22 @@ public final class GraphBuilder {
      */
     public String node(String name, String opType, List<String> inputs, AttributeProto... attributes) {
         String out = name + ":out";
-        graph.addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs).addOutput(out)
+        graph.addNode(NodeProto.newBuilder()
+                .setName(name)
+                .setOpType(opType)
+                .addAllInput(inputs)
+                .addOutput(out)
                 .addAllAttribute(List.of(attributes)));
         return out;
     }
 
     /** A float attribute. */
     public static AttributeProto floatAttribute(String name, double value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
-                .setF((float) value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF((float) value)
+                .build();
     }
 
     /** An integer list attribute. */
@@ -129,12 +136,19 @@ public final class GraphBuilder {
 
     /** A string attribute. */
     public static AttributeProto stringAttribute(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value))
+                .build();
     }
 
     /** An integer attribute. */
     public static AttributeProto intAttribute(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 }

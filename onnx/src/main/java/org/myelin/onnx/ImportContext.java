@@ -32,8 +32,16 @@ public final class ImportContext {
     private long features;
     private long flatFeatures;
 
-    ImportContext(String file, List<NodeProto> chain, Map<String, TensorProto> initializers, DataType type, long opset,
-            long budget, int rank, long features, long flatFeatures) {
+    ImportContext(
+            String file,
+            List<NodeProto> chain,
+            Map<String, TensorProto> initializers,
+            DataType type,
+            long opset,
+            long budget,
+            int rank,
+            long features,
+            long flatFeatures) {
         this.file = file;
         this.chain = chain;
         this.initializers = initializers;
@@ -252,8 +260,8 @@ public final class ImportContext {
     /** Fails unless {@code a} has exactly {@code shape}, naming the operand. */
     public void requireShape(INDArray a, String role, long... shape) {
         if (!Arrays.equals(a.shape(), shape)) {
-            throw unsupported(role + " has shape " + Arrays.toString(a.shape()) + ", expected "
-                    + Arrays.toString(shape));
+            throw unsupported(
+                    role + " has shape " + Arrays.toString(a.shape()) + ", expected " + Arrays.toString(shape));
         }
     }
 

@@ -14,9 +14,14 @@ final class LayerNormExporter implements LayerExporter<LayerNorm> {
     public String export(LayerNorm layer, String prefix, String input, GraphBuilder g) {
         g.takes(layer.features());
         g.setFeatures(layer.features());
-        return g.node(prefix + "LayerNormalization", "LayerNormalization",
-                List.of(input, g.initializer(prefix + "gain", layer.gain().value()),
+        return g.node(
+                prefix + "LayerNormalization",
+                "LayerNormalization",
+                List.of(
+                        input,
+                        g.initializer(prefix + "gain", layer.gain().value()),
                         g.initializer(prefix + "shift", layer.shift().value())),
-                GraphBuilder.intAttribute("axis", -1), GraphBuilder.floatAttribute("epsilon", layer.eps()));
+                GraphBuilder.intAttribute("axis", -1),
+                GraphBuilder.floatAttribute("epsilon", layer.eps()));
     }
 }

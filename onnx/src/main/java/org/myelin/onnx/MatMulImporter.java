@@ -29,7 +29,10 @@ final class MatMulImporter implements NodeImporter {
         INDArray b = null;
         NodeProto next = ctx.peekNext();
         String out = ctx.node().getOutput(0);
-        if (next != null && next.getOpType().equals("Add") && next.getInputCount() == 2 && next.getAttributeCount() == 0
+        if (next != null
+                && next.getOpType().equals("Add")
+                && next.getInputCount() == 2
+                && next.getAttributeCount() == 0
                 && (next.getInput(0).equals(out) || next.getInput(1).equals(out))) {
             NodeProto add = ctx.takeNext();
             int biasInput = add.getInput(0).equals(out) ? 1 : 0;

@@ -44,12 +44,12 @@ public final class OnnxExport {
     public static final long IR_VERSION = 8;
     /** The default-domain opset written: 17, the first with LayerNormalization. */
     public static final long OPSET = 17;
+
     public static final String INPUT = "input";
     public static final String OUTPUT = "output";
     public static final String BATCH = "batch";
 
-    private OnnxExport() {
-    }
+    private OnnxExport() {}
 
     /** Writes {@code model} to {@code file} atomically (an existing file is replaced only by a complete new one). */
     public static void save(Module model, Path file, Map<String, Object> metadata) throws IOException {
@@ -75,7 +75,10 @@ public final class OnnxExport {
         }
         // The last node writes "output" directly (an extra Identity would come back as a layer on import).
         if (value.equals(INPUT)) {
-            graph.addNode(onnx.Onnx.NodeProto.newBuilder().setName("output").setOpType("Identity").addInput(INPUT)
+            graph.addNode(onnx.Onnx.NodeProto.newBuilder()
+                    .setName("output")
+                    .setOpType("Identity")
+                    .addInput(INPUT)
                     .addOutput(OUTPUT));
         } else {
             graph.getNodeBuilder(graph.getNodeCount() - 1).setOutput(0, OUTPUT);
@@ -90,11 +93,15 @@ public final class OnnxExport {
         if (metadata != null && !metadata.isEmpty()) {
             props.put("myelin.metadata", Json.write(metadata));
         }
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("Myelin")
-                .setProducerVersion(EngineInfo.version()).setDomain("org.myelin")
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("Myelin")
+                .setProducerVersion(EngineInfo.version())
+                .setDomain("org.myelin")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
-        props.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        props.forEach((k, v) ->
+                m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
     }
 
@@ -133,21 +140,32 @@ public final class OnnxExport {
      * {@code [batch, features]} (rank 0 or 2) or {@code [batch, channels, H, W]} (rank 4) with symbolic sizes where
      * the layers do not fix them (an image model takes any image size its windows fit).
      */
-    private static ValueInfoProto valueInfo(String name, DataType type, int rank, long features, String height,
-            String width) {
+    private static ValueInfoProto valueInfo(
+            String name, DataType type, int rank, long features, String height, String width) {
         if (rank < 0) { // a model starting with Flatten takes any rank >= 2
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)))).build();
+            return ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(TypeProto.newBuilder()
+                            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type))))
+                    .build();
         }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-        shape.addDim(features >= 0 ? TensorShapeProto.Dimension.newBuilder().setDimValue(features)
-                : TensorShapeProto.Dimension.newBuilder().setDimParam(rank == 4 ? name + "_channels" : "features"));
+        shape.addDim(
+                features >= 0
+                        ? TensorShapeProto.Dimension.newBuilder().setDimValue(features)
+                        : TensorShapeProto.Dimension.newBuilder()
+                                .setDimParam(rank == 4 ? name + "_channels" : "features"));
         if (rank == 4) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(height));
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(width));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(Tensors.onnxType(type))
+                                .setShape(shape)))
+                .build();
     }
 }

@@ -53,12 +53,10 @@ public final class OnnxImport {
     /** The newest default-domain opset read. */
     public static final long MAX_OPSET = 22;
 
-    private OnnxImport() {
-    }
+    private OnnxImport() {}
 
     /** An imported model and the file's metadata properties. */
-    public record Imported(Sequential model, Map<String, String> metadata) {
-    }
+    public record Imported(Sequential model, Map<String, String> metadata) {}
 
     /** Reads {@code file} (at most {@link #DEFAULT_MAX_BYTES}). */
     public static Imported load(Path file) throws IOException {
@@ -69,8 +67,8 @@ public final class OnnxImport {
     public static Imported load(Path file, long maxBytes) throws IOException {
         long size = Files.size(file);
         if (size > maxBytes) {
-            throw new OnnxFormatException(file + ": " + size + " bytes, more than the " + maxBytes
-                    + " an ONNX model may have here");
+            throw new OnnxFormatException(
+                    file + ": " + size + " bytes, more than the " + maxBytes + " an ONNX model may have here");
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -86,7 +84,11 @@ public final class OnnxImport {
     public static Imported read(byte[] bytes, String where) {
         ModelProto model = parse(bytes, where);
         Imported imported = build(model, where, bytes.length / 4 + 1);
-        log.debug("imported ONNX {}: {} ({} parameters)", where, imported.model(), imported.model().parameterCount());
+        log.debug(
+                "imported ONNX {}: {} ({} parameters)",
+                where,
+                imported.model(),
+                imported.model().parameterCount());
         return imported;
     }
 
@@ -113,7 +115,8 @@ public final class OnnxImport {
         Map<String, TensorProto> initializers = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getName().isEmpty() || initializers.put(t.getName(), t) != null) {
-                throw new OnnxFormatException(where + ": initializer name '" + t.getName() + "' is empty or used twice");
+                throw new OnnxFormatException(
+                        where + ": initializer name '" + t.getName() + "' is empty or used twice");
             }
         }
         List<ValueInfoProto> inputs = new ArrayList<>();
@@ -131,8 +134,10 @@ public final class OnnxImport {
         DataType type = Tensors.myelinType(tensorType.getElemType());
         if (!input.getType().hasTensorType() || type == null) {
             throw new OnnxFormatException(where + ": input '" + input.getName() + "' is "
-                    + (input.getType().hasTensorType() ? "a tensor of " + Tensors.typeName(tensorType.getElemType())
-                    : "not a tensor") + "; supported: a FLOAT or DOUBLE tensor");
+                    + (input.getType().hasTensorType()
+                            ? "a tensor of " + Tensors.typeName(tensorType.getElemType())
+                            : "not a tensor")
+                    + "; supported: a FLOAT or DOUBLE tensor");
         }
         if (tensorType.hasShape() && tensorType.getShape().getDimCount() < 2) {
             throw new OnnxFormatException(where + ": input '" + input.getName() + "' has rank "
@@ -142,11 +147,14 @@ public final class OnnxImport {
         // No declared shape: rank unknown (0), which only a Flatten first accepts.
         TensorShapeProto shape = tensorType.getShape();
         long flat = tensorType.hasShape() ? features(shape, input.getName(), where) : -1;
-        long features = shape.getDimCount() == 2 ? flat
-                : shape.getDimCount() > 2 && shape.getDim(1).hasDimValue() ? shape.getDim(1).getDimValue() : -1;
+        long features = shape.getDimCount() == 2
+                ? flat
+                : shape.getDimCount() > 2 && shape.getDim(1).hasDimValue()
+                        ? shape.getDim(1).getDimValue()
+                        : -1;
         List<NodeProto> chain = chain(g, input.getName(), g.getOutput(0).getName(), initializers.keySet(), where);
-        ImportContext ctx = new ImportContext(where, chain, initializers, type, opset, budget, shape.getDimCount(),
-                features, flat);
+        ImportContext ctx =
+                new ImportContext(where, chain, initializers, type, opset, budget, shape.getDimCount(), features, flat);
         do {
             NodeProto n = ctx.node();
             NodeImporter importer = OnnxOps.importer(n.getOpType());
@@ -183,8 +191,8 @@ public final class OnnxImport {
                 return o.getVersion();
             }
         }
-        throw new OnnxFormatException(where + ": imports no default ONNX opset; supported: " + MIN_OPSET + " to "
-                + MAX_OPSET);
+        throw new OnnxFormatException(
+                where + ": imports no default ONNX opset; supported: " + MIN_OPSET + " to " + MAX_OPSET);
     }
 
     /** The product of the non-batch dimensions where all are known, else -1. */
@@ -209,8 +217,8 @@ public final class OnnxImport {
      * value read is provided, and that it is one chain: each node reads exactly one computed value (the rest are
      * initializers), each value is read by at most one node, and every node is on the chain.
      */
-    static List<NodeProto> chain(GraphProto g, String input, String output, java.util.Set<String> initializers,
-            String where) {
+    static List<NodeProto> chain(
+            GraphProto g, String input, String output, java.util.Set<String> initializers, String where) {
         int n = g.getNodeCount();
         Map<String, Integer> producer = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -220,8 +228,8 @@ public final class OnnxImport {
                         + ") is in domain '" + node.getDomain() + "'; supported: the default ONNX domain");
             }
             if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
-                throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                        + ") has no output");
+                throw new OnnxFormatException(
+                        where + ": node '" + node.getName() + "' (" + node.getOpType() + ") has no output");
             }
             for (String out : node.getOutputList()) {
                 if (out.isEmpty()) {
@@ -271,8 +279,9 @@ public final class OnnxImport {
         if (done < n) {
             for (int i = 0; i < n; i++) {
                 if (waiting[i] > 0) {
-                    throw new OnnxFormatException(where + ": node '" + g.getNode(i).getName() + "' ("
-                            + g.getNode(i).getOpType() + ") lies on a cycle of the graph; a graph must be acyclic");
+                    throw new OnnxFormatException(where + ": node '"
+                            + g.getNode(i).getName() + "' (" + g.getNode(i).getOpType()
+                            + ") lies on a cycle of the graph; a graph must be acyclic");
                 }
             }
         }
@@ -286,10 +295,13 @@ public final class OnnxImport {
                         + "; supported: a chain of layers from the input to the output");
             }
             NodeProto node = g.getNode(r.get(0));
-            long computed = node.getInputList().stream().filter(s -> !s.isEmpty() && !initializers.contains(s)).count();
+            long computed = node.getInputList().stream()
+                    .filter(s -> !s.isEmpty() && !initializers.contains(s))
+                    .count();
             if (computed != 1) {
-                throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType() + ") reads "
-                        + computed + " computed values; supported: one, the rest constant (a chain of layers)");
+                throw new OnnxFormatException(
+                        where + ": node '" + node.getName() + "' (" + node.getOpType() + ") reads " + computed
+                                + " computed values; supported: one, the rest constant (a chain of layers)");
             }
             for (int k = 1; k < node.getOutputCount(); k++) {
                 String extra = node.getOutput(k);

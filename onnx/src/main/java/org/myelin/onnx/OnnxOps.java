@@ -50,8 +50,7 @@ public final class OnnxOps {
         register(new GlobalAveragePoolImporter());
     }
 
-    private OnnxOps() {
-    }
+    private OnnxOps() {}
 
     /** Registers (or replaces) the exporter of {@code exporter.layerClass()}. */
     public static synchronized void register(LayerExporter<?> exporter) {

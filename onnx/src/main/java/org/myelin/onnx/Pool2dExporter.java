@@ -29,8 +29,16 @@ final class Pool2dExporter implements LayerExporter<Pool2d> {
         var strides = GraphBuilder.intsAttribute("strides", stride);
         var pads = GraphBuilder.intsAttribute("pads", p[0], p[1], p[0], p[1]);
         var ceil = GraphBuilder.intAttribute("ceil_mode", 0);
-        return layer.isMax() ? g.node(prefix + op, op, List.of(input), kernelShape, strides, pads, ceil)
-                : g.node(prefix + op, op, List.of(input), kernelShape, strides, pads, ceil,
+        return layer.isMax()
+                ? g.node(prefix + op, op, List.of(input), kernelShape, strides, pads, ceil)
+                : g.node(
+                        prefix + op,
+                        op,
+                        List.of(input),
+                        kernelShape,
+                        strides,
+                        pads,
+                        ceil,
                         GraphBuilder.intAttribute("count_include_pad", 0));
     }
 }

@@ -36,15 +36,15 @@ final class PoolImporter implements NodeImporter {
         ctx.requireRank4();
         ctx.requireInputs(1, 1);
         if (max) {
-            ctx.allowAttributes("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
-                    "strides");
+            ctx.allowAttributes(
+                    "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
             if (ctx.intAttribute("storage_order", 0) != 0) {
                 throw ctx.unsupported("storage_order = " + ctx.intAttribute("storage_order", 0)
                         + "; supported: storage_order = 0 (row-major)");
             }
         } else {
-            ctx.allowAttributes("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads",
-                    "strides");
+            ctx.allowAttributes(
+                    "auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides");
             if (ctx.intAttribute("count_include_pad", 0) != 0) {
                 throw ctx.unsupported("count_include_pad = " + ctx.intAttribute("count_include_pad", 0)
                         + "; supported: count_include_pad = 0 (the mean of the cells inside the image)");

@@ -16,16 +16,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Tensors {
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** The ONNX element type of a Myelin data type: FLOAT or DOUBLE. */
     static int onnxType(DataType type) {
         return switch (type) {
             case FLOAT -> TensorProto.DataType.FLOAT_VALUE;
             case DOUBLE -> TensorProto.DataType.DOUBLE_VALUE;
-            default -> throw new IllegalArgumentException("ONNX export: data type " + type
-                    + " is not supported; expected FLOAT or DOUBLE");
+            default ->
+                throw new IllegalArgumentException(
+                        "ONNX export: data type " + type + " is not supported; expected FLOAT or DOUBLE");
         };
     }
 
@@ -52,8 +52,9 @@ final class Tensors {
         INDArray c = a.dup('c');
         int size = a.dataType() == DataType.FLOAT ? 4 : 8;
         if (c.length() > (Integer.MAX_VALUE - 64) / size) {
-            throw new IllegalArgumentException("ONNX export: tensor '" + name + "' " + java.util.Arrays.toString(a.shape())
-                    + " needs " + c.length() * size + " bytes, more than the 2 GiB a protobuf message can hold");
+            throw new IllegalArgumentException(
+                    "ONNX export: tensor '" + name + "' " + java.util.Arrays.toString(a.shape()) + " needs "
+                            + c.length() * size + " bytes, more than the 2 GiB a protobuf message can hold");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) (c.length() * size)).order(ByteOrder.LITTLE_ENDIAN);
         if (a.dataType() == DataType.FLOAT) {
@@ -66,8 +67,8 @@ final class Tensors {
             }
         }
         buf.flip();
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type)
-                .setRawData(ByteString.copyFrom(buf));
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setName(name).setDataType(type).setRawData(ByteString.copyFrom(buf));
         for (long d : a.shape()) {
             t.addDims(d);
         }
@@ -87,8 +88,8 @@ final class Tensors {
         long n = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {
-                throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList()
-                        + ", expected sizes >= 0");
+                throw new OnnxFormatException(
+                        where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList() + ", expected sizes >= 0");
             }
             if (d != 0 && n > Long.MAX_VALUE / d) {
                 throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList()
@@ -115,7 +116,8 @@ final class Tensors {
                     + " supported; expected the data inside the model");
         }
         if (t.hasSegment()) {
-            throw new OnnxFormatException(where + ": " + name + " is a segment of a larger tensor, which is not supported");
+            throw new OnnxFormatException(
+                    where + ": " + name + " is a segment of a larger tensor, which is not supported");
         }
         DataType declared = myelinType(t.getDataType());
         if (declared != type) {
@@ -128,8 +130,8 @@ final class Tensors {
         if (t.hasRawData()) {
             ByteString raw = t.getRawData();
             if (raw.size() != n * size) {
-                throw new OnnxFormatException(where + ": " + name + " has " + raw.size() + " bytes of raw data, its dims "
-                        + Arrays.toString(shape) + " need " + n * size);
+                throw new OnnxFormatException(where + ": " + name + " has " + raw.size()
+                        + " bytes of raw data, its dims " + Arrays.toString(shape) + " need " + n * size);
             }
             ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             if (type == DataType.FLOAT) {
@@ -164,16 +166,21 @@ final class Tensors {
     static long[] toLongs(TensorProto t, int maxCount, String where) {
         String name = "tensor '" + t.getName() + "'";
         if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
-            throw new OnnxFormatException(where + ": " + name + " is " + typeName(t.getDataType()) + ", expected INT64");
+            throw new OnnxFormatException(
+                    where + ": " + name + " is " + typeName(t.getDataType()) + ", expected INT64");
         }
         long n = elementCount(t, maxCount, where);
         if (t.hasRawData()) {
             if (t.getRawData().size() != n * 8) {
-                throw new OnnxFormatException(where + ": " + name + " has " + t.getRawData().size()
-                        + " bytes of raw data, its dims " + t.getDimsList() + " need " + n * 8);
+                throw new OnnxFormatException(where + ": " + name + " has "
+                        + t.getRawData().size() + " bytes of raw data, its dims " + t.getDimsList() + " need " + n * 8);
             }
             long[] v = new long[(int) n];
-            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+            t.getRawData()
+                    .asReadOnlyByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asLongBuffer()
+                    .get(v);
             return v;
         }
         if (t.getInt64DataCount() != n) {

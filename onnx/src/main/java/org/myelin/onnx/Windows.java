@@ -11,8 +11,7 @@ final class Windows {
     /** The largest kernel side, stride, dilation and effective window ({@code (k - 1) d + 1}) imported. */
     static final long MAX_WINDOW = 1024;
 
-    private Windows() {
-    }
+    private Windows() {}
 
     /** The INTS attribute {@code name} of two values, each in {@code [min, MAX_WINDOW]}, or {@code fallback}. */
     static int[] pair(ImportContext ctx, String name, long min, long fallback) {
@@ -22,8 +21,8 @@ final class Windows {
 
     static int bounded(ImportContext ctx, String name, long v, long min) {
         if (v < min || v > MAX_WINDOW) {
-            throw ctx.unsupported("attribute '" + name + "' has value " + v + "; supported: " + min + " to "
-                    + MAX_WINDOW);
+            throw ctx.unsupported(
+                    "attribute '" + name + "' has value " + v + "; supported: " + min + " to " + MAX_WINDOW);
         }
         return (int) v;
     }
@@ -54,8 +53,8 @@ final class Windows {
     static String autoPad(ImportContext ctx, String... supported) {
         String a = ctx.stringAttribute("auto_pad", "NOTSET");
         if (!java.util.List.of(supported).contains(a)) {
-            throw ctx.unsupported("auto_pad = " + a + " is not supported; supported: "
-                    + java.util.List.of(supported) + " (NOTSET uses the pads)");
+            throw ctx.unsupported("auto_pad = " + a + " is not supported; supported: " + java.util.List.of(supported)
+                    + " (NOTSET uses the pads)");
         }
         return a;
     }

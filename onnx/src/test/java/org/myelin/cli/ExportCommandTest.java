@@ -24,13 +24,19 @@ class ExportCommandTest {
     Path dir;
 
     private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
     void exportsASavedModelThatImportsBack() throws Exception {
-        Sequential model = Models.mlpBuilder(5, 7, 3).optBatchNorm(true).optDataType(DataType.DOUBLE).optSeed(3).build();
+        Sequential model = Models.mlpBuilder(5, 7, 3)
+                .optBatchNorm(true)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(3)
+                .build();
         Path zip = dir.resolve("model.zip");
         ModelFile.save(zip, model, Map.of("loss", "softmax_cross_entropy"));
         Path onnx = dir.resolve("out").resolve("model.onnx");
@@ -55,10 +61,12 @@ class ExportCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(0, run(out, err, "export", zip.toString(), "--onnx", onnx.toString()), err.toString());
         OnnxImport.Imported back = OnnxImport.load(onnx);
-        assertEquals(model.layers().stream().map(l -> l.config().get("type")).toList(),
+        assertEquals(
+                model.layers().stream().map(l -> l.config().get("type")).toList(),
                 back.model().layers().stream().map(l -> l.config().get("type")).toList());
-        assertEquals(model.namedParameters().get("0.weight").value(), back.model().namedParameters().get("0.weight")
-                .value());
+        assertEquals(
+                model.namedParameters().get("0.weight").value(),
+                back.model().namedParameters().get("0.weight").value());
     }
 
     @Test
@@ -70,8 +78,15 @@ class ExportCommandTest {
         assertEquals(2, run(out, err, "export", "model.zip"));
         assertTrue(err.toString().contains("usage: myelin export MODEL.zip --onnx OUT.onnx"), err.toString());
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-        assertEquals(1, run(out, err2, "export", dir.resolve("missing.zip").toString(), "--onnx",
-                dir.resolve("x.onnx").toString()));
+        assertEquals(
+                1,
+                run(
+                        out,
+                        err2,
+                        "export",
+                        dir.resolve("missing.zip").toString(),
+                        "--onnx",
+                        dir.resolve("x.onnx").toString()));
         assertTrue(err2.toString().contains("missing.zip"), err2.toString());
         assertTrue(!Files.exists(dir.resolve("x.onnx")));
     }
@@ -82,14 +97,17 @@ class ExportCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(0, run(out, err, "--help"), err.toString());
         String help = out.toString(StandardCharsets.UTF_8);
-        for (String command : new String[] {"info", "train", "eval", "simulate", "demo", "example", "export",
-            "completion", "help"}) {
+        for (String command :
+                new String[] {"info", "train", "eval", "simulate", "demo", "example", "export", "completion", "help"}) {
             assertTrue(help.matches("(?s).*\\n  " + command + " +\\S.*"), command + " missing in\n" + help);
         }
         ByteArrayOutputStream exportHelp = new ByteArrayOutputStream();
         assertEquals(0, run(exportHelp, err, "export", "--help"));
-        assertTrue(exportHelp.toString(StandardCharsets.UTF_8).startsWith("Usage: myelin export [-hV] [--onnx OUT.onnx]"
-                + " [MODEL.zip]"), exportHelp.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                exportHelp
+                        .toString(StandardCharsets.UTF_8)
+                        .startsWith("Usage: myelin export [-hV] [--onnx OUT.onnx]" + " [MODEL.zip]"),
+                exportHelp.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -18,13 +18,19 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Models with every exportable layer, with non-trivial parameters and running statistics. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Every activation Myelin has. */
     static List<Activation> activations() {
-        return List.of(Activations.RELU, Activations.LOGISTIC, Activations.TANH, Activations.ARCTAN,
-                Activations.IDENTITY, Activations.leakyRelu(0.2), Activations.SOFTMAX, Activations.ONE_HOT,
+        return List.of(
+                Activations.RELU,
+                Activations.LOGISTIC,
+                Activations.TANH,
+                Activations.ARCTAN,
+                Activations.IDENTITY,
+                Activations.leakyRelu(0.2),
+                Activations.SOFTMAX,
+                Activations.ONE_HOT,
                 Activations.THRESHOLD);
     }
 
@@ -47,7 +53,9 @@ final class Fixtures {
     /** Random values in every parameter and buffer (variances positive), so no layer is an identity by accident. */
     static void randomize(Module m, long seed) {
         Nd4j.getRandom().setSeed(seed);
-        m.namedParameters().forEach((name, t) -> t.value().assign(Nd4j.randn(t.dataType(), t.shape()).muli(0.7)));
+        m.namedParameters()
+                .forEach((name, t) ->
+                        t.value().assign(Nd4j.randn(t.dataType(), t.shape()).muli(0.7)));
         m.namedBuffers().forEach((name, b) -> {
             INDArray r = Nd4j.rand(b.dataType(), b.shape());
             b.assign(name.endsWith("Variance") ? r.addi(0.2) : r.subi(0.5));

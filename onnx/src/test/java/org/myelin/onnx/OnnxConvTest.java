@@ -49,8 +49,9 @@ class OnnxConvTest {
         if (m.namedParameters().isEmpty()) {
             x = x.castTo(DataType.FLOAT); // a model without parameters exports as float32
         }
-        if (x.dataType() == DataType.DOUBLE && ((Sequential) m).layers().stream()
-                .anyMatch(l -> l instanceof Conv2d || l instanceof GlobalAvgPool2d)) {
+        if (x.dataType() == DataType.DOUBLE
+                && ((Sequential) m)
+                        .layers().stream().anyMatch(l -> l instanceof Conv2d || l instanceof GlobalAvgPool2d)) {
             // the documented gap: valid ONNX, but ONNX Runtime's CPU provider has no float64 Conv and
             // GlobalAveragePool kernels
             INDArray input = x;
@@ -71,23 +72,35 @@ class OnnxConvTest {
         BatchNorm bn = new BatchNorm(8, 1e-3, 0.1, type);
         List<Sequential> models = List.of(
                 new Sequential(conv(3, 8, 3, type).build()),
-                new Sequential(conv(3, 8, 3, type).optStride(2, 1).optPadding(1, 2).build()),
+                new Sequential(
+                        conv(3, 8, 3, type).optStride(2, 1).optPadding(1, 2).build()),
                 new Sequential(conv(3, 8, 5, type).optSame(true).build()),
                 new Sequential(conv(3, 8, 4, type).optSame(true).build()), // even kernel: unequal pads
                 new Sequential(conv(3, 8, 3, type).optSame(true).optStride(2, 2).build()), // auto_pad SAME_UPPER
-                new Sequential(conv(3, 8, 3, type).optDilation(2, 1).optKernel(3, 2).optBias(false).build()),
+                new Sequential(conv(3, 8, 3, type)
+                        .optDilation(2, 1)
+                        .optKernel(3, 2)
+                        .optBias(false)
+                        .build()),
                 new Sequential(conv(3, 8, 3, type).build(), bn, new ActivationLayer(Activations.RELU)),
                 new Sequential(new Pool2d(true, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1})),
                 new Sequential(Pool2d.max(2)),
                 new Sequential(new Pool2d(false, new int[] {3, 2}, new int[] {1, 2}, new int[] {1, 1})),
                 new Sequential(Pool2d.avg(2)),
                 new Sequential(new GlobalAvgPool2d()),
-                new Sequential(new Pool2d(true, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}),
-                        new BatchNorm(3, 1e-4, 0.1, type), new ActivationLayer(Activations.leakyRelu(0.1)),
-                        new Flatten(), new Dense(3 * 8 * 8, 2, type, 6)),
+                new Sequential(
+                        new Pool2d(true, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}),
+                        new BatchNorm(3, 1e-4, 0.1, type),
+                        new ActivationLayer(Activations.leakyRelu(0.1)),
+                        new Flatten(),
+                        new Dense(3 * 8 * 8, 2, type, 6)),
                 new Sequential(new Flatten()),
-                new Sequential(conv(3, 4, 3, type).build(), new ActivationLayer(Activations.TANH), new Flatten(),
-                        new Dense(4 * 7 * 7, 5, type, 3), new ActivationLayer(Activations.SOFTMAX)),
+                new Sequential(
+                        conv(3, 4, 3, type).build(),
+                        new ActivationLayer(Activations.TANH),
+                        new Flatten(),
+                        new Dense(4 * 7 * 7, 5, type, 3),
+                        new ActivationLayer(Activations.SOFTMAX)),
                 new Sequential(conv(3, 4, 3, type).build(), new GlobalAvgPool2d(), new Dense(4, 2, type, 4)));
         for (Sequential m : models) {
             Fixtures.randomize(m, 5);
@@ -109,10 +122,18 @@ class OnnxConvTest {
         // All-negative images: a zero pad would win every border window; ONNX pads MaxPool with -inf, Myelin takes
         // the maximum of the cells inside the image. Many ties (values from {-3, -2, -1}) leave the maxima alike.
         Nd4j.getRandom().setSeed(3);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6).muli(3).castTo(DataType.INT32).castTo(DataType.FLOAT).subi(3);
-        assertAgrees(new Sequential(new Pool2d(true, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1})), x,
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6)
+                .muli(3)
+                .castTo(DataType.INT32)
+                .castTo(DataType.FLOAT)
+                .subi(3);
+        assertAgrees(
+                new Sequential(new Pool2d(true, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1})),
+                x,
                 "MaxPool ties, padded");
-        assertAgrees(new Sequential(new Pool2d(false, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1})), x,
+        assertAgrees(
+                new Sequential(new Pool2d(false, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1})),
+                x,
                 "AvgPool padded (count_include_pad = 0)");
     }
 
@@ -124,7 +145,10 @@ class OnnxConvTest {
     @Test
     void maxPoolTieRuleIsOnnxRuntimes() throws Exception {
         Nd4j.getRandom().setSeed(4);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6).muli(2).castTo(DataType.INT32).castTo(DataType.FLOAT);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 6, 6)
+                .muli(2)
+                .castTo(DataType.INT32)
+                .castTo(DataType.FLOAT);
         Pool2d pool = Pool2d.max(3);
         org.myelin.autodiff.Tensor in = org.myelin.autodiff.Tensor.parameter(x.dup());
         org.myelin.ops.Ops.sum(pool.forward(in)).backward();
@@ -132,15 +156,20 @@ class OnnxConvTest {
 
         onnx.Onnx.GraphProto.Builder g = OnnxExport.toModel(new Sequential(pool), null).getGraph().toBuilder();
         g.getNodeBuilder(0).addOutput("indices");
-        g.clearOutput().addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName("indices").setType(
-                onnx.Onnx.TypeProto.newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
-                        .setElemType(onnx.Onnx.TensorProto.DataType.INT64_VALUE))));
-        ModelProto withIndices = OnnxExport.toModel(new Sequential(pool), null).toBuilder().setGraph(g).build();
+        g.clearOutput()
+                .addOutput(onnx.Onnx.ValueInfoProto.newBuilder()
+                        .setName("indices")
+                        .setType(onnx.Onnx.TypeProto.newBuilder()
+                                .setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
+                                        .setElemType(onnx.Onnx.TensorProto.DataType.INT64_VALUE))));
+        ModelProto withIndices = OnnxExport.toModel(new Sequential(pool), null).toBuilder()
+                .setGraph(g)
+                .build();
         INDArray ort = Nd4j.zeros(DataType.FLOAT, x.length());
         try (OrtSession s = Ort.session(withIndices);
-             var t = ai.onnxruntime.OnnxTensor.createTensor(Ort.ENV, java.nio.FloatBuffer.wrap(x.data().asFloat()),
-                     x.shape());
-             var r = s.run(Map.of("input", t))) {
+                var t = ai.onnxruntime.OnnxTensor.createTensor(
+                        Ort.ENV, java.nio.FloatBuffer.wrap(x.data().asFloat()), x.shape());
+                var r = s.run(Map.of("input", t))) {
             java.nio.LongBuffer idx = ((ai.onnxruntime.OnnxTensor) r.get(0)).getLongBuffer();
             assertEquals(2 * 2 * 2 * 2, idx.remaining());
             while (idx.hasRemaining()) {
@@ -162,7 +191,9 @@ class OnnxConvTest {
         try (OrtSession s = Ort.session(OnnxExport.toModel(lenet, null))) {
             long[] in = ((TensorInfo) s.getInputInfo().get("input").getInfo()).getShape();
             assertArrayEquals(new long[] {-1, 1, -1, -1}, in); // batch, C, height, width (symbolic: any image size)
-            assertArrayEquals(new long[] {-1, 10}, ((TensorInfo) s.getOutputInfo().get("output").getInfo()).getShape());
+            assertArrayEquals(
+                    new long[] {-1, 10},
+                    ((TensorInfo) s.getOutputInfo().get("output").getInfo()).getShape());
             for (int batch : new int[] {1, 5}) {
                 INDArray x = images(DataType.FLOAT, batch, batch, 1, 28, 28);
                 assertEquals(Ort.predict(lenet, x).shape()[0], Ort.run(s, x).shape()[0]);
@@ -181,8 +212,12 @@ class OnnxConvTest {
         assertAgrees(lenet, pixels, "LeNet-5, random pixels");
         assertAgrees(cnn, pixels, "small CNN, random pixels");
         if (Mnist.isCached(Mnist.defaultCacheDir())) { // real images only where already downloaded; tests never fetch
-            INDArray test = Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT).test().features()
-                    .get(NDArrayIndex.interval(0, 200), NDArrayIndex.all()).dup().reshape(200, 1, 28, 28);
+            INDArray test = Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT)
+                    .test()
+                    .features()
+                    .get(NDArrayIndex.interval(0, 200), NDArrayIndex.all())
+                    .dup()
+                    .reshape(200, 1, 28, 28);
             assertAgrees(lenet, test, "LeNet-5, 200 MNIST test images");
             assertAgrees(cnn, test, "small CNN, 200 MNIST test images");
         }
@@ -203,12 +238,19 @@ class OnnxConvTest {
         if (m.namedParameters().isEmpty()) {
             x = x.castTo(DataType.FLOAT);
         }
-        Sequential back = OnnxImport.read(OnnxExport.toModel(m, null).toByteArray(), "m.onnx").model();
+        Sequential back = OnnxImport.read(OnnxExport.toModel(m, null).toByteArray(), "m.onnx")
+                .model();
         assertEquals(m.namedParameters().keySet(), back.namedParameters().keySet(), m.toString());
-        m.namedParameters().forEach((k, v) -> assertEquals(v.value(), back.namedParameters().get(k).value(), k));
+        m.namedParameters()
+                .forEach((k, v) ->
+                        assertEquals(v.value(), back.namedParameters().get(k).value(), k));
         assertEquals(m.namedBuffers(), back.namedBuffers());
-        assertEquals(m.layers().stream().map(OnnxConvTest::exportedConfig).toList(),
-                back.layers().stream().map(l -> new java.util.HashMap<>(l.config())).toList(), m.toString());
+        assertEquals(
+                m.layers().stream().map(OnnxConvTest::exportedConfig).toList(),
+                back.layers().stream()
+                        .map(l -> new java.util.HashMap<>(l.config()))
+                        .toList(),
+                m.toString());
         assertEquals(Ort.predict(m, x), Ort.predict(back, x), m.toString());
     }
 
@@ -234,10 +276,15 @@ class OnnxConvTest {
 
     @Test
     void anImportedCnnFineTunesAndExportsAgain() throws Exception {
-        Sequential cnn = new Sequential(conv(1, 4, 3, DataType.FLOAT).optSame(true).build(),
-                new BatchNorm(4, DataType.FLOAT), new ActivationLayer(Activations.RELU), Pool2d.max(2),
-                new Flatten(), new Dense(4 * 4 * 4, 3, DataType.FLOAT, 1));
-        Sequential m = OnnxImport.read(OnnxExport.toModel(cnn, null).toByteArray(), "cnn.onnx").model();
+        Sequential cnn = new Sequential(
+                conv(1, 4, 3, DataType.FLOAT).optSame(true).build(),
+                new BatchNorm(4, DataType.FLOAT),
+                new ActivationLayer(Activations.RELU),
+                Pool2d.max(2),
+                new Flatten(),
+                new Dense(4 * 4 * 4, 3, DataType.FLOAT, 1));
+        Sequential m = OnnxImport.read(OnnxExport.toModel(cnn, null).toByteArray(), "cnn.onnx")
+                .model();
         INDArray x = images(DataType.FLOAT, 6, 12, 1, 8, 8);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 12, 3);
         for (int i = 0; i < 12; i++) {
@@ -245,8 +292,9 @@ class OnnxConvTest {
         }
         var loss = org.myelin.train.LossFunction.byName("softmax_cross_entropy");
         var opt = org.myelin.optim.Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters());
-        double before = loss.apply(org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)),
-                org.myelin.autodiff.Tensor.constant(y)).item();
+        double before = loss.apply(
+                        org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)), org.myelin.autodiff.Tensor.constant(y))
+                .item();
         for (int step = 0; step < 30; step++) {
             m.train();
             opt.zeroGrad();
@@ -254,8 +302,9 @@ class OnnxConvTest {
                     .backward();
             opt.step();
         }
-        double after = loss.apply(org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)),
-                org.myelin.autodiff.Tensor.constant(y)).item();
+        double after = loss.apply(
+                        org.myelin.autodiff.Tensor.constant(Ort.predict(m, x)), org.myelin.autodiff.Tensor.constant(y))
+                .item();
         assertTrue(after < before, "evaluation loss " + before + " -> " + after);
         assertAgrees(m, x, "fine-tuned imported CNN");
     }
@@ -265,9 +314,18 @@ class OnnxConvTest {
     private static void importsLikeOnnxRuntime(TestGraph g, INDArray x, List<String> layers) throws Exception {
         ModelProto model = g.build();
         Sequential imported = OnnxImport.read(model.toByteArray(), "test.onnx").model();
-        assertEquals(layers, imported.layers().stream().map(m -> m.getClass().getSimpleName()).toList());
-        double d = Ort.difference(Ort.predict(imported, x), Ort.run(model, x), "import " + model.getGraph()
-                .getNodeList().stream().map(n -> n.getOpType()).toList());
+        assertEquals(
+                layers,
+                imported.layers().stream()
+                        .map(m -> m.getClass().getSimpleName())
+                        .toList());
+        double d = Ort.difference(
+                Ort.predict(imported, x),
+                Ort.run(model, x),
+                "import "
+                        + model.getGraph().getNodeList().stream()
+                                .map(n -> n.getOpType())
+                                .toList());
         assertTrue(d <= Ort.tolerance(x.dataType()), "difference " + d);
     }
 
@@ -279,21 +337,52 @@ class OnnxConvTest {
     void convPoolBatchNormFlattenGraphsImport() throws Exception {
         DataType type = DataType.FLOAT;
         TestGraph g = new TestGraph(17, type, -1, 2, 10, 10);
-        g.node("Conv", List.of(g.init("w", images(type, 1, 4, 2, 3, 3).muli(0.3)), g.init("b", images(type, 2, 4))),
-                ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1));
-        g.node("BatchNormalization", List.of(g.init("s", images(type, 3, 4)), g.init("sh", images(type, 4, 4)),
-                g.init("m", images(type, 5, 4)), g.init("v", images(type, 6, 4).mul(images(type, 6, 4)).addi(0.1))));
+        g.node(
+                "Conv",
+                List.of(g.init("w", images(type, 1, 4, 2, 3, 3).muli(0.3)), g.init("b", images(type, 2, 4))),
+                ints("kernel_shape", 3, 3),
+                ints("pads", 1, 1, 1, 1),
+                ints("strides", 1, 1));
+        g.node(
+                "BatchNormalization",
+                List.of(
+                        g.init("s", images(type, 3, 4)),
+                        g.init("sh", images(type, 4, 4)),
+                        g.init("m", images(type, 5, 4)),
+                        g.init("v", images(type, 6, 4).mul(images(type, 6, 4)).addi(0.1))));
         g.node("Relu");
         g.node("MaxPool", ints("kernel_shape", 2, 2), ints("strides", 2, 2));
-        g.node("Conv", List.of(g.init("w2", images(type, 7, 3, 4, 2, 2).muli(0.3))), ints("pads", 0, 0, 1, 1)); // same, k = 2
-        g.node("AveragePool", ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), TestGraph.i("count_include_pad", 0));
-        g.node("Conv", List.of(g.init("w3", images(type, 8, 3, 3, 3, 3).muli(0.3))), TestGraph.s("auto_pad", "SAME_UPPER"),
+        g.node(
+                "Conv",
+                List.of(g.init("w2", images(type, 7, 3, 4, 2, 2).muli(0.3))),
+                ints("pads", 0, 0, 1, 1)); // same, k = 2
+        g.node(
+                "AveragePool",
+                ints("kernel_shape", 3, 3),
+                ints("pads", 1, 1, 1, 1),
+                TestGraph.i("count_include_pad", 0));
+        g.node(
+                "Conv",
+                List.of(g.init("w3", images(type, 8, 3, 3, 3, 3).muli(0.3))),
+                TestGraph.s("auto_pad", "SAME_UPPER"),
                 ints("strides", 2, 2));
         g.node("Conv", List.of(g.init("w4", images(type, 9, 3, 3, 1, 1))), TestGraph.s("auto_pad", "VALID"));
         g.node("Flatten", TestGraph.i("axis", 1));
         g.node("Gemm", List.of(g.init("d", images(type, 10, 27, 2))));
-        importsLikeOnnxRuntime(g, images(type, 11, 3, 2, 10, 10), List.of("Conv2d", "BatchNorm", "ActivationLayer",
-                "Pool2d", "Conv2d", "Pool2d", "Conv2d", "Conv2d", "Flatten", "Dense"));
+        importsLikeOnnxRuntime(
+                g,
+                images(type, 11, 3, 2, 10, 10),
+                List.of(
+                        "Conv2d",
+                        "BatchNorm",
+                        "ActivationLayer",
+                        "Pool2d",
+                        "Conv2d",
+                        "Pool2d",
+                        "Conv2d",
+                        "Conv2d",
+                        "Flatten",
+                        "Dense"));
 
         TestGraph gap = new TestGraph(13, type, -1, 3, -1, -1);
         gap.node("GlobalAveragePool");
@@ -305,8 +394,8 @@ class OnnxConvTest {
     // ---- what is refused ----
 
     private static void rejected(TestGraph g, String... fragments) {
-        OnnxFormatException e = assertThrows(OnnxFormatException.class,
-                () -> OnnxImport.read(g.build().toByteArray(), "bad.onnx"));
+        OnnxFormatException e = assertThrows(
+                OnnxFormatException.class, () -> OnnxImport.read(g.build().toByteArray(), "bad.onnx"));
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: " + e.getMessage());
         }
@@ -327,10 +416,13 @@ class OnnxConvTest {
     @Test
     void unsupportedAttributesAreRefusedNamingNodeOpAndWhatIsSupported() {
         TestGraph grouped = new TestGraph(17, DataType.FLOAT, -1, 2, 8, 8);
-        grouped.node("Conv", List.of(grouped.init("w", images(DataType.FLOAT, 1, 4, 1, 3, 3))),
-                TestGraph.i("group", 2));
+        grouped.node(
+                "Conv", List.of(grouped.init("w", images(DataType.FLOAT, 1, 4, 1, 3, 3))), TestGraph.i("group", 2));
         rejected(grouped, "node 'n0' (Conv)", "group = 2", "supported: group = 1");
-        rejected(convGraph(TestGraph.s("auto_pad", "SAME_LOWER")), "(Conv)", "auto_pad = SAME_LOWER",
+        rejected(
+                convGraph(TestGraph.s("auto_pad", "SAME_LOWER")),
+                "(Conv)",
+                "auto_pad = SAME_LOWER",
                 "[NOTSET, VALID, SAME_UPPER]");
         rejected(convGraph(ints("pads", 0, 0, 2, 2)), "(Conv)", "pads [0, 0, 2, 2]", "equal pads on both sides");
         rejected(convGraph(ints("pads", 0, 0, 1, 1), ints("strides", 2, 2)), "pads [0, 0, 1, 1]");
@@ -347,30 +439,44 @@ class OnnxConvTest {
         flat.node("Conv", List.of(flat.init("w", images(DataType.FLOAT, 1, 4, 2, 3, 3))));
         rejected(flat, "(Conv)", "rank-2", "images [batch, channels, height, width]");
 
-        rejected(poolGraph("MaxPool", ints("kernel_shape", 2, 2), TestGraph.i("ceil_mode", 1)), "(MaxPool)",
-                "ceil_mode = 1", "ceil_mode = 0");
-        rejected(poolGraph("MaxPool", ints("kernel_shape", 2, 2), TestGraph.i("storage_order", 1)), "storage_order = 1");
+        rejected(
+                poolGraph("MaxPool", ints("kernel_shape", 2, 2), TestGraph.i("ceil_mode", 1)),
+                "(MaxPool)",
+                "ceil_mode = 1",
+                "ceil_mode = 0");
+        rejected(
+                poolGraph("MaxPool", ints("kernel_shape", 2, 2), TestGraph.i("storage_order", 1)), "storage_order = 1");
         rejected(poolGraph("MaxPool", ints("kernel_shape", 2, 2), ints("dilations", 2, 2)), "dilations [2, 2]");
         rejected(poolGraph("MaxPool"), "(MaxPool)", "'kernel_shape' is missing");
-        rejected(poolGraph("MaxPool", ints("kernel_shape", 3, 3), TestGraph.s("auto_pad", "SAME_UPPER")),
-                "auto_pad = SAME_UPPER", "[NOTSET, VALID]");
+        rejected(
+                poolGraph("MaxPool", ints("kernel_shape", 3, 3), TestGraph.s("auto_pad", "SAME_UPPER")),
+                "auto_pad = SAME_UPPER",
+                "[NOTSET, VALID]");
         rejected(poolGraph("MaxPool", ints("kernel_shape", 3, 3), ints("pads", 0, 0, 1, 1)), "pads [0, 0, 1, 1]");
-        rejected(poolGraph("MaxPool", ints("kernel_shape", 3, 3), ints("pads", 2, 2, 2, 2)), "(MaxPool)",
+        rejected(
+                poolGraph("MaxPool", ints("kernel_shape", 3, 3), ints("pads", 2, 2, 2, 2)),
+                "(MaxPool)",
                 "at most half");
         rejected(poolGraph("MaxPool", ints("kernel_shape", 2, 2), ints("pads", 1 << 20, 0, 1 << 20, 0)), "'pads'");
-        rejected(poolGraph("AveragePool", ints("kernel_shape", 2, 2), TestGraph.i("count_include_pad", 1)),
-                "(AveragePool)", "count_include_pad = 1", "count_include_pad = 0");
+        rejected(
+                poolGraph("AveragePool", ints("kernel_shape", 2, 2), TestGraph.i("count_include_pad", 1)),
+                "(AveragePool)",
+                "count_include_pad = 1",
+                "count_include_pad = 0");
         rejected(poolGraph("AveragePool", ints("kernel_shape", 0, 2)), "'kernel_shape' has value 0");
-        rejected(poolGraph("GlobalAveragePool"), "(GlobalAveragePool)", "followed by nothing",
-                "then Flatten(axis = 1)");
+        rejected(
+                poolGraph("GlobalAveragePool"), "(GlobalAveragePool)", "followed by nothing", "then Flatten(axis = 1)");
     }
 
     @Test
     void softmaxOverImagesIsRefusedOnExport() {
         Sequential m = new Sequential(conv(1, 2, 3, DataType.FLOAT).build(), new ActivationLayer(Activations.SOFTMAX));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.toModel(m, null));
-        assertTrue(e.getMessage().contains("layer 1.") && e.getMessage().contains("softmax to images [N, C, H, W]")
-                && e.getMessage().contains("after a Flatten"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("layer 1.")
+                        && e.getMessage().contains("softmax to images [N, C, H, W]")
+                        && e.getMessage().contains("after a Flatten"),
+                e.getMessage());
     }
 
     @Test
@@ -378,8 +484,8 @@ class OnnxConvTest {
         TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 1, -1, -1);
         g.node("Conv", List.of(g.init("w", images(DataType.FLOAT, 1, 2, 1, 5, 5))));
         Sequential m = OnnxImport.read(g.build().toByteArray(), "m.onnx").model();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ort.predict(m, images(DataType.FLOAT, 2, 1, 1, 3, 3)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Ort.predict(m, images(DataType.FLOAT, 2, 1, 1, 3, 3)));
         assertTrue(e.getMessage().contains("the output would be -1x-1"), e.getMessage());
     }
 }

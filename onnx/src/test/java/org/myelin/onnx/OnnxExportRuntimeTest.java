@@ -11,9 +11,9 @@ import java.util.Map;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.myelin.data.Mnist;
 import org.myelin.io.Json;
 import org.myelin.nn.ActivationLayer;
@@ -34,8 +34,10 @@ class OnnxExportRuntimeTest {
 
     @AfterAll
     static void report() {
-        log.info("largest |Myelin - ONNX Runtime| over the exported models: float32 {}, float64 {}",
-                Ort.maxFloatDifference, Ort.maxDoubleDifference);
+        log.info(
+                "largest |Myelin - ONNX Runtime| over the exported models: float32 {}, float64 {}",
+                Ort.maxFloatDifference,
+                Ort.maxDoubleDifference);
     }
 
     /** Whether ONNX Runtime's CPU provider runs this activation in {@code type}: Atan and Hardmax are float32 only. */
@@ -45,19 +47,20 @@ class OnnxExportRuntimeTest {
 
     private static void assertAgrees(Sequential model, INDArray x, String what) throws Exception {
         ModelProto onnx = OnnxExport.toModel(model, null);
-        boolean runnable = model.layers().stream().allMatch(l -> !(l instanceof ActivationLayer a)
-                || runtimeHas(a.activation(), x.dataType()));
+        boolean runnable = model.layers().stream()
+                .allMatch(l -> !(l instanceof ActivationLayer a) || runtimeHas(a.activation(), x.dataType()));
         if (!runnable) { // the documented gap: the model is valid ONNX, ONNX Runtime has no float64 kernel for it
-            var e = org.junit.jupiter.api.Assertions.assertThrows(ai.onnxruntime.OrtException.class,
-                    () -> Ort.run(onnx, x), what);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ai.onnxruntime.OrtException.class, () -> Ort.run(onnx, x), what);
             assertTrue(e.getMessage().contains("NOT_IMPLEMENTED"), e.getMessage());
             return;
         }
         INDArray expected = Ort.predict(model, x);
         INDArray actual = Ort.run(onnx, x);
         double d = Ort.difference(expected, actual, what);
-        assertTrue(d <= Ort.tolerance(x.dataType()), what + ": max difference " + d + " over "
-                + Ort.tolerance(x.dataType()));
+        assertTrue(
+                d <= Ort.tolerance(x.dataType()),
+                what + ": max difference " + d + " over " + Ort.tolerance(x.dataType()));
     }
 
     @ParameterizedTest
@@ -75,8 +78,7 @@ class OnnxExportRuntimeTest {
         assertAgrees(m, Fixtures.input(type, 33, 6, 4), type + " all layers");
         // Activations standing alone (not fused into a preceding Dense), and a model starting with one.
         for (var f : Fixtures.activations()) {
-            Sequential alone = new Sequential(new ActivationLayer(f), new LayerNorm(6, type),
-                    new ActivationLayer(f));
+            Sequential alone = new Sequential(new ActivationLayer(f), new LayerNorm(6, type), new ActivationLayer(f));
             Fixtures.randomize(alone, 9);
             assertAgrees(alone, Fixtures.input(type, 9, 6, 5), type + " " + alone);
         }
@@ -84,7 +86,11 @@ class OnnxExportRuntimeTest {
 
     @Test
     void mnistShapedModelMatchesOnnxRuntime() throws Exception {
-        Sequential m = Models.mlpBuilder(784, 64, 32, 10).optBatchNorm(true).optDropout(0.2).optSeed(7).build();
+        Sequential m = Models.mlpBuilder(784, 64, 32, 10)
+                .optBatchNorm(true)
+                .optDropout(0.2)
+                .optSeed(7)
+                .build();
         Nd4j.getRandom().setSeed(8);
         INDArray pixels = Nd4j.rand(DataType.FLOAT, 64, 784); // MNIST-shaped: [batch, 784] in [0, 1)
         m.train();
@@ -93,9 +99,15 @@ class OnnxExportRuntimeTest {
         }
         assertAgrees(m, pixels, "MNIST-shaped MLP, random pixels");
         if (Mnist.isCached(Mnist.defaultCacheDir())) { // real images only where already downloaded; tests never fetch
-            INDArray test = Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT).test().features();
-            assertAgrees(m, test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1000),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()), "MNIST-shaped MLP, 1,000 MNIST test images");
+            INDArray test = Mnist.load(Mnist.cachePath(Mnist.defaultCacheDir()), DataType.FLOAT)
+                    .test()
+                    .features();
+            assertAgrees(
+                    m,
+                    test.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1000),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all()),
+                    "MNIST-shaped MLP, 1,000 MNIST test images");
         }
     }
 
@@ -107,8 +119,12 @@ class OnnxExportRuntimeTest {
         try (OrtSession s = Ort.session(onnx)) {
             assertEquals(List.of("input"), List.copyOf(s.getInputNames()));
             assertEquals(List.of("output"), List.copyOf(s.getOutputNames()));
-            assertArrayEquals(new long[] {-1, 6}, ((TensorInfo) s.getInputInfo().get("input").getInfo()).getShape());
-            assertArrayEquals(new long[] {-1, 4}, ((TensorInfo) s.getOutputInfo().get("output").getInfo()).getShape());
+            assertArrayEquals(
+                    new long[] {-1, 6},
+                    ((TensorInfo) s.getInputInfo().get("input").getInfo()).getShape());
+            assertArrayEquals(
+                    new long[] {-1, 4},
+                    ((TensorInfo) s.getOutputInfo().get("output").getInfo()).getShape());
             for (int batch : new int[] {1, 13}) {
                 INDArray x = Fixtures.input(DataType.FLOAT, batch, 6, batch);
                 assertTrue(Ort.difference(Ort.predict(m, x), Ort.run(s, x), "batch " + batch) <= 1e-5);
@@ -117,20 +133,37 @@ class OnnxExportRuntimeTest {
             assertEquals(Json.write(m.config()), meta.get("myelin.architecture"));
             assertEquals("float32", meta.get("myelin.data_type"));
             assertEquals(org.myelin.EngineInfo.version(), meta.get("myelin.version"));
-            assertEquals(Map.of("loss", "softmax_cross_entropy"), Json.readObject("metadata", meta.get("myelin.metadata")));
+            assertEquals(
+                    Map.of("loss", "softmax_cross_entropy"), Json.readObject("metadata", meta.get("myelin.metadata")));
             assertEquals("Myelin", s.getMetadata().getProducerName());
         }
-        assertEquals("float64", OnnxExport.toModel(Fixtures.allLayers(DataType.DOUBLE, 1), null).getMetadataPropsList()
-                .stream().filter(p -> p.getKey().equals("myelin.data_type")).findFirst().orElseThrow().getValue());
+        assertEquals(
+                "float64",
+                OnnxExport.toModel(Fixtures.allLayers(DataType.DOUBLE, 1), null).getMetadataPropsList().stream()
+                        .filter(p -> p.getKey().equals("myelin.data_type"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue());
     }
 
     @Test
     void layersBecomeTheDocumentedOps() {
         ModelProto onnx = OnnxExport.toModel(Fixtures.allLayers(DataType.FLOAT, 1), null);
-        assertEquals(List.of("Gemm", "BatchNormalization", "Relu", "Dropout", "Gemm", "LayerNormalization", "Tanh",
-                "Gemm", "Softmax"), onnx.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        assertEquals(
+                List.of(
+                        "Gemm",
+                        "BatchNormalization",
+                        "Relu",
+                        "Dropout",
+                        "Gemm",
+                        "LayerNormalization",
+                        "Tanh",
+                        "Gemm",
+                        "Softmax"),
+                onnx.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
         ModelProto step = OnnxExport.toModel(new Sequential(new ActivationLayer(Activations.THRESHOLD)), null);
-        assertEquals(List.of("GreaterOrEqual", "Cast"),
+        assertEquals(
+                List.of("GreaterOrEqual", "Cast"),
                 step.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
     }
 
@@ -139,7 +172,8 @@ class OnnxExportRuntimeTest {
         Sequential inner = Fixtures.allLayers(DataType.FLOAT, 13);
         Sequential outer = new Sequential(inner, new ActivationLayer(Activations.RELU));
         ModelProto onnx = OnnxExport.toModel(outer, null);
-        assertTrue(onnx.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals("0.1.runningMean")));
+        assertTrue(onnx.getGraph().getInitializerList().stream()
+                .anyMatch(t -> t.getName().equals("0.1.runningMean")));
         assertAgrees(outer, Fixtures.input(DataType.FLOAT, 5, 6, 2), "nested Sequential");
     }
 
@@ -156,7 +190,8 @@ class OnnxExportRuntimeTest {
                 return Map.of("type", "custom");
             }
         };
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> OnnxExport.toModel(new Sequential(new ActivationLayer(Activations.RELU), custom), null));
         assertTrue(e.getMessage().contains("layer 1.") && e.getMessage().contains("Dense"), e.getMessage());
         var square = new org.myelin.ops.Activation() {
@@ -175,9 +210,11 @@ class OnnxExportRuntimeTest {
                 return z.mul(2).muli(gradOut);
             }
         };
-        var f = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var f = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> OnnxExport.toModel(new Sequential(new ActivationLayer(square)), null));
-        assertTrue(f.getMessage().contains("activation 'square'") && f.getMessage().contains("supported: relu"),
+        assertTrue(
+                f.getMessage().contains("activation 'square'") && f.getMessage().contains("supported: relu"),
                 f.getMessage());
     }
 }

@@ -24,14 +24,23 @@ class OnnxImportOpsTest {
     }
 
     /** Imports {@code model}, checks its layer types, and compares its predictions with ONNX Runtime's. */
-    private static Sequential assertImportsLikeOnnxRuntime(ModelProto model, INDArray x, INDArray flatX,
-            List<String> layers) throws Exception {
+    private static Sequential assertImportsLikeOnnxRuntime(
+            ModelProto model, INDArray x, INDArray flatX, List<String> layers) throws Exception {
         Sequential imported = OnnxImport.read(model.toByteArray(), "test.onnx").model();
-        assertEquals(layers, imported.layers().stream().map(m -> m.getClass().getSimpleName()).toList());
+        assertEquals(
+                layers,
+                imported.layers().stream()
+                        .map(m -> m.getClass().getSimpleName())
+                        .toList());
         INDArray expected = Ort.run(model, x);
         INDArray actual = Ort.predict(imported, flatX);
-        double d = Ort.difference(actual, expected, "import " + model.getGraph().getNodeList().stream()
-                .map(n -> n.getOpType()).toList());
+        double d = Ort.difference(
+                actual,
+                expected,
+                "import "
+                        + model.getGraph().getNodeList().stream()
+                                .map(n -> n.getOpType())
+                                .toList());
         assertTrue(d <= Ort.tolerance(x.dataType()), "difference " + d);
         return imported;
     }
@@ -46,7 +55,10 @@ class OnnxImportOpsTest {
     void gemmInBothWeightLayoutsAndWithoutBias(DataType type) throws Exception {
         TestGraph g = new TestGraph(17, type, -1, 6);
         g.node("Gemm", List.of(g.init("w", rand(type, 2, 6, 5)), g.init("b", rand(type, 3, 5))));
-        g.node("Gemm", List.of(g.init("wt", rand(type, 4, 4, 5)), g.init("b2", rand(type, 5, 1, 4))), TestGraph.i("transB", 1));
+        g.node(
+                "Gemm",
+                List.of(g.init("wt", rand(type, 4, 4, 5)), g.init("b2", rand(type, 5, 1, 4))),
+                TestGraph.i("transB", 1));
         g.node("Gemm", List.of(g.init("w3", rand(type, 6, 4, 3))), TestGraph.f("alpha", 1), TestGraph.f("beta", 1));
         Sequential m = check(g, type, List.of("Dense", "Dense", "Dense"));
         assertTrue(!((org.myelin.nn.Dense) m.get(2)).hasBias());
@@ -85,8 +97,10 @@ class OnnxImportOpsTest {
         g.node("Softmax", TestGraph.i("axis", 1));
         g.node("Softmax");
         g.node("Hardmax");
-        check(g, type, List.of("ActivationLayer", "ActivationLayer", "ActivationLayer", "ActivationLayer",
-                "ActivationLayer"));
+        check(
+                g,
+                type,
+                List.of("ActivationLayer", "ActivationLayer", "ActivationLayer", "ActivationLayer", "ActivationLayer"));
         // Before opset 13 Softmax's default axis is 1, the features of [batch, features].
         TestGraph old = new TestGraph(11, type, -1, 6);
         old.node("Softmax");
@@ -107,11 +121,20 @@ class OnnxImportOpsTest {
         TestGraph g = new TestGraph(17, type, -1, 6);
         g.node("Dropout", List.of(g.init("ratio", Nd4j.scalar(type, 0.25).reshape())));
         Nd4j.getRandom().setSeed(9);
-        g.node("BatchNormalization", List.of(g.init("s", rand(type, 2, 6)), g.init("b", rand(type, 3, 6)),
-                g.init("m", rand(type, 4, 6)), g.init("v", Nd4j.rand(type, 6).addi(0.1))),
-                TestGraph.f("epsilon", 1e-3), TestGraph.f("momentum", 0.8));
-        g.node("LayerNormalization", List.of(g.init("g", rand(type, 5, 6)), g.init("h", rand(type, 6, 6))),
-                TestGraph.i("axis", -1), TestGraph.f("epsilon", 1e-4));
+        g.node(
+                "BatchNormalization",
+                List.of(
+                        g.init("s", rand(type, 2, 6)),
+                        g.init("b", rand(type, 3, 6)),
+                        g.init("m", rand(type, 4, 6)),
+                        g.init("v", Nd4j.rand(type, 6).addi(0.1))),
+                TestGraph.f("epsilon", 1e-3),
+                TestGraph.f("momentum", 0.8));
+        g.node(
+                "LayerNormalization",
+                List.of(g.init("g", rand(type, 5, 6)), g.init("h", rand(type, 6, 6))),
+                TestGraph.i("axis", -1),
+                TestGraph.f("epsilon", 1e-4));
         g.node("LayerNormalization", List.of(g.init("g2", rand(type, 7, 6))));
         g.node("Dropout");
         Sequential m = check(g, type, List.of("Dropout", "BatchNorm", "LayerNorm", "LayerNorm", "Dropout"));

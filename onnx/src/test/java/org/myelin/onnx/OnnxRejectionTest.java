@@ -58,7 +58,12 @@ class OnnxRejectionTest {
     void anUnsupportedOpNamesTheNodeTheOpAndTheSupportedOps() {
         TestGraph g = dense(DataType.FLOAT);
         g.node("ConvTranspose");
-        rejected(g.build(), "node 'n1' (ConvTranspose)", "op 'ConvTranspose' is not supported", "Gemm", "Conv",
+        rejected(
+                g.build(),
+                "node 'n1' (ConvTranspose)",
+                "op 'ConvTranspose' is not supported",
+                "Gemm",
+                "Conv",
                 "LayerNormalization");
         TestGraph add = new TestGraph(17, DataType.FLOAT, -1, 4);
         add.node("Add", List.of(add.init("b", Nd4j.rand(DataType.FLOAT, 4))));
@@ -77,8 +82,14 @@ class OnnxRejectionTest {
         s.node("Softmax", TestGraph.i("axis", 0));
         rejected(s.build(), "(Softmax)", "axis = 0", "feature axis");
         TestGraph bn = new TestGraph(17, DataType.FLOAT, -1, 4);
-        bn.node("BatchNormalization", List.of(bn.init("s", Nd4j.ones(4)), bn.init("b", Nd4j.zeros(4)),
-                bn.init("m", Nd4j.zeros(4)), bn.init("v", Nd4j.ones(4))), TestGraph.i("training_mode", 1));
+        bn.node(
+                "BatchNormalization",
+                List.of(
+                        bn.init("s", Nd4j.ones(4)),
+                        bn.init("b", Nd4j.zeros(4)),
+                        bn.init("m", Nd4j.zeros(4)),
+                        bn.init("v", Nd4j.ones(4))),
+                TestGraph.i("training_mode", 1));
         rejected(bn.build(), "(BatchNormalization)", "training_mode = 1");
         TestGraph rs = new TestGraph(17, DataType.FLOAT, -1, 4);
         rs.node("Reshape", List.of(rs.init(TestGraph.longs("shape", 2, 2, -1))));
@@ -91,7 +102,9 @@ class OnnxRejectionTest {
         g.node("Gemm", List.of(g.init("w2", Nd4j.rand(DataType.FLOAT, 5, 2))));
         rejected(g.build(), "node 'n1' (Gemm)", "expects 5 input features", "has 3");
         TestGraph b = new TestGraph(17, DataType.FLOAT, -1, 4);
-        b.node("Gemm", List.of(b.init("w", Nd4j.rand(DataType.FLOAT, 4, 3)), b.init("b", Nd4j.rand(DataType.FLOAT, 2))));
+        b.node(
+                "Gemm",
+                List.of(b.init("w", Nd4j.rand(DataType.FLOAT, 4, 3)), b.init("b", Nd4j.rand(DataType.FLOAT, 2))));
         rejected(b.build(), "C (the bias) has shape [2]", "expected [3] or [1, 3]");
         TestGraph img = new TestGraph(17, DataType.FLOAT, -1, 1, 2, 2);
         img.node("Relu");
@@ -105,11 +118,17 @@ class OnnxRejectionTest {
     @Test
     void opsetsAndDomainsOutsideTheSupportedRangeAreRejected() {
         ModelProto m = dense(DataType.FLOAT).build();
-        rejected(m.toBuilder().setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(7)).build(),
-                "imports opset 7", "supported: 11 to 22");
+        rejected(
+                m.toBuilder()
+                        .setOpsetImport(0, m.getOpsetImport(0).toBuilder().setVersion(7))
+                        .build(),
+                "imports opset 7",
+                "supported: 11 to 22");
         rejected(m.toBuilder().clearOpsetImport().build(), "imports no default ONNX opset");
-        ModelProto custom = m.toBuilder().setGraph(m.getGraph().toBuilder()
-                .setNode(0, m.getGraph().getNode(0).toBuilder().setDomain("com.example"))).build();
+        ModelProto custom = m.toBuilder()
+                .setGraph(m.getGraph().toBuilder()
+                        .setNode(0, m.getGraph().getNode(0).toBuilder().setDomain("com.example")))
+                .build();
         rejected(custom, "node 'n0' (Gemm) is in domain 'com.example'");
     }
 
@@ -118,21 +137,41 @@ class OnnxRejectionTest {
         // Two nodes read the input: a branch.
         TestGraph g = dense(DataType.FLOAT);
         GraphProto.Builder b = g.graph();
-        b.addNode(NodeProto.newBuilder().setName("side").setOpType("Relu").addInput("x").addOutput("s"));
+        b.addNode(NodeProto.newBuilder()
+                .setName("side")
+                .setOpType("Relu")
+                .addInput("x")
+                .addOutput("s"));
         rejected(g.build(), "value 'x' is read by 2 nodes", "chain of layers");
         // A cycle: a -> b -> a, fed by nothing else.
         ModelProto base = dense(DataType.FLOAT).build();
         GraphProto.Builder cyc = base.getGraph().toBuilder()
-                .addNode(NodeProto.newBuilder().setName("a").setOpType("Relu").addInput("c2").addOutput("c1"))
-                .addNode(NodeProto.newBuilder().setName("b").setOpType("Relu").addInput("c1").addOutput("c2"));
+                .addNode(NodeProto.newBuilder()
+                        .setName("a")
+                        .setOpType("Relu")
+                        .addInput("c2")
+                        .addOutput("c1"))
+                .addNode(NodeProto.newBuilder()
+                        .setName("b")
+                        .setOpType("Relu")
+                        .addInput("c1")
+                        .addOutput("c2"));
         rejected(base.toBuilder().setGraph(cyc).build(), "lies on a cycle");
         // A node reading a value nobody writes.
         GraphProto.Builder dangling = base.getGraph().toBuilder()
-                .addNode(NodeProto.newBuilder().setName("d").setOpType("Relu").addInput("ghost").addOutput("z"));
+                .addNode(NodeProto.newBuilder()
+                        .setName("d")
+                        .setOpType("Relu")
+                        .addInput("ghost")
+                        .addOutput("z"));
         rejected(base.toBuilder().setGraph(dangling).build(), "node 'd' (Relu) reads 'ghost'");
         // Self-loop.
         GraphProto.Builder self = base.getGraph().toBuilder()
-                .addNode(NodeProto.newBuilder().setName("s").setOpType("Relu").addInput("loop").addOutput("loop"));
+                .addNode(NodeProto.newBuilder()
+                        .setName("s")
+                        .setOpType("Relu")
+                        .addInput("loop")
+                        .addOutput("loop"));
         rejected(base.toBuilder().setGraph(self).build(), "node 's' (Relu) lies on a cycle");
     }
 
@@ -140,31 +179,54 @@ class OnnxRejectionTest {
     void hostileTensorsAreRejectedBeforeTheyAllocate() {
         TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
         // 2^40 elements declared, 48 bytes present.
-        g.init(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(1L << 20)
-                .addDims(1L << 20).setRawData(ByteString.copyFrom(new byte[48])).build());
+        g.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(1L << 20)
+                .addDims(1L << 20)
+                .setRawData(ByteString.copyFrom(new byte[48]))
+                .build());
         g.node("Gemm", List.of("w"));
         rejected(g.build(), "tensor 'w'", "elements", "more than");
         // Dims whose product overflows 64 bits.
         TestGraph o = new TestGraph(17, DataType.FLOAT, -1, 4);
-        o.init(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(1L << 40).addDims(1L << 40).build());
+        o.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(1L << 40)
+                .addDims(1L << 40)
+                .build());
         o.node("Gemm", List.of("w"));
         rejected(o.build(), "tensor 'w'", "overflows");
         // Raw data shorter than the shape needs.
         TestGraph s = new TestGraph(17, DataType.FLOAT, -1, 4);
-        s.init(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(4).addDims(3)
-                .setRawData(ByteString.copyFrom(new byte[40])).build());
+        s.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(4)
+                .addDims(3)
+                .setRawData(ByteString.copyFrom(new byte[40]))
+                .build());
         s.node("Gemm", List.of("w"));
         rejected(s.build(), "tensor 'w' has 40 bytes of raw data", "need 48");
         // Negative dims, external data.
         TestGraph n = new TestGraph(17, DataType.FLOAT, -1, 4);
-        n.init(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(-4)
-                .addDims(3).build());
+        n.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(-4)
+                .addDims(3)
+                .build());
         n.node("Gemm", List.of("w"));
         rejected(n.build(), "dims [-4, 3]");
         TestGraph ext = new TestGraph(17, DataType.FLOAT, -1, 4);
-        ext.init(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(4)
-                .addDims(3).setDataLocation(TensorProto.DataLocation.EXTERNAL).build());
+        ext.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(4)
+                .addDims(3)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .build());
         ext.node("Gemm", List.of("w"));
         rejected(ext.build(), "external file");
     }
@@ -174,26 +236,39 @@ class OnnxRejectionTest {
         // Graphs nested in attributes 200 deep: the protobuf recursion limit stops the parse.
         GraphProto inner = GraphProto.newBuilder().setName("leaf").build();
         for (int i = 0; i < 200; i++) {
-            inner = GraphProto.newBuilder().addNode(NodeProto.newBuilder().setOpType("If").addAttribute(
-                    AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
-                            .setG(inner))).build();
+            inner = GraphProto.newBuilder()
+                    .addNode(NodeProto.newBuilder()
+                            .setOpType("If")
+                            .addAttribute(AttributeProto.newBuilder()
+                                    .setName("then_branch")
+                                    .setType(AttributeProto.AttributeType.GRAPH)
+                                    .setG(inner)))
+                    .build();
         }
         ModelProto deep = dense(DataType.FLOAT).build();
-        deep = deep.toBuilder().setGraph(deep.getGraph().toBuilder().addNode(NodeProto.newBuilder().setOpType("If")
-                .addAttribute(AttributeProto.newBuilder().setName("g").setType(AttributeProto.AttributeType.GRAPH)
-                        .setG(inner)))).build();
+        deep = deep.toBuilder()
+                .setGraph(deep.getGraph().toBuilder()
+                        .addNode(NodeProto.newBuilder()
+                                .setOpType("If")
+                                .addAttribute(AttributeProto.newBuilder()
+                                        .setName("g")
+                                        .setType(AttributeProto.AttributeType.GRAPH)
+                                        .setG(inner))))
+                .build();
         rejected(deep, "not a readable ONNX model", "recursion");
         // A length prefix claiming far more than the file holds.
         byte[] truncated = java.util.Arrays.copyOf(dense(DataType.FLOAT).build().toByteArray(), 40);
         rejected(truncated, "not a readable ONNX model");
         // A graph field claiming 2 GiB - 1 bytes in a 9-byte file.
-        rejected(new byte[] {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 1, 2, 3},
+        rejected(
+                new byte[] {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 1, 2, 3},
                 "not a readable ONNX model");
         // A file over the size limit is refused before it is read.
         Path big = dir.resolve("big.onnx");
         Files.write(big, dense(DataType.FLOAT).build().toByteArray());
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.load(big, 100));
-        assertTrue(e.getMessage().contains(big.toString()) && e.getMessage().contains("more than the 100"),
+        assertTrue(
+                e.getMessage().contains(big.toString()) && e.getMessage().contains("more than the 100"),
                 e.getMessage());
     }
 }

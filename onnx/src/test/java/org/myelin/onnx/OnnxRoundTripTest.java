@@ -35,18 +35,25 @@ class OnnxRoundTripTest {
         OnnxImport.Imported imported = OnnxImport.load(file);
         Sequential back = imported.model();
         assertEquals(original.config(), back.config());
-        assertSame(original.namedParameters().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value())),
+        assertSame(
+                original.namedParameters().entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().value())),
                 back.namedParameters().entrySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value())));
+                        .collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().value())));
         assertSame(original.namedBuffers(), back.namedBuffers());
-        assertEquals(Map.of("loss", "mse"), org.myelin.io.Json.readObject("metadata", imported.metadata().get("myelin.metadata")));
+        assertEquals(
+                Map.of("loss", "mse"),
+                org.myelin.io.Json.readObject("metadata", imported.metadata().get("myelin.metadata")));
         INDArray x = Fixtures.input(type, 10, 6, 1);
         assertEquals(Ort.predict(original, x), Ort.predict(back, x));
         for (Sequential m : Fixtures.denseThenEachActivation(type)) {
-            Sequential again = OnnxImport.read(OnnxExport.toModel(m, null).toByteArray(), "m.onnx").model();
+            Sequential again = OnnxImport.read(OnnxExport.toModel(m, null).toByteArray(), "m.onnx")
+                    .model();
             assertEquals(m.config(), again.config());
-            assertSame(Map.of("w", m.namedParameters().get("0.weight").value()),
+            assertSame(
+                    Map.of("w", m.namedParameters().get("0.weight").value()),
                     Map.of("w", again.namedParameters().get("0.weight").value()));
         }
     }
@@ -57,7 +64,8 @@ class OnnxRoundTripTest {
     }
 
     private static double evalLoss(Sequential m, LossFunction loss, INDArray x, INDArray y) {
-        return loss.apply(Tensor.constant(Ort.predict(m, x)), Tensor.constant(y)).item();
+        return loss.apply(Tensor.constant(Ort.predict(m, x)), Tensor.constant(y))
+                .item();
     }
 
     /** A classifier ending in logits, for softmax cross-entropy. */
@@ -95,8 +103,8 @@ class OnnxRoundTripTest {
             }
             // The fine-tuned model exports again and ONNX Runtime agrees with it.
             INDArray probe = Fixtures.input(DataType.FLOAT, 8, 6, 3);
-            double d = Ort.difference(Ort.predict(m, probe), Ort.run(OnnxExport.toModel(m, null), probe),
-                    "fine-tuned with " + name);
+            double d = Ort.difference(
+                    Ort.predict(m, probe), Ort.run(OnnxExport.toModel(m, null), probe), "fine-tuned with " + name);
             assertTrue(d <= 1e-5, name + ": " + d);
         }
     }
@@ -107,9 +115,12 @@ class OnnxRoundTripTest {
         TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
         Nd4j.getRandom().setSeed(4);
         INDArray w = Nd4j.randn(DataType.FLOAT, 3, 4);
-        g.node("Gemm", java.util.List.of(g.init("fc.weight", w), g.init("fc.bias", Nd4j.randn(DataType.FLOAT, 3))),
+        g.node(
+                "Gemm",
+                java.util.List.of(g.init("fc.weight", w), g.init("fc.bias", Nd4j.randn(DataType.FLOAT, 3))),
                 TestGraph.i("transB", 1));
-        Dense d = (Dense) OnnxImport.read(g.build().toByteArray(), "torch.onnx").model().get(0);
+        Dense d = (Dense)
+                OnnxImport.read(g.build().toByteArray(), "torch.onnx").model().get(0);
         assertEquals(4, d.in());
         assertEquals(3, d.out());
         assertEquals(w.transpose(), d.weight().value());

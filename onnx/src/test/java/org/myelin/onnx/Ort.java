@@ -28,8 +28,7 @@ final class Ort {
     /** The largest float64 difference seen in this JVM. */
     static double maxDoubleDifference;
 
-    private Ort() {
-    }
+    private Ort() {}
 
     static OrtSession session(ModelProto model) throws OrtException {
         return ENV.createSession(model.toByteArray(), new OrtSession.SessionOptions());
@@ -46,8 +45,9 @@ final class Ort {
         String input = s.getInputNames().iterator().next();
         INDArray c = x.dup('c');
         try (OnnxTensor t = x.dataType() == DataType.FLOAT
-                ? OnnxTensor.createTensor(ENV, FloatBuffer.wrap(c.data().asFloat()), x.shape())
-                : OnnxTensor.createTensor(ENV, DoubleBuffer.wrap(c.data().asDouble()), x.shape());
+                        ? OnnxTensor.createTensor(ENV, FloatBuffer.wrap(c.data().asFloat()), x.shape())
+                        : OnnxTensor.createTensor(
+                                ENV, DoubleBuffer.wrap(c.data().asDouble()), x.shape());
                 OrtSession.Result r = s.run(Map.of(input, t))) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] shape = out.getInfo().getShape();
@@ -78,14 +78,21 @@ final class Ort {
             throw new AssertionError(what + ": shapes " + java.util.Arrays.toString(a.shape()) + " and "
                     + java.util.Arrays.toString(b.shape()) + " differ");
         }
-        double d = a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        double d = a.castTo(DataType.DOUBLE)
+                .sub(b.castTo(DataType.DOUBLE))
+                .amaxNumber()
+                .doubleValue();
         if (a.dataType() == DataType.FLOAT) {
             maxFloatDifference = Math.max(maxFloatDifference, d);
         } else {
             maxDoubleDifference = Math.max(maxDoubleDifference, d);
         }
-        log.info("{}: max |Myelin - ONNX Runtime| = {} (largest so far: float32 {}, float64 {})", what, d,
-                maxFloatDifference, maxDoubleDifference);
+        log.info(
+                "{}: max |Myelin - ONNX Runtime| = {} (largest so far: float32 {}, float64 {})",
+                what,
+                d,
+                maxFloatDifference,
+                maxDoubleDifference);
         return d;
     }
 

@@ -33,11 +33,18 @@ final class TestGraph {
     private ValueInfoProto valueInfo(String name, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            shape.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(Tensors.onnxType(type))
+                                .setShape(shape)))
+                .build();
     }
 
     /** Adds an initializer; returns its name. */
@@ -57,7 +64,11 @@ final class TestGraph {
         List<String> inputs = new ArrayList<>();
         inputs.add(value);
         inputs.addAll(constants);
-        graph.addNode(NodeProto.newBuilder().setName("n" + count++).setOpType(op).addAllInput(inputs).addOutput(out)
+        graph.addNode(NodeProto.newBuilder()
+                .setName("n" + count++)
+                .setOpType(op)
+                .addAllInput(inputs)
+                .addOutput(out)
                 .addAllAttribute(List.of(attributes)));
         value = out;
         return this;
@@ -73,10 +84,16 @@ final class TestGraph {
 
     ModelProto build() {
         GraphProto.Builder g = graph.clone();
-        g.addOutput(ValueInfoProto.newBuilder().setName(value).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)))));
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g).build();
+        g.addOutput(ValueInfoProto.newBuilder()
+                .setName(value)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(Tensors.onnxType(type)))));
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .setGraph(g)
+                .build();
     }
 
     static AttributeProto f(String name, double v) {
@@ -92,7 +109,9 @@ final class TestGraph {
     }
 
     static TensorProto longs(String name, long... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
                 .addDims(values.length);
         for (long v : values) {
             t.addInt64Data(v);

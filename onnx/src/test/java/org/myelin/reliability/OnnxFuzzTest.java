@@ -57,18 +57,31 @@ class OnnxFuzzTest {
 
     /** A small image model, all the convolutional ops: its mutants also predict one image (the windows' sizes). */
     private static Sequential convModel() {
-        return new Sequential(Conv2d.builder(2, 3, 3).optSame(true).optStride(2, 2).optSeed(1).build(),
-                new BatchNorm(3, DataType.FLOAT), new ActivationLayer(Activations.RELU),
-                Conv2d.builder(3, 4, 2).optPadding(1, 1).optDilation(2, 1).optSeed(2).build(),
+        return new Sequential(
+                Conv2d.builder(2, 3, 3).optSame(true).optStride(2, 2).optSeed(1).build(),
+                new BatchNorm(3, DataType.FLOAT),
+                new ActivationLayer(Activations.RELU),
+                Conv2d.builder(3, 4, 2)
+                        .optPadding(1, 1)
+                        .optDilation(2, 1)
+                        .optSeed(2)
+                        .build(),
                 new Pool2d(true, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}),
-                new Pool2d(false, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0}), new GlobalAvgPool2d(),
-                new Flatten(), new Dense(4, 2, DataType.FLOAT, 3));
+                new Pool2d(false, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0}),
+                new GlobalAvgPool2d(),
+                new Flatten(),
+                new Dense(4, 2, DataType.FLOAT, 3));
     }
 
     private static byte[] seedModel(DataType type) {
-        Sequential m = new Sequential(new Dense(6, 8, false, type, Dense.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT, 1),
-                new BatchNorm(8, type), new ActivationLayer(Activations.leakyRelu(0.1)), new Dropout(0.2, 1),
-                new Dense(8, 4, type, 2), new LayerNorm(4, type), new ActivationLayer(Activations.SOFTMAX));
+        Sequential m = new Sequential(
+                new Dense(6, 8, false, type, Dense.DEFAULT_WEIGHT_INIT, Dense.DEFAULT_BIAS_INIT, 1),
+                new BatchNorm(8, type),
+                new ActivationLayer(Activations.leakyRelu(0.1)),
+                new Dropout(0.2, 1),
+                new Dense(8, 4, type, 2),
+                new LayerNorm(4, type),
+                new ActivationLayer(Activations.SOFTMAX));
         return OnnxExport.toModel(m, Map.of("loss", "mse")).toByteArray();
     }
 
@@ -76,7 +89,8 @@ class OnnxFuzzTest {
     @ValueSource(strings = {"FLOAT", "DOUBLE", "CONV"})
     void mutatedOnnxModelsImportOrFailWithAClearMessage(String typeName) throws Exception {
         boolean conv = typeName.equals("CONV");
-        byte[] seed = conv ? OnnxExport.toModel(convModel(), null).toByteArray() : seedModel(DataType.valueOf(typeName));
+        byte[] seed =
+                conv ? OnnxExport.toModel(convModel(), null).toByteArray() : seedModel(DataType.valueOf(typeName));
         Path file = dir.resolve("fuzz-" + typeName + ".onnx");
         Files.write(file, seed);
         OnnxImport.load(file); // the unmutated file imports
@@ -117,8 +131,10 @@ class OnnxFuzzTest {
         }
         log.info("fuzz ONNX {}: {} iterations, outcomes {}", typeName, i, outcomes);
         assertTrue(i >= Math.min(ITERATIONS, 20), "only " + i + " iterations ran in the time allowed");
-        assertTrue(problems.isEmpty(), problems.size() + " problem(s) in " + i + " iterations:\n"
-                + String.join("\n", problems.subList(0, Math.min(12, problems.size()))));
+        assertTrue(
+                problems.isEmpty(),
+                problems.size() + " problem(s) in " + i + " iterations:\n"
+                        + String.join("\n", problems.subList(0, Math.min(12, problems.size()))));
     }
 
     /** Whether {@code m} predicts one 8x8 image of 2 channels; false where its layers refuse that shape. */

@@ -97,14 +97,14 @@ public final class Contour {
             throw new IllegalArgumentException("Contour: xs, ys and values must not be null");
         }
         if (xs.length < 2 || ys.length < 2) {
-            throw new IllegalArgumentException("Contour: the grid must be at least 2 x 2, was " + xs.length + " x "
-                    + ys.length);
+            throw new IllegalArgumentException(
+                    "Contour: the grid must be at least 2 x 2, was " + xs.length + " x " + ys.length);
         }
         increasing("xs", xs);
         increasing("ys", ys);
         if (values.length != ys.length) {
-            throw new IllegalArgumentException("Contour: values has " + values.length + " rows, expected one per y ("
-                    + ys.length + ")");
+            throw new IllegalArgumentException(
+                    "Contour: values has " + values.length + " rows, expected one per y (" + ys.length + ")");
         }
         for (int j = 0; j < values.length; j++) {
             if (values[j] == null || values[j].length != xs.length) {
@@ -114,8 +114,8 @@ public final class Contour {
             }
             for (int i = 0; i < xs.length; i++) {
                 if (!Double.isFinite(values[j][i])) {
-                    throw new IllegalArgumentException("Contour: values[" + j + "][" + i + "] is " + values[j][i]
-                            + ", expected a finite number");
+                    throw new IllegalArgumentException(
+                            "Contour: values[" + j + "][" + i + "] is " + values[j][i] + ", expected a finite number");
                 }
             }
         }

@@ -46,7 +46,11 @@ public final class ImageGrid {
         g.fillRect(0, 0, width, height);
         g.dispose();
         for (int i = 0; i < tiles.size(); i++) {
-            draw(image, tiles.get(i), 1 + (i % columns) * (cellW * scale + 1), 1 + (i / columns) * (cellH * scale + 1),
+            draw(
+                    image,
+                    tiles.get(i),
+                    1 + (i % columns) * (cellW * scale + 1),
+                    1 + (i / columns) * (cellH * scale + 1),
                     scale);
         }
         AtomicFiles.write(png, out -> {

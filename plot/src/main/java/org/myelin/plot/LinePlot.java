@@ -29,8 +29,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LinePlot {
     /** Where the legend goes: inside a corner of the plot area, or outside it (never covering data). */
     public enum Legend {
-        INSIDE_NE(LegendPosition.InsideNE), INSIDE_NW(LegendPosition.InsideNW), INSIDE_SE(LegendPosition.InsideSE),
-        INSIDE_SW(LegendPosition.InsideSW), OUTSIDE_RIGHT(LegendPosition.OutsideE), BELOW(LegendPosition.OutsideS),
+        INSIDE_NE(LegendPosition.InsideNE),
+        INSIDE_NW(LegendPosition.InsideNW),
+        INSIDE_SE(LegendPosition.InsideSE),
+        INSIDE_SW(LegendPosition.InsideSW),
+        OUTSIDE_RIGHT(LegendPosition.OutsideE),
+        BELOW(LegendPosition.OutsideS),
         NONE(null);
 
         private final LegendPosition position;
@@ -80,8 +84,8 @@ public final class LinePlot {
     /** Image size in pixels (default 800 x 560). */
     public LinePlot size(int widthPx, int heightPx) {
         if (widthPx < 50 || heightPx < 50) {
-            throw new IllegalArgumentException("LinePlot: size must be at least 50 x 50 px, was "
-                    + widthPx + " x " + heightPx);
+            throw new IllegalArgumentException(
+                    "LinePlot: size must be at least 50 x 50 px, was " + widthPx + " x " + heightPx);
         }
         this.width = widthPx;
         this.height = heightPx;
@@ -130,8 +134,8 @@ public final class LinePlot {
     private LinePlot add(String name, double[] x, double[] y, boolean scatter) {
         PngWriter.checkSeries("LinePlot '" + title + "'", name, x, y);
         if (!names.add(name)) {
-            throw new IllegalArgumentException("LinePlot '" + title + "': series name '" + name
-                    + "' is used twice, expected unique names");
+            throw new IllegalArgumentException(
+                    "LinePlot '" + title + "': series name '" + name + "' is used twice, expected unique names");
         }
         entries.add(new Entry(name, x, y, scatter));
         return this;
@@ -146,8 +150,13 @@ public final class LinePlot {
         if (entries.isEmpty()) {
             throw new IllegalStateException("LinePlot '" + title + "': no series to plot, add one with series(...)");
         }
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendVisible(legend != Legend.NONE);
         if (legend != Legend.NONE) {
             chart.getStyler().setLegendPosition(legend.position);

@@ -47,8 +47,8 @@ final class PngWriter {
             throw new IllegalArgumentException(plot + ": series '" + name + "' has a null x or y array");
         }
         if (x.length != y.length) {
-            throw new IllegalArgumentException(plot + ": series '" + name + "' has " + x.length
-                    + " x values but " + y.length + " y values, expected the same count");
+            throw new IllegalArgumentException(plot + ": series '" + name + "' has " + x.length + " x values but "
+                    + y.length + " y values, expected the same count");
         }
         if (x.length == 0) {
             throw new IllegalArgumentException(plot + ": series '" + name + "' is empty, expected at least one point");

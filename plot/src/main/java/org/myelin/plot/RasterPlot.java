@@ -60,8 +60,8 @@ public final class RasterPlot {
     /** Image size in pixels (default 900 x 500). */
     public RasterPlot size(int widthPx, int heightPx) {
         if (widthPx < 50 || heightPx < 50) {
-            throw new IllegalArgumentException("RasterPlot: size must be at least 50 x 50 px, was "
-                    + widthPx + " x " + heightPx);
+            throw new IllegalArgumentException(
+                    "RasterPlot: size must be at least 50 x 50 px, was " + widthPx + " x " + heightPx);
         }
         this.width = widthPx;
         this.height = heightPx;
@@ -82,8 +82,8 @@ public final class RasterPlot {
                     + (rows == null ? "null" : rows.length) + " rows");
         }
         if (!names.add(name)) {
-            throw new IllegalArgumentException("RasterPlot '" + title + "': group name '" + name
-                    + "' is used twice, expected unique names");
+            throw new IllegalArgumentException(
+                    "RasterPlot '" + title + "': group name '" + name + "' is used twice, expected unique names");
         }
         groups.add(new Group(name, times, rows));
         return this;
@@ -92,10 +92,16 @@ public final class RasterPlot {
     /** Renders the raster and writes it as a PNG (parent folders are created; an existing file is replaced). */
     public void save(Path png) throws IOException {
         if (groups.isEmpty()) {
-            throw new IllegalStateException("RasterPlot '" + title + "': no spikes to plot, add a group with spikes(...)");
+            throw new IllegalStateException(
+                    "RasterPlot '" + title + "': no spikes to plot, add a group with spikes(...)");
         }
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(3);

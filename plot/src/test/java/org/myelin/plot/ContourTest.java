@@ -82,19 +82,24 @@ class ContourTest {
     void noCrossingGivesNoSegments() {
         double[] xs = {0, 1, 2};
         double[] ys = {0, 1};
-        assertEquals(0, Contour.lines(xs, ys, new double[][] {{1, 2, 3}, {4, 5, 6}}, 10).segments());
+        assertEquals(
+                0,
+                Contour.lines(xs, ys, new double[][] {{1, 2, 3}, {4, 5, 6}}, 10).segments());
     }
 
     @Test
     void badGridsAreRejectedWithTheirShape() {
         double[] xs = {0, 1};
-        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException rows = assertThrows(
+                IllegalArgumentException.class,
                 () -> Contour.lines(xs, new double[] {0, 1, 2}, new double[][] {{0, 1}, {1, 2}}, 0.5));
         assertTrue(rows.getMessage().contains("2 rows, expected one per y (3)"), rows.getMessage());
-        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException order = assertThrows(
+                IllegalArgumentException.class,
                 () -> Contour.lines(new double[] {1, 0}, xs, new double[][] {{0, 1}, {1, 2}}, 0.5));
         assertTrue(order.getMessage().contains("xs must be strictly increasing"), order.getMessage());
-        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException nan = assertThrows(
+                IllegalArgumentException.class,
                 () -> Contour.lines(xs, xs, new double[][] {{0, Double.NaN}, {1, 2}}, 0.5));
         assertTrue(nan.getMessage().contains("values[0][1] is NaN"), nan.getMessage());
     }
@@ -104,11 +109,16 @@ class ContourTest {
         double[] xs = axis(-2, 2, 41);
         Contour.Lines circle = Contour.lines(xs, xs, sample(xs, xs, (x, y) -> x * x + y * y), 1.0);
         Path png = dir.resolve("contour.png");
-        LinePlot.titled("Unit circle").series("x^2 + y^2 = 1", circle.x(), circle.y()).save(png);
+        LinePlot.titled("Unit circle")
+                .series("x^2 + y^2 = 1", circle.x(), circle.y())
+                .save(png);
         PlotsTest.assertNonTrivialPng(png, 800, 560);
         Path log = dir.resolve("logx.png");
-        LinePlot.titled("Error against step").logX().logY()
-                .series("error", new double[] {1e-8, 1e-4, 1}, new double[] {1e-3, 1e-9, 1e-2}).save(log);
+        LinePlot.titled("Error against step")
+                .logX()
+                .logY()
+                .series("error", new double[] {1e-8, 1e-4, 1}, new double[] {1e-3, 1e-9, 1e-2})
+                .save(log);
         PlotsTest.assertNonTrivialPng(log, 800, 560);
     }
 }

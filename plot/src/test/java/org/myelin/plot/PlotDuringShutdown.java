@@ -8,8 +8,7 @@ import java.util.concurrent.CountDownLatch;
  * plot to {@code args[0]}, as a training job stopped by SIGTERM writes its metrics plot.
  */
 final class PlotDuringShutdown {
-    private PlotDuringShutdown() {
-    }
+    private PlotDuringShutdown() {}
 
     public static void main(String[] args) throws Exception {
         Thread main = Thread.currentThread();
@@ -24,7 +23,10 @@ final class PlotDuringShutdown {
         }));
         new Thread(() -> System.exit(3)).start();
         stopping.await();
-        LinePlot.titled("written while stopping").xLabel("epoch").yLabel("loss")
-                .series("loss", new double[] {1, 2, 3}, new double[] {3, 1, 2}).save(Path.of(args[0]));
+        LinePlot.titled("written while stopping")
+                .xLabel("epoch")
+                .yLabel("loss")
+                .series("loss", new double[] {1, 2, 3}, new double[] {3, 1, 2})
+                .save(Path.of(args[0]));
     }
 }

@@ -42,10 +42,16 @@ class PlotsTest {
     void firstPlotOfARunCanBeWrittenWhileTheJvmStops() throws Exception {
         Path png = dir.resolve("stopping.png");
         Path log = dir.resolve("child.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true",
-                PlotDuringShutdown.class.getName(), png.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Djava.awt.headless=true",
+                        PlotDuringShutdown.class.getName(),
+                        png.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertEquals(3, p.waitFor(), "exit code of the child; its output:\n" + Files.readString(log));
         assertTrue(Files.exists(png), "no plot written during shutdown; the child said:\n" + Files.readString(log));
         assertNonTrivialPng(png, 800, 560);
@@ -55,7 +61,9 @@ class PlotsTest {
     void linePlotWithSeveralSeriesAndScatterIsWrittenAsPng() throws IOException {
         double[] x = {0, 1, 2, 3, 4};
         Path png = dir.resolve("sub/folder/loss.png");
-        LinePlot.titled("Loss").xLabel("epoch").yLabel("loss")
+        LinePlot.titled("Loss")
+                .xLabel("epoch")
+                .yLabel("loss")
                 .series("train", x, new double[] {1.0, 0.6, 0.4, 0.3, 0.25})
                 .series("validation", x, new double[] {1.1, 0.7, 0.5, 0.45, 0.44})
                 .scatter("best", new double[] {4}, new double[] {0.44})
@@ -63,13 +71,16 @@ class PlotsTest {
                 .size(640, 400)
                 .save(png);
         assertNonTrivialPng(png, 640, 400);
-        assertFalse(Files.list(png.getParent()).anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        assertFalse(Files.list(png.getParent())
+                .anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
     }
 
     @Test
     void logScaleLinePlotIsWritten() throws IOException {
         Path png = dir.resolve("log.png");
-        LinePlot.titled("Gradient norms").logY().series("layer 0", new double[] {0, 1, 2}, new double[] {1, 0.1, 0.01})
+        LinePlot.titled("Gradient norms")
+                .logY()
+                .series("layer 0", new double[] {0, 1, 2}, new double[] {1, 0.1, 0.01})
                 .save(png);
         assertNonTrivialPng(png, 800, 560);
     }
@@ -77,7 +88,8 @@ class PlotsTest {
     @Test
     void rasterWithASilentGroupIsWritten() throws IOException {
         Path png = dir.resolve("raster.png");
-        RasterPlot.titled("Raster").xLabel("t [s]")
+        RasterPlot.titled("Raster")
+                .xLabel("t [s]")
                 .spikes("active", new double[] {0.1, 0.2, 0.3}, new double[] {0, 1, 0})
                 .spikes("silent", new double[0], new double[0])
                 .save(png);
@@ -86,17 +98,18 @@ class PlotsTest {
 
     @Test
     void seriesOfUnequalLengthsAreRejectedWithTheirName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LinePlot.titled("T").series("bad", new double[] {1, 2}, new double[] {1}));
-        assertEquals("LinePlot 'T': series 'bad' has 2 x values but 1 y values, expected the same count",
-                e.getMessage());
+        assertEquals(
+                "LinePlot 'T': series 'bad' has 2 x values but 1 y values, expected the same count", e.getMessage());
     }
 
     @Test
     void duplicateSeriesNamesAreRejected() {
         LinePlot plot = LinePlot.titled("T").series("a", new double[] {1}, new double[] {1});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> plot.series("a", new double[] {2}, new double[] {2}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> plot.series("a", new double[] {2}, new double[] {2}));
         assertTrue(e.getMessage().contains("used twice"), e.getMessage());
     }
 
@@ -109,8 +122,11 @@ class PlotsTest {
 
     @Test
     void outputMustBeAPngFile() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LinePlot.titled("T").series("a", new double[] {1}, new double[] {1}).save(dir.resolve("x.jpg")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LinePlot.titled("T")
+                        .series("a", new double[] {1}, new double[] {1})
+                        .save(dir.resolve("x.jpg")));
         assertTrue(e.getMessage().contains(".png"), e.getMessage());
     }
 }

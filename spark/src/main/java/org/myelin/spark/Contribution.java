@@ -25,9 +25,16 @@ final class Contribution implements Serializable {
      * @param correct   correctly classified samples (classification)
      * @param computeNanos time spent in the engine
      */
-    record Part(int partition, Values values, Values buffers, Values state, double lossSum, long samples,
-            long correct, long computeNanos) implements Serializable {
-    }
+    record Part(
+            int partition,
+            Values values,
+            Values buffers,
+            Values state,
+            double lossSum,
+            long samples,
+            long correct,
+            long computeNanos)
+            implements Serializable {}
 
     private final List<Part> parts;
 

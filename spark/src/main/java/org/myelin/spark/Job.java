@@ -16,6 +16,15 @@ import org.myelin.train.LossFunction;
  * @param samples       N
  * @param starts        index of each partition's first sample
  */
-record Job(String modelJson, String optimizerJson, LossFunction loss, Regularization regularization, long seed,
-        int batchSize, int localBatch, boolean dropLast, int samples, long[] starts) implements Serializable {
-}
+record Job(
+        String modelJson,
+        String optimizerJson,
+        LossFunction loss,
+        Regularization regularization,
+        long seed,
+        int batchSize,
+        int localBatch,
+        boolean dropLast,
+        int samples,
+        long[] starts)
+        implements Serializable {}

@@ -18,8 +18,17 @@ import java.util.Map;
  * @param updateSeconds        the driver's update after the reduce (averaging, optimiser step)
  * @param learningRate         the learning rate of the round's last step
  */
-public record RoundRecord(long round, int epoch, long step, double loss, long samples, double seconds,
-        double computeSeconds, double communicationSeconds, double updateSeconds, double learningRate) {
+public record RoundRecord(
+        long round,
+        int epoch,
+        long step,
+        double loss,
+        long samples,
+        double seconds,
+        double computeSeconds,
+        double communicationSeconds,
+        double updateSeconds,
+        double learningRate) {
 
     /** Training samples per second of the round's wall time. */
     public double samplesPerSecond() {
@@ -42,10 +51,17 @@ public record RoundRecord(long round, int epoch, long step, double loss, long sa
     }
 
     static RoundRecord fromMap(Map<?, ?> m) {
-        return new RoundRecord(num(m, "round").longValue(), num(m, "epoch").intValue(), num(m, "step").longValue(),
-                num(m, "loss").doubleValue(), num(m, "samples").longValue(), num(m, "seconds").doubleValue(),
-                num(m, "computeSeconds").doubleValue(), num(m, "communicationSeconds").doubleValue(),
-                num(m, "updateSeconds").doubleValue(), num(m, "learningRate").doubleValue());
+        return new RoundRecord(
+                num(m, "round").longValue(),
+                num(m, "epoch").intValue(),
+                num(m, "step").longValue(),
+                num(m, "loss").doubleValue(),
+                num(m, "samples").longValue(),
+                num(m, "seconds").doubleValue(),
+                num(m, "computeSeconds").doubleValue(),
+                num(m, "communicationSeconds").doubleValue(),
+                num(m, "updateSeconds").doubleValue(),
+                num(m, "learningRate").doubleValue());
     }
 
     private static Number num(Map<?, ?> m, String key) {

@@ -11,8 +11,8 @@ import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batches;
 import org.myelin.optim.GradientTransform;
 import org.myelin.optim.MaxNormConstraint;
-import org.myelin.train.StepWorkspace;
 import org.myelin.train.DivergenceException;
+import org.myelin.train.StepWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,6 +39,7 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
 
     /** Indices into the broadcast array. */
     static final int PARAMETERS = 0;
+
     static final int BUFFERS = 1;
     static final int STATE = 2;
 
@@ -116,13 +117,14 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
             Tensor loss = job.loss().apply(out, Tensor.constant(tb));
             double mean = loss.item();
             // The loss is a mean over these n rows; seeding backward with n gives the gradient of their sum.
-            loss.backward(Nd4j.valueArrayOf(loss.value().shape(), (double) n, loss.value().dataType()));
+            loss.backward(Nd4j.valueArrayOf(
+                    loss.value().shape(), (double) n, loss.value().dataType()));
             Values grads = Values.of(gradients(w), type);
             Values buffers = Values.of(w.buffers, type);
             buffers.scaleInPlace(n);
             long correct = correct(out.value(), tb);
-            return new Contribution.Part(shard.partition, grads, buffers, null, mean * n, n, correct,
-                    System.nanoTime() - t0);
+            return new Contribution.Part(
+                    shard.partition, grads, buffers, null, mean * n, n, correct, System.nanoTime() - t0);
         } finally {
             w.model.zeroGrad();
         }
@@ -168,7 +170,8 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
                 double value = loss.item();
                 if (!Double.isFinite(value)) {
                     throw new DivergenceException("training diverged: the loss is " + value + " at step " + (step + 1)
-                            + " (round " + (round + 1) + ", partition " + shard.partition + "); lower the learning rate or clip gradients");
+                            + " (round " + (round + 1) + ", partition " + shard.partition
+                            + "); lower the learning rate or clip gradients");
                 }
                 loss.backward();
                 for (GradientTransform g : transforms) {
@@ -200,7 +203,9 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
     /** The parameters' gradients in wire order; zeros for a parameter the backward pass did not reach. */
     private static List<INDArray> gradients(Workers.Worker w) {
         return w.model.namedParameters().values().stream()
-                .map(p -> p.grad() != null ? p.grad() : Nd4j.zeros(p.value().dataType(), p.value().shape()))
+                .map(p -> p.grad() != null
+                        ? p.grad()
+                        : Nd4j.zeros(p.value().dataType(), p.value().shape()))
                 .toList();
     }
 
@@ -214,7 +219,11 @@ final class RoundTask implements FlatMapFunction<Iterator<Shard>, Contribution> 
     /** Correct predictions: argmax for several output columns, the 0.5/0 threshold for one. */
     static long correct(INDArray output, INDArray target) {
         if (target.columns() > 1) {
-            return output.argMax(1).eq(target.argMax(1)).castTo(DataType.INT64).sumNumber().longValue();
+            return output.argMax(1)
+                    .eq(target.argMax(1))
+                    .castTo(DataType.INT64)
+                    .sumNumber()
+                    .longValue();
         }
         return 0;
     }

@@ -26,8 +26,8 @@ final class Shard implements Serializable {
     private transient INDArray x;
     private transient INDArray y;
 
-    private Shard(int partition, int rows, int numFeatures, int numTargets, int numClasses, Values features,
-            Values targets) {
+    private Shard(
+            int partition, int rows, int numFeatures, int numTargets, int numClasses, Values features, Values targets) {
         this.partition = partition;
         this.rows = rows;
         this.numFeatures = numFeatures;
@@ -40,8 +40,14 @@ final class Shard implements Serializable {
     /** The samples of {@code data} as the shard of partition {@code partition}. */
     static Shard of(int partition, Dataset data) {
         DataType t = data.dataType();
-        return new Shard(partition, data.size(), data.numFeatures(), data.numTargets(), data.numClasses(),
-                Values.of(java.util.List.of(data.features()), t), Values.of(java.util.List.of(data.targets()), t));
+        return new Shard(
+                partition,
+                data.size(),
+                data.numFeatures(),
+                data.numTargets(),
+                data.numClasses(),
+                Values.of(java.util.List.of(data.features()), t),
+                Values.of(java.util.List.of(data.targets()), t));
     }
 
     /** A partition without samples. */

@@ -8,39 +8,58 @@ import picocli.CommandLine.Option;
  * trainer gets them as {@link SparkOptions}.
  */
 final class SparkCommandOptions {
-    @Option(names = "--spark", paramLabel = "MASTER",
+    @Option(
+            names = "--spark",
+            paramLabel = "MASTER",
             description = "Spark master URL: local[2], local-cluster[2,1,1024], spark://HOST:7077 (required)")
     String master;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "2", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--partitions",
+            paramLabel = "P",
+            defaultValue = "2",
+            converter = Converters.WholeNumber.class,
             description = "data partitions (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--local-steps", paramLabel = "K", defaultValue = "0", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--local-steps",
+            paramLabel = "K",
+            defaultValue = "0",
+            converter = Converters.WholeNumber.class,
             description = "0 (default): synchronous gradient averaging, one step per round on the global batch;"
                     + " K >= 1: K local steps per partition, then parameters and optimiser state are averaged"
                     + " (batch size = global batch, B / P per partition)")
     int localSteps;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "1", converter = Converters.WholeNumber.class,
+    @Option(
+            names = "--threads",
+            paramLabel = "T",
+            defaultValue = "1",
+            converter = Converters.WholeNumber.class,
             description = "threads per executor and task: spark.task.cpus and OMP_NUM_THREADS"
                     + " (default ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--checkpoint-rounds", paramLabel = "N", defaultValue = "50",
-            converter = Converters.WholeNumber.class, description = "checkpoint every N rounds to OUT/"
-                    + SparkTrainMain.CHECKPOINT_FILE + " (default ${DEFAULT-VALUE}; resumed from unless --no-resume)")
+    @Option(
+            names = "--checkpoint-rounds",
+            paramLabel = "N",
+            defaultValue = "50",
+            converter = Converters.WholeNumber.class,
+            description = "checkpoint every N rounds to OUT/" + SparkTrainMain.CHECKPOINT_FILE
+                    + " (default ${DEFAULT-VALUE}; resumed from unless --no-resume)")
     int checkpointRounds;
 
-    @Option(names = "--share-classpath", description = "executors use the driver's class path (executors on this"
-            + " machine)")
+    @Option(
+            names = "--share-classpath",
+            description = "executors use the driver's class path (executors on this" + " machine)")
     boolean shareClassPath;
 
     /** Checks what picocli cannot: a master is given and every count is in its range. */
     void validate() {
         if (master == null) {
-            throw new IllegalArgumentException("--spark MASTER is required (local[2], local-cluster[2,1,1024],"
-                    + " spark://HOST:7077)");
+            throw new IllegalArgumentException(
+                    "--spark MASTER is required (local[2], local-cluster[2,1,1024]," + " spark://HOST:7077)");
         }
         atLeast("--partitions", partitions, 1);
         atLeast("--local-steps", localSteps, 0);

@@ -20,8 +20,7 @@ import org.apache.spark.SparkConf;
  * process; {@link #localClusterHome} makes that directory.
  */
 public final class SparkConfs {
-    private SparkConfs() {
-    }
+    private SparkConfs() {}
 
     /**
      * A configuration for {@code master} with {@code threadsPerTask} threads per task and executor process.
@@ -30,14 +29,16 @@ public final class SparkConfs {
      */
     public static SparkConf create(String master, int threadsPerTask) {
         if (master == null || master.isBlank()) {
-            throw new IllegalArgumentException("Spark master URL must be given, e.g. local[2], local-cluster[2,1,1024]"
-                    + " or spark://HOST:7077");
+            throw new IllegalArgumentException(
+                    "Spark master URL must be given, e.g. local[2], local-cluster[2,1,1024]" + " or spark://HOST:7077");
         }
         if (threadsPerTask < 1) {
             throw new IllegalArgumentException("threads per executor must be >= 1, was " + threadsPerTask);
         }
         String threads = Integer.toString(threadsPerTask);
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("myelin")
+        SparkConf conf = new SparkConf()
+                .setMaster(master)
+                .setAppName("myelin")
                 .set("spark.task.cpus", threads)
                 .set("spark.executor.cores", threads)
                 .set("spark.executorEnv.OMP_NUM_THREADS", threads)

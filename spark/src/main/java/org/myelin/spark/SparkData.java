@@ -47,8 +47,16 @@ public final class SparkData implements AutoCloseable {
         this.shards = shards.persist(StorageLevel.MEMORY_ONLY());
         this.broadcasts = broadcasts;
         // One small job: materialises the cache and tells the driver how the samples are laid out.
-        List<long[]> meta = new ArrayList<>(this.shards.map(s -> new long[] {s.partition, s.rows, s.numFeatures,
-                s.numTargets, s.numClasses, s.dataType() == DataType.DOUBLE ? 1 : 0}).collect());
+        List<long[]> meta = new ArrayList<>(this.shards
+                .map(s -> new long[] {
+                    s.partition,
+                    s.rows,
+                    s.numFeatures,
+                    s.numTargets,
+                    s.numClasses,
+                    s.dataType() == DataType.DOUBLE ? 1 : 0
+                })
+                .collect());
         meta.sort((a, b) -> Long.compare(a[0], b[0]));
         int p = meta.size();
         if (p == 0) {
@@ -60,7 +68,8 @@ public final class SparkData implements AutoCloseable {
         for (int i = 0; i < p; i++) {
             long[] m = meta.get(i);
             if (m[0] != i) {
-                throw new IllegalStateException("SparkData: partition " + i + " returned the shard of partition " + m[0]);
+                throw new IllegalStateException(
+                        "SparkData: partition " + i + " returned the shard of partition " + m[0]);
             }
             long[] first = firstNonEmpty(meta);
             if (m[1] > 0 && (m[2] != first[2] || m[3] != first[3] || m[5] != first[5])) {
@@ -107,7 +116,8 @@ public final class SparkData implements AutoCloseable {
             bs.add(sc.broadcast(Shard.of(p, data.subset(rows))));
         }
         List<Broadcast<Shard>> handles = List.copyOf(bs);
-        JavaRDD<Shard> rdd = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        JavaRDD<Shard> rdd = sc.parallelize(
+                        IntStream.range(0, partitions).boxed().toList(), partitions)
                 .map(p -> handles.get(p).value());
         return new SparkData(rdd, handles);
     }
@@ -116,20 +126,23 @@ public final class SparkData implements AutoCloseable {
      * MNIST-style IDX files (images and labels, plain or gzip) at paths every executor can read, split into
      * {@code partitions} blocks of consecutive samples; pixel values as {@link Idx#readImages} gives them.
      */
-    public static SparkData idx(JavaSparkContext sc, String images, String labels, int numClasses, DataType type,
-            int partitions) {
+    public static SparkData idx(
+            JavaSparkContext sc, String images, String labels, int numClasses, DataType type, int partitions) {
         requirePartitions(partitions, 0);
         Values.requireFloatType(type);
-        return new SparkData(sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
-            Blas.select(); // executor code may be the first to load ND4J in its JVM
-            Dataset all;
-            try {
-                all = Idx.readClassification(Path.of(images), Path.of(labels), numClasses, type);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Shard.of(p, all.subset(range(all.size(), partitions, p)));
-        }), List.of());
+        return new SparkData(
+                sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+                        .map(p -> {
+                            Blas.select(); // executor code may be the first to load ND4J in its JVM
+                            Dataset all;
+                            try {
+                                all = Idx.readClassification(Path.of(images), Path.of(labels), numClasses, type);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            return Shard.of(p, all.subset(range(all.size(), partitions, p)));
+                        }),
+                List.of());
     }
 
     /**
@@ -137,29 +150,32 @@ public final class SparkData implements AutoCloseable {
      * consecutive samples. {@code labelColumn} names the target column ({@code null}: the last one);
      * {@code numClasses} 0 reads it as a regression target, {@code >= 2} as a class index to one-hot.
      */
-    public static SparkData csv(JavaSparkContext sc, String file, String labelColumn, int numClasses, DataType type,
-            int partitions) {
+    public static SparkData csv(
+            JavaSparkContext sc, String file, String labelColumn, int numClasses, DataType type, int partitions) {
         requirePartitions(partitions, 0);
         Values.requireFloatType(type);
         if (numClasses == 1 || numClasses < 0) {
-            throw new IllegalArgumentException("SparkData.csv: numClasses must be 0 (regression) or >= 2, was "
-                    + numClasses);
+            throw new IllegalArgumentException(
+                    "SparkData.csv: numClasses must be 0 (regression) or >= 2, was " + numClasses);
         }
-        return new SparkData(sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
-            Csv reader = Csv.reader().dataType(type);
-            if (labelColumn != null) {
-                reader = reader.labelColumn(labelColumn);
-            }
-            reader = numClasses > 0 ? reader.classification(numClasses) : reader.regression();
-            Blas.select(); // executor code may be the first to load ND4J in its JVM
-            Dataset all;
-            try {
-                all = reader.read(Path.of(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Shard.of(p, all.subset(range(all.size(), partitions, p)));
-        }), List.of());
+        return new SparkData(
+                sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+                        .map(p -> {
+                            Csv reader = Csv.reader().dataType(type);
+                            if (labelColumn != null) {
+                                reader = reader.labelColumn(labelColumn);
+                            }
+                            reader = numClasses > 0 ? reader.classification(numClasses) : reader.regression();
+                            Blas.select(); // executor code may be the first to load ND4J in its JVM
+                            Dataset all;
+                            try {
+                                all = reader.read(Path.of(file));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            return Shard.of(p, all.subset(range(all.size(), partitions, p)));
+                        }),
+                List.of());
     }
 
     /**
@@ -168,12 +184,16 @@ public final class SparkData implements AutoCloseable {
      * {@code numClasses} 0, a number or an array of numbers (regression targets). One shard per partition of
      * {@code rows}, in the rows' order; repartition the rows first to choose the number of partitions.
      */
-    public static SparkData rows(org.apache.spark.sql.Dataset<Row> rows, String featuresColumn, String labelColumn,
-            int numClasses, DataType type) {
+    public static SparkData rows(
+            org.apache.spark.sql.Dataset<Row> rows,
+            String featuresColumn,
+            String labelColumn,
+            int numClasses,
+            DataType type) {
         Values.requireFloatType(type);
         if (numClasses == 1 || numClasses < 0) {
-            throw new IllegalArgumentException("SparkData.rows: numClasses must be 0 (regression) or >= 2, was "
-                    + numClasses);
+            throw new IllegalArgumentException(
+                    "SparkData.rows: numClasses must be 0 (regression) or >= 2, was " + numClasses);
         }
         List<String> columns = List.of(rows.columns());
         for (String c : List.of(featuresColumn, labelColumn)) {
@@ -183,11 +203,16 @@ public final class SparkData implements AutoCloseable {
         }
         int fi = rows.schema().fieldIndex(featuresColumn);
         int li = rows.schema().fieldIndex(labelColumn);
-        JavaRDD<Shard> rdd = rows.javaRDD().mapPartitionsWithIndex((p, it) -> {
-            Blas.select(); // executor code may be the first to load ND4J in its JVM
-            Dataset d = RowShards.toDataset(it, fi, li, numClasses, type, featuresColumn, labelColumn, p);
-            return Collections.singletonList(d == null ? Shard.empty(p, type) : Shard.of(p, d)).iterator();
-        }, true);
+        JavaRDD<Shard> rdd = rows.javaRDD()
+                .mapPartitionsWithIndex(
+                        (p, it) -> {
+                            Blas.select(); // executor code may be the first to load ND4J in its JVM
+                            Dataset d =
+                                    RowShards.toDataset(it, fi, li, numClasses, type, featuresColumn, labelColumn, p);
+                            return Collections.singletonList(d == null ? Shard.empty(p, type) : Shard.of(p, d))
+                                    .iterator();
+                        },
+                        true);
         return new SparkData(rdd, List.of());
     }
 
@@ -264,11 +289,17 @@ public final class SparkData implements AutoCloseable {
 
     /** Builds a shard's dataset from rows (null for a partition without rows). */
     static final class RowShards {
-        private RowShards() {
-        }
+        private RowShards() {}
 
-        static Dataset toDataset(Iterator<Row> it, int fi, int li, int numClasses, DataType type,
-                String featuresColumn, String labelColumn, int partition) {
+        static Dataset toDataset(
+                Iterator<Row> it,
+                int fi,
+                int li,
+                int numClasses,
+                DataType type,
+                String featuresColumn,
+                String labelColumn,
+                int partition) {
             List<double[]> xs = new ArrayList<>();
             List<double[]> ys = new ArrayList<>();
             int[] labels = new int[16];
@@ -314,8 +345,8 @@ public final class SparkData implements AutoCloseable {
                 try {
                     return Dataset.classification(x, java.util.Arrays.copyOf(labels, n), numClasses);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("SparkData.rows: partition " + partition + ": "
-                            + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "SparkData.rows: partition " + partition + ": " + e.getMessage(), e);
                 }
             }
             var y = Nd4j.createFromArray(ys.toArray(new double[0][])).castTo(type);

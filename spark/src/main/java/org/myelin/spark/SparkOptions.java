@@ -16,7 +16,11 @@ import java.util.Map;
  *                              the end)
  * @param metadata              saved with the model in checkpoints (JSON-compatible)
  */
-public record SparkOptions(int localSteps, Regularization regularization, Path checkpoint, int checkpointEveryRounds,
+public record SparkOptions(
+        int localSteps,
+        Regularization regularization,
+        Path checkpoint,
+        int checkpointEveryRounds,
         Map<String, Object> metadata) {
 
     public SparkOptions {
@@ -25,8 +29,8 @@ public record SparkOptions(int localSteps, Regularization regularization, Path c
                     + " averaging), was " + localSteps);
         }
         if (checkpointEveryRounds < 0) {
-            throw new IllegalArgumentException("SparkOptions: checkpoint interval must be >= 0 rounds, was "
-                    + checkpointEveryRounds);
+            throw new IllegalArgumentException(
+                    "SparkOptions: checkpoint interval must be >= 0 rounds, was " + checkpointEveryRounds);
         }
         regularization = regularization == null ? Regularization.NONE : regularization;
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

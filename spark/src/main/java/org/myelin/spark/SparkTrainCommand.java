@@ -10,11 +10,17 @@ import picocli.CommandLine.Mixin;
  * {@code myelin train --spark MASTER [spark options] [train options]}: the options of {@code myelin train} (the
  * engine's {@link TrainOptions}, the same names and defaults) plus {@link SparkCommandOptions}.
  */
-@Command(name = "myelin train --spark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "myelin train --spark",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Train the job of myelin train (same config file, options and defaults) on Spark; writes"
                 + " model.zip, metrics.csv and " + SparkTrainMain.CHECKPOINT_FILE + ".",
-        footer = {"", "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config file, the options"
-                + " override both."})
+        footer = {
+            "",
+            "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config file, the options"
+                    + " override both."
+        })
 final class SparkTrainCommand implements Callable<Integer> {
     private final PrintStream out;
 

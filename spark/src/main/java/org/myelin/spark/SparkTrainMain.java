@@ -26,8 +26,7 @@ import picocli.CommandLine;
 public final class SparkTrainMain {
     static final String CHECKPOINT_FILE = "checkpoint-spark.zip";
 
-    private SparkTrainMain() {
-    }
+    private SparkTrainMain() {}
 
     public static void main(String[] args) {
         Blas.select(); // before anything loads ND4J, as org.myelin.cli.Main does
@@ -49,11 +48,13 @@ public final class SparkTrainMain {
         int checkpointRounds = o.checkpointRounds;
         boolean shareClassPath = o.shareClassPath;
         TrainingJob.Setup s = new TrainingJob(raw).setup();
-        Regularization regularization = Regularization.fromConfig(JobConfig.of(raw).regularization());
+        Regularization regularization =
+                Regularization.fromConfig(JobConfig.of(raw).regularization());
         TrainingOptions options = s.options().withGradientTransforms(List.of()).withConstraints(List.of());
         Path checkpoint = s.output().resolve(CHECKPOINT_FILE);
         SparkOptions spark = (localSteps == 0 ? SparkOptions.synchronous() : SparkOptions.localSteps(localSteps))
-                .withRegularization(regularization).withCheckpoint(checkpoint, checkpointRounds)
+                .withRegularization(regularization)
+                .withCheckpoint(checkpoint, checkpointRounds)
                 .withMetadata(s.metadata());
         SparkConf conf = SparkConfs.create(master, threads);
         if (shareClassPath) {
@@ -61,7 +62,8 @@ public final class SparkTrainMain {
         }
         // One run per output directory, as for the engine's own trainer.
         try (org.myelin.io.DirectoryLock lock = org.myelin.io.DirectoryLock.acquire(s.output(), "output directory");
-                JavaSparkContext sc = new JavaSparkContext(conf); SparkData data = SparkData.of(sc, s.train(), partitions)) {
+                JavaSparkContext sc = new JavaSparkContext(conf);
+                SparkData data = SparkData.of(sc, s.train(), partitions)) {
             SparkTrainer trainer = new SparkTrainer(sc, s.model(), s.optimizer(), s.loss(), options, spark);
             if (s.resume() && Files.exists(checkpoint)) {
                 trainer.resume(checkpoint);
@@ -69,9 +71,14 @@ public final class SparkTrainMain {
             }
             Thread hook = new Thread(trainer::requestStop, "myelin-spark-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("training on Spark %s: %,d samples in %d partitions, %s, %d epochs, batch %d, %s%n", master,
-                    data.size(), data.partitions(), localSteps == 0 ? "synchronous gradient averaging"
-                    : "K = " + localSteps + " local steps per round", options.epochs(), options.batchSize(),
+            out.printf(
+                    "training on Spark %s: %,d samples in %d partitions, %s, %d epochs, batch %d, %s%n",
+                    master,
+                    data.size(),
+                    data.partitions(),
+                    localSteps == 0 ? "synchronous gradient averaging" : "K = " + localSteps + " local steps per round",
+                    options.epochs(),
+                    options.batchSize(),
                     s.optimizer().config());
             SparkHistory h = trainer.fit(data, s.validation());
             try {
@@ -81,12 +88,21 @@ public final class SparkTrainMain {
             }
             ModelFile.save(s.output().resolve(TrainingJob.MODEL_FILE), s.model(), s.metadata());
             h.epochs().writeCsv(s.output().resolve(TrainingJob.METRICS_CSV));
-            out.printf(Locale.ROOT, "%d rounds in %.1f s: %,.0f samples/s; compute %.1f s, communication %.1f s"
-                    + " (%.1f ms per round)%n", h.rounds().size(), h.seconds(), h.samplesPerSecond(),
-                    h.computeSeconds(), h.communicationSeconds(),
+            out.printf(
+                    Locale.ROOT,
+                    "%d rounds in %.1f s: %,.0f samples/s; compute %.1f s, communication %.1f s"
+                            + " (%.1f ms per round)%n",
+                    h.rounds().size(),
+                    h.seconds(),
+                    h.samplesPerSecond(),
+                    h.computeSeconds(),
+                    h.communicationSeconds(),
                     1000 * h.communicationSeconds() / Math.max(1, h.rounds().size()));
             if (!h.epochs().isEmpty()) {
-                out.printf(Locale.ROOT, "final train loss %.4f after %d epochs%n", h.epochs().last().trainLoss(),
+                out.printf(
+                        Locale.ROOT,
+                        "final train loss %.4f after %d epochs%n",
+                        h.epochs().last().trainLoss(),
                         h.epochs().last().epoch());
             }
             if (s.test() != null) {
@@ -94,8 +110,13 @@ public final class SparkTrainMain {
                 if (Double.isNaN(e.accuracy())) {
                     out.printf(Locale.ROOT, "test loss %.5f on %,d samples%n", e.loss(), e.samples());
                 } else {
-                    out.printf(Locale.ROOT, "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
-                            e.accuracy(), 100 * e.accuracy(), e.loss(), e.samples());
+                    out.printf(
+                            Locale.ROOT,
+                            "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
+                            e.accuracy(),
+                            100 * e.accuracy(),
+                            e.loss(),
+                            e.samples());
                 }
             }
             out.println("wrote " + s.output().resolve(TrainingJob.MODEL_FILE) + ", " + TrainingJob.METRICS_CSV + ", "

@@ -97,15 +97,21 @@ public final class SparkTrainer {
      * @param options   epochs, batch size B (global), seed, dropLast, schedule; gradient transforms and constraints
      *                  go in {@link SparkOptions#regularization()} instead (executors rebuild them from numbers)
      */
-    public SparkTrainer(JavaSparkContext sc, Module model, Optimizer optimizer, LossFunction loss,
-            TrainingOptions options, SparkOptions spark) {
+    public SparkTrainer(
+            JavaSparkContext sc,
+            Module model,
+            Optimizer optimizer,
+            LossFunction loss,
+            TrainingOptions options,
+            SparkOptions spark) {
         if (sc == null || model == null || optimizer == null || loss == null || options == null || spark == null) {
             throw new IllegalArgumentException("SparkTrainer: the Spark context, model, optimiser, loss, options and"
                     + " Spark options must all be given");
         }
         if (!optimizer.parameters().keySet().equals(model.namedParameters().keySet())) {
             throw new IllegalArgumentException("SparkTrainer: the optimiser must update exactly the model's parameters "
-                    + model.namedParameters().keySet() + ", it updates " + optimizer.parameters().keySet());
+                    + model.namedParameters().keySet() + ", it updates "
+                    + optimizer.parameters().keySet());
         }
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
             if (optimizer.parameters().get(e.getKey()) != e.getValue()) {
@@ -188,16 +194,16 @@ public final class SparkTrainer {
      */
     public SparkHistory fit(SparkData train, Dataset validation) {
         if (train.dataType() != type) {
-            throw new IllegalArgumentException("SparkTrainer: the training data is " + train.dataType()
-                    + ", the model is " + type);
+            throw new IllegalArgumentException(
+                    "SparkTrainer: the training data is " + train.dataType() + ", the model is " + type);
         }
         int n = train.size();
         int p = train.partitions();
         int b = options.batchSize();
         int stepsPerEpoch = options.dropLast() ? n / b : (n + b - 1) / b;
         if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException("SparkTrainer: batch size " + b + " with dropLast leaves no batch from "
-                    + n + " samples");
+            throw new IllegalArgumentException(
+                    "SparkTrainer: batch size " + b + " with dropLast leaves no batch from " + n + " samples");
         }
         int localBatch = 0;
         if (!spark.isSynchronous()) {
@@ -210,8 +216,8 @@ public final class SparkTrainer {
             for (int i = 0; i < p; i++) {
                 if (sizes[i] < (options.dropLast() ? localBatch : 1)) {
                     throw new IllegalArgumentException("SparkTrainer: partition " + i + " has " + sizes[i]
-                            + " samples, fewer than its local batch of " + localBatch + (options.dropLast()
-                            ? " (dropLast)" : ""));
+                            + " samples, fewer than its local batch of " + localBatch
+                            + (options.dropLast() ? " (dropLast)" : ""));
                 }
             }
         }
@@ -219,22 +225,48 @@ public final class SparkTrainer {
         long totalSteps = (long) options.epochs() * stepsPerEpoch;
         int k = spark.isSynchronous() ? 1 : spark.localSteps();
         long totalRounds = (totalSteps + k - 1) / k;
-        Job job = new Job(Json.write(model.config()), Json.write(optimizer.config()), loss, spark.regularization(),
-                options.seed(), b, localBatch, options.dropLast(), n, train.starts());
-        log.info("training on Spark ({}): {} samples in {} partitions, {}, batch {}, {} epochs = {} steps in {}"
-                + " rounds{}", sc.master(), n, p, spark.isSynchronous() ? "synchronous gradient averaging"
-                : "K = " + k + " local steps per round with averaging", b, options.epochs(), totalSteps, totalRounds,
+        Job job = new Job(
+                Json.write(model.config()),
+                Json.write(optimizer.config()),
+                loss,
+                spark.regularization(),
+                options.seed(),
+                b,
+                localBatch,
+                options.dropLast(),
+                n,
+                train.starts());
+        log.info(
+                "training on Spark ({}): {} samples in {} partitions, {}, batch {}, {} epochs = {} steps in {}"
+                        + " rounds{}",
+                sc.master(),
+                n,
+                p,
+                spark.isSynchronous()
+                        ? "synchronous gradient averaging"
+                        : "K = " + k + " local steps per round with averaging",
+                b,
+                options.epochs(),
+                totalSteps,
+                totalRounds,
                 round > 0 ? ", resuming after round " + round : "");
         while (round < totalRounds && !stopRequested) {
-            RoundRecord r = spark.isSynchronous() ? synchronousRound(train, job, stepsPerEpoch)
+            RoundRecord r = spark.isSynchronous()
+                    ? synchronousRound(train, job, stepsPerEpoch)
                     : localRound(train, job, (int) Math.min(k, totalSteps - steps), stepsPerEpoch);
             round++;
             history.add(r);
             epochLossSum += r.loss() * r.samples();
             epochSamples += r.samples();
             epochSeconds += r.seconds();
-            log.debug("round {}: loss {}, {} samples/s, compute {} s, communication {} s, update {} s", r.round(),
-                    r.loss(), r.samplesPerSecond(), r.computeSeconds(), r.communicationSeconds(), r.updateSeconds());
+            log.debug(
+                    "round {}: loss {}, {} samples/s, compute {} s, communication {} s, update {} s",
+                    r.round(),
+                    r.loss(),
+                    r.samplesPerSecond(),
+                    r.computeSeconds(),
+                    r.communicationSeconds(),
+                    r.updateSeconds());
             int completedEpochs = (int) (steps / stepsPerEpoch);
             if (completedEpochs > recordedEpochs) {
                 finishEpoch(completedEpochs, train.numTargets(), validation);
@@ -242,7 +274,8 @@ public final class SparkTrainer {
             for (Consumer<RoundRecord> l : listeners) {
                 l.accept(r);
             }
-            if (spark.checkpoint() != null && spark.checkpointEveryRounds() > 0
+            if (spark.checkpoint() != null
+                    && spark.checkpointEveryRounds() > 0
                     && round % spark.checkpointEveryRounds() == 0) {
                 writeCheckpoint(train);
             }
@@ -258,12 +291,13 @@ public final class SparkTrainer {
         int epoch = (int) (steps / stepsPerEpoch);
         int batch = (int) (steps % stepsPerEpoch);
         int expected = Math.min(options.batchSize(), train.size() - batch * options.batchSize());
-        Broadcast<Values[]> state = sc.broadcast(new Values[] {Values.of(parameterValues, type), Values.of(buffers,
-                type)});
+        Broadcast<Values[]> state =
+                sc.broadcast(new Values[] {Values.of(parameterValues, type), Values.of(buffers, type)});
         Contribution c;
         try {
-            c = train.shards().mapPartitions(new RoundTask(job, state, round, epoch, batch, steps, null)).reduce(
-                    Contribution::merge);
+            c = train.shards()
+                    .mapPartitions(new RoundTask(job, state, round, epoch, batch, steps, null))
+                    .reduce(Contribution::merge);
         } finally {
             state.destroy();
         }
@@ -318,12 +352,14 @@ public final class SparkTrainer {
         for (int i = 0; i < k; i++) {
             rates[i] = options.schedule() != null ? options.schedule().rate(steps + i) : optimizer.learningRate();
         }
-        Broadcast<Values[]> state = sc.broadcast(new Values[] {Values.of(parameterValues, type), Values.of(buffers,
-                type), Values.of(stateArrays, type)});
+        Broadcast<Values[]> state = sc.broadcast(
+                new Values[] {Values.of(parameterValues, type), Values.of(buffers, type), Values.of(stateArrays, type)
+                });
         Contribution c;
         try {
-            c = train.shards().mapPartitions(new RoundTask(job, state, round, epoch, 0, steps, rates)).reduce(
-                    Contribution::merge);
+            c = train.shards()
+                    .mapPartitions(new RoundTask(job, state, round, epoch, 0, steps, rates))
+                    .reduce(Contribution::merge);
         } finally {
             state.destroy();
         }
@@ -331,8 +367,8 @@ public final class SparkTrainer {
         Contribution.Part total = c.total();
         double meanLoss = total.lossSum() / total.samples();
         if (!Double.isFinite(meanLoss)) {
-            throw new DivergenceException("training diverged: the mean loss of round " + (round + 1) + " is "
-                    + meanLoss + "; lower the learning rate or clip gradients");
+            throw new DivergenceException("training diverged: the mean loss of round " + (round + 1) + " is " + meanLoss
+                    + "; lower the learning rate or clip gradients");
         }
         averageInto(total.values(), parameterValues, total.samples());
         averageInto(total.state(), stateArrays, total.samples());
@@ -362,8 +398,17 @@ public final class SparkTrainer {
         double seconds = (t2 - t0) / 1e9;
         double compute = computeNanos / 1e9;
         double update = (t2 - t1) / 1e9;
-        return new RoundRecord(round + 1, epoch + 1, steps, total.lossSum() / total.samples(), total.samples(),
-                seconds, compute, Math.max(0, seconds - compute - update), update, optimizer.learningRate());
+        return new RoundRecord(
+                round + 1,
+                epoch + 1,
+                steps,
+                total.lossSum() / total.samples(),
+                total.samples(),
+                seconds,
+                compute,
+                Math.max(0, seconds - compute - update),
+                update,
+                optimizer.learningRate());
     }
 
     private void finishEpoch(int epoch, int numTargets, Dataset validation) {
@@ -374,14 +419,26 @@ public final class SparkTrainer {
             valLoss = e.loss();
             valAcc = e.accuracy();
         }
-        double trainAcc = loss.isClassification() && numTargets > 1 ? (double) epochCorrect / epochSamples
-                : Double.NaN;
-        EpochRecord r = new EpochRecord(epoch, steps, epochLossSum / epochSamples, trainAcc, valLoss, valAcc,
-                optimizer.learningRate(), epochSeconds, epochSamples / Math.max(epochSeconds, 1e-9), Map.of());
+        double trainAcc = loss.isClassification() && numTargets > 1 ? (double) epochCorrect / epochSamples : Double.NaN;
+        EpochRecord r = new EpochRecord(
+                epoch,
+                steps,
+                epochLossSum / epochSamples,
+                trainAcc,
+                valLoss,
+                valAcc,
+                optimizer.learningRate(),
+                epochSeconds,
+                epochSamples / Math.max(epochSeconds, 1e-9),
+                Map.of());
         history.epochs().add(r);
-        log.info("epoch {}: loss {}, {} samples/s over {} rounds{}", epoch, String.format("%.5f", r.trainLoss()),
-                String.format("%.0f", r.samplesPerSecond()), round, validation == null ? ""
-                : String.format(", validation accuracy %.4f", valAcc));
+        log.info(
+                "epoch {}: loss {}, {} samples/s over {} rounds{}",
+                epoch,
+                String.format("%.5f", r.trainLoss()),
+                String.format("%.0f", r.samplesPerSecond()),
+                round,
+                validation == null ? "" : String.format(", validation accuracy %.4f", valAcc));
         recordedEpochs = epoch;
         epochLossSum = 0;
         epochSamples = 0;
@@ -402,7 +459,9 @@ public final class SparkTrainer {
         position.put("epochSeconds", epochSeconds);
         position.put("localSteps", spark.localSteps());
         position.put("samples", train.size());
-        position.put("partitionSizes", java.util.Arrays.stream(train.partitionSizes()).boxed().toList());
+        position.put(
+                "partitionSizes",
+                java.util.Arrays.stream(train.partitionSizes()).boxed().toList());
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("spark", position);
         t.put("history", history.epochs().toMaps());
@@ -413,8 +472,10 @@ public final class SparkTrainer {
         try {
             Checkpoint.save(spark.checkpoint(), model, spark.metadata(), opt, optimizer.state(), t);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("could not write checkpoint " + spark.checkpoint()
-                    + " (the previous one is intact): " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "could not write checkpoint " + spark.checkpoint() + " (the previous one is intact): "
+                            + e.getMessage(),
+                    e);
         }
         log.debug("checkpoint written to {} after round {}", spark.checkpoint(), round);
     }
@@ -490,16 +551,17 @@ public final class SparkTrainer {
         Map<String, Tensor> a = saved.namedParameters();
         Map<String, Tensor> b = model.namedParameters();
         if (!a.keySet().equals(b.keySet())) {
-            throw new IllegalArgumentException("the checkpoint's model has parameters " + a.keySet()
-                    + ", this model has " + b.keySet());
+            throw new IllegalArgumentException(
+                    "the checkpoint's model has parameters " + a.keySet() + ", this model has " + b.keySet());
         }
         a.forEach((name, t) -> {
             INDArray v = t.value();
             INDArray w = b.get(name).value();
             if (!java.util.Arrays.equals(v.shape(), w.shape()) || v.dataType() != w.dataType()) {
-                throw new IllegalArgumentException("'" + name + "' is " + v.dataType() + java.util.Arrays.toString(
-                        v.shape()) + " in the checkpoint, " + w.dataType() + java.util.Arrays.toString(w.shape())
-                        + " in this model");
+                throw new IllegalArgumentException(
+                        "'" + name + "' is " + v.dataType() + java.util.Arrays.toString(v.shape())
+                                + " in the checkpoint, " + w.dataType() + java.util.Arrays.toString(w.shape())
+                                + " in this model");
             }
         });
     }
@@ -509,7 +571,8 @@ public final class SparkTrainer {
             return;
         }
         Object sizes = resumedLayout.get("partitionSizes");
-        List<Integer> now = java.util.Arrays.stream(train.partitionSizes()).boxed().toList();
+        List<Integer> now =
+                java.util.Arrays.stream(train.partitionSizes()).boxed().toList();
         List<Integer> saved = new ArrayList<>();
         if (sizes instanceof List<?> l) {
             l.forEach(o -> saved.add(((Number) o).intValue()));

@@ -33,7 +33,8 @@ final class Values implements Serializable {
             return f64 ? new Values(null, new double[0]) : new Values(new float[0], null);
         }
         INDArray flat = Nd4j.toFlattened('c', list);
-        return f64 ? new Values(null, flat.castTo(DataType.DOUBLE).toDoubleVector())
+        return f64
+                ? new Values(null, flat.castTo(DataType.DOUBLE).toDoubleVector())
                 : new Values(flat.castTo(DataType.FLOAT).toFloatVector(), null);
     }
 
@@ -81,8 +82,8 @@ final class Values implements Serializable {
     /** Adds {@code other} into these values, in place (this object must be owned by the caller). */
     void addInPlace(Values other) {
         if (other.length() != length() || other.isDouble() != isDouble()) {
-            throw new IllegalArgumentException("Myelin on Spark: cannot add " + other.length() + " values to "
-                    + length());
+            throw new IllegalArgumentException(
+                    "Myelin on Spark: cannot add " + other.length() + " values to " + length());
         }
         // A plain loop the JIT vectorises: cheaper than copying both arrays into ND4J and back.
         if (floats != null) {

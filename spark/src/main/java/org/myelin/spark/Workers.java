@@ -23,8 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Workers {
     private static final Map<String, Queue<Worker>> POOL = new ConcurrentHashMap<>();
 
-    private Workers() {
-    }
+    private Workers() {}
 
     /** A model with its optimiser and the arrays a round reads and writes, in their wire order. */
     static final class Worker {
@@ -54,8 +53,8 @@ final class Workers {
             return w;
         }
         Module model = Modules.fromConfig(Json.readObject("model config", job.modelJson()));
-        Optimizer optimizer = Optimizers.fromConfig(Json.readObject("optimizer config", job.optimizerJson()),
-                model.namedParameters());
+        Optimizer optimizer = Optimizers.fromConfig(
+                Json.readObject("optimizer config", job.optimizerJson()), model.namedParameters());
         return new Worker(key, model, optimizer);
     }
 

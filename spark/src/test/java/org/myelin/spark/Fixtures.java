@@ -18,8 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Shared data, models and comparisons of the Spark tests. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Two moons, one-hot, with a partial last batch for batch 32. */
     static Dataset moons(int n, DataType type) {

@@ -59,8 +59,14 @@ class LocalClusterTest {
         Fixtures.trainLocally(local, Fixtures.adam(local), data, options);
         Module distributed = Fixtures.mlp(DataType.DOUBLE, 5);
         try (SparkData d = SparkData.of(sc, data, 2)) {
-            new SparkTrainer(sc, distributed, Fixtures.adam(distributed), LossFunction.SOFTMAX_CROSS_ENTROPY, options,
-                    SparkOptions.synchronous()).fit(d, null);
+            new SparkTrainer(
+                            sc,
+                            distributed,
+                            Fixtures.adam(distributed),
+                            LossFunction.SOFTMAX_CROSS_ENTROPY,
+                            options,
+                            SparkOptions.synchronous())
+                    .fit(d, null);
         }
         double err = Fixtures.maxDifference(local, distributed);
         System.out.printf("local-cluster: synchronous vs single machine, float64: max |difference| %.3e%n", err);
@@ -86,8 +92,12 @@ class LocalClusterTest {
 
     private static Module train(SparkData d, Optional<Runnable> afterRound2) {
         Module m = Models.mlpBuilder(32, 1024, 1024, 4).optSeed(8).build();
-        SparkTrainer t = new SparkTrainer(sc, m, Optimizers.create("adam", Map.of("learning_rate", 1e-3),
-                m.namedParameters()), LossFunction.SOFTMAX_CROSS_ENTROPY, TrainingOptions.of(1, 100, 2),
+        SparkTrainer t = new SparkTrainer(
+                sc,
+                m,
+                Optimizers.create("adam", Map.of("learning_rate", 1e-3), m.namedParameters()),
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                TrainingOptions.of(1, 100, 2),
                 SparkOptions.localSteps(5));
         afterRound2.ifPresent(r -> t.addRoundListener(rec -> {
             if (rec.round() == 2) {
@@ -113,7 +123,10 @@ class LocalClusterTest {
                 public void onTaskStart(SparkListenerTaskStart e) {
                     if (armed.compareAndSet(true, false)) {
                         String id = e.taskInfo().executorId();
-                        ProcessHandle.current().descendants().filter(p -> isExecutor(p, id)).findFirst()
+                        ProcessHandle.current()
+                                .descendants()
+                                .filter(p -> isExecutor(p, id))
+                                .findFirst()
                                 .ifPresent(p -> {
                                     killedPid.set(p.pid());
                                     p.destroyForcibly();
@@ -140,10 +153,12 @@ class LocalClusterTest {
             while (lostTasks.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50); // listener events arrive asynchronously
             }
-            System.out.printf("killed executor JVM %d mid-round; %d task(s) lost and retried%n", killedPid.get(),
-                    lostTasks.get());
+            System.out.printf(
+                    "killed executor JVM %d mid-round; %d task(s) lost and retried%n",
+                    killedPid.get(), lostTasks.get());
             assertTrue(lostTasks.get() >= 1, "a running task was lost with its executor");
-            assertTrue(Fixtures.identical(undisturbed, disturbed),
+            assertTrue(
+                    Fixtures.identical(undisturbed, disturbed),
                     "max difference " + Fixtures.maxDifference(undisturbed, disturbed));
         }
     }
@@ -152,13 +167,17 @@ class LocalClusterTest {
         // ProcessHandle.Info drops the arguments of long command lines (the Maven class path); read them directly.
         List<String> args;
         try {
-            args = List.of(new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            args = List.of(new String(
+                            java.nio.file.Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .split("\0"));
         } catch (java.io.IOException e) {
             return false; // not Linux, or the process is gone
         }
         int i = args.indexOf("--executor-id");
-        return args.stream().anyMatch(a -> a.endsWith("CoarseGrainedExecutorBackend")) && i >= 0
-                && i + 1 < args.size() && args.get(i + 1).equals(executorId);
+        return args.stream().anyMatch(a -> a.endsWith("CoarseGrainedExecutorBackend"))
+                && i >= 0
+                && i + 1 < args.size()
+                && args.get(i + 1).equals(executorId);
     }
 }

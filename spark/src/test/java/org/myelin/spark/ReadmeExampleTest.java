@@ -29,12 +29,20 @@ class ReadmeExampleTest {
 
         try (JavaSparkContext sc = new JavaSparkContext(SparkConfs.create("local[2]", 1));
                 SparkData data = SparkData.of(sc, split.train(), 2)) {
-            SparkTrainer trainer = new SparkTrainer(sc, model, adam, LossFunction.SOFTMAX_CROSS_ENTROPY,
-                    TrainingOptions.of(10, 64, 42), SparkOptions.localSteps(4));   // or SparkOptions.synchronous()
+            SparkTrainer trainer = new SparkTrainer(
+                    sc,
+                    model,
+                    adam,
+                    LossFunction.SOFTMAX_CROSS_ENTROPY,
+                    TrainingOptions.of(10, 64, 42),
+                    SparkOptions.localSteps(4)); // or SparkOptions.synchronous()
             SparkHistory history = trainer.fit(data, null);
             RoundRecord last = history.rounds().get(history.rounds().size() - 1);
-            System.out.printf("%d rounds, %.0f samples/s, last round: compute %.1f ms, communication %.1f ms%n",
-                    history.rounds().size(), history.samplesPerSecond(), 1e3 * last.computeSeconds(),
+            System.out.printf(
+                    "%d rounds, %.0f samples/s, last round: compute %.1f ms, communication %.1f ms%n",
+                    history.rounds().size(),
+                    history.samplesPerSecond(),
+                    1e3 * last.computeSeconds(),
                     1e3 * last.communicationSeconds());
         }
         Evaluation test = Evaluation.of(model, LossFunction.SOFTMAX_CROSS_ENTROPY, split.test(), 256);

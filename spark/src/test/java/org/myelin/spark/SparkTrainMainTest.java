@@ -20,10 +20,32 @@ class SparkTrainMainTest {
     void trainsASyntheticJobOnLocalSparkAndWritesTheModelAndCheckpoint() {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "--partitions", "2",
-            "--local-steps", "4", "--data", "synthetic:moons", "--epochs", "3", "--batch-size", "32", "--hidden",
-            "16", "--lr", "0.01", "--checkpoint-rounds", "2", "--out", out.toString()},
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int code = SparkTrainMain.run(
+                new String[] {
+                    "train",
+                    "--spark",
+                    "local[2]",
+                    "--partitions",
+                    "2",
+                    "--local-steps",
+                    "4",
+                    "--data",
+                    "synthetic:moons",
+                    "--epochs",
+                    "3",
+                    "--batch-size",
+                    "32",
+                    "--hidden",
+                    "16",
+                    "--lr",
+                    "0.01",
+                    "--checkpoint-rounds",
+                    "2",
+                    "--out",
+                    out.toString()
+                },
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String said = stdout.toString(StandardCharsets.UTF_8) + stderr.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, said);
         // 400 moons in 2 partitions, batches of 32: 13 steps per epoch, 39 in all, K = 4 local steps -> 10 rounds.
@@ -37,8 +59,10 @@ class SparkTrainMainTest {
     @Test
     void aMissingMasterIsAUsageErrorNamingTheOption() {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = SparkTrainMain.run(new String[] {"train", "--data", "synthetic:moons"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int code = SparkTrainMain.run(
+                new String[] {"train", "--data", "synthetic:moons"},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
         assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("--spark MASTER is required"), stderr.toString());
     }
@@ -46,14 +70,28 @@ class SparkTrainMainTest {
     @Test
     void helpShowsTheSparkOptionsAndEveryTrainOption() {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int code = SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "--help"},
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        int code = SparkTrainMain.run(
+                new String[] {"train", "--spark", "local[2]", "--help"},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
         String help = stdout.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, help);
         assertTrue(help.startsWith("Usage: myelin train --spark "), help);
-        for (String option : new String[] {"--spark MASTER", "--partitions P", "--local-steps K", "--threads T",
-            "--checkpoint-rounds N", "--share-classpath", "--config FILE.json", "--epochs N", "--batch-size N",
-            "--seed N", "--out DIR", "--data SOURCE", "--accept-change"}) {
+        for (String option : new String[] {
+            "--spark MASTER",
+            "--partitions P",
+            "--local-steps K",
+            "--threads T",
+            "--checkpoint-rounds N",
+            "--share-classpath",
+            "--config FILE.json",
+            "--epochs N",
+            "--batch-size N",
+            "--seed N",
+            "--out DIR",
+            "--data SOURCE",
+            "--accept-change"
+        }) {
             assertTrue(help.contains(option), option + " missing in\n" + help);
         }
     }
@@ -61,19 +99,35 @@ class SparkTrainMainTest {
     @Test
     void badOptionsAreUsageErrorsBeforeSparkStarts() {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "--partitions", "4294967298"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int code = SparkTrainMain.run(
+                new String[] {"train", "--spark", "local[2]", "--partitions", "4294967298"},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
-        assertEquals("myelin train --spark: --partitions must be an integer in -2147483648..2147483647, was '4294967298'",
+        assertEquals(
+                "myelin train --spark: --partitions must be an integer in -2147483648..2147483647, was '4294967298'",
                 stderr.toString(StandardCharsets.UTF_8).strip());
         ByteArrayOutputStream unknown = new ByteArrayOutputStream();
-        assertEquals(2, SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "--partition", "2"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(unknown, true, StandardCharsets.UTF_8)));
-        assertTrue(unknown.toString(StandardCharsets.UTF_8).startsWith("myelin train --spark: unknown option --partition"
-                + " (did you mean --partitions?)"), unknown.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                2,
+                SparkTrainMain.run(
+                        new String[] {"train", "--spark", "local[2]", "--partition", "2"},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(unknown, true, StandardCharsets.UTF_8)));
+        assertTrue(
+                unknown.toString(StandardCharsets.UTF_8)
+                        .startsWith(
+                                "myelin train --spark: unknown option --partition" + " (did you mean --partitions?)"),
+                unknown.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream zero = new ByteArrayOutputStream();
-        assertEquals(1, SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "--partitions", "0"},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(zero, true, StandardCharsets.UTF_8)));
-        assertEquals("myelin train --spark: --partitions must be >= 1, was 0", zero.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(
+                1,
+                SparkTrainMain.run(
+                        new String[] {"train", "--spark", "local[2]", "--partitions", "0"},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(zero, true, StandardCharsets.UTF_8)));
+        assertEquals(
+                "myelin train --spark: --partitions must be >= 1, was 0",
+                zero.toString(StandardCharsets.UTF_8).strip());
     }
 }

@@ -23,32 +23,43 @@ import java.util.List;
 public record ConvNet(String name, int channels, int height, int width, List<Layer> layers) {
 
     /** One layer of the network. */
-    public sealed interface Layer permits Conv, MaxPool, Dense {
-    }
+    public sealed interface Layer permits Conv, MaxPool, Dense {}
 
     /** {@code out} filters of {@code kernel x kernel}, then ReLU; {@code same}: zero padding keeping H and W. */
-    public record Conv(int out, int kernel, boolean same) implements Layer {
-    }
+    public record Conv(int out, int kernel, boolean same) implements Layer {}
 
     /** Max pooling over {@code size x size} windows at stride {@code size}. */
-    public record MaxPool(int size) implements Layer {
-    }
+    public record MaxPool(int size) implements Layer {}
 
     /** A dense layer of {@code out} units, ReLU after it unless it is the last layer. */
-    public record Dense(int out) implements Layer {
-    }
+    public record Dense(int out) implements Layer {}
 
     /** The small CNN of {@code Models.smallCnn} without its dropout: MNIST-shaped, 1,199,882 parameters. */
-    public static final ConvNet SMALL_CNN = new ConvNet("cnn", 1, 28, 28, List.of(new Conv(32, 3, false),
-            new Conv(64, 3, false), new MaxPool(2), new Dense(128), new Dense(10)));
+    public static final ConvNet SMALL_CNN = new ConvNet(
+            "cnn",
+            1,
+            28,
+            28,
+            List.of(new Conv(32, 3, false), new Conv(64, 3, false), new MaxPool(2), new Dense(128), new Dense(10)));
 
     /** LeNet-5 as {@code Models.lenet5} builds it (ReLU, max pooling): MNIST-shaped, 61,706 parameters. */
-    public static final ConvNet LENET5 = new ConvNet("lenet", 1, 28, 28, List.of(new Conv(6, 5, true),
-            new MaxPool(2), new Conv(16, 5, false), new MaxPool(2), new Dense(120), new Dense(84), new Dense(10)));
+    public static final ConvNet LENET5 = new ConvNet(
+            "lenet",
+            1,
+            28,
+            28,
+            List.of(
+                    new Conv(6, 5, true),
+                    new MaxPool(2),
+                    new Conv(16, 5, false),
+                    new MaxPool(2),
+                    new Dense(120),
+                    new Dense(84),
+                    new Dense(10)));
 
     /** A tiny CNN for smoke tests: 1 x 8 x 8 images, conv 3@3 "same", pool, conv 4@3, dense 3. */
-    public static final ConvNet TINY = new ConvNet("tiny-cnn", 1, 8, 8, List.of(new Conv(3, 3, true),
-            new MaxPool(2), new Conv(4, 3, false), new Dense(3)));
+    public static final ConvNet TINY = new ConvNet(
+            "tiny-cnn", 1, 8, 8, List.of(new Conv(3, 3, true), new MaxPool(2), new Conv(4, 3, false), new Dense(3)));
 
     public ConvNet {
         layers = List.copyOf(layers);

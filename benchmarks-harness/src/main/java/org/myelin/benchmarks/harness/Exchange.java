@@ -120,8 +120,13 @@ public final class Exchange {
         }
         double worst = 0;
         for (int i = 0; i < layers; i++) {
-            worst = Math.max(worst, relativeError(weightGrads.get(i), NpyFloats.read(weightGrad(i)).data()));
-            worst = Math.max(worst, relativeError(biasGrads.get(i), NpyFloats.read(biasGrad(i)).data()));
+            worst = Math.max(
+                    worst,
+                    relativeError(
+                            weightGrads.get(i), NpyFloats.read(weightGrad(i)).data()));
+            worst = Math.max(
+                    worst,
+                    relativeError(biasGrads.get(i), NpyFloats.read(biasGrad(i)).data()));
         }
         return worst;
     }

@@ -15,11 +15,9 @@ public final class MachineLoad {
     private static final Path LOADAVG = Path.of("/proc/loadavg");
 
     /** A reading of the cumulative counters, in clock ticks (all CPUs together). */
-    public record Snapshot(long totalTicks, long busyTicks, long ownTicks, int cpus) {
-    }
+    public record Snapshot(long totalTicks, long busyTicks, long ownTicks, int cpus) {}
 
-    private MachineLoad() {
-    }
+    private MachineLoad() {}
 
     /** The counters now, or null where /proc is not readable. */
     public static Snapshot snapshot() {

@@ -22,8 +22,8 @@ public final class NpyFloats {
     public record Array(float[] data, long[] shape) {
         public Array {
             if (Arrays.stream(shape).reduce(1, (a, b) -> a * b) != data.length) {
-                throw new IllegalArgumentException("NpyFloats: shape " + Arrays.toString(shape) + " does not hold "
-                        + data.length + " values");
+                throw new IllegalArgumentException(
+                        "NpyFloats: shape " + Arrays.toString(shape) + " does not hold " + data.length + " values");
             }
         }
 
@@ -33,16 +33,16 @@ public final class NpyFloats {
         }
     }
 
-    private NpyFloats() {
-    }
+    private NpyFloats() {}
 
     public static void write(Path file, Array a) throws IOException {
         StringBuilder shape = new StringBuilder();
         for (long d : a.shape()) {
             shape.append(d).append(", ");
         }
-        String dims = a.shape().length == 1 ? shape.substring(0, shape.length() - 1) : a.shape().length == 0 ? ""
-                : shape.substring(0, shape.length() - 2);
+        String dims = a.shape().length == 1
+                ? shape.substring(0, shape.length() - 1)
+                : a.shape().length == 0 ? "" : shape.substring(0, shape.length() - 2);
         StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }");
         int total = MAGIC.length + 4 + header.length() + 1;
         header.append(" ".repeat((64 - total % 64) % 64)).append('\n');
@@ -74,8 +74,11 @@ public final class NpyFloats {
         if (!m.find()) {
             throw new IOException(file + ": no shape in header " + header.trim());
         }
-        long[] shape = Arrays.stream(m.group(1).split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
+        long[] shape = Arrays.stream(m.group(1).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
         float[] data = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
         buf.asFloatBuffer().get(data);
         return new Array(data, shape);

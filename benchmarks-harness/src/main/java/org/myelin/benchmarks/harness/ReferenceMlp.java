@@ -11,8 +11,7 @@ import java.util.List;
  */
 public final class ReferenceMlp {
 
-    private ReferenceMlp() {
-    }
+    private ReferenceMlp() {}
 
     /**
      * Writes random weights (He normal, zero biases), a random batch in [0, 1) with labels {@code i % classes}, and
@@ -59,7 +58,8 @@ public final class ReferenceMlp {
         NpyFloats.write(ex.labels(), new NpyFloats.Array(lf, new long[] {batch}));
         double[][][] g = gradients(sizes, w, b, x, labels, batch);
         for (int l = 0; l < layers; l++) {
-            NpyFloats.write(ex.weightGrad(l), new NpyFloats.Array(toFloat(g[0][l]), new long[] {sizes[l], sizes[l + 1]}));
+            NpyFloats.write(ex.weightGrad(l), new NpyFloats.Array(toFloat(g[0][l]), new long[] {sizes[l], sizes[l + 1]
+            }));
             NpyFloats.write(ex.biasGrad(l), new NpyFloats.Array(toFloat(g[1][l]), new long[] {sizes[l + 1]}));
         }
     }

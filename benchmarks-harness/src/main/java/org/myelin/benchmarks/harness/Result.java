@@ -18,27 +18,77 @@ import java.util.Locale;
  *                   from a float64 run of the same algorithm ({@link Trajectory}; NaN where not checked)
  * @param extra      engine-specific figure: GFLOP/s for the gemm roofline, NaN otherwise
  */
-public record Result(String workload, String engine, int batch, double msMedian, double msMin, double msMax,
-                     int windows, int busyWindows, int busyDiscarded, double otherCoresMax, double loadAverageMax,
-                     double gradError, double trajectoryError, double extra, String status, String note) {
+public record Result(
+        String workload,
+        String engine,
+        int batch,
+        double msMedian,
+        double msMin,
+        double msMax,
+        int windows,
+        int busyWindows,
+        int busyDiscarded,
+        double otherCoresMax,
+        double loadAverageMax,
+        double gradError,
+        double trajectoryError,
+        double extra,
+        String status,
+        String note) {
 
     public static final String HEADER = "workload,engine,batch,ms_median,ms_min,ms_max,windows,busy_windows,"
             + "busy_discarded,other_cores_max,loadavg_max,grad_error,trajectory_error,extra,status,note";
 
     /** A result from a measurement of calls of {@code stepsPerCall} steps. */
-    public static Result of(Workload w, String engine, Timing.Measurement m, int stepsPerCall, double gradError,
-                            double trajectoryError, double extra, String note) {
+    public static Result of(
+            Workload w,
+            String engine,
+            Timing.Measurement m,
+            int stepsPerCall,
+            double gradError,
+            double trajectoryError,
+            double extra,
+            String note) {
         double k = 1e3 / stepsPerCall;
         String status = m.busyWindows() > 0 ? "busy" : "ok";
-        return new Result(w.name(), engine, w.batch(), m.medianSecondsPerCall() * k, m.minSecondsPerCall() * k,
-                m.maxSecondsPerCall() * k, m.windows().size(), m.busyWindows(), m.busyDiscarded(), m.maxOtherCores(),
-                m.maxLoadAverage(), gradError, trajectoryError, extra, status, note);
+        return new Result(
+                w.name(),
+                engine,
+                w.batch(),
+                m.medianSecondsPerCall() * k,
+                m.minSecondsPerCall() * k,
+                m.maxSecondsPerCall() * k,
+                m.windows().size(),
+                m.busyWindows(),
+                m.busyDiscarded(),
+                m.maxOtherCores(),
+                m.maxLoadAverage(),
+                gradError,
+                trajectoryError,
+                extra,
+                status,
+                note);
     }
 
     /** A row without figures: the worker refused or failed. */
     public static Result without(Workload w, String engine, double gradError, String status, String note) {
-        return new Result(w.name(), engine, w.batch(), Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, Double.NaN,
-                Double.NaN, gradError, Double.NaN, Double.NaN, status, note);
+        return new Result(
+                w.name(),
+                engine,
+                w.batch(),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                0,
+                0,
+                0,
+                Double.NaN,
+                Double.NaN,
+                gradError,
+                Double.NaN,
+                Double.NaN,
+                status,
+                note);
     }
 
     public boolean hasFigures() {
@@ -59,9 +109,23 @@ public record Result(String workload, String engine, int batch, double msMedian,
     }
 
     public String toCsv() {
-        return String.join(",", workload, engine, Integer.toString(batch), num(msMedian), num(msMin), num(msMax),
-                Integer.toString(windows), Integer.toString(busyWindows), Integer.toString(busyDiscarded),
-                num(otherCoresMax), num(loadAverageMax), num(gradError), num(trajectoryError), num(extra), status,
+        return String.join(
+                ",",
+                workload,
+                engine,
+                Integer.toString(batch),
+                num(msMedian),
+                num(msMin),
+                num(msMax),
+                Integer.toString(windows),
+                Integer.toString(busyWindows),
+                Integer.toString(busyDiscarded),
+                num(otherCoresMax),
+                num(loadAverageMax),
+                num(gradError),
+                num(trajectoryError),
+                num(extra),
+                status,
                 note == null ? "" : note.replace(',', ';').replace('\n', ' '));
     }
 
@@ -70,9 +134,23 @@ public record Result(String workload, String engine, int batch, double msMedian,
         if (f.length != 16) {
             throw new IllegalArgumentException("result line has " + f.length + " fields, expected 16: " + line);
         }
-        return new Result(f[0], f[1], Integer.parseInt(f[2]), parseNum(f[3]), parseNum(f[4]), parseNum(f[5]),
-                Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]), parseNum(f[9]),
-                parseNum(f[10]), parseNum(f[11]), parseNum(f[12]), parseNum(f[13]), f[14], f[15]);
+        return new Result(
+                f[0],
+                f[1],
+                Integer.parseInt(f[2]),
+                parseNum(f[3]),
+                parseNum(f[4]),
+                parseNum(f[5]),
+                Integer.parseInt(f[6]),
+                Integer.parseInt(f[7]),
+                Integer.parseInt(f[8]),
+                parseNum(f[9]),
+                parseNum(f[10]),
+                parseNum(f[11]),
+                parseNum(f[12]),
+                parseNum(f[13]),
+                f[14],
+                f[15]);
     }
 
     public void write(Path file) throws IOException {

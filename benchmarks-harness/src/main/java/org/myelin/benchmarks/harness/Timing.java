@@ -19,7 +19,8 @@ public final class Timing {
      * @param windowSeconds minimum length of a window
      * @param busyCores     CPUs' worth of other processes' time above which a window counts as busy
      */
-    public record Settings(double warmupSeconds, int minWarmupCalls, int windows, double windowSeconds, double busyCores) {
+    public record Settings(
+            double warmupSeconds, int minWarmupCalls, int windows, double windowSeconds, double busyCores) {
         public Settings {
             if (windows < 1) {
                 throw new IllegalArgumentException("Timing: windows must be >= 1, was " + windows);
@@ -82,11 +83,19 @@ public final class Timing {
         }
 
         public double maxOtherCores() {
-            return windows.stream().mapToDouble(Window::otherCores).filter(Double::isFinite).max().orElse(Double.NaN);
+            return windows.stream()
+                    .mapToDouble(Window::otherCores)
+                    .filter(Double::isFinite)
+                    .max()
+                    .orElse(Double.NaN);
         }
 
         public double maxLoadAverage() {
-            return windows.stream().mapToDouble(Window::loadAverage).filter(Double::isFinite).max().orElse(Double.NaN);
+            return windows.stream()
+                    .mapToDouble(Window::loadAverage)
+                    .filter(Double::isFinite)
+                    .max()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -98,8 +107,7 @@ public final class Timing {
 
     private static volatile Object sink;
 
-    private Timing() {
-    }
+    private Timing() {}
 
     /** Warms up, then measures {@code s.windows()} windows of {@code step}. */
     public static Measurement measure(Settings s, Step step) throws Exception {

@@ -41,8 +41,7 @@ public final class Trajectory {
         EPS_HAT
     }
 
-    private Trajectory() {
-    }
+    private Trajectory() {}
 
     /** Rows of the exchange batch the check trains on. */
     public static int rows(Exchange ex) throws IOException {
@@ -68,8 +67,8 @@ public final class Trajectory {
      * error of 6e-8 relative, far below {@link #TOLERANCE}).
      */
     public static List<float[]> reference(Workload w, Exchange ex, AdamForm form) throws IOException {
-        String key = "trajectory-" + w.optimizer() + ("adam".equals(w.optimizer()) ? "-" + form.name().toLowerCase(
-                java.util.Locale.ROOT) : "");
+        String key = "trajectory-" + w.optimizer()
+                + ("adam".equals(w.optimizer()) ? "-" + form.name().toLowerCase(java.util.Locale.ROOT) : "");
         int layers = ex.layers();
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 2 * layers; i++) {
@@ -119,8 +118,7 @@ public final class Trajectory {
     }
 
     /** One float64 update of p in place: plain SGD, or Adam (beta1 0.9, beta2 0.999, eps 1e-8) in the given form. */
-    private static void update(Workload w, AdamForm form, double[] p, double[] g, double[][][] state, int slot,
-            int t) {
+    private static void update(Workload w, AdamForm form, double[] p, double[] g, double[][][] state, int slot, int t) {
         double lr = w.learningRate();
         if (!"adam".equals(w.optimizer())) {
             for (int i = 0; i < p.length; i++) {
@@ -157,8 +155,8 @@ public final class Trajectory {
      */
     public static double distance(List<float[]> params, List<float[]> reference) {
         if (params.size() != reference.size()) {
-            throw new IllegalArgumentException("trajectory: " + params.size() + " parameter tensors, expected "
-                    + reference.size());
+            throw new IllegalArgumentException(
+                    "trajectory: " + params.size() + " parameter tensors, expected " + reference.size());
         }
         double worst = 0;
         for (int i = 0; i < params.size(); i++) {

@@ -32,8 +32,8 @@ public final class WorkerMain {
          * parameters as {@code {w0, b0, w1, b1, ...}} in the exchange's layout ({@link Trajectory}); null when the
          * engine has no such check.
          */
-        default java.util.List<float[]> trainedParameters(Workload w, Exchange ex, NpyFloats.Array x, int[] labels,
-                int steps) throws Exception {
+        default java.util.List<float[]> trainedParameters(
+                Workload w, Exchange ex, NpyFloats.Array x, int[] labels, int steps) throws Exception {
             return null;
         }
 
@@ -65,8 +65,14 @@ public final class WorkerMain {
     }
 
     /** Parsed {@code --key value} arguments. */
-    public record Args(String engine, Workload workload, Timing.Settings settings, String mode, Path exchange,
-                       Path result, Path env) {
+    public record Args(
+            String engine,
+            Workload workload,
+            Timing.Settings settings,
+            String mode,
+            Path exchange,
+            Path result,
+            Path env) {
         public static Args parse(String[] argv) {
             Map<String, String> m = new LinkedHashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -85,8 +91,14 @@ public final class WorkerMain {
             if (!m.containsKey("engine") || !m.containsKey("workload")) {
                 throw new IllegalArgumentException("--engine and --workload are required, got " + m.keySet());
             }
-            return new Args(m.get("engine"), Workload.byName(m.get("workload")), s, mode, path(m, "exchange"),
-                    path(m, "result"), path(m, "env"));
+            return new Args(
+                    m.get("engine"),
+                    Workload.byName(m.get("workload")),
+                    s,
+                    mode,
+                    path(m, "exchange"),
+                    path(m, "result"),
+                    path(m, "env"));
         }
 
         private static Path path(Map<String, String> m, String key) {
@@ -94,8 +106,7 @@ public final class WorkerMain {
         }
     }
 
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     /** Runs the worker and returns its exit status (the caller's {@code main} passes it to {@code System.exit}). */
     public static int run(String[] argv, Engine engine) {
@@ -114,8 +125,11 @@ public final class WorkerMain {
             if (ex != null) {
                 error = engine.gradientError(w, ex);
                 if (!(error <= Exchange.TOLERANCE) && !Double.isNaN(error)) {
-                    String note = String.format(Locale.ROOT, "gradients disagree with Myelin's: relative error %.3g"
-                            + " > %.0e; not timed", error, Exchange.TOLERANCE);
+                    String note = String.format(
+                            Locale.ROOT,
+                            "gradients disagree with Myelin's: relative error %.3g" + " > %.0e; not timed",
+                            error,
+                            Exchange.TOLERANCE);
                     report(a, Result.without(w, a.engine(), error, "refused", note));
                     return 3;
                 }
@@ -123,14 +137,19 @@ public final class WorkerMain {
             double trajectory = Double.NaN;
             String note = a.mode();
             if (ex != null && w.kind() == Workload.Kind.TRAIN) {
-                java.util.List<float[]> p = engine.trainedParameters(w, ex, Trajectory.features(ex),
-                        Trajectory.labels(ex), Trajectory.STEPS);
+                java.util.List<float[]> p = engine.trainedParameters(
+                        w, ex, Trajectory.features(ex), Trajectory.labels(ex), Trajectory.STEPS);
                 if (p != null) {
                     trajectory = Trajectory.distance(p, Trajectory.reference(w, ex, engine.adamForm()));
                     if (!(trajectory <= Trajectory.TOLERANCE)) {
-                        note += String.format(Locale.ROOT, "; trajectory drifts: %d %s steps end %.2g from the float64"
-                                + " run (%s form) > %.0e", Trajectory.STEPS, w.optimizer(), trajectory,
-                                engine.adamForm(), Trajectory.TOLERANCE);
+                        note += String.format(
+                                Locale.ROOT,
+                                "; trajectory drifts: %d %s steps end %.2g from the float64" + " run (%s form) > %.0e",
+                                Trajectory.STEPS,
+                                w.optimizer(),
+                                trajectory,
+                                engine.adamForm(),
+                                Trajectory.TOLERANCE);
                         System.err.println("WARNING " + a.engine() + " " + w.name() + ": " + note);
                     }
                 }
@@ -142,8 +161,17 @@ public final class WorkerMain {
             if (remark != null) {
                 note += "; " + remark;
             }
-            report(a, Result.of(w, a.engine(), m, engine.stepsPerCall(), error, trajectory,
-                    engine.extra(w, secondsPerStep), note));
+            report(
+                    a,
+                    Result.of(
+                            w,
+                            a.engine(),
+                            m,
+                            engine.stepsPerCall(),
+                            error,
+                            trajectory,
+                            engine.extra(w, secondsPerStep),
+                            note));
             return 0;
         } catch (Exception | Error e) {
             e.printStackTrace();
@@ -169,10 +197,15 @@ public final class WorkerMain {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        engine.environment().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        sb.append("java=").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append('\n');
-        for (String var : new String[] {"OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}) {
+        engine.environment()
+                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        sb.append("java=")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.version"))
+                .append('\n');
+        for (String var :
+                new String[] {"OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"}) {
             sb.append("env.").append(var).append('=').append(System.getenv(var)).append('\n');
         }
         Files.writeString(a.env(), sb.toString());

@@ -19,13 +19,20 @@ import java.util.stream.IntStream;
  */
 public record Workload(String name, Kind kind, String optimizer, int batch, int[] sizes, ConvNet net) {
 
-    public enum Kind { TRAIN, INFER, SPIKING }
+    public enum Kind {
+        TRAIN,
+        INFER,
+        SPIKING
+    }
 
     /** The MLP of the quick start: MNIST-shaped 784-512-256-10. */
     public static final int[] MLP = {784, 512, 256, 10};
     /** The deeper net: 8 hidden layers of 1024. */
-    public static final int[] DEEP = IntStream.concat(IntStream.concat(IntStream.of(784),
-            IntStream.generate(() -> 1024).limit(8)), IntStream.of(10)).toArray();
+    public static final int[] DEEP = IntStream.concat(
+                    IntStream.concat(
+                            IntStream.of(784), IntStream.generate(() -> 1024).limit(8)),
+                    IntStream.of(10))
+            .toArray();
 
     /** The spiking workload at dt = 0.1 ms (the other one, {@code spiking-10k}, steps 1 ms). */
     public static final String SPIKING_FINE = "spiking-10k-dt0.1";
@@ -72,8 +79,8 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
 
     /** A convolutional workload: Adam for training, none for inference. */
     private static Workload cnn(String name, Kind kind, int batch, ConvNet net) {
-        return new Workload(name, kind, kind == Kind.TRAIN ? "adam" : null, batch,
-                new int[] {net.inputSize(), net.classes()}, net);
+        return new Workload(
+                name, kind, kind == Kind.TRAIN ? "adam" : null, batch, new int[] {net.inputSize(), net.classes()}, net);
     }
 
     /** The tiny CNN for smoke tests ({@link ConvNet#TINY}), batch 5: {@code tiny-cnn-adam} or {@code tiny-cnn-infer}. */
@@ -91,13 +98,15 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
      * their batch or optimiser.
      */
     public String exchangeKey() {
-        return net != null ? net.name() : Arrays.stream(sizes).mapToObj(Integer::toString)
-                .collect(Collectors.joining("-"));
+        return net != null
+                ? net.name()
+                : Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));
     }
 
     /** A small MLP for smoke tests: {@code 12-8-6-3}, batch 5. */
     public static Workload tiny(String optimizer) {
-        return optimizer == null ? new Workload("tiny-infer", Kind.INFER, null, 5, new int[] {12, 8, 6, 3})
+        return optimizer == null
+                ? new Workload("tiny-infer", Kind.INFER, null, 5, new int[] {12, 8, 6, 3})
                 : train("tiny-" + optimizer, optimizer, 5, new int[] {12, 8, 6, 3});
     }
 
@@ -119,10 +128,14 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
             case "tiny-cnn-infer":
                 return tinyCnn(false);
             default:
-                return java.util.stream.Stream.concat(all().stream(), cnns().stream()).filter(w -> w.name.equals(name))
-                        .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown workload '" + name
-                                + "', expected one of " + java.util.stream.Stream.concat(all().stream(),
-                                cnns().stream()).map(Workload::name).collect(Collectors.joining(", "))
+                return java.util.stream.Stream.concat(all().stream(), cnns().stream())
+                        .filter(w -> w.name.equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + name
+                                + "', expected one of "
+                                + java.util.stream.Stream.concat(all().stream(), cnns().stream())
+                                        .map(Workload::name)
+                                        .collect(Collectors.joining(", "))
                                 + ", tiny-adam, tiny-sgd, tiny-infer, tiny-cnn-adam, tiny-cnn-infer"));
         }
     }
@@ -179,8 +192,10 @@ public record Workload(String name, Kind kind, String optimizer, int batch, int[
     @Override
     public String toString() {
         return name + " (" + kind + (optimizer == null ? "" : " " + optimizer) + ", batch " + batch + ", "
-                + (net != null ? net.name() + " " + net.channels() + "x" + net.height() + "x" + net.width()
-                : Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"))) + ")";
+                + (net != null
+                        ? net.name() + " " + net.channels() + "x" + net.height() + "x" + net.width()
+                        : Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-")))
+                + ")";
     }
 
     @Override

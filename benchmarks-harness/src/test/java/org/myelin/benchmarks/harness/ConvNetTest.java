@@ -58,8 +58,9 @@ class ConvNetTest {
 
     @Test
     void aNetworkMustEndInADenseLayer() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ConvNet("bad", 1, 8, 8,
-                List.of(new ConvNet.Conv(2, 3, false))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ConvNet("bad", 1, 8, 8, List.of(new ConvNet.Conv(2, 3, false))));
         assertTrue(e.getMessage().contains("last layer must be Dense"), e.getMessage());
     }
 }

@@ -110,8 +110,12 @@ class HarnessTest {
         Timing.Measurement m = Timing.measure(Timing.Settings.tiny(), calls::incrementAndGet);
         assertEquals(2, m.windows().size());
         assertEquals(3, calls.get(), "one warm-up call and one call per zero-length window");
-        Timing.Measurement fixed = new Timing.Measurement(List.of(new Timing.Window(1, 3, 0, 0, false),
-                new Timing.Window(2, 2, 0, 0, true), new Timing.Window(1, 2, 0, 0, false)), 1);
+        Timing.Measurement fixed = new Timing.Measurement(
+                List.of(
+                        new Timing.Window(1, 3, 0, 0, false),
+                        new Timing.Window(2, 2, 0, 0, true),
+                        new Timing.Window(1, 2, 0, 0, false)),
+                1);
         assertEquals(2, fixed.medianSecondsPerCall());
         assertEquals(1, fixed.minSecondsPerCall());
         assertEquals(3, fixed.maxSecondsPerCall());
@@ -129,7 +133,22 @@ class HarnessTest {
 
     @Test
     void resultSurvivesItsCsvLine() {
-        Result r = new Result("mlp-adam-128", "dl4j", 128, 10.5, 9.5, 12, 7, 1, 2, 0.3, 1.9, 2e-7, 1.4e-4, Double.NaN, "busy",
+        Result r = new Result(
+                "mlp-adam-128",
+                "dl4j",
+                128,
+                10.5,
+                9.5,
+                12,
+                7,
+                1,
+                2,
+                0.3,
+                1.9,
+                2e-7,
+                1.4e-4,
+                Double.NaN,
+                "busy",
                 "a, b");
         Result back = Result.parse(r.toCsv());
         assertEquals(r.workload(), back.workload());
@@ -162,8 +181,20 @@ class HarnessTest {
             }
         };
         Path result = tmp.resolve("r.csv");
-        int status = WorkerMain.run(new String[] {"--engine", "wrong", "--workload", "tiny-adam", "--mode", "tiny",
-                "--exchange", tmp.resolve("ex").toString(), "--result", result.toString()}, wrong);
+        int status = WorkerMain.run(
+                new String[] {
+                    "--engine",
+                    "wrong",
+                    "--workload",
+                    "tiny-adam",
+                    "--mode",
+                    "tiny",
+                    "--exchange",
+                    tmp.resolve("ex").toString(),
+                    "--result",
+                    result.toString()
+                },
+                wrong);
         assertEquals(3, status);
         assertFalse(prepared.get());
         Result r = Result.readAll(result).get(0);

@@ -106,8 +106,11 @@ public final class PytorchWorker implements WorkerMain.Engine {
             ConvNet.Layer l = layers.get(i);
             if (l instanceof ConvNet.Conv c) {
                 int pad = c.same() ? c.kernel() / 2 : 0;
-                b.add(Conv2d.builder().setKernelShape(new Shape(c.kernel(), c.kernel())).setFilters(c.out())
-                        .optPadding(new Shape(pad, pad)).build());
+                b.add(Conv2d.builder()
+                        .setKernelShape(new Shape(c.kernel(), c.kernel()))
+                        .setFilters(c.out())
+                        .optPadding(new Shape(pad, pad))
+                        .build());
                 b.add(Activation.reluBlock());
             } else if (l instanceof ConvNet.MaxPool p) {
                 b.add(Pool.maxPool2dBlock(new Shape(p.size(), p.size()), new Shape(p.size(), p.size())));
@@ -127,7 +130,8 @@ public final class PytorchWorker implements WorkerMain.Engine {
 
     /** The input shape of one batch: {@code [B, in]} or {@code [B, C, H, W]}. */
     private static Shape inputShape(Workload w, long batch) {
-        return w.isConv() ? new Shape(batch, w.net().channels(), w.net().height(), w.net().width())
+        return w.isConv()
+                ? new Shape(batch, w.net().channels(), w.net().height(), w.net().width())
                 : new Shape(batch, w.sizes()[0]);
     }
 
@@ -159,14 +163,15 @@ public final class PytorchWorker implements WorkerMain.Engine {
         List<NpyFloats.Array> ws = ex.weights();
         List<NpyFloats.Array> bs = ex.biases();
         if (ws.size() != params.size()) {
-            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + ws.size() + " layers, the block "
-                    + params.size());
+            throw new IllegalArgumentException(
+                    "exchange " + ex.dir() + " has " + ws.size() + " layers, the block " + params.size());
         }
         for (int i = 0; i < params.size(); i++) {
             NpyFloats.Array wi = ws.get(i);
             // [in, out] -> Linear's [out, in]; conv weights are [out, in, kh, kw] on both sides.
-            float[] v = wi.shape().length == 2 ? Exchange.transpose(wi.data(), (int) wi.shape()[0],
-                    (int) wi.shape()[1]) : wi.data();
+            float[] v = wi.shape().length == 2
+                    ? Exchange.transpose(wi.data(), (int) wi.shape()[0], (int) wi.shape()[1])
+                    : wi.data();
             params.get(i)[0].getArray().set(FloatBuffer.wrap(v));
             params.get(i)[1].getArray().set(FloatBuffer.wrap(bs.get(i).data()));
         }
@@ -177,9 +182,14 @@ public final class PytorchWorker implements WorkerMain.Engine {
         SequentialBlock b = block(w);
         model.setBlock(b);
         Optimizer opt = "sgd".equals(w.optimizer())
-                ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) w.learningRate())).build()
-                : Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) w.learningRate())).build();
-        Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(opt)
+                ? Optimizer.sgd()
+                        .setLearningRateTracker(Tracker.fixed((float) w.learningRate()))
+                        .build()
+                : Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed((float) w.learningRate()))
+                        .build();
+        Trainer t = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(opt)
                 .optDevices(new Device[] {Device.cpu()}));
         t.initialize(inputShape(w, batch));
         if (ex != null && ex.layers() > 0) {
@@ -202,7 +212,8 @@ public final class PytorchWorker implements WorkerMain.Engine {
             }
             List<float[]> gw = new ArrayList<>();
             List<float[]> gb = new ArrayList<>();
-            List<Parameter[]> params = layerParameters((SequentialBlock) t.getModel().getBlock());
+            List<Parameter[]> params =
+                    layerParameters((SequentialBlock) t.getModel().getBlock());
             for (Parameter[] p : params) {
                 gw.add(toExchange(p[0], p[0].getArray().getGradient().toFloatArray()));
                 gb.add(p[1].getArray().getGradient().toFloatArray());
@@ -245,7 +256,8 @@ public final class PytorchWorker implements WorkerMain.Engine {
             }
             List<float[]> out = new ArrayList<>();
             int[] sz = w.sizes();
-            List<Parameter[]> params = layerParameters((SequentialBlock) t.getModel().getBlock());
+            List<Parameter[]> params =
+                    layerParameters((SequentialBlock) t.getModel().getBlock());
             for (int i = 0; i < params.size(); i++) {
                 out.add(Exchange.transpose(params.get(i)[0].getArray().toFloatArray(), sz[i + 1], sz[i]));
                 out.add(params.get(i)[1].getArray().toFloatArray());

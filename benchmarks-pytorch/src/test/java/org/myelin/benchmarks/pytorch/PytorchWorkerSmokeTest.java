@@ -26,6 +26,7 @@ class PytorchWorkerSmokeTest {
 
     @TempDir
     Path tmp;
+
     Path exchange;
 
     @BeforeEach
@@ -37,8 +38,20 @@ class PytorchWorkerSmokeTest {
 
     private Result run(String workload) throws Exception {
         Path out = tmp.resolve(workload + ".csv");
-        int status = PytorchWorker.run(new String[] {"--engine", "pytorch", "--workload", workload, "--mode", "tiny",
-                "--exchange", exchange.toString(), "--result", out.toString(), "--env", tmp.resolve("env").toString()});
+        int status = PytorchWorker.run(new String[] {
+            "--engine",
+            "pytorch",
+            "--workload",
+            workload,
+            "--mode",
+            "tiny",
+            "--exchange",
+            exchange.toString(),
+            "--result",
+            out.toString(),
+            "--env",
+            tmp.resolve("env").toString()
+        });
         Result r = Result.readAll(out).get(0);
         assertEquals(r.status().equals("refused") ? 3 : 0, status, r.note());
         return r;
@@ -66,7 +79,9 @@ class PytorchWorkerSmokeTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-cnn-adam", "tiny-cnn-infer"})
     void cnnGradientsMatchMyelinsAndTheStepIsTimed(String workload) throws Exception {
-        Path fixture = Path.of(getClass().getResource("/tiny-cnn-exchange/x.npy").toURI()).getParent();
+        Path fixture = Path.of(
+                        getClass().getResource("/tiny-cnn-exchange/x.npy").toURI())
+                .getParent();
         exchange = Files.createDirectories(tmp.resolve("cnn"));
         try (var files = Files.list(fixture)) {
             for (Path f : files.toList()) {

@@ -21,7 +21,8 @@ import org.myelin.benchmarks.harness.Result;
  */
 public final class Breakdown {
     /** The engine names of the phase runs, see {@link MyelinWorker}. */
-    public static final List<String> PHASES = List.of("myelin-forward", "myelin-backward", "myelin-manual", "myelin-loss");
+    public static final List<String> PHASES =
+            List.of("myelin-forward", "myelin-backward", "myelin-manual", "myelin-loss");
 
     private final Map<String, Double> ms = new LinkedHashMap<>();
     private final double step;
@@ -65,8 +66,8 @@ public final class Breakdown {
 
     public String text(String workload) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "Breakdown of Myelin's step, %s: %.3g ms (medians, by subtraction)",
-                workload, step));
+        lines.add(String.format(
+                Locale.ROOT, "Breakdown of Myelin's step, %s: %.3g ms (medians, by subtraction)", workload, step));
         ms.forEach((k, v) -> lines.add(String.format(Locale.ROOT, "  %-28s %8.3f ms  %5.1f%%", k, v, 100 * v / step)));
         return String.join("\n", lines) + "\n";
     }

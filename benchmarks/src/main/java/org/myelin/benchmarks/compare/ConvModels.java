@@ -22,8 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class ConvModels {
 
-    private ConvModels() {
-    }
+    private ConvModels() {}
 
     static Sequential build(ConvNet net, long seed) {
         List<Module> layers = new ArrayList<>();
@@ -33,8 +32,11 @@ final class ConvModels {
             int[] in = shapes.get(i);
             ConvNet.Layer l = spec.get(i);
             if (l instanceof ConvNet.Conv c) {
-                layers.add(Conv2d.builder(in[0], c.out(), c.kernel()).optSame(c.same()).optDataType(DataType.FLOAT)
-                        .optSeed(seed + layers.size()).build());
+                layers.add(Conv2d.builder(in[0], c.out(), c.kernel())
+                        .optSame(c.same())
+                        .optDataType(DataType.FLOAT)
+                        .optSeed(seed + layers.size())
+                        .build());
                 layers.add(new ActivationLayer(Activations.RELU));
             } else if (l instanceof ConvNet.MaxPool p) {
                 layers.add(Pool2d.max(p.size()));
@@ -46,7 +48,13 @@ final class ConvModels {
                 for (int v : in) {
                     width *= v;
                 }
-                layers.add(new Dense(width, d.out(), true, DataType.FLOAT, Inits.heNormal(), Dense.DEFAULT_BIAS_INIT,
+                layers.add(new Dense(
+                        width,
+                        d.out(),
+                        true,
+                        DataType.FLOAT,
+                        Inits.heNormal(),
+                        Dense.DEFAULT_BIAS_INIT,
                         seed + layers.size()));
                 if (i < spec.size() - 1) {
                     layers.add(new ActivationLayer(Activations.RELU));

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -66,7 +66,9 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
             if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
                 Object helper = c.getHelper();
-                return helper == null ? "none (DL4J im2col + gemm)" : helper.getClass().getSimpleName();
+                return helper == null
+                        ? "none (DL4J im2col + gemm)"
+                        : helper.getClass().getSimpleName();
             }
         }
         return "none";
@@ -94,10 +96,17 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         }
         int[] s = w.sizes();
         for (int i = 0; i < s.length - 2; i++) {
-            b.layer(new DenseLayer.Builder().nIn(s[i]).nOut(s[i + 1]).activation(Activation.RELU).build());
+            b.layer(new DenseLayer.Builder()
+                    .nIn(s[i])
+                    .nOut(s[i + 1])
+                    .activation(Activation.RELU)
+                    .build());
         }
-        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(s[s.length - 2]).nOut(s[s.length - 1])
-                .activation(Activation.SOFTMAX).build());
+        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(s[s.length - 2])
+                .nOut(s[s.length - 1])
+                .activation(Activation.SOFTMAX)
+                .build());
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
         return net;
@@ -114,17 +123,27 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         for (int i = 0; i < layers.size(); i++) {
             ConvNet.Layer l = layers.get(i);
             if (l instanceof ConvNet.Conv c) {
-                b.layer(new ConvolutionLayer.Builder(c.kernel(), c.kernel()).nOut(c.out()).stride(1, 1)
+                b.layer(new ConvolutionLayer.Builder(c.kernel(), c.kernel())
+                        .nOut(c.out())
+                        .stride(1, 1)
                         .convolutionMode(c.same() ? ConvolutionMode.Same : ConvolutionMode.Truncate)
-                        .activation(Activation.RELU).build());
+                        .activation(Activation.RELU)
+                        .build());
             } else if (l instanceof ConvNet.MaxPool p) {
-                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(p.size(), p.size())
-                        .stride(p.size(), p.size()).build());
+                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(p.size(), p.size())
+                        .stride(p.size(), p.size())
+                        .build());
             } else if (l instanceof ConvNet.Dense d && i < layers.size() - 1) {
-                b.layer(new DenseLayer.Builder().nOut(d.out()).activation(Activation.RELU).build());
+                b.layer(new DenseLayer.Builder()
+                        .nOut(d.out())
+                        .activation(Activation.RELU)
+                        .build());
             } else if (l instanceof ConvNet.Dense d) {
-                b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(d.out())
-                        .activation(Activation.SOFTMAX).build());
+                b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(d.out())
+                        .activation(Activation.SOFTMAX)
+                        .build());
             }
         }
         b.setInputType(InputType.convolutional(net.height(), net.width(), net.channels()));
@@ -150,14 +169,18 @@ public final class Dl4jWorker implements WorkerMain.Engine {
         List<NpyFloats.Array> bias = ex.biases();
         List<Integer> layers = parameterLayers(wl);
         if (w.size() != layers.size()) {
-            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + w.size() + " layers, the DL4J network "
-                    + layers.size());
+            throw new IllegalArgumentException(
+                    "exchange " + ex.dir() + " has " + w.size() + " layers, the DL4J network " + layers.size());
         }
         for (int i = 0; i < w.size(); i++) {
             int l = layers.get(i);
             // Conv weights are [out, in, kh, kw] in both; DL4J keeps biases as [1, out].
-            net.setParam(l + "_W", Nd4jEnv.toNd4j(w.get(i)).reshape(net.getParam(l + "_W").shape()));
-            net.setParam(l + "_b", Nd4jEnv.toNd4j(bias.get(i)).reshape(net.getParam(l + "_b").shape()));
+            net.setParam(
+                    l + "_W",
+                    Nd4jEnv.toNd4j(w.get(i)).reshape(net.getParam(l + "_W").shape()));
+            net.setParam(
+                    l + "_b",
+                    Nd4jEnv.toNd4j(bias.get(i)).reshape(net.getParam(l + "_b").shape()));
         }
     }
 

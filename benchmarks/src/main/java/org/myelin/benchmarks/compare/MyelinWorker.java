@@ -27,10 +27,10 @@ import org.myelin.nn.Module;
 import org.myelin.nn.Sequential;
 import org.myelin.optim.Optimizer;
 import org.myelin.optim.Optimizers;
-import org.myelin.train.StepWorkspace;
 import org.myelin.train.Callback;
 import org.myelin.train.EpochRecord;
 import org.myelin.train.LossFunction;
+import org.myelin.train.StepWorkspace;
 import org.myelin.train.Trainer;
 import org.myelin.train.TrainingOptions;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,7 +61,6 @@ public final class MyelinWorker implements WorkerMain.Engine {
     static final int MAX_STEPS = 16;
     /** Rows of the batch in the exchange. */
     static final int EXCHANGE_ROWS = 32;
-
 
     private final String engine;
     private final boolean tiny;
@@ -112,7 +111,10 @@ public final class MyelinWorker implements WorkerMain.Engine {
         if (w.isConv()) {
             return ConvModels.build(w.net(), 1);
         }
-        return Models.mlpBuilder(w.sizes()).optSeed(1).optWeightInit(Inits.heNormal()).build();
+        return Models.mlpBuilder(w.sizes())
+                .optSeed(1)
+                .optWeightInit(Inits.heNormal())
+                .build();
     }
 
     /** The (weight, bias) pair of every layer with parameters, in order: Dense [in, out], Conv2d [out, in, kh, kw]. */
@@ -120,7 +122,9 @@ public final class MyelinWorker implements WorkerMain.Engine {
         List<Tensor[]> d = new ArrayList<>();
         for (Module m : model.layers()) {
             if (m instanceof Dense || m instanceof Conv2d) {
-                d.add(new Tensor[] {m.namedParameters().get("weight"), m.namedParameters().get("bias")});
+                d.add(new Tensor[] {
+                    m.namedParameters().get("weight"), m.namedParameters().get("bias")
+                });
             }
         }
         return d;
@@ -131,8 +135,8 @@ public final class MyelinWorker implements WorkerMain.Engine {
         List<NpyFloats.Array> w = ex.weights();
         List<NpyFloats.Array> b = ex.biases();
         if (w.size() != layers.size()) {
-            throw new IllegalArgumentException("exchange " + ex.dir() + " has " + w.size() + " layers, the model "
-                    + layers.size());
+            throw new IllegalArgumentException(
+                    "exchange " + ex.dir() + " has " + w.size() + " layers, the model " + layers.size());
         }
         for (int i = 0; i < layers.size(); i++) {
             INDArray weight = layers.get(i)[0].value();
@@ -143,7 +147,14 @@ public final class MyelinWorker implements WorkerMain.Engine {
 
     /** Features {@code [rows, C H W]} as the workload's input: unchanged for an MLP, {@code [rows, C, H, W]} for a CNN. */
     static INDArray input(Workload w, INDArray x) {
-        return w.isConv() ? x.reshape('c', x.size(0), w.net().channels(), w.net().height(), w.net().width()) : x;
+        return w.isConv()
+                ? x.reshape(
+                        'c',
+                        x.size(0),
+                        w.net().channels(),
+                        w.net().height(),
+                        w.net().width())
+                : x;
     }
 
     @Override
@@ -166,7 +177,8 @@ public final class MyelinWorker implements WorkerMain.Engine {
             labels = ex.labelIndices();
         }
         Tensor out = model.forward(Tensor.constant(x));
-        Tensor loss = LossFunction.SOFTMAX_CROSS_ENTROPY.apply(out, Tensor.constant(Nd4jEnv.oneHot(labels, w.classes())));
+        Tensor loss =
+                LossFunction.SOFTMAX_CROSS_ENTROPY.apply(out, Tensor.constant(Nd4jEnv.oneHot(labels, w.classes())));
         loss.backward();
         List<Tensor[]> layers = parameterLayers(model);
         List<float[]> gw = new ArrayList<>();
@@ -259,10 +271,14 @@ public final class MyelinWorker implements WorkerMain.Engine {
         int steps = tiny ? 2 : (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
         stepsPerCall = steps;
         int n = steps * w.batch();
-        Dataset data = Dataset.classification(input(w, Nd4jEnv.features(n, w.sizes()[0], 11)),
-                Nd4jEnv.cyclicLabels(n, w.classes()), w.classes());
-        Trainer trainer = new Trainer(model, LossFunction.SOFTMAX_CROSS_ENTROPY, optimizer(w, model),
-                TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1), List.of(new StopAfterEpoch()));
+        Dataset data = Dataset.classification(
+                input(w, Nd4jEnv.features(n, w.sizes()[0], 11)), Nd4jEnv.cyclicLabels(n, w.classes()), w.classes());
+        Trainer trainer = new Trainer(
+                model,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                optimizer(w, model),
+                TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1),
+                List.of(new StopAfterEpoch()));
         return () -> trainer.fit(data, null);
     }
 
@@ -272,7 +288,8 @@ public final class MyelinWorker implements WorkerMain.Engine {
         int[] next = {0};
         return () -> {
             INDArray x = pool[next[0]++ % pool.length];
-            try (var scope = Autograd.noGrad(); MemoryWorkspace ws = workspace("myelin-bench-infer")) {
+            try (var scope = Autograd.noGrad();
+                    MemoryWorkspace ws = workspace("myelin-bench-infer")) {
                 return model.forward(Tensor.constant(x)).value().getFloat(0);
             }
         };
@@ -336,8 +353,10 @@ public final class MyelinWorker implements WorkerMain.Engine {
         LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, 0.01, DataType.FLOAT));
         INDArray w = Nd4j.createUninitialized(DataType.FLOAT, inputs, neurons);
         double mean = 1.5 / (inputs * rate);
-        Nd4j.getExecutioner().exec(new UniformDistribution(w, 0.5 * mean, 1.5 * mean),
-                Nd4j.getRandomFactory().getNewRandomInstance(42));
+        Nd4j.getExecutioner()
+                .exec(
+                        new UniformDistribution(w, 0.5 * mean, 1.5 * mean),
+                        Nd4j.getRandomFactory().getNewRandomInstance(42));
         net.connect(in, out, w);
         net.run(0.2);
         return net;

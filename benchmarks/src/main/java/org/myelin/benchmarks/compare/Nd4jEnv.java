@@ -14,8 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Helpers shared by the ND4J-based workers (Myelin, DL4J, gemm roofline): versions, array exchange, batches. */
 final class Nd4jEnv {
 
-    private Nd4jEnv() {
-    }
+    private Nd4jEnv() {}
 
     /** ND4J's version, BLAS vendor and thread settings. */
     static Map<String, String> environment() {
@@ -55,7 +54,8 @@ final class Nd4jEnv {
     /** Uniform [0, 1) features of {@code rows} samples, seeded. */
     static INDArray features(int rows, int cols, long seed) {
         INDArray x = Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
-        Nd4j.getExecutioner().exec(new UniformDistribution(x, 0, 1), Nd4j.getRandomFactory().getNewRandomInstance(seed));
+        Nd4j.getExecutioner()
+                .exec(new UniformDistribution(x, 0, 1), Nd4j.getRandomFactory().getNewRandomInstance(seed));
         return x;
     }
 

@@ -22,13 +22,13 @@ import org.myelin.benchmarks.harness.Trajectory;
 public final class Report {
     /** The Myelin row every ratio is taken against. */
     public static final String MYELIN = "myelin-native";
+
     public static final String ROOFLINE = "gemm";
     /** The same gemms on OpenBLAS (the roofline of {@code myelin-openblas}). */
     public static final String ROOFLINE_OPENBLAS = "gemm-openblas";
 
     /** A ratio target: Myelin at least {@code min} times {@code peer} on {@code workload}. */
-    public record Target(String workload, String peer, double min) {
-    }
+    public record Target(String workload, String peer, double min) {}
 
     /** The side-by-side targets (docs/benchmarks.md); the gemm-share target is {@link #GEMM_SHARE_TARGET} on {@link #SHARE_WORKLOAD}. */
     public static final List<Target> TARGETS = List.of(
@@ -51,6 +51,7 @@ public final class Report {
             new Target("cnn-infer-256", "pytorch", 1.0));
     /** Simulated seconds per wall second Myelin's spiking step should reach, per spiking workload. */
     public static final Map<String, Double> REAL_TIME_TARGETS = Map.of("spiking-10k", 10.0, "spiking-10k-dt0.1", 4.0);
+
     public static final String SHARE_WORKLOAD = "mlp-adam-128";
     public static final double GEMM_SHARE_TARGET = 0.8;
 
@@ -85,26 +86,39 @@ public final class Report {
      */
     public double gemmShare(Result r) {
         Result g = find(r.workload(), r.engine().equals("myelin-openblas") ? ROOFLINE_OPENBLAS : ROOFLINE);
-        return g == null || !r.hasFigures() || !r.engine().startsWith("myelin") ? Double.NaN : g.msMedian() / r.msMedian();
+        return g == null || !r.hasFigures() || !r.engine().startsWith("myelin")
+                ? Double.NaN
+                : g.msMedian() / r.msMedian();
     }
 
     private static String[] header() {
-        return new String[] {"workload", "engine", "samples/s median [min-max]", "ms/step", "Myelin / engine",
-                "gemm share", "status"};
+        return new String[] {
+            "workload", "engine", "samples/s median [min-max]", "ms/step", "Myelin / engine", "gemm share", "status"
+        };
     }
 
     private List<String[]> cells() {
         List<String[]> out = new ArrayList<>();
         for (Result r : rows) {
-            String sps = r.hasFigures() ? String.format(Locale.ROOT, "%s [%s-%s]", count(r.samplesPerSecond()),
-                    count(r.samplesPerSecondMin()), count(r.samplesPerSecondMax())) : "-";
+            String sps = r.hasFigures()
+                    ? String.format(
+                            Locale.ROOT,
+                            "%s [%s-%s]",
+                            count(r.samplesPerSecond()),
+                            count(r.samplesPerSecondMin()),
+                            count(r.samplesPerSecondMax()))
+                    : "-";
             String ms = r.hasFigures() ? String.format(Locale.ROOT, "%.3g", r.msMedian()) : "-";
             double ratio = ratio(r);
             double share = gemmShare(r);
             StringBuilder status = new StringBuilder(r.status());
             if (r.busyWindows() > 0 || r.busyDiscarded() > 0) {
-                status.append(String.format(Locale.ROOT, " (%d busy kept, %d redone; others up to %.2f CPUs)",
-                        r.busyWindows(), r.busyDiscarded(), r.otherCoresMax()));
+                status.append(String.format(
+                        Locale.ROOT,
+                        " (%d busy kept, %d redone; others up to %.2f CPUs)",
+                        r.busyWindows(),
+                        r.busyDiscarded(),
+                        r.otherCoresMax()));
             }
             if ((r.engine().equals(ROOFLINE) || r.engine().equals(ROOFLINE_OPENBLAS)) && Double.isFinite(r.extra())) {
                 status.append(String.format(Locale.ROOT, "; %.1f GFLOP/s", r.extra()));
@@ -115,22 +129,35 @@ public final class Report {
                 status.append(String.format(Locale.ROOT, "; grad err %.1e", r.gradError()));
             }
             if (Double.isFinite(r.trajectoryError())) {
-                status.append(String.format(Locale.ROOT, "; %d-step dist %.1e%s", Trajectory.STEPS,
-                        r.trajectoryError(), r.trajectoryError() > Trajectory.TOLERANCE ? " DRIFT" : ""));
+                status.append(String.format(
+                        Locale.ROOT,
+                        "; %d-step dist %.1e%s",
+                        Trajectory.STEPS,
+                        r.trajectoryError(),
+                        r.trajectoryError() > Trajectory.TOLERANCE ? " DRIFT" : ""));
             }
-            if (!r.status().equals("ok") && !r.status().equals("busy") && r.note() != null && !r.note().isEmpty()) {
+            if (!r.status().equals("ok")
+                    && !r.status().equals("busy")
+                    && r.note() != null
+                    && !r.note().isEmpty()) {
                 status.append(": ").append(r.note());
             }
-            out.add(new String[] {r.workload(), label(r), sps, ms,
-                    Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "",
-                    Double.isFinite(share) ? String.format(Locale.ROOT, "%.0f%%", 100 * share) : "",
-                    status.toString()});
+            out.add(new String[] {
+                r.workload(),
+                label(r),
+                sps,
+                ms,
+                Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "",
+                Double.isFinite(share) ? String.format(Locale.ROOT, "%.0f%%", 100 * share) : "",
+                status.toString()
+            });
         }
         return out;
     }
 
     private static String label(Result r) {
-        return r.engine().equals(ROOFLINE) ? "gemm roofline"
+        return r.engine().equals(ROOFLINE)
+                ? "gemm roofline"
                 : r.engine().equals(ROOFLINE_OPENBLAS) ? "gemm (openblas)" : r.engine();
     }
 
@@ -182,10 +209,18 @@ public final class Report {
         StringBuilder sb = new StringBuilder(Result.HEADER + ",samples_per_s_median,samples_per_s_min,"
                 + "samples_per_s_max,myelin_over_engine,gemm_share\n");
         for (Result r : rows) {
-            sb.append(r.toCsv()).append(',').append(num(r.hasFigures() ? r.samplesPerSecond() : Double.NaN))
-                    .append(',').append(num(r.hasFigures() ? r.samplesPerSecondMin() : Double.NaN))
-                    .append(',').append(num(r.hasFigures() ? r.samplesPerSecondMax() : Double.NaN))
-                    .append(',').append(num(ratio(r))).append(',').append(num(gemmShare(r))).append('\n');
+            sb.append(r.toCsv())
+                    .append(',')
+                    .append(num(r.hasFigures() ? r.samplesPerSecond() : Double.NaN))
+                    .append(',')
+                    .append(num(r.hasFigures() ? r.samplesPerSecondMin() : Double.NaN))
+                    .append(',')
+                    .append(num(r.hasFigures() ? r.samplesPerSecondMax() : Double.NaN))
+                    .append(',')
+                    .append(num(ratio(r)))
+                    .append(',')
+                    .append(num(gemmShare(r)))
+                    .append('\n');
         }
         Files.writeString(file, sb.toString());
     }
@@ -218,12 +253,20 @@ public final class Report {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1400).height(700).title(title)
-                .xAxisTitle("workload").yAxisTitle("samples/s (median; log scale)").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1400)
+                .height(700)
+                .title(title)
+                .xAxisTitle("workload")
+                .yAxisTitle("samples/s (median; log scale)")
+                .build();
         chart.getStyler().setYAxisLogarithmic(true);
         // Bars start at the axis minimum; XChart refuses a logarithmic bar chart without one.
-        double min = rows.stream().filter(r -> !r.workload().startsWith("spiking") && r.hasFigures())
-                .mapToDouble(Result::samplesPerSecond).min().orElse(1);
+        double min = rows.stream()
+                .filter(r -> !r.workload().startsWith("spiking") && r.hasFigures())
+                .mapToDouble(Result::samplesPerSecond)
+                .min()
+                .orElse(1);
         chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(20);
@@ -253,16 +296,29 @@ public final class Report {
                 continue;
             }
             double ratio = ratio(peer);
-            out.add(String.format(Locale.ROOT, "%s %s: Myelin %.2fx %s (target >= %.1fx)%s%s", t.workload(),
-                    ratio >= t.min() ? "MET" : "MISSED", ratio, t.peer(), t.min(), ratio >= t.min() ? ""
+            out.add(String.format(
+                    Locale.ROOT,
+                    "%s %s: Myelin %.2fx %s (target >= %.1fx)%s%s",
+                    t.workload(),
+                    ratio >= t.min() ? "MET" : "MISSED",
+                    ratio,
+                    t.peer(),
+                    t.min(),
+                    ratio >= t.min()
+                            ? ""
                             : String.format(Locale.ROOT, " - short by %.0f%%", 100 * (1 - ratio / t.min())),
                     busyNote(m, peer)));
         }
         for (Map.Entry<String, Double> t : new java.util.TreeMap<>(REAL_TIME_TARGETS).entrySet()) {
             Result s = find(t.getKey(), MYELIN);
             if (s != null && Double.isFinite(s.extra())) {
-                out.add(String.format(Locale.ROOT, "%s %s: Myelin %.3g simulated s per wall s (target >= %.0f)%s",
-                        t.getKey(), s.extra() >= t.getValue() ? "MET" : "MISSED", s.extra(), t.getValue(),
+                out.add(String.format(
+                        Locale.ROOT,
+                        "%s %s: Myelin %.3g simulated s per wall s (target >= %.0f)%s",
+                        t.getKey(),
+                        s.extra() >= t.getValue() ? "MET" : "MISSED",
+                        s.extra(),
+                        t.getValue(),
                         busyNote(s)));
             }
         }
@@ -271,9 +327,14 @@ public final class Report {
         if (m != null && g != null) {
             double share = gemmShare(m);
             String verdict = share > 1 ? "INVALID" : share >= GEMM_SHARE_TARGET ? "MET" : "MISSED";
-            out.add(String.format(Locale.ROOT, "%s %s: gemm share %.0f%% (target >= %.0f%%)%s%s", SHARE_WORKLOAD,
-                    verdict, 100 * share, 100 * GEMM_SHARE_TARGET, share > 1
-                            ? " - the gemms alone took longer than the step: the roofline run was disturbed" : "",
+            out.add(String.format(
+                    Locale.ROOT,
+                    "%s %s: gemm share %.0f%% (target >= %.0f%%)%s%s",
+                    SHARE_WORKLOAD,
+                    verdict,
+                    100 * share,
+                    100 * GEMM_SHARE_TARGET,
+                    share > 1 ? " - the gemms alone took longer than the step: the roofline run was disturbed" : "",
                     busyNote(m, g)));
         }
         return out;

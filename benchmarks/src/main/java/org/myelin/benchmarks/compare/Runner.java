@@ -30,10 +30,19 @@ import org.myelin.benchmarks.harness.Workload;
  * wait policy, {@link #defaultWaitPolicy}, to measure the alternative).
  */
 public final class Runner {
-    public static final List<String> ENGINES = List.of("myelin-native", "myelin-nd4j", "myelin-openblas", "dl4j", "pytorch",
-            "gemm", "gemm-openblas", "brian2-cython", "brian2-cpp");
+    public static final List<String> ENGINES = List.of(
+            "myelin-native",
+            "myelin-nd4j",
+            "myelin-openblas",
+            "dl4j",
+            "pytorch",
+            "gemm",
+            "gemm-openblas",
+            "brian2-cython",
+            "brian2-cpp");
     /** The Brian2 peer of the spiking workloads (run with the Python that imports brian2; see its docstring). */
     static final Path BRIAN2_SCRIPT = Path.of("benchmarks", "src", "main", "python", "brian2_spiking.py");
+
     private static final java.util.regex.Pattern MEAN_RATE = java.util.regex.Pattern.compile("mean rate ([0-9.]+) Hz");
     private static final String PYTORCH_MAIN = "org.myelin.benchmarks.pytorch.PytorchWorker";
     /** Values of {@code --wait-policy}: OMP_WAIT_POLICY set to PASSIVE or ACTIVE, or left unset (the runtime's own). */
@@ -50,15 +59,23 @@ public final class Runner {
         return engine.equals("pytorch") || engine.startsWith("brian2") ? "default" : "passive";
     }
 
-    record Options(String mode, Path out, int threads, List<Workload> workloads, List<String> engines,
-                   String pytorchClasspath, String breakdown, boolean strict, Map<String, String> waitPolicies) {
+    record Options(
+            String mode,
+            Path out,
+            int threads,
+            List<Workload> workloads,
+            List<String> engines,
+            String pytorchClasspath,
+            String breakdown,
+            boolean strict,
+            Map<String, String> waitPolicies) {
         /**
          * The wait policy of {@code engine}: its entry, or for the breakdown's phase runs ({@code myelin-forward},
          * ..., not in {@link #ENGINES}) Myelin's.
          */
         String waitPolicy(String engine) {
-            return waitPolicies.getOrDefault(engine, waitPolicies.getOrDefault(Report.MYELIN,
-                    defaultWaitPolicy(engine)));
+            return waitPolicies.getOrDefault(
+                    engine, waitPolicies.getOrDefault(Report.MYELIN, defaultWaitPolicy(engine)));
         }
 
         static Options parse(String[] argv) {
@@ -81,18 +98,29 @@ public final class Runner {
             if (!List.of("full", "quick", "tiny").contains(mode)) {
                 throw new IllegalArgumentException("--mode must be full, quick or tiny, was " + mode);
             }
-            Path out = Path.of(m.getOrDefault("out", "out/bench/"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            Path out = Path.of(m.getOrDefault(
+                    "out", "out/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
             int threads = Integer.parseInt(m.getOrDefault("threads", "2"));
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
             }
             List<Workload> workloads = m.containsKey("workloads")
-                    ? Arrays.stream(m.get("workloads").split(",")).map(String::trim).map(Workload::byName).toList()
-                    : mode.equals("tiny") ? List.of(Workload.tiny("adam"), Workload.tiny("sgd"), Workload.tiny(null),
-                    Workload.byName("spiking-10k")) : Workload.all();
+                    ? Arrays.stream(m.get("workloads").split(","))
+                            .map(String::trim)
+                            .map(Workload::byName)
+                            .toList()
+                    : mode.equals("tiny")
+                            ? List.of(
+                                    Workload.tiny("adam"),
+                                    Workload.tiny("sgd"),
+                                    Workload.tiny(null),
+                                    Workload.byName("spiking-10k"))
+                            : Workload.all();
             List<String> engines = m.containsKey("engines")
-                    ? Arrays.stream(m.get("engines").split(",")).map(String::trim).toList() : ENGINES;
+                    ? Arrays.stream(m.get("engines").split(","))
+                            .map(String::trim)
+                            .toList()
+                    : ENGINES;
             for (String e : engines) {
                 if (!ENGINES.contains(e)) {
                     throw new IllegalArgumentException("unknown engine '" + e + "', expected one of " + ENGINES);
@@ -116,14 +144,15 @@ public final class Runner {
                     policies.put(p[0], p[1]);
                 }
             }
-            return new Options(mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict,
-                    policies);
+            return new Options(
+                    mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict, policies);
         }
     }
 
     private final Options options;
     private final String nd4jClasspath = System.getProperty("java.class.path");
-    private final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String javaBinary =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** Myelin's (native) mean output rate per spiking workload, which the Brian2 rows must match before timing. */
     private final Map<String, Double> myelinRates = new LinkedHashMap<>();
     /** The Python interpreter that imports brian2 ("" when none does), found on first use. */
@@ -152,7 +181,9 @@ public final class Runner {
         }
         double loadBefore = MachineLoad.loadAverage();
         long started = System.nanoTime();
-        say("bench: %s mode, %d threads, output %s; load average %.2f", options.mode(), options.threads(), out, loadBefore);
+        say(
+                "bench: %s mode, %d threads, output %s; load average %.2f",
+                options.mode(), options.threads(), out, loadBefore);
         List<Result> results = new ArrayList<>();
         for (Workload w : options.workloads()) {
             for (String engine : enginesFor(w)) {
@@ -163,11 +194,15 @@ public final class Runner {
         String table = report.text();
         List<String> targets = report.targets();
         String breakdownText = "";
-        Workload shareWorkload = options.workloads().stream().filter(w -> w.name().equals(Report.SHARE_WORKLOAD))
-                .findFirst().orElse(options.workloads().stream().filter(w -> w.kind() == Workload.Kind.TRAIN)
-                        .findFirst().orElse(null));
-        boolean wantBreakdown = options.breakdown().equals("always")
-                || options.breakdown().equals("auto") && report.anyTargetMissed();
+        Workload shareWorkload = options.workloads().stream()
+                .filter(w -> w.name().equals(Report.SHARE_WORKLOAD))
+                .findFirst()
+                .orElse(options.workloads().stream()
+                        .filter(w -> w.kind() == Workload.Kind.TRAIN)
+                        .findFirst()
+                        .orElse(null));
+        boolean wantBreakdown =
+                options.breakdown().equals("always") || options.breakdown().equals("auto") && report.anyTargetMissed();
         if (wantBreakdown && shareWorkload != null && options.engines().contains("myelin-native")) {
             List<Result> phases = new ArrayList<>(results);
             if (report.find(shareWorkload.name(), Report.ROOFLINE) == null) {
@@ -184,29 +219,45 @@ public final class Runner {
         deleteExchange(out.resolve("exchange"));
         double minutes = (System.nanoTime() - started) / 6e10;
         double loadAfter = MachineLoad.loadAverage();
-        String summary = String.format(Locale.ROOT, "%s mode, %d threads per engine, OMP_WAIT_POLICY: %s;"
-                + " load average %.2f before, %.2f after; %.1f min%n", options.mode(), options.threads(),
-                waitPolicySummary(), loadBefore, loadAfter, minutes);
-        String targetText = targets.isEmpty() ? "" : "Targets (docs/benchmarks.md):\n  " + String.join("\n  ", targets) + "\n";
+        String summary = String.format(
+                Locale.ROOT,
+                "%s mode, %d threads per engine, OMP_WAIT_POLICY: %s;"
+                        + " load average %.2f before, %.2f after; %.1f min%n",
+                options.mode(),
+                options.threads(),
+                waitPolicySummary(),
+                loadBefore,
+                loadAfter,
+                minutes);
+        String targetText =
+                targets.isEmpty() ? "" : "Targets (docs/benchmarks.md):\n  " + String.join("\n  ", targets) + "\n";
         String all = summary + "\n" + table + "\n" + targetText + (breakdownText.isEmpty() ? "" : "\n" + breakdownText);
         System.out.println();
         System.out.print(all);
         Report full = new Report(results);
         Files.writeString(out.resolve("table.txt"), all);
-        Files.writeString(out.resolve("table.md"), report.markdown() + "\n" + summary + "\n" + targetText
-                + (breakdownText.isEmpty() ? "" : "\n```\n" + breakdownText + "```\n"));
+        Files.writeString(
+                out.resolve("table.md"),
+                report.markdown() + "\n" + summary + "\n" + targetText
+                        + (breakdownText.isEmpty() ? "" : "\n```\n" + breakdownText + "```\n"));
         full.writeCsv(out.resolve("results.csv"));
-        report.writeChart(out.resolve("chart.png"), "Myelin vs peers, " + options.threads() + " threads, "
-                + options.mode() + " mode");
+        report.writeChart(
+                out.resolve("chart.png"),
+                "Myelin vs peers, " + options.threads() + " threads, " + options.mode() + " mode");
         writeMachine(out.resolve("machine.txt"), loadBefore, loadAfter);
         writeVersions(out.resolve("versions.txt"));
         System.out.println("\nwritten: " + out.resolve("table.txt") + ", results.csv, table.md, chart.png, machine.txt,"
                 + " versions.txt");
         for (Result r : results) {
             if (r.trajectoryError() > org.myelin.benchmarks.harness.Trajectory.TOLERANCE) {
-                System.out.printf(Locale.ROOT, "WARNING: %s on %s drifts: after %d training steps its parameters are"
-                        + " %.2g from the float64 run of its algorithm (float32 noise is ~1e-4); see its log.%n",
-                        r.engine(), r.workload(), org.myelin.benchmarks.harness.Trajectory.STEPS, r.trajectoryError());
+                System.out.printf(
+                        Locale.ROOT,
+                        "WARNING: %s on %s drifts: after %d training steps its parameters are"
+                                + " %.2g from the float64 run of its algorithm (float32 noise is ~1e-4); see its log.%n",
+                        r.engine(),
+                        r.workload(),
+                        org.myelin.benchmarks.harness.Trajectory.STEPS,
+                        r.trajectoryError());
             }
         }
         boolean busy = results.stream().anyMatch(r -> r.status().equals("busy"));
@@ -221,7 +272,8 @@ public final class Runner {
         if (w.kind() == Workload.Kind.SPIKING) {
             // Myelin's rate is the reference the Brian2 rows check first: myelin-native runs first.
             List<String> e = new ArrayList<>(options.engines().stream()
-                    .filter(n -> n.startsWith("myelin") || n.startsWith("brian2")).toList());
+                    .filter(n -> n.startsWith("myelin") || n.startsWith("brian2"))
+                    .toList());
             if (e.remove("myelin-native")) {
                 e.add(0, "myelin-native");
             }
@@ -262,9 +314,11 @@ public final class Runner {
                 }
                 mainClass = PYTORCH_MAIN;
                 classpath = options.pytorchClasspath();
-                cmd.addAll(List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + t,
-                        "-Dai.djl.pytorch.num_interop_threads=" + t, "-DENGINE_CACHE_DIR="
-                                + Path.of(System.getProperty("user.home"), ".cache", "myelin", "djl")));
+                cmd.addAll(List.of(
+                        "-Dai.djl.offline=true",
+                        "-Dai.djl.pytorch.num_threads=" + t,
+                        "-Dai.djl.pytorch.num_interop_threads=" + t,
+                        "-DENGINE_CACHE_DIR=" + Path.of(System.getProperty("user.home"), ".cache", "myelin", "djl")));
             }
             default -> {
                 mainClass = MyelinWorker.class.getName();
@@ -274,8 +328,19 @@ public final class Runner {
                 }
             }
         }
-        cmd.addAll(List.of("-cp", classpath, mainClass, "--engine", engine, "--workload", w.name(), "--mode",
-                options.mode(), "--result", result.toString(), "--env",
+        cmd.addAll(List.of(
+                "-cp",
+                classpath,
+                mainClass,
+                "--engine",
+                engine,
+                "--workload",
+                w.name(),
+                "--mode",
+                options.mode(),
+                "--result",
+                result.toString(),
+                "--env",
                 options.out().resolve("env").resolve(engine + ".txt").toString()));
         if (!engine.equals("gemm") && w.kind() != Workload.Kind.SPIKING) {
             cmd.addAll(List.of("--exchange", exchange.toString()));
@@ -296,9 +361,19 @@ public final class Runner {
         } else {
             r = Result.without(w, engine, Double.NaN, "failed", "exit " + p.exitValue() + ", see " + log);
         }
-        say("  %-14s %-14s %-8s %s  (%.1f s)", w.name(), engine, r.status(), r.hasFigures()
-                ? String.format(Locale.ROOT, "%.3g ms/step, %s samples/s", r.msMedian(), Report.count(r.samplesPerSecond()))
-                : r.note(), (System.nanoTime() - start) / 1e9);
+        say(
+                "  %-14s %-14s %-8s %s  (%.1f s)",
+                w.name(),
+                engine,
+                r.status(),
+                r.hasFigures()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.3g ms/step, %s samples/s",
+                                r.msMedian(),
+                                Report.count(r.samplesPerSecond()))
+                        : r.note(),
+                (System.nanoTime() - start) / 1e9);
         if (engine.equals(Report.MYELIN) && w.kind() == Workload.Kind.SPIKING && r.note() != null) {
             var m = MEAN_RATE.matcher(r.note());
             if (m.find()) {
@@ -331,8 +406,12 @@ public final class Runner {
 
     /** The wait policies of the engines of this run, e.g. {@code myelin-native PASSIVE, pytorch default}. */
     private String waitPolicySummary() {
-        return options.engines().stream().map(e -> e + " " + (options.waitPolicies().get(e).equals("default")
-                ? "default" : options.waitPolicies().get(e).toUpperCase(Locale.ROOT))).collect(Collectors.joining(", "));
+        return options.engines().stream()
+                .map(e -> e + " "
+                        + (options.waitPolicies().get(e).equals("default")
+                                ? "default"
+                                : options.waitPolicies().get(e).toUpperCase(Locale.ROOT)))
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -346,7 +425,11 @@ public final class Runner {
         }
         String python = brian2Python();
         if (python.isEmpty()) {
-            Result r = Result.without(w, engine, Double.NaN, "skipped",
+            Result r = Result.without(
+                    w,
+                    engine,
+                    Double.NaN,
+                    "skipped",
                     "Brian2 not installed: no python3 imports brian2 (apt-get install python3-brian)");
             say("  %-14s %-14s skipped  %s", w.name(), engine, r.note());
             return r;
@@ -356,11 +439,31 @@ public final class Runner {
         String id = engine + "__" + w.name();
         Path result = options.out().resolve("raw").resolve(id + ".csv");
         Path log = options.out().resolve("logs").resolve(id + ".log");
-        List<String> cmd = new ArrayList<>(List.of(python, BRIAN2_SCRIPT.toString(), "--device",
-                engine.equals("brian2-cpp") ? "cpp_standalone" : "runtime", "--engine", engine, "--workload", w.name(),
-                "--dt", Double.toString(w.dt()), "--duration", Double.toString(seconds), "--neurons",
-                tiny ? "100" : "10000", "--inputs", tiny ? "50" : "1000", "--result", result.toString(),
-                "--build-dir", options.out().resolve("brian2-build").resolve(id).toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                python,
+                BRIAN2_SCRIPT.toString(),
+                "--device",
+                engine.equals("brian2-cpp") ? "cpp_standalone" : "runtime",
+                "--engine",
+                engine,
+                "--workload",
+                w.name(),
+                "--dt",
+                Double.toString(w.dt()),
+                "--duration",
+                Double.toString(seconds),
+                "--neurons",
+                tiny ? "100" : "10000",
+                "--inputs",
+                tiny ? "50" : "1000",
+                "--result",
+                result.toString(),
+                "--build-dir",
+                options.out()
+                        .resolve("brian2-build")
+                        .resolve(id)
+                        .toAbsolutePath()
+                        .toString()));
         Double rate = myelinRates.get(w.name());
         if (rate != null) {
             cmd.addAll(List.of("--reference-rate", Double.toString(rate)));
@@ -381,9 +484,20 @@ public final class Runner {
         } else {
             r = Result.without(w, engine, Double.NaN, "failed", "exit " + p.exitValue() + ", see " + log);
         }
-        say("  %-14s %-14s %-8s %s  (%.1f s)", w.name(), engine, r.status(), r.hasFigures()
-                ? String.format(Locale.ROOT, "%.3g ms/step, %.3g simulated s per wall s; %s", r.msMedian(), r.extra(),
-                r.note()) : r.note(), (System.nanoTime() - start) / 1e9);
+        say(
+                "  %-14s %-14s %-8s %s  (%.1f s)",
+                w.name(),
+                engine,
+                r.status(),
+                r.hasFigures()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.3g ms/step, %.3g simulated s per wall s; %s",
+                                r.msMedian(),
+                                r.extra(),
+                                r.note())
+                        : r.note(),
+                (System.nanoTime() - start) / 1e9);
         return r;
     }
 
@@ -393,8 +507,10 @@ public final class Runner {
             brian2Python = "";
             for (String candidate : List.of("python3", "/usr/bin/python3")) {
                 try {
-                    Process p = new ProcessBuilder(candidate, "-c", "import brian2").redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    Process p = new ProcessBuilder(candidate, "-c", "import brian2")
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
                     if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
                         brian2Python = candidate;
                         break;
@@ -424,25 +540,48 @@ public final class Runner {
         StringBuilder sb = new StringBuilder();
         sb.append("date=").append(LocalDateTime.now()).append('\n');
         sb.append("cpu.model=").append(cpuModel()).append('\n');
-        sb.append("cpu.count=").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        sb.append("cpu.count=")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append('\n');
         sb.append("memory=").append(memTotal()).append('\n');
-        sb.append("os=").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(' ').append(System.getProperty("os.arch")).append('\n');
+        sb.append("os=")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.version"))
+                .append(' ')
+                .append(System.getProperty("os.arch"))
+                .append('\n');
         sb.append(String.format(Locale.ROOT, "loadavg.before=%.2f%nloadavg.after=%.2f%n", loadBefore, loadAfter));
         sb.append("threads.per.engine=").append(options.threads()).append('\n');
         for (String e : options.engines()) {
             Map<String, String> env = new LinkedHashMap<>(System.getenv());
-            applyEnvironment(env, e, Integer.toString(options.threads()), options.waitPolicies().get(e));
-            sb.append("env.").append(e).append(".OMP_WAIT_POLICY=").append(env.getOrDefault("OMP_WAIT_POLICY", "(unset)"))
-                    .append(" KMP_BLOCKTIME=").append(env.getOrDefault("KMP_BLOCKTIME", "(unset)")).append('\n');
+            applyEnvironment(
+                    env,
+                    e,
+                    Integer.toString(options.threads()),
+                    options.waitPolicies().get(e));
+            sb.append("env.")
+                    .append(e)
+                    .append(".OMP_WAIT_POLICY=")
+                    .append(env.getOrDefault("OMP_WAIT_POLICY", "(unset)"))
+                    .append(" KMP_BLOCKTIME=")
+                    .append(env.getOrDefault("KMP_BLOCKTIME", "(unset)"))
+                    .append('\n');
         }
-        sb.append("env.OMP_NUM_THREADS=").append(options.threads())
-                .append("\nenv.OPENBLAS_NUM_THREADS=").append(options.threads())
-                .append("\nenv.MKL_NUM_THREADS=").append(options.threads())
-                .append("\npytorch.props=-Dai.djl.pytorch.num_threads=").append(options.threads())
-                .append(" -Dai.djl.pytorch.num_interop_threads=").append(options.threads())
+        sb.append("env.OMP_NUM_THREADS=")
+                .append(options.threads())
+                .append("\nenv.OPENBLAS_NUM_THREADS=")
+                .append(options.threads())
+                .append("\nenv.MKL_NUM_THREADS=")
+                .append(options.threads())
+                .append("\npytorch.props=-Dai.djl.pytorch.num_threads=")
+                .append(options.threads())
+                .append(" -Dai.djl.pytorch.num_interop_threads=")
+                .append(options.threads())
                 .append(" -Dai.djl.offline=true\n");
-        sb.append("env.OPENBLAS_CORETYPE=").append(System.getenv("OPENBLAS_CORETYPE")).append('\n');
+        sb.append("env.OPENBLAS_CORETYPE=")
+                .append(System.getenv("OPENBLAS_CORETYPE"))
+                .append('\n');
         sb.append("openblas.core=").append(openblasCore()).append('\n');
         sb.append("mode=").append(options.mode()).append('\n');
         Files.writeString(file, sb.toString());
@@ -471,8 +610,11 @@ public final class Runner {
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown";
         }
@@ -480,8 +622,11 @@ public final class Runner {
 
     private static String memTotal() {
         try {
-            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown";
         }
@@ -492,8 +637,11 @@ public final class Runner {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(options.out().resolve("env"))) {
             for (Path f : files.sorted().toList()) {
-                sb.append('[').append(f.getFileName().toString().replace(".txt", "")).append("]\n")
-                        .append(Files.readString(f)).append('\n');
+                sb.append('[')
+                        .append(f.getFileName().toString().replace(".txt", ""))
+                        .append("]\n")
+                        .append(Files.readString(f))
+                        .append('\n');
             }
         }
         Files.writeString(file, sb.toString());

@@ -39,8 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class StepProfile {
 
-    private StepProfile() {
-    }
+    private StepProfile() {}
 
     public static void main(String[] args) {
         org.myelin.Blas.select();
@@ -50,14 +49,25 @@ public final class StepProfile {
             throw new IllegalArgumentException("StepProfile: expected a CNN training workload, got " + w);
         }
         Map<String, Double> ms = profile(w, reps);
-        double total = ms.entrySet().stream().filter(e -> !e.getKey().startsWith("  ")).mapToDouble(Map.Entry::getValue)
+        double total = ms.entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("  "))
+                .mapToDouble(Map.Entry::getValue)
                 .sum();
-        System.out.printf(Locale.ROOT, "%s, batch %d, conv path %s, medians of %d reps, %s time, OMP_NUM_THREADS=%s%n",
-                w.name(), w.batch(), Convolutions.active().name(), reps,
+        System.out.printf(
+                Locale.ROOT,
+                "%s, batch %d, conv path %s, medians of %d reps, %s time, OMP_NUM_THREADS=%s%n",
+                w.name(),
+                w.batch(),
+                Convolutions.active().name(),
+                reps,
                 "wall".equals(System.getProperty("profile.clock")) ? "wall" : "thread CPU",
                 System.getenv("OMP_NUM_THREADS"));
         System.out.printf(Locale.ROOT, "| phase | ms | share |%n| --- | ---: | ---: |%n");
-        ms.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", k.replace("  ", "&nbsp;&nbsp;"), v,
+        ms.forEach((k, v) -> System.out.printf(
+                Locale.ROOT,
+                "| %s | %.2f | %s |%n",
+                k.replace("  ", "&nbsp;&nbsp;"),
+                v,
                 k.startsWith("  ") ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * v / total)));
         System.out.printf(Locale.ROOT, "| sum of phases | %.2f | |%n", total);
     }
@@ -101,12 +111,16 @@ public final class StepProfile {
         ms.put("loss (softmax cross-entropy, fwd + bwd)", median(reps, () -> {
             try (MemoryWorkspace ws = StepWorkspace.open("profile")) {
                 Tensor z = Tensor.parameter(logits);
-                LossFunction.SOFTMAX_CROSS_ENTROPY.apply(z, Tensor.constant(target)).backward();
+                LossFunction.SOFTMAX_CROSS_ENTROPY
+                        .apply(z, Tensor.constant(target))
+                        .backward();
                 return z.grad();
             }
         }));
-        model.namedParameters().values().forEach(p -> p.setGrad(Nd4j.rand(DataType.FLOAT, p.value().shape())
-                .muli(1e-3)));
+        model.namedParameters()
+                .values()
+                .forEach(p ->
+                        p.setGrad(Nd4j.rand(DataType.FLOAT, p.value().shape()).muli(1e-3)));
         ms.put("optimiser (Adam)", median(reps, () -> {
             opt.step();
             return opt;
@@ -145,19 +159,55 @@ public final class StepProfile {
             INDArray dw = Nd4j.create(DataType.FLOAT, c.out(), k);
             String who = "  conv " + in[0] + "->" + c.out() + " " + c.kernel() + "x" + c.kernel() + ": ";
             ms.put(who + "im2col (batch)", median(reps, () -> {
-                NativeKernels.im2colF32(address(img), address(cols), n, in[0], in[1], in[2], c.kernel(), c.kernel(),
-                        1, 1, pad, pad, 1, 1, out[1], out[2]);
+                NativeKernels.im2colF32(
+                        address(img),
+                        address(cols),
+                        n,
+                        in[0],
+                        in[1],
+                        in[2],
+                        c.kernel(),
+                        c.kernel(),
+                        1,
+                        1,
+                        pad,
+                        pad,
+                        1,
+                        1,
+                        out[1],
+                        out[2]);
                 return cols;
             }));
-            ms.put(who + "gemm forward [" + c.out() + "x" + k + "]x[" + k + "x" + p + "]",
+            ms.put(
+                    who + "gemm forward [" + c.out() + "x" + k + "]x[" + k + "x" + p + "]",
                     median(reps, () -> Nd4j.gemm(weight, cols, y2, false, false, 1.0, 0.0)));
-            ms.put(who + "permute copy [O,N,HW]->[N,O,HW]", median(reps, () -> y2.reshape('c', c.out(), n, hw)
-                    .permute(1, 0, 2).dup('c')));
+            ms.put(
+                    who + "permute copy [O,N,HW]->[N,O,HW]",
+                    median(
+                            reps,
+                            () -> y2.reshape('c', c.out(), n, hw)
+                                    .permute(1, 0, 2)
+                                    .dup('c')));
             ms.put(who + "gemm dW", median(reps, () -> Nd4j.gemm(y2, cols, dw, false, true, 1.0, 0.0)));
             ms.put(who + "gemm dcols", median(reps, () -> Nd4j.gemm(weight, y2, dcols, true, false, 1.0, 0.0)));
             ms.put(who + "col2im (batch)", median(reps, () -> {
-                NativeKernels.col2imF32(address(dcols), address(img), n, in[0], in[1], in[2], c.kernel(), c.kernel(),
-                        1, 1, pad, pad, 1, 1, out[1], out[2]);
+                NativeKernels.col2imF32(
+                        address(dcols),
+                        address(img),
+                        n,
+                        in[0],
+                        in[1],
+                        in[2],
+                        c.kernel(),
+                        c.kernel(),
+                        1,
+                        1,
+                        pad,
+                        pad,
+                        1,
+                        1,
+                        out[1],
+                        out[2]);
                 return img;
             }));
         }
@@ -171,12 +221,26 @@ public final class StepProfile {
         INDArray y = Nd4j.create(DataType.FLOAT, n, in[0], g.outHeight(), g.outWidth());
         INDArray gx = Nd4j.create(DataType.FLOAT, x.shape());
         int[] args = {size, size, size, size, 0, 0, 1, 1, 0, 0, 0};
-        String who = "  maxpool " + size + "x" + size + " of [" + n + ", " + in[0] + ", " + in[1] + ", " + in[2]
-                + "]: ";
-        ms.put(who + "ND4J maxpool2d", median(reps, () -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(x)
-                .addOutputs(y).addIntegerArguments(args).build())));
-        ms.put(who + "ND4J maxpool2d_bp", median(reps, () -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
-                .addInputs(x, gy).addOutputs(gx).addIntegerArguments(args).build())));
+        String who =
+                "  maxpool " + size + "x" + size + " of [" + n + ", " + in[0] + ", " + in[1] + ", " + in[2] + "]: ";
+        ms.put(
+                who + "ND4J maxpool2d",
+                median(
+                        reps,
+                        () -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
+                                .addInputs(x)
+                                .addOutputs(y)
+                                .addIntegerArguments(args)
+                                .build())));
+        ms.put(
+                who + "ND4J maxpool2d_bp",
+                median(
+                        reps,
+                        () -> Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
+                                .addInputs(x, gy)
+                                .addOutputs(gx)
+                                .addIntegerArguments(args)
+                                .build())));
         if (Kernels.nativeCpuAvailable()) {
             ms.put(who + "native forward", median(reps, () -> Pooling.maxPool(x, g)));
             ms.put(who + "native backward", median(reps, () -> Pooling.maxPoolBackward(x, gy, g)));

@@ -19,8 +19,23 @@ class ReportTest {
     Path tmp;
 
     private static Result row(String workload, String engine, int batch, double ms) {
-        return new Result(workload, engine, batch, ms, ms * 0.9, ms * 1.2, 7, 0, 0, 0.01, 1.5, Double.NaN, Double.NaN,
-                engine.equals("gemm") ? 70 : Double.NaN, "ok", "");
+        return new Result(
+                workload,
+                engine,
+                batch,
+                ms,
+                ms * 0.9,
+                ms * 1.2,
+                7,
+                0,
+                0,
+                0.01,
+                1.5,
+                Double.NaN,
+                Double.NaN,
+                engine.equals("gemm") ? 70 : Double.NaN,
+                "ok",
+                "");
     }
 
     private static List<Result> rows() {
@@ -30,7 +45,11 @@ class ReportTest {
         r.add(row("mlp-adam-128", "dl4j", 128, 40));
         r.add(row("mlp-adam-128", "pytorch", 128, 10));
         r.add(row("mlp-adam-128", "gemm", 128, 4));
-        r.add(Result.without(org.myelin.benchmarks.harness.Workload.byName("infer-128"), "pytorch", 0.3, "refused",
+        r.add(Result.without(
+                org.myelin.benchmarks.harness.Workload.byName("infer-128"),
+                "pytorch",
+                0.3,
+                "refused",
                 "gradients disagree"));
         r.add(row("infer-128", "myelin-native", 128, 1));
         return r;
@@ -43,7 +62,11 @@ class ReportTest {
         assertEquals(0.5, rep.gemmShare(rows().get(0)), 1e-12, "4 ms of gemms in an 8 ms step");
         assertTrue(Double.isNaN(rep.gemmShare(rows().get(2))), "no gemm share for peers");
         List<String> t = rep.targets();
-        assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MISSED: Myelin 1.25x pytorch (target >= 1.5x) - short by 17%")), t.toString());
+        assertTrue(
+                t.stream()
+                        .anyMatch(s -> s.startsWith(
+                                "mlp-adam-128 MISSED: Myelin 1.25x pytorch (target >= 1.5x) - short by 17%")),
+                t.toString());
         assertTrue(t.stream().anyMatch(s -> s.startsWith("mlp-adam-128 MET: Myelin 5.00x dl4j")), t.toString());
         assertTrue(t.stream().anyMatch(s -> s.contains("gemm share 50%")), t.toString());
         assertTrue(rep.anyTargetMissed());
@@ -54,19 +77,67 @@ class ReportTest {
         List<Result> r = new ArrayList<>();
         // 1 ms steps: Myelin 0.05 ms per step (20x real time), Brian2 C++ 0.2 ms (5x); 0.1 ms steps: Myelin 0.05 ms
         // (2x real time) against Brian2's 0.08 ms.
-        r.add(new Result("spiking-10k", "myelin-native", 1, 0.05, 0.05, 0.05, 7, 0, 0, 0, 1, Double.NaN, Double.NaN, 20, "ok", ""));
-        r.add(new Result("spiking-10k", "brian2-cpp", 1, 0.2, 0.2, 0.2, 1, 0, 0, 0, 1, Double.NaN, Double.NaN, 5, "ok", ""));
-        r.add(new Result("spiking-10k-dt0.1", "myelin-native", 1, 0.05, 0.05, 0.05, 7, 0, 0, 0, 1, Double.NaN, Double.NaN, 2, "ok",
+        r.add(new Result(
+                "spiking-10k",
+                "myelin-native",
+                1,
+                0.05,
+                0.05,
+                0.05,
+                7,
+                0,
+                0,
+                0,
+                1,
+                Double.NaN,
+                Double.NaN,
+                20,
+                "ok",
                 ""));
-        r.add(new Result("spiking-10k-dt0.1", "brian2-cpp", 1, 0.08, 0.08, 0.08, 1, 0, 0, 0, 1, Double.NaN, Double.NaN, 1.25, "ok",
+        r.add(new Result(
+                "spiking-10k", "brian2-cpp", 1, 0.2, 0.2, 0.2, 1, 0, 0, 0, 1, Double.NaN, Double.NaN, 5, "ok", ""));
+        r.add(new Result(
+                "spiking-10k-dt0.1",
+                "myelin-native",
+                1,
+                0.05,
+                0.05,
+                0.05,
+                7,
+                0,
+                0,
+                0,
+                1,
+                Double.NaN,
+                Double.NaN,
+                2,
+                "ok",
+                ""));
+        r.add(new Result(
+                "spiking-10k-dt0.1",
+                "brian2-cpp",
+                1,
+                0.08,
+                0.08,
+                0.08,
+                1,
+                0,
+                0,
+                0,
+                1,
+                Double.NaN,
+                Double.NaN,
+                1.25,
+                "ok",
                 ""));
         List<String> t = new Report(r).targets();
         assertTrue(t.contains("spiking-10k MET: Myelin 4.00x brian2-cpp (target >= 2.0x)"), t.toString());
-        assertTrue(t.stream().anyMatch(s -> s.startsWith("spiking-10k-dt0.1 MISSED: Myelin 1.60x brian2-cpp")),
+        assertTrue(
+                t.stream().anyMatch(s -> s.startsWith("spiking-10k-dt0.1 MISSED: Myelin 1.60x brian2-cpp")),
                 t.toString());
         assertTrue(t.contains("spiking-10k MET: Myelin 20.0 simulated s per wall s (target >= 10)"), t.toString());
-        assertTrue(t.contains("spiking-10k-dt0.1 MISSED: Myelin 2.00 simulated s per wall s (target >= 4)"),
-                t.toString());
+        assertTrue(
+                t.contains("spiking-10k-dt0.1 MISSED: Myelin 2.00 simulated s per wall s (target >= 4)"), t.toString());
         new Report(r).writeChart(tmp.resolve("chart.png"), "spiking only"); // nothing to chart: no file, no error
         assertTrue(!Files.exists(tmp.resolve("chart.png")));
     }
@@ -87,7 +158,8 @@ class ReportTest {
     void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
         List<Result> r = new ArrayList<>();
         r.add(row("mlp-adam-128", "myelin-native", 128, 8));
-        r.add(new Result("mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, Double.NaN, 20, "busy", ""));
+        r.add(new Result(
+                "mlp-adam-128", "gemm", 128, 12, 11, 13, 7, 3, 7, 1.5, 8, Double.NaN, Double.NaN, 20, "busy", ""));
         List<String> t = new Report(r).targets();
         assertEquals(1, t.size());
         assertTrue(t.get(0).startsWith("mlp-adam-128 INVALID: gemm share 150%"), t.get(0));

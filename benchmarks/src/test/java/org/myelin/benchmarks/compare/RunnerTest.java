@@ -61,20 +61,24 @@ class RunnerTest {
         String text = java.nio.file.Files.readString(script);
         int start = text.indexOf("HEADER = (") + "HEADER = (".length();
         String header = text.substring(start, text.indexOf(")", start))
-                .replaceAll("\"\\s*\"", "").replace("\"", "").trim();
+                .replaceAll("\"\\s*\"", "")
+                .replace("\"", "")
+                .trim();
         assertEquals(org.myelin.benchmarks.harness.Result.HEADER, header);
     }
 
     @Test
     void waitPolicyCanBeOverriddenPerEngine() {
-        Runner.Options o = Runner.Options.parse(new String[] {"--tiny", "--wait-policy", "pytorch=passive,dl4j=default"});
+        Runner.Options o =
+                Runner.Options.parse(new String[] {"--tiny", "--wait-policy", "pytorch=passive,dl4j=default"});
         assertEquals("passive", o.waitPolicies().get("pytorch"));
         assertEquals("default", o.waitPolicies().get("dl4j"));
         assertEquals("passive", o.waitPolicies().get("myelin-native"));
         Map<String, String> env = launcherEnvironment();
         Runner.applyEnvironment(env, "pytorch", "2", "active");
         assertEquals("ACTIVE", env.get("OMP_WAIT_POLICY"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Runner.Options.parse(new String[] {"--wait-policy", "pytorch=sleepy"}));
         assertEquals(true, e.getMessage().contains("pytorch=sleepy"), e.getMessage());
     }

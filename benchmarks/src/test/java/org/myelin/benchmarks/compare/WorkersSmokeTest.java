@@ -29,6 +29,7 @@ class WorkersSmokeTest {
 
     @TempDir
     Path tmp;
+
     Path exchange;
 
     @BeforeEach
@@ -40,8 +41,17 @@ class WorkersSmokeTest {
 
     private Result run(String engine, String workload, boolean withExchange) throws Exception {
         Path out = tmp.resolve(engine + "-" + workload + ".csv");
-        List<String> args = new java.util.ArrayList<>(List.of("--engine", engine, "--workload", workload, "--mode",
-                "tiny", "--result", out.toString(), "--env", tmp.resolve(engine + ".env").toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--engine",
+                engine,
+                "--workload",
+                workload,
+                "--mode",
+                "tiny",
+                "--result",
+                out.toString(),
+                "--env",
+                tmp.resolve(engine + ".env").toString()));
         if (withExchange) {
             args.addAll(List.of("--exchange", exchange.toString()));
         }
