@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
 import org.myelin.data.Dataset;
+import org.myelin.data.ImageShift;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
 import org.myelin.nn.Models;
@@ -165,6 +166,8 @@ public final class TrainingJob {
                 .put("training.on_divergence", onDivergence.action().name().toLowerCase(java.util.Locale.ROOT))
                 .put("training.divergence_retries", onDivergence.maxRetries())
                 .put("training.divergence_rate_factor", onDivergence.rateFactor());
+        augmentation(data.train()); // refused now, before any training, when the data are not images
+        identity.put("data.shift", config.data().common().shift());
         identity.putData("train", data.train());
         if (data.validation() != null) {
             identity.putData("validation", data.validation());
@@ -194,6 +197,26 @@ public final class TrainingJob {
 
     /** The names of the files a job writes into its output directory. */
     public static final List<String> OUTPUTS = List.of(MODEL_FILE, CHECKPOINT_FILE, METRICS_CSV, METRICS_PNG);
+
+    /** The translation of {@code data.shift} for these training data, {@code null} when it is 0. */
+    private ImageShift augmentation(Dataset train) {
+        int shift = config.data().common().shift();
+        if (shift == 0) {
+            return null;
+        }
+        long[] image = train.featureShape();
+        if (image.length != 3) {
+            throw new ConfigurationException(
+                    "data.shift",
+                    "shifts images [N, C, H, W], the training data are " + train
+                            + " (MNIST loads as images for a convolutional model, or with data.images true)");
+        }
+        try {
+            return new ImageShift((int) image[1], (int) image[2], shift);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("data.shift", e.getMessage());
+        }
+    }
 
     /**
      * The output directory of {@code output} (the config's "output"): refused when empty or blank (which would
@@ -280,7 +303,7 @@ public final class TrainingJob {
                 metadata,
                 setup.identity());
         callbacks.add(checkpointing);
-        Trainer t = new Trainer(model, loss, optimizer, options, callbacks);
+        Trainer t = new Trainer(model, loss, optimizer, options, callbacks).augmentWith(augmentation(setup.train()));
         boolean resumed = false;
         Path checkpoint = outDir.resolve(CHECKPOINT_FILE);
         if (resume && Files.exists(checkpoint)) {

@@ -28,10 +28,18 @@ public final class DataSources {
     /**
      * Keys of every source: {@code limit} (the first N training samples, 0 for all), {@code validation_fraction}
      * held out of the training set, {@code standardize} (fitted on the training set), {@code images} (MNIST as
-     * {@code [N, 1, 28, 28]}; default: whether the model's first layer is convolutional or pooling).
+     * {@code [N, 1, 28, 28]}; default: whether the model's first layer is convolutional or pooling), {@code shift}
+     * (augmentation: each training batch's images move by a random translation of up to this many pixels, 0 for
+     * none; images only, see {@link org.myelin.train.Trainer#augmentWith}).
      */
-    public record Common(@Min(0) Integer limit, Double validationFraction, Boolean standardize, Boolean images) {
+    public record Common(
+            @Min(0) Integer limit,
+            Double validationFraction,
+            Boolean standardize,
+            Boolean images,
+            @Min(0) Integer shift) {
         public Common {
+            shift = shift == null ? 0 : shift;
             limit = limit == null ? 0 : limit;
             validationFraction = fraction("validation_fraction", validationFraction == null ? 0.0 : validationFraction);
             standardize = standardize != null && standardize;

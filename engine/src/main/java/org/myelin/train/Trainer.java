@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * (seed, e), so a run is reproducible and can resume mid-way (see {@link TrainerState}).
  */
 public final class Trainer {
+    private org.myelin.data.ImageShift augmentation;
+
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
 
     private static final String WORKSPACE = "myelin-train-step";
@@ -99,6 +101,25 @@ public final class Trainer {
 
     public int epochs() {
         return options.epochs();
+    }
+
+    /**
+     * Data augmentation by translation: every training batch's images (rows of {@code [N, C, H, W]}) move by their
+     * own random shift of up to {@code shift}'s limit before the step (validation and test data are never shifted).
+     * The shifts are drawn from (seed, step), so a resumed run shifts each batch as an uninterrupted run does.
+     *
+     * @param shift the translation, or {@code null} for none
+     * @return this trainer
+     */
+    public Trainer augmentWith(org.myelin.data.ImageShift shift) {
+        this.augmentation = shift;
+        return this;
+    }
+
+    private INDArray augment(INDArray features) {
+        return augmentation == null
+                ? features
+                : augmentation.apply(features, new java.util.Random(mix(options.seed(), state.step, -1)));
     }
 
     /** Batches completed in the current epoch. */
@@ -181,7 +202,7 @@ public final class Trainer {
                 }
                 double l;
                 try {
-                    l = step(batch.features(), batch.targets());
+                    l = step(augment(batch.features()), batch.targets());
                     skipsInARow = 0;
                 } catch (DivergenceException e) {
                     if (options.onDivergence().action() == DivergencePolicy.Action.STOP) {
