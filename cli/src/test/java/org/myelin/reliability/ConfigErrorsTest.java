@@ -59,6 +59,8 @@ class ConfigErrorsTest {
             {"loss": "msee"}                                           | loss: unknown loss 'msee'
             {"foo": 1}                                                 | foo: unknown key; expected one of [data, loss, model, optimizer, output, regularization, schedule, training]
             {"output": 5}                                              | output: must be a string, was 5
+            {"data": {"source": "synthetic", "name": "xor", "shift": 2}} | data.shift: shifts images [N, C, H, W], the training data are
+            {"data": {"source": "synthetic", "name": "xor", "shift": -1}} | data.shift: must be
             """)
     void anInvalidValueIsReportedWithItsPath(String json, String message) {
         Map<String, Object> raw = new LinkedHashMap<>(Json.readObject("config", json));
