@@ -1,5 +1,7 @@
 package org.myelin;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,8 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pass, the remaining ND4J calls, each op's forward and backward, the optimiser, the trainer's phases) accumulate
  * wall time per phase, so a step's time is read phase by phase rather than by subtracting one benchmark from another.
  *
- * <p>Off unless the JVM starts with {@code -Dmyelin.profile=true}: {@link #ENABLED} is a {@code static final} read
- * once, so when it is false the JIT removes every hook and the step runs as without them. When on, only the thread
+ * <p>Off unless the JVM starts with {@code -Dmyelin.profile=true} (wall time) or {@code -Dmyelin.profile=cpu} (wall
+ * time and the recording thread's CPU time, which a machine shared with other processes disturbs less, at about a
+ * microsecond per scope): {@link #ENABLED} is a {@code static final} read once, so when it is false the JIT removes
+ * every hook and the step runs as without them. When on, only the thread
  * that called {@link #start()} records (the trainer is single-threaded); other threads and calls before
  * {@code start()} record nothing.
  *
@@ -25,11 +29,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Use: {@code try (Profiler.Scope s = Profiler.scope("optimiser step")) { ... }}.
  */
 public final class Profiler {
-    /** The system property that turns the profiler on ({@code true}) or leaves it off ({@code false}, the default). */
+    /**
+     * The system property that turns the profiler on: {@code true} (wall time), {@code cpu} (wall and thread CPU
+     * time) or {@code false} (off, the default).
+     */
     public static final String PROPERTY = "myelin.profile";
 
     /** Whether the hooks record; fixed at class initialisation from {@link #PROPERTY}. */
-    public static final boolean ENABLED = enabledFromProperty();
+    public static final boolean ENABLED = "true".equals(mode()) || "cpu".equals(mode());
+
+    /** Whether the hooks also record the thread's CPU time ({@code -Dmyelin.profile=cpu}). */
+    public static final boolean CPU_TIME = "cpu".equals(mode());
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The phase of allocating an array for a result (in the step's workspace during training). */
+    public static final String ALLOCATION = "array allocation (Nd4j.createUninitialized)";
 
     private static final int MAX_DEPTH = 64;
     private static final int MAX_PHASES = 4096;
@@ -39,15 +54,17 @@ public final class Profiler {
     private static final Counter[] open = new Counter[MAX_DEPTH];
     private static final long[] startedAt = new long[MAX_DEPTH];
     private static final long[] nestedNanos = new long[MAX_DEPTH];
+    private static final long[] startedAtCpu = new long[MAX_DEPTH];
+    private static final long[] nestedCpuNanos = new long[MAX_DEPTH];
     private static final List<Counter> counters = new ArrayList<>();
     private static volatile Thread owner;
     private static int depth;
 
     private Profiler() {}
 
-    private static boolean enabledFromProperty() {
+    private static String mode() {
         String v = System.getProperty(PROPERTY);
-        return v != null && v.trim().equalsIgnoreCase("true");
+        return v == null ? "false" : v.trim().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -138,16 +155,21 @@ public final class Profiler {
         if (!(ENABLED && Thread.currentThread() == owner) || depth == 0) {
             return;
         }
+        long cpuNow = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0L;
         long now = System.nanoTime();
         depth--;
         long total = now - startedAt[depth];
+        long cpu = cpuNow - startedAtCpu[depth];
         Counter c = open[depth];
         c.calls++;
         c.totalNanos += total;
         c.selfNanos += total - nestedNanos[depth];
+        c.totalCpuNanos += cpu;
+        c.selfCpuNanos += cpu - nestedCpuNanos[depth];
         open[depth] = null;
         if (depth > 0) {
             nestedNanos[depth - 1] += total;
+            nestedCpuNanos[depth - 1] += cpu;
         }
     }
 
@@ -158,7 +180,9 @@ public final class Profiler {
         }
         open[depth] = counter(key, detail, kind);
         nestedNanos[depth] = 0;
+        nestedCpuNanos[depth] = 0;
         startedAt[depth] = System.nanoTime();
+        startedAtCpu[depth] = CPU_TIME ? THREADS.getCurrentThreadCpuTime() : 0L;
         depth++;
     }
 
@@ -203,13 +227,17 @@ public final class Profiler {
     public static synchronized List<Phase> snapshot() {
         List<Phase> out = new ArrayList<>(counters.size());
         for (Counter c : counters) {
-            out.add(new Phase(c.label(), c.calls, c.selfNanos, c.totalNanos));
+            out.add(new Phase(c.label(), c.calls, c.selfNanos, c.totalNanos, c.selfCpuNanos, c.totalCpuNanos));
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** A phase's counts since {@link #start()}: how often it ran, its self time and its total time (ns). */
-    public record Phase(String label, long calls, long selfNanos, long totalNanos) {}
+    /**
+     * A phase's counts since {@link #start()}: how often it ran, its self and total wall time, and its self and total
+     * CPU time of the recording thread (ns; zero unless {@link #CPU_TIME}).
+     */
+    public record Phase(
+            String label, long calls, long selfNanos, long totalNanos, long selfCpuNanos, long totalCpuNanos) {}
 
     /** An open phase, closed by try-with-resources; one shared instance, so opening one allocates nothing. */
     public static final class Scope implements AutoCloseable {
@@ -238,6 +266,8 @@ public final class Profiler {
         long calls;
         long selfNanos;
         long totalNanos;
+        long selfCpuNanos;
+        long totalCpuNanos;
 
         Counter(Object key, long detail, Kind kind) {
             this.key = key;

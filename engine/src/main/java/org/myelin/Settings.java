@@ -68,8 +68,9 @@ public final class Settings {
                     "-D" + Kernels.PROPERTY + " must be auto or nd4j, was '" + kernels + "'");
         }
         String profile = properties.getProperty(Profiler.PROPERTY);
-        if (profile != null && !Set.of("true", "false").contains(profile.trim().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("-D" + Profiler.PROPERTY + " must be true or false, was '"
+        if (profile != null
+                && !Set.of("true", "cpu", "false").contains(profile.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("-D" + Profiler.PROPERTY + " must be true, cpu or false, was '"
                     + org.myelin.io.Text.shorten(profile, 40) + "'");
         }
         for (String variable : THREAD_VARIABLES) {

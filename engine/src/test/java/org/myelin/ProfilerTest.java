@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The profiler's bookkeeping. The tests that need it on run in the surefire execution {@code profiler}, a JVM
- * started with {@code -Dmyelin.profile=true} ({@link Profiler#ENABLED} is fixed when the class loads); the default
+ * started with {@code -Dmyelin.profile=cpu} ({@link Profiler#ENABLED} is fixed when the class loads); the default
  * execution runs the one that needs it off.
  */
 class ProfilerTest {
@@ -27,7 +27,7 @@ class ProfilerTest {
 
     @Test
     void nestedScopesSplitTotalIntoSelfTimes() {
-        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=true (surefire execution 'profiler')");
+        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=cpu (surefire execution 'profiler')");
         Profiler.start();
         for (int i = 0; i < 3; i++) {
             try (Profiler.Scope outer = Profiler.scope("outer")) {
@@ -52,11 +52,15 @@ class ProfilerTest {
         assertEquals(outer.totalNanos(), outer.selfNanos() + inner.totalNanos() + gemm.totalNanos());
         assertEquals(inner.totalNanos(), inner.selfNanos());
         assertTrue(outer.selfNanos() > 0 && inner.selfNanos() > 0, p.toString());
+        // The thread's CPU time is split the same way (recorded with -Dmyelin.profile=cpu, as in that execution).
+        assertTrue(Profiler.CPU_TIME, "the surefire execution 'profiler' sets -Dmyelin.profile=cpu");
+        assertEquals(outer.totalCpuNanos(), outer.selfCpuNanos() + inner.totalCpuNanos() + gemm.totalCpuNanos());
+        assertTrue(inner.selfCpuNanos() > 0 && inner.selfCpuNanos() <= inner.totalCpuNanos(), inner.toString());
     }
 
     @Test
     void gemmLabelsNameTheDenseLayerDirection() {
-        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=true (surefire execution 'profiler')");
+        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=cpu (surefire execution 'profiler')");
         Profiler.start();
         try (Profiler.Scope dx = Profiler.gemm(128, 512, 784, false, true)) {
             busy();
@@ -71,7 +75,7 @@ class ProfilerTest {
 
     @Test
     void otherThreadsAndCallsBeforeStartRecordNothing() throws InterruptedException {
-        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=true (surefire execution 'profiler')");
+        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=cpu (surefire execution 'profiler')");
         Profiler.start();
         Thread other = new Thread(() -> {
             try (Profiler.Scope s = Profiler.scope("elsewhere")) {

@@ -98,6 +98,12 @@ public final class Autograd {
     }
 
     static void backward(Tensor root, INDArray seed) {
+        try (Profiler.Scope s = Profiler.scope("autograd backward (seed, graph walk, checks)")) {
+            backwardFrom(root, seed);
+        }
+    }
+
+    private static void backwardFrom(Tensor root, INDArray seed) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward(): " + root.describe()
                     + " does not require a gradient: no parameter it depends on requires one,"
@@ -129,12 +135,6 @@ public final class Autograd {
             return;
         }
 
-        try (Profiler.Scope s = Profiler.scope("autograd backward (graph walk, checks)")) {
-            backwardThroughGraph(root, seed);
-        }
-    }
-
-    private static void backwardThroughGraph(Tensor root, INDArray seed) {
         List<Tensor> order = topologicalOrder(root);
         // Gradients of non-leaf tensors live only for the duration of this pass.
         Map<Tensor, INDArray> grads = new IdentityHashMap<>();

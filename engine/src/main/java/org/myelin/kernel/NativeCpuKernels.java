@@ -301,7 +301,9 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     private static INDArray fresh(INDArray like) {
-        return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+        try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
+            return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+        }
     }
 
     private static void requireOk(String method, int rc) {

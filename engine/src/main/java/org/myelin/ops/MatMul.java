@@ -42,7 +42,10 @@ public final class MatMul extends Op {
         long rows = transA ? a.size(1) : a.size(0);
         long cols = transB ? b.size(0) : b.size(1);
         try (Profiler.Scope s = Profiler.gemm(rows, transA ? a.size(0) : a.size(1), cols, transA, transB)) {
-            INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
+            INDArray out;
+            try (Profiler.Scope alloc = Profiler.scope(Profiler.ALLOCATION)) {
+                out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
+            }
             return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
         }
     }

@@ -151,6 +151,12 @@ public final class Trainer {
      * or {@link #requestStop()} is called; continues from {@link #state()} when it was restored.
      */
     public History fit(Dataset train, Dataset validation) {
+        try (Profiler.Scope s = Profiler.scope("trainer loop (fit(): setup, batch loop, state)")) {
+            return fitEpochs(train, validation);
+        }
+    }
+
+    private History fitEpochs(Dataset train, Dataset validation) {
         EngineInfo.logOnce();
         checkData("training", train);
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
@@ -232,12 +238,14 @@ public final class Trainer {
             if (state.batch < batchesPerEpoch) {
                 break;
             }
-            EpochRecord record = finishEpoch(validation);
-            history.add(record);
-            for (Callback c : callbacks) {
-                stop |= c.onEpochEnd(this, record);
+            try (Profiler.Scope s = Profiler.scope("epoch end (validation, history, callbacks)")) {
+                EpochRecord record = finishEpoch(validation);
+                history.add(record);
+                for (Callback c : callbacks) {
+                    stop |= c.onEpochEnd(this, record);
+                }
+                state.nextEpoch();
             }
-            state.nextEpoch();
         }
         for (Callback c : callbacks) {
             c.onTrainEnd(this, history);

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The profiler inside the trainer's step: with {@code -Dmyelin.profile=true} (surefire execution {@code profiler})
+ * The profiler inside the trainer's step: with {@code -Dmyelin.profile=cpu} (surefire execution {@code profiler})
  * a small MLP's steps record every phase the step runs, with the counts the step implies, and the phases add up to no
  * more than the measured time; without it nothing is recorded (default execution).
  */
@@ -39,7 +39,7 @@ class TrainerProfilingTest {
 
     @Test
     void mlpStepRecordsEveryPhaseWithinTheMeasuredTime() {
-        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=true (surefire execution 'profiler')");
+        assumeTrue(Profiler.ENABLED, "needs -Dmyelin.profile=cpu (surefire execution 'profiler')");
         Trainer trainer = trainer();
         Dataset data = data();
         trainer.fit(data, null); // first epoch: the workspace learns its size
@@ -64,7 +64,10 @@ class TrainerProfilingTest {
                 "loss (op setup)",
                 "op forward FusedSoftmaxCrossEntropy",
                 "loss value item()",
-                "autograd backward (graph walk, checks)",
+                "autograd backward (seed, graph walk, checks)",
+                "array allocation (Nd4j.createUninitialized)",
+                "loss gradient p - t (ND4J subi)",
+                "loss gradient scale (ND4J muli)",
                 "op backward FusedSoftmaxCrossEntropy",
                 "op backward FusedDense",
                 "gemm dW (8x5)^T * 8x3",
@@ -106,6 +109,7 @@ class TrainerProfilingTest {
         long self = 0;
         for (Profiler.Phase ph : phases) {
             assertTrue(ph.selfNanos() >= 0 && ph.selfNanos() <= ph.totalNanos(), ph.toString());
+            assertTrue(ph.selfCpuNanos() >= 0 && ph.selfCpuNanos() <= ph.totalCpuNanos(), ph.toString());
             self += ph.selfNanos();
         }
         assertTrue(self <= measured, "phases sum to " + self + " ns, more than the measured " + measured + " ns");
