@@ -24,7 +24,12 @@ public final class Settings {
     public static final String NATIVE_GC_THRESHOLD_MB = "myelin.nativeGcThresholdMb";
     /** Every {@code myelin.*} property the engine reads. */
     public static final Set<String> KNOWN = Set.of(
-            Blas.PROPERTY, Kernels.PROPERTY, MAX_PARAMETER_BYTES, NATIVE_GC_THRESHOLD_MB, Mnist.MIRRORS_PROPERTY);
+            Blas.PROPERTY,
+            Kernels.PROPERTY,
+            MAX_PARAMETER_BYTES,
+            NATIVE_GC_THRESHOLD_MB,
+            Mnist.MIRRORS_PROPERTY,
+            Profiler.PROPERTY);
     /** Thread counts read by OpenMP, MKL and OpenBLAS when their natives load. */
     public static final List<String> THREAD_VARIABLES =
             List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS");
@@ -61,6 +66,12 @@ public final class Settings {
         if (kernels != null && !Set.of("auto", "nd4j").contains(kernels.trim().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException(
                     "-D" + Kernels.PROPERTY + " must be auto or nd4j, was '" + kernels + "'");
+        }
+        String profile = properties.getProperty(Profiler.PROPERTY);
+        if (profile != null
+                && !Set.of("true", "cpu", "false").contains(profile.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("-D" + Profiler.PROPERTY + " must be true, cpu or false, was '"
+                    + org.myelin.io.Text.shorten(profile, 40) + "'");
         }
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);

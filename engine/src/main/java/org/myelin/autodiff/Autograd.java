@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.myelin.Profiler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -85,7 +86,10 @@ public final class Autograd {
         }
         boolean record = anyNeeds && isRecording();
         op.setNeedsGrad(record ? needs : new boolean[inputs.length]);
-        INDArray out = op.forward(values);
+        INDArray out;
+        try (Profiler.Scope s = Profiler.opForward(op.getClass())) {
+            out = op.forward(values);
+        }
         if (!record) {
             op.release();
             return new Tensor(out, false, null, null);
@@ -94,6 +98,12 @@ public final class Autograd {
     }
 
     static void backward(Tensor root, INDArray seed) {
+        try (Profiler.Scope s = Profiler.scope("autograd backward (seed, graph walk, checks)")) {
+            backwardFrom(root, seed);
+        }
+    }
+
+    private static void backwardFrom(Tensor root, INDArray seed) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward(): " + root.describe()
                     + " does not require a gradient: no parameter it depends on requires one,"
@@ -143,7 +153,10 @@ public final class Autograd {
                 node.op.release();
                 continue;
             }
-            INDArray[] gradIn = node.op.backward(gradOut);
+            INDArray[] gradIn;
+            try (Profiler.Scope s = Profiler.opBackward(node.op.getClass())) {
+                gradIn = node.op.backward(gradOut);
+            }
             node.op.release();
             if (gradIn.length != node.inputs.length) {
                 throw new IllegalStateException(node.op.name() + ": backward returned " + gradIn.length
@@ -161,7 +174,9 @@ public final class Autograd {
                             + Arrays.toString(in.shape()));
                 }
                 if (!owned.add(g)) {
-                    g = g.dup();
+                    try (Profiler.Scope s = Profiler.scope("autograd dup of a shared gradient")) {
+                        g = g.dup();
+                    }
                     owned.add(g);
                 }
                 if (in.released) {
@@ -171,13 +186,17 @@ public final class Autograd {
                     if (in.grad() != null) {
                         owned.add(in.grad());
                     }
-                    in.accumulateGrad(g);
+                    try (Profiler.Scope s = Profiler.scope("autograd gradient accumulation")) {
+                        in.accumulateGrad(g);
+                    }
                 } else {
                     INDArray prev = grads.get(in);
                     if (prev == null) {
                         grads.put(in, g);
                     } else {
-                        prev.addi(g);
+                        try (Profiler.Scope s = Profiler.scope("autograd gradient accumulation")) {
+                            prev.addi(g);
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package org.myelin.kernel;
 
+import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
@@ -70,7 +71,16 @@ public final class FusedDense extends Op {
                 : Kernels.active().activationBackward(activation, z, a, gradOut, null);
         INDArray dx = needsGrad(0) ? MatMul.gemm(dz, w, false, true) : null;
         INDArray dw = needsGrad(1) ? MatMul.gemm(x, dz, true, false) : null;
-        INDArray db = needsGrad(2) ? dz.sum(0).reshape(biasShape) : null;
+        INDArray db = null;
+        if (needsGrad(2)) {
+            INDArray sums;
+            try (Profiler.Scope s = Profiler.scope("bias gradient dz.sum(0) (ND4J)", dz)) {
+                sums = dz.sum(0);
+            }
+            try (Profiler.Scope s = Profiler.scope("bias gradient reshape")) {
+                db = sums.reshape(biasShape);
+            }
+        }
         return new INDArray[] {dx, dw, db};
     }
 

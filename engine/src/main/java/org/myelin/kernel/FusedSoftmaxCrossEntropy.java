@@ -1,5 +1,6 @@
 package org.myelin.kernel;
 
+import org.myelin.Profiler;
 import org.myelin.ops.LossOp;
 import org.myelin.ops.Reduction;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,13 +24,17 @@ public final class FusedSoftmaxCrossEntropy extends LossOp {
 
     @Override
     protected double total() {
-        probabilities = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
+        try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
+            probabilities = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
+        }
         return Kernels.active().softmaxCrossEntropy(y, t, probabilities);
     }
 
     @Override
     protected INDArray gradient() {
-        return probabilities.subi(t); // the probabilities are this op's own and not needed after backward
+        try (Profiler.Scope s = Profiler.scope("loss gradient p - t (ND4J subi)")) {
+            return probabilities.subi(t); // the probabilities are this op's own and not needed after backward
+        }
     }
 
     @Override

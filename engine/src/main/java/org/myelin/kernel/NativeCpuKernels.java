@@ -2,6 +2,7 @@ package org.myelin.kernel;
 
 import java.lang.ref.Reference;
 import org.myelin.Preconditions;
+import org.myelin.Profiler;
 import org.myelin.kernels.NativeKernels;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,10 +42,13 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         int rc;
-        if (gradOut.dataType() == DataType.FLOAT) {
-            rc = NativeKernels.backwardF32(k.id(), (float) k.alpha(), address(z), address(gradOut), address(result), n);
-        } else {
-            rc = NativeKernels.backwardF64(k.id(), k.alpha(), address(z), address(gradOut), address(result), n);
+        try (Profiler.Scope s = Profiler.scope("native activation backward", gradOut)) {
+            if (gradOut.dataType() == DataType.FLOAT) {
+                rc = NativeKernels.backwardF32(
+                        k.id(), (float) k.alpha(), address(z), address(gradOut), address(result), n);
+            } else {
+                rc = NativeKernels.backwardF64(k.id(), k.alpha(), address(z), address(gradOut), address(result), n);
+            }
         }
         Reference.reachabilityFence(z);
         Reference.reachabilityFence(gradOut);
@@ -58,9 +62,12 @@ final class NativeCpuKernels implements ElementwiseKernels {
         if (x == null || !NativeLayout.streamable(x.length(), x)) {
             return fallback.sumOfSquares(x);
         }
-        double s = x.dataType() == DataType.FLOAT
-                ? NativeKernels.sumSquaresF32(address(x), x.length())
-                : NativeKernels.sumSquaresF64(address(x), x.length());
+        double s;
+        try (Profiler.Scope p = Profiler.scope("native sum of squares")) {
+            s = x.dataType() == DataType.FLOAT
+                    ? NativeKernels.sumSquaresF32(address(x), x.length())
+                    : NativeKernels.sumSquaresF64(address(x), x.length());
+        }
         Reference.reachabilityFence(x);
         return s;
     }
@@ -80,9 +87,14 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Preconditions.requireSameShape("softmaxCrossEntropy", "probabilities", probabilities, "logits", logits, false);
         long rows = logits.size(0);
         long cols = logits.size(1);
-        double total = logits.dataType() == DataType.FLOAT
-                ? NativeKernels.softmaxXentF32(address(logits), address(targets), address(probabilities), rows, cols)
-                : NativeKernels.softmaxXentF64(address(logits), address(targets), address(probabilities), rows, cols);
+        double total;
+        try (Profiler.Scope s = Profiler.scope("native softmax cross-entropy", rows, cols)) {
+            total = logits.dataType() == DataType.FLOAT
+                    ? NativeKernels.softmaxXentF32(
+                            address(logits), address(targets), address(probabilities), rows, cols)
+                    : NativeKernels.softmaxXentF64(
+                            address(logits), address(targets), address(probabilities), rows, cols);
+        }
         Reference.reachabilityFence(logits);
         Reference.reachabilityFence(targets);
         Reference.reachabilityFence(probabilities);
@@ -105,10 +117,12 @@ final class NativeCpuKernels implements ElementwiseKernels {
         }
         int id = KernelActivation.of(f).id();
         int rc;
-        if (gradOut.dataType() == DataType.FLOAT) {
-            rc = NativeKernels.backwardFromOutputF32(id, address(a), address(gradOut), address(result), n);
-        } else {
-            rc = NativeKernels.backwardFromOutputF64(id, address(a), address(gradOut), address(result), n);
+        try (Profiler.Scope s = Profiler.scope("native activation backward from output", gradOut)) {
+            if (gradOut.dataType() == DataType.FLOAT) {
+                rc = NativeKernels.backwardFromOutputF32(id, address(a), address(gradOut), address(result), n);
+            } else {
+                rc = NativeKernels.backwardFromOutputF64(id, address(a), address(gradOut), address(result), n);
+            }
         }
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(gradOut);
@@ -139,12 +153,14 @@ final class NativeCpuKernels implements ElementwiseKernels {
         long rows = x.size(0);
         long zAddress = zOut == null ? 0L : address(zOut);
         int rc;
-        if (x.dataType() == DataType.FLOAT) {
-            rc = NativeKernels.biasForwardF32(
-                    k.id(), (float) k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
-        } else {
-            rc = NativeKernels.biasForwardF64(
-                    k.id(), k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
+        try (Profiler.Scope s = Profiler.scope("native bias + activation forward", rows, cols)) {
+            if (x.dataType() == DataType.FLOAT) {
+                rc = NativeKernels.biasForwardF32(
+                        k.id(), (float) k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
+            } else {
+                rc = NativeKernels.biasForwardF64(
+                        k.id(), k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
+            }
         }
         Reference.reachabilityFence(x);
         Reference.reachabilityFence(b);
@@ -174,6 +190,23 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Preconditions.requireSameShape("sgdMomentum", "velocity", velocity, "param", param, false);
         long n = param.length();
         int nest = nesterov ? 1 : 0;
+        try (Profiler.Scope s = Profiler.scope("native sgd momentum update")) {
+            sgdNative(param, grad, velocity, n, lr, momentum, weightDecay, nest);
+        }
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(velocity);
+    }
+
+    private static void sgdNative(
+            INDArray param,
+            INDArray grad,
+            INDArray velocity,
+            long n,
+            double lr,
+            double momentum,
+            double weightDecay,
+            int nest) {
         if (param.dataType() == DataType.FLOAT) {
             NativeKernels.sgdF32(
                     address(param),
@@ -187,9 +220,6 @@ final class NativeCpuKernels implements ElementwiseKernels {
         } else {
             NativeKernels.sgdF64(address(param), address(grad), address(velocity), n, lr, momentum, weightDecay, nest);
         }
-        Reference.reachabilityFence(param);
-        Reference.reachabilityFence(grad);
-        Reference.reachabilityFence(velocity);
     }
 
     @Override
@@ -220,6 +250,16 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Preconditions.requireStep(method, step);
         AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         long n = param.length();
+        try (Profiler.Scope s = Profiler.scope("native adam update")) {
+            adamNative(param, grad, m, v, c, n);
+        }
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(m);
+        Reference.reachabilityFence(v);
+    }
+
+    private static void adamNative(INDArray param, INDArray grad, INDArray m, INDArray v, AdamCoefficients c, long n) {
         if (param.dataType() == DataType.FLOAT) {
             NativeKernels.adamF32(
                     address(param),
@@ -253,10 +293,6 @@ final class NativeCpuKernels implements ElementwiseKernels {
                     c.stepSize(),
                     c.invSqrtBc2());
         }
-        Reference.reachabilityFence(param);
-        Reference.reachabilityFence(grad);
-        Reference.reachabilityFence(m);
-        Reference.reachabilityFence(v);
     }
 
     /** The address of the array's first element; {@code addressPointer()} already includes a view's offset. */
@@ -265,7 +301,9 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     private static INDArray fresh(INDArray like) {
-        return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+        try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
+            return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
+        }
     }
 
     private static void requireOk(String method, int rc) {

@@ -1,6 +1,7 @@
 package org.myelin.ops;
 
 import org.myelin.Preconditions;
+import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,7 +46,13 @@ public abstract class LossOp extends Op {
 
     @Override
     protected final INDArray[] backward(INDArray gradOut) {
-        INDArray gy = needsGrad(0) ? gradient().muli(scale * gradOut.getDouble(0)) : null;
+        INDArray gy = null;
+        if (needsGrad(0)) {
+            INDArray g = gradient();
+            try (Profiler.Scope s = Profiler.scope("loss gradient scale (ND4J muli)")) {
+                gy = g.muli(scale * gradOut.getDouble(0));
+            }
+        }
         return new INDArray[] {gy, null};
     }
 

@@ -1,6 +1,7 @@
 package org.myelin.ops;
 
 import org.myelin.Preconditions;
+import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,8 +41,13 @@ public final class MatMul extends Op {
     public static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
         long rows = transA ? a.size(1) : a.size(0);
         long cols = transB ? b.size(0) : b.size(1);
-        INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
-        return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        try (Profiler.Scope s = Profiler.gemm(rows, transA ? a.size(0) : a.size(1), cols, transA, transB)) {
+            INDArray out;
+            try (Profiler.Scope alloc = Profiler.scope(Profiler.ALLOCATION)) {
+                out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
+            }
+            return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.myelin.Profiler;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -108,11 +109,13 @@ public abstract class Optimizer {
 
     /** Updates every parameter that has a gradient, in place. */
     public final void step() {
-        steps++;
-        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
-            INDArray grad = e.getValue().grad();
-            if (grad != null) {
-                update(e.getKey(), e.getValue().value(), grad);
+        try (Profiler.Scope s = Profiler.scope("optimizer step (Java around the updates)")) {
+            steps++;
+            for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+                INDArray grad = e.getValue().grad();
+                if (grad != null) {
+                    update(e.getKey(), e.getValue().value(), grad);
+                }
             }
         }
     }
@@ -122,8 +125,10 @@ public abstract class Optimizer {
 
     /** Clears every parameter's gradient. */
     public final void zeroGrad() {
-        for (Tensor t : parameters.values()) {
-            t.zeroGrad();
+        try (Profiler.Scope s = Profiler.scope("zeroGrad (optimizer)")) {
+            for (Tensor t : parameters.values()) {
+                t.zeroGrad();
+            }
         }
     }
 

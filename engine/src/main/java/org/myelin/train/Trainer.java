@@ -1,10 +1,12 @@
 package org.myelin.train;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.myelin.EngineInfo;
+import org.myelin.Profiler;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
@@ -149,6 +151,12 @@ public final class Trainer {
      * or {@link #requestStop()} is called; continues from {@link #state()} when it was restored.
      */
     public History fit(Dataset train, Dataset validation) {
+        try (Profiler.Scope s = Profiler.scope("trainer loop (fit(): setup, batch loop, state)")) {
+            return fitEpochs(train, validation);
+        }
+    }
+
+    private History fitEpochs(Dataset train, Dataset validation) {
         EngineInfo.logOnce();
         checkData("training", train);
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
@@ -193,7 +201,9 @@ public final class Trainer {
         while (state.epoch < options.epochs() && !stop && !stopRequested) {
             model.train();
             long started = System.nanoTime() - (long) (state.seconds * 1e9);
-            for (Batch batch : batches.epoch(state.epoch)) {
+            Iterator<Batch> epochBatches = batches.epoch(state.epoch).iterator();
+            while (epochBatches.hasNext()) {
+                Batch batch = nextBatch(epochBatches);
                 if (stopRequested) {
                     break;
                 }
@@ -218,20 +228,24 @@ public final class Trainer {
                 }
                 state.batch = batch.index() + 1;
                 state.seconds = (System.nanoTime() - started) / 1e9;
-                collectNativeGarbage();
-                for (Callback c : callbacks) {
-                    c.onStepEnd(this, state.step, l);
+                try (Profiler.Scope s = Profiler.scope("trainer native-memory check and step callbacks")) {
+                    collectNativeGarbage();
+                    for (Callback c : callbacks) {
+                        c.onStepEnd(this, state.step, l);
+                    }
                 }
             }
             if (state.batch < batchesPerEpoch) {
                 break;
             }
-            EpochRecord record = finishEpoch(validation);
-            history.add(record);
-            for (Callback c : callbacks) {
-                stop |= c.onEpochEnd(this, record);
+            try (Profiler.Scope s = Profiler.scope("epoch end (validation, history, callbacks)")) {
+                EpochRecord record = finishEpoch(validation);
+                history.add(record);
+                for (Callback c : callbacks) {
+                    stop |= c.onEpochEnd(this, record);
+                }
+                state.nextEpoch();
             }
-            state.nextEpoch();
         }
         for (Callback c : callbacks) {
             c.onTrainEnd(this, history);
@@ -239,12 +253,30 @@ public final class Trainer {
         return history;
     }
 
+    /** The next batch: the rows gathered (and shuffled) by {@link Batches} into reused buffers. */
+    private static Batch nextBatch(Iterator<Batch> batches) {
+        try (Profiler.Scope s = Profiler.scope("batch gathering (Batches)")) {
+            return batches.next();
+        }
+    }
+
     private double step(INDArray x, INDArray t) {
-        try (MemoryWorkspace ws = StepWorkspace.open(WORKSPACE)) {
-            return stepInWorkspace(x, t);
-        } finally {
-            // Gradients live in the step's workspace: none may outlive it.
-            model.zeroGrad();
+        try (Profiler.Scope s = Profiler.scope("trainer step (Java between the phases below)")) {
+            MemoryWorkspace ws;
+            try (Profiler.Scope open = Profiler.scope("workspace open")) {
+                ws = StepWorkspace.open(WORKSPACE);
+            }
+            try {
+                return stepInWorkspace(x, t);
+            } finally {
+                try (Profiler.Scope close = Profiler.scope("workspace close")) {
+                    ws.close();
+                }
+                // Gradients live in the step's workspace: none may outlive it.
+                try (Profiler.Scope zero = Profiler.scope("zeroGrad (model)")) {
+                    model.zeroGrad();
+                }
+            }
         }
     }
 
@@ -270,20 +302,35 @@ public final class Trainer {
     }
 
     private double update(INDArray x, INDArray t) {
-        Tensor output = model.forward(Tensor.constant(x));
-        Tensor l = loss.apply(output, Tensor.constant(t));
-        double value = l.item();
+        Tensor output;
+        try (Profiler.Scope s = Profiler.scope("model forward (module code)")) {
+            output = model.forward(Tensor.constant(x));
+        }
+        Tensor l;
+        try (Profiler.Scope s = Profiler.scope("loss (op setup)")) {
+            l = loss.apply(output, Tensor.constant(t));
+        }
+        double value;
+        try (Profiler.Scope s = Profiler.scope("loss value item()")) {
+            value = l.item();
+        }
         if (!Double.isFinite(value)) {
             throw new DivergenceException("training diverged: the loss is " + value + " at step " + (state.step + 1)
                     + " (epoch " + epoch() + ", batch " + (state.batch + 1) + ")" + locateNonFinite(x) + "; lower the"
                     + " learning rate or clip gradients. The weights were not updated by this step.");
         }
         l.backward();
-        Map<String, Tensor> params = model.namedParameters();
+        Map<String, Tensor> params;
+        try (Profiler.Scope s = Profiler.scope("model.namedParameters()")) {
+            params = model.namedParameters();
+        }
         for (GradientTransform g : options.gradientTransforms()) {
             g.apply(params);
         }
-        String bad = state.addGradientNorms(params);
+        String bad;
+        try (Profiler.Scope s = Profiler.scope("gradient norms (Java around the sums)")) {
+            bad = state.addGradientNorms(params);
+        }
         if (bad != null) {
             optimizer.zeroGrad();
             throw new DivergenceException("training diverged: the gradient of '" + bad + "' is not finite at step "
@@ -299,7 +346,9 @@ public final class Trainer {
         state.lossSum += value * x.size(0);
         state.samples += x.size(0);
         if (loss.isClassification()) {
-            state.correct += Evaluation.correct(output.value(), t, loss.decisionThreshold());
+            try (Profiler.Scope s = Profiler.scope("accuracy (Evaluation.correct)")) {
+                state.correct += Evaluation.correct(output.value(), t, loss.decisionThreshold());
+            }
         }
         return value;
     }

@@ -267,19 +267,33 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     private Timing.Step trainer(Sequential model, Workload w) {
-        // Epochs of ~2 GFLOP keep a call well under a window on small steps and short on the deep net.
-        int steps = tiny ? 2 : (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
+        int steps = tiny ? 2 : trainerSteps(w);
         stepsPerCall = steps;
+        Dataset data = trainingData(w, steps);
+        Trainer trainer = newTrainer(model, w);
+        return () -> trainer.fit(data, null);
+    }
+
+    /** Steps per timed {@code fit()} call: epochs of ~2 GFLOP keep a call well under a window on small steps. */
+    static int trainerSteps(Workload w) {
+        return (int) Math.max(2, Math.min(MAX_STEPS, Math.round(2e9 / w.gemmFlops())));
+    }
+
+    /** One epoch of {@code steps} batches of the workload's inputs. */
+    static Dataset trainingData(Workload w, int steps) {
         int n = steps * w.batch();
-        Dataset data = Dataset.classification(
+        return Dataset.classification(
                 input(w, Nd4jEnv.features(n, w.sizes()[0], 11)), Nd4jEnv.cyclicLabels(n, w.classes()), w.classes());
-        Trainer trainer = new Trainer(
+    }
+
+    /** The trainer the timed engine runs: each {@code fit()} trains one epoch and returns. */
+    static Trainer newTrainer(Sequential model, Workload w) {
+        return new Trainer(
                 model,
                 LossFunction.SOFTMAX_CROSS_ENTROPY,
                 optimizer(w, model),
                 TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1),
                 List.of(new StopAfterEpoch()));
-        return () -> trainer.fit(data, null);
     }
 
     private static Timing.Step inference(Sequential model, Workload w) {

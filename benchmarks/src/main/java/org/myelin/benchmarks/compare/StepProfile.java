@@ -36,6 +36,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Usage: {@code OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 java -cp benchmarks.jar
  * org.myelin.benchmarks.compare.StepProfile [cnn-adam-128|lenet-adam-128] [reps]}.
+ *
+ * <p>For an MLP training workload ({@code mlp-adam-128}, {@code mlp-adam-1024}, {@code mlp-sgd-128},
+ * {@code mlp-sgd-32}, ...) it measures inside the trainer's step instead ({@link TrainerStepProfile}: the engine's
+ * profiler, phases timed where they run, rows adding up to the measured step), which needs the profiler switched on:
+ * {@code (. scripts/native-env; OMP_NUM_THREADS=2 java -Dmyelin.profile=true -cp benchmarks/target/benchmarks.jar
+ * org.myelin.benchmarks.compare.StepProfile mlp-adam-128 20)}, reps being timed {@code fit()} calls here;
+ * {@code -Dmyelin.profile=cpu} adds the training thread's CPU time per phase (steadier on a shared machine).
  */
 public final class StepProfile {
 
@@ -45,8 +52,12 @@ public final class StepProfile {
         org.myelin.Blas.select();
         Workload w = Workload.byName(args.length > 0 ? args[0] : "cnn-adam-128");
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        if (!w.isConv() || w.kind() != Workload.Kind.TRAIN) {
-            throw new IllegalArgumentException("StepProfile: expected a CNN training workload, got " + w);
+        if (w.kind() != Workload.Kind.TRAIN) {
+            throw new IllegalArgumentException("StepProfile: expected a training workload, got " + w);
+        }
+        if (!w.isConv()) {
+            TrainerStepProfile.run(w, reps);
+            return;
         }
         Map<String, Double> ms = profile(w, reps);
         double total = ms.entrySet().stream()

@@ -1,0 +1,47 @@
+package org.myelin.benchmarks.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.myelin.Profiler;
+import org.myelin.benchmarks.harness.Workload;
+
+/** The MLP step profile's bookkeeping; its run needs a JVM with the profiler on (see docs/benchmarks.md). */
+class TrainerStepProfileTest {
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "gemm dW (128x784)^T * 128x512 | gemm",
+                "native adam update | native passes",
+                "bias gradient dz.sum(0) (ND4J) [128, 512] | ND4J calls",
+                "array allocation (Nd4j.createUninitialized) | ND4J calls",
+                "accuracy (Evaluation.correct) | ND4J calls",
+                "workspace close | workspace open/close",
+                "batch gathering (Batches) | batch gathering",
+                "op forward FusedDense | Java"
+            })
+    void phasesAreSummedByKind(String label, String kindPrefix) {
+        assertTrue(TrainerStepProfile.kind(label).startsWith(kindPrefix), TrainerStepProfile.kind(label));
+    }
+
+    @Test
+    void medianOfEvenAndOddCounts() {
+        assertEquals(2.0, TrainerStepProfile.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, TrainerStepProfile.median(new double[] {4, 1, 3, 2}));
+    }
+
+    @Test
+    void refusesToRunWithTheProfilerOff() {
+        assumeFalse(Profiler.ENABLED, "this JVM was started with the profiler on");
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> TrainerStepProfile.run(Workload.byName("mlp-adam-128"), 3));
+        assertTrue(e.getMessage().contains("-Dmyelin.profile=true"), e.getMessage());
+    }
+}
