@@ -147,6 +147,12 @@ class Helper {
 
     // The helper: sleeps until a task is published, runs chunks of it while any are left, sleeps again.
     void loop() {
+        // SCHED_BATCH: a wake-up of the helper never preempts the running thread of its CPU. Where a core is idle the
+        // helper starts there at once, as before; on a busy machine it no longer pushes the caller (or another
+        // process) off its core, which cost the caller a whole time slice: Adam over 401,408 floats at load ~10 on
+        // 2 vCPUs averaged 388 us split against 204 us unsplit with a SCHED_OTHER helper.
+        sched_param param{};
+        sched_setscheduler(0, SCHED_BATCH, &param);
         unsigned woken = 0;
         for (;;) {
             unsigned w = wake_.load(std::memory_order_acquire);
