@@ -2,7 +2,8 @@
 // no JNI), interleaved call by call so that both see the same machine load. Used for docs/benchmarks.md,
 // "Splitting the elementwise kernels".
 //
-//   g++ -O3 -march=x86-64 -pthread -fno-math-errno -fno-trapping-math -I cuda-kernels/src/main/cpp \
+//   (from the repository root, one line)
+//   g++ -O3 -march=x86-64 -pthread -fno-math-errno -fno-trapping-math -I cuda-kernels/src/main/cpp
 //       benchmarks/native/kernel_split_bench.cpp -o /tmp/kernel_split_bench
 //   /tmp/kernel_split_bench sizes [reps]       median (min) us per call over sizes 16K..1M, five kernels
 //   /tmp/kernel_split_bench latency            cost of waking the helper, and how long until it takes a chunk

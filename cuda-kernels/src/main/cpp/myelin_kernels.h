@@ -1,8 +1,9 @@
 // Myelin fused elementwise kernels, CPU path (float32 and float64).
 //
 // Included once, by the JNI file JavaCPP generates for org.myelin.kernels.NativeKernels. Every entry point
-// streams contiguous buffers of n elements, single-threaded. Loops are written so that GCC vectorises them;
-// each exported function is built three times with target_clones (x86-64-v4 = AVX-512, x86-64-v3 = AVX2/FMA,
+// streams contiguous buffers of n elements on the calling thread; the elementwise ones also split a large call with
+// one helper thread (myelin_parallel.h). Loops are written so that GCC vectorises them;
+// each single-threaded pass is built three times with target_clones (x86-64-v4 = AVX-512, x86-64-v3 = AVX2/FMA,
 // and the x86-64 baseline) and the dynamic loader picks one per process, so a single library runs on any
 // x86-64. (The AVX-512 build was ~1.5x faster than the AVX2 one on the exp-bound kernels here.)
 //

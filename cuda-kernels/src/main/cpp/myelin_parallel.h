@@ -24,7 +24,6 @@
 
 #include <atomic>
 #include <climits>
-#include <new>
 #include <system_error>
 #include <thread>
 
