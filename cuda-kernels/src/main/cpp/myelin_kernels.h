@@ -1,8 +1,9 @@
 // Myelin fused elementwise kernels, CPU path (float32 and float64).
 //
 // Included once, by the JNI file JavaCPP generates for org.myelin.kernels.NativeKernels. Every entry point
-// streams contiguous buffers of n elements, single-threaded. Loops are written so that GCC vectorises them;
-// each exported function is built three times with target_clones (x86-64-v4 = AVX-512, x86-64-v3 = AVX2/FMA,
+// streams contiguous buffers of n elements on the calling thread; the elementwise ones also split a large call with
+// one helper thread (myelin_parallel.h). Loops are written so that GCC vectorises them;
+// each single-threaded pass is built three times with target_clones (x86-64-v4 = AVX-512, x86-64-v3 = AVX2/FMA,
 // and the x86-64 baseline) and the dynamic loader picks one per process, so a single library runs on any
 // x86-64. (The AVX-512 build was ~1.5x faster than the AVX2 one on the exp-bound kernels here.)
 //
@@ -20,6 +21,7 @@
 #include <xmmintrin.h>
 
 #include "myelin_kernel_table.h"
+#include "myelin_parallel.h"
 
 // glibc's vector math library (libmvec) provides SIMD variants of these; declaring them "simd" lets GCC
 // call _ZGVdN8v_expf etc. without -ffast-math. exp/expf need glibc >= 2.22, tanh/atan glibc >= 2.35
@@ -412,58 +414,186 @@ MYELIN_INLINE long long poisson_draw(const double* p, long long n, unsigned long
     return count;
 }
 
+
+// Whether the id is one of MYELIN_ACTIVATIONS (resp. MYELIN_FROM_OUTPUT_ACTIVATIONS): checked before a call is split,
+// so that an unknown id returns -1 without any chunk running.
+MYELIN_INLINE bool known_activation(int act) {
+    switch (act) {
+#define MYELIN_CASE(NAME, ID, FORMULA) case NAME:
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        return true;
+        default: return false;
+    }
+}
+
+MYELIN_INLINE bool known_from_output(int act) {
+    switch (act) {
+#define MYELIN_CASE(NAME, FORMULA) case NAME:
+        MYELIN_FROM_OUTPUT_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        return true;
+        default: return false;
+    }
+}
+
+// ---- single-threaded passes over one range: what each exported entry point (below) runs per chunk ----
+namespace serial {
+
+MYELIN_CLONES void backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
+    MyelinDenormalsAreZero ftz;
+    myelin::backward<float>(act, alpha, z, g, out, n);
+}
+MYELIN_CLONES void backward_f64(int act, double alpha, const double* z, const double* g, double* out, long long n) {
+    MyelinDenormalsAreZero ftz;
+    myelin::backward<double>(act, alpha, z, g, out, n);
+}
+MYELIN_CLONES void backward_from_output_f32(int act, const float* a, const float* g, float* out, long long n) {
+    MyelinDenormalsAreZero ftz;
+    myelin::backward_from_output<float>(act, a, g, out, n);
+}
+MYELIN_CLONES void backward_from_output_f64(int act, const double* a, const double* g, double* out, long long n) {
+    MyelinDenormalsAreZero ftz;
+    myelin::backward_from_output<double>(act, a, g, out, n);
+}
+MYELIN_CLONES void bias_forward_f32(int act, float alpha, const float* x, const float* b, float* z, float* a,
+                                    long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::bias_forward<float>(act, alpha, x, b, z, a, rows, cols);
+}
+MYELIN_CLONES void bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
+                                    long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::bias_forward<double>(act, alpha, x, b, z, a, rows, cols);
+}
+MYELIN_CLONES void sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd, int nesterov) {
+    MyelinDenormalsAreZero ftz;
+    myelin::sgd<float>(w, g, v, n, lr, mu, wd, nesterov);
+}
+MYELIN_CLONES void sgd_f64(double* w, const double* g, double* v, long long n, double lr, double mu, double wd,
+                           int nesterov) {
+    MyelinDenormalsAreZero ftz;
+    myelin::sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
+}
+MYELIN_CLONES void adam_f32(float* w, const float* g, float* m, float* v, long long n, float b1, float c1, float b2,
+                            float c2, float eps, float wd, float decay, float step_size, float inv_sqrt_bc2) {
+    MyelinDenormalsAreZero ftz;
+    myelin::adam<float>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
+}
+MYELIN_CLONES void adam_f64(double* w, const double* g, double* m, double* v, long long n, double b1, double c1,
+                            double b2, double c2, double eps, double wd, double decay, double step_size,
+                            double inv_sqrt_bc2) {
+    MyelinDenormalsAreZero ftz;
+    myelin::adam<double>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
+}
+
+}  // namespace serial
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
 // The MYELIN_ELEMENTWISE_KERNELS of myelin_kernel_table.h keep the arity of their CUDA twins (asserted below).
+// The elementwise ones split a large call with the helper thread (myelin_parallel.h, myelin_set_parallelism): at
+// element offsets that are multiples of 16, or, for the bias pass, at row boundaries.
 
-MYELIN_CLONES int myelin_backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward<float>(act, alpha, z, g, out, n);
+inline int myelin_backward_f32(int act, float alpha, const float* z, const float* g, float* out, long long n) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::backward_f32(act, alpha, z + b, g + b, out + b, e - b);
+    });
+    return 0;
 }
-MYELIN_CLONES int myelin_backward_f64(int act, double alpha, const double* z, const double* g, double* out, long long n) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward<double>(act, alpha, z, g, out, n);
+inline int myelin_backward_f64(int act, double alpha, const double* z, const double* g, double* out, long long n) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::backward_f64(act, alpha, z + b, g + b, out + b, e - b);
+    });
+    return 0;
 }
-MYELIN_CLONES int myelin_backward_from_output_f32(int act, const float* a, const float* g, float* out, long long n) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward_from_output<float>(act, a, g, out, n);
+inline int myelin_backward_from_output_f32(int act, const float* a, const float* g, float* out, long long n) {
+    if (!myelin::known_from_output(act)) {
+        return -1;
+    }
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::backward_from_output_f32(act, a + b, g + b, out + b, e - b);
+    });
+    return 0;
 }
-MYELIN_CLONES int myelin_backward_from_output_f64(int act, const double* a, const double* g, double* out, long long n) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward_from_output<double>(act, a, g, out, n);
+inline int myelin_backward_from_output_f64(int act, const double* a, const double* g, double* out, long long n) {
+    if (!myelin::known_from_output(act)) {
+        return -1;
+    }
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::backward_from_output_f64(act, a + b, g + b, out + b, e - b);
+    });
+    return 0;
 }
-MYELIN_CLONES int myelin_bias_forward_f32(int act, float alpha, const float* x, const float* b, float* z, float* a,
-                                          long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::bias_forward<float>(act, alpha, x, b, z, a, rows, cols);
+inline int myelin_bias_forward_f32(int act, float alpha, const float* x, const float* b, float* z, float* a,
+                                   long long rows, long long cols) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin::parallel::run(rows, cols, [&](long long r0, long long r1) {
+        long long o = r0 * cols;
+        myelin::serial::bias_forward_f32(act, alpha, x + o, b, z == nullptr ? nullptr : z + o, a + o, r1 - r0, cols);
+    });
+    return 0;
 }
-MYELIN_CLONES int myelin_bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
-                                          long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::bias_forward<double>(act, alpha, x, b, z, a, rows, cols);
+inline int myelin_bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
+                                   long long rows, long long cols) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin::parallel::run(rows, cols, [&](long long r0, long long r1) {
+        long long o = r0 * cols;
+        myelin::serial::bias_forward_f64(act, alpha, x + o, b, z == nullptr ? nullptr : z + o, a + o, r1 - r0, cols);
+    });
+    return 0;
 }
-MYELIN_CLONES void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
-                                  int nesterov) {
-    MyelinDenormalsAreZero ftz;
-    myelin::sgd<float>(w, g, v, n, lr, mu, wd, nesterov);
+inline void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
+                           int nesterov) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::sgd_f32(w + b, g + b, v + b, e - b, lr, mu, wd, nesterov);
+    });
 }
-MYELIN_CLONES void myelin_sgd_f64(double* w, const double* g, double* v, long long n, double lr, double mu, double wd,
-                                  int nesterov) {
-    MyelinDenormalsAreZero ftz;
-    myelin::sgd<double>(w, g, v, n, lr, mu, wd, nesterov);
+inline void myelin_sgd_f64(double* w, const double* g, double* v, long long n, double lr, double mu, double wd,
+                           int nesterov) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::sgd_f64(w + b, g + b, v + b, e - b, lr, mu, wd, nesterov);
+    });
 }
-MYELIN_CLONES void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float b1, float c1,
-                                   float b2, float c2, float eps, float wd, float decay, float step_size,
-                                   float inv_sqrt_bc2) {
-    MyelinDenormalsAreZero ftz;
-    myelin::adam<float>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
+inline void myelin_adam_f32(float* w, const float* g, float* m, float* v, long long n, float b1, float c1, float b2,
+                            float c2, float eps, float wd, float decay, float step_size, float inv_sqrt_bc2) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::adam_f32(w + b, g + b, m + b, v + b, e - b, b1, c1, b2, c2, eps, wd, decay, step_size,
+                                 inv_sqrt_bc2);
+    });
 }
-MYELIN_CLONES void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double b1, double c1,
-                                   double b2, double c2, double eps, double wd, double decay, double step_size,
-                                   double inv_sqrt_bc2) {
-    MyelinDenormalsAreZero ftz;
-    myelin::adam<double>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
+inline void myelin_adam_f64(double* w, const double* g, double* m, double* v, long long n, double b1, double c1,
+                            double b2, double c2, double eps, double wd, double decay, double step_size,
+                            double inv_sqrt_bc2) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::adam_f64(w + b, g + b, m + b, v + b, e - b, b1, c1, b2, c2, eps, wd, decay, step_size,
+                                 inv_sqrt_bc2);
+    });
+}
+
+// Splitting: threads < 2 never splits (the default until the engine configures it); otherwise calls over at least
+// min_elements elements are split with one helper thread. strict != 0 (tests) makes every split call wait until the
+// helper has taken a chunk, so that the helper's path is exercised whatever the machine's load.
+inline void myelin_set_parallelism(int threads, long long min_elements, int strict) {
+    myelin::parallel::Settings& s = myelin::parallel::settings();
+    s.min_elements.store(min_elements < 0 ? 0 : min_elements, std::memory_order_relaxed);
+    s.strict.store(strict, std::memory_order_relaxed);
+    s.threads.store(threads, std::memory_order_relaxed);
+}
+
+// How many chunks the helper thread has run since the library loaded.
+inline long long myelin_helper_chunks() {
+    return myelin::parallel::helper().helper_chunks();
 }
 
 MYELIN_CLONES double myelin_sum_squares_f32(const float* x, long long n) {

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.myelin.data.Mnist;
+import org.myelin.kernel.KernelSplit;
 import org.myelin.kernel.Kernels;
 
 /**
@@ -26,6 +27,7 @@ public final class Settings {
     public static final Set<String> KNOWN = Set.of(
             Blas.PROPERTY,
             Kernels.PROPERTY,
+            KernelSplit.PROPERTY,
             MAX_PARAMETER_BYTES,
             NATIVE_GC_THRESHOLD_MB,
             Mnist.MIRRORS_PROPERTY,
@@ -72,6 +74,10 @@ public final class Settings {
                 && !Set.of("true", "cpu", "false").contains(profile.trim().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("-D" + Profiler.PROPERTY + " must be true, cpu or false, was '"
                     + org.myelin.io.Text.shorten(profile, 40) + "'");
+        }
+        String split = properties.getProperty(KernelSplit.PROPERTY);
+        if (split != null) {
+            KernelSplit.decide(2, split, null);
         }
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);

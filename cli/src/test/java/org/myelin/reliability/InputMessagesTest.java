@@ -200,6 +200,7 @@ class InputMessagesTest {
         p.setProperty("myelin.kernels", "nd4j");
         p.setProperty(Settings.MAX_PARAMETER_BYTES, "8g");
         p.setProperty(Settings.NATIVE_GC_THRESHOLD_MB, "0");
+        p.setProperty("myelin.kernelSplitElements", "off");
         p.setProperty("java.io.tmpdir", "/tmp");
         assertEquals(List.of(), Settings.check(p, Map.of("OMP_NUM_THREADS", "4,2", "MKL_NUM_THREADS", "1")));
     }
@@ -223,6 +224,8 @@ class InputMessagesTest {
             myelin.maxParameterBytes   | 9e9  | -Dmyelin.maxParameterBytes must be a size of at least 1 byte
             myelin.maxParameterBytes   | 99999999999t | -Dmyelin.maxParameterBytes must be a size of at least 1 byte
             myelin.kernels             | fast | -Dmyelin.kernels must be auto or nd4j, was 'fast'
+            myelin.kernelSplitElements | 0    | -Dmyelin.kernelSplitElements must be off or a whole number of elements in 1..
+            myelin.kernelSplitElements | 64k  | -Dmyelin.kernelSplitElements must be off or a whole number of elements in 1..
             """)
     void aGarbageMyelinPropertyIsRefusedNamingIt(String name, String value, String message) {
         Properties p = new Properties();

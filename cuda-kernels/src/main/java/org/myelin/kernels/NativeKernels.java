@@ -13,8 +13,10 @@ import org.bytedeco.javacpp.annotation.Platform;
  * contiguous buffer of {@code n} elements of the function's type ({@code F32}: float, {@code F64}: double),
  * and no argument is checked here. Callers (the engine's {@code org.myelin.kernel} package) check type, length
  * and layout, keep the arrays reachable for the duration of the call, and use the pure-ND4J path whenever
- * {@link #available()} is false. The functions run single-threaded on the calling thread. An output may be
- * the same buffer as an input (in place); partially overlapping buffers are not supported.
+ * {@link #available()} is false. The functions run on the calling thread; the elementwise ones (backward, bias
+ * forward, SGD, Adam) split a large call with one helper thread when {@link #setParallelism} allows it, with results
+ * bit-identical to an unsplit call. An output may be the same buffer as an input (in place); partially overlapping
+ * buffers are not supported.
  *
  * <p>Activation ids: {@link #IDENTITY}, {@link #LOGISTIC}, {@link #TANH}, {@link #ARCTAN}, {@link #RELU},
  * {@link #LEAKY_RELU} (slope {@code alpha}), {@link #THRESHOLD}: the MYELIN_ACTIVATIONS of
@@ -85,6 +87,21 @@ public final class NativeKernels {
 
     @Name("myelin_isa_level")
     private static native int isaLevel();
+
+    /**
+     * When the elementwise kernels ({@code backward*}, {@code backwardFromOutput*}, {@code biasForward*},
+     * {@code sgd*}, {@code adam*}) split a call over the calling thread and one helper thread (process-wide; until
+     * the first call nothing is split). {@code threads < 2} never splits; otherwise a call over at least
+     * {@code minElements} elements is split into chunks that both threads claim (the helper sleeps in a futex while
+     * idle and never spins). {@code strict != 0} is for tests: every split call then waits until the helper has
+     * taken a chunk, so that the helper's path runs whatever the machine's load.
+     */
+    @Name("myelin_set_parallelism")
+    public static native void setParallelism(int threads, long minElements, int strict);
+
+    /** How many chunks of split calls the helper thread has run since the library loaded. */
+    @Name("myelin_helper_chunks")
+    public static native long helperChunks();
 
     /**
      * {@code out[i] = g[i] * f'(z[i])} for activation {@code act}; returns 0, or -1 for an unknown id.

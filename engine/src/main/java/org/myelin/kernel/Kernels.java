@@ -120,7 +120,8 @@ public final class Kernels {
             if (NativeKernels.available()) {
                 return new Choice(
                         NativeCpuHolder.INSTANCE,
-                        "native fused CPU kernels (" + NativeKernels.isa() + ", single-threaded, JavaCPP "
+                        "native fused CPU kernels (" + NativeKernels.isa() + ", "
+                                + NativeCpuHolder.INSTANCE.threading() + ", JavaCPP "
                                 + javacppVersion() + ")" + note);
             }
             return new Choice(

@@ -10,8 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link ElementwiseKernels} with the fused C++ kernels of {@code cuda-kernels} on ND4J's CPU backend: one
- * single-threaded pass over the buffers per call, no temporaries. Calls whose arrays do not qualify (see
+ * {@link ElementwiseKernels} with the fused C++ kernels of {@code cuda-kernels} on ND4J's CPU backend: one pass
+ * over the buffers per call, no temporaries; the elementwise passes split a large call over two threads as
+ * {@link KernelSplit} decides (same results). Calls whose arrays do not qualify (see
  * {@link ElementwiseKernels}) or whose activation is not elementwise go to {@link Nd4jKernels}.
  *
  * <p>Only valid on the CPU backend, where an array's host buffer is its data and ND4J runs ops synchronously;
@@ -20,6 +21,18 @@ import org.nd4j.linalg.factory.Nd4j;
 final class NativeCpuKernels implements ElementwiseKernels {
 
     private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
+    private final KernelSplit.Setting split;
+
+    /** Applies the process's {@link KernelSplit#configured()} setting to the native library. */
+    NativeCpuKernels() {
+        split = KernelSplit.configured();
+        KernelSplit.apply(split);
+    }
+
+    /** How the elementwise passes use threads, for {@link Kernels#describe()}. */
+    String threading() {
+        return split.description();
+    }
 
     @Override
     public String name() {
