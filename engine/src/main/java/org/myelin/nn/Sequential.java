@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.ScratchWorkspace;
 import org.myelin.autodiff.Tensor;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * A chain of modules applied in order, {@code y = f_k(... f_1(f_0(x)))} (the layered network of CS 489 §9 and
@@ -18,6 +21,9 @@ public final class Sequential extends Module {
 
     /** Config {@code "type"} of this module. */
     public static final String TYPE = "sequential";
+
+    /** The workspace id of {@link #forward}'s predictions (one per thread). */
+    static final String PREDICTION_WORKSPACE = "myelin-prediction";
 
     private final List<Module> layers;
 
@@ -53,8 +59,24 @@ public final class Sequential extends Module {
         return layers;
     }
 
+    /**
+     * Applies the layers in order. A prediction (no autograd recording, see {@code Autograd.noGrad()}) made outside
+     * any ND4J workspace runs its layers in a reused workspace ({@link #PREDICTION_WORKSPACE}) and copies only the
+     * output out of it, so a library user's {@code model.forward(x)} under no-grad allocates one array per call
+     * rather than one per layer and temporary; the output stays valid after later calls. Recording passes and
+     * passes inside a caller's workspace (the trainer's, the evaluator's) run as they are.
+     */
     @Override
     public Tensor forward(Tensor input) {
+        if (Autograd.isRecording() || ScratchWorkspace.anyActive()) {
+            return forwardLayers(input);
+        }
+        try (MemoryWorkspace ws = ScratchWorkspace.open(PREDICTION_WORKSPACE)) {
+            return Tensor.constant(forwardLayers(input).value().detach()); // a copy out of the workspace
+        }
+    }
+
+    private Tensor forwardLayers(Tensor input) {
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);

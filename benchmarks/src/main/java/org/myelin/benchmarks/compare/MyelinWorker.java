@@ -48,6 +48,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   ({@code -Dmyelin.kernels=nd4j} for the second). The spiking workloads: one step of the network of {@code SpikingNetworkBenchmark} at the workload's dt; its
  *   mean output rate (over 2 simulated seconds after 0.2 s of warm-up, in a twin network with a spike probe, so the
  *   timed one records nothing) goes into the result's note, where the runner reads it for the Brian2 rows.</li>
+ *   <li>{@code myelin-api}: the same workloads through the public API only, written as the README's "Using Myelin
+ *   as a library" example writes it (typed optimiser builder, a {@code Trainer} with default options per one-epoch
+ *   {@code fit}; inference as {@code model.forward} in a no-grad scope, no workspace of the worker's), so the report
+ *   shows whether a library user gets the worker's speed.</li>
  *   <li>phases of the same training step through the public API, in a workspace as the trainer uses, for the
  *   breakdown by subtraction: {@code myelin-forward} (forward + loss, recording), {@code myelin-backward}
  *   (+ backward), {@code myelin-manual} (+ optimiser step), {@code myelin-loss} (the loss alone on fixed logits,
@@ -57,6 +61,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * otherwise it checks its own gradients against it (so the ND4J path is checked against the native one).
  */
 public final class MyelinWorker implements WorkerMain.Engine {
+    /** The engine that drives the model only through the public API, as a library user does. */
+    static final String API = Report.MYELIN_API;
     /** Most training steps per timed call (one epoch of the trainer). */
     static final int MAX_STEPS = 16;
     /** Rows of the batch in the exchange. */
@@ -254,10 +260,11 @@ public final class MyelinWorker implements WorkerMain.Engine {
             loadWeights(model, ex);
         }
         if (w.kind() == Workload.Kind.INFER) {
-            return inference(model, w);
+            return engine.equals(API) ? libraryInference(model, w) : inference(model, w);
         }
         return switch (engine) {
             case "myelin-forward", "myelin-backward", "myelin-manual", "myelin-loss" -> phase(model, w, engine);
+            case API -> libraryTrainer(model, w);
             default -> trainer(model, w);
         };
     }
@@ -294,6 +301,35 @@ public final class MyelinWorker implements WorkerMain.Engine {
                 optimizer(w, model),
                 TrainingOptions.of(Integer.MAX_VALUE, w.batch(), 1),
                 List.of(new StopAfterEpoch()));
+    }
+
+    /**
+     * {@value #API}: training as the README's library example writes it, the optimiser from its typed builder, a
+     * fresh {@code Trainer} with default options for each one-epoch {@code fit}; nothing the engine's own loop adds.
+     */
+    private Timing.Step libraryTrainer(Module model, Workload w) {
+        int steps = tiny ? 2 : trainerSteps(w);
+        stepsPerCall = steps;
+        Dataset data = trainingData(w, steps);
+        Optimizer opt = "sgd".equals(w.optimizer())
+                ? Optimizers.sgd().learningRate(w.learningRate()).build(model.namedParameters())
+                : Optimizers.adam().learningRate(w.learningRate()).build(model.namedParameters());
+        return () -> new Trainer(
+                        model, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(1, w.batch(), 1), List.of())
+                .fit(data, null);
+    }
+
+    /** {@value #API}: predictions as a user writes them, a forward pass without recording; no workspace of ours. */
+    private static Timing.Step libraryInference(Module model, Workload w) {
+        model.eval();
+        INDArray[] pool = pool(w, 4);
+        int[] next = {0};
+        return () -> {
+            INDArray x = pool[next[0]++ % pool.length];
+            try (var scope = Autograd.noGrad()) {
+                return model.forward(Tensor.constant(x)).value().getFloat(0);
+            }
+        };
     }
 
     private static Timing.Step inference(Sequential model, Workload w) {

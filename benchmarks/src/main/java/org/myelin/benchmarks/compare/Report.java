@@ -23,6 +23,11 @@ public final class Report {
     /** The Myelin row every ratio is taken against. */
     public static final String MYELIN = "myelin-native";
 
+    /** The same workloads driven only through the public API, as a library user writes them. */
+    public static final String MYELIN_API = "myelin-api";
+    /** How much slower than {@link #MYELIN} the library-API row may be (issue 17: within 10%). */
+    public static final double API_TOLERANCE = 0.10;
+
     public static final String ROOFLINE = "gemm";
     /** The same gemms on OpenBLAS (the roofline of {@code myelin-openblas}). */
     public static final String ROOFLINE_OPENBLAS = "gemm-openblas";
@@ -326,6 +331,23 @@ public final class Report {
                         t.getValue(),
                         busyNote(s)));
             }
+        }
+        for (Result api : rows) {
+            Result m = find(api.workload(), MYELIN);
+            if (!api.engine().equals(MYELIN_API) || !api.hasFigures() || m == null) {
+                continue;
+            }
+            double slower = api.msMedian() / m.msMedian() - 1;
+            out.add(String.format(
+                    Locale.ROOT,
+                    "%s %s: the library API is %.0f%% %s than %s (target: at most %.0f%% slower)%s",
+                    api.workload(),
+                    slower <= API_TOLERANCE ? "MET" : "MISSED",
+                    100 * Math.abs(slower),
+                    slower >= 0 ? "slower" : "faster",
+                    MYELIN,
+                    100 * API_TOLERANCE,
+                    busyNote(m, api)));
         }
         Result m = find(SHARE_WORKLOAD, MYELIN);
         Result g = find(SHARE_WORKLOAD, ROOFLINE);

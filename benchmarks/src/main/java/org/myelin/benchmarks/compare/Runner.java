@@ -32,6 +32,7 @@ import org.myelin.benchmarks.harness.Workload;
 public final class Runner {
     public static final List<String> ENGINES = List.of(
             "myelin-native",
+            Report.MYELIN_API,
             "myelin-nd4j",
             "myelin-openblas",
             "dl4j",
@@ -268,11 +269,12 @@ public final class Runner {
         return options.strict() && busy ? 2 : 0;
     }
 
-    private List<String> enginesFor(Workload w) {
+    List<String> enginesFor(Workload w) {
         if (w.kind() == Workload.Kind.SPIKING) {
-            // Myelin's rate is the reference the Brian2 rows check first: myelin-native runs first.
+            // Myelin's rate is the reference the Brian2 rows check first: myelin-native runs first. The library-API
+            // row is for the trainer and inference; a spiking network has no other way to be driven.
             List<String> e = new ArrayList<>(options.engines().stream()
-                    .filter(n -> n.startsWith("myelin") || n.startsWith("brian2"))
+                    .filter(n -> (n.startsWith("myelin") && !n.equals(Report.MYELIN_API)) || n.startsWith("brian2"))
                     .toList());
             if (e.remove("myelin-native")) {
                 e.add(0, "myelin-native");

@@ -186,6 +186,33 @@ class ReportTest {
     }
 
     @Test
+    void theLibraryApiRowIsJudgedAgainstMyelinNative() {
+        List<Result> r = rows();
+        r.add(row("mlp-adam-128", "myelin-api", 128, 8.4));
+        r.add(row("infer-128", "myelin-api", 128, 1.2));
+        Report rep = new Report(r);
+        List<String> t = rep.targets();
+        assertTrue(
+                t.contains("mlp-adam-128 MET: the library API is 5% slower than myelin-native"
+                        + " (target: at most 10% slower)"),
+                t.toString());
+        assertTrue(
+                t.contains("infer-128 MISSED: the library API is 20% slower than myelin-native"
+                        + " (target: at most 10% slower)"),
+                t.toString());
+        assertEquals(
+                8.4 / 8, rep.ratio(r.get(r.size() - 2)), 1e-12, "the ratio column: native samples/s over the API's");
+        assertTrue(rep.text().contains("myelin-api"), rep.text());
+        r.set(r.size() - 1, row("infer-128", "myelin-api", 128, 0.9));
+        assertTrue(
+                new Report(r)
+                        .targets()
+                        .contains("infer-128 MET: the library API is 10% faster than myelin-native"
+                                + " (target: at most 10% slower)"),
+                new Report(r).targets().toString());
+    }
+
+    @Test
     void breakdownSubtractsThePhases() {
         List<Result> r = new ArrayList<>(rows());
         r.add(row("mlp-adam-128", "myelin-forward", 128, 3));

@@ -3,10 +3,13 @@ package org.myelin.benchmarks.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.myelin.benchmarks.harness.Workload;
 
 /** Each worker's environment: its engine's own OpenMP wait policy. */
 class RunnerTest {
@@ -44,6 +47,20 @@ class RunnerTest {
         }
         assertEquals("passive", Runner.Options.parse(new String[] {"--tiny"}).waitPolicy("myelin-loss"));
         assertEquals("default", o.waitPolicy("pytorch"));
+    }
+
+    @Test
+    void theLibraryApiRowRunsByDefaultNextToMyelinNativeAndNotOnSpikingWorkloads() {
+        Runner r = new Runner(Runner.Options.parse(new String[] {"--quick"}));
+        assertTrue(Runner.ENGINES.contains(Report.MYELIN_API));
+        for (String workload : List.of("mlp-adam-128", "infer-128", "cnn-adam-64")) {
+            assertEquals(
+                    List.of(Report.MYELIN, Report.MYELIN_API),
+                    r.enginesFor(Workload.byName(workload)).subList(0, 2),
+                    workload);
+        }
+        assertFalse(r.enginesFor(Workload.byName("spiking-10k")).contains(Report.MYELIN_API));
+        assertEquals("passive", Runner.defaultWaitPolicy(Report.MYELIN_API));
     }
 
     @Test

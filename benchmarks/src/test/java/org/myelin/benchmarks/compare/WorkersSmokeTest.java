@@ -69,7 +69,7 @@ class WorkersSmokeTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-adam", "tiny-sgd", "tiny-infer"})
     void myelinAndDl4jGradientsMatchTheReferenceAndAreTimed(String workload) throws Exception {
-        for (String engine : List.of("myelin-native", "dl4j")) {
+        for (String engine : List.of("myelin-native", "myelin-api", "dl4j")) {
             Result r = run(engine, workload, true);
             assertEquals("ok", r.status(), engine + ": " + r.note());
             assertTrue(r.gradError() <= Exchange.TOLERANCE, engine + " gradient error " + r.gradError());
@@ -128,7 +128,7 @@ class WorkersSmokeTest {
         assertArrayEquals(new long[] {3, 1, 3, 3}, NpyFloats.read(ex.weight(0)).shape());
         assertArrayEquals(new long[] {16, 3}, NpyFloats.read(ex.weight(2)).shape());
         assertArrayEquals(new long[] {5, 1, 8, 8}, NpyFloats.read(ex.features()).shape());
-        for (String engine : List.of("myelin-nd4j", "dl4j")) {
+        for (String engine : List.of("myelin-nd4j", "myelin-api", "dl4j")) {
             Result r = run(engine, workload, true);
             assertEquals("ok", r.status(), engine + ": " + r.note());
             assertTrue(r.gradError() <= Exchange.TOLERANCE, engine + " gradient error " + r.gradError());
