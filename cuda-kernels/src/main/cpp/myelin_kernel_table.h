@@ -37,6 +37,8 @@
     X(myelin_backward, 6)                  \
     X(myelin_backward_from_output, 5)      \
     X(myelin_bias_forward, 8)              \
+    X(myelin_backward_bias, 8)             \
+    X(myelin_column_sums, 4)               \
     X(myelin_sgd, 8)                       \
     X(myelin_adam, 14)
 

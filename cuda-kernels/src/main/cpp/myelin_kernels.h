@@ -152,6 +152,74 @@ MYELIN_INLINE int backward_from_output(int act, const T* a, const T* g, T* out, 
     }
 }
 
+// ---- bias gradients: column sums of a row-major [rows, cols] batch ----
+// A dense layer's bias gradient is db[c] = sum_r dZ[r, c]. The sums run over column blocks of COLUMN_BLOCK with one
+// double accumulator per column on the stack, row after row, so every row is read once and contiguously and the
+// sums of a float32 batch keep float64 accuracy until the one rounding at the end.
+constexpr long long COLUMN_BLOCK = 256;
+
+// dz[r, c] = g[r, c] f'(z[r, c]) (written) and db[c] = sum_r dz[r, c], in one pass: the activation backward of a
+// dense layer and its bias gradient, which otherwise needs a second pass over dz (an ND4J reduction).
+template <class F, class T>
+MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, T* db, long long rows, long long cols, T alpha) {
+    double acc[COLUMN_BLOCK];
+    for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
+        long long len = cols - start < COLUMN_BLOCK ? cols - start : COLUMN_BLOCK;
+        for (long long c = 0; c < len; c++) {
+            acc[c] = 0;
+        }
+        for (long long r = 0; r < rows; r++) {
+            long long row = r * cols + start;
+            const T* zr = z + row;
+            const T* gr = g + row;
+            T* dr = dz + row;
+#pragma GCC ivdep
+            for (long long c = 0; c < len; c++) {
+                T v = F::template f<T>(zr[c], gr[c], alpha);
+                dr[c] = v;
+                acc[c] += double(v);
+            }
+        }
+        for (long long c = 0; c < len; c++) {
+            db[start + c] = T(acc[c]);
+        }
+    }
+}
+
+template <class T>
+MYELIN_INLINE int backward_bias(int act, T alpha, const T* z, const T* g, T* dz, T* db, long long rows,
+                                long long cols) {
+    switch (act) {
+#define MYELIN_CASE(NAME, ID, FORMULA) \
+    case NAME: backward_bias_rows<Bw##FORMULA>(z, g, dz, db, rows, cols, alpha); return 0;
+        MYELIN_ACTIVATIONS(MYELIN_CASE)
+#undef MYELIN_CASE
+        default: return -1;
+    }
+}
+
+// out[c] = sum_r x[r, c]: the bias gradient of a dense layer without activation (dz is the upstream gradient).
+template <class T>
+MYELIN_INLINE void column_sums(const T* x, T* out, long long rows, long long cols) {
+    double acc[COLUMN_BLOCK];
+    for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
+        long long len = cols - start < COLUMN_BLOCK ? cols - start : COLUMN_BLOCK;
+        for (long long c = 0; c < len; c++) {
+            acc[c] = 0;
+        }
+        for (long long r = 0; r < rows; r++) {
+            const T* xr = x + r * cols + start;
+#pragma GCC ivdep
+            for (long long c = 0; c < len; c++) {
+                acc[c] += double(xr[c]);
+            }
+        }
+        for (long long c = 0; c < len; c++) {
+            out[start + c] = T(acc[c]);
+        }
+    }
+}
+
 // ---- activations: a = f(z) ----
 struct FwIdentity { template <class T> MYELIN_INLINE T f(T z, T) { return z; } };
 // With e = exp(-|z|) (the inline exp of the derivatives): 1 / (1 + e) for z >= 0, e / (1 + e) for z < 0, each one
@@ -302,6 +370,41 @@ MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, 
         double inv = 1.0 / sum;
         for (long long c = 0; c < cols; c++) {
             pr[c] = T(double(pr[c]) * inv);
+            if (tr[c] != T(0)) {
+                total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
+            }
+        }
+    }
+    return total;
+}
+
+// The same loss with its gradient instead of the probabilities: g[r] = (softmax(y[r]) - t[r]) scale, with the loss's
+// reduction scale (1 / rows for a mean) applied here, so that the backward pass needs no further pass over g. Each
+// step is rounded to T as the unfused path rounds it (p as softmax_xent writes it, then p - t and the product in T),
+// so the two paths give the same gradient bit for bit. Returns the unscaled total, as softmax_xent does.
+template <class T>
+MYELIN_INLINE double softmax_xent_grad(const T* y, const T* t, T* g, long long rows, long long cols, double scale) {
+    double total = 0;
+    for (long long r = 0; r < rows; r++) {
+        const T* yr = y + r * cols;
+        const T* tr = t + r * cols;
+        T* gr = g + r * cols;
+        T max = yr[0];
+        for (long long c = 1; c < cols; c++) {
+            max = yr[c] > max ? yr[c] : max;
+        }
+        double sum = 0;
+        for (long long c = 0; c < cols; c++) {
+            double e = exp(double(yr[c] - max));
+            gr[c] = T(e);
+            sum += e;
+        }
+        double log_sum = log(sum);
+        double inv = 1.0 / sum;
+        T scale_t = T(scale);
+        for (long long c = 0; c < cols; c++) {
+            T p = T(double(gr[c]) * inv);
+            gr[c] = (p - tr[c]) * scale_t;
             if (tr[c] != T(0)) {
                 total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
             }
@@ -553,6 +656,26 @@ inline int myelin_bias_forward_f64(int act, double alpha, const double* x, const
     });
     return 0;
 }
+// The bias-gradient passes run on the calling thread only: a column sum over row blocks would need its partial sums
+// merged, and at a layer's size the pass is a few microseconds.
+MYELIN_CLONES int myelin_backward_bias_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
+                                           long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::backward_bias<float>(act, alpha, z, g, dz, db, rows, cols);
+}
+MYELIN_CLONES int myelin_backward_bias_f64(int act, double alpha, const double* z, const double* g, double* dz,
+                                           double* db, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::backward_bias<double>(act, alpha, z, g, dz, db, rows, cols);
+}
+MYELIN_CLONES void myelin_column_sums_f32(const float* x, float* out, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::column_sums<float>(x, out, rows, cols);
+}
+MYELIN_CLONES void myelin_column_sums_f64(const double* x, double* out, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::column_sums<double>(x, out, rows, cols);
+}
 inline void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
                            int nesterov) {
     myelin::parallel::run(n, 1, [&](long long b, long long e) {
@@ -613,6 +736,17 @@ MYELIN_CLONES double myelin_softmax_xent_f64(const double* y, const double* t, d
                                              long long cols) {
     MyelinDenormalsAreZero ftz;
     return myelin::softmax_xent<double>(y, t, p, rows, cols);
+}
+
+MYELIN_CLONES double myelin_softmax_xent_grad_f32(const float* y, const float* t, float* g, long long rows,
+                                                  long long cols, double scale) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::softmax_xent_grad<float>(y, t, g, rows, cols, scale);
+}
+MYELIN_CLONES double myelin_softmax_xent_grad_f64(const double* y, const double* t, double* g, long long rows,
+                                                  long long cols, double scale) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::softmax_xent_grad<double>(y, t, g, rows, cols, scale);
 }
 
 MYELIN_ELEMENTWISE_KERNELS(MYELIN_ASSERT_ARITY)

@@ -143,6 +143,34 @@ __device__ void bias_forward(int act, T alpha, const T* x, const T* b, T* z, T* 
     }
 }
 
+// The bias gradient of a dense layer, db[c] = sum_r dz[r, c]: a grid-stride loop over the columns, one thread per
+// column walking down the rows (neighbouring threads read neighbouring columns, so every row's reads coalesce) and
+// summing in double as the CPU path does. backward_bias also writes dz[r, c] = g[r, c] f'(z[r, c]) on the way.
+template <class T>
+__device__ void backward_bias(int act, T alpha, const T* z, const T* g, T* dz, T* db, long long rows, long long cols) {
+    for (long long c = blockIdx.x * (long long) blockDim.x + threadIdx.x; c < cols; c += (long long) gridDim.x * blockDim.x) {
+        double acc = 0;
+        for (long long r = 0; r < rows; r++) {
+            long long i = r * cols + c;
+            T v = derivative_times(act, z[i], g[i], alpha);
+            dz[i] = v;
+            acc += double(v);
+        }
+        db[c] = T(acc);
+    }
+}
+
+template <class T>
+__device__ void column_sums(const T* x, T* out, long long rows, long long cols) {
+    for (long long c = blockIdx.x * (long long) blockDim.x + threadIdx.x; c < cols; c += (long long) gridDim.x * blockDim.x) {
+        double acc = 0;
+        for (long long r = 0; r < rows; r++) {
+            acc += double(x[r * cols + c]);
+        }
+        out[c] = T(acc);
+    }
+}
+
 template <class T>
 __device__ void sgd(T* w, const T* g, T* v, long long n, T lr, T mu, T wd, int nesterov) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
@@ -191,6 +219,20 @@ __global__ void myelin_bias_forward_f32(int act, float alpha, const float* x, co
 __global__ void myelin_bias_forward_f64(int act, double alpha, const double* x, const double* b, double* z, double* a,
                                         long long rows, long long cols) {
     bias_forward<double>(act, alpha, x, b, z, a, rows, cols);
+}
+__global__ void myelin_backward_bias_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
+                                         long long rows, long long cols) {
+    backward_bias<float>(act, alpha, z, g, dz, db, rows, cols);
+}
+__global__ void myelin_backward_bias_f64(int act, double alpha, const double* z, const double* g, double* dz,
+                                         double* db, long long rows, long long cols) {
+    backward_bias<double>(act, alpha, z, g, dz, db, rows, cols);
+}
+__global__ void myelin_column_sums_f32(const float* x, float* out, long long rows, long long cols) {
+    column_sums<float>(x, out, rows, cols);
+}
+__global__ void myelin_column_sums_f64(const double* x, double* out, long long rows, long long cols) {
+    column_sums<double>(x, out, rows, cols);
 }
 __global__ void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
                                int nesterov) {

@@ -167,6 +167,44 @@ public final class NativeKernels {
             long cols);
 
     /**
+     * {@code dz[r, c] = g[r, c] f'(z[r, c])} and {@code db[c] = sum_r dz[r, c]} in one pass over row-major
+     * {@code [rows, cols]} buffers ({@code db} has {@code cols} elements; sums in double, rounded once): a dense
+     * layer's activation backward and its bias gradient. Returns 0, or -1 for an unknown id.
+     */
+    @Name("myelin_backward_bias_f32")
+    public static native int backwardBiasF32(
+            int act,
+            float alpha,
+            @Cast("const float*") long z,
+            @Cast("const float*") long g,
+            @Cast("float*") long dz,
+            @Cast("float*") long db,
+            long rows,
+            long cols);
+
+    /** Float64 version of {@link #backwardBiasF32}. */
+    @Name("myelin_backward_bias_f64")
+    public static native int backwardBiasF64(
+            int act,
+            double alpha,
+            @Cast("const double*") long z,
+            @Cast("const double*") long g,
+            @Cast("double*") long dz,
+            @Cast("double*") long db,
+            long rows,
+            long cols);
+
+    /** {@code out[c] = sum_r x[r, c]} over a row-major {@code [rows, cols]} buffer, summed in double. */
+    @Name("myelin_column_sums_f32")
+    public static native void columnSumsF32(
+            @Cast("const float*") long x, @Cast("float*") long out, long rows, long cols);
+
+    /** Float64 version of {@link #columnSumsF32}. */
+    @Name("myelin_column_sums_f64")
+    public static native void columnSumsF64(
+            @Cast("const double*") long x, @Cast("double*") long out, long rows, long cols);
+
+    /**
      * SGD with momentum in place (PyTorch form, no dampening): {@code g' = g + wd w; v = mu v + g';
      * w -= lr v}, or {@code w -= lr (g' + mu v)} when {@code nesterov != 0}.
      */
@@ -265,6 +303,30 @@ public final class NativeKernels {
             @Cast("double*") long p,
             long rows,
             long cols);
+
+    /**
+     * Softmax cross-entropy with its gradient: {@code g[r] = (softmax(y[r]) - t[r]) scale} (scale applied in double,
+     * rounded once) over row-major {@code [rows, cols]} buffers; returns {@code -sum t log softmax(y)}, unscaled.
+     * {@code g} must not alias {@code y} or {@code t}.
+     */
+    @Name("myelin_softmax_xent_grad_f32")
+    public static native double softmaxXentGradF32(
+            @Cast("const float*") long y,
+            @Cast("const float*") long t,
+            @Cast("float*") long g,
+            long rows,
+            long cols,
+            double scale);
+
+    /** Float64 version of {@link #softmaxXentGradF32}. */
+    @Name("myelin_softmax_xent_grad_f64")
+    public static native double softmaxXentGradF64(
+            @Cast("const double*") long y,
+            @Cast("const double*") long t,
+            @Cast("double*") long g,
+            long rows,
+            long cols,
+            double scale);
 
     /**
      * im2col of a batch of NCHW float32 images {@code img [n, c, h, w]} into the patch matrix

@@ -32,6 +32,10 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             "myelin_backward_from_output_f64",
             "myelin_bias_forward_f32",
             "myelin_bias_forward_f64",
+            "myelin_backward_bias_f32",
+            "myelin_backward_bias_f64",
+            "myelin_column_sums_f32",
+            "myelin_column_sums_f64",
             "myelin_sgd_f32",
             "myelin_sgd_f64",
             "myelin_adam_f32",
@@ -159,6 +163,62 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
                     integer(cols));
         }
         return result;
+    }
+
+    @Override
+    public INDArray activationBackwardWithBiasGradient(
+            Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out, INDArray biasGradOut) {
+        KernelActivation k = KernelActivation.of(f);
+        if (k == null || z == null || gradOut == null) {
+            return fallback.activationBackwardWithBiasGradient(f, z, a, gradOut, out, biasGradOut);
+        }
+        String method = "activationBackwardWithBiasGradient[" + f.name() + "]";
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        long cols = ElementwiseKernels.requireBiasGradientShape(method, gradOut, biasGradOut);
+        INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
+        if (!NativeLayout.streamable(gradOut.length(), z, gradOut, result)
+                || !NativeLayout.streamable(cols, biasGradOut)) {
+            return fallback.activationBackwardWithBiasGradient(f, z, a, gradOut, out, biasGradOut);
+        }
+        boolean f32 = gradOut.dataType() == DataType.FLOAT;
+        try (Launch launch = prepare(new INDArray[] {result, biasGradOut}, z, gradOut)) {
+            // One thread per column (each walks down the rows), so the grid covers the columns.
+            launch(
+                    launch,
+                    f32 ? "myelin_backward_bias_f32" : "myelin_backward_bias_f64",
+                    cols,
+                    integer(k.id()),
+                    real(f32, k.alpha()),
+                    address(launch, z),
+                    address(launch, gradOut),
+                    address(launch, result),
+                    address(launch, biasGradOut),
+                    integer(gradOut.size(0)),
+                    integer(cols));
+        }
+        return result;
+    }
+
+    @Override
+    public INDArray columnSums(INDArray x, INDArray out) {
+        long cols = ElementwiseKernels.requireBiasGradientShape("columnSums", x, out);
+        if (!NativeLayout.streamable(x.length(), x) || !NativeLayout.streamable(cols, out)) {
+            return fallback.columnSums(x, out);
+        }
+        boolean f32 = x.dataType() == DataType.FLOAT;
+        try (Launch launch = prepare(new INDArray[] {out}, x)) {
+            launch(
+                    launch,
+                    f32 ? "myelin_column_sums_f32" : "myelin_column_sums_f64",
+                    cols,
+                    address(launch, x),
+                    address(launch, out),
+                    integer(x.size(0)),
+                    integer(cols));
+        }
+        return out;
     }
 
     @Override

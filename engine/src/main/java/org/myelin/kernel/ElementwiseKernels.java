@@ -1,9 +1,11 @@
 package org.myelin.kernel;
 
 import org.myelin.Preconditions;
+import org.myelin.Profiler;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -48,6 +50,69 @@ public interface ElementwiseKernels {
      * @return {@code out}, or the fresh array
      */
     INDArray activationBackward(Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out);
+
+    /**
+     * A dense layer's activation backward and bias gradient in one pass: {@code dZ = gradOut (.) f'(z)} as
+     * {@link #activationBackward} computes it, and {@code db = column sums of dZ} ({@code db[c] = sum_r dZ[r, c]}),
+     * written into {@code biasGradOut}. The native kernels sum in float64 and round once; this default runs the two
+     * steps one after the other ({@link #activationBackward}, then {@link #columnSums}).
+     *
+     * <p>Shapes: z, gradOut and out {@code [B, n]}; biasGradOut {@code [n]} or {@code [1, n]}.
+     *
+     * @param out where to write dZ, or null for a fresh array; may be {@code gradOut} (in place)
+     * @param biasGradOut where to write db; must not overlap any other argument
+     * @return {@code out}, or the fresh array
+     */
+    default INDArray activationBackwardWithBiasGradient(
+            Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out, INDArray biasGradOut) {
+        requireBiasGradientShape("activationBackwardWithBiasGradient", gradOut, biasGradOut);
+        INDArray dz = activationBackward(f, z, a, gradOut, out);
+        columnSums(dz, biasGradOut);
+        return dz;
+    }
+
+    /**
+     * Column sums of a matrix, {@code out[c] = sum_r x[r, c]}: the bias gradient of a dense layer from its
+     * {@code dZ}. This default is an ND4J reduction; the native kernels sum in float64 and round once.
+     *
+     * <p>Shapes: x {@code [B, n]}, out {@code [n]} or {@code [1, n]}.
+     *
+     * @return {@code out}
+     */
+    default INDArray columnSums(INDArray x, INDArray out) {
+        requireBiasGradientShape("columnSums", x, out);
+        if (x.isEmpty()) {
+            return out.assign(0);
+        }
+        try (Profiler.Scope s = Profiler.scope("bias gradient column sums (ND4J)", x)) {
+            return out.assign(x.sum(0).reshape(out.shape()));
+        }
+    }
+
+    /**
+     * Checks {@code x [B, n]} and its column-sum array {@code out [n]} or {@code [1, n]}; returns n. Used by the
+     * implementations of {@link #columnSums} and {@link #activationBackwardWithBiasGradient}.
+     */
+    static long requireBiasGradientShape(String method, INDArray x, INDArray out) {
+        Preconditions.requireNonNull(method, "x", x);
+        Preconditions.requireNonNull(method, "out", out);
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException(
+                    method + ": x has shape " + java.util.Arrays.toString(x.shape()) + ", expected rank 2 [B, n]");
+        }
+        long n = x.size(1);
+        if (out.length() != n || out.rank() > 2 || (out.rank() == 2 && out.size(0) != 1)) {
+            throw new IllegalArgumentException(method + ": the column-sum array has shape "
+                    + java.util.Arrays.toString(out.shape()) + ", expected [" + n + "] or [1, " + n
+                    + "] for x of shape "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        if (out.dataType() != x.dataType()) {
+            throw new IllegalArgumentException(method + ": the column-sum array has data type " + out.dataType()
+                    + ", expected " + x.dataType() + " (the type of x)");
+        }
+        return n;
+    }
 
     /**
      * {@code out = gradOut (.) f'} from the saved activation {@code a = f(z)}, for logistic ({@code a (1 - a)})
@@ -134,6 +199,45 @@ public interface ElementwiseKernels {
                 .norm2Number()
                 .doubleValue();
         return norm * norm;
+    }
+
+    /**
+     * The column of each row's maximum, {@code argmax_c x[r, c]} (the first such column on ties): the predicted class
+     * of each sample, for the trainer's running accuracy. This default is ND4J's arg-max; the native CPU kernels
+     * scan one copy of the host buffer in Java (an arg-max, a cast and a copy out cost ~30 us each per step on ND4J,
+     * the scan of a [128, 10] batch ~2 us).
+     *
+     * <p>Shapes: x {@code [B, C]}, the result {@code [B]}.
+     */
+    default int[] argMaxRows(INDArray x) {
+        Preconditions.requireNonNull("argMaxRows", "x", x);
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException(
+                    "argMaxRows: x has shape " + java.util.Arrays.toString(x.shape()) + ", expected rank 2 [B, C]");
+        }
+        if (x.isEmpty()) {
+            return new int[(int) x.size(0)];
+        }
+        return Nd4j.argMax(x, 1).toIntVector();
+    }
+
+    /**
+     * Softmax cross-entropy with its gradient instead of the probabilities: returns the total of
+     * {@link #softmaxCrossEntropy} and writes {@code gradient = (softmax(Y) - T) scale}, the loss's gradient with the
+     * reduction's scale ({@code 1 / B} for a mean) already applied, so the backward pass has nothing left to do. The
+     * native kernel computes each element in float64 and rounds it once; this default runs {@link #softmaxCrossEntropy}
+     * and two ND4J ops.
+     *
+     * <p>Shapes: Y, T and gradient {@code [B, C]}; gradient must not alias Y or T.
+     */
+    default double softmaxCrossEntropyWithGradient(INDArray logits, INDArray targets, INDArray gradient, double scale) {
+        double total = softmaxCrossEntropy(logits, targets, gradient);
+        if (!gradient.isEmpty()) {
+            try (Profiler.Scope s = Profiler.scope("loss gradient (p - t) scale (ND4J subi, muli)")) {
+                gradient.subi(targets).muli(scale);
+            }
+        }
+        return total;
     }
 
     /**

@@ -6,13 +6,14 @@ import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.myelin.ops.MatMul;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A dense layer and its elementwise activation as one op: {@code Z = X W + b}, {@code A = f(Z)} (CS 489 §9, Oxford ML
  * FE1, row-vector form; see docs/notes.md). The gemm writes {@code X W} into a fresh array, and one fused pass of
  * {@link ElementwiseKernels#biasActivationForward} adds the bias in place and writes {@code A}; backward runs
- * {@code dZ = f'(Z) (.) dA} as one fused pass ({@link ElementwiseKernels#activationBackward}), then
- * {@code db = column sums of dZ}, {@code dW = X^T dZ}, {@code dX = dZ W^T}.
+ * {@code dZ = f'(Z) (.) dA} and {@code db = column sums of dZ} as one fused pass
+ * ({@link ElementwiseKernels#activationBackwardWithBiasGradient}), then {@code dW = X^T dZ}, {@code dX = dZ W^T}.
  *
  * <p>Equal within rounding to {@code Activate(f)} over {@code BiasAdd} over {@code MatMul} (tested), in three ND4J
  * calls fewer per layer and direction: a broadcast bias add on ND4J cost more than the activation itself here
@@ -66,21 +67,29 @@ public final class FusedDense extends Op {
 
     @Override
     protected INDArray[] backward(INDArray gradOut) {
-        INDArray dz = activation == Activations.IDENTITY
-                ? gradOut
-                : Kernels.active().activationBackward(activation, z, a, gradOut, null);
-        INDArray dx = needsGrad(0) ? MatMul.gemm(dz, w, false, true) : null;
-        INDArray dw = needsGrad(1) ? MatMul.gemm(x, dz, true, false) : null;
+        ElementwiseKernels kernels = Kernels.active();
+        boolean identity = activation == Activations.IDENTITY;
         INDArray db = null;
         if (needsGrad(2)) {
-            INDArray sums;
-            try (Profiler.Scope s = Profiler.scope("bias gradient dz.sum(0) (ND4J)", dz)) {
-                sums = dz.sum(0);
-            }
-            try (Profiler.Scope s = Profiler.scope("bias gradient reshape")) {
-                db = sums.reshape(biasShape);
+            try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
+                db = Nd4j.createUninitialized(gradOut.dataType(), biasShape, 'c');
             }
         }
+        INDArray dz;
+        // The bias gradient (column sums of dZ) comes out of the pass that writes dZ, or for identity out of one
+        // native pass over gradOut: an ND4J sum(0) cost more than the activation backward itself.
+        if (identity) {
+            dz = gradOut;
+            if (db != null) {
+                kernels.columnSums(dz, db);
+            }
+        } else if (db != null) {
+            dz = kernels.activationBackwardWithBiasGradient(activation, z, a, gradOut, null, db);
+        } else {
+            dz = kernels.activationBackward(activation, z, a, gradOut, null);
+        }
+        INDArray dx = needsGrad(0) ? MatMul.gemm(dz, w, false, true) : null;
+        INDArray dw = needsGrad(1) ? MatMul.gemm(x, dz, true, false) : null;
         return new INDArray[] {dx, dw, db};
     }
 

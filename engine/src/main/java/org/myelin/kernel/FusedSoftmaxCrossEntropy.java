@@ -9,14 +9,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Softmax cross-entropy on logits (Oxford ML §2.1; see docs/notes.md), {@code L = -sum T log softmax(Y)} reduced over
  * the batch, with {@code dL/dY = softmax(Y) - T}: the same loss as {@link org.myelin.ops.SoftmaxCrossEntropy} (tested),
- * computed by {@link ElementwiseKernels#softmaxCrossEntropy} in one native pass over the batch instead of nine ND4J
- * calls, and its gradient in place in the probabilities the forward pass wrote. The trainer's
+ * computed by {@link ElementwiseKernels#softmaxCrossEntropyWithGradient} in one native pass over the batch instead of
+ * nine ND4J calls, which also writes the gradient, already scaled by the reduction, for the backward pass. The trainer's
  * {@code softmax_cross_entropy} loss uses it; {@code Ops} keeps the pure-ND4J op as the reference.
  *
  * <p>Shapes: Y and T {@code [B, C]}, output a scalar.
  */
 public final class FusedSoftmaxCrossEntropy extends LossOp {
-    private INDArray probabilities;
+    /** {@code (softmax(Y) - T) scale}, written by the forward pass; this op's own, handed to backward. */
+    private INDArray scaledGradient;
 
     public FusedSoftmaxCrossEntropy(Reduction reduction) {
         super(reduction);
@@ -24,22 +25,33 @@ public final class FusedSoftmaxCrossEntropy extends LossOp {
 
     @Override
     protected double total() {
+        // The forward pass has the logits and targets at hand: it writes the finished gradient, so backward has
+        // no ND4J call left (two, subtract and scale, cost more than the whole fused pass at [128, 10]).
         try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
-            probabilities = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
+            scaledGradient = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
         }
-        return Kernels.active().softmaxCrossEntropy(y, t, probabilities);
+        return Kernels.active().softmaxCrossEntropyWithGradient(y, t, scaledGradient, scale);
+    }
+
+    /** {@code softmax(Y) - T}, unscaled (LossOp's contract); backward uses {@link #scaledGradient(double)}. */
+    @Override
+    protected INDArray gradient() {
+        return scaledGradient.div(scale);
     }
 
     @Override
-    protected INDArray gradient() {
-        try (Profiler.Scope s = Profiler.scope("loss gradient p - t (ND4J subi)")) {
-            return probabilities.subi(t); // the probabilities are this op's own and not needed after backward
+    protected INDArray scaledGradient(double upstream) {
+        if (upstream == 1.0) {
+            return scaledGradient;
+        }
+        try (Profiler.Scope s = Profiler.scope("loss gradient upstream scale (ND4J muli)")) {
+            return scaledGradient.muli(upstream);
         }
     }
 
     @Override
     protected void release() {
         super.release();
-        probabilities = null;
+        scaledGradient = null;
     }
 }

@@ -1,6 +1,8 @@
 package org.myelin.kernel;
 
 import java.lang.ref.Reference;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
 import org.myelin.kernels.NativeKernels;
@@ -68,6 +70,154 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Reference.reachabilityFence(result);
         requireOk(method, rc);
         return result;
+    }
+
+    @Override
+    public INDArray activationBackwardWithBiasGradient(
+            Activation f, INDArray z, INDArray a, INDArray gradOut, INDArray out, INDArray biasGradOut) {
+        KernelActivation k = KernelActivation.of(f);
+        if (k == null || z == null || gradOut == null) {
+            return fallback.activationBackwardWithBiasGradient(f, z, a, gradOut, out, biasGradOut);
+        }
+        String method = "activationBackwardWithBiasGradient[" + f.name() + "]";
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        long cols = ElementwiseKernels.requireBiasGradientShape(method, gradOut, biasGradOut);
+        INDArray result = out != null ? out : fresh(gradOut);
+        long n = gradOut.length();
+        if (!NativeLayout.streamable(n, z, gradOut, result) || !NativeLayout.streamable(cols, biasGradOut)) {
+            return fallback.activationBackwardWithBiasGradient(f, z, a, gradOut, out, biasGradOut);
+        }
+        long rows = gradOut.size(0);
+        int rc;
+        try (Profiler.Scope s = Profiler.scope("native activation backward + bias gradient", gradOut)) {
+            rc = backwardBias(k, z, gradOut, result, biasGradOut, rows, cols);
+        }
+        Reference.reachabilityFence(z);
+        Reference.reachabilityFence(gradOut);
+        Reference.reachabilityFence(result);
+        Reference.reachabilityFence(biasGradOut);
+        requireOk(method, rc);
+        return result;
+    }
+
+    private static int backwardBias(
+            KernelActivation k,
+            INDArray z,
+            INDArray gradOut,
+            INDArray result,
+            INDArray biasGradOut,
+            long rows,
+            long cols) {
+        int rc;
+        if (gradOut.dataType() == DataType.FLOAT) {
+            rc = NativeKernels.backwardBiasF32(
+                    k.id(),
+                    (float) k.alpha(),
+                    address(z),
+                    address(gradOut),
+                    address(result),
+                    address(biasGradOut),
+                    rows,
+                    cols);
+        } else {
+            rc = NativeKernels.backwardBiasF64(
+                    k.id(), k.alpha(), address(z), address(gradOut), address(result), address(biasGradOut), rows, cols);
+        }
+        return rc;
+    }
+
+    @Override
+    public INDArray columnSums(INDArray x, INDArray out) {
+        long cols = ElementwiseKernels.requireBiasGradientShape("columnSums", x, out);
+        if (!NativeLayout.streamable(x.length(), x) || !NativeLayout.streamable(cols, out)) {
+            return fallback.columnSums(x, out);
+        }
+        long rows = x.size(0);
+        try (Profiler.Scope s = Profiler.scope("native column sums (bias gradient)", rows, cols)) {
+            if (x.dataType() == DataType.FLOAT) {
+                NativeKernels.columnSumsF32(address(x), address(out), rows, cols);
+            } else {
+                NativeKernels.columnSumsF64(address(x), address(out), rows, cols);
+            }
+        }
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(out);
+        return out;
+    }
+
+    @Override
+    public double softmaxCrossEntropyWithGradient(INDArray logits, INDArray targets, INDArray gradient, double scale) {
+        if (logits == null
+                || targets == null
+                || gradient == null
+                || logits.rank() != 2
+                || gradient == logits
+                || gradient == targets
+                || !NativeLayout.streamable(logits.length(), logits, targets, gradient)) {
+            return fallback.softmaxCrossEntropyWithGradient(logits, targets, gradient, scale);
+        }
+        String method = "softmaxCrossEntropyWithGradient";
+        Preconditions.requireSameShape(method, "targets", targets, "logits", logits, false);
+        Preconditions.requireSameShape(method, "gradient", gradient, "logits", logits, false);
+        long rows = logits.size(0);
+        long cols = logits.size(1);
+        double total;
+        try (Profiler.Scope s = Profiler.scope("native softmax cross-entropy + gradient", rows, cols)) {
+            total = logits.dataType() == DataType.FLOAT
+                    ? NativeKernels.softmaxXentGradF32(
+                            address(logits), address(targets), address(gradient), rows, cols, scale)
+                    : NativeKernels.softmaxXentGradF64(
+                            address(logits), address(targets), address(gradient), rows, cols, scale);
+        }
+        Reference.reachabilityFence(logits);
+        Reference.reachabilityFence(targets);
+        Reference.reachabilityFence(gradient);
+        return total;
+    }
+
+    @Override
+    public int[] argMaxRows(INDArray x) {
+        if (x == null || x.rank() != 2 || x.length() > Integer.MAX_VALUE || !NativeLayout.streamable(x.length(), x)) {
+            return fallback.argMaxRows(x);
+        }
+        int rows = (int) x.size(0);
+        int cols = (int) x.size(1);
+        // One bulk copy of the host buffer and a scan here: ND4J's arg-max op costs far more than the work.
+        try (Profiler.Scope s =
+                Profiler.scope("native path: arg-max of rows (Java scan of the host buffer)", rows, cols)) {
+            return argMaxRowsOnHost(x, rows, cols);
+        }
+    }
+
+    private static int[] argMaxRowsOnHost(INDArray x, int rows, int cols) {
+        int n = rows * cols;
+        double[] v = new double[n];
+        if (x.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            new FloatPointer(x.data().addressPointer()).get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                v[i] = f[i];
+            }
+        } else {
+            new DoublePointer(x.data().addressPointer()).get(v, 0, n);
+        }
+        Reference.reachabilityFence(x);
+        int[] classes = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int start = r * cols;
+            int best = 0;
+            double max = v[start];
+            for (int c = 1; c < cols; c++) {
+                if (v[start + c] > max) {
+                    max = v[start + c];
+                    best = c;
+                }
+            }
+            classes[r] = best;
+        }
+        return classes;
     }
 
     @Override

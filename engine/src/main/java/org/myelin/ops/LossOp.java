@@ -44,15 +44,21 @@ public abstract class LossOp extends Op {
     /** d(total)/dY, before the reduction's scale. */
     protected abstract INDArray gradient();
 
+    /**
+     * dL/dY, {@code gradient() * scale * upstream}, where {@code upstream} is dL/d(loss) (1 when the loss is where
+     * backward starts). A loss whose forward pass already wrote {@code gradient() * scale} overrides this to skip
+     * the pass over the gradient.
+     */
+    protected INDArray scaledGradient(double upstream) {
+        INDArray g = gradient();
+        try (Profiler.Scope s = Profiler.scope("loss gradient scale (ND4J muli)")) {
+            return g.muli(scale * upstream);
+        }
+    }
+
     @Override
     protected final INDArray[] backward(INDArray gradOut) {
-        INDArray gy = null;
-        if (needsGrad(0)) {
-            INDArray g = gradient();
-            try (Profiler.Scope s = Profiler.scope("loss gradient scale (ND4J muli)")) {
-                gy = g.muli(scale * gradOut.getDouble(0));
-            }
-        }
+        INDArray gy = needsGrad(0) ? scaledGradient(gradOut.getDouble(0)) : null;
         return new INDArray[] {gy, null};
     }
 

@@ -3,11 +3,11 @@ package org.myelin.train;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Dataset;
+import org.myelin.kernel.Kernels;
 import org.myelin.nn.Module;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -58,8 +58,9 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
     }
 
     /**
-     * Class of each row: the arg-max over several columns; for a single column (binary), 1 where the value is
-     * at least {@code threshold} (0 for logits, 0.5 for probabilities and 0/1 targets).
+     * Class of each row: the arg-max over several columns ({@link org.myelin.kernel.ElementwiseKernels#argMaxRows},
+     * the first column holding the maximum); for a single column (binary), 1 where the value is at least
+     * {@code threshold} (0 for logits, 0.5 for probabilities and 0/1 targets).
      */
     static int[] classes(INDArray rows, double threshold) {
         if (rows.size(1) == 1) {
@@ -68,16 +69,14 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
                     .castTo(DataType.INT32)
                     .toIntVector();
         }
-        return Nd4j.argMax(rows, 1).toIntVector();
+        return Kernels.active().argMaxRows(rows);
     }
 
     /** Number of rows whose predicted class (arg-max) equals the target's. */
     static long correct(INDArray output, INDArray target, double threshold) {
-        INDArray predicted = output.size(1) == 1 ? output.gte(threshold) : Nd4j.argMax(output, 1);
-        INDArray truth = target.size(1) == 1 ? target.gte(0.5) : Nd4j.argMax(target, 1);
-        // One class index per row: comparing B numbers here is cheaper than three more ND4J calls every step.
-        long[] p = predicted.castTo(DataType.INT64).toLongVector();
-        long[] t = truth.castTo(DataType.INT64).toLongVector();
+        // One class index per row, compared here: cheaper than more ND4J calls every step.
+        int[] p = classes(output, threshold);
+        int[] t = classes(target, 0.5);
         long correct = 0;
         for (int i = 0; i < p.length; i++) {
             correct += p[i] == t[i] ? 1 : 0;

@@ -88,4 +88,60 @@ class FusedSoftmaxCrossEntropyTest {
                 () -> Kernels.active().softmaxCrossEntropy(y, t, Nd4j.create(DataType.FLOAT, 5, 3)));
         assertTrue(e.getMessage().contains("probabilities"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
+    void nativeLossWithGradientEqualsTheNd4jFormulationOnOddShapesAndLargeLogits(DataType type) {
+        ElementwiseKernels nativeCpu = Kernels.nativeCpu();
+        for (long[] shape : new long[][] {{1, 2}, {7, 3}, {128, 10}, {33, 101}}) {
+            for (double logitScale : new double[] {1.0, 300.0}) {
+                INDArray y = Nd4j.getRandomFactory()
+                        .getNewRandomInstance(9)
+                        .nextGaussian(shape)
+                        .muli(logitScale)
+                        .castTo(type);
+                INDArray t = Nd4j.zeros(type, shape);
+                for (int r = 0; r < shape[0]; r++) {
+                    t.putScalar(r, (r * 7) % shape[1], 1.0);
+                }
+                double scale = 1.0 / shape[0];
+                INDArray expected = Nd4j.create(type, shape);
+                double expectedTotal = Nd4jKernels.INSTANCE.softmaxCrossEntropyWithGradient(y, t, expected, scale);
+                INDArray actual = Nd4j.create(type, shape);
+                double total = nativeCpu.softmaxCrossEntropyWithGradient(y, t, actual, scale);
+                double tol = type == DataType.FLOAT ? 1e-6 : 1e-13;
+                String what = type + " " + java.util.Arrays.toString(shape) + " logits x" + logitScale;
+                assertEquals(expectedTotal, total, tol * (1 + Math.abs(expectedTotal)) * shape[0], what + " total");
+                double d = actual.sub(expected).amaxNumber().doubleValue();
+                assertTrue(d <= tol * scale * 2, what + ": gradient difference " + d);
+                // The same through an f-order copy of the logits, which the native path hands to ND4J.
+                INDArray viaFallback = Nd4j.create(type, shape);
+                nativeCpu.softmaxCrossEntropyWithGradient(y.dup('f'), t, viaFallback, scale);
+                assertTrue(viaFallback.equalsWithEps(expected, tol), what + ": f-order fallback");
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamGradientOtherThanOneScalesThePrecomputedGradient() {
+        INDArray t = oneHot(DataType.DOUBLE, 0, 3, 1, 2, 3);
+        Tensor y1 = Tensor.parameter(logits(DataType.DOUBLE, 2.0));
+        Tensor y2 = Tensor.parameter(logits(DataType.DOUBLE, 2.0));
+        Autograd.apply(new FusedSoftmaxCrossEntropy(Reduction.MEAN), y1, Tensor.constant(t))
+                .backward();
+        Tensor scaled = org.myelin.ops.Ops.mul(
+                Autograd.apply(new FusedSoftmaxCrossEntropy(Reduction.MEAN), y2, Tensor.constant(t)),
+                Tensor.constant(Nd4j.scalar(DataType.DOUBLE, 2.5)));
+        scaled.backward();
+        double d = y2.grad().sub(y1.grad().mul(2.5)).amaxNumber().doubleValue();
+        assertTrue(d <= 1e-15, "difference " + d);
+        GradCheck.Result res = GradCheck.check(
+                y -> org.myelin.ops.Ops.mul(
+                        Autograd.apply(new FusedSoftmaxCrossEntropy(Reduction.SUM), y[0], Tensor.constant(t)),
+                        Tensor.constant(Nd4j.scalar(DataType.DOUBLE, -1.5))),
+                logits(DataType.DOUBLE, 2.0));
+        assertTrue(res.passed(1e-6), res.toString());
+    }
 }

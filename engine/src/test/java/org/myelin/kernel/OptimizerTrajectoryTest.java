@@ -51,6 +51,15 @@ class OptimizerTrajectoryTest {
     private static final int[] SIZES = {20, 32, 16, 5};
     private static final int BATCH = 16;
     private static final int BATCHES = 8;
+    /**
+     * The batches' seed. With seed 7, a hidden unit's pre-activation came within 3.4e-7 of 0 at step 150 of the
+     * momentum run (z = -3.4e-7 in float64), inside float32 rounding: whichever float32 run rounded it to the other
+     * side switched that unit on and ended 0.6 away, whatever its kernels (the ND4J path failed that way under
+     * -Dmyelin.kernels=nd4j). Such a coin toss is not the drift this test looks for; with seed 9 no pre-activation of
+     * any rule's float64 run comes within 1.1e-6 of 0 over the 300 steps, and no float32 run switches a unit the
+     * float64 run does not.
+     */
+    private static final long DATA_SEED = 9;
 
     private static ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
@@ -113,7 +122,7 @@ class OptimizerTrajectoryTest {
     @ParameterizedTest
     @EnumSource(Rule.class)
     void nativeFloat32StaysAsCloseToFloat64AsTheNd4jPath(Rule rule) {
-        List<INDArray[]> data = batches(SIZES[0], SIZES[SIZES.length - 1], BATCH, BATCHES, 7);
+        List<INDArray[]> data = batches(SIZES[0], SIZES[SIZES.length - 1], BATCH, BATCHES, DATA_SEED);
         Map<String, INDArray> reference = train(rule, ND4J, DataType.DOUBLE, SIZES, data, STEPS);
         Map<String, INDArray> viaNd4j = train(rule, ND4J, DataType.FLOAT, SIZES, data, STEPS);
         Map<String, INDArray> viaNative = train(rule, fused, DataType.FLOAT, SIZES, data, STEPS);

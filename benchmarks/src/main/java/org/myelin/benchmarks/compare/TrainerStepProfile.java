@@ -30,6 +30,7 @@ final class TrainerStepProfile {
     /** Rows that are calls into ND4J other than the gemms (the "ND4J calls" kind of the summary). */
     private static final List<String> ND4J_CALLS = List.of(
             "bias gradient dz.sum(0)",
+            "bias gradient column sums",
             "bias gradient reshape",
             "autograd gradient accumulation",
             "autograd dup of a shared gradient",
