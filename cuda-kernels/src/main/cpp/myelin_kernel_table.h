@@ -40,7 +40,8 @@
     X(myelin_backward_bias, 8)             \
     X(myelin_column_sums, 4)               \
     X(myelin_sgd, 8)                       \
-    X(myelin_adam, 14)
+    X(myelin_adam, 14)                     \
+    X(myelin_sgd_plain, 5)
 
 // Generators shared by both files.
 #define MYELIN_ACTIVATION_ENUMERATOR(NAME, ID, FORMULA) NAME = ID,

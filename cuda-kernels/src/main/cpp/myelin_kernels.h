@@ -591,6 +591,29 @@ MYELIN_CLONES void adam_f64(double* w, const double* g, double* m, double* v, lo
 }
 
 }  // namespace serial
+
+// Plain SGD (momentum 0): g' = g + wd w; w -= lr g'. No velocity: with momentum 0 it would only hold g', written
+// and never read again, one stream of memory traffic per parameter for nothing.
+template <class T>
+MYELIN_INLINE void sgd_plain(T* w, const T* g, long long n, T lr, T wd) {
+#pragma GCC ivdep
+    for (long long i = 0; i < n; i++) {
+        w[i] = w[i] - lr * (g[i] + wd * w[i]);
+    }
+}
+
+namespace serial {
+
+MYELIN_CLONES void sgd_plain_f32(float* w, const float* g, long long n, float lr, float wd) {
+    MyelinDenormalsAreZero ftz;
+    myelin::sgd_plain<float>(w, g, n, lr, wd);
+}
+MYELIN_CLONES void sgd_plain_f64(double* w, const double* g, long long n, double lr, double wd) {
+    MyelinDenormalsAreZero ftz;
+    myelin::sgd_plain<double>(w, g, n, lr, wd);
+}
+
+}  // namespace serial
 }  // namespace myelin
 
 // ---- exported entry points (bound by NativeKernels.java); each returns 0, or -1 for an unknown id ----
@@ -701,6 +724,16 @@ inline void myelin_adam_f64(double* w, const double* g, double* m, double* v, lo
     myelin::parallel::run(n, 1, [&](long long b, long long e) {
         myelin::serial::adam_f64(w + b, g + b, m + b, v + b, e - b, b1, c1, b2, c2, eps, wd, decay, step_size,
                                  inv_sqrt_bc2);
+    });
+}
+inline void myelin_sgd_plain_f32(float* w, const float* g, long long n, float lr, float wd) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::sgd_plain_f32(w + b, g + b, e - b, lr, wd);
+    });
+}
+inline void myelin_sgd_plain_f64(double* w, const double* g, long long n, double lr, double wd) {
+    myelin::parallel::run(n, 1, [&](long long b, long long e) {
+        myelin::serial::sgd_plain_f64(w + b, g + b, e - b, lr, wd);
     });
 }
 

@@ -196,6 +196,13 @@ __device__ void adam(T* w, const T* g, T* m, T* v, long long n, T b1, T c1, T b2
     }
 }
 
+template <class T>
+__device__ void sgd_plain(T* w, const T* g, long long n, T lr, T wd) {
+    for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        w[i] = w[i] - lr * (g[i] + wd * w[i]);
+    }
+}
+
 }  // namespace
 
 extern "C" {
@@ -251,6 +258,12 @@ __global__ void myelin_adam_f64(double* w, const double* g, double* m, double* v
                                 double b2, double c2, double eps, double wd, double decay, double step_size,
                                 double inv_sqrt_bc2) {
     adam<double>(w, g, m, v, n, b1, c1, b2, c2, eps, wd, decay, step_size, inv_sqrt_bc2);
+}
+__global__ void myelin_sgd_plain_f32(float* w, const float* g, long long n, float lr, float wd) {
+    sgd_plain<float>(w, g, n, lr, wd);
+}
+__global__ void myelin_sgd_plain_f64(double* w, const double* g, long long n, double lr, double wd) {
+    sgd_plain<double>(w, g, n, lr, wd);
 }
 
 }  // extern "C"

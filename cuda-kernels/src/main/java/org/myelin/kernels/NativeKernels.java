@@ -232,6 +232,19 @@ public final class NativeKernels {
             int nesterov);
 
     /**
+     * Plain SGD (momentum 0) in place: {@code w -= lr (g + wd w)}; unlike {@link #sgdF32} it needs no velocity
+     * buffer.
+     */
+    @Name("myelin_sgd_plain_f32")
+    public static native void sgdPlainF32(
+            @Cast("float*") long w, @Cast("const float*") long g, long n, float lr, float wd);
+
+    /** Float64 version of {@link #sgdPlainF32}. */
+    @Name("myelin_sgd_plain_f64")
+    public static native void sgdPlainF64(
+            @Cast("double*") long w, @Cast("const double*") long g, long n, double lr, double wd);
+
+    /**
      * Adam or AdamW in place, from finished coefficients: {@code w' = decay w; g' = g + wd w';
      * m = b1 m + c1 g'; v = b2 v + c2 g'^2; w = w' - stepSize m / (sqrt(v) invSqrtBc2 + eps)}. The caller computes
      * every coefficient in double and rounds it once: {@code c1 = 1 - b1}, {@code c2 = 1 - b2},

@@ -60,7 +60,9 @@ class KernelTableTest {
                         "myelin_sgd",
                         8,
                         "myelin_adam",
-                        14),
+                        14,
+                        "myelin_sgd_plain",
+                        5),
                 table.elementwiseKernels());
     }
 

@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Last batch: when B does not divide N, the last batch has {@code N mod B} rows; it is kept by default and
  * dropped with {@link #dropLast(boolean) dropLast(true)}.
  *
- * <p>Rows are gathered natively ({@code Nd4j.pullRows}), never element by element. With
+ * <p>Rows are gathered with one bulk memory copy per row ({@code RowCopy}; {@code Nd4j.pullRows} for sources it
+ * cannot copy directly), never element by element. With
  * {@link #reuseBuffers(boolean) reuseBuffers(true)} every full batch is written into the same two arrays (one more
  * pair for a kept partial batch), so a step allocates nothing; a batch's arrays are then valid only until the next
  * batch is produced, and this object must not be iterated by two threads at once.
@@ -209,6 +210,6 @@ public final class Batches {
                 partY = buffer;
             }
         }
-        return Nd4j.pullRows(source, buffer, 1, rows);
+        return RowCopy.gather(source, rows, buffer);
     }
 }

@@ -222,8 +222,8 @@ public final class Dataset {
     }
 
     /**
-     * The rows at {@code indices}, in that order (repeats allowed), gathered natively (one {@code pullRows} per
-     * array); the result owns fresh arrays.
+     * The rows at {@code indices}, in that order (repeats allowed), gathered with one bulk copy per row (see
+     * {@code RowCopy}); the result owns fresh arrays.
      *
      * @throws IllegalArgumentException if an index is outside {@code 0..N-1} (its position is named)
      */
@@ -284,7 +284,7 @@ public final class Dataset {
     }
 
     /**
-     * The samples at {@code indices} of an array {@code [N, ...]}, gathered natively: arrays of rank above 2 are
+     * The samples at {@code indices} of an array {@code [N, ...]}, one bulk copy per row: arrays of rank above 2 are
      * gathered as their row-major {@code [N, d]} view and given their sample shape back.
      */
     static INDArray gatherRows(INDArray source, int[] indices) {
@@ -293,10 +293,12 @@ public final class Dataset {
         if (indices.length == 0) {
             return Nd4j.create(source.dataType(), shape);
         }
-        if (source.rank() == 2) {
-            return Nd4j.pullRows(source, 1, indices);
-        }
-        return Nd4j.pullRows(asMatrix(source), 1, indices).reshape('c', shape);
+        INDArray matrix = source.rank() == 2 ? source : asMatrix(source);
+        INDArray rows = RowCopy.gather(
+                matrix,
+                indices,
+                Nd4j.createUninitialized(source.dataType(), new long[] {indices.length, matrix.columns()}, 'c'));
+        return source.rank() == 2 ? rows : rows.reshape('c', shape);
     }
 
     /** The row-major {@code [N, d]} view of an array {@code [N, ...]} (a view when the array is c-contiguous). */

@@ -39,7 +39,9 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             "myelin_sgd_f32",
             "myelin_sgd_f64",
             "myelin_adam_f32",
-            "myelin_adam_f64");
+            "myelin_adam_f64",
+            "myelin_sgd_plain_f32",
+            "myelin_sgd_plain_f64");
 
     private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
 
@@ -254,6 +256,28 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
                     real(f32, momentum),
                     real(f32, weightDecay),
                     integer(nesterov ? 1 : 0));
+        }
+    }
+
+    @Override
+    public void sgd(INDArray param, INDArray grad, double lr, double weightDecay) {
+        if (param == null || grad == null || !NativeLayout.streamable(param.length(), param, grad)) {
+            fallback.sgd(param, grad, lr, weightDecay);
+            return;
+        }
+        Preconditions.requireSameShape("sgd", "grad", grad, "param", param, false);
+        long n = param.length();
+        boolean f32 = param.dataType() == DataType.FLOAT;
+        try (Launch launch = prepare(new INDArray[] {param}, grad)) {
+            launch(
+                    launch,
+                    f32 ? "myelin_sgd_plain_f32" : "myelin_sgd_plain_f64",
+                    n,
+                    address(launch, param),
+                    address(launch, grad),
+                    integer(n),
+                    real(f32, lr),
+                    real(f32, weightDecay));
         }
     }
 

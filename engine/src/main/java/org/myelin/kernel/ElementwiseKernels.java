@@ -155,6 +155,14 @@ public interface ElementwiseKernels {
             boolean nesterov);
 
     /**
+     * Plain SGD in place: {@code w -= lr (g + weightDecay w)}, the same update as {@link #sgdMomentum} with
+     * momentum 0 (up to rounding) without a velocity buffer to read and write.
+     *
+     * <p>Shapes: param and grad the same shape.
+     */
+    void sgd(INDArray param, INDArray grad, double lr, double weightDecay);
+
+    /**
      * Adam (Kingma and Ba; MIT 6.390 adaptive step size; see docs/notes.md) or AdamW in place, PyTorch's formulation,
      * one pass over parameter, gradient and state: Adam {@code g' = g + weightDecay w}, AdamW ({@code decoupled})
      * {@code w *= 1 - lr weightDecay} and {@code g' = g}; then {@code m = beta1 m + (1 - beta1) g'},

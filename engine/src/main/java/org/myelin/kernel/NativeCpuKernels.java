@@ -361,6 +361,25 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Reference.reachabilityFence(velocity);
     }
 
+    @Override
+    public void sgd(INDArray param, INDArray grad, double lr, double weightDecay) {
+        if (param == null || grad == null || !NativeLayout.streamable(param.length(), param, grad)) {
+            fallback.sgd(param, grad, lr, weightDecay);
+            return;
+        }
+        Preconditions.requireSameShape("sgd", "grad", grad, "param", param, false);
+        long n = param.length();
+        try (Profiler.Scope s = Profiler.scope("native sgd update")) {
+            if (param.dataType() == DataType.FLOAT) {
+                NativeKernels.sgdPlainF32(address(param), address(grad), n, (float) lr, (float) weightDecay);
+            } else {
+                NativeKernels.sgdPlainF64(address(param), address(grad), n, lr, weightDecay);
+            }
+        }
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+    }
+
     private static void sgdNative(
             INDArray param,
             INDArray grad,

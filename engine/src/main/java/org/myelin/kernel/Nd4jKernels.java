@@ -4,6 +4,7 @@ import org.myelin.Preconditions;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -96,6 +97,23 @@ public final class Nd4jKernels implements ElementwiseKernels {
             param.subi(velocity.mul(momentum).addi(g).muli(lr));
         } else {
             param.subi(velocity.mul(lr));
+        }
+    }
+
+    @Override
+    public void sgd(INDArray param, INDArray grad, double lr, double weightDecay) {
+        String method = "sgd";
+        Preconditions.requireNonNull(method, "param", param);
+        Preconditions.requireSameShape(method, "grad", grad, "param", param, false);
+        if (param.isEmpty()) {
+            return;
+        }
+        if (weightDecay == 0) {
+            // One axpy, no temporary: the plain update as the optimisers always ran it on ND4J.
+            Nd4j.exec(new Axpy(grad, param, param, -lr));
+        } else {
+            // grad belongs to the caller: only read; the temporary is fresh.
+            param.subi(grad.add(param.mul(weightDecay)).muli(lr));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.myelin.optim;
 
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -11,8 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SgdRule {
     private SgdRule() {}
 
-    /** {@code param <- param - lr grad}, in place on {@code param}. */
+    /**
+     * {@code param <- param - lr grad}, in place on {@code param}: one native pass where the process's kernels
+     * ({@link Kernels#active()}) take the arrays, one ND4J axpy otherwise.
+     */
     public static void apply(INDArray param, INDArray grad, double lr) {
-        InPlace.axpy(-lr, grad, param);
+        Kernels.active().sgd(param, grad, lr, 0.0);
     }
 }

@@ -46,6 +46,8 @@ public final class Trainer {
     private final List<Dropout> dropouts = new ArrayList<>();
     private volatile boolean stopRequested;
     private int batchesPerEpoch;
+    /** The batching of the last training set, kept so its reused buffers outlive one {@code fit()} call. */
+    private Batches batches;
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
@@ -168,11 +170,7 @@ public final class Trainer {
         if (validation != null) {
             checkData("validation", validation);
         }
-        // Each batch is used only within its step, so the gathered rows can go into reused buffers.
-        Batches batches = Batches.of(train, options.batchSize())
-                .shuffled(options.seed())
-                .dropLast(options.dropLast())
-                .reuseBuffers(true);
+        Batches batches = batchesFor(train);
         batchesPerEpoch = batches.numBatches();
         if (batchesPerEpoch == 0) {
             throw new IllegalArgumentException("Trainer: batch size " + options.batchSize() + " with dropLast leaves no"
@@ -251,6 +249,23 @@ public final class Trainer {
             c.onTrainEnd(this, history);
         }
         return history;
+    }
+
+    /**
+     * The batches of {@code train}: the same object (and so the same gather buffers) for every {@code fit()} on the
+     * same dataset, since a caller that trains in short {@code fit()} calls (one epoch of two batch-1024 steps in the
+     * benchmarks) would otherwise allocate and zero fresh buffers every call (1.2 ms of a 1024-row gather instead of
+     * 0.5). The order of epoch e depends only on the seed and e, so a kept or a new object gives the same batches.
+     */
+    Batches batchesFor(Dataset train) {
+        if (batches == null || batches.dataset() != train) {
+            // Each batch is used only within its step, so the gathered rows can go into reused buffers.
+            batches = Batches.of(train, options.batchSize())
+                    .shuffled(options.seed())
+                    .dropLast(options.dropLast())
+                    .reuseBuffers(true);
+        }
+        return batches;
     }
 
     /** The next batch: the rows gathered (and shuffled) by {@link Batches} into reused buffers. */

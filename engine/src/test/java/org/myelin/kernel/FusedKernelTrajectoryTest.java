@@ -234,6 +234,11 @@ class FusedKernelTrajectoryTest {
         }
 
         @Override
+        public void sgd(INDArray param, INDArray grad, double lr, double weightDecay) {
+            inner.sgd(param, grad, lr, weightDecay);
+        }
+
+        @Override
         public void adam(
                 INDArray param,
                 INDArray grad,

@@ -108,6 +108,14 @@ class KernelSplitTest {
         };
     }
 
+    private static Call sgdPlain() {
+        return (k, type, n) -> {
+            INDArray w = randn(12, type, 1.0, n);
+            k.sgd(w, randn(13, type, 1.0, n), 0.05, 1e-2);
+            return List.of(w);
+        };
+    }
+
     private static Call adam(boolean decoupled) {
         return (k, type, n) -> {
             INDArray w = randn(8, type, 1.0, n);
@@ -131,6 +139,7 @@ class KernelSplitTest {
         kinds.add(new Object[] {"sgd nesterov", sgd(true)});
         kinds.add(new Object[] {"adam", adam(false)});
         kinds.add(new Object[] {"adamW", adam(true)});
+        kinds.add(new Object[] {"sgd plain", sgdPlain()});
         for (Object[] kind : kinds) {
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
                 for (long n : LENGTHS) {

@@ -71,6 +71,75 @@ class OptimizerKernelTest {
         assertCloseRelative(velRef, vel, tolerance(type), "velocity");
     }
 
+    static Stream<Arguments> plainSgdCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (double weightDecay : new double[] {0, 1e-2}) {
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                for (long n : KernelTestSupport.LENGTHS) {
+                    cases.add(Arguments.of(weightDecay, type, n));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "wd={0} {1} n={2}")
+    @MethodSource("plainSgdCases")
+    void fusedPlainSgdEqualsNd4jPathAndMomentumZero(double weightDecay, DataType type, long n) {
+        INDArray w = randn(501, type, 1.0, n);
+        INDArray wRef = w.dup();
+        INDArray wMomentum = w.dup();
+        INDArray velocity = Nd4j.zeros(type, n);
+        for (int step = 1; step <= 3; step++) {
+            INDArray g = randn(510 + step, type, 1.0, n);
+            ND4J.sgd(wRef, g, 0.05, weightDecay);
+            fused.sgd(w, g, 0.05, weightDecay);
+            fused.sgdMomentum(wMomentum, g, velocity, 0.05, 0, weightDecay, false);
+        }
+        assertCloseRelative(wRef, w, tolerance(type), "param against ND4J");
+        assertCloseRelative(wMomentum, w, tolerance(type), "param against sgdMomentum with momentum 0");
+    }
+
+    @Test
+    void plainSgdMatchesHandComputedSteps() {
+        // w1 = 1 - 0.1 (1 + 0.5 * 1) = 0.85; w2 = 0.85 - 0.1 (1 + 0.5 * 0.85) = 0.7075.
+        INDArray w = Nd4j.createFromArray(1.0f, 1.0f);
+        INDArray g = Nd4j.createFromArray(1.0f, 1.0f);
+        fused.sgd(w, g, 0.1, 0.5);
+        fused.sgd(w, g, 0.1, 0.5);
+        assertEquals(0.7075, w.getDouble(0), 1e-6);
+        assertEquals(0.7075, w.getDouble(1), 1e-6);
+        INDArray d = Nd4j.createFromArray(2.0, -4.0);
+        fused.sgd(d, Nd4j.createFromArray(10.0, 20.0), 0.25, 0);
+        assertEquals(Nd4j.createFromArray(-0.5, -9.0), d);
+    }
+
+    @Test
+    void plainSgdOnAColumnViewFallsBackWithoutCorruptingNeighbours() {
+        INDArray bigW = randn(601, DataType.DOUBLE, 1.0, 20, 6);
+        INDArray before = bigW.dup();
+        INDArray w = bigW.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
+        INDArray wRef = w.dup();
+        INDArray g = randn(602, DataType.DOUBLE, 1.0, 20, 2);
+        ND4J.sgd(wRef, g, 0.1, 1e-2);
+        fused.sgd(w, g, 0.1, 1e-2);
+        assertCloseRelative(wRef, w, 1e-12, "column-view parameter");
+        assertEquals(
+                before.get(NDArrayIndex.all(), NDArrayIndex.point(0)),
+                bigW.get(NDArrayIndex.all(), NDArrayIndex.point(0)));
+        assertEquals(
+                before.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 6)),
+                bigW.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 6)));
+    }
+
+    @Test
+    void plainSgdRejectsAGradientOfTheWrongShape() {
+        INDArray w = Nd4j.create(DataType.FLOAT, 3);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> fused.sgd(w, Nd4j.create(DataType.FLOAT, 4), 0.1, 0));
+        assertEquals("sgd: grad has shape [4], expected param's shape [3]", e.getMessage());
+    }
+
     static Stream<Arguments> adamCases() {
         List<Arguments> cases = new ArrayList<>();
         for (boolean decoupled : new boolean[] {false, true}) {

@@ -84,6 +84,12 @@ class OptimizerTrajectoryTest {
                 k.sgdMomentum(w, g, s[0], lr, 0.9, 0.0, true);
             }
         },
+        SGD(0.1) {
+            @Override
+            void apply(ElementwiseKernels k, INDArray w, INDArray g, INDArray[] s, long t) {
+                k.sgd(w, g, lr, 0.0);
+            }
+        },
         SGD_L2(0.1) {
             @Override
             void apply(ElementwiseKernels k, INDArray w, INDArray g, INDArray[] s, long t) {

@@ -166,6 +166,7 @@ class TorchOptimFormsTest {
     void sgdKernelsFollowTorchSgd(String path) {
         ElementwiseKernels k = kernels(path);
         assertSteps(SGD, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0, 0, false)));
+        assertSteps(SGD, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgd(w, g, 0.1, 0)));
         assertSteps(
                 SGD_MOMENTUM, threeKernelSteps(k, (kk, w, g, s, t) -> kk.sgdMomentum(w, g, s[0], 0.1, 0.9, 0, false)));
         assertSteps(

@@ -1,6 +1,8 @@
 package org.myelin.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.autodiff.Tensor;
+import org.myelin.data.Batches;
 import org.myelin.data.Dataset;
 import org.myelin.data.Split;
 import org.myelin.data.Synthetic;
@@ -44,6 +47,21 @@ class TrainerTest {
     private static Trainer trainer(Module m, int epochs, List<Callback> callbacks) {
         Optimizer opt = Optimizers.create("adam", Map.of("learning_rate", 0.01), m.namedParameters());
         return new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(epochs, 16, 9), callbacks);
+    }
+
+    @Test
+    void fitCallsOnTheSameDataKeepOneBatchingAndItsBuffers() {
+        Trainer t = trainer(model(1, 0), 1, List.of());
+        Dataset data = spirals();
+        Batches first = t.batchesFor(data);
+        t.fit(data, null);
+        assertSame(first, t.batchesFor(data), "a second fit() on the same data rebuilt its batches");
+        Dataset other = spirals();
+        Batches forOther = t.batchesFor(other);
+        assertNotSame(first, forOther);
+        assertSame(other, forOther.dataset());
+        assertTrue(forOther.isShuffled());
+        assertEquals(16, forOther.batchSize());
     }
 
     @Test
