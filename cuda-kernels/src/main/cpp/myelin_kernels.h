@@ -349,6 +349,24 @@ MYELIN_INLINE double sum_squares(const T* x, long long n) {
 // Softmax cross-entropy over a row-major [rows, cols] batch of logits y and targets t: p[r] = softmax(y[r]) (written,
 // for the backward pass) and the returned total -sum_r sum_c t[r,c] log p[r,c], from the shifted logits
 // (y - max) so that large logits neither overflow exp nor lose the log's accuracy. Accumulated in double.
+// One row's shifted exponentials: writes e[c] = exp(y[c] - max) rounded to T, returns their sum in double and
+// the row's max in *max_out (shared by softmax_xent and softmax_xent_grad, so both round identically).
+template <class T>
+MYELIN_INLINE double softmax_row_exp(const T* yr, T* er, long long cols, T* max_out) {
+    T max = yr[0];
+    for (long long c = 1; c < cols; c++) {
+        max = yr[c] > max ? yr[c] : max;
+    }
+    double sum = 0;
+    for (long long c = 0; c < cols; c++) {
+        double e = exp(double(yr[c] - max));
+        er[c] = T(e);
+        sum += e;
+    }
+    *max_out = max;
+    return sum;
+}
+
 template <class T>
 MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, long long cols) {
     double total = 0;
@@ -356,16 +374,8 @@ MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, 
         const T* yr = y + r * cols;
         const T* tr = t + r * cols;
         T* pr = p + r * cols;
-        T max = yr[0];
-        for (long long c = 1; c < cols; c++) {
-            max = yr[c] > max ? yr[c] : max;
-        }
-        double sum = 0;
-        for (long long c = 0; c < cols; c++) {
-            double e = exp(double(yr[c] - max));
-            pr[c] = T(e);
-            sum += e;
-        }
+        T max;
+        double sum = softmax_row_exp(yr, pr, cols, &max);
         double log_sum = log(sum);
         double inv = 1.0 / sum;
         for (long long c = 0; c < cols; c++) {
@@ -389,16 +399,8 @@ MYELIN_INLINE double softmax_xent_grad(const T* y, const T* t, T* g, long long r
         const T* yr = y + r * cols;
         const T* tr = t + r * cols;
         T* gr = g + r * cols;
-        T max = yr[0];
-        for (long long c = 1; c < cols; c++) {
-            max = yr[c] > max ? yr[c] : max;
-        }
-        double sum = 0;
-        for (long long c = 0; c < cols; c++) {
-            double e = exp(double(yr[c] - max));
-            gr[c] = T(e);
-            sum += e;
-        }
+        T max;
+        double sum = softmax_row_exp(yr, gr, cols, &max);
         double log_sum = log(sum);
         double inv = 1.0 / sum;
         T scale_t = T(scale);
