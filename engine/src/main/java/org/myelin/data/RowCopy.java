@@ -4,6 +4,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
+import org.myelin.kernel.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -23,11 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * to {@code pullRows}.
  */
 final class RowCopy {
-    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
-
     /** The backend is fixed once ND4J has loaded; asked once. */
-    private static final boolean ON_CPU_BACKEND =
-            CPU_BACKEND.equals(Nd4j.getBackend().getClass().getName());
+    private static final boolean ON_CPU_BACKEND = Kernels.isCpuBackend();
 
     private RowCopy() {}
 

@@ -157,7 +157,8 @@ public final class Kernels {
         }
     }
 
-    private static boolean isCpuBackend() {
+    /** Whether ND4J runs on its CPU backend, where an array's host buffer is its data (fixed once ND4J has loaded). */
+    public static boolean isCpuBackend() {
         return CPU_BACKEND.equals(backendName());
     }
 
