@@ -75,9 +75,7 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             return fallback.activationBackward(f, z, a, gradOut, out);
         }
         String method = "activationBackward[" + f.name() + "]";
-        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        ElementwiseKernels.requireBackwardShapes(method, z, a, gradOut, out);
         INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
         long n = gradOut.length();
         if (!NativeLayout.streamable(n, z, gradOut, result)) {
@@ -175,9 +173,7 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
             return fallback.activationBackwardWithBiasGradient(f, z, a, gradOut, out, biasGradOut);
         }
         String method = "activationBackwardWithBiasGradient[" + f.name() + "]";
-        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        ElementwiseKernels.requireBackwardShapes(method, z, a, gradOut, out);
         long cols = ElementwiseKernels.requireBiasGradientShape(method, gradOut, biasGradOut);
         INDArray result = out != null ? out : Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
         if (!NativeLayout.streamable(gradOut.length(), z, gradOut, result)

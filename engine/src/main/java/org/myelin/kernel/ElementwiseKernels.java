@@ -90,6 +90,17 @@ public interface ElementwiseKernels {
     }
 
     /**
+     * Checks the arrays of an activation-backward call: {@code z} (required) and {@code a}, {@code out} (when given)
+     * shaped like {@code gradOut}. Used by every implementation of {@link #activationBackward} and
+     * {@link #activationBackwardWithBiasGradient}.
+     */
+    static void requireBackwardShapes(String method, INDArray z, INDArray a, INDArray gradOut, INDArray out) {
+        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
+        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
+        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+    }
+
+    /**
      * Checks {@code x [B, n]} and its column-sum array {@code out [n]} or {@code [1, n]}; returns n. Used by the
      * implementations of {@link #columnSums} and {@link #activationBackwardWithBiasGradient}.
      */

@@ -29,9 +29,7 @@ public final class Nd4jKernels implements ElementwiseKernels {
         String method = "activationBackward[" + (f == null ? "null" : f.name()) + "]";
         Preconditions.requireNonNull(method, "activation", f);
         Preconditions.requireNonNull(method, "gradOut", gradOut);
-        Preconditions.requireSameShape(method, "z", z, "gradOut", gradOut, false);
-        Preconditions.requireSameShape(method, "a", a, "gradOut", gradOut, true);
-        Preconditions.requireSameShape(method, "out", out, "gradOut", gradOut, true);
+        ElementwiseKernels.requireBackwardShapes(method, z, a, gradOut, out);
         if (gradOut.isEmpty()) {
             return out != null ? out : Nd4j.create(gradOut.dataType(), gradOut.shape());
         }
