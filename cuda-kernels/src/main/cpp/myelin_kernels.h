@@ -818,6 +818,26 @@ inline long long myelin_poisson_draw(const double* p, long long n, long long see
     return myelin::poisson_draw(p, n, (unsigned long long) seed, (unsigned long long) counter, spikes);
 }
 
+// Row-major gemm C = op(A) op(B) (alpha 1, beta 0) through a cblas_sgemm / cblas_dgemm found by the caller in the
+// BLAS that ND4J loaded (OpenBLAS or MKL, LP64: 32-bit ints; enum values are CBLAS's: 101 row-major, 111 no
+// transpose, 112 transpose). Calling it here instead of through Nd4j.gemm skips ND4J's op dispatch (20-50 us a call,
+// as much as the whole product for the small gemms of an MLP step); the BLAS, its threads and its results are the
+// same. The caller checks every argument.
+typedef void (*myelin_cblas_sgemm_fn)(int, int, int, int, int, int, float, const float*, int, const float*, int,
+                                      float, float*, int);
+typedef void (*myelin_cblas_dgemm_fn)(int, int, int, int, int, int, double, const double*, int, const double*, int,
+                                      double, double*, int);
+inline void myelin_gemm_f32(long long fn, int trans_a, int trans_b, int m, int n, int k, const float* a, int lda,
+                            const float* b, int ldb, float* c, int ldc) {
+    ((myelin_cblas_sgemm_fn) fn)(101, trans_a ? 112 : 111, trans_b ? 112 : 111, m, n, k, 1.0f, a, lda, b, ldb, 0.0f,
+                                 c, ldc);
+}
+inline void myelin_gemm_f64(long long fn, int trans_a, int trans_b, int m, int n, int k, const double* a, int lda,
+                            const double* b, int ldb, double* c, int ldc) {
+    ((myelin_cblas_dgemm_fn) fn)(101, trans_a ? 112 : 111, trans_b ? 112 : 111, m, n, k, 1.0, a, lda, b, ldb, 0.0,
+                                 c, ldc);
+}
+
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.
 inline int myelin_isa_level() {
     __builtin_cpu_init();

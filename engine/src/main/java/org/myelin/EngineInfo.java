@@ -33,6 +33,7 @@ public final class EngineInfo {
         f.put("data type", Nd4j.dataType().toString().toLowerCase() + " (ND4J default; Myelin uses the inputs' type)");
         f.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
         f.put("blas threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+        f.put("gemm calls", org.myelin.kernel.Gemm.describe());
         f.put("nd4j threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
         f.put("cpus", String.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
         String wait = System.getenv("OMP_WAIT_POLICY");
@@ -79,11 +80,12 @@ public final class EngineInfo {
         logged = true;
         Info i = info();
         log.info(
-                "backend {} ({}), blas {} x{}, {}",
+                "backend {} ({}), blas {} x{} ({}), {}",
                 i.facts().get("backend"),
                 i.facts().get("device"),
                 i.facts().get("blas"),
                 i.facts().get("blas threads"),
+                i.facts().get("gemm calls"),
                 i.facts().get("native kernels"));
         i.warnings().forEach(log::warn);
     }

@@ -99,6 +99,42 @@ public final class NativeKernels {
     @Name("myelin_set_parallelism")
     public static native void setParallelism(int threads, long minElements, int strict);
 
+    /**
+     * Row-major {@code c = op(a) op(b)} ({@code [m, k] x [k, n]}, op the transpose where {@code transA}/{@code transB}
+     * is non-zero) through the {@code cblas_sgemm} at native address {@code cblasSgemm}, which the caller looked up
+     * in the BLAS already loaded; {@code lda}, {@code ldb}, {@code ldc} are the row strides of the stored matrices.
+     */
+    @Name("myelin_gemm_f32")
+    public static native void gemmF32(
+            long cblasSgemm,
+            int transA,
+            int transB,
+            int m,
+            int n,
+            int k,
+            @Cast("const float*") long a,
+            int lda,
+            @Cast("const float*") long b,
+            int ldb,
+            @Cast("float*") long c,
+            int ldc);
+
+    /** Float64 version of {@link #gemmF32}, through {@code cblas_dgemm}. */
+    @Name("myelin_gemm_f64")
+    public static native void gemmF64(
+            long cblasDgemm,
+            int transA,
+            int transB,
+            int m,
+            int n,
+            int k,
+            @Cast("const double*") long a,
+            int lda,
+            @Cast("const double*") long b,
+            int ldb,
+            @Cast("double*") long c,
+            int ldc);
+
     /** How many chunks of split calls the helper thread has run since the library loaded. */
     @Name("myelin_helper_chunks")
     public static native long helperChunks();

@@ -2,6 +2,7 @@ package org.myelin.kernel;
 
 import java.lang.ref.Reference;
 import org.myelin.kernels.NativeKernels;
+import org.myelin.ops.MatMul;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,7 +36,7 @@ final class Im2colConvKernels implements ConvKernels {
     public INDArray conv2d(INDArray x, INDArray w, INDArray b, Conv2dGeometry g) {
         long o = w.size(0);
         INDArray cols = im2col(x, g);
-        INDArray y2 = gemm(contiguous(w).reshape('c', o, g.patchSize()), cols, false, false);
+        INDArray y2 = MatMul.gemm(contiguous(w).reshape('c', o, g.patchSize()), cols, false, false);
         if (b != null) {
             y2.addiColumnVector(b.reshape(o, 1));
         }
@@ -65,11 +66,11 @@ final class Im2colConvKernels implements ConvKernels {
         INDArray gb = wantB && hasBias ? g2.sum(1) : null;
         INDArray gw = null;
         if (wantW) {
-            gw = gemm(g2, im2col(x, g), false, true).reshape('c', w.shape());
+            gw = MatMul.gemm(g2, im2col(x, g), false, true).reshape('c', w.shape());
         }
         INDArray gx = null;
         if (wantX) {
-            INDArray gcols = gemm(contiguous(w).reshape('c', o, g.patchSize()), g2, true, false);
+            INDArray gcols = MatMul.gemm(contiguous(w).reshape('c', o, g.patchSize()), g2, true, false);
             gx = col2im(gcols, g, x.dataType());
         }
         return new INDArray[] {gx, gw, gb};
@@ -163,13 +164,6 @@ final class Im2colConvKernels implements ConvKernels {
         }
         Reference.reachabilityFence(src);
         return img;
-    }
-
-    private static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
-        long rows = transA ? a.size(1) : a.size(0);
-        long cols = transB ? b.size(0) : b.size(1);
-        INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
-        return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
     }
 
     /** {@code a} itself when a native kernel can stream it as one flat buffer, else a c-order copy. */

@@ -3,6 +3,7 @@ package org.myelin.ops;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
+import org.myelin.kernel.Gemm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -46,7 +47,7 @@ public final class MatMul extends Op {
             try (Profiler.Scope alloc = Profiler.scope(Profiler.ALLOCATION)) {
                 out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
             }
-            return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+            return Gemm.into(a, b, out, transA, transB);
         }
     }
 

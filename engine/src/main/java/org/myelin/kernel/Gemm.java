@@ -1,0 +1,161 @@
+package org.myelin.kernel;
+
+import java.lang.ref.Reference;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.myelin.kernels.NativeKernels;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's matrix products, {@code out = op(a) op(b)} with {@code op} the transpose where asked.
+ *
+ * <p>Where the native fused CPU kernels are the active path ({@link Kernels#active()}), a float32 or float64 product
+ * calls {@code cblas_sgemm}/{@code cblas_dgemm} of the BLAS that ND4J itself loaded (OpenBLAS, or MKL where
+ * {@link org.myelin.Blas} chose it) straight from the native kernel library. Why: {@code Nd4j.gemm} builds and
+ * dispatches a custom op around the same BLAS call, 20-50 us a call on this engine's machines, which is as long as
+ * the small products of an MLP step themselves (the {@code 128 x 256 x 10} ones take ~20 us) and 5-10% of a whole
+ * training step. Same library, same threads, same arithmetic: only the dispatch goes.
+ *
+ * <p>Everything else goes through {@code Nd4j.gemm} as before: the ND4J kernel path ({@code -Dmyelin.kernels=nd4j}),
+ * the CUDA backend, other data types, mixed types, operands with no unit stride on either axis, dimensions or row
+ * strides beyond the BLAS's 32-bit integers, and empty products.
+ */
+public final class Gemm {
+    private static final Logger log = LoggerFactory.getLogger(Gemm.class);
+
+    private Gemm() {}
+
+    /**
+     * {@code out = op(a) op(b)}, overwriting {@code out}, which must not overlap {@code a} or {@code b} (callers pass a
+     * fresh array; {@code org.myelin.ops.MatMul#gemm} allocates it); returns {@code out}.
+     */
+    public static INDArray into(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
+        if (!direct(a, b, out, transA, transB)) {
+            Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        }
+        return out;
+    }
+
+    /** Whether products go straight to the BLAS (read once, after ND4J has loaded its natives). */
+    public static boolean isDirect() {
+        return Cblas.SGEMM != 0;
+    }
+
+    /** A short description for the engine's start-up line. */
+    public static String describe() {
+        return isDirect() ? "cblas direct" : "Nd4j.gemm";
+    }
+
+    private static boolean direct(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
+        DataType type = a.dataType();
+        long fn = type == DataType.FLOAT ? Cblas.SGEMM : type == DataType.DOUBLE ? Cblas.DGEMM : 0;
+        if (fn == 0
+                || b.dataType() != type
+                || out.dataType() != type
+                || a.rank() != 2
+                || b.rank() != 2
+                || out.rank() != 2) {
+            return false;
+        }
+        Layout la = Layout.of(a);
+        Layout lb = Layout.of(b);
+        Layout lc = Layout.of(out);
+        if (la == null || lb == null || lc == null || lc.transposed) {
+            return false;
+        }
+        long m = transA ? a.size(1) : a.size(0);
+        long k = transA ? a.size(0) : a.size(1);
+        long n = transB ? b.size(0) : b.size(1);
+        long kb = transB ? b.size(1) : b.size(0);
+        if (kb != k || out.size(0) != m || out.size(1) != n) {
+            return false; // Nd4j.gemm reports the mismatch
+        }
+        if (m == 0 || n == 0 || k == 0 || !fitsInt(m) || !fitsInt(n) || !fitsInt(k)) {
+            return false;
+        }
+        // A column-major operand is the row-major storage of its transpose: flip its transpose flag.
+        int ta = (transA ^ la.transposed) ? 1 : 0;
+        int tb = (transB ^ lb.transposed) ? 1 : 0;
+        if (type == DataType.FLOAT) {
+            NativeKernels.gemmF32(
+                    fn, ta, tb, (int) m, (int) n, (int) k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+        } else {
+            NativeKernels.gemmF64(
+                    fn, ta, tb, (int) m, (int) n, (int) k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+        return true;
+    }
+
+    private static boolean fitsInt(long v) {
+        return v <= Integer.MAX_VALUE;
+    }
+
+    /** {@code addressPointer()} already includes a view's offset. */
+    private static long address(INDArray arr) {
+        return arr.data().addressPointer().address();
+    }
+
+    /**
+     * How a BLAS reads a stored matrix: row-major with row stride {@code ld}, or ({@code transposed}) the row-major
+     * storage of its transpose. Null when neither axis has unit stride.
+     */
+    private static final class Layout {
+        final int ld;
+        final boolean transposed;
+
+        private Layout(long ld, boolean transposed) {
+            this.ld = (int) ld;
+            this.transposed = transposed;
+        }
+
+        static Layout of(INDArray x) {
+            long r = x.size(0);
+            long c = x.size(1);
+            long s0 = x.stride(0);
+            long s1 = x.stride(1);
+            // The stride of an axis of length 1 is never followed, whatever ND4J recorded for it.
+            if ((c == 1 || s1 == 1) && (r == 1 || s0 >= c)) {
+                return valid(r == 1 ? Math.max(c, 1) : s0, false);
+            }
+            if ((r == 1 || s0 == 1) && (c == 1 || s1 >= r)) {
+                return valid(c == 1 ? Math.max(r, 1) : s1, true);
+            }
+            return null;
+        }
+
+        private static Layout valid(long ld, boolean transposed) {
+            return ld >= 1 && ld <= Integer.MAX_VALUE ? new Layout(ld, transposed) : null;
+        }
+    }
+
+    /** The BLAS entry points, or 0 where products go through Nd4j.gemm. */
+    private static final class Cblas {
+        static final long SGEMM;
+        static final long DGEMM;
+
+        static {
+            long s = 0;
+            long d = 0;
+            if (Kernels.active() instanceof NativeCpuKernels) {
+                Pointer sp = Loader.addressof("cblas_sgemm");
+                Pointer dp = Loader.addressof("cblas_dgemm");
+                if (sp != null && dp != null && !sp.isNull() && !dp.isNull()) {
+                    s = sp.address();
+                    d = dp.address();
+                } else {
+                    log.warn(
+                            "cblas_sgemm/cblas_dgemm not found in the loaded libraries; products go through Nd4j.gemm");
+                }
+            }
+            SGEMM = s;
+            DGEMM = d;
+        }
+    }
+}

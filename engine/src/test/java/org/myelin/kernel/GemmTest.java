@@ -1,0 +1,155 @@
+package org.myelin.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link Gemm}: every transpose combination, both float types, and every operand layout the engine can hand it
+ * (row-major, column-major, a transposed view, a window of a larger matrix with its offset and row stride, every
+ * other row, no unit stride at all) against products summed in double by plain loops.
+ */
+class GemmTest {
+
+    /** How an operand of a given logical shape is stored. */
+    enum Storage {
+        C_ORDER(s -> Nd4j.createUninitialized(s.type, new long[] {s.rows, s.cols}, 'c')),
+        F_ORDER(s -> Nd4j.createUninitialized(s.type, new long[] {s.rows, s.cols}, 'f')),
+        TRANSPOSED_VIEW(s -> Nd4j.createUninitialized(s.type, new long[] {s.cols, s.rows}, 'c')
+                .transpose()),
+        WINDOW(s -> Nd4j.createUninitialized(s.type, new long[] {s.rows + 3, s.cols + 5}, 'c')
+                .get(NDArrayIndex.interval(2, 2 + s.rows), NDArrayIndex.interval(3, 3 + s.cols))),
+        EVERY_OTHER_ROW(s -> Nd4j.createUninitialized(s.type, new long[] {2 * s.rows, s.cols}, 'c')
+                .get(NDArrayIndex.interval(0, 2, 2 * s.rows), NDArrayIndex.all())),
+        NO_UNIT_STRIDE(s -> Nd4j.createUninitialized(s.type, new long[] {2 * s.rows, 2 * s.cols}, 'c')
+                .get(NDArrayIndex.interval(0, 2, 2 * s.rows), NDArrayIndex.interval(0, 2, 2 * s.cols)));
+
+        final Function<Shape, INDArray> make;
+
+        Storage(Function<Shape, INDArray> make) {
+            this.make = make;
+        }
+    }
+
+    record Shape(DataType type, long rows, long cols) {}
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        long[][] mnk = {{7, 5, 3}, {1, 9, 4}, {6, 1, 8}, {5, 4, 1}, {1, 1, 1}, {33, 17, 65}};
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (long[] d : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    for (Storage sa : Storage.values()) {
+                        Storage sb = Storage.values()[(sa.ordinal() + t + 1) % Storage.values().length];
+                        out.add(Arguments.of(type, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, sa, sb));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{3} * {3}x{2}, transA {4}, transB {5}, a {6}, b {7}")
+    @MethodSource("cases")
+    void productEqualsTheSumsOfALoop(
+            DataType type, long m, long n, long k, boolean transA, boolean transB, Storage sa, Storage sb) {
+        Random rnd = new Random(m * 1000 + n * 100 + k);
+        INDArray a = filled(sa.make.apply(new Shape(type, transA ? k : m, transA ? m : k)), rnd);
+        INDArray b = filled(sb.make.apply(new Shape(type, transB ? n : k, transB ? k : n)), rnd);
+        double[][] expected = loopProduct(a, b, transA, transB);
+
+        INDArray out = Gemm.into(a, b, Nd4j.createUninitialized(type, new long[] {m, n}, 'c'), transA, transB);
+
+        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double e = expected[i][j];
+                assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void aWindowOfTheOutputIsWrittenAndNothingAroundIt() {
+        Random rnd = new Random(3);
+        INDArray a = filled(Nd4j.createUninitialized(DataType.DOUBLE, new long[] {4, 6}, 'c'), rnd);
+        INDArray b = filled(Nd4j.createUninitialized(DataType.DOUBLE, new long[] {6, 5}, 'c'), rnd);
+        INDArray big = Nd4j.valueArrayOf(new long[] {8, 9}, -7.0, DataType.DOUBLE);
+        INDArray window = big.get(NDArrayIndex.interval(1, 5), NDArrayIndex.interval(2, 7));
+
+        Gemm.into(a, b, window, false, false);
+
+        double[][] expected = loopProduct(a, b, false, false);
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 9; j++) {
+                boolean inside = i >= 1 && i < 5 && j >= 2 && j < 7;
+                double want = inside ? expected[i - 1][j - 2] : -7.0;
+                assertEquals(want, big.getDouble(i, j), 1e-12, "element " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void productsGoStraightToTheBlasWhereTheNativeKernelsAreActive() {
+        assumeTrue(Kernels.active() instanceof NativeCpuKernels, "native kernels are not the active path");
+        assertTrue(Gemm.isDirect(), "the native kernel path is active, but products go through Nd4j.gemm");
+    }
+
+    @Test
+    void agreesWithNd4jGemmOnAnMlpStepShape() {
+        Random rnd = new Random(11);
+        INDArray x = filled(Nd4j.createUninitialized(DataType.FLOAT, new long[] {128, 784}, 'c'), rnd);
+        INDArray dz = filled(Nd4j.createUninitialized(DataType.FLOAT, new long[] {128, 512}, 'c'), rnd);
+        INDArray viaGemm =
+                Gemm.into(x, dz, Nd4j.createUninitialized(DataType.FLOAT, new long[] {784, 512}, 'c'), true, false);
+        INDArray viaNd4j = Nd4j.gemm(
+                x, dz, Nd4j.createUninitialized(DataType.FLOAT, new long[] {784, 512}, 'c'), true, false, 1.0, 0.0);
+        float[] g = viaGemm.data().asFloat();
+        float[] r = viaNd4j.data().asFloat();
+        for (int i = 0; i < g.length; i++) {
+            assertEquals(r[i], g[i], 1e-4f * (1 + Math.abs(r[i])), "element " + i);
+        }
+    }
+
+    private static INDArray filled(INDArray x, Random rnd) {
+        for (int i = 0; i < x.size(0); i++) {
+            for (int j = 0; j < x.size(1); j++) {
+                x.putScalar(i, j, rnd.nextGaussian());
+            }
+        }
+        return x;
+    }
+
+    private static double[][] loopProduct(INDArray a, INDArray b, boolean transA, boolean transB) {
+        int m = (int) (transA ? a.size(1) : a.size(0));
+        int k = (int) (transA ? a.size(0) : a.size(1));
+        int n = (int) (transB ? b.size(0) : b.size(1));
+        double[][] c = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = transA ? a.getDouble(p, i) : a.getDouble(i, p);
+                    double bv = transB ? b.getDouble(j, p) : b.getDouble(p, j);
+                    s += av * bv;
+                }
+                c[i][j] = s;
+            }
+        }
+        return c;
+    }
+}
