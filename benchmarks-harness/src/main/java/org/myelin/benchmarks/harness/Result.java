@@ -91,6 +91,59 @@ public record Result(
                 note);
     }
 
+    /**
+     * One row from the same engine's rows of several rounds (the runner's {@code --rounds}): the round with the median
+     * step time (the lower middle one of an even count) keeps its figures and checks, the fastest and slowest
+     * windows become those of all rounds, and the note lists each round's median. Rounds without figures count only
+     * when no round has any.
+     */
+    public static Result medianOfRounds(List<Result> rounds) {
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("medianOfRounds needs at least one round");
+        }
+        List<Result> timed =
+                new ArrayList<>(rounds.stream().filter(Result::hasFigures).toList());
+        if (rounds.size() == 1 || timed.isEmpty()) {
+            return rounds.get(0);
+        }
+        timed.sort(java.util.Comparator.comparingDouble(Result::msMedian));
+        Result m = timed.get((timed.size() - 1) / 2);
+        StringBuilder note =
+                new StringBuilder("median of ").append(timed.size()).append(" rounds (");
+        for (int i = 0; i < rounds.size(); i++) {
+            Result r = rounds.get(i);
+            note.append(i == 0 ? "" : "; ")
+                    .append(r.hasFigures() ? String.format(Locale.ROOT, "%.3g ms", r.msMedian()) : r.status());
+        }
+        note.append(")");
+        if (m.note() != null && !m.note().isEmpty()) {
+            note.append("; ").append(m.note());
+        }
+        boolean anyBusy = timed.stream().anyMatch(r -> r.status().equals("busy"));
+        return new Result(
+                m.workload(),
+                m.engine(),
+                m.batch(),
+                m.msMedian(),
+                timed.stream().mapToDouble(Result::msMin).min().orElse(Double.NaN),
+                timed.stream().mapToDouble(Result::msMax).max().orElse(Double.NaN),
+                timed.stream().mapToInt(Result::windows).sum(),
+                timed.stream().mapToInt(Result::busyWindows).sum(),
+                timed.stream().mapToInt(Result::busyDiscarded).sum(),
+                maxOf(timed, Result::otherCoresMax),
+                maxOf(timed, Result::loadAverageMax),
+                m.gradError(),
+                maxOf(timed, Result::trajectoryError),
+                m.extra(),
+                anyBusy ? "busy" : m.status(),
+                note.toString());
+    }
+
+    /** The largest finite value of a field over the rounds, NaN when none is finite. */
+    private static double maxOf(List<Result> rounds, java.util.function.ToDoubleFunction<Result> field) {
+        return rounds.stream().mapToDouble(field).filter(Double::isFinite).max().orElse(Double.NaN);
+    }
+
     public boolean hasFigures() {
         return Double.isFinite(msMedian);
     }

@@ -69,7 +69,8 @@ public final class Runner {
             String pytorchClasspath,
             String breakdown,
             boolean strict,
-            Map<String, String> waitPolicies) {
+            Map<String, String> waitPolicies,
+            int rounds) {
         /**
          * The wait policy of {@code engine}: its entry, or for the breakdown's phase runs ({@code myelin-forward},
          * ..., not in {@link #ENGINES}) Myelin's.
@@ -101,10 +102,7 @@ public final class Runner {
             }
             Path out = Path.of(m.getOrDefault(
                     "out", "out/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-            int threads = Integer.parseInt(m.getOrDefault("threads", "2"));
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be >= 1, was " + threads);
-            }
+            int threads = wholeNumber("--threads", m.getOrDefault("threads", "2"), 1, 4096);
             List<Workload> workloads = m.containsKey("workloads")
                     ? Arrays.stream(m.get("workloads").split(","))
                             .map(String::trim)
@@ -145,9 +143,33 @@ public final class Runner {
                     policies.put(p[0], p[1]);
                 }
             }
+            int rounds = wholeNumber("--rounds", m.getOrDefault("rounds", "1"), 1, 99);
             return new Options(
-                    mode, out, threads, workloads, engines, m.get("pytorch-classpath"), breakdown, strict, policies);
+                    mode,
+                    out,
+                    threads,
+                    workloads,
+                    engines,
+                    m.get("pytorch-classpath"),
+                    breakdown,
+                    strict,
+                    policies,
+                    rounds);
         }
+    }
+
+    private static int wholeNumber(String option, String value, int min, int max) {
+        int v;
+        try {
+            v = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            v = Integer.MIN_VALUE;
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(
+                    option + " must be a whole number from " + min + " to " + max + ", was '" + value + "'");
+        }
+        return v;
     }
 
     private final Options options;
@@ -187,9 +209,15 @@ public final class Runner {
                 options.mode(), options.threads(), out, loadBefore);
         List<Result> results = new ArrayList<>();
         for (Workload w : options.workloads()) {
-            for (String engine : enginesFor(w)) {
-                results.add(job(w, engine));
+            // Rounds interleave the engines (A B C A B C ...) so that each one's median spans the same minutes of
+            // this machine's drifting pace; a single round is one reading of a VM whose speed changes by up to 2x.
+            Map<String, List<Result>> rounds = new LinkedHashMap<>();
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (String engine : enginesFor(w)) {
+                    rounds.computeIfAbsent(engine, e -> new ArrayList<>()).add(job(w, engine, round));
+                }
             }
+            rounds.values().forEach(r -> results.add(Result.medianOfRounds(r)));
         }
         Report report = new Report(results);
         String table = report.text();
@@ -222,10 +250,11 @@ public final class Runner {
         double loadAfter = MachineLoad.loadAverage();
         String summary = String.format(
                 Locale.ROOT,
-                "%s mode, %d threads per engine, OMP_WAIT_POLICY: %s;"
+                "%s mode, %d threads per engine, %s, OMP_WAIT_POLICY: %s;"
                         + " load average %.2f before, %.2f after; %.1f min%n",
                 options.mode(),
                 options.threads(),
+                options.rounds() == 1 ? "one round" : options.rounds() + " interleaved rounds (medians)",
                 waitPolicySummary(),
                 loadBefore,
                 loadAfter,
@@ -291,7 +320,12 @@ public final class Runner {
 
     /** Runs one engine on one workload in a fresh JVM and returns its result (a failed row when it has none). */
     Result job(Workload w, String engine) throws IOException, InterruptedException {
-        String id = engine + "__" + w.name();
+        return job(w, engine, 1);
+    }
+
+    /** {@link #job(Workload, String)} as round {@code round} of {@code --rounds} (its own result and log files). */
+    Result job(Workload w, String engine, int round) throws IOException, InterruptedException {
+        String id = engine + "__" + w.name() + (round > 1 ? "__round" + round : "");
         Path result = options.out().resolve("raw").resolve(id + ".csv");
         Path log = options.out().resolve("logs").resolve(id + ".log");
         Path exchange = options.out().resolve("exchange").resolve(w.exchangeKey());

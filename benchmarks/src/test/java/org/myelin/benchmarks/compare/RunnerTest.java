@@ -99,4 +99,18 @@ class RunnerTest {
                 () -> Runner.Options.parse(new String[] {"--wait-policy", "pytorch=sleepy"}));
         assertEquals(true, e.getMessage().contains("pytorch=sleepy"), e.getMessage());
     }
+
+    @Test
+    void roundsAreAWholeNumberFromOneTo99AndOneByDefault() {
+        assertEquals(1, Runner.Options.parse(new String[] {"--tiny"}).rounds());
+        assertEquals(
+                3,
+                Runner.Options.parse(new String[] {"--tiny", "--rounds", "3"}).rounds());
+        for (String bad : new String[] {"0", "-1", "100", "two", "2.5", ""}) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> Runner.Options.parse(new String[] {"--rounds", bad}), bad);
+            assertTrue(e.getMessage().contains("--rounds") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Runner.Options.parse(new String[] {"--threads", "x"}));
+    }
 }
