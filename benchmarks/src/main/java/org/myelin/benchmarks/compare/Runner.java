@@ -211,9 +211,11 @@ public final class Runner {
         for (Workload w : options.workloads()) {
             // Rounds interleave the engines (A B C A B C ...) so that each one's median spans the same minutes of
             // this machine's drifting pace; a single round is one reading of a VM whose speed changes by up to 2x.
+            // Later rounds rotate the order, so that no engine always runs right after the same neighbour (round
+            // 1 keeps myelin-native first: it writes the exchange the others check against).
             Map<String, List<Result>> rounds = new LinkedHashMap<>();
             for (int round = 1; round <= options.rounds(); round++) {
-                for (String engine : enginesFor(w)) {
+                for (String engine : roundOrder(enginesFor(w), round)) {
                     rounds.computeIfAbsent(engine, e -> new ArrayList<>()).add(job(w, engine, round));
                 }
             }
@@ -296,6 +298,15 @@ public final class Runner {
                     + " these figures are not final.");
         }
         return options.strict() && busy ? 2 : 0;
+    }
+
+    /** The engines of round {@code round} (from 1): the list rotated left by {@code round - 1}. */
+    static List<String> roundOrder(List<String> engines, int round) {
+        List<String> order = new ArrayList<>(engines);
+        if (!order.isEmpty()) {
+            java.util.Collections.rotate(order, -((round - 1) % order.size()));
+        }
+        return order;
     }
 
     List<String> enginesFor(Workload w) {

@@ -113,4 +113,14 @@ class RunnerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Runner.Options.parse(new String[] {"--threads", "x"}));
     }
+
+    @Test
+    void laterRoundsRotateTheEngineOrderAndTheFirstKeepsMyelinFirst() {
+        List<String> engines = List.of("myelin-native", "myelin-api", "pytorch", "gemm");
+        assertEquals(engines, Runner.roundOrder(engines, 1));
+        assertEquals(List.of("myelin-api", "pytorch", "gemm", "myelin-native"), Runner.roundOrder(engines, 2));
+        assertEquals(List.of("gemm", "myelin-native", "myelin-api", "pytorch"), Runner.roundOrder(engines, 4));
+        assertEquals(engines, Runner.roundOrder(engines, 5));
+        assertEquals(List.of(), Runner.roundOrder(List.of(), 3));
+    }
 }
