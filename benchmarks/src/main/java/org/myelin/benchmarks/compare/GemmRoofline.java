@@ -7,12 +7,14 @@ import org.myelin.benchmarks.harness.Exchange;
 import org.myelin.benchmarks.harness.Timing;
 import org.myelin.benchmarks.harness.WorkerMain;
 import org.myelin.benchmarks.harness.Workload;
+import org.myelin.kernel.Gemm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The yardstick: only the gemms of one step of the workload, {@code Nd4j.gemm} into preallocated outputs, nothing
+ * The yardstick: only the gemms of one step of the workload, straight to the BLAS ({@link Gemm}, as Myelin calls it)
+ * into preallocated outputs, nothing
  * else. Training: per layer l the forward {@code Z = A W} ([B, in] x [in, out]), the weight gradient
  * {@code dW = A^T dZ}, and for l > 0 the input gradient {@code dA = dZ W^T}; inference: the forward gemms. A CNN's
  * convolutions: the gemms of im2col at their shapes ({@code ConvNet.gemmShapes}; the im2col and col2im passes are not
@@ -58,21 +60,21 @@ public final class GemmRoofline implements WorkerMain.Engine {
                 INDArray a = ta ? Nd4j.rand(DataType.FLOAT, g[2], g[0]) : Nd4j.rand(DataType.FLOAT, g[0], g[2]);
                 INDArray bm = tb ? Nd4j.rand(DataType.FLOAT, g[1], g[2]) : Nd4j.rand(DataType.FLOAT, g[2], g[1]);
                 INDArray c = Nd4j.create(DataType.FLOAT, g[0], g[1]);
-                gemms.add(() -> Nd4j.gemm(a, bm, c, ta, tb, 1.0, 0.0));
+                gemms.add(() -> Gemm.into(a, bm, c, ta, tb));
             }
         }
         for (int l = 0; !w.isConv() && l < w.layers(); l++) {
             INDArray a = Nd4j.rand(DataType.FLOAT, b, s[l]);
             INDArray weight = Nd4j.rand(DataType.FLOAT, s[l], s[l + 1]);
             INDArray z = Nd4j.create(DataType.FLOAT, b, s[l + 1]);
-            gemms.add(() -> Nd4j.gemm(a, weight, z, false, false, 1.0, 0.0));
+            gemms.add(() -> Gemm.into(a, weight, z, false, false));
             if (w.kind() == Workload.Kind.TRAIN) {
                 INDArray dz = Nd4j.rand(DataType.FLOAT, b, s[l + 1]);
                 INDArray dw = Nd4j.create(DataType.FLOAT, s[l], s[l + 1]);
-                gemms.add(() -> Nd4j.gemm(a, dz, dw, true, false, 1.0, 0.0));
+                gemms.add(() -> Gemm.into(a, dz, dw, true, false));
                 if (l > 0) {
                     INDArray da = Nd4j.create(DataType.FLOAT, b, s[l]);
-                    gemms.add(() -> Nd4j.gemm(dz, weight, da, false, true, 1.0, 0.0));
+                    gemms.add(() -> Gemm.into(dz, weight, da, false, true));
                 }
             }
         }
