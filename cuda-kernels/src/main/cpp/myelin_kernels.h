@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <xmmintrin.h>
 
 #include "myelin_kernel_table.h"
@@ -816,6 +817,143 @@ MYELIN_CLONES void myelin_add_rows_f64(const double* w, long long cols, const lo
 inline long long myelin_poisson_draw(const double* p, long long n, long long seed, long long counter,
                                      long long* spikes) {
     return myelin::poisson_draw(p, n, (unsigned long long) seed, (unsigned long long) counter, spikes);
+}
+
+// Thin products: row-major C[m, n] = op(A) op(B) where the inner size k or the output width n is at most
+// MYELIN_THIN (a classifier's output layer: n = classes forward and for dW, k = classes for dX). OpenBLAS splits such
+// products over its threads and packs them as if they were large: 10-14 GFLOP/s for the 1024 x 256 x 10 products of
+// an MLP step, 1.4 ms of a 20 ms step. Here one thread streams the long operand once, vectorised over its long axis.
+// op(A)[i, p] = ta ? a[p * lda + i] : a[i * lda + p]; op(B)[p, j] = tb ? b[j * ldb + p] : b[p * ldb + j].
+// Accumulation in T, in a fixed order (results do not depend on threads or load). Returns 0, or -1 when neither k
+// nor n is thin (the caller uses the BLAS).
+#define MYELIN_THIN 16
+namespace myelin {
+template <typename T>
+struct ThinScratch {
+    T* data = nullptr;
+    long long size = 0;
+    ~ThinScratch() { free(data); }
+    T* get(long long n) {
+        if (n > size) {
+            free(data);
+            data = (T*) malloc(sizeof(T) * (size_t) n);
+            size = data ? n : 0;
+        }
+        return data;
+    }
+};
+
+template <typename T>
+MYELIN_INLINE void axpy(T* y, const T* x, T alpha, long long n) {
+#pragma GCC ivdep
+    for (long long j = 0; j < n; j++) {
+        y[j] += alpha * x[j];
+    }
+}
+
+// sum_p x[p] y[p] in 16 interleaved partial sums (vectorised without reassociating a single running sum).
+template <typename T>
+MYELIN_INLINE T dot16(const T* x, const T* y, long long n) {
+    T acc[16] = {0};
+    long long p = 0;
+    for (; p + 16 <= n; p += 16) {
+        for (int l = 0; l < 16; l++) {
+            acc[l] += x[p + l] * y[p + l];
+        }
+    }
+    for (; p < n; p++) {
+        acc[0] += x[p] * y[p];
+    }
+    T s = 0;
+    for (int l = 0; l < 16; l++) {
+        s += acc[l];
+    }
+    return s;
+}
+
+template <typename T>
+MYELIN_INLINE int thin_gemm(int ta, int tb, long long m, long long n, long long k, const T* a, long long lda,
+                            const T* b, long long ldb, T* c, long long ldc, ThinScratch<T>& scratch) {
+    if (k <= MYELIN_THIN) {
+        // Row i of C is a sum of k rows of op(B): rows of B itself, or of B^T gathered once into scratch [k, n].
+        const T* rows = b;
+        long long ld = ldb;
+        if (tb) {
+            T* bt = scratch.get(k * n);
+            if (!bt) return -2;
+            for (long long j = 0; j < n; j++) {
+                for (long long p = 0; p < k; p++) {
+                    bt[p * n + j] = b[j * ldb + p];
+                }
+            }
+            rows = bt;
+            ld = n;
+        }
+        for (long long i = 0; i < m; i++) {
+            T* ci = c + i * ldc;
+            for (long long j = 0; j < n; j++) {
+                ci[j] = 0;
+            }
+            for (long long p = 0; p < k; p++) {
+                axpy(ci, rows + p * ld, ta ? a[p * lda + i] : a[i * lda + p], n);
+            }
+        }
+        return 0;
+    }
+    if (n > MYELIN_THIN) {
+        return -1;
+    }
+    if (!ta) {
+        // C[i, j] = dot(row i of A, column j of op(B)); the columns of op(B) are rows of B, or gathered into [n, k].
+        const T* cols = b;
+        long long ld = ldb;
+        if (!tb) {
+            T* bt = scratch.get(n * k);
+            if (!bt) return -2;
+            for (long long p = 0; p < k; p++) {
+                for (long long j = 0; j < n; j++) {
+                    bt[j * k + p] = b[p * ldb + j];
+                }
+            }
+            cols = bt;
+            ld = k;
+        }
+        for (long long i = 0; i < m; i++) {
+            for (long long j = 0; j < n; j++) {
+                c[i * ldc + j] = dot16(a + i * lda, cols + j * ld, k);
+            }
+        }
+        return 0;
+    }
+    // A stored [k, m]: C^T[j, :] = sum_p op(B)[p, j] * (row p of A), accumulated in scratch [n, m], then transposed.
+    T* ct = scratch.get(n * m);
+    if (!ct) return -2;
+    for (long long q = 0; q < n * m; q++) {
+        ct[q] = 0;
+    }
+    for (long long p = 0; p < k; p++) {
+        for (long long j = 0; j < n; j++) {
+            axpy(ct + j * m, a + p * lda, tb ? b[j * ldb + p] : b[p * ldb + j], m);
+        }
+    }
+    for (long long i = 0; i < m; i++) {
+        for (long long j = 0; j < n; j++) {
+            c[i * ldc + j] = ct[j * m + i];
+        }
+    }
+    return 0;
+}
+}  // namespace myelin
+
+MYELIN_CLONES int myelin_thin_gemm_f32(int ta, int tb, long long m, long long n, long long k, const float* a,
+                                       long long lda, const float* b, long long ldb, float* c, long long ldc) {
+    static thread_local myelin::ThinScratch<float> scratch;
+    return myelin::thin_gemm<float>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
+}
+MYELIN_CLONES int myelin_thin_gemm_f64(int ta, int tb, long long m, long long n, long long k, const double* a,
+                                       long long lda, const double* b, long long ldb, double* c, long long ldc) {
+    static thread_local myelin::ThinScratch<double> scratch;
+    return myelin::thin_gemm<double>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
 }
 
 // Row-major gemm C = op(A) op(B) (alpha 1, beta 0) through a cblas_sgemm / cblas_dgemm found by the caller in the

@@ -44,6 +44,9 @@ public final class NativeKernels {
     /** {@code f(z) = 1 if z >= 0 else 0}, {@code f' = 0}. */
     public static final int THRESHOLD = 6;
 
+    /** The largest inner size or output width {@link #thinGemmF32} takes (MYELIN_THIN in the C++). */
+    public static final int THIN = 16;
+
     private static final Throwable LOAD_ERROR;
 
     static {
@@ -98,6 +101,40 @@ public final class NativeKernels {
      */
     @Name("myelin_set_parallelism")
     public static native void setParallelism(int threads, long minElements, int strict);
+
+    /**
+     * Row-major {@code c = op(a) op(b)} on the calling thread for thin products, where {@code k} or {@code n} is at
+     * most {@link #THIN}; same arguments as {@link #gemmF32} without the BLAS. Returns 0, -1 when neither is thin (c
+     * untouched), -2 when its scratch could not be allocated.
+     */
+    @Name("myelin_thin_gemm_f32")
+    public static native int thinGemmF32(
+            int transA,
+            int transB,
+            long m,
+            long n,
+            long k,
+            @Cast("const float*") long a,
+            long lda,
+            @Cast("const float*") long b,
+            long ldb,
+            @Cast("float*") long c,
+            long ldc);
+
+    /** Float64 version of {@link #thinGemmF32}. */
+    @Name("myelin_thin_gemm_f64")
+    public static native int thinGemmF64(
+            int transA,
+            int transB,
+            long m,
+            long n,
+            long k,
+            @Cast("const double*") long a,
+            long lda,
+            @Cast("const double*") long b,
+            long ldb,
+            @Cast("double*") long c,
+            long ldc);
 
     /**
      * Row-major {@code c = op(a) op(b)} ({@code [m, k] x [k, n]}, op the transpose where {@code transA}/{@code transB}

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * the small products of an MLP step themselves (the {@code 128 x 256 x 10} ones take ~20 us) and 5-10% of a whole
  * training step. Same library, same threads, same arithmetic: only the dispatch goes.
  *
+ * <p>Thin products, whose inner size or output width is at most {@link NativeKernels#THIN} (a classifier's output
+ * layer), run on the calling thread in the native kernel library: OpenBLAS threads and packs them as if they were
+ * large and reached 10-14 GFLOP/s on the {@code 1024 x 256 x 10} products of an MLP step.
+ *
  * <p>Everything else goes through {@code Nd4j.gemm} as before: the ND4J kernel path ({@code -Dmyelin.kernels=nd4j}),
  * the CUDA backend, other data types, mixed types, operands with no unit stride on either axis, dimensions or row
  * strides beyond the BLAS's 32-bit integers, and empty products.
@@ -40,6 +44,13 @@ public final class Gemm {
         return out;
     }
 
+    /**
+     * Work up to which a thin product (inner size or output width at most {@link NativeKernels#THIN}) runs on the
+     * calling thread in the native kernel library instead of the BLAS: 2^25 multiply-adds, a few milliseconds on one
+     * core; beyond it the BLAS's threads pay for their start even at OpenBLAS's poor rate on thin shapes.
+     */
+    static final long THIN_MAX_MULTIPLY_ADDS = 1L << 25;
+
     /** Whether products go straight to the BLAS (read once, after ND4J has loaded its natives). */
     public static boolean isDirect() {
         return Cblas.SGEMM != 0;
@@ -52,8 +63,8 @@ public final class Gemm {
 
     private static boolean direct(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
         DataType type = a.dataType();
-        long fn = type == DataType.FLOAT ? Cblas.SGEMM : type == DataType.DOUBLE ? Cblas.DGEMM : 0;
-        if (fn == 0
+        if (!Cblas.NATIVE
+                || (type != DataType.FLOAT && type != DataType.DOUBLE)
                 || b.dataType() != type
                 || out.dataType() != type
                 || a.rank() != 2
@@ -80,6 +91,23 @@ public final class Gemm {
         // A column-major operand is the row-major storage of its transpose: flip its transpose flag.
         int ta = (transA ^ la.transposed) ? 1 : 0;
         int tb = (transB ^ lb.transposed) ? 1 : 0;
+        if ((k <= NativeKernels.THIN || n <= NativeKernels.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
+            int rc = type == DataType.FLOAT
+                    ? NativeKernels.thinGemmF32(
+                            ta, tb, m, n, k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld)
+                    : NativeKernels.thinGemmF64(
+                            ta, tb, m, n, k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(out);
+            if (rc == 0) {
+                return true;
+            }
+        }
+        long fn = type == DataType.FLOAT ? Cblas.SGEMM : Cblas.DGEMM;
+        if (fn == 0) {
+            return false;
+        }
         if (type == DataType.FLOAT) {
             NativeKernels.gemmF32(
                     fn, ta, tb, (int) m, (int) n, (int) k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
@@ -137,13 +165,16 @@ public final class Gemm {
 
     /** The BLAS entry points, or 0 where products go through Nd4j.gemm. */
     private static final class Cblas {
+        /** Whether the native CPU kernels are the active path (thin products run there). */
+        static final boolean NATIVE = Kernels.active() instanceof NativeCpuKernels;
+
         static final long SGEMM;
         static final long DGEMM;
 
         static {
             long s = 0;
             long d = 0;
-            if (Kernels.active() instanceof NativeCpuKernels) {
+            if (NATIVE) {
                 Pointer sp = Loader.addressof("cblas_sgemm");
                 Pointer dp = Loader.addressof("cblas_dgemm");
                 if (sp != null && dp != null && !sp.isNull() && !dp.isNull()) {

@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * {@link Gemm}: every transpose combination, both float types, and every operand layout the engine can hand it
  * (row-major, column-major, a transposed view, a window of a larger matrix with its offset and row stride, every
- * other row, no unit stride at all) against products summed in double by plain loops.
+ * other row, no unit stride at all) against products summed in double by plain loops, on the native thin-product
+ * kernel (inner size or output width at most 16) and on the BLAS.
  */
 class GemmTest {
 
@@ -49,7 +50,20 @@ class GemmTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        long[][] mnk = {{7, 5, 3}, {1, 9, 4}, {6, 1, 8}, {5, 4, 1}, {1, 1, 1}, {33, 17, 65}};
+        // Thin inner size (k <= 16, native), thin output width (n <= 16 < k, native, dot products of more than 16
+        // terms and a tail), both at the boundary, and neither (the BLAS).
+        long[][] mnk = {
+            {7, 5, 3},
+            {1, 9, 4},
+            {6, 1, 8},
+            {5, 4, 1},
+            {1, 1, 1},
+            {50, 40, 16},
+            {40, 10, 70},
+            {3, 2, 100},
+            {20, 16, 17},
+            {33, 17, 65}
+        };
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (long[] d : mnk) {
                 for (int t = 0; t < 4; t++) {
