@@ -945,6 +945,9 @@ MYELIN_INLINE int thin_gemm(int ta, int tb, long long m, long long n, long long 
 }
 }  // namespace myelin
 
+inline int myelin_thin_max() {
+    return MYELIN_THIN;
+}
 MYELIN_CLONES int myelin_thin_gemm_f32(int ta, int tb, long long m, long long n, long long k, const float* a,
                                        long long lda, const float* b, long long ldb, float* c, long long ldc) {
     static thread_local myelin::ThinScratch<float> scratch;

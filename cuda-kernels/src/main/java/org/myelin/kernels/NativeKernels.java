@@ -44,9 +44,6 @@ public final class NativeKernels {
     /** {@code f(z) = 1 if z >= 0 else 0}, {@code f' = 0}. */
     public static final int THRESHOLD = 6;
 
-    /** The largest inner size or output width {@link #thinGemmF32} takes (MYELIN_THIN in the C++). */
-    public static final int THIN = 16;
-
     private static final Throwable LOAD_ERROR;
 
     static {
@@ -104,7 +101,7 @@ public final class NativeKernels {
 
     /**
      * Row-major {@code c = op(a) op(b)} on the calling thread for thin products, where {@code k} or {@code n} is at
-     * most {@link #THIN}; same arguments as {@link #gemmF32} without the BLAS. Returns 0, -1 when neither is thin (c
+     * most {@link #thinMax()}; same arguments as {@link #gemmF32} without the BLAS. Returns 0, -1 when neither is thin (c
      * untouched), -2 when its scratch could not be allocated.
      */
     @Name("myelin_thin_gemm_f32")
@@ -120,6 +117,10 @@ public final class NativeKernels {
             long ldb,
             @Cast("float*") long c,
             long ldc);
+
+    /** The largest inner size or output width {@link #thinGemmF32} takes ({@code MYELIN_THIN}). */
+    @Name("myelin_thin_max")
+    public static native int thinMax();
 
     /** Float64 version of {@link #thinGemmF32}. */
     @Name("myelin_thin_gemm_f64")

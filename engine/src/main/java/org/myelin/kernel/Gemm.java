@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the small products of an MLP step themselves (the {@code 128 x 256 x 10} ones take ~20 us) and 5-10% of a whole
  * training step. Same library, same threads, same arithmetic: only the dispatch goes.
  *
- * <p>Thin products, whose inner size or output width is at most {@link NativeKernels#THIN} (a classifier's output
+ * <p>Thin products, whose inner size or output width is at most {@link NativeKernels#thinMax()} (16) (a classifier's output
  * layer), run on the calling thread in the native kernel library: OpenBLAS threads and packs them as if they were
  * large and reached 10-14 GFLOP/s on the {@code 1024 x 256 x 10} products of an MLP step.
  *
@@ -45,7 +45,7 @@ public final class Gemm {
     }
 
     /**
-     * Work up to which a thin product (inner size or output width at most {@link NativeKernels#THIN}) runs on the
+     * Work up to which a thin product (inner size or output width at most {@link NativeKernels#thinMax()} (16)) runs on the
      * calling thread in the native kernel library instead of the BLAS: 2^25 multiply-adds, a few milliseconds on one
      * core; beyond it the BLAS's threads pay for their start even at OpenBLAS's poor rate on thin shapes.
      */
@@ -91,7 +91,7 @@ public final class Gemm {
         // A column-major operand is the row-major storage of its transpose: flip its transpose flag.
         int ta = (transA ^ la.transposed) ? 1 : 0;
         int tb = (transB ^ lb.transposed) ? 1 : 0;
-        if ((k <= NativeKernels.THIN || n <= NativeKernels.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
+        if ((k <= Cblas.THIN || n <= Cblas.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
             int rc = type == DataType.FLOAT
                     ? NativeKernels.thinGemmF32(
                             ta, tb, m, n, k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld)
@@ -167,6 +167,8 @@ public final class Gemm {
     private static final class Cblas {
         /** Whether the native CPU kernels are the active path (thin products run there). */
         static final boolean NATIVE = Kernels.active() instanceof NativeCpuKernels;
+        /** The native kernel's limit on the thin size; 0 (nothing thin) where it is not the active path. */
+        static final int THIN = NATIVE ? NativeKernels.thinMax() : 0;
 
         static final long SGEMM;
         static final long DGEMM;
