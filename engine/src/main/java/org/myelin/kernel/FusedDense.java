@@ -58,8 +58,11 @@ public final class FusedDense extends Op {
         INDArray b = in[2];
         biasShape = b.shape();
         z = MatMul.gemm(x, w, false, false);
-        // One pass: Z += b in place and A = f(Z) into a fresh array; for identity A is Z itself.
-        a = activation == Activations.IDENTITY
+        // One pass: Z += b in place and A = f(Z) into a fresh array; for identity A is Z itself. When no backward
+        // will run (no-grad, or no input wants a gradient) nothing needs Z: A overwrites it in place, one array and
+        // one stream of writes fewer per layer of a prediction.
+        boolean backwardFollows = needsGrad(0) || needsGrad(1) || needsGrad(2);
+        a = activation == Activations.IDENTITY || !backwardFollows
                 ? Kernels.active().biasActivationForward(z, b, activation, null, z)
                 : Kernels.active().biasActivationForward(z, b, activation, z, null);
         return a;

@@ -74,6 +74,28 @@ class FusedDenseTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("activations")
+    void aPredictionWithoutGradientsEqualsTheRecordedForwardAndLeavesItsInputsAlone(Activation f) {
+        INDArray x = gaussian(11, DataType.FLOAT, 16, 33);
+        INDArray w = gaussian(12, DataType.FLOAT, 33, 9);
+        INDArray b = gaussian(13, DataType.FLOAT, 1, 9);
+        Tensor recorded = Autograd.apply(
+                new FusedDense(f), Tensor.parameter(x.dup()), Tensor.parameter(w.dup()), Tensor.parameter(b.dup()));
+        Tensor[] inputs = {Tensor.parameter(x.dup()), Tensor.parameter(w.dup()), Tensor.parameter(b.dup())};
+        Tensor predicted;
+        try (var scope = Autograd.noGrad()) {
+            predicted = Autograd.apply(new FusedDense(f), inputs);
+        }
+        Tensor constants = Autograd.apply(
+                new FusedDense(f), Tensor.constant(x.dup()), Tensor.constant(w.dup()), Tensor.constant(b.dup()));
+        assertEquals(recorded.value(), predicted.value(), f.name() + " under noGrad");
+        assertEquals(recorded.value(), constants.value(), f.name() + " with constant inputs");
+        assertEquals(x, inputs[0].value(), "the op must not change its inputs");
+        assertEquals(w, inputs[1].value(), "the op must not change its inputs");
+        assertEquals(b, inputs[2].value(), "the op must not change its inputs");
+    }
+
     @Test
     void aConstantInputGetsNoGradientAndTheBiasGradientKeepsTheBiasShape() {
         Tensor x = Tensor.constant(gaussian(8, DataType.DOUBLE, 3, 4));
