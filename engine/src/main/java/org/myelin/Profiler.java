@@ -43,8 +43,8 @@ public final class Profiler {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** The phase of allocating an array for a result (in the step's workspace during training). */
-    public static final String ALLOCATION = "array allocation (Nd4j.createUninitialized)";
+    /** The phase of getting an array for a result ({@link org.myelin.autodiff.StepArrays}: kept from the last step in training). */
+    public static final String ALLOCATION = "result arrays (StepArrays: new, or kept from the last step)";
 
     private static final int MAX_DEPTH = 64;
     private static final int MAX_PHASES = 4096;

@@ -1,12 +1,11 @@
 package org.myelin.kernel;
 
-import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
+import org.myelin.autodiff.StepArrays;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.myelin.ops.MatMul;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A dense layer and its elementwise activation as one op: {@code Z = X W + b}, {@code A = f(Z)} (CS 489 §9, Oxford ML
@@ -74,9 +73,7 @@ public final class FusedDense extends Op {
         boolean identity = activation == Activations.IDENTITY;
         INDArray db = null;
         if (needsGrad(2)) {
-            try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
-                db = Nd4j.createUninitialized(gradOut.dataType(), biasShape, 'c');
-            }
+            db = StepArrays.uninitialized(gradOut.dataType(), biasShape);
         }
         INDArray dz;
         // The bias gradient (column sums of dZ) comes out of the pass that writes dZ, or for identity out of one

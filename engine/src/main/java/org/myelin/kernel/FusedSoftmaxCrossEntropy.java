@@ -1,10 +1,10 @@
 package org.myelin.kernel;
 
 import org.myelin.Profiler;
+import org.myelin.autodiff.StepArrays;
 import org.myelin.ops.LossOp;
 import org.myelin.ops.Reduction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Softmax cross-entropy on logits (Oxford ML §2.1; see docs/notes.md), {@code L = -sum T log softmax(Y)} reduced over
@@ -27,9 +27,7 @@ public final class FusedSoftmaxCrossEntropy extends LossOp {
     protected double total() {
         // The forward pass has the logits and targets at hand: it writes the finished gradient, so backward has
         // no ND4J call left (two, subtract and scale, cost more than the whole fused pass at [128, 10]).
-        try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
-            scaledGradient = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
-        }
+        scaledGradient = StepArrays.uninitialized(y.dataType(), y.shape());
         return Kernels.active().softmaxCrossEntropyWithGradient(y, t, scaledGradient, scale);
     }
 

@@ -5,11 +5,11 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
+import org.myelin.autodiff.StepArrays;
 import org.myelin.kernels.NativeKernels;
 import org.myelin.ops.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link ElementwiseKernels} with the fused C++ kernels of {@code cuda-kernels} on ND4J's CPU backend: one pass
@@ -479,9 +479,7 @@ final class NativeCpuKernels implements ElementwiseKernels {
     }
 
     private static INDArray fresh(INDArray like) {
-        try (Profiler.Scope s = Profiler.scope(Profiler.ALLOCATION)) {
-            return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
-        }
+        return StepArrays.uninitialized(like.dataType(), like.shape());
     }
 
     private static void requireOk(String method, int rc) {

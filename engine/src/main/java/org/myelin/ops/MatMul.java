@@ -3,9 +3,9 @@ package org.myelin.ops;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
+import org.myelin.autodiff.StepArrays;
 import org.myelin.kernel.Gemm;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix product {@code Z = X W}.
@@ -43,11 +43,7 @@ public final class MatMul extends Op {
         long rows = transA ? a.size(1) : a.size(0);
         long cols = transB ? b.size(0) : b.size(1);
         try (Profiler.Scope s = Profiler.gemm(rows, transA ? a.size(0) : a.size(1), cols, transA, transB)) {
-            INDArray out;
-            try (Profiler.Scope alloc = Profiler.scope(Profiler.ALLOCATION)) {
-                out = Nd4j.createUninitialized(a.dataType(), new long[] {rows, cols}, 'c');
-            }
-            return Gemm.into(a, b, out, transA, transB);
+            return Gemm.into(a, b, StepArrays.uninitialized(a.dataType(), rows, cols), transA, transB);
         }
     }
 

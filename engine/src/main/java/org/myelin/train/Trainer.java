@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.EngineInfo;
 import org.myelin.Profiler;
+import org.myelin.autodiff.StepArrays;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
@@ -48,6 +49,8 @@ public final class Trainer {
     private int batchesPerEpoch;
     /** The batching of the last training set, kept so its reused buffers outlive one {@code fit()} call. */
     private Batches batches;
+    /** The step's result arrays (activations, gradients), kept from one step to the next (same contract as the workspace). */
+    private final StepArrays stepArrays = new StepArrays();
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
@@ -268,6 +271,11 @@ public final class Trainer {
         return batches;
     }
 
+    /** Result arrays the steps have created so far (the rest were reused): for tests. */
+    long stepArraysCreated() {
+        return stepArrays.created();
+    }
+
     /** The next batch: the rows gathered (and shuffled) by {@link Batches} into reused buffers. */
     private static Batch nextBatch(Iterator<Batch> batches) {
         try (Profiler.Scope s = Profiler.scope("batch gathering (Batches)")) {
@@ -281,7 +289,7 @@ public final class Trainer {
             try (Profiler.Scope open = Profiler.scope("workspace open")) {
                 ws = StepWorkspace.open(WORKSPACE);
             }
-            try {
+            try (StepArrays.Pass arrays = stepArrays.begin()) {
                 return stepInWorkspace(x, t);
             } finally {
                 try (Profiler.Scope close = Profiler.scope("workspace close")) {

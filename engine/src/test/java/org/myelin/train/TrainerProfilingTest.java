@@ -65,7 +65,7 @@ class TrainerProfilingTest {
                 "op forward FusedSoftmaxCrossEntropy",
                 "loss value item()",
                 "autograd backward (seed, graph walk, checks)",
-                "array allocation (Nd4j.createUninitialized)",
+                "result arrays (StepArrays: new, or kept from the last step)",
                 "op backward FusedSoftmaxCrossEntropy",
                 "op backward FusedDense",
                 "gemm dW (8x5)^T * 8x3",

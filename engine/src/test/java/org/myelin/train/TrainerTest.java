@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,61 @@ class TrainerTest {
         assertSame(other, forOther.dataset());
         assertTrue(forOther.isShuffled());
         assertEquals(16, forOther.batchSize());
+    }
+
+    @Test
+    void stepsReuseTheirResultArraysAndTrainAsFreshlyAllocatedOnesDo() {
+        Dataset data = spirals();
+        Module viaTrainer = model(3, 0);
+        Optimizer opt = Optimizers.create("adam", Map.of("learning_rate", 0.01), viaTrainer.namedParameters());
+        // One batch of all 200 samples per epoch: every step sees the same rows, so a plain loop can replay it.
+        List<Long> created = new ArrayList<>();
+        Trainer t = new Trainer(
+                viaTrainer,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                opt,
+                TrainingOptions.of(8, 200, 9),
+                List.of(createdAfterEachStep(created)));
+        t.fit(data, null);
+        assertEquals(8, created.size());
+        assertTrue(created.get(0) > 0, "the step allocated no result arrays through StepArrays");
+        assertEquals(Collections.nCopies(8, created.get(0)), created, "later steps allocated result arrays again");
+
+        Module plain = model(3, 0);
+        Optimizer plainOpt = Optimizers.create("adam", Map.of("learning_rate", 0.01), plain.namedParameters());
+        for (int step = 0; step < 8; step++) {
+            Tensor out = plain.forward(Tensor.constant(data.features()));
+            LossFunction.SOFTMAX_CROSS_ENTROPY
+                    .apply(out, Tensor.constant(data.targets()))
+                    .backward();
+            plainOpt.step();
+            plainOpt.zeroGrad();
+        }
+        Map<String, Tensor> expected = plain.namedParameters();
+        viaTrainer.namedParameters().forEach((name, p) -> {
+            double gap = p.value().sub(expected.get(name).value()).amaxNumber().doubleValue();
+            // The trainer's rows are shuffled: the sums differ only in float64 rounding.
+            assertTrue(gap < 1e-10, name + " differs by " + gap + " after 8 steps");
+        });
+    }
+
+    @Test
+    void anEpochsLastSmallerBatchKeepsTheFullBatchsArrays() {
+        List<Long> created = new ArrayList<>();
+        // 200 samples in batches of 16: twelve of 16 and one of 8 per epoch, 13 steps.
+        trainer(model(1, 0), 3, List.of(createdAfterEachStep(created))).fit(spirals(), null);
+        assertEquals(39, created.size());
+        assertTrue(created.get(13) > created.get(0), "the smaller batch got no arrays of its own");
+        assertEquals(created.get(13), created.get(38), "the two batch sizes pushed each other's arrays out");
+    }
+
+    private static Callback createdAfterEachStep(List<Long> created) {
+        return new Callback() {
+            @Override
+            public void onStepEnd(Trainer t, long step, double loss) {
+                created.add(t.stepArraysCreated());
+            }
+        };
     }
 
     @Test

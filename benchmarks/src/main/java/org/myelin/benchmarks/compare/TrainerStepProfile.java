@@ -37,7 +37,7 @@ final class TrainerStepProfile {
             "accuracy (Evaluation.correct)",
             "loss value item()",
             "loss gradient",
-            "array allocation");
+            "result arrays");
 
     private static final String JAVA = "Java (trainer, modules, ops, autograd, optimiser shells)";
 

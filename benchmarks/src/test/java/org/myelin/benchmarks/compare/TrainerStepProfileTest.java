@@ -21,7 +21,7 @@ class TrainerStepProfileTest {
                 "gemm dW (128x784)^T * 128x512 | gemm",
                 "native adam update | native passes",
                 "bias gradient dz.sum(0) (ND4J) [128, 512] | ND4J calls",
-                "array allocation (Nd4j.createUninitialized) | ND4J calls",
+                "result arrays (StepArrays: new, or kept from the last step) | ND4J calls",
                 "accuracy (Evaluation.correct) | ND4J calls",
                 "workspace close | workspace open/close",
                 "batch gathering (Batches) | batch gathering",
