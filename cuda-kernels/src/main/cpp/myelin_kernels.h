@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <xmmintrin.h>
 
+#include <vector>
+
 #include "myelin_kernel_table.h"
 #include "myelin_parallel.h"
 
@@ -154,15 +156,46 @@ MYELIN_INLINE int backward_from_output(int act, const T* a, const T* g, T* out, 
 }
 
 // ---- bias gradients: column sums of a row-major [rows, cols] batch ----
-// A dense layer's bias gradient is db[c] = sum_r dZ[r, c]. The sums run over column blocks of COLUMN_BLOCK with one
-// double accumulator per column on the stack, row after row, so every row is read once and contiguously and the
-// sums of a float32 batch keep float64 accuracy until the one rounding at the end.
+// A dense layer's bias gradient is db[c] = sum_r dZ[r, c]. The rows are cut into blocks (bias_block_rows); each block's
+// sums run over column blocks of COLUMN_BLOCK with one double accumulator per column on the stack, row after row, so
+// every row is read once and contiguously, and go to that block's row of a double buffer; the blocks' sums are then
+// added in block order and rounded once. The blocks are a function of the shape only, so the result is the same bits
+// whichever thread ran which block (the blocks are what a large pass splits over the helper thread), and a float32
+// batch keeps float64 accuracy until the one rounding at the end.
 constexpr long long COLUMN_BLOCK = 256;
 
-// dz[r, c] = g[r, c] f'(z[r, c]) (written) and db[c] = sum_r dz[r, c], in one pass: the activation backward of a
-// dense layer and its bias gradient, which otherwise needs a second pass over dz (an ND4J reduction).
+// Rows per block of a bias-gradient pass: at most BIAS_MAX_BLOCKS blocks of at least BIAS_MIN_BLOCK_ROWS rows, so the
+// buffer of partial sums stays small (32 doubles per column) and a block is worth handing to another thread.
+constexpr long long BIAS_MIN_BLOCK_ROWS = 32;
+constexpr long long BIAS_MAX_BLOCKS = 32;
+
+MYELIN_INLINE long long bias_block_rows(long long rows) {
+    long long blocks = (rows + BIAS_MIN_BLOCK_ROWS - 1) / BIAS_MIN_BLOCK_ROWS;
+    blocks = blocks < 1 ? 1 : (blocks > BIAS_MAX_BLOCKS ? BIAS_MAX_BLOCKS : blocks);
+    long long per_block = (rows + blocks - 1) / blocks;
+    return per_block < 1 ? 1 : per_block;
+}
+
+// out[c] = T(sum_k sums[k, c]) over blocks k in order; sums' first row is overwritten.
+template <class T>
+MYELIN_INLINE void finish_column_sums(double* sums, T* out, long long blocks, long long cols) {
+    for (long long k = 1; k < blocks; k++) {
+        const double* sk = sums + k * cols;
+#pragma GCC ivdep
+        for (long long c = 0; c < cols; c++) {
+            sums[c] += sk[c];
+        }
+    }
+    for (long long c = 0; c < cols; c++) {
+        out[c] = T(sums[c]);
+    }
+}
+
+// dz[r, c] = g[r, c] f'(z[r, c]) (written) and sums[c] = sum_r dz[r, c] in double, in one pass over a block of rows:
+// the activation backward of a dense layer and its bias gradient, which otherwise needs a second pass over dz.
 template <class F, class T>
-MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, T* db, long long rows, long long cols, T alpha) {
+MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, double* sums, long long rows, long long cols,
+                                      T alpha) {
     double acc[COLUMN_BLOCK];
     for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
         long long len = cols - start < COLUMN_BLOCK ? cols - start : COLUMN_BLOCK;
@@ -182,26 +215,27 @@ MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, T* db, long
             }
         }
         for (long long c = 0; c < len; c++) {
-            db[start + c] = T(acc[c]);
+            sums[start + c] = acc[c];
         }
     }
 }
 
 template <class T>
-MYELIN_INLINE int backward_bias(int act, T alpha, const T* z, const T* g, T* dz, T* db, long long rows,
+MYELIN_INLINE int backward_bias(int act, T alpha, const T* z, const T* g, T* dz, double* sums, long long rows,
                                 long long cols) {
     switch (act) {
 #define MYELIN_CASE(NAME, ID, FORMULA) \
-    case NAME: backward_bias_rows<Bw##FORMULA>(z, g, dz, db, rows, cols, alpha); return 0;
+    case NAME: backward_bias_rows<Bw##FORMULA>(z, g, dz, sums, rows, cols, alpha); return 0;
         MYELIN_ACTIVATIONS(MYELIN_CASE)
 #undef MYELIN_CASE
         default: return -1;
     }
 }
 
-// out[c] = sum_r x[r, c]: the bias gradient of a dense layer without activation (dz is the upstream gradient).
+// sums[c] = sum_r x[r, c] in double over a block of rows: the bias gradient of a dense layer without activation (dz
+// is the upstream gradient).
 template <class T>
-MYELIN_INLINE void column_sums(const T* x, T* out, long long rows, long long cols) {
+MYELIN_INLINE void column_sums(const T* x, double* sums, long long rows, long long cols) {
     double acc[COLUMN_BLOCK];
     for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
         long long len = cols - start < COLUMN_BLOCK ? cols - start : COLUMN_BLOCK;
@@ -216,7 +250,7 @@ MYELIN_INLINE void column_sums(const T* x, T* out, long long rows, long long col
             }
         }
         for (long long c = 0; c < len; c++) {
-            out[start + c] = T(acc[c]);
+            sums[start + c] = acc[c];
         }
     }
 }
@@ -607,6 +641,53 @@ MYELIN_INLINE void sgd_plain(T* w, const T* g, long long n, T lr, T wd) {
 
 namespace serial {
 
+// Blocks [b0, b1) of a bias-gradient pass (see bias_block_rows): block k's column sums go to sums + k * cols.
+template <class T>
+MYELIN_INLINE int backward_bias_blocks(int act, T alpha, const T* z, const T* g, T* dz, double* sums, long long rows,
+                                       long long cols, long long block_rows, long long b0, long long b1) {
+    for (long long k = b0; k < b1; k++) {
+        long long r0 = k * block_rows;
+        long long n = rows - r0 < block_rows ? rows - r0 : block_rows;
+        long long o = r0 * cols;
+        int rc = myelin::backward_bias<T>(act, alpha, z + o, g + o, dz + o, sums + k * cols, n, cols);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+template <class T>
+MYELIN_INLINE void column_sums_blocks(const T* x, double* sums, long long rows, long long cols, long long block_rows,
+                                      long long b0, long long b1) {
+    for (long long k = b0; k < b1; k++) {
+        long long r0 = k * block_rows;
+        long long n = rows - r0 < block_rows ? rows - r0 : block_rows;
+        myelin::column_sums<T>(x + r0 * cols, sums + k * cols, n, cols);
+    }
+}
+MYELIN_CLONES int backward_bias_blocks_f32(int act, float alpha, const float* z, const float* g, float* dz,
+                                           double* sums, long long rows, long long cols, long long block_rows,
+                                           long long b0, long long b1) {
+    MyelinDenormalsAreZero ftz;
+    return backward_bias_blocks<float>(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+}
+MYELIN_CLONES int backward_bias_blocks_f64(int act, double alpha, const double* z, const double* g, double* dz,
+                                           double* sums, long long rows, long long cols, long long block_rows,
+                                           long long b0, long long b1) {
+    MyelinDenormalsAreZero ftz;
+    return backward_bias_blocks<double>(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+}
+MYELIN_CLONES void column_sums_blocks_f32(const float* x, double* sums, long long rows, long long cols,
+                                          long long block_rows, long long b0, long long b1) {
+    MyelinDenormalsAreZero ftz;
+    column_sums_blocks<float>(x, sums, rows, cols, block_rows, b0, b1);
+}
+MYELIN_CLONES void column_sums_blocks_f64(const double* x, double* sums, long long rows, long long cols,
+                                          long long block_rows, long long b0, long long b1) {
+    MyelinDenormalsAreZero ftz;
+    column_sums_blocks<double>(x, sums, rows, cols, block_rows, b0, b1);
+}
+
 MYELIN_CLONES void sgd_plain_f32(float* w, const float* g, long long n, float lr, float wd) {
     MyelinDenormalsAreZero ftz;
     myelin::sgd_plain<float>(w, g, n, lr, wd);
@@ -682,25 +763,56 @@ inline int myelin_bias_forward_f64(int act, double alpha, const double* x, const
     });
     return 0;
 }
-// The bias-gradient passes run on the calling thread only: a column sum over row blocks would need its partial sums
-// merged, and at a layer's size the pass is a few microseconds.
-MYELIN_CLONES int myelin_backward_bias_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
-                                           long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward_bias<float>(act, alpha, z, g, dz, db, rows, cols);
+// The bias-gradient passes split at row blocks (bias_block_rows); every block writes its own row of partial sums, and
+// the calling thread adds them up in block order, so split and unsplit calls give the same bits.
+template <class T, class Blocks>
+inline void myelin_column_sums_by_blocks(T* out, long long rows, long long cols, const Blocks& blocks_body) {
+    if (cols <= 0) {
+        return;
+    }
+    long long block_rows = myelin::bias_block_rows(rows);
+    long long blocks = rows <= 0 ? 1 : (rows + block_rows - 1) / block_rows;
+    std::vector<double> sums(size_t(blocks * cols), 0.0);
+    if (rows > 0) {
+        myelin::parallel::run(blocks, block_rows * cols, [&](long long b0, long long b1) {
+            blocks_body(sums.data(), block_rows, b0, b1);
+        });
+    }
+    myelin::finish_column_sums<T>(sums.data(), out, blocks, cols);
 }
-MYELIN_CLONES int myelin_backward_bias_f64(int act, double alpha, const double* z, const double* g, double* dz,
-                                           double* db, long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    return myelin::backward_bias<double>(act, alpha, z, g, dz, db, rows, cols);
+inline int myelin_backward_bias_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
+                                    long long rows, long long cols) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin_column_sums_by_blocks<float>(db, rows, cols, [&](double* sums, long long block_rows, long long b0,
+                                                            long long b1) {
+        myelin::serial::backward_bias_blocks_f32(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+    });
+    return 0;
 }
-MYELIN_CLONES void myelin_column_sums_f32(const float* x, float* out, long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    myelin::column_sums<float>(x, out, rows, cols);
+inline int myelin_backward_bias_f64(int act, double alpha, const double* z, const double* g, double* dz, double* db,
+                                    long long rows, long long cols) {
+    if (!myelin::known_activation(act)) {
+        return -1;
+    }
+    myelin_column_sums_by_blocks<double>(db, rows, cols, [&](double* sums, long long block_rows, long long b0,
+                                                             long long b1) {
+        myelin::serial::backward_bias_blocks_f64(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+    });
+    return 0;
 }
-MYELIN_CLONES void myelin_column_sums_f64(const double* x, double* out, long long rows, long long cols) {
-    MyelinDenormalsAreZero ftz;
-    myelin::column_sums<double>(x, out, rows, cols);
+inline void myelin_column_sums_f32(const float* x, float* out, long long rows, long long cols) {
+    myelin_column_sums_by_blocks<float>(out, rows, cols, [&](double* sums, long long block_rows, long long b0,
+                                                             long long b1) {
+        myelin::serial::column_sums_blocks_f32(x, sums, rows, cols, block_rows, b0, b1);
+    });
+}
+inline void myelin_column_sums_f64(const double* x, double* out, long long rows, long long cols) {
+    myelin_column_sums_by_blocks<double>(out, rows, cols, [&](double* sums, long long block_rows, long long b0,
+                                                              long long b1) {
+        myelin::serial::column_sums_blocks_f64(x, sums, rows, cols, block_rows, b0, b1);
+    });
 }
 inline void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
                            int nesterov) {

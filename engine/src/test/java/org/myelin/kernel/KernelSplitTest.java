@@ -99,6 +99,27 @@ class KernelSplitTest {
         };
     }
 
+    /**
+     * Activation backward with the bias gradient (or, for {@code null}, the column sums alone) over [rows, cols]:
+     * rows = n / cols with cols = n / 64 (1 to 513), so from n = 1,000 there are at least two row blocks to split.
+     */
+    private static Call biasGradient(Activation f) {
+        return (k, type, n) -> {
+            long cols = Math.max(1, Math.min(n / 64, 513));
+            long rows = Math.max(1, n / cols);
+            INDArray z = randn(14, type, 3.0, rows, cols);
+            INDArray g = randn(15, type, 1.0, rows, cols);
+            INDArray db = Nd4j.create(type, cols);
+            if (f == null) {
+                k.columnSums(g, db);
+                return List.of(db);
+            }
+            INDArray dz = Nd4j.create(type, rows, cols);
+            k.activationBackwardWithBiasGradient(f, z, null, g, dz, db);
+            return List.of(dz, db);
+        };
+    }
+
     private static Call sgd(boolean nesterov) {
         return (k, type, n) -> {
             INDArray w = randn(5, type, 1.0, n);
@@ -133,6 +154,9 @@ class KernelSplitTest {
             kinds.add(new Object[] {"backward " + f.name(), backward(f)});
             kinds.add(new Object[] {"biasForward " + f.name(), biasForward(f)});
         }
+        kinds.add(new Object[] {"biasGradient relu", biasGradient(Activations.RELU)});
+        kinds.add(new Object[] {"biasGradient tanh", biasGradient(Activations.TANH)});
+        kinds.add(new Object[] {"columnSums", biasGradient(null)});
         kinds.add(new Object[] {"backwardFromOutput logistic", backwardFromOutput(Activations.LOGISTIC)});
         kinds.add(new Object[] {"backwardFromOutput tanh", backwardFromOutput(Activations.TANH)});
         kinds.add(new Object[] {"sgd momentum", sgd(false)});
@@ -159,7 +183,7 @@ class KernelSplitTest {
         long before = NativeKernels.helperChunks();
         List<INDArray> split = call.run(fused, type, n);
         long helped = NativeKernels.helperChunks() - before;
-        if (n >= 17) {
+        if (n >= (name.startsWith("biasGradient") || name.startsWith("columnSums") ? 1_000 : 17)) {
             assertTrue(helped > 0, name + ": the helper thread ran no chunk of a call over " + n + " elements");
         }
         for (int i = 0; i < unsplit.size(); i++) {
