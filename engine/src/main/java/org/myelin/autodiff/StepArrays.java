@@ -3,6 +3,7 @@ package org.myelin.autodiff;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.myelin.Profiler;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -20,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * so nothing may keep it past its pass without copying it ({@code dup()}: the arrays are not in a workspace, so
  * {@code detach()} would return the array itself). Each slot keeps arrays of up to {@link #SHAPES_PER_SLOT} shapes,
  * so an epoch's last, smaller batch does not push out the full batch's arrays. Not thread-safe: one owner (a
- * trainer) on one thread at a time; outside an active pass {@link #uninitialized} allocates as ND4J does.
+ * trainer) on one thread at a time, which {@link #begin} checks; outside an active pass {@link #uninitialized} allocates as ND4J does.
  */
 public final class StepArrays {
     /** Shapes kept per slot: the full batch and a last partial batch. */
@@ -30,7 +31,7 @@ public final class StepArrays {
 
     private final List<INDArray[]> slots = new ArrayList<>();
     private int next;
-    private boolean inPass;
+    private final AtomicBoolean inPass = new AtomicBoolean();
     private long created;
 
     /** An uninitialised c-order result array: the active pass's kept one, or a new ND4J array outside a pass. */
@@ -46,16 +47,17 @@ public final class StepArrays {
      * nest (an inner pass with its own object, or none, restores the outer one when it ends).
      */
     public Pass begin() {
-        if (inPass) {
-            // A second pass over the same arrays would hand the first one's live results out again.
-            throw new IllegalStateException("StepArrays: a pass is already running on this object");
+        if (!inPass.compareAndSet(false, true)) {
+            // A second pass over the same arrays (two trainers stepping one model at once, or a nested step) would
+            // hand the first one's live results out again.
+            throw new IllegalStateException("StepArrays: a pass is already running on these arrays (two trainers"
+                    + " stepping the same model at once?)");
         }
         StepArrays outer = ACTIVE.get();
-        inPass = true;
         next = 0;
         ACTIVE.set(this);
         return () -> {
-            inPass = false;
+            inPass.set(false);
             if (outer == null) {
                 ACTIVE.remove();
             } else {

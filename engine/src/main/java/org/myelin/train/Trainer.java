@@ -1,10 +1,12 @@
 package org.myelin.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import org.myelin.EngineInfo;
 import org.myelin.Profiler;
 import org.myelin.autodiff.StepArrays;
@@ -49,8 +51,15 @@ public final class Trainer {
     private int batchesPerEpoch;
     /** The batching of the last training set, kept so its reused buffers outlive one {@code fit()} call. */
     private Batches batches;
-    /** The step's result arrays (activations, gradients), kept from one step to the next (same contract as the workspace). */
-    private final StepArrays stepArrays = new StepArrays();
+    /**
+     * The step's result arrays (activations, gradients), kept from one step to the next (same contract as the
+     * workspace), one set per model: a new {@code Trainer} for each short {@code fit()} of the same model (as a
+     * library user may write it) finds them kept instead of creating them outside any workspace again (up to
+     * ~0.3 ms per [1024, 512] array, JavaCPP's physical-memory accounting included).
+     */
+    private static final Map<Module, StepArrays> STEP_ARRAYS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final StepArrays stepArrays;
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
@@ -59,6 +68,7 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.options = options;
         this.callbacks = new ArrayList<>(callbacks);
+        this.stepArrays = STEP_ARRAYS.computeIfAbsent(model, m -> new StepArrays());
         collectDropouts(model, dropouts);
         if (!optimizer.parameters().values().stream()
                 .allMatch(p -> model.namedParameters().containsValue(p))) {

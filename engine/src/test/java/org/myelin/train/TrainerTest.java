@@ -112,6 +112,20 @@ class TrainerTest {
         assertEquals(created.get(13), created.get(38), "the two batch sizes pushed each other's arrays out");
     }
 
+    @Test
+    void aNewTrainerForTheSameModelFindsItsStepArraysKept() {
+        Module m = model(1, 0);
+        Dataset data = spirals();
+        Trainer first = trainer(m, 1, List.of());
+        first.fit(data, null);
+        long created = first.stepArraysCreated();
+        Trainer second = trainer(m, 1, List.of());
+        second.fit(data, null);
+        assertEquals(created, second.stepArraysCreated(), "a second trainer of the same model created arrays again");
+        Trainer other = trainer(model(2, 0), 1, List.of());
+        assertEquals(0, other.stepArraysCreated(), "another model shares the first one's arrays");
+    }
+
     private static Callback createdAfterEachStep(List<Long> created) {
         return new Callback() {
             @Override
