@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <xmmintrin.h>
 
-#include <vector>
+#include <memory>
+#include <new>
 
 #include "myelin_kernel_table.h"
 #include "myelin_parallel.h"
@@ -191,10 +192,11 @@ MYELIN_INLINE void finish_column_sums(double* sums, T* out, long long blocks, lo
     }
 }
 
-// dz[r, c] = g[r, c] f'(z[r, c]) (written) and sums[c] = sum_r dz[r, c] in double, in one pass over a block of rows:
-// the activation backward of a dense layer and its bias gradient, which otherwise needs a second pass over dz.
-template <class F, class T>
-MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, double* sums, long long rows, long long cols,
+// dz[r, c] = g[r, c] f'(z[r, c]) (written) and sums[c] = sum_r dz[r, c] (accumulated in double, stored as S: double
+// for a block's partial sums, T for a pass of one block straight into db), in one pass over a block of rows: the
+// activation backward of a dense layer and its bias gradient, which otherwise needs a second pass over dz.
+template <class F, class T, class S>
+MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, S* sums, long long rows, long long cols,
                                       T alpha) {
     double acc[COLUMN_BLOCK];
     for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
@@ -215,27 +217,27 @@ MYELIN_INLINE void backward_bias_rows(const T* z, const T* g, T* dz, double* sum
             }
         }
         for (long long c = 0; c < len; c++) {
-            sums[start + c] = acc[c];
+            sums[start + c] = S(acc[c]);
         }
     }
 }
 
-template <class T>
-MYELIN_INLINE int backward_bias(int act, T alpha, const T* z, const T* g, T* dz, double* sums, long long rows,
+template <class T, class S>
+MYELIN_INLINE int backward_bias(int act, T alpha, const T* z, const T* g, T* dz, S* sums, long long rows,
                                 long long cols) {
     switch (act) {
 #define MYELIN_CASE(NAME, ID, FORMULA) \
-    case NAME: backward_bias_rows<Bw##FORMULA>(z, g, dz, sums, rows, cols, alpha); return 0;
+    case NAME: backward_bias_rows<Bw##FORMULA, T, S>(z, g, dz, sums, rows, cols, alpha); return 0;
         MYELIN_ACTIVATIONS(MYELIN_CASE)
 #undef MYELIN_CASE
         default: return -1;
     }
 }
 
-// sums[c] = sum_r x[r, c] in double over a block of rows: the bias gradient of a dense layer without activation (dz
-// is the upstream gradient).
-template <class T>
-MYELIN_INLINE void column_sums(const T* x, double* sums, long long rows, long long cols) {
+// sums[c] = sum_r x[r, c] over a block of rows (accumulated in double, stored as S, as above): the bias gradient of a
+// dense layer without activation (dz is the upstream gradient).
+template <class T, class S>
+MYELIN_INLINE void column_sums(const T* x, S* sums, long long rows, long long cols) {
     double acc[COLUMN_BLOCK];
     for (long long start = 0; start < cols; start += COLUMN_BLOCK) {
         long long len = cols - start < COLUMN_BLOCK ? cols - start : COLUMN_BLOCK;
@@ -250,7 +252,7 @@ MYELIN_INLINE void column_sums(const T* x, double* sums, long long rows, long lo
             }
         }
         for (long long c = 0; c < len; c++) {
-            sums[start + c] = acc[c];
+            sums[start + c] = S(acc[c]);
         }
     }
 }
@@ -649,7 +651,7 @@ MYELIN_INLINE int backward_bias_blocks(int act, T alpha, const T* z, const T* g,
         long long r0 = k * block_rows;
         long long n = rows - r0 < block_rows ? rows - r0 : block_rows;
         long long o = r0 * cols;
-        int rc = myelin::backward_bias<T>(act, alpha, z + o, g + o, dz + o, sums + k * cols, n, cols);
+        int rc = myelin::backward_bias<T, double>(act, alpha, z + o, g + o, dz + o, sums + k * cols, n, cols);
         if (rc != 0) {
             return rc;
         }
@@ -662,7 +664,7 @@ MYELIN_INLINE void column_sums_blocks(const T* x, double* sums, long long rows, 
     for (long long k = b0; k < b1; k++) {
         long long r0 = k * block_rows;
         long long n = rows - r0 < block_rows ? rows - r0 : block_rows;
-        myelin::column_sums<T>(x + r0 * cols, sums + k * cols, n, cols);
+        myelin::column_sums<T, double>(x + r0 * cols, sums + k * cols, n, cols);
     }
 }
 MYELIN_CLONES int backward_bias_blocks_f32(int act, float alpha, const float* z, const float* g, float* dz,
@@ -676,6 +678,25 @@ MYELIN_CLONES int backward_bias_blocks_f64(int act, double alpha, const double* 
                                            long long b0, long long b1) {
     MyelinDenormalsAreZero ftz;
     return backward_bias_blocks<double>(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+}
+// One block over all rows, straight into db: no buffer (the same bits as one block through the buffer).
+MYELIN_CLONES int backward_bias_direct_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
+                                           long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::backward_bias<float, float>(act, alpha, z, g, dz, db, rows, cols);
+}
+MYELIN_CLONES int backward_bias_direct_f64(int act, double alpha, const double* z, const double* g, double* dz,
+                                           double* db, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    return myelin::backward_bias<double, double>(act, alpha, z, g, dz, db, rows, cols);
+}
+MYELIN_CLONES void column_sums_direct_f32(const float* x, float* out, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::column_sums<float, float>(x, out, rows, cols);
+}
+MYELIN_CLONES void column_sums_direct_f64(const double* x, double* out, long long rows, long long cols) {
+    MyelinDenormalsAreZero ftz;
+    myelin::column_sums<double, double>(x, out, rows, cols);
 }
 MYELIN_CLONES void column_sums_blocks_f32(const float* x, double* sums, long long rows, long long cols,
                                           long long block_rows, long long b0, long long b1) {
@@ -764,31 +785,36 @@ inline int myelin_bias_forward_f64(int act, double alpha, const double* x, const
     return 0;
 }
 // The bias-gradient passes split at row blocks (bias_block_rows); every block writes its own row of partial sums, and
-// the calling thread adds them up in block order, so split and unsplit calls give the same bits.
-template <class T, class Blocks>
-inline void myelin_column_sums_by_blocks(T* out, long long rows, long long cols, const Blocks& blocks_body) {
-    if (cols <= 0) {
-        return;
-    }
+// the calling thread adds them up in block order, so split and unsplit calls give the same bits. A pass of one block
+// (at most 32 rows) writes db directly. The buffer (at most 32 doubles per column, 1/16 of a float32 input) is taken
+// without throwing: these entry points must not throw into the JVM, so where it cannot be had the pass runs as one
+// block (the same sums grouped differently: equal up to float64 rounding).
+template <class T, class Blocks, class Direct>
+inline void myelin_column_sums_by_blocks(T* out, long long rows, long long cols, const Blocks& blocks_body,
+                                         const Direct& direct) {
     long long block_rows = myelin::bias_block_rows(rows);
     long long blocks = rows <= 0 ? 1 : (rows + block_rows - 1) / block_rows;
-    std::vector<double> sums(size_t(blocks * cols), 0.0);
-    if (rows > 0) {
-        myelin::parallel::run(blocks, block_rows * cols, [&](long long b0, long long b1) {
-            blocks_body(sums.data(), block_rows, b0, b1);
-        });
+    std::unique_ptr<double[]> sums(blocks > 1 && cols > 0 ? new (std::nothrow) double[size_t(blocks * cols)] : nullptr);
+    if (!sums) {
+        direct();
+        return;
     }
-    myelin::finish_column_sums<T>(sums.data(), out, blocks, cols);
+    myelin::parallel::run(blocks, block_rows * cols, [&](long long b0, long long b1) {
+        blocks_body(sums.get(), block_rows, b0, b1);
+    });
+    myelin::finish_column_sums<T>(sums.get(), out, blocks, cols);
 }
 inline int myelin_backward_bias_f32(int act, float alpha, const float* z, const float* g, float* dz, float* db,
                                     long long rows, long long cols) {
     if (!myelin::known_activation(act)) {
         return -1;
     }
-    myelin_column_sums_by_blocks<float>(db, rows, cols, [&](double* sums, long long block_rows, long long b0,
-                                                            long long b1) {
-        myelin::serial::backward_bias_blocks_f32(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
-    });
+    myelin_column_sums_by_blocks<float>(
+            db, rows, cols,
+            [&](double* sums, long long block_rows, long long b0, long long b1) {
+                myelin::serial::backward_bias_blocks_f32(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+            },
+            [&] { myelin::serial::backward_bias_direct_f32(act, alpha, z, g, dz, db, rows, cols); });
     return 0;
 }
 inline int myelin_backward_bias_f64(int act, double alpha, const double* z, const double* g, double* dz, double* db,
@@ -796,23 +822,29 @@ inline int myelin_backward_bias_f64(int act, double alpha, const double* z, cons
     if (!myelin::known_activation(act)) {
         return -1;
     }
-    myelin_column_sums_by_blocks<double>(db, rows, cols, [&](double* sums, long long block_rows, long long b0,
-                                                             long long b1) {
-        myelin::serial::backward_bias_blocks_f64(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
-    });
+    myelin_column_sums_by_blocks<double>(
+            db, rows, cols,
+            [&](double* sums, long long block_rows, long long b0, long long b1) {
+                myelin::serial::backward_bias_blocks_f64(act, alpha, z, g, dz, sums, rows, cols, block_rows, b0, b1);
+            },
+            [&] { myelin::serial::backward_bias_direct_f64(act, alpha, z, g, dz, db, rows, cols); });
     return 0;
 }
 inline void myelin_column_sums_f32(const float* x, float* out, long long rows, long long cols) {
-    myelin_column_sums_by_blocks<float>(out, rows, cols, [&](double* sums, long long block_rows, long long b0,
-                                                             long long b1) {
-        myelin::serial::column_sums_blocks_f32(x, sums, rows, cols, block_rows, b0, b1);
-    });
+    myelin_column_sums_by_blocks<float>(
+            out, rows, cols,
+            [&](double* sums, long long block_rows, long long b0, long long b1) {
+                myelin::serial::column_sums_blocks_f32(x, sums, rows, cols, block_rows, b0, b1);
+            },
+            [&] { myelin::serial::column_sums_direct_f32(x, out, rows, cols); });
 }
 inline void myelin_column_sums_f64(const double* x, double* out, long long rows, long long cols) {
-    myelin_column_sums_by_blocks<double>(out, rows, cols, [&](double* sums, long long block_rows, long long b0,
-                                                              long long b1) {
-        myelin::serial::column_sums_blocks_f64(x, sums, rows, cols, block_rows, b0, b1);
-    });
+    myelin_column_sums_by_blocks<double>(
+            out, rows, cols,
+            [&](double* sums, long long block_rows, long long b0, long long b1) {
+                myelin::serial::column_sums_blocks_f64(x, sums, rows, cols, block_rows, b0, b1);
+            },
+            [&] { myelin::serial::column_sums_direct_f64(x, out, rows, cols); });
 }
 inline void myelin_sgd_f32(float* w, const float* g, float* v, long long n, float lr, float mu, float wd,
                            int nesterov) {
