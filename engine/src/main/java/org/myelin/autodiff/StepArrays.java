@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Contract, the same as for the step's workspace: an array handed out in one pass is overwritten by a later one,
  * so nothing may keep it past its pass without copying it ({@code dup()}: the arrays are not in a workspace, so
  * {@code detach()} would return the array itself). Each slot keeps arrays of up to {@link #SHAPES_PER_SLOT} shapes,
- * so an epoch's last, smaller batch does not push out the full batch's arrays. Not thread-safe: one owner (a
- * trainer) on one thread at a time, which {@link #begin} checks; outside an active pass {@link #uninitialized} allocates as ND4J does.
+ * so an epoch's last, smaller batch does not push out the full batch's arrays. One pass at a time per object, which
+ * {@link #begin} checks; outside an active pass {@link #uninitialized} allocates as ND4J does.
  */
 public final class StepArrays {
     /** Shapes kept per slot: the full batch and a last partial batch. */
@@ -43,8 +43,8 @@ public final class StepArrays {
     }
 
     /**
-     * Starts a pass on this thread: requests until the returned scope closes are served from this object. Scopes
-     * nest (an inner pass with its own object, or none, restores the outer one when it ends).
+     * Starts a pass on this thread: requests until the returned scope closes are served from this object. Passes of
+     * different objects nest: an inner one restores the outer one when it ends.
      */
     public Pass begin() {
         if (!inPass.compareAndSet(false, true)) {
