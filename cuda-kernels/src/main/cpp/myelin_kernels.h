@@ -786,9 +786,9 @@ inline int myelin_bias_forward_f64(int act, double alpha, const double* x, const
 }
 // The bias-gradient passes split at row blocks (bias_block_rows); every block writes its own row of partial sums, and
 // the calling thread adds them up in block order, so split and unsplit calls give the same bits. A pass of one block
-// (at most 32 rows) writes db directly. The buffer (at most 32 doubles per column, 1/16 of a float32 input) is taken
-// without throwing: these entry points must not throw into the JVM, so where it cannot be had the pass runs as one
-// block (the same sums grouped differently: equal up to float64 rounding).
+// (at most 32 rows) writes db directly. The buffer (at most 32 doubles per column, at most 1/8 of a float32 input) is
+// taken without throwing: these entry points must not throw into the JVM, so where it cannot be had the pass runs as
+// one block (the same sums grouped differently: equal up to float64 rounding).
 template <class T, class Blocks, class Direct>
 inline void myelin_column_sums_by_blocks(T* out, long long rows, long long cols, const Blocks& blocks_body,
                                          const Direct& direct) {
