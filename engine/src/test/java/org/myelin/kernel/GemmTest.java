@@ -62,7 +62,14 @@ class GemmTest {
             {40, 10, 70},
             {3, 2, 100},
             {20, 16, 17},
-            {33, 17, 65}
+            {33, 17, 65},
+            // The native kernel's blocking: 70 = whole register blocks of rows or columns and a tail; widths 13 and
+            // 7 = column groups of 8, 4 and 1 (and 4, 2, 1); inner sizes with and without a tail beyond 16-term
+            // chunks.
+            {70, 13, 33},
+            {37, 70, 7},
+            {70, 7, 45},
+            {9, 3, 130}
         };
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (long[] d : mnk) {
