@@ -362,6 +362,18 @@ public final class NativeKernels {
             double invSqrtBc2);
 
     /**
+     * Class of each row of a row-major {@code rows x cols} float32 matrix into {@code out[0..rows)}: the first column
+     * holding the row's maximum (comparisons with {@code >}: a NaN is never greater). {@code cols >= 1}, {@code rows <=
+     * out.length}: the caller checks.
+     */
+    @Name("myelin_argmax_rows_f32")
+    public static native void argMaxRowsF32(@Cast("const float*") long x, long rows, long cols, int[] out);
+
+    /** Float64 version of {@link #argMaxRowsF32}. */
+    @Name("myelin_argmax_rows_f64")
+    public static native void argMaxRowsF64(@Cast("const double*") long x, long rows, long cols, int[] out);
+
+    /**
      * {@code sum_i x[i]^2} over {@code n} contiguous float32 values, accumulated in float64: the squared L2 norm
      * of a gradient; NaN or infinite when any value is.
      */

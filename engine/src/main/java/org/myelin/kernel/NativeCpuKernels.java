@@ -1,8 +1,6 @@
 package org.myelin.kernel;
 
 import java.lang.ref.Reference;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
 import org.myelin.autodiff.StepArrays;
@@ -179,40 +177,20 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.argMaxRows(x);
         }
         int rows = (int) x.size(0);
-        int cols = (int) x.size(1);
-        // One bulk copy of the host buffer and a scan here: ND4J's arg-max op costs far more than the work.
-        try (Profiler.Scope s =
-                Profiler.scope("native path: arg-max of rows (Java scan of the host buffer)", rows, cols)) {
-            return argMaxRowsOnHost(x, rows, cols);
+        long cols = x.size(1);
+        if (cols == 0) {
+            return fallback.argMaxRows(x);
         }
-    }
-
-    private static int[] argMaxRowsOnHost(INDArray x, int rows, int cols) {
-        int n = rows * cols;
-        double[] v = new double[n];
-        if (x.dataType() == DataType.FLOAT) {
-            float[] f = new float[n];
-            new FloatPointer(x.data().addressPointer()).get(f, 0, n);
-            for (int i = 0; i < n; i++) {
-                v[i] = f[i];
+        // One native scan of the host buffer: ND4J's arg-max op, or a copy to the Java heap, costs more than the work.
+        int[] classes = new int[rows];
+        try (Profiler.Scope s = Profiler.scope("native arg-max of rows", rows, cols)) {
+            if (x.dataType() == DataType.FLOAT) {
+                NativeKernels.argMaxRowsF32(address(x), rows, cols, classes);
+            } else {
+                NativeKernels.argMaxRowsF64(address(x), rows, cols, classes);
             }
-        } else {
-            new DoublePointer(x.data().addressPointer()).get(v, 0, n);
         }
         Reference.reachabilityFence(x);
-        int[] classes = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int start = r * cols;
-            int best = 0;
-            double max = v[start];
-            for (int c = 1; c < cols; c++) {
-                if (v[start + c] > max) {
-                    max = v[start + c];
-                    best = c;
-                }
-            }
-            classes[r] = best;
-        }
         return classes;
     }
 

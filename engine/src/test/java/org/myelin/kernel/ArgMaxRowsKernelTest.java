@@ -61,6 +61,14 @@ class ArgMaxRowsKernelTest {
     }
 
     @Test
+    void aNanIsNeverGreater() {
+        float nan = Float.NaN;
+        INDArray x = Nd4j.createFromArray(new float[][] {{nan, 1, 2}, {1, nan, 0}, {0, nan, 4}});
+        assertArrayEquals(new int[] {0, 0, 2}, nativeCpu().argMaxRows(x));
+        assertArrayEquals(new int[] {0, 0, 2}, nativeCpu().argMaxRows(x.castTo(DataType.DOUBLE)));
+    }
+
+    @Test
     void aVectorIsRefusedWithItsShape() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ND4J.argMaxRows(Nd4j.create(DataType.FLOAT, 5)));

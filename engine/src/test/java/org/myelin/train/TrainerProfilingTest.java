@@ -85,7 +85,7 @@ class TrainerProfilingTest {
                     "native softmax cross-entropy + gradient [8, 3]",
                     "native activation backward + bias gradient [8, 6]",
                     "native column sums (bias gradient) [8, 3]",
-                    "native path: arg-max of rows (Java scan of the host buffer) [8, 3]",
+                    "native arg-max of rows [8, 3]",
                     "native sum of squares",
                     "native adam update"));
             assertEquals(6L * STEPS, p.get("native adam update").calls(), "one update per parameter and step");
