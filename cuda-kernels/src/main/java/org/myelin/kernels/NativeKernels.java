@@ -362,6 +362,15 @@ public final class NativeKernels {
             double invSqrtBc2);
 
     /**
+     * Copies row {@code rows[i]} of {@code src} to row {@code i} of {@code dst} for {@code i < n}, rows of {@code
+     * rowBytes} bytes; split with the helper thread for large batches. Every index must lie in {@code src} and {@code
+     * n <= rows.length}: the caller checks.
+     */
+    @Name("myelin_gather_rows")
+    public static native void gatherRows(
+            @Cast("const char*") long src, long rowBytes, int[] rows, long n, @Cast("char*") long dst);
+
+    /**
      * Class of each row of a row-major {@code rows x cols} float32 matrix into {@code out[0..rows)}: the first column
      * holding the row's maximum (comparisons with {@code >}: a NaN is never greater). {@code cols >= 1}, {@code rows <=
      * out.length}: the caller checks.

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.myelin.kernel.KernelSplit;
+import org.myelin.kernel.Kernels;
+import org.myelin.kernels.NativeKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,6 +56,26 @@ class RowCopyTest {
                 }
                 assertEquals(batches.numBatches(), count);
             }
+        }
+    }
+
+    @Test
+    void nativeGatherSplitWithTheHelperThreadCopiesTheSameRows() {
+        assumeTrue(Kernels.nativeCpuActive(), "the native kernels are not the active path: " + Kernels.describe());
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = Nd4j.rand(type, 500, 37);
+            int[] rows = new Random(7).ints(301, 0, 500).toArray(); // repeats, any order, an odd count
+            INDArray dest = Nd4j.create(type, rows.length, 37);
+            KernelSplit.Setting configured = KernelSplit.configured();
+            NativeKernels.setParallelism(2, 0, 1); // every call split, the caller waits for the helper's first chunk
+            try {
+                long before = NativeKernels.helperChunks();
+                RowCopy.gather(x, rows, dest);
+                assertTrue(NativeKernels.helperChunks() > before, "the helper thread copied no rows");
+            } finally {
+                NativeKernels.setParallelism(configured.threads(), configured.minElements(), 0);
+            }
+            assertEquals(Nd4j.pullRows(x, 1, rows), dest, type.toString());
         }
     }
 
