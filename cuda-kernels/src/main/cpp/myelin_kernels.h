@@ -390,6 +390,9 @@ MYELIN_INLINE double sum_squares(const T* x, long long n) {
 // (y - max) so that large logits neither overflow exp nor lose the log's accuracy. Accumulated in double.
 // One row's shifted exponentials: writes e[c] = exp(y[c] - max) rounded to T, returns their sum in double and
 // the row's max in *max_out (shared by softmax_xent and softmax_xent_grad, so both round identically).
+// In float32 the exponentials are exp_nonpositive's (about 1 ulp; the arguments are <= 0), in a loop that
+// vectorises, and their sum is taken from the rounded values; libm's scalar exp in double cost 0.09 ms for the
+// [1024, 10] logits of an MLP step, more than the rest of the step's loss.
 template <class T>
 MYELIN_INLINE double softmax_row_exp(const T* yr, T* er, long long cols, T* max_out) {
     T max = yr[0];
@@ -397,10 +400,19 @@ MYELIN_INLINE double softmax_row_exp(const T* yr, T* er, long long cols, T* max_
         max = yr[c] > max ? yr[c] : max;
     }
     double sum = 0;
-    for (long long c = 0; c < cols; c++) {
-        double e = exp(double(yr[c] - max));
-        er[c] = T(e);
-        sum += e;
+    if (sizeof(T) == 4) {
+        for (long long c = 0; c < cols; c++) {
+            er[c] = vexp_nonpositive(yr[c] - max);
+        }
+        for (long long c = 0; c < cols; c++) {
+            sum += double(er[c]);
+        }
+    } else {
+        for (long long c = 0; c < cols; c++) {
+            double e = exp(double(yr[c] - max));
+            er[c] = T(e);
+            sum += e;
+        }
     }
     *max_out = max;
     return sum;
