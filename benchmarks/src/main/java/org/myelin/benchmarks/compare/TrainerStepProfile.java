@@ -185,6 +185,9 @@ final class TrainerStepProfile {
         if (label.startsWith("gemm ")) {
             return "gemm";
         }
+        if (label.startsWith("batch gathering") || label.startsWith("native row gather")) {
+            return "batch gathering";
+        }
         if (label.startsWith("native ")) {
             return "native passes";
         }
@@ -193,9 +196,6 @@ final class TrainerStepProfile {
         }
         if (label.startsWith("workspace ")) {
             return "workspace open/close";
-        }
-        if (label.startsWith("batch gathering")) {
-            return "batch gathering";
         }
         return JAVA;
     }

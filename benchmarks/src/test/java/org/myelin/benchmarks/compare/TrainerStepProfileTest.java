@@ -25,6 +25,8 @@ class TrainerStepProfileTest {
                 "accuracy (Evaluation.correct) | ND4J calls",
                 "workspace close | workspace open/close",
                 "batch gathering (Batches) | batch gathering",
+                "native row gather [128, 784] | batch gathering",
+                "native arg-max of rows [128, 10] | native passes",
                 "op forward FusedDense | Java"
             })
     void phasesAreSummedByKind(String label, String kindPrefix) {
