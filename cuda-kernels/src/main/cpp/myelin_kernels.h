@@ -362,14 +362,17 @@ MYELIN_INLINE void adam(T* w, const T* g, T* m, T* v, long long n, T b1, T c1, T
     }
 }
 
-// Sum of squares of x[0, n) in double: a gradient's squared L2 norm, NaN or inf when any element is. Eight
-// independent partial sums let GCC vectorise the loop without reassociating one sum (no -ffast-math here).
+// Sum of squares of x[0, n) in double: a gradient's squared L2 norm, NaN or inf when any element is. Independent
+// partial sums let GCC vectorise the loop without reassociating one sum (no -ffast-math here); 32 of them, four
+// AVX-512 registers, because with eight (one register) every add waited for the previous one: 0.077 -> 0.053 ms for
+// the 536k gradients of the MLP alone.
 template <class T>
 MYELIN_INLINE double sum_squares(const T* x, long long n) {
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    constexpr int P = 32;
+    double part[P] = {0};
     long long i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int k = 0; k < 8; k++) {
+    for (; i + P <= n; i += P) {
+        for (int k = 0; k < P; k++) {
             double v = double(x[i + k]);
             part[k] += v * v;
         }
@@ -379,7 +382,7 @@ MYELIN_INLINE double sum_squares(const T* x, long long n) {
         double v = double(x[i]);
         s += v * v;
     }
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < P; k++) {
         s += part[k];
     }
     return s;
