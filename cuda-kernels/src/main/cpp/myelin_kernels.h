@@ -1249,14 +1249,14 @@ MYELIN_INLINE void thin_transposed_block(const T* a, long long lda, const T* b, 
     }
 }
 
-// Columns j0..j0+G of C for A stored [k, m]: blocks of two vectors' rows where the registers hold their sums (fewer
-// passes over A), then of one, then the last rows one by one.
+// Columns j0..j0+G of rows [i, m) of C for A stored [k, m]: blocks of two vectors' rows where the registers hold
+// their sums (fewer passes over A), then of one, then the last rows one by one (each element the same sum in the
+// same order whichever way it is reached, so a split of the rows does not change the result).
 template <int VB, int G, bool TB, typename T>
 MYELIN_INLINE void thin_transposed_columns(const T* a, long long lda, const T* b, long long ldb, T* c, long long ldc,
-                                           long long m, long long j0, long long k) {
+                                           long long i, long long m, long long j0, long long k) {
     constexpr int N = VB / sizeof(T);
     constexpr int NV = VB == 64 || G <= 4 ? 2 : 1;
-    long long i = 0;
     for (; i + NV * N <= m; i += NV * N) {
         thin_transposed_block<VB, G, NV, TB>(a, lda, b, ldb, c, ldc, i, j0, k);
     }
@@ -1276,34 +1276,102 @@ MYELIN_INLINE void thin_transposed_columns(const T* a, long long lda, const T* b
 
 template <int VB, bool TB, typename T>
 MYELIN_INLINE void thin_transposed(const T* a, long long lda, const T* b, long long ldb, T* c, long long ldc,
-                                   long long m, long long n, long long k) {
+                                   long long i, long long m, long long n, long long k) {
     long long j = 0;
     for (; j + 8 <= n; j += 8) {
-        thin_transposed_columns<VB, 8, TB>(a, lda, b, ldb, c, ldc, m, j, k);
+        thin_transposed_columns<VB, 8, TB>(a, lda, b, ldb, c, ldc, i, m, j, k);
     }
     if (j + 4 <= n) {
-        thin_transposed_columns<VB, 4, TB>(a, lda, b, ldb, c, ldc, m, j, k);
+        thin_transposed_columns<VB, 4, TB>(a, lda, b, ldb, c, ldc, i, m, j, k);
         j += 4;
     }
     if (j + 2 <= n) {
-        thin_transposed_columns<VB, 2, TB>(a, lda, b, ldb, c, ldc, m, j, k);
+        thin_transposed_columns<VB, 2, TB>(a, lda, b, ldb, c, ldc, i, m, j, k);
         j += 2;
     }
     if (j < n) {
-        thin_transposed_columns<VB, 1, TB>(a, lda, b, ldb, c, ldc, m, j, k);
+        thin_transposed_columns<VB, 1, TB>(a, lda, b, ldb, c, ldc, i, m, j, k);
     }
 }
 
-// Each element of C comes out of one of these in an order of operations fixed by m, n, k, the transposes and the
-// CPU's vector width, so the results do not depend on the machine's load or the call site.
+// Rows [i0, i1) of C, the product's three cases: K_THIN (row i of C = sum of the k rows of `rows`, op(B) or B^T
+// gathered), N_THIN (row i of A dotted with the n rows of `rows`, the columns of op(B)), TRANSPOSED (A stored [k, m];
+// `rows` is b itself). Each element comes out in an order of operations fixed by m, n, k, the transposes and the CPU's
+// vector width, so the results do not depend on the machine's load, the call site or the split of the rows.
+enum ThinCase { K_THIN, N_THIN, TRANSPOSED };
+
 template <int VB, typename T>
-MYELIN_INLINE int thin_gemm_width(int ta, int tb, long long m, long long n, long long k, const T* a, long long lda,
-                                  const T* b, long long ldb, T* c, long long ldc, ThinScratch<T>& scratch) {
+MYELIN_INLINE void thin_rows_width(int kind, int ta, int tb, long long n, long long k, const T* a, long long lda,
+                                   const T* rows, long long ld, T* c, long long ldc, long long i0, long long i1) {
+    if (kind == K_THIN) {
+        T ai[MYELIN_THIN];
+        for (long long i = i0; i < i1; i++) {
+            for (long long p = 0; p < k; p++) {
+                ai[p] = ta ? a[p * lda + i] : a[i * lda + p];
+            }
+            thin_inner_row<VB>(c + i * ldc, rows, ld, ai, k, n);
+        }
+    } else if (kind == N_THIN) {
+        for (long long i = i0; i < i1; i++) {
+            dot16_row<VB>(a + i * lda, rows, ld, k, n, c + i * ldc);
+        }
+    } else if (tb) {
+        thin_transposed<VB, true>(a, lda, rows, ld, c, ldc, i0, i1, n, k);
+    } else {
+        thin_transposed<VB, false>(a, lda, rows, ld, c, ldc, i0, i1, n, k);
+    }
+}
+
+// The vector width is the running CPU's: the AVX-512 clone of the entry points below runs 64-byte vectors, the AVX2
+// clone 32-byte ones (GCC splits vectors wider than the registers badly: 3-4x slower). Preprocessor macros cannot
+// tell the clones apart, so the width is asked at run time (a load and a test per call).
+template <typename T>
+MYELIN_INLINE void thin_rows(int kind, int ta, int tb, long long n, long long k, const T* a, long long lda,
+                             const T* rows, long long ld, T* c, long long ldc, long long i0, long long i1) {
+    if (__builtin_cpu_supports("x86-64-v4")) {  // as target_clones chooses its clone
+        thin_rows_width<64>(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+    } else if (__builtin_cpu_supports("x86-64-v3")) {
+        thin_rows_width<32>(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+    } else {
+        thin_rows_width<16>(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+    }
+}
+
+// Single-threaded entry points for a range of rows: each part of a split call runs through one of them, so it gets
+// the clone of the CPU it runs on (a lambda does not inherit its enclosing function's target).
+MYELIN_CLONES void thin_rows_f32(int kind, int ta, int tb, long long n, long long k, const float* a, long long lda,
+                                 const float* rows, long long ld, float* c, long long ldc, long long i0, long long i1) {
+    thin_rows<float>(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+}
+MYELIN_CLONES void thin_rows_f64(int kind, int ta, int tb, long long n, long long k, const double* a, long long lda,
+                                 const double* rows, long long ld, double* c, long long ldc, long long i0,
+                                 long long i1) {
+    thin_rows<double>(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+}
+inline void thin_rows_any(int kind, int ta, int tb, long long n, long long k, const float* a, long long lda,
+                          const float* rows, long long ld, float* c, long long ldc, long long i0, long long i1) {
+    thin_rows_f32(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+}
+inline void thin_rows_any(int kind, int ta, int tb, long long n, long long k, const double* a, long long lda,
+                          const double* rows, long long ld, double* c, long long ldc, long long i0, long long i1) {
+    thin_rows_f64(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, i0, i1);
+}
+
+// The product split by rows of C with the helper thread (myelin_parallel.h), by multiply-adds, four to an element of
+// the streaming kernels' threshold: from registers they cost about a quarter as much (1024 x 256 x 10, 2.6M of
+// them, take 0.11 ms alone; a 262,144-element stream 0.03-0.05 ms). The transposed case splits in units of its
+// largest block of rows (two AVX-512 registers of T), so every part starts on a block boundary. In the Adam-1024 step,
+// three alternating pairs of runs: 0.28-0.31 ms for its three thin products on one thread, 0.23-0.28 split (the
+// helper shares its core with MKL's waiting thread, so it does not always come in time); no change at 128 rows.
+template <typename T>
+inline int thin_gemm(int ta, int tb, long long m, long long n, long long k, const T* a, long long lda, const T* b,
+                     long long ldb, T* c, long long ldc, ThinScratch<T>& scratch) {
+    int kind;
+    const T* rows = b;
+    long long ld = ldb;
     if (k <= MYELIN_THIN) {
-        // Row i of C is a sum of k rows of op(B): rows of B itself, or of B^T gathered once into scratch [k, n].
-        const T* rows = b;
-        long long ld = ldb;
-        if (tb) {
+        kind = K_THIN;
+        if (tb) {  // B^T gathered once into scratch [k, n]
             T* bt = scratch.get(k * n);
             if (!bt) return -2;
             for (long long j = 0; j < n; j++) {
@@ -1314,23 +1382,11 @@ MYELIN_INLINE int thin_gemm_width(int ta, int tb, long long m, long long n, long
             rows = bt;
             ld = n;
         }
-        T ai[MYELIN_THIN];
-        for (long long i = 0; i < m; i++) {
-            for (long long p = 0; p < k; p++) {
-                ai[p] = ta ? a[p * lda + i] : a[i * lda + p];
-            }
-            thin_inner_row<VB>(c + i * ldc, rows, ld, ai, k, n);
-        }
-        return 0;
-    }
-    if (n > MYELIN_THIN) {
+    } else if (n > MYELIN_THIN) {
         return -1;
-    }
-    if (!ta) {
-        // C[i, j] = dot(row i of A, column j of op(B)); the columns of op(B) are rows of B, or gathered into [n, k].
-        const T* cols = b;
-        long long ld = ldb;
-        if (!tb) {
+    } else if (!ta) {
+        kind = N_THIN;
+        if (!tb) {  // the columns of B gathered once into scratch [n, k]
             T* bt = scratch.get(n * k);
             if (!bt) return -2;
             for (long long p = 0; p < k; p++) {
@@ -1338,50 +1394,31 @@ MYELIN_INLINE int thin_gemm_width(int ta, int tb, long long m, long long n, long
                     bt[j * k + p] = b[p * ldb + j];
                 }
             }
-            cols = bt;
+            rows = bt;
             ld = k;
         }
-        for (long long i = 0; i < m; i++) {
-            dot16_row<VB>(a + i * lda, cols, ld, k, n, c + i * ldc);
-        }
-        return 0;
-    }
-    // A stored [k, m]: C[i, j] = sum_p A[p, i] op(B)[p, j], blocks of C held in registers as A streams past once per
-    // group of columns.
-    if (tb) {
-        thin_transposed<VB, true>(a, lda, b, ldb, c, ldc, m, n, k);
     } else {
-        thin_transposed<VB, false>(a, lda, b, ldb, c, ldc, m, n, k);
+        kind = TRANSPOSED;
     }
+    const long long unit = kind == TRANSPOSED ? 2 * (64 / (long long) sizeof(T)) : 1;
+    parallel::run((m + unit - 1) / unit, unit * ((n * k + 3) / 4), [&](long long u0, long long u1) {
+        long long i1 = u1 * unit < m ? u1 * unit : m;
+        thin_rows_any(kind, ta, tb, n, k, a, lda, rows, ld, c, ldc, u0 * unit, i1);
+    });
     return 0;
-}
-
-// The vector width is the running CPU's: the AVX-512 clone of the entry point below runs 64-byte vectors, the AVX2
-// clone 32-byte ones (GCC splits vectors wider than the registers badly: 3-4x slower). Preprocessor macros cannot
-// tell the clones apart, so the width is asked at run time (a load and a test per call).
-template <typename T>
-MYELIN_INLINE int thin_gemm(int ta, int tb, long long m, long long n, long long k, const T* a, long long lda,
-                            const T* b, long long ldb, T* c, long long ldc, ThinScratch<T>& scratch) {
-    if (__builtin_cpu_supports("x86-64-v4")) {  // as target_clones chooses its clone
-        return thin_gemm_width<64>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
-    }
-    if (__builtin_cpu_supports("x86-64-v3")) {
-        return thin_gemm_width<32>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
-    }
-    return thin_gemm_width<16>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
 }
 }  // namespace myelin
 
 inline int myelin_thin_max() {
     return MYELIN_THIN;
 }
-MYELIN_CLONES int myelin_thin_gemm_f32(int ta, int tb, long long m, long long n, long long k, const float* a,
-                                       long long lda, const float* b, long long ldb, float* c, long long ldc) {
+inline int myelin_thin_gemm_f32(int ta, int tb, long long m, long long n, long long k, const float* a, long long lda,
+                                const float* b, long long ldb, float* c, long long ldc) {
     static thread_local myelin::ThinScratch<float> scratch;
     return myelin::thin_gemm<float>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
 }
-MYELIN_CLONES int myelin_thin_gemm_f64(int ta, int tb, long long m, long long n, long long k, const double* a,
-                                       long long lda, const double* b, long long ldb, double* c, long long ldc) {
+inline int myelin_thin_gemm_f64(int ta, int tb, long long m, long long n, long long k, const double* a,
+                                long long lda, const double* b, long long ldb, double* c, long long ldc) {
     static thread_local myelin::ThinScratch<double> scratch;
     return myelin::thin_gemm<double>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, scratch);
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.myelin.kernels.NativeKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -101,6 +102,46 @@ class GemmTest {
                 double e = expected[i][j];
                 assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
             }
+        }
+    }
+
+    /**
+     * Thin products split by rows of C with the helper thread give the same bits as on one thread: every case of the
+     * kernel, a classifier's shapes and row counts that end in part of a block.
+     */
+    @ParameterizedTest(name = "{0} {1}x{3} * {3}x{2}, transA {4}, transB {5}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "FLOAT, 1024, 10, 256, false, false",
+        "FLOAT, 256, 10, 1024, true, false",
+        "FLOAT, 1024, 256, 10, false, true",
+        "FLOAT, 333, 13, 70, true, true",
+        "FLOAT, 333, 7, 45, false, true",
+        "FLOAT, 333, 45, 7, true, false",
+        "DOUBLE, 1024, 10, 256, false, false",
+        "DOUBLE, 333, 13, 70, true, false",
+        "DOUBLE, 1000, 70, 9, false, false"
+    })
+    void thinProductsSplitWithTheHelperThreadGiveTheSameBits(
+            DataType type, long m, long n, long k, boolean transA, boolean transB) {
+        assumeTrue(Kernels.active() instanceof NativeCpuKernels, "native kernels are not the active path");
+        Random rnd = new Random(m + n + k);
+        INDArray a = filled(Nd4j.createUninitialized(type, transA ? new long[] {k, m} : new long[] {m, k}, 'c'), rnd);
+        INDArray b = filled(Nd4j.createUninitialized(type, transB ? new long[] {n, k} : new long[] {k, n}, 'c'), rnd);
+        try {
+            NativeKernels.setParallelism(1, Long.MAX_VALUE, 0);
+            INDArray alone = Gemm.into(a, b, Nd4j.create(type, m, n), transA, transB);
+            NativeKernels.setParallelism(2, 0, 1); // every call split; the caller waits for the helper's first part
+            long before = NativeKernels.helperChunks();
+            INDArray split = Gemm.into(a, b, Nd4j.create(type, m, n), transA, transB);
+            assertTrue(NativeKernels.helperChunks() > before, "the helper thread computed no rows");
+            for (long i = 0; i < alone.length(); i++) {
+                assertEquals(
+                        Double.doubleToRawLongBits(alone.getDouble(i)),
+                        Double.doubleToRawLongBits(split.getDouble(i)),
+                        "element " + i);
+            }
+        } finally {
+            KernelSplit.apply(KernelSplit.configured());
         }
     }
 
