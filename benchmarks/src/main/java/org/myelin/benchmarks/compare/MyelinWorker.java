@@ -332,7 +332,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
         };
     }
 
-    private static Timing.Step inference(Sequential model, Workload w) {
+    static Timing.Step inference(Sequential model, Workload w) {
         model.eval();
         INDArray[] pool = pool(w, 4);
         int[] next = {0};

@@ -42,22 +42,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * profiler, phases timed where they run, rows adding up to the measured step), which needs the profiler switched on:
  * {@code (. scripts/native-env; OMP_NUM_THREADS=2 java -Dmyelin.profile=true -cp benchmarks/target/benchmarks.jar
  * org.myelin.benchmarks.compare.StepProfile mlp-adam-128 20)}, reps being timed {@code fit()} calls here;
- * {@code -Dmyelin.profile=cpu} adds the training thread's CPU time per phase (steadier on a shared machine).
+ * {@code -Dmyelin.profile=cpu} adds the training thread's CPU time per phase (steadier on a shared machine). An MLP
+ * inference workload ({@code infer-128}, {@code infer-1024}) is profiled the same way, one forward pass per call.
  */
 public final class StepProfile {
 
     private StepProfile() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         org.myelin.Blas.select();
         Workload w = Workload.byName(args.length > 0 ? args[0] : "cnn-adam-128");
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        if (w.kind() != Workload.Kind.TRAIN) {
-            throw new IllegalArgumentException("StepProfile: expected a training workload, got " + w);
-        }
         if (!w.isConv()) {
             TrainerStepProfile.run(w, reps);
             return;
+        }
+        if (w.kind() != Workload.Kind.TRAIN) {
+            throw new IllegalArgumentException("StepProfile: expected a training workload for a CNN, got " + w);
         }
         Map<String, Double> ms = profile(w, reps);
         double total = ms.entrySet().stream()

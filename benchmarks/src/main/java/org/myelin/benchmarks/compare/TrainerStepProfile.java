@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.myelin.Profiler;
+import org.myelin.benchmarks.harness.Timing;
 import org.myelin.benchmarks.harness.Workload;
 import org.myelin.data.Dataset;
 import org.myelin.kernel.Kernels;
 import org.myelin.train.Trainer;
 
 /**
- * Where a training step of an MLP workload goes, measured inside the step: the trainer runs exactly as
+ * Where a training step (or an inference pass) of an MLP workload goes, measured inside it: the trainer runs exactly as
  * {@link MyelinWorker} runs it for {@code scripts/bench} (same model, data, optimiser, one epoch of
  * {@link MyelinWorker#trainerSteps} steps per {@code fit()} call), with the engine's {@link Profiler} on, and each
  * phase's self time (its scope's wall time less the scopes nested in it) per step is the median over the timed
@@ -22,6 +23,8 @@ import org.myelin.train.Trainer;
  * medians (the Java code between the timed phases and the noise of medians), the last the median wall time of a step
  * ({@code fit()} call / steps, as the benchmark divides it). A second table sums the rows by kind (gemm, native
  * passes, other ND4J calls, workspace, batch gathering, Java).
+ *
+ * <p>For an inference workload the timed call is the worker's: one forward pass under no-grad in a workspace.
  *
  * <p>Wall time, because the gemms run on {@code OMP_NUM_THREADS} threads; on a shared machine quote the load average
  * printed in the header. A diagnostic for docs/benchmarks.md, not a benchmark of record.
@@ -44,7 +47,7 @@ final class TrainerStepProfile {
     private TrainerStepProfile() {}
 
     /** Profiles {@code w} over {@code reps} timed {@code fit()} calls after as many untimed ones, and prints it. */
-    static void run(Workload w, int reps) {
+    static void run(Workload w, int reps) throws Exception {
         if (!Profiler.ENABLED) {
             throw new IllegalStateException("StepProfile " + w.name() + ": the engine's profiler is off; start the JVM"
                     + " with -Dmyelin.profile=true");
@@ -52,11 +55,19 @@ final class TrainerStepProfile {
         if (reps < 1) {
             throw new IllegalArgumentException("StepProfile: reps must be >= 1, was " + reps);
         }
-        int steps = MyelinWorker.trainerSteps(w);
-        Dataset data = MyelinWorker.trainingData(w, steps);
-        Trainer trainer = MyelinWorker.newTrainer(MyelinWorker.model(w), w);
+        int steps;
+        Timing.Step call;
+        if (w.kind() == Workload.Kind.INFER) {
+            steps = 1; // one forward pass under no-grad in a workspace, as the worker times it
+            call = MyelinWorker.inference(MyelinWorker.model(w), w);
+        } else {
+            steps = MyelinWorker.trainerSteps(w);
+            Dataset data = MyelinWorker.trainingData(w, steps);
+            Trainer trainer = MyelinWorker.newTrainer(MyelinWorker.model(w), w);
+            call = () -> trainer.fit(data, null);
+        }
         for (int i = 0; i < Math.max(5, reps); i++) {
-            trainer.fit(data, null); // JIT and the step workspace's first loop
+            call.run(); // JIT and the step workspace's first loop
         }
         Map<String, double[][]> rows = new LinkedHashMap<>(); // label -> [self, total, self CPU][rep], ms per step
         Map<String, Long> calls = new LinkedHashMap<>();
@@ -67,7 +78,7 @@ final class TrainerStepProfile {
             Profiler.start();
             long cpu = threads.getCurrentThreadCpuTime();
             long started = System.nanoTime();
-            trainer.fit(data, null);
+            call.run();
             stepMs[r] = (System.nanoTime() - started) / 1e6 / steps;
             stepCpuMs[r] = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / steps;
             Profiler.stop();
@@ -95,14 +106,13 @@ final class TrainerStepProfile {
         double stepMean = mean(stepMs);
         System.out.printf(
                 Locale.ROOT,
-                "%s, batch %d, %s, kernels %s, %d fit() calls of %d steps, wall time%s, OMP_NUM_THREADS=%s,"
-                        + " load average %.2f on %d CPUs%n%n",
+                "%s, batch %d, %s, kernels %s, %d %s, wall time%s, OMP_NUM_THREADS=%s, load average %.2f on %d CPUs%n%n",
                 w.name(),
                 w.batch(),
-                w.optimizer(),
+                w.kind() == Workload.Kind.INFER ? "inference" : w.optimizer(),
                 Kernels.describe(),
                 reps,
-                steps,
+                w.kind() == Workload.Kind.INFER ? "forward passes" : "fit() calls of " + steps + " steps",
                 cpu ? " and the training thread's CPU time" : "",
                 System.getenv("OMP_NUM_THREADS"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
