@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,6 +40,28 @@ class TrainerStepProfileTest {
     void medianOfEvenAndOddCounts() {
         assertEquals(2.0, TrainerStepProfile.median(new double[] {3, 1, 2}));
         assertEquals(2.5, TrainerStepProfile.median(new double[] {4, 1, 3, 2}));
+    }
+
+    /** A JVM with the profiler on prints a table of the phases that ends in the measured step, for both kinds. */
+    @ParameterizedTest
+    @CsvSource({"tiny-adam, fit() calls of", "tiny-infer, forward passes"})
+    void profilesTrainingAndInferenceInAJvmWithTheProfilerOn(String workload, String unit) throws Exception {
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dmyelin.profile=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StepProfile.class.getName(),
+                        workload,
+                        "3")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "StepProfile did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains(workload + ", batch ") && out.contains("3 " + unit), out);
+        assertTrue(out.contains("| gemm forward "), out);
+        assertTrue(out.contains("| **step (measured)** |"), out);
     }
 
     @Test
