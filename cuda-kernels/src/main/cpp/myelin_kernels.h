@@ -959,13 +959,60 @@ inline void myelin_gather_rows(const char* src, long long row_bytes, const int* 
     });
 }
 
-MYELIN_CLONES double myelin_sum_squares_f32(const float* x, long long n) {
+// Sums of squares in blocks fixed by the length (at most SQUARES_MAX_BLOCKS of at least SQUARES_MIN_BLOCK elements, a
+// multiple of 32), each block's sum to its own slot, the slots added in order by the caller: the same bits whichever
+// thread summed which block, so a large gradient's norm splits with the helper thread like the elementwise passes.
+namespace myelin {
+constexpr long long SQUARES_MIN_BLOCK = 32768;
+constexpr long long SQUARES_MAX_BLOCKS = 64;
+namespace serial {
+MYELIN_CLONES void sum_squares_blocks_f32(const float* x, long long n, long long block, double* sums, long long b0,
+                                          long long b1) {
     MyelinDenormalsAreZero ftz;
-    return myelin::sum_squares<float>(x, n);
+    for (long long b = b0; b < b1; b++) {
+        long long end = (b + 1) * block < n ? (b + 1) * block : n;
+        sums[b] = sum_squares<float>(x + b * block, end - b * block);
+    }
 }
-MYELIN_CLONES double myelin_sum_squares_f64(const double* x, long long n) {
+MYELIN_CLONES void sum_squares_blocks_f64(const double* x, long long n, long long block, double* sums, long long b0,
+                                          long long b1) {
     MyelinDenormalsAreZero ftz;
-    return myelin::sum_squares<double>(x, n);
+    for (long long b = b0; b < b1; b++) {
+        long long end = (b + 1) * block < n ? (b + 1) * block : n;
+        sums[b] = sum_squares<double>(x + b * block, end - b * block);
+    }
+}
+inline void sum_squares_blocks(const float* x, long long n, long long block, double* sums, long long b0, long long b1) {
+    sum_squares_blocks_f32(x, n, block, sums, b0, b1);
+}
+inline void sum_squares_blocks(const double* x, long long n, long long block, double* sums, long long b0,
+                               long long b1) {
+    sum_squares_blocks_f64(x, n, block, sums, b0, b1);
+}
+}  // namespace serial
+
+template <class T>
+inline double sum_squares_split(const T* x, long long n) {
+    long long block = (n + SQUARES_MAX_BLOCKS - 1) / SQUARES_MAX_BLOCKS;
+    block = block < SQUARES_MIN_BLOCK ? SQUARES_MIN_BLOCK : (block + 31) / 32 * 32;
+    long long blocks = n <= 0 ? 1 : (n + block - 1) / block;
+    double sums[SQUARES_MAX_BLOCKS];
+    parallel::run(blocks, block, [&](long long b0, long long b1) {
+        serial::sum_squares_blocks(x, n, block, sums, b0, b1);
+    });
+    double s = 0;
+    for (long long b = 0; b < blocks; b++) {
+        s += sums[b];
+    }
+    return s;
+}
+}  // namespace myelin
+
+inline double myelin_sum_squares_f32(const float* x, long long n) {
+    return myelin::sum_squares_split<float>(x, n);
+}
+inline double myelin_sum_squares_f64(const double* x, long long n) {
+    return myelin::sum_squares_split<double>(x, n);
 }
 
 MYELIN_CLONES double myelin_softmax_xent_f32(const float* y, const float* t, float* p, long long rows, long long cols) {
@@ -1026,9 +1073,10 @@ inline long long myelin_poisson_draw(const double* p, long long n, long long see
 // Thin products: row-major C[m, n] = op(A) op(B) where the inner size k or the output width n is at most
 // MYELIN_THIN (a classifier's output layer: n = classes forward and for dW, k = classes for dX). OpenBLAS splits such
 // products over its threads and packs them as if they were large: 10-14 GFLOP/s for the 1024 x 256 x 10 products of
-// an MLP step, 1.4 ms of a 20 ms step. Here one thread streams the long operand, vectorised over its long axis, with
-// blocks of C held in registers: the three products of a 1024-row MLP step take 0.25 ms alone on AVX-512, against
-// 0.47 ms when every term went through C in memory (an axpy per term).
+// an MLP step, 1.4 ms of a 20 ms step. Here the long operand streams past blocks of C held in registers, vectorised
+// over its long axis (large products split by rows with the helper thread, below): the three products of a 1024-row
+// MLP step take 0.25 ms alone on one AVX-512 core, against 0.47 ms when every term went through C in memory (an axpy
+// per term).
 // op(A)[i, p] = ta ? a[p * lda + i] : a[i * lda + p]; op(B)[p, j] = tb ? b[j * ldb + p] : b[p * ldb + j].
 // Accumulation in T, in a fixed order (results do not depend on threads or load). Returns 0, or -1 when neither k
 // nor n is thin (the caller uses the BLAS).
@@ -1109,10 +1157,6 @@ MYELIN_INLINE void thin_inner_row(T* ci, const T* rows, long long ld, const T* a
     }
 }
 
-// Sum of the 16 lanes held in NV = 16 / N vectors of N lanes, pairwise: lane l + lane l + 8 for l < 8, then + 4, + 2,
-// + 1 (vector adds while the pairs are in different vectors, then shuffles within the first): the same order for
-// every vector width, and in registers (lane by lane, the 16 scalar adds and their extractions cost more than the
-// products of a thin dot product).
 // The shuffle that brings lane l + d to lane l within a vector of N lanes (literal masks: GCC lowers a shuffle well
 // only when its mask is a constant).
 template <int N, int D, typename Index>
@@ -1156,7 +1200,7 @@ MYELIN_INLINE void fold_lanes(V* acc) {
 }
 
 // G dot products of one row x with G columns (rows of cols, ld apart), each in 16 interleaved partial sums (lane l
-// takes terms p = l mod 16; sum16 adds the lanes; a tail beyond the last 16 terms is added after, in order): G
+// takes terms p = l mod 16; fold_lanes adds the lanes; a tail beyond the last 16 terms is added after, in order): G
 // independent accumulators, so the adds do not wait on one another, and x is loaded once for all G.
 template <int VB, int G, typename T>
 MYELIN_INLINE void dot16_columns(const T* x, const T* cols, long long ld, long long k, T* out) {

@@ -12,9 +12,10 @@
 // The kernels split here are elementwise: every element is computed by the same code from the same inputs whichever
 // thread runs it, so results are bit-identical with and without the split. Each chunk runs through the exported
 // single-threaded entry point, which sets flush-to-zero/denormals-are-zero in the running thread's MXCSR (the helper's
-// too) and picks the AVX-512/AVX2/baseline clone. The bias-gradient column sums split at fixed row blocks whose partial
-// sums the caller adds in order (myelin_kernels.h), so they too are bit-identical; the other reductions (sums of
-// squares, softmax cross-entropy) are not split.
+// too) and picks the AVX-512/AVX2/baseline clone. The bias-gradient column sums and the sums of squares split at
+// blocks fixed by the shape whose partial sums the caller adds in order (myelin_kernels.h), so they too are
+// bit-identical; the thin products split by rows of C, each element computed whole by one thread; the softmax
+// cross-entropy is not split.
 #ifndef MYELIN_PARALLEL_H
 #define MYELIN_PARALLEL_H
 

@@ -147,6 +147,14 @@ class KernelSplitTest {
         };
     }
 
+    /** The squared norm, as a one-element float64 array, so that it is compared bit for bit like the others. */
+    private static Call sumOfSquares() {
+        return (k, type, n) -> {
+            INDArray x = randn(9, type, 1.0, n);
+            return List.of(Nd4j.scalar(k.sumOfSquares(x)));
+        };
+    }
+
     static Stream<Arguments> calls() {
         List<Arguments> cases = new ArrayList<>();
         List<Object[]> kinds = new ArrayList<>();
@@ -164,6 +172,7 @@ class KernelSplitTest {
         kinds.add(new Object[] {"adam", adam(false)});
         kinds.add(new Object[] {"adamW", adam(true)});
         kinds.add(new Object[] {"sgd plain", sgdPlain()});
+        kinds.add(new Object[] {"sumOfSquares", sumOfSquares()});
         for (Object[] kind : kinds) {
             for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
                 for (long n : LENGTHS) {
@@ -183,7 +192,11 @@ class KernelSplitTest {
         long before = NativeKernels.helperChunks();
         List<INDArray> split = call.run(fused, type, n);
         long helped = NativeKernels.helperChunks() - before;
-        if (n >= (name.startsWith("biasGradient") || name.startsWith("columnSums") ? 1_000 : 17)) {
+        // Bias gradients split at blocks of at least 32 rows, sums of squares at blocks of at least 32,768 elements.
+        long splits = name.startsWith("sumOfSquares")
+                ? 65_537
+                : name.startsWith("biasGradient") || name.startsWith("columnSums") ? 1_000 : 17;
+        if (n >= splits) {
             assertTrue(helped > 0, name + ": the helper thread ran no chunk of a call over " + n + " elements");
         }
         for (int i = 0; i < unsplit.size(); i++) {

@@ -46,7 +46,10 @@ final class TrainerStepProfile {
 
     private TrainerStepProfile() {}
 
-    /** Profiles {@code w} over {@code reps} timed {@code fit()} calls after as many untimed ones, and prints it. */
+    /**
+     * Profiles {@code w} over {@code reps} timed calls ({@code fit()}, or a forward pass for inference) after as many
+     * untimed ones, and prints it.
+     */
     static void run(Workload w, int reps) throws Exception {
         if (!Profiler.ENABLED) {
             throw new IllegalStateException("StepProfile " + w.name() + ": the engine's profiler is off; start the JVM"
