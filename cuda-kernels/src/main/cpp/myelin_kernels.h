@@ -1236,8 +1236,9 @@ MYELIN_INLINE void dot16_columns(const T* x, const T* cols, long long ld, long l
 template <int VB, typename T>
 MYELIN_INLINE void dot16_row(const T* x, const T* cols, long long ld, long long k, long long n, T* ci) {
     constexpr int N = VB / sizeof(T) < 16 ? VB / sizeof(T) : 16;
-    constexpr int GMAX = (VB == 64 ? 16 : 8) / (16 / N) >= 8 ? 8 : (VB == 64 ? 16 : 8) / (16 / N) >= 4 ? 4
-                       : (VB == 64 ? 16 : 8) / (16 / N) >= 2 ? 2 : 1;
+    constexpr int ACCUMULATORS = (VB == 64 ? 32 : 16) / 2;  // half the vector registers
+    constexpr int SETS = ACCUMULATORS / (16 / N);            // sets of 16 lanes that fit
+    constexpr int GMAX = SETS >= 8 ? 8 : SETS >= 4 ? 4 : SETS >= 2 ? 2 : 1;
     long long j = 0;
     for (; j + GMAX <= n; j += GMAX) {
         dot16_columns<VB, GMAX>(x, cols + j * ld, ld, k, ci + j);
