@@ -966,27 +966,32 @@ namespace myelin {
 constexpr long long SQUARES_MIN_BLOCK = 32768;
 constexpr long long SQUARES_MAX_BLOCKS = 64;
 namespace serial {
+// Blocks [b0, b1) of a sum of squares: block b's sum goes to sums[b].
+template <class T>
+MYELIN_INLINE void sum_squares_blocks(const T* x, long long n, long long block, double* sums, long long b0,
+                                      long long b1) {
+    for (long long b = b0; b < b1; b++) {
+        long long end = (b + 1) * block < n ? (b + 1) * block : n;
+        sums[b] = sum_squares<T>(x + b * block, end - b * block);
+    }
+}
 MYELIN_CLONES void sum_squares_blocks_f32(const float* x, long long n, long long block, double* sums, long long b0,
                                           long long b1) {
     MyelinDenormalsAreZero ftz;
-    for (long long b = b0; b < b1; b++) {
-        long long end = (b + 1) * block < n ? (b + 1) * block : n;
-        sums[b] = sum_squares<float>(x + b * block, end - b * block);
-    }
+    sum_squares_blocks<float>(x, n, block, sums, b0, b1);
 }
 MYELIN_CLONES void sum_squares_blocks_f64(const double* x, long long n, long long block, double* sums, long long b0,
                                           long long b1) {
     MyelinDenormalsAreZero ftz;
-    for (long long b = b0; b < b1; b++) {
-        long long end = (b + 1) * block < n ? (b + 1) * block : n;
-        sums[b] = sum_squares<double>(x + b * block, end - b * block);
-    }
+    sum_squares_blocks<double>(x, n, block, sums, b0, b1);
 }
-inline void sum_squares_blocks(const float* x, long long n, long long block, double* sums, long long b0, long long b1) {
+// The cloned entry point for T: each part of a split call goes through one (see thin_rows_f32 below for why).
+inline void sum_squares_blocks_any(const float* x, long long n, long long block, double* sums, long long b0,
+                                   long long b1) {
     sum_squares_blocks_f32(x, n, block, sums, b0, b1);
 }
-inline void sum_squares_blocks(const double* x, long long n, long long block, double* sums, long long b0,
-                               long long b1) {
+inline void sum_squares_blocks_any(const double* x, long long n, long long block, double* sums, long long b0,
+                                   long long b1) {
     sum_squares_blocks_f64(x, n, block, sums, b0, b1);
 }
 }  // namespace serial
@@ -998,7 +1003,7 @@ inline double sum_squares_split(const T* x, long long n) {
     long long blocks = n <= 0 ? 1 : (n + block - 1) / block;
     double sums[SQUARES_MAX_BLOCKS];
     parallel::run(blocks, block, [&](long long b0, long long b1) {
-        serial::sum_squares_blocks(x, n, block, sums, b0, b1);
+        serial::sum_squares_blocks_any(x, n, block, sums, b0, b1);
     });
     double s = 0;
     for (long long b = 0; b < blocks; b++) {

@@ -177,10 +177,7 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.argMaxRows(x);
         }
         int rows = (int) x.size(0);
-        long cols = x.size(1);
-        if (cols == 0) {
-            return fallback.argMaxRows(x);
-        }
+        long cols = x.size(1); // at least 1: streamable() refuses empty arrays
         // One native scan of the host buffer: ND4J's arg-max op, or a copy to the Java heap, costs more than the work.
         int[] classes = new int[rows];
         try (Profiler.Scope s = Profiler.scope("native arg-max of rows", rows, cols)) {
