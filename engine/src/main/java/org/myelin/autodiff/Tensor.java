@@ -44,12 +44,22 @@ public final class Tensor {
 
     /** A leaf whose gradient is accumulated by backward passes (a trainable parameter). */
     public static Tensor parameter(INDArray value) {
-        return new Tensor(value, true, null, null);
+        return new Tensor(trainable(value, null), true, null, null);
     }
 
     /** A named trainable leaf; the name appears in error messages and diagnostics. */
     public static Tensor parameter(String name, INDArray value) {
-        return new Tensor(value, true, null, name);
+        return new Tensor(trainable(value, name), true, null, name);
+    }
+
+    /** A gradient step needs real numbers: an integer or boolean array cannot be a parameter. */
+    private static INDArray trainable(INDArray value, String name) {
+        if (value != null && !value.dataType().isFPType()) {
+            throw new IllegalArgumentException("Tensor.parameter(" + (name == null ? "" : name + ", ")
+                    + "value): a trainable value must be floating-point (float32 or float64), was "
+                    + value.dataType());
+        }
+        return value;
     }
 
     /** A float64 scalar constant, mainly for tests and examples. */
@@ -133,6 +143,12 @@ public final class Tensor {
         if (g != null && !Arrays.equals(g.shape(), value.shape())) {
             throw new IllegalArgumentException("setGrad(" + describe() + "): gradient has shape "
                     + Arrays.toString(g.shape()) + ", expected " + Arrays.toString(value.shape()));
+        }
+        // The update kernels read the gradient's buffer as the parameter's type: a float64 gradient of a float32
+        // parameter would be read as pairs of floats.
+        if (g != null && g.dataType() != value.dataType()) {
+            throw new IllegalArgumentException("setGrad(" + describe() + "): gradient has data type " + g.dataType()
+                    + ", expected " + value.dataType() + " (the parameter's)");
         }
         grad = g;
     }

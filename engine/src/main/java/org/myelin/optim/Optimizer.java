@@ -49,6 +49,7 @@ public abstract class Optimizer {
         if (parameters == null || parameters.isEmpty()) {
             throw new IllegalArgumentException(who + ": no parameters to optimise");
         }
+        Map<Tensor, String> seen = new java.util.IdentityHashMap<>();
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
                 throw new IllegalArgumentException(who + ": parameter '" + e.getKey() + "' is null");
@@ -56,6 +57,12 @@ public abstract class Optimizer {
             if (!e.getValue().requiresGrad()) {
                 throw new IllegalArgumentException(who + ": parameter '" + e.getKey()
                         + "' does not require a gradient (create it with Tensor.parameter)");
+            }
+            // One tensor under two names would be updated twice per step, with two sets of state.
+            String first = seen.putIfAbsent(e.getValue(), e.getKey());
+            if (first != null) {
+                throw new IllegalArgumentException(who + ": parameters '" + first + "' and '" + e.getKey()
+                        + "' are the same tensor; expected each parameter once");
             }
         }
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -110,12 +117,30 @@ public abstract class Optimizer {
     /** Updates every parameter that has a gradient, in place. */
     public final void step() {
         try (Profiler.Scope s = Profiler.scope("optimizer step (Java around the updates)")) {
+            requireMatchingGradients();
             steps++;
             for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
                 INDArray grad = e.getValue().grad();
                 if (grad != null) {
                     update(e.getKey(), e.getValue().value(), grad);
                 }
+            }
+        }
+    }
+
+    /**
+     * Checks every gradient against its parameter before {@link #step()} changes anything: a step that failed
+     * half-way would leave some parameters updated and others not.
+     */
+    private void requireMatchingGradients() {
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            INDArray grad = e.getValue().grad();
+            INDArray param = e.getValue().value();
+            if (grad != null && (grad.dataType() != param.dataType() || !Arrays.equals(grad.shape(), param.shape()))) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": the gradient of '" + e.getKey()
+                        + "' is " + grad.dataType() + Arrays.toString(grad.shape()) + ", expected "
+                        + param.dataType() + Arrays.toString(param.shape())
+                        + " (the parameter's); nothing was updated");
             }
         }
     }

@@ -13,14 +13,27 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A model's loss (and, for classification, accuracy and confusion matrix) on a data set, computed in
- * evaluation mode without recording a graph. The model's mode is restored afterwards.
+ * evaluation mode without recording a graph. The model's mode is restored afterwards. Evaluations of one model
+ * from several threads run one at a time (each holds the model's monitor), so each sees evaluation mode throughout.
  */
 public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion, long samples) {
 
     public static Evaluation of(Module model, LossFunction loss, Dataset data, int batchSize) {
+        if (model == null || loss == null || data == null) {
+            throw new IllegalArgumentException(
+                    "Evaluation: " + (model == null ? "model" : loss == null ? "loss" : "data") + " must not be null");
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("Evaluation: batch size must be >= 1, was " + batchSize);
         }
+        // The mode is the model's, not the call's: two evaluations of one model at once would switch each other
+        // into training mode half-way (batch norm then updates its running statistics) and leave the wrong mode.
+        synchronized (model) {
+            return evaluate(model, loss, data, batchSize);
+        }
+    }
+
+    private static Evaluation evaluate(Module model, LossFunction loss, Dataset data, int batchSize) {
         boolean wasTraining = model.isTraining();
         model.eval();
         ConfusionMatrix cm = loss.isClassification()
