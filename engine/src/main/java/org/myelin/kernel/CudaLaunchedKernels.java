@@ -303,7 +303,7 @@ abstract class CudaLaunchedKernels implements ElementwiseKernels {
         Preconditions.requireSameShape(method, "m", m, "param", param, false);
         Preconditions.requireSameShape(method, "v", v, "param", param, false);
         Preconditions.requireStep(method, step);
-        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step, param.dataType());
         long n = param.length();
         boolean f32 = param.dataType() == DataType.FLOAT;
         try (Launch launch = prepare(new INDArray[] {param, m, v}, grad)) {

@@ -401,7 +401,7 @@ final class NativeCpuKernels implements ElementwiseKernels {
         Preconditions.requireSameShape(method, "m", m, "param", param, false);
         Preconditions.requireSameShape(method, "v", v, "param", param, false);
         Preconditions.requireStep(method, step);
-        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step, param.dataType());
         long n = param.length();
         try (Profiler.Scope s = Profiler.scope("native adam update")) {
             adamNative(param, grad, m, v, c, n);

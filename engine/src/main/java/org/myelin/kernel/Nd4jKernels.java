@@ -138,7 +138,7 @@ public final class Nd4jKernels implements ElementwiseKernels {
             return;
         }
         // The same float64 coefficients as the native kernels, each rounded once by ND4J's scalar ops.
-        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, eps, weightDecay, decoupled, step, param.dataType());
         INDArray g = grad;
         if (c.decay() != 1) {
             param.muli(c.decay());

@@ -1,5 +1,6 @@
 package org.myelin.optim;
 
+import org.myelin.kernel.EmaWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -33,11 +34,12 @@ public final class AdadeltaRule {
             double lr,
             double rho,
             double eps) {
-        InPlace.axpy(1 - rho, InPlace.square(grad, scratch1), meanSqGrad.muli(rho));
+        EmaWeights w = EmaWeights.of(rho, param.dataType()); // weights that add up to 1 in float32 too
+        InPlace.axpy(w.complement(), InPlace.square(grad, scratch1), meanSqGrad.muli(w.decay()));
         INDArray delta = Transforms.sqrt(scratch1.assign(meanSqDelta).addi(eps), false);
         delta.divi(Transforms.sqrt(scratch2.assign(meanSqGrad).addi(eps), false))
                 .muli(grad);
-        InPlace.axpy(1 - rho, InPlace.square(delta, scratch2), meanSqDelta.muli(rho));
+        InPlace.axpy(w.complement(), InPlace.square(delta, scratch2), meanSqDelta.muli(w.decay()));
         InPlace.axpy(-lr, delta, param);
     }
 }

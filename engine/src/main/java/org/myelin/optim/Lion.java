@@ -3,6 +3,7 @@ package org.myelin.optim;
 import java.util.Map;
 import org.myelin.Preconditions;
 import org.myelin.autodiff.Tensor;
+import org.myelin.kernel.EmaWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -74,14 +75,17 @@ public final class Lion extends Optimizer {
         INDArray c = scratch(name, 0);
         INDArray g = scratch(name, 1);
         double lr = learningRate();
-        c.assign(m).muli(hyper.beta1()).addi(g.assign(grad).muli(1 - hyper.beta1()));
+        // Both averages with weights that add up to 1 in float32 too (EmaWeights).
+        EmaWeights w1 = EmaWeights.of(hyper.beta1(), param.dataType());
+        EmaWeights w2 = EmaWeights.of(hyper.beta2(), param.dataType());
+        c.assign(m).muli(w1.decay()).addi(g.assign(grad).muli(w1.complement()));
         Transforms.sign(c, false);
         if (hyper.weightDecay() > 0) {
             // w - lr lambda w first: the decay acts on the weight before this step, as in the paper.
             param.muli(1 - lr * hyper.weightDecay());
         }
         param.subi(c.muli(lr));
-        m.muli(hyper.beta2()).addi(g.assign(grad).muli(1 - hyper.beta2()));
+        m.muli(w2.decay()).addi(g.assign(grad).muli(w2.complement()));
     }
 
     @Override

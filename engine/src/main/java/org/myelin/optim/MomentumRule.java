@@ -1,5 +1,6 @@
 package org.myelin.optim;
 
+import org.myelin.kernel.EmaWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -32,8 +33,9 @@ public final class MomentumRule {
 
     /** CS 489 §14.3 (see docs/notes.md), convex form: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}. */
     public static void convex(INDArray param, INDArray grad, INDArray velocity, double kappa, double beta) {
-        velocity.muli(beta);
-        InPlace.axpy(-(1 - beta), grad, velocity);
+        EmaWeights w = EmaWeights.of(beta, velocity.dataType()); // weights that add up to 1 in float32 too
+        velocity.muli(w.decay());
+        InPlace.axpy(-w.complement(), grad, velocity);
         InPlace.axpy(kappa, velocity, param);
     }
 }

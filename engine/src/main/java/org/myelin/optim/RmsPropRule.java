@@ -1,5 +1,6 @@
 package org.myelin.optim;
 
+import org.myelin.kernel.EmaWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -17,7 +18,8 @@ public final class RmsPropRule {
     /** One RMSprop step, in place on {@code param} and {@code meanSq}. */
     public static void apply(
             INDArray param, INDArray grad, INDArray meanSq, INDArray scratch, double lr, double rho, double eps) {
-        InPlace.axpy(1 - rho, InPlace.square(grad, scratch), meanSq.muli(rho));
+        EmaWeights w = EmaWeights.of(rho, param.dataType()); // weights that add up to 1 in float32 too
+        InPlace.axpy(w.complement(), InPlace.square(grad, scratch), meanSq.muli(w.decay()));
         Transforms.sqrt(scratch.assign(meanSq), false).addi(eps).rdivi(grad);
         InPlace.axpy(-lr, scratch, param);
     }
