@@ -86,6 +86,29 @@ public final class Profiler {
         depth = 0;
     }
 
+    /**
+     * Stops recording on the calling thread until the returned pause closes: work that is not part of the measured
+     * steps (the trainer's check of the data before its first step) would otherwise add calls to their phases. Its
+     * time stays in the enclosing phase's self time.
+     */
+    public static Pause pause() {
+        Thread t = Thread.currentThread();
+        if (!ENABLED || owner != t) {
+            return NO_PAUSE;
+        }
+        owner = null;
+        return () -> owner = t;
+    }
+
+    /** A {@link #pause()}, ended by try-with-resources. */
+    @FunctionalInterface
+    public interface Pause extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final Pause NO_PAUSE = () -> {};
+
     /** Whether the calling thread records now. */
     public static boolean recording() {
         return ENABLED && Thread.currentThread() == owner;

@@ -184,6 +184,12 @@ public final class Trainer {
         if (validation != null) {
             checkData("validation", validation);
         }
+        checkTargetRange("training", train);
+        checkFitsModel("training", train, smallestBatch(train));
+        if (validation != null) {
+            checkTargetRange("validation", validation);
+            checkFitsModel("validation", validation, Integer.MAX_VALUE);
+        }
         Batches batches = batchesFor(train);
         batchesPerEpoch = batches.numBatches();
         if (batchesPerEpoch == 0) {
@@ -576,6 +582,65 @@ public final class Trainer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /** The size of the smallest batch an epoch of {@code train} has: the last one, unless dropped or full. */
+    private int smallestBatch(Dataset train) {
+        int n = train.size();
+        int b = options.batchSize();
+        return options.dropLast() || n % b == 0 ? Math.min(b, n) : n % b;
+    }
+
+    /**
+     * Runs the model and the loss on the first samples of a data set before anything is trained, without recording
+     * and in evaluation mode, so that data that does not fit the model (feature or target widths, the loss's
+     * expectations) is refused before the first step changes weights, running statistics or the optimiser. Without
+     * it the error came after batch norm had updated its statistics in the first forward pass, or for a validation
+     * set after a whole epoch of training. Where the smallest batch holds a single sample, the model also runs once
+     * in training mode on one sample (batch norm refuses that), its buffers restored afterwards.
+     */
+    private void checkFitsModel(String what, Dataset d, int smallestBatch) {
+        boolean wasTraining = model.isTraining();
+        Map<String, INDArray> buffers = copyBuffers();
+        String where = "";
+        try (Profiler.Pause notAStep = Profiler.pause();
+                var scope = org.myelin.autodiff.Autograd.noGrad()) {
+            model.eval();
+            Dataset head = d.subset(
+                    java.util.stream.IntStream.range(0, Math.min(2, d.size())).toArray());
+            loss.apply(model.forward(Tensor.constant(head.features())), Tensor.constant(head.targets()));
+            if (smallestBatch == 1 && options.batchSize() > 1) {
+                where = " (the last batch of each epoch holds 1 sample: " + d.size() + " samples in batches of "
+                        + options.batchSize() + "; drop it with dropLast or choose another batch size)";
+                model.train();
+                model.forward(Tensor.constant(head.subset(new int[] {0}).features()));
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(
+                    "Trainer: the " + what + " set does not fit the model" + where + ": " + e.getMessage(), e);
+        } finally {
+            buffers.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+            model.train(wasTraining);
+        }
+    }
+
+    /**
+     * The classification losses read their targets as probabilities (one-hot rows, soft labels): a target outside
+     * [0, 1] (regression values given a classification loss) trained without an error to a negative loss.
+     */
+    private void checkTargetRange(String what, Dataset d) {
+        if (loss != LossFunction.SOFTMAX_CROSS_ENTROPY
+                && loss != LossFunction.CATEGORICAL_CROSS_ENTROPY
+                && loss != LossFunction.BINARY_CROSS_ENTROPY
+                && loss != LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS) {
+            return;
+        }
+        double min = d.targets().minNumber().doubleValue();
+        double max = d.targets().maxNumber().doubleValue();
+        if (!(min >= 0 && max <= 1)) {
+            throw new IllegalArgumentException("Trainer: " + loss.id() + " needs targets in [0, 1] (one-hot rows or"
+                    + " class probabilities), the " + what + " targets range over [" + min + ", " + max + "]");
+        }
     }
 
     private static void checkData(String what, Dataset d) {

@@ -1,0 +1,126 @@
+package org.myelin.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.myelin.data.Dataset;
+import org.myelin.nn.BatchNorm;
+import org.myelin.nn.Dense;
+import org.myelin.nn.Models;
+import org.myelin.nn.Module;
+import org.myelin.nn.Sequential;
+import org.myelin.optim.Optimizer;
+import org.myelin.optim.Optimizers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Data that cannot train the model is refused by {@code fit} before the first step, and the model, its buffers and
+ * the optimiser are as they were: a target width the model does not produce failed after batch norm had updated its
+ * running statistics, a validation set of another feature width after a whole epoch, a last batch of one sample
+ * under batch norm after the epoch's other steps, and regression targets given a classification loss trained to a
+ * negative loss.
+ */
+class TrainerDataChecksTest {
+
+    private static Map<String, INDArray> snapshot(Module m) {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, t) -> s.put(k, t.value().dup()));
+        m.namedBuffers().forEach((k, b) -> s.put(k, b.dup()));
+        return s;
+    }
+
+    private static void assertUnchanged(Map<String, INDArray> before, Module m, Optimizer opt) {
+        Map<String, INDArray> after = snapshot(m);
+        before.forEach((k, v) -> assertEquals(v, after.get(k), k + " changed"));
+        assertEquals(0, opt.steps(), "the optimiser stepped");
+        assertTrue(m.isTraining(), "the model's mode changed");
+    }
+
+    private static Dataset data(int n, int width, int classes, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+        }
+        return Dataset.classification(
+                Nd4j.rand(DataType.FLOAT, n, width).muli(10).addi(5), labels, classes);
+    }
+
+    private static IllegalArgumentException refused(Module m, Optimizer opt, int batch, Dataset train, Dataset val) {
+        Map<String, INDArray> before = snapshot(m);
+        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(1, batch, 1), List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(train, val));
+        assertUnchanged(before, m, opt);
+        return e;
+    }
+
+    @Test
+    void targetsTheModelDoesNotProduceAreRefusedBeforeBatchNormMoves() {
+        Sequential m = new Sequential(new BatchNorm(2, DataType.FLOAT), new Dense(2, 3, DataType.FLOAT, 1));
+        m.train();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        IllegalArgumentException e = refused(m, opt, 8, data(20, 2, 4, 1), null);
+        assertTrue(
+                e.getMessage().startsWith("Trainer: the training set does not fit the model: ")
+                        && e.getMessage().contains("target has shape [2, 4], expected the shape of prediction [2, 3]"),
+                e.getMessage());
+    }
+
+    @Test
+    void aValidationSetOfAnotherWidthIsRefusedBeforeTheFirstEpoch() {
+        Sequential m = Models.mlpBuilder(2, 4, 2).optSeed(2).build();
+        m.train();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        IllegalArgumentException e = refused(m, opt, 4, data(12, 2, 2, 2), data(6, 3, 2, 3));
+        assertTrue(
+                e.getMessage().startsWith("Trainer: the validation set does not fit the model: Dense[2->4]"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLastBatchOfOneSampleUnderBatchNormIsRefusedBeforeTheFirstStep() {
+        Sequential m = Models.mlpBuilder(2, 4, 2).optSeed(3).optBatchNorm(true).build();
+        m.train();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        IllegalArgumentException e = refused(m, opt, 4, data(9, 2, 2, 4), null);
+        assertTrue(
+                e.getMessage()
+                        .startsWith("Trainer: the training set does not fit the model (the last batch of each epoch"
+                                + " holds 1 sample: 9 samples in batches of 4; drop it with dropLast or choose another"
+                                + " batch size): BatchNorm"),
+                e.getMessage());
+        // Dropping the last batch trains.
+        Trainer t = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                opt,
+                TrainingOptions.of(1, 4, 1).withDropLast(true),
+                List.of());
+        t.fit(data(9, 2, 2, 4), null);
+        assertEquals(2, opt.steps());
+    }
+
+    @Test
+    void regressionTargetsWithAClassificationLossAreRefused() {
+        Sequential m = Models.mlpBuilder(2, 4, 3).optSeed(5).build();
+        m.train();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        Nd4j.getRandom().setSeed(6);
+        Dataset regression = Dataset.of(
+                Nd4j.rand(DataType.FLOAT, 10, 2),
+                Nd4j.rand(DataType.FLOAT, 10, 3).muli(-5));
+        IllegalArgumentException e = refused(m, opt, 4, regression, null);
+        assertTrue(
+                e.getMessage()
+                        .startsWith("Trainer: softmax_cross_entropy needs targets in [0, 1] (one-hot rows or class"
+                                + " probabilities), the training targets range over [-"),
+                e.getMessage());
+    }
+}
