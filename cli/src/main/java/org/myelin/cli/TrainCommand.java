@@ -61,10 +61,14 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * The shutdown hook (SIGTERM, SIGINT): asks the job to stop after its current step, then waits for it to
-     * finish writing, since the JVM halts as soon as its shutdown hooks return.
+     * finish writing, since the JVM halts as soon as its shutdown hooks return. A job still loading its data (or
+     * blocked reading it) has trained nothing: the JVM exits at once instead of waiting out the grace period.
      */
     static void stopAndWait(TrainingJob job, CountDownLatch finished) {
         job.requestStop();
+        if (!job.trainingStarted()) {
+            return;
+        }
         try {
             finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -80,6 +80,14 @@ public final class TrainingJob {
      * Asks the job to stop after its current step (or before its first, when it is still loading data); it then
      * writes a checkpoint (SIGTERM handling). Safe from another thread.
      */
+    /**
+     * Whether the job has built its trainer (its data is loaded and its first step is about to run or has run):
+     * before that there is nothing a stop could save.
+     */
+    public boolean trainingStarted() {
+        return trainer != null;
+    }
+
     public void requestStop() {
         stopRequested = true;
         Trainer t = trainer;

@@ -117,6 +117,21 @@ class MainTest {
     }
 
     @Test
+    void sigtermHookWhileTheDataLoadsDoesNotWaitOutTheGracePeriod(@TempDir Path dir) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        JobConfig.put(raw, "data.source", "synthetic");
+        JobConfig.put(raw, "data.name", "moons");
+        JobConfig.put(raw, "model.hidden", List.of(4));
+        raw.put("output", dir.toString());
+        TrainingJob job = new TrainingJob(raw);
+        CountDownLatch finished = new CountDownLatch(1); // never counted down: the job is stuck before training
+        long start = System.nanoTime();
+        TrainCommand.stopAndWait(job, finished);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 10, "the hook waited " + seconds + " s for a job that had not started training");
+    }
+
+    @Test
     void invalidHyperParameterIsReportedWithItsPath(@TempDir Path dir) {
         Run r = run("train", "--data", "synthetic:xor", "--lr", "-0.1", "--out", dir.toString());
         assertEquals(1, r.code());

@@ -64,6 +64,18 @@ public final class Trainer {
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
+        String missing = model == null
+                ? "model"
+                : loss == null
+                        ? "loss"
+                        : optimizer == null
+                                ? "optimizer"
+                                : options == null
+                                        ? "options"
+                                        : callbacks == null ? "callbacks (an empty list for none)" : null;
+        if (missing != null) {
+            throw new IllegalArgumentException("Trainer: " + missing + " must not be null");
+        }
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -71,8 +83,11 @@ public final class Trainer {
         this.callbacks = new ArrayList<>(callbacks);
         this.stepArrays = STEP_ARRAYS.computeIfAbsent(model, m -> new StepArrays());
         collectDropouts(model, dropouts);
-        if (!optimizer.parameters().values().stream()
-                .allMatch(p -> model.namedParameters().containsValue(p))) {
+        // One identity set of the model's parameters: asking the model again per parameter was quadratic (a
+        // 20,000-layer config spent minutes here).
+        java.util.Set<Tensor> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        own.addAll(model.namedParameters().values());
+        if (!own.containsAll(optimizer.parameters().values())) {
             throw new IllegalArgumentException("Trainer: the optimiser updates parameters that are not the model's");
         }
         if (options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK && checkpointing() == null) {
@@ -644,6 +659,9 @@ public final class Trainer {
     }
 
     private static void checkData(String what, Dataset d) {
+        if (d == null) {
+            throw new IllegalArgumentException("Trainer: the " + what + " set must not be null");
+        }
         if (d.size() == 0) {
             throw new IllegalArgumentException("Trainer: the " + what + " set is empty");
         }

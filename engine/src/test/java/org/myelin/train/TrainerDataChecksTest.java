@@ -108,6 +108,31 @@ class TrainerDataChecksTest {
     }
 
     @Test
+    void nullArgumentsAreNamed() {
+        Sequential m = Models.mlpBuilder(2, 4, 2).build();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        TrainingOptions o = TrainingOptions.of(1, 4, 1);
+        LossFunction l = LossFunction.SOFTMAX_CROSS_ENTROPY;
+        assertEquals(
+                "Trainer: model must not be null",
+                assertThrows(IllegalArgumentException.class, () -> new Trainer(null, l, opt, o, List.of()))
+                        .getMessage());
+        assertEquals(
+                "Trainer: loss must not be null",
+                assertThrows(IllegalArgumentException.class, () -> new Trainer(m, null, opt, o, List.of()))
+                        .getMessage());
+        assertEquals(
+                "Trainer: callbacks (an empty list for none) must not be null",
+                assertThrows(IllegalArgumentException.class, () -> new Trainer(m, l, opt, o, null))
+                        .getMessage());
+        Trainer t = new Trainer(m, l, opt, o, List.of());
+        assertEquals(
+                "Trainer: the training set must not be null",
+                assertThrows(IllegalArgumentException.class, () -> t.fit(null, null))
+                        .getMessage());
+    }
+
+    @Test
     void regressionTargetsWithAClassificationLossAreRefused() {
         Sequential m = Models.mlpBuilder(2, 4, 3).optSeed(5).build();
         m.train();
