@@ -189,6 +189,7 @@ public final class Checkpointing implements Callback {
             }
             History history = History.fromMaps(h == null ? java.util.List.of() : (java.util.List<?>) h);
             requireSameArchitecture(c.model(), trainer.model());
+            requireSameOptimizerType(c.optimizer().get("type"), trainer.optimizer());
             // Each of these checks everything before it changes anything; with the architecture checked above,
             // copyState cannot fail once the optimiser state has been taken.
             trainer.optimizer().restoreState(c.optimizerState());
@@ -208,6 +209,59 @@ public final class Checkpointing implements Callback {
                 file,
                 trainer.epoch(),
                 trainer.state().step());
+    }
+
+    /**
+     * The optimiser's state slots alone do not tell Adam from AdamW (same moments) or from an Adam with other
+     * settings: the type must match, as the command line's run identity also requires.
+     */
+    private static void requireSameOptimizerType(Object savedType, org.myelin.optim.Optimizer target) {
+        Object type = target.config().get("type");
+        if (savedType != null && !savedType.equals(type)) {
+            throw new IllegalArgumentException(
+                    "the checkpoint was written by optimiser '" + savedType + "', this trainer's is '" + type + "'");
+        }
+    }
+
+    /** Keys of a module's config that describe how it was initialised, not what it computes. */
+    private static final java.util.Set<String> INITIALISATION_KEYS = java.util.Set.of("weight_init", "bias_init");
+
+    /**
+     * The first place where two module configs differ in what the model computes (types, sizes, activations,
+     * hyper-parameters; initialisers are left out), as "path: saved vs this", or null when they agree.
+     */
+    static String configDifference(String path, Object saved, Object target) {
+        if (saved instanceof Map<?, ?> a && target instanceof Map<?, ?> b) {
+            java.util.Set<Object> keys = new java.util.LinkedHashSet<>(a.keySet());
+            keys.addAll(b.keySet());
+            for (Object k : keys) {
+                if (INITIALISATION_KEYS.contains(k)) {
+                    continue;
+                }
+                String d = configDifference(path.isEmpty() ? String.valueOf(k) : path + "." + k, a.get(k), b.get(k));
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        if (saved instanceof java.util.List<?> a && target instanceof java.util.List<?> b && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                String d = configDifference(path + "[" + i + "]", a.get(i), b.get(i));
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        if (saved instanceof Number x && target instanceof Number y) {
+            return x.doubleValue() == y.doubleValue()
+                    ? null
+                    : path + " is " + saved + " in the checkpoint, " + target + " in this model";
+        }
+        return java.util.Objects.equals(saved, target)
+                ? null
+                : path + " is " + saved + " in the checkpoint, " + target + " in this model";
     }
 
     private static void requireSameArchitecture(org.myelin.nn.Module saved, org.myelin.nn.Module target) {
@@ -230,5 +284,10 @@ public final class Checkpointing implements Callback {
                                 + " in this model");
             }
         });
+        // Same parameter shapes can still compute something else (another activation, another layer type).
+        String layers = configDifference("", saved.config(), target.config());
+        if (layers != null) {
+            throw new IllegalArgumentException("the checkpoint's model differs from this one: " + layers);
+        }
     }
 }

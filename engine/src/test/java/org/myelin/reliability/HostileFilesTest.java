@@ -185,7 +185,7 @@ class HostileFilesTest {
                         "checkpoint: of another optimiser",
                         checkpointOf(4, 6, "momentum"),
                         RESUME,
-                        "has slots [velocity], expected [m, v]"),
+                        "the checkpoint was written by optimiser 'momentum', this trainer's is 'adam'"),
                 c(
                         "checkpoint: optimiser state larger than its parameter",
                         withEntry(checkpoint, "optimizer/0.weight/m.npy", npy(Nd4j.zeros(DataType.FLOAT, 5, 6))),

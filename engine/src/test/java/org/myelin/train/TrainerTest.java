@@ -181,6 +181,43 @@ class TrainerTest {
     }
 
     @Test
+    void resumeRefusesACheckpointOfAnotherOptimiserTypeOrActivation() throws Exception {
+        Path ckpt = dir.resolve("adam.zip");
+        Module saved = model(4, 0);
+        Trainer writer = trainer(saved, 1, List.of(new Checkpointing(ckpt, 1, 0, Map.of())));
+        writer.fit(spirals(), null);
+
+        Module sameShape = model(4, 0);
+        Map<String, INDArray> before = new java.util.LinkedHashMap<>();
+        sameShape.namedParameters().forEach((k, v) -> before.put(k, v.value().dup()));
+        Optimizer adamw = Optimizers.create(
+                "adamw", Map.of("learning_rate", 0.01, "weight_decay", 0.5), sameShape.namedParameters());
+        Trainer other = new Trainer(
+                sameShape, LossFunction.SOFTMAX_CROSS_ENTROPY, adamw, TrainingOptions.of(2, 16, 9), List.of());
+        var e = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpointing.resume(other, ckpt));
+        assertTrue(
+                e.getMessage().endsWith("the checkpoint was written by optimiser 'adam', this trainer's is 'adamw'"),
+                e.getMessage());
+        assertEquals(0, other.state().step(), "the refused resume moved the trainer");
+        before.forEach(
+                (k, v) -> assertEquals(v, sameShape.namedParameters().get(k).value(), k + " changed"));
+
+        Module relu = Models.mlpBuilder(2, 16, 2)
+                .optDataType(DataType.DOUBLE)
+                .optSeed(4)
+                .optHidden(Activations.RELU)
+                .optWeightInit(Inits.xavierNormal())
+                .build();
+        Trainer reluTrainer = trainer(relu, 2, List.of());
+        e = assertThrows(org.myelin.io.ModelFormatException.class, () -> Checkpointing.resume(reluTrainer, ckpt));
+        assertTrue(
+                e.getMessage()
+                        .endsWith("the checkpoint's model differs from this one: layers[1].activation is tanh"
+                                + " in the checkpoint, relu in this model"),
+                e.getMessage());
+    }
+
+    @Test
     void earlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
         Dataset data = Synthetic.twoMoons(120, 0.35, 2, DataType.DOUBLE).asOneHot();
         Split s = Split.of(data, 0.5, 0.5, 0, 4);
