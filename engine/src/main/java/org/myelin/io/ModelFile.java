@@ -37,11 +37,30 @@ public final class ModelFile {
 
     /** Saves {@code model} and {@code metadata} (JSON-compatible values) to {@code file}, atomically. */
     public static void save(Path file, Module model, Map<String, Object> metadata) throws IOException {
+        if (file == null || model == null) {
+            throw new IllegalArgumentException(
+                    "ModelFile.save: " + (file == null ? "file" : "model") + " must not be null");
+        }
+        requireLoadable("", model);
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             writeModel(w, model, metadata);
             w.finish();
         });
+    }
+
+    /**
+     * A module of a type the model files do not know (a user's own subclass) would be written, and the file then
+     * refused by {@link #load}: refused here instead, before anything is written.
+     */
+    private static void requireLoadable(String path, Module m) {
+        Object type = m.config().get("type");
+        if (!org.myelin.nn.Modules.knownTypes().contains(String.valueOf(type))) {
+            throw new IllegalArgumentException("ModelFile.save: module '" + (path.isEmpty() ? "(the model)" : path)
+                    + "' has type '" + type + "', which a model file cannot load; expected one of "
+                    + org.myelin.nn.Modules.knownTypes());
+        }
+        m.children().forEach((name, child) -> requireLoadable(path.isEmpty() ? name : path + "." + name, child));
     }
 
     /** Loads a model saved by {@link #save}. */

@@ -177,4 +177,30 @@ class ModelFileTest {
             }
         }
     }
+
+    @Test
+    void aModuleTypeTheFilesCannotLoadIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Module own = new Module() {
+            @Override
+            public Tensor forward(Tensor x) {
+                return x;
+            }
+
+            @Override
+            public Map<String, Object> config() {
+                return Map.of("type", "mine");
+            }
+        };
+        Module model = new org.myelin.nn.Sequential(new org.myelin.nn.Dense(2, 2, DataType.FLOAT, 1), own);
+        Path p = dir.resolve("m.zip");
+        Files.writeString(p, "kept");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ModelFile.save(p, model, Map.of()));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("ModelFile.save: module '1' has type 'mine', which a model file cannot"
+                                + " load; expected one of ["),
+                e.getMessage());
+        assertEquals("kept", Files.readString(p), "the file already there was touched");
+    }
 }
