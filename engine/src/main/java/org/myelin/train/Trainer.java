@@ -272,6 +272,7 @@ public final class Trainer {
                 break;
             }
             try (Profiler.Scope s = Profiler.scope("epoch end (validation, history, callbacks)")) {
+                requireFiniteBuffers();
                 EpochRecord record = finishEpoch(validation);
                 history.add(record);
                 for (Callback c : callbacks) {
@@ -555,6 +556,25 @@ public final class Trainer {
             return "; every layer's output is finite, the loss itself overflowed";
         } finally {
             buffers.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+        }
+    }
+
+    /**
+     * Training mode never reads batch norm's running statistics, so a running variance that overflowed (inputs of
+     * magnitude 1e19 and more in float32) went unnoticed until evaluation mode gave one output for every input.
+     * Checked once per epoch, before validation and the epoch's checkpoint: the buffers are small.
+     */
+    private void requireFiniteBuffers() {
+        for (Map.Entry<String, INDArray> b : model.namedBuffers().entrySet()) {
+            double[] values = b.getValue().toDoubleVector();
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    throw new DivergenceException("training diverged: the running statistic '" + b.getKey() + "' is "
+                            + v + " after epoch " + epoch() + " (a batch statistic overflowed "
+                            + b.getValue().dataType()
+                            + "); standardise the inputs or lower the learning rate");
+                }
+            }
         }
     }
 

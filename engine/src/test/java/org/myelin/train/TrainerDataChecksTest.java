@@ -108,6 +108,22 @@ class TrainerDataChecksTest {
     }
 
     @Test
+    void aRunningVarianceThatOverflowsEndsTheRunAsDivergence() {
+        Sequential m = new Sequential(new BatchNorm(2, DataType.FLOAT), new Dense(2, 2, DataType.FLOAT, 1));
+        m.train();
+        Optimizer opt = Optimizers.sgd().learningRate(1e-30).build(m.namedParameters());
+        // Finite float32 features whose variance (~1e74) float32 cannot hold.
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 2).muli(3e37f);
+        Dataset d = Dataset.classification(x, new int[16], 2);
+        Trainer t = new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, TrainingOptions.of(1, 8, 1), List.of());
+        DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(d, null));
+        assertTrue(
+                e.getMessage().startsWith("training diverged: the running statistic '0.runningVariance' is Infinity"),
+                e.getMessage());
+    }
+
+    @Test
     void nullArgumentsAreNamed() {
         Sequential m = Models.mlpBuilder(2, 4, 2).build();
         Optimizer opt = Optimizers.sgd().build(m.namedParameters());
