@@ -15,7 +15,7 @@ public final class Activations {
 
     private Activations() {}
 
-    /** Logistic sigmoid {@code 1 / (1 + e^-z)}; {@code f' = a (1 - a)}. */
+    /** Logistic sigmoid {@code 1 / (1 + e^-z)}; {@code f' = a (1 - a) = e / (1 + e)^2}, {@code e = exp(-|z|)}. */
     public static final Activation LOGISTIC = new Elementwise("logistic") {
         @Override
         public INDArray forward(INDArray z) {
@@ -24,11 +24,18 @@ public final class Activations {
 
         @Override
         public INDArray backward(INDArray z, INDArray a, INDArray gradOut) {
-            return a.rsub(1.0).muli(a).muli(gradOut);
+            if (z == null) {
+                return a.rsub(1.0).muli(a).muli(gradOut); // from the saved output alone (its tails cancel to 0)
+            }
+            // e / (1 + e)^2 with e = exp(-|z|), as the native kernels: a (1 - a) cancels to 0 once a rounds to 1
+            // (z > 37 in float64), where the derivative is still e^-z (1.9e-22 at z = 50).
+            INDArray e = Transforms.exp(Transforms.abs(z, true).negi(), false);
+            INDArray t = e.add(1.0);
+            return e.divi(t.muli(t)).muli(gradOut);
         }
     };
 
-    /** Hyperbolic tangent; {@code f' = 1 - a^2}. */
+    /** Hyperbolic tangent; {@code f' = 1 - a^2 = 4e / (1 + e)^2}, {@code e = exp(-2|z|)}. */
     public static final Activation TANH = new Elementwise("tanh") {
         @Override
         public INDArray forward(INDArray z) {
@@ -37,7 +44,14 @@ public final class Activations {
 
         @Override
         public INDArray backward(INDArray z, INDArray a, INDArray gradOut) {
-            return a.mul(a).rsubi(1.0).muli(gradOut);
+            if (z == null) {
+                return a.mul(a).rsubi(1.0).muli(gradOut); // from the saved output alone (its tails cancel to 0)
+            }
+            // 4e / (1 + e)^2 with e = exp(-2|z|), as the native kernels: 1 - a^2 cancels to 0 once |a| rounds to 1
+            // (|z| > 19 in float64), where the derivative is still 4 e^-2|z| (1.7e-17 at |z| = 20).
+            INDArray e = Transforms.exp(Transforms.abs(z, true).muli(-2.0), false);
+            INDArray t = e.add(1.0);
+            return e.muli(4.0).divi(t.muli(t)).muli(gradOut);
         }
     };
 
