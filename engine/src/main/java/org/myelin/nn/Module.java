@@ -46,6 +46,7 @@ public abstract class Module {
             throw new IllegalArgumentException(
                     who + ": input has shape " + Arrays.toString(s) + ", expected [*, " + features + "]");
         }
+        requireSamples(who, s);
         if (input.dataType() != type) {
             throw new IllegalArgumentException(who + ": input has data type " + input.dataType() + ", expected " + type
                     + " (the layer's parameters)");
@@ -63,9 +64,18 @@ public abstract class Module {
             throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(s) + ", expected [*, "
                     + (channels > 0 ? String.valueOf(channels) : "*") + ", *, *] (N, C, H, W)");
         }
+        requireSamples(who, s);
         if (type != null && input.dataType() != type) {
             throw new IllegalArgumentException(who + ": input has data type " + input.dataType() + ", expected " + type
                     + " (the layer's parameters)");
+        }
+    }
+
+    /** An empty batch failed deep inside ND4J ("C array should NOT be a view", "Length must be >= 1"). */
+    private static void requireSamples(String who, long[] shape) {
+        if (shape[0] < 1) {
+            throw new IllegalArgumentException(
+                    who + ": input has shape " + Arrays.toString(shape) + ", expected at least 1 sample");
         }
     }
 

@@ -26,6 +26,9 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         if (batchSize < 1) {
             throw new IllegalArgumentException("Evaluation: batch size must be >= 1, was " + batchSize);
         }
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("Evaluation: the data set has no samples, expected at least 1");
+        }
         // The mode is the model's, not the call's: two evaluations of one model at once would switch each other
         // into training mode half-way (batch norm then updates its running statistics) and leave the wrong mode.
         synchronized (model) {

@@ -88,6 +88,15 @@ public enum LossFunction {
 
     /** The mean loss of {@code prediction} (the model's raw output) against {@code target}, a scalar tensor. */
     public Tensor apply(Tensor prediction, Tensor target) {
+        if (prediction == null || target == null) {
+            throw new IllegalArgumentException(
+                    id + ": " + (prediction == null ? "prediction" : "target") + " must not be null");
+        }
+        // The mean over no rows is 0/0: an empty batch returned NaN instead of an error.
+        if (prediction.value().rank() >= 1 && prediction.value().size(0) == 0) {
+            throw new IllegalArgumentException(id + ": prediction has shape "
+                    + java.util.Arrays.toString(prediction.shape()) + ", expected at least 1 row");
+        }
         return Autograd.apply(factory.get(), prediction, target);
     }
 

@@ -116,6 +116,11 @@ class EvaluationConcurrencyTest {
                 "Evaluation: model must not be null",
                 assertThrows(IllegalArgumentException.class, () -> Evaluation.of(null, LossFunction.MSE, d, 2))
                         .getMessage());
+        Dataset none = Dataset.classification(Nd4j.create(DataType.FLOAT, 0, 2), new int[0], 2);
+        assertEquals(
+                "Evaluation: the data set has no samples, expected at least 1",
+                assertThrows(IllegalArgumentException.class, () -> Evaluation.of(m, LossFunction.MSE, none, 2))
+                        .getMessage());
         assertEquals(
                 "Evaluation: data must not be null",
                 assertThrows(IllegalArgumentException.class, () -> Evaluation.of(m, LossFunction.MSE, null, 2))
