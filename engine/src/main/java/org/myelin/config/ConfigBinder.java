@@ -240,10 +240,9 @@ public final class ConfigBinder {
             return "a value of another type";
         }
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
-            return "an integer"
-                    + (t == int.class || t == Integer.class
-                            ? " in " + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
-                            : "");
+            // Ranges are checked before Jackson binds (checkWhole, with the key's own minimum): what reaches here
+            // is a value of another kind, such as 1.0 or 1e0, which the old "in -2147483648..2147483647" misstated.
+            return "an integer written in digits (no fraction or exponent)";
         }
         if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
             return "a number";

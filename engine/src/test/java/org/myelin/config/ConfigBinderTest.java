@@ -54,7 +54,7 @@ class ConfigBinderTest {
                 new Training(2, 0.01, true, List.of(512, 256), null),
                 ConfigBinder.bind("training", raw("epochs", 2), Training.class));
         assertEquals(
-                "training.epochs: must be an integer in -2147483648..2147483647, was missing (it has no default)",
+                "training.epochs: must be an integer written in digits (no fraction or exponent), was missing (it has no default)",
                 error(raw("learning_rate", 0.1)));
     }
 
@@ -90,6 +90,14 @@ class ConfigBinderTest {
         Object v = value.equals("2.5") ? 2.5 : value.equals("1") ? 1 : value;
         String m = error(raw("epochs", 1, "learning_rate", 0.1, key, v));
         assertEquals(start, m.substring(0, Math.min(m.length(), start.length())), m);
+    }
+
+    @Test
+    void aWholeNumberWrittenWithAnExponentOrFractionIsNamedAsSuch() {
+        // 1e0 and 0.0 in JSON are doubles: "must be an integer in -2147483648..2147483647, was 1.0" misstated both.
+        assertEquals(
+                "training.epochs: must be an integer written in digits (no fraction or exponent), was 1.0",
+                error(raw("epochs", 1e0, "learning_rate", 0.1)));
     }
 
     @Test
