@@ -7,7 +7,7 @@ public final class BatchSizeOption {
     @Option(
             names = "--batch-size",
             paramLabel = "N",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.PositiveWholeNumber.class,
             description = "samples per step (train: environment MYELIN_BATCH_SIZE; eval: per forward pass, default"
                     + " 1000)")
     Integer batchSize;

@@ -6,7 +6,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The number converters of the command line's options. Their messages leave out the option's name, which
- * {@link UsageErrors} puts in front: {@code --epochs must be an integer in -2147483648..2147483647, was '4294967297'}.
+ * {@link UsageErrors} puts in front: {@code --seed must be an integer in -2147483648..2147483647, was '4294967297'}.
  */
 public final class Converters {
     private Converters() {}
@@ -28,6 +28,54 @@ public final class Converters {
                 }
             }
             throw new TypeConversionException("must be an integer, was '" + Text.shorten(value, 40) + "'");
+        }
+    }
+
+    /**
+     * A whole number in 1..2147483647 (epochs, batch sizes, sample limits): 0 and negative values are usage errors
+     * naming the option (exit 2), not failures of the job's config naming a config key (exit 1).
+     */
+    public static final class PositiveWholeNumber implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim();
+            if (v.matches("[+-]?\\d+")) {
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n >= 1) {
+                        return n;
+                    }
+                } catch (NumberFormatException tooLarge) {
+                    // refused below with the range
+                }
+                throw new TypeConversionException(
+                        "must be an integer in 1.." + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
+            }
+            throw new TypeConversionException("must be an integer, was '" + Text.shorten(value, 40) + "'");
+        }
+    }
+
+    /** A finite number {@code > 0} (learning rates, norms): {@code 1e999} is infinity, refused as such. */
+    public static final class PositiveDecimal implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d = new Decimal().convert(value);
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new TypeConversionException("must be a finite number > 0, was '" + Text.shorten(value, 40) + "'");
+            }
+            return d;
+        }
+    }
+
+    /** A number in [0, 1) (dropout and hold-out fractions). */
+    public static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d = new Decimal().convert(value);
+            if (!(d >= 0 && d < 1)) {
+                throw new TypeConversionException("must be a number in [0, 1), was '" + Text.shorten(value, 40) + "'");
+            }
+            return d;
         }
     }
 

@@ -49,7 +49,7 @@ public final class TrainOptions {
     @Option(
             names = "--limit",
             paramLabel = "N",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.PositiveWholeNumber.class,
             description = "train on the first N training samples only")
     Integer limit;
 
@@ -81,7 +81,7 @@ public final class TrainOptions {
     @Option(
             names = "--dropout",
             paramLabel = "RATE",
-            converter = Converters.Decimal.class,
+            converter = Converters.Fraction.class,
             description = "dropout rate after each hidden layer")
     Double dropout;
 
@@ -109,7 +109,11 @@ public final class TrainOptions {
         }
     }
 
-    @Option(names = "--lr", paramLabel = "RATE", converter = Converters.Decimal.class, description = "learning rate")
+    @Option(
+            names = "--lr",
+            paramLabel = "RATE",
+            converter = Converters.PositiveDecimal.class,
+            description = "learning rate")
     Double learningRate;
 
     @Option(
@@ -124,14 +128,14 @@ public final class TrainOptions {
     @Option(
             names = "--clip-norm",
             paramLabel = "C",
-            converter = Converters.Decimal.class,
+            converter = Converters.PositiveDecimal.class,
             description = "clip the gradient's global norm to C")
     Double clipNorm;
 
     @Option(
             names = "--epochs",
             paramLabel = "N",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.PositiveWholeNumber.class,
             description = "training epochs (environment: MYELIN_EPOCHS)")
     Integer epochs;
 

@@ -121,7 +121,13 @@ class CommandLineTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            --epochs     | 4294967297 | myelin train: --epochs must be an integer in -2147483648..2147483647, was '4294967297'
+            --epochs     | 4294967297 | myelin train: --epochs must be an integer in 1..2147483647, was '4294967297'
+            --epochs     | 0          | myelin train: --epochs must be an integer in 1..2147483647, was '0'
+            --batch-size | -1         | myelin train: --batch-size must be an integer in 1..2147483647, was '-1'
+            --limit      | 0          | myelin train: --limit must be an integer in 1..2147483647, was '0'
+            --lr         | -0         | myelin train: --lr must be a finite number > 0, was '-0'
+            --clip-norm  | 1e999      | myelin train: --clip-norm must be a finite number > 0, was '1e999'
+            --dropout    | 1          | myelin train: --dropout must be a number in [0, 1), was '1'
             --epochs     | 0x10       | myelin train: --epochs must be an integer, was '0x10'
             --seed       | 1e3        | myelin train: --seed must be an integer, was '1e3'
             --lr         | 0x1p3      | myelin train: --lr must be a number, was '0x1p3'
@@ -216,7 +222,7 @@ class CommandLineTest {
     void evalRefusesABatchSizeBelowOne() {
         Run r = run("eval", "model.zip", "--batch-size", "0");
         assertEquals(2, r.code());
-        assertEquals("myelin eval: --batch-size must be >= 1, was 0", r.err());
+        assertEquals("myelin eval: --batch-size must be an integer in 1..2147483647, was '0'", r.err());
     }
 
     private static TrainOptions parse(String... args) {

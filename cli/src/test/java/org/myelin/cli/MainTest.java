@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,10 +133,20 @@ class MainTest {
     }
 
     @Test
-    void invalidHyperParameterIsReportedWithItsPath(@TempDir Path dir) {
+    void invalidHyperParameterIsReportedWithItsPath(@TempDir Path dir) throws IOException {
+        // From an option: a usage error naming the option.
         Run r = run("train", "--data", "synthetic:xor", "--lr", "-0.1", "--out", dir.toString());
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains("optimizer") && r.err().contains("-0.1"), r.err());
+        assertEquals(2, r.code());
+        assertEquals("myelin train: --lr must be a finite number > 0, was '-0.1'", r.err().strip());
+        // From a config file: the job's config refuses it, naming the key.
+        Path cfg = dir.resolve("job.json");
+        Files.writeString(
+                cfg,
+                "{\"data\":{\"source\":\"synthetic\",\"name\":\"xor\"},\"optimizer\":{\"learning_rate\":-0.1},"
+                        + "\"output\":\"" + dir.resolve("out").toString().replace("\\", "/") + "\"}");
+        Run c = run("train", "--config", cfg.toString());
+        assertEquals(1, c.code(), c.err());
+        assertTrue(c.err().contains("optimizer") && c.err().contains("-0.1"), c.err());
     }
 
     @Test

@@ -101,11 +101,11 @@ class NumberRangeTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            --epochs     | 4294967297           | --epochs must be an integer in -2147483648..2147483647, was '4294967297'
-            --batch-size | 18446744073709551617 | --batch-size must be an integer in -2147483648..2147483647
+            --epochs     | 4294967297           | --epochs must be an integer in 1..2147483647, was '4294967297'
+            --batch-size | 18446744073709551617 | --batch-size must be an integer in 1..2147483647
             --hidden     | 4294967304           | --hidden must be comma-separated sizes in 1..2147483647
             --hidden     | 16,-1                | --hidden must be comma-separated sizes in 1..2147483647
-            --epochs     | 0                    | training.epochs: must be >= 1, was 0
+            --epochs     | 0                    | --epochs must be an integer in 1..2147483647, was '0'
             """)
     void anOptionBeyondItsRangeIsAnErrorNamingIt(String option, String value, String message) {
         Cli r = Cli.run(
