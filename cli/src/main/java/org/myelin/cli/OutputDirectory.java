@@ -16,10 +16,17 @@ final class OutputDirectory {
             throw new UsageException(option + " must name a directory, was \"" + (value == null ? "" : value)
                     + "\" (write \".\" for the working directory)");
         }
+        Path dir;
         try {
-            return Path.of(value);
+            dir = Path.of(value);
         } catch (InvalidPathException e) {
             throw new UsageException(option + " is not a valid path: " + e.getMessage());
         }
+        // Refused before any work: the commands found out only when they created it, after their work, with the
+        // bare path as the message.
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new UsageException(option + " must name a directory, " + value + " is an existing file");
+        }
+        return dir;
     }
 }

@@ -137,7 +137,9 @@ class MainTest {
         // From an option: a usage error naming the option.
         Run r = run("train", "--data", "synthetic:xor", "--lr", "-0.1", "--out", dir.toString());
         assertEquals(2, r.code());
-        assertEquals("myelin train: --lr must be a finite number > 0, was '-0.1'", r.err().strip());
+        assertEquals(
+                "myelin train: --lr must be a finite number > 0, was '-0.1'",
+                r.err().strip());
         // From a config file: the job's config refuses it, naming the key.
         Path cfg = dir.resolve("job.json");
         Files.writeString(

@@ -163,6 +163,21 @@ class OutputSafetyTest {
     }
 
     @Test
+    void anOutOptionNamingAFileIsRefusedBySimulateAndExampleBeforeTheyRun() throws IOException {
+        Path file = Files.writeString(dir.resolve("x.csv"), "x");
+        for (String[] args : List.of(
+                new String[] {"simulate", "lif", "--out", file.toString()},
+                new String[] {"example", "gates", "--out", file.toString()})) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, Main.run(args, quiet(), new PrintStream(err, true, StandardCharsets.UTF_8)));
+            assertEquals(
+                    "myelin " + args[0] + ": --out must name a directory, " + file + " is an existing file",
+                    err.toString(StandardCharsets.UTF_8).strip());
+            assertEquals("x", Files.readString(file));
+        }
+    }
+
+    @Test
     void anOutputPathNamingAFileIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         var e = assertThrows(org.myelin.ConfigurationException.class, () -> new TrainingJob(job(file)).setup());
