@@ -114,8 +114,9 @@ public final class ModelFile {
         }
         Object version = doc.get("formatVersion");
         if (Json.exactLong(version).orElse(-1) != FORMAT_VERSION) { // exact: 2^32 + 1 is not version 1
-            throw new ModelFormatException(
-                    where + ": formatVersion is " + version + ", this Myelin reads version " + FORMAT_VERSION);
+            throw new ModelFormatException(where + ": formatVersion is "
+                    + (version instanceof String t ? "the string \"" + Text.shorten(t, 40) + "\"" : version)
+                    + ", this Myelin reads version " + FORMAT_VERSION + " (a number)");
         }
         Map<String, Object> architecture = map(where, doc, "architecture");
         // Refuse a model too large for this machine before anything is allocated: the sizes model.json declares

@@ -152,7 +152,13 @@ public final class Npy {
             headerLen = (len[0] & 0xff) | (len[1] & 0xff) << 8;
         } else if (major == 2 || major == 3) {
             byte[] len = readFully(what, in, 4, "header length");
-            headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            // Unsigned, as the format says: 0xFFFFFFF0 is 4294967280 (it was reported as -16).
+            long unsigned = Integer.toUnsignedLong(
+                    ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
+            if (unsigned > MAX_HEADER) {
+                throw new NpyFormatException(what + ": header length " + unsigned + " is outside 1.." + MAX_HEADER);
+            }
+            headerLen = (int) unsigned;
         } else {
             throw new NpyFormatException(
                     what + ": unsupported .npy version " + major + "." + magic[7] + ", expected 1.0-3.0");
@@ -285,7 +291,13 @@ public final class Npy {
         if (!m.find()) {
             throw new NpyFormatException(what + ": header has no valid '" + key + "' entry: " + header.trim());
         }
-        return m.group(1);
+        String value = m.group(1);
+        // A second entry for the key: Python keeps the last, this reader took the first; refuse the ambiguity.
+        if (header.indexOf("'" + key + "'", m.end()) >= 0) {
+            throw new NpyFormatException(what + ": header has the key '" + key + "' more than once, expected once: "
+                    + Text.shorten(header.trim(), 200));
+        }
+        return value;
     }
 
     private static byte[] readFully(String what, InputStream in, int n, String part) throws IOException {

@@ -89,7 +89,7 @@ class HostileFilesTest {
                         "model: format version 2",
                         withModelJson(d -> d.put("formatVersion", 2)),
                         MODEL,
-                        "formatVersion is 2, this Myelin reads version 1"),
+                        "formatVersion is 2, this Myelin reads version 1 (a number)"),
                 c(
                         "model: another format",
                         withModelJson(d -> d.put("format", "keras")),
@@ -128,6 +128,38 @@ class HostileFilesTest {
                         withEntry(model, "parameters/0.weight.npy", npyHeader("'<i4'", "4, 6")),
                         MODEL,
                         "data type '<i4' is not supported"),
+                c(
+                        "model: .npy header with 'descr' twice (Python keeps the last)",
+                        withEntry(
+                                model,
+                                "parameters/0.weight.npy",
+                                npyWithDict(
+                                        "{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (4, 6), }")),
+                        MODEL,
+                        "header has the key 'descr' more than once, expected once"),
+                c(
+                        "model: .npy version 2 header length 0xFFFFFFF0",
+                        withEntry(model, "parameters/0.weight.npy", new byte[] {
+                            (byte) 0x93,
+                            'N',
+                            'U',
+                            'M',
+                            'P',
+                            'Y',
+                            2,
+                            0,
+                            (byte) 0xF0,
+                            (byte) 0xFF,
+                            (byte) 0xFF,
+                            (byte) 0xFF
+                        }),
+                        MODEL,
+                        "header length 4294967280 is outside 1..65536"),
+                c(
+                        "model: formatVersion as a string",
+                        withModelJson(d -> d.put("formatVersion", "1")),
+                        MODEL,
+                        "formatVersion is the string \"1\", this Myelin reads version 1 (a number)"),
                 c(
                         "model: .npy in Fortran order",
                         withEntry(
