@@ -42,6 +42,9 @@ public final class HodgkinHuxley {
     /** Default integration step in ms (see the class comment for the choice). */
     public static final double DEFAULT_DT_MS = 0.01;
 
+    /** The most samples a trace can hold: the longest Java array (a few below Integer.MAX_VALUE). */
+    static final int MAX_SAMPLES = Integer.MAX_VALUE - 8;
+
     /**
      * Membrane constants of the model.
      *
@@ -253,7 +256,13 @@ public final class HodgkinHuxley {
         if (!(durationMs > 0)) {
             throw new IllegalArgumentException("HodgkinHuxley: duration must be > 0 ms, was " + durationMs);
         }
-        int steps = (int) Math.round(durationMs / dtMs);
+        double ratio = durationMs / dtMs;
+        if (!(ratio < MAX_SAMPLES - 1)) {
+            throw new IllegalArgumentException("HodgkinHuxley: durationMs / dtMs = " + ratio
+                    + " steps, expected at most " + (MAX_SAMPLES - 1) + " (one array element per step; durationMs "
+                    + durationMs + ", dtMs " + dtMs + "); lower durationMs or raise dtMs");
+        }
+        int steps = (int) Math.round(ratio);
         double[] t = new double[steps + 1];
         double[] vv = new double[steps + 1];
         double[] nn = new double[steps + 1];

@@ -24,7 +24,13 @@ public final class LifNeuron {
      */
     public static Trace simulate(Lif lif, DoubleUnaryOperator vIn, double duration, double dt) {
         checkTimes(duration, dt);
-        int steps = (int) Math.round(duration / dt);
+        double ratio = duration / dt;
+        if (!(ratio < HodgkinHuxley.MAX_SAMPLES - 1)) {
+            throw new IllegalArgumentException("LifNeuron: duration / dt = " + ratio + " steps, expected at most "
+                    + (HodgkinHuxley.MAX_SAMPLES - 1) + " (one array element per step; duration " + duration
+                    + " s, dt " + dt + " s); lower duration or raise dt");
+        }
+        int steps = (int) Math.round(ratio);
         LifPopulation neuron = new LifPopulation("lif", 1, lif, 1.0);
         double[] t = new double[steps + 1];
         double[] v = new double[steps + 1];
@@ -63,20 +69,17 @@ public final class LifNeuron {
         pop.setBias(vIn.castTo(DataType.DOUBLE));
         SpikeProbe probe = net.probeSpikes(pop);
         net.run(duration);
-        double[] rates = new double[size];
-        for (int i = 0; i < size; i++) {
-            rates[i] = SpikeTrains.rateFromIsi(probe.times(i));
-        }
-        return Nd4j.createFromArray(rates);
+        // One pass over the spikes (probe.times(i) per neuron would scan them all for every neuron).
+        return Nd4j.createFromArray(probe.isiRates(0.0));
     }
 
     private static void checkTimes(double duration, double dt) {
-        if (!(dt > 0)) {
-            throw new IllegalArgumentException("LifNeuron: dt must be > 0 s, was " + dt);
+        if (!(dt > 0) || Double.isInfinite(dt)) {
+            throw new IllegalArgumentException("LifNeuron: dt must be finite and > 0 s, was " + dt);
         }
-        if (!(duration > dt)) {
+        if (!(duration > dt) || Double.isInfinite(duration)) {
             throw new IllegalArgumentException(
-                    "LifNeuron: duration must exceed dt, was " + duration + " s with dt " + dt + " s");
+                    "LifNeuron: duration must be finite and exceed dt, was " + duration + " s with dt " + dt + " s");
         }
     }
 }

@@ -17,6 +17,8 @@ final class ScenarioOptions {
             currents = currents == null ? List.of(0.0, 5.0, 10.0, 20.0, 40.0) : List.copyOf(currents);
             duration = Require.positive("duration", duration == null ? 100 : duration);
             dt = Require.positive("dt", dt == null ? 0.01 : dt);
+            // HodgkinHuxley.simulate's bound for an accurate spike.
+            Require.range("dt", dt, 0, 0.05, true);
         }
     }
 
@@ -27,7 +29,7 @@ final class ScenarioOptions {
             duration = Require.positive("duration", duration == null ? 0.15 : duration);
             dt = Require.positive("dt", dt == null ? 0.0001 : dt);
             tauM = Require.positive("tau_m", tauM == null ? 0.02 : tauM);
-            tauRef = tauRef == null ? 0.002 : tauRef;
+            tauRef = Require.nonNegative("tau_ref", tauRef == null ? 0.002 : tauRef);
         }
     }
 
@@ -35,11 +37,11 @@ final class ScenarioOptions {
     record Tuning(Double vMax, Integer points, Double duration, Double dt, Double tauM, Double tauRef) {
         Tuning {
             vMax = Require.positive("v_max", vMax == null ? 10 : vMax);
-            points = (int) Require.atLeast("points", points == null ? 40 : points, 1);
+            points = (int) Require.atLeast("points", points == null ? 40 : points, 2);
             duration = Require.positive("duration", duration == null ? 1 : duration);
             dt = Require.positive("dt", dt == null ? 0.0002 : dt);
             tauM = Require.positive("tau_m", tauM == null ? 0.02 : tauM);
-            tauRef = tauRef == null ? 0.002 : tauRef;
+            tauRef = Require.nonNegative("tau_ref", tauRef == null ? 0.002 : tauRef);
         }
     }
 
@@ -48,7 +50,7 @@ final class ScenarioOptions {
         Synapse {
             orders = orders == null ? List.of(0.0, 1.0, 2.0) : List.copyOf(orders);
             tauS = tauS == null ? List.of(0.01, 0.05) : List.copyOf(tauS);
-            rate = rate == null ? 20 : rate;
+            rate = Require.nonNegative("rate", rate == null ? 20 : rate);
             duration = Require.positive("duration", duration == null ? 0.5 : duration);
             dt = Require.positive("dt", dt == null ? 0.0001 : dt);
             seed = seed == null ? 1 : seed;
@@ -67,7 +69,7 @@ final class ScenarioOptions {
             Long seed) {
         Network {
             inputs = (int) Require.atLeast("inputs", inputs == null ? 1000 : inputs, 1);
-            inputRate = inputRate == null ? 10 : inputRate;
+            inputRate = Require.positive("input_rate", inputRate == null ? 10 : inputRate);
             neurons = (int) Require.atLeast("neurons", neurons == null ? 200 : neurons, 1);
             meanInput = meanInput == null ? 2 : meanInput;
             tauS = Require.positive("tau_s", tauS == null ? 0.01 : tauS);

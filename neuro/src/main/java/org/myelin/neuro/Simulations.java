@@ -115,6 +115,7 @@ public final class Simulations {
      */
     public static String hodgkinHuxley(Path outDir, double[] currents, double durationMs, double dtMs)
             throws IOException {
+        checkHodgkinHuxley(currents, durationMs, dtMs);
         HodgkinHuxley hh = HodgkinHuxley.squidAxon();
         HodgkinHuxley.State rest = HodgkinHuxley.State.atRest(-65.0);
         LinePlot voltage = LinePlot.titled("Hodgkin-Huxley membrane potential")
@@ -132,7 +133,8 @@ public final class Simulations {
             columns[i + 1] = trace.v();
             header[i + 1] = "V_mV_at_" + fmt(j);
             String label = "J = " + fmt(j) + " uA/cm^2";
-            voltage.series(label, trace.t(), trace.v());
+            double[][] shown = decimated(trace.t(), trace.v());
+            voltage.series(label, shown[0], shown[1]);
             double[] spikes = trace.spikeTimes();
             summary.append(String.format(
                     Locale.ROOT,
@@ -189,6 +191,7 @@ public final class Simulations {
      * v(t) = v_in (1 - exp(-t/tau_m)) up to the first threshold crossing. Writes lif_voltage.png and .csv.
      */
     public static String lif(Path outDir, double vIn, double duration, double dt, Lif lif) throws IOException {
+        checkLif(vIn, duration, dt, lif);
         LifNeuron.Trace trace = LifNeuron.simulate(lif, t -> vIn, duration, dt);
         double tStar = Math.min(lif.timeToThreshold(vIn), duration);
         int m = (int) Math.max(2, Math.min(trace.t().length, Math.floor(tStar / dt) + 1));
@@ -201,11 +204,13 @@ public final class Simulations {
         double[] spikes = trace.spikeTimes();
         double[] ones = new double[spikes.length];
         java.util.Arrays.fill(ones, 1.0);
+        double[][] shownV = decimated(trace.t(), trace.v());
+        double[][] shownA = decimated(ta, va);
         LinePlot plot = LinePlot.titled(String.format(Locale.ROOT, "LIF neuron, v_in = %s", fmt(vIn)))
                 .xLabel("t [s]")
                 .yLabel("v (threshold 1)")
-                .series("simulated v", trace.t(), trace.v())
-                .series("analytic v_in (1 - e^(-t/tau_m))", ta, va)
+                .series("simulated v", shownV[0], shownV[1])
+                .series("analytic v_in (1 - e^(-t/tau_m))", shownA[0], shownA[1])
                 .series("threshold", new double[] {0, duration}, new double[] {1, 1});
         if (spikes.length > 0) {
             plot.scatter("spikes", spikes, ones);
@@ -238,9 +243,7 @@ public final class Simulations {
      */
     public static String tuning(Path outDir, double vMax, int points, double duration, double dt, Lif lif)
             throws IOException {
-        if (points < 2) {
-            throw new IllegalArgumentException("simulate tuning: points must be >= 2, was " + points);
-        }
+        checkTuning(vMax, points, duration, dt, lif);
         INDArray vIn = Nd4j.linspace(0.0, vMax, points, DataType.DOUBLE);
         INDArray simulated = LifNeuron.simulatedRates(lif, vIn, duration, dt);
         INDArray analytic = lif.rate(vIn);
@@ -290,6 +293,7 @@ public final class Simulations {
     public static String synapse(
             Path outDir, int[] orders, double[] tauS, double rateHz, double duration, double dt, long seed)
             throws IOException {
+        checkSynapse(orders, tauS, rateHz, duration, dt);
         double maxTau = 0;
         for (double tau : tauS) {
             maxTau = Math.max(maxTau, tau);
@@ -334,13 +338,15 @@ public final class Simulations {
         cols = new ArrayList<>(List.of(td));
         for (int n : orders) {
             double[] y = new PscFilter(n, tau0).filter(spikes, weights, t).toDoubleVector();
-            train.series("convolution, n=" + n, td, y);
+            double[][] shown = decimated(td, y);
+            train.series("convolution, n=" + n, shown[0], shown[1]);
             header.add("conv_n" + n);
             cols.add(y);
         }
         double[] ode =
                 PscFilter.exponentialEuler(tau0, spikes, weights, dt, steps).toDoubleVector();
-        train.series("Euler ODE, n=0", td, ode);
+        double[][] shownOde = decimated(td, ode);
+        train.series("Euler ODE, n=0", shownOde[0], shownOde[1]);
         header.add("euler_ode_n0");
         cols.add(ode);
         if (spikes.length > 0) {
@@ -390,9 +396,7 @@ public final class Simulations {
             double dt,
             long seed)
             throws IOException {
-        if (!(inputRateHz > 0)) {
-            throw new IllegalArgumentException("simulate network: input_rate must be > 0 Hz, was " + inputRateHz);
-        }
+        checkNetwork(inputs, inputRateHz, neurons, meanInput, tauS, duration, dt);
         Network net = new Network(dt);
         PoissonPopulation in = net.add(new PoissonPopulation("inputs", inputs, inputRateHz, seed));
         LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, tauS));
@@ -457,10 +461,11 @@ public final class Simulations {
         double bin = Math.max(dt, Math.min(0.01, duration / 20));
         double[] centres = SpikeTrains.binCentres(bin, duration);
         double[] popRate = outSpikes.populationRate(bin, duration);
+        double[][] shownRate = decimated(centres, popRate);
         LinePlot.titled("LIF population rate")
                 .xLabel("t [s]")
                 .yLabel("rate per neuron [Hz]")
-                .series("simulated (" + fmt(bin * 1000) + " ms bins)", centres, popRate)
+                .series("simulated (" + fmt(bin * 1000) + " ms bins)", shownRate[0], shownRate[1])
                 .series("mean of G(mean input)", new double[] {0, duration}, new double[] {predicted, predicted})
                 .save(outDir.resolve("network_rate.png"));
         CsvWriter.columns(outDir.resolve("network_rate.csv"), new String[] {"t_s", "rate_hz"}, centres, popRate);
@@ -495,6 +500,248 @@ public final class Simulations {
                 predicted));
         return finish(
                 summary, outDir, "network_raster.png", "network_rate.png", "network_spikes.csv", "network_rate.csv");
+    }
+
+    /** Points of a line series beyond which it is drawn decimated (the CSV keeps every sample). */
+    static final int PLOT_POINTS = 10_000;
+
+    /**
+     * The series {@code (x, y)} as drawn: unchanged up to {@link #PLOT_POINTS} points, else the smallest and the
+     * largest y of each of {@code PLOT_POINTS / 2} consecutive buckets, in order (the envelope a plot a few hundred
+     * pixels wide shows anyway; spikes keep their peaks). XChart needs time quadratic in the points of an evenly
+     * spaced series, hours for a few million.
+     */
+    static double[][] decimated(double[] x, double[] y) {
+        int n = x.length;
+        if (n <= PLOT_POINTS) {
+            return new double[][] {x, y};
+        }
+        int buckets = PLOT_POINTS / 2;
+        double[] xs = new double[2 * buckets];
+        double[] ys = new double[2 * buckets];
+        int k = 0;
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) n * b / buckets);
+            int to = (int) ((long) n * (b + 1) / buckets);
+            int lo = from;
+            int hi = from;
+            for (int i = from + 1; i < to; i++) {
+                if (y[i] < y[lo]) {
+                    lo = i;
+                }
+                if (y[i] > y[hi]) {
+                    hi = i;
+                }
+            }
+            int first = Math.min(lo, hi);
+            int second = Math.max(lo, hi);
+            xs[k] = x[first];
+            ys[k++] = y[first];
+            xs[k] = x[second];
+            ys[k++] = y[second];
+        }
+        return new double[][] {xs, ys};
+    }
+
+    /**
+     * Binds and checks the settings of scenario {@code name} as {@link #run} would, without running it or writing
+     * anything: every refusal {@link #run} makes of its settings, including the size and time limits
+     * ({@link SimulationLimits}).
+     *
+     * @throws IllegalArgumentException for an unknown scenario, an unknown option or a refused value, in one line
+     */
+    public static void check(String name, Map<String, String> options) {
+        if (name == null || !OPTIONS.containsKey(name)) {
+            throw unknown(name);
+        }
+        switch (name) {
+            case "hh" -> {
+                ScenarioOptions.Hh o = SimulationOptions.bind(name, ScenarioOptions.Hh.class, options);
+                checkHodgkinHuxley(doubles(o.currents()), o.duration(), o.dt());
+            }
+            case "lif" -> {
+                ScenarioOptions.Lif o = SimulationOptions.bind(name, ScenarioOptions.Lif.class, options);
+                checkLif(o.vIn(), o.duration(), o.dt(), new Lif(o.tauM(), o.tauRef()));
+            }
+            case "tuning" -> {
+                ScenarioOptions.Tuning o = SimulationOptions.bind(name, ScenarioOptions.Tuning.class, options);
+                checkTuning(o.vMax(), o.points(), o.duration(), o.dt(), new Lif(o.tauM(), o.tauRef()));
+            }
+            case "synapse" -> {
+                ScenarioOptions.Synapse o = SimulationOptions.bind(name, ScenarioOptions.Synapse.class, options);
+                checkSynapse(toOrders(doubles(o.orders())), doubles(o.tauS()), o.rate(), o.duration(), o.dt());
+            }
+            case "network" -> {
+                ScenarioOptions.Network o = SimulationOptions.bind(name, ScenarioOptions.Network.class, options);
+                checkNetwork(o.inputs(), o.inputRate(), o.neurons(), o.meanInput(), o.tauS(), o.duration(), o.dt());
+            }
+            default -> throw unknown(name);
+        }
+    }
+
+    private static void requireFinite(String where, String key, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(where + ": option '" + key + "' must be a finite number, was " + value);
+        }
+    }
+
+    private static void requirePositive(String where, String key, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(where + ": option '" + key + "' must be > 0, was " + value);
+        }
+    }
+
+    private static void checkHodgkinHuxley(double[] currents, double durationMs, double dtMs) {
+        String where = "simulate hh";
+        if (currents == null || currents.length == 0) {
+            throw new IllegalArgumentException(where + ": option 'currents' must list at least one current");
+        }
+        for (double j : currents) {
+            requireFinite(where, "currents", j);
+        }
+        requirePositive(where, "duration", durationMs);
+        requirePositive(where, "dt", dtMs);
+        if (!(dtMs <= 0.05)) {
+            throw new IllegalArgumentException(
+                    where + ": option 'dt' must be in (0, 0.05] ms for an accurate spike, was " + dtMs);
+        }
+        long steps = SimulationLimits.steps(where, durationMs, dtMs);
+        double samples = steps + 1.0;
+        SimulationLimits.work(
+                where,
+                "currents x steps x " + (long) SimulationLimits.RK4_COST,
+                currents.length * (double) steps * SimulationLimits.RK4_COST,
+                "lower duration or the number of currents, or raise dt");
+        // One trace of six arrays at a time; the time and voltage arrays of every current stay for the plot.
+        SimulationLimits.memory(
+                where,
+                "the traces (8 bytes x (steps + 1) x (6 + 2 x currents))",
+                8 * samples * (6 + 2.0 * currents.length),
+                "lower duration or the number of currents, or raise dt");
+    }
+
+    private static void checkLif(double vIn, double duration, double dt, Lif lif) {
+        String where = "simulate lif";
+        requireFinite(where, "v_in", vIn);
+        requirePositive(where, "duration", duration);
+        requirePositive(where, "dt", dt);
+        long steps = SimulationLimits.steps(where, duration, dt);
+        double spikes = Math.min(steps, 2 * duration * lif.rate(vIn) + 2);
+        SimulationLimits.work(
+                where,
+                "steps x " + (long) SimulationLimits.TRACE_STEP_COST + " + spikes x "
+                        + (long) SimulationLimits.PLOT_POINT_COST,
+                steps * SimulationLimits.TRACE_STEP_COST + spikes * SimulationLimits.PLOT_POINT_COST,
+                "lower duration or raise dt");
+        // t, v and input, the analytic curve (at most as long) and the spike times (at most one per step).
+        SimulationLimits.memory(
+                where, "the trace (8 bytes x (steps + 1) x 6)", 48 * (steps + 1.0), "lower duration or raise dt");
+    }
+
+    private static void checkTuning(double vMax, int points, double duration, double dt, Lif lif) {
+        String where = "simulate tuning";
+        requirePositive(where, "v_max", vMax);
+        if (points < 2) {
+            throw new IllegalArgumentException(where + ": option 'points' must be >= 2, was " + points);
+        }
+        requirePositive(where, "duration", duration);
+        requirePositive(where, "dt", dt);
+        long steps = SimulationLimits.steps(where, duration, dt);
+        // Every neuron fires at most once a step, and about at its tuning-curve rate (the largest at v_max).
+        double spikesPerPoint = Math.min(steps, 2 * duration * lif.rate(vMax) + 2);
+        double spikes = points * spikesPerPoint;
+        SimulationLimits.work(
+                where,
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + points) + spikes",
+                steps * (SimulationLimits.STEP_COST + points) + spikes,
+                "lower points or duration, or raise dt");
+        SimulationLimits.memory(
+                where,
+                "the population (128 bytes per point) and its recorded spikes (8 bytes each)",
+                128.0 * points + 8 * spikes + 32.0 * steps,
+                "lower points or duration, or raise dt");
+    }
+
+    private static void checkSynapse(int[] orders, double[] tauS, double rateHz, double duration, double dt) {
+        String where = "simulate synapse";
+        if (orders.length == 0 || tauS.length == 0) {
+            throw new IllegalArgumentException(where + ": options 'orders' and 'tau_s' must list at least one value");
+        }
+        for (int n : orders) {
+            if (n < 0 || n > 20) {
+                throw new IllegalArgumentException(
+                        where + ": option 'orders' must list whole numbers in 0..20, had " + n);
+            }
+        }
+        for (double tau : tauS) {
+            requirePositive(where, "tau_s", tau);
+        }
+        if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
+            throw new IllegalArgumentException(where + ": option 'rate' must be >= 0 Hz, was " + rateHz);
+        }
+        requirePositive(where, "duration", duration);
+        requirePositive(where, "dt", dt);
+        long steps = SimulationLimits.steps(where, duration, dt);
+        double samples = steps + 1.0;
+        double spikes = rateHz == 0 ? 0 : SimulationLimits.poissonHigh(rateHz * duration);
+        double shapes = (double) orders.length * tauS.length;
+        SimulationLimits.work(
+                where,
+                "20 x (orders x (steps + 1) x spikes + orders x tau_s x 1001) + spikes x "
+                        + (long) SimulationLimits.PLOT_POINT_COST,
+                20 * (orders.length * samples * Math.max(spikes, 1) + shapes * 1001)
+                        + spikes * SimulationLimits.PLOT_POINT_COST,
+                "lower rate, duration or the number of orders and tau_s, or raise dt");
+        // The convolution evaluates every filter on a [samples, spikes] grid: about eight such arrays at once.
+        SimulationLimits.memory(
+                where,
+                "the filtered train (8 bytes x (steps + 1) x (8 x spikes + orders + 3)) and the filter shapes"
+                        + " (8 bytes x 1001 x orders x tau_s)",
+                8 * samples * (8 * spikes + orders.length + 3) + 8 * 1001 * (shapes + 1),
+                "lower rate, duration or the number of orders and tau_s, or raise dt");
+    }
+
+    private static void checkNetwork(
+            int inputs, double inputRateHz, int neurons, double meanInput, double tauS, double duration, double dt) {
+        String where = "simulate network";
+        if (inputs < 1) {
+            throw new IllegalArgumentException(where + ": option 'inputs' must be >= 1, was " + inputs);
+        }
+        if (neurons < 1) {
+            throw new IllegalArgumentException(where + ": option 'neurons' must be >= 1, was " + neurons);
+        }
+        requirePositive(where, "input_rate", inputRateHz);
+        requireFinite(where, "mean_input", meanInput);
+        requirePositive(where, "tau_s", tauS);
+        requirePositive(where, "duration", duration);
+        requirePositive(where, "dt", dt);
+        SimulationLimits.weights(where, inputs, neurons);
+        long steps = SimulationLimits.steps(where, duration, dt);
+        // An input fires at most once a step; a LIF neuron at most once per refractory period and step.
+        double inputSpikes = inputs * Math.min(SimulationLimits.poissonHigh(inputRateHz * duration), steps);
+        // The mean input currents spread to at most 2.25 x mean_input; the Poisson noise adds a little.
+        double lifRate =
+                Math.min(1 / (Lif.CORTICAL.tauRef() + dt), 2 * Lif.CORTICAL.rate(2.25 * Math.abs(meanInput)) + 10);
+        double lifSpikes = neurons * Math.min(steps, duration * lifRate + 1);
+        double bins = Math.ceil(duration / Math.max(dt, Math.min(0.01, duration / 20)));
+        SimulationLimits.work(
+                where,
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + inputs + neurons) + input spikes x neurons"
+                        + " + LIF spikes x " + (long) SimulationLimits.PLOT_POINT_COST,
+                steps * (SimulationLimits.STEP_COST + inputs + neurons)
+                        + inputSpikes * neurons
+                        + (lifSpikes + Math.min(inputSpikes, 100.0 / inputs * inputSpikes))
+                                * SimulationLimits.PLOT_POINT_COST,
+                "lower inputs, neurons, input_rate or duration, or raise dt");
+        SimulationLimits.memory(
+                where,
+                "the weights (16 bytes x neurons x inputs), the populations and the recorded spikes (48 bytes each)",
+                16.0 * inputs * neurons
+                        + 80.0 * (inputs + neurons)
+                        + 48 * (inputSpikes + lifSpikes)
+                        + 64.0 * steps
+                        + 40 * bins,
+                "lower inputs, neurons, input_rate or duration");
     }
 
     private static String finish(StringBuilder summary, Path outDir, String... files) {

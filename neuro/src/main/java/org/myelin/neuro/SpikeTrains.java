@@ -17,6 +17,7 @@ public final class SpikeTrains {
         if (rateHz == 0 || phase >= duration) {
             return new double[0];
         }
+        checkCount((duration - phase) * rateHz);
         int n = (int) Math.ceil((duration - phase) * rateHz - 1e-9);
         double[] out = new double[Math.max(n, 0)];
         for (int i = 0; i < out.length; i++) {
@@ -34,13 +35,14 @@ public final class SpikeTrains {
         if (rateHz == 0) {
             return new double[0];
         }
+        checkCount(rateHz * duration);
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] out = new double[Math.max(16, (int) (2 * rateHz * duration) + 16)];
+        double[] out = new double[(int) Math.min(MAX_SPIKES, 1.2 * rateHz * duration + 16)];
         int k = 0;
         double t = -Math.log1p(-rng.nextDouble()) / rateHz;
         while (t < duration) {
             if (k == out.length) {
-                out = Arrays.copyOf(out, 2 * out.length);
+                out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 8, 2L * out.length));
             }
             out[k++] = t;
             t += -Math.log1p(-rng.nextDouble()) / rateHz;
@@ -108,12 +110,22 @@ public final class SpikeTrains {
         return out;
     }
 
+    /** The most spikes a train can hold (the longest Java array, less room for a Poisson count's spread). */
+    static final int MAX_SPIKES = Integer.MAX_VALUE / 2;
+
+    private static void checkCount(double expected) {
+        if (!(expected <= MAX_SPIKES)) {
+            throw new IllegalArgumentException("SpikeTrains: rate x duration = " + expected
+                    + " expected spikes, expected at most " + MAX_SPIKES + "; lower rateHz or duration");
+        }
+    }
+
     private static void checkRate(double rateHz, double duration) {
         if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
             throw new IllegalArgumentException("SpikeTrains: rate must be finite and >= 0 Hz, was " + rateHz);
         }
-        if (!(duration >= 0)) {
-            throw new IllegalArgumentException("SpikeTrains: duration must be >= 0 s, was " + duration);
+        if (!(duration >= 0) || Double.isInfinite(duration)) {
+            throw new IllegalArgumentException("SpikeTrains: duration must be finite and >= 0 s, was " + duration);
         }
     }
 }

@@ -1,0 +1,113 @@
+package org.myelin.neuro;
+
+import java.util.Locale;
+import org.myelin.MemoryLimit;
+import org.myelin.Settings;
+
+/**
+ * The bounds every {@code simulate} scenario checks from its settings before it allocates anything, so that a short
+ * command line cannot make the engine claim gigabytes or run for hours:
+ *
+ * <ul>
+ *   <li>at most {@link #MAX_STEPS} time steps (duration / dt) per simulated run;</li>
+ *   <li>at most {@link #MAX_WEIGHTS} weights (neurons x inputs) in the network's weight matrix;</li>
+ *   <li>the memory the run's arrays will hold at once (traces, weights, recorded spikes), estimated from the
+ *       settings, within the engine's memory limit ({@link MemoryLimit#parameterBytes()}, raised with
+ *       {@code -Dmyelin.maxParameterBytes=SIZE});</li>
+ *   <li>at most {@link #MAX_WORK} units of work, one unit about a nanosecond: a neuron or sample advanced by one
+ *       step, with {@link #RK4_COST} units per Hodgkin-Huxley step, {@link #STEP_COST} per step of a population
+ *       run by ND4J (tuning, network), {@link #TRACE_STEP_COST} per step of the traced lif neuron and {@link #PLOT_POINT_COST} per plotted spike.</li>
+ * </ul>
+ *
+ * Each refusal is an {@link IllegalArgumentException} of one line: the scenario, the quantity with its value, the
+ * bound and what to change.
+ */
+final class SimulationLimits {
+    /** Time steps of one simulated run. */
+    static final long MAX_STEPS = 100_000_000L;
+
+    /** Weights of the network's dense [inputs, neurons] matrix (8 bytes each, held twice). */
+    static final long MAX_WEIGHTS = 100_000_000L;
+
+    /** Units of work of one run (about a nanosecond each: a run of the limit takes minutes, not hours). */
+    static final double MAX_WORK = 1e11;
+
+    /** Work of one RK4 step of a Hodgkin-Huxley neuron (two dozen exponentials). */
+    static final double RK4_COST = 100;
+
+    /** Fixed work of one step of a population advanced by ND4J operations (a handful of native calls). */
+    static final double STEP_COST = 2000;
+
+    /** Work of one step of a single traced LIF neuron (ND4J calls and a read back of its state every step). */
+    static final double TRACE_STEP_COST = 30_000;
+
+    /** Work of one spike drawn as a marker in a plot. */
+    static final double PLOT_POINT_COST = 20_000;
+
+    private SimulationLimits() {}
+
+    /**
+     * The number of steps {@code round(duration / dt)}, refused when it is not in {@code 1..MAX_STEPS}
+     * ({@code unit}: the time unit for the message).
+     */
+    static long steps(String where, double duration, double dt) {
+        double steps = duration / dt;
+        if (!(steps <= MAX_STEPS)) {
+            throw new IllegalArgumentException(
+                    where + ": duration / dt = " + sci(steps) + " time steps, expected at most " + sci(MAX_STEPS)
+                            + " (duration " + duration + ", dt " + dt + "); lower duration or raise dt");
+        }
+        long n = Math.round(steps);
+        if (n < 1) {
+            throw new IllegalArgumentException(where + ": duration / dt = " + sci(steps)
+                    + " time steps, expected at least 1 (duration " + duration + ", dt " + dt
+                    + "); raise duration or lower dt");
+        }
+        return n;
+    }
+
+    /** Refuses {@code units} of work beyond {@link #MAX_WORK}; {@code what} says how they were counted. */
+    static void work(String where, String what, double units, String advice) {
+        if (!(units <= MAX_WORK)) {
+            throw new IllegalArgumentException(where + ": " + what + " = " + sci(units)
+                    + " units of work (about a nanosecond each), expected at most " + sci(MAX_WORK) + "; " + advice);
+        }
+    }
+
+    /** Refuses arrays of about {@code bytes} in all beyond the memory limit; {@code what} names them. */
+    static void memory(String where, String what, double bytes, String advice) {
+        long limit = MemoryLimit.parameterBytes();
+        if (!(bytes <= limit)) {
+            String source = System.getProperty(Settings.MAX_PARAMETER_BYTES) != null
+                    ? "-D" + Settings.MAX_PARAMETER_BYTES
+                    : "1/" + MemoryLimit.COPIES + " of the memory for arrays (-Xmx) or of the physical memory";
+            throw new IllegalArgumentException(where + ": " + what + " need about " + sci(bytes)
+                    + " bytes, expected at most the memory limit of " + sci(limit) + " bytes (" + source + "); "
+                    + advice + ", or raise the limit with -D" + Settings.MAX_PARAMETER_BYTES
+                    + "=SIZE (for scripts/myelin in MYELIN_JAVA_OPTS) on a machine with the memory for it");
+        }
+    }
+
+    /** Refuses more than {@link #MAX_WEIGHTS} weights. */
+    static void weights(String where, long inputs, long neurons) {
+        double weights = (double) inputs * neurons;
+        if (weights > MAX_WEIGHTS) {
+            throw new IllegalArgumentException(where + ": neurons x inputs = " + sci(weights)
+                    + " weights, expected at most " + sci(MAX_WEIGHTS) + " (" + sci(8.0 * MAX_WEIGHTS)
+                    + " bytes); lower neurons or inputs");
+        }
+    }
+
+    /** An upper estimate of a Poisson count of mean {@code mean}: mean + 6 standard deviations + 10. */
+    static double poissonHigh(double mean) {
+        return mean + 6 * Math.sqrt(mean) + 10;
+    }
+
+    /** {@code 2.0e13}: two significant digits. */
+    static String sci(double x) {
+        return String.format(Locale.ROOT, "%.1e", x)
+                .replace("e+0", "e")
+                .replace("e+", "e")
+                .replace("e-0", "e-");
+    }
+}
