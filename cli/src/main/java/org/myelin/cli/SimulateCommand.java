@@ -64,6 +64,13 @@ final class SimulateCommand implements Callable<Integer> {
             }
             footer.add(line.toString());
         }
+        footer.addAll(List.of(
+                "",
+                "Limits, checked from the settings before anything runs (a refusal is a usage error, exit 2):",
+                "  at most 1e8 time steps (duration/dt) per run, 1e8 network weights (neurons x inputs), about",
+                "  1e11 units of work (~1 ns each: neuron-steps, spikes, plotted points), and arrays within the",
+                "  memory limit (-Dmyelin.maxParameterBytes, by default 1/8 of -Xmx or of the physical memory).",
+                "  Each setting may be given once."));
         // The footer lines are format strings: a literal % must be doubled.
         footer.replaceAll(l -> l.replace("%", "%%"));
         cl.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
@@ -79,7 +86,12 @@ final class SimulateCommand implements Callable<Integer> {
             if (eq <= 0) {
                 throw new UsageException("expected --out DIR or key=value, got '" + a + "'");
             }
-            options.put(a.substring(0, eq), a.substring(eq + 1));
+            String key = a.substring(0, eq);
+            String previous = options.put(key, a.substring(eq + 1));
+            if (previous != null) {
+                throw new UsageException(
+                        key + " given twice (" + key + "=" + previous + " and " + a + "); give each setting once");
+            }
         }
         if (seed.seed != null) {
             // The same name as train's option; a scenario without randomness refuses it (Simulations names it).
@@ -88,6 +100,13 @@ final class SimulateCommand implements Callable<Integer> {
                         "--seed " + seed.seed + " and seed=" + options.get("seed") + " both given; give the seed once");
             }
             options.put("seed", Integer.toString(seed.seed));
+        }
+        try {
+            // Every setting, and the size and time its run will take, is judged before anything runs: a refused
+            // value is a usage error (exit 2) like a malformed one.
+            Simulations.check(name, options);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         myelin.out().println(Simulations.run(name, outDir, options));
         myelin.out().println("wrote plots and CSV data to " + outDir);

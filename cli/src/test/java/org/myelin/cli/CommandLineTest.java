@@ -214,8 +214,32 @@ class CommandLineTest {
         assertEquals(2, twice.code());
         assertEquals("myelin simulate: --seed 7 and seed=8 both given; give the seed once", twice.err());
         Run noRandomness = run("simulate", "hh", "--seed", "7", "--out", dir.toString());
-        assertEquals(1, noRandomness.code());
+        assertEquals(2, noRandomness.code());
         assertTrue(noRandomness.err().contains("unknown option 'seed'"), noRandomness.err());
+    }
+
+    @Test
+    void simulateRefusesASettingGivenTwice(@TempDir Path dir) {
+        Run r = run("simulate", "hh", "dt=0.01", "dt=0.02", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertEquals("myelin simulate: dt given twice (dt=0.01 and dt=0.02); give each setting once", r.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            hh      | dt=0           | simulate hh: option 'dt' must be > 0, was 0.0
+            hh      | dt=abc         | simulate hh: option 'dt' must be a finite number, was 'abc'
+            network | inputs=2000000000 | simulate network: neurons x inputs = 4.0e11 weights, expected at most 1.0e8
+            synapse | dt=1e-300      | simulate synapse: duration / dt = 5.0e299 time steps, expected at most 1.0e8
+            """)
+    void simulateRefusesBadSettingsAsUsageErrorsBeforeRunning(
+            String scenario, String setting, String message, @TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Run r = run("simulate", scenario, setting, "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("myelin simulate: " + message), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(!Files.exists(out), "nothing written");
     }
 
     @Test

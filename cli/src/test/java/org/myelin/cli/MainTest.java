@@ -179,7 +179,7 @@ class MainTest {
             assertTrue(files.anyMatch(p -> p.toString().endsWith(".png")), "a PNG was written");
         }
         Run bad = run("simulate", "lif", "--out", dir.toString(), "vin=2");
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown option 'vin'"), bad.err());
     }
 }

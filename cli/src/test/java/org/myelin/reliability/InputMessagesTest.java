@@ -170,7 +170,7 @@ class InputMessagesTest {
         Map<String, String> defaults = Simulations.defaults("lif");
         String key = defaults.keySet().iterator().next();
         Cli r = Cli.run("simulate", "lif", "--out", dir.toString(), key + "=0x1p3");
-        assertEquals(1, r.code(), r.toString());
+        assertEquals(2, r.code(), r.toString());
         assertTrue(
                 r.oneLineError()
                         && r.err().contains("option '" + key + "'")
