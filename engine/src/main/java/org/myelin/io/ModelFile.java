@@ -118,6 +118,7 @@ public final class ModelFile {
                     + (version instanceof String t ? "the string \"" + Text.shorten(t, 40) + "\"" : version)
                     + ", this Myelin reads version " + FORMAT_VERSION + " (a number)");
         }
+        requireKnownKeys(where, doc);
         Map<String, Object> architecture = map(where, doc, "architecture");
         // Refuse a model too large for this machine before anything is allocated: the sizes model.json declares
         // (checked against the architecture below) against the memory limit, and the architecture itself against
@@ -145,6 +146,33 @@ public final class ModelFile {
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = meta instanceof Map ? (Map<String, Object>) meta : Map.of();
         return new Loaded(model, metadata);
+    }
+
+    /** The keys {@link #writeModel} writes. */
+    private static final java.util.Set<String> KEYS = java.util.Set.of(
+            "format", "formatVersion", "dataType", "architecture", "parameters", "buffers", "metadata");
+
+    /**
+     * Every key of model.json is known and typed: an unknown key, a dataType that is not one of the two the files
+     * hold (it also chooses the element width of the size check) and metadata that is not an object were read past.
+     */
+    private static void requireKnownKeys(String where, Map<String, Object> doc) {
+        for (String k : doc.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw new ModelFormatException(where + ": unknown key '" + Text.shorten(k, 40) + "', expected "
+                        + new java.util.TreeSet<>(KEYS));
+            }
+        }
+        Object type = doc.get("dataType");
+        if (!"float32".equals(type) && !"float64".equals(type)) {
+            throw new ModelFormatException(where + ": dataType is " + Text.shorten(String.valueOf(type), 40)
+                    + ", expected \"float32\" or \"float64\"");
+        }
+        Object meta = doc.get("metadata");
+        if (meta != null && !(meta instanceof Map)) {
+            throw new ModelFormatException(
+                    where + ": metadata must be an object, was " + Text.shorten(String.valueOf(meta), 40));
+        }
     }
 
     /** Reads each described array into the matching target after checking names and shapes. */

@@ -156,6 +156,21 @@ class HostileFilesTest {
                         MODEL,
                         "header length 4294967280 is outside 1..65536"),
                 c(
+                        "model: an unknown key in model.json",
+                        withModelJson(d -> d.put("evil", 1)),
+                        MODEL,
+                        "model.json: unknown key 'evil', expected [architecture, buffers, dataType, format,"),
+                c(
+                        "model: dataType float16",
+                        withModelJson(d -> d.put("dataType", "float16")),
+                        MODEL,
+                        "dataType is float16, expected \"float32\" or \"float64\""),
+                c(
+                        "model: metadata a list",
+                        withModelJson(d -> d.put("metadata", List.of(1))),
+                        MODEL,
+                        "metadata must be an object, was [1]"),
+                c(
                         "model: formatVersion as a string",
                         withModelJson(d -> d.put("formatVersion", "1")),
                         MODEL,
