@@ -152,6 +152,18 @@ class SameRunTest {
     }
 
     @Test
+    void aMisspeltAcceptedKeyIsRefusedByName() throws IOException {
+        Path out = dir.resolve("out");
+        run(job(out));
+        assertRefused(
+                job(
+                        out,
+                        Map.of("hidden", List.of(16)),
+                        Map.of("epochs", 3, "accept_changes", "training.epochs,trainig.bogus")),
+                "--accept-change names 'trainig.bogus', which is not a setting of this run; expected one of [");
+    }
+
+    @Test
     void theBatchSizeCannotChangeInTheMiddleOfAnEpochEvenWhenAccepted() throws IOException {
         Path out = dir.resolve("out");
         checkpointAtStep(job(out, Map.of("hidden", List.of(16)), Map.of("epochs", 2)), 3);

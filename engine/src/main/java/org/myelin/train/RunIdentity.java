@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.myelin.data.Dataset;
+import org.myelin.io.Text;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -74,6 +75,13 @@ public final class RunIdentity {
         Set<String> keys = new LinkedHashSet<>();
         saved.keySet().forEach(k -> keys.add(String.valueOf(k)));
         keys.addAll(values.keySet());
+        for (String a : accepted) {
+            if (!keys.contains(a)) {
+                // A misspelt key ("trainig.epochs") would otherwise accept nothing, silently.
+                throw new IllegalArgumentException("--accept-change names '" + Text.shorten(a, 60) + "', which is not a"
+                        + " setting of this run; expected one of " + new java.util.TreeSet<>(keys));
+            }
+        }
         for (String key : keys) {
             Object before = saved.get(key);
             String then = before == null ? "(absent)" : String.valueOf(before);
