@@ -15,7 +15,8 @@ public final class InputFiles {
 
     /**
      * Throws an {@link IOException} naming {@code role} and the file unless {@code file} is an existing,
-     * readable regular file (or a device or pipe, which {@link #readBounded} reads only up to its bound).
+     * readable regular file. A named pipe, a device or a socket is refused before it is opened: opening a pipe
+     * blocks until something writes to it, and a device such as {@code /dev/zero} never ends.
      */
     public static void requireReadable(String role, Path file) throws IOException {
         if (file.toString().isEmpty()) {
@@ -27,14 +28,42 @@ public final class InputFiles {
         if (Files.isDirectory(file)) {
             throw new IOException(role + " " + file + " is a directory, expected a file");
         }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(role + " " + file + " is " + kind(file) + ", expected a regular file (reading"
+                    + " a pipe or device could block or never end)");
+        }
         if (!Files.isReadable(file)) {
             throw new IOException(role + " " + file + " is not readable (permission denied)");
         }
     }
 
+    /** What a file that is neither a directory nor a regular file is, for messages. */
+    private static String kind(Path file) {
+        try {
+            Object type = Files.readAttributes(file, "unix:mode").get("mode");
+            if (type instanceof Integer mode) {
+                switch (mode & 0170000) {
+                    case 0010000:
+                        return "a named pipe (FIFO)";
+                    case 0020000:
+                        return "a character device";
+                    case 0060000:
+                        return "a block device";
+                    case 0140000:
+                        return "a socket";
+                    default:
+                        break;
+                }
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // Not a Unix file system: the generic word below.
+        }
+        return "a pipe, device or other special file";
+    }
+
     /**
      * The bytes of {@code file}, refusing a file of more than {@code maxBytes} after reading at most one byte
-     * more: {@code /dev/zero} or a huge file fail at once instead of filling the heap.
+     * more: a huge file fails at once instead of filling the heap.
      */
     public static byte[] readBounded(String role, Path file, int maxBytes) throws IOException {
         requireReadable(role, file);

@@ -65,6 +65,7 @@ public final class OnnxImport {
 
     /** Reads {@code file}, refusing one larger than {@code maxBytes} before reading it. */
     public static Imported load(Path file, long maxBytes) throws IOException {
+        org.myelin.io.InputFiles.requireReadable("ONNX model", file); // a pipe or device would block or never end
         long size = Files.size(file);
         if (size > maxBytes) {
             throw new OnnxFormatException(
