@@ -55,6 +55,14 @@ public final class MemoryLimit {
      * limit. {@code elements} may be {@link Long#MAX_VALUE} for "more than a long can count".
      */
     public static void check(String what, long elements, int bytesPerElement) {
+        check(what, elements, bytesPerElement, "parameters");
+    }
+
+    /**
+     * {@link #check(String, long, int)} for elements that are not parameters: the message counts them as
+     * {@code noun} ({@code "values"}).
+     */
+    public static void check(String what, long elements, int bytesPerElement, String noun) {
         long limit = parameterBytes();
         long bytes = elements > Long.MAX_VALUE / bytesPerElement ? Long.MAX_VALUE : elements * bytesPerElement;
         if (bytes <= limit) {
@@ -70,7 +78,7 @@ public final class MemoryLimit {
                 + (elements == Long.MAX_VALUE
                         ? "more than " + Long.MAX_VALUE
                         : String.format(Locale.ROOT, "%,d", elements))
-                + " parameters, more than the limit of " + size(limit)
+                + " " + noun + ", more than the limit of " + size(limit)
                 + " (" + source + "); to allow it, raise the limit with -D" + Settings.MAX_PARAMETER_BYTES
                 + "=SIZE (e.g. 16g; for scripts/myelin in MYELIN_JAVA_OPTS) on a machine with the memory for it");
     }

@@ -149,7 +149,7 @@ public final class TrainingJob {
         }
         RunIdentity identity = new RunIdentity();
         identity.put("model.data_type", ModuleConfig.dataTypeName(type));
-        Module model = modelSpec.build(seed, data.train(), identity);
+        Module model = modelSpec.build(seed, data.train(), batchSize, identity);
         Optimizer optimizer = config.optimizer().build(model.namedParameters());
         // Without overflow: size + batchSize - 1 wraps for a batch size near Integer.MAX_VALUE.
         long stepsPerEpoch = data.train().size() / batchSize + (data.train().size() % batchSize == 0 ? 0 : 1);

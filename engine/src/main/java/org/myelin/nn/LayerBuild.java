@@ -3,6 +3,7 @@ package org.myelin.nn;
 import java.util.Arrays;
 import java.util.Map;
 import org.myelin.ConfigurationException;
+import org.myelin.MemoryLimit;
 
 /**
  * What a layer factory needs besides its config: where the layer sits in the config tree (for messages), the seed of
@@ -12,9 +13,26 @@ public final class LayerBuild {
     private final String path;
     private final long seed;
     /** Elements that factories may still allocate, shared by a whole config tree (see {@link #reserve}). */
-    private final long[] budget;
+    private final Budget budget;
 
-    LayerBuild(String path, long seed, long[] budget) {
+    /**
+     * The allocation budget of a config tree: the elements still allowed, and, for a budget from
+     * {@link MemoryLimit}, the bytes per element and the elements reserved so far, so that a refusal says what the
+     * model would need against that limit.
+     */
+    static final class Budget {
+        long left;
+        long used;
+        /** Bytes per element when the budget is the memory limit ({@link MemoryLimit#check}); 0 for a plain count. */
+        final int memoryLimitWidth;
+
+        Budget(long left, int memoryLimitWidth) {
+            this.left = left;
+            this.memoryLimitWidth = memoryLimitWidth;
+        }
+    }
+
+    LayerBuild(String path, long seed, Budget budget) {
         this.path = path;
         this.seed = seed;
         this.budget = budget;
@@ -42,14 +60,30 @@ public final class LayerBuild {
         for (long d : shape) {
             n = d > 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
         }
-        if (n > budget[0]) {
+        if (n > budget.left) {
+            if (budget.memoryLimitWidth > 0) {
+                long total = MemoryLimit.saturatedSum(budget.used, n);
+                try {
+                    MemoryLimit.check(
+                            "with its " + what + " " + Arrays.toString(shape) + " ("
+                                    + (n == Long.MAX_VALUE
+                                            ? "more than " + Long.MAX_VALUE
+                                            : String.format(java.util.Locale.ROOT, "%,d", n))
+                                    + " elements), the model",
+                            total,
+                            budget.memoryLimitWidth);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(path, e.getMessage());
+                }
+            }
             throw new ConfigurationException(
                     path,
                     what + " " + Arrays.toString(shape) + " would need "
                             + (n == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(n))
-                            + " elements, more than the " + budget[0] + " still allowed");
+                            + " elements, more than the " + budget.left + " still allowed");
         }
-        budget[0] -= n;
+        budget.left -= n;
+        budget.used += n;
     }
 
     /** Builds child {@code i} of a container from its raw config, at {@code key[i]}, with the seed {@link Seeds#child}. */

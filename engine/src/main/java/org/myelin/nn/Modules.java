@@ -109,7 +109,7 @@ public final class Modules {
      * @throws ConfigurationException naming the module's path when the architecture is larger
      */
     public static Module fromConfig(Map<String, ?> config, long seed, long maxElements) {
-        return build("", config, seed, new long[] {maxElements});
+        return build("", config, seed, new LayerBuild.Budget(maxElements, 0));
     }
 
     /**
@@ -117,7 +117,21 @@ public final class Modules {
      * {@code model}): every error names its full path ({@code model.layers[1].bais: unknown key; did you mean bias?}).
      */
     public static Module fromConfig(String path, Map<String, ?> config, long seed) {
-        return build(path, config, seed, new long[] {Long.MAX_VALUE});
+        return build(path, config, seed, new LayerBuild.Budget(Long.MAX_VALUE, 0));
+    }
+
+    /**
+     * {@link #fromConfig(String, Map, long)} that refuses, before allocating, a module tree whose parameters and
+     * buffers exceed {@link org.myelin.MemoryLimit} at {@code bytesPerElement} bytes each: the error names the
+     * layer whose arrays would pass the limit ({@code model.layers[1]: its weight [784, 1000000] ...}), the
+     * model's size and the limit.
+     *
+     * @throws ConfigurationException naming the layer's path when the tree is larger
+     */
+    public static Module fromConfigWithinMemoryLimit(
+            String path, Map<String, ?> config, long seed, int bytesPerElement) {
+        long allowed = org.myelin.MemoryLimit.parameterBytes() / bytesPerElement;
+        return build(path, config, seed, new LayerBuild.Budget(allowed, bytesPerElement));
     }
 
     /**
@@ -136,7 +150,7 @@ public final class Modules {
         return false;
     }
 
-    static Module build(String path, Object raw, long seed, long[] budget) {
+    static Module build(String path, Object raw, long seed, LayerBuild.Budget budget) {
         if (!(raw instanceof Map<?, ?> map)) {
             throw new ConfigurationException(
                     path, "must be a module config (an object with a \"type\"), was " + ConfigValues.show(raw));

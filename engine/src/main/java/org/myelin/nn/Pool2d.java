@@ -115,6 +115,27 @@ public final class Pool2d extends Module {
         return new Pool2d(false, c.sides(c.kernel()), c.sides(c.stride()), c.sides(c.padding()));
     }
 
+    /**
+     * The output shape for an input {@code [N, C, H, W]}, without computing anything.
+     *
+     * @throws IllegalArgumentException as {@link #forward} would for a window that does not fit
+     */
+    public long[] outputShape(long[] inputShape) {
+        Conv2dGeometry g = Conv2dGeometry.of(
+                describe(),
+                inputShape,
+                kernel[0],
+                kernel[1],
+                stride[0],
+                stride[1],
+                padding[0],
+                padding[1],
+                1,
+                1,
+                false);
+        return new long[] {inputShape[0], inputShape[1], g.outHeight(), g.outWidth()};
+    }
+
     public boolean isMax() {
         return max;
     }
