@@ -19,6 +19,7 @@ import java.util.Iterator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.myelin.MemoryLimit;
 import org.myelin.Preconditions;
 import org.myelin.io.InputFiles;
 import org.myelin.io.Text;
@@ -133,8 +134,21 @@ public final class Csv {
         int[] labels = new int[64];
         int rows = 0;
         long lineNo = 1;
+        long maxValues = MemoryLimit.parameterBytes() / 8;
         InputFiles.requireReadable("CSV file", file);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        int width8 = dataType == DataType.DOUBLE ? 8 : 4;
+        if (numClasses > 0) {
+            // A number of classes too large for even one row is refused before the file is read.
+            requireOneHotMemory(file, 1, numClasses, width8);
+        }
+        long maxChars = maxFileBytes();
+        long size = Files.size(file);
+        if (size > maxChars) {
+            throw new IOException(file + ": " + size + " bytes, more than the " + maxChars + " a CSV file may have here"
+                    + MAX_FILE_ADVICE);
+        }
+        try (BufferedReader in = new BufferedReader(
+                        new BoundedLines(file, Files.newBufferedReader(file, StandardCharsets.UTF_8), maxChars));
                 CSVParser parser = CSVParser.parse(skipByteOrderMark(in), format())) {
             Iterator<CSVRecord> records = parser.iterator();
             while (true) {
@@ -148,6 +162,9 @@ public final class Csv {
                     }
                     record = records.next();
                 } catch (UncheckedIOException e) {
+                    if (e.getCause() instanceof LimitException limit) {
+                        throw new IOException(limit.getMessage(), limit);
+                    }
                     throw malformed(file, lineNo, e.getCause());
                 }
                 if (record.size() == 1 && record.get(0).isEmpty()) {
@@ -171,6 +188,19 @@ public final class Csv {
                 if ((long) (rows + 1) * (width - 1) > MAX_VALUES) {
                     throw new IOException(file + ": more than " + rows + " rows of " + (width - 1)
                             + " features, the most one array holds");
+                }
+                if ((long) (rows + 1) * (width - 1) > maxValues) {
+                    // Read as float64 first: the values must fit the memory limit as such.
+                    try {
+                        MemoryLimit.check(
+                                file + " line " + lineNo + ": more than " + rows + " rows of " + (width - 1)
+                                        + " features",
+                                (long) (rows + 1) * (width - 1),
+                                8,
+                                "values");
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
                 }
                 features = grow(features, (rows + 1) * (width - 1));
                 int at = rows * (width - 1);
@@ -208,6 +238,9 @@ public final class Csv {
             }
             classes = Math.max(2, largest + 1);
         }
+        if (numClasses >= 0) {
+            requireOneHotMemory(file, rows, classes, width8);
+        }
         try {
             INDArray x = Nd4j.create(Arrays.copyOf(features, rows * d), new long[] {rows, d}, 'c')
                     .castTo(dataType);
@@ -220,6 +253,89 @@ public final class Csv {
             return Dataset.classification(x, y, classes);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The most characters of one line of a CSV file (a line without a line break cannot fill the memory). */
+    public static final int MAX_LINE_CHARS = 1 << 24;
+
+    private static final String MAX_FILE_ADVICE = " (the memory limit; raise it with -D"
+            + org.myelin.Settings.MAX_PARAMETER_BYTES + "=SIZE, for scripts/myelin in MYELIN_JAVA_OPTS)";
+
+    /** The most bytes (and characters) of a CSV file: the memory limit ({@link MemoryLimit#parameterBytes()}). */
+    static long maxFileBytes() {
+        return MemoryLimit.parameterBytes();
+    }
+
+    /** Refuses one-hot targets of {@code rows x classes} beyond the memory limit, before they are allocated. */
+    private static void requireOneHotMemory(Path file, long rows, int classes, int width) throws IOException {
+        try {
+            MemoryLimit.check(
+                    file + ": the one-hot targets of " + rows + " row(s) x " + classes + " classes (the number of"
+                            + " classes given)",
+                    MemoryLimit.saturatedProduct(rows, classes),
+                    width,
+                    "values");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** A bound of {@link BoundedLines} passed: the message names the file, the line and the limit. */
+    private static final class LimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LimitException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A reader that refuses a line longer than {@link #MAX_LINE_CHARS} and a file longer than its bound while they
+     * are read: a file of zeros without a line break or a file growing while it is read cannot fill the memory.
+     */
+    private static final class BoundedLines extends java.io.FilterReader {
+        private final Path file;
+        private final long maxChars;
+        private long line = 1;
+        private long lineChars;
+        private long total;
+
+        BoundedLines(Path file, Reader in, long maxChars) {
+            super(in);
+            this.file = file;
+            this.maxChars = maxChars;
+        }
+
+        @Override
+        public int read() throws IOException {
+            char[] one = new char[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            for (int i = off; i < off + n; i++) {
+                if (buf[i] == '\n') {
+                    line++;
+                    lineChars = 0;
+                } else if (++lineChars > MAX_LINE_CHARS) {
+                    throw new LimitException(file + " line " + line + " is longer than " + MAX_LINE_CHARS
+                            + " characters, the most a CSV line may have");
+                }
+            }
+            total += Math.max(n, 0);
+            if (total > maxChars) {
+                throw new LimitException(file + " line " + line + ": more than " + maxChars
+                        + " characters, the most a CSV file may have here" + MAX_FILE_ADVICE);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not supported");
         }
     }
 
