@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.myelin.ConfigurationException;
+import org.myelin.MemoryLimit;
 import org.myelin.config.Min;
 import org.myelin.config.Registry;
 import org.myelin.config.Require;
@@ -78,9 +79,20 @@ public final class DataSources {
             SETS.get("name", name);
             samples = samples == null ? 400 : samples;
             noise = Require.nonNegative("noise", noise == null ? 0.1 : noise);
+            if (noise > MAX_NOISE) {
+                // 1e308 overflowed the generated values to Infinity, reported later without naming this key.
+                throw new ConfigurationException(
+                        "noise", "must be a standard deviation in 0.." + MAX_NOISE + ", was " + noise);
+            }
             testFraction = fraction("test_fraction", testFraction == null ? 0.0 : testFraction);
         }
     }
+
+    /** The largest {@code noise} of a synthetic set: far beyond any set's own scale, far below float32 overflow. */
+    public static final double MAX_NOISE = 1e6;
+
+    /** Values per generated sample counted against the memory limit: two features and two one-hot targets. */
+    private static final int SYNTHETIC_VALUES_PER_SAMPLE = 4;
 
     /** A fraction of a data set, in [0, 1). */
     static double fraction(String key, double v) {
@@ -234,9 +246,30 @@ public final class DataSources {
     }
 
     private static Loaded synthetic(SyntheticKeys keys, DataType type, long seed, boolean images) {
+        try {
+            MemoryLimit.check(
+                    keys.samples() + " samples of " + keys.name(),
+                    (long) keys.samples() * SYNTHETIC_VALUES_PER_SAMPLE,
+                    type == DataType.DOUBLE ? 8 : 4,
+                    "values");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("data.samples", e.getMessage());
+        }
+        if (keys.testFraction() > 0 && Math.floor(keys.samples() * (1 - keys.testFraction())) < 1) {
+            throw new ConfigurationException(
+                    "data.test_fraction",
+                    keys.testFraction() + " of " + keys.samples() + " samples leaves no training samples;"
+                            + " lower it or raise data.samples");
+        }
         Dataset all = SETS.get("data.name", keys.name()).make(keys.samples(), keys.noise(), seed, type);
         if (keys.testFraction() > 0) {
             Split s = Split.of(all, 1 - keys.testFraction(), 0, keys.testFraction(), seed);
+            if (s.train().size() == 0) {
+                throw new ConfigurationException(
+                        "data.test_fraction",
+                        keys.testFraction() + " of " + keys.samples() + " samples leaves no training samples;"
+                                + " lower it or raise data.samples");
+            }
             return new Loaded(s.train(), s.test());
         }
         return new Loaded(all, null);
