@@ -198,6 +198,10 @@ public final class TrainOptions {
                         d.substring(colon + 1));
             }
         }
+        if (data.classes() != null && data.classes() == 1) {
+            throw new UsageException("--classes must be a number of classes >= 2, was 1 (leave it out to read the label"
+                    + " column as a real-valued target)");
+        }
         put(raw, "data.classes", data.classes());
         put(raw, "data.test", test);
         put(raw, "training.accept_changes", acceptChange);

@@ -141,6 +141,17 @@ public final class TrainingJob {
                     data.validation() == null ? null : data.validation().asOneHot(),
                     data.test() == null ? null : data.test().asOneHot());
         }
+        if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
+                && !data.train().isClassification()
+                && config.data().keys() instanceof org.myelin.train.DataSources.CsvKeys csv) {
+            // Said here in the job's terms (the trainer's own message advises the Java API).
+            throw new ConfigurationException(
+                    "data.classes",
+                    "the loss '" + loss.id() + "' takes classes, but without data.classes the label column of "
+                            + csv.train() + " is read as a real-valued target; give the number of classes"
+                            + " (data.classes K; on the command line --classes K) or a loss for real values"
+                            + " (\"loss\": \"mse\"; --loss mse)");
+        }
         if (data.train().size() == 0) {
             throw new ConfigurationException("data", "the training set has no samples");
         }

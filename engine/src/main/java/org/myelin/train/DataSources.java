@@ -64,6 +64,10 @@ public final class DataSources {
                 throw new ConfigurationException("train", "is required");
             }
             classes = classes == null ? 0 : classes;
+            if (classes == 1) {
+                throw new ConfigurationException(
+                        "classes", "must be 0 (a real-valued target) or a number of classes >= 2, was 1");
+            }
         }
     }
 
