@@ -61,18 +61,7 @@ public final class Pool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireImageInput(describe(), input, 0, null);
-        Conv2dGeometry.of(
-                describe(),
-                input.shape(),
-                kernel[0],
-                kernel[1],
-                stride[0],
-                stride[1],
-                padding[0],
-                padding[1],
-                1,
-                1,
-                false);
+        outputShape(input.shape()); // refuses a window that does not fit, naming the layer
         return Autograd.apply(newOp(), input);
     }
 
