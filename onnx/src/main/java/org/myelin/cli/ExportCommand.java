@@ -37,8 +37,15 @@ public final class ExportCommand implements Main.Extension {
             // Both are needed; one message for either missing, with the whole usage.
             throw new UsageException("expected one model file and --onnx OUT.onnx; " + USAGE);
         }
+        if (onnx.isBlank()) {
+            throw new UsageException("--onnx must name a file, was \"" + onnx + "\"; " + USAGE);
+        }
         Path modelFile = Path.of(model);
         Path target = Path.of(onnx);
+        // Refused before the export's work, naming the option (the atomic move failed afterwards naming its temp file).
+        if (Files.isDirectory(target)) {
+            throw new UsageException("--onnx must name a file, " + target + " is a directory");
+        }
         if (Files.exists(target) && Files.isSameFile(modelFile, target)) {
             throw new UsageException("--onnx " + target + " is the model file itself; choose another output file");
         }

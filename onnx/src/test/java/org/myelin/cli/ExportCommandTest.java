@@ -92,6 +92,21 @@ class ExportCommandTest {
     }
 
     @Test
+    void anOnnxPathThatIsADirectoryOrEmptyIsAUsageErrorBeforeTheExport() throws Exception {
+        Path zip = dir.resolve("m.zip");
+        ModelFile.save(zip, Models.mlpBuilder(2, 3, 2).build(), Map.of());
+        for (String[] c : new String[][] {
+            {dir.toString(), "myelin export: --onnx must name a file, " + dir + " is a directory"},
+            {"", "myelin export: --onnx must name a file, was \"\"; " + ExportCommand.USAGE}
+        }) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, run(out, err, "export", zip.toString(), "--onnx", c[0]), err.toString());
+            assertEquals(c[1], err.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    @Test
     void helpListsEveryCommandWithExportFromTheClassPath() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
