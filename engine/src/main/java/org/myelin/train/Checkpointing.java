@@ -39,6 +39,9 @@ public final class Checkpointing implements Callback {
      */
     public Checkpointing(
             Path file, int everyEpochs, long everySteps, Map<String, Object> metadata, RunIdentity identity) {
+        if (file == null) {
+            throw new IllegalArgumentException("Checkpointing: file must not be null");
+        }
         if (everyEpochs < 0 || everySteps < 0) {
             throw new IllegalArgumentException("Checkpointing: intervals must be >= 0, was every " + everyEpochs
                     + " epochs and " + everySteps + " steps");

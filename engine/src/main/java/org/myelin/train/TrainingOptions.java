@@ -63,9 +63,22 @@ public record TrainingOptions(
         if (evaluationBatchSize < 1) {
             throw new IllegalArgumentException("evaluation batch size must be >= 1, was " + evaluationBatchSize);
         }
-        gradientTransforms = List.copyOf(gradientTransforms);
-        constraints = List.copyOf(constraints);
+        // Null lists mean none (List.copyOf threw a bare NullPointerException); a null element is refused by name.
+        gradientTransforms = copyWithoutNulls("gradient transforms", gradientTransforms);
+        constraints = copyWithoutNulls("constraints", constraints);
         onDivergence = onDivergence == null ? DivergencePolicy.stop() : onDivergence;
+    }
+
+    private static <T> List<T> copyWithoutNulls(String what, List<T> list) {
+        if (list == null) {
+            return List.of();
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new IllegalArgumentException(what + ": element " + i + " is null");
+            }
+        }
+        return List.copyOf(list);
     }
 
     /** Options with the given epochs, batch size and seed; no schedule, transforms or constraints. */

@@ -141,6 +141,21 @@ class TrainerDataChecksTest {
                 "Trainer: callbacks (an empty list for none) must not be null",
                 assertThrows(IllegalArgumentException.class, () -> new Trainer(m, l, opt, o, null))
                         .getMessage());
+        assertEquals(
+                "Checkpointing: file must not be null",
+                assertThrows(IllegalArgumentException.class, () -> new Checkpointing(null, 1, 0, Map.of()))
+                        .getMessage());
+        TrainingOptions noLists = new TrainingOptions(1, 4, 1, false, 8, null, null, null);
+        assertEquals(List.of(), noLists.gradientTransforms());
+        assertEquals(List.of(), noLists.constraints());
+        java.util.List<org.myelin.optim.GradientTransform> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertEquals(
+                "gradient transforms: element 0 is null",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> new TrainingOptions(1, 4, 1, false, 8, null, withNull, List.of()))
+                        .getMessage());
         Trainer t = new Trainer(m, l, opt, o, List.of());
         assertEquals(
                 "Trainer: the training set must not be null",
