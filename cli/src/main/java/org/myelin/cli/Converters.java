@@ -18,16 +18,7 @@ public final class Converters {
     public static final class WholeNumber implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim();
-            if (v.matches("[+-]?\\d+")) {
-                try {
-                    return Integer.parseInt(v);
-                } catch (NumberFormatException tooLarge) {
-                    throw new TypeConversionException("must be an integer in " + Integer.MIN_VALUE + ".."
-                            + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
-                }
-            }
-            throw new TypeConversionException("must be an integer, was '" + Text.shorten(value, 40) + "'");
+            return wholeNumber(value, Integer.MIN_VALUE);
         }
     }
 
@@ -38,21 +29,26 @@ public final class Converters {
     public static final class PositiveWholeNumber implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim();
-            if (v.matches("[+-]?\\d+")) {
-                try {
-                    int n = Integer.parseInt(v);
-                    if (n >= 1) {
-                        return n;
-                    }
-                } catch (NumberFormatException tooLarge) {
-                    // refused below with the range
-                }
-                throw new TypeConversionException(
-                        "must be an integer in 1.." + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
-            }
+            return wholeNumber(value, 1);
+        }
+    }
+
+    /** {@code value} in decimal digits as an int of at least {@code min}, else the range in the message. */
+    private static int wholeNumber(String value, int min) {
+        String v = value.trim();
+        if (!v.matches("[+-]?\\d+")) {
             throw new TypeConversionException("must be an integer, was '" + Text.shorten(value, 40) + "'");
         }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException tooLarge) {
+            // refused below with the range
+        }
+        throw new TypeConversionException(
+                "must be an integer in " + min + ".." + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
     }
 
     /** A finite number {@code > 0} (learning rates, norms): {@code 1e999} is infinity, refused as such. */

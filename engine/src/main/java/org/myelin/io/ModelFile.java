@@ -41,7 +41,6 @@ public final class ModelFile {
             throw new IllegalArgumentException(
                     "ModelFile.save: " + (file == null ? "file" : "model") + " must not be null");
         }
-        requireLoadable("", model);
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             writeModel(w, model, metadata);
@@ -51,7 +50,8 @@ public final class ModelFile {
 
     /**
      * A module of a type the model files do not know (a user's own subclass) would be written, and the file then
-     * refused by {@link #load}: refused here instead, before anything is written.
+     * refused by {@link #load}: refused here instead, before the first entry (the target file is only replaced
+     * once everything is written).
      */
     private static void requireLoadable(String path, Module m) {
         Object type = m.config().get("type");
@@ -71,6 +71,7 @@ public final class ModelFile {
     }
 
     static void writeModel(Archive.Writer w, Module model, Map<String, Object> metadata) throws IOException {
+        requireLoadable("", model); // model files and checkpoints alike; the target stays as it was
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", FORMAT);
         doc.put("formatVersion", FORMAT_VERSION);

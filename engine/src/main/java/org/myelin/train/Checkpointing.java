@@ -231,7 +231,8 @@ public final class Checkpointing implements Callback {
 
     /**
      * The first place where two module configs differ in what the model computes (types, sizes, activations,
-     * hyper-parameters; initialisers are left out), as "path: saved vs this", or null when they agree.
+     * hyper-parameters; initialisers are left out), as "PATH is X in the checkpoint, Y in this model", or null when
+     * they agree.
      */
     static String configDifference(String path, Object saved, Object target) {
         if (saved instanceof Map<?, ?> a && target instanceof Map<?, ?> b) {
@@ -257,14 +258,10 @@ public final class Checkpointing implements Callback {
             }
             return null;
         }
-        if (saved instanceof Number x && target instanceof Number y) {
-            return x.doubleValue() == y.doubleValue()
-                    ? null
-                    : path + " is " + saved + " in the checkpoint, " + target + " in this model";
-        }
-        return java.util.Objects.equals(saved, target)
-                ? null
-                : path + " is " + saved + " in the checkpoint, " + target + " in this model";
+        boolean same = saved instanceof Number x && target instanceof Number y
+                ? x.doubleValue() == y.doubleValue() // 1 and 1.0 after a round trip through JSON
+                : java.util.Objects.equals(saved, target);
+        return same ? null : path + " is " + saved + " in the checkpoint, " + target + " in this model";
     }
 
     private static void requireSameArchitecture(org.myelin.nn.Module saved, org.myelin.nn.Module target) {

@@ -64,18 +64,11 @@ public final class Trainer {
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
-        String missing = model == null
-                ? "model"
-                : loss == null
-                        ? "loss"
-                        : optimizer == null
-                                ? "optimizer"
-                                : options == null
-                                        ? "options"
-                                        : callbacks == null ? "callbacks (an empty list for none)" : null;
-        if (missing != null) {
-            throw new IllegalArgumentException("Trainer: " + missing + " must not be null");
-        }
+        requireGiven(model, "model");
+        requireGiven(loss, "loss");
+        requireGiven(optimizer, "optimizer");
+        requireGiven(options, "options");
+        requireGiven(callbacks, "callbacks (an empty list for none)");
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -93,6 +86,12 @@ public final class Trainer {
         if (options.onDivergence().action() == DivergencePolicy.Action.ROLLBACK && checkpointing() == null) {
             throw new IllegalArgumentException("Trainer: the rollback divergence policy needs a Checkpointing callback"
                     + " to roll back to; add one or use stop or skip");
+        }
+    }
+
+    private static void requireGiven(Object argument, String what) {
+        if (argument == null) {
+            throw new IllegalArgumentException("Trainer: " + what + " must not be null");
         }
     }
 
@@ -351,7 +350,7 @@ public final class Trainer {
             return update(x, t);
         } catch (DivergenceException e) {
             if (buffersBefore != null) {
-                buffersBefore.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+                restoreBuffers(buffersBefore);
             }
             throw e;
         }
@@ -529,6 +528,12 @@ public final class Trainer {
         return m;
     }
 
+    /** Copies {@link #copyBuffers}' arrays back into the model's buffers. */
+    private void restoreBuffers(Map<String, INDArray> copies) {
+        Map<String, INDArray> buffers = model.namedBuffers();
+        copies.forEach((k, v) -> buffers.get(k).assign(v));
+    }
+
     /**
      * Where a non-finite loss comes from, for the message: the first parameter holding non-finite values, or
      * else the first layer of a sequential model whose output is not finite (found by running the layers again
@@ -555,7 +560,7 @@ public final class Trainer {
             }
             return "; every layer's output is finite, the loss itself overflowed";
         } finally {
-            buffers.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+            restoreBuffers(buffers);
         }
     }
 
@@ -654,7 +659,7 @@ public final class Trainer {
             throw new IllegalArgumentException(
                     "Trainer: the " + what + " set does not fit the model" + where + ": " + e.getMessage(), e);
         } finally {
-            buffers.forEach((k, v) -> model.namedBuffers().get(k).assign(v));
+            restoreBuffers(buffers);
             model.train(wasTraining);
         }
     }
@@ -664,10 +669,7 @@ public final class Trainer {
      * [0, 1] (regression values given a classification loss) trained without an error to a negative loss.
      */
     private void checkTargetRange(String what, Dataset d) {
-        if (loss != LossFunction.SOFTMAX_CROSS_ENTROPY
-                && loss != LossFunction.CATEGORICAL_CROSS_ENTROPY
-                && loss != LossFunction.BINARY_CROSS_ENTROPY
-                && loss != LossFunction.BINARY_CROSS_ENTROPY_WITH_LOGITS) {
+        if (!loss.isClassification()) {
             return;
         }
         double min = d.targets().minNumber().doubleValue();
