@@ -106,11 +106,27 @@ final class SimulateCommand implements Callable<Integer> {
             // value is a usage error (exit 2) like a malformed one.
             Simulations.check(name, options);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(withoutScenarioPrefix(e.getMessage()));
         }
         myelin.out().println(Simulations.run(name, outDir, options));
         myelin.out().println("wrote plots and CSV data to " + outDir);
         return 0;
+    }
+
+    /**
+     * The library's refusal without its own {@code "simulate SCENARIO: "} (or {@code "simulate: "}) prefix: the
+     * command line prints {@code "myelin simulate: "} before it, and the scenario is the one just typed.
+     */
+    private String withoutScenarioPrefix(String message) {
+        if (message == null) {
+            return null;
+        }
+        for (String prefix : new String[] {"simulate " + name + ": ", "simulate: "}) {
+            if (message.startsWith(prefix)) {
+                return message.substring(prefix.length());
+            }
+        }
+        return message;
     }
 
     /** The scenario names, for the help and the shell completion. */

@@ -227,19 +227,33 @@ class CommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            hh      | dt=0           | simulate hh: option 'dt' must be > 0, was 0.0
-            hh      | dt=abc         | simulate hh: option 'dt' must be a finite number, was 'abc'
-            network | inputs=2000000000 | simulate network: neurons x inputs = 4.0e11 weights, expected at most 1.0e8
-            synapse | dt=1e-300      | simulate synapse: duration / dt = 5.0e299 time steps, expected at most 1.0e8
+            hh      | dt=0           | option 'dt' must be > 0, was 0.0
+            hh      | dt=abc         | option 'dt' must be a finite number, was 'abc'
+            hh      | current=5      | unknown option 'current'; did you mean currents?
+            lif     | tau_ref=-1     | option 'tau_ref' must be >= 0, was -1.0
+            lif     | dt=1           | duration / dt = 1.5e-1 time steps, expected at least 1
+            tuning  | points=1       | option 'points' must be >= 2, was 1
+            synapse | orders=21      | option 'orders' must list whole numbers in 0..20, had 21
+            synapse | dt=1e-300      | duration / dt = 5.0e299 time steps, expected at most 1.0e8
+            network | inputs=2000000000 | neurons x inputs = 4.0e11 weights, expected at most 1.0e8
+            network | input_rate=0   | option 'input_rate' must be > 0, was 0.0
             """)
     void simulateRefusesBadSettingsAsUsageErrorsBeforeRunning(
             String scenario, String setting, String message, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         Run r = run("simulate", scenario, setting, "--out", out.toString());
         assertEquals(2, r.code(), r.err());
+        // The command's prefix once: the library's own "simulate SCENARIO: " is not repeated after it.
         assertTrue(r.err().startsWith("myelin simulate: " + message), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void simulateRefusesAnUnknownScenarioWithThePrefixOnce(@TempDir Path dir) {
+        Run r = run("simulate", "izhikevich", "--out", dir.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("myelin simulate: unknown scenario 'izhikevich', expected one of " + Simulations.NAMES, r.err());
     }
 
     @Test
