@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class TrainingJob {
     private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
 
+    /** Samples per forward pass when evaluating, unless their activations would pass the memory limit. */
+    static final int EVALUATION_BATCH_SIZE = 1000;
+
     public static final String MODEL_FILE = "model.zip";
     public static final String CHECKPOINT_FILE = "checkpoint.zip";
     public static final String METRICS_CSV = "metrics.csv";
@@ -168,8 +171,17 @@ public final class TrainingJob {
         JobConfig.Regularization reg = config.regularization();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
         boolean dropLast = data.train().size() % batchSize == 1 && modelSpec.hasBatchNorm();
+        int evaluationBatchSize = evaluationBatchSize(modelSpec, model, data, batchSize);
         TrainingOptions options = new TrainingOptions(
-                epochs, batchSize, seed, dropLast, 1000, schedule, reg.transforms(), reg.constraints(), onDivergence);
+                epochs,
+                batchSize,
+                seed,
+                dropLast,
+                evaluationBatchSize,
+                schedule,
+                reg.transforms(),
+                reg.constraints(),
+                onDivergence);
         identity.put("loss", loss.id());
         optimizer.config().forEach((k, v) -> identity.put("optimizer." + k, v));
         // As given: a default the job derives (the cosine period) follows from the epochs, batch size and data.
@@ -212,6 +224,28 @@ public final class TrainingJob {
                 training.earlyStoppingPatience(),
                 identity,
                 training.acceptedChanges());
+    }
+
+    /**
+     * Samples per forward pass when evaluating the validation and test sets: {@link #EVALUATION_BATCH_SIZE}, or the
+     * training batch (whose activations {@link ModelSpec#build} has sized) when a batch of that many evaluation
+     * samples would pass the memory limit.
+     */
+    private static int evaluationBatchSize(ModelSpec spec, Module model, Data data, int batchSize) {
+        long samples = Math.max(
+                data.validation() == null ? 0 : data.validation().size(),
+                data.test() == null ? 0 : data.test().size());
+        long batch = Math.min(EVALUATION_BATCH_SIZE, samples);
+        if (batch <= Math.min(batchSize, data.train().size())
+                || spec.activationsFit(model, data.train().featureShape(), batch)) {
+            return EVALUATION_BATCH_SIZE;
+        }
+        log.info(
+                "evaluating in batches of {} (the training batch): {} samples per forward pass would pass the memory"
+                        + " limit",
+                batchSize,
+                batch);
+        return batchSize;
     }
 
     /** The names of the files a job writes into its output directory. */
@@ -343,7 +377,8 @@ public final class TrainingJob {
         History history = t.fit(data.train(), data.validation());
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Evaluation test = data.test() == null ? null : Evaluation.of(model, loss, data.test(), 1000);
+        Evaluation test =
+                data.test() == null ? null : Evaluation.of(model, loss, data.test(), options.evaluationBatchSize());
         ModelFile.save(outDir.resolve(MODEL_FILE), model, metadata);
         history.writeCsv(outDir.resolve(METRICS_CSV));
         if (!history.isEmpty()) {

@@ -151,11 +151,84 @@ public record ModelSpec(
      * {@link #build(long, Dataset, RunIdentity)} for training in batches of {@code batchSize}: a {@code layers} list
      * is sized before anything is allocated, its parameters and buffers against {@link MemoryLimit} (the error
      * names the layer, {@code model.layers[1]}, and the sizes), then the activations of each layer for one batch
-     * (the output, and for a convolution its im2col matrix) against the same limit.
+     * (the output, and for a convolution its im2col matrix) against the same limit. A preset ({@code mlp},
+     * {@code cnn}, {@code lenet}) has its activations for one batch sized the same way before its first forward
+     * pass; the error names {@code training.batch_size} (or {@code model.architecture} when a batch of one sample
+     * does not fit) and the preset's layer.
      *
      * @throws ConfigurationException naming the model key that does not fit the data or the memory limit
      */
     public Module build(long seed, Dataset train, int batchSize, RunIdentity identity) {
+        Module model = buildUnchecked(seed, train, batchSize, identity);
+        if (!architecture.equals("layers")) {
+            long batch = batchOf(batchSize, train.size());
+            try {
+                requireActivationMemory("", model, batchShape(train.featureShape(), batch), width());
+            } catch (ConfigurationException e) {
+                String at = e.path().startsWith(".") ? e.path().substring(1) : e.path(); // layers[i]
+                String layer = at + " (" + layerName(model, at) + ")";
+                if (batch > 1) {
+                    throw new ConfigurationException(
+                            "training.batch_size",
+                            batchSize + " is too large for \"" + architecture + "\": its " + layer + ", " + e.problem()
+                                    + "; or lower training.batch_size (--batch-size)");
+                }
+                throw new ConfigurationException(
+                        "model.architecture",
+                        "\"" + architecture + "\" does not fit the memory limit for these data (" + train + "): its "
+                                + layer + ", " + e.problem());
+            }
+        }
+        return model;
+    }
+
+    /**
+     * Whether the activations of {@code model} (built by {@link #build}) for one batch of {@code batch} samples of
+     * {@code featureShape} fit the memory limit, layer by layer as {@link #build} checks the training batch: for an
+     * evaluation that runs in batches of another size.
+     */
+    public boolean activationsFit(Module model, long[] featureShape, long batch) {
+        try {
+            requireActivationMemory("model", model, batchShape(featureShape, Math.max(1, batch)), width());
+            return true;
+        } catch (ConfigurationException e) {
+            return false;
+        }
+    }
+
+    /** Bytes per value of the parameters' data type. */
+    private int width() {
+        return type() == DataType.DOUBLE ? 8 : 4;
+    }
+
+    /** The samples of one batch: {@code batchSize}, at most the whole set, at least one. */
+    private static long batchOf(int batchSize, long samples) {
+        return Math.max(1, Math.min(batchSize, samples));
+    }
+
+    /** {@code [batch, featureShape...]}. */
+    private static long[] batchShape(long[] featureShape, long batch) {
+        long[] shape = new long[featureShape.length + 1];
+        shape[0] = batch;
+        System.arraycopy(featureShape, 0, shape, 1, featureShape.length);
+        return shape;
+    }
+
+    /** The class of the layer at {@code path} ({@code layers[i]}) of a preset, for messages. */
+    private static String layerName(Module model, String path) {
+        if (model instanceof org.myelin.nn.Sequential seq && path.startsWith("layers[") && path.endsWith("]")) {
+            try {
+                return seq.get(Integer.parseInt(path.substring(7, path.length() - 1)))
+                        .getClass()
+                        .getSimpleName();
+            } catch (RuntimeException e) {
+                return "?";
+            }
+        }
+        return "?";
+    }
+
+    private Module buildUnchecked(long seed, Dataset train, int batchSize, RunIdentity identity) {
         DataType type = type();
         return switch (architecture) {
             case "mlp" -> mlp(type, seed, train, identity);
@@ -196,11 +269,8 @@ public record ModelSpec(
                 int width = type == DataType.DOUBLE ? 8 : 4;
                 Module model = Modules.fromConfigWithinMemoryLimit(
                         "model", Map.of("type", "sequential", "layers", typed), seed, width);
-                long batch = Math.max(1, Math.min(batchSize, train.size()));
-                long[] shape = new long[train.featureShape().length + 1];
-                shape[0] = batch;
-                System.arraycopy(train.featureShape(), 0, shape, 1, shape.length - 1);
-                requireActivationMemory("model", model, shape, width);
+                requireActivationMemory(
+                        "model", model, batchShape(train.featureShape(), batchOf(batchSize, train.size())), width);
                 identity.put("model.layers", model.config());
                 yield model;
             }
