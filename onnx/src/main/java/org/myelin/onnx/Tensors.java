@@ -137,11 +137,11 @@ final class Tensors {
             if (type == DataType.FLOAT) {
                 float[] v = new float[(int) n];
                 b.asFloatBuffer().get(v);
-                return Nd4j.create(v, shape, 'c');
+                return Nd4j.create(requireFinite(v, shape, name, where), shape, 'c');
             }
             double[] v = new double[(int) n];
             b.asDoubleBuffer().get(v);
-            return Nd4j.create(v, shape, 'c');
+            return Nd4j.create(requireFinite(v, shape, name, where), shape, 'c');
         }
         int count = type == DataType.FLOAT ? t.getFloatDataCount() : t.getDoubleDataCount();
         if (count != n) {
@@ -153,13 +153,59 @@ final class Tensors {
             for (int i = 0; i < n; i++) {
                 v[i] = t.getFloatData(i);
             }
-            return Nd4j.create(v, shape, 'c');
+            return Nd4j.create(requireFinite(v, shape, name, where), shape, 'c');
         }
         double[] v = new double[(int) n];
         for (int i = 0; i < n; i++) {
             v[i] = t.getDoubleData(i);
         }
-        return Nd4j.create(v, shape, 'c');
+        return Nd4j.create(requireFinite(v, shape, name, where), shape, 'c');
+    }
+
+    /**
+     * {@code v}, refused where it holds NaN or an infinity: no supported operand (a weight, bias, statistic or
+     * ratio) may, and the imported model would predict results that are not results (as {@code ModelFile} refuses
+     * such parameters in a Myelin model file).
+     */
+    private static float[] requireFinite(float[] v, long[] shape, String name, String where) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw nonFinite(bad, v.length, v[first], first, shape, name, where);
+        }
+        return v;
+    }
+
+    private static double[] requireFinite(double[] v, long[] shape, String name, String where) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (bad > 0) {
+            throw nonFinite(bad, v.length, v[first], first, shape, name, where);
+        }
+        return v;
+    }
+
+    private static OnnxFormatException nonFinite(
+            int bad, int count, double value, long index, long[] shape, String name, String where) {
+        long[] at = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = index % shape[d];
+            index /= shape[d];
+        }
+        return new OnnxFormatException(where + ": " + name + " holds " + bad + " non-finite value(s) of " + count
+                + "; the first is " + value + " at " + Arrays.toString(at) + "; expected finite numbers");
     }
 
     /** The int64 values of a small tensor (a Reshape target shape), checked like {@link #toArray}. */

@@ -232,6 +232,29 @@ class OnnxRejectionTest {
     }
 
     @Test
+    void nonFiniteInitializersAreRejectedNamingTheTensorAndTheFirstBadValue() {
+        // Raw float32 data: an infinity in the bias.
+        TestGraph f = new TestGraph(17, DataType.FLOAT, -1, 2);
+        f.node(
+                "Gemm",
+                List.of(
+                        f.init("w", Nd4j.ones(DataType.FLOAT, 2, 2)),
+                        f.init("b", Nd4j.createFromArray(0f, Float.POSITIVE_INFINITY))));
+        rejected(f.build(), "tensor 'b' holds 1 non-finite value(s) of 2", "the first is Infinity at [1]");
+        // double_data: NaN in the weight.
+        TestGraph d = new TestGraph(17, DataType.DOUBLE, -1, 2);
+        d.init(TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.DOUBLE_VALUE)
+                .addDims(2)
+                .addDims(2)
+                .addAllDoubleData(List.of(1.0, 2.0, Double.NaN, Double.NaN))
+                .build());
+        d.node("Gemm", List.of("w"));
+        rejected(d.build(), "tensor 'w' holds 2 non-finite value(s) of 4", "the first is NaN at [1, 0]");
+    }
+
+    @Test
     void deeplyNestedAndOversizedMessagesAreRejected() throws Exception {
         // Graphs nested in attributes 200 deep: the protobuf recursion limit stops the parse.
         GraphProto inner = GraphProto.newBuilder().setName("leaf").build();
