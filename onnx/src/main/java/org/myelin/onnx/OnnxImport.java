@@ -196,6 +196,12 @@ public final class OnnxImport {
                 where + ": imports no default ONNX opset; supported: " + MIN_OPSET + " to " + MAX_OPSET);
     }
 
+    private static long count(NodeProto node, String attribute) {
+        return node.getAttributeList().stream()
+                .filter(a -> a.getName().equals(attribute))
+                .count();
+    }
+
     /** The product of the non-batch dimensions where all are known, else -1. */
     private static long features(TensorShapeProto shape, String name, String where) {
         long n = 1;
@@ -214,7 +220,8 @@ public final class OnnxImport {
     }
 
     /**
-     * The nodes from {@code input} to {@code output} in order, after checking that the graph is acyclic, that every
+     * The nodes from {@code input} to {@code output} in order, after checking that no node names an attribute twice,
+     * that the graph is acyclic, that every
      * value read is provided, and that it is one chain: each node reads exactly one computed value (the rest are
      * initializers), each value is read by at most one node, and every node is on the chain.
      */
@@ -227,6 +234,14 @@ public final class OnnxImport {
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
                 throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
                         + ") is in domain '" + node.getDomain() + "'; supported: the default ONNX domain");
+            }
+            java.util.Set<String> attributes = new java.util.HashSet<>();
+            for (onnx.Onnx.AttributeProto a : node.getAttributeList()) {
+                if (!attributes.add(a.getName())) { // importers read the first; another runtime may read the last
+                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
+                            + ") has attribute '" + a.getName() + "' " + count(node, a.getName())
+                            + " times; expected each attribute at most once");
+                }
             }
             if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
                 throw new OnnxFormatException(

@@ -97,6 +97,17 @@ class OnnxRejectionTest {
     }
 
     @Test
+    void anAttributeGivenTwiceIsRejectedRatherThanOneOfItsValuesPicked() {
+        TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
+        g.node(
+                "Gemm",
+                List.of(g.init("w", Nd4j.rand(DataType.FLOAT, 4, 3))),
+                TestGraph.f("alpha", 1),
+                TestGraph.f("alpha", 3));
+        rejected(g.build(), "node 'n0' (Gemm) has attribute 'alpha' 2 times", "at most once");
+    }
+
+    @Test
     void shapeMismatchesAreNamed() {
         TestGraph g = dense(DataType.FLOAT);
         g.node("Gemm", List.of(g.init("w2", Nd4j.rand(DataType.FLOAT, 5, 2))));
