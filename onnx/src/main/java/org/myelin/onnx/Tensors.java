@@ -40,9 +40,9 @@ final class Tensors {
         return null;
     }
 
-    /** The name of an ONNX element type, e.g. "FLOAT", for messages. */
-    static String typeName(int onnxType) {
-        TensorProto.DataType t = TensorProto.DataType.forNumber(onnxType);
+    /** The name of an ONNX element type, e.g. "FLOAT", for messages (an attribute's int64 is not cut to 32 bits). */
+    static String typeName(long onnxType) {
+        TensorProto.DataType t = onnxType == (int) onnxType ? TensorProto.DataType.forNumber((int) onnxType) : null;
         return t == null ? "unknown element type " + onnxType : t.name();
     }
 

@@ -33,7 +33,7 @@ final class ThresholdImporter implements NodeImporter {
         ctx.allowAttributes("to");
         long to = ctx.intAttribute("to", -1);
         if (to != Tensors.onnxType(ctx.dataType())) {
-            throw ctx.unsupported("casts to " + Tensors.typeName((int) to) + ", expected the model's type "
+            throw ctx.unsupported("casts to " + Tensors.typeName(to) + ", expected the model's type "
                     + Tensors.typeName(Tensors.onnxType(ctx.dataType())));
         }
         ctx.add(new ActivationLayer(Activations.THRESHOLD));

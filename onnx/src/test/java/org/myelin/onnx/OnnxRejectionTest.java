@@ -108,6 +108,15 @@ class OnnxRejectionTest {
     }
 
     @Test
+    void aCastTargetBeyond32BitsIsNamedAsWritten() {
+        // 2^32 + 1 cut to an int is 1, FLOAT: the message read "casts to FLOAT, expected the model's type FLOAT".
+        TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
+        g.node("GreaterOrEqual", List.of(g.init("zero", Nd4j.scalar(0f))));
+        g.node("Cast", TestGraph.i("to", (1L << 32) + 1));
+        rejected(g.build(), "node 'n1' (Cast): casts to unknown element type 4294967297, expected the model's type");
+    }
+
+    @Test
     void shapeMismatchesAreNamed() {
         TestGraph g = dense(DataType.FLOAT);
         g.node("Gemm", List.of(g.init("w2", Nd4j.rand(DataType.FLOAT, 5, 2))));
