@@ -23,7 +23,7 @@ final class GlobalAveragePoolImporter implements NodeImporter {
         NodeProto next = ctx.peekNext();
         if (next == null || !Set.of("Flatten", "Reshape").contains(next.getOpType())) {
             throw ctx.unsupported("is followed by "
-                    + (next == null ? "nothing" : "'" + next.getName() + "' (" + next.getOpType() + ")")
+                    + (next == null ? "nothing" : OnnxFormatException.node(next))
                     + "; supported: GlobalAveragePool then Flatten(axis = 1) or a Reshape to"
                     + " [batch, channels] (Myelin's GlobalAvgPool2d outputs [batch, channels])");
         }

@@ -133,7 +133,7 @@ public final class ImportContext {
     }
 
     String where(NodeProto n) {
-        return file + ": node '" + n.getName() + "' (" + n.getOpType() + ")";
+        return file + ": " + OnnxFormatException.node(n);
     }
 
     /** An exception naming the file, node and op, with {@code detail} (what is wrong and what is supported). */
@@ -163,8 +163,8 @@ public final class ImportContext {
         Set<String> ok = Set.of(allowed);
         for (AttributeProto a : node().getAttributeList()) {
             if (!ok.contains(a.getName())) {
-                throw unsupported("attribute '" + a.getName() + "' is not supported; supported: "
-                        + (allowed.length == 0 ? "none" : new TreeSet<>(ok)));
+                throw unsupported("attribute " + OnnxFormatException.name(a.getName())
+                        + " is not supported; supported: " + (allowed.length == 0 ? "none" : new TreeSet<>(ok)));
             }
         }
     }
@@ -251,8 +251,9 @@ public final class ImportContext {
         }
         TensorProto t = initializers.get(n.getInput(i));
         if (t == null) {
-            throw new OnnxFormatException(where(n) + ": input " + i + " (" + role + ") '" + n.getInput(i)
-                    + "' is computed in the graph; only a constant (an initializer) is supported there");
+            throw new OnnxFormatException(
+                    where(n) + ": input " + i + " (" + role + ") " + OnnxFormatException.name(n.getInput(i))
+                            + " is computed in the graph; only a constant (an initializer) is supported there");
         }
         return t;
     }

@@ -116,8 +116,8 @@ public final class OnnxImport {
         Map<String, TensorProto> initializers = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getName().isEmpty() || initializers.put(t.getName(), t) != null) {
-                throw new OnnxFormatException(
-                        where + ": initializer name '" + t.getName() + "' is empty or used twice");
+                throw new OnnxFormatException(where + ": initializer name " + OnnxFormatException.name(t.getName())
+                        + " is empty or used twice");
             }
         }
         List<ValueInfoProto> inputs = new ArrayList<>();
@@ -134,14 +134,14 @@ public final class OnnxImport {
         TypeProto.Tensor tensorType = input.getType().getTensorType();
         DataType type = Tensors.myelinType(tensorType.getElemType());
         if (!input.getType().hasTensorType() || type == null) {
-            throw new OnnxFormatException(where + ": input '" + input.getName() + "' is "
+            throw new OnnxFormatException(where + ": input " + OnnxFormatException.name(input.getName()) + " is "
                     + (input.getType().hasTensorType()
                             ? "a tensor of " + Tensors.typeName(tensorType.getElemType())
                             : "not a tensor")
                     + "; supported: a FLOAT or DOUBLE tensor");
         }
         if (tensorType.hasShape() && tensorType.getShape().getDimCount() < 2) {
-            throw new OnnxFormatException(where + ": input '" + input.getName() + "' has rank "
+            throw new OnnxFormatException(where + ": input " + OnnxFormatException.name(input.getName()) + " has rank "
                     + tensorType.getShape().getDimCount() + "; expected [batch, features], [batch, channels, height,"
                     + " width], or another rank (or no declared shape) flattened first");
         }
@@ -160,8 +160,9 @@ public final class OnnxImport {
             NodeProto n = ctx.node();
             NodeImporter importer = OnnxOps.importer(n.getOpType());
             if (importer == null) {
-                throw ctx.unsupported("op '" + n.getOpType() + "' is not supported; supported ops: "
-                        + OnnxOps.importableOps() + ", Add after MatMul (the bias), Cast after GreaterOrEqual");
+                throw ctx.unsupported(
+                        "op " + OnnxFormatException.name(n.getOpType()) + " is not supported; supported ops: "
+                                + OnnxOps.importableOps() + ", Add after MatMul (the bias), Cast after GreaterOrEqual");
             }
             try {
                 importer.read(ctx);
@@ -232,28 +233,28 @@ public final class OnnxImport {
         for (int i = 0; i < n; i++) {
             NodeProto node = g.getNode(i);
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
-                throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                        + ") is in domain '" + node.getDomain() + "'; supported: the default ONNX domain");
+                throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " is in domain "
+                        + OnnxFormatException.name(node.getDomain()) + "; supported: the default ONNX domain");
             }
             java.util.Set<String> attributes = new java.util.HashSet<>();
             for (onnx.Onnx.AttributeProto a : node.getAttributeList()) {
                 if (!attributes.add(a.getName())) { // importers read the first; another runtime may read the last
-                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                            + ") has attribute '" + a.getName() + "' " + count(node, a.getName())
+                    throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " has attribute "
+                            + OnnxFormatException.name(a.getName()) + " " + count(node, a.getName())
                             + " times; expected each attribute at most once");
                 }
             }
             if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
-                throw new OnnxFormatException(
-                        where + ": node '" + node.getName() + "' (" + node.getOpType() + ") has no output");
+                throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " has no output");
             }
             for (String out : node.getOutputList()) {
                 if (out.isEmpty()) {
                     continue;
                 }
                 if (out.equals(input) || initializers.contains(out) || producer.put(out, i) != null) {
-                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                            + ") writes '" + out + "', which the input, an initializer or another node provides too");
+                    throw new OnnxFormatException(
+                            where + ": " + OnnxFormatException.node(node) + " writes " + OnnxFormatException.name(out)
+                                    + ", which the input, an initializer or another node provides too");
                 }
             }
         }
@@ -268,8 +269,8 @@ public final class OnnxImport {
                     continue;
                 }
                 if (!in.equals(input) && !producer.containsKey(in)) {
-                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                            + ") reads '" + in + "', which no node, initializer or input provides");
+                    throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " reads "
+                            + OnnxFormatException.name(in) + ", which no node, initializer or input provides");
                 }
                 readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
                 if (!in.equals(input)) {
@@ -295,9 +296,8 @@ public final class OnnxImport {
         if (done < n) {
             for (int i = 0; i < n; i++) {
                 if (waiting[i] > 0) {
-                    throw new OnnxFormatException(where + ": node '"
-                            + g.getNode(i).getName() + "' (" + g.getNode(i).getOpType()
-                            + ") lies on a cycle of the graph; a graph must be acyclic");
+                    throw new OnnxFormatException(where + ": " + OnnxFormatException.node(g.getNode(i))
+                            + " lies on a cycle of the graph; a graph must be acyclic");
                 }
             }
         }
@@ -306,8 +306,9 @@ public final class OnnxImport {
         while (!current.equals(output)) {
             List<Integer> r = readers.getOrDefault(current, List.of());
             if (r.size() != 1) {
-                throw new OnnxFormatException(where + ": value '" + current + "' is read by " + r.size() + " nodes"
-                        + (r.isEmpty() ? " and is not the graph output '" + output + "'" : "")
+                throw new OnnxFormatException(where + ": value " + OnnxFormatException.name(current) + " is read by "
+                        + r.size() + " nodes"
+                        + (r.isEmpty() ? " and is not the graph output " + OnnxFormatException.name(output) : "")
                         + "; supported: a chain of layers from the input to the output");
             }
             NodeProto node = g.getNode(r.get(0));
@@ -315,15 +316,14 @@ public final class OnnxImport {
                     .filter(s -> !s.isEmpty() && !initializers.contains(s))
                     .count();
             if (computed != 1) {
-                throw new OnnxFormatException(
-                        where + ": node '" + node.getName() + "' (" + node.getOpType() + ") reads " + computed
-                                + " computed values; supported: one, the rest constant (a chain of layers)");
+                throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " reads " + computed
+                        + " computed values; supported: one, the rest constant (a chain of layers)");
             }
             for (int k = 1; k < node.getOutputCount(); k++) {
                 String extra = node.getOutput(k);
                 if (!extra.isEmpty() && (readers.containsKey(extra) || extra.equals(output))) {
-                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                            + ") output " + k + " '" + extra + "' is used; supported: only the first output");
+                    throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node) + " output " + k + " "
+                            + OnnxFormatException.name(extra) + " is used; supported: only the first output");
                 }
             }
             chain.add(node);
@@ -334,8 +334,9 @@ public final class OnnxImport {
             on.addAll(chain);
             for (NodeProto node : g.getNodeList()) {
                 if (!on.contains(node)) {
-                    throw new OnnxFormatException(where + ": node '" + node.getName() + "' (" + node.getOpType()
-                            + ") is not on the chain from input '" + input + "' to output '" + output + "'");
+                    throw new OnnxFormatException(where + ": " + OnnxFormatException.node(node)
+                            + " is not on the chain from input " + OnnxFormatException.name(input) + " to output "
+                            + OnnxFormatException.name(output));
                 }
             }
         }

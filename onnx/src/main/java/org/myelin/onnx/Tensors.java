@@ -88,18 +88,19 @@ final class Tensors {
         long n = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {
-                throw new OnnxFormatException(
-                        where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList() + ", expected sizes >= 0");
+                throw new OnnxFormatException(where + ": tensor " + OnnxFormatException.name(t.getName()) + " has dims "
+                        + t.getDimsList() + ", expected sizes >= 0");
             }
             if (d != 0 && n > Long.MAX_VALUE / d) {
-                throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList()
-                        + " whose product overflows a 64-bit count");
+                throw new OnnxFormatException(where + ": tensor " + OnnxFormatException.name(t.getName()) + " has dims "
+                        + t.getDimsList() + " whose product overflows a 64-bit count");
             }
             n *= d;
         }
         if (n > budget) {
-            throw new OnnxFormatException(where + ": tensor '" + t.getName() + "' has dims " + t.getDimsList() + " ("
-                    + n + " elements), more than the " + budget + " elements this file may hold");
+            throw new OnnxFormatException(
+                    where + ": tensor " + OnnxFormatException.name(t.getName()) + " has dims " + t.getDimsList() + " ("
+                            + n + " elements), more than the " + budget + " elements this file may hold");
         }
         return n;
     }
@@ -110,7 +111,7 @@ final class Tensors {
      * @param budget the most elements this tensor may have (the file's remaining budget)
      */
     static INDArray toArray(TensorProto t, DataType type, long budget, String where) {
-        String name = "tensor '" + t.getName() + "'";
+        String name = "tensor " + OnnxFormatException.name(t.getName());
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
             throw new OnnxFormatException(where + ": " + name + " keeps its data in an external file, which is not"
                     + " supported; expected the data inside the model");
@@ -210,7 +211,7 @@ final class Tensors {
 
     /** The int64 values of a small tensor (a Reshape target shape), checked like {@link #toArray}. */
     static long[] toLongs(TensorProto t, int maxCount, String where) {
-        String name = "tensor '" + t.getName() + "'";
+        String name = "tensor " + OnnxFormatException.name(t.getName());
         if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
             throw new OnnxFormatException(
                     where + ": " + name + " is " + typeName(t.getDataType()) + ", expected INT64");

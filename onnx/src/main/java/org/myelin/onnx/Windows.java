@@ -53,8 +53,8 @@ final class Windows {
     static String autoPad(ImportContext ctx, String... supported) {
         String a = ctx.stringAttribute("auto_pad", "NOTSET");
         if (!java.util.List.of(supported).contains(a)) {
-            throw ctx.unsupported("auto_pad = " + a + " is not supported; supported: " + java.util.List.of(supported)
-                    + " (NOTSET uses the pads)");
+            throw ctx.unsupported("auto_pad = " + OnnxFormatException.shown(a) + " is not supported; supported: "
+                    + java.util.List.of(supported) + " (NOTSET uses the pads)");
         }
         return a;
     }

@@ -117,6 +117,35 @@ class OnnxRejectionTest {
     }
 
     @Test
+    void namesFromTheFileAreShownOnOneShortLine() {
+        // A node name with line breaks (a forged second line) and a 100,000-character op type.
+        TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
+        g.node("Gemm", List.of(g.init("w", Nd4j.rand(DataType.FLOAT, 4, 3))), TestGraph.f("alpha", 2));
+        ModelProto m = g.build();
+        ModelProto forged = m.toBuilder()
+                .setGraph(m.getGraph().toBuilder()
+                        .setNode(0, m.getGraph().getNode(0).toBuilder().setName("n0\nmyelin: imported\r\u0007")))
+                .build();
+        OnnxFormatException e = rejected(forged, "node 'n0\\nmyelin: imported\\r\\u0007' (Gemm): alpha = 2.0");
+        assertTrue(!e.getMessage().contains("\n") && !e.getMessage().contains("\r"), e.getMessage());
+        ModelProto longOp = m.toBuilder()
+                .setGraph(m.getGraph().toBuilder()
+                        .setNode(0, m.getGraph().getNode(0).toBuilder().setOpType("X".repeat(100_000))))
+                .build();
+        e = rejected(longOp, "op '" + "X".repeat(100) + "... (100000 characters)' is not supported");
+        assertTrue(e.getMessage().length() < 2000, e.getMessage().length() + " characters");
+        // A tensor name, in a message of the tensor reader.
+        TestGraph t = new TestGraph(17, DataType.FLOAT, -1, 4);
+        t.init(TensorProto.newBuilder()
+                .setName("w\nw")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(-4)
+                .build());
+        t.node("Gemm", List.of("w\nw"));
+        rejected(t.build(), "tensor 'w\\nw' has dims [-4]");
+    }
+
+    @Test
     void shapeMismatchesAreNamed() {
         TestGraph g = dense(DataType.FLOAT);
         g.node("Gemm", List.of(g.init("w2", Nd4j.rand(DataType.FLOAT, 5, 2))));
