@@ -16,6 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Tensors {
 
+    /** The highest rank of a tensor read: operands of the supported ops have rank 4 at most (Conv's weight). */
+    static final int MAX_RANK = 8;
+
     private Tensors() {}
 
     /** The ONNX element type of a Myelin data type: FLOAT or DOUBLE. */
@@ -81,10 +84,15 @@ final class Tensors {
     }
 
     /**
-     * The element count of {@code t}'s declared shape, checked: every dimension {@code >= 0}, the product without
+     * The element count of {@code t}'s declared shape, checked: at most {@link #MAX_RANK} dimensions, every dimension
+     * {@code >= 0}, the product without
      * overflow and at most {@code budget}.
      */
     static long elementCount(TensorProto t, long budget, String where) {
+        if (t.getDimsCount() > MAX_RANK) { // refused before its dims are listed in a message or become an array
+            throw new OnnxFormatException(where + ": tensor " + OnnxFormatException.name(t.getName()) + " has "
+                    + t.getDimsCount() + " dims; supported: at most " + MAX_RANK);
+        }
         long n = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {

@@ -268,6 +268,19 @@ class OnnxRejectionTest {
                 .build());
         n.node("Gemm", List.of("w"));
         rejected(n.build(), "dims [-4, 3]");
+        // 200,000 dims of 1 and a -1: refused by rank, before an array of that rank exists or the dims are listed.
+        TestGraph r = new TestGraph(17, DataType.FLOAT, -1, 4);
+        TensorProto.Builder ranked = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(new byte[4]));
+        for (int i = 0; i < 200_000; i++) {
+            ranked.addDims(i == 199_999 ? -1 : 1);
+        }
+        r.init(ranked.build());
+        r.node("Gemm", List.of("w"));
+        OnnxFormatException e = rejected(r.build(), "tensor 'w' has 200000 dims; supported: at most 8");
+        assertTrue(e.getMessage().length() < 200, e.getMessage().length() + " characters");
         TestGraph ext = new TestGraph(17, DataType.FLOAT, -1, 4);
         ext.init(TensorProto.newBuilder()
                 .setName("w")
