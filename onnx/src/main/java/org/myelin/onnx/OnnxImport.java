@@ -184,17 +184,25 @@ public final class OnnxImport {
 
     /** The version of the default ("" or "ai.onnx") opset, checked against the supported range. */
     private static long opset(ModelProto m, String where) {
+        long version = -1;
         for (OperatorSetIdProto o : m.getOpsetImportList()) {
             if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
                 if (o.getVersion() < MIN_OPSET || o.getVersion() > MAX_OPSET) {
                     throw new OnnxFormatException(where + ": imports opset " + o.getVersion() + "; supported: "
                             + MIN_OPSET + " to " + MAX_OPSET);
                 }
-                return o.getVersion();
+                if (version >= 0 && o.getVersion() != version) { // "" and "ai.onnx" are the same domain
+                    throw new OnnxFormatException(where + ": imports the default ONNX opset twice, as " + version
+                            + " and " + o.getVersion() + "; expected one version");
+                }
+                version = o.getVersion();
             }
         }
-        throw new OnnxFormatException(
-                where + ": imports no default ONNX opset; supported: " + MIN_OPSET + " to " + MAX_OPSET);
+        if (version < 0) {
+            throw new OnnxFormatException(
+                    where + ": imports no default ONNX opset; supported: " + MIN_OPSET + " to " + MAX_OPSET);
+        }
+        return version;
     }
 
     private static long count(NodeProto node, String attribute) {

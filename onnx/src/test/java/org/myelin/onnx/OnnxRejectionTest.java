@@ -12,6 +12,7 @@ import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
+import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,21 @@ class OnnxRejectionTest {
                 "imports opset 7",
                 "supported: 11 to 22");
         rejected(m.toBuilder().clearOpsetImport().build(), "imports no default ONNX opset");
+        // A second entry for the default domain, under its other name: checked too, not skipped.
+        rejected(
+                m.toBuilder()
+                        .addOpsetImport(OperatorSetIdProto.newBuilder()
+                                .setDomain("ai.onnx")
+                                .setVersion(99))
+                        .build(),
+                "imports opset 99");
+        rejected(
+                m.toBuilder()
+                        .addOpsetImport(OperatorSetIdProto.newBuilder()
+                                .setDomain("ai.onnx")
+                                .setVersion(12))
+                        .build(),
+                "imports the default ONNX opset twice, as 17 and 12");
         ModelProto custom = m.toBuilder()
                 .setGraph(m.getGraph().toBuilder()
                         .setNode(0, m.getGraph().getNode(0).toBuilder().setDomain("com.example")))
