@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Gradient clipping by global norm (Oxford ML "Other ideas"; Pascanu et al. 2013; see docs/notes.md): with
  * {@code N = sqrt(sum over parameters of ||g||^2)}, if {@code N > c} every gradient is scaled by {@code c / N}, in
- * place, so the direction is kept and the global norm becomes {@code c}.
+ * place, so the direction is kept and the global norm becomes {@code c}. PyTorch's {@code clip_grad_norm_} scales by
+ * {@code c / (N + 1e-6)} instead, so its clipped norm falls short of {@code c} by a relative {@code 1e-6 / N}.
  *
  * <p>{@link #apply} returns {@code N}, the global norm before clipping, for the trainer to log. If {@code N} is
  * not finite (a NaN or infinite gradient), the gradients are left unchanged and the non-finite norm is returned:

@@ -6,6 +6,8 @@ import org.myelin.Preconditions;
 /**
  * Cosine annealing (Loshchilov and Hutter 2017, without restarts) from {@code eta0} down to {@code etaMin} over
  * {@code period} steps, then constant: {@code eta(t) = etaMin + (eta0 - etaMin) (1 + cos(pi min(t, T) / T)) / 2}.
+ * PyTorch's {@code CosineAnnealingLR(T_max = T, eta_min)} gives the same rates up to step {@code T} but, stepped
+ * further, follows the cosine back up towards {@code eta0}; here the rate stays at {@code etaMin}.
  */
 public record CosineAnnealing(double initial, double minimum, long period) implements LearningRateSchedule {
     public CosineAnnealing {

@@ -25,7 +25,12 @@ public final class Momentum extends Optimizer {
         HEAVY_BALL("momentum", 0.9),
         /** CS 489 §14.3 (see docs/notes.md): {@code V <- (1 - r) V - g; W <- W + kappa V}; coefficient {@code r} (resistance) in (0, 1). */
         FRICTION("r", 0.1),
-        /** CS 489 §14.3 (see docs/notes.md), convex: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}; coefficient {@code beta} in [0, 1). */
+        /**
+         * CS 489 §14.3 (see docs/notes.md), convex: {@code V <- beta V - (1 - beta) g; W <- W + kappa V}; coefficient
+         * {@code beta} in [0, 1). Not PyTorch's {@code SGD(momentum=beta, dampening=beta)}: PyTorch starts its buffer
+         * at the first gradient, undamped, where {@code V} starts at zero, so PyTorch's first step is
+         * {@code 1 / (1 - beta)} times this one and the trajectories stay apart after it.
+         */
         CONVEX("beta", 0.9);
 
         private final String coefficientName;

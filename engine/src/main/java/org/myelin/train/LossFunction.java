@@ -17,7 +17,11 @@ import org.myelin.ops.SquaredError;
 /**
  * A named loss for training: makes a fresh loss op per batch (ops are per-application) and says how a model's
  * raw outputs become predictions (softmax for the fused softmax loss, logistic for the fused logistic one).
- * All reduce by the mean over the batch, so the learning rate does not depend on the batch size.
+ * All reduce by the mean over the batch, so the learning rate does not depend on the batch size. The per-sample
+ * losses are summed over the K outputs, so MSE, absolute error and the binary cross-entropies are K times PyTorch's
+ * {@code MSELoss}, {@code L1Loss}, {@code BCELoss} and {@code BCEWithLogitsLoss} with {@code reduction='mean'}
+ * (which average over all B K elements), loss and gradients alike; the two categorical cross-entropies equal
+ * PyTorch's {@code CrossEntropyLoss} / {@code NLLLoss}.
  */
 public enum LossFunction {
     /** Softmax + categorical cross-entropy from logits; classification with K classes. */
