@@ -22,6 +22,7 @@ import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
+import org.myelin.MemoryLimit;
 import org.myelin.nn.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Hostile files fail with an {@link OnnxFormatException} naming the file before they allocate: the file size
  * is checked before reading ({@link #DEFAULT_MAX_BYTES}), protobuf parsing is limited to the file's size and
  * {@link #MAX_DEPTH} levels of nesting, every tensor's shape is checked for overflow, against the file's element
- * budget (a stored element takes at least 4 bytes) and against its data's length before its array exists, and
- * the graph is checked for cycles, missing values and branches before any layer is built.
+ * budget (a stored element takes at least 4 bytes) and against its data's length before its array exists, the
+ * parameters (the float initializers the nodes read) are checked against {@link MemoryLimit} before any is read,
+ * and the graph is checked for cycles, missing values and branches before any layer is built.
  */
 public final class OnnxImport {
 
@@ -154,6 +156,7 @@ public final class OnnxImport {
                         ? shape.getDim(1).getDimValue()
                         : -1;
         List<NodeProto> chain = chain(g, input.getName(), g.getOutput(0).getName(), initializers.keySet(), where);
+        requireWithinMemoryLimit(chain, initializers, type, budget, where);
         ImportContext ctx =
                 new ImportContext(where, chain, initializers, type, opset, budget, shape.getDimCount(), features, flat);
         do {
@@ -180,6 +183,48 @@ public final class OnnxImport {
             metadata.put(e.getKey(), e.getValue());
         }
         return new Imported(new Sequential(ctx.layers()), Collections.unmodifiableMap(metadata));
+    }
+
+    /**
+     * Refuses, before any initializer becomes an array, a model whose parameters exceed {@link MemoryLimit} at the
+     * model's element width (4 bytes for float32, 8 for float64), as {@code ModelFile} refuses a Myelin model file:
+     * the float initializers the nodes read become the layers' parameters and buffers (one array per read: two
+     * nodes reading one initializer get a copy each, so it counts twice). The file's own limits (its size, the
+     * elements it can hold) do not follow the machine's memory. Each tensor counted is first checked as reading it
+     * would be ({@link Tensors#elementCount}: its rank, negative dims, a product that overflows, more elements than
+     * the file can hold), so a damaged shape keeps its own message.
+     */
+    private static void requireWithinMemoryLimit(
+            List<NodeProto> chain, Map<String, TensorProto> initializers, DataType type, long budget, String where) {
+        long total = 0;
+        TensorProto largest = null;
+        long largestElements = -1;
+        for (NodeProto node : chain) {
+            for (String in : node.getInputList()) {
+                TensorProto t = initializers.get(in);
+                if (t == null || Tensors.myelinType(t.getDataType()) == null) {
+                    continue; // a computed value or an int64 shape operand
+                }
+                long n = Tensors.elementCount(t, budget, where);
+                total = MemoryLimit.saturatedSum(total, n);
+                if (n > largestElements) {
+                    largest = t;
+                    largestElements = n;
+                }
+            }
+        }
+        if (largest == null) {
+            return;
+        }
+        try {
+            MemoryLimit.check(
+                    where + ": the model (its largest initializer: tensor "
+                            + OnnxFormatException.name(largest.getName()) + " " + largest.getDimsList() + ")",
+                    total,
+                    type == DataType.DOUBLE ? 8 : 4);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(e.getMessage(), e);
+        }
     }
 
     /** The version of the default ("" or "ai.onnx") opset, checked against the supported range. */
