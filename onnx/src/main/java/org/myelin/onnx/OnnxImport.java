@@ -277,7 +277,7 @@ public final class OnnxImport {
      * The nodes from {@code input} to {@code output} in order, after checking that no node names an attribute twice,
      * that the graph is acyclic, that every
      * value read is provided, and that it is one chain: each node reads exactly one computed value (the rest are
-     * initializers), each value is read by at most one node, and every node is on the chain.
+     * initializers) once, each value is read by at most one node, and every node is on the chain.
      */
     static List<NodeProto> chain(
             GraphProto g, String input, String output, java.util.Set<String> initializers, String where) {
@@ -358,11 +358,18 @@ public final class OnnxImport {
         String current = input;
         while (!current.equals(output)) {
             List<Integer> r = readers.getOrDefault(current, List.of());
-            if (r.size() != 1) {
+            // A node reading the value k times is listed k times: count nodes, and name a node reading it again.
+            long nodes = r.stream().distinct().count();
+            if (nodes != 1) {
                 throw new OnnxFormatException(where + ": value " + OnnxFormatException.name(current) + " is read by "
-                        + r.size() + " nodes"
+                        + nodes + " nodes"
                         + (r.isEmpty() ? " and is not the graph output " + OnnxFormatException.name(output) : "")
                         + "; supported: a chain of layers from the input to the output");
+            }
+            if (r.size() > 1) {
+                throw new OnnxFormatException(where + ": " + OnnxFormatException.node(g.getNode(r.get(0))) + " reads "
+                        + OnnxFormatException.name(current) + " " + (r.size() == 2 ? "twice" : r.size() + " times")
+                        + "; expected it once, the node's other inputs constant (a chain of layers)");
             }
             NodeProto node = g.getNode(r.get(0));
             long computed = node.getInputList().stream()

@@ -241,6 +241,52 @@ class OnnxRejectionTest {
     }
 
     @Test
+    void aNodeReadingOneValueTwiceIsNamedAsSuchNotAsABranch() {
+        // Add(v0, v0) after a Gemm: one node reads 'v0' twice; no second node reads it.
+        TestGraph g = dense(DataType.FLOAT);
+        g.graph()
+                .addNode(NodeProto.newBuilder()
+                        .setName("n")
+                        .setOpType("Add")
+                        .addInput("v0")
+                        .addInput("v0")
+                        .addOutput("y"));
+        ModelProto twice = g.build().toBuilder()
+                .setGraph(g.build().getGraph().toBuilder()
+                        .setOutput(
+                                0, g.build().getGraph().getOutput(0).toBuilder().setName("y")))
+                .build();
+        OnnxFormatException e = rejected(twice, "bad.onnx: node 'n' (Add) reads 'v0' twice; expected ");
+        assertTrue(!e.getMessage().contains("nodes"), e.getMessage());
+        // Gemm(x, x) on the input, three times over.
+        TestGraph x = new TestGraph(17, DataType.FLOAT, -1, 4);
+        x.graph()
+                .addNode(NodeProto.newBuilder()
+                        .setName("g")
+                        .setOpType("Gemm")
+                        .addInput("x")
+                        .addInput("x")
+                        .addInput("x")
+                        .addOutput("v0"));
+        ModelProto thrice = x.build().toBuilder()
+                .setGraph(x.build().getGraph().toBuilder()
+                        .setOutput(
+                                0, x.build().getGraph().getOutput(0).toBuilder().setName("v0")))
+                .build();
+        rejected(thrice, "node 'g' (Gemm) reads 'x' 3 times; expected ");
+        // A node reading 'x' twice and another reading it once: a branch of 2 nodes (not 3).
+        ModelProto branch = thrice.toBuilder()
+                .setGraph(thrice.getGraph().toBuilder()
+                        .addNode(NodeProto.newBuilder()
+                                .setName("side")
+                                .setOpType("Relu")
+                                .addInput("x")
+                                .addOutput("s")))
+                .build();
+        rejected(branch, "value 'x' is read by 2 nodes");
+    }
+
+    @Test
     void hostileTensorsAreRejectedBeforeTheyAllocate() {
         TestGraph g = new TestGraph(17, DataType.FLOAT, -1, 4);
         // 2^40 elements declared, 48 bytes present.
