@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,21 +40,7 @@ class LayerListMemoryTest {
     @BeforeEach
     void setUp() throws IOException {
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "512m");
-        mnist = Files.createDirectories(dir.resolve("mnist"));
-        int n = 4;
-        for (String prefix : new String[] {"train", "t10k"}) {
-            ByteBuffer img = ByteBuffer.allocate(16 + n * 784)
-                    .putInt(0x803)
-                    .putInt(n)
-                    .putInt(28)
-                    .putInt(28);
-            ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
-            for (int i = 0; i < n; i++) {
-                lab.put((byte) (i % 2));
-            }
-            Files.write(mnist.resolve(prefix + "-images-idx3-ubyte"), img.array());
-            Files.write(mnist.resolve(prefix + "-labels-idx1-ubyte"), lab.array());
-        }
+        mnist = BlankMnist.write(dir.resolve("mnist"), 4);
     }
 
     @AfterEach

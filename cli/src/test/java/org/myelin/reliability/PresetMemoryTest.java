@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,20 +36,7 @@ class PresetMemoryTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        mnist = Files.createDirectories(dir.resolve("mnist"));
-        for (String prefix : new String[] {"train", "t10k"}) {
-            ByteBuffer img = ByteBuffer.allocate(16 + SAMPLES * 784)
-                    .putInt(0x803)
-                    .putInt(SAMPLES)
-                    .putInt(28)
-                    .putInt(28);
-            ByteBuffer lab = ByteBuffer.allocate(8 + SAMPLES).putInt(0x801).putInt(SAMPLES);
-            for (int i = 0; i < SAMPLES; i++) {
-                lab.put((byte) (i % 2));
-            }
-            Files.write(mnist.resolve(prefix + "-images-idx3-ubyte"), img.array());
-            Files.write(mnist.resolve(prefix + "-labels-idx1-ubyte"), lab.array());
-        }
+        mnist = BlankMnist.write(dir.resolve("mnist"), SAMPLES);
     }
 
     @AfterEach
