@@ -21,7 +21,7 @@ final class MatMulImporter implements NodeImporter {
         if (!ctx.isInitializer(1)) {
             throw ctx.unsupported(
                     "input 1 " + OnnxFormatException.name(ctx.node().getInput(1))
-                            + " is not a constant; supported: X times a" + " constant weight [in, out]");
+                            + " is not a constant; supported: X times a constant weight [in, out]");
         }
         INDArray w = ctx.constant(1, "the weight");
         if (w.rank() != 2) {
