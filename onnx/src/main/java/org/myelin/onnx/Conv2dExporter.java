@@ -5,13 +5,19 @@ import java.util.List;
 import java.util.Map;
 import onnx.Onnx.AttributeProto;
 import org.myelin.nn.Conv2d;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@link Conv2d} as ONNX {@code Conv(X, W, b)} (group 1; b left out without bias) with {@code kernel_shape},
  * {@code strides}, {@code dilations} and {@code pads = [top, left, bottom, right]}. "Same" padding becomes explicit
  * pads where the stride is 1 along both axes (the total padding {@code d (k - 1)} does not depend on the image size;
  * the smaller half goes first, as in Myelin) and {@code auto_pad = SAME_UPPER} otherwise (the same split, computed
- * by the consumer from the image size).
+ * by the consumer from the image size). ONNX Runtime refuses {@code SAME_UPPER} with a dilation above 1 ("Dilation
+ * not supported for AutoPadType::SAME_UPPER"), so a dilated "same" convolution at a larger stride is written with its
+ * kernel dilated ({@code d (k - 1) + 1} wide, the weights at every d-th cell, zeros between) and dilations 1: the
+ * same window, the same SAME_UPPER split and the same sums; it imports back as that undilated kernel.
  */
 final class Conv2dExporter implements LayerExporter<Conv2d> {
     @Override
@@ -25,6 +31,13 @@ final class Conv2dExporter implements LayerExporter<Conv2d> {
         long[] kernel = pair(c.get("kernel"));
         long[] stride = pair(c.get("stride"));
         long[] dilation = pair(c.get("dilation"));
+        INDArray weight = layer.weight().value();
+        boolean autoPad = "same".equals(c.get("padding")) && (stride[0] != 1 || stride[1] != 1);
+        if (autoPad && (dilation[0] != 1 || dilation[1] != 1)) {
+            weight = dilate(weight, dilation);
+            kernel = new long[] {weight.size(2), weight.size(3)};
+            dilation = new long[] {1, 1};
+        }
         List<AttributeProto> attributes = new ArrayList<>(List.of(
                 GraphBuilder.intsAttribute("kernel_shape", kernel),
                 GraphBuilder.intsAttribute("strides", stride),
@@ -42,13 +55,31 @@ final class Conv2dExporter implements LayerExporter<Conv2d> {
             attributes.add(GraphBuilder.stringAttribute("auto_pad", "SAME_UPPER"));
         }
         g.takesImages(layer.in());
-        List<String> inputs = new ArrayList<>(
-                List.of(input, g.initializer(prefix + "weight", layer.weight().value())));
+        List<String> inputs = new ArrayList<>(List.of(input, g.initializer(prefix + "weight", weight)));
         if (layer.bias() != null) {
             inputs.add(g.initializer(prefix + "bias", layer.bias().value()));
         }
         g.setImages(layer.out());
         return g.node(prefix + "Conv", "Conv", inputs, attributes.toArray(new AttributeProto[0]));
+    }
+
+    /** {@code w [out, in, kh, kw]} spread to {@code [out, in, dh (kh - 1) + 1, dw (kw - 1) + 1]}, zeros between. */
+    static INDArray dilate(INDArray w, long[] d) {
+        long kh = w.size(2);
+        long kw = w.size(3);
+        INDArray out = Nd4j.zeros(w.dataType(), w.size(0), w.size(1), d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1);
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                out.get(
+                                NDArrayIndex.all(),
+                                NDArrayIndex.all(),
+                                NDArrayIndex.point(i * d[0]),
+                                NDArrayIndex.point(j * d[1]))
+                        .assign(w.get(
+                                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.point(j)));
+            }
+        }
+        return out;
     }
 
     /** A config pair ({@code [a, b]}) as longs. */

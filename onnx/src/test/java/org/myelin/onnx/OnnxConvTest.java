@@ -117,6 +117,36 @@ class OnnxConvTest {
         }
     }
 
+    /**
+     * "Same" padding at stride 2 with dilation 2: ONNX Runtime refuses auto_pad SAME_UPPER with a dilation ("Dilation
+     * not supported for AutoPadType::SAME_UPPER"), so the export writes the kernel dilated with zeros and dilations 1,
+     * which runs there and computes the same; it imports back as that wider kernel, predicting the same.
+     */
+    @Test
+    void dilatedSameConvolutionAtAStrideRunsInOnnxRuntime() throws Exception {
+        for (int size : new int[] {8, 9}) { // the SAME_UPPER split depends on the image size
+            Sequential m = new Sequential(conv(3, 4, 3, DataType.FLOAT)
+                    .optKernel(3, 2)
+                    .optSame(true)
+                    .optStride(2, 3)
+                    .optDilation(2, 3)
+                    .build());
+            Fixtures.randomize(m, 6);
+            INDArray x = images(DataType.FLOAT, size, 2, 3, size, size + 2);
+            assertAgrees(m, x, "same, stride 2x3, dilation 2x3, " + size + "x" + (size + 2));
+            ModelProto onnx = OnnxExport.toModel(m, null);
+            assertEquals(
+                    List.of(5L, 4L),
+                    onnx.getGraph().getNode(0).getAttributeList().stream()
+                            .filter(a -> a.getName().equals("kernel_shape"))
+                            .findFirst()
+                            .orElseThrow()
+                            .getIntsList());
+            Sequential back = OnnxImport.read(onnx.toByteArray(), "m.onnx").model();
+            assertTrue(Ort.difference(Ort.predict(m, x), Ort.predict(back, x), "re-imported") <= 1e-5);
+        }
+    }
+
     @Test
     void maxPoolTiesAndPaddingAgreeWithOnnxRuntime() throws Exception {
         // All-negative images: a zero pad would win every border window; ONNX pads MaxPool with -inf, Myelin takes
