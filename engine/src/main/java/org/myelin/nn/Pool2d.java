@@ -12,6 +12,10 @@ import org.myelin.kernel.Conv2dGeometry;
  * first arg-max of each window in row-major order) or {@code avg} ({@link org.myelin.ops.AvgPool2d}: mean of the
  * cells inside the image). No parameters.
  *
+ * <p>With padding, average pooling divides by the number of cells inside the image, as PyTorch's
+ * {@code AvgPool2d(count_include_pad=False)}; PyTorch's default ({@code True}) divides by {@code kh kw} and so gives
+ * values of smaller magnitude in windows that overlap the padding.
+ *
  * <p>Shapes: {@code [N, C, H, W] -> [N, C, outH, outW]}, {@code outH = floor((H + 2 ph - kh) / sh) + 1}; the stride
  * defaults to the window size (non-overlapping windows, as LeNet's and most CNNs' pooling). Inputs whose output
  * would have a side below 1 are refused before any work, with the layer's name and both shapes.
