@@ -51,7 +51,7 @@ public final class Adadelta extends Optimizer {
     private final Hyper hyper;
 
     public Adadelta(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "mean_sq_grad", "mean_sq_delta");
+        super(parameters, requireHyper("Adadelta", hyper).learningRate(), "mean_sq_grad", "mean_sq_delta");
         this.hyper = hyper;
     }
 

@@ -44,7 +44,7 @@ public final class Adagrad extends Optimizer {
     private final Hyper hyper;
 
     public Adagrad(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "sum_sq");
+        super(parameters, requireHyper("Adagrad", hyper).learningRate(), "sum_sq");
         this.hyper = hyper;
     }
 

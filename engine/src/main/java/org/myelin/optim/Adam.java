@@ -60,7 +60,7 @@ public final class Adam extends Optimizer {
     private final Hyper hyper;
 
     public Adam(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "m", "v");
+        super(parameters, requireHyper("Adam", hyper).learningRate(), "m", "v");
         this.hyper = hyper;
     }
 

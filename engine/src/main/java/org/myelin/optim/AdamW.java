@@ -62,7 +62,7 @@ public final class AdamW extends Optimizer {
     private final Hyper hyper;
 
     public AdamW(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "m", "v");
+        super(parameters, requireHyper("AdamW", hyper).learningRate(), "m", "v");
         this.hyper = hyper;
     }
 

@@ -61,7 +61,7 @@ public final class Lion extends Optimizer {
     private final Hyper hyper;
 
     public Lion(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "m");
+        super(parameters, requireHyper("Lion", hyper).learningRate(), "m");
         this.hyper = hyper;
     }
 

@@ -172,7 +172,7 @@ public final class Momentum extends Optimizer {
     private final Hyper hyper;
 
     public Momentum(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "velocity");
+        super(parameters, requireHyper("Momentum", hyper).learningRate(), "velocity");
         this.hyper = hyper;
     }
 

@@ -44,7 +44,7 @@ public final class Nesterov extends Optimizer {
     private final Hyper hyper;
 
     public Nesterov(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "velocity");
+        super(parameters, requireHyper("Nesterov", hyper).learningRate(), "velocity");
         this.hyper = hyper;
     }
 

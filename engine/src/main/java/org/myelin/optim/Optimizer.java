@@ -40,6 +40,14 @@ public abstract class Optimizer {
         this(parameters, learningRate, new String[0]);
     }
 
+    /** {@code hyper}, refused by name when null (it was a NullPointerException on {@code hyper.learningRate()}). */
+    protected static <H> H requireHyper(String who, H hyper) {
+        if (hyper == null) {
+            throw new IllegalArgumentException(who + ": hyper-parameters must not be null");
+        }
+        return hyper;
+    }
+
     /**
      * An optimiser with the given state slots per parameter, each allocated now as zeros shaped like the
      * parameter.

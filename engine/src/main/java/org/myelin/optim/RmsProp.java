@@ -49,7 +49,7 @@ public final class RmsProp extends Optimizer {
     private final Hyper hyper;
 
     public RmsProp(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate(), "mean_sq");
+        super(parameters, requireHyper("RmsProp", hyper).learningRate(), "mean_sq");
         this.hyper = hyper;
     }
 

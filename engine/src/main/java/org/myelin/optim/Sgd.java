@@ -37,7 +37,7 @@ public final class Sgd extends Optimizer {
     private final Hyper hyper;
 
     public Sgd(Map<String, Tensor> parameters, Hyper hyper) {
-        super(parameters, hyper.learningRate());
+        super(parameters, requireHyper("Sgd", hyper).learningRate());
         this.hyper = hyper;
     }
 

@@ -69,6 +69,15 @@ class HyperParameterValidationTest {
                 bad(
                         "Adam: learning rate must be >= 0 and finite, was NaN",
                         () -> new Adam(params(), Adam.Hyper.defaults()).setLearningRate(Double.NaN)),
+                bad("Sgd: hyper-parameters must not be null", () -> new Sgd(params(), (Sgd.Hyper) null)),
+                bad("Momentum: hyper-parameters must not be null", () -> new Momentum(params(), null)),
+                bad("Nesterov: hyper-parameters must not be null", () -> new Nesterov(params(), null)),
+                bad("Adagrad: hyper-parameters must not be null", () -> new Adagrad(params(), null)),
+                bad("RmsProp: hyper-parameters must not be null", () -> new RmsProp(params(), null)),
+                bad("Adadelta: hyper-parameters must not be null", () -> new Adadelta(params(), null)),
+                bad("Adam: hyper-parameters must not be null", () -> new Adam(params(), null)),
+                bad("AdamW: hyper-parameters must not be null", () -> new AdamW(params(), null)),
+                bad("Lion: hyper-parameters must not be null", () -> new Lion(params(), null)),
                 bad("Sgd: steps must be >= 0, was -1", () -> new Sgd(params(), 0.1).setSteps(-1)),
                 bad("Sgd: no parameters to optimise", () -> new Sgd(Map.of(), 0.1)),
                 bad(
