@@ -82,6 +82,7 @@ public final class Conv2d extends Module {
         this.stride = pair("stride", stride, 1);
         this.padding = same ? new int[] {0, 0} : pair("padding", padding, 0);
         this.dilation = pair("dilation", dilation, 1);
+        ModuleConfig.requireCountable("Conv2d", "weight", out, in, this.kernel[0], this.kernel[1]);
         this.same = same;
         this.in = in;
         this.out = out;

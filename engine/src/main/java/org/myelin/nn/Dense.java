@@ -59,6 +59,7 @@ public final class Dense extends Module implements ActivationFusing {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Dense: sizes must be > 0, was in = " + in + ", out = " + out);
         }
+        ModuleConfig.requireCountable("Dense", "weight", in, out);
         this.in = in;
         this.out = out;
         this.type = ModuleConfig.requireFloatType(describe(), type);

@@ -61,6 +61,7 @@ public final class Models {
      * @throws IllegalArgumentException if the images are too small for the two 5x5 convolutions and poolings
      */
     public static Sequential lenet5(DataType type, long seed, int channels, int height, int width, int classes) {
+        requireImage(channels, height, width, classes);
         List<Module> layers = new ArrayList<>();
         layers.add(Conv2d.builder(channels, 6, 5)
                 .optSame(true)
@@ -89,6 +90,7 @@ public final class Models {
      * @throws IllegalArgumentException if the images are smaller than 6 x 6
      */
     public static Sequential smallCnn(DataType type, long seed, int channels, int height, int width, int classes) {
+        requireImage(channels, height, width, classes);
         List<Module> layers = new ArrayList<>();
         layers.add(Conv2d.builder(channels, 32, 3)
                 .optDataType(type)
@@ -103,6 +105,17 @@ public final class Models {
         layers.add(Pool2d.max(2));
         layers.add(new Dropout(0.25, Seeds.child(seed, layers.size())));
         return withClassifier(layers, type, seed, 0.5, new int[] {channels, height, width}, classes, 128);
+    }
+
+    /** Refuses a non-positive image size (ND4J failed on it with "Length must be >= 0") or fewer than 2 classes. */
+    private static void requireImage(int channels, int height, int width, int classes) {
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("Models: channels, height and width must be >= 1, was " + channels
+                    + " x " + height + " x " + width);
+        }
+        if (classes < 2) {
+            throw new IllegalArgumentException("Models: classes must be >= 2, was " + classes);
+        }
     }
 
     /** Appends flatten, the hidden dense + ReLU (+ dropout) layers and the output layer to a feature extractor. */

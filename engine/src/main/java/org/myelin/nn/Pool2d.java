@@ -40,10 +40,19 @@ public final class Pool2d extends Module {
      */
     public Pool2d(boolean max, int[] kernel, int[] stride, int[] padding) {
         this.max = max;
-        this.kernel = kernel.clone();
-        this.stride = stride.clone();
-        this.padding = padding.clone();
+        this.kernel = pair(max, "kernel", kernel);
+        this.stride = pair(max, "stride", stride);
+        this.padding = pair(max, "padding", padding);
         newOp(); // validates the settings now rather than at the first forward pass
+    }
+
+    /** A copy of {@code v}, refused unless it holds two values (the ranges are the op's checks). */
+    private static int[] pair(boolean max, String what, int[] v) {
+        if (v == null || v.length != 2) {
+            throw new IllegalArgumentException((max ? "MaxPool2d" : "AvgPool2d") + ": " + what
+                    + " must be two integers {height, width}, was " + java.util.Arrays.toString(v));
+        }
+        return v.clone();
     }
 
     /** Max pooling with a {@code k x k} window and stride {@code k}. */

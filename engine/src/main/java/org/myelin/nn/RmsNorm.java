@@ -38,6 +38,13 @@ public final class RmsNorm extends Module {
      * @param type FLOAT or DOUBLE
      */
     public RmsNorm(long n, double eps, DataType type) {
+        // The layer's own messages, as LayerNorm's (the Config's were a ConfigurationException naming only the key).
+        if (n <= 0) {
+            throw new IllegalArgumentException("RmsNorm: number of features must be > 0, was " + n);
+        }
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("RmsNorm[" + n + "]: eps must be > 0, was " + eps);
+        }
         Config c = new Config(n, eps, ModuleConfig.dataTypeName(ModuleConfig.requireFloatType("RmsNorm", type)));
         this.n = c.n().longValue();
         this.eps = c.eps();

@@ -1,0 +1,91 @@
+package org.myelin.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Invalid layer settings are refused at construction with one line naming the layer, the setting and the value. */
+class LayerArgumentChecksTest {
+
+    private static void refused(String message, Executable construction) {
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, construction).getMessage());
+    }
+
+    /** Was ND4J's "Length must be >= 0" (product past Long.MAX_VALUE) or std::bad_alloc. */
+    @Test
+    void denseSizesWhoseWeightALongCannotCountAreRefused() {
+        refused(
+                "Dense: weight [4294967296, 4294967296] has more elements than a long can count in bytes (at most"
+                        + " 1152921504606846975)",
+                () -> new Dense(1L << 32, 1L << 32, DataType.FLOAT, 1));
+        refused(
+                "Dense: weight [9223372036854775807, 2] has more elements than a long can count in bytes (at most"
+                        + " 1152921504606846975)",
+                () -> new Dense(Long.MAX_VALUE, 2, DataType.FLOAT, 1));
+    }
+
+    /** Was "he_normal: fan-in must be > 0, was -9223372036854775808" or ND4J's "Length must be >= 0". */
+    @Test
+    void conv2dSizesWhoseWeightALongCannotCountAreRefused() {
+        refused(
+                "Conv2d: weight [2147483648, 2147483648, 65536, 65536] has more elements than a long can count in"
+                        + " bytes (at most 1152921504606846975)",
+                () -> Conv2d.builder(1L << 31, 1L << 31, 1 << 16).build());
+        refused(
+                "Conv2d: weight [2, 9223372036854775807, 3, 3] has more elements than a long can count in bytes (at"
+                        + " most 1152921504606846975)",
+                () -> Conv2d.builder(Long.MAX_VALUE, 2, 3).build());
+    }
+
+    /** Null arrays were a NullPointerException, a one-element array an ArrayIndexOutOfBoundsException, three silently cut to two. */
+    @Test
+    void poolingSettingsMustBeTwoIntegers() {
+        int[] two = {2, 2};
+        int[] zero = {0, 0};
+        refused(
+                "MaxPool2d: kernel must be two integers {height, width}, was null",
+                () -> new Pool2d(true, null, two, zero));
+        refused(
+                "MaxPool2d: kernel must be two integers {height, width}, was [2]",
+                () -> new Pool2d(true, new int[] {2}, two, zero));
+        refused(
+                "AvgPool2d: kernel must be two integers {height, width}, was [2, 2, 2]",
+                () -> new Pool2d(false, new int[] {2, 2, 2}, two, zero));
+        refused(
+                "AvgPool2d: stride must be two integers {height, width}, was null",
+                () -> new Pool2d(false, two, null, zero));
+        refused(
+                "MaxPool2d: padding must be two integers {height, width}, was null",
+                () -> new Pool2d(true, two, two, null));
+    }
+
+    /** Was a ConfigurationException (not an IllegalArgumentException) naming only the key: "eps: must be > 0, was NaN". */
+    @Test
+    void rmsNormNamesItselfLikeLayerNorm() {
+        refused("RmsNorm[4]: eps must be > 0, was NaN", () -> new RmsNorm(4, Double.NaN, DataType.DOUBLE));
+        refused(
+                "RmsNorm[4]: eps must be > 0, was Infinity",
+                () -> new RmsNorm(4, Double.POSITIVE_INFINITY, DataType.DOUBLE));
+        refused("RmsNorm[4]: eps must be > 0, was 0.0", () -> new RmsNorm(4, 0, DataType.DOUBLE));
+        refused("RmsNorm: number of features must be > 0, was 0", () -> new RmsNorm(0, 1e-6, DataType.DOUBLE));
+    }
+
+    /** A negative height or width was ND4J's "Length must be >= 0" after the convolutions were built. */
+    @Test
+    void imageModelsRefuseNonPositiveImageSizes() {
+        refused(
+                "Models: channels, height and width must be >= 1, was 1 x -1 x 28",
+                () -> Models.lenet5(DataType.FLOAT, 1, 1, -1, 28, 10));
+        refused(
+                "Models: channels, height and width must be >= 1, was 1 x 28 x -3",
+                () -> Models.smallCnn(DataType.FLOAT, 1, 1, 28, -3, 10));
+        refused(
+                "Models: channels, height and width must be >= 1, was 0 x 28 x 28",
+                () -> Models.smallCnn(DataType.FLOAT, 1, 0, 28, 28, 10));
+    }
+}
