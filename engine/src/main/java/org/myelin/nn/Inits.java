@@ -67,9 +67,10 @@ public final class Inits {
 
     /** Uniform on {@code [a, b)}, finite with {@code a < b}. */
     public static Init uniform(double a, double b) {
-        if (!(Double.isFinite(a) && Double.isFinite(b) && a < b)) {
+        // b - a must be finite too: uniform(-Double.MAX_VALUE, Double.MAX_VALUE) drew infinite weights.
+        if (!(Double.isFinite(a) && Double.isFinite(b) && a < b && Double.isFinite(b - a))) {
             throw new IllegalArgumentException(
-                    "Inits.uniform: bounds must be finite with a < b, was a = " + a + ", b = " + b);
+                    "Inits.uniform: bounds must be finite with a < b and b - a finite, was a = " + a + ", b = " + b);
         }
         return new Named("uniform(" + a + "," + b + ")") {
             @Override

@@ -150,8 +150,14 @@ class InitsTest {
     @Test
     void invalidInitialisersAreRejectedWithTheirValues() {
         assertEquals(
-                "Inits.uniform: bounds must be finite with a < b, was a = 1.0, b = 1.0",
+                "Inits.uniform: bounds must be finite with a < b and b - a finite, was a = 1.0, b = 1.0",
                 assertThrows(IllegalArgumentException.class, () -> Inits.uniform(1, 1))
+                        .getMessage());
+        // b - a overflowed to Infinity: the initialiser was accepted and drew infinite weights.
+        assertEquals(
+                "Inits.uniform: bounds must be finite with a < b and b - a finite, was a = -1.7976931348623157E308,"
+                        + " b = 1.7976931348623157E308",
+                assertThrows(IllegalArgumentException.class, () -> Inits.uniform(-Double.MAX_VALUE, Double.MAX_VALUE))
                         .getMessage());
         assertEquals(
                 "Inits.normal: mean must be finite and std finite and > 0, was mean = 0.0, std = 0.0",
