@@ -43,8 +43,8 @@ public final class BatchNormOp extends Op {
 
     /** Evaluation mode: normalise with the given running statistics (shape {@code [1, n]} or {@code [n]}). */
     public BatchNormOp(double eps, INDArray runningMean, INDArray runningVariance) {
-        if (!(eps > 0)) {
-            throw new IllegalArgumentException("BatchNorm: eps must be > 0, was " + eps);
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("BatchNorm: eps must be > 0 and finite, was " + eps);
         }
         if ((runningMean == null) != (runningVariance == null)) {
             throw new IllegalArgumentException("BatchNorm: evaluation mode needs both the running mean and the"

@@ -25,6 +25,9 @@ public final class DropoutOp extends Op {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Dropout: rate must be in [0, 1), was " + rate);
         }
+        if (rng == null) {
+            throw new IllegalArgumentException("Dropout: random stream must not be null");
+        }
         this.rate = rate;
         this.rng = rng;
     }

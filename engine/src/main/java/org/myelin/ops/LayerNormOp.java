@@ -18,8 +18,8 @@ public final class LayerNormOp extends Op {
     private long[] betaShape;
 
     public LayerNormOp(double eps) {
-        if (!(eps > 0)) {
-            throw new IllegalArgumentException("LayerNorm: eps must be > 0, was " + eps);
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("LayerNorm: eps must be > 0 and finite, was " + eps);
         }
         this.eps = eps;
     }

@@ -143,6 +143,11 @@ class OpErrorTest {
         assertRejected(() -> Activations.leakyRelu(1.5), "leaky_relu", "slope", "1.5");
         assertRejected(() -> new BatchNormOp(0), "BatchNorm", "eps", "0.0");
         assertRejected(() -> new LayerNormOp(-1), "LayerNorm", "eps", "-1.0");
+        // +Infinity was accepted by the ops (the layers refused it) and normalised every output to 0 / NaN.
+        assertRejected(() -> new BatchNormOp(Double.POSITIVE_INFINITY), "BatchNorm", "eps", "finite", "Infinity");
+        assertRejected(() -> new LayerNormOp(Double.POSITIVE_INFINITY), "LayerNorm", "eps", "finite", "Infinity");
+        // A null stream was accepted and failed at the first forward pass with a NullPointerException.
+        assertRejected(() -> new DropoutOp(0.5, null), "Dropout", "random stream", "null");
         assertRejected(() -> new Pow(Double.POSITIVE_INFINITY), "Pow", "exponent", "Infinity");
         assertRejected(() -> new BinaryCrossEntropy(Reduction.SUM, 0.5), "BinaryCrossEntropy", "eps", "0.5");
         assertRejected(() -> new CategoricalCrossEntropy(Reduction.SUM, 0), "CategoricalCrossEntropy", "eps");
