@@ -26,8 +26,9 @@ public final class EarlyStopping implements Callback {
         if (patience < 1) {
             throw new IllegalArgumentException("EarlyStopping: patience must be >= 1, was " + patience);
         }
-        if (!(minDelta >= 0)) {
-            throw new IllegalArgumentException("EarlyStopping: minDelta must be >= 0, was " + minDelta);
+        // +Infinity was accepted: no loss can then improve on the best by minDelta, so no epoch is ever the best.
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new IllegalArgumentException("EarlyStopping: minDelta must be >= 0 and finite, was " + minDelta);
         }
         this.patience = patience;
         this.minDelta = minDelta;

@@ -296,4 +296,17 @@ class TrainerTest {
                 assertThrows(IllegalArgumentException.class, () -> TrainingOptions.of(-2, 5, 1))
                         .getMessage());
     }
+
+    /** minDelta = +Infinity was accepted: no loss improves on the best by it, so no epoch was ever the best. */
+    @Test
+    void earlyStoppingRefusesAnInfiniteMinDelta() {
+        assertEquals(
+                "EarlyStopping: minDelta must be >= 0 and finite, was Infinity",
+                assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(3, Double.POSITIVE_INFINITY, true))
+                        .getMessage());
+        assertEquals(
+                "EarlyStopping: minDelta must be >= 0 and finite, was NaN",
+                assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(3, Double.NaN, true))
+                        .getMessage());
+    }
 }
