@@ -83,6 +83,16 @@ public final class Conv2d extends Module {
         this.padding = same ? new int[] {0, 0} : pair("padding", padding, 0);
         this.dilation = pair("dilation", dilation, 1);
         ModuleConfig.requireCountable("Conv2d", "weight", out, in, this.kernel[0], this.kernel[1]);
+        for (int i = 0; i < 2; i++) {
+            // The window's extent must be an int: past it "same" padding wrapped negative and the refusal at the
+            // first forward pass spoke of padding -1073741824 and an output of -2147483644 rows.
+            long extent = (long) (this.kernel[i] - 1) * this.dilation[i] + 1;
+            if (extent > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Conv2d: the dilated " + (i == 0 ? "height" : "width")
+                        + " of the window, (k - 1) d + 1, must be at most " + Integer.MAX_VALUE + ", was ("
+                        + this.kernel[i] + " - 1) " + this.dilation[i] + " + 1 = " + extent);
+            }
+        }
         this.same = same;
         this.in = in;
         this.out = out;

@@ -42,6 +42,22 @@ class LayerArgumentChecksTest {
                 () -> Conv2d.builder(Long.MAX_VALUE, 2, 3).build());
     }
 
+    /** Was accepted; the first forward pass then refused it speaking of padding -1073741824 (int overflow). */
+    @Test
+    void conv2dWindowWhoseDilatedExtentOverflowsAnIntIsRefused() {
+        refused(
+                "Conv2d: the dilated height of the window, (k - 1) d + 1, must be at most 2147483647, was (3 - 1)"
+                        + " 1073741824 + 1 = 2147483649",
+                () -> Conv2d.builder(1, 1, 3)
+                        .optDilation(1 << 30, 1)
+                        .optSame(true)
+                        .build());
+        refused(
+                "Conv2d: the dilated width of the window, (k - 1) d + 1, must be at most 2147483647, was (5 - 1)"
+                        + " 1073741824 + 1 = 4294967297",
+                () -> Conv2d.builder(1, 1, 5).optDilation(1, 1 << 30).build());
+    }
+
     /** Null arrays were a NullPointerException, a one-element array an ArrayIndexOutOfBoundsException, three silently cut to two. */
     @Test
     void poolingSettingsMustBeTwoIntegers() {
