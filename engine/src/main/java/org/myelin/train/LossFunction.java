@@ -2,6 +2,7 @@ package org.myelin.train;
 
 import java.util.function.Supplier;
 import org.myelin.ConfigurationException;
+import org.myelin.Preconditions;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.config.Registry;
@@ -13,6 +14,9 @@ import org.myelin.ops.CategoricalCrossEntropy;
 import org.myelin.ops.LossOp;
 import org.myelin.ops.Reduction;
 import org.myelin.ops.SquaredError;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * A named loss for training: makes a fresh loss op per batch (ops are per-application) and says how a model's
@@ -101,7 +105,35 @@ public enum LossFunction {
             throw new IllegalArgumentException(id + ": prediction has shape "
                     + java.util.Arrays.toString(prediction.shape()) + ", expected at least 1 row");
         }
+        requireValidTargets(target.value());
         return Autograd.apply(factory.get(), prediction, target);
+    }
+
+    /**
+     * Targets must be finite, and for the cross-entropies in [0, 1] (probabilities, one-hot rows, 0/1 labels): a NaN
+     * target made every loss NaN, and a target of 2 or -1 gave a cross-entropy that is no loss at all (negative for
+     * -1), silently. The scan is native; only a failing array is searched for the row and column to name.
+     */
+    private void requireValidTargets(INDArray t) {
+        if (t.isEmpty()) {
+            return;
+        }
+        Preconditions.requireFinite(id + ": target", t);
+        if (classification
+                && (BooleanIndexing.or(t, Conditions.lessThan(0.0))
+                        || BooleanIndexing.or(t, Conditions.greaterThan(1.0)))) {
+            INDArray flat = t.dup('c').reshape(t.length());
+            long index =
+                    BooleanIndexing.firstIndex(flat, Conditions.lessThan(0.0)).getLong(0);
+            long above = BooleanIndexing.firstIndex(flat, Conditions.greaterThan(1.0))
+                    .getLong(0);
+            if (index < 0 || (above >= 0 && above < index)) {
+                index = above;
+            }
+            long cols = t.rank() < 2 || t.size(0) == 0 ? 1 : t.length() / t.size(0);
+            throw new IllegalArgumentException(id + ": target row " + index / cols + " column " + index % cols + " is "
+                    + flat.getDouble(index) + ", expected a value in [0, 1] (a probability, one-hot or 0/1 label)");
+        }
     }
 
     /** Every loss by its {@link #id()}, with its help line, for configs, the command line and the docs. */
