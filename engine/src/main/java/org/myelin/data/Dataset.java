@@ -146,11 +146,20 @@ public final class Dataset {
      * @throws IllegalArgumentException if a dimension is not positive or the element count per sample differs
      */
     public Dataset reshapeFeatures(long... sampleShape) {
+        if (sampleShape == null) {
+            throw new IllegalArgumentException("Dataset.reshapeFeatures: sample shape is null");
+        }
         long n = 1;
         for (long d : sampleShape) {
             if (d < 1) {
                 throw new IllegalArgumentException(
                         "Dataset.reshapeFeatures: every dimension must be >= 1, was " + Arrays.toString(sampleShape));
+            }
+            // A wrapped product could equal the sample size and pass the check below into ND4J.
+            if (n > Long.MAX_VALUE / d) {
+                throw new IllegalArgumentException("Dataset.reshapeFeatures: samples of shape "
+                        + Arrays.toString(featureShape()) + " (" + numFeatures() + " values) cannot be viewed as "
+                        + Arrays.toString(sampleShape) + " (more than " + Long.MAX_VALUE + " values)");
             }
             n *= d;
         }
@@ -228,6 +237,9 @@ public final class Dataset {
      * @throws IllegalArgumentException if an index is outside {@code 0..N-1} (its position is named)
      */
     public Dataset subset(int[] indices) {
+        if (indices == null) {
+            throw new IllegalArgumentException("Dataset.subset: indices are null, expected an array of row indices");
+        }
         int n = size();
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 0 || indices[i] >= n) {

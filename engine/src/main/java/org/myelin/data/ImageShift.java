@@ -57,6 +57,9 @@ public final class ImageShift {
      */
     public INDArray apply(INDArray images, Random rng) {
         checkShape(images, height, width);
+        if (rng == null) {
+            throw new IllegalArgumentException("ImageShift: random stream is null, expected a seeded java.util.Random");
+        }
         int n = (int) images.size(0);
         if (n == 0 || maxShift == 0) {
             return images.dup();
@@ -120,7 +123,8 @@ public final class ImageShift {
         // Flattened rows are one-channel images; every channel of an image moves together.
         long channels = images.rank() == 4 ? images.size(1) : 1;
         INDArray out = Nd4j.zeros(images.dataType(), n * channels, height, width);
-        if (n > 0 && Math.abs(dy) < height && Math.abs(dx) < width) {
+        // Not Math.abs(dy) < height: |Integer.MIN_VALUE| is negative, and that shift returned the image unmoved.
+        if (n > 0 && dy > -height && dy < height && dx > -width && dx < width) {
             INDArray in = images.reshape('c', n * channels, height, width);
             INDArrayIndex[] dst = {
                 NDArrayIndex.all(),

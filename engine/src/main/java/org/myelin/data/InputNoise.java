@@ -37,7 +37,14 @@ public final class InputNoise {
      * @param rng the random stream (seeded by the caller, e.g. {@code Nd4j.getRandomFactory().getNewRandomInstance(seed)})
      */
     public INDArray apply(INDArray x, Random rng) {
+        if (x == null) {
+            throw new IllegalArgumentException("InputNoise: input is null");
+        }
         Preconditions.requireFloatType("InputNoise: input", x.dataType());
+        if (rng == null) {
+            throw new IllegalArgumentException("InputNoise: random stream is null, expected an ND4J Random "
+                    + "(Nd4j.getRandomFactory().getNewRandomInstance(seed))");
+        }
         if (std == 0 || x.isEmpty()) {
             return x.dup();
         }

@@ -34,6 +34,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      */
     public static Split of(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
+        requireData(data);
         return data.isClassification()
                 ? stratified(data, trainFraction, validationFraction, testFraction, seed)
                 : random(data, trainFraction, validationFraction, testFraction, seed);
@@ -42,6 +43,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
     /** Splits {@code data} by fractions over all samples at once, ignoring classes. */
     public static Split random(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
+        requireData(data);
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         int[] all = Permutations.permutation(data.size(), seed, -1);
         List<int[]> parts = new ArrayList<>();
@@ -59,6 +61,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      */
     public static Split stratified(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
+        requireData(data);
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         if (!data.isClassification()) {
             throw new IllegalArgumentException("Split.stratified: needs a classification dataset, got " + data);
@@ -185,6 +188,12 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
             out[p] = data.subset(rows);
         }
         return new Split(out[0], out[1], out[2]);
+    }
+
+    private static void requireData(Dataset data) {
+        if (data == null) {
+            throw new IllegalArgumentException("Split: dataset is null");
+        }
     }
 
     private static double[] checkFractions(double train, double validation, double test) {

@@ -48,6 +48,10 @@ public final class Standardizer {
         if (x.size(0) == 0) {
             throw new IllegalArgumentException("Standardizer: cannot fit on 0 rows");
         }
+        if (x.length() == 0) {
+            throw new IllegalArgumentException("Standardizer: training features have shape "
+                    + Arrays.toString(x.shape()) + ", expected at least 1 value per sample");
+        }
         Preconditions.requireFinite("Standardizer: training features", x);
         int[] axes = statisticAxes(x.rank());
         long d = x.size(1);

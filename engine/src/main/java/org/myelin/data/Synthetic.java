@@ -23,6 +23,7 @@ public final class Synthetic {
 
     /** {@link #or()} with arrays of {@code type}. */
     public static Dataset or(DataType type) {
+        checkType("or", type);
         return gate(type, 0, 1, 1, 1);
     }
 
@@ -33,6 +34,7 @@ public final class Synthetic {
 
     /** {@link #and()} with arrays of {@code type}. */
     public static Dataset and(DataType type) {
+        checkType("and", type);
         return gate(type, 0, 0, 0, 1);
     }
 
@@ -47,6 +49,7 @@ public final class Synthetic {
 
     /** {@link #xor()} with arrays of {@code type}. */
     public static Dataset xor(DataType type) {
+        checkType("xor", type);
         return gate(type, 0, 1, 1, 0);
     }
 
@@ -60,6 +63,7 @@ public final class Synthetic {
 
     /** {@link #not()} with arrays of {@code type}. */
     public static Dataset not(DataType type) {
+        checkType("not", type);
         INDArray x = Nd4j.createFromArray(new double[][] {{1}, {-1}}).castTo(type);
         return Dataset.binary(x, new int[] {0, 1});
     }
@@ -82,6 +86,7 @@ public final class Synthetic {
     /** {@link #twoSpirals(int, double, long)} with arrays of {@code type}. */
     public static Dataset twoSpirals(int n, double noise, long seed, DataType type) {
         checkPoints("twoSpirals", n, noise);
+        checkType("twoSpirals", type);
         Random rng = new Random(seed);
         int m = n / 2;
         double[][] x = new double[n][2];
@@ -116,6 +121,7 @@ public final class Synthetic {
     /** {@link #twoMoons(int, double, long)} with arrays of {@code type}. */
     public static Dataset twoMoons(int n, double noise, long seed, DataType type) {
         checkPoints("twoMoons", n, noise);
+        checkType("twoMoons", type);
         Random rng = new Random(seed);
         int m = n / 2;
         double[][] x = new double[n][2];
@@ -153,7 +159,18 @@ public final class Synthetic {
             throw new IllegalArgumentException(
                     "noisyLine: x range must satisfy xMin < xMax, was [" + xMin + ", " + xMax + "]");
         }
+        if (!Double.isFinite(xMax - xMin)) {
+            // The width xMax - xMin overflowed: every x was infinite and Dataset.of blamed "features: row 0".
+            throw new IllegalArgumentException("noisyLine: x range width xMax - xMin must be finite, was [" + xMin
+                    + ", " + xMax + "] (width " + (xMax - xMin) + ")");
+        }
         checkNoise("noisyLine", noise);
+        checkType("noisyLine", type);
+        double limit = largest(type);
+        if (Math.abs(xMin) > limit || Math.abs(xMax) > limit) {
+            throw new IllegalArgumentException(
+                    "noisyLine: x range [" + xMin + ", " + xMax + "] exceeds the largest " + type + " value " + limit);
+        }
         Random rng = new Random(seed);
         double[][] x = new double[n][1];
         double[][] t = new double[n][1];
@@ -181,6 +198,19 @@ public final class Synthetic {
             throw new IllegalArgumentException(name + ": n must be even and >= 2, was " + n);
         }
         checkNoise(name, noise);
+    }
+
+    private static void checkType(String name, DataType type) {
+        org.myelin.Preconditions.requireFloatType("Synthetic." + name, type);
+    }
+
+    /** The largest finite value of a floating-point type. */
+    private static double largest(DataType type) {
+        return switch (type) {
+            case DOUBLE -> Double.MAX_VALUE;
+            case HALF -> 65504.0;
+            default -> Float.MAX_VALUE; // FLOAT, and BFLOAT16 whose largest value is just above
+        };
     }
 
     private static void checkNoise(String name, double noise) {
