@@ -126,6 +126,9 @@ public final class Csv {
      * @throws IOException if the file cannot be read or is malformed (the file, line and column are named)
      */
     public Dataset read(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("Csv.read: file is null");
+        }
         String[] header = null;
         int label = -1;
         int width = 0;

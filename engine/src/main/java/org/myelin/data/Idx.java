@@ -73,6 +73,7 @@ public final class Idx {
      */
     public static Images readImages(Path file, DataType type) throws IOException {
         Preconditions.requireFloatType("Idx.readImages", type);
+        requirePath("Idx.readImages", "file", file);
         Header h = Header.read(file, IMAGES_MAGIC);
         byte[] bytes = readPayload(h);
         int count = h.dims[0];
@@ -99,6 +100,7 @@ public final class Idx {
      * @throws IOException if the file is missing, damaged, or inconsistent with its header (message names the file)
      */
     public static int[] readLabels(Path file) throws IOException {
+        requirePath("Idx.readLabels", "file", file);
         Header h = Header.read(file, LABELS_MAGIC);
         byte[] bytes = readPayload(h);
         int[] labels = new int[bytes.length];
@@ -117,6 +119,14 @@ public final class Idx {
      */
     public static Dataset readClassification(Path images, Path labels, int numClasses, DataType type)
             throws IOException {
+        // Checked before either file is read: a bad count was reported as the label file's fault (a
+        // DataFormatException naming it) after both payloads had been loaded.
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("Idx.readClassification: numClasses must be >= 2, was " + numClasses);
+        }
+        Preconditions.requireFloatType("Idx.readClassification", type);
+        requirePath("Idx.readClassification", "images", images);
+        requirePath("Idx.readClassification", "labels", labels);
         Header hi = Header.read(images, IMAGES_MAGIC);
         Header hl = Header.read(labels, LABELS_MAGIC);
         if (hi.dims[0] != hl.dims[0]) {
@@ -129,6 +139,12 @@ public final class Idx {
             return Dataset.classification(im.pixels(), y, numClasses);
         } catch (IllegalArgumentException e) {
             throw new org.myelin.DataFormatException(labels + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requirePath(String method, String what, Path p) {
+        if (p == null) {
+            throw new IllegalArgumentException(method + ": " + what + " path is null");
         }
     }
 

@@ -68,6 +68,9 @@ public record Mnist(Dataset train, Dataset test) {
      * @throws IOException           if a file is damaged
      */
     public static Mnist load(Path dir, DataType type) throws IOException {
+        // Checked first: a null type was reported as missing files, or only after the training set had been read.
+        org.myelin.Preconditions.requireFloatType("Mnist.load", type);
+        requireDir("Mnist.load", dir);
         Path trainImages = find(dir, TRAIN_IMAGES);
         Path trainLabels = find(dir, TRAIN_LABELS);
         Path testImages = find(dir, TEST_IMAGES);
@@ -102,6 +105,7 @@ public record Mnist(Dataset train, Dataset test) {
 
     /** The directory MNIST is cached in under {@code cacheDir}: {@code cacheDir/mnist}. */
     public static Path cachePath(Path cacheDir) {
+        requireDir("Mnist.cachePath", cacheDir);
         return cacheDir.resolve("mnist");
     }
 
@@ -132,6 +136,11 @@ public record Mnist(Dataset train, Dataset test) {
      * @throws IllegalArgumentException if the sources setting is malformed
      */
     public static Path fetch(Path cacheDir, Duration timeout) throws IOException {
+        // Checked first: a cached MNIST accepted any timeout, and otherwise a null one was a NullPointerException.
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("Mnist.fetch: timeout must be positive, was " + timeout);
+        }
+        requireDir("Mnist.fetch", cacheDir);
         if (isCached(cacheDir)) {
             return cachePath(cacheDir); // without reading the sources setting
         }
@@ -170,6 +179,12 @@ public record Mnist(Dataset train, Dataset test) {
     /** {@link #fetch(Path)} then {@link #load(Path)}: the files are downloaded only when not already cached. */
     public static Mnist loadOrFetch(Path cacheDir) throws IOException {
         return load(fetch(cacheDir));
+    }
+
+    private static void requireDir(String method, Path dir) {
+        if (dir == null) {
+            throw new IllegalArgumentException(method + ": directory is null");
+        }
     }
 
     private static Path find(Path dir, String base) throws FileNotFoundException {
