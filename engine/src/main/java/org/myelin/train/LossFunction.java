@@ -96,6 +96,23 @@ public enum LossFunction {
 
     /** The mean loss of {@code prediction} (the model's raw output) against {@code target}, a scalar tensor. */
     public Tensor apply(Tensor prediction, Tensor target) {
+        requireRows(prediction, target);
+        requireValidTargets(target.value());
+        return Autograd.apply(factory.get(), prediction, target);
+    }
+
+    /**
+     * {@link #apply} without the scan of the targets, for the trainer's step: {@code fit()} checked every target of
+     * its data sets once (a {@link org.myelin.data.Dataset} holds finite targets; the classification range in
+     * {@code Trainer.checkTargetRange}), so the step need not pay up to three ND4J reductions (an op dispatch each) per
+     * batch again.
+     */
+    Tensor applyToCheckedTargets(Tensor prediction, Tensor target) {
+        requireRows(prediction, target);
+        return Autograd.apply(factory.get(), prediction, target);
+    }
+
+    private void requireRows(Tensor prediction, Tensor target) {
         if (prediction == null || target == null) {
             throw new IllegalArgumentException(
                     id + ": " + (prediction == null ? "prediction" : "target") + " must not be null");
@@ -105,8 +122,6 @@ public enum LossFunction {
             throw new IllegalArgumentException(id + ": prediction has shape "
                     + java.util.Arrays.toString(prediction.shape()) + ", expected at least 1 row");
         }
-        requireValidTargets(target.value());
-        return Autograd.apply(factory.get(), prediction, target);
     }
 
     /**

@@ -363,7 +363,7 @@ public final class Trainer {
         }
         Tensor l;
         try (Profiler.Scope s = Profiler.scope("loss (op setup)")) {
-            l = loss.apply(output, Tensor.constant(t));
+            l = loss.applyToCheckedTargets(output, Tensor.constant(t));
         }
         double value;
         try (Profiler.Scope s = Profiler.scope("loss value item()")) {
