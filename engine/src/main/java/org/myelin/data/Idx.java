@@ -73,7 +73,7 @@ public final class Idx {
      */
     public static Images readImages(Path file, DataType type) throws IOException {
         Preconditions.requireFloatType("Idx.readImages", type);
-        requirePath("Idx.readImages", "file", file);
+        Preconditions.requireNonNull("Idx.readImages", "file path", file);
         Header h = Header.read(file, IMAGES_MAGIC);
         byte[] bytes = readPayload(h);
         int count = h.dims[0];
@@ -100,7 +100,7 @@ public final class Idx {
      * @throws IOException if the file is missing, damaged, or inconsistent with its header (message names the file)
      */
     public static int[] readLabels(Path file) throws IOException {
-        requirePath("Idx.readLabels", "file", file);
+        Preconditions.requireNonNull("Idx.readLabels", "file path", file);
         Header h = Header.read(file, LABELS_MAGIC);
         byte[] bytes = readPayload(h);
         int[] labels = new int[bytes.length];
@@ -125,8 +125,8 @@ public final class Idx {
             throw new IllegalArgumentException("Idx.readClassification: numClasses must be >= 2, was " + numClasses);
         }
         Preconditions.requireFloatType("Idx.readClassification", type);
-        requirePath("Idx.readClassification", "images", images);
-        requirePath("Idx.readClassification", "labels", labels);
+        Preconditions.requireNonNull("Idx.readClassification", "images path", images);
+        Preconditions.requireNonNull("Idx.readClassification", "labels path", labels);
         Header hi = Header.read(images, IMAGES_MAGIC);
         Header hl = Header.read(labels, LABELS_MAGIC);
         if (hi.dims[0] != hl.dims[0]) {
@@ -139,12 +139,6 @@ public final class Idx {
             return Dataset.classification(im.pixels(), y, numClasses);
         } catch (IllegalArgumentException e) {
             throw new org.myelin.DataFormatException(labels + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requirePath(String method, String what, Path p) {
-        if (p == null) {
-            throw new IllegalArgumentException(method + ": " + what + " path is null");
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.myelin.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -69,8 +70,8 @@ public record Mnist(Dataset train, Dataset test) {
      */
     public static Mnist load(Path dir, DataType type) throws IOException {
         // Checked first: a null type was reported as missing files, or only after the training set had been read.
-        org.myelin.Preconditions.requireFloatType("Mnist.load", type);
-        requireDir("Mnist.load", dir);
+        Preconditions.requireFloatType("Mnist.load", type);
+        Preconditions.requireNonNull("Mnist.load", "directory", dir);
         Path trainImages = find(dir, TRAIN_IMAGES);
         Path trainLabels = find(dir, TRAIN_LABELS);
         Path testImages = find(dir, TEST_IMAGES);
@@ -105,7 +106,7 @@ public record Mnist(Dataset train, Dataset test) {
 
     /** The directory MNIST is cached in under {@code cacheDir}: {@code cacheDir/mnist}. */
     public static Path cachePath(Path cacheDir) {
-        requireDir("Mnist.cachePath", cacheDir);
+        Preconditions.requireNonNull("Mnist.cachePath", "directory", cacheDir);
         return cacheDir.resolve("mnist");
     }
 
@@ -140,7 +141,7 @@ public record Mnist(Dataset train, Dataset test) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("Mnist.fetch: timeout must be positive, was " + timeout);
         }
-        requireDir("Mnist.fetch", cacheDir);
+        Preconditions.requireNonNull("Mnist.fetch", "directory", cacheDir);
         if (isCached(cacheDir)) {
             return cachePath(cacheDir); // without reading the sources setting
         }
@@ -179,12 +180,6 @@ public record Mnist(Dataset train, Dataset test) {
     /** {@link #fetch(Path)} then {@link #load(Path)}: the files are downloaded only when not already cached. */
     public static Mnist loadOrFetch(Path cacheDir) throws IOException {
         return load(fetch(cacheDir));
-    }
-
-    private static void requireDir(String method, Path dir) {
-        if (dir == null) {
-            throw new IllegalArgumentException(method + ": directory is null");
-        }
     }
 
     private static Path find(Path dir, String base) throws FileNotFoundException {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.myelin.Preconditions;
 
 /**
  * A train / validation / test split of one dataset (CS 489 §11.1; see docs/notes.md): the model is fitted on
@@ -34,7 +35,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      */
     public static Split of(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
-        requireData(data);
+        Preconditions.requireNonNull("Split", "dataset", data);
         return data.isClassification()
                 ? stratified(data, trainFraction, validationFraction, testFraction, seed)
                 : random(data, trainFraction, validationFraction, testFraction, seed);
@@ -43,7 +44,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
     /** Splits {@code data} by fractions over all samples at once, ignoring classes. */
     public static Split random(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
-        requireData(data);
+        Preconditions.requireNonNull("Split", "dataset", data);
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         int[] all = Permutations.permutation(data.size(), seed, -1);
         List<int[]> parts = new ArrayList<>();
@@ -61,7 +62,7 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
      */
     public static Split stratified(
             Dataset data, double trainFraction, double validationFraction, double testFraction, long seed) {
-        requireData(data);
+        Preconditions.requireNonNull("Split", "dataset", data);
         double[] fractions = checkFractions(trainFraction, validationFraction, testFraction);
         if (!data.isClassification()) {
             throw new IllegalArgumentException("Split.stratified: needs a classification dataset, got " + data);
@@ -188,12 +189,6 @@ public record Split(Dataset train, Dataset validation, Dataset test) {
             out[p] = data.subset(rows);
         }
         return new Split(out[0], out[1], out[2]);
-    }
-
-    private static void requireData(Dataset data) {
-        if (data == null) {
-            throw new IllegalArgumentException("Split: dataset is null");
-        }
     }
 
     private static double[] checkFractions(double train, double validation, double test) {

@@ -121,9 +121,6 @@ public final class Models {
     /** Appends flatten, the hidden dense + ReLU (+ dropout) layers and the output layer to a feature extractor. */
     private static Sequential withClassifier(
             List<Module> layers, DataType type, long seed, double dropout, int[] image, int classes, int... hidden) {
-        if (classes < 2) {
-            throw new IllegalArgumentException("Models: classes must be >= 2, was " + classes);
-        }
         long features;
         try (var scope = org.myelin.autodiff.Autograd.noGrad()) {
             // The flattened size follows from the convolutions and poolings: one blank image through them says it.

@@ -15,9 +15,9 @@ public final class ModuleConfig {
 
     /**
      * Refuses a parameter shape whose bytes (8 per element, float64's) a long cannot count; ND4J failed on it with
-     * "Length must be >= 0", a negative fan-in or std::bad_alloc. Returns the element count.
+     * "Length must be >= 0", a negative fan-in or std::bad_alloc.
      */
-    static long requireCountable(String who, String what, long... shape) {
+    static void requireCountable(String who, String what, long... shape) {
         long n = 1;
         for (long d : shape) {
             n = org.myelin.MemoryLimit.saturatedProduct(n, d);
@@ -27,7 +27,6 @@ public final class ModuleConfig {
                     + " has more elements than a long can count in bytes (at most " + Long.MAX_VALUE / Double.BYTES
                     + ")");
         }
-        return n;
     }
 
     /** {@code "float32"} for FLOAT, {@code "float64"} for DOUBLE. */
