@@ -9,6 +9,7 @@ import org.myelin.MemoryLimit;
 import org.myelin.config.ConfigBinder;
 import org.myelin.data.Dataset;
 import org.myelin.io.Json;
+import org.myelin.nn.ActivationSizes;
 import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
@@ -312,74 +313,29 @@ public record ModelSpec(
 
     /**
      * Refuses a module tree whose activations for one batch (input shape {@code shape}) exceed {@link MemoryLimit}:
-     * each layer's output, and a convolution's im2col matrix besides, checked layer by layer before the first
-     * forward pass allocates them (a padding of 100000 on an MNIST image asks for terabytes). Returns the output
-     * shape, or {@code null} where a layer does not take the shape it is given: the layer's own check reports that
-     * at the first forward pass.
+     * each layer's output, and a convolution's im2col matrix besides ({@link ActivationSizes}), checked layer by
+     * layer before the first forward pass allocates them (a padding of 100000 on an MNIST image asks for
+     * terabytes). Layers after one that does not take the shape it is given are not sized: that layer's own check
+     * reports it at the first forward pass.
      */
-    static long[] requireActivationMemory(String path, Module module, long[] shape, int width) {
-        if (module instanceof org.myelin.nn.Sequential seq) {
-            for (int i = 0; i < seq.size() && shape != null; i++) {
-                shape = requireActivationMemory(path + ".layers[" + i + "]", seq.get(i), shape, width);
+    static void requireActivationMemory(String path, Module module, long[] shape, int width) {
+        for (ActivationSizes.Layer l : ActivationSizes.of(module, shape)) {
+            try {
+                MemoryLimit.check(
+                        "for a batch of " + shape[0] + ", its output " + java.util.Arrays.toString(l.output())
+                                + (l.im2col() > 0
+                                        ? String.format(
+                                                java.util.Locale.ROOT,
+                                                " and its im2col matrix (%,d values)",
+                                                l.im2col())
+                                        : ""),
+                        l.values(),
+                        width,
+                        "values");
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(l.path().isEmpty() ? path : path + "." + l.path(), e.getMessage());
             }
-            return shape;
         }
-        long[] out;
-        long im2col = 0;
-        try {
-            if (module instanceof org.myelin.nn.Conv2d conv) {
-                out = conv.outputShape(shape);
-                long[] w = conv.weight().shape(); // [out, in, kh, kw]
-                im2col = MemoryLimit.saturatedProduct(
-                        MemoryLimit.saturatedProduct(w[1], MemoryLimit.saturatedProduct(w[2], w[3])),
-                        MemoryLimit.saturatedProduct(out[0], MemoryLimit.saturatedProduct(out[2], out[3])));
-            } else if (module instanceof org.myelin.nn.Pool2d pool) {
-                out = pool.outputShape(shape);
-            } else if (module instanceof org.myelin.nn.GlobalAvgPool2d) {
-                if (shape.length != 4) {
-                    return null;
-                }
-                out = new long[] {shape[0], shape[1]};
-            } else if (module instanceof org.myelin.nn.Flatten) {
-                if (shape.length < 2) {
-                    return null;
-                }
-                out = new long[] {shape[0], product(shape, 1)};
-            } else if (module instanceof org.myelin.nn.Dense dense) {
-                if (shape.length != 2 || shape[1] != dense.in()) {
-                    return null;
-                }
-                out = new long[] {shape[0], dense.out()};
-            } else {
-                out = shape; // element-wise layers: activations, dropout, normalisation
-            }
-        } catch (IllegalArgumentException e) {
-            return null; // the layer's own check names the shape at the first forward pass
-        }
-        long values = MemoryLimit.saturatedSum(product(out, 0), im2col);
-        try {
-            MemoryLimit.check(
-                    "for a batch of " + shape[0] + ", its output " + java.util.Arrays.toString(out)
-                            + (im2col > 0
-                                    ? String.format(
-                                            java.util.Locale.ROOT, " and its im2col matrix (%,d values)", im2col)
-                                    : ""),
-                    values,
-                    width,
-                    "values");
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(path, e.getMessage());
-        }
-        return out;
-    }
-
-    /** The product of {@code shape[from..]}, saturating at {@link Long#MAX_VALUE}. */
-    private static long product(long[] shape, int from) {
-        long n = 1;
-        for (int i = from; i < shape.length; i++) {
-            n = MemoryLimit.saturatedProduct(n, shape[i]);
-        }
-        return n;
     }
 
     /**

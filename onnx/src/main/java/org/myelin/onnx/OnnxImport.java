@@ -159,6 +159,7 @@ public final class OnnxImport {
         requireWithinMemoryLimit(chain, initializers, type, budget, where);
         ImportContext ctx =
                 new ImportContext(where, chain, initializers, type, opset, budget, shape.getDimCount(), features, flat);
+        List<String> labels = new ArrayList<>(); // the node each layer was read from, for messages
         do {
             NodeProto n = ctx.node();
             NodeImporter importer = OnnxOps.importer(n.getOpType());
@@ -174,6 +175,9 @@ public final class OnnxImport {
             } catch (IllegalArgumentException | org.myelin.MyelinException e) {
                 throw ctx.unsupported(e.getMessage());
             }
+            while (labels.size() < ctx.layers().size()) {
+                labels.add(OnnxFormatException.node(n));
+            }
         } while (ctx.advance());
         if (ctx.layers().isEmpty()) {
             throw new OnnxFormatException(where + ": graph has no layers (only flattens); nothing to import");
@@ -182,7 +186,11 @@ public final class OnnxImport {
         for (StringStringEntryProto e : m.getMetadataPropsList()) {
             metadata.put(e.getKey(), e.getValue());
         }
-        return new Imported(new Sequential(ctx.layers()), Collections.unmodifiableMap(metadata));
+        Sequential model = new Sequential(ctx.layers()).labelled(where, labels);
+        if (flat > 0) {
+            requireOneSampleFits(model, shape, type);
+        }
+        return new Imported(model, Collections.unmodifiableMap(metadata));
     }
 
     /**
@@ -222,6 +230,25 @@ public final class OnnxImport {
                             + OnnxFormatException.name(largest.getName()) + " " + largest.getDimsList() + ")",
                     total,
                     type == DataType.DOUBLE ? 8 : 4);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a model whose activations for one sample of its declared input shape (every dimension but the batch
+     * known) exceed {@link MemoryLimit}: such a model cannot predict at all, and a small file can ask for it (a
+     * Conv with dilations and pads of 1023 outputs 1031 x 1031 values per channel). Larger batches are checked at
+     * each prediction ({@link Sequential#requirePredictionFits}), where the batch is known.
+     */
+    private static void requireOneSampleFits(Sequential model, TensorShapeProto shape, DataType type) {
+        long[] sample = new long[shape.getDimCount()];
+        sample[0] = 1;
+        for (int i = 1; i < sample.length; i++) {
+            sample[i] = shape.getDim(i).getDimValue();
+        }
+        try {
+            model.requirePredictionFits(sample, type == DataType.DOUBLE ? 8 : 4);
         } catch (IllegalArgumentException e) {
             throw new OnnxFormatException(e.getMessage(), e);
         }
