@@ -106,7 +106,8 @@ public final class SparkTrainMain {
                         h.epochs().last().epoch());
             }
             if (s.test() != null) {
-                Evaluation e = Evaluation.of(s.model(), s.loss(), s.test(), 1000);
+                // The batch the job sized against the memory limit (TrainingJob.evaluationBatchSize), not a fixed 1000.
+                Evaluation e = Evaluation.of(s.model(), s.loss(), s.test(), options.evaluationBatchSize());
                 if (Double.isNaN(e.accuracy())) {
                     out.printf(Locale.ROOT, "test loss %.5f on %,d samples%n", e.loss(), e.samples());
                 } else {
