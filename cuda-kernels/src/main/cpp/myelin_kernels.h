@@ -392,7 +392,10 @@ MYELIN_INLINE double sum_squares(const T* x, long long n) {
 
 // Softmax cross-entropy over a row-major [rows, cols] batch of logits y and targets t: p[r] = softmax(y[r]) (written,
 // for the backward pass) and the returned total -sum_r sum_c t[r,c] log p[r,c], from the shifted logits
-// (y - max) so that large logits neither overflow exp nor lose the log's accuracy. Accumulated in double.
+// (y - max) so that large logits neither overflow exp nor lose the log's accuracy. Accumulated in double. Every term
+// is added, those with t = 0 too, as the ND4J formulation adds them: 0 * log p is 0 for a finite logit and NaN for a
+// logit of -inf or a NaN row. Skipping them made a NaN row with an all-zero target, and a -inf logit, a finite loss
+// here and NaN through ND4J.
 // One row's shifted exponentials: writes e[c] = exp(y[c] - max) rounded to T, returns their sum in double and
 // the row's max in *max_out (shared by softmax_xent and softmax_xent_grad, so both round identically).
 // In float32 the exponentials are exp_nonpositive's (about 1 ulp; the arguments are <= 0), in a loop that
@@ -436,9 +439,7 @@ MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, 
         double inv = 1.0 / sum;
         for (long long c = 0; c < cols; c++) {
             pr[c] = T(double(pr[c]) * inv);
-            if (tr[c] != T(0)) {
-                total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
-            }
+            total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
         }
     }
     return total;
@@ -463,9 +464,7 @@ MYELIN_INLINE double softmax_xent_grad(const T* y, const T* t, T* g, long long r
         for (long long c = 0; c < cols; c++) {
             T p = T(double(gr[c]) * inv);
             gr[c] = (p - tr[c]) * scale_t;
-            if (tr[c] != T(0)) {
-                total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
-            }
+            total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
         }
     }
     return total;

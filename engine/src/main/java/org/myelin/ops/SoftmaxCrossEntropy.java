@@ -9,6 +9,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Gradient {@code dL/dZ = (softmax(Z) - T) / B} for the mean reduction (the well-known (Y - T) of CS 489/CS 479; see
  * docs/notes.md).
  *
+ * <p>Every term {@code t_k (z_k - logsumexp(z))} is added, those with {@code t_k = 0} too: a NaN or +infinite logit
+ * makes its row's loss NaN, and so does a logit of -infinity ({@code 0 * -inf}), as PyTorch's
+ * {@code CrossEntropyLoss} with probability targets gives; the native kernel
+ * ({@link org.myelin.kernel.FusedSoftmaxCrossEntropy}) agrees.
+ *
  * <p>Shapes: Z {@code [B, K]}, T {@code [B, K]} (one-hot rows, or any distributions).
  */
 public final class SoftmaxCrossEntropy extends LossOp {

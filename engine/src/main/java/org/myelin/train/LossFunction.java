@@ -26,6 +26,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * {@code MSELoss}, {@code L1Loss}, {@code BCELoss} and {@code BCEWithLogitsLoss} with {@code reduction='mean'}
  * (which average over all B K elements), loss and gradients alike; the two categorical cross-entropies equal
  * PyTorch's {@code CrossEntropyLoss} / {@code NLLLoss}.
+ *
+ * <p>A NaN prediction gives a NaN loss with every loss, and a NaN gradient at that output (for the softmax
+ * cross-entropy, over its row); an infinite prediction gives a loss that is not finite (NaN or infinity). So a diverged
+ * model cannot report a finite loss: the probability losses clamp y, but not a NaN or infinite y.
  */
 public enum LossFunction {
     /** Softmax + categorical cross-entropy from logits; classification with K classes. */

@@ -144,4 +144,36 @@ class FusedSoftmaxCrossEntropyTest {
                 logits(DataType.DOUBLE, 2.0));
         assertTrue(res.passed(1e-6), res.toString());
     }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
+    void nonFiniteLogitsGiveANanLossOnTheNativeAndNd4jPaths(DataType type) {
+        // A NaN row whose target row is all 0, and a logit of -inf where the target is 0: the ND4J formulation adds
+        // 0 * log p = NaN; the native kernel skipped terms with t = 0 and returned a finite loss.
+        double[][][] cases = {
+            {{Double.NaN, 0.5, 1}, {0.2, 0.3, 0.1}},
+            {{Double.NEGATIVE_INFINITY, 0.5, 1}, {0.2, 0.3, 0.1}},
+        };
+        double[][][] targets = {
+            {{0, 0, 0}, {1, 0, 0}},
+            {{0, 1, 0}, {1, 0, 0}},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            INDArray y = Nd4j.createFromArray(cases[i]).castTo(type);
+            INDArray t = Nd4j.createFromArray(targets[i]).castTo(type);
+            String what = type + " case " + i;
+            double nd4j = Nd4jKernels.INSTANCE.softmaxCrossEntropyWithGradient(y, t, Nd4j.create(type, 2, 3), 0.5);
+            assertTrue(Double.isNaN(nd4j), what + ": ND4J " + nd4j);
+            double nd4jP = Nd4jKernels.INSTANCE.softmaxCrossEntropy(y, t, Nd4j.create(type, 2, 3));
+            assertTrue(Double.isNaN(nd4jP), what + ": ND4J " + nd4jP);
+            if (org.myelin.kernels.NativeKernels.available()) {
+                double nat = new NativeCpuKernels().softmaxCrossEntropyWithGradient(y, t, Nd4j.create(type, 2, 3), 0.5);
+                assertTrue(Double.isNaN(nat), what + ": native " + nat);
+                double natP = new NativeCpuKernels().softmaxCrossEntropy(y, t, Nd4j.create(type, 2, 3));
+                assertTrue(Double.isNaN(natP), what + ": native " + natP);
+            }
+        }
+    }
 }
