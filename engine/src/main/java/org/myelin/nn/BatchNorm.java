@@ -1,6 +1,7 @@
 package org.myelin.nn;
 
 import java.util.Map;
+import org.myelin.MemoryLimit;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.config.Require;
@@ -72,6 +73,9 @@ public final class BatchNorm extends Module {
         this.eps = eps;
         this.momentum = momentum;
         this.type = ModuleConfig.requireFloatType(describe(), type);
+        // Gain, shift, running mean and running variance.
+        ModuleConfig.requireWithinMemoryLimit(
+                describe(), MemoryLimit.saturatedProduct(4, n), type, "parameters and buffers");
         this.gain = registerParameter("gain", Nd4j.ones(type, n));
         this.shift = registerParameter("shift", Nd4j.zeros(type, n));
         this.runningMean = registerBuffer("runningMean", Nd4j.zeros(type, n));

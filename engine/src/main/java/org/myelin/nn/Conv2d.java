@@ -3,6 +3,7 @@ package org.myelin.nn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.myelin.MemoryLimit;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.Conv2dGeometry;
@@ -102,6 +103,10 @@ public final class Conv2d extends Module {
         }
         this.weightInit = weightInit;
         this.biasInit = biasInit;
+        long weights = MemoryLimit.saturatedProduct(
+                MemoryLimit.saturatedProduct(out, in), (long) this.kernel[0] * this.kernel[1]);
+        ModuleConfig.requireWithinMemoryLimit(
+                describe(), MemoryLimit.saturatedSum(weights, bias ? out : 0), type, "parameters");
         this.weight = registerParameter("weight", Nd4j.create(type, out, in, this.kernel[0], this.kernel[1]));
         this.bias = bias ? registerParameter("bias", Nd4j.create(type, out)) : null;
         resetParameters(seed);

@@ -1,6 +1,7 @@
 package org.myelin.nn;
 
 import java.util.Map;
+import org.myelin.MemoryLimit;
 import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.FusedActivate;
@@ -71,6 +72,11 @@ public final class Dense extends Module implements ActivationFusing {
         }
         this.weightInit = weightInit;
         this.biasInit = biasInit;
+        ModuleConfig.requireWithinMemoryLimit(
+                describe(),
+                MemoryLimit.saturatedSum(MemoryLimit.saturatedProduct(in, out), bias ? out : 0),
+                type,
+                "parameters");
         this.weight = registerParameter("weight", Nd4j.create(type, in, out));
         this.bias = bias ? registerParameter("bias", Nd4j.create(type, out)) : null;
         resetParameters(seed);

@@ -1,6 +1,7 @@
 package org.myelin.nn;
 
 import java.util.Map;
+import org.myelin.MemoryLimit;
 import org.myelin.autodiff.Tensor;
 import org.myelin.config.Require;
 import org.myelin.ops.Ops;
@@ -47,6 +48,7 @@ public final class LayerNorm extends Module {
         }
         this.eps = eps;
         this.type = ModuleConfig.requireFloatType(describe(), type);
+        ModuleConfig.requireWithinMemoryLimit(describe(), MemoryLimit.saturatedProduct(2, n), type, "parameters");
         this.gain = registerParameter("gain", Nd4j.ones(type, n));
         this.shift = registerParameter("shift", Nd4j.zeros(type, n));
     }

@@ -29,6 +29,17 @@ public final class ModuleConfig {
         }
     }
 
+    /**
+     * Refuses, before a layer's constructor allocates, parameters and buffers of {@code elements} elements of
+     * {@code type} beyond {@link org.myelin.MemoryLimit}: {@code new BatchNorm(1L << 40, FLOAT)} failed inside ND4J
+     * or with an {@code OutOfMemoryError} after claiming what it could. (A config tree is also checked as a whole, by
+     * {@link LayerBuild#reserve}, before its first layer is built.) {@code elements} saturates at
+     * {@link Long#MAX_VALUE} (see {@link org.myelin.MemoryLimit#saturatedProduct}).
+     */
+    static void requireWithinMemoryLimit(String who, long elements, DataType type, String noun) {
+        org.myelin.MemoryLimit.check(who, elements, type == DataType.FLOAT ? Float.BYTES : Double.BYTES, noun);
+    }
+
     /** {@code "float32"} for FLOAT, {@code "float64"} for DOUBLE. */
     public static String dataTypeName(DataType type) {
         switch (type) {

@@ -49,6 +49,7 @@ public final class RmsNorm extends Module {
         this.n = c.n().longValue();
         this.eps = c.eps();
         this.type = type;
+        ModuleConfig.requireWithinMemoryLimit("RmsNorm[" + n + "]", n, type, "parameters");
         this.gain = registerParameter("gain", Nd4j.ones(type, n));
         this.epsTensor = Tensor.constant(Nd4j.scalar(type, eps));
     }

@@ -2,9 +2,11 @@ package org.myelin.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.myelin.Settings;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Invalid layer settings are refused at construction with one line naming the layer, the setting and the value. */
@@ -103,5 +105,55 @@ class LayerArgumentChecksTest {
         refused(
                 "Models: channels, height and width must be >= 1, was 0 x 28 x 28",
                 () -> Models.smallCnn(DataType.FLOAT, 1, 0, 28, 28, 10));
+    }
+
+    /**
+     * Countable but huge sizes, passed to a constructor directly (configs were already sized against the limit): they
+     * failed inside ND4J or with an OutOfMemoryError, after claiming what memory there was.
+     */
+    @Test
+    void hugeCountableLayersAreRefusedAgainstTheMemoryLimitBeforeAllocating() {
+        long n = 1L << 40;
+        String[] expected = {
+            "Dense[1048576->1048576] needs 4.00 TiB (4398050705408 bytes) for its 1,099,512,676,352 parameters",
+            "Conv2d[1048576->1048576, 1x1] needs 8.00 TiB (8796101410816 bytes) for its 1,099,512,676,352 parameters",
+            "BatchNorm[1099511627776] needs 16.00 TiB (17592186044416 bytes) for its 4,398,046,511,104 parameters and"
+                    + " buffers",
+            "LayerNorm[1099511627776] needs 8.00 TiB (8796093022208 bytes) for its 2,199,023,255,552 parameters",
+            "RmsNorm[1099511627776] needs 4.00 TiB (4398046511104 bytes) for its 1,099,511,627,776 parameters",
+            "BatchNorm[9223372036854775807] needs more than 8.00 EiB (9223372036854775807 bytes) for its more than"
+                    + " 9223372036854775807 parameters and buffers",
+        };
+        Executable[] constructions = {
+            () -> new Dense(1L << 20, 1L << 20, DataType.FLOAT, 1),
+            () -> Conv2d.builder(1L << 20, 1L << 20, 1)
+                    .optDataType(DataType.DOUBLE)
+                    .build(),
+            () -> new BatchNorm(n, DataType.FLOAT),
+            () -> new LayerNorm(n, DataType.FLOAT),
+            () -> new RmsNorm(n, 1e-6, DataType.FLOAT),
+            () -> new BatchNorm(Long.MAX_VALUE, DataType.DOUBLE),
+        };
+        for (int i = 0; i < expected.length; i++) {
+            String message = assertThrows(IllegalArgumentException.class, constructions[i])
+                    .getMessage();
+            assertTrue(message.startsWith(expected[i] + ", more than the limit of "), message);
+        }
+    }
+
+    @Test
+    void layerConstructorsUseTheConfiguredLimit() {
+        System.setProperty(Settings.MAX_PARAMETER_BYTES, "1m");
+        try {
+            refused(
+                    "Dense[512->512] needs 1.00 MiB (1050624 bytes) for its 262,656 parameters, more than the limit of"
+                            + " 1.00 MiB (1048576 bytes) (-Dmyelin.maxParameterBytes); to allow it, raise the limit"
+                            + " with -Dmyelin.maxParameterBytes=SIZE (e.g. 16g; for scripts/myelin in"
+                            + " MYELIN_JAVA_OPTS) on a machine with the memory for it",
+                    () -> new Dense(512, 512, DataType.FLOAT, 1));
+            new Dense(512, 511, DataType.FLOAT, 1); // 1,047,552 bytes: within
+        } finally {
+            System.clearProperty(Settings.MAX_PARAMETER_BYTES);
+        }
     }
 }
