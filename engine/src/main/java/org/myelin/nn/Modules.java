@@ -224,6 +224,14 @@ public final class Modules {
      * Copies every parameter and buffer value of {@code source} into the same-named one of {@code target}, in
      * place (for example to restore the best weights, or to give a rebuilt model trained values).
      *
+     * <p>Only the state is compared: the names, shapes and data types of the parameters and buffers. Modules that
+     * differ in what holds no state are accepted on purpose, as PyTorch's {@code load_state_dict} accepts them: an
+     * activation layer in place of another ({@code [dense, relu, dense]} into {@code [dense, tanh, dense]}), a
+     * dropout rate, a batch norm's eps or momentum, a convolution's stride or padding, a pooling layer. That is how a
+     * trained model is given another activation or fine-tuned with other settings; the target keeps its own
+     * structure. A layer added or removed renames the state after it in a {@link Sequential} ({@code 2.weight}) and is refused. To
+     * require the same architecture, compare {@link Module#config()} of the two first.
+     *
      * @throws IllegalArgumentException if the names, shapes or data types differ; nothing is copied then
      */
     public static void copyState(Module source, Module target) {

@@ -227,4 +227,44 @@ class ModulesTest {
         List<String> types = new ArrayList<>(Modules.knownTypes());
         assertEquals(types.stream().sorted().toList(), types);
     }
+
+    /**
+     * copyState compares state only (its javadoc): models differing in an activation or a batch norm's eps and
+     * momentum are accepted, and the target keeps its own structure; a layer more or less renames the state.
+     */
+    @Test
+    void copyStateCopiesBetweenModelsThatDifferOnlyInStatelessStructure() {
+        Sequential relu = new Sequential(
+                new Dense(3, 4, DataType.DOUBLE, 1),
+                new ActivationLayer(Activations.RELU),
+                new BatchNorm(4, 1e-5, 0.1, DataType.DOUBLE),
+                new Dense(4, 2, DataType.DOUBLE, 2));
+        Sequential tanh = new Sequential(
+                new Dense(3, 4, DataType.DOUBLE, 3),
+                new ActivationLayer(Activations.TANH),
+                new BatchNorm(4, 1e-3, 0.5, DataType.DOUBLE),
+                new Dense(4, 2, DataType.DOUBLE, 4));
+        Modules.copyState(relu, tanh);
+        relu.namedParameters()
+                .forEach((k, v) ->
+                        assertEquals(v.value(), tanh.namedParameters().get(k).value(), k));
+        relu.namedBuffers()
+                .forEach((k, v) -> assertEquals(v, tanh.namedBuffers().get(k), k));
+        assertEquals(
+                "tanh",
+                ((List<?>) tanh.config().get("layers"))
+                        .stream()
+                                .map(l -> ((Map<?, ?>) l).get("activation"))
+                                .filter(a -> a != null)
+                                .findFirst()
+                                .orElseThrow());
+
+        Sequential noActivation = new Sequential(
+                new Dense(3, 4, DataType.DOUBLE, 1),
+                new BatchNorm(4, DataType.DOUBLE),
+                new Dense(4, 2, DataType.DOUBLE, 2));
+        String message = assertThrows(IllegalArgumentException.class, () -> Modules.copyState(relu, noActivation))
+                .getMessage();
+        assertTrue(message.startsWith("Modules.copyState: parameter names differ: "), message);
+    }
 }
