@@ -58,8 +58,6 @@ struct MyelinDenormalsAreZero {
     MyelinDenormalsAreZero& operator=(const MyelinDenormalsAreZero&) = delete;
 };
 
-#include "myelin_amx.h"
-
 namespace myelin {
 
 // Activation ids, from myelin_kernel_table.h (shared with myelin_kernels.cu and mirrored by NativeKernels.java).
@@ -1492,27 +1490,6 @@ inline void myelin_gemm_f64(long long fn, int trans_a, int trans_b, int m, int n
                             const double* b, int ldb, double* c, int ldc) {
     ((myelin_cblas_dgemm_fn) fn)(101, trans_a ? 112 : 111, trans_b ? 112 : 111, m, n, k, 1.0, a, lda, b, ldb, 0.0,
                                  c, ldc);
-}
-
-// Products with packed, fixed weights on AMX (myelin_amx.h). Active: 1 when the CPU has AMX-BF16, Linux granted this
-// process the tile state (asked on the first call) and myelin_amx_configure has not turned it off; else 0.
-inline int myelin_amx_active() {
-    return myelin::amx::usable() ? 1 : 0;
-}
-inline void myelin_amx_configure(int enabled) {
-    myelin::amx::enabled().store(enabled ? 1 : 0, std::memory_order_relaxed);
-}
-inline long long myelin_amx_packed_bytes(long long k, long long n) {
-    return myelin::amx::packed_bytes(k, n);
-}
-// out: a 64-byte aligned address of myelin_amx_packed_bytes(k, n) bytes. 0 when packed, 1 when declined.
-inline int myelin_amx_pack(const float* b, long long ldb, long long k, long long n, long long out) {
-    return myelin::amx::pack_b(b, ldb, k, n, reinterpret_cast<uint16_t*>(out));
-}
-// c = a x (the weights packed at address packed); 0 when done, 1 when declined (c then holds nothing useful).
-inline int myelin_amx_gemm_packed(long long m, long long n, long long k, const float* a, long long lda,
-                                  long long packed, float* c, long long ldc) {
-    return myelin::amx::gemm_packed(m, n, k, a, lda, reinterpret_cast<const uint16_t*>(packed), c, ldc);
 }
 
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.

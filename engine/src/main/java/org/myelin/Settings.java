@@ -10,7 +10,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.myelin.data.Mnist;
-import org.myelin.kernel.AmxProducts;
 import org.myelin.kernel.KernelSplit;
 import org.myelin.kernel.Kernels;
 
@@ -29,7 +28,6 @@ public final class Settings {
             Blas.PROPERTY,
             Kernels.PROPERTY,
             KernelSplit.PROPERTY,
-            AmxProducts.PROPERTY,
             MAX_PARAMETER_BYTES,
             NATIVE_GC_THRESHOLD_MB,
             Mnist.MIRRORS_PROPERTY,
@@ -81,7 +79,6 @@ public final class Settings {
         if (split != null) {
             KernelSplit.decide(2, split, null);
         }
-        AmxProducts.allowed(properties.getProperty(AmxProducts.PROPERTY), environment.get(AmxProducts.ENVIRONMENT));
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);
             if (v != null && !v.isBlank()) { // empty: as if unset, which is how the runtimes read it

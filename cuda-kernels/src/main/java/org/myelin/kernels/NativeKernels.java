@@ -138,46 +138,6 @@ public final class NativeKernels {
             long ldc);
 
     /**
-     * Whether {@link #amxPack} and {@link #amxGemmPacked} run (1) or decline every call (0): the CPU has AMX-BF16,
-     * Linux granted this process the tile state (asked on the first call) and {@link #amxConfigure} has not turned
-     * them off.
-     */
-    @Name("myelin_amx_active")
-    public static native int amxActive();
-
-    /** Allows (1) or forbids (0) the AMX products for the whole process. */
-    @Name("myelin_amx_configure")
-    public static native void amxConfigure(int enabled);
-
-    /** Bytes {@link #amxPack} writes for a {@code k x n} matrix: 6 per element (three bfloat16 pieces), padded to tiles. */
-    @Name("myelin_amx_packed_bytes")
-    public static native long amxPackedBytes(long k, long n);
-
-    /**
-     * Splits row-major {@code b} ({@code [k, n]}, row stride {@code ldb}) into three bfloat16 pieces packed as AMX
-     * tiles at {@code out}, a 64-byte aligned address of {@link #amxPackedBytes} bytes ({@code src/main/cpp/
-     * myelin_amx.h}). Returns 0, or 1 when declined (no AMX, or {@code b} holds a non-finite value).
-     */
-    @Name("myelin_amx_pack")
-    public static native int amxPack(@Cast("const float*") long b, long ldb, long k, long n, long out);
-
-    /**
-     * Row-major {@code c = a b} ({@code [m, k] x [k, n]}) with {@code b} packed by {@link #amxPack} at {@code packed}:
-     * float32 accuracy from six bfloat16 piece products. Returns 0, or 1 when declined (no AMX, {@code a} holds a
-     * non-finite value, no memory for its packed rows): {@code c} then holds nothing useful.
-     */
-    @Name("myelin_amx_gemm_packed")
-    public static native int amxGemmPacked(
-            long m,
-            long n,
-            long k,
-            @Cast("const float*") long a,
-            long lda,
-            long packed,
-            @Cast("float*") long c,
-            long ldc);
-
-    /**
      * Row-major {@code c = op(a) op(b)} ({@code [m, k] x [k, n]}, op the transpose where {@code transA}/{@code transB}
      * is non-zero) through the {@code cblas_sgemm} at native address {@code cblasSgemm}, which the caller looked up
      * in the BLAS already loaded; {@code lda}, {@code ldb}, {@code ldc} are the row strides of the stored matrices.

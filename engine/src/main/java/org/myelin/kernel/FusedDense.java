@@ -24,7 +24,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FusedDense extends Op {
     private final Activation activation;
-    private final PackedWeights packed;
     private INDArray x;
     private INDArray w;
     private long[] biasShape;
@@ -33,29 +32,12 @@ public final class FusedDense extends Op {
 
     /** @param activation an elementwise activation ({@link #supports}); identity for a dense layer alone */
     public FusedDense(Activation activation) {
-        this.activation = requireFusable(activation);
-        this.packed = null;
-    }
-
-    /**
-     * For a frozen model's layer: {@code X W} from {@code packed}, a packed copy of the weights this op is applied to
-     * ({@link PackedWeights}); for predictions only (a backward pass would use the weights passed in).
-     */
-    public FusedDense(Activation activation, PackedWeights packed) {
-        this.activation = requireFusable(activation);
-        if (packed == null) {
-            throw new IllegalArgumentException("FusedDense: packed weights must not be null");
-        }
-        this.packed = packed;
-    }
-
-    private static Activation requireFusable(Activation activation) {
         if (!supports(activation)) {
             throw new IllegalArgumentException("FusedDense: activation must be elementwise (logistic, tanh, arctan,"
                     + " relu, leaky_relu, identity, threshold), was "
                     + (activation == null ? "null" : activation.name()));
         }
-        return activation;
+        this.activation = activation;
     }
 
     /** Whether {@code f} can be fused (the elementwise activations of {@link Activations}; not softmax). */
@@ -74,7 +56,7 @@ public final class FusedDense extends Op {
         w = in[1];
         INDArray b = in[2];
         biasShape = b.shape();
-        z = packed != null ? packed.times(x) : MatMul.gemm(x, w, false, false);
+        z = MatMul.gemm(x, w, false, false);
         // One pass: Z += b in place and A = f(Z) into a fresh array; for identity A is Z itself. When no backward
         // will run (no-grad, or no input wants a gradient) nothing needs Z: A overwrites it in place, one array and
         // one stream of writes fewer per layer of a prediction.

@@ -22,18 +22,16 @@ final class NativeCpuKernels implements ElementwiseKernels {
 
     private final Nd4jKernels fallback = Nd4jKernels.INSTANCE;
     private final KernelSplit.Setting split;
-    private final String products;
 
-    /** Applies the process's {@link KernelSplit} and {@link AmxProducts} settings to the native library. */
+    /** Applies the process's {@link KernelSplit#configured()} setting to the native library. */
     NativeCpuKernels() {
         split = KernelSplit.configured();
         KernelSplit.apply(split);
-        products = AmxProducts.configure();
     }
 
-    /** How the elementwise passes use threads and where float32 products run, for {@link Kernels#describe()}. */
+    /** How the elementwise passes use threads, for {@link Kernels#describe()}. */
     String threading() {
-        return split.description() + "; " + products;
+        return split.description();
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.kernel.FusedActivate;
 import org.myelin.kernel.FusedDense;
-import org.myelin.kernel.PackedWeights;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.myelin.ops.Ops;
@@ -42,8 +41,6 @@ public final class Dense extends Module implements ActivationFusing {
     private final Init biasInit;
     private final Tensor weight;
     private final Tensor bias;
-    /** A packed copy of the weights, set only on a {@link FrozenModel}'s own copy of the layer (see {@link #freeze}). */
-    private PackedWeights packed;
 
     /** A layer with bias and the default initialisers, drawn with {@code seed}. */
     public Dense(long in, long out, DataType type, long seed) {
@@ -119,37 +116,10 @@ public final class Dense extends Module implements ActivationFusing {
     @Override
     public Tensor forward(Tensor input, Activation activation) {
         requireBatchInput(describe(), input, in, type);
-        if (packed != null && !Autograd.isRecording()) {
-            return packedForward(input, activation);
-        }
         if (bias != null && FusedDense.supports(activation)) {
             return Autograd.apply(new FusedDense(activation), input, weight, bias);
         }
         Tensor z = Ops.matmul(input, weight);
-        z = bias == null ? z : Ops.biasAdd(z, bias);
-        return activation == Activations.IDENTITY ? z : Autograd.apply(new FusedActivate(activation), z);
-    }
-
-    /**
-     * Packs the weights for the CPU's AMX tile units where it has them ({@link PackedWeights}; nothing happens
-     * elsewhere): for {@link FrozenModel}'s private copy of a model, whose weights never change afterwards. Later
-     * predictions read the packed copy, so a change to {@link #weight()} would not be seen.
-     */
-    void freeze() {
-        packed = PackedWeights.pack(weight.value());
-    }
-
-    /** Whether {@link #freeze} packed the weights (the machine has AMX and the weights allow it). */
-    boolean isPacked() {
-        return packed != null;
-    }
-
-    /** {@link #forward(Tensor, Activation)} of a frozen layer: {@code X W} from the packed weights. */
-    private Tensor packedForward(Tensor input, Activation activation) {
-        if (bias != null && FusedDense.supports(activation)) {
-            return Autograd.apply(new FusedDense(activation, packed), input, weight, bias);
-        }
-        Tensor z = Tensor.constant(packed.times(input.value()));
         z = bias == null ? z : Ops.biasAdd(z, bias);
         return activation == Activations.IDENTITY ? z : Autograd.apply(new FusedActivate(activation), z);
     }

@@ -21,7 +21,6 @@ import org.myelin.neuro.PoissonPopulation;
 import org.myelin.neuro.SpikeProbe;
 import org.myelin.nn.Conv2d;
 import org.myelin.nn.Dense;
-import org.myelin.nn.FrozenModel;
 import org.myelin.nn.Inits;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
@@ -261,11 +260,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
             loadWeights(model, ex);
         }
         if (w.kind() == Workload.Kind.INFER) {
-            return switch (engine) {
-                case API -> libraryInference(model, w);
-                case Report.MYELIN_FROZEN -> frozenInference(model, w);
-                default -> inference(model, w);
-            };
+            return engine.equals(API) ? libraryInference(model, w) : inference(model, w);
         }
         return switch (engine) {
             case "myelin-forward", "myelin-backward", "myelin-manual", "myelin-loss" -> phase(model, w, engine);
@@ -335,18 +330,6 @@ public final class MyelinWorker implements WorkerMain.Engine {
                 return model.forward(Tensor.constant(x)).value().getFloat(0);
             }
         };
-    }
-
-    /**
-     * {@value Report#MYELIN_FROZEN}: predictions through the public {@link FrozenModel}, frozen once before timing
-     * (its dense weights packed for AMX where the CPU has it); no workspace of ours.
-     */
-    private Timing.Step frozenInference(Module model, Workload w) {
-        FrozenModel frozen = FrozenModel.of(model);
-        note = frozen.packedLayers() + " of " + frozen.denseLayers() + " dense layers on AMX";
-        INDArray[] pool = pool(w, 4);
-        int[] next = {0};
-        return () -> frozen.predict(pool[next[0]++ % pool.length]).getFloat(0);
     }
 
     static Timing.Step inference(Sequential model, Workload w) {

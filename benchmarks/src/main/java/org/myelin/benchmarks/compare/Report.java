@@ -25,12 +25,6 @@ public final class Report {
 
     /** The same workloads driven only through the public API, as a library user writes them. */
     public static final String MYELIN_API = "myelin-api";
-    /**
-     * Inference through {@code FrozenModel} (a snapshot of the model whose dense weights are packed once, for AMX tile
-     * units where the CPU has them): its own row on the inference workloads, against the same targets as
-     * {@link #MYELIN}'s.
-     */
-    public static final String MYELIN_FROZEN = "myelin-frozen";
     /** How much slower than {@link #MYELIN} the library-API row may be (issue 17: within 10%). */
     public static final double API_TOLERANCE = 0.10;
 
@@ -324,24 +318,6 @@ public final class Report {
                             ? ""
                             : String.format(Locale.ROOT, " - short by %.0f%%", 100 * (1 - ratio / t.min())),
                     busyNote(m, peer)));
-        }
-        for (Target t : TARGETS) {
-            Result peer = find(t.workload(), t.peer());
-            Result frozen = find(t.workload(), MYELIN_FROZEN);
-            if (peer == null || frozen == null || !frozen.hasFigures() || !peer.hasFigures()) {
-                continue;
-            }
-            double ratio = frozen.samplesPerSecond() / peer.samplesPerSecond();
-            out.add(String.format(
-                    Locale.ROOT,
-                    "%s %s: %s %.2fx %s (target >= %.1fx)%s",
-                    t.workload(),
-                    ratio >= t.min() ? "MET" : "MISSED",
-                    MYELIN_FROZEN,
-                    ratio,
-                    t.peer(),
-                    t.min(),
-                    busyNote(frozen, peer)));
         }
         for (Map.Entry<String, Double> t : new java.util.TreeMap<>(REAL_TIME_TARGETS).entrySet()) {
             Result s = find(t.getKey(), MYELIN);

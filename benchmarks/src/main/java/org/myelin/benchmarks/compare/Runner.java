@@ -33,7 +33,6 @@ public final class Runner {
     public static final List<String> ENGINES = List.of(
             "myelin-native",
             Report.MYELIN_API,
-            Report.MYELIN_FROZEN,
             "myelin-nd4j",
             "myelin-openblas",
             "dl4j",
@@ -313,12 +312,9 @@ public final class Runner {
     List<String> enginesFor(Workload w) {
         if (w.kind() == Workload.Kind.SPIKING) {
             // Myelin's rate is the reference the Brian2 rows check first: myelin-native runs first. The library-API
-            // row is for the trainer and inference, the frozen one for inference; a spiking network has no other way
-            // to be driven.
+            // row is for the trainer and inference; a spiking network has no other way to be driven.
             List<String> e = new ArrayList<>(options.engines().stream()
-                    .filter(n ->
-                            (n.startsWith("myelin") && !n.equals(Report.MYELIN_API) && !n.equals(Report.MYELIN_FROZEN))
-                                    || n.startsWith("brian2"))
+                    .filter(n -> (n.startsWith("myelin") && !n.equals(Report.MYELIN_API)) || n.startsWith("brian2"))
                     .toList());
             if (e.remove("myelin-native")) {
                 e.add(0, "myelin-native");
@@ -327,9 +323,6 @@ public final class Runner {
         }
         List<String> e = new ArrayList<>(options.engines());
         e.removeIf(n -> n.startsWith("brian2"));
-        if (w.kind() != Workload.Kind.INFER) {
-            e.remove(Report.MYELIN_FROZEN); // a frozen model only predicts
-        }
         // Myelin writes the exchange every peer's gradients are checked against: it always runs first.
         e.remove("myelin-native");
         e.add(0, "myelin-native");

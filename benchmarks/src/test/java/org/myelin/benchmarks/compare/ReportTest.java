@@ -186,24 +186,6 @@ class ReportTest {
     }
 
     @Test
-    void theFrozenRowIsJudgedAgainstTheInferenceTargets() {
-        List<Result> r = new java.util.ArrayList<>(List.of(
-                row("infer-128", "myelin-native", 128, 0.50),
-                row("infer-128", "pytorch", 128, 0.48),
-                row("infer-128", "myelin-frozen", 128, 0.24),
-                row("mlp-sgd-128", "myelin-native", 128, 1.5),
-                row("mlp-sgd-128", "pytorch", 128, 2.0)));
-        List<String> t = new Report(r).targets();
-        assertTrue(t.contains("infer-128 MET: myelin-frozen 2.00x pytorch (target >= 1.2x)"), t.toString());
-        assertTrue(t.stream().anyMatch(l -> l.startsWith("infer-128 MISSED: Myelin 0.96x pytorch")), t.toString());
-        assertTrue(t.stream().noneMatch(l -> l.startsWith("mlp-sgd-128") && l.contains("frozen")), t.toString());
-        r.set(2, row("infer-128", "myelin-frozen", 128, 0.45));
-        assertTrue(
-                new Report(r).targets().contains("infer-128 MISSED: myelin-frozen 1.07x pytorch (target >= 1.2x)"),
-                new Report(r).targets().toString());
-    }
-
-    @Test
     void theLibraryApiRowIsJudgedAgainstMyelinNative() {
         List<Result> r = rows();
         r.add(row("mlp-adam-128", "myelin-api", 128, 8.4));

@@ -61,11 +61,6 @@ class RunnerTest {
         }
         assertFalse(r.enginesFor(Workload.byName("spiking-10k")).contains(Report.MYELIN_API));
         assertEquals("passive", Runner.defaultWaitPolicy(Report.MYELIN_API));
-        // A frozen model only predicts: its row runs on the inference workloads alone.
-        assertTrue(r.enginesFor(Workload.byName("infer-1024")).contains(Report.MYELIN_FROZEN));
-        for (String workload : List.of("mlp-adam-128", "cnn-adam-64", "spiking-10k")) {
-            assertFalse(r.enginesFor(Workload.byName(workload)).contains(Report.MYELIN_FROZEN), workload);
-        }
     }
 
     @Test
