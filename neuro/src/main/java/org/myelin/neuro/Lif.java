@@ -25,11 +25,11 @@ public record Lif(double tauM, double tauRef) {
     public static final Lif CORTICAL = new Lif(0.020, 0.002);
 
     public Lif {
-        if (!(tauM > 0)) {
-            throw new IllegalArgumentException("Lif: tau_m must be > 0 s, was " + tauM);
+        if (!(tauM > 0) || Double.isInfinite(tauM)) {
+            throw new IllegalArgumentException("Lif: tau_m must be finite and > 0 s, was " + tauM);
         }
-        if (!(tauRef >= 0)) {
-            throw new IllegalArgumentException("Lif: tau_ref must be >= 0 s, was " + tauRef);
+        if (!(tauRef >= 0) || Double.isInfinite(tauRef)) {
+            throw new IllegalArgumentException("Lif: tau_ref must be finite and >= 0 s, was " + tauRef);
         }
     }
 

@@ -72,13 +72,17 @@ public final class LifPopulation implements Population {
         if (lif == null) {
             throw new IllegalArgumentException("LifPopulation '" + name + "': Lif constants must not be null");
         }
-        if (!(tauS > 0)) {
-            throw new IllegalArgumentException("LifPopulation '" + name + "': tau_s must be > 0 s, was " + tauS);
+        if (!(tauS > 0) || Double.isInfinite(tauS)) {
+            throw new IllegalArgumentException(
+                    "LifPopulation '" + name + "': tau_s must be finite and > 0 s, was " + tauS);
         }
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException(
                     "LifPopulation '" + name + "': data type must be FLOAT or DOUBLE, was " + dataType);
         }
+        // v, s, bias and the refractory clock, and the int64 spike buffer of the native path.
+        org.myelin.MemoryLimit.check(
+                "LifPopulation '" + name + "'", size, 4 * dataType.width() + Long.BYTES, "neurons");
         this.name = name;
         this.size = size;
         this.lif = lif;
@@ -127,12 +131,24 @@ public final class LifPopulation implements Population {
             throw new IllegalArgumentException("LifPopulation '" + name + "': bias has shape "
                     + (b == null ? "null" : java.util.Arrays.toString(b.shape())) + ", expected [" + size + "]");
         }
+        if (b.isNaN().any() || b.isInfinite().any()) {
+            double[] values = b.reshape(size).toDoubleVector();
+            int i = 0;
+            while (Double.isFinite(values[i])) {
+                i++;
+            }
+            throw new IllegalArgumentException(
+                    "LifPopulation '" + name + "': bias must be finite, entry " + i + " was " + values[i]);
+        }
         bias.assign(b.reshape(size).castTo(dataType));
         return this;
     }
 
     /** Sets the same constant input b for every neuron. */
     public LifPopulation setBias(double b) {
+        if (!Double.isFinite(b)) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': bias must be finite, was " + b);
+        }
         bias.assign(b);
         return this;
     }

@@ -38,8 +38,8 @@ public final class Network {
 
     /** An empty network with time step {@code dt} [s]. */
     public Network(double dt) {
-        if (!(dt > 0)) {
-            throw new IllegalArgumentException("Network: dt must be > 0 s, was " + dt);
+        if (!(dt > 0) || Double.isInfinite(dt)) {
+            throw new IllegalArgumentException("Network: dt must be finite and > 0 s, was " + dt);
         }
         this.dt = dt;
     }
@@ -120,12 +120,21 @@ public final class Network {
         }
     }
 
-    /** Runs {@code round(duration / dt)} steps. */
+    /**
+     * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} (call {@link #step()} in a
+     * loop for longer runs).
+     */
     public void run(double duration) {
-        if (!(duration >= 0)) {
-            throw new IllegalArgumentException("Network: duration must be >= 0 s, was " + duration);
+        if (!(duration >= 0) || Double.isInfinite(duration)) {
+            throw new IllegalArgumentException("Network: duration must be finite and >= 0 s, was " + duration);
         }
-        long n = Math.round(duration / dt);
+        double ratio = duration / dt;
+        if (!(ratio <= SimulationLimits.MAX_STEPS)) {
+            throw new IllegalArgumentException("Network: duration / dt = " + SimulationLimits.sci(ratio)
+                    + " steps, expected at most " + SimulationLimits.sci(SimulationLimits.MAX_STEPS) + " (duration "
+                    + duration + " s, dt " + dt + " s); lower duration, raise dt or call step() in a loop");
+        }
+        long n = Math.round(ratio);
         for (long i = 0; i < n; i++) {
             step();
         }

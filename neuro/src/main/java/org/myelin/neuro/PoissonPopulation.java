@@ -42,10 +42,20 @@ public final class PoissonPopulation implements Population {
                     "PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
                             + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
         }
+        if (ratesHz.isNaN().any() || ratesHz.isInfinite().any()) {
+            double[] values = ratesHz.reshape(ratesHz.length()).toDoubleVector();
+            int i = 0;
+            while (Double.isFinite(values[i])) {
+                i++;
+            }
+            throw new IllegalArgumentException(
+                    "PoissonPopulation '" + name + "': rates must be finite, entry " + i + " was " + values[i]);
+        }
         if (ratesHz.minNumber().doubleValue() < 0) {
             throw new IllegalArgumentException(
                     "PoissonPopulation '" + name + "': rates must be >= 0 Hz, min was " + ratesHz.minNumber());
         }
+        checkMemory(name, ratesHz.length());
         this.name = name;
         this.rates = ratesHz.reshape(ratesHz.length()).dup();
         this.seed = seed;
@@ -59,12 +69,30 @@ public final class PoissonPopulation implements Population {
 
     /** {@code size} sources all at {@code rateHz}, with the kernel path chosen explicitly. */
     PoissonPopulation(String name, int size, double rateHz, long seed, boolean nativeKernels) {
-        this(name, Nd4j.valueArrayOf(new long[] {size}, rateHz, DataType.DOUBLE), seed, nativeKernels);
+        this(name, uniformRates(name, size, rateHz), seed, nativeKernels);
     }
 
     /** {@code size} sources all at {@code rateHz}. */
     public PoissonPopulation(String name, int size, double rateHz, long seed) {
-        this(name, Nd4j.valueArrayOf(new long[] {size}, rateHz, DataType.DOUBLE), seed);
+        this(name, uniformRates(name, size, rateHz), seed);
+    }
+
+    /** The rates vector of {@code size} sources at {@code rateHz}, checked before it is allocated. */
+    private static INDArray uniformRates(String name, int size, double rateHz) {
+        if (size < 1) {
+            throw new IllegalArgumentException("PoissonPopulation '" + name + "': size must be >= 1, was " + size);
+        }
+        if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
+            throw new IllegalArgumentException(
+                    "PoissonPopulation '" + name + "': rate must be finite and >= 0 Hz, was " + rateHz);
+        }
+        checkMemory(name, size);
+        return Nd4j.valueArrayOf(new long[] {size}, rateHz, DataType.DOUBLE);
+    }
+
+    /** The rates given, their copy, the uniform draws, the probabilities and the int64 spike buffer. */
+    private static void checkMemory(String name, long size) {
+        org.myelin.MemoryLimit.check("PoissonPopulation '" + name + "'", size, 5 * Double.BYTES, "sources");
     }
 
     @Override

@@ -1,0 +1,83 @@
+package org.myelin.neuro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Bad or oversized arguments to the neuro module's public classes (not the simulate scenarios, see
+ * {@link SimulationLimitsTest}) are refused with one line before any work is done.
+ */
+class PublicApiLimitsTest {
+
+    private static void refuses(String expectedStart, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    @Timeout(20)
+    void networkRunRefusesRunsThatWouldNotEnd() {
+        Network net = new Network(1e-3);
+        net.add(new LifPopulation("out", 1, Lif.CORTICAL, 0.01));
+        refuses("Network: duration must be finite and >= 0 s, was Infinity", () -> net.run(Double.POSITIVE_INFINITY));
+        refuses("Network: duration must be finite and >= 0 s, was NaN", () -> net.run(Double.NaN));
+        refuses("Network: duration / dt = 1.0e15 steps, expected at most 1.0e8", () -> net.run(1e12));
+        assertEquals(0, net.steps());
+        refuses("Network: dt must be finite and > 0 s, was Infinity", () -> new Network(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    @Timeout(20)
+    void tuningCurvesOfEndlessRunsAreRefused() {
+        refuses(
+                "Network: duration / dt = ",
+                () -> LifNeuron.simulatedRates(Lif.CORTICAL, Nd4j.createFromArray(1.5, 2.0), 1e9, 1e-4));
+    }
+
+    @Test
+    void lifConstantsMustBeFinite() {
+        refuses("Lif: tau_m must be finite and > 0 s, was Infinity", () -> new Lif(Double.POSITIVE_INFINITY, 0));
+        refuses("Lif: tau_ref must be finite and >= 0 s, was Infinity", () -> new Lif(0.02, Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void lifPopulationsBeyondTheMemoryLimitAreRefusedBeforeAllocating() {
+        refuses(
+                "LifPopulation 'huge' needs ",
+                () -> new LifPopulation("huge", Integer.MAX_VALUE, Lif.CORTICAL, 0.01, DataType.DOUBLE));
+        refuses(
+                "LifPopulation 'p': tau_s must be finite and > 0 s, was Infinity",
+                () -> new LifPopulation("p", 3, Lif.CORTICAL, Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void lifBiasMustBeFinite() {
+        LifPopulation p = new LifPopulation("p", 3, Lif.CORTICAL, 0.01);
+        refuses("LifPopulation 'p': bias must be finite, was NaN", () -> p.setBias(Double.NaN));
+        refuses(
+                "LifPopulation 'p': bias must be finite, entry 1 was Infinity",
+                () -> p.setBias(Nd4j.createFromArray(1.0, Double.POSITIVE_INFINITY, 2.0)));
+    }
+
+    @Test
+    void poissonRatesAndSizesAreChecked() {
+        refuses(
+                "PoissonPopulation 'in': rates must be finite, entry 2 was NaN",
+                () -> new PoissonPopulation("in", Nd4j.createFromArray(1.0, 2.0, Double.NaN), 1));
+        refuses(
+                "PoissonPopulation 'in': rate must be finite and >= 0 Hz, was Infinity",
+                () -> new PoissonPopulation("in", 4, Double.POSITIVE_INFINITY, 1));
+        refuses(
+                "PoissonPopulation 'in': rate must be finite and >= 0 Hz, was NaN",
+                () -> new PoissonPopulation("in", 4, Double.NaN, 1));
+        refuses("PoissonPopulation 'in': size must be >= 1, was -5", () -> new PoissonPopulation("in", -5, 1.0, 1));
+        refuses("PoissonPopulation 'in' needs ", () -> new PoissonPopulation("in", Integer.MAX_VALUE, 1.0, 1));
+    }
+}
