@@ -12,10 +12,16 @@ public final class SpikeProbe {
     private double[] stepTimes = new double[64];
     private final List<long[]> stepNeurons = new ArrayList<>();
     private int count;
+    /** The most spikes it records: the longest Java array, and 8 bytes each within the memory limit. */
+    private final long maxSpikes;
 
     SpikeProbe(Population population) {
         this.population = population;
+        this.maxSpikes = Math.min(Integer.MAX_VALUE - 8, org.myelin.MemoryLimit.parameterBytes() / BYTES_PER_SPIKE);
     }
+
+    /** The neuron index it holds per spike (the simulate scenarios' estimates count at least this). */
+    static final int BYTES_PER_SPIKE = 8;
 
     public Population population() {
         return population;
@@ -25,6 +31,13 @@ public final class SpikeProbe {
         var idx = population.spikeIndices();
         if (idx.length() == 0) {
             return;
+        }
+        if (count + idx.length() > maxSpikes) {
+            throw new IllegalStateException("SpikeProbe[" + population.name() + "]: " + (count + idx.length())
+                    + " spikes at t = " + time + " s, expected at most " + maxSpikes + " (" + BYTES_PER_SPIKE
+                    + " bytes each within the memory limit of " + org.myelin.MemoryLimit.parameterBytes()
+                    + " bytes, -D" + org.myelin.Settings.MAX_PARAMETER_BYTES + "); run for less time or probe fewer"
+                    + " neurons");
         }
         long[] neurons = idx.toLongVector();
         if (stepNeurons.size() == stepTimes.length) {

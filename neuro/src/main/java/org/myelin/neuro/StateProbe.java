@@ -26,9 +26,26 @@ public final class StateProbe {
         this.population = population;
         this.variable = variable;
         this.neurons = neurons.clone();
+        this.maxSamples = Math.min(
+                Integer.MAX_VALUE - 8,
+                org.myelin.MemoryLimit.parameterBytes() / (BYTES_PER_SAMPLE + 16L * this.neurons.length));
     }
 
+    /** A boxed time, an array header and two list references per sample (besides 8 + 8 bytes per neuron). */
+    static final int BYTES_PER_SAMPLE = 56;
+
+    /** The most samples it records: the longest Java array, and within the memory limit. */
+    private final long maxSamples;
+
     void record(double time) {
+        if (times.size() >= maxSamples) {
+            throw new IllegalStateException("StateProbe[" + population.name() + "]: sample " + (times.size() + 1L)
+                    + " of " + neurons.length + " neurons at t = " + time + " s, expected at most " + maxSamples
+                    + " samples (" + (BYTES_PER_SAMPLE + 16L * neurons.length)
+                    + " bytes each within the memory limit of " + org.myelin.MemoryLimit.parameterBytes()
+                    + " bytes, -D" + org.myelin.Settings.MAX_PARAMETER_BYTES + "); run for less time or probe fewer"
+                    + " neurons");
+        }
         INDArray live = population.live(variable);
         times.add(time);
         values.add(live.get(NDArrayIndex.indices(neurons)).toDoubleVector());
