@@ -263,6 +263,12 @@ public final class HodgkinHuxley {
                     + durationMs + ", dtMs " + dtMs + "); lower durationMs or raise dtMs");
         }
         int steps = (int) Math.round(ratio);
+        // t, v, n, m, h and the current.
+        org.myelin.MemoryLimit.check(
+                "HodgkinHuxley: the trace of durationMs / dtMs = " + steps + " steps",
+                steps + 1L,
+                6 * Double.BYTES,
+                "samples");
         double[] t = new double[steps + 1];
         double[] vv = new double[steps + 1];
         double[] nn = new double[steps + 1];

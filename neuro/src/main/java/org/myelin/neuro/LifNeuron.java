@@ -31,6 +31,14 @@ public final class LifNeuron {
                     + " s, dt " + dt + " s); lower duration or raise dt");
         }
         int steps = (int) Math.round(ratio);
+        SimulationLimits.work(
+                "LifNeuron",
+                "duration / dt x " + (long) SimulationLimits.TRACE_STEP_COST,
+                steps * SimulationLimits.TRACE_STEP_COST,
+                "lower duration or raise dt");
+        // t, v and the input.
+        org.myelin.MemoryLimit.check(
+                "LifNeuron: the trace of duration / dt = " + steps + " steps", steps + 1L, 3 * Double.BYTES, "samples");
         LifPopulation neuron = new LifPopulation("lif", 1, lif, 1.0);
         double[] t = new double[steps + 1];
         double[] v = new double[steps + 1];

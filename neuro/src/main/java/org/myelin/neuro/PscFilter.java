@@ -28,6 +28,9 @@ public record PscFilter(int n, double tauS) {
         }
     }
 
+    /** The most steps of {@link #exponentialEuler} and {@link #grid}: steps + 1 samples fit a Java array. */
+    static final int MAX_STEPS = Integer.MAX_VALUE - 9;
+
     /** The normalisation constant k = 1 / (n! tau_s^(n+1)). */
     public double k() {
         double factorial = 1;
@@ -65,6 +68,12 @@ public record PscFilter(int n, double tauS) {
                     + " weights, expected one weight per spike");
         }
         long samples = t.length();
+        // The lags [samples, spikes] and the few temporaries of the same shape value() makes of them.
+        org.myelin.MemoryLimit.check(
+                "PscFilter: the lags of " + samples + " samples x " + spikeTimes.length + " spikes",
+                org.myelin.MemoryLimit.saturatedProduct(samples, spikeTimes.length),
+                5 * t.dataType().width(),
+                "values");
         if (spikeTimes.length == 0) {
             return Nd4j.zeros(t.dataType(), samples);
         }
@@ -90,11 +99,13 @@ public record PscFilter(int n, double tauS) {
      * {@code [steps + 1]}, DOUBLE.
      */
     public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
-        if (!(tauS > 0) || !(dt > 0) || steps < 0) {
-            throw new IllegalArgumentException(
-                    "PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps >= 0, was tau_s=" + tauS + ", dt=" + dt
-                            + ", steps=" + steps);
+        if (!(tauS > 0) || !(dt > 0) || steps < 0 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps in [0, "
+                    + MAX_STEPS + "], was tau_s=" + tauS + ", dt=" + dt + ", steps=" + steps);
         }
+        // The arriving weights and s.
+        org.myelin.MemoryLimit.check(
+                "PscFilter: exponentialEuler of " + steps + " steps", steps + 1L, 2 * Double.BYTES, "samples");
         if (weights.length != spikeTimes.length) {
             throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
                     + " weights, expected one weight per spike");
@@ -117,6 +128,12 @@ public record PscFilter(int n, double tauS) {
 
     /** Sample times {@code 0, dt, ..., steps dt}. Shapes: {@code [steps + 1]}, DOUBLE. */
     public static INDArray grid(double dt, int steps) {
+        if (!(dt > 0) || Double.isInfinite(dt) || steps < 0 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("PscFilter: grid needs finite dt > 0 and steps in [0, " + MAX_STEPS
+                    + "], was dt=" + dt + ", steps=" + steps);
+        }
+        // The range and its DOUBLE copy.
+        org.myelin.MemoryLimit.check("PscFilter: grid of " + steps + " steps", steps + 1L, 2 * Double.BYTES, "samples");
         return Nd4j.arange(steps + 1.0).castTo(DataType.DOUBLE).muli(dt).reshape(steps + 1);
     }
 }

@@ -86,7 +86,7 @@ public final class SpikeTrains {
                     "SpikeTrains: binnedRate needs bin > 0, duration > 0, sources >= 1, was bin=" + bin + ", duration="
                             + duration + ", sources=" + sources);
         }
-        int bins = (int) Math.ceil(duration / bin - 1e-9);
+        int bins = bins(bin, duration);
         double[] out = new double[bins];
         for (double t : times) {
             int b = (int) Math.floor(t / bin);
@@ -102,7 +102,7 @@ public final class SpikeTrains {
 
     /** Centres of the bins of {@link #binnedRate}. */
     public static double[] binCentres(double bin, double duration) {
-        int bins = (int) Math.ceil(duration / bin - 1e-9);
+        int bins = bins(bin, duration);
         double[] out = new double[bins];
         for (int i = 0; i < bins; i++) {
             out[i] = (i + 0.5) * bin;
@@ -118,6 +118,29 @@ public final class SpikeTrains {
             throw new IllegalArgumentException("SpikeTrains: rate x duration = " + expected
                     + " expected spikes, expected at most " + MAX_SPIKES + "; lower rateHz or duration");
         }
+        // A Poisson train is drawn into an array of 1.2 x the expected count that may double once.
+        org.myelin.MemoryLimit.check(
+                "SpikeTrains: a train of rate x duration = " + (long) expected + " expected spikes",
+                (long) (2.4 * expected) + 32,
+                Double.BYTES,
+                "spike times");
+    }
+
+    /** The number of bins {@code ceil(duration / bin)}, refused beyond a Java array and the memory limit. */
+    private static int bins(double bin, double duration) {
+        if (!(bin > 0) || Double.isInfinite(bin) || !(duration > 0) || Double.isInfinite(duration)) {
+            throw new IllegalArgumentException("SpikeTrains: bins need finite bin > 0 s and duration > 0 s, was bin="
+                    + bin + ", duration=" + duration);
+        }
+        double bins = Math.ceil(duration / bin - 1e-9);
+        if (!(bins <= Integer.MAX_VALUE - 8)) {
+            throw new IllegalArgumentException("SpikeTrains: duration / bin = " + bins + " bins, expected at most "
+                    + (Integer.MAX_VALUE - 8) + " (bin " + bin + " s, duration " + duration
+                    + " s); raise bin or lower duration");
+        }
+        org.myelin.MemoryLimit.check(
+                "SpikeTrains: duration / bin = " + (long) bins + " bins", (long) bins, Double.BYTES, "bins");
+        return (int) bins;
     }
 
     private static void checkRate(double rateHz, double duration) {

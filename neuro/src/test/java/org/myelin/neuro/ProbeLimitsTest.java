@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 /** Probes refuse to record more than the memory limit holds, instead of growing until the heap runs out. */
 class ProbeLimitsTest {
 
-    private static void withLimit(String bytes, Runnable body) {
+    static void withLimit(String bytes, Runnable body) {
         String key = org.myelin.Settings.MAX_PARAMETER_BYTES;
         String before = System.getProperty(key);
         System.setProperty(key, bytes);
