@@ -121,8 +121,8 @@ public final class Network {
     }
 
     /**
-     * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} (call {@link #step()} in a
-     * loop for longer runs).
+     * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} and at most
+     * {@link SimulationLimits#MAX_WORK} neuron steps (call {@link #step()} in a loop for longer runs).
      */
     public void run(double duration) {
         if (!(duration >= 0) || Double.isInfinite(duration)) {
@@ -135,6 +135,16 @@ public final class Network {
                     + duration + " s, dt " + dt + " s); lower duration, raise dt or call step() in a loop");
         }
         long n = Math.round(ratio);
+        long neurons = 0;
+        for (Population p : populations) {
+            neurons += p.size();
+        }
+        SimulationLimits.work(
+                "Network",
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + neurons) = " + n + " x ("
+                        + (long) SimulationLimits.STEP_COST + " + " + neurons + ")",
+                n * (SimulationLimits.STEP_COST + neurons),
+                "lower duration or the populations' sizes, raise dt or call step() in a loop");
         for (long i = 0; i < n; i++) {
             step();
         }

@@ -42,6 +42,17 @@ class PublicApiLimitsTest {
     }
 
     @Test
+    @Timeout(20)
+    void networkRunRefusesRunsOfLargePopulationsThatWouldTakeHours() {
+        Network net = new Network(1e-4);
+        net.add(new LifPopulation("out", 1_000_000, Lif.CORTICAL, 0.01));
+        refuses(
+                "Network: steps x (2000 + neurons) = 10000000 x (2000 + 1000000) = 1.0e13 units of work",
+                () -> net.run(1000));
+        assertEquals(0, net.steps());
+    }
+
+    @Test
     void lifConstantsMustBeFinite() {
         refuses("Lif: tau_m must be finite and > 0 s, was Infinity", () -> new Lif(Double.POSITIVE_INFINITY, 0));
         refuses("Lif: tau_ref must be finite and >= 0 s, was Infinity", () -> new Lif(0.02, Double.POSITIVE_INFINITY));
