@@ -764,6 +764,11 @@ public final class Simulations {
                 throw new IllegalArgumentException(
                         "simulate synapse: option 'orders' must list whole numbers >= 0, had " + values[i]);
             }
+            if (values[i] > 20) {
+                // Refused here, before the cast to int would clamp 1e10 to 2147483647 in the message.
+                throw new IllegalArgumentException(
+                        "simulate synapse: option 'orders' must list whole numbers in 0..20, had " + values[i]);
+            }
             out[i] = (int) values[i];
         }
         return out;

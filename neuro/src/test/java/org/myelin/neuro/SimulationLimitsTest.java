@@ -64,6 +64,7 @@ class SimulationLimitsTest {
             synapse | rate       | -1    | simulate synapse: option 'rate' must be >= 0, was -1.0
             synapse | tau_s      | 0.01,-1 | simulate synapse: option 'tau_s' must be > 0, was -1.0
             synapse | orders     | 21    | simulate synapse: option 'orders' must list whole numbers in 0..20, had 21
+            synapse | orders     | 1e10  | simulate synapse: option 'orders' must list whole numbers in 0..20, had 1.0E10
             network | input_rate | 0     | simulate network: option 'input_rate' must be > 0, was 0.0
             lif     | dt         | 1     | simulate lif: duration / dt = 1.5e-1 time steps, expected at least 1
             """)
