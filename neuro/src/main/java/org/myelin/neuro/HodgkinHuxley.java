@@ -61,6 +61,13 @@ public final class HodgkinHuxley {
         public static final Parameters SQUID_AXON = new Parameters(1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.387);
 
         public Parameters {
+            double[] all = {capacitance, gNa, gK, gL, vNa, vK, vL};
+            String[] names = {"capacitance", "g_Na", "g_K", "g_L", "v_Na", "v_K", "v_L"};
+            for (int i = 0; i < all.length; i++) {
+                if (!Double.isFinite(all[i])) {
+                    throw new IllegalArgumentException("HodgkinHuxley: " + names[i] + " must be finite, was " + all[i]);
+                }
+            }
             if (!(capacitance > 0)) {
                 throw new IllegalArgumentException("HodgkinHuxley: capacitance must be > 0, was " + capacitance);
             }

@@ -174,6 +174,11 @@ public final class LifPopulation implements Population {
      * {@code [size]}.
      */
     public void receive(INDArray weightSum) {
+        if (weightSum == null || weightSum.length() != size) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': weight sum has shape "
+                    + (weightSum == null ? "null" : java.util.Arrays.toString(weightSum.shape())) + ", expected ["
+                    + size + "]");
+        }
         s.addi(weightSum.reshape(size).mul(1.0 / tauS));
     }
 
@@ -201,6 +206,9 @@ public final class LifPopulation implements Population {
 
     @Override
     public void step(double dt) {
+        if (!(dt > 0) || Double.isInfinite(dt)) {
+            throw new IllegalArgumentException("LifPopulation '" + name + "': dt must be finite and > 0 s, was " + dt);
+        }
         if (nativeSpikes != null) {
             nativeStep(dt);
             return;

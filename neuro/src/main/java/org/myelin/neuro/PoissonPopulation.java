@@ -112,6 +112,10 @@ public final class PoissonPopulation implements Population {
 
     @Override
     public void step(double dt) {
+        if (!(dt > 0) || Double.isInfinite(dt)) {
+            throw new IllegalArgumentException(
+                    "PoissonPopulation '" + name + "': dt must be finite and > 0 s, was " + dt);
+        }
         if (dt != probabilityDt) {
             probability = rates.mul(dt);
             probabilityDt = dt;

@@ -53,6 +53,30 @@ class PublicApiLimitsTest {
     }
 
     @Test
+    void populationsSteppedDirectlyRefuseABadStep() {
+        LifPopulation lif = new LifPopulation("p", 3, Lif.CORTICAL, 0.01);
+        refuses("LifPopulation 'p': dt must be finite and > 0 s, was NaN", () -> lif.step(Double.NaN));
+        refuses("LifPopulation 'p': dt must be finite and > 0 s, was -0.001", () -> lif.step(-0.001));
+        refuses(
+                "LifPopulation 'p': weight sum has shape [2], expected [3]",
+                () -> lif.receive(Nd4j.createFromArray(1.0, 2.0)));
+        PoissonPopulation in = new PoissonPopulation("in", 3, 10.0, 1);
+        refuses(
+                "PoissonPopulation 'in': dt must be finite and > 0 s, was Infinity",
+                () -> in.step(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void hodgkinHuxleyParametersMustBeFinite() {
+        refuses(
+                "HodgkinHuxley: v_Na must be finite, was NaN",
+                () -> new HodgkinHuxley.Parameters(1.0, 120.0, 36.0, 0.3, Double.NaN, -77.0, -54.387));
+        refuses(
+                "HodgkinHuxley: capacitance must be finite, was Infinity",
+                () -> new HodgkinHuxley.Parameters(Double.POSITIVE_INFINITY, 120.0, 36.0, 0.3, 50, -77.0, -54.387));
+    }
+
+    @Test
     void lifConstantsMustBeFinite() {
         refuses("Lif: tau_m must be finite and > 0 s, was Infinity", () -> new Lif(Double.POSITIVE_INFINITY, 0));
         refuses("Lif: tau_ref must be finite and >= 0 s, was Infinity", () -> new Lif(0.02, Double.POSITIVE_INFINITY));
