@@ -17,7 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * whose inverse is finite in float32) with the exact derivative, which its gradient checks verify at and around the
  * bounds. Values agree with {@code BCELoss} for y in [eps, 1 - eps].
  *
- * <p>A non-finite prediction (NaN, +-infinity: no probability) gives a NaN loss and a NaN gradient at that output,
+ * <p>A finite prediction outside [0, 1] is refused, naming its row, column and value (raw scores where probabilities
+ * belong). A non-finite prediction (NaN, +-infinity: no probability) gives a NaN loss and a NaN gradient at that output,
  * as PyTorch's loss is NaN over a NaN input, rather than being clamped to a finite value that training diagnostics
  * would not see. Prefer {@link BinaryCrossEntropyWithLogits} after a logistic output: it is stable without clamping.
  */
@@ -42,6 +43,7 @@ public final class BinaryCrossEntropy extends LossOp {
 
     @Override
     protected double total() {
+        requireProbabilities();
         // ND4J's max and min return the bound for NaN: y * 0 (0 for a finite y, NaN for NaN and +-infinity) puts
         // NaN back where the clamp would have turned a non-finite prediction into a finite loss.
         yc = Transforms.min(Transforms.max(y, eps, true), 1 - eps, false).addi(y.mul(0.0));
@@ -49,6 +51,29 @@ public final class BinaryCrossEntropy extends LossOp {
         INDArray log1mY = Transforms.log(yc.rsub(1.0), false);
         // -(t ln y + (1 - t) ln(1 - y))
         return -(t.mul(logY).addi(t.rsub(1.0).muli(log1mY)).sumNumber().doubleValue());
+    }
+
+    /**
+     * Refuses a finite prediction outside [0, 1] (raw scores passed where probabilities belong, the usual slip, which
+     * the clamp would otherwise hide as a loss of about 16 per output), as PyTorch's {@code BCELoss} does. NaN and
+     * infinities pass: they give a NaN loss, which the trainer's divergence handling reports.
+     */
+    private void requireProbabilities() {
+        double lo = y.minNumber().doubleValue();
+        double hi = y.maxNumber().doubleValue();
+        double bad = lo < 0 && Double.isFinite(lo) ? lo : hi > 1 && Double.isFinite(hi) ? hi : Double.NaN;
+        if (Double.isNaN(bad)) {
+            return; // in range, or NaN/infinite (a NaN loss, see above)
+        }
+        INDArray flat = y.reshape(y.length());
+        long at = 0;
+        while (at < flat.length() - 1 && flat.getDouble(at) != bad) {
+            at++;
+        }
+        long cols = y.rank() > 1 ? y.size(y.rank() - 1) : 1;
+        throw new IllegalArgumentException("binary_cross_entropy: predictions must be probabilities in [0, 1] (for raw"
+                + " scores use binary_cross_entropy_with_logits), row " + at / cols + " column " + at % cols + " is "
+                + bad);
     }
 
     @Override

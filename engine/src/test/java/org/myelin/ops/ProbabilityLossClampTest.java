@@ -83,4 +83,24 @@ class ProbabilityLossClampTest {
         assertEquals(-0.5 / EPS, at.grad().getDouble(0), 1e-12, "at the bound: the inside derivative");
         assertEquals(0.0, at.grad().getDouble(1), 0.0, "below the bound: constant loss");
     }
+
+    @Test
+    void binaryCrossEntropyRefusesFinitePredictionsOutsideZeroToOne() {
+        INDArray t = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}});
+        for (double bad : new double[] {1.5, -0.25, 3.0}) {
+            INDArray y = Nd4j.createFromArray(new double[][] {{0.9, 0.2}, {bad, 0.7}});
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Ops.loss(new BinaryCrossEntropy(Reduction.MEAN), Tensor.constant(y), Tensor.constant(t)));
+            assertEquals(
+                    "binary_cross_entropy: predictions must be probabilities in [0, 1] (for raw scores use"
+                            + " binary_cross_entropy_with_logits), row 1 column 0 is " + bad,
+                    e.getMessage());
+        }
+        // The bounds themselves are probabilities.
+        INDArray edges = Nd4j.createFromArray(new double[][] {{1, 0}, {0, 1}});
+        double loss = Ops.loss(new BinaryCrossEntropy(Reduction.MEAN), Tensor.constant(edges), Tensor.constant(t))
+                .item();
+        assertTrue(loss < 1e-6, "loss at the bounds " + loss);
+    }
 }
