@@ -131,15 +131,7 @@ public final class LifPopulation implements Population {
             throw new IllegalArgumentException("LifPopulation '" + name + "': bias has shape "
                     + (b == null ? "null" : java.util.Arrays.toString(b.shape())) + ", expected [" + size + "]");
         }
-        if (b.isNaN().any() || b.isInfinite().any()) {
-            double[] values = b.reshape(size).toDoubleVector();
-            int i = 0;
-            while (Double.isFinite(values[i])) {
-                i++;
-            }
-            throw new IllegalArgumentException(
-                    "LifPopulation '" + name + "': bias must be finite, entry " + i + " was " + values[i]);
-        }
+        SimulationLimits.requireFiniteEntries("LifPopulation '" + name + "': bias must be finite", b);
         bias.assign(b.reshape(size).castTo(dataType));
         return this;
     }

@@ -42,15 +42,7 @@ public final class PoissonPopulation implements Population {
                     "PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
                             + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
         }
-        if (ratesHz.isNaN().any() || ratesHz.isInfinite().any()) {
-            double[] values = ratesHz.reshape(ratesHz.length()).toDoubleVector();
-            int i = 0;
-            while (Double.isFinite(values[i])) {
-                i++;
-            }
-            throw new IllegalArgumentException(
-                    "PoissonPopulation '" + name + "': rates must be finite, entry " + i + " was " + values[i]);
-        }
+        SimulationLimits.requireFiniteEntries("PoissonPopulation '" + name + "': rates must be finite", ratesHz);
         if (ratesHz.minNumber().doubleValue() < 0) {
             throw new IllegalArgumentException(
                     "PoissonPopulation '" + name + "': rates must be >= 0 Hz, min was " + ratesHz.minNumber());

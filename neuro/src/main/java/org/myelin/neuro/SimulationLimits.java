@@ -3,6 +3,7 @@ package org.myelin.neuro;
 import java.util.Locale;
 import org.myelin.MemoryLimit;
 import org.myelin.Settings;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The bounds every {@code simulate} scenario checks from its settings before it allocates anything, so that a short
@@ -96,6 +97,22 @@ final class SimulationLimits {
                     + " weights, expected at most " + sci(MAX_WEIGHTS) + " (" + sci(8.0 * MAX_WEIGHTS)
                     + " bytes); lower neurons or inputs");
         }
+    }
+
+    /**
+     * Refuses an array holding NaN or an infinity: {@code what + ", entry i was v"} for the first such entry in
+     * row-major order (one native scan; only a failing array is searched).
+     */
+    static void requireFiniteEntries(String what, INDArray values) {
+        if (!values.isNaN().any() && !values.isInfinite().any()) {
+            return;
+        }
+        double[] v = values.reshape(values.length()).toDoubleVector();
+        int i = 0;
+        while (Double.isFinite(v[i])) {
+            i++;
+        }
+        throw new IllegalArgumentException(what + ", entry " + i + " was " + v[i]);
     }
 
     /** An upper estimate of a Poisson count of mean {@code mean}: mean + 6 standard deviations + 10. */

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class PublicApiLimitsTest {
 
-    private static void refuses(String expectedStart, org.junit.jupiter.api.function.Executable call) {
+    static void refuses(String expectedStart, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());

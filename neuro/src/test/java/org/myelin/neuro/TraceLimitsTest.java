@@ -1,11 +1,7 @@
 package org.myelin.neuro;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Traces, filters and spike trains of the public API whose arrays would exceed the memory limit (or a Java array)
@@ -13,21 +9,15 @@ import org.junit.jupiter.api.function.Executable;
  */
 class TraceLimitsTest {
 
-    private static void refuses(String expectedStart, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
-    }
-
     @Test
     @Timeout(20)
     void lifTracesThatWouldTakeHoursOrExceedTheLimitAreRefused() {
-        refuses(
+        PublicApiLimitsTest.refuses(
                 "LifNeuron: duration / dt x 30000 = 3.0e12 units of work",
                 () -> LifNeuron.simulate(Lif.CORTICAL, t -> 1.5, 1e4, 1e-4));
         ProbeLimitsTest.withLimit(
                 "100000",
-                () -> refuses(
+                () -> PublicApiLimitsTest.refuses(
                         "LifNeuron: the trace of duration / dt = 10000 steps needs ",
                         () -> LifNeuron.simulate(Lif.CORTICAL, t -> 1.5, 1.0, 1e-4)));
     }
@@ -38,7 +28,7 @@ class TraceLimitsTest {
         HodgkinHuxley hh = HodgkinHuxley.squidAxon();
         ProbeLimitsTest.withLimit(
                 "100000",
-                () -> refuses(
+                () -> PublicApiLimitsTest.refuses(
                         "HodgkinHuxley: the trace of durationMs / dtMs = 10000 steps needs ",
                         () -> hh.simulate(HodgkinHuxley.State.atRest(-65), t -> 0, 100, 0.01)));
     }
@@ -46,19 +36,20 @@ class TraceLimitsTest {
     @Test
     @Timeout(20)
     void filtersAndGridsBeyondAJavaArrayOrTheLimitAreRefused() {
-        refuses(
+        PublicApiLimitsTest.refuses(
                 "PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps in [0, 2147483638], was tau_s=0.01,"
                         + " dt=0.001, steps=2147483647",
                 () -> PscFilter.exponentialEuler(0.01, new double[0], new double[0], 1e-3, Integer.MAX_VALUE));
-        refuses("PscFilter: grid needs finite dt > 0", () -> PscFilter.grid(Double.NaN, 10));
-        refuses("PscFilter: grid needs finite dt > 0", () -> PscFilter.grid(1e-3, -1));
+        PublicApiLimitsTest.refuses("PscFilter: grid needs finite dt > 0", () -> PscFilter.grid(Double.NaN, 10));
+        PublicApiLimitsTest.refuses("PscFilter: grid needs finite dt > 0", () -> PscFilter.grid(1e-3, -1));
         ProbeLimitsTest.withLimit("1m", () -> {
-            refuses(
+            PublicApiLimitsTest.refuses(
                     "PscFilter: exponentialEuler of 1000000 steps needs ",
                     () -> PscFilter.exponentialEuler(0.01, new double[0], new double[0], 1e-3, 1_000_000));
-            refuses("PscFilter: grid of 1000000 steps needs ", () -> PscFilter.grid(1e-3, 1_000_000));
+            PublicApiLimitsTest.refuses(
+                    "PscFilter: grid of 1000000 steps needs ", () -> PscFilter.grid(1e-3, 1_000_000));
             double[] spikes = new double[100_000];
-            refuses(
+            PublicApiLimitsTest.refuses(
                     "PscFilter: the lags of 1000 samples x 100000 spikes needs ",
                     () -> new PscFilter(1, 0.01).filter(spikes, PscFilter.grid(1e-3, 999)));
         });
@@ -67,19 +58,20 @@ class TraceLimitsTest {
     @Test
     @Timeout(20)
     void spikeTrainsAndBinsBeyondAJavaArrayOrTheLimitAreRefused() {
-        refuses(
+        PublicApiLimitsTest.refuses(
                 "SpikeTrains: duration / bin = 1.0E15 bins, expected at most",
                 () -> SpikeTrains.binCentres(1e-12, 1e3));
-        refuses("SpikeTrains: bins need finite bin > 0 s", () -> SpikeTrains.binCentres(Double.NaN, 1));
-        refuses("SpikeTrains: bins need finite bin > 0 s", () -> SpikeTrains.binCentres(-0.01, 1));
+        PublicApiLimitsTest.refuses(
+                "SpikeTrains: bins need finite bin > 0 s", () -> SpikeTrains.binCentres(Double.NaN, 1));
+        PublicApiLimitsTest.refuses("SpikeTrains: bins need finite bin > 0 s", () -> SpikeTrains.binCentres(-0.01, 1));
         ProbeLimitsTest.withLimit("1m", () -> {
-            refuses(
+            PublicApiLimitsTest.refuses(
                     "SpikeTrains: duration / bin = 10000000 bins needs ",
                     () -> SpikeTrains.binnedRate(new double[] {0.5}, 1e-7, 1, 1));
-            refuses(
+            PublicApiLimitsTest.refuses(
                     "SpikeTrains: a train of rate x duration = 1000000 expected spikes needs ",
                     () -> SpikeTrains.regular(1e6, 1, 0));
-            refuses(
+            PublicApiLimitsTest.refuses(
                     "SpikeTrains: a train of rate x duration = 1000000 expected spikes needs ",
                     () -> SpikeTrains.poisson(1e6, 1, 7));
         });
