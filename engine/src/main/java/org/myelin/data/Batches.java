@@ -197,7 +197,9 @@ public final class Batches {
         boolean full = rows.length == batchSize;
         INDArray buffer = full ? (isFeatures ? fullX : fullY) : (isFeatures ? partX : partY);
         if (buffer == null || buffer.rows() != rows.length) {
-            buffer = Nd4j.create(source.dataType(), rows.length, source.columns());
+            // Every row is written by the gather below, so the buffer is not zeroed first (3.2 MB at 1,024 MNIST rows,
+            // paid again by every new Trainer, which keeps its own Batches).
+            buffer = Nd4j.createUninitialized(source.dataType(), new long[] {rows.length, source.columns()}, 'c');
             if (full) {
                 if (isFeatures) {
                     fullX = buffer;
