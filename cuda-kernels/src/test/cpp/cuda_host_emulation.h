@@ -33,8 +33,10 @@ static thread_local dim3 blockDim = {1, 1, 1};
 static thread_local dim3 blockIdx = {0, 0, 0};
 static thread_local dim3 threadIdx = {0, 0, 0};
 
-// Kernels get internal linkage: the CPU library (myelin_kernels.h) exports functions of the same names.
-#define __global__ static
+// Kernels get internal linkage: the CPU library (myelin_kernels.h) exports functions of the same names. Inline, so
+// that the kernels no test emulates (the convolution's) compile without g++'s unused-function warnings, which the
+// first build of `scripts/myelin` would otherwise print to a newcomer.
+#define __global__ static inline
 #define __device__
 #define __forceinline__ inline
 
