@@ -443,10 +443,14 @@ MYELIN_INLINE double softmax_xent(const T* y, const T* t, T* p, long long rows, 
     return total;
 }
 
-// The same loss with its gradient instead of the probabilities: g[r] = (softmax(y[r]) - t[r]) scale, with the loss's
-// reduction scale (1 / rows for a mean) applied here, so that the backward pass needs no further pass over g. Each
-// step is rounded to T as the unfused path rounds it (p as softmax_xent writes it, then p - t and the product in T),
-// so the two paths give the same gradient bit for bit. Returns the unscaled total, as softmax_xent does.
+// The same loss with its gradient instead of the probabilities: g[r] = (softmax(y[r]) sum(t[r]) - t[r]) scale, with
+// the loss's reduction scale (1 / rows for a mean) applied here, so that the backward pass needs no further pass over
+// g. sum(t[r]) is the exact derivative of the loss above, as PyTorch's CrossEntropyLoss with probability targets
+// differentiates it: softmax - t alone holds only for target rows that sum to 1, and gave a multi-hot row or an
+// all-zero row (loss 0) a gradient that is not the loss's. For one-hot rows the factor is exactly 1 and the gradient
+// is unchanged bit for bit (a soft distribution's sum may land an ulp off 1: an ulp in its gradient). Each step is
+// rounded to T as the unfused path rounds it (p as softmax_xent writes it, then p sum(t), p sum(t) - t and the product
+// in T), so the two paths agree to the rounding of the row sum. Returns the unscaled total, as softmax_xent does.
 template <class T>
 MYELIN_INLINE double softmax_xent_grad(const T* y, const T* t, T* g, long long rows, long long cols, double scale) {
     double total = 0;
@@ -459,9 +463,15 @@ MYELIN_INLINE double softmax_xent_grad(const T* y, const T* t, T* g, long long r
         double log_sum = log(sum);
         double inv = 1.0 / sum;
         T scale_t = T(scale);
+        double target_sum = 0;
+        for (long long c = 0; c < cols; c++) {
+            target_sum += double(tr[c]);
+        }
+        T target_sum_t = T(target_sum);
         for (long long c = 0; c < cols; c++) {
             T p = T(double(gr[c]) * inv);
-            gr[c] = (p - tr[c]) * scale_t;
+            T ps = p * target_sum_t;
+            gr[c] = (ps - tr[c]) * scale_t;
             total -= double(tr[c]) * (double(yr[c] - max) - log_sum);
         }
     }

@@ -242,18 +242,24 @@ public interface ElementwiseKernels {
 
     /**
      * Softmax cross-entropy with its gradient instead of the probabilities: returns the total of
-     * {@link #softmaxCrossEntropy} and writes {@code gradient = (softmax(Y) - T) scale}, the loss's gradient with the
-     * reduction's scale ({@code 1 / B} for a mean) already applied, so the backward pass has nothing left to do. The
-     * native kernel computes each element in float64 and rounds it once; this default runs {@link #softmaxCrossEntropy}
-     * and two ND4J ops.
+     * {@link #softmaxCrossEntropy} and writes {@code gradient = (softmax(Y) s - T) scale}, {@code s} the row's target
+     * sum, the loss's gradient with the reduction's scale ({@code 1 / B} for a mean) already applied, so the backward
+     * pass has nothing left to do. {@code s} is 1 for one-hot rows and distributions, where this is the familiar
+     * {@code softmax(Y) - T}; for other rows (multi-hot, all zero) it keeps the gradient the derivative of the loss,
+     * as PyTorch's {@code CrossEntropyLoss} with probability targets differentiates it. The native kernel computes
+     * each element in float64 and rounds it once; this default runs {@link #softmaxCrossEntropy} and four ND4J ops.
      *
      * <p>Shapes: Y, T and gradient {@code [B, C]}; gradient must not alias Y or T.
      */
     default double softmaxCrossEntropyWithGradient(INDArray logits, INDArray targets, INDArray gradient, double scale) {
         double total = softmaxCrossEntropy(logits, targets, gradient);
         if (!gradient.isEmpty()) {
-            try (Profiler.Scope s = Profiler.scope("loss gradient (p - t) scale (ND4J subi, muli)")) {
-                gradient.subi(targets).muli(scale);
+            try (Profiler.Scope s = Profiler.scope("loss gradient (p s - t) scale (ND4J sum, muli, subi, muli)")) {
+                // p s - t, s = sum of the row's targets: d/dY of -sum T log softmax(Y). softmax(Y) - T alone assumed
+                // rows that sum to 1 (a multi-hot or all-zero row got a gradient that is not its loss's).
+                gradient.muliColumnVector(targets.sum(1).reshape(logits.size(0), 1))
+                        .subi(targets)
+                        .muli(scale);
             }
         }
         return total;

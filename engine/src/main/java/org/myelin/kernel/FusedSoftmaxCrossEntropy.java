@@ -8,9 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Softmax cross-entropy on logits (Oxford ML §2.1; see docs/notes.md), {@code L = -sum T log softmax(Y)} reduced over
- * the batch, with {@code dL/dY = softmax(Y) - T}: the same loss as {@link org.myelin.ops.SoftmaxCrossEntropy} (tested),
- * computed by {@link ElementwiseKernels#softmaxCrossEntropyWithGradient} in one native pass over the batch instead of
- * nine ND4J calls, which also writes the gradient, already scaled by the reduction, for the backward pass. The trainer's
+ * the batch, with {@code dL/dY = softmax(Y) s - T} ({@code s} the row's target sum, 1 for one-hot rows): the same
+ * loss as {@link org.myelin.ops.SoftmaxCrossEntropy} (tested), computed by
+ * {@link ElementwiseKernels#softmaxCrossEntropyWithGradient} in one native pass over the batch instead of nine ND4J
+ * calls, which also writes the gradient, already scaled by the reduction, for the backward pass. The trainer's
  * {@code softmax_cross_entropy} loss uses it; {@code Ops} keeps the pure-ND4J op as the reference.
  *
  * <p>Shapes: Y and T {@code [B, C]}, output a scalar.

@@ -94,7 +94,7 @@ class TrainerProfilingTest {
             expected.addAll(List.of(
                     "bias gradient column sums (ND4J) [8, 3]",
                     "bias gradient column sums (ND4J) [8, 6]",
-                    "loss gradient (p - t) scale (ND4J subi, muli)"));
+                    "loss gradient (p s - t) scale (ND4J sum, muli, subi, muli)"));
         }
         for (String name : expected) {
             assertTrue(p.containsKey(name), "no phase '" + name + "' among " + p.keySet());
