@@ -3,13 +3,16 @@ package org.myelin.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.myelin.MemoryLimit;
 
 /**
  * The activations a forward pass of a module tree holds for one batch, computed from shapes alone (no array is
  * allocated): each layer's output and, for a convolution, its im2col matrix besides. Callers size them against
  * {@link MemoryLimit} before a pass allocates them: the training presets and {@code model.layers} lists per layer
- * ({@code ModelSpec}), predictions ({@link Sequential#forward}) and evaluations per pass.
+ * ({@code ModelSpec}), predictions ({@link Module#requirePredictionFits}) and evaluations
+ * ({@code Evaluation.requireBatchFits}, which {@code myelin eval} calls too) per pass, with
+ * {@link #requireBatchFits}.
  *
  * <p>The count is an upper bound: element-wise layers (activations, dropout, normalisation) count an output the
  * size of their input, though a fused activation or an evaluation-mode dropout allocates none.
@@ -58,6 +61,91 @@ public final class ActivationSizes {
             }
         }
         return best;
+    }
+
+    /**
+     * Refuses a pass of {@code module} on a batch of {@code shape} whose activations together ({@link #total}) exceed
+     * {@link MemoryLimit} at {@code width} bytes per value: a {@link BatchTooLarge} whose message is
+     * {@link MemoryLimit#check}'s for {@code what + "a batch of N [shape] (its largest layer: ...)"} and which
+     * carries the largest batch that fits, for the caller's advice. The largest layer is named by
+     * {@code label} (null, or returning null: its path and class). Nothing is refused when no layer takes the shape
+     * (the first layer's own check names it at the pass) or the batch is empty.
+     *
+     * @throws BatchTooLarge when the pass's activations exceed the limit
+     */
+    public static void requireBatchFits(
+            String what, Module module, long[] shape, int width, Function<Layer, String> label) {
+        if (shape.length == 0 || shape[0] < 1) {
+            return;
+        }
+        List<Layer> pass = of(module, shape);
+        Layer largest = largest(pass);
+        if (largest == null) {
+            return;
+        }
+        try {
+            MemoryLimit.check(
+                    what + "a batch of " + shape[0] + " " + Arrays.toString(shape) + " (its largest layer: "
+                            + describe(largest, label == null ? null : label.apply(largest)) + ")",
+                    total(pass),
+                    width,
+                    "values");
+        } catch (IllegalArgumentException e) {
+            long[] one = shape.clone();
+            one[0] = 1; // every size is linear in the batch
+            long fits = maxBatch(total(of(module, one)), width);
+            throw new BatchTooLarge(e.getMessage(), e.getMessage(), shape[0], fits, e);
+        }
+    }
+
+    /**
+     * The most samples a batch may have within {@link MemoryLimit} when a pass holds {@code perSample} values of
+     * {@code width} bytes per sample: {@link Long#MAX_VALUE} for none, 0 when one sample does not fit.
+     */
+    static long maxBatch(long perSample, int width) {
+        long bytes = MemoryLimit.saturatedProduct(perSample, width);
+        return bytes == 0 ? Long.MAX_VALUE : MemoryLimit.parameterBytes() / bytes;
+    }
+
+    /**
+     * A pass refused by {@link #requireBatchFits}: {@link #detail()} says the batch, its largest layer, the bytes and
+     * the limit ({@code "a batch of 64 [64, 1, 28, 28] (its largest layer: ...) needs ... more than the limit of
+     * ..."}), {@link #maxBatch()} the largest batch that fits (0: not one sample), so that each caller words its
+     * advice for its own setting ({@code --batch-size}, an evaluation's batch size, a prediction's batch) from one
+     * computation.
+     */
+    public static final class BatchTooLarge extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String detail;
+        private final long batch;
+        private final long maxBatch;
+
+        BatchTooLarge(String message, String detail, long batch, long maxBatch, Throwable cause) {
+            super(message, cause);
+            this.detail = detail;
+            this.batch = batch;
+            this.maxBatch = maxBatch;
+        }
+
+        /** The same refusal with the message {@code message} (a caller's wording around {@link #detail()}). */
+        public BatchTooLarge reworded(String message) {
+            return new BatchTooLarge(message, detail, batch, maxBatch, this);
+        }
+
+        /** The batch, its largest layer, the bytes and the limit, as {@link MemoryLimit#check} words them. */
+        public String detail() {
+            return detail;
+        }
+
+        /** The samples of the refused batch. */
+        public long batch() {
+            return batch;
+        }
+
+        /** The largest batch that fits the limit; 0 when one sample does not fit. */
+        public long maxBatch() {
+            return maxBatch;
+        }
     }
 
     /** Appends the layers of {@code module} for input {@code shape}; returns the output shape, or null where unknown. */
@@ -115,7 +203,9 @@ public final class ActivationSizes {
 
     /** {@code "layers[2] (Conv2d), output [1, 4, 1031, 1031] and im2col matrix (9,566,649 values)"}, for messages. */
     public static String describe(Layer l, String label) {
-        return (label != null ? label : l.path() + " (" + l.module().getClass().getSimpleName() + ")") + ", output "
+        String type = l.module().getClass().getSimpleName();
+        // A model that is a single layer (not a Sequential) has no path: its class alone names it.
+        return (label != null ? label : l.path().isEmpty() ? type : l.path() + " (" + type + ")") + ", output "
                 + Arrays.toString(l.output())
                 + (l.im2col() > 0
                         ? String.format(java.util.Locale.ROOT, " and im2col matrix (%,d values)", l.im2col())

@@ -94,6 +94,8 @@ public final class BatchNorm extends Module {
         } else {
             requireBatchInput(describe(), input, n, type);
         }
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         if (!isTraining()) {
             return Autograd.apply(
                     new org.myelin.ops.BatchNormOp(eps, runningMean, runningVariance), input, gain, shift);

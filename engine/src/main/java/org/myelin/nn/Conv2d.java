@@ -156,6 +156,8 @@ public final class Conv2d extends Module {
                 dilation[0],
                 dilation[1],
                 same);
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         org.myelin.ops.Conv2dOp op = new org.myelin.ops.Conv2dOp(
                 stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], same, Convolutions.active());
         return bias == null ? Autograd.apply(op, input, weight) : Autograd.apply(op, input, weight, bias);

@@ -116,6 +116,8 @@ public final class Dense extends Module implements ActivationFusing {
     @Override
     public Tensor forward(Tensor input, Activation activation) {
         requireBatchInput(describe(), input, in, type);
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         if (bias != null && FusedDense.supports(activation)) {
             return Autograd.apply(new FusedDense(activation), input, weight, bias);
         }

@@ -44,6 +44,8 @@ public final class Dropout extends Module {
         if (!isTraining() || rate == 0) {
             return input;
         }
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         return Ops.dropout(input, rate, rng);
     }
 

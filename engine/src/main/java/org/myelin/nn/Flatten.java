@@ -21,6 +21,8 @@ public final class Flatten extends Module {
             throw new IllegalArgumentException(
                     "Flatten: input has shape " + Arrays.toString(s) + ", expected [*, ...] of rank >= 2 (a batch)");
         }
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         return s.length == 2 ? input : Autograd.apply(new org.myelin.ops.FlattenOp(), input);
     }
 

@@ -16,6 +16,8 @@ public final class GlobalAvgPool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireImageInput("GlobalAvgPool2d", input, 0, null);
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         return Autograd.apply(new org.myelin.ops.GlobalAvgPool2dOp(), input);
     }
 

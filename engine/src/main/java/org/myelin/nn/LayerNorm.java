@@ -57,6 +57,8 @@ public final class LayerNorm extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireBatchInput(describe(), input, n, type);
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         return Ops.layerNorm(input, gain, shift, eps);
     }
 

@@ -6,6 +6,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.myelin.Settings;
+import org.myelin.autodiff.Autograd;
+import org.myelin.autodiff.ScratchWorkspace;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +33,9 @@ public abstract class Module {
     private final Map<String, INDArray> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+
+    /** The sizes of the last prediction's sample shape: a prediction of the same shape only compares its batch. */
+    private volatile PredictionSizes lastPredictionSizes;
 
     /** Applies the module to a batch {@code [B, ...]}, recording the graph when gradients are enabled. */
     public abstract Tensor forward(Tensor input);
@@ -76,6 +83,102 @@ public abstract class Module {
         if (shape[0] < 1) {
             throw new IllegalArgumentException(
                     who + ": input has shape " + Arrays.toString(shape) + ", expected at least 1 sample");
+        }
+    }
+
+    /**
+     * Refuses a prediction on an input of {@code shape} (values of {@code bytesPerValue} bytes) whose activations
+     * would exceed {@link org.myelin.MemoryLimit}: a prediction holds every layer's output (and a convolution's
+     * im2col matrix) of the pass at once, so their sum for the batch ({@link ActivationSizes}) must fit. A small
+     * model file can ask for gigabytes per sample (a convolution padded by 1023 outputs 1031 x 1031 values per
+     * channel), and a large batch multiplies it. {@link Sequential#forward} and the forward of every layer of this
+     * package, used as a model's top level, check every prediction made outside a workspace before allocating
+     * anything. The sizes per sample are computed once per sample shape and limit setting, so a prediction of the
+     * shape before costs a comparison. The message names the model, its largest layer, the batch, the bytes and the
+     * limit, and the largest batch that fits.
+     *
+     * <p>Sizes come from the shapes alone, for the layers {@link ActivationSizes} knows: a module of another class
+     * counts as element-wise (its output the size of its input).
+     *
+     * @throws ActivationSizes.BatchTooLarge (an IllegalArgumentException) when the activations exceed the limit
+     */
+    public void requirePredictionFits(long[] shape, int bytesPerValue) {
+        if (shape.length == 0 || shape[0] < 1) {
+            return; // no batch: the first layer's own check names the shape
+        }
+        String setting = System.getProperty(Settings.MAX_PARAMETER_BYTES);
+        PredictionSizes sizes = lastPredictionSizes;
+        if (sizes == null || !sizes.isFor(shape, bytesPerValue, setting)) {
+            sizes = PredictionSizes.of(this, shape, bytesPerValue, setting);
+            lastPredictionSizes = sizes;
+        }
+        if (shape[0] <= sizes.maxBatch()) {
+            return;
+        }
+        // Refused (or the derived limit changed): said with the batch's own shapes, off the fast path.
+        try {
+            ActivationSizes.requireBatchFits(
+                    predictionName() + ": a prediction on ", this, shape, bytesPerValue, this::predictionLabel);
+        } catch (ActivationSizes.BatchTooLarge e) {
+            throw e.reworded(e.getMessage()
+                    + (e.maxBatch() >= 1
+                            ? "; or predict in batches of at most " + e.maxBatch() + " samples"
+                            : "; one sample does not fit"));
+        }
+    }
+
+    /**
+     * For the forward of a layer of this package: sizes a prediction made outside any workspace with
+     * {@link #requirePredictionFits}, as {@link Sequential#forward} sizes its own. That is a layer that is a model's
+     * top level ({@code Conv2d.builder(...).build().forward(x)} under no-grad, a model file whose architecture is one
+     * layer) or one a custom module calls; within a Sequential's prediction, a training step or an evaluation a
+     * workspace is active and the pass was sized as a whole (or is the trainer's, sized per layer by its job).
+     */
+    final void requirePredictionFitsOutsideWorkspace(Tensor input) {
+        if (isPredictionOutsideWorkspace()) {
+            requirePredictionFits(input.shape(), input.dataType().width());
+        }
+    }
+
+    /** Whether a pass now is a prediction (no autograd recording) outside any ND4J workspace. */
+    static boolean isPredictionOutsideWorkspace() {
+        return !Autograd.isRecording() && !ScratchWorkspace.anyActive();
+    }
+
+    /** This model in the message of a refused prediction ({@link #requirePredictionFits}): {@code Conv2d[1->4, 3x3]}. */
+    String predictionName() {
+        return toString();
+    }
+
+    /** The label of {@code layer} of this model in a refused prediction's message; null: its path and class. */
+    String predictionLabel(ActivationSizes.Layer layer) {
+        return null;
+    }
+
+    /**
+     * The activation values of one sample of {@code sample} ({@code [*, ...]}) at {@code width} bytes each, and the
+     * largest batch within the limit as {@code setting} (the limit's system property, or null) gave it.
+     */
+    private record PredictionSizes(long[] sample, int width, String setting, long perSample, long maxBatch) {
+
+        static PredictionSizes of(Module model, long[] shape, int width, String setting) {
+            long[] one = shape.clone();
+            one[0] = 1; // every size is linear in the batch
+            long perSample = ActivationSizes.total(ActivationSizes.of(model, one));
+            return new PredictionSizes(one, width, setting, perSample, ActivationSizes.maxBatch(perSample, width));
+        }
+
+        /** Whether these sizes hold for an input of {@code shape}: the same sample shape, width and setting. */
+        boolean isFor(long[] shape, int width, String setting) {
+            if (shape.length != sample.length || width != this.width || !Objects.equals(setting, this.setting)) {
+                return false;
+            }
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] != sample[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

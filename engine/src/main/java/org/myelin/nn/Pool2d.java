@@ -75,6 +75,8 @@ public final class Pool2d extends Module {
     public Tensor forward(Tensor input) {
         requireImageInput(describe(), input, 0, null);
         outputShape(input.shape()); // refuses a window that does not fit, naming the layer
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         return Autograd.apply(newOp(), input);
     }
 

@@ -58,6 +58,8 @@ public final class RmsNorm extends Module {
     @Override
     public Tensor forward(Tensor input) {
         requireBatchInput("RmsNorm[" + n + "]", input, n, type);
+        // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
+        requirePredictionFitsOutsideWorkspace(input);
         Tensor meanSquare = Ops.mean(Ops.mul(input, input), 1); // [B, 1]
         Tensor inverseRms = Ops.pow(Ops.add(meanSquare, epsTensor), -0.5);
         return Ops.mul(Ops.mul(input, inverseRms), gain);

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
-import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.ScratchWorkspace;
 import org.myelin.autodiff.Tensor;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -29,9 +28,6 @@ public final class Sequential extends Module {
 
     /** The name and layer labels of {@link #labelled}, for messages; null: "Sequential", {@code layers[i] (Type)}. */
     private volatile Labels labels;
-
-    /** The sizes of the last prediction's sample shape: a prediction of the same shape only compares its batch. */
-    private volatile PredictionSizes lastSizes;
 
     private record Labels(String name, List<String> layers) {}
 
@@ -76,7 +72,7 @@ public final class Sequential extends Module {
      */
     @Override
     public Tensor forward(Tensor input) {
-        if (Autograd.isRecording() || ScratchWorkspace.anyActive()) {
+        if (!isPredictionOutsideWorkspace()) {
             return forwardLayers(input);
         }
         requirePredictionFits(input.shape(), input.dataType().width());
@@ -114,91 +110,22 @@ public final class Sequential extends Module {
         return this;
     }
 
-    /**
-     * Refuses a prediction on an input of {@code shape} (values of {@code bytesPerValue} bytes) whose activations
-     * would exceed {@link org.myelin.MemoryLimit}: the prediction workspace holds every layer's output (and a
-     * convolution's im2col matrix) of the pass at once, so their sum for the batch ({@link ActivationSizes}) must
-     * fit. A small model file can ask for gigabytes per sample (a convolution padded by 1023 outputs 1031 x 1031
-     * values per channel), and a large batch multiplies it; {@link #forward} checks every prediction made outside a
-     * workspace before allocating anything. The sizes per sample are computed once per sample shape and limit
-     * setting, so a prediction of the shape before costs a comparison. The message names the model, its largest
-     * layer, the batch, the bytes and the limit, and the largest batch that fits.
-     *
-     * @throws IllegalArgumentException when the activations exceed the limit
-     */
-    public void requirePredictionFits(long[] shape, int bytesPerValue) {
-        if (shape.length == 0 || shape[0] < 1) {
-            return; // no batch: the first layer's own check names the shape
-        }
-        String setting = System.getProperty(org.myelin.Settings.MAX_PARAMETER_BYTES);
-        PredictionSizes sizes = lastSizes;
-        if (sizes == null || !sizes.isFor(shape, bytesPerValue, setting)) {
-            sizes = PredictionSizes.of(this, shape, bytesPerValue, setting);
-            lastSizes = sizes;
-        }
-        if (shape[0] <= sizes.maxBatch()) {
-            return;
-        }
-        // Refused (or the derived limit changed): said with the batch's own shapes, off the fast path.
-        List<ActivationSizes.Layer> pass = ActivationSizes.of(this, shape);
-        ActivationSizes.Layer largest = ActivationSizes.largest(pass);
-        if (largest == null) {
-            return; // the first layer does not take the shape: its own check names it
-        }
+    /** Its {@link #labelled} name, else "Sequential". */
+    @Override
+    String predictionName() {
         Labels l = labels;
-        String label = null;
-        if (l != null && largest.path().startsWith("layers[") && largest.path().indexOf('.') < 0) {
-            label = l.layers()
-                    .get(Integer.parseInt(
-                            largest.path().substring(7, largest.path().length() - 1)));
-        }
-        try {
-            org.myelin.MemoryLimit.check(
-                    (l != null ? l.name() : "Sequential") + ": a prediction on a batch of " + shape[0] + " "
-                            + java.util.Arrays.toString(shape) + " (its largest layer: "
-                            + ActivationSizes.describe(largest, label) + ")",
-                    ActivationSizes.total(pass),
-                    bytesPerValue,
-                    "values");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    e.getMessage()
-                            + (sizes.maxBatch() >= 1
-                                    ? "; or predict in batches of at most " + sizes.maxBatch() + " samples"
-                                    : "; one sample does not fit"),
-                    e);
-        }
+        return l != null ? l.name() : "Sequential";
     }
 
-    /**
-     * The activation values of one sample of {@code sample} ({@code [*, ...]}) at {@code width} bytes each, and the
-     * largest batch within the limit as {@code setting} (the limit's system property, or null) gave it.
-     */
-    private record PredictionSizes(long[] sample, int width, String setting, long perSample, long maxBatch) {
-
-        static PredictionSizes of(Sequential model, long[] shape, int width, String setting) {
-            long[] one = shape.clone();
-            one[0] = 1; // every size is linear in the batch
-            long perSample = ActivationSizes.total(ActivationSizes.of(model, one));
-            long bytes = org.myelin.MemoryLimit.saturatedProduct(perSample, width);
-            long maxBatch = bytes == 0 ? Long.MAX_VALUE : org.myelin.MemoryLimit.parameterBytes() / bytes;
-            return new PredictionSizes(one, width, setting, perSample, maxBatch);
+    /** Its {@link #labelled} label of a direct layer ({@code layers[i]}), else null: the path and class. */
+    @Override
+    String predictionLabel(ActivationSizes.Layer layer) {
+        Labels l = labels;
+        String path = layer.path();
+        if (l == null || !path.startsWith("layers[") || path.indexOf('.') >= 0) {
+            return null;
         }
-
-        /** Whether these sizes hold for an input of {@code shape}: the same sample shape, width and setting. */
-        boolean isFor(long[] shape, int width, String setting) {
-            if (shape.length != sample.length
-                    || width != this.width
-                    || !java.util.Objects.equals(setting, this.setting)) {
-                return false;
-            }
-            for (int i = 1; i < shape.length; i++) {
-                if (shape[i] != sample[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
+        return l.layers().get(Integer.parseInt(path.substring(7, path.length() - 1)));
     }
 
     /** {@code {"type":"sequential","layers":[config of layer 0, config of layer 1, ...]}}. */
