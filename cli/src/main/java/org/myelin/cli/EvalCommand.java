@@ -2,11 +2,8 @@ package org.myelin.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.myelin.MemoryLimit;
 import org.myelin.data.Csv;
 import org.myelin.data.Dataset;
 import org.myelin.data.Mnist;
@@ -132,45 +129,23 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses, before the first forward pass, a batch whose activations exceed {@link MemoryLimit}: the evaluation
-     * workspace holds every layer's output (and a convolution's im2col matrix) of a pass at once, so their sum for
-     * one batch ({@link ActivationSizes}) must fit, as the training presets' {@code training.batch_size} is checked.
-     * {@code --batch-size 100000} on a convolutional model asked for tens of gigabytes. A batch is at most the
-     * data's samples. The message names {@code --batch-size} (or the default) and the largest batch that fits; a
-     * model whose one sample does not fit is refused as such.
+     * Refuses, before the first forward pass, a batch whose activations exceed {@link org.myelin.MemoryLimit}: the
+     * evaluation's own check ({@link Evaluation#requireBatchFits}: every layer's output and im2col matrix of a pass,
+     * summed for one batch of at most the data's samples), worded for the command line. {@code --batch-size 100000}
+     * on a convolutional model asked for tens of gigabytes. The message names {@code --batch-size} (or the default)
+     * and the largest batch that fits; a model whose one sample does not fit is refused as such.
      */
     private static void requireActivationsFit(Module model, Dataset test, int batch, boolean given, Path modelFile) {
-        long n = Math.min(batch, test.size());
-        long[] features = test.featureShape();
-        long[] shape = new long[features.length + 1];
-        System.arraycopy(features, 0, shape, 1, features.length);
-        int width = model.parameters().isEmpty()
-                ? test.features().dataType().width()
-                : model.parameters().get(0).dataType().width();
-        shape[0] = 1;
-        long perSample = ActivationSizes.total(ActivationSizes.of(model, shape));
-        shape[0] = n;
-        List<ActivationSizes.Layer> pass = ActivationSizes.of(model, shape);
-        ActivationSizes.Layer largest = ActivationSizes.largest(pass);
-        if (largest == null) {
-            return; // the first layer does not take the data's shape: its own check names it
-        }
         try {
-            MemoryLimit.check(
-                    "a batch of " + n + " " + Arrays.toString(shape) + " (its largest layer: "
-                            + ActivationSizes.describe(largest, null) + ")",
-                    ActivationSizes.total(pass),
-                    width,
-                    "values");
-        } catch (IllegalArgumentException e) {
-            long fits = MemoryLimit.parameterBytes() / Math.max(1, MemoryLimit.saturatedProduct(perSample, width));
-            if (fits < 1) {
+            Evaluation.requireBatchFits(model, test, batch);
+        } catch (ActivationSizes.BatchTooLarge e) {
+            if (e.maxBatch() < 1) {
                 throw new IllegalArgumentException(
-                        "the model " + modelFile + " does not fit the memory limit for one sample: " + e.getMessage());
+                        "the model " + modelFile + " does not fit the memory limit for one sample: " + e.detail(), e);
             }
             throw new UsageException((given ? "--batch-size " + batch : "the default batch of " + batch)
-                    + " is too large for the model " + modelFile + ": " + e.getMessage()
-                    + (given ? "; or lower --batch-size" : "; or pass --batch-size") + " (at most " + fits
+                    + " is too large for the model " + modelFile + ": " + e.detail()
+                    + (given ? "; or lower --batch-size" : "; or pass --batch-size") + " (at most " + e.maxBatch()
                     + " samples fit)");
         }
     }

@@ -13,6 +13,7 @@ import org.myelin.data.Dataset;
 import org.myelin.data.ImageShift;
 import org.myelin.io.AtomicFiles;
 import org.myelin.io.ModelFile;
+import org.myelin.nn.ActivationSizes;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.nn.ModuleConfig;
@@ -171,7 +172,7 @@ public final class TrainingJob {
         JobConfig.Regularization reg = config.regularization();
         // Batch norm cannot normalise a batch of one sample: drop such a last batch.
         boolean dropLast = data.train().size() % batchSize == 1 && modelSpec.hasBatchNorm();
-        int evaluationBatchSize = evaluationBatchSize(modelSpec, model, data, batchSize);
+        int evaluationBatchSize = evaluationBatchSize(model, data, batchSize);
         TrainingOptions options = new TrainingOptions(
                 epochs,
                 batchSize,
@@ -227,25 +228,36 @@ public final class TrainingJob {
     }
 
     /**
-     * Samples per forward pass when evaluating the validation and test sets: {@link #EVALUATION_BATCH_SIZE}, or the
-     * training batch (whose activations {@link ModelSpec#build} has sized) when a batch of that many evaluation
-     * samples would pass the memory limit.
+     * Samples per forward pass when evaluating the validation and test sets: {@link #EVALUATION_BATCH_SIZE}, or, when
+     * a pass of that many would pass the memory limit, the training batch or the largest batch that fits, whichever is
+     * smaller. Sized by the evaluation's own check ({@link Evaluation#requireBatchFits}: a pass's activations summed),
+     * not by the training check layer by layer, which a batch can pass while its pass as a whole does not: the
+     * evaluation would then refuse it after the first epoch. A model whose one sample does not fit an evaluation is
+     * refused here, before training.
      */
-    private static int evaluationBatchSize(ModelSpec spec, Module model, Data data, int batchSize) {
-        long samples = Math.max(
-                data.validation() == null ? 0 : data.validation().size(),
-                data.test() == null ? 0 : data.test().size());
-        long batch = Math.min(EVALUATION_BATCH_SIZE, samples);
-        if (batch <= Math.min(batchSize, data.train().size())
-                || spec.activationsFit(model, data.train().featureShape(), batch)) {
+    private static int evaluationBatchSize(Module model, Data data, int batchSize) {
+        Dataset evaluated = data.validation();
+        if (evaluated == null || (data.test() != null && data.test().size() > evaluated.size())) {
+            evaluated = data.test();
+        }
+        if (evaluated == null) {
             return EVALUATION_BATCH_SIZE;
         }
-        log.info(
-                "evaluating in batches of {} (the training batch): {} samples per forward pass would pass the memory"
-                        + " limit",
-                batchSize,
-                batch);
-        return batchSize;
+        try {
+            Evaluation.requireBatchFits(model, evaluated, EVALUATION_BATCH_SIZE);
+            return EVALUATION_BATCH_SIZE;
+        } catch (ActivationSizes.BatchTooLarge e) {
+            if (e.maxBatch() < 1) {
+                throw new ConfigurationException(
+                        "model", "an evaluation of one sample does not fit the memory limit: " + e.detail());
+            }
+            int batch = (int) Math.min(batchSize, e.maxBatch());
+            log.info(
+                    "evaluating in batches of {}: {} samples per forward pass would pass the memory limit",
+                    batch,
+                    e.batch());
+            return batch;
+        }
     }
 
     /** The names of the files a job writes into its output directory. */

@@ -23,7 +23,7 @@ import org.myelin.job.TrainingJob;
  * The presets ({@code cnn}, {@code lenet}) are sized like a {@code model.layers} list before their first forward
  * pass: each layer's activations for one training batch against the memory limit (a batch of 64 MNIST images
  * through lenet's first convolution takes 6 MB). The evaluation, 1000 samples per forward pass, falls back to the
- * training batch when its own batch would not fit.
+ * training batch, or the largest batch whose pass fits when that is smaller, when its own batch would not fit.
  */
 @Tag("reliability")
 class PresetMemoryTest {
@@ -93,5 +93,18 @@ class PresetMemoryTest {
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "512m");
         TrainingJob.Setup roomy = new TrainingJob(job("lenet", 4)).setup();
         assertEquals(1000, roomy.options().evaluationBatchSize());
+    }
+
+    /**
+     * The training check goes layer by layer, the evaluation's sums the pass: a batch of 8 passes the first (the
+     * largest layer, lenet's first convolution, holds 24,304 values per sample: 778 KB for 8) but not the second (8
+     * x 198,408 bytes), so an evaluation in the training batch would be refused after the first epoch. The job picks
+     * the largest batch the evaluation's own check lets through.
+     */
+    @Test
+    void theEvaluationBatchIsSizedByTheEvaluationsOwnCheck() throws IOException {
+        System.setProperty(Settings.MAX_PARAMETER_BYTES, "1m");
+        TrainingJob.Setup s = new TrainingJob(job("lenet", 8)).setup();
+        assertEquals(5, s.options().evaluationBatchSize());
     }
 }

@@ -4,6 +4,7 @@ import org.myelin.autodiff.Autograd;
 import org.myelin.autodiff.Tensor;
 import org.myelin.data.Dataset;
 import org.myelin.kernel.Kernels;
+import org.myelin.nn.ActivationSizes;
 import org.myelin.nn.Module;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * evaluation mode without recording a graph. The model's mode is restored afterwards. Evaluations of one model
  * from several threads run one at a time (each holds the model's monitor), so each sees evaluation mode throughout.
  * A sample whose output holds NaN has no predicted class ({@link ConfusionMatrix#NO_CLASS}) and counts as wrong; the
- * loss is NaN then.
+ * loss is NaN then. A batch size whose pass would not fit the memory limit is refused before the first pass
+ * ({@link #requireBatchFits}).
  */
 public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion, long samples) {
 
@@ -33,10 +35,42 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         if (data.size() == 0) {
             throw new IllegalArgumentException("Evaluation: the data set has no samples, expected at least 1");
         }
+        requireBatchFits(model, data, batchSize);
         // The mode is the model's, not the call's: two evaluations of one model at once would switch each other
         // into training mode half-way (batch norm then updates its running statistics) and leave the wrong mode.
         synchronized (model) {
             return evaluate(model, loss, data, batchSize);
+        }
+    }
+
+    /**
+     * Refuses, before any pass, evaluating {@code model} on {@code data} in batches of {@code batchSize} whose pass
+     * would exceed {@link org.myelin.MemoryLimit}. Each batch runs in the evaluation's workspace, which holds every
+     * layer's output (and a convolution's im2col matrix) of the pass at once, so their sum for one batch (at most the
+     * data's samples; {@link ActivationSizes}) must fit: the measure of a prediction
+     * ({@link Module#requirePredictionFits}), not the training check's layer by layer, which a batch can pass while
+     * its pass as a whole does not. The message names the batch size, the batch's largest layer, the bytes, the limit
+     * and the largest batch that fits; {@code myelin eval} words the same refusal for its {@code --batch-size} and a
+     * training job picks its evaluation batch with it.
+     *
+     * @throws ActivationSizes.BatchTooLarge (an IllegalArgumentException) when the pass does not fit
+     */
+    public static void requireBatchFits(Module model, Dataset data, int batchSize) {
+        long[] features = data.featureShape();
+        long[] shape = new long[features.length + 1];
+        shape[0] = Math.min(batchSize, data.size());
+        System.arraycopy(features, 0, shape, 1, features.length);
+        // The activations take the parameters' data type; those of a model without parameters, the data's.
+        int width = model.parameters().isEmpty()
+                ? data.features().dataType().width()
+                : model.parameters().get(0).dataType().width();
+        try {
+            ActivationSizes.requireBatchFits("", model, shape, width, null);
+        } catch (ActivationSizes.BatchTooLarge e) {
+            throw e.reworded("Evaluation: batch size " + batchSize + " is too large for the model: " + e.detail()
+                    + (e.maxBatch() >= 1
+                            ? "; or evaluate in batches of at most " + e.maxBatch() + " samples"
+                            : "; one sample does not fit"));
         }
     }
 

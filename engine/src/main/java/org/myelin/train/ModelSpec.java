@@ -183,20 +183,6 @@ public record ModelSpec(
         return model;
     }
 
-    /**
-     * Whether the activations of {@code model} (built by {@link #build}) for one batch of {@code batch} samples of
-     * {@code featureShape} fit the memory limit, layer by layer as {@link #build} checks the training batch: for an
-     * evaluation that runs in batches of another size.
-     */
-    public boolean activationsFit(Module model, long[] featureShape, long batch) {
-        try {
-            requireActivationMemory("model", model, batchShape(featureShape, Math.max(1, batch)), width());
-            return true;
-        } catch (ConfigurationException e) {
-            return false;
-        }
-    }
-
     /** Bytes per value of the parameters' data type. */
     private int width() {
         return type() == DataType.DOUBLE ? 8 : 4;

@@ -212,6 +212,8 @@ public final class Trainer {
         if (validation != null) {
             checkTargetRange("validation", validation);
             checkFitsModel("validation", validation, Integer.MAX_VALUE);
+            // Refused here, not after the first epoch's training, when the evaluation's batch would not fit.
+            Evaluation.requireBatchFits(model, validation, options.evaluationBatchSize());
         }
     }
 
