@@ -85,6 +85,21 @@ class PresetMemoryTest {
                 m);
     }
 
+    /**
+     * The small CNN's parameters on MNIST, 4,799,528 bytes, are sized as a whole before its dense layers exist: each
+     * layer alone (the largest 4,719,104 bytes) and a batch of 4's activations fit a limit of 4,750,000 bytes.
+     */
+    @Test
+    void cnnWhoseParametersTogetherPassTheLimitIsRefusedBeforeTraining() {
+        System.setProperty(Settings.MAX_PARAMETER_BYTES, "4750000");
+        String m = assertThrows(ConfigurationException.class, () -> new TrainingJob(job("cnn", 4)).setup())
+                .getMessage();
+        assertTrue(
+                m.startsWith("model: Models.smallCnn (\"cnn\") for images [1, 28, 28] and 10 classes needs 4.58 MiB"
+                        + " (4799528 bytes) for its 1,199,882 parameters, more than the limit of 4.53 MiB"),
+                m);
+    }
+
     @Test
     void theEvaluationFallsBackToTheTrainingBatchWhenItsOwnWouldNotFit() throws IOException {
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "1m");
