@@ -212,8 +212,14 @@ public final class Trainer {
         if (validation != null) {
             checkTargetRange("validation", validation);
             checkFitsModel("validation", validation, Integer.MAX_VALUE);
-            // Refused here, not after the first epoch's training, when the evaluation's batch would not fit.
-            Evaluation.requireBatchFits(model, validation, options.evaluationBatchSize());
+            // Refused here, not after the first epoch's training, when the evaluation's batch would not fit; the
+            // message names the option that sets that batch.
+            try {
+                Evaluation.requireBatchFits(model, validation, options.evaluationBatchSize());
+            } catch (org.myelin.nn.ActivationSizes.BatchTooLarge e) {
+                throw e.reworded("Trainer: the validation set in batches of TrainingOptions.evaluationBatchSize: "
+                        + e.getMessage());
+            }
         }
     }
 

@@ -111,7 +111,11 @@ class EvaluationBatchMemoryTest {
                 List.of());
         String m = assertThrows(IllegalArgumentException.class, () -> trainer.fit(images(8), images(64)))
                 .getMessage();
-        assertTrue(m.startsWith("Evaluation: batch size 1000 is too large for the model: a batch of 64"), m);
+        assertTrue(
+                m.startsWith(
+                        "Trainer: the validation set in batches of TrainingOptions.evaluationBatchSize: Evaluation:"
+                                + " batch size 1000 is too large for the model: a batch of 64"),
+                m);
         assertEquals(before, model.namedParameters().get("0.weight").value(), "a training step ran");
     }
 }
