@@ -122,7 +122,8 @@ public final class Network {
 
     /**
      * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} and at most
-     * {@link SimulationLimits#MAX_WORK} neuron steps (call {@link #step()} in a loop for longer runs).
+     * {@link SimulationLimits#MAX_WORK} neuron steps (call {@link #step()} in a loop for longer runs). Before stepping
+     * it refuses weights changed to NaN or an infinity since they were connected.
      */
     public void run(double duration) {
         if (!(duration >= 0) || Double.isInfinite(duration)) {
@@ -145,6 +146,9 @@ public final class Network {
                         + (long) SimulationLimits.STEP_COST + " + " + neurons + ")",
                 n * (SimulationLimits.STEP_COST + neurons),
                 "lower duration or the populations' sizes, raise dt or call step() in a loop");
+        for (Projection c : projections) {
+            c.requireFiniteWeights();
+        }
         for (long i = 0; i < n; i++) {
             step();
         }

@@ -24,7 +24,10 @@ public final class Projection {
     /** Whether deliveries go through the native row sum (the post population is native, W dense row-major). */
     private final boolean nativeRows;
 
-    /** Connects {@code pre} to {@code post} through {@code weights} (not copied: the caller may change it). */
+    /**
+     * Connects {@code pre} to {@code post} through {@code weights} (not copied: the caller may change it; NaN and
+     * infinities are refused here and at each {@link Network#run}).
+     */
     public Projection(Population pre, LifPopulation post, INDArray weights) {
         if (pre == null || post == null || weights == null) {
             throw new IllegalArgumentException("Projection: pre, post and weights must not be null");
@@ -38,6 +41,9 @@ public final class Projection {
             throw new IllegalArgumentException(label + ": weights are " + weights.dataType() + ", expected "
                     + post.dataType() + " like the post-synaptic population");
         }
+        // A NaN or infinite weight would turn every current it reaches into NaN on the first spike and every
+        // later potential with it, silently; refuse it naming where it is before the network steps.
+        requireFiniteWeights(label, weights);
         this.pre = pre;
         this.post = post;
         this.weights = weights;
@@ -55,6 +61,19 @@ public final class Projection {
     /** The weight matrix itself (not a copy). Shapes: {@code [pre, post]}. */
     public INDArray weights() {
         return weights;
+    }
+
+    /**
+     * Refuses weights holding NaN or an infinity, naming the projection and the entry's row and column. The
+     * constructor checks them and {@link Network#run} again before it steps, since the matrix is not copied and
+     * the caller may have changed it since (one native scan, less than one step's worst-case delivery).
+     */
+    void requireFiniteWeights() {
+        requireFiniteWeights("Projection[" + pre.name() + " -> " + post.name() + "]", weights);
+    }
+
+    private static void requireFiniteWeights(String label, INDArray weights) {
+        SimulationLimits.requireFiniteEntries(label + ": weights must be finite", weights);
     }
 
     /** Delivers the spikes of the pre-synaptic population's last step to the post-synaptic currents. */

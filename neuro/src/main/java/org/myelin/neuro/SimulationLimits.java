@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.myelin.MemoryLimit;
 import org.myelin.Settings;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The bounds every {@code simulate} scenario checks from its settings before it allocates anything, so that a short
@@ -101,19 +102,36 @@ final class SimulationLimits {
 
     /**
      * Refuses an array holding NaN or an infinity: {@code what + ", entry i was v"} for the first such entry in
-     * row-major order (one native scan; only a failing array is searched).
+     * row-major order, or {@code what + ", row r, column c was v"} for a matrix (one native scan; only a failing
+     * array is searched, a chunk at a time, so a large matrix is not copied to the Java heap whole and one beyond
+     * an int's length is searched too).
      */
     static void requireFiniteEntries(String what, INDArray values) {
         if (!values.isNaN().any() && !values.isInfinite().any()) {
             return;
         }
-        double[] v = values.reshape(values.length()).toDoubleVector();
-        int i = 0;
-        while (Double.isFinite(v[i])) {
-            i++;
+        INDArray flat = values.reshape(values.length());
+        long length = flat.length();
+        for (long start = 0; start < length; start += FINITE_SCAN_CHUNK) {
+            long end = Math.min(length, start + FINITE_SCAN_CHUNK);
+            double[] v = flat.get(NDArrayIndex.interval(start, end)).toDoubleVector();
+            for (int k = 0; k < v.length; k++) {
+                if (!Double.isFinite(v[k])) {
+                    long i = start + k;
+                    throw new IllegalArgumentException(
+                            values.rank() == 2
+                                    ? what + ", row " + i / values.columns() + ", column " + i % values.columns()
+                                            + " was " + v[k]
+                                    : what + ", entry " + i + " was " + v[k]);
+                }
+            }
         }
-        throw new IllegalArgumentException(what + ", entry " + i + " was " + v[i]);
+        // isNaN/isInfinite said there was one, so the scan finds it; this only keeps the compiler content.
+        throw new IllegalArgumentException(what + ", an entry was not finite");
     }
+
+    /** Entries {@link #requireFiniteEntries} copies to the Java heap at a time (8 MB). */
+    private static final long FINITE_SCAN_CHUNK = 1 << 20;
 
     /** An upper estimate of a Poisson count of mean {@code mean}: mean + 6 standard deviations + 10. */
     static double poissonHigh(double mean) {

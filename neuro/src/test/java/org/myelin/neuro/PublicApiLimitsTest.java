@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -114,5 +115,35 @@ class PublicApiLimitsTest {
                 () -> new PoissonPopulation("in", 4, Double.NaN, 1));
         refuses("PoissonPopulation 'in': size must be >= 1, was -5", () -> new PoissonPopulation("in", -5, 1.0, 1));
         refuses("PoissonPopulation 'in' needs ", () -> new PoissonPopulation("in", Integer.MAX_VALUE, 1.0, 1));
+    }
+
+    @Test
+    @Timeout(20)
+    void projectionWeightsMustBeFiniteWhenConnectedAndWhenRun() {
+        Network net = new Network(1e-3);
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 2, 10.0, 1));
+        LifPopulation out = net.add(new LifPopulation("out", 3, Lif.CORTICAL, 0.01));
+        INDArray bad = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        bad.putScalar(1, 2, Double.NaN);
+        refuses(
+                "Projection[in -> out]: weights must be finite, row 1, column 2 was NaN",
+                () -> net.connect(in, out, bad));
+        assertEquals(0, net.projections().size());
+        // The matrix is not copied: an entry changed after connecting is refused by the next run, before a step.
+        INDArray w = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        net.connect(in, out, w);
+        w.putScalar(0, 1, Double.NEGATIVE_INFINITY);
+        refuses("Projection[in -> out]: weights must be finite, row 0, column 1 was -Infinity", () -> net.run(0.01));
+        assertEquals(0, net.steps());
+    }
+
+    @Test
+    void nonFiniteEntriesBeyondTheFirstScanChunkAreFound() {
+        double[] b = new double[(1 << 20) + 5];
+        b[(1 << 20) + 3] = Double.NaN;
+        LifPopulation p = new LifPopulation("p", b.length, Lif.CORTICAL, 0.01);
+        refuses(
+                "LifPopulation 'p': bias must be finite, entry 1048579 was NaN",
+                () -> p.setBias(Nd4j.createFromArray(b)));
     }
 }
