@@ -122,8 +122,13 @@ public final class Network {
 
     /**
      * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} and at most
-     * {@link SimulationLimits#MAX_WORK} neuron steps (call {@link #step()} in a loop for longer runs). Before stepping
-     * it refuses weights changed to NaN or an infinity since they were connected.
+     * {@link SimulationLimits#MAX_WORK} units of work (call {@link #step()} in a loop for longer runs): steps x
+     * ({@link SimulationLimits#STEP_COST} + neurons) for the populations plus, for every projection, the spikes its
+     * pre-synaptic population can emit in the run x its post-synaptic neurons (each delivered spike adds a row of
+     * post weights). The spikes are bounded from above: a Poisson source's mean count sum min(1, r dt) x steps plus
+     * six standard deviations, a LIF neuron's 1 + steps x dt / tau_ref (its threshold crossings are at least tau_ref
+     * apart) and at most one a step, any other population's every neuron every step. Before stepping it also
+     * refuses weights changed to NaN or an infinity since they were connected.
      */
     public void run(double duration) {
         if (!(duration >= 0) || Double.isInfinite(duration)) {
@@ -140,18 +145,37 @@ public final class Network {
         for (Population p : populations) {
             neurons += p.size();
         }
+        // Spike delivery: a dense projection adds one row of post weights per pre-synaptic spike, so a big
+        // projection can cost far more per step than the neurons do (up to pre x post).
+        double deliveries = 0;
+        for (Projection c : projections) {
+            deliveries += maxSpikes(c.pre(), n) * c.post().size();
+        }
         SimulationLimits.work(
                 "Network",
-                "steps x (" + (long) SimulationLimits.STEP_COST + " + neurons) = " + n + " x ("
-                        + (long) SimulationLimits.STEP_COST + " + " + neurons + ")",
-                n * (SimulationLimits.STEP_COST + neurons),
-                "lower duration or the populations' sizes, raise dt or call step() in a loop");
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + neurons) + spikes delivered x post-synaptic"
+                        + " neurons = " + n + " x (" + (long) SimulationLimits.STEP_COST + " + " + neurons + ") + "
+                        + SimulationLimits.sci(deliveries),
+                n * (SimulationLimits.STEP_COST + neurons) + deliveries,
+                "lower duration, the populations' sizes or the input rates, raise dt or call step() in a loop");
         for (Projection c : projections) {
             c.requireFiniteWeights();
         }
         for (long i = 0; i < n; i++) {
             step();
         }
+    }
+
+    /** An upper estimate of the spikes {@code p} emits in {@code n} steps (see {@link #run}). */
+    private double maxSpikes(Population p, long n) {
+        double everyStep = (double) n * p.size();
+        if (p instanceof PoissonPopulation poisson) {
+            return Math.min(everyStep, SimulationLimits.poissonHigh(n * poisson.meanSpikesPerStep(dt)));
+        }
+        if (p instanceof LifPopulation lif && lif.lif().tauRef() > 0) {
+            return Math.min(everyStep, (1 + n * dt / lif.lif().tauRef()) * p.size());
+        }
+        return everyStep;
     }
 
     /** Resets every population and clears the probes; the clock goes back to 0. */

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Independent Poisson spike sources: in each step of length dt neuron i spikes with probability
@@ -95,6 +96,11 @@ public final class PoissonPopulation implements Population {
     @Override
     public int size() {
         return (int) rates.length();
+    }
+
+    /** The mean number of spikes in a step of {@code dt}: sum over sources of min(1, r dt) (for run's estimate). */
+    double meanSpikesPerStep(double dt) {
+        return Transforms.min(rates.mul(dt), 1.0, false).sumNumber().doubleValue();
     }
 
     /** A copy of the rates [Hz]. */

@@ -48,7 +48,8 @@ class PublicApiLimitsTest {
         Network net = new Network(1e-4);
         net.add(new LifPopulation("out", 1_000_000, Lif.CORTICAL, 0.01));
         refuses(
-                "Network: steps x (2000 + neurons) = 10000000 x (2000 + 1000000) = 1.0e13 units of work",
+                "Network: steps x (2000 + neurons) + spikes delivered x post-synaptic neurons = 10000000 x (2000 +"
+                        + " 1000000) + 0.0e0 = 1.0e13 units of work",
                 () -> net.run(1000));
         assertEquals(0, net.steps());
     }
@@ -145,5 +146,41 @@ class PublicApiLimitsTest {
         refuses(
                 "LifPopulation 'p': bias must be finite, entry 1048579 was NaN",
                 () -> p.setBias(Nd4j.createFromArray(b)));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void networkRunCountsTheWorkOfDeliveringSpikes() {
+        Network net = new Network(1e-3);
+        // r dt = 1: all 1000 sources spike every step, and each spike adds a row of 1000 weights: 1e6 units a step
+        // where the neurons alone count 4000. Without the deliveries counted this run was accepted and took minutes.
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 1000, 1000.0, 1));
+        LifPopulation out = net.add(new LifPopulation("out", 1000, Lif.CORTICAL, 0.01, DataType.FLOAT));
+        net.connect(in, out, Nd4j.zeros(DataType.FLOAT, 1000, 1000));
+        refuses(
+                "Network: steps x (2000 + neurons) + spikes delivered x post-synaptic neurons = 200000 x (2000 + 2000)"
+                        + " + 2.0e11 = 2.0e11 units of work",
+                () -> net.run(200));
+        assertEquals(0, net.steps());
+    }
+
+    @Test
+    @Timeout(60)
+    void networkRunsWithSparseSpikesAreNotRefusedAsIfEveryNeuronSpikedEveryStep() {
+        Network net = new Network(1e-3);
+        // 10 Hz: about 10 of the 1000 sources spike a step, and LIF spikes are at least tau_ref = 2 ms apart (at
+        // most 1 + steps / 2 per neuron at dt = 1 ms). Counted as pre x post a step, 50 s would be 1.0e11 units and
+        // refused; counted from the rates and tau_ref it is 2.6e10.
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 1000, 10.0, 1));
+        LifPopulation out = net.add(new LifPopulation("out", 1000, Lif.CORTICAL, 0.01, DataType.FLOAT));
+        net.connect(in, out, Nd4j.zeros(DataType.FLOAT, 1000, 1000));
+        LifPopulation hidden = net.add(new LifPopulation("hidden", 1000, Lif.CORTICAL, 0.01, DataType.FLOAT));
+        net.connect(out, hidden, Nd4j.zeros(DataType.FLOAT, 1000, 1000));
+        net.run(50);
+        assertEquals(50_000, net.steps());
+        refuses(
+                "Network: steps x (2000 + neurons) + spikes delivered x post-synaptic neurons = 200000 x (2000 + 3000)"
+                        + " + 1.0e11 = 1.0e11 units of work",
+                () -> net.run(200));
     }
 }
