@@ -128,7 +128,8 @@ public final class Network {
      * post weights). The spikes are bounded from above: a Poisson source's mean count sum min(1, r dt) x steps plus
      * six standard deviations, a LIF neuron's 1 + steps x dt / tau_ref (its threshold crossings are at least tau_ref
      * apart) and at most one a step, any other population's every neuron every step. Before stepping it also
-     * refuses weights changed to NaN or an infinity since they were connected.
+     * refuses weights changed to NaN or an infinity since they were connected, and state probes that could not hold
+     * the run's samples.
      */
     public void run(double duration) {
         if (!(duration >= 0) || Double.isInfinite(duration)) {
@@ -160,6 +161,9 @@ public final class Network {
                 "lower duration, the populations' sizes or the input rates, raise dt or call step() in a loop");
         for (Projection c : projections) {
             c.requireFiniteWeights();
+        }
+        for (StateProbe p : stateProbes) {
+            p.reserve(n);
         }
         for (long i = 0; i < n; i++) {
             step();

@@ -1,11 +1,13 @@
 package org.myelin.neuro;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Probes refuse to record more than the memory limit holds, instead of growing until the heap runs out. */
 class ProbeLimitsTest {
@@ -51,13 +53,52 @@ class ProbeLimitsTest {
         withLimit("7200", () -> {
             Network net = new Network(1e-3);
             LifPopulation out = net.add(new LifPopulation("out", 4, Lif.CORTICAL, 0.01));
-            // 56 + 16 x 4 = 120 bytes a sample: 60 samples fit.
+            // 8 + 8 x 4 = 40 bytes a sample, held as doubles (boxed times and an array per sample took 4-5x the
+            // bytes counted): 180 samples fit.
             StateProbe probe = net.probeState(out, LifPopulation.Variable.V, 0, 1, 2, 3);
-            net.run(0.06);
-            assertEquals(60, probe.times().length);
+            net.run(0.18);
+            assertEquals(180, probe.times().length);
             IllegalStateException e = assertThrows(IllegalStateException.class, net::step);
-            assertTrue(e.getMessage().startsWith("StateProbe[out]: sample 61 of 4 neurons at t = "), e.getMessage());
-            assertTrue(e.getMessage().contains("expected at most 60 samples (120 bytes each"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("StateProbe[out]: sample 181 of 4 neurons at t = "), e.getMessage());
+            assertTrue(e.getMessage().contains("expected at most 180 samples (40 bytes each"), e.getMessage());
+            // A run whose samples cannot fit is refused before its first step.
+            net.reset();
+            PublicApiLimitsTest.refuses(
+                    "StateProbe[out]: a run of 200 steps would record 200 samples of 4 neurons, expected at most 180"
+                            + " (40 bytes each",
+                    () -> net.run(0.2));
+            assertEquals(0, net.steps());
         });
+    }
+
+    @Test
+    @Timeout(60)
+    void stateProbesKeepEverySampleAcrossRunsAndSteps() {
+        double[][] traces = new double[2][];
+        double[][] times = new double[2][];
+        for (int k = 0; k < 2; k++) {
+            Network net = new Network(1e-3);
+            LifPopulation out = net.add(new LifPopulation("out", 3, Lif.CORTICAL, 0.01));
+            out.setBias(Nd4j.createFromArray(1.5, 2.0, 3.0));
+            StateProbe probe = net.probeState(out, LifPopulation.Variable.V, 2, 0);
+            if (k == 0) {
+                net.run(0.1);
+            } else {
+                // Short runs and single steps grow the arrays many times over.
+                for (int i = 0; i < 30; i++) {
+                    net.run(0.003);
+                }
+                for (int i = 0; i < 10; i++) {
+                    net.step();
+                }
+            }
+            traces[k] = probe.trace(0);
+            times[k] = probe.times();
+            assertEquals(100, times[k].length);
+            assertEquals(out.v().getDouble(2), traces[k][99], 0.0);
+            assertTrue(traces[k][0] > 0 && probe.trace(1)[0] > 0 && probe.trace(1)[0] < traces[k][0]);
+        }
+        assertArrayEquals(traces[0], traces[1], 0.0);
+        assertArrayEquals(times[0], times[1], 1e-12);
     }
 }
