@@ -71,7 +71,11 @@ public final class LifNeuron {
      */
     public static INDArray simulatedRates(Lif lif, INDArray vIn, double duration, double dt) {
         checkTimes(duration, dt);
-        int size = (int) vIn.length();
+        if (vIn == null) {
+            throw new IllegalArgumentException("LifNeuron: the inputs vIn must not be null");
+        }
+        // One neuron per input: a length beyond an int would wrap in a cast to the population's size.
+        int size = SimulationLimits.populationSize("LifNeuron: the tuning curve's inputs vIn", vIn.length());
         Network net = new Network(dt);
         LifPopulation pop = net.add(new LifPopulation("tuning", size, lif, 1.0));
         pop.setBias(vIn.castTo(DataType.DOUBLE));

@@ -20,6 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class PoissonPopulation implements Population {
     private final String name;
     private final INDArray rates;
+    /** rates.length(), checked to fit an int before anything is scanned or allocated. */
+    private final int size;
+
     private final long seed;
     private Random rng;
     private final INDArray uniform;
@@ -43,13 +46,17 @@ public final class PoissonPopulation implements Population {
                     "PoissonPopulation '" + name + "': rates must be a non-empty vector, was "
                             + (ratesHz == null ? "null" : java.util.Arrays.toString(ratesHz.shape())));
         }
+        // Population.size() is an int: a longer rates vector would wrap in the cast (to a negative or a small
+        // wrong size), so it is refused before its entries are scanned.
+        int size = SimulationLimits.populationSize("PoissonPopulation '" + name + "'", ratesHz.length());
         SimulationLimits.requireFiniteEntries("PoissonPopulation '" + name + "': rates must be finite", ratesHz);
         if (ratesHz.minNumber().doubleValue() < 0) {
             throw new IllegalArgumentException(
                     "PoissonPopulation '" + name + "': rates must be >= 0 Hz, min was " + ratesHz.minNumber());
         }
-        checkMemory(name, ratesHz.length());
+        checkMemory(name, size);
         this.name = name;
+        this.size = size;
         this.rates = ratesHz.reshape(ratesHz.length()).dup();
         this.seed = seed;
         this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
@@ -57,7 +64,7 @@ public final class PoissonPopulation implements Population {
         if (nativeKernels) {
             NativeSpikes.requireAvailable(name);
         }
-        this.nativeSpikes = nativeKernels ? new NativeSpikes((int) rates.length()) : null;
+        this.nativeSpikes = nativeKernels ? new NativeSpikes(size) : null;
     }
 
     /** {@code size} sources all at {@code rateHz}, with the kernel path chosen explicitly. */
@@ -95,7 +102,7 @@ public final class PoissonPopulation implements Population {
 
     @Override
     public int size() {
-        return (int) rates.length();
+        return size;
     }
 
     /** The mean number of spikes in a step of {@code dt}: sum over sources of min(1, r dt) (for run's estimate). */

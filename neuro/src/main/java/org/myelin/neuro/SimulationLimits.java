@@ -133,6 +133,21 @@ final class SimulationLimits {
     /** Entries {@link #requireFiniteEntries} copies to the Java heap at a time (8 MB). */
     private static final long FINITE_SCAN_CHUNK = 1 << 20;
 
+    /** The most neurons of a population ({@link Population#size()} is an int; probes keep Java arrays of it). */
+    static final long MAX_POPULATION = Integer.MAX_VALUE - 8;
+
+    /**
+     * {@code size} as an int, refused beyond {@link #MAX_POPULATION} so that a long length (an INDArray's) never
+     * wraps in the cast to {@link Population#size()}.
+     */
+    static int populationSize(String where, long size) {
+        if (size > MAX_POPULATION) {
+            throw new IllegalArgumentException(where + ": " + size + " neurons, expected at most " + MAX_POPULATION
+                    + " (a population's size is an int)");
+        }
+        return (int) size;
+    }
+
     /** An upper estimate of a Poisson count of mean {@code mean}: mean + 6 standard deviations + 10. */
     static double poissonHigh(double mean) {
         return mean + 6 * Math.sqrt(mean) + 10;

@@ -183,4 +183,20 @@ class PublicApiLimitsTest {
                         + " + 1.0e11 = 1.0e11 units of work",
                 () -> net.run(200));
     }
+
+    @Test
+    @Timeout(20)
+    void populationSizesBeyondAnIntAreRefusedInsteadOfWrapping() {
+        // A view of 3e9 entries over one number (stride 0): nothing of that length is allocated.
+        INDArray huge =
+                Nd4j.create(Nd4j.createBuffer(new double[] {1.0}), new long[] {3_000_000_000L}, new long[] {0}, 0, 'c');
+        refuses(
+                "LifNeuron: the tuning curve's inputs vIn: 3000000000 neurons, expected at most 2147483639",
+                () -> LifNeuron.simulatedRates(Lif.CORTICAL, huge, 1.0, 1e-3));
+        ProbeLimitsTest.withLimit(
+                "1000000000000000",
+                () -> refuses(
+                        "PoissonPopulation 'in': 3000000000 neurons, expected at most 2147483639",
+                        () -> new PoissonPopulation("in", huge, 1)));
+    }
 }
