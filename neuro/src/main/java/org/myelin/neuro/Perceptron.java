@@ -31,8 +31,14 @@ public final class Perceptron {
         if (weights == null || weights.length() < 1) {
             throw new IllegalArgumentException("Perceptron: weights must be a non-empty vector");
         }
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("Perceptron: learning rate must be > 0, was " + learningRate);
+        // NaN weights or bias made every drive NaN, so every output 0 and no update could fix it; an infinite
+        // learning rate made the first update's weights infinite and later drives NaN.
+        SimulationLimits.requireFiniteEntries("Perceptron: weights must be finite", weights);
+        if (!Double.isFinite(bias)) {
+            throw new IllegalArgumentException("Perceptron: bias must be finite, was " + bias);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("Perceptron: learning rate must be > 0 and finite, was " + learningRate);
         }
         this.w = weights.castTo(DataType.DOUBLE).reshape(weights.length()).dup();
         this.b = bias;

@@ -23,8 +23,9 @@ public record PscFilter(int n, double tauS) {
         if (n < 0 || n > 20) {
             throw new IllegalArgumentException("PscFilter: n must be in [0, 20], was " + n);
         }
-        if (!(tauS > 0)) {
-            throw new IllegalArgumentException("PscFilter: tau_s must be > 0 s, was " + tauS);
+        // An infinite tau_s made k() = 0: a filter that silently returned zeros.
+        if (!(tauS > 0) || Double.isInfinite(tauS)) {
+            throw new IllegalArgumentException("PscFilter: tau_s must be finite and > 0 s, was " + tauS);
         }
     }
 
@@ -67,6 +68,7 @@ public record PscFilter(int n, double tauS) {
             throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
                     + " weights, expected one weight per spike");
         }
+        requireFiniteSpikes(spikeTimes, weights);
         long samples = t.length();
         // The lags [samples, spikes] and the few temporaries of the same shape value() makes of them.
         org.myelin.MemoryLimit.check(
@@ -99,8 +101,14 @@ public record PscFilter(int n, double tauS) {
      * {@code [steps + 1]}, DOUBLE.
      */
     public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
-        if (!(tauS > 0) || !(dt > 0) || steps < 0 || steps > MAX_STEPS) {
-            throw new IllegalArgumentException("PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps in [0, "
+        if (!(tauS > 0)
+                || Double.isInfinite(tauS)
+                || !(dt > 0)
+                || Double.isInfinite(dt)
+                || steps < 0
+                || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("PscFilter: exponentialEuler needs finite tau_s > 0, finite dt > 0,"
+                    + " steps in [0, "
                     + MAX_STEPS + "], was tau_s=" + tauS + ", dt=" + dt + ", steps=" + steps);
         }
         // The arriving weights and s.
@@ -110,6 +118,7 @@ public record PscFilter(int n, double tauS) {
             throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
                     + " weights, expected one weight per spike");
         }
+        requireFiniteSpikes(spikeTimes, weights);
         double[] arriving = new double[steps + 1];
         for (int p = 0; p < spikeTimes.length; p++) {
             long i = Math.round(spikeTimes[p] / dt);
@@ -124,6 +133,15 @@ public record PscFilter(int n, double tauS) {
             s[i] = s[i - 1] * decay + arriving[i] / tauS;
         }
         return Nd4j.createFromArray(s);
+    }
+
+    /**
+     * Refuses a NaN or infinite spike time or weight: Math.round(NaN) is 0, so exponentialEuler put a NaN spike at
+     * t = 0, and a NaN weight turned the whole filtered train into NaN.
+     */
+    private static void requireFiniteSpikes(double[] spikeTimes, double[] weights) {
+        SimulationLimits.requireFiniteEntries("PscFilter: spike times must be finite", spikeTimes);
+        SimulationLimits.requireFiniteEntries("PscFilter: weights must be finite", weights);
     }
 
     /** Sample times {@code 0, dt, ..., steps dt}. Shapes: {@code [steps + 1]}, DOUBLE. */

@@ -130,6 +130,15 @@ final class SimulationLimits {
         throw new IllegalArgumentException(what + ", an entry was not finite");
     }
 
+    /** {@link #requireFiniteEntries(String, INDArray)} for a Java array: {@code what + ", entry i was v"}. */
+    static void requireFiniteEntries(String what, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(what + ", entry " + i + " was " + values[i]);
+            }
+        }
+    }
+
     /** Entries {@link #requireFiniteEntries} copies to the Java heap at a time (8 MB). */
     private static final long FINITE_SCAN_CHUNK = 1 << 20;
 

@@ -14,6 +14,10 @@ public final class SpikeTrains {
     /** Spikes at {@code phase, phase + 1/rate, ...} below {@code duration}. */
     public static double[] regular(double rateHz, double duration, double phase) {
         checkRate(rateHz, duration);
+        // A NaN phase fell through every comparison and gave an empty train; an infinite one is no time either.
+        if (!Double.isFinite(phase)) {
+            throw new IllegalArgumentException("SpikeTrains: phase must be finite, was " + phase + " s");
+        }
         if (rateHz == 0 || phase >= duration) {
             return new double[0];
         }

@@ -139,16 +139,6 @@ class PublicApiLimitsTest {
     }
 
     @Test
-    void nonFiniteEntriesBeyondTheFirstScanChunkAreFound() {
-        double[] b = new double[(1 << 20) + 5];
-        b[(1 << 20) + 3] = Double.NaN;
-        LifPopulation p = new LifPopulation("p", b.length, Lif.CORTICAL, 0.01);
-        refuses(
-                "LifPopulation 'p': bias must be finite, entry 1048579 was NaN",
-                () -> p.setBias(Nd4j.createFromArray(b)));
-    }
-
-    @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void networkRunCountsTheWorkOfDeliveringSpikes() {
         Network net = new Network(1e-3);
@@ -198,5 +188,39 @@ class PublicApiLimitsTest {
                 () -> refuses(
                         "PoissonPopulation 'in': 3000000000 neurons, expected at most 2147483639",
                         () -> new PoissonPopulation("in", huge, 1)));
+    }
+
+    @Test
+    void pscFiltersPerceptronsAndTrainsRefuseNonFiniteInputs() {
+        // Math.round(NaN) is 0: the NaN spike was added at t = 0.
+        refuses(
+                "PscFilter: spike times must be finite, entry 1 was NaN",
+                () -> PscFilter.exponentialEuler(
+                        0.01, new double[] {0.5, Double.NaN}, new double[] {1, 1}, 1e-3, 1000));
+        refuses(
+                "PscFilter: weights must be finite, entry 0 was Infinity",
+                () -> new PscFilter(0, 0.01)
+                        .filter(new double[] {0.1}, new double[] {Double.POSITIVE_INFINITY}, PscFilter.grid(1e-3, 10)));
+        refuses(
+                "PscFilter: tau_s must be finite and > 0 s, was Infinity",
+                () -> new PscFilter(0, Double.POSITIVE_INFINITY));
+        refuses(
+                "Perceptron: weights must be finite, entry 1 was NaN",
+                () -> new Perceptron(new double[] {1, Double.NaN}, 0));
+        refuses("Perceptron: bias must be finite, was NaN", () -> new Perceptron(new double[] {1, 2}, Double.NaN));
+        refuses(
+                "Perceptron: learning rate must be > 0 and finite, was Infinity",
+                () -> new Perceptron(Nd4j.createFromArray(1.0, 2.0), 0, Double.POSITIVE_INFINITY));
+        refuses("SpikeTrains: phase must be finite, was NaN s", () -> SpikeTrains.regular(10, 1, Double.NaN));
+    }
+
+    @Test
+    void nonFiniteEntriesBeyondTheFirstScanChunkAreFound() {
+        double[] b = new double[(1 << 20) + 5];
+        b[(1 << 20) + 3] = Double.NaN;
+        LifPopulation p = new LifPopulation("p", b.length, Lif.CORTICAL, 0.01);
+        refuses(
+                "LifPopulation 'p': bias must be finite, entry 1048579 was NaN",
+                () -> p.setBias(Nd4j.createFromArray(b)));
     }
 }

@@ -37,7 +37,8 @@ class TraceLimitsTest {
     @Timeout(20)
     void filtersAndGridsBeyondAJavaArrayOrTheLimitAreRefused() {
         PublicApiLimitsTest.refuses(
-                "PscFilter: exponentialEuler needs tau_s > 0, dt > 0, steps in [0, 2147483638], was tau_s=0.01,"
+                "PscFilter: exponentialEuler needs finite tau_s > 0, finite dt > 0, steps in [0, 2147483638], was"
+                        + " tau_s=0.01,"
                         + " dt=0.001, steps=2147483647",
                 () -> PscFilter.exponentialEuler(0.01, new double[0], new double[0], 1e-3, Integer.MAX_VALUE));
         PublicApiLimitsTest.refuses("PscFilter: grid needs finite dt > 0", () -> PscFilter.grid(Double.NaN, 10));
