@@ -1,27 +1,32 @@
 package org.myelin.neuro;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Records every spike of one population during a network run, as (time, neuron) pairs; the time of a spike is
  * the end of the step it occurred in.
  */
 public final class SpikeProbe {
     private final Population population;
-    private double[] stepTimes = new double[64];
-    private final List<long[]> stepNeurons = new ArrayList<>();
+    /*
+     * Primitive arrays grown by doubling (a long[] per step with spikes cost about 24 bytes of header and list
+     * reference besides its 8 a spike, so a sparse population held several times what the limit counted): the
+     * neurons of every spike in order, and per recorded step (one with spikes) its time and the index in
+     * neurons of its first spike.
+     */
+    private long[] spikes = new long[64];
+    private double[] stepTimes = new double[16];
+    private int[] stepStart = new int[16];
+    private int steps;
     private int count;
-    /** The most spikes it records: the longest Java array, and 8 bytes each within the memory limit. */
-    private final long maxSpikes;
 
     SpikeProbe(Population population) {
         this.population = population;
-        this.maxSpikes = Math.min(Integer.MAX_VALUE - 8, org.myelin.MemoryLimit.parameterBytes() / BYTES_PER_SPIKE);
     }
 
     /** The neuron index it holds per spike (the simulate scenarios' estimates count at least this). */
     static final int BYTES_PER_SPIKE = 8;
+
+    /** The time and first-spike index it holds per step with spikes. */
+    static final int BYTES_PER_STEP = 12;
 
     public Population population() {
         return population;
@@ -32,25 +37,47 @@ public final class SpikeProbe {
         if (idx.length() == 0) {
             return;
         }
-        if (count + idx.length() > maxSpikes) {
-            throw new IllegalStateException("SpikeProbe[" + population.name() + "]: " + (count + idx.length())
-                    + " spikes at t = " + time + " s, expected at most " + maxSpikes + " (" + BYTES_PER_SPIKE
-                    + " bytes each within the memory limit of " + org.myelin.MemoryLimit.parameterBytes()
-                    + " bytes, -D" + org.myelin.Settings.MAX_PARAMETER_BYTES + "); run for less time or probe fewer"
-                    + " neurons");
+        // Refused beyond the longest Java array and beyond the memory limit for the spikes and steps held.
+        long limit = org.myelin.MemoryLimit.parameterBytes();
+        long total = count + idx.length();
+        long bytes = BYTES_PER_SPIKE * total + BYTES_PER_STEP * (steps + 1L);
+        if (total > Integer.MAX_VALUE - 8 || bytes > limit) {
+            throw new IllegalStateException("SpikeProbe[" + population.name() + "]: " + total + " spikes in "
+                    + (steps + 1L) + " steps with spikes at t = " + time + " s need " + bytes + " bytes ("
+                    + BYTES_PER_SPIKE + " a spike, " + BYTES_PER_STEP + " a step), expected at most "
+                    + (Integer.MAX_VALUE - 8) + " spikes within the memory limit of " + limit + " bytes (-D"
+                    + org.myelin.Settings.MAX_PARAMETER_BYTES + "); run for less time or probe fewer neurons");
         }
         long[] neurons = idx.toLongVector();
-        if (stepNeurons.size() == stepTimes.length) {
-            stepTimes = java.util.Arrays.copyOf(stepTimes, 2 * stepTimes.length);
+        if (total > spikes.length) {
+            // Doubling, but not past what the limit allows, so the arrays held stay near the bytes counted.
+            long most = Math.min(Integer.MAX_VALUE - 8, limit / BYTES_PER_SPIKE);
+            spikes = java.util.Arrays.copyOf(spikes, (int) Math.max(total, Math.min(2L * spikes.length, most)));
         }
-        stepTimes[stepNeurons.size()] = time;
-        stepNeurons.add(neurons);
+        if (steps == stepTimes.length) {
+            long most = Math.min(Integer.MAX_VALUE - 8, limit / BYTES_PER_STEP);
+            int capacity = (int) Math.max(steps + 1L, Math.min(2L * steps, most));
+            stepTimes = java.util.Arrays.copyOf(stepTimes, capacity);
+            stepStart = java.util.Arrays.copyOf(stepStart, capacity);
+        }
+        System.arraycopy(neurons, 0, spikes, count, neurons.length);
+        stepTimes[steps] = time;
+        stepStart[steps] = count;
+        steps++;
         count += neurons.length;
     }
 
     void clear() {
-        stepNeurons.clear();
+        spikes = new long[64];
+        stepTimes = new double[16];
+        stepStart = new int[16];
+        steps = 0;
         count = 0;
+    }
+
+    /** The index in the spikes of the first spike after recorded step {@code i}'s. */
+    private int stepEnd(int i) {
+        return i + 1 < steps ? stepStart[i + 1] : count;
     }
 
     /** Total number of recorded spikes. */
@@ -61,25 +88,15 @@ public final class SpikeProbe {
     /** Times [s] of all spikes, in order of time (ties in neuron order). Shapes: {@code [count]}. */
     public double[] times() {
         double[] out = new double[count];
-        int k = 0;
-        for (int i = 0; i < stepNeurons.size(); i++) {
-            double t = stepTimes[i];
-            for (int j = 0; j < stepNeurons.get(i).length; j++) {
-                out[k++] = t;
-            }
+        for (int i = 0; i < steps; i++) {
+            java.util.Arrays.fill(out, stepStart[i], stepEnd(i), stepTimes[i]);
         }
         return out;
     }
 
     /** Neuron index of each spike, aligned with {@link #times()}. Shapes: {@code [count]}. */
     public long[] neurons() {
-        long[] out = new long[count];
-        int k = 0;
-        for (long[] ns : stepNeurons) {
-            System.arraycopy(ns, 0, out, k, ns.length);
-            k += ns.length;
-        }
-        return out;
+        return java.util.Arrays.copyOf(spikes, count);
     }
 
     /** Spike times [s] of one neuron, ascending. */
@@ -88,11 +105,14 @@ public final class SpikeProbe {
             throw new IllegalArgumentException("SpikeProbe[" + population.name() + "]: neuron must be in [0, "
                     + population.size() + "), was " + neuron);
         }
-        double[] out = new double[count];
+        double[] out = new double[16];
         int k = 0;
-        for (int i = 0; i < stepNeurons.size(); i++) {
-            for (long n : stepNeurons.get(i)) {
-                if (n == neuron) {
+        for (int i = 0; i < steps; i++) {
+            for (int j = stepStart[i]; j < stepEnd(i); j++) {
+                if (spikes[j] == neuron) {
+                    if (k == out.length) {
+                        out = java.util.Arrays.copyOf(out, 2 * k);
+                    }
                     out[k++] = stepTimes[i];
                 }
             }
@@ -103,11 +123,11 @@ public final class SpikeProbe {
     /** Spike count of every neuron within {@code [from, to)} [s]. Shapes: {@code [size]}. */
     public long[] counts(double from, double to) {
         long[] out = new long[population.size()];
-        for (int i = 0; i < stepNeurons.size(); i++) {
+        for (int i = 0; i < steps; i++) {
             double t = stepTimes[i];
             if (t >= from && t < to) {
-                for (long n : stepNeurons.get(i)) {
-                    out[(int) n]++;
+                for (int j = stepStart[i]; j < stepEnd(i); j++) {
+                    out[(int) spikes[j]]++;
                 }
             }
         }
@@ -138,13 +158,13 @@ public final class SpikeProbe {
         double[] first = new double[size];
         double[] last = new double[size];
         long[] n = new long[size];
-        for (int i = 0; i < stepNeurons.size(); i++) {
+        for (int i = 0; i < steps; i++) {
             double t = stepTimes[i];
             if (t < from) {
                 continue;
             }
-            for (long j : stepNeurons.get(i)) {
-                int k = (int) j;
+            for (int j = stepStart[i]; j < stepEnd(i); j++) {
+                int k = (int) spikes[j];
                 if (n[k] == 0) {
                     first[k] = t;
                 }

@@ -30,9 +30,9 @@ class ProbeLimitsTest {
     @Test
     @Timeout(60)
     void spikeProbesStopAtTheMemoryLimitInsteadOfGrowingWithoutBound() {
-        withLimit("8000", () -> {
+        withLimit("8120", () -> {
             Network net = new Network(1e-3);
-            // r dt = 1: every source spikes every step, 100 spikes a step; 1,000 fit.
+            // r dt = 1: every source spikes every step, 100 spikes a step, 8 x 100 + 12 = 812 bytes: 10 steps fit.
             PoissonPopulation in = net.add(new PoissonPopulation("in", 100, 1000.0, 1));
             SpikeProbe probe = net.probeSpikes(in);
             net.run(0.01);
@@ -40,10 +40,30 @@ class ProbeLimitsTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, net::step);
             assertTrue(
                     e.getMessage()
-                            .startsWith("SpikeProbe[in]: 1100 spikes at t = 0.011 s, expected at most 1000 (8"
-                                    + " bytes each within the memory limit of 8000 bytes"),
+                            .startsWith("SpikeProbe[in]: 1100 spikes in 11 steps with spikes at t = 0.011 s need 8932"
+                                    + " bytes (8 a spike, 12 a step), expected at most 2147483639 spikes within the"
+                                    + " memory limit of 8120 bytes"),
                     e.getMessage());
             assertEquals(1000, probe.count());
+        });
+    }
+
+    @Test
+    @Timeout(60)
+    void spikeProbesCountWhatEachStepWithSpikesHolds() {
+        withLimit("2000", () -> {
+            Network net = new Network(1e-3);
+            // One spike a step: 8 + 12 = 20 bytes a step, so 100 fit (a long[] per step made it about 40 while the
+            // limit counted 8, and 250 were recorded).
+            PoissonPopulation in = net.add(new PoissonPopulation("in", 1, 1000.0, 1));
+            SpikeProbe probe = net.probeSpikes(in);
+            net.run(0.1);
+            assertEquals(100, probe.count());
+            IllegalStateException e = assertThrows(IllegalStateException.class, net::step);
+            assertTrue(e.getMessage().startsWith("SpikeProbe[in]: 101 spikes in 101 steps"), e.getMessage());
+            assertEquals(100, probe.times(0).length);
+            assertEquals(0.1, probe.times()[99], 1e-12);
+            assertEquals(100, probe.counts(0, 1)[0]);
         });
     }
 
