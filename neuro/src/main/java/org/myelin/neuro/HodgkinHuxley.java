@@ -80,6 +80,26 @@ public final class HodgkinHuxley {
 
     /** State of the neuron: membrane potential [mV] and the three gate variables in [0, 1]. */
     public record State(double v, double n, double m, double h) {
+        /*
+         * A NaN or infinite potential, or a gate outside [0, 1], made simulate's first RK4 step non-finite and
+         * report "membrane potential diverged ... reduce dt", blaming the step instead of the state.
+         */
+        public State {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("HodgkinHuxley.State: v must be finite, was " + v + " mV");
+            }
+            requireGate("n", n);
+            requireGate("m", m);
+            requireGate("h", h);
+        }
+
+        private static void requireGate(String name, double x) {
+            if (!(x >= 0 && x <= 1)) {
+                throw new IllegalArgumentException(
+                        "HodgkinHuxley.State: gate " + name + " must be in [0, 1], was " + x);
+            }
+        }
+
         /** The gates at their steady state for this voltage (how a neuron held at {@code v} would settle). */
         public static State atRest(double v) {
             return new State(v, nInf(v), mInf(v), hInf(v));
@@ -290,7 +310,7 @@ public final class HodgkinHuxley {
         double[] tmp = new double[4];
         for (int i = 0; ; i++) {
             double ti = i * dtMs;
-            double j0 = current.applyAsDouble(ti);
+            double j0 = currentAt(current, ti);
             t[i] = ti;
             vv[i] = y[0];
             nn[i] = y[1];
@@ -300,8 +320,8 @@ public final class HodgkinHuxley {
             if (i == steps) {
                 break;
             }
-            double jMid = current.applyAsDouble(ti + dtMs / 2);
-            double j1 = current.applyAsDouble(ti + dtMs);
+            double jMid = currentAt(current, ti + dtMs / 2);
+            double j1 = currentAt(current, ti + dtMs);
             derivative(y, j0, k1);
             for (int q = 0; q < 4; q++) {
                 tmp[q] = y[q] + dtMs / 2 * k1[q];
@@ -324,6 +344,19 @@ public final class HodgkinHuxley {
             }
         }
         return new Trace(t, vv, nn, mm, hh, jj);
+    }
+
+    /**
+     * The input current at {@code t}, refused when not finite: a NaN current made the potential NaN and was
+     * reported as a divergence of the step ("reduce dt").
+     */
+    private static double currentAt(DoubleUnaryOperator current, double t) {
+        double j = current.applyAsDouble(t);
+        if (!Double.isFinite(j)) {
+            throw new IllegalArgumentException(
+                    "HodgkinHuxley: the input current at t = " + t + " ms was " + j + ", expected a finite value");
+        }
+        return j;
     }
 
     /** {@link #simulate(State, DoubleUnaryOperator, double, double)} from rest at -65 mV with the default step. */

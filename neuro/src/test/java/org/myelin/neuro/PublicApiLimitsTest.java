@@ -223,4 +223,22 @@ class PublicApiLimitsTest {
                 "LifPopulation 'p': bias must be finite, entry 1048579 was NaN",
                 () -> p.setBias(Nd4j.createFromArray(b)));
     }
+
+    @Test
+    void neuronModelsRefuseNonFiniteInputsAndStatesNamingThem() {
+        HodgkinHuxley hh = HodgkinHuxley.squidAxon();
+        // Both were reported as "membrane potential diverged ... reduce dt".
+        refuses(
+                "HodgkinHuxley: the input current at t = 0.5",
+                () -> hh.simulate(HodgkinHuxley.State.atRest(-65), t -> t >= 0.5 ? Double.NaN : 10, 10, 0.01));
+        refuses(
+                "HodgkinHuxley.State: v must be finite, was NaN mV",
+                () -> new HodgkinHuxley.State(Double.NaN, 0, 0, 0));
+        refuses(
+                "HodgkinHuxley.State: gate m must be in [0, 1], was 1.5",
+                () -> new HodgkinHuxley.State(-65, 0.3, 1.5, 0.6));
+        refuses(
+                "LifNeuron: the input at t = 0.0 s was Infinity, expected a finite value",
+                () -> LifNeuron.simulate(Lif.CORTICAL, t -> Double.POSITIVE_INFINITY, 0.1, 1e-3));
+    }
 }
