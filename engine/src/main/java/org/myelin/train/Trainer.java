@@ -39,6 +39,9 @@ public final class Trainer {
 
     private static final String WORKSPACE = "myelin-train-step";
 
+    /** This trainer in the messages of the data checks ({@link FitChecks}). */
+    private static final String WHO = "Trainer";
+
     private final Module model;
     private final LossFunction loss;
     private final Optimizer optimizer;
@@ -197,30 +200,13 @@ public final class Trainer {
 
     private void checkFit(Dataset train, Dataset validation) {
         EngineInfo.logOnce();
-        checkData("training", train);
-        if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
-                && train.numTargets() < 2) {
-            throw new IllegalArgumentException("Trainer: " + loss.id() + " needs one-hot targets with at least 2"
-                    + " columns, the training targets have " + train.numTargets() + "; use Dataset.asOneHot() or"
-                    + " binary_cross_entropy_with_logits for a single 0/1 column");
-        }
-        if (validation != null) {
-            checkData("validation", validation);
-        }
-        checkTargetRange("training", train);
-        checkFitsModel("training", train, smallestBatch(train));
-        if (validation != null) {
-            checkTargetRange("validation", validation);
-            checkFitsModel("validation", validation, Integer.MAX_VALUE);
-            // Refused here, not after the first epoch's training, when the evaluation's batch would not fit; the
-            // message names the option that sets that batch.
-            try {
-                Evaluation.requireBatchFits(model, validation, options.evaluationBatchSize());
-            } catch (org.myelin.nn.ActivationSizes.BatchTooLarge e) {
-                throw e.reworded("Trainer: the validation set in batches of TrainingOptions.evaluationBatchSize: "
-                        + e.getMessage());
-            }
-        }
+        FitChecks.requireData(WHO, "training", train);
+        FitChecks.requireTargetColumns(WHO, loss, train.numTargets());
+        FitChecks.requireTargetRange(WHO, loss, "training", train);
+        FitChecks.requireFitsModel(WHO, model, loss, "training", train, oneSampleBatch(train));
+        // The validation set's checks include its evaluation batch against the memory limit: refused here, not after
+        // the first epoch's training, with the option that sets that batch named.
+        FitChecks.requireValidation(WHO, model, loss, options, validation);
     }
 
     private History fitBatches(Dataset train, Dataset validation, Batches batches) {
@@ -542,15 +528,12 @@ public final class Trainer {
     }
 
     private Map<String, INDArray> copyBuffers() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        model.namedBuffers().forEach((k, v) -> m.put(k, v.dup()));
-        return m;
+        return FitChecks.copyBuffers(model);
     }
 
     /** Copies {@link #copyBuffers}' arrays back into the model's buffers. */
     private void restoreBuffers(Map<String, INDArray> copies) {
-        Map<String, INDArray> buffers = model.namedBuffers();
-        copies.forEach((k, v) -> buffers.get(k).assign(v));
+        FitChecks.restoreBuffers(model, copies);
     }
 
     /**
@@ -651,60 +634,14 @@ public final class Trainer {
     }
 
     /**
-     * Runs the model and the loss on the first samples of a data set before anything is trained, without recording
-     * and in evaluation mode, so that data that does not fit the model (feature or target widths, the loss's
-     * expectations) is refused before the first step changes weights, running statistics or the optimiser. Without
-     * it the error came after batch norm had updated its statistics in the first forward pass, or for a validation
-     * set after a whole epoch of training. Where the smallest batch holds a single sample, the model also runs once
-     * in training mode on one sample (batch norm refuses that), its buffers restored afterwards.
+     * Why a training step will run on a single sample when batches hold more ({@link FitChecks#requireFitsModel}
+     * then runs the model once in training mode on one sample: batch norm refuses that), or null.
      */
-    private void checkFitsModel(String what, Dataset d, int smallestBatch) {
-        boolean wasTraining = model.isTraining();
-        Map<String, INDArray> buffers = copyBuffers();
-        String where = "";
-        try (Profiler.Pause notAStep = Profiler.pause();
-                var scope = org.myelin.autodiff.Autograd.noGrad()) {
-            model.eval();
-            Dataset head = d.subset(
-                    java.util.stream.IntStream.range(0, Math.min(2, d.size())).toArray());
-            loss.apply(model.forward(Tensor.constant(head.features())), Tensor.constant(head.targets()));
-            if (smallestBatch == 1 && options.batchSize() > 1) {
-                where = " (the last batch of each epoch holds 1 sample: " + d.size() + " samples in batches of "
-                        + options.batchSize() + "; drop it with dropLast or choose another batch size)";
-                model.train();
-                model.forward(Tensor.constant(head.subset(new int[] {0}).features()));
-            }
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException(
-                    "Trainer: the " + what + " set does not fit the model" + where + ": " + e.getMessage(), e);
-        } finally {
-            restoreBuffers(buffers);
-            model.train(wasTraining);
+    private String oneSampleBatch(Dataset train) {
+        if (smallestBatch(train) != 1 || options.batchSize() <= 1) {
+            return null;
         }
-    }
-
-    /**
-     * The classification losses read their targets as probabilities (one-hot rows, soft labels): a target outside
-     * [0, 1] (regression values given a classification loss) trained without an error to a negative loss.
-     */
-    private void checkTargetRange(String what, Dataset d) {
-        if (!loss.isClassification()) {
-            return;
-        }
-        double min = d.targets().minNumber().doubleValue();
-        double max = d.targets().maxNumber().doubleValue();
-        if (!(min >= 0 && max <= 1)) {
-            throw new IllegalArgumentException("Trainer: " + loss.id() + " needs targets in [0, 1] (one-hot rows or"
-                    + " class probabilities), the " + what + " targets range over [" + min + ", " + max + "]");
-        }
-    }
-
-    private static void checkData(String what, Dataset d) {
-        if (d == null) {
-            throw new IllegalArgumentException("Trainer: the " + what + " set must not be null");
-        }
-        if (d.size() == 0) {
-            throw new IllegalArgumentException("Trainer: the " + what + " set is empty");
-        }
+        return "the last batch of each epoch holds 1 sample: " + train.size() + " samples in batches of "
+                + options.batchSize() + "; drop it with dropLast or choose another batch size";
     }
 }
