@@ -60,6 +60,21 @@ final class Shard implements Serializable {
         return features.isDouble() ? DataType.DOUBLE : DataType.FLOAT;
     }
 
+    /** The range of the targets, {@code {min, max}} (NaN for both when one is NaN); plain Java, no ND4J. */
+    double[] targetRange() {
+        return targets.range();
+    }
+
+    /** Row {@code i}'s features as a float64 Java array; plain Java, no ND4J. */
+    double[] featureRow(int i) {
+        return features.slice(i * numFeatures, numFeatures);
+    }
+
+    /** Row {@code i}'s targets as a float64 Java array; plain Java, no ND4J. */
+    double[] targetRow(int i) {
+        return targets.slice(i * numTargets, numTargets);
+    }
+
     /** Features {@code [rows, numFeatures]}; the same array on every call in this JVM, not to be modified. */
     synchronized INDArray features() {
         if (x == null) {

@@ -42,22 +42,16 @@ public final class SparkData implements AutoCloseable {
     private final int numTargets;
     private final int numClasses;
     private final DataType dataType;
+    private final double[] targetRange;
+    private final Dataset head;
 
     private SparkData(JavaRDD<Shard> shards, List<Broadcast<Shard>> broadcasts) {
         this.shards = shards.persist(StorageLevel.MEMORY_ONLY());
         this.broadcasts = broadcasts;
-        // One small job: materialises the cache and tells the driver how the samples are laid out.
-        List<long[]> meta = new ArrayList<>(this.shards
-                .map(s -> new long[] {
-                    s.partition,
-                    s.rows,
-                    s.numFeatures,
-                    s.numTargets,
-                    s.numClasses,
-                    s.dataType() == DataType.DOUBLE ? 1 : 0
-                })
-                .collect());
-        meta.sort((a, b) -> Long.compare(a[0], b[0]));
+        // One small job: materialises the cache and tells the driver how the samples are laid out, the targets'
+        // range and the first samples (for the trainer's checks before its first round).
+        List<Summary> meta = new ArrayList<>(this.shards.map(Summary::of).collect());
+        meta.sort((a, b) -> Integer.compare(a.partition, b.partition));
         int p = meta.size();
         if (p == 0) {
             throw new IllegalArgumentException("SparkData: the source has no partitions");
@@ -65,21 +59,37 @@ public final class SparkData implements AutoCloseable {
         starts = new long[p];
         sizes = new int[p];
         long n = 0;
+        Summary first = firstNonEmpty(meta);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        List<double[]> headFeatures = new ArrayList<>();
+        List<double[]> headTargets = new ArrayList<>();
         for (int i = 0; i < p; i++) {
-            long[] m = meta.get(i);
-            if (m[0] != i) {
+            Summary m = meta.get(i);
+            if (m.partition != i) {
                 throw new IllegalStateException(
-                        "SparkData: partition " + i + " returned the shard of partition " + m[0]);
+                        "SparkData: partition " + i + " returned the shard of partition " + m.partition);
             }
-            long[] first = firstNonEmpty(meta);
-            if (m[1] > 0 && (m[2] != first[2] || m[3] != first[3] || m[5] != first[5])) {
-                throw new IllegalArgumentException("SparkData: partition " + i + " has " + m[2] + " features and "
-                        + m[3] + " targets, partition " + first[0] + " has " + first[2] + " and " + first[3]
-                        + " (or their data types differ)");
+            if (m.rows > 0
+                    && (m.numFeatures != first.numFeatures
+                            || m.numTargets != first.numTargets
+                            || m.isDouble != first.isDouble)) {
+                throw new IllegalArgumentException("SparkData: partition " + i + " has " + m.numFeatures
+                        + " features and " + m.numTargets + " targets, partition " + first.partition + " has "
+                        + first.numFeatures + " and " + first.numTargets + " (or their data types differ)");
             }
             starts[i] = n;
-            sizes[i] = (int) m[1];
-            n += m[1];
+            sizes[i] = m.rows;
+            n += m.rows;
+            if (m.rows > 0) {
+                // NaN stays NaN: a NaN target is reported as a range of [NaN, NaN].
+                min = Double.isNaN(min) || Double.isNaN(m.targetMin) ? Double.NaN : Math.min(min, m.targetMin);
+                max = Double.isNaN(max) || Double.isNaN(m.targetMax) ? Double.NaN : Math.max(max, m.targetMax);
+            }
+            for (int r = 0; r < m.headFeatures.length && headFeatures.size() < Summary.HEAD; r++) {
+                headFeatures.add(m.headFeatures[r]);
+                headTargets.add(m.headTargets[r]);
+            }
         }
         if (n == 0) {
             throw new IllegalArgumentException("SparkData: the training set is empty");
@@ -88,20 +98,68 @@ public final class SparkData implements AutoCloseable {
             throw new IllegalArgumentException("SparkData: " + n + " samples; at most " + (Integer.MAX_VALUE - 8)
                     + " are supported (the global shuffle is an int permutation)");
         }
-        long[] first = firstNonEmpty(meta);
-        numFeatures = (int) first[2];
-        numTargets = (int) first[3];
-        numClasses = (int) first[4];
-        dataType = first[5] == 1 ? DataType.DOUBLE : DataType.FLOAT;
+        numFeatures = first.numFeatures;
+        numTargets = first.numTargets;
+        numClasses = first.numClasses;
+        dataType = first.isDouble ? DataType.DOUBLE : DataType.FLOAT;
+        targetRange = new double[] {min, max};
+        head = Dataset.of(
+                Nd4j.createFromArray(headFeatures.toArray(new double[0][])).castTo(dataType),
+                Nd4j.createFromArray(headTargets.toArray(new double[0][])).castTo(dataType));
     }
 
-    private static long[] firstNonEmpty(List<long[]> meta) {
-        for (long[] m : meta) {
-            if (m[1] > 0) {
+    private static Summary firstNonEmpty(List<Summary> meta) {
+        for (Summary m : meta) {
+            if (m.rows > 0) {
                 return m;
             }
         }
         return meta.get(0);
+    }
+
+    /**
+     * What the driver learns of one shard: its layout, its targets' range and its first samples (at most
+     * {@link #HEAD}), computed on the executor in plain Java (no ND4J there).
+     */
+    private static final class Summary implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The samples of the whole set the trainer's checks run the model on. */
+        static final int HEAD = 2;
+
+        final int partition;
+        final int rows;
+        final int numFeatures;
+        final int numTargets;
+        final int numClasses;
+        final boolean isDouble;
+        final double targetMin;
+        final double targetMax;
+        final double[][] headFeatures;
+        final double[][] headTargets;
+
+        private Summary(Shard s) {
+            partition = s.partition;
+            rows = s.rows;
+            numFeatures = s.numFeatures;
+            numTargets = s.numTargets;
+            numClasses = s.numClasses;
+            isDouble = s.dataType() == DataType.DOUBLE;
+            double[] range = s.targetRange();
+            targetMin = range[0];
+            targetMax = range[1];
+            int k = Math.min(HEAD, rows);
+            headFeatures = new double[k][];
+            headTargets = new double[k][];
+            for (int r = 0; r < k; r++) {
+                headFeatures[r] = s.featureRow(r);
+                headTargets[r] = s.targetRow(r);
+            }
+        }
+
+        static Summary of(Shard s) {
+            return new Summary(s);
+        }
     }
 
     /**
@@ -271,6 +329,19 @@ public final class SparkData implements AutoCloseable {
 
     public DataType dataType() {
         return dataType;
+    }
+
+    /**
+     * The smallest and the largest target of the whole set, {@code {min, max}}: NaN for both when a target is NaN.
+     * Computed when the data was created, for the trainer's range check before its first round.
+     */
+    double[] targetRange() {
+        return targetRange.clone();
+    }
+
+    /** The first samples of the whole set (at most 2), kept on the driver for the trainer's checks. */
+    Dataset head() {
+        return head;
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.myelin.train.DivergenceException;
 import org.myelin.train.DivergencePolicy;
 import org.myelin.train.EpochRecord;
 import org.myelin.train.Evaluation;
+import org.myelin.train.FitChecks;
 import org.myelin.train.History;
 import org.myelin.train.LossFunction;
 import org.myelin.train.TrainingOptions;
@@ -63,6 +64,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkTrainer {
     private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
+
+    /** This trainer in the messages of the data checks ({@link FitChecks}). */
+    private static final String WHO = "SparkTrainer";
 
     private final JavaSparkContext sc;
     private final Module model;
@@ -190,9 +194,15 @@ public final class SparkTrainer {
     /**
      * Trains on {@code train} until {@code options.epochs()} epochs of optimiser steps are done or a stop is
      * requested, continuing from the position restored by {@link #resume}; evaluates {@code validation} (may be
-     * null) on the driver at each epoch end.
+     * null) on the driver at each epoch end. Before the first round it runs the checks the engine's trainer runs
+     * ({@link org.myelin.train.FitChecks}: the data against the model and the loss, the targets' range, the
+     * validation's evaluation batch against the memory limit), refusing bad data with a one-line
+     * IllegalArgumentException before any Spark job.
      */
     public SparkHistory fit(SparkData train, Dataset validation) {
+        if (train == null) {
+            throw new IllegalArgumentException(WHO + ": the training set must not be null");
+        }
         if (train.dataType() != type) {
             throw new IllegalArgumentException(
                     "SparkTrainer: the training data is " + train.dataType() + ", the model is " + type);
@@ -222,6 +232,7 @@ public final class SparkTrainer {
             }
         }
         checkLayout(train);
+        checkData(train, validation, localBatch);
         long totalSteps = (long) options.epochs() * stepsPerEpoch;
         int k = spark.isSynchronous() ? 1 : spark.localSteps();
         long totalRounds = (totalSteps + k - 1) / k;
@@ -284,6 +295,55 @@ public final class SparkTrainer {
             writeCheckpoint(train);
         }
         return history;
+    }
+
+    /**
+     * The checks {@link org.myelin.train.Trainer#fit} runs before its first step ({@link FitChecks}), run here on the
+     * driver before the first round: the training targets' columns and range (of the whole set, as the data was
+     * created), the model and the loss on the first training samples, and for the validation set its targets' range,
+     * the model on its first samples and its evaluation batch against the memory limit. Without them bad data failed
+     * in an executor's task of the first round, and a validation set only at the first epoch's end.
+     */
+    private void checkData(SparkData train, Dataset validation, int localBatch) {
+        FitChecks.requireTargetColumns(WHO, loss, train.numTargets());
+        double[] range = train.targetRange();
+        FitChecks.requireTargetRange(WHO, loss, "training", range[0], range[1]);
+        FitChecks.requireFitsModel(WHO, model, loss, "training", train.head(), oneSampleBatch(train, localBatch));
+        FitChecks.requireValidation(WHO, model, loss, options, validation);
+    }
+
+    /**
+     * Why a step's pass will run on a single sample when batches hold more (the model then also runs once in training
+     * mode on one sample: batch norm refuses that), or null: with local steps, a partition's last local batch of 1
+     * (b = B / P > 1); synchronously, the last global batch of 1, as in the engine's trainer. (A synchronous round
+     * splits its batch over the partitions, and one may hold a single sample of it; which does depends on the
+     * shuffle, and is not checked here.)
+     */
+    private String oneSampleBatch(SparkData train, int localBatch) {
+        if (options.dropLast()) {
+            return null;
+        }
+        if (!spark.isSynchronous()) {
+            if (localBatch <= 1) {
+                return null;
+            }
+            int[] sizes = train.partitionSizes();
+            for (int i = 0; i < sizes.length; i++) {
+                if (sizes[i] % localBatch == 1) {
+                    return "partition " + i + "'s last local batch of each local epoch holds 1 sample: "
+                            + sizes[i] + " samples in local batches of " + localBatch
+                            + "; drop it with dropLast or choose another batch size";
+                }
+            }
+            return null;
+        }
+        int n = train.size();
+        int b = options.batchSize();
+        if (b <= 1 || n % b != 1) {
+            return null;
+        }
+        return "the last batch of each epoch holds 1 sample: " + n + " samples in batches of " + b
+                + "; drop it with dropLast or choose another batch size";
     }
 
     private RoundRecord synchronousRound(SparkData train, Job job, int stepsPerEpoch) {

@@ -111,6 +111,42 @@ final class Values implements Serializable {
         }
     }
 
+    /** Value {@code i} as a double. */
+    double get(int i) {
+        return floats != null ? floats[i] : doubles[i];
+    }
+
+    /**
+     * The smallest and the largest value, as {@code {min, max}}: NaN for both when a value is NaN, or when there is
+     * none.
+     */
+    double[] range() {
+        int n = length();
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double v = get(i);
+            if (Double.isNaN(v)) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        return new double[] {min, max};
+    }
+
+    /** Values {@code from .. from + count - 1} as a fresh float64 Java array. */
+    double[] slice(int from, int count) {
+        double[] d = new double[count];
+        for (int i = 0; i < count; i++) {
+            d[i] = get(from + i);
+        }
+        return d;
+    }
+
     /** A copy that the caller owns. */
     Values copy() {
         return new Values(floats == null ? null : floats.clone(), doubles == null ? null : doubles.clone());
