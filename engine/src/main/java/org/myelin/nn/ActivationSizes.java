@@ -14,8 +14,12 @@ import org.myelin.MemoryLimit;
  * ({@code Evaluation.requireBatchFits}, which {@code myelin eval} calls too) per pass, with
  * {@link #requireBatchFits}.
  *
- * <p>The count is an upper bound: element-wise layers (activations, dropout, normalisation) count an output the
- * size of their input, though a fused activation or an evaluation-mode dropout allocates none.
+ * <p>The count is an upper bound for the layers it covers: element-wise layers (activations, dropout,
+ * normalisation) count an output the size of their input, though a fused activation or an evaluation-mode dropout
+ * allocates none. It covers the layers of this package and {@link Sequential}s of them only: the walk stops at a
+ * module of another class (a user's {@link Module} subclass with its own forward), whose allocations and output shape
+ * cannot be known from shapes, and counts nothing of it, its children or the layers after it (see
+ * {@link Module#requirePredictionFits}).
  */
 public final class ActivationSizes {
 
@@ -35,7 +39,10 @@ public final class ActivationSizes {
     /**
      * The layers of {@code module} in the order they run for an input of {@code shape}, as far as their output
      * shapes are known: the list stops before the first layer that does not take the shape it is given (that
-     * layer's own check names the shape at the first forward pass). Sizes saturate at {@link Long#MAX_VALUE}.
+     * layer's own check names the shape at the first forward pass), and before the first module of a class this
+     * package does not define (a custom forward: what it allocates and returns is not known from shapes, so a
+     * custom model is not sized at all, and a Sequential only up to its first custom module). Sizes saturate at
+     * {@link Long#MAX_VALUE}.
      */
     public static List<Layer> of(Module module, long[] shape) {
         List<Layer> layers = new ArrayList<>();
@@ -182,8 +189,16 @@ public final class ActivationSizes {
                     return null;
                 }
                 out = new long[] {shape[0], dense.out()};
-            } else {
+            } else if (module instanceof ActivationLayer
+                    || module instanceof Dropout
+                    || module instanceof BatchNorm
+                    || module instanceof LayerNorm
+                    || module instanceof RmsNorm) {
                 out = shape; // element-wise layers: activations, dropout, normalisation
+            } else {
+                // A module of another class (a custom forward): what it allocates and the shape it returns are not
+                // known from shapes, so neither it nor what follows it is counted; its size is never guessed.
+                return null;
             }
         } catch (IllegalArgumentException e) {
             return null; // the layer's own check names the shape at the first forward pass

@@ -26,6 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Every module can describe its architecture as a JSON-compatible map ({@link #config()}: numbers,
  * strings, booleans, lists and maps, with a {@code "type"} entry) from which {@link Modules#fromConfig}
  * rebuilds an untrained module of the same shape; parameter values travel separately, by name.
+ *
+ * <p>A subclass with its own forward (a custom module) is not sized against {@link org.myelin.MemoryLimit} as a
+ * whole before a prediction or an evaluation, only by the layers of this package that it calls, as far as they size
+ * themselves: see {@link #requirePredictionFits}.
  */
 public abstract class Module {
 
@@ -97,8 +101,15 @@ public abstract class Module {
      * shape before costs a comparison. The message names the model, its largest layer, the batch, the bytes and the
      * limit, and the largest batch that fits.
      *
-     * <p>Sizes come from the shapes alone, for the layers {@link ActivationSizes} knows: a module of another class
-     * counts as element-wise (its output the size of its input).
+     * <p>Sizes come from the shapes alone, for the layers {@link ActivationSizes} knows (those of this package and
+     * {@link Sequential}s of them). A custom module (a subclass with its own forward) is not sized as a whole: what
+     * its forward allocates and returns cannot be known from shapes, and no size is guessed. Its pass is sized only by
+     * the layers it calls: in a prediction made outside a workspace each layer of this package that its forward calls
+     * sizes its own output (a {@link Sequential} child its whole pass) when it runs, one by one, not summed; within a
+     * Sequential the layers before the first custom module are counted and nothing from it on; an evaluation
+     * ({@code Evaluation.of}, {@code Trainer.fit}'s validation) runs in a workspace, where the layers do not size
+     * themselves, so a custom model's evaluation batch is not sized at all. Choose such a model's batch sizes
+     * yourself.
      *
      * @throws ActivationSizes.BatchTooLarge (an IllegalArgumentException) when the activations exceed the limit
      */

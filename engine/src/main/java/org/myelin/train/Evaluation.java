@@ -51,7 +51,9 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
      * ({@link Module#requirePredictionFits}), not the training check's layer by layer, which a batch can pass while
      * its pass as a whole does not. The message names the batch size, the batch's largest layer, the bytes, the limit
      * and the largest batch that fits; {@code myelin eval} words the same refusal for its {@code --batch-size} and a
-     * training job picks its evaluation batch with it.
+     * training job picks its evaluation batch with it. A custom model (a {@link Module} subclass with its own
+     * forward) is counted only up to its first custom module ({@link ActivationSizes#of}): its layers run in the
+     * evaluation's workspace unsized.
      *
      * @throws ActivationSizes.BatchTooLarge (an IllegalArgumentException) when the pass does not fit
      */
