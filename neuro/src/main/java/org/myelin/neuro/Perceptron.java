@@ -66,7 +66,7 @@ public final class Perceptron {
     /** The drive z = w . x + b of one sample. */
     public double drive(INDArray x) {
         checkSample(x);
-        return x.castTo(DataType.DOUBLE).reshape(w.length()).mul(w).sumNumber().doubleValue() + b;
+        return driveOf(x);
     }
 
     /** The output y = sigma(w . x + b) in {0, 1} for one sample. */
@@ -77,9 +77,7 @@ public final class Perceptron {
     /** Outputs for every row of X: sigma(X w + b). Shapes: X {@code [N, D]} -> {@code [N]}, DOUBLE. */
     public INDArray predictAll(INDArray inputs) {
         checkBatch(inputs, null);
-        INDArray z =
-                inputs.castTo(DataType.DOUBLE).mmul(w.reshape(w.length(), 1)).addi(b);
-        return z.gte(0.0).castTo(DataType.DOUBLE).reshape(inputs.rows());
+        return predictAllOf(inputs);
     }
 
     /** Presents one sample, updates w and b in place by the rule, and returns the error E = t - y. */
@@ -87,24 +85,16 @@ public final class Perceptron {
         if (target != 0 && target != 1) {
             throw new IllegalArgumentException("Perceptron: target must be 0 or 1, was " + target);
         }
-        int error = target - predict(x);
-        if (error != 0) {
-            w.addi(x.castTo(DataType.DOUBLE).reshape(w.length()).mul(learningRate * error));
-            b += learningRate * error;
-        }
-        return error;
+        checkSample(x);
+        return learn(x, target);
     }
 
-    /** Presents every row of X once, in order; returns how many were misclassified when presented. */
+    /**
+     * Presents every row of X once, in order; returns how many were misclassified when presented. Inputs and
+     * targets are checked whole before the first update.
+     */
     public int trainEpoch(INDArray inputs, INDArray targets) {
-        checkBatch(inputs, targets);
-        int mistakes = 0;
-        for (int i = 0; i < inputs.rows(); i++) {
-            if (update(inputs.getRow(i), targets.getInt(i)) != 0) {
-                mistakes++;
-            }
-        }
-        return mistakes;
+        return epoch(inputs, checkBatch(inputs, targets));
     }
 
     /**
@@ -115,9 +105,15 @@ public final class Perceptron {
         if (maxEpochs < 1) {
             throw new IllegalArgumentException("Perceptron: maxEpochs must be >= 1, was " + maxEpochs);
         }
-        int[] history = new int[maxEpochs];
+        int[] t = checkBatch(inputs, targets);
+        // Grown as epochs run: an int[maxEpochs] up front claimed 8 GB for maxEpochs = Integer.MAX_VALUE, a
+        // natural "until learned", before the first epoch.
+        int[] history = new int[Math.min(maxEpochs, 16)];
         for (int e = 0; e < maxEpochs; e++) {
-            history[e] = trainEpoch(inputs, targets);
+            if (e == history.length) {
+                history = Arrays.copyOf(history, (int) Math.min(maxEpochs, 2L * e));
+            }
+            history[e] = epoch(inputs, t);
             if (history[e] == 0) {
                 return Arrays.copyOf(history, e + 1);
             }
@@ -128,11 +124,42 @@ public final class Perceptron {
     /** Number of rows of X whose output differs from the target. */
     public int errors(INDArray inputs, INDArray targets) {
         checkBatch(inputs, targets);
-        return predictAll(inputs)
+        return predictAllOf(inputs)
                 .neq(targets.castTo(DataType.DOUBLE).reshape(inputs.rows()))
                 .castTo(DataType.INT)
                 .sumNumber()
                 .intValue();
+    }
+
+    private double driveOf(INDArray x) {
+        return x.castTo(DataType.DOUBLE).reshape(w.length()).mul(w).sumNumber().doubleValue() + b;
+    }
+
+    private INDArray predictAllOf(INDArray inputs) {
+        INDArray z =
+                inputs.castTo(DataType.DOUBLE).mmul(w.reshape(w.length(), 1)).addi(b);
+        return z.gte(0.0).castTo(DataType.DOUBLE).reshape(inputs.rows());
+    }
+
+    /** The rule for one checked sample and target. */
+    private int learn(INDArray x, int target) {
+        int error = target - (driveOf(x) >= 0 ? 1 : 0);
+        if (error != 0) {
+            w.addi(x.castTo(DataType.DOUBLE).reshape(w.length()).mul(learningRate * error));
+            b += learningRate * error;
+        }
+        return error;
+    }
+
+    /** One epoch over checked inputs and their targets. */
+    private int epoch(INDArray inputs, int[] targets) {
+        int mistakes = 0;
+        for (int i = 0; i < inputs.rows(); i++) {
+            if (learn(inputs.getRow(i), targets[i]) != 0) {
+                mistakes++;
+            }
+        }
+        return mistakes;
     }
 
     private void checkSample(INDArray x) {
@@ -140,9 +167,17 @@ public final class Perceptron {
             throw new IllegalArgumentException("Perceptron: input has shape "
                     + (x == null ? "null" : Arrays.toString(x.shape())) + ", expected [" + w.length() + "]");
         }
+        // A NaN input made the drive NaN, so the output 0 (NaN >= 0 is false), and an update added NaN to the
+        // weights, after which every output was 0; an infinite one did the same through inf - inf.
+        SimulationLimits.requireFiniteEntries("Perceptron: input must be finite", x.reshape(x.length()));
     }
 
-    private void checkBatch(INDArray inputs, INDArray targets) {
+    /**
+     * Checks a data set before any work: X {@code [N, D]} finite, and (when given) N targets each 0 or 1, which
+     * it returns as ints (a target of 0.5 or 2 was truncated by getInt, or failed part way through an epoch
+     * after the rows before it had updated the weights).
+     */
+    private int[] checkBatch(INDArray inputs, INDArray targets) {
         if (inputs == null || inputs.rank() != 2 || inputs.columns() != w.length()) {
             throw new IllegalArgumentException(
                     "Perceptron: inputs have shape " + (inputs == null ? "null" : Arrays.toString(inputs.shape()))
@@ -152,5 +187,18 @@ public final class Perceptron {
             throw new IllegalArgumentException("Perceptron: " + targets.length() + " targets for " + inputs.rows()
                     + " inputs, expected one per row");
         }
+        SimulationLimits.requireFiniteEntries("Perceptron: inputs must be finite", inputs);
+        if (targets == null) {
+            return null;
+        }
+        double[] t = targets.castTo(DataType.DOUBLE).reshape(targets.length()).toDoubleVector();
+        int[] out = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] != 0 && t[i] != 1) {
+                throw new IllegalArgumentException("Perceptron: targets must be 0 or 1, entry " + i + " was " + t[i]);
+            }
+            out[i] = (int) t[i];
+        }
+        return out;
     }
 }

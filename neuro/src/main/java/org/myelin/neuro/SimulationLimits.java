@@ -107,6 +107,10 @@ final class SimulationLimits {
      * an int's length is searched too).
      */
     static void requireFiniteEntries(String what, INDArray values) {
+        // Integer and boolean entries are always finite (inputs such as a perceptron's may be INT).
+        if (!values.dataType().isFPType()) {
+            return;
+        }
         if (!values.isNaN().any() && !values.isInfinite().any()) {
             return;
         }

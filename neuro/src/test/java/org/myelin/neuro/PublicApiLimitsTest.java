@@ -1,5 +1,6 @@
 package org.myelin.neuro;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,5 +241,49 @@ class PublicApiLimitsTest {
         refuses(
                 "LifNeuron: the input at t = 0.0 s was Infinity, expected a finite value",
                 () -> LifNeuron.simulate(Lif.CORTICAL, t -> Double.POSITIVE_INFINITY, 0.1, 1e-3));
+    }
+
+    @Test
+    void perceptronInputsAndTargetsAreCheckedBeforeAnyUpdate() {
+        Perceptron p = new Perceptron(new double[] {0.6, -0.2}, -0.1);
+        // The drive NaN >= 0 was false: predicted 0, and this update made the weights NaN.
+        refuses(
+                "Perceptron: input must be finite, entry 1 was NaN",
+                () -> p.update(Nd4j.createFromArray(1.0, Double.NaN), 1));
+        refuses(
+                "Perceptron: input must be finite, entry 0 was Infinity",
+                () -> p.predict(Nd4j.createFromArray(Double.POSITIVE_INFINITY, 0.0)));
+        refuses("Perceptron: input has shape [3], expected [2]", () -> p.drive(Nd4j.createFromArray(1.0, 0.0, 1.0)));
+        INDArray x = Nd4j.createFromArray(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        INDArray bad = x.dup();
+        bad.putScalar(2, 1, Double.NaN);
+        refuses(
+                "Perceptron: inputs must be finite, row 2, column 1 was NaN",
+                () -> p.trainEpoch(bad, Nd4j.createFromArray(0.0, 1.0, 1.0, 1.0)));
+        refuses("Perceptron: inputs must be finite, row 2, column 1 was NaN", () -> p.predictAll(bad));
+        // A 2 was refused at its row, after the rows before it had updated the weights; getInt made 0.5 a 0.
+        refuses(
+                "Perceptron: targets must be 0 or 1, entry 3 was 2.0",
+                () -> p.trainEpoch(x, Nd4j.createFromArray(1.0, 1.0, 1.0, 2.0)));
+        refuses(
+                "Perceptron: targets must be 0 or 1, entry 1 was 0.5",
+                () -> p.train(x, Nd4j.createFromArray(0.0, 0.5, 1.0, 1.0), 10));
+        refuses(
+                "Perceptron: targets must be 0 or 1, entry 0 was NaN",
+                () -> p.errors(x, Nd4j.createFromArray(Double.NaN, 1.0, 1.0, 1.0)));
+        refuses("Perceptron: target must be 0 or 1, was -1", () -> p.update(Nd4j.createFromArray(1.0, 0.0), -1));
+        assertArrayEquals(new double[] {0.6, -0.2}, p.weights().toDoubleVector());
+        assertEquals(-0.1, p.bias());
+    }
+
+    @Test
+    @Timeout(20)
+    void perceptronTrainsUntilLearnedWithoutAllocatingMaxEpochs() {
+        // train allocated an int[maxEpochs] up front: 8 GB for "until learned" (OutOfMemoryError).
+        Perceptron p = new Perceptron(new double[] {0.6, -0.2}, -0.1);
+        INDArray x = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
+        int[] history = p.train(x, Nd4j.createFromArray(0, 1, 1, 1), Integer.MAX_VALUE);
+        assertEquals(0, history[history.length - 1]);
+        assertEquals(0, p.errors(x, Nd4j.createFromArray(0, 1, 1, 1)));
     }
 }
