@@ -122,6 +122,7 @@ public final class SpikeProbe {
 
     /** Spike count of every neuron within {@code [from, to)} [s]. Shapes: {@code [size]}. */
     public long[] counts(double from, double to) {
+        checkWindow(from, to, false);
         long[] out = new long[population.size()];
         for (int i = 0; i < steps; i++) {
             double t = stepTimes[i];
@@ -136,10 +137,7 @@ public final class SpikeProbe {
 
     /** Firing rate [Hz] of every neuron within {@code [from, to)}: count / (to - from). Shapes: {@code [size]}. */
     public double[] rates(double from, double to) {
-        if (!(to > from)) {
-            throw new IllegalArgumentException("SpikeProbe[" + population.name()
-                    + "]: window must have to > from, was [" + from + ", " + to + ")");
-        }
+        checkWindow(from, to, true);
         long[] c = counts(from, to);
         double[] out = new double[c.length];
         for (int i = 0; i < c.length; i++) {
@@ -149,11 +147,29 @@ public final class SpikeProbe {
     }
 
     /**
+     * Refuses a window that is not finite, starts before 0 (the probe's times are all after it: a rate over such a
+     * window was diluted) or ends before it starts (an empty window too, when {@code nonEmpty}). A NaN bound failed
+     * every comparison and gave zero counts and rates, an infinite one zero rates.
+     */
+    private void checkWindow(double from, double to, boolean nonEmpty) {
+        if (!(from >= 0) || !(nonEmpty ? to > from : to >= from) || Double.isInfinite(to)) {
+            throw new IllegalArgumentException(
+                    "SpikeProbe[" + population.name() + "]: window must have finite 0 <= from "
+                            + (nonEmpty ? "<" : "<=") + " to s, was [" + from + ", " + to + ")");
+        }
+    }
+
+    /**
      * Firing rate [Hz] of every neuron from its interspike intervals after {@code from}: (n - 1) / (t_last - t_first)
      * over its spikes at or after {@code from}, 0 for fewer than two (see {@link SpikeTrains#rateFromIsi}).
      * Shapes: {@code [size]}.
      */
     public double[] isiRates(double from) {
+        // A NaN from failed every t < from and kept all spikes, an infinite one kept none.
+        if (!(from >= 0) || Double.isInfinite(from)) {
+            throw new IllegalArgumentException(
+                    "SpikeProbe[" + population.name() + "]: from must be finite and >= 0 s, was " + from);
+        }
         int size = population.size();
         double[] first = new double[size];
         double[] last = new double[size];

@@ -286,4 +286,33 @@ class PublicApiLimitsTest {
         assertEquals(0, history[history.length - 1]);
         assertEquals(0, p.errors(x, Nd4j.createFromArray(0, 1, 1, 1)));
     }
+
+    @Test
+    @Timeout(20)
+    void spikeProbeWindowsMustBeFiniteNonNegativeAndInOrder() {
+        Network net = new Network(1e-3);
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 2, 1000.0, 1));
+        SpikeProbe probe = net.probeSpikes(in);
+        net.run(0.01);
+        // Each gave zeros (NaN and reversed bounds) or a diluted rate (a window from -1 s) without a word.
+        refuses(
+                "SpikeProbe[in]: window must have finite 0 <= from <= to s, was [NaN, 1.0)",
+                () -> probe.counts(Double.NaN, 1));
+        refuses(
+                "SpikeProbe[in]: window must have finite 0 <= from <= to s, was [0.5, 0.1)",
+                () -> probe.counts(0.5, 0.1));
+        refuses(
+                "SpikeProbe[in]: window must have finite 0 <= from <= to s, was [0.0, Infinity)",
+                () -> probe.counts(0, Double.POSITIVE_INFINITY));
+        refuses("SpikeProbe[in]: window must have finite 0 <= from < to s, was [-1.0, 1.0)", () -> probe.rates(-1, 1));
+        refuses(
+                "SpikeProbe[in]: window must have finite 0 <= from < to s, was [0.0, Infinity)",
+                () -> probe.rates(0, Double.POSITIVE_INFINITY));
+        refuses("SpikeProbe[in]: from must be finite and >= 0 s, was NaN", () -> probe.isiRates(Double.NaN));
+        refuses("SpikeProbe[in]: from must be finite and >= 0 s, was -0.5", () -> probe.isiRates(-0.5));
+        // Valid windows as before: the rate of 1000 Hz at dt = 1 ms is a spike every step.
+        assertArrayEquals(new long[] {10, 10}, probe.counts(0, 1));
+        assertArrayEquals(new long[] {0, 0}, probe.counts(0.5, 0.5));
+        assertArrayEquals(new double[] {20, 20}, probe.rates(0, 0.5), 1e-9);
+    }
 }
