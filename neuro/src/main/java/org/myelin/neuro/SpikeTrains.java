@@ -56,10 +56,12 @@ public final class SpikeTrains {
 
     /** Rate [Hz] from the count in {@code [from, to)}: n / (to - from). */
     public static double rateFromCount(double[] times, double from, double to) {
-        if (!(to > from)) {
+        // An infinite bound gave n / inf = 0 Hz.
+        if (!(to > from) || Double.isInfinite(from) || Double.isInfinite(to)) {
             throw new IllegalArgumentException(
-                    "SpikeTrains: window must have to > from, was [" + from + ", " + to + ")");
+                    "SpikeTrains: window must have finite from < to, was [" + from + ", " + to + ")");
         }
+        requireFiniteTimes("rateFromCount", times);
         int n = 0;
         for (double t : times) {
             if (t >= from && t < to) {
@@ -74,8 +76,21 @@ public final class SpikeTrains {
      * the edge effects of a count window; 0 for fewer than two spikes.
      */
     public static double rateFromIsi(double[] times) {
+        requireFiniteTimes("rateFromIsi", times);
         if (times.length < 2) {
             return 0.0;
+        }
+        // It reads only the first and last time: unsorted times gave a wrong (or negative) rate, and spikes all at
+        // one time an infinite one.
+        for (int i = 1; i < times.length; i++) {
+            if (times[i] < times[i - 1]) {
+                throw new IllegalArgumentException("SpikeTrains: rateFromIsi needs ascending spike times, entry " + i
+                        + " was " + times[i] + " s after " + times[i - 1] + " s");
+            }
+        }
+        if (times[times.length - 1] == times[0]) {
+            throw new IllegalArgumentException("SpikeTrains: rateFromIsi: " + times.length + " spikes all at "
+                    + times[0] + " s, expected spikes at two or more times");
         }
         return (times.length - 1) / (times[times.length - 1] - times[0]);
     }
@@ -91,6 +106,7 @@ public final class SpikeTrains {
                             + duration + ", sources=" + sources);
         }
         int bins = bins(bin, duration);
+        requireFiniteTimes("binnedRate", times);
         double[] out = new double[bins];
         for (double t : times) {
             int b = (int) Math.floor(t / bin);
@@ -112,6 +128,19 @@ public final class SpikeTrains {
             out[i] = (i + 0.5) * bin;
         }
         return out;
+    }
+
+    /**
+     * Refuses a missing train or a NaN or infinite spike time, naming the entry: such a time failed every window
+     * comparison and was dropped from a count without a word (or made an ISI rate NaN or 0). Negative times are
+     * spike times like any other ({@link #regular} makes them for a negative phase): outside a window they are not
+     * counted.
+     */
+    private static void requireFiniteTimes(String method, double[] times) {
+        if (times == null) {
+            throw new IllegalArgumentException("SpikeTrains: " + method + ": spike times must not be null");
+        }
+        SimulationLimits.requireFiniteEntries("SpikeTrains: " + method + ": spike times must be finite", times);
     }
 
     /** The most spikes a train can hold (the longest Java array, less room for a Poisson count's spread). */

@@ -315,4 +315,37 @@ class PublicApiLimitsTest {
         assertArrayEquals(new long[] {0, 0}, probe.counts(0.5, 0.5));
         assertArrayEquals(new double[] {20, 20}, probe.rates(0, 0.5), 1e-9);
     }
+
+    @Test
+    void spikeTrainRateHelpersRefuseNonFiniteOrUnsortedTimes() {
+        // A NaN time failed every window comparison and was not counted.
+        refuses(
+                "SpikeTrains: rateFromCount: spike times must be finite, entry 1 was NaN",
+                () -> SpikeTrains.rateFromCount(new double[] {0.1, Double.NaN}, 0, 1));
+        refuses(
+                "SpikeTrains: window must have finite from < to, was [0.0, Infinity)",
+                () -> SpikeTrains.rateFromCount(new double[] {0.1}, 0, Double.POSITIVE_INFINITY));
+        refuses(
+                "SpikeTrains: window must have finite from < to, was [NaN, 1.0)",
+                () -> SpikeTrains.rateFromCount(new double[] {0.1}, Double.NaN, 1));
+        refuses(
+                "SpikeTrains: rateFromIsi: spike times must be finite, entry 2 was Infinity",
+                () -> SpikeTrains.rateFromIsi(new double[] {0.1, 0.2, Double.POSITIVE_INFINITY}));
+        // Only the first and last times were read: this gave -1 Hz, and three spikes at one time infinity.
+        refuses(
+                "SpikeTrains: rateFromIsi needs ascending spike times, entry 2 was 0.1 s after 0.3 s",
+                () -> SpikeTrains.rateFromIsi(new double[] {0.2, 0.3, 0.1}));
+        refuses(
+                "SpikeTrains: rateFromIsi: 3 spikes all at 0.5 s",
+                () -> SpikeTrains.rateFromIsi(new double[] {0.5, 0.5, 0.5}));
+        refuses(
+                "SpikeTrains: binnedRate: spike times must be finite, entry 0 was -Infinity",
+                () -> SpikeTrains.binnedRate(new double[] {Double.NEGATIVE_INFINITY}, 0.01, 0.03, 1));
+        refuses(
+                "SpikeTrains: bins need finite bin > 0 s and duration > 0 s, was bin=Infinity",
+                () -> SpikeTrains.binnedRate(new double[] {0.1}, Double.POSITIVE_INFINITY, 1, 1));
+        // Negative times are spike times outside the window, as before; ties in a merged train are allowed.
+        assertEquals(10.0, SpikeTrains.rateFromCount(new double[] {-0.5, 0.05, 2}, 0, 0.1), 1e-12);
+        assertEquals(20.0, SpikeTrains.rateFromIsi(new double[] {-0.05, 0.0, 0.0, 0.1}), 1e-9);
+    }
 }
