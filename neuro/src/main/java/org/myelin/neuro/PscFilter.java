@@ -43,6 +43,10 @@ public record PscFilter(int n, double tauS) {
 
     /** h(t). */
     public double value(double t) {
+        // A NaN t passed t < 0 and gave NaN; an infinite one NaN (inf^n x 0) or 0.
+        if (!Double.isFinite(t)) {
+            throw new IllegalArgumentException("PscFilter: t must be finite, was " + t + " s");
+        }
         if (t < 0) {
             return 0.0;
         }
@@ -51,6 +55,12 @@ public record PscFilter(int n, double tauS) {
 
     /** h elementwise. Shapes: any; the result has the input's shape and data type. */
     public INDArray value(INDArray t) {
+        SimulationLimits.requireFiniteEntries("PscFilter: t must be finite", t);
+        return valueOf(t);
+    }
+
+    /** {@link #value(INDArray)} of checked times (filter's lags, from finite samples and spike times). */
+    private INDArray valueOf(INDArray t) {
         INDArray causal = t.gte(0.0).castTo(t.dataType());
         INDArray tc = Transforms.max(t, 0.0, true);
         INDArray decay = Transforms.exp(tc.div(-tauS), false);
@@ -69,6 +79,8 @@ public record PscFilter(int n, double tauS) {
                     + " weights, expected one weight per spike");
         }
         requireFiniteSpikes(spikeTimes, weights);
+        // A NaN sample time made its row of the result NaN.
+        SimulationLimits.requireFiniteEntries("PscFilter: sample times t must be finite", t);
         long samples = t.length();
         // The lags [samples, spikes] and the few temporaries of the same shape value() makes of them.
         org.myelin.MemoryLimit.check(
@@ -84,7 +96,7 @@ public record PscFilter(int n, double tauS) {
         INDArray lag = t.reshape(samples, 1)
                 .broadcast(samples, spikeTimes.length)
                 .sub(tp.broadcast(samples, spikeTimes.length));
-        return value(lag).mmul(w).reshape(samples);
+        return valueOf(lag).mmul(w).reshape(samples);
     }
 
     /** {@link #filter(double[], double[], INDArray)} with unit weights. */

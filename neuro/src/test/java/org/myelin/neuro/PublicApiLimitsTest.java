@@ -348,4 +348,17 @@ class PublicApiLimitsTest {
         assertEquals(10.0, SpikeTrains.rateFromCount(new double[] {-0.5, 0.05, 2}, 0, 0.1), 1e-12);
         assertEquals(20.0, SpikeTrains.rateFromIsi(new double[] {-0.05, 0.0, 0.0, 0.1}), 1e-9);
     }
+
+    @Test
+    void pscFilterValuesRefuseNonFiniteTimes() {
+        PscFilter h = new PscFilter(1, 0.01);
+        // NaN passed t < 0 and came back NaN; +inf gave inf x 0 = NaN.
+        refuses("PscFilter: t must be finite, was NaN s", () -> h.value(Double.NaN));
+        refuses("PscFilter: t must be finite, was Infinity s", () -> h.value(Double.POSITIVE_INFINITY));
+        refuses("PscFilter: t must be finite, entry 1 was NaN", () -> h.value(Nd4j.createFromArray(0.01, Double.NaN)));
+        refuses(
+                "PscFilter: sample times t must be finite, entry 2 was NaN",
+                () -> h.filter(new double[] {0.0}, Nd4j.createFromArray(0.0, 0.01, Double.NaN)));
+        assertEquals(0.0, h.value(-1.0));
+    }
 }
