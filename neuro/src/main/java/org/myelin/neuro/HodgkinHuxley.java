@@ -117,6 +117,11 @@ public final class HodgkinHuxley {
          * between the two samples around the crossing.
          */
         public double[] spikeTimes(double thresholdMv) {
+            // A NaN threshold failed every comparison: no spikes, silently.
+            if (!Double.isFinite(thresholdMv)) {
+                throw new IllegalArgumentException(
+                        "HodgkinHuxley.Trace: threshold must be finite, was " + thresholdMv + " mV");
+            }
             double[] out = new double[v.length];
             int k = 0;
             for (int i = 1; i < v.length; i++) {
@@ -369,6 +374,13 @@ public final class HodgkinHuxley {
      * {@code settleMs} (the first, transient ones excluded); 0 when fewer than two spikes remain.
      */
     public static double firingRateHz(Trace trace, double settleMs) {
+        if (trace == null) {
+            throw new IllegalArgumentException("HodgkinHuxley: trace must not be null");
+        }
+        // A NaN settleMs excluded no spike (spike < NaN is false), an infinite one every spike.
+        if (!Double.isFinite(settleMs)) {
+            throw new IllegalArgumentException("HodgkinHuxley: settleMs must be finite, was " + settleMs + " ms");
+        }
         double[] spikes = trace.spikeTimes();
         int first = 0;
         while (first < spikes.length && spikes[first] < settleMs) {

@@ -35,6 +35,7 @@ public record Lif(double tauM, double tauRef) {
 
     /** Steady firing rate G(v_in) [Hz] for a constant normalised input (the tuning curve). */
     public double rate(double vIn) {
+        requireFiniteInput(vIn);
         if (!(vIn > 1)) {
             return 0.0;
         }
@@ -46,6 +47,8 @@ public record Lif(double tauM, double tauRef) {
      * data type.
      */
     public INDArray rate(INDArray vIn) {
+        // A NaN entry gave NaN (0 x NaN), an infinite one NaN through the clamp.
+        SimulationLimits.requireFiniteEntries("Lif: v_in must be finite", vIn);
         INDArray above = vIn.gt(1.0).castTo(vIn.dataType());
         // Clamped away from 1 so that ln(1 - 1/v) stays finite where the mask will zero the result anyway.
         INDArray safe = Transforms.max(vIn, 1.0 + 1e-7, true);
@@ -55,11 +58,26 @@ public record Lif(double tauM, double tauRef) {
 
     /** Time from reset to threshold, t* = -tau_m ln(1 - 1/v_in) [s]; infinite for v_in <= 1. */
     public double timeToThreshold(double vIn) {
+        requireFiniteInput(vIn);
         return vIn > 1 ? -tauM * Math.log1p(-1.0 / vIn) : Double.POSITIVE_INFINITY;
     }
 
     /** The analytic sub-threshold trajectory v(t) = v_in (1 - exp(-t/tau_m)) from v(0) = 0. */
     public double voltage(double t, double vIn) {
+        if (!Double.isFinite(t)) {
+            throw new IllegalArgumentException("Lif: t must be finite, was " + t + " s");
+        }
+        requireFiniteInput(vIn);
         return -vIn * Math.expm1(-t / tauM);
+    }
+
+    /**
+     * Refuses a NaN or infinite input: rate(NaN) was 0 Hz and timeToThreshold(NaN) infinite (NaN > 1 is false),
+     * as if the neuron were below threshold.
+     */
+    private static void requireFiniteInput(double vIn) {
+        if (!Double.isFinite(vIn)) {
+            throw new IllegalArgumentException("Lif: v_in must be finite, was " + vIn);
+        }
     }
 }

@@ -76,6 +76,8 @@ public final class LifNeuron {
         }
         // One neuron per input: a length beyond an int would wrap in a cast to the population's size.
         int size = SimulationLimits.populationSize("LifNeuron: the tuning curve's inputs vIn", vIn.length());
+        // Checked here so that the message names vIn, not the bias of the internal population 'tuning'.
+        SimulationLimits.requireFiniteEntries("LifNeuron: the tuning curve's inputs vIn must be finite", vIn);
         Network net = new Network(dt);
         LifPopulation pop = net.add(new LifPopulation("tuning", size, lif, 1.0));
         pop.setBias(vIn.castTo(DataType.DOUBLE));

@@ -171,6 +171,16 @@ public final class LifPopulation implements Population {
                     + (weightSum == null ? "null" : java.util.Arrays.toString(weightSum.shape())) + ", expected ["
                     + size + "]");
         }
+        // A NaN or infinite entry made that neuron's current, and from the next step its potential, NaN for good.
+        SimulationLimits.requireFiniteEntries("LifPopulation '" + name + "': weight sum must be finite", weightSum);
+        addWeightSum(weightSum);
+    }
+
+    /**
+     * {@link #receive} without its checks, for {@link Projection}: the sum of rows of its [pre, size] weights, which
+     * {@link Network#run} checks are finite before it steps.
+     */
+    void addWeightSum(INDArray weightSum) {
         s.addi(weightSum.reshape(size).mul(1.0 / tauS));
     }
 

@@ -103,7 +103,7 @@ public final class Projection {
             return;
         }
         INDArray rows = Nd4j.exec(new Gather(weights, idx, 0))[0];
-        post.receive(rows.sum(0));
+        post.addWeightSum(rows.sum(0));
     }
 
     private static NativeSpikes nativeSpikesOf(Population p) {

@@ -361,4 +361,33 @@ class PublicApiLimitsTest {
                 () -> h.filter(new double[] {0.0}, Nd4j.createFromArray(0.0, 0.01, Double.NaN)));
         assertEquals(0.0, h.value(-1.0));
     }
+
+    @Test
+    void neuronModelQueriesRefuseNonFiniteArguments() {
+        Lif lif = Lif.CORTICAL;
+        // NaN > 1 is false: a NaN input was "below threshold", rate 0 Hz and no threshold time.
+        refuses("Lif: v_in must be finite, was NaN", () -> lif.rate(Double.NaN));
+        refuses("Lif: v_in must be finite, was NaN", () -> lif.timeToThreshold(Double.NaN));
+        refuses("Lif: v_in must be finite, entry 1 was NaN", () -> lif.rate(Nd4j.createFromArray(2.0, Double.NaN)));
+        refuses("Lif: t must be finite, was NaN s", () -> lif.voltage(Double.NaN, 1.5));
+        refuses("Lif: v_in must be finite, was Infinity", () -> lif.voltage(0.01, Double.POSITIVE_INFINITY));
+        assertEquals(Double.POSITIVE_INFINITY, lif.timeToThreshold(0.5));
+        HodgkinHuxley.Trace trace = HodgkinHuxley.squidAxon().simulate(t -> 10, 50);
+        // A NaN threshold found no spikes; a NaN settle time excluded none.
+        refuses("HodgkinHuxley.Trace: threshold must be finite, was NaN mV", () -> trace.spikeTimes(Double.NaN));
+        refuses(
+                "HodgkinHuxley: settleMs must be finite, was NaN ms",
+                () -> HodgkinHuxley.firingRateHz(trace, Double.NaN));
+        assertTrue(HodgkinHuxley.firingRateHz(trace, 10) > 0);
+        // The message named the internal population's bias instead of the inputs given.
+        refuses(
+                "LifNeuron: the tuning curve's inputs vIn must be finite, entry 1 was NaN",
+                () -> LifNeuron.simulatedRates(lif, Nd4j.createFromArray(1.5, Double.NaN), 0.1, 1e-3));
+        LifPopulation p = new LifPopulation("p", 2, lif, 0.01);
+        // A NaN weight sum made the current, and from the next step the potential, NaN.
+        refuses(
+                "LifPopulation 'p': weight sum must be finite, entry 0 was NaN",
+                () -> p.receive(Nd4j.createFromArray(Double.NaN, 1.0)));
+        assertEquals(0.0, p.s().getDouble(0));
+    }
 }
