@@ -27,7 +27,7 @@ import org.myelin.io.Text;
  * snake_case ({@code learning_rate} binds the record component {@code learningRate}), every key must belong to the
  * record, nothing is coerced (a string is not a number, {@code 2.5} is not an integer, an integer beyond the
  * component's range is refused rather than wrapped). Every failure becomes one {@link ConfigurationException}
- * naming the full path: {@code training.learning_rat: unknown key; did you mean learning_rate?},
+ * naming the full path: {@code optimizer.learning_rat: unknown key; did you mean learning_rate?},
  * {@code training.epochs: must be an integer, was "six"}.
  *
  * <p>Records check their ranges in their compact constructors with {@link Require}, which throws with the

@@ -41,7 +41,7 @@ import org.myelin.optim.Schedules;
  * </ul>
  *
  * An unknown key, a value of the wrong type or out of range is an error naming its path and, for a typo, the
- * closest key ({@code training.learning_rat: unknown key; did you mean learning_rate?},
+ * closest key ({@code optimizer.learning_rat: unknown key; did you mean learning_rate?},
  * {@code optimizer.learning_rate: Adam: learning rate must be > 0 and finite, was -0.1}). docs/configuration.md
  * lists every key with its default, checked against these records by {@code ConfigDocsTest}.
  *
