@@ -1,6 +1,8 @@
 package org.myelin.cli;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,6 +16,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 final class UsageErrors implements IParameterExceptionHandler {
     static final int EXIT_CODE = 2;
+
+    /** What picocli's {@code help} command throws for a name that is no command: {@code Unknown subcommand 'x'.} */
+    private static final Pattern UNKNOWN_SUBCOMMAND = Pattern.compile("Unknown subcommand '(.*)'\\.");
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -33,6 +38,12 @@ final class UsageErrors implements IParameterExceptionHandler {
         if (ex instanceof UnmatchedArgumentException unmatched
                 && !unmatched.getUnmatched().isEmpty()) {
             return unmatched(unmatched, unmatched.getUnmatched().get(0)) + help;
+        }
+        Matcher m = UNKNOWN_SUBCOMMAND.matcher(String.valueOf(ex.getMessage()));
+        var subcommands = ex.getCommandLine().getCommandSpec().subcommands();
+        if (m.matches() && !subcommands.isEmpty()) {
+            // myelin help NAME: the same words as for myelin NAME.
+            return "unknown command '" + m.group(1) + "'; expected one of " + subcommands.keySet() + help;
         }
         return oneLine(ex.getMessage()) + help;
     }

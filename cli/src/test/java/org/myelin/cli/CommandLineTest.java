@@ -63,6 +63,15 @@ class CommandLineTest {
     }
 
     @Test
+    void helpOnAnUnknownCommandListsTheCommands() {
+        Run r = run("help", "trian");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("myelin: unknown command 'trian'; expected one of [info, train, eval"), r.err());
+        assertTrue(r.err().strip().endsWith("; see 'myelin --help'"), r.err());
+        assertTrue(!r.err().strip().contains("\n"), r.err());
+    }
+
+    @Test
     void unknownCommandListsTheCommands() {
         Run r = run("trian");
         assertEquals(2, r.code());
