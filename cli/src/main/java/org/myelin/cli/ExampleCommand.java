@@ -54,7 +54,12 @@ final class ExampleCommand implements Callable<Integer> {
         if (name == null) {
             throw new UsageException("expected an example name or --list; see 'myelin example --help'");
         }
-        Example example = Examples.byName(name);
+        Example example;
+        try {
+            example = Examples.byName(name);
+        } catch (IllegalArgumentException unknown) {
+            throw new UsageException(unknown.getMessage()); // an unknown name is a usage error, as for simulate
+        }
         Example.Outcome outcome = example.run(out.orElse(Path.of("runs", "examples", example.name())));
         stdout.println(outcome.summary());
         for (Path p : outcome.files()) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.myelin.ConfigurationException;
 import org.myelin.train.JobConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -159,24 +160,61 @@ public final class TrainOptions {
                     + " cannot change). A resume with any other difference is refused, listing each")
     String acceptChange;
 
-    /** The raw job config: the config file, then the environment of this process, then the options. */
+    /**
+     * The raw job config: the config file, then the environment of this process, then the options; checked
+     * ({@link JobConfig#of}) before it is returned.
+     *
+     * @throws UsageException for a bad value that came from an option or an environment variable, naming it
+     * @throws org.myelin.ConfigurationException for a bad value in the config file, naming its key
+     */
     public Map<String, Object> config() throws IOException {
         return config(System.getenv());
     }
 
     Map<String, Object> config(Map<String, String> environment) throws IOException {
         Map<String, Object> raw = config != null ? JobConfig.readFile(Path.of(config)) : new LinkedHashMap<>();
-        applyEnvironment(raw, environment);
-        applyOptions(raw);
+        Map<String, String> sources = new LinkedHashMap<>();
+        applyEnvironment(raw, environment, sources);
+        applyOptions(raw, sources);
+        try {
+            JobConfig.of(raw);
+        } catch (ConfigurationException e) {
+            String source = sourceOf(e.path(), sources);
+            if (source != null) {
+                String problem = e.problem();
+                throw new UsageException(source + (problem.startsWith("must ") ? " " : ": ") + problem);
+            }
+            throw e;
+        }
         return raw;
     }
 
-    static void applyEnvironment(Map<String, Object> raw, Map<String, String> env) {
+    /**
+     * The option or environment variable that set {@code path} or a key above it ({@code data.name} from
+     * {@code --data synthetic:NAME}), or null when the value came from the config file.
+     */
+    static String sourceOf(String path, Map<String, String> sources) {
+        for (String key = path; !key.isEmpty(); key = parent(key)) {
+            String source = sources.get(key);
+            if (source != null) {
+                return source;
+            }
+        }
+        return null;
+    }
+
+    private static String parent(String key) {
+        int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
+        return cut < 0 ? "" : key.substring(0, cut);
+    }
+
+    static void applyEnvironment(Map<String, Object> raw, Map<String, String> env, Map<String, String> sources) {
         ENV.forEach((var, key) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) {
                 try {
                     JobConfig.put(raw, key, Long.parseLong(v.trim()));
+                    sources.put(key, var);
                 } catch (NumberFormatException e) {
                     throw new UsageException(var + " must be an integer in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE
                             + ", was '" + org.myelin.io.Text.shorten(v, 40) + "'");
@@ -185,16 +223,19 @@ public final class TrainOptions {
         });
     }
 
-    private void applyOptions(Map<String, Object> raw) {
+    /** Sets the config key of each option given, and records in {@code sources} which option set it. */
+    private void applyOptions(Map<String, Object> raw, Map<String, String> sources) {
         if (data.source != null) {
             String d = data.source;
             int colon = d.indexOf(':');
             String source = colon < 0 ? d : d.substring(0, colon);
-            JobConfig.put(raw, "data.source", source);
+            put(raw, sources, "data.source", "--data", source);
             if (colon >= 0) {
-                JobConfig.put(
+                put(
                         raw,
+                        sources,
                         source.equals("synthetic") ? "data.name" : source.equals("csv") ? "data.train" : "data.dir",
+                        "--data",
                         d.substring(colon + 1));
             }
         }
@@ -202,45 +243,37 @@ public final class TrainOptions {
             throw new UsageException("--classes must be a number of classes >= 2, was 1 (leave it out to read the label"
                     + " column as a real-valued target)");
         }
-        put(raw, "data.classes", data.classes());
-        put(raw, "data.test", test);
-        put(raw, "training.accept_changes", acceptChange);
-        put(raw, "data.dir", dataDir);
-        put(raw, "data.limit", limit);
-        put(raw, "data.validation_fraction", validation);
-        put(raw, "training.epochs", epochs);
-        put(raw, "training.batch_size", batchSize.batchSize);
-        put(raw, "training.seed", seed.seed);
-        if (noResume) {
-            JobConfig.put(raw, "training.resume", false);
-        }
-        put(raw, "optimizer.type", optimizer);
-        put(raw, "optimizer.learning_rate", learningRate);
-        put(raw, "schedule.type", schedule);
-        if (loss != null) {
-            raw.put("loss", loss);
-        }
-        put(raw, "model.architecture", model);
-        if (hidden != null) {
-            JobConfig.put(raw, "model.hidden", hiddenSizes(hidden));
-        }
-        put(raw, "model.activation", activation);
-        put(raw, "model.init", init);
-        put(raw, "model.dropout", dropout);
-        if (batchNorm) {
-            JobConfig.put(raw, "model.batch_norm", true);
-        }
-        put(raw, "regularization.l2", l2);
-        put(raw, "regularization.clip_norm", clipNorm);
-        if (out.raw() != null) {
-            raw.put("output", out.raw()); // the job config checks it (an empty one names the key "output")
-        }
+        put(raw, sources, "data.classes", "--classes", data.classes());
+        put(raw, sources, "data.test", "--test", test);
+        put(raw, sources, "training.accept_changes", "--accept-change", acceptChange);
+        put(raw, sources, "data.dir", "--data-dir", dataDir);
+        put(raw, sources, "data.limit", "--limit", limit);
+        put(raw, sources, "data.validation_fraction", "--validation", validation);
+        put(raw, sources, "training.epochs", "--epochs", epochs);
+        put(raw, sources, "training.batch_size", "--batch-size", batchSize.batchSize);
+        put(raw, sources, "training.seed", "--seed", seed.seed);
+        put(raw, sources, "training.resume", "--no-resume", noResume ? false : null);
+        put(raw, sources, "optimizer.type", "--optimizer", optimizer);
+        put(raw, sources, "optimizer.learning_rate", "--lr", learningRate);
+        put(raw, sources, "schedule.type", "--schedule", schedule);
+        put(raw, sources, "loss", "--loss", loss);
+        put(raw, sources, "model.architecture", "--model", model);
+        put(raw, sources, "model.hidden", "--hidden", hidden == null ? null : hiddenSizes(hidden));
+        put(raw, sources, "model.activation", "--activation", activation);
+        put(raw, sources, "model.init", "--init", init);
+        put(raw, sources, "model.dropout", "--dropout", dropout);
+        put(raw, sources, "model.batch_norm", "--batch-norm", batchNorm ? true : null);
+        put(raw, sources, "regularization.l2", "--l2", l2);
+        put(raw, sources, "regularization.clip_norm", "--clip-norm", clipNorm);
+        put(raw, sources, "output", "--out", out.raw()); // the job config checks it
     }
 
-    /** Sets {@code key} when the option was given. */
-    private static void put(Map<String, Object> raw, String key, Object value) {
+    /** Sets {@code key} to {@code value} when the option was given, and records the option as its source. */
+    private static void put(
+            Map<String, Object> raw, Map<String, String> sources, String key, String option, Object value) {
         if (value != null) {
             JobConfig.put(raw, key, value);
+            sources.put(key, option);
         }
     }
 

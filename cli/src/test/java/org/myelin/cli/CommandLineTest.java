@@ -265,6 +265,48 @@ class CommandLineTest {
         assertEquals("myelin simulate: unknown scenario 'izhikevich', expected one of " + Simulations.NAMES, r.err());
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--model|foo|--model must be mlp, cnn, lenet or layers, was \"foo\"",
+                "--optimizer|adamm|--optimizer: unknown optimizer 'adamm'; did you mean adam?",
+                "--validation|2|--validation must be in [0, 1), was 2.0",
+                "--data|synthetic:nosuch|--data: unknown synthetic set 'nosuch'; expected one of",
+                "--activation|foo|--activation: unknown activation 'foo'; expected one of",
+            })
+    void aBadValueTheJobConfigRefusesNamesTheOptionAndIsAUsageError(
+            String option, String value, String message, @TempDir Path dir) {
+        Path out = dir.resolve("out");
+        Run r = run("train", option, value, "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("myelin train: " + message), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void aBadValueInTheConfigFileNamesTheKeyAndExits1(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("job.json"), "{\"model\": {\"architecture\": \"foo\"}}");
+        Run r = run(
+                "train",
+                "--config",
+                config.toString(),
+                "--epochs",
+                "2",
+                "--out",
+                dir.resolve("o").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("myelin train: model.architecture: must be mlp, cnn, lenet or layers, was \"foo\"", r.err());
+    }
+
+    @Test
+    void anUnknownExampleIsAUsageError() {
+        Run r = run("example", "nosuch");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("myelin example: unknown example 'nosuch'; expected one of ["), r.err());
+    }
+
     @Test
     void evalRefusesABatchSizeBelowOne() {
         Run r = run("eval", "model.zip", "--batch-size", "0");
