@@ -36,17 +36,16 @@ public final class Converters {
     /** {@code value} in decimal digits as an int of at least {@code min}, else the range in the message. */
     private static int wholeNumber(String value, int min) {
         String v = value.trim();
-        if (!v.matches("[+-]?\\d+")) {
-            throw new TypeConversionException("must be an integer, was '" + Text.shorten(value, 40) + "'");
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min) {
-                return n;
+        if (v.matches("[+-]?\\d+")) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException tooLarge) {
+                // refused below with the range
             }
-        } catch (NumberFormatException tooLarge) {
-            // refused below with the range
-        }
+        } // a non-number (0x10, 1e3, two) is refused with the range too, the same line as for one out of range
         throw new TypeConversionException(
                 "must be an integer in " + min + ".." + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
     }

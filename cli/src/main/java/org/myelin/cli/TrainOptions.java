@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
 import org.myelin.train.JobConfig;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -17,11 +18,16 @@ import picocli.CommandLine.Option;
  * environment ({@link #ENV}, for containers), then options, so each later source overrides the earlier.
  */
 public final class TrainOptions {
-    /** Environment variables that override the config (for containers), and the config key each sets. */
-    static final Map<String, String> ENV = Map.of(
-            "MYELIN_EPOCHS", "training.epochs",
-            "MYELIN_BATCH_SIZE", "training.batch_size",
-            "MYELIN_SEED", "training.seed");
+    /**
+     * Environment variables that override the config (for containers), the config key each sets and the converter
+     * of the option that sets the same key, so that each takes the same range as its option.
+     */
+    record EnvironmentSetting(String key, ITypeConverter<Integer> converter) {}
+
+    static final Map<String, EnvironmentSetting> ENV = Map.of(
+            "MYELIN_EPOCHS", new EnvironmentSetting("training.epochs", new Converters.PositiveWholeNumber()),
+            "MYELIN_BATCH_SIZE", new EnvironmentSetting("training.batch_size", new Converters.PositiveWholeNumber()),
+            "MYELIN_SEED", new EnvironmentSetting("training.seed", new Converters.WholeNumber()));
 
     @Option(
             names = "--config",
@@ -209,16 +215,17 @@ public final class TrainOptions {
     }
 
     static void applyEnvironment(Map<String, Object> raw, Map<String, String> env, Map<String, String> sources) {
-        ENV.forEach((var, key) -> {
+        ENV.forEach((var, setting) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) {
+                Integer value;
                 try {
-                    JobConfig.put(raw, key, Long.parseLong(v.trim()));
-                    sources.put(key, var);
-                } catch (NumberFormatException e) {
-                    throw new UsageException(var + " must be an integer in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE
-                            + ", was '" + org.myelin.io.Text.shorten(v, 40) + "'");
+                    value = setting.converter().convert(v.trim());
+                } catch (Exception e) { // TypeConversionException: "must be an integer in 1..2147483647, was 'x'"
+                    throw new UsageException(var + " " + e.getMessage());
                 }
+                JobConfig.put(raw, setting.key(), value);
+                sources.put(setting.key(), var);
             }
         });
     }

@@ -137,8 +137,8 @@ class CommandLineTest {
             --lr         | -0         | myelin train: --lr must be a finite number > 0, was '-0'
             --clip-norm  | 1e999      | myelin train: --clip-norm must be a finite number > 0, was '1e999'
             --dropout    | 1          | myelin train: --dropout must be a number in [0, 1), was '1'
-            --epochs     | 0x10       | myelin train: --epochs must be an integer, was '0x10'
-            --seed       | 1e3        | myelin train: --seed must be an integer, was '1e3'
+            --epochs     | 0x10       | myelin train: --epochs must be an integer in 1..2147483647, was '0x10'
+            --seed       | 1e3        | myelin train: --seed must be an integer in -2147483648..2147483647, was '1e3'
             --lr         | 0x1p3      | myelin train: --lr must be a number, was '0x1p3'
             --validation | 1f         | myelin train: --validation must be a number, was '1f'
             """)
@@ -171,15 +171,30 @@ class CommandLineTest {
         assertEquals(1L, ((Number) training.get("seed")).longValue(), "the file where nothing overrides it");
         Map<?, ?> envOnly =
                 (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "9")).get("training");
-        assertEquals(Map.of("seed", 9L), envOnly);
+        assertEquals(Map.of("seed", 9), envOnly);
     }
 
     @Test
     void aBadEnvironmentValueIsAUsageErrorNamingTheVariable() {
         UsageException e = assertThrows(UsageException.class, () -> parse().config(Map.of("MYELIN_EPOCHS", "two")));
-        assertEquals(
-                "MYELIN_EPOCHS must be an integer in -9223372036854775808..9223372036854775807, was 'two'",
-                e.getMessage());
+        assertEquals("MYELIN_EPOCHS must be an integer in 1..2147483647, was 'two'", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MYELIN_EPOCHS|abc|--epochs|abc",
+                "MYELIN_EPOCHS|0|--epochs|0",
+                "MYELIN_BATCH_SIZE|4294967296|--batch-size|4294967296",
+                "MYELIN_SEED|9223372036854775807|--seed|9223372036854775807",
+            })
+    void anEnvironmentVariableTakesTheRangeOfItsOption(String variable, String value, String option, String same) {
+        UsageException e = assertThrows(UsageException.class, () -> parse().config(Map.of(variable, value)));
+        Run r = run("train", option, same);
+        assertEquals(2, r.code(), r.err());
+        String optionMessage = r.err().substring(r.err().indexOf(option) + option.length());
+        assertEquals(variable + optionMessage.replace("; see 'myelin train --help'", ""), e.getMessage());
     }
 
     @Test
