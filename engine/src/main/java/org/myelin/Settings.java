@@ -44,7 +44,8 @@ public final class Settings {
 
     /**
      * Checks every setting the command line depends on before anything loads: the values of the known
-     * {@code myelin.*} properties and of {@link #THREAD_VARIABLES}.
+     * {@code myelin.*} properties, of {@link #THREAD_VARIABLES} and of {@code MYELIN_KERNELS} (the library alone
+     * only warns about a bad one, {@link Kernels}).
      *
      * @return warnings (unknown {@code myelin.*} properties), one line each
      * @throws IllegalArgumentException for a value the setting does not take, naming it and the allowed values
@@ -68,6 +69,13 @@ public final class Settings {
         if (kernels != null && !Set.of("auto", "nd4j").contains(kernels.trim().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException(
                     "-D" + Kernels.PROPERTY + " must be auto or nd4j, was '" + kernels + "'");
+        }
+        String kernelsVariable = environment.get(Kernels.ENVIRONMENT);
+        if (kernels == null // the property wins, as in Kernels; empty means auto there
+                && kernelsVariable != null
+                && !Set.of("auto", "nd4j", "").contains(kernelsVariable.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException(Kernels.ENVIRONMENT + " must be auto or nd4j, was '"
+                    + org.myelin.io.Text.shorten(kernelsVariable, 40) + "'");
         }
         String profile = properties.getProperty(Profiler.PROPERTY);
         if (profile != null

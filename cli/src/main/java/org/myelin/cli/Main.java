@@ -3,7 +3,10 @@ package org.myelin.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -38,7 +41,7 @@ public final class Main {
     public static void main(String[] args) {
         try {
             // Before anything loads ND4J: thread counts and the BLAS are fixed when its natives load.
-            for (String warning : Settings.check(System.getProperties(), System.getenv())) {
+            for (String warning : checkSettings(System.getProperties(), System.getenv())) {
                 System.err.println("myelin: warning: " + warning);
             }
             Blas.select();
@@ -57,6 +60,26 @@ public final class Main {
             }
         }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The levels {@code MYELIN_LOG_LEVEL} takes (Logback's, any case), which sets the root level of the log. */
+    static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF", "ALL");
+
+    /**
+     * Checks the settings {@link #main} reads before anything runs: {@link Settings#check} and
+     * {@code MYELIN_LOG_LEVEL}, which {@code myelin-cli-logback.xml} reads and Logback would turn into DEBUG when
+     * it is no level. Before any logger exists, so a bad level is never applied.
+     *
+     * @return the warnings of {@link Settings#check}
+     * @throws IllegalArgumentException for a bad value, naming the setting, the values it takes and the value
+     */
+    static List<String> checkSettings(Properties properties, Map<String, String> environment) {
+        String level = environment.get("MYELIN_LOG_LEVEL");
+        if (level != null && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("MYELIN_LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS)
+                    + ", was '" + org.myelin.io.Text.shorten(level, 40) + "'");
+        }
+        return Settings.check(properties, environment);
     }
 
     /** Runs the command line and returns the exit code (tests call this rather than {@link #main}). */

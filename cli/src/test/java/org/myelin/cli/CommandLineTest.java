@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -320,6 +321,29 @@ class CommandLineTest {
         Run r = run("example", "nosuch");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("myelin example: unknown example 'nosuch'; expected one of ["), r.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MYELIN_LOG_LEVEL|LOUD|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was 'LOUD'",
+                "MYELIN_LOG_LEVEL|' info'|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was ' info'",
+                "MYELIN_KERNELS|foo|MYELIN_KERNELS must be auto or nd4j, was 'foo'",
+            })
+    void aBadLogLevelOrKernelPathIsRefusedBeforeAnythingRuns(String variable, String value, String message) {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Main.checkSettings(new Properties(), Map.of(variable, value)));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void goodLogLevelsAndKernelPathsPass() {
+        Main.checkSettings(new Properties(), Map.of("MYELIN_LOG_LEVEL", "debug", "MYELIN_KERNELS", "ND4J"));
+        Main.checkSettings(new Properties(), Map.of("MYELIN_KERNELS", ""));
+        Properties nd4j = new Properties();
+        nd4j.setProperty("myelin.kernels", "nd4j"); // the property wins over the variable, as in Kernels
+        Main.checkSettings(nd4j, Map.of("MYELIN_KERNELS", "foo"));
     }
 
     @Test
