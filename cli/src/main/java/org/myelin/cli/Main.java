@@ -102,6 +102,9 @@ public final class Main {
                 cl.addSubcommand(extension);
             }
         }
+        if (!cl.getSubcommands().containsKey(AbsentExportCommand.NAME)) {
+            cl.addSubcommand(new AbsentExportCommand()); // listed and suggested like every documented command
+        }
         cl.addSubcommand(new CompletionCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         return CommandLines.configure(cl);

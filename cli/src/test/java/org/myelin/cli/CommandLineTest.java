@@ -43,7 +43,7 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: myelin [-hV] COMMAND"), r.out());
         for (String command :
-                new String[] {"info", "train", "eval", "simulate", "demo", "example", "completion", "help"}) {
+                new String[] {"info", "train", "eval", "simulate", "demo", "example", "export", "completion", "help"}) {
             assertTrue(r.out().matches("(?s).*\\n  " + command + " +\\S.*"), command + " missing in\n" + r.out());
         }
     }
@@ -82,6 +82,19 @@ class CommandLineTest {
                                 + " train, eval"),
                 r.err());
         assertTrue(!r.err().contains("\n"), r.err());
+    }
+
+    @Test
+    void aTypoOfExportSuggestsAndListsItWithoutTheOnnxModule() {
+        Run r = run("expor");
+        assertEquals(2, r.code());
+        assertEquals(
+                "myelin: unknown command 'expor' (did you mean export or example?); expected one of [info, train, eval, simulate,"
+                        + " demo, example, export, completion, help]; see 'myelin --help'",
+                r.err());
+        Run export = run("export", "model.zip", "--onnx", "out.onnx");
+        assertEquals(1, export.code());
+        assertTrue(export.err().startsWith("myelin export: the onnx module is not on the class path"), export.err());
     }
 
     @Test
