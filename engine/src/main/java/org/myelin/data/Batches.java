@@ -26,7 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * cannot copy directly), never element by element. With
  * {@link #reuseBuffers(boolean) reuseBuffers(true)} every full batch is written into the same two arrays (one more
  * pair for a kept partial batch), so a step allocates nothing; a batch's arrays are then valid only until the next
- * batch is produced, and this object must not be iterated by two threads at once.
+ * batch is produced, and this object must not be iterated by two threads at once. {@link #reuseBuffers(Buffers)}
+ * hands in the arrays of an earlier {@code Batches} (a trainer keeps them per model), so that a new object does not
+ * allocate them again.
  *
  * <p>Shapes: dataset {@code X [N, ...]} (any rank >= 2: {@code [N, d]}, images {@code [N, C, H, W]}),
  * {@code Y [N, k]}; each batch {@code [B, ...]} with the dataset's sample shape, {@code [B, k]}.
@@ -39,13 +41,22 @@ public final class Batches {
     private final boolean shuffle;
     private final long seed;
     private final boolean dropLast;
-    private final boolean reuse;
-    private INDArray fullX;
-    private INDArray fullY;
-    private INDArray partX;
-    private INDArray partY;
+    /** Where batches are gathered; null: fresh arrays per batch. */
+    private final Buffers buffers;
 
-    private Batches(Dataset data, int batchSize, boolean shuffle, long seed, boolean dropLast, boolean reuse) {
+    /**
+     * The reused arrays batches are gathered into: one pair for full batches, one for a kept partial batch, each
+     * created at its first batch and again only when a batch's shape or type differs. Whoever shares one between
+     * {@code Batches} objects iterates one of them at a time.
+     */
+    public static final class Buffers {
+        private INDArray fullX;
+        private INDArray fullY;
+        private INDArray partX;
+        private INDArray partY;
+    }
+
+    private Batches(Dataset data, int batchSize, boolean shuffle, long seed, boolean dropLast, Buffers buffers) {
         if (data == null) {
             throw new IllegalArgumentException("Batches: dataset is null");
         }
@@ -61,32 +72,48 @@ public final class Batches {
         this.shuffle = shuffle;
         this.seed = seed;
         this.dropLast = dropLast;
-        this.reuse = reuse;
+        this.buffers = buffers;
     }
 
     /** Sequential batches of {@code batchSize} rows, the last partial batch kept, fresh arrays per batch. */
     public static Batches of(Dataset data, int batchSize) {
-        return new Batches(data, batchSize, false, 0L, false, false);
+        return new Batches(data, batchSize, false, 0L, false, null);
     }
 
     /** A copy that visits epoch {@code e} in the permutation determined by {@code (seed, e)}. */
     public Batches shuffled(long seed) {
-        return new Batches(data, batchSize, true, seed, dropLast, reuse);
+        return new Batches(data, batchSize, true, seed, dropLast, ownBuffers());
     }
 
     /** A copy that visits rows {@code 0..N-1} in order every epoch. */
     public Batches sequential() {
-        return new Batches(data, batchSize, false, 0L, dropLast, reuse);
+        return new Batches(data, batchSize, false, 0L, dropLast, ownBuffers());
     }
 
     /** A copy that drops ({@code true}) or keeps ({@code false}) the last batch when it is smaller than B. */
     public Batches dropLast(boolean drop) {
-        return new Batches(data, batchSize, shuffle, seed, drop, reuse);
+        return new Batches(data, batchSize, shuffle, seed, drop, ownBuffers());
     }
 
     /** A copy that writes batches into reused arrays ({@code true}) or fresh arrays ({@code false}). */
     public Batches reuseBuffers(boolean reuseBuffers) {
-        return new Batches(data, batchSize, shuffle, seed, dropLast, reuseBuffers);
+        return new Batches(data, batchSize, shuffle, seed, dropLast, reuseBuffers ? new Buffers() : null);
+    }
+
+    /**
+     * A copy that writes batches into {@code buffers}, which may hold the arrays of an earlier {@code Batches}: they
+     * are reused where a batch's shape and type match. Only one {@code Batches} sharing them may be iterated at a time.
+     */
+    public Batches reuseBuffers(Buffers buffers) {
+        if (buffers == null) {
+            throw new IllegalArgumentException("Batches: buffers must not be null (reuseBuffers(false) for none)");
+        }
+        return new Batches(data, batchSize, shuffle, seed, dropLast, buffers);
+    }
+
+    /** A copy's buffers: its own new ones when this object reuses buffers (copies are iterated independently). */
+    private Buffers ownBuffers() {
+        return buffers == null ? null : new Buffers();
     }
 
     /** The dataset being batched. */
@@ -181,7 +208,7 @@ public final class Batches {
     }
 
     private INDArray gather(INDArray source, int[] rows, boolean isFeatures) {
-        if (!reuse) {
+        if (buffers == null) {
             return Dataset.gatherRows(source, rows);
         }
         if (source.rank() > 2) {
@@ -195,21 +222,24 @@ public final class Batches {
 
     private INDArray gatherInto(INDArray source, int[] rows, boolean isFeatures) {
         boolean full = rows.length == batchSize;
-        INDArray buffer = full ? (isFeatures ? fullX : fullY) : (isFeatures ? partX : partY);
-        if (buffer == null || buffer.rows() != rows.length) {
-            // Every row is written by the gather below, so the buffer is not zeroed first (3.2 MB at 1,024 MNIST rows,
-            // paid again by every new Trainer, which keeps its own Batches).
+        Buffers b = buffers;
+        INDArray buffer = full ? (isFeatures ? b.fullX : b.fullY) : (isFeatures ? b.partX : b.partY);
+        if (buffer == null
+                || buffer.rows() != rows.length
+                || buffer.columns() != source.columns()
+                || buffer.dataType() != source.dataType()) {
+            // Every row is written by the gather below, so the buffer is not zeroed first (3.2 MB at 1,024 MNIST rows).
             buffer = Nd4j.createUninitialized(source.dataType(), new long[] {rows.length, source.columns()}, 'c');
             if (full) {
                 if (isFeatures) {
-                    fullX = buffer;
+                    b.fullX = buffer;
                 } else {
-                    fullY = buffer;
+                    b.fullY = buffer;
                 }
             } else if (isFeatures) {
-                partX = buffer;
+                b.partX = buffer;
             } else {
-                partY = buffer;
+                b.partY = buffer;
             }
         }
         return RowCopy.gather(source, rows, buffer);

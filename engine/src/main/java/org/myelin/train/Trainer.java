@@ -55,15 +55,24 @@ public final class Trainer {
     /** The batching of the last training set, kept so its reused buffers outlive one {@code fit()} call. */
     private Batches batches;
     /**
-     * The step's result arrays (activations, gradients), kept from one step to the next (same contract as the
-     * workspace), one set per model: a new {@code Trainer} for each short {@code fit()} of the same model (as a
-     * library user may write it) finds them kept instead of creating them outside any workspace again (0.26-0.32 ms
-     * per array in a loop of [128, 512] ones here; with a set per trainer the library-API row of the batch-1024 SGD
-     * benchmark, a new trainer per two-step fit, ran 35% slower than the benchmark's own loop).
+     * The arrays a step reuses, one set per model: a new {@code Trainer} for each short {@code fit()} of the same
+     * model (as a library user may write it) finds them kept instead of creating them again. A model is stepped by
+     * one trainer at a time ({@link StepArrays#begin} refuses a second), so its trainers can share them.
      */
-    private static final Map<Module, StepArrays> STEP_ARRAYS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Module, KeptArrays> KEPT = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * The step's result arrays (activations, gradients), kept from one step to the next (same contract as the
+     * workspace): created outside any workspace they cost 0.26-0.32 ms per array in a loop of [128, 512] ones here;
+     * with a set per trainer the library-API row of the batch-1024 SGD benchmark, a new trainer per two-step fit,
+     * ran 35% slower than the benchmark's own loop. The batch gathering's buffers: a new set per trainer made a
+     * one-epoch fit of two batch-1024 steps 1.3 ms slower (1.70 against 0.38 ms for the epoch's gathering; the
+     * library-API row of Adam-1024 11% behind the benchmark's loop). Neither holds the training data.
+     */
+    private record KeptArrays(StepArrays step, Batches.Buffers gather) {}
 
     private final StepArrays stepArrays;
+    private final Batches.Buffers gatherBuffers;
 
     public Trainer(
             Module model, LossFunction loss, Optimizer optimizer, TrainingOptions options, List<Callback> callbacks) {
@@ -77,7 +86,9 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.options = options;
         this.callbacks = new ArrayList<>(callbacks);
-        this.stepArrays = STEP_ARRAYS.computeIfAbsent(model, m -> new StepArrays());
+        KeptArrays kept = KEPT.computeIfAbsent(model, m -> new KeptArrays(new StepArrays(), new Batches.Buffers()));
+        this.stepArrays = kept.step();
+        this.gatherBuffers = kept.gather();
         collectDropouts(model, dropouts);
         // One identity set of the model's parameters: asking the model again per parameter was quadratic (a
         // 20,000-layer config spent minutes here).
@@ -292,10 +303,10 @@ public final class Trainer {
     }
 
     /**
-     * The batches of {@code train}: the same object (and so the same gather buffers) for every {@code fit()} on the
-     * same dataset, since a caller that trains in short {@code fit()} calls (one epoch of two batch-1024 steps in the
-     * benchmarks) would otherwise allocate and zero fresh buffers every call (1.2 ms of a 1024-row gather instead of
-     * 0.5). The order of epoch e depends only on the seed and e, so a kept or a new object gives the same batches.
+     * The batches of {@code train}: the same object for every {@code fit()} on the same dataset, gathered into the
+     * model's kept buffers ({@link KeptArrays}), since a caller that trains in short {@code fit()} calls (one epoch of
+     * two batch-1024 steps in the benchmarks) would otherwise allocate fresh buffers every call. The order of epoch e
+     * depends only on the seed and e, so a kept or a new object gives the same batches.
      */
     Batches batchesFor(Dataset train) {
         if (batches == null || batches.dataset() != train) {
@@ -303,7 +314,7 @@ public final class Trainer {
             batches = Batches.of(train, options.batchSize())
                     .shuffled(options.seed())
                     .dropLast(options.dropLast())
-                    .reuseBuffers(true);
+                    .reuseBuffers(gatherBuffers);
         }
         return batches;
     }

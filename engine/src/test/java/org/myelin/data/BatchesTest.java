@@ -172,6 +172,37 @@ class BatchesTest {
         assertNotSame(fresh.get(0).features(), fresh.get(1).features());
     }
 
+    /**
+     * Buffers handed from one Batches to the next are reused where a batch's shape and type match, and replaced where
+     * they do not (another dataset's width or type), each batch holding its own rows.
+     */
+    @Test
+    void sharedBuffersServeTheNextBatchesAndFollowShapeAndType() {
+        Batches.Buffers buffers = new Batches.Buffers();
+        Dataset d = indexed(10);
+        INDArray x = Batches.of(d, 4)
+                .reuseBuffers(buffers)
+                .epoch(0)
+                .iterator()
+                .next()
+                .features();
+        Batch again = Batches.of(d, 4)
+                .shuffled(3)
+                .reuseBuffers(buffers)
+                .epoch(1)
+                .iterator()
+                .next();
+        assertSame(x, again.features());
+        assertEquals(d.subset(again.indices()).features(), again.features());
+        Dataset wide = Dataset.classification(
+                Nd4j.arange(30).reshape(10, 3).castTo(DataType.FLOAT), new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0}, 3);
+        Batch w = Batches.of(wide, 4).reuseBuffers(buffers).epoch(0).iterator().next();
+        assertNotSame(x, w.features());
+        assertEquals(DataType.FLOAT, w.features().dataType());
+        assertEquals(wide.subset(w.indices()).features(), w.features());
+        assertThrows(IllegalArgumentException.class, () -> Batches.of(d, 4).reuseBuffers(null));
+    }
+
     @Test
     void invalidSettingsAreRejectedWithTheirName() {
         var e = assertThrows(IllegalArgumentException.class, () -> Batches.of(indexed(5), 0));

@@ -66,6 +66,32 @@ class TrainerTest {
         assertEquals(16, forOther.batchSize());
     }
 
+    /**
+     * A new trainer per short fit() of one model (as a library user may write it) gathers its batches into the
+     * model's kept buffers, not new ones; another model gets its own.
+     */
+    @Test
+    void newTrainersOfOneModelGatherIntoTheSameBuffers() {
+        Module m = model(1, 0);
+        Dataset data = spirals();
+        INDArray first = trainer(m, 1, List.of())
+                .batchesFor(data)
+                .epoch(0)
+                .iterator()
+                .next()
+                .features();
+        Trainer second = trainer(m, 1, List.of());
+        second.fit(data, null);
+        assertSame(first, second.batchesFor(data).epoch(0).iterator().next().features());
+        INDArray otherModel = trainer(model(1, 0), 1, List.of())
+                .batchesFor(data)
+                .epoch(0)
+                .iterator()
+                .next()
+                .features();
+        assertNotSame(first, otherModel);
+    }
+
     @Test
     void stepsReuseTheirResultArraysAndTrainAsFreshlyAllocatedOnesDo() {
         Dataset data = spirals();

@@ -310,7 +310,11 @@ public final class MyelinWorker implements WorkerMain.Engine {
     private Timing.Step libraryTrainer(Module model, Workload w) {
         int steps = tiny ? 2 : trainerSteps(w);
         stepsPerCall = steps;
-        Dataset data = trainingData(w, steps);
+        return libraryFit(model, w, trainingData(w, steps));
+    }
+
+    /** One {@value #API} call: a fresh {@code Trainer} with default options fits one epoch of {@code data}. */
+    static Timing.Step libraryFit(Module model, Workload w, Dataset data) {
         Optimizer opt = "sgd".equals(w.optimizer())
                 ? Optimizers.sgd().learningRate(w.learningRate()).build(model.namedParameters())
                 : Optimizers.adam().learningRate(w.learningRate()).build(model.namedParameters());
@@ -320,7 +324,7 @@ public final class MyelinWorker implements WorkerMain.Engine {
     }
 
     /** {@value #API}: predictions as a user writes them, a forward pass without recording; no workspace of ours. */
-    private static Timing.Step libraryInference(Module model, Workload w) {
+    static Timing.Step libraryInference(Module model, Workload w) {
         model.eval();
         INDArray[] pool = pool(w, 4);
         int[] next = {0};

@@ -43,7 +43,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code (. scripts/native-env; OMP_NUM_THREADS=2 java -Dmyelin.profile=true -cp benchmarks/target/benchmarks.jar
  * org.myelin.benchmarks.compare.StepProfile mlp-adam-128 20)}, reps being timed {@code fit()} calls here;
  * {@code -Dmyelin.profile=cpu} adds the training thread's CPU time per phase (steadier on a shared machine). An MLP
- * inference workload ({@code infer-128}, {@code infer-1024}) is profiled the same way, one forward pass per call.
+ * inference workload ({@code infer-128}, {@code infer-1024}) is profiled the same way, one forward pass per call. A
+ * third argument {@code api} (default {@code native}) profiles the calls of the {@code myelin-api} row instead (a new {@code Trainer} per
+ * {@code fit()}, predictions outside any workspace).
  */
 public final class StepProfile {
 
@@ -54,7 +56,12 @@ public final class StepProfile {
         Workload w = Workload.byName(args.length > 0 ? args[0] : "cnn-adam-128");
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         if (!w.isConv()) {
-            TrainerStepProfile.run(w, reps);
+            String rowOf = args.length > 2 ? args[2] : "native";
+            if (!rowOf.equals("native") && !rowOf.equals("api")) {
+                throw new IllegalArgumentException(
+                        "StepProfile: the third argument must be native or api, was '" + rowOf + "'");
+            }
+            TrainerStepProfile.run(w, reps, rowOf.equals("api"));
             return;
         }
         if (w.kind() != Workload.Kind.TRAIN) {

@@ -48,9 +48,10 @@ final class TrainerStepProfile {
 
     /**
      * Profiles {@code w} over {@code reps} timed calls ({@code fit()}, or a forward pass for inference) after as many
-     * untimed ones, and prints it.
+     * untimed ones, and prints it; {@code api}: the calls of the {@code myelin-api} row instead of
+     * {@code myelin-native}'s (a new {@code Trainer} per {@code fit()}, a forward pass outside any workspace).
      */
-    static void run(Workload w, int reps) throws Exception {
+    static void run(Workload w, int reps, boolean api) throws Exception {
         if (!Profiler.ENABLED) {
             throw new IllegalStateException("StepProfile " + w.name() + ": the engine's profiler is off; start the JVM"
                     + " with -Dmyelin.profile=true");
@@ -62,12 +63,18 @@ final class TrainerStepProfile {
         Timing.Step call;
         if (w.kind() == Workload.Kind.INFER) {
             steps = 1; // one forward pass under no-grad in a workspace, as the worker times it
-            call = MyelinWorker.inference(MyelinWorker.model(w), w);
+            call = api
+                    ? MyelinWorker.libraryInference(MyelinWorker.model(w), w)
+                    : MyelinWorker.inference(MyelinWorker.model(w), w);
         } else {
             steps = MyelinWorker.trainerSteps(w);
             Dataset data = MyelinWorker.trainingData(w, steps);
-            Trainer trainer = MyelinWorker.newTrainer(MyelinWorker.model(w), w);
-            call = () -> trainer.fit(data, null);
+            if (api) {
+                call = MyelinWorker.libraryFit(MyelinWorker.model(w), w, data);
+            } else {
+                Trainer trainer = MyelinWorker.newTrainer(MyelinWorker.model(w), w);
+                call = () -> trainer.fit(data, null);
+            }
         }
         for (int i = 0; i < Math.max(5, reps); i++) {
             call.run(); // JIT and the step workspace's first loop
@@ -93,11 +100,12 @@ final class TrainerStepProfile {
                 calls.put(p.label(), p.calls());
             }
         }
-        print(w, reps, steps, rows, calls, stepMs, stepCpuMs);
+        print(w, api ? MyelinWorker.API : "myelin-native", reps, steps, rows, calls, stepMs, stepCpuMs);
     }
 
     private static void print(
             Workload w,
+            String engine,
             int reps,
             int steps,
             Map<String, double[][]> rows,
@@ -109,8 +117,10 @@ final class TrainerStepProfile {
         double stepMean = mean(stepMs);
         System.out.printf(
                 Locale.ROOT,
-                "%s, batch %d, %s, kernels %s, %d %s, wall time%s, OMP_NUM_THREADS=%s, load average %.2f on %d CPUs%n%n",
+                "%s (as %s), batch %d, %s, kernels %s, %d %s, wall time%s, OMP_NUM_THREADS=%s, load average %.2f on %d"
+                        + " CPUs%n%n",
                 w.name(),
+                engine,
                 w.batch(),
                 w.kind() == Workload.Kind.INFER ? "inference" : w.optimizer(),
                 Kernels.describe(),

@@ -42,10 +42,19 @@ class TrainerStepProfileTest {
         assertEquals(2.5, TrainerStepProfile.median(new double[] {4, 1, 3, 2}));
     }
 
-    /** A JVM with the profiler on prints a table of the phases that ends in the measured step, for both kinds. */
+    /**
+     * A JVM with the profiler on prints a table of the phases that ends in the measured step, for both kinds and for
+     * the calls of both the benchmark's own row and the library API's row.
+     */
     @ParameterizedTest
-    @CsvSource({"tiny-adam, fit() calls of", "tiny-infer, forward passes"})
-    void profilesTrainingAndInferenceInAJvmWithTheProfilerOn(String workload, String unit) throws Exception {
+    @CsvSource({
+        "tiny-adam, fit() calls of, native, myelin-native",
+        "tiny-infer, forward passes, native, myelin-native",
+        "tiny-adam, fit() calls of, api, myelin-api",
+        "tiny-infer, forward passes, api, myelin-api"
+    })
+    void profilesTrainingAndInferenceInAJvmWithTheProfilerOn(String workload, String unit, String mode, String row)
+            throws Exception {
         Process p = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Dmyelin.profile=true",
@@ -53,13 +62,14 @@ class TrainerStepProfileTest {
                         System.getProperty("java.class.path"),
                         StepProfile.class.getName(),
                         workload,
-                        "3")
+                        "3",
+                        mode)
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "StepProfile did not finish");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains(workload + ", batch ") && out.contains("3 " + unit), out);
+        assertTrue(out.contains(workload + " (as " + row + "), batch ") && out.contains("3 " + unit), out);
         assertTrue(out.contains("| gemm forward "), out);
         assertTrue(out.contains("| **step (measured)** |"), out);
     }
@@ -68,7 +78,7 @@ class TrainerStepProfileTest {
     void refusesToRunWithTheProfilerOff() {
         assumeFalse(Profiler.ENABLED, "this JVM was started with the profiler on");
         IllegalStateException e = assertThrows(
-                IllegalStateException.class, () -> TrainerStepProfile.run(Workload.byName("mlp-adam-128"), 3));
+                IllegalStateException.class, () -> TrainerStepProfile.run(Workload.byName("mlp-adam-128"), 3, false));
         assertTrue(e.getMessage().contains("-Dmyelin.profile=true"), e.getMessage());
     }
 }
