@@ -84,7 +84,7 @@ class ExamplesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertEquals(
-                1,
+                2, // a usage error, as an unknown simulate scenario is
                 Main.run(new String[] {"example", "nope"}, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown example 'nope'"), err.toString());
         assertEquals(2, Main.run(new String[] {"example"}, quiet, quiet));
