@@ -39,6 +39,9 @@ import java.util.function.DoubleUnaryOperator;
  * doubles: per-op ND4J overhead would cost more than the arithmetic.
  */
 public final class HodgkinHuxley {
+    /** How a non-finite input current is named ({@link SimulationLimits#finiteInput}). */
+    private static final String INPUT_CURRENT = "HodgkinHuxley: the input current";
+
     /** Default integration step in ms (see the class comment for the choice). */
     public static final double DEFAULT_DT_MS = 0.01;
 
@@ -315,7 +318,7 @@ public final class HodgkinHuxley {
         double[] tmp = new double[4];
         for (int i = 0; ; i++) {
             double ti = i * dtMs;
-            double j0 = currentAt(current, ti);
+            double j0 = SimulationLimits.finiteInput(INPUT_CURRENT, current, ti, "ms");
             t[i] = ti;
             vv[i] = y[0];
             nn[i] = y[1];
@@ -325,8 +328,8 @@ public final class HodgkinHuxley {
             if (i == steps) {
                 break;
             }
-            double jMid = currentAt(current, ti + dtMs / 2);
-            double j1 = currentAt(current, ti + dtMs);
+            double jMid = SimulationLimits.finiteInput(INPUT_CURRENT, current, ti + dtMs / 2, "ms");
+            double j1 = SimulationLimits.finiteInput(INPUT_CURRENT, current, ti + dtMs, "ms");
             derivative(y, j0, k1);
             for (int q = 0; q < 4; q++) {
                 tmp[q] = y[q] + dtMs / 2 * k1[q];
@@ -349,19 +352,6 @@ public final class HodgkinHuxley {
             }
         }
         return new Trace(t, vv, nn, mm, hh, jj);
-    }
-
-    /**
-     * The input current at {@code t}, refused when not finite: a NaN current made the potential NaN and was
-     * reported as a divergence of the step ("reduce dt").
-     */
-    private static double currentAt(DoubleUnaryOperator current, double t) {
-        double j = current.applyAsDouble(t);
-        if (!Double.isFinite(j)) {
-            throw new IllegalArgumentException(
-                    "HodgkinHuxley: the input current at t = " + t + " ms was " + j + ", expected a finite value");
-        }
-        return j;
     }
 
     /** {@link #simulate(State, DoubleUnaryOperator, double, double)} from rest at -65 mV with the default step. */

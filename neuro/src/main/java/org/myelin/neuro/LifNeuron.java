@@ -45,10 +45,10 @@ public final class LifNeuron {
         double[] in = new double[steps + 1];
         double[] spikes = new double[16];
         int k = 0;
-        in[0] = inputAt(vIn, 0.0);
+        in[0] = SimulationLimits.finiteInput("LifNeuron: the input", vIn, 0.0, "s");
         for (int i = 1; i <= steps; i++) {
             double start = (i - 1) * dt;
-            double input = inputAt(vIn, start);
+            double input = SimulationLimits.finiteInput("LifNeuron: the input", vIn, start, "s");
             neuron.setBias(input);
             neuron.step(dt);
             t[i] = i * dt;
@@ -85,19 +85,6 @@ public final class LifNeuron {
         net.run(duration);
         // One pass over the spikes (probe.times(i) per neuron would scan them all for every neuron).
         return Nd4j.createFromArray(probe.isiRates(0.0));
-    }
-
-    /**
-     * The input at {@code t}, refused when not finite, naming the neuron model and the time (the population's
-     * own check would name only an internal population 'lif' and its bias).
-     */
-    private static double inputAt(DoubleUnaryOperator vIn, double t) {
-        double x = vIn.applyAsDouble(t);
-        if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException(
-                    "LifNeuron: the input at t = " + t + " s was " + x + ", expected a finite value");
-        }
-        return x;
     }
 
     private static void checkTimes(double duration, double dt) {

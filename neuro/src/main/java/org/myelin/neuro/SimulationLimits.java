@@ -1,6 +1,7 @@
 package org.myelin.neuro;
 
 import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
 import org.myelin.MemoryLimit;
 import org.myelin.Settings;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,6 +142,20 @@ final class SimulationLimits {
                 throw new IllegalArgumentException(what + ", entry " + i + " was " + values[i]);
             }
         }
+    }
+
+    /**
+     * A model's input function evaluated at {@code t}, refused when not finite: {@code what + " at t = " + t + " " +
+     * unit + " was " + value + ", expected a finite value"} (a NaN input otherwise surfaces later as a divergence of
+     * the step or as an internal population's error).
+     */
+    static double finiteInput(String what, DoubleUnaryOperator input, double t, String unit) {
+        double x = input.applyAsDouble(t);
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException(
+                    what + " at t = " + t + " " + unit + " was " + x + ", expected a finite value");
+        }
+        return x;
     }
 
     /** Entries {@link #requireFiniteEntries} copies to the Java heap at a time (8 MB). */
