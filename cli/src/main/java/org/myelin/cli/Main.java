@@ -39,16 +39,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        try {
-            // Before anything loads ND4J: thread counts and the BLAS are fixed when its natives load.
-            for (String warning : checkSettings(System.getProperties(), System.getenv())) {
-                System.err.println("myelin: warning: " + warning);
-            }
-            Blas.select();
-        } catch (IllegalArgumentException e) {
-            System.err.println("myelin: " + e.getMessage());
-            System.exit(2);
-        }
+        checkSettingsAndSelectBlas();
         boolean reportOnly = args.length == 0 || REPORT_ONLY.contains(args[0]) || args[0].startsWith("-");
         if (!reportOnly) {
             try {
@@ -60,6 +51,23 @@ public final class Main {
             }
         }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * What every launcher's main does first, before anything loads ND4J (thread counts and the BLAS are fixed when
+     * its natives load): {@link #checkSettings} (its warnings printed, a bad value a one-line usage error, exit 2) and
+     * {@link Blas#select()}. {@code myelin train --spark}'s main calls it too.
+     */
+    public static void checkSettingsAndSelectBlas() {
+        try {
+            for (String warning : checkSettings(System.getProperties(), System.getenv())) {
+                System.err.println("myelin: warning: " + warning);
+            }
+            Blas.select();
+        } catch (IllegalArgumentException e) {
+            System.err.println("myelin: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** The levels {@code MYELIN_LOG_LEVEL} takes (Logback's, any case), which sets the root level of the log. */

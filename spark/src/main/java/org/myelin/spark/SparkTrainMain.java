@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.myelin.Blas;
 import org.myelin.cli.CommandLines;
+import org.myelin.cli.Main;
 import org.myelin.io.ModelFile;
 import org.myelin.job.TrainingJob;
 import org.myelin.train.Evaluation;
@@ -29,7 +29,7 @@ public final class SparkTrainMain {
     private SparkTrainMain() {}
 
     public static void main(String[] args) {
-        Blas.select(); // before anything loads ND4J, as org.myelin.cli.Main does
+        Main.checkSettingsAndSelectBlas(); // the settings' checks and the BLAS, as myelin's own main
         System.exit(run(args, System.out, System.err));
     }
 
