@@ -67,7 +67,8 @@ public final class Trainer {
      * with a set per trainer the library-API row of the batch-1024 SGD benchmark, a new trainer per two-step fit,
      * ran 35% slower than the benchmark's own loop. The batch gathering's buffers: a new set per trainer made a
      * one-epoch fit of two batch-1024 steps 1.3 ms slower (1.70 against 0.38 ms for the epoch's gathering; the
-     * library-API row of Adam-1024 11% behind the benchmark's loop). Neither holds the training data.
+     * library-API row of Adam-1024 11% behind the benchmark's loop). Both are batch-sized and live as long as the model
+     * (weakly keyed); neither holds the training data.
      */
     private record KeptArrays(StepArrays step, Batches.Buffers gather) {}
 
