@@ -94,6 +94,11 @@ public final class FitChecks {
                 model.train();
                 model.forward(Tensor.constant(head.subset(new int[] {0}).features()));
             }
+        } catch (ActivationSizes.BatchTooLarge e) {
+            // The check's own pass is sized as a prediction; its advice (predict in smaller batches) is not the
+            // caller's, and the data does fit the model's shapes.
+            throw e.reworded(who + ": the model's pass over " + e.batch() + " " + what + " samples, run before the"
+                    + " first step, does not fit the memory limit: " + e.detail());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(
                     who + ": the " + what + " set does not fit the model" + where + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package org.myelin.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.myelin.Settings;
 import org.myelin.data.Dataset;
 import org.myelin.nn.BatchNorm;
+import org.myelin.nn.Conv2d;
 import org.myelin.nn.Dense;
+import org.myelin.nn.Flatten;
 import org.myelin.nn.Models;
 import org.myelin.nn.Module;
 import org.myelin.nn.Sequential;
@@ -178,5 +182,36 @@ class TrainerDataChecksTest {
                         .startsWith("Trainer: softmax_cross_entropy needs targets in [0, 1] (one-hot rows or class"
                                 + " probabilities), the training targets range over [-"),
                 e.getMessage());
+    }
+
+    /**
+     * The 2-sample pass is sized as a prediction; when the model's pass over 2 samples does not fit the memory limit
+     * the refusal says so (it read as a shape error, "the training set does not fit the model", with a prediction's
+     * advice to predict in smaller batches). A 3x3 convolution padded by 50 holds 584,272 values per [1, 8, 8]
+     * sample, so 2 do not fit 1 MiB.
+     */
+    @Test
+    void aTwoSamplePassOverTheMemoryLimitIsRefusedAsAMemoryLimit() {
+        System.setProperty(Settings.MAX_PARAMETER_BYTES, "1m");
+        try {
+            Sequential m = new Sequential(
+                    Conv2d.builder(1, 4, 3).optPadding(50, 50).optSeed(3).build(),
+                    new Flatten(),
+                    new Dense(4 * 106 * 106, 2, DataType.FLOAT, 1));
+            m.train();
+            int[] labels = {0, 1, 0, 1};
+            Dataset images = Dataset.classification(Nd4j.rand(DataType.FLOAT, 4, 1, 8, 8), labels, 2);
+            Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+            String message = refused(m, opt, 2, images, null).getMessage();
+            assertTrue(
+                    message.startsWith("Trainer: the model's pass over 2 training samples, run before the first step,"
+                            + " does not fit the memory limit: Sequential: a prediction on a batch of 2 [2, 1, 8, 8] (its largest"
+                            + " layer: "),
+                    message);
+            assertTrue(message.contains("-Dmyelin.maxParameterBytes"), message);
+            assertFalse(message.contains("does not fit the model"), message);
+        } finally {
+            System.clearProperty(Settings.MAX_PARAMETER_BYTES);
+        }
     }
 }
