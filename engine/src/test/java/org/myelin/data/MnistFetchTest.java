@@ -301,9 +301,30 @@ class MnistFetchTest {
                 super.get(uri, file, maxBytes);
             }
         };
-        Mnist.fetch(
-                dir, new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG, counting, null));
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MnistFetch.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            Mnist.fetch(
+                    dir,
+                    new MnistFetch(FILES, MnistSource.parse("test", gone + "," + url("good")), LONG, counting, null));
+        } finally {
+            logger.detachAppender(events);
+        }
         assertCacheHoldsTheFiles();
+        // An unreachable source that the next one stands in for is said at info, not as a warning.
+        assertTrue(
+                events.list.stream()
+                        .anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO
+                                && e.getFormattedMessage().startsWith("MNIST source not reachable, trying the next: ")
+                                && e.getFormattedMessage().contains(gone)),
+                events.list.toString());
+        assertTrue(
+                events.list.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)),
+                events.list.toString());
         // The host that refused the first file is not asked for the second.
         assertEquals(
                 List.of(
