@@ -6,7 +6,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The number converters of the command line's options. Their messages leave out the option's name, which
- * {@link UsageErrors} puts in front: {@code --seed must be an integer in -2147483648..2147483647, was '4294967297'}.
+ * {@link UsageErrors} puts in front: {@code --epochs must be an integer in 1..2147483647, was '4294967297'}.
  */
 public final class Converters {
     private Converters() {}
@@ -19,6 +19,26 @@ public final class Converters {
         @Override
         public Integer convert(String value) {
             return wholeNumber(value, Integer.MIN_VALUE);
+        }
+    }
+
+    /**
+     * A seed: a whole number in the range of long, in decimal (the config's {@code training.seed} and the scenarios'
+     * seeds are longs, so a 64-bit seed such as a clock's nanoseconds is taken by every way of giving it).
+     */
+    public static final class Seed implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim();
+            if (v.matches("[+-]?\\d+")) {
+                try {
+                    return Long.parseLong(v);
+                } catch (NumberFormatException tooLarge) {
+                    // refused below with the range
+                }
+            }
+            throw new TypeConversionException("must be an integer in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE
+                    + ", was '" + Text.shorten(value, 40) + "'");
         }
     }
 

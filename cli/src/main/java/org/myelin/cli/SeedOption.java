@@ -7,8 +7,8 @@ public final class SeedOption {
     @Option(
             names = "--seed",
             paramLabel = "N",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.Seed.class,
             description = "seed of every random choice: initialisation, shuffling, dropout, spike trains"
                     + " (train: environment MYELIN_SEED)")
-    Integer seed;
+    Long seed;
 }

@@ -99,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new UsageException(
                         "--seed " + seed.seed + " and seed=" + options.get("seed") + " both given; give the seed once");
             }
-            options.put("seed", Integer.toString(seed.seed));
+            options.put("seed", Long.toString(seed.seed));
         }
         try {
             // Every setting, and the size and time its run will take, is judged before anything runs: a refused

@@ -22,12 +22,12 @@ public final class TrainOptions {
      * Environment variables that override the config (for containers), the config key each sets and the converter
      * of the option that sets the same key, so that each takes the same range as its option.
      */
-    record EnvironmentSetting(String key, ITypeConverter<Integer> converter) {}
+    record EnvironmentSetting(String key, ITypeConverter<? extends Number> converter) {}
 
     static final Map<String, EnvironmentSetting> ENV = Map.of(
             "MYELIN_EPOCHS", new EnvironmentSetting("training.epochs", new Converters.PositiveWholeNumber()),
             "MYELIN_BATCH_SIZE", new EnvironmentSetting("training.batch_size", new Converters.PositiveWholeNumber()),
-            "MYELIN_SEED", new EnvironmentSetting("training.seed", new Converters.WholeNumber()));
+            "MYELIN_SEED", new EnvironmentSetting("training.seed", new Converters.Seed()));
 
     @Option(
             names = "--config",
@@ -218,7 +218,7 @@ public final class TrainOptions {
         ENV.forEach((var, setting) -> {
             String v = env.get(var);
             if (v != null && !v.isBlank()) {
-                Integer value;
+                Number value;
                 try {
                     value = setting.converter().convert(v.trim());
                 } catch (Exception e) { // TypeConversionException: "must be an integer in 1..2147483647, was 'x'"

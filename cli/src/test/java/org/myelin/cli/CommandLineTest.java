@@ -152,7 +152,8 @@ class CommandLineTest {
             --clip-norm  | 1e999      | myelin train: --clip-norm must be a finite number > 0, was '1e999'
             --dropout    | 1          | myelin train: --dropout must be a number in [0, 1), was '1'
             --epochs     | 0x10       | myelin train: --epochs must be an integer in 1..2147483647, was '0x10'
-            --seed       | 1e3        | myelin train: --seed must be an integer in -2147483648..2147483647, was '1e3'
+            --seed       | 1e3        | myelin train: --seed must be an integer in -9223372036854775808..9223372036854775807, was '1e3'
+            --seed       | 9223372036854775808 | myelin train: --seed must be an integer in -9223372036854775808..9223372036854775807, was '9223372036854775808'
             --lr         | 0x1p3      | myelin train: --lr must be a number, was '0x1p3'
             --validation | 1f         | myelin train: --validation must be a number, was '1f'
             """)
@@ -185,7 +186,14 @@ class CommandLineTest {
         assertEquals(1L, ((Number) training.get("seed")).longValue(), "the file where nothing overrides it");
         Map<?, ?> envOnly =
                 (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "9")).get("training");
-        assertEquals(Map.of("seed", 9), envOnly);
+        assertEquals(Map.of("seed", 9L), envOnly);
+        // A 64-bit seed (a clock's nanoseconds) as the config's training.seed takes it, by option or environment.
+        Map<?, ?> wide =
+                (Map<?, ?>) parse("--seed", "5000000000").config(Map.of()).get("training");
+        assertEquals(5_000_000_000L, ((Number) wide.get("seed")).longValue());
+        Map<?, ?> wideEnv =
+                (Map<?, ?>) parse().config(Map.of("MYELIN_SEED", "-5000000000")).get("training");
+        assertEquals(-5_000_000_000L, ((Number) wideEnv.get("seed")).longValue());
     }
 
     @Test
@@ -201,7 +209,7 @@ class CommandLineTest {
                 "MYELIN_EPOCHS|abc|--epochs|abc",
                 "MYELIN_EPOCHS|0|--epochs|0",
                 "MYELIN_BATCH_SIZE|4294967296|--batch-size|4294967296",
-                "MYELIN_SEED|9223372036854775807|--seed|9223372036854775807",
+                "MYELIN_SEED|9223372036854775808|--seed|9223372036854775808",
             })
     void anEnvironmentVariableTakesTheRangeOfItsOption(String variable, String value, String option, String same) {
         UsageException e = assertThrows(UsageException.class, () -> parse().config(Map.of(variable, value)));
