@@ -57,7 +57,8 @@ public final class Trainer {
     /**
      * The arrays a step reuses, one set per model: a new {@code Trainer} for each short {@code fit()} of the same
      * model (as a library user may write it) finds them kept instead of creating them again. A model is stepped by
-     * one trainer at a time ({@link StepArrays#begin} refuses a second), so its trainers can share them.
+     * one trainer at a time ({@link StepArrays#begin} refuses a second); the gather buffers are taken for a whole
+     * {@code fit()} ({@link Batches.Buffers#tryTake}), and a second fit() of the model meanwhile gathers into its own.
      */
     private static final Map<Module, KeptArrays> KEPT = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -206,8 +207,16 @@ public final class Trainer {
         try (Profiler.Scope s = Profiler.scope("fit() setup: data checks (targets' range, a 2-sample pass)")) {
             checkFit(train, validation);
         }
-        Batches batches = batchesFor(train);
-        return fitBatches(train, validation, batches);
+        if (!gatherBuffers.tryTake()) {
+            // Another fit() of this model is gathering (a nested fit from a callback, or another thread): its batches
+            // would overwrite this one's rows, so this call gathers into buffers of its own.
+            return fitBatches(train, validation, batching(train).reuseBuffers(true));
+        }
+        try {
+            return fitBatches(train, validation, batchesFor(train));
+        } finally {
+            gatherBuffers.giveBack();
+        }
     }
 
     private void checkFit(Dataset train, Dataset validation) {
@@ -312,12 +321,14 @@ public final class Trainer {
     Batches batchesFor(Dataset train) {
         if (batches == null || batches.dataset() != train) {
             // Each batch is used only within its step, so the gathered rows can go into reused buffers.
-            batches = Batches.of(train, options.batchSize())
-                    .shuffled(options.seed())
-                    .dropLast(options.dropLast())
-                    .reuseBuffers(gatherBuffers);
+            batches = batching(train).reuseBuffers(gatherBuffers);
         }
         return batches;
+    }
+
+    /** The batching of {@code train} by this trainer's options (batch size, seed, last batch). */
+    private Batches batching(Dataset train) {
+        return Batches.of(train, options.batchSize()).shuffled(options.seed()).dropLast(options.dropLast());
     }
 
     /** Result arrays the steps have created so far (the rest were reused): for tests. */

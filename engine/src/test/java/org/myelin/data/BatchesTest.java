@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -201,6 +202,10 @@ class BatchesTest {
         assertEquals(DataType.FLOAT, w.features().dataType());
         assertEquals(wide.subset(w.indices()).features(), w.features());
         assertThrows(IllegalArgumentException.class, () -> Batches.of(d, 4).reuseBuffers(null));
+        assertTrue(buffers.tryTake());
+        assertFalse(buffers.tryTake(), "taken twice");
+        buffers.giveBack();
+        assertTrue(buffers.tryTake());
     }
 
     @Test

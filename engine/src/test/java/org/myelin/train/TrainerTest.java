@@ -92,6 +92,45 @@ class TrainerTest {
         assertNotSame(first, otherModel);
     }
 
+    /**
+     * A second fit() of the same model while one runs (here nested in a step callback) gathers into buffers of its
+     * own, since the kept ones hold the outer fit's batch; the kept ones are given back when the outer fit ends.
+     */
+    @Test
+    void aNestedFitOfTheSameModelGathersIntoItsOwnBuffers() {
+        Module m = model(1, 0);
+        Dataset data = spirals();
+        INDArray kept = trainer(m, 1, List.of())
+                .batchesFor(data)
+                .epoch(0)
+                .iterator()
+                .next()
+                .features();
+        List<INDArray> before = new ArrayList<>();
+        List<INDArray> after = new ArrayList<>();
+        Callback nested = new Callback() {
+            @Override
+            public void onStepEnd(Trainer outer, long step, double loss) {
+                if (before.isEmpty()) {
+                    before.add(kept.dup()); // the outer fit's first batch
+                    trainer(m, 1, List.of()).fit(data, null); // 13 batches: its last full one differs
+                    after.add(kept.dup());
+                }
+            }
+        };
+        trainer(m, 1, List.of(nested)).fit(data, null);
+        assertEquals(1, before.size(), "the outer fit did not step");
+        assertEquals(before.get(0), after.get(0), "the nested fit gathered into the buffers the outer fit holds");
+        assertSame(
+                kept,
+                trainer(m, 1, List.of())
+                        .batchesFor(data)
+                        .epoch(0)
+                        .iterator()
+                        .next()
+                        .features());
+    }
+
     @Test
     void stepsReuseTheirResultArraysAndTrainAsFreshlyAllocatedOnesDo() {
         Dataset data = spirals();
