@@ -63,6 +63,12 @@ public final class Main {
             for (String warning : checkSettings(System.getProperties(), System.getenv())) {
                 System.err.println("myelin: warning: " + warning);
             }
+            // The level as checked (a blank value means the default, spaces around it are dropped): Logback reads
+            // system properties before the environment, and would turn "" or " info" into DEBUG.
+            String level = System.getenv(LOG_LEVEL);
+            if (level != null && System.getProperty(LOG_LEVEL) == null) {
+                System.setProperty(LOG_LEVEL, level.isBlank() ? "INFO" : level.trim());
+            }
             Blas.select();
         } catch (IllegalArgumentException e) {
             System.err.println("myelin: " + e.getMessage());
@@ -70,20 +76,26 @@ public final class Main {
         }
     }
 
+    /** The environment variable (and system property) myelin-cli-logback.xml takes the root level from. */
+    static final String LOG_LEVEL = "MYELIN_LOG_LEVEL";
+
     /** The levels {@code MYELIN_LOG_LEVEL} takes (Logback's, any case), which sets the root level of the log. */
     static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF", "ALL");
 
     /**
      * Checks the settings {@link #main} reads before anything runs: {@link Settings#check} and
      * {@code MYELIN_LOG_LEVEL}, which {@code myelin-cli-logback.xml} reads and Logback would turn into DEBUG when
-     * it is no level. Before any logger exists, so a bad level is never applied.
+     * it is no level (blank counts as unset; spaces around a level are allowed). Before any logger exists, so a bad
+     * level is never applied.
      *
      * @return the warnings of {@link Settings#check}
      * @throws IllegalArgumentException for a bad value, naming the setting, the values it takes and the value
      */
     static List<String> checkSettings(Properties properties, Map<String, String> environment) {
-        String level = environment.get("MYELIN_LOG_LEVEL");
-        if (level != null && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+        String level = environment.get(LOG_LEVEL);
+        if (level != null
+                && !level.isBlank()
+                && !LOG_LEVELS.contains(level.trim().toUpperCase(Locale.ROOT))) {
             throw new IllegalArgumentException("MYELIN_LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS)
                     + ", was '" + org.myelin.io.Text.shorten(level, 40) + "'");
         }

@@ -349,7 +349,7 @@ class CommandLineTest {
             delimiter = '|',
             value = {
                 "MYELIN_LOG_LEVEL|LOUD|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was 'LOUD'",
-                "MYELIN_LOG_LEVEL|' info'|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was ' info'",
+                "MYELIN_LOG_LEVEL|' loud '|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was ' loud '",
                 "MYELIN_KERNELS|foo|MYELIN_KERNELS must be auto or nd4j, was 'foo'",
             })
     void aBadLogLevelOrKernelPathIsRefusedBeforeAnythingRuns(String variable, String value, String message) {
@@ -362,6 +362,9 @@ class CommandLineTest {
     void goodLogLevelsAndKernelPathsPass() {
         Main.checkSettings(new Properties(), Map.of("MYELIN_LOG_LEVEL", "debug", "MYELIN_KERNELS", "ND4J"));
         Main.checkSettings(new Properties(), Map.of("MYELIN_KERNELS", ""));
+        // Blank is unset (containers export empty variables), spaces around a level are dropped.
+        Main.checkSettings(new Properties(), Map.of("MYELIN_LOG_LEVEL", ""));
+        Main.checkSettings(new Properties(), Map.of("MYELIN_LOG_LEVEL", " info "));
         Properties nd4j = new Properties();
         nd4j.setProperty("myelin.kernels", "nd4j"); // the property wins over the variable, as in Kernels
         Main.checkSettings(nd4j, Map.of("MYELIN_KERNELS", "foo"));
