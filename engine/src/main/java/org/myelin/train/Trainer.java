@@ -373,12 +373,12 @@ public final class Trainer {
         }
         // A skipped batch must not leave its (possibly non-finite) statistics in running buffers such as batch norm's.
         Map<String, INDArray> buffersBefore =
-                options.onDivergence().action() == DivergencePolicy.Action.SKIP ? copyBuffers() : null;
+                options.onDivergence().action() == DivergencePolicy.Action.SKIP ? FitChecks.copyBuffers(model) : null;
         try {
             return update(x, t);
         } catch (DivergenceException e) {
             if (buffersBefore != null) {
-                restoreBuffers(buffersBefore);
+                FitChecks.restoreBuffers(model, buffersBefore);
             }
             throw e;
         }
@@ -550,15 +550,6 @@ public final class Trainer {
         return null;
     }
 
-    private Map<String, INDArray> copyBuffers() {
-        return FitChecks.copyBuffers(model);
-    }
-
-    /** Copies {@link #copyBuffers}' arrays back into the model's buffers. */
-    private void restoreBuffers(Map<String, INDArray> copies) {
-        FitChecks.restoreBuffers(model, copies);
-    }
-
     /**
      * Where a non-finite loss comes from, for the message: the first parameter holding non-finite values, or
      * else the first layer of a sequential model whose output is not finite (found by running the layers again
@@ -573,7 +564,7 @@ public final class Trainer {
         if (!(model instanceof org.myelin.nn.Sequential seq)) {
             return "";
         }
-        Map<String, INDArray> buffers = copyBuffers();
+        Map<String, INDArray> buffers = FitChecks.copyBuffers(model);
         try (var scope = org.myelin.autodiff.Autograd.noGrad()) {
             INDArray h = x;
             for (Map.Entry<String, Module> layer : seq.children().entrySet()) {
@@ -585,7 +576,7 @@ public final class Trainer {
             }
             return "; every layer's output is finite, the loss itself overflowed";
         } finally {
-            restoreBuffers(buffers);
+            FitChecks.restoreBuffers(model, buffers);
         }
     }
 

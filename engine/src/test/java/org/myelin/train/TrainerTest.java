@@ -66,6 +66,11 @@ class TrainerTest {
         assertEquals(16, forOther.batchSize());
     }
 
+    /** The features of the first batch {@code t} gathers from {@code data} (its gather buffer). */
+    private static INDArray firstBatchFeatures(Trainer t, Dataset data) {
+        return t.batchesFor(data).epoch(0).iterator().next().features();
+    }
+
     /**
      * A new trainer per short fit() of one model (as a library user may write it) gathers its batches into the
      * model's kept buffers, not new ones; another model gets its own.
@@ -74,21 +79,11 @@ class TrainerTest {
     void newTrainersOfOneModelGatherIntoTheSameBuffers() {
         Module m = model(1, 0);
         Dataset data = spirals();
-        INDArray first = trainer(m, 1, List.of())
-                .batchesFor(data)
-                .epoch(0)
-                .iterator()
-                .next()
-                .features();
+        INDArray first = firstBatchFeatures(trainer(m, 1, List.of()), data);
         Trainer second = trainer(m, 1, List.of());
         second.fit(data, null);
-        assertSame(first, second.batchesFor(data).epoch(0).iterator().next().features());
-        INDArray otherModel = trainer(model(1, 0), 1, List.of())
-                .batchesFor(data)
-                .epoch(0)
-                .iterator()
-                .next()
-                .features();
+        assertSame(first, firstBatchFeatures(second, data));
+        INDArray otherModel = firstBatchFeatures(trainer(model(1, 0), 1, List.of()), data);
         assertNotSame(first, otherModel);
     }
 
@@ -100,12 +95,7 @@ class TrainerTest {
     void aNestedFitOfTheSameModelGathersIntoItsOwnBuffers() {
         Module m = model(1, 0);
         Dataset data = spirals();
-        INDArray kept = trainer(m, 1, List.of())
-                .batchesFor(data)
-                .epoch(0)
-                .iterator()
-                .next()
-                .features();
+        INDArray kept = firstBatchFeatures(trainer(m, 1, List.of()), data);
         List<INDArray> before = new ArrayList<>();
         List<INDArray> after = new ArrayList<>();
         Callback nested = new Callback() {
@@ -121,14 +111,7 @@ class TrainerTest {
         trainer(m, 1, List.of(nested)).fit(data, null);
         assertEquals(1, before.size(), "the outer fit did not step");
         assertEquals(before.get(0), after.get(0), "the nested fit gathered into the buffers the outer fit holds");
-        assertSame(
-                kept,
-                trainer(m, 1, List.of())
-                        .batchesFor(data)
-                        .epoch(0)
-                        .iterator()
-                        .next()
-                        .features());
+        assertSame(kept, firstBatchFeatures(trainer(m, 1, List.of()), data));
     }
 
     @Test
