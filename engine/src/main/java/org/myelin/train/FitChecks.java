@@ -2,6 +2,7 @@ package org.myelin.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.myelin.Profiler;
 import org.myelin.autodiff.Autograd;
@@ -42,8 +43,12 @@ public final class FitChecks {
         }
     }
 
-    /** {@link #requireTargetRange(String, LossFunction, String, double, double)} of {@code d}'s targets. */
+    /**
+     * {@link #requireTargetRange(String, LossFunction, String, double, double)} of {@code d}'s targets, after
+     * {@link #requireData}.
+     */
     public static void requireTargetRange(String who, LossFunction loss, String what, Dataset d) {
+        requireData(who, what, d);
         if (!loss.isClassification()) {
             return;
         }
@@ -75,12 +80,13 @@ public final class FitChecks {
      * recording and in evaluation mode, so that data that does not fit the model (feature or target widths, data
      * type, the loss's expectations) is refused before the first step changes weights, running statistics or the
      * optimiser. Without it the error came after batch norm had updated its statistics in the first forward pass,
-     * or for a validation set after a whole epoch of training. When {@code oneSampleBatch} is not null (why a
-     * training pass will see a single sample, for the message), the model also runs once in training mode on one
-     * sample (batch norm refuses that). The model's buffers and mode are restored afterwards.
+     * or for a validation set after a whole epoch of training. When {@code oneSampleBatch} holds why a training pass
+     * will see a single sample (for the message), the model also runs once in training mode on one sample (batch norm
+     * refuses that). The model's buffers and mode are restored afterwards. {@link #requireData} runs first.
      */
     public static void requireFitsModel(
-            String who, Module model, LossFunction loss, String what, Dataset d, String oneSampleBatch) {
+            String who, Module model, LossFunction loss, String what, Dataset d, Optional<String> oneSampleBatch) {
+        requireData(who, what, d);
         boolean wasTraining = model.isTraining();
         Map<String, INDArray> buffers = copyBuffers(model);
         String where = "";
@@ -89,8 +95,8 @@ public final class FitChecks {
             model.eval();
             Dataset head = d.subset(IntStream.range(0, Math.min(2, d.size())).toArray());
             loss.apply(model.forward(Tensor.constant(head.features())), Tensor.constant(head.targets()));
-            if (oneSampleBatch != null) {
-                where = " (" + oneSampleBatch + ")";
+            if (oneSampleBatch.isPresent()) {
+                where = " (" + oneSampleBatch.get() + ")";
                 model.train();
                 model.forward(Tensor.constant(head.subset(new int[] {0}).features()));
             }
@@ -134,9 +140,8 @@ public final class FitChecks {
         if (validation == null) {
             return;
         }
-        requireData(who, "validation", validation);
         requireTargetRange(who, loss, "validation", validation);
-        requireFitsModel(who, model, loss, "validation", validation, null);
+        requireFitsModel(who, model, loss, "validation", validation, Optional.empty());
         requireEvaluationBatchFits(who, model, validation, options.evaluationBatchSize());
     }
 

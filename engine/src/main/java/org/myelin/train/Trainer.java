@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
 import org.myelin.EngineInfo;
 import org.myelin.Profiler;
@@ -649,13 +650,13 @@ public final class Trainer {
 
     /**
      * Why a training step will run on a single sample when batches hold more ({@link FitChecks#requireFitsModel}
-     * then runs the model once in training mode on one sample: batch norm refuses that), or null.
+     * then runs the model once in training mode on one sample: batch norm refuses that), if it will.
      */
-    private String oneSampleBatch(Dataset train) {
+    private Optional<String> oneSampleBatch(Dataset train) {
         if (smallestBatch(train) != 1 || options.batchSize() <= 1) {
-            return null;
+            return Optional.empty();
         }
-        return "the last batch of each epoch holds 1 sample: " + train.size() + " samples in batches of "
-                + options.batchSize() + "; drop it with dropLast or choose another batch size";
+        return Optional.of("the last batch of each epoch holds 1 sample: " + train.size() + " samples in batches of "
+                + options.batchSize() + "; drop it with dropLast or choose another batch size");
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -314,36 +315,36 @@ public final class SparkTrainer {
 
     /**
      * Why a step's pass will run on a single sample when batches hold more (the model then also runs once in training
-     * mode on one sample: batch norm refuses that), or null: with local steps, a partition's last local batch of 1
+     * mode on one sample: batch norm refuses that), if it will: with local steps, a partition's last local batch of 1
      * (b = B / P > 1); synchronously, the last global batch of 1, as in the engine's trainer. (A synchronous round
      * splits its batch over the partitions, and one may hold a single sample of it; which does depends on the
      * shuffle, and is not checked here.)
      */
-    private String oneSampleBatch(SparkData train, int localBatch) {
+    private Optional<String> oneSampleBatch(SparkData train, int localBatch) {
         if (options.dropLast()) {
-            return null;
+            return Optional.empty();
         }
         if (!spark.isSynchronous()) {
             if (localBatch <= 1) {
-                return null;
+                return Optional.empty();
             }
             int[] sizes = train.partitionSizes();
             for (int i = 0; i < sizes.length; i++) {
                 if (sizes[i] % localBatch == 1) {
-                    return "partition " + i + "'s last local batch of each local epoch holds 1 sample: "
+                    return Optional.of("partition " + i + "'s last local batch of each local epoch holds 1 sample: "
                             + sizes[i] + " samples in local batches of " + localBatch
-                            + "; drop it with dropLast or choose another batch size";
+                            + "; drop it with dropLast or choose another batch size");
                 }
             }
-            return null;
+            return Optional.empty();
         }
         int n = train.size();
         int b = options.batchSize();
         if (b <= 1 || n % b != 1) {
-            return null;
+            return Optional.empty();
         }
-        return "the last batch of each epoch holds 1 sample: " + n + " samples in batches of " + b
-                + "; drop it with dropLast or choose another batch size";
+        return Optional.of("the last batch of each epoch holds 1 sample: " + n + " samples in batches of " + b
+                + "; drop it with dropLast or choose another batch size");
     }
 
     private RoundRecord synchronousRound(SparkData train, Job job, int stepsPerEpoch) {
