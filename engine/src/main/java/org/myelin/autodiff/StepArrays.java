@@ -66,6 +66,19 @@ public final class StepArrays {
         };
     }
 
+    /**
+     * Drops the kept arrays (a later pass creates them again), unless a pass is running on them: returns whether they
+     * were dropped.
+     */
+    public boolean release() {
+        if (!inPass.compareAndSet(false, true)) {
+            return false;
+        }
+        slots.clear();
+        inPass.set(false);
+        return true;
+    }
+
     /** Arrays created so far (not reused): what a test or a profile checks. */
     public long created() {
         return created;

@@ -70,6 +70,22 @@ public final class Batches {
         public void giveBack() {
             taken.set(false);
         }
+
+        /**
+         * Drops the buffers (the next gather creates them again), unless a user holds them: returns whether they were
+         * dropped.
+         */
+        public boolean release() {
+            if (!tryTake()) {
+                return false;
+            }
+            fullX = null;
+            fullY = null;
+            partX = null;
+            partY = null;
+            giveBack();
+            return true;
+        }
     }
 
     private Batches(Dataset data, int batchSize, boolean shuffle, long seed, boolean dropLast, Buffers buffers) {

@@ -70,7 +70,7 @@ public final class Trainer {
      * ran 35% slower than the benchmark's own loop. The batch gathering's buffers: a new set per trainer made a
      * one-epoch fit of two batch-1024 steps 1.3 ms slower (1.70 against 0.38 ms for the epoch's gathering; the
      * library-API row of Adam-1024 11% behind the benchmark's loop). Both are batch-sized and live as long as the model
-     * (weakly keyed); neither holds the training data.
+     * (weakly keyed) or until {@link #releaseKeptArrays}; neither holds the training data.
      */
     private record KeptArrays(StepArrays step, Batches.Buffers gather) {}
 
@@ -110,6 +110,23 @@ public final class Trainer {
         if (argument == null) {
             throw new IllegalArgumentException("Trainer: " + what + " must not be null");
         }
+    }
+
+    /**
+     * Drops the batch-sized arrays kept for training {@code model} (a step's results and the batch gathering's
+     * buffers, kept per model between {@code fit()} calls), for a model kept for predictions once trained; a later
+     * {@code fit()} creates them again. Arrays in use by a {@code fit()} of the model running meanwhile stay with it
+     * until it returns. Returns whether anything was kept.
+     */
+    public static boolean releaseKeptArrays(Module model) {
+        requireGiven(model, "model");
+        KeptArrays kept = KEPT.remove(model);
+        if (kept == null) {
+            return false;
+        }
+        kept.step().release();
+        kept.gather().release();
+        return true;
     }
 
     public Module model() {

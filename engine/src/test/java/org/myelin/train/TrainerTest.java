@@ -1,6 +1,7 @@
 package org.myelin.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -172,6 +173,27 @@ class TrainerTest {
         assertEquals(created, second.stepArraysCreated(), "a second trainer of the same model created arrays again");
         Trainer other = trainer(model(2, 0), 1, List.of());
         assertEquals(0, other.stepArraysCreated(), "another model shares the first one's arrays");
+    }
+
+    /**
+     * After {@link Trainer#releaseKeptArrays} a new trainer of the model creates its step arrays and gather buffers
+     * again (the old ones are no longer reachable from the model), and trains as before.
+     */
+    @Test
+    void releasedKeptArraysAreCreatedAgainByTheNextTrainer() {
+        Module m = model(1, 0);
+        Dataset data = spirals();
+        Trainer first = trainer(m, 1, List.of());
+        first.fit(data, null);
+        INDArray gathered = firstBatchFeatures(first, data);
+        assertTrue(Trainer.releaseKeptArrays(m));
+        assertFalse(Trainer.releaseKeptArrays(m), "a second release found arrays kept");
+        Trainer second = trainer(m, 1, List.of());
+        assertEquals(0, second.stepArraysCreated(), "the new trainer found the released step arrays");
+        assertNotSame(gathered, firstBatchFeatures(second, data), "the new trainer found the released buffers");
+        second.fit(data, null);
+        assertTrue(second.stepArraysCreated() > 0);
+        assertTrue(Double.isFinite(second.history().epochs().get(0).trainLoss()));
     }
 
     private static Callback createdAfterEachStep(List<Long> created) {
