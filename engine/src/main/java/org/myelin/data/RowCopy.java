@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.myelin.Profiler;
 import org.myelin.kernel.Kernels;
+import org.myelin.kernel.NativeAddress;
 import org.myelin.kernels.NativeKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,12 +66,7 @@ final class RowCopy {
         int rowBytes = (int) (source.columns() * source.dataType().width());
         if (NATIVE) {
             try (Profiler.Scope s = Profiler.scope("native row gather", rows.length, source.columns())) {
-                NativeKernels.gatherRows(
-                        source.data().addressPointer().address(),
-                        rowBytes,
-                        rows,
-                        rows.length,
-                        dest.data().addressPointer().address());
+                NativeKernels.gatherRows(NativeAddress.of(source), rowBytes, rows, rows.length, NativeAddress.of(dest));
             }
         } else {
             ByteBuffer from = bytes(source);

@@ -94,9 +94,29 @@ public final class Gemm {
         if ((k <= Cblas.THIN || n <= Cblas.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
             int rc = type == DataType.FLOAT
                     ? NativeKernels.thinGemmF32(
-                            ta, tb, m, n, k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld)
+                            ta,
+                            tb,
+                            m,
+                            n,
+                            k,
+                            NativeAddress.of(a),
+                            la.ld,
+                            NativeAddress.of(b),
+                            lb.ld,
+                            NativeAddress.of(out),
+                            lc.ld)
                     : NativeKernels.thinGemmF64(
-                            ta, tb, m, n, k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+                            ta,
+                            tb,
+                            m,
+                            n,
+                            k,
+                            NativeAddress.of(a),
+                            la.ld,
+                            NativeAddress.of(b),
+                            lb.ld,
+                            NativeAddress.of(out),
+                            lc.ld);
             Reference.reachabilityFence(a);
             Reference.reachabilityFence(b);
             Reference.reachabilityFence(out);
@@ -110,10 +130,32 @@ public final class Gemm {
         }
         if (type == DataType.FLOAT) {
             NativeKernels.gemmF32(
-                    fn, ta, tb, (int) m, (int) n, (int) k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+                    fn,
+                    ta,
+                    tb,
+                    (int) m,
+                    (int) n,
+                    (int) k,
+                    NativeAddress.of(a),
+                    la.ld,
+                    NativeAddress.of(b),
+                    lb.ld,
+                    NativeAddress.of(out),
+                    lc.ld);
         } else {
             NativeKernels.gemmF64(
-                    fn, ta, tb, (int) m, (int) n, (int) k, address(a), la.ld, address(b), lb.ld, address(out), lc.ld);
+                    fn,
+                    ta,
+                    tb,
+                    (int) m,
+                    (int) n,
+                    (int) k,
+                    NativeAddress.of(a),
+                    la.ld,
+                    NativeAddress.of(b),
+                    lb.ld,
+                    NativeAddress.of(out),
+                    lc.ld);
         }
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
@@ -123,11 +165,6 @@ public final class Gemm {
 
     private static boolean fitsInt(long v) {
         return v <= Integer.MAX_VALUE;
-    }
-
-    /** {@code addressPointer()} already includes a view's offset. */
-    private static long address(INDArray arr) {
-        return arr.data().addressPointer().address();
     }
 
     /**

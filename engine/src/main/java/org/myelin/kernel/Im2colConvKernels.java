@@ -82,8 +82,8 @@ final class Im2colConvKernels implements ConvKernels {
         INDArray cols = Nd4j.createUninitialized(x.dataType(), new long[] {g.patchSize(), g.positions()}, 'c');
         if (x.dataType() == DataType.FLOAT) {
             NativeKernels.im2colF32(
-                    address(src),
-                    address(cols),
+                    NativeAddress.of(src),
+                    NativeAddress.of(cols),
                     g.batch(),
                     g.channels(),
                     g.height(),
@@ -100,8 +100,8 @@ final class Im2colConvKernels implements ConvKernels {
                     g.outWidth());
         } else {
             NativeKernels.im2colF64(
-                    address(src),
-                    address(cols),
+                    NativeAddress.of(src),
+                    NativeAddress.of(cols),
                     g.batch(),
                     g.channels(),
                     g.height(),
@@ -127,8 +127,8 @@ final class Im2colConvKernels implements ConvKernels {
         INDArray img = Nd4j.createUninitialized(type, g.inputShape(), 'c');
         if (type == DataType.FLOAT) {
             NativeKernels.col2imF32(
-                    address(src),
-                    address(img),
+                    NativeAddress.of(src),
+                    NativeAddress.of(img),
                     g.batch(),
                     g.channels(),
                     g.height(),
@@ -145,8 +145,8 @@ final class Im2colConvKernels implements ConvKernels {
                     g.outWidth());
         } else {
             NativeKernels.col2imF64(
-                    address(src),
-                    address(img),
+                    NativeAddress.of(src),
+                    NativeAddress.of(img),
                     g.batch(),
                     g.channels(),
                     g.height(),
@@ -169,9 +169,5 @@ final class Im2colConvKernels implements ConvKernels {
     /** {@code a} itself when a native kernel can stream it as one flat buffer, else a c-order copy. */
     private static INDArray contiguous(INDArray a) {
         return NativeLayout.streamable(a.length(), a) ? a : a.dup('c');
-    }
-
-    private static long address(INDArray arr) {
-        return arr.data().addressPointer().address();
     }
 }

@@ -56,9 +56,15 @@ final class NativeCpuKernels implements ElementwiseKernels {
         try (Profiler.Scope s = Profiler.scope("native activation backward", gradOut)) {
             if (gradOut.dataType() == DataType.FLOAT) {
                 rc = NativeKernels.backwardF32(
-                        k.id(), (float) k.alpha(), address(z), address(gradOut), address(result), n);
+                        k.id(),
+                        (float) k.alpha(),
+                        NativeAddress.of(z),
+                        NativeAddress.of(gradOut),
+                        NativeAddress.of(result),
+                        n);
             } else {
-                rc = NativeKernels.backwardF64(k.id(), k.alpha(), address(z), address(gradOut), address(result), n);
+                rc = NativeKernels.backwardF64(
+                        k.id(), k.alpha(), NativeAddress.of(z), NativeAddress.of(gradOut), NativeAddress.of(result), n);
             }
         }
         Reference.reachabilityFence(z);
@@ -109,15 +115,22 @@ final class NativeCpuKernels implements ElementwiseKernels {
             rc = NativeKernels.backwardBiasF32(
                     k.id(),
                     (float) k.alpha(),
-                    address(z),
-                    address(gradOut),
-                    address(result),
-                    address(biasGradOut),
+                    NativeAddress.of(z),
+                    NativeAddress.of(gradOut),
+                    NativeAddress.of(result),
+                    NativeAddress.of(biasGradOut),
                     rows,
                     cols);
         } else {
             rc = NativeKernels.backwardBiasF64(
-                    k.id(), k.alpha(), address(z), address(gradOut), address(result), address(biasGradOut), rows, cols);
+                    k.id(),
+                    k.alpha(),
+                    NativeAddress.of(z),
+                    NativeAddress.of(gradOut),
+                    NativeAddress.of(result),
+                    NativeAddress.of(biasGradOut),
+                    rows,
+                    cols);
         }
         return rc;
     }
@@ -131,9 +144,9 @@ final class NativeCpuKernels implements ElementwiseKernels {
         long rows = x.size(0);
         try (Profiler.Scope s = Profiler.scope("native column sums (bias gradient)", rows, cols)) {
             if (x.dataType() == DataType.FLOAT) {
-                NativeKernels.columnSumsF32(address(x), address(out), rows, cols);
+                NativeKernels.columnSumsF32(NativeAddress.of(x), NativeAddress.of(out), rows, cols);
             } else {
-                NativeKernels.columnSumsF64(address(x), address(out), rows, cols);
+                NativeKernels.columnSumsF64(NativeAddress.of(x), NativeAddress.of(out), rows, cols);
             }
         }
         Reference.reachabilityFence(x);
@@ -161,9 +174,19 @@ final class NativeCpuKernels implements ElementwiseKernels {
         try (Profiler.Scope s = Profiler.scope("native softmax cross-entropy + gradient", rows, cols)) {
             total = logits.dataType() == DataType.FLOAT
                     ? NativeKernels.softmaxXentGradF32(
-                            address(logits), address(targets), address(gradient), rows, cols, scale)
+                            NativeAddress.of(logits),
+                            NativeAddress.of(targets),
+                            NativeAddress.of(gradient),
+                            rows,
+                            cols,
+                            scale)
                     : NativeKernels.softmaxXentGradF64(
-                            address(logits), address(targets), address(gradient), rows, cols, scale);
+                            NativeAddress.of(logits),
+                            NativeAddress.of(targets),
+                            NativeAddress.of(gradient),
+                            rows,
+                            cols,
+                            scale);
         }
         Reference.reachabilityFence(logits);
         Reference.reachabilityFence(targets);
@@ -182,9 +205,9 @@ final class NativeCpuKernels implements ElementwiseKernels {
         int[] classes = new int[rows];
         try (Profiler.Scope s = Profiler.scope("native arg-max of rows", rows, cols)) {
             if (x.dataType() == DataType.FLOAT) {
-                NativeKernels.argMaxRowsF32(address(x), rows, cols, classes);
+                NativeKernels.argMaxRowsF32(NativeAddress.of(x), rows, cols, classes);
             } else {
-                NativeKernels.argMaxRowsF64(address(x), rows, cols, classes);
+                NativeKernels.argMaxRowsF64(NativeAddress.of(x), rows, cols, classes);
             }
         }
         Reference.reachabilityFence(x);
@@ -199,8 +222,8 @@ final class NativeCpuKernels implements ElementwiseKernels {
         double s;
         try (Profiler.Scope p = Profiler.scope("native sum of squares")) {
             s = x.dataType() == DataType.FLOAT
-                    ? NativeKernels.sumSquaresF32(address(x), x.length())
-                    : NativeKernels.sumSquaresF64(address(x), x.length());
+                    ? NativeKernels.sumSquaresF32(NativeAddress.of(x), x.length())
+                    : NativeKernels.sumSquaresF64(NativeAddress.of(x), x.length());
         }
         Reference.reachabilityFence(x);
         return s;
@@ -225,9 +248,17 @@ final class NativeCpuKernels implements ElementwiseKernels {
         try (Profiler.Scope s = Profiler.scope("native softmax cross-entropy", rows, cols)) {
             total = logits.dataType() == DataType.FLOAT
                     ? NativeKernels.softmaxXentF32(
-                            address(logits), address(targets), address(probabilities), rows, cols)
+                            NativeAddress.of(logits),
+                            NativeAddress.of(targets),
+                            NativeAddress.of(probabilities),
+                            rows,
+                            cols)
                     : NativeKernels.softmaxXentF64(
-                            address(logits), address(targets), address(probabilities), rows, cols);
+                            NativeAddress.of(logits),
+                            NativeAddress.of(targets),
+                            NativeAddress.of(probabilities),
+                            rows,
+                            cols);
         }
         Reference.reachabilityFence(logits);
         Reference.reachabilityFence(targets);
@@ -253,9 +284,11 @@ final class NativeCpuKernels implements ElementwiseKernels {
         int rc;
         try (Profiler.Scope s = Profiler.scope("native activation backward from output", gradOut)) {
             if (gradOut.dataType() == DataType.FLOAT) {
-                rc = NativeKernels.backwardFromOutputF32(id, address(a), address(gradOut), address(result), n);
+                rc = NativeKernels.backwardFromOutputF32(
+                        id, NativeAddress.of(a), NativeAddress.of(gradOut), NativeAddress.of(result), n);
             } else {
-                rc = NativeKernels.backwardFromOutputF64(id, address(a), address(gradOut), address(result), n);
+                rc = NativeKernels.backwardFromOutputF64(
+                        id, NativeAddress.of(a), NativeAddress.of(gradOut), NativeAddress.of(result), n);
             }
         }
         Reference.reachabilityFence(a);
@@ -285,15 +318,29 @@ final class NativeCpuKernels implements ElementwiseKernels {
             return fallback.biasActivationForward(x, b, f, zOut, aOut);
         }
         long rows = x.size(0);
-        long zAddress = zOut == null ? 0L : address(zOut);
+        long zAddress = zOut == null ? 0L : NativeAddress.of(zOut);
         int rc;
         try (Profiler.Scope s = Profiler.scope("native bias + activation forward", rows, cols)) {
             if (x.dataType() == DataType.FLOAT) {
                 rc = NativeKernels.biasForwardF32(
-                        k.id(), (float) k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
+                        k.id(),
+                        (float) k.alpha(),
+                        NativeAddress.of(x),
+                        NativeAddress.of(b),
+                        zAddress,
+                        NativeAddress.of(result),
+                        rows,
+                        cols);
             } else {
                 rc = NativeKernels.biasForwardF64(
-                        k.id(), k.alpha(), address(x), address(b), zAddress, address(result), rows, cols);
+                        k.id(),
+                        k.alpha(),
+                        NativeAddress.of(x),
+                        NativeAddress.of(b),
+                        zAddress,
+                        NativeAddress.of(result),
+                        rows,
+                        cols);
             }
         }
         Reference.reachabilityFence(x);
@@ -342,9 +389,10 @@ final class NativeCpuKernels implements ElementwiseKernels {
         long n = param.length();
         try (Profiler.Scope s = Profiler.scope("native sgd update")) {
             if (param.dataType() == DataType.FLOAT) {
-                NativeKernels.sgdPlainF32(address(param), address(grad), n, (float) lr, (float) weightDecay);
+                NativeKernels.sgdPlainF32(
+                        NativeAddress.of(param), NativeAddress.of(grad), n, (float) lr, (float) weightDecay);
             } else {
-                NativeKernels.sgdPlainF64(address(param), address(grad), n, lr, weightDecay);
+                NativeKernels.sgdPlainF64(NativeAddress.of(param), NativeAddress.of(grad), n, lr, weightDecay);
             }
         }
         Reference.reachabilityFence(param);
@@ -362,16 +410,24 @@ final class NativeCpuKernels implements ElementwiseKernels {
             int nest) {
         if (param.dataType() == DataType.FLOAT) {
             NativeKernels.sgdF32(
-                    address(param),
-                    address(grad),
-                    address(velocity),
+                    NativeAddress.of(param),
+                    NativeAddress.of(grad),
+                    NativeAddress.of(velocity),
                     n,
                     (float) lr,
                     (float) momentum,
                     (float) weightDecay,
                     nest);
         } else {
-            NativeKernels.sgdF64(address(param), address(grad), address(velocity), n, lr, momentum, weightDecay, nest);
+            NativeKernels.sgdF64(
+                    NativeAddress.of(param),
+                    NativeAddress.of(grad),
+                    NativeAddress.of(velocity),
+                    n,
+                    lr,
+                    momentum,
+                    weightDecay,
+                    nest);
         }
     }
 
@@ -415,10 +471,10 @@ final class NativeCpuKernels implements ElementwiseKernels {
     private static void adamNative(INDArray param, INDArray grad, INDArray m, INDArray v, AdamCoefficients c, long n) {
         if (param.dataType() == DataType.FLOAT) {
             NativeKernels.adamF32(
-                    address(param),
-                    address(grad),
-                    address(m),
-                    address(v),
+                    NativeAddress.of(param),
+                    NativeAddress.of(grad),
+                    NativeAddress.of(m),
+                    NativeAddress.of(v),
                     n,
                     (float) c.beta1(),
                     (float) c.oneMinusBeta1(),
@@ -431,10 +487,10 @@ final class NativeCpuKernels implements ElementwiseKernels {
                     (float) c.invSqrtBc2());
         } else {
             NativeKernels.adamF64(
-                    address(param),
-                    address(grad),
-                    address(m),
-                    address(v),
+                    NativeAddress.of(param),
+                    NativeAddress.of(grad),
+                    NativeAddress.of(m),
+                    NativeAddress.of(v),
                     n,
                     c.beta1(),
                     c.oneMinusBeta1(),
@@ -446,11 +502,6 @@ final class NativeCpuKernels implements ElementwiseKernels {
                     c.stepSize(),
                     c.invSqrtBc2());
         }
-    }
-
-    /** The address of the array's first element; {@code addressPointer()} already includes a view's offset. */
-    private static long address(INDArray arr) {
-        return arr.data().addressPointer().address();
     }
 
     private static INDArray fresh(INDArray like) {

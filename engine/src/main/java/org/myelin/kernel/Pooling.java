@@ -43,8 +43,8 @@ public final class Pooling {
         long planes = g.batch() * g.channels();
         if (x.dataType() == DataType.FLOAT) {
             NativeKernels.maxPoolF32(
-                    address(src),
-                    address(out),
+                    NativeAddress.of(src),
+                    NativeAddress.of(out),
                     planes,
                     g.height(),
                     g.width(),
@@ -58,8 +58,8 @@ public final class Pooling {
                     g.outWidth());
         } else {
             NativeKernels.maxPoolF64(
-                    address(src),
-                    address(out),
+                    NativeAddress.of(src),
+                    NativeAddress.of(out),
                     planes,
                     g.height(),
                     g.width(),
@@ -90,9 +90,9 @@ public final class Pooling {
         long planes = g.batch() * g.channels();
         if (x.dataType() == DataType.FLOAT) {
             NativeKernels.maxPoolBackwardF32(
-                    address(src),
-                    address(gout),
-                    address(gx),
+                    NativeAddress.of(src),
+                    NativeAddress.of(gout),
+                    NativeAddress.of(gx),
                     planes,
                     g.height(),
                     g.width(),
@@ -106,9 +106,9 @@ public final class Pooling {
                     g.outWidth());
         } else {
             NativeKernels.maxPoolBackwardF64(
-                    address(src),
-                    address(gout),
-                    address(gx),
+                    NativeAddress.of(src),
+                    NativeAddress.of(gout),
+                    NativeAddress.of(gx),
                     planes,
                     g.height(),
                     g.width(),
@@ -128,9 +128,5 @@ public final class Pooling {
 
     private static INDArray contiguous(INDArray a) {
         return NativeLayout.streamable(a.length(), a) ? a : a.dup('c');
-    }
-
-    private static long address(INDArray arr) {
-        return arr.data().addressPointer().address();
     }
 }

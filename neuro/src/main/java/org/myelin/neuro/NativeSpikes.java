@@ -1,6 +1,7 @@
 package org.myelin.neuro;
 
 import org.myelin.kernel.Kernels;
+import org.myelin.kernel.NativeAddress;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -45,7 +46,7 @@ final class NativeSpikes {
 
     /** The native address of an array's first element (it must be a dense row-major buffer). */
     static long address(INDArray arr) {
-        return arr.data().addressPointer().address();
+        return NativeAddress.of(arr);
     }
 
     /** Whether the kernels can read {@code arr} as one dense row-major buffer. */
