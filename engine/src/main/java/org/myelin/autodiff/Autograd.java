@@ -115,7 +115,10 @@ public final class Autograd {
                         + " reduce it to one element (e.g. with a loss or sum) or pass the seed gradient"
                         + " backward(gradOut) of shape " + Arrays.toString(root.shape()));
             }
-            seed = root.value().ulike().assign(1.0);
+            // A kept array of the trainer's step (StepArrays) set by one store: ulike().assign(1.0) created a buffer
+            // and ran an ND4J op every step.
+            seed = StepArrays.uninitialized(root.dataType(), root.shape());
+            seed.putScalar(0, 1.0);
         } else {
             if (!Arrays.equals(seed.shape(), root.shape())) {
                 throw new IllegalArgumentException("backward(gradOut): gradOut has shape "

@@ -3,8 +3,8 @@ package org.myelin.ops;
 import org.myelin.Preconditions;
 import org.myelin.Profiler;
 import org.myelin.autodiff.Op;
+import org.myelin.autodiff.StepArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Base of the losses: inputs are the prediction Y {@code [B, n]} and the target T of the same shape; the
@@ -35,7 +35,10 @@ public abstract class LossOp extends Op {
         Preconditions.requireRank(name(), "prediction", y, 2);
         Preconditions.requireSameShape(name(), "target", t, y, "prediction");
         scale = reduction.scale(y.size(0));
-        return Nd4j.scalar(y.dataType(), total() * scale);
+        // A kept array of the trainer's step (StepArrays) set by one store: Nd4j.scalar created a buffer every step.
+        INDArray loss = StepArrays.uninitialized(y.dataType());
+        loss.putScalar(0, total() * scale);
+        return loss;
     }
 
     /** The sum over the batch of the per-sample losses. */
