@@ -18,8 +18,14 @@ public final class NativeAddress {
 
     private NativeAddress() {}
 
-    /** The address of {@code arr}'s first element in its buffer (the view's offset included). */
+    /**
+     * The address of {@code arr}'s first element in its buffer (the view's offset included); 0 for an empty array,
+     * which ND4J gives no memory.
+     */
     public static long of(INDArray arr) {
+        if (arr.isEmpty()) {
+            return 0;
+        }
         DataBuffer d = arr.data();
         DataBuffer parent = d.underlyingDataBuffer();
         if ((parent == null || parent == d) && d.offset() == 0) {

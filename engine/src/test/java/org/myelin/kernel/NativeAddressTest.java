@@ -54,6 +54,12 @@ class NativeAddressTest {
         assertSameAddresses(arrays(DataType.DOUBLE));
     }
 
+    /** ND4J gives an empty array no pointer at all (addressPointer() is null): 0, an address no kernel reads. */
+    @Test
+    void anEmptyArrayHasAddressZero() {
+        assertEquals(0, NativeAddress.of(Nd4j.create(DataType.FLOAT, 0, 3)));
+    }
+
     @Test
     void arraysInAWorkspaceGetTheAddressNd4jGives() {
         WorkspaceConfiguration conf = WorkspaceConfiguration.builder()
