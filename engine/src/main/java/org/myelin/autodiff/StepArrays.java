@@ -47,11 +47,20 @@ public final class StepArrays {
      * different objects nest: an inner one restores the outer one when it ends.
      */
     public Pass begin() {
-        if (!inPass.compareAndSet(false, true)) {
+        Pass pass = tryBegin();
+        if (pass == null) {
             // A second pass over the same arrays (two trainers stepping one model at once, or a nested step) would
             // hand the first one's live results out again.
             throw new IllegalStateException("StepArrays: a pass is already running on these arrays (two trainers"
                     + " stepping the same model at once?)");
+        }
+        return pass;
+    }
+
+    /** {@link #begin()}, or null (nothing started) when a pass is already running on these arrays. */
+    public Pass tryBegin() {
+        if (!inPass.compareAndSet(false, true)) {
+            return null;
         }
         StepArrays outer = ACTIVE.get();
         next = 0;
