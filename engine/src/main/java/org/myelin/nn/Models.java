@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.myelin.MemoryLimit;
-import org.myelin.autodiff.Tensor;
 import org.myelin.ops.Activation;
 import org.myelin.ops.Activations;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -149,16 +148,20 @@ public final class Models {
             int[] image,
             int classes,
             int... hidden) {
-        long features;
-        long parameters;
-        try (var scope = org.myelin.autodiff.Autograd.noGrad()) {
-            // The flattened size follows from the convolutions and poolings: one blank image through them says it.
-            Tensor probe = Tensor.constant(org.nd4j.linalg.factory.Nd4j.zeros(type, 1, image[0], image[1], image[2]));
-            Sequential extractor = new Sequential(layers);
-            extractor.eval();
-            features = extractor.forward(probe).value().length();
-            parameters = extractor.parameterCount();
+        // The flattened size follows from the convolutions' and poolings' output shapes, computed without an
+        // array: a blank image through them allocated c x h x w values first, 40 GB for images [1, 100000, 100000]
+        // (std::bad_alloc) before the parameter check below could refuse the model. outputShape refuses an image
+        // too small for a window as forward does, with the same message.
+        long[] shape = {1, image[0], image[1], image[2]};
+        for (Module layer : layers) {
+            if (layer instanceof Conv2d conv) {
+                shape = conv.outputShape(shape);
+            } else if (layer instanceof Pool2d pool) {
+                shape = pool.outputShape(shape);
+            }
         }
+        long features = MemoryLimit.saturatedProduct(shape[1], MemoryLimit.saturatedProduct(shape[2], shape[3]));
+        long parameters = new Sequential(layers).parameterCount();
         // Each layer's constructor checks its own parameters, not their sum: on MNIST the small CNN's 1,199,882
         // parameters (4.8 MB as float32) were built under a limit of 4.75 MB, its largest layer holding 1,179,776.
         // The extractor's few parameters exist by now (each checked, and independent of the image's height and width);

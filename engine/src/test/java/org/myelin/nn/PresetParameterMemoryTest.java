@@ -2,6 +2,7 @@ package org.myelin.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,5 +51,25 @@ class PresetParameterMemoryTest {
                 m);
         System.setProperty(Settings.MAX_PARAMETER_BYTES, "246824");
         assertEquals(61_706, Models.lenet5(DataType.FLOAT, 0, 1, 28, 28, 10).parameterCount());
+    }
+
+    @Test
+    void aHugeImageIsRefusedByTheParameterCheckWithoutAllocatingAnImage() {
+        // The flattened size came from a blank [1, 1, 100000, 100000] image (40 GB): std::bad_alloc or an
+        // OutOfMemoryError before the parameter check; it now follows from the layers' output shapes.
+        String m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Models.smallCnn(DataType.FLOAT, 0, 1, 100_000, 100_000, 10))
+                .getMessage();
+        assertTrue(m.startsWith("Models.smallCnn (\"cnn\") for images [1, 100000, 100000] and 10 classes needs "), m);
+        assertTrue(m.contains("more than the limit of"), m);
+        String l = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Models.lenet5(DataType.FLOAT, 0, 3, Integer.MAX_VALUE, Integer.MAX_VALUE, 10))
+                .getMessage();
+        assertTrue(
+                l.startsWith("Models.lenet5 (\"lenet\") for images [3, 2147483647, 2147483647] and 10 classes"
+                        + " needs more than 8.00 EiB"),
+                l);
     }
 }
