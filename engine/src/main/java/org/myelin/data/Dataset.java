@@ -1,6 +1,7 @@
 package org.myelin.data;
 
 import java.util.Arrays;
+import org.myelin.MemoryLimit;
 import org.myelin.Preconditions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,12 +74,19 @@ public final class Dataset {
             throw new IllegalArgumentException("Dataset: one-hot targets of " + n + " rows x " + numClasses
                     + " classes exceed the " + (Integer.MAX_VALUE - 8) + " values one array holds");
         }
+        // Before anything is allocated: 10 labels with numClasses = 100,000,000 made a 4 GB float[] (an
+        // OutOfMemoryError) before this check. Csv's one-hot targets are sized the same way.
+        MemoryLimit.check(
+                "Dataset: one-hot targets of " + n + " rows x " + numClasses + " classes",
+                (long) n * numClasses,
+                features.dataType().width(),
+                "values");
+        Preconditions.requireFinite("features", features);
         float[] flat = new float[n * numClasses];
         for (int i = 0; i < n; i++) {
             flat[i * numClasses + labels[i]] = 1f;
         }
         INDArray y = Nd4j.create(flat, new long[] {n, numClasses}, 'c').castTo(features.dataType());
-        Preconditions.requireFinite("features", features);
         return new Dataset(features, y, numClasses);
     }
 

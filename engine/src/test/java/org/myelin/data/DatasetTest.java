@@ -212,4 +212,27 @@ class DatasetTest {
         var e = assertThrows(IllegalStateException.class, d::labels);
         assertEquals(true, e.getMessage().startsWith("Dataset: labels() needs a classification dataset"));
     }
+
+    @Test
+    void oneHotTargetsBeyondTheMemoryLimitAreRefusedBeforeTheyAreAllocated() {
+        // 10 labels and 100,000,000 classes: 4 GB of one-hot targets, allocated on the heap (an OutOfMemoryError)
+        // before the limit was consulted.
+        System.setProperty(org.myelin.Settings.MAX_PARAMETER_BYTES, "1m");
+        try {
+            String m = assertThrows(
+                            IllegalArgumentException.class,
+                            () -> Dataset.classification(Nd4j.rand(DataType.FLOAT, 10, 4), new int[10], 100_000_000))
+                    .getMessage();
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    m.startsWith("Dataset: one-hot targets of 10 rows x 100000000 classes needs 3.73 GiB (4000000000"
+                            + " bytes) for its 1,000,000,000 values, more than the limit of 1.00 MiB"),
+                    m);
+            assertEquals(
+                    3,
+                    Dataset.classification(Nd4j.rand(DataType.FLOAT, 10, 4), new int[10], 3)
+                            .numClasses());
+        } finally {
+            System.clearProperty(org.myelin.Settings.MAX_PARAMETER_BYTES);
+        }
+    }
 }
