@@ -84,6 +84,10 @@ public final class Trainer {
         requireGiven(optimizer, "optimizer");
         requireGiven(options, "options");
         requireGiven(callbacks, "callbacks (an empty list for none)");
+        for (int i = 0; i < callbacks.size(); i++) {
+            // Called from the first step on: a null one failed with a NullPointerException after that step's update.
+            requireGiven(callbacks.get(i), "callbacks: element " + i);
+        }
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;

@@ -145,6 +145,12 @@ class TrainerDataChecksTest {
                 "Trainer: callbacks (an empty list for none) must not be null",
                 assertThrows(IllegalArgumentException.class, () -> new Trainer(m, l, opt, o, null))
                         .getMessage());
+        java.util.List<Callback> nullCallback = new java.util.ArrayList<>();
+        nullCallback.add(null);
+        assertEquals(
+                "Trainer: callbacks: element 0 must not be null",
+                assertThrows(IllegalArgumentException.class, () -> new Trainer(m, l, opt, o, nullCallback))
+                        .getMessage());
         assertEquals(
                 "Checkpointing: file must not be null",
                 assertThrows(IllegalArgumentException.class, () -> new Checkpointing(null, 1, 0, Map.of()))
