@@ -126,6 +126,12 @@ public abstract class Optimizer {
     public final void step() {
         try (Profiler.Scope s = Profiler.scope("optimizer step (Java around the updates)")) {
             requireMatchingGradients();
+            if (steps == Long.MAX_VALUE) {
+                // steps++ wrapped to Long.MIN_VALUE: Adam refused the update with "step must be >= 1, was
+                // -9223372036854775808" and left the count negative; Sgd went on with it.
+                throw new IllegalStateException(getClass().getSimpleName() + ": the step count is at its maximum, "
+                        + Long.MAX_VALUE + " (setSteps); nothing was updated");
+            }
             steps++;
             for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
                 INDArray grad = e.getValue().grad();

@@ -88,4 +88,23 @@ class OptimizerInputChecksTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    void aStepPastTheLargestStepCountIsRefusedWithNothingChanged() {
+        // steps++ wrapped to Long.MIN_VALUE: Adam refused inside its update with "step must be >= 1, was
+        // -9223372036854775808" and left the count negative; Sgd stepped on with it.
+        for (String type : TYPES) {
+            Tensor w = Tensor.parameter("w", Nd4j.ones(DataType.FLOAT, 2, 2));
+            Optimizer o = Optimizers.create(type, Map.of(), Map.of("w", w));
+            o.setSteps(Long.MAX_VALUE);
+            w.setGrad(Nd4j.ones(DataType.FLOAT, 2, 2));
+            IllegalStateException e = assertThrows(IllegalStateException.class, o::step, type);
+            assertEquals(
+                    o.getClass().getSimpleName() + ": the step count is at its maximum, 9223372036854775807"
+                            + " (setSteps); nothing was updated",
+                    e.getMessage());
+            assertEquals(Long.MAX_VALUE, o.steps(), type);
+            assertArrayEquals(new float[] {1, 1, 1, 1}, w.value().data().asFloat(), 0f, type);
+        }
+    }
 }
