@@ -34,8 +34,21 @@ public final class AtomicFiles {
 
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (dir == null) { // "/": a NullPointerException from Files.createDirectories(null)
+            throw new IOException(target + " is a root directory, expected a file name; nothing was written");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("cannot write " + target + ": " + e.getFile()
+                    + " exists and is not a directory; nothing was written");
+        }
         requireNotLink(target);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // Refused before the content is written: the rename failed afterwards naming the temporary file
+            // ("/d/.m.zip.x3k.tmp -> /d/m.zip: Is a directory").
+            throw new IOException(target + " is a directory, expected a file; nothing was written");
+        }
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         // A new file with the permissions of the process's umask, like any other output (Files.createTempFile

@@ -203,4 +203,34 @@ class ModelFileTest {
                 e.getMessage());
         assertEquals("kept", Files.readString(p), "the file already there was touched");
     }
+
+    @Test
+    void aTargetThatIsADirectoryARootOrUnderAFileIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Module m = model();
+        Path sub = Files.createDirectory(dir.resolve("taken"));
+        Files.writeString(sub.resolve("kept.txt"), "kept");
+        boolean[] wrote = {false};
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(sub, out -> wrote[0] = true));
+        assertEquals(sub + " is a directory, expected a file; nothing was written", e.getMessage());
+        assertTrue(!wrote[0], "the content was written before the refusal");
+        assertEquals(
+                sub + " is a directory, expected a file; nothing was written",
+                assertThrows(IOException.class, () -> ModelFile.save(sub, m, Map.of()))
+                        .getMessage());
+        assertEquals("kept", Files.readString(sub.resolve("kept.txt")));
+        Path root = dir.getRoot();
+        assertEquals(
+                root + " is a root directory, expected a file name; nothing was written",
+                assertThrows(IOException.class, () -> ModelFile.save(root, m, Map.of()))
+                        .getMessage());
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        assertEquals(
+                "cannot write " + file.resolve("m.zip") + ": " + file
+                        + " exists and is not a directory; nothing was written",
+                assertThrows(IOException.class, () -> ModelFile.save(file.resolve("m.zip"), m, Map.of()))
+                        .getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
+        }
+    }
 }
