@@ -19,6 +19,9 @@ public final class InputFiles {
      * blocks until something writes to it, and a device such as {@code /dev/zero} never ends.
      */
     public static void requireReadable(String role, Path file) throws IOException {
+        if (file == null) { // ModelFile.load(null), Checkpoint.load(null), Csv: a NullPointerException
+            throw new IllegalArgumentException(role + ": the path must not be null");
+        }
         if (file.toString().isEmpty()) {
             throw new IOException(role + ": the path is empty");
         }

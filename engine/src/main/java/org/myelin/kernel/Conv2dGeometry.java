@@ -56,6 +56,9 @@ public record Conv2dGeometry(
      */
     public static Conv2dGeometry of(
             String who, long[] input, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, boolean same) {
+        if (input == null) {
+            throw new IllegalArgumentException(who + ": the input shape must not be null");
+        }
         if (input.length != 4) {
             throw new IllegalArgumentException(
                     who + ": input has shape " + Arrays.toString(input) + ", expected [N, C, H, W] (rank 4, NCHW)");

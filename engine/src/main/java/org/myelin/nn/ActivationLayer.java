@@ -35,6 +35,7 @@ public final class ActivationLayer extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
+        requireGivenInput(toString(), input);
         // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
         requirePredictionFitsOutsideWorkspace(input);
         // The fused native backward where it applies; Ops.activate is the pure-ND4J reference.

@@ -88,6 +88,7 @@ public final class BatchNorm extends Module {
      */
     @Override
     public Tensor forward(Tensor input) {
+        requireGivenInput(describe(), input);
         long[] s = input.shape();
         if (s.length == 4) {
             requireImageInput(describe(), input, n, type);

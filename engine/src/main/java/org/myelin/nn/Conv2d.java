@@ -169,6 +169,9 @@ public final class Conv2d extends Module {
      * @throws IllegalArgumentException as {@link #forward} would
      */
     public long[] outputShape(long[] inputShape) {
+        if (inputShape == null) {
+            throw new IllegalArgumentException(describe() + ": the input shape must not be null");
+        }
         if (inputShape.length != 4 || inputShape[1] != in) {
             throw new IllegalArgumentException(describe() + ": input has shape " + Arrays.toString(inputShape)
                     + ", expected [*, " + in + ", *, *] (N, C, H, W)");

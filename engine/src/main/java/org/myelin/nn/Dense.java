@@ -116,6 +116,10 @@ public final class Dense extends Module implements ActivationFusing {
     @Override
     public Tensor forward(Tensor input, Activation activation) {
         requireBatchInput(describe(), input, in, type);
+        if (activation == null) { // a NullPointerException inside the op otherwise
+            throw new IllegalArgumentException(
+                    describe() + ": activation must not be null (Activations.IDENTITY for none)");
+        }
         // A prediction with this layer as the model (no Sequential around it) is sized as a Sequential's is.
         requirePredictionFitsOutsideWorkspace(input);
         if (bias != null && FusedDense.supports(activation)) {

@@ -41,6 +41,7 @@ public final class Dropout extends Module {
     /** Training mode: {@code X (.) mask / (1 - rate)}; evaluation mode (or rate 0): X itself. */
     @Override
     public Tensor forward(Tensor input) {
+        requireGivenInput(toString(), input);
         if (!isTraining() || rate == 0) {
             return input;
         }

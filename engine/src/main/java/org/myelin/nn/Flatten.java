@@ -16,6 +16,7 @@ public final class Flatten extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
+        requireGivenInput("Flatten", input);
         long[] s = input.shape();
         if (s.length < 2) {
             throw new IllegalArgumentException(

@@ -62,6 +62,7 @@ public abstract class Module {
      * IllegalArgumentException naming the layer ({@code who}), the expected and the actual value.
      */
     protected static void requireBatchInput(String who, Tensor input, long features, DataType type) {
+        requireGivenInput(who, input);
         long[] s = input.shape();
         if (s.length != 2 || s[1] != features) {
             throw new IllegalArgumentException(
@@ -80,6 +81,7 @@ public abstract class Module {
      * {@code *}) and the actual one. {@code channels <= 0} accepts any channel count.
      */
     protected static void requireImageInput(String who, Tensor input, long channels, DataType type) {
+        requireGivenInput(who, input);
         long[] s = input.shape();
         if (s.length != 4 || (channels > 0 && s[1] != channels)) {
             throw new IllegalArgumentException(who + ": input has shape " + Arrays.toString(s) + ", expected [*, "
@@ -89,6 +91,13 @@ public abstract class Module {
         if (type != null && input.dataType() != type) {
             throw new IllegalArgumentException(who + ": input has data type " + input.dataType() + ", expected " + type
                     + " (the layer's parameters)");
+        }
+    }
+
+    /** A null input failed with a NullPointerException at its shape. */
+    static void requireGivenInput(String who, Tensor input) {
+        if (input == null) {
+            throw new IllegalArgumentException(who + ": input must not be null, expected a batch tensor");
         }
     }
 
@@ -124,6 +133,9 @@ public abstract class Module {
      * @throws ActivationSizes.BatchTooLarge (an IllegalArgumentException) when the activations exceed the limit
      */
     public void requirePredictionFits(long[] shape, int bytesPerValue) {
+        if (shape == null) {
+            throw new IllegalArgumentException(predictionName() + ": the input shape must not be null");
+        }
         if (shape.length == 0 || shape[0] < 1) {
             return; // no batch: the first layer's own check names the shape
         }

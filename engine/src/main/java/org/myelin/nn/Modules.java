@@ -235,6 +235,10 @@ public final class Modules {
      * @throws IllegalArgumentException if the names, shapes or data types differ; nothing is copied then
      */
     public static void copyState(Module source, Module target) {
+        if (source == null || target == null) {
+            throw new IllegalArgumentException(
+                    "Modules.copyState: " + (source == null ? "source" : "target") + " must not be null");
+        }
         Map<String, Tensor> sp = source.namedParameters();
         Map<String, Tensor> tp = target.namedParameters();
         Map<String, INDArray> sb = source.namedBuffers();

@@ -80,6 +80,7 @@ public final class Sequential extends Module {
      */
     @Override
     public Tensor forward(Tensor input) {
+        requireGivenInput("Sequential", input);
         if (!isPredictionOutsideWorkspace()) {
             return forwardLayers(input);
         }

@@ -150,6 +150,10 @@ public final class Momentum extends Optimizer {
         }
 
         public Builder form(Form form) {
+            if (form == null) {
+                throw new IllegalArgumentException(
+                        "Momentum: form must not be null, expected one of " + java.util.Arrays.toString(Form.values()));
+            }
             return set("form", form.configName());
         }
 

@@ -141,6 +141,9 @@ public final class Checkpointing implements Callback {
      */
     public static void resume(Trainer trainer, Path file, RunIdentity identity, java.util.Set<String> accepted)
             throws IOException {
+        if (trainer == null) { // a NullPointerException after the checkpoint was read
+            throw new IllegalArgumentException("Checkpointing.resume: trainer must not be null");
+        }
         Checkpoint.Loaded c = Checkpoint.load(file);
         try {
             long steps = trainer.optimizer().steps();
