@@ -188,7 +188,10 @@ public final class ConfigBinder {
                 return new ConfigurationException(join(at, c.path()), c.problem());
             }
             return new ConfigurationException(
-                    at, cause == null ? v.getOriginalMessage() : String.valueOf(cause.getMessage()));
+                    at,
+                    cause == null
+                            ? v.getOriginalMessage()
+                            : cause.getMessage() == null ? cause.toString() : cause.getMessage());
         }
         if (e instanceof InvalidFormatException f) {
             return new ConfigurationException(

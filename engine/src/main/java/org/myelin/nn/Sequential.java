@@ -170,6 +170,12 @@ public final class Sequential extends Module {
                         "layers",
                         (layers == null ? "missing" : "empty") + "; expected a list of at least one layer config");
             }
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) == null) { // List.copyOf's NullPointerException read as the message "null"
+                    throw new ConfigurationException(
+                            "layers[" + i + "]", "null; expected a layer config (an object with a \"type\")");
+                }
+            }
             layers = List.copyOf(layers);
         }
     }

@@ -267,4 +267,16 @@ class ModulesTest {
                 .getMessage();
         assertTrue(message.startsWith("Modules.copyState: parameter names differ: "), message);
     }
+
+    @Test
+    void aNullLayerIsNamedByItsIndex() {
+        // List.copyOf's NullPointerException reached the message as the word "null".
+        List<Object> layers = new java.util.ArrayList<>();
+        layers.add(Map.of("type", "flatten"));
+        layers.add(null);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", "sequential");
+        c.put("layers", layers);
+        assertEquals("layers[1]: null; expected a layer config (an object with a \"type\")", rejection(c));
+    }
 }
