@@ -57,9 +57,21 @@ public final class Standardizer {
         long d = x.size(1);
         INDArray mean = x.mean(axes).reshape(d);
         INDArray std = x.std(false, axes).reshape(d);
+        if (x.dataType() != DataType.DOUBLE && !(isFinite(mean) && isFinite(std))) {
+            // Finite float32 features near Float.MAX_VALUE overflow the float sums: a scale of Infinity turned every
+            // transformed value into 0 (or NaN). Recomputed in float64, where they fit; a mean lies within the
+            // values' range and a population deviation within half of it, so both fit float32 again.
+            INDArray wide = x.castTo(DataType.DOUBLE);
+            mean = wide.mean(axes).reshape(d).castTo(x.dataType());
+            std = wide.std(false, axes).reshape(d).castTo(x.dataType());
+        }
         double tiny = 10 * (x.dataType() == DataType.DOUBLE ? Math.ulp(1.0) : Math.ulp(1.0f));
         BooleanIndexing.replaceWhere(std, 1.0, Conditions.lessThan(tiny));
         return new Standardizer(mean, std, x.rank());
+    }
+
+    private static boolean isFinite(INDArray a) {
+        return !BooleanIndexing.or(a, Conditions.notFinite());
     }
 
     /** Axes the statistics run over: the samples for {@code [N, d]}, every axis but the channels for images. */

@@ -165,4 +165,15 @@ class TransformsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> s.transform(Nd4j.zeros(DataType.FLOAT, 1, 3)));
         assertEquals("Standardizer: input has shape [1, 3], expected [*, 2] as fitted", e.getMessage());
     }
+
+    @Test
+    void featuresNearTheFloatMaximumGetAFiniteScale() {
+        // The float32 sums overflowed: a scale of Infinity, every transformed value 0.
+        INDArray x = Nd4j.create(new float[] {3e38f, -3e38f, 3e38f, -3e38f}, new long[] {4, 1});
+        Standardizer s = Standardizer.fit(x);
+        assertEquals(0.0, s.mean().getDouble(0), 0.0);
+        assertEquals(3e38, s.scale().getDouble(0), 1e32);
+        assertEquals(DataType.FLOAT, s.scale().dataType());
+        assertEquals(1.0, s.transform(x).getDouble(0), 1e-6);
+    }
 }
