@@ -3,6 +3,7 @@ package org.myelin.data;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.myelin.MemoryLimit;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -199,6 +200,9 @@ public final class Batches {
             throw new IllegalArgumentException(
                     "Batches.shuffledOrder: n and epoch must be >= 0, were " + n + " and " + epoch);
         }
+        // An int[n] on the heap: n = Integer.MAX_VALUE was an OutOfMemoryError ("Requested array size exceeds VM
+        // limit") rather than a refusal.
+        MemoryLimit.check("Batches.shuffledOrder: the order of " + n + " rows", n, Integer.BYTES, "indices");
         return Permutations.permutation(n, seed, epoch);
     }
 

@@ -36,6 +36,10 @@ public final class Npy {
 
     /** Writes {@code array} (float32 or float64) as a {@code .npy} stream. */
     public static void write(INDArray array, OutputStream out) throws IOException {
+        if (array == null || out == null) {
+            throw new IllegalArgumentException(
+                    "Npy.write: " + (array == null ? "array" : "stream") + " must not be null");
+        }
         DataType type = array.dataType();
         String descr;
         int width;

@@ -222,4 +222,22 @@ class BatchesTest {
                 IllegalArgumentException.class, () -> Batches.of(indexed(5), 2).order(-1));
         assertEquals("Batches: epoch must be >= 0, was -1", e3.getMessage());
     }
+
+    @Test
+    void aShuffledOrderBeyondTheMemoryLimitIsRefusedBeforeItsArrayIsAllocated() {
+        // int[Integer.MAX_VALUE]: an OutOfMemoryError ("Requested array size exceeds VM limit").
+        System.setProperty(org.myelin.Settings.MAX_PARAMETER_BYTES, "1m");
+        try {
+            String m = assertThrows(
+                            IllegalArgumentException.class, () -> Batches.shuffledOrder(Integer.MAX_VALUE, 1, 0))
+                    .getMessage();
+            assertTrue(
+                    m.startsWith("Batches.shuffledOrder: the order of 2147483647 rows needs 8.00 GiB (8589934588"
+                            + " bytes) for its 2,147,483,647 indices, more than the limit of 1.00 MiB"),
+                    m);
+            assertEquals(1000, Batches.shuffledOrder(1000, 1, 0).length);
+        } finally {
+            System.clearProperty(org.myelin.Settings.MAX_PARAMETER_BYTES);
+        }
+    }
 }

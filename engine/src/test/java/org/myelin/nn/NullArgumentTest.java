@@ -90,5 +90,8 @@ class NullArgumentTest {
         assertEquals(
                 "Momentum: form must not be null, expected one of [HEAVY_BALL, FRICTION, CONVEX]",
                 refused(() -> Optimizers.momentum().form(null)));
+        assertEquals(
+                "Npy.write: array must not be null",
+                refused(() -> org.myelin.io.Npy.write(null, new java.io.ByteArrayOutputStream())));
     }
 }
