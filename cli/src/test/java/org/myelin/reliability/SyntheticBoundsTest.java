@@ -60,6 +60,19 @@ class SyntheticBoundsTest {
     }
 
     @Test
+    void aValidationFractionThatLeavesAnEmptyPartIsRefused() {
+        // Either part empty failed inside ND4J: "Cannot perform operation rsub on empty array with datatype FLOAT".
+        assertEquals(
+                "data.validation_fraction: 0.99 of 4 samples leaves no training samples; choose another fraction or"
+                        + " use more samples",
+                refusal(Map.of("name", "xor", "validation_fraction", 0.99)));
+        assertEquals(
+                "data.validation_fraction: 0.01 of 4 samples leaves no validation samples; choose another fraction or"
+                        + " use more samples",
+                refusal(Map.of("name", "xor", "validation_fraction", 0.01)));
+    }
+
+    @Test
     void noiseThatWouldOverflowIsRefusedNamingTheKey() {
         assertEquals(
                 "data.noise: must be a standard deviation in 0.." + 1e6 + ", was 1.0E308",

@@ -291,6 +291,9 @@ public final class Dataset {
         if (targets.columns() > 1) {
             return this;
         }
+        if (targets.rows() == 0) { // ND4J: "Cannot perform operation rsub on empty array"
+            return new Dataset(features, Nd4j.create(targets.dataType(), 0, 2), 2);
+        }
         INDArray y = Nd4j.hstack(targets.rsub(1.0), targets.dup());
         return new Dataset(features, y, 2);
     }

@@ -197,6 +197,14 @@ public final class DataSources {
             Dataset validation = null;
             if (common.validationFraction() > 0) {
                 Split s = Split.of(train, 1 - common.validationFraction(), common.validationFraction(), 0, seed);
+                if (s.train().size() == 0 || s.validation().size() == 0) {
+                    // An empty part failed later inside ND4J ("Cannot perform operation rsub on empty array").
+                    throw new ConfigurationException(
+                            "data.validation_fraction",
+                            common.validationFraction() + " of " + train.size() + " samples leaves no "
+                                    + (s.train().size() == 0 ? "training" : "validation")
+                                    + " samples; choose another fraction or use more samples");
+                }
                 train = s.train();
                 validation = s.validation();
             }

@@ -235,4 +235,14 @@ class DatasetTest {
             System.clearProperty(org.myelin.Settings.MAX_PARAMETER_BYTES);
         }
     }
+
+    @Test
+    void anEmptyBinarySetTurnsOneHot() {
+        // ND4J refused the empty column: "Cannot perform operation rsub on empty array with datatype FLOAT".
+        Dataset b = Dataset.binary(Nd4j.rand(DataType.FLOAT, 4, 2), new int[] {0, 1, 1, 0});
+        Dataset empty = b.subset(new int[0]).asOneHot();
+        assertEquals(0, empty.size());
+        assertArrayEquals(new long[] {0, 2}, empty.targets().shape());
+        assertEquals(2, empty.numClasses());
+    }
 }
