@@ -59,6 +59,16 @@ class ModelLayersConfigTest {
     }
 
     @Test
+    void aNullLayerIsNamedWithItsFullPath() {
+        // List.copyOf's NullPointerException: "model: null" ("model: java.lang.NullPointerException").
+        List<Object> layers = new java.util.ArrayList<>();
+        layers.add(Map.of("type", "dense", "in", 2, "out", 2));
+        layers.add(null);
+        var e = assertThrows(ConfigurationException.class, () -> new TrainingJob(job(layers)).setup());
+        assertEquals("model.layers[1]: null; expected a layer config (an object with a \"type\")", e.getMessage());
+    }
+
+    @Test
     void aMisspeltModelKeyIsNamedWithTheClosestKey() {
         assertEquals(
                 "model.hiden: unknown key; did you mean hidden?",

@@ -84,6 +84,14 @@ public record ModelSpec(
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("data_type", e.getMessage());
         }
+        if (layers != null) {
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) == null) { // List.copyOf's NullPointerException: "model: null"
+                    throw new ConfigurationException(
+                            "layers[" + i + "]", "null; expected a layer config (an object with a \"type\")");
+                }
+            }
+        }
         layers = layers == null ? null : List.copyOf(layers);
     }
 
