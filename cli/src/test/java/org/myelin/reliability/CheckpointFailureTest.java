@@ -94,7 +94,8 @@ class CheckpointFailureTest {
     @SuppressWarnings("unchecked")
     void theCommandLineReportsAFailedCheckpointInOneLine() throws Exception {
         Path out = dir.resolve("run");
-        // A directory where the checkpoint should go: every write of it fails at the final rename.
+        // A directory where the checkpoint should go: every write of it failed at the final rename, after the first
+        // epoch; the trainer now refuses the path before its first step.
         Files.createDirectories(out.resolve("checkpoint.zip").resolve("occupied"));
         Path config = dir.resolve("job.json");
         Map<String, Object> job = KillResumeTest.job(out, 1);
@@ -110,7 +111,8 @@ class CheckpointFailureTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code, message);
         assertTrue(
-                message.startsWith("myelin train: could not write checkpoint " + out.resolve("checkpoint.zip")),
+                message.startsWith("myelin train: Trainer: cannot write checkpoints: " + out.resolve("checkpoint.zip")
+                        + " is a directory, expected a file; nothing was written"),
                 message);
         assertEquals(1, message.strip().lines().count(), "one line, no stack trace: " + message);
         try (Stream<Path> files = Files.list(out)) {

@@ -33,22 +33,10 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, Writer writer) throws IOException {
+        requireWritablePath(target);
         Path dir = target.toAbsolutePath().getParent();
-        if (dir == null) { // "/": a NullPointerException from Files.createDirectories(null)
-            throw new IOException(target + " is a root directory, expected a file name; nothing was written");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new IOException("cannot write " + target + ": " + e.getFile()
-                    + " exists and is not a directory; nothing was written");
-        }
+        Files.createDirectories(dir);
         requireNotLink(target);
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            // Refused before the content is written: the rename failed afterwards naming the temporary file
-            // ("/d/.m.zip.x3k.tmp -> /d/m.zip: Is a directory").
-            throw new IOException(target + " is a directory, expected a file; nothing was written");
-        }
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         // A new file with the permissions of the process's umask, like any other output (Files.createTempFile
@@ -75,6 +63,32 @@ public final class AtomicFiles {
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Refuses, without creating or writing anything, a target that {@link #write} could not write for its path
+     * alone: a root directory, an existing directory, or a path under an existing file. A caller that writes later
+     * (a checkpoint after the first epoch) checks it before its work; {@link #write} checks it first.
+     */
+    public static void requireWritablePath(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        if (abs.getParent() == null) { // "/": a NullPointerException from Files.createDirectories(null)
+            throw new IOException(target + " is a root directory, expected a file name; nothing was written");
+        }
+        if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            // The rename failed after the content was written, naming the temporary file
+            // ("/d/.m.zip.x3k.tmp -> /d/m.zip: Is a directory").
+            throw new IOException(target + " is a directory, expected a file; nothing was written");
+        }
+        for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) { // Files.createDirectories: a bare FileAlreadyExistsException
+                    throw new IOException("cannot write " + target + ": " + p
+                            + " exists and is not a directory; nothing was written");
+                }
+                break;
             }
         }
     }

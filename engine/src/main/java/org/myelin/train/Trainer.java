@@ -250,6 +250,21 @@ public final class Trainer {
         // The validation set's checks include its evaluation batch against the memory limit: refused here, not after
         // the first epoch's training, with the option that sets that batch named.
         FitChecks.requireValidation(WHO, model, loss, options, validation);
+        for (Callback c : callbacks) {
+            // Both failed only at the end of the first epoch, its training done: early stopping without a validation
+            // loss, a checkpoint path that cannot be written (an existing directory, under a file).
+            if (c instanceof EarlyStopping && validation == null) {
+                throw new IllegalArgumentException("Trainer: EarlyStopping needs validation data, and fit() was given"
+                        + " none; pass a validation set or drop the callback");
+            }
+            if (c instanceof Checkpointing k) {
+                try {
+                    org.myelin.io.AtomicFiles.requireWritablePath(k.file());
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("Trainer: cannot write checkpoints: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     private History fitBatches(Dataset train, Dataset validation, Batches batches) {

@@ -220,4 +220,43 @@ class TrainerDataChecksTest {
             System.clearProperty(Settings.MAX_PARAMETER_BYTES);
         }
     }
+
+    @Test
+    void earlyStoppingWithoutValidationAndAnUnwritableCheckpointAreRefusedBeforeTheFirstStep(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        // Both failed at the end of the first epoch, after its steps had changed the weights.
+        Sequential m = Models.mlpBuilder(2, 4, 2).build();
+        Optimizer opt = Optimizers.sgd().build(m.namedParameters());
+        TrainingOptions o = TrainingOptions.of(2, 4, 1);
+        Dataset data = Dataset.classification(Nd4j.rand(DataType.FLOAT, 8, 2), new int[] {0, 1, 0, 1, 0, 1, 0, 1}, 2);
+        INDArray before = m.namedParameters().values().iterator().next().value().dup();
+        Trainer early =
+                new Trainer(m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, o, List.of(new EarlyStopping(2, 0, false)));
+        assertEquals(
+                "Trainer: EarlyStopping needs validation data, and fit() was given none; pass a validation set or drop"
+                        + " the callback",
+                assertThrows(IllegalArgumentException.class, () -> early.fit(data, null))
+                        .getMessage());
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("plain"), "x");
+        Trainer checkpointed = new Trainer(
+                m,
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                opt,
+                o,
+                List.of(new Checkpointing(file.resolve("checkpoint.zip"), 1, 0, Map.of())));
+        assertEquals(
+                "Trainer: cannot write checkpoints: cannot write " + file.resolve("checkpoint.zip") + ": " + file
+                        + " exists and is not a directory; nothing was written",
+                assertThrows(IllegalArgumentException.class, () -> checkpointed.fit(data, null))
+                        .getMessage());
+        java.nio.file.Path taken = java.nio.file.Files.createDirectory(dir.resolve("taken"));
+        Trainer onDirectory = new Trainer(
+                m, LossFunction.SOFTMAX_CROSS_ENTROPY, opt, o, List.of(new Checkpointing(taken, 1, 0, Map.of())));
+        assertEquals(
+                "Trainer: cannot write checkpoints: " + taken + " is a directory, expected a file; nothing was written",
+                assertThrows(IllegalArgumentException.class, () -> onDirectory.fit(data, null))
+                        .getMessage());
+        assertEquals(before, m.namedParameters().values().iterator().next().value());
+        assertEquals(0, opt.steps());
+    }
 }
