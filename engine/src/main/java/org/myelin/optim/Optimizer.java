@@ -214,6 +214,10 @@ public abstract class Optimizer {
                             + (src == null ? "null" : Arrays.toString(src.shape()))
                             + ", expected " + Arrays.toString(s.getValue().shape()));
                 }
+                // A NaN moment (a damaged checkpoint, a careless map) was restored as given: the first step then
+                // turned every weight it touched into NaN.
+                org.myelin.Preconditions.requireFinite(
+                        who + ": saved state for parameter '" + e.getKey() + "' slot '" + s.getKey() + "'", src);
             }
         }
         for (Map.Entry<String, Map<String, INDArray>> e : state.entrySet()) {

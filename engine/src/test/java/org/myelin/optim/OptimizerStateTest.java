@@ -154,6 +154,22 @@ class OptimizerStateTest {
     }
 
     @Test
+    void restoreRejectsNonFiniteStateWithoutWritingAnything() {
+        // A NaN moment was restored as given; the next step made the weights NaN.
+        Map<String, Tensor> p = params(Nd4j.ones(DataType.DOUBLE, 2, 3), Nd4j.ones(DataType.DOUBLE, 3));
+        Adam adam = new Adam(p, Adam.Hyper.defaults());
+        Map<String, Map<String, INDArray>> saved = new LinkedHashMap<>();
+        saved.put("fc.weight", Map.of("m", Nd4j.ones(DataType.DOUBLE, 2, 3), "v", Nd4j.ones(DataType.DOUBLE, 2, 3)));
+        INDArray v = Nd4j.ones(DataType.DOUBLE, 3);
+        v.putScalar(2, Double.POSITIVE_INFINITY);
+        saved.put("fc.bias", Map.of("m", Nd4j.ones(DataType.DOUBLE, 3), "v", v));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.restoreState(saved));
+        assertEquals("Adam: saved state for parameter 'fc.bias' slot 'v': row 2 column 0 is +Infinity", e.getMessage());
+        assertEquals(
+                Nd4j.zeros(DataType.DOUBLE, 2, 3), adam.state().get("fc.weight").get("m"));
+    }
+
+    @Test
     void stepSkipsParametersWithoutGradient() {
         Map<String, Tensor> p = params(Nd4j.ones(DataType.DOUBLE, 2, 3), Nd4j.ones(DataType.DOUBLE, 3));
         Optimizer opt = new Sgd(p, 0.5);
