@@ -1,6 +1,9 @@
 package org.myelin.train;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.myelin.MemoryLimit;
 
 /**
  * Counts of (true class, predicted class) pairs, with accuracy and per-class precision and recall.
@@ -11,7 +14,27 @@ public final class ConfusionMatrix {
     /** The prediction of a sample whose output holds NaN: no class, never correct. */
     public static final int NO_CLASS = -1;
 
-    private final long[][] counts;
+    /**
+     * Up to this many classes the counts are one dense {@code classes x classes} table (8 MiB at the bound); beyond
+     * it only the pairs that occur are kept: a dense table for 100,000 classes is 80 GB, which ten samples of a
+     * 100,000-class data set made the evaluation allocate (an OutOfMemoryError after seconds).
+     */
+    static final int DENSE_CLASSES = 1024;
+
+    /** {@link #render()} draws the whole table up to this many classes, per-class lines beyond. */
+    public static final int MAX_TABLE_CLASSES = 100;
+
+    private final int classes;
+    /** Rows are true classes, columns predicted ones; null above {@link #DENSE_CLASSES}. */
+    private final long[][] dense;
+    /** The counts above {@link #DENSE_CLASSES}, by {@code truth * classes + predicted}; null otherwise. */
+    private final Map<Long, Long> sparse;
+
+    private final long[] diagonal;
+    /** Per true class, the samples with a predicted class. */
+    private final long[] rowTotals;
+    /** Per predicted class, its samples. */
+    private final long[] columnTotals;
     /** Per true class, the samples predicted as {@link #NO_CLASS}. */
     private final long[] unclassified;
 
@@ -19,101 +42,139 @@ public final class ConfusionMatrix {
         if (classes < 1) {
             throw new IllegalArgumentException("ConfusionMatrix: classes must be >= 1, was " + classes);
         }
-        counts = new long[classes][classes];
+        // Four counts per class, and the dense table where there is one: Integer.MAX_VALUE classes were an
+        // OutOfMemoryError ("Requested array size exceeds VM limit").
+        long cells = 4L * classes + (classes <= DENSE_CLASSES ? (long) classes * classes : 0);
+        MemoryLimit.check("ConfusionMatrix of " + classes + " classes", cells, Long.BYTES, "counts");
+        this.classes = classes;
+        dense = classes <= DENSE_CLASSES ? new long[classes][classes] : null;
+        sparse = dense == null ? new HashMap<>() : null;
+        diagonal = new long[classes];
+        rowTotals = new long[classes];
+        columnTotals = new long[classes];
         unclassified = new long[classes];
     }
 
     /** Adds one sample per index: {@code truth[i]} predicted as {@code predicted[i]} (a class or {@link #NO_CLASS}). */
     public void add(int[] truth, int[] predicted) {
+        if (truth == null || predicted == null) {
+            throw new IllegalArgumentException(
+                    "ConfusionMatrix.add: " + (truth == null ? "true labels" : "predictions") + " must not be null");
+        }
         if (truth.length != predicted.length) {
             throw new IllegalArgumentException(
                     "ConfusionMatrix.add: " + truth.length + " true labels but " + predicted.length + " predictions");
         }
-        for (int i = 0; i < truth.length; i++) {
+        for (int i = 0; i < truth.length; i++) { // every index first: a refused call adds nothing
             check("true label", i, truth[i]);
-            if (predicted[i] == NO_CLASS) {
-                unclassified[truth[i]]++;
+            if (predicted[i] != NO_CLASS) {
+                check("prediction", i, predicted[i]);
+            }
+        }
+        for (int i = 0; i < truth.length; i++) {
+            int t = truth[i];
+            int p = predicted[i];
+            if (p == NO_CLASS) {
+                unclassified[t]++;
                 continue;
             }
-            check("prediction", i, predicted[i]);
-            counts[truth[i]][predicted[i]]++;
+            if (dense != null) {
+                dense[t][p]++;
+            } else {
+                sparse.merge((long) t * classes + p, 1L, Long::sum);
+            }
+            rowTotals[t]++;
+            columnTotals[p]++;
+            if (t == p) {
+                diagonal[t]++;
+            }
         }
     }
 
     private void check(String what, int i, int c) {
-        if (c < 0 || c >= counts.length) {
+        if (c < 0 || c >= classes) {
             throw new IllegalArgumentException(
-                    "ConfusionMatrix.add: " + what + " " + i + " is " + c + ", expected 0.." + (counts.length - 1));
+                    "ConfusionMatrix.add: " + what + " " + i + " is " + c + ", expected 0.." + (classes - 1));
         }
     }
 
+    /** Refuses a class index out of range by name (an ArrayIndexOutOfBoundsException before). */
+    private int requireClass(String method, String what, int c) {
+        if (c < 0 || c >= classes) {
+            throw new IllegalArgumentException("ConfusionMatrix." + method + ": " + what + " " + c
+                    + " is not a class, expected 0.." + (classes - 1));
+        }
+        return c;
+    }
+
     public int classes() {
-        return counts.length;
+        return classes;
     }
 
     public long count(int truth, int predicted) {
-        return counts[truth][predicted];
+        requireClass("count", "true class", truth);
+        requireClass("count", "predicted class", predicted);
+        return dense != null ? dense[truth][predicted] : sparse.getOrDefault((long) truth * classes + predicted, 0L);
     }
 
     /** Samples of true class {@code truth} with no predicted class (a NaN in the model's output). */
     public long unclassified(int truth) {
-        return unclassified[truth];
+        return unclassified[requireClass("unclassified", "true class", truth)];
     }
 
     /** All samples added, those with no predicted class included. */
     public long total() {
-        long n = Arrays.stream(unclassified).sum();
-        for (long[] row : counts) {
-            for (long v : row) {
-                n += v;
-            }
-        }
-        return n;
+        return Arrays.stream(rowTotals).sum() + Arrays.stream(unclassified).sum();
     }
 
     /** Fraction of samples on the diagonal (a sample with no predicted class is wrong); NaN when empty. */
     public double accuracy() {
-        long correct = 0;
-        for (int i = 0; i < counts.length; i++) {
-            correct += counts[i][i];
-        }
         long n = total();
-        return n == 0 ? Double.NaN : (double) correct / n;
+        return n == 0 ? Double.NaN : (double) Arrays.stream(diagonal).sum() / n;
     }
 
     /** Of the samples predicted as {@code c}, the fraction truly {@code c}; NaN when none was predicted. */
     public double precision(int c) {
-        long predicted = 0;
-        for (long[] row : counts) {
-            predicted += row[c];
-        }
-        return predicted == 0 ? Double.NaN : (double) counts[c][c] / predicted;
+        long predicted = columnTotals[requireClass("precision", "class", c)];
+        return predicted == 0 ? Double.NaN : (double) diagonal[c] / predicted;
     }
 
     /** Of the samples truly {@code c}, the fraction predicted as {@code c}; NaN when there are none. */
     public double recall(int c) {
-        long actual = Arrays.stream(counts[c]).sum() + unclassified[c];
-        return actual == 0 ? Double.NaN : (double) counts[c][c] / actual;
+        long actual = rowTotals[requireClass("recall", "class", c)] + unclassified[c];
+        return actual == 0 ? Double.NaN : (double) diagonal[c] / actual;
     }
 
     /**
      * A fixed-width table with per-class precision and recall, for terminals and logs; with a column {@code NaN} of
-     * the samples that had no predicted class, when there are any.
+     * the samples that had no predicted class, when there are any. Beyond {@value #MAX_TABLE_CLASSES} classes (a
+     * table of classes x classes cells: 10^10 for 100,000 classes) one line per class: its samples, those predicted
+     * right, those with no predicted class, precision and recall.
      */
     public String render() {
         boolean anyUnclassified = Arrays.stream(unclassified).anyMatch(v -> v > 0);
-        StringBuilder sb = new StringBuilder("true\\pred");
-        for (int j = 0; j < counts.length; j++) {
+        StringBuilder sb = new StringBuilder();
+        if (classes > MAX_TABLE_CLASSES) {
+            sb.append(String.format("%9s%12s%12s%12s   precision  recall%n", "class", "samples", "correct", "NaN"));
+            for (int i = 0; i < classes; i++) {
+                sb.append(String.format(
+                        "%9d%12d%12d%12d   %9.4f  %6.4f%n",
+                        i, rowTotals[i] + unclassified[i], diagonal[i], unclassified[i], precision(i), recall(i)));
+            }
+            return sb.toString();
+        }
+        sb.append("true\\pred");
+        for (int j = 0; j < classes; j++) {
             sb.append(String.format("%7d", j));
         }
         if (anyUnclassified) {
             sb.append(String.format("%7s", "NaN"));
         }
         sb.append("   precision  recall\n");
-        for (int i = 0; i < counts.length; i++) {
+        for (int i = 0; i < classes; i++) {
             sb.append(String.format("%9d", i));
-            for (int j = 0; j < counts.length; j++) {
-                sb.append(String.format("%7d", counts[i][j]));
+            for (int j = 0; j < classes; j++) {
+                sb.append(String.format("%7d", count(i, j)));
             }
             if (anyUnclassified) {
                 sb.append(String.format("%7d", unclassified[i]));
