@@ -15,6 +15,9 @@ public final class History {
     private final List<EpochRecord> epochs = new ArrayList<>();
 
     public void add(EpochRecord r) {
+        if (r == null) { // toMaps and writeCsv failed on it later with a NullPointerException
+            throw new IllegalArgumentException("History.add: the epoch record must not be null");
+        }
         epochs.add(r);
     }
 
@@ -35,6 +38,9 @@ public final class History {
 
     /** Keeps only the first {@code n} epochs (used when resuming from a checkpoint). */
     public void truncate(int n) {
+        if (n < 0) { // an IndexOutOfBoundsException from the empty list
+            throw new IllegalArgumentException("History.truncate: the epochs to keep must be >= 0, was " + n);
+        }
         while (epochs.size() > n) {
             epochs.remove(epochs.size() - 1);
         }
@@ -62,6 +68,9 @@ public final class History {
 
     /** Rebuilds a history written by {@link #toMaps()}. */
     public static History fromMaps(List<?> maps) {
+        if (maps == null) {
+            throw new IllegalArgumentException("history: expected a list of epochs, was null");
+        }
         History h = new History();
         for (Object o : maps) {
             if (!(o instanceof Map<?, ?> m)) {

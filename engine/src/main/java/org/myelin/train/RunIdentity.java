@@ -35,6 +35,10 @@ public final class RunIdentity {
 
     /** Adds {@code data.NAME.samples}, {@code .features}, {@code .targets} and {@code .crc32c} of a data set. */
     public RunIdentity putData(String name, Dataset d) {
+        if (name == null || d == null) {
+            throw new IllegalArgumentException(
+                    "RunIdentity.putData: " + (name == null ? "name" : "data set") + " must not be null");
+        }
         put("data." + name + ".samples", d.size());
         put("data." + name + ".features", d.numFeatures());
         put("data." + name + ".targets", d.numTargets());

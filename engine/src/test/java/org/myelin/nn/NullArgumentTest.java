@@ -91,6 +91,17 @@ class NullArgumentTest {
                 "Momentum: form must not be null, expected one of [HEAVY_BALL, FRICTION, CONVEX]",
                 refused(() -> Optimizers.momentum().form(null)));
         assertEquals(
+                "History.add: the epoch record must not be null",
+                refused(() -> new org.myelin.train.History().add(null)));
+        assertEquals(
+                "History.truncate: the epochs to keep must be >= 0, was -1",
+                refused(() -> new org.myelin.train.History().truncate(-1)));
+        assertEquals(
+                "history: expected a list of epochs, was null", refused(() -> org.myelin.train.History.fromMaps(null)));
+        assertEquals(
+                "RunIdentity.putData: data set must not be null",
+                refused(() -> new org.myelin.train.RunIdentity().putData("train", null)));
+        assertEquals(
                 "Npy.write: array must not be null",
                 refused(() -> org.myelin.io.Npy.write(null, new java.io.ByteArrayOutputStream())));
     }
