@@ -53,6 +53,10 @@ public final class OnnxExport {
 
     /** Writes {@code model} to {@code file} atomically (an existing file is replaced only by a complete new one). */
     public static void save(Module model, Path file, Map<String, Object> metadata) throws IOException {
+        if (file == null) { // a NullPointerException once the model had been converted
+            throw new IllegalArgumentException("ONNX export: file must not be null");
+        }
+        AtomicFiles.requireWritablePath(file); // a directory, a path under a file: refused before the conversion
         byte[] bytes = toModel(model, metadata).toByteArray();
         AtomicFiles.write(file, out -> out.write(bytes));
         log.info("exported {} to ONNX {} ({} bytes)", model, file, bytes.length);
@@ -65,6 +69,9 @@ public final class OnnxExport {
      * @throws IllegalArgumentException for a layer without an exporter, naming it and the exportable layers
      */
     public static ModelProto toModel(Module model, Map<String, Object> metadata) {
+        if (model == null) { // a NullPointerException with the message "null"
+            throw new IllegalArgumentException("ONNX export: model must not be null");
+        }
         List<Module> layers = model instanceof Sequential s ? s.layers() : List.of(model);
         DataType type = dataType(model);
         GraphProto.Builder graph = GraphProto.newBuilder().setName("myelin");

@@ -85,6 +85,9 @@ public final class OnnxImport {
 
     /** Reads a model from {@code bytes}; {@code where} (a file name) starts every message. */
     public static Imported read(byte[] bytes, String where) {
+        if (bytes == null) {
+            throw new IllegalArgumentException(where + ": no bytes to read (null)");
+        }
         ModelProto model = parse(bytes, where);
         Imported imported = build(model, where, bytes.length / 4 + 1);
         log.debug(

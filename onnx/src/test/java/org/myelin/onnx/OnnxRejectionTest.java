@@ -418,4 +418,26 @@ class OnnxRejectionTest {
                 e.getMessage().contains(big.toString()) && e.getMessage().contains("more than the 100"),
                 e.getMessage());
     }
+
+    @Test
+    void nullArgumentsAndADirectoryTargetAreNamedBeforeAnyWork(@TempDir Path dir) throws java.io.IOException {
+        // Each was a NullPointerException ("null" for the model), the path's after the model had been converted.
+        org.myelin.nn.Dense d = new org.myelin.nn.Dense(2, 2, DataType.FLOAT, 1);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "ONNX export: model must not be null",
+                assertThrows(IllegalArgumentException.class, () -> OnnxExport.save(null, dir.resolve("m.onnx"), null))
+                        .getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "ONNX export: file must not be null",
+                assertThrows(IllegalArgumentException.class, () -> OnnxExport.save(d, null, null))
+                        .getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                dir + " is a directory, expected a file; nothing was written",
+                assertThrows(java.io.IOException.class, () -> OnnxExport.save(d, dir, null))
+                        .getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "x.onnx: no bytes to read (null)",
+                assertThrows(IllegalArgumentException.class, () -> OnnxImport.read(null, "x.onnx"))
+                        .getMessage());
+    }
 }
