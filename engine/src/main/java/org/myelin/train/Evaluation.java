@@ -87,8 +87,19 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         try (var scope = Autograd.noGrad()) {
             for (int start = 0; start < n; start = (int) Math.min(n, (long) start + batchSize)) { // never wraps
                 int end = (int) Math.min(n, (long) start + batchSize);
-                INDArray x = data.features().get(samples(data.features().rank(), start, end));
-                INDArray t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                INDArray x;
+                INDArray t;
+                if (data.features().isView() || data.targets().isView()) {
+                    // ND4J 1.0.0-M2.1's get(interval) of a view whose rows are strided (x.get(interval(0, 2, N),
+                    // all())) returned other rows, or a scalar ("input has shape []"): the rows are gathered.
+                    Dataset part = data.subset(
+                            java.util.stream.IntStream.range(start, end).toArray());
+                    x = part.features();
+                    t = part.targets();
+                } else {
+                    x = data.features().get(samples(data.features().rank(), start, end));
+                    t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+                }
                 try (MemoryWorkspace ws = StepWorkspace.open("myelin-evaluation")) {
                     Tensor out = model.forward(Tensor.constant(x));
                     lossSum += loss.apply(out, Tensor.constant(t)).item() * (end - start);

@@ -10,7 +10,6 @@ import java.util.Set;
 import org.myelin.data.Dataset;
 import org.myelin.io.Text;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What makes a training run the run it is, so that a checkpoint resumes only the run that wrote it: every setting
@@ -135,11 +134,12 @@ public final class RunIdentity {
      * and shape. It tells data sets apart, as a resume needs; it is no defence against data crafted to collide.
      */
     static String digest(Dataset d) {
-        return checksum(d.features()) + "-" + checksum(d.targets());
+        return checksum(d, true) + "-" + checksum(d, false);
     }
 
     /** CRC-32C of an array's type, shape and row-major values ([N, d] or images [N, C, H, W]), as 8 hex digits. */
-    private static String checksum(INDArray a) {
+    private static String checksum(Dataset d, boolean features) {
+        INDArray a = features ? d.features() : d.targets();
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update((a.dataType() + java.util.Arrays.toString(a.shape()))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -151,12 +151,11 @@ public final class RunIdentity {
             long rowBytes = Math.max(1, a.length() / Math.max(rows, 1) * width);
             long block = Math.max(1, (32L << 20) / rowBytes);
             for (long r = 0; r < rows; r += block) {
-                org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[a.rank()];
-                index[0] = NDArrayIndex.interval(r, Math.min(rows, r + block));
-                for (int i = 1; i < index.length; i++) {
-                    index[i] = NDArrayIndex.all(); // images [N, C, H, W] too
-                }
-                update(crc, a.get(index).dup('c'));
+                // The rows gathered, not a.get(interval): ND4J 1.0.0-M2.1 returns wrong rows, or a scalar, for an
+                // interval of a view whose rows are strided (x.get(interval(0, 2, N), all())).
+                Dataset part = d.subset(java.util.stream.IntStream.range((int) r, (int) Math.min(rows, r + block))
+                        .toArray());
+                update(crc, (features ? part.features() : part.targets()).dup('c'));
             }
         }
         return String.format("%08x", crc.getValue());
