@@ -210,8 +210,26 @@ final class Archive implements AutoCloseable {
         }
 
         void json(String name, Object value) throws IOException {
+            byte[] bytes = Json.write(value).getBytes(StandardCharsets.UTF_8);
+            // What the reader would refuse is refused here, before the target is replaced: metadata with a string of
+            // 1 MB was written, and the file (over the previous good one) then failed to load ("String value length
+            // (131072) exceeds the maximum allowed (65536)").
+            String problem = null;
+            if (bytes.length > MAX_JSON_BYTES) {
+                problem = "larger than " + MAX_JSON_BYTES + " bytes";
+            } else {
+                try {
+                    Json.readObject(name, bytes);
+                } catch (ModelFormatException e) {
+                    problem = e.getMessage();
+                }
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException(name + " would be written in a form that cannot be read back ("
+                        + problem + "); nothing was written: shorten or simplify the metadata");
+            }
             zip.putNextEntry(entry(name));
-            zip.write(Json.write(value).getBytes(StandardCharsets.UTF_8));
+            zip.write(bytes);
             zip.closeEntry();
         }
 

@@ -52,6 +52,24 @@ public final class Checkpoint {
             Map<String, Map<String, INDArray>> optimizerState,
             Map<String, Object> trainer)
             throws IOException {
+        // Each was a NullPointerException, most of them once the temporary file had been opened.
+        String missing = file == null
+                ? "file"
+                : model == null
+                        ? "model"
+                        : optimizer == null ? "optimizer" : optimizerState == null ? "optimizer state" : null;
+        if (missing == null && trainer == null) {
+            missing = "trainer state";
+        }
+        if (missing != null) {
+            throw new IllegalArgumentException("Checkpoint.save: " + missing + " must not be null");
+        }
+        optimizerState.forEach((parameter, slots) -> {
+            if (slots == null || slots.values().stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException(
+                        "Checkpoint.save: the optimizer state of parameter '" + parameter + "' has a null slot");
+            }
+        });
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             ModelFile.writeModel(w, model, metadata);

@@ -80,6 +80,9 @@ public final class Json {
 
     /** Parses a JSON object from UTF-8 bytes, refusing bytes that are not UTF-8 text with their offset. */
     public static Map<String, Object> readObject(String what, byte[] utf8) {
+        if (utf8 == null) {
+            throw new IllegalArgumentException(what + ": no JSON text (null)");
+        }
         requireUtf8(what, utf8);
         Object value;
         try {

@@ -109,6 +109,9 @@ public final class Npy {
      * @throws NpyFormatException when the stream is not a valid, supported {@code .npy} array within the limit
      */
     public static INDArray read(String what, InputStream in, long maxElements) throws IOException {
+        if (in == null) {
+            throw new IllegalArgumentException(what + ": no stream to read (null)");
+        }
         Header h = readHeader(what, in, maxElements);
         long n = h.elements();
         if (n * h.width() > STREAMED_BYTES) {

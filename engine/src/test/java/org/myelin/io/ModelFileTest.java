@@ -233,4 +233,50 @@ class ModelFileTest {
             assertEquals(2, files.count(), "no temporary file left behind");
         }
     }
+
+    @Test
+    void metadataTheReaderWouldRefuseIsRefusedBeforeThePreviousFileIsReplaced() throws IOException {
+        // A 1 MB string was written, and the new file (over the good one) failed to load.
+        Path f = dir.resolve("m.zip");
+        Module m = model();
+        ModelFile.save(f, m, Map.of());
+        byte[] before = Files.readAllBytes(f);
+        String message = assertThrows(
+                        IllegalArgumentException.class, () -> ModelFile.save(f, m, Map.of("note", "x".repeat(1 << 20))))
+                .getMessage();
+        assertTrue(
+                message.startsWith("model.json would be written in a form that cannot be read back (model.json: invalid"
+                        + " JSON: too large: String value length"),
+                message);
+        assertTrue(message.endsWith("; nothing was written: shorten or simplify the metadata"), message);
+        assertArrayEquals(before, Files.readAllBytes(f));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void nullCheckpointPartsAreNamed() {
+        Module m = model();
+        Path f = dir.resolve("c.zip");
+        assertEquals(
+                "Checkpoint.save: optimizer must not be null",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Checkpoint.save(f, m, Map.of(), null, Map.of(), Map.of()))
+                        .getMessage());
+        java.util.Map<String, INDArray> slots = new java.util.HashMap<>();
+        slots.put("m", null);
+        assertEquals(
+                "Checkpoint.save: the optimizer state of parameter '0.weight' has a null slot",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Checkpoint.save(f, m, Map.of(), Map.of(), Map.of("0.weight", slots), Map.of()))
+                        .getMessage());
+        assertEquals(
+                "x.npy: no stream to read (null)",
+                assertThrows(IllegalArgumentException.class, () -> Npy.read("x.npy", null, 10))
+                        .getMessage());
+        assertTrue(!Files.exists(f));
+    }
 }
