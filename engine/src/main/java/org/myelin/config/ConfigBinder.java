@@ -72,6 +72,7 @@ public final class ConfigBinder {
      */
     public static <T> T bind(String path, Map<String, ?> raw, Class<T> type) {
         Map<String, ?> object = raw == null ? Map.of() : raw;
+        requireDepth(path, object);
         // Unknown keys first: Jackson builds a record before it reports unknown keys, so a misspelt required key
         // would otherwise read as "missing" instead of "did you mean ...".
         checkKeys(path, object, type);
@@ -80,6 +81,38 @@ public final class ConfigBinder {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw translate(path, e);
+        }
+    }
+
+    /**
+     * The deepest nesting of objects and lists a config may have: a JSON file cannot pass 64
+     * ({@link org.myelin.io.Json#MAX_NESTING_DEPTH}); a map built in Java can, and 5,000 sequentials nested in each
+     * other overflowed the stack inside Jackson (a StackOverflowError).
+     */
+    public static final int MAX_DEPTH = 256;
+
+    /** Refuses {@code raw} nested deeper than {@link #MAX_DEPTH}, walking it without recursion. */
+    private static void requireDepth(String path, Map<String, ?> raw) {
+        java.util.ArrayDeque<Object> values = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        values.push(raw);
+        depths.push(1);
+        while (!values.isEmpty()) {
+            Object v = values.pop();
+            int depth = depths.pop();
+            if (!(v instanceof Map<?, ?>) && !(v instanceof java.util.Collection<?>)) {
+                continue;
+            }
+            if (depth > MAX_DEPTH) {
+                throw new ConfigurationException(
+                        path, "nested deeper than " + MAX_DEPTH + " levels of objects and lists");
+            }
+            for (Object child : v instanceof Map<?, ?> m ? m.values() : (java.util.Collection<?>) v) {
+                if (child instanceof Map<?, ?> || child instanceof java.util.Collection<?>) {
+                    values.push(child);
+                    depths.push(depth + 1);
+                }
+            }
         }
     }
 

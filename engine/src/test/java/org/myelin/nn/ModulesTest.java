@@ -279,4 +279,18 @@ class ModulesTest {
         c.put("layers", layers);
         assertEquals("layers[1]: null; expected a layer config (an object with a \"type\")", rejection(c));
     }
+
+    @Test
+    void aConfigNestedTooDeeplyIsRefusedByNameNotByAStackOverflow() {
+        // 5,000 sequentials, one in the next: a StackOverflowError inside Jackson. 100 still build.
+        Map<String, Object> c = Map.of("type", "dense", "in", 2, "out", 2, "data_type", "float32");
+        for (int i = 0; i < 100; i++) {
+            c = Map.of("type", "sequential", "layers", List.of(c));
+        }
+        assertEquals(6, Modules.fromConfig(c).parameterCount());
+        for (int i = 0; i < 4900; i++) {
+            c = Map.of("type", "sequential", "layers", List.of(c));
+        }
+        assertEquals("nested deeper than 256 levels of objects and lists", rejection(c));
+    }
 }
