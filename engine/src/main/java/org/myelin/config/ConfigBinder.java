@@ -126,6 +126,9 @@ public final class ConfigBinder {
             components.put(key(c.getName()), c);
         }
         for (Map.Entry<String, ?> e : raw.entrySet()) {
+            if (e.getKey() == null) { // a NullPointerException from the TreeMap of keys
+                throw new ConfigurationException(path, "has a null key; expected one of " + components.keySet());
+            }
             String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             java.lang.reflect.RecordComponent c = components.get(e.getKey());
             if (c == null) {

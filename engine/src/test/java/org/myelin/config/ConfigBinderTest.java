@@ -72,6 +72,14 @@ class ConfigBinderTest {
     }
 
     @Test
+    void aNullKeyIsNamedNotANullPointerException() {
+        Map<String, Object> m = raw("epochs", 1);
+        m.put(null, 1);
+        assertEquals(
+                "training: has a null key; expected one of [epochs, hidden, inner, learning_rate, resume]", error(m));
+    }
+
+    @Test
     void rangeErrorsFromTheRecordCarryThePath() {
         assertEquals("training.learning_rate: must be > 0, was -0.1", error(raw("epochs", 1, "learning_rate", -0.1)));
         assertEquals("training.epochs: must be >= 1, was 0", error(raw("epochs", 0, "learning_rate", 0.1)));
