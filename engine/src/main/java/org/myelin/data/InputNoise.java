@@ -48,6 +48,12 @@ public final class InputNoise {
         if (std == 0 || x.isEmpty()) {
             return x.dup();
         }
+        double max = x.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? Double.MAX_VALUE : Float.MAX_VALUE;
+        if (std > max / 64) {
+            // The draws overflowed the array's type: std 1e308 on float32 features returned infinities, no error.
+            throw new IllegalArgumentException("InputNoise: standard deviation " + std + " overflows " + x.dataType()
+                    + " values (at most " + max / 64 + " for them)");
+        }
         INDArray noise = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
         Nd4j.getExecutioner().exec(new GaussianDistribution(noise, 0.0, std), rng);
         return noise.addi(x);

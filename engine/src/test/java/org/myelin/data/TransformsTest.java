@@ -176,4 +176,20 @@ class TransformsTest {
         assertEquals(DataType.FLOAT, s.scale().dataType());
         assertEquals(1.0, s.transform(x).getDouble(0), 1e-6);
     }
+
+    @Test
+    void noiseThatOverflowsTheFeaturesTypeIsRefused() {
+        // std 1e308 on float32 features returned infinities without an error.
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2);
+        var rng = Nd4j.getRandomFactory().getNewRandomInstance(1);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new InputNoise(1e308).apply(x, rng));
+        assertEquals(
+                "InputNoise: standard deviation 1.0E308 overflows FLOAT values (at most "
+                        + (double) Float.MAX_VALUE / 64 + " for them)",
+                e.getMessage());
+        assertEquals(
+                DataType.DOUBLE,
+                new InputNoise(1e300).apply(x.castTo(DataType.DOUBLE), rng).dataType());
+    }
 }
