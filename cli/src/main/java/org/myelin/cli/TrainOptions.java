@@ -272,7 +272,15 @@ public final class TrainOptions {
         put(raw, sources, "model.batch_norm", "--batch-norm", batchNorm ? true : null);
         put(raw, sources, "regularization.l2", "--l2", l2);
         put(raw, sources, "regularization.clip_norm", "--clip-norm", clipNorm);
-        put(raw, sources, "output", "--out", out.raw()); // the job config checks it
+        // Checked here as simulate and example check it (a usage error naming --out); the job checks the config's.
+        put(
+                raw,
+                sources,
+                "output",
+                "--out",
+                out.raw() == null
+                        ? null
+                        : OutputDirectory.of("--out", out.raw()).toString());
     }
 
     /** Sets {@code key} to {@code value} when the option was given, and records the option as its source. */

@@ -144,10 +144,25 @@ class OutputSafetyTest {
                 new String[] {"train", "--data", "synthetic:xor", "--out", ""},
                 quiet(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(1, code);
+        assertEquals(2, code);
         assertEquals(
-                "myelin train: output: must name a directory, was \"\" (write \".\" for the working directory)",
+                "myelin train: --out must name a directory, was \"\" (write \".\" for the working directory)",
                 err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void anOutOptionNamingAFileIsRefusedByTrainAsAUsageError() throws IOException {
+        Path file = Files.writeString(dir.resolve("x.csv"), "x");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(
+                new String[] {"train", "--data", "synthetic:xor", "--out", file.toString()},
+                quiet(),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertEquals(
+                "myelin train: --out must name a directory, " + file + " is an existing file",
+                err.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("x", Files.readString(file));
     }
 
     @Test
