@@ -1,6 +1,7 @@
 package org.myelin.spark;
 
 import org.myelin.cli.Converters;
+import org.myelin.cli.UsageException;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,7 +59,7 @@ final class SparkCommandOptions {
     /** Checks what picocli cannot: a master is given and every count is in its range. */
     void validate() {
         if (master == null) {
-            throw new IllegalArgumentException(
+            throw new UsageException(
                     "--spark MASTER is required (local[2], local-cluster[2,1,1024]," + " spark://HOST:7077)");
         }
         atLeast("--partitions", partitions, 1);
@@ -69,7 +70,7 @@ final class SparkCommandOptions {
 
     private static void atLeast(String name, int value, int min) {
         if (value < min) {
-            throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+            throw new UsageException(name + " must be >= " + min + ", was " + value);
         }
     }
 }

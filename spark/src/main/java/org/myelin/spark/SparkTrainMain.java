@@ -36,6 +36,13 @@ public final class SparkTrainMain {
     /** Runs the command line ({@code train --spark MASTER ...}; the leading {@code train} is optional). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String[] options = args.length > 0 && args[0].equals("train") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        // myelin train --spark --help (what every usage error points to): the help, not --help taken as the MASTER.
+        for (int i = 0; i + 1 < options.length; i++) {
+            if (options[i].equals("--spark") && (options[i + 1].equals("--help") || options[i + 1].equals("-h"))) {
+                options = new String[] {options[i + 1]};
+                break;
+            }
+        }
         return CommandLines.execute(new CommandLine(new SparkTrainCommand(out)), options, out, err);
     }
 

@@ -63,8 +63,24 @@ class SparkTrainMainTest {
                 new String[] {"train", "--data", "synthetic:moons"},
                 new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        assertEquals(1, code);
+        assertEquals(2, code);
         assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("--spark MASTER is required"), stderr.toString());
+    }
+
+    @Test
+    void sparkFollowedByHelpShowsTheHelp() {
+        for (String help : new String[] {"--help", "-h"}) {
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            int code = SparkTrainMain.run(
+                    new String[] {"train", "--spark", help},
+                    new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8));
+            assertTrue(
+                    stdout.toString(StandardCharsets.UTF_8).startsWith("Usage: myelin train --spark "),
+                    stdout.toString(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
@@ -121,7 +137,7 @@ class SparkTrainMainTest {
                 unknown.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream zero = new ByteArrayOutputStream();
         assertEquals(
-                1,
+                2,
                 SparkTrainMain.run(
                         new String[] {"train", "--spark", "local[2]", "--partitions", "0"},
                         new PrintStream(new ByteArrayOutputStream()),
