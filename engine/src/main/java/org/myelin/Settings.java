@@ -44,7 +44,8 @@ public final class Settings {
 
     /**
      * Checks every setting the command line depends on before anything loads: the values of the known
-     * {@code myelin.*} properties, of {@link #THREAD_VARIABLES} and of {@code MYELIN_KERNELS} (the library alone
+     * {@code myelin.*} properties, of {@link #THREAD_VARIABLES}, of {@code MYELIN_KERNELS} and of
+     * {@code MYELIN_KERNEL_SPLIT_ELEMENTS} (the library alone
      * only warns about a bad one, {@link Kernels}).
      *
      * @return warnings (unknown {@code myelin.*} properties), one line each
@@ -84,8 +85,9 @@ public final class Settings {
                     + org.myelin.io.Text.shorten(profile, 40) + "'");
         }
         String split = properties.getProperty(KernelSplit.PROPERTY);
-        if (split != null) {
-            KernelSplit.decide(2, split, null);
+        String splitVariable = environment.get(KernelSplit.ENVIRONMENT);
+        if (split != null || splitVariable != null) {
+            KernelSplit.decide(2, split, splitVariable); // the property wins over the variable, as in KernelSplit
         }
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);

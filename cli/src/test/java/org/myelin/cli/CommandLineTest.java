@@ -351,6 +351,8 @@ class CommandLineTest {
                 "MYELIN_LOG_LEVEL|LOUD|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was 'LOUD'",
                 "MYELIN_LOG_LEVEL|' loud '|MYELIN_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, ALL, was ' loud '",
                 "MYELIN_KERNELS|foo|MYELIN_KERNELS must be auto or nd4j, was 'foo'",
+                "MYELIN_KERNEL_SPLIT_ELEMENTS|64k|MYELIN_KERNEL_SPLIT_ELEMENTS must be off or a whole number of elements"
+                        + " in 1..4611686018427387904, was '64k'",
             })
     void aBadLogLevelOrKernelPathIsRefusedBeforeAnythingRuns(String variable, String value, String message) {
         IllegalArgumentException e = assertThrows(
@@ -368,6 +370,11 @@ class CommandLineTest {
         Properties nd4j = new Properties();
         nd4j.setProperty("myelin.kernels", "nd4j"); // the property wins over the variable, as in Kernels
         Main.checkSettings(nd4j, Map.of("MYELIN_KERNELS", "foo"));
+        Main.checkSettings(new Properties(), Map.of("MYELIN_KERNEL_SPLIT_ELEMENTS", "off"));
+        Main.checkSettings(new Properties(), Map.of("MYELIN_KERNEL_SPLIT_ELEMENTS", "32768"));
+        Properties split = new Properties();
+        split.setProperty("myelin.kernelSplitElements", "off"); // the property wins, as in KernelSplit
+        Main.checkSettings(split, Map.of("MYELIN_KERNEL_SPLIT_ELEMENTS", "64k"));
     }
 
     @Test
