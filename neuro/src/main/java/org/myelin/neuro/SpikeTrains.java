@@ -11,12 +11,16 @@ import java.util.SplittableRandom;
 public final class SpikeTrains {
     private SpikeTrains() {}
 
-    /** Spikes at {@code phase, phase + 1/rate, ...} below {@code duration}. */
+    /**
+     * Spikes at {@code phase, phase + 1/rate, ...} below {@code duration}: a train on {@code [0, duration)}, so the
+     * phase must be finite and {@code >= 0}.
+     */
     public static double[] regular(double rateHz, double duration, double phase) {
         checkRate(rateHz, duration);
-        // A NaN phase fell through every comparison and gave an empty train; an infinite one is no time either.
-        if (!Double.isFinite(phase)) {
-            throw new IllegalArgumentException("SpikeTrains: phase must be finite, was " + phase + " s");
+        // A NaN phase fell through every comparison and gave an empty train; an infinite one is no time either. A
+        // negative one made spikes before 0, which the rate helpers refuse (a train is on [0, duration)).
+        if (!Double.isFinite(phase) || phase < 0) {
+            throw new IllegalArgumentException("SpikeTrains: phase must be finite and >= 0 s, was " + phase + " s");
         }
         if (rateHz == 0 || phase >= duration) {
             return new double[0];
@@ -56,10 +60,10 @@ public final class SpikeTrains {
 
     /** Rate [Hz] from the count in {@code [from, to)}: n / (to - from). */
     public static double rateFromCount(double[] times, double from, double to) {
-        // An infinite bound gave n / inf = 0 Hz.
-        if (!(to > from) || Double.isInfinite(from) || Double.isInfinite(to)) {
+        // An infinite bound gave n / inf = 0 Hz; a negative from diluted the rate over time with no spikes.
+        if (!(to > from) || !(from >= 0) || Double.isInfinite(to)) {
             throw new IllegalArgumentException(
-                    "SpikeTrains: window must have finite from < to, was [" + from + ", " + to + ")");
+                    "SpikeTrains: window must have finite 0 <= from < to s, was [" + from + ", " + to + ")");
         }
         requireFiniteTimes("rateFromCount", times);
         int n = 0;
@@ -131,16 +135,20 @@ public final class SpikeTrains {
     }
 
     /**
-     * Refuses a missing train or a NaN or infinite spike time, naming the entry: such a time failed every window
-     * comparison and was dropped from a count without a word (or made an ISI rate NaN or 0). Negative times are
-     * spike times like any other ({@link #regular} makes them for a negative phase): outside a window they are not
-     * counted.
+     * Refuses a missing train or a NaN, infinite or negative spike time, naming the entry: a non-finite time failed
+     * every window comparison and was dropped from a count without a word (or made an ISI rate NaN or 0); a train
+     * is on {@code [0, duration)}, so a negative time is a caller's error (an ISI rate counted it as a spike).
      */
     private static void requireFiniteTimes(String method, double[] times) {
         if (times == null) {
             throw new IllegalArgumentException("SpikeTrains: " + method + ": spike times must not be null");
         }
-        SimulationLimits.requireFiniteEntries("SpikeTrains: " + method + ": spike times must be finite", times);
+        for (int i = 0; i < times.length; i++) {
+            if (!(times[i] >= 0) || Double.isInfinite(times[i])) {
+                throw new IllegalArgumentException("SpikeTrains: " + method
+                        + ": spike times must be finite and >= 0 s, entry " + i + " was " + times[i]);
+            }
+        }
     }
 
     /** The most spikes a train can hold (the longest Java array, less room for a Poisson count's spread). */

@@ -212,7 +212,9 @@ class PublicApiLimitsTest {
         refuses(
                 "Perceptron: learning rate must be > 0 and finite, was Infinity",
                 () -> new Perceptron(Nd4j.createFromArray(1.0, 2.0), 0, Double.POSITIVE_INFINITY));
-        refuses("SpikeTrains: phase must be finite, was NaN s", () -> SpikeTrains.regular(10, 1, Double.NaN));
+        refuses(
+                "SpikeTrains: phase must be finite and >= 0 s, was NaN s",
+                () -> SpikeTrains.regular(10, 1, Double.NaN));
     }
 
     @Test
@@ -320,16 +322,16 @@ class PublicApiLimitsTest {
     void spikeTrainRateHelpersRefuseNonFiniteOrUnsortedTimes() {
         // A NaN time failed every window comparison and was not counted.
         refuses(
-                "SpikeTrains: rateFromCount: spike times must be finite, entry 1 was NaN",
+                "SpikeTrains: rateFromCount: spike times must be finite and >= 0 s, entry 1 was NaN",
                 () -> SpikeTrains.rateFromCount(new double[] {0.1, Double.NaN}, 0, 1));
         refuses(
-                "SpikeTrains: window must have finite from < to, was [0.0, Infinity)",
+                "SpikeTrains: window must have finite 0 <= from < to s, was [0.0, Infinity)",
                 () -> SpikeTrains.rateFromCount(new double[] {0.1}, 0, Double.POSITIVE_INFINITY));
         refuses(
-                "SpikeTrains: window must have finite from < to, was [NaN, 1.0)",
+                "SpikeTrains: window must have finite 0 <= from < to s, was [NaN, 1.0)",
                 () -> SpikeTrains.rateFromCount(new double[] {0.1}, Double.NaN, 1));
         refuses(
-                "SpikeTrains: rateFromIsi: spike times must be finite, entry 2 was Infinity",
+                "SpikeTrains: rateFromIsi: spike times must be finite and >= 0 s, entry 2 was Infinity",
                 () -> SpikeTrains.rateFromIsi(new double[] {0.1, 0.2, Double.POSITIVE_INFINITY}));
         // Only the first and last times were read: this gave -1 Hz, and three spikes at one time infinity.
         refuses(
@@ -339,14 +341,43 @@ class PublicApiLimitsTest {
                 "SpikeTrains: rateFromIsi: 3 spikes all at 0.5 s",
                 () -> SpikeTrains.rateFromIsi(new double[] {0.5, 0.5, 0.5}));
         refuses(
-                "SpikeTrains: binnedRate: spike times must be finite, entry 0 was -Infinity",
+                "SpikeTrains: binnedRate: spike times must be finite and >= 0 s, entry 0 was -Infinity",
                 () -> SpikeTrains.binnedRate(new double[] {Double.NEGATIVE_INFINITY}, 0.01, 0.03, 1));
         refuses(
                 "SpikeTrains: bins need finite bin > 0 s and duration > 0 s, was bin=Infinity",
                 () -> SpikeTrains.binnedRate(new double[] {0.1}, Double.POSITIVE_INFINITY, 1, 1));
-        // Negative times are spike times outside the window, as before; ties in a merged train are allowed.
-        assertEquals(10.0, SpikeTrains.rateFromCount(new double[] {-0.5, 0.05, 2}, 0, 0.1), 1e-12);
-        assertEquals(20.0, SpikeTrains.rateFromIsi(new double[] {-0.05, 0.0, 0.0, 0.1}), 1e-9);
+        // Ties in a merged train are allowed, and a spike at 0 or after the window is a spike like any other.
+        assertEquals(10.0, SpikeTrains.rateFromCount(new double[] {0.0, 0.05, 2}, 0.01, 0.11), 1e-12);
+        assertEquals(20.0, SpikeTrains.rateFromIsi(new double[] {0.0, 0.0, 0.1}), 1e-9);
+    }
+
+    @Test
+    void spikeTrainsAreOnZeroToDurationAndTheRateHelpersRefuseNegativeTimes() {
+        // A negative phase made spikes before 0 (regular(10, 1, -0.25) began -0.25, -0.15, ...), which an ISI rate
+        // counted as spikes of the train.
+        refuses("SpikeTrains: phase must be finite and >= 0 s, was -0.25 s", () -> SpikeTrains.regular(10, 1, -0.25));
+        refuses(
+                "SpikeTrains: phase must be finite and >= 0 s, was Infinity s",
+                () -> SpikeTrains.regular(10, 1, Double.POSITIVE_INFINITY));
+        assertArrayEquals(new double[] {0.0, 0.5}, SpikeTrains.regular(2, 1, 0.0), 0.0);
+        refuses(
+                "SpikeTrains: rateFromIsi: spike times must be finite and >= 0 s, entry 0 was -0.05",
+                () -> SpikeTrains.rateFromIsi(new double[] {-0.05, 0.0, 0.1}));
+        refuses(
+                "SpikeTrains: rateFromCount: spike times must be finite and >= 0 s, entry 0 was -0.5",
+                () -> SpikeTrains.rateFromCount(new double[] {-0.5, 0.05, 2}, 0, 0.1));
+        refuses(
+                "SpikeTrains: binnedRate: spike times must be finite and >= 0 s, entry 1 was -1.0E-9",
+                () -> SpikeTrains.binnedRate(new double[] {0.0, -1e-9}, 0.01, 0.03, 1));
+        // A window starting before 0 counted over time in which a train has no spikes: 10 Hz read as 5 Hz.
+        refuses(
+                "SpikeTrains: window must have finite 0 <= from < to s, was [-0.1, 0.1)",
+                () -> SpikeTrains.rateFromCount(new double[] {0.05}, -0.1, 0.1));
+        // Every generator's train is accepted by the helpers.
+        double[] poisson = SpikeTrains.poisson(50, 2, 11);
+        assertTrue(poisson.length > 0 && poisson[0] >= 0);
+        assertTrue(SpikeTrains.rateFromIsi(poisson) > 0);
+        assertEquals(poisson.length / 2.0, SpikeTrains.rateFromCount(poisson, 0, 2), 1e-12);
     }
 
     @Test
