@@ -105,6 +105,10 @@ public final class HodgkinHuxley {
 
         /** The gates at their steady state for this voltage (how a neuron held at {@code v} would settle). */
         public static State atRest(double v) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(
+                        "HodgkinHuxley.State.atRest: v must be a finite number of mV, was " + v);
+            }
             return new State(v, nInf(v), mInf(v), hInf(v));
         }
     }
@@ -194,61 +198,116 @@ public final class HodgkinHuxley {
         return x / -Math.expm1(-u);
     }
 
+    /*
+     * The rate functions take any finite V: NaN gave NaN rates (and State.atRest(NaN) a gate "NaN outside [0, 1]"),
+     * an infinite V NaN or infinite ones. The public ones refuse it by name; the integrator calls the unchecked
+     * ones below, so that a step whose intermediate state diverges is reported as a divergence.
+     */
+
+    /** alpha_n(V) [1/ms], by its limit 0.1 at V = -55 mV. */
     public static double alphaN(double v) {
-        return 0.01 * linoid(v + 55, 10);
+        return an(requireFiniteV("alphaN", v));
     }
 
+    /** beta_n(V) [1/ms]. */
     public static double betaN(double v) {
-        return 0.125 * Math.exp(-(v + 65) / 80);
+        return bn(requireFiniteV("betaN", v));
     }
 
+    /** alpha_m(V) [1/ms], by its limit 1 at V = -40 mV. */
     public static double alphaM(double v) {
-        return 0.1 * linoid(v + 40, 10);
+        return am(requireFiniteV("alphaM", v));
     }
 
+    /** beta_m(V) [1/ms]. */
     public static double betaM(double v) {
-        return 4.0 * Math.exp(-(v + 65) / 18);
+        return bm(requireFiniteV("betaM", v));
     }
 
+    /** alpha_h(V) [1/ms]. */
     public static double alphaH(double v) {
-        return 0.07 * Math.exp(-(v + 65) / 20);
+        return ah(requireFiniteV("alphaH", v));
     }
 
+    /** beta_h(V) [1/ms]. */
     public static double betaH(double v) {
-        return 1.0 / (1 + Math.exp(-(v + 35) / 10));
+        return bh(requireFiniteV("betaH", v));
     }
 
     /** Steady-state open probability of a potassium gate: n_inf(V) = alpha_n / (alpha_n + beta_n). */
     public static double nInf(double v) {
-        double a = alphaN(v);
-        return a / (a + betaN(v));
+        requireFiniteV("nInf", v);
+        return steady(an(v), bn(v));
     }
 
     /** Steady-state open probability of a sodium activation gate: m_inf(V). */
     public static double mInf(double v) {
-        double a = alphaM(v);
-        return a / (a + betaM(v));
+        requireFiniteV("mInf", v);
+        return steady(am(v), bm(v));
     }
 
     /** Steady-state open probability of the sodium inactivation gate: h_inf(V). */
     public static double hInf(double v) {
-        double a = alphaH(v);
-        return a / (a + betaH(v));
+        requireFiniteV("hInf", v);
+        return steady(ah(v), bh(v));
     }
 
     /** Time constant of n [ms]: tau_n(V) = 1 / (alpha_n + beta_n). */
     public static double tauN(double v) {
-        return 1.0 / (alphaN(v) + betaN(v));
+        requireFiniteV("tauN", v);
+        return 1.0 / (an(v) + bn(v));
     }
 
     /** Time constant of m [ms]. */
     public static double tauM(double v) {
-        return 1.0 / (alphaM(v) + betaM(v));
+        requireFiniteV("tauM", v);
+        return 1.0 / (am(v) + bm(v));
     }
 
     /** Time constant of h [ms]. */
     public static double tauH(double v) {
-        return 1.0 / (alphaH(v) + betaH(v));
+        requireFiniteV("tauH", v);
+        return 1.0 / (ah(v) + bh(v));
+    }
+
+    private static double requireFiniteV(String function, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(
+                    "HodgkinHuxley." + function + ": membrane potential V must be a finite number of mV, was " + v);
+        }
+        return v;
+    }
+
+    /**
+     * alpha / (alpha + beta), 1 where alpha overflows to infinity (alpha_h below about -14,000 mV gave
+     * infinity / infinity = NaN, the limit being 1).
+     */
+    private static double steady(double alpha, double beta) {
+        return Double.isInfinite(alpha) ? 1.0 : alpha / (alpha + beta);
+    }
+
+    private static double an(double v) {
+        return 0.01 * linoid(v + 55, 10);
+    }
+
+    private static double bn(double v) {
+        return 0.125 * Math.exp(-(v + 65) / 80);
+    }
+
+    private static double am(double v) {
+        return 0.1 * linoid(v + 40, 10);
+    }
+
+    private static double bm(double v) {
+        return 4.0 * Math.exp(-(v + 65) / 18);
+    }
+
+    private static double ah(double v) {
+        return 0.07 * Math.exp(-(v + 65) / 20);
+    }
+
+    private static double bh(double v) {
+        return 1.0 / (1 + Math.exp(-(v + 35) / 10));
     }
 
     // ---- dynamics ---------------------------------------------------------------------------------------
@@ -263,17 +322,17 @@ public final class HodgkinHuxley {
 
     private void derivative(double[] y, double jIn, double[] out) {
         double v = y[0];
-        double an = alphaN(v);
-        double bn = betaN(v);
-        double am = alphaM(v);
-        double bm = betaM(v);
-        double ah = alphaH(v);
-        double bh = betaH(v);
+        double alphaN = an(v);
+        double betaN = bn(v);
+        double alphaM = am(v);
+        double betaM = bm(v);
+        double alphaH = ah(v);
+        double betaH = bh(v);
         out[0] = dv(v, y[1], y[2], y[3], jIn);
         // (x_inf - x)/tau_x written as alpha (1 - x) - beta x: the same, without dividing.
-        out[1] = an * (1 - y[1]) - bn * y[1];
-        out[2] = am * (1 - y[2]) - bm * y[2];
-        out[3] = ah * (1 - y[3]) - bh * y[3];
+        out[1] = alphaN * (1 - y[1]) - betaN * y[1];
+        out[2] = alphaM * (1 - y[2]) - betaM * y[2];
+        out[3] = alphaH * (1 - y[3]) - betaH * y[3];
     }
 
     /**

@@ -98,4 +98,67 @@ class HodgkinHuxleyTest {
                 IllegalArgumentException.class, () -> hh.simulate(HodgkinHuxley.State.atRest(-65), t -> 0, 10, 0.1));
         assertTrue(e.getMessage().contains("dt"), e.getMessage());
     }
+
+    @Test
+    void rateFunctionsTakeTheirLimitAtTheRemovableSingularitiesFromBothSides() {
+        // alpha_n = 0.01 x / (1 - e^(-x/10)), x = V + 55: 0/0 at -55 mV, limit 0.1, slope 0.005 /ms/mV there
+        // (alpha_m the same with 0.1 and x = V + 40: limit 1, slope 0.05). Either side of the series' switch at
+        // |x/10| = 1e-6 and exactly on the singularity the values follow 0.1 + 0.005 x to within 1e-12.
+        for (double dx : new double[] {0, 1e-15, -1e-15, 1e-9, -1e-9, 9.99e-6, -9.99e-6, 1.001e-5, -1.001e-5, 1e-4}) {
+            assertEquals(0.1 + 0.005 * dx, HodgkinHuxley.alphaN(-55 + dx), 1e-12, "alpha_n at -55 + " + dx);
+            assertEquals(1.0 + 0.05 * dx, HodgkinHuxley.alphaM(-40 + dx), 1e-11, "alpha_m at -40 + " + dx);
+        }
+        // Away from it, the closed form: alpha_n(-45) = 0.1 / (1 - 1/e), alpha_m(-30) = 1 / (1 - 1/e).
+        assertEquals(0.1 / (1 - Math.exp(-1)), HodgkinHuxley.alphaN(-45), 1e-15);
+        assertEquals(1 / (1 - Math.exp(-1)), HodgkinHuxley.alphaM(-30), 1e-14);
+        // The steady states and time constants through the singularities are finite and in range.
+        for (double v : new double[] {-55, -40}) {
+            for (double x : new double[] {HodgkinHuxley.nInf(v), HodgkinHuxley.mInf(v), HodgkinHuxley.hInf(v)}) {
+                assertTrue(x > 0 && x < 1, "steady state " + x + " at " + v + " mV");
+            }
+            assertTrue(
+                    HodgkinHuxley.tauN(v) > 0 && HodgkinHuxley.tauM(v) > 0 && Double.isFinite(HodgkinHuxley.tauH(v)));
+        }
+    }
+
+    @Test
+    void rateFunctionsRefuseANonFiniteMembranePotentialByName() {
+        // They returned NaN (and State.atRest(NaN) was refused as a gate "NaN outside [0, 1]").
+        java.util.Map<String, java.util.function.DoubleUnaryOperator> functions = new java.util.LinkedHashMap<>();
+        functions.put("alphaN", HodgkinHuxley::alphaN);
+        functions.put("betaN", HodgkinHuxley::betaN);
+        functions.put("alphaM", HodgkinHuxley::alphaM);
+        functions.put("betaM", HodgkinHuxley::betaM);
+        functions.put("alphaH", HodgkinHuxley::alphaH);
+        functions.put("betaH", HodgkinHuxley::betaH);
+        functions.put("nInf", HodgkinHuxley::nInf);
+        functions.put("mInf", HodgkinHuxley::mInf);
+        functions.put("hInf", HodgkinHuxley::hInf);
+        functions.put("tauN", HodgkinHuxley::tauN);
+        functions.put("tauM", HodgkinHuxley::tauM);
+        functions.put("tauH", HodgkinHuxley::tauH);
+        for (var f : functions.entrySet()) {
+            for (double v : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                PublicApiLimitsTest.refuses(
+                        "HodgkinHuxley." + f.getKey() + ": membrane potential V must be a finite number of mV, was "
+                                + v,
+                        () -> f.getValue().applyAsDouble(v));
+            }
+        }
+        PublicApiLimitsTest.refuses(
+                "HodgkinHuxley.State.atRest: v must be a finite number of mV, was NaN",
+                () -> HodgkinHuxley.State.atRest(Double.NaN));
+    }
+
+    @Test
+    void steadyStatesStayInRangeAtExtremeFiniteVoltages() {
+        // alpha_h = 0.07 e^(-(V + 65)/20) overflows below about -14,000 mV: h_inf was infinity / infinity = NaN
+        // there (and State.atRest refused its own gate); its limit is 1.
+        assertEquals(1.0, HodgkinHuxley.hInf(-20_000), 0.0);
+        for (double v : new double[] {-1e300, -20_000, -1000, 1000, 20_000, 1e300}) {
+            HodgkinHuxley.State s = HodgkinHuxley.State.atRest(v);
+            assertTrue(s.n() >= 0 && s.n() <= 1 && s.m() >= 0 && s.m() <= 1 && s.h() >= 0 && s.h() <= 1, "" + s);
+            assertTrue(HodgkinHuxley.tauN(v) >= 0 && HodgkinHuxley.tauM(v) >= 0 && HodgkinHuxley.tauH(v) >= 0);
+        }
+    }
 }
