@@ -176,6 +176,18 @@ final class SimulationLimits {
         return (int) size;
     }
 
+    /** The longest Java array. */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * The capacity of a full array of {@code length} grown by doubling: {@code 2 length} in long arithmetic, capped
+     * at {@link #MAX_ARRAY} ({@code 2 * length} in int wraps negative from 2^30, and Arrays.copyOf then throws
+     * NegativeArraySizeException).
+     */
+    static int doubledCapacity(int length) {
+        return (int) Math.min(2L * length, MAX_ARRAY);
+    }
+
     /** An upper estimate of a Poisson count of mean {@code mean}: mean + 6 standard deviations + 10. */
     static double poissonHigh(double mean) {
         return mean + 6 * Math.sqrt(mean) + 10;

@@ -111,8 +111,8 @@ public final class SpikeProbe {
             for (int j = stepStart[i]; j < stepEnd(i); j++) {
                 if (spikes[j] == neuron) {
                     if (k == out.length) {
-                        // in long: 2 k wraps past 2^30 spikes (a neuron spikes at most once a step, steps an int)
-                        out = java.util.Arrays.copyOf(out, (int) Math.min(2L * k, Integer.MAX_VALUE - 8));
+                        // 2 k in int wrapped past 2^30 spikes (a neuron spikes at most once a step, steps an int)
+                        out = java.util.Arrays.copyOf(out, SimulationLimits.doubledCapacity(k));
                     }
                     out[k++] = stepTimes[i];
                 }

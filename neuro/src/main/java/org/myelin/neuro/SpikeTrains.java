@@ -50,7 +50,7 @@ public final class SpikeTrains {
         double t = -Math.log1p(-rng.nextDouble()) / rateHz;
         while (t < duration) {
             if (k == out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 8, 2L * out.length));
+                out = Arrays.copyOf(out, SimulationLimits.doubledCapacity(out.length));
             }
             out[k++] = t;
             t += -Math.log1p(-rng.nextDouble()) / rateHz;

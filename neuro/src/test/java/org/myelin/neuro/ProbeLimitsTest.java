@@ -121,4 +121,25 @@ class ProbeLimitsTest {
         assertArrayEquals(traces[0], traces[1], 0.0);
         assertArrayEquals(times[0], times[1], 1e-12);
     }
+
+    @Test
+    void spikeProbeTimesOfANeuronGrowPastTwoToTheThirtySpikesWithoutWrapping() {
+        // times(neuron) doubles its result through SimulationLimits.doubledCapacity: 2 k in int arithmetic was
+        // -2^31 at k = 2^30 (NegativeArraySizeException after ~8 GB of probe, which a test cannot hold), so the
+        // growth step is checked at and around the lengths where int arithmetic wraps.
+        assertEquals(32, SimulationLimits.doubledCapacity(16));
+        assertEquals(1 << 30, SimulationLimits.doubledCapacity(1 << 29));
+        assertEquals(Integer.MAX_VALUE - 8, SimulationLimits.doubledCapacity(1 << 30));
+        assertEquals(Integer.MAX_VALUE - 8, SimulationLimits.doubledCapacity((1 << 30) + 1));
+        assertEquals(Integer.MAX_VALUE - 8, SimulationLimits.doubledCapacity(Integer.MAX_VALUE - 8));
+        // And through the probe: one neuron spiking every step grows the result from 16 many times over.
+        Network net = new Network(1e-3);
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 2, 1000.0, 1));
+        SpikeProbe probe = net.probeSpikes(in);
+        net.run(0.3);
+        double[] t = probe.times(1);
+        assertEquals(300, t.length);
+        assertEquals(0.001, t[0], 1e-12);
+        assertEquals(0.3, t[299], 1e-12);
+    }
 }
