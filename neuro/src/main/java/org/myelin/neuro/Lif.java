@@ -50,8 +50,10 @@ public record Lif(double tauM, double tauRef) {
         // A NaN entry gave NaN (0 x NaN), an infinite one NaN through the clamp.
         SimulationLimits.requireFiniteEntries("Lif: v_in must be finite", vIn);
         INDArray above = vIn.gt(1.0).castTo(vIn.dataType());
-        // Clamped away from 1 so that ln(1 - 1/v) stays finite where the mask will zero the result anyway.
-        INDArray safe = Transforms.max(vIn, 1.0 + 1e-7, true);
+        // Entries at or below threshold are replaced by 2 so that ln(1 - 1/v) stays finite where the mask zeroes the
+        // result anyway (a clamp to 1 + 1e-7 changed the rate of the inputs just above 1 too: 3.08 Hz instead of
+        // 1.80 at 1 + 1e-12).
+        INDArray safe = vIn.mul(above).addi(above.rsub(1.0).muli(2.0));
         INDArray ln = Transforms.log(safe.rdivi(1.0).rsubi(1.0), false);
         return ln.muli(-tauM).addi(tauRef).rdivi(1.0).muli(above);
     }

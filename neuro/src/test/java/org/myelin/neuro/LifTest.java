@@ -96,4 +96,49 @@ class LifTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Lif(tauM, 0.002));
         assertTrue(e.getMessage().contains("tau_m"), e.getMessage());
     }
+
+    @Test
+    void tuningCurveAndTimeToThresholdMatchTheNotesNumbers() {
+        // CS 489 §2.1 / CS 479 §1.4 with the cortical tau_ref = 2 ms, tau_m = 20 ms: t* = -tau_m ln(1 - 1/v_in),
+        // G = 1 / (tau_ref + t*). Numbers worked by hand: t*(2) = 20 ms ln 2, t*(1.5) = 20 ms ln 3,
+        // t*(5) = 20 ms ln 1.25, t*(10) = 20 ms ln(10/9).
+        assertEquals(0.013862944, CORTICAL.timeToThreshold(2.0), 1e-9);
+        assertEquals(0.021972246, CORTICAL.timeToThreshold(1.5), 1e-9);
+        assertEquals(0.004462871, CORTICAL.timeToThreshold(5.0), 1e-9);
+        assertEquals(0.002107210, CORTICAL.timeToThreshold(10.0), 1e-9);
+        assertEquals(Double.POSITIVE_INFINITY, CORTICAL.timeToThreshold(1.0));
+        assertEquals(63.0400, CORTICAL.rate(2.0), 1e-4);
+        assertEquals(41.7149, CORTICAL.rate(1.5), 1e-4);
+        assertEquals(154.7300, CORTICAL.rate(5.0), 1e-4);
+        assertEquals(243.4743, CORTICAL.rate(10.0), 1e-4);
+        // Without a refractory period G = 1 / t*: 1 / (20 ms ln 2) = 72.13 Hz.
+        assertEquals(72.1348, new Lif(0.020, 0).rate(2.0), 1e-4);
+    }
+
+    @Test
+    void vectorisedTuningCurveEqualsTheScalarOneJustAboveThreshold() {
+        // The array form clamped every input to at least 1 + 1e-7 (to keep ln finite where the mask zeroes it), so
+        // inputs in (1, 1 + 1e-7) got G(1 + 1e-7): 3.08 Hz at v_in = 1 + 1e-12, where G is 1.80 Hz.
+        double[] v = {1 + 1e-12, 1 + 1e-9, 1 + 5e-8, 1 + 1e-7, 1 + 1e-6, 1.0, 0.5};
+        INDArray g = CORTICAL.rate(Nd4j.createFromArray(v));
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(CORTICAL.rate(v[i]), g.getDouble(i), 1e-9 * (1 + CORTICAL.rate(v[i])), "v_in=" + v[i]);
+        }
+        assertEquals(1.8030, g.getDouble(0), 1e-4);
+    }
+
+    @Test
+    void firstSpikeAndInterspikeIntervalsFollowTheNotesFormulas() {
+        // The Euler trace's first spike comes at t* and the later ones every tau_ref + t* (to within a step or two).
+        double dt = 1e-5;
+        for (double vIn : new double[] {1.5, 2.0, 5.0, 10.0}) {
+            LifNeuron.Trace trace = LifNeuron.simulate(CORTICAL, t -> vIn, 0.1, dt);
+            double[] s = trace.spikeTimes();
+            assertTrue(s.length >= 3, "v_in=" + vIn + ": " + s.length + " spikes");
+            assertEquals(CORTICAL.timeToThreshold(vIn), s[0], 2 * dt, "first spike, v_in=" + vIn);
+            for (int k = 1; k < s.length; k++) {
+                assertEquals(1 / CORTICAL.rate(vIn), s[k] - s[k - 1], 2 * dt, "interval " + k + ", v_in=" + vIn);
+            }
+        }
+    }
 }
