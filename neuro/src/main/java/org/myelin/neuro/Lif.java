@@ -47,6 +47,9 @@ public record Lif(double tauM, double tauRef) {
      * data type.
      */
     public INDArray rate(INDArray vIn) {
+        if (vIn == null) {
+            throw new IllegalArgumentException("Lif: v_in must not be null");
+        }
         // A NaN entry gave NaN (0 x NaN), an infinite one NaN through the clamp.
         SimulationLimits.requireFiniteEntries("Lif: v_in must be finite", vIn);
         INDArray above = vIn.gt(1.0).castTo(vIn.dataType());

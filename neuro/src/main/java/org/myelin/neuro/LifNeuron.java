@@ -23,6 +23,10 @@ public final class LifNeuron {
      * {@code vIn.applyAsDouble(t)} (held constant over each step).
      */
     public static Trace simulate(Lif lif, DoubleUnaryOperator vIn, double duration, double dt) {
+        if (lif == null || vIn == null) {
+            throw new IllegalArgumentException(
+                    "LifNeuron: lif and the input vIn must not be null, were lif=" + lif + ", vIn=" + vIn);
+        }
         checkTimes(duration, dt);
         double ratio = duration / dt;
         if (!(ratio < HodgkinHuxley.MAX_SAMPLES - 1)) {
@@ -76,6 +80,10 @@ public final class LifNeuron {
         }
         // One neuron per input: a length beyond an int would wrap in a cast to the population's size.
         int size = SimulationLimits.populationSize("LifNeuron: the tuning curve's inputs vIn", vIn.length());
+        if (size < 1) {
+            throw new IllegalArgumentException("LifNeuron: the tuning curve's inputs vIn must hold at least one input,"
+                    + " was shape " + java.util.Arrays.toString(vIn.shape()));
+        }
         // Checked here so that the message names vIn, not the bias of the internal population 'tuning'.
         SimulationLimits.requireFiniteEntries("LifNeuron: the tuning curve's inputs vIn must be finite", vIn);
         Network net = new Network(dt);

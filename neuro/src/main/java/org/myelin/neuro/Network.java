@@ -60,6 +60,10 @@ public final class Network {
 
     /** Adds a population (names must be unique) and returns it. */
     public <P extends Population> P add(P population) {
+        // A null was added and failed the first step with a NullPointerException.
+        if (population == null) {
+            throw new IllegalArgumentException("Network: population must not be null");
+        }
         for (Population p : populations) {
             if (p == population || p.name().equals(population.name())) {
                 throw new IllegalArgumentException("Network: population '" + population.name() + "' is already added");

@@ -47,7 +47,7 @@ public final class Perceptron {
 
     /** A perceptron from w, b with eta = 1, as in the notes. */
     public Perceptron(double[] weights, double bias) {
-        this(Nd4j.createFromArray(weights), bias, 1.0);
+        this(weights == null ? null : Nd4j.createFromArray(weights), bias, 1.0);
     }
 
     /** A copy of the weights. */
@@ -182,6 +182,10 @@ public final class Perceptron {
             throw new IllegalArgumentException(
                     "Perceptron: inputs have shape " + (inputs == null ? "null" : Arrays.toString(inputs.shape()))
                             + ", expected [*, " + w.length() + "]");
+        }
+        if (inputs.rows() == 0) {
+            throw new IllegalArgumentException(
+                    "Perceptron: inputs have shape " + Arrays.toString(inputs.shape()) + ", expected at least one row");
         }
         if (targets != null && targets.length() != inputs.rows()) {
             throw new IllegalArgumentException("Perceptron: " + targets.length() + " targets for " + inputs.rows()

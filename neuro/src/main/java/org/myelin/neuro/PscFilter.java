@@ -55,6 +55,9 @@ public record PscFilter(int n, double tauS) {
 
     /** h elementwise. Shapes: any; the result has the input's shape and data type. */
     public INDArray value(INDArray t) {
+        if (t == null) {
+            throw new IllegalArgumentException("PscFilter: sample times t must not be null");
+        }
         SimulationLimits.requireFiniteEntries("PscFilter: t must be finite", t);
         return valueOf(t);
     }
@@ -74,6 +77,10 @@ public record PscFilter(int n, double tauS) {
      * {@code [T]} in t's data type.
      */
     public INDArray filter(double[] spikeTimes, double[] weights, INDArray t) {
+        requireArrays(spikeTimes, weights);
+        if (t == null) {
+            throw new IllegalArgumentException("PscFilter: sample times t must not be null");
+        }
         if (weights.length != spikeTimes.length) {
             throw new IllegalArgumentException("PscFilter: " + spikeTimes.length + " spike times but " + weights.length
                     + " weights, expected one weight per spike");
@@ -101,6 +108,7 @@ public record PscFilter(int n, double tauS) {
 
     /** {@link #filter(double[], double[], INDArray)} with unit weights. */
     public INDArray filter(double[] spikeTimes, INDArray t) {
+        requireArrays(spikeTimes, new double[0]);
         double[] ones = new double[spikeTimes.length];
         java.util.Arrays.fill(ones, 1.0);
         return filter(spikeTimes, ones, t);
@@ -123,6 +131,7 @@ public record PscFilter(int n, double tauS) {
                     + " steps in [0, "
                     + MAX_STEPS + "], was tau_s=" + tauS + ", dt=" + dt + ", steps=" + steps);
         }
+        requireArrays(spikeTimes, weights);
         // The arriving weights and s.
         org.myelin.MemoryLimit.check(
                 "PscFilter: exponentialEuler of " + steps + " steps", steps + 1L, 2 * Double.BYTES, "samples");
@@ -145,6 +154,15 @@ public record PscFilter(int n, double tauS) {
             s[i] = s[i - 1] * decay + arriving[i] / tauS;
         }
         return Nd4j.createFromArray(s);
+    }
+
+    /** Refuses a missing spike train or weights by name (they failed with a NullPointerException). */
+    private static void requireArrays(double[] spikeTimes, double[] weights) {
+        if (spikeTimes == null || weights == null) {
+            throw new IllegalArgumentException("PscFilter: spike times and weights must not be null, were "
+                    + (spikeTimes == null ? "null" : spikeTimes.length + " spike times") + " and "
+                    + (weights == null ? "null" : weights.length + " weights"));
+        }
     }
 
     /**

@@ -112,6 +112,10 @@ final class SimulationLimits {
         if (!values.dataType().isFPType()) {
             return;
         }
+        // An empty array has no entry to refuse (its isNaN().any() reduction is null in ND4J: a NullPointerException).
+        if (values.isEmpty()) {
+            return;
+        }
         if (!values.isNaN().any() && !values.isInfinite().any()) {
             return;
         }

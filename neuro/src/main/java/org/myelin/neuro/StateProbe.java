@@ -19,6 +19,11 @@ public final class StateProbe {
     private int samples;
 
     StateProbe(LifPopulation population, LifPopulation.Variable variable, long[] neurons) {
+        if (variable == null || neurons == null) {
+            throw new IllegalArgumentException("StateProbe[" + population.name()
+                    + "]: variable and neurons must not be null, were variable=" + variable + ", neurons="
+                    + (neurons == null ? "null" : neurons.length + " indices"));
+        }
         for (long n : neurons) {
             if (n < 0 || n >= population.size()) {
                 throw new IllegalArgumentException("StateProbe[" + population.name() + "]: neuron must be in [0, "

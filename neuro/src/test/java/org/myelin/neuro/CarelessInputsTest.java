@@ -1,0 +1,70 @@
+package org.myelin.neuro;
+
+import static org.myelin.neuro.PublicApiLimitsTest.refuses;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Missing and empty arguments found by calling every public entry point carelessly: each failed with a
+ * NullPointerException (ND4J's or Java's) instead of a one-line refusal naming the argument.
+ */
+class CarelessInputsTest {
+
+    @Test
+    void pscFilterRefusesMissingArrays() {
+        PscFilter f = new PscFilter(1, 0.01);
+        refuses(
+                "PscFilter: spike times and weights must not be null, were null and 0 weights",
+                () -> f.filter(null, Nd4j.zeros(3)));
+        refuses(
+                "PscFilter: spike times and weights must not be null, were 1 spike times and null",
+                () -> f.filter(new double[] {0.1}, null, Nd4j.zeros(3)));
+        refuses(
+                "PscFilter: sample times t must not be null",
+                () -> f.filter(new double[] {0.1}, new double[] {1}, null));
+        refuses("PscFilter: sample times t must not be null", () -> f.value((INDArray) null));
+        refuses(
+                "PscFilter: spike times and weights must not be null, were null and null",
+                () -> PscFilter.exponentialEuler(0.01, null, null, 1e-3, 10));
+    }
+
+    @Test
+    void tuningCurvesRefuseMissingOrEmptyInputs() {
+        refuses("Lif: v_in must not be null", () -> Lif.CORTICAL.rate((INDArray) null));
+        refuses(
+                "LifNeuron: lif and the input vIn must not be null, were lif=Lif[",
+                () -> LifNeuron.simulate(Lif.CORTICAL, null, 0.1, 1e-3));
+        // isNaN().any() of an empty array is null in ND4J.
+        refuses(
+                "LifNeuron: the tuning curve's inputs vIn must hold at least one input, was shape [0]",
+                () -> LifNeuron.simulatedRates(Lif.CORTICAL, Nd4j.zeros(DataType.DOUBLE, 0), 0.1, 1e-3));
+    }
+
+    @Test
+    void perceptronRefusesAnEmptyBatchAndMissingWeights() {
+        Perceptron p = new Perceptron(new double[] {1, 1}, -0.5);
+        refuses(
+                "Perceptron: inputs have shape [0, 2], expected at least one row",
+                () -> p.errors(Nd4j.ones(DataType.DOUBLE, 0, 2), Nd4j.ones(DataType.DOUBLE, 0)));
+        refuses("Perceptron: weights must be a non-empty vector", () -> new Perceptron((double[]) null, 0));
+    }
+
+    @Test
+    void networkRefusesANullPopulationAndProbeArguments() {
+        // add(null) was accepted and the first step failed with a NullPointerException.
+        Network net = new Network(1e-3);
+        refuses("Network: population must not be null", () -> net.add(null));
+        LifPopulation p = net.add(new LifPopulation("p", 3, Lif.CORTICAL, 0.01));
+        refuses(
+                "StateProbe[p]: variable and neurons must not be null, were variable=null, neurons=1 indices",
+                () -> net.probeState(p, null, 0));
+        refuses(
+                "StateProbe[p]: variable and neurons must not be null, were variable=V, neurons=null",
+                () -> net.probeState(p, LifPopulation.Variable.V, (long[]) null));
+        net.run(0.01);
+        org.junit.jupiter.api.Assertions.assertEquals(10, net.steps());
+    }
+}
