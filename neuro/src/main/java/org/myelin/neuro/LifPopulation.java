@@ -206,11 +206,25 @@ public final class LifPopulation implements Population {
         }
     }
 
+    /**
+     * Refuses a step longer than tau_m or tau_s: Euler's factors 1 - dt/tau_m and 1 - dt/tau_s turn negative, so v
+     * overshoots its input (a spike every step) and the synaptic current changes sign each step (diverging beyond
+     * 2 tau). {@link Network#add} checks it against the network's dt before any step.
+     */
+    void requireStableStep(double dt) {
+        if (dt > lif.tauM() || dt > tauS) {
+            throw new IllegalArgumentException(
+                    "LifPopulation '" + name + "': dt = " + dt + " s, expected at most tau_m = " + lif.tauM()
+                            + " s and tau_s = " + tauS + " s (Euler's decay 1 - dt/tau turns negative); lower dt");
+        }
+    }
+
     @Override
     public void step(double dt) {
         if (!(dt > 0) || Double.isInfinite(dt)) {
             throw new IllegalArgumentException("LifPopulation '" + name + "': dt must be finite and > 0 s, was " + dt);
         }
+        requireStableStep(dt);
         if (nativeSpikes != null) {
             nativeStep(dt);
             return;

@@ -64,6 +64,9 @@ public final class Network {
         if (population == null) {
             throw new IllegalArgumentException("Network: population must not be null");
         }
+        if (population instanceof LifPopulation lif) {
+            lif.requireStableStep(dt);
+        }
         for (Population p : populations) {
             if (p == population || p.name().equals(population.name())) {
                 throw new IllegalArgumentException("Network: population '" + population.name() + "' is already added");

@@ -132,6 +132,12 @@ public record PscFilter(int n, double tauS) {
                     + MAX_STEPS + "], was tau_s=" + tauS + ", dt=" + dt + ", steps=" + steps);
         }
         requireArrays(spikeTimes, weights);
+        // 1 - dt/tau_s < 0 flipped the current's sign every step (and diverged beyond dt = 2 tau_s).
+        if (dt > tauS) {
+            throw new IllegalArgumentException(
+                    "PscFilter: exponentialEuler: dt = " + dt + " s, expected at most tau_s = " + tauS
+                            + " s (Euler's decay 1 - dt/tau_s turns negative); lower dt");
+        }
         // The arriving weights and s.
         org.myelin.MemoryLimit.check(
                 "PscFilter: exponentialEuler of " + steps + " steps", steps + 1L, 2 * Double.BYTES, "samples");

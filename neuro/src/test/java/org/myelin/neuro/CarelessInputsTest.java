@@ -67,4 +67,24 @@ class CarelessInputsTest {
         net.run(0.01);
         org.junit.jupiter.api.Assertions.assertEquals(10, net.steps());
     }
+
+    @Test
+    void eulerStepsLongerThanATimeConstantAreRefusedBeforeAnyStep() {
+        // dt = 0.1 s with tau_m = 20 ms: v += 5 (v_in - v) overshot to a spike every step; with dt > tau_s the
+        // synaptic current changed sign every step.
+        Network net = new Network(0.05);
+        refuses(
+                "LifPopulation 'p': dt = 0.05 s, expected at most tau_m = 0.02 s and tau_s = 0.01 s",
+                () -> net.add(new LifPopulation("p", 3, Lif.CORTICAL, 0.01)));
+        LifPopulation slowSynapse = new LifPopulation("q", 1, Lif.CORTICAL, 0.001);
+        refuses("LifPopulation 'q': dt = 0.002 s, expected at most tau_m", () -> slowSynapse.step(0.002));
+        refuses(
+                "LifPopulation 'lif': dt = 0.1 s, expected at most tau_m = 0.02 s",
+                () -> LifNeuron.simulate(Lif.CORTICAL, t -> 2.0, 1, 0.1));
+        refuses(
+                "PscFilter: exponentialEuler: dt = 0.01 s, expected at most tau_s = 0.001 s",
+                () -> PscFilter.exponentialEuler(0.001, new double[] {0}, new double[] {1}, 0.01, 5));
+        // dt = tau is the edge, still allowed.
+        new Network(0.01).add(new LifPopulation("r", 1, Lif.CORTICAL, 0.01)).step(0.01);
+    }
 }
