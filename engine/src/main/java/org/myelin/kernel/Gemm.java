@@ -91,32 +91,13 @@ public final class Gemm {
         // A column-major operand is the row-major storage of its transpose: flip its transpose flag.
         int ta = (transA ^ la.transposed) ? 1 : 0;
         int tb = (transB ^ lb.transposed) ? 1 : 0;
+        long pa = NativeAddress.of(a);
+        long pb = NativeAddress.of(b);
+        long pc = NativeAddress.of(out);
         if ((k <= Cblas.THIN || n <= Cblas.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
             int rc = type == DataType.FLOAT
-                    ? NativeKernels.thinGemmF32(
-                            ta,
-                            tb,
-                            m,
-                            n,
-                            k,
-                            NativeAddress.of(a),
-                            la.ld,
-                            NativeAddress.of(b),
-                            lb.ld,
-                            NativeAddress.of(out),
-                            lc.ld)
-                    : NativeKernels.thinGemmF64(
-                            ta,
-                            tb,
-                            m,
-                            n,
-                            k,
-                            NativeAddress.of(a),
-                            la.ld,
-                            NativeAddress.of(b),
-                            lb.ld,
-                            NativeAddress.of(out),
-                            lc.ld);
+                    ? NativeKernels.thinGemmF32(ta, tb, m, n, k, pa, la.ld, pb, lb.ld, pc, lc.ld)
+                    : NativeKernels.thinGemmF64(ta, tb, m, n, k, pa, la.ld, pb, lb.ld, pc, lc.ld);
             Reference.reachabilityFence(a);
             Reference.reachabilityFence(b);
             Reference.reachabilityFence(out);
@@ -129,33 +110,9 @@ public final class Gemm {
             return false;
         }
         if (type == DataType.FLOAT) {
-            NativeKernels.gemmF32(
-                    fn,
-                    ta,
-                    tb,
-                    (int) m,
-                    (int) n,
-                    (int) k,
-                    NativeAddress.of(a),
-                    la.ld,
-                    NativeAddress.of(b),
-                    lb.ld,
-                    NativeAddress.of(out),
-                    lc.ld);
+            NativeKernels.gemmF32(fn, ta, tb, (int) m, (int) n, (int) k, pa, la.ld, pb, lb.ld, pc, lc.ld);
         } else {
-            NativeKernels.gemmF64(
-                    fn,
-                    ta,
-                    tb,
-                    (int) m,
-                    (int) n,
-                    (int) k,
-                    NativeAddress.of(a),
-                    la.ld,
-                    NativeAddress.of(b),
-                    lb.ld,
-                    NativeAddress.of(out),
-                    lc.ld);
+            NativeKernels.gemmF64(fn, ta, tb, (int) m, (int) n, (int) k, pa, la.ld, pb, lb.ld, pc, lc.ld);
         }
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
