@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
@@ -256,6 +258,34 @@ public final class Dataset {
             }
         }
         return new Dataset(gatherRows(features, indices), gatherRows(targets, indices), numClasses);
+    }
+
+    /**
+     * Samples {@code from..to-1}: views of this set's arrays, or gathered copies ({@link #subset}) when an array is
+     * itself a view. ND4J 1.0.0-M2.1's {@code get(interval)} of a view whose rows are strided ({@code
+     * x.get(interval(0, 2, N), all())}) returned other rows, or a scalar ("input has shape []").
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= from < to <= N}
+     */
+    public Dataset rows(int from, int to) {
+        if (from < 0 || from >= to || to > size()) {
+            throw new IllegalArgumentException(
+                    "Dataset.rows: rows " + from + ".." + to + ", expected 0 <= from < to <= " + size());
+        }
+        if (features.isView() || targets.isView()) {
+            return subset(java.util.stream.IntStream.range(from, to).toArray());
+        }
+        return new Dataset(firstAxis(features, from, to), firstAxis(targets, from, to), numClasses);
+    }
+
+    /** {@code a.get(interval(from, to), all(), ...)} for any rank (images [N, C, H, W] too). */
+    private static INDArray firstAxis(INDArray a, int from, int to) {
+        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < index.length; i++) {
+            index[i] = NDArrayIndex.all();
+        }
+        return a.get(index);
     }
 
     /** The same samples with features and targets cast to {@code type} (a floating-point type). */

@@ -53,17 +53,11 @@ public final class Checkpoint {
             Map<String, Object> trainer)
             throws IOException {
         // Each was a NullPointerException, most of them once the temporary file had been opened.
-        String missing = file == null
-                ? "file"
-                : model == null
-                        ? "model"
-                        : optimizer == null ? "optimizer" : optimizerState == null ? "optimizer state" : null;
-        if (missing == null && trainer == null) {
-            missing = "trainer state";
-        }
-        if (missing != null) {
-            throw new IllegalArgumentException("Checkpoint.save: " + missing + " must not be null");
-        }
+        requireGiven(file, "file");
+        requireGiven(model, "model");
+        requireGiven(optimizer, "optimizer");
+        requireGiven(optimizerState, "optimizer state");
+        requireGiven(trainer, "trainer state");
         optimizerState.forEach((parameter, slots) -> {
             if (slots == null || slots.values().stream().anyMatch(java.util.Objects::isNull)) {
                 throw new IllegalArgumentException(
@@ -126,6 +120,12 @@ public final class Checkpoint {
             }
             opt.remove("state");
             return new Loaded(m.model(), m.metadata(), opt, state, a.json(TRAINER_JSON));
+        }
+    }
+
+    private static void requireGiven(Object argument, String what) {
+        if (argument == null) {
+            throw new IllegalArgumentException("Checkpoint.save: " + what + " must not be null");
         }
     }
 }

@@ -10,8 +10,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
@@ -87,19 +85,9 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
         try (var scope = Autograd.noGrad()) {
             for (int start = 0; start < n; start = (int) Math.min(n, (long) start + batchSize)) { // never wraps
                 int end = (int) Math.min(n, (long) start + batchSize);
-                INDArray x;
-                INDArray t;
-                if (data.features().isView() || data.targets().isView()) {
-                    // ND4J 1.0.0-M2.1's get(interval) of a view whose rows are strided (x.get(interval(0, 2, N),
-                    // all())) returned other rows, or a scalar ("input has shape []"): the rows are gathered.
-                    Dataset part = data.subset(
-                            java.util.stream.IntStream.range(start, end).toArray());
-                    x = part.features();
-                    t = part.targets();
-                } else {
-                    x = data.features().get(samples(data.features().rank(), start, end));
-                    t = data.targets().get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-                }
+                Dataset part = data.rows(start, end);
+                INDArray x = part.features();
+                INDArray t = part.targets();
                 try (MemoryWorkspace ws = StepWorkspace.open("myelin-evaluation")) {
                     Tensor out = model.forward(Tensor.constant(x));
                     lossSum += loss.apply(out, Tensor.constant(t)).item() * (end - start);
@@ -112,16 +100,6 @@ public record Evaluation(double loss, double accuracy, ConfusionMatrix confusion
             model.train(wasTraining);
         }
         return new Evaluation(lossSum / n, cm == null ? Double.NaN : cm.accuracy(), cm, n);
-    }
-
-    /** Indices of samples {@code start..end-1} of an array {@code [N, ...]} of any rank. */
-    private static INDArrayIndex[] samples(int rank, int start, int end) {
-        INDArrayIndex[] index = new INDArrayIndex[rank];
-        index[0] = NDArrayIndex.interval(start, end);
-        for (int i = 1; i < rank; i++) {
-            index[i] = NDArrayIndex.all();
-        }
-        return index;
     }
 
     /**

@@ -151,10 +151,7 @@ public final class RunIdentity {
             long rowBytes = Math.max(1, a.length() / Math.max(rows, 1) * width);
             long block = Math.max(1, (32L << 20) / rowBytes);
             for (long r = 0; r < rows; r += block) {
-                // The rows gathered, not a.get(interval): ND4J 1.0.0-M2.1 returns wrong rows, or a scalar, for an
-                // interval of a view whose rows are strided (x.get(interval(0, 2, N), all())).
-                Dataset part = d.subset(java.util.stream.IntStream.range((int) r, (int) Math.min(rows, r + block))
-                        .toArray());
+                Dataset part = d.rows((int) r, (int) Math.min(rows, r + block));
                 update(crc, (features ? part.features() : part.targets()).dup('c'));
             }
         }

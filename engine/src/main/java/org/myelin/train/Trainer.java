@@ -1,5 +1,6 @@
 package org.myelin.train;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -15,6 +16,7 @@ import org.myelin.autodiff.Tensor;
 import org.myelin.data.Batch;
 import org.myelin.data.Batches;
 import org.myelin.data.Dataset;
+import org.myelin.io.AtomicFiles;
 import org.myelin.nn.Dropout;
 import org.myelin.nn.Module;
 import org.myelin.optim.GradientTransform;
@@ -259,8 +261,8 @@ public final class Trainer {
             }
             if (c instanceof Checkpointing k) {
                 try {
-                    org.myelin.io.AtomicFiles.requireWritablePath(k.file());
-                } catch (java.io.IOException e) {
+                    AtomicFiles.requireWritablePath(k.file());
+                } catch (IOException e) {
                     throw new IllegalArgumentException("Trainer: cannot write checkpoints: " + e.getMessage(), e);
                 }
             }

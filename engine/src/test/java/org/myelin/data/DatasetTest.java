@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class DatasetTest {
 
@@ -244,5 +246,24 @@ class DatasetTest {
         assertEquals(0, empty.size());
         assertArrayEquals(new long[] {0, 2}, empty.targets().shape());
         assertEquals(2, empty.numClasses());
+    }
+
+    /** {@link Dataset#rows}: the same samples as {@code subset} of the range, for plain arrays and strided views. */
+    @Test
+    void rowsAreTheSamplesOfTheRangeAlsoOfAStridedView() {
+        INDArray all = Nd4j.arange(40).castTo(DataType.DOUBLE).reshape(10, 4);
+        INDArray targets = Nd4j.arange(20).castTo(DataType.DOUBLE).reshape(10, 2);
+        Dataset plain = Dataset.of(all, targets);
+        assertEquals(
+                plain.subset(new int[] {3, 4, 5}).features(), plain.rows(3, 6).features());
+        assertEquals(
+                plain.subset(new int[] {3, 4, 5}).targets(), plain.rows(3, 6).targets());
+        INDArrayIndex everyOther = NDArrayIndex.interval(0, 2, 10);
+        Dataset strided =
+                Dataset.of(all.get(everyOther, NDArrayIndex.all()), targets.get(everyOther, NDArrayIndex.all()));
+        assertEquals(all.getRow(6).reshape(1, 4), strided.rows(3, 4).features());
+        assertEquals(targets.getRow(6).reshape(1, 2), strided.rows(3, 4).targets());
+        var e = assertThrows(IllegalArgumentException.class, () -> plain.rows(5, 11));
+        assertEquals("Dataset.rows: rows 5..11, expected 0 <= from < to <= 10", e.getMessage());
     }
 }
