@@ -3,6 +3,7 @@ package org.myelin.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,12 +32,18 @@ import org.slf4j.LoggerFactory;
  * that is tiny per step but always of the same sign (a coefficient such as {@code 1 - beta2} rounded in float32
  * inside the kernel); over a trajectory it accumulates, and a ReLU network splits at units on the edge of switching.
  *
- * <p>Distance: {@code max|a - r| / max|r|} over the worst parameter tensor, {@code r} the float64 run. Bound: the
- * native float32 run may be at most {@value #RATIO} times as far from the float64 run as the ND4J float32 run is
- * (both are float32 runs of the same arithmetic that round in a different order, FMA contraction and vector
- * partial sums in the native loop, so their distances are of one size but not equal; the kernel bug this guards
- * against made the native distance 400 times the ND4J one), and the ND4J run itself within {@value #ABSOLUTE} of
- * float64 (float32 noise grown over the trajectory, measured at 1e-6 to 1e-5 here).
+ * <p>Distance: {@code max|a - r| / max|r|} over the worst parameter tensor, {@code r} the float64 run. Bound: over
+ * {@value #SEEDS} data seeds, the median of the native float32 run's distance divided by the ND4J float32 run's is
+ * at most {@value #RATIO} (the kernel bug this guards against made the native distance 400 times the ND4J one, on
+ * every seed), and the ND4J runs' median distance is within {@value #ABSOLUTE} of float64 (float32 noise grown over
+ * the trajectory, measured at 1e-6 to 1e-5 here). A median over seeds, not one seed: both are float32 runs of the
+ * same arithmetic that round in a different order (FMA contraction in the native loop; the BLAS's blocking in the
+ * gemms both share), and a chaotic trajectory amplifies that difference by a factor that varies from seed to seed.
+ * Per seed, momentum's ratio ranged 0.19 to 2.9 over seeds 1-12 on an AMD EPYC with OpenBLAS (median 0.8), where
+ * the single seed this test once used gave 2.9 and failed, having passed with MKL's gemms on an Intel Xeon. A seed
+ * on which a hidden unit's pre-activation comes within float32 rounding of 0 switches that unit in some float32 runs
+ * and not others (a coin toss, seen at seed 11 for momentum and seed 3 for AdamW, distance about 1e-2 to 0.4 in both
+ * float32 runs): the median is indifferent to one such seed.
  *
  * <p>Each update below is the call the optimiser class makes ({@code Momentum}, {@code Nesterov}, {@code Adam},
  * {@code AdamW} in {@code org.myelin.optim}), made on an explicit implementation, because the optimisers use the
@@ -51,15 +58,8 @@ class OptimizerTrajectoryTest {
     private static final int[] SIZES = {20, 32, 16, 5};
     private static final int BATCH = 16;
     private static final int BATCHES = 8;
-    /**
-     * The batches' seed. With seed 7, a hidden unit's pre-activation came within 3.4e-7 of 0 at step 150 of the
-     * momentum run (z = -3.4e-7 in float64), inside float32 rounding: whichever float32 run rounded it to the other
-     * side switched that unit on and ended 0.6 away, whatever its kernels (the ND4J path failed that way under
-     * -Dmyelin.kernels=nd4j). Such a coin toss is not the drift this test looks for; with seed 9 no pre-activation of
-     * any rule's float64 run comes within 1.1e-6 of 0 over the 300 steps, and no float32 run switches a unit the
-     * float64 run does not.
-     */
-    private static final long DATA_SEED = 9;
+    /** The batches' seeds: the median is taken over this many runs, seeds 1 to {@value}. */
+    static final int SEEDS = 5;
 
     private static ElementwiseKernels fused;
     private static final ElementwiseKernels ND4J = Kernels.nd4j();
@@ -128,11 +128,30 @@ class OptimizerTrajectoryTest {
     @ParameterizedTest
     @EnumSource(Rule.class)
     void nativeFloat32StaysAsCloseToFloat64AsTheNd4jPath(Rule rule) {
-        List<INDArray[]> data = batches(SIZES[0], SIZES[SIZES.length - 1], BATCH, BATCHES, DATA_SEED);
-        Map<String, INDArray> reference = train(rule, ND4J, DataType.DOUBLE, SIZES, data, STEPS);
-        Map<String, INDArray> viaNd4j = train(rule, ND4J, DataType.FLOAT, SIZES, data, STEPS);
-        Map<String, INDArray> viaNative = train(rule, fused, DataType.FLOAT, SIZES, data, STEPS);
-        assertTrajectories(rule + ", " + STEPS + " steps", reference, viaNd4j, viaNative, ABSOLUTE);
+        double[] nd4j = new double[SEEDS];
+        double[] ratios = new double[SEEDS];
+        StringBuilder figures = new StringBuilder(
+                rule + ", " + STEPS + " steps, distance from float64 (ND4J path," + " native) per data seed:");
+        for (int seed = 1; seed <= SEEDS; seed++) {
+            List<INDArray[]> data = batches(SIZES[0], SIZES[SIZES.length - 1], BATCH, BATCHES, seed);
+            Map<String, INDArray> reference = train(rule, ND4J, DataType.DOUBLE, SIZES, data, STEPS);
+            nd4j[seed - 1] = distance(train(rule, ND4J, DataType.FLOAT, SIZES, data, STEPS), reference);
+            double nat = distance(train(rule, fused, DataType.FLOAT, SIZES, data, STEPS), reference);
+            ratios[seed - 1] = nat / Math.max(nd4j[seed - 1], 1e-30);
+            figures.append(String.format(Locale.ROOT, " %d: %.3g, %.3g;", seed, nd4j[seed - 1], nat));
+        }
+        String report = figures
+                + String.format(
+                        Locale.ROOT, " median ND4J distance %.3g, median ratio %.3g", median(nd4j), median(ratios));
+        log.info(report);
+        assertTrue(median(nd4j) <= ABSOLUTE, report + "; the ND4J path must be within " + ABSOLUTE);
+        assertTrue(median(ratios) <= RATIO, report + "; the native path must be within " + RATIO + " x");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
