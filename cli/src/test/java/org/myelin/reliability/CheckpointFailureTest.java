@@ -91,6 +91,37 @@ class CheckpointFailureTest {
     }
 
     @Test
+    void aDivergedModelIsNotCheckpointedOverThePreviousOne() throws Exception {
+        // A checkpoint of NaN weights replaced the good one, and resuming from it was then refused.
+        Path file = dir.resolve("checkpoint.zip");
+        Callback diverge = new Callback() {
+            @Override
+            public void onStepEnd(Trainer t, long step, double loss) {
+                if (step == 2) { // before the checkpoint of step 2
+                    t.model().namedParameters().get("0.weight").value().putScalar(new long[] {0, 1}, Float.NaN);
+                }
+            }
+        };
+        Trainer t = Fixtures.trainer();
+        Trainer trainer = new Trainer(
+                t.model(),
+                t.loss(),
+                t.optimizer(),
+                TrainingOptions.of(1, 16, 3),
+                List.of(diverge, new Checkpointing(file, 0, 1, Map.of())));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> trainer.fit(Fixtures.data(), null));
+        assertEquals(
+                "could not write checkpoint " + file + " (the previous one is intact): Checkpoint.save: parameter"
+                        + " '0.weight' holds 1 non-finite value(s) of 24; the first is NaN at [0, 1]; a model file"
+                        + " cannot hold them (training diverged?); nothing was written",
+                e.getMessage());
+        Map<?, ?> position = (Map<?, ?>) Checkpoint.load(file).trainer().get("position");
+        assertEquals(1, ((Number) position.get("step")).intValue(), "the checkpoint of step 1 is still there");
+        assertEquals(List.of("checkpoint.zip"), names(dir), "no temporary file is left");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theCommandLineReportsAFailedCheckpointInOneLine() throws Exception {
         Path out = dir.resolve("run");

@@ -58,11 +58,17 @@ public final class Checkpoint {
         requireGiven(optimizer, "optimizer");
         requireGiven(optimizerState, "optimizer state");
         requireGiven(trainer, "trainer state");
+        ModelFile.requireSavable("Checkpoint.save", model);
         optimizerState.forEach((parameter, slots) -> {
             if (slots == null || slots.values().stream().anyMatch(java.util.Objects::isNull)) {
                 throw new IllegalArgumentException(
                         "Checkpoint.save: the optimizer state of parameter '" + parameter + "' has a null slot");
             }
+            // Optimizer.restoreState refuses non-finite state (an Adam moment overflowed): such a checkpoint could
+            // not be resumed, and would have replaced one that can.
+            slots.forEach((slot, value) -> org.myelin.Preconditions.requireFinite(
+                    "Checkpoint.save: the optimizer state of parameter '" + parameter + "' slot '" + slot + "'",
+                    value));
         });
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);

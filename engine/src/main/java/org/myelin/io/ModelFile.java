@@ -41,10 +41,30 @@ public final class ModelFile {
             throw new IllegalArgumentException(
                     "ModelFile.save: " + (file == null ? "file" : "model") + " must not be null");
         }
+        requireSavable("ModelFile.save", model);
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             writeModel(w, model, metadata);
             w.finish();
+        });
+    }
+
+    /**
+     * Refuses, before the target's directory is created or anything is written, a model that {@link #load} would
+     * refuse: a module type it does not know, or a parameter or buffer holding NaN or an infinity (a diverged
+     * run's), which would otherwise replace the previous good file with one nothing can read.
+     */
+    static void requireSavable(String owner, Module model) {
+        requireLoadable("", model);
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, t) -> arrays.put("parameter '" + name + "'", t.value()));
+        model.namedBuffers().forEach((name, b) -> arrays.put("buffer '" + name + "'", b));
+        arrays.forEach((what, value) -> {
+            String bad = nonFinite(what, value);
+            if (bad != null) {
+                throw new IllegalArgumentException(owner + ": " + bad
+                        + "; a model file cannot hold them (training diverged?); nothing was written");
+            }
         });
     }
 
@@ -70,8 +90,8 @@ public final class ModelFile {
         }
     }
 
+    /** Writes the model's entries; the caller has checked it with {@link #requireSavable}. */
     static void writeModel(Archive.Writer w, Module model, Map<String, Object> metadata) throws IOException {
-        requireLoadable("", model); // model files and checkpoints alike; the target stays as it was
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", FORMAT);
         doc.put("formatVersion", FORMAT_VERSION);
@@ -199,7 +219,11 @@ public final class ModelFile {
                         + Arrays.toString(declared) + " but the architecture needs " + Arrays.toString(target.shape()));
             }
             a.arrayInto(String.valueOf(d.get("entry")), target, where);
-            requireFinite(where, kind, name, target);
+            String bad = nonFinite(kind + " '" + name + "'", target);
+            if (bad != null) {
+                throw new ModelFormatException(
+                        where + ": " + bad + "; the model was saved from a diverged run or is damaged");
+            }
         }
         if (!pending.isEmpty()) {
             throw new ModelFormatException(where + ": no data for " + kind + "(s) " + pending.keySet());
@@ -225,15 +249,15 @@ public final class ModelFile {
     }
 
     /**
-     * Refuses a parameter or buffer holding NaN or an infinity: such a model (saved from a diverged run, or
-     * damaged) would evaluate to results that are not results.
+     * "WHAT holds N non-finite value(s) of M; the first is NaN at [1, 2]" when {@code value} holds NaN or an
+     * infinity (a model of such values evaluates to results that are not results), else null.
      */
-    private static void requireFinite(String where, String kind, String name, INDArray value) {
+    private static String nonFinite(String what, INDArray value) {
         if (value.isEmpty()
                 || !value.dataType().isFPType()
                 || !org.nd4j.linalg.indexing.BooleanIndexing.or(
                         value, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
-            return;
+            return null;
         }
         INDArray flat = value.dup('c').reshape(value.length());
         long bad = flat.scan(org.nd4j.linalg.indexing.conditions.Conditions.notFinite())
@@ -243,8 +267,7 @@ public final class ModelFile {
                 .getLong(0);
         String at =
                 first < 0 ? "" : "; the first is " + flat.getDouble(first) + " at " + subscripts(first, value.shape());
-        throw new ModelFormatException(where + ": " + kind + " '" + name + "' holds " + bad + " non-finite value(s) of "
-                + value.length() + at + "; the model was saved from a diverged run or is damaged");
+        return what + " holds " + bad + " non-finite value(s) of " + value.length() + at;
     }
 
     /** The row-major subscripts of flat index {@code index} in {@code shape}: "[1, 2]". */

@@ -116,6 +116,9 @@ public final class Checkpointing implements Callback {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "could not write checkpoint " + file + " (the previous one is intact): " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // a model or state the checkpoint could not be resumed from
+            throw new IllegalArgumentException(
+                    "could not write checkpoint " + file + " (the previous one is intact): " + e.getMessage(), e);
         }
     }
 

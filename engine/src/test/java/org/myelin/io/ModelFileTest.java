@@ -256,6 +256,59 @@ class ModelFileTest {
     }
 
     @Test
+    void nonFiniteParametersOrBuffersAreRefusedBeforeThePreviousFileIsReplaced() throws IOException {
+        // They were written, and the file (over the good one) was then refused by load.
+        Path f = dir.resolve("m.zip");
+        Module m = model();
+        ModelFile.save(f, m, Map.of());
+        byte[] before = Files.readAllBytes(f);
+        m.namedParameters().get("0.weight").value().putScalar(new long[] {1, 2}, Float.NaN);
+        assertEquals(
+                "ModelFile.save: parameter '0.weight' holds 1 non-finite value(s) of 35; the first is NaN at [1, 2];"
+                        + " a model file cannot hold them (training diverged?); nothing was written",
+                assertThrows(IllegalArgumentException.class, () -> ModelFile.save(f, m, Map.of()))
+                        .getMessage());
+        Module b = model();
+        String buffer = b.namedBuffers().keySet().iterator().next();
+        b.namedBuffers().get(buffer).putScalar(0, Float.POSITIVE_INFINITY);
+        Path elsewhere = dir.resolve("new").resolve("m.zip");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelFile.save(elsewhere, b, Map.of()))
+                .getMessage()
+                .startsWith("ModelFile.save: buffer '" + buffer + "' holds 1 non-finite value(s) of 7; the first is"
+                        + " Infinity at [0]"));
+        assertEquals(
+                "Checkpoint.save: buffer '" + buffer + "' holds 1 non-finite value(s) of 7; the first is Infinity at"
+                        + " [0]; a model file cannot hold them (training diverged?); nothing was written",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Checkpoint.save(f, b, Map.of(), Map.of(), Map.of(), Map.of()))
+                        .getMessage());
+        assertArrayEquals(before, Files.readAllBytes(f));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind, no directory created");
+        }
+    }
+
+    @Test
+    void nonFiniteOptimizerStateIsRefusedBeforeThePreviousCheckpointIsReplaced() throws IOException {
+        // Optimizer.restoreState refuses it: the checkpoint could not have been resumed.
+        Module m = model();
+        Path f = dir.resolve("c.zip");
+        INDArray v = Nd4j.zeros(DataType.FLOAT, 5, 7);
+        Checkpoint.save(f, m, Map.of(), Map.of(), Map.of("0.weight", Map.of("v", v)), Map.of());
+        byte[] before = Files.readAllBytes(f);
+        v.putScalar(new long[] {2, 4}, Float.POSITIVE_INFINITY);
+        assertEquals(
+                "Checkpoint.save: the optimizer state of parameter '0.weight' slot 'v': row 2 column 4 is +Infinity",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Checkpoint.save(
+                                        f, m, Map.of(), Map.of(), Map.of("0.weight", Map.of("v", v)), Map.of()))
+                        .getMessage());
+        assertArrayEquals(before, Files.readAllBytes(f));
+    }
+
+    @Test
     void nullCheckpointPartsAreNamed() {
         Module m = model();
         Path f = dir.resolve("c.zip");

@@ -167,6 +167,21 @@ final class Fixtures {
         return out.toByteArray();
     }
 
+    /**
+     * Replaces the array entry {@code entry} (such as {@code parameters/0.weight.npy}) of the saved {@code file}
+     * with {@code value}: a file as damage or an older Myelin leaves it, which save itself no longer writes.
+     */
+    static void replaceArray(Path file, String entry, INDArray value) throws IOException {
+        Map<String, byte[]> entries = unzip(Files.readAllBytes(file));
+        if (!entries.containsKey(entry)) {
+            throw new IllegalArgumentException(file + " has no entry " + entry + ", only " + entries.keySet());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(value, out);
+        entries.put(entry, out.toByteArray());
+        Files.write(file, zip(entries));
+    }
+
     /** A digest of a model's parameters and buffers (names, shapes, types, exact bits) and metadata. */
     static String digest(ModelFile.Loaded m) throws IOException {
         Digest d = new Digest();
