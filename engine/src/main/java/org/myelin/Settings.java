@@ -44,8 +44,8 @@ public final class Settings {
 
     /**
      * Checks every setting the command line depends on before anything loads: the values of the known
-     * {@code myelin.*} properties, of {@link #THREAD_VARIABLES}, of {@code MYELIN_KERNELS} and of
-     * {@code MYELIN_KERNEL_SPLIT_ELEMENTS} (the library alone
+     * {@code myelin.*} properties, of {@link #THREAD_VARIABLES}, of {@code MYELIN_KERNELS}, of
+     * {@value Mnist#MIRRORS_ENV} and of {@code MYELIN_KERNEL_SPLIT_ELEMENTS} (the library alone
      * only warns about a bad one, {@link Kernels}).
      *
      * @return warnings (unknown {@code myelin.*} properties), one line each
@@ -89,6 +89,7 @@ public final class Settings {
         if (split != null || splitVariable != null) {
             KernelSplit.decide(2, split, splitVariable); // the property wins over the variable, as in KernelSplit
         }
+        Mnist.checkSources(properties, environment);
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);
             if (v != null && !v.isBlank()) { // empty: as if unset, which is how the runtimes read it

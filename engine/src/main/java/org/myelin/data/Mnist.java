@@ -115,6 +115,17 @@ public record Mnist(Dataset train, Dataset test) {
         return originals().isComplete(cachePath(cacheDir));
     }
 
+    /**
+     * Checks the sources setting ({@value #MIRRORS_PROPERTY} in {@code properties}, else {@value #MIRRORS_ENV} in
+     * {@code environment}) without fetching anything: {@link org.myelin.Settings#check} calls it at start-up, since
+     * {@link #fetch} reads the setting only when MNIST is not cached, which can be deep into a run.
+     *
+     * @throws IllegalArgumentException naming the setting, the bad entry and the form expected
+     */
+    public static void checkSources(java.util.Properties properties, java.util.Map<String, String> environment) {
+        MnistSource.configured(properties, environment);
+    }
+
     /** {@link #fetch(Path, Duration)} with {@link #DEFAULT_FETCH_TIMEOUT}. */
     public static Path fetch(Path cacheDir) throws IOException {
         return fetch(cacheDir, DEFAULT_FETCH_TIMEOUT);

@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * A place {@link Mnist#fetch} gets the IDX files from: an HTTPS mirror of the four original {@code .gz} files, or
@@ -53,11 +55,16 @@ sealed interface MnistSource {
 
     /** The sources set by {@value Mnist#MIRRORS_PROPERTY} or {@value Mnist#MIRRORS_ENV}, else {@link #DEFAULTS}. */
     static List<MnistSource> configured() {
-        String property = System.getProperty(Mnist.MIRRORS_PROPERTY);
+        return configured(System.getProperties(), System.getenv());
+    }
+
+    /** {@link #configured()} from the given system properties and environment. */
+    static List<MnistSource> configured(Properties properties, Map<String, String> environment) {
+        String property = properties.getProperty(Mnist.MIRRORS_PROPERTY);
         if (property != null) {
             return parse("-D" + Mnist.MIRRORS_PROPERTY, property);
         }
-        String env = System.getenv(Mnist.MIRRORS_ENV);
+        String env = environment.get(Mnist.MIRRORS_ENV);
         if (env != null && !env.isBlank()) {
             return parse(Mnist.MIRRORS_ENV, env);
         }
@@ -95,7 +102,8 @@ sealed interface MnistSource {
         try {
             uri = new URI(entry.endsWith("/") ? entry : entry + "/");
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(setting + ": '" + entry + "' is not a URL (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(setting + ": '" + entry + "' is not a URL (" + e.getMessage()
+                    + "), expected an https:// base URL or 'npm'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null
