@@ -67,10 +67,12 @@ public record Lif(double tauM, double tauRef) {
         return vIn > 1 ? -tauM * Math.log1p(-1.0 / vIn) : Double.POSITIVE_INFINITY;
     }
 
-    /** The analytic sub-threshold trajectory v(t) = v_in (1 - exp(-t/tau_m)) from v(0) = 0. */
+    /** The analytic sub-threshold trajectory v(t) = v_in (1 - exp(-t/tau_m)) from v(0) = 0, for t >= 0. */
     public double voltage(double t, double vIn) {
-        if (!Double.isFinite(t)) {
-            throw new IllegalArgumentException("Lif: t must be finite, was " + t + " s");
+        // A negative t extrapolated the trajectory to before its start: v_in (1 - e^(-t/tau_m)), of the sign opposite
+        // to v_in and growing exponentially, a voltage the neuron never had.
+        if (!(t >= 0) || Double.isInfinite(t)) {
+            throw new IllegalArgumentException("Lif: t must be finite and >= 0 s, was " + t + " s");
         }
         requireFiniteInput(vIn);
         return -vIn * Math.expm1(-t / tauM);

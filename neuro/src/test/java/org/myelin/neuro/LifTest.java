@@ -97,6 +97,14 @@ class LifTest {
         assertTrue(e.getMessage().contains("tau_m"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(doubles = {-0.001, -1e-300, Double.NaN, Double.POSITIVE_INFINITY})
+    void theVoltageTraceRefusesATimeBeforeItsStartOrNoTime(double t) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CORTICAL.voltage(t, 2.0));
+        assertEquals("Lif: t must be finite and >= 0 s, was " + t + " s", e.getMessage());
+        assertEquals(0.0, CORTICAL.voltage(0.0, 2.0));
+    }
+
     @Test
     void tuningCurveAndTimeToThresholdMatchTheNotesNumbers() {
         // CS 489 §2.1 / CS 479 §1.4 with the cortical tau_ref = 2 ms, tau_m = 20 ms: t* = -tau_m ln(1 - 1/v_in),

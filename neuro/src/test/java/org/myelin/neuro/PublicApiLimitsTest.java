@@ -400,7 +400,7 @@ class PublicApiLimitsTest {
         refuses("Lif: v_in must be finite, was NaN", () -> lif.rate(Double.NaN));
         refuses("Lif: v_in must be finite, was NaN", () -> lif.timeToThreshold(Double.NaN));
         refuses("Lif: v_in must be finite, entry 1 was NaN", () -> lif.rate(Nd4j.createFromArray(2.0, Double.NaN)));
-        refuses("Lif: t must be finite, was NaN s", () -> lif.voltage(Double.NaN, 1.5));
+        refuses("Lif: t must be finite and >= 0 s, was NaN s", () -> lif.voltage(Double.NaN, 1.5));
         refuses("Lif: v_in must be finite, was Infinity", () -> lif.voltage(0.01, Double.POSITIVE_INFINITY));
         assertEquals(Double.POSITIVE_INFINITY, lif.timeToThreshold(0.5));
         HodgkinHuxley.Trace trace = HodgkinHuxley.squidAxon().simulate(t -> 10, 50);
