@@ -67,6 +67,9 @@ public final class Network {
         if (population instanceof LifPopulation lif) {
             lif.requireStableStep(dt);
         }
+        if (population instanceof PoissonPopulation poisson) {
+            poisson.requireRepresentableRates(dt);
+        }
         for (Population p : populations) {
             if (p == population || p.name().equals(population.name())) {
                 throw new IllegalArgumentException("Network: population '" + population.name() + "' is already added");
@@ -132,7 +135,7 @@ public final class Network {
      * {@link SimulationLimits#MAX_WORK} units of work (call {@link #step()} in a loop for longer runs): steps x
      * ({@link SimulationLimits#STEP_COST} + neurons) for the populations plus, for every projection, the spikes its
      * pre-synaptic population can emit in the run x its post-synaptic neurons (each delivered spike adds a row of
-     * post weights). The spikes are bounded from above: a Poisson source's mean count sum min(1, r dt) x steps plus
+     * post weights). The spikes are bounded from above: a Poisson source's mean count sum r dt x steps plus
      * six standard deviations, a LIF neuron's 1 + steps x dt / tau_ref (its threshold crossings are at least tau_ref
      * apart) and at most one a step, any other population's every neuron every step. Before stepping it also
      * refuses weights changed to NaN or an infinity since they were connected, and state probes that could not hold

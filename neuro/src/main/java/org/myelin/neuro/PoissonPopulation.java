@@ -6,12 +6,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Independent Poisson spike sources: in each step of length dt neuron i spikes with probability
- * {@code min(1, r_i dt)}, the Bernoulli approximation of a Poisson process of rate r_i [Hz] (exact as
- * dt -> 0; keep r dt well below 1). Draws come from its own seeded random stream, so a run is reproducible:
+ * {@code r_i dt}, the Bernoulli approximation of a Poisson process of rate r_i [Hz] (exact as dt -> 0; keep r dt
+ * well below 1). A rate above 1/dt, whose probability would exceed 1, is refused ({@link Network#add} checks the
+ * network's dt before any step). Draws come from its own seeded random stream, so a run is reproducible:
  * with the engine's native CPU kernels active, SplitMix64 in native code (draw i of step t is number
  * {@code t * size + i} of the stream, so a step needs no ND4J call); with {@code -Dmyelin.kernels=nd4j}, ND4J's
  * uniform generator. The two streams differ, so the two paths agree in distribution, not spike by spike.
@@ -105,9 +105,27 @@ public final class PoissonPopulation implements Population {
         return size;
     }
 
-    /** The mean number of spikes in a step of {@code dt}: sum over sources of min(1, r dt) (for run's estimate). */
+    /** The mean number of spikes in a step of {@code dt}: sum over sources of r dt (for run's estimate). */
     double meanSpikesPerStep(double dt) {
-        return Transforms.min(rates.mul(dt), 1.0, false).sumNumber().doubleValue();
+        return rates.sumNumber().doubleValue() * dt;
+    }
+
+    /**
+     * Refuses a step in which a source's spike probability r dt exceeds 1: it was capped at 1, so the source fired
+     * at 1/dt instead of its rate, without a word.
+     */
+    void requireRepresentableRates(double dt) {
+        requireRepresentableRate(
+                "PoissonPopulation '" + name + "': rate", rates.maxNumber().doubleValue(), dt);
+    }
+
+    /** Refuses {@code rateHz} (named by {@code what}) whose spike probability per step of {@code dt} exceeds 1. */
+    static void requireRepresentableRate(String what, double rateHz, double dt) {
+        if (rateHz * dt > 1) {
+            throw new IllegalArgumentException(what + " " + rateHz + " Hz with dt " + dt + " s is a spike probability"
+                    + " of " + rateHz * dt + " per step, expected at most 1 (a rate of at most 1/dt = " + 1 / dt
+                    + " Hz); lower the rate or dt");
+        }
     }
 
     /** A copy of the rates [Hz]. */
@@ -122,6 +140,7 @@ public final class PoissonPopulation implements Population {
                     "PoissonPopulation '" + name + "': dt must be finite and > 0 s, was " + dt);
         }
         if (dt != probabilityDt) {
+            requireRepresentableRates(dt);
             probability = rates.mul(dt);
             probabilityDt = dt;
         }

@@ -715,6 +715,7 @@ public final class Simulations {
         requirePositive(where, "tau_s", tauS);
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
+        PoissonPopulation.requireRepresentableRate(where + ": option 'input_rate'", inputRateHz, dt);
         SimulationLimits.weights(where, inputs, neurons);
         long steps = SimulationLimits.steps(where, duration, dt);
         // An input fires at most once a step; a LIF neuron at most once per refractory period and step.

@@ -87,4 +87,22 @@ class CarelessInputsTest {
         // dt = tau is the edge, still allowed.
         new Network(0.01).add(new LifPopulation("r", 1, Lif.CORTICAL, 0.01)).step(0.01);
     }
+
+    @Test
+    void aPoissonRateAboveOneSpikePerStepIsRefusedBeforeAnyStep() {
+        // 2000 Hz with dt = 1 ms: the probability 2 was capped at 1, so the source fired at 1000 Hz without a word.
+        Network net = new Network(1e-3);
+        refuses(
+                "PoissonPopulation 'in': rate 2000.0 Hz with dt 0.001 s is a spike probability of 2.0 per step,"
+                        + " expected at most 1 (a rate of at most 1/dt = 1000.0 Hz); lower the rate or dt",
+                () -> net.add(new PoissonPopulation("in", Nd4j.createFromArray(10.0, 2000.0), 1)));
+        PoissonPopulation direct = new PoissonPopulation("direct", 2, 500.0, 1);
+        direct.step(1e-3);
+        refuses("PoissonPopulation 'direct': rate 500.0 Hz with dt 0.004 s", () -> direct.step(0.004));
+        refuses(
+                "simulate network: option 'input_rate' 2000.0001 Hz with dt 5.0E-4 s is a spike probability of 1.00",
+                () -> Simulations.check("network", java.util.Map.of("input_rate", "2000.0001")));
+        // One spike per step, r = 1/dt, is the edge, still allowed.
+        new Network(1e-3).add(new PoissonPopulation("edge", 1, 1000.0, 1)).step(1e-3);
+    }
 }
