@@ -117,7 +117,7 @@ public record PscFilter(int n, double tauS) {
     /**
      * The n = 0 filtered train by Euler's method (CS 489 Algorithm 1; see docs/notes.md):
      * {@code s_i = s_{i-1} (1 - dt/tau_s)}, then {@code s_i += w / tau_s} for each spike in step i (a spike at time t_p
-     * falls in step round(t_p / dt)). Returns s at the times {@code i dt}, i = 0..steps. Shapes: result
+     * falls in step round(t_p / dt); spike times must be >= 0). Returns s at the times {@code i dt}, i = 0..steps. Shapes: result
      * {@code [steps + 1]}, DOUBLE.
      */
     public static INDArray exponentialEuler(double tauS, double[] spikeTimes, double[] weights, double dt, int steps) {
@@ -146,10 +146,18 @@ public record PscFilter(int n, double tauS) {
                     + " weights, expected one weight per spike");
         }
         requireFiniteSpikes(spikeTimes, weights);
+        // The integration starts from s = 0 at t = 0: a spike before 0 was dropped (or, within dt/2 of 0, moved to
+        // 0) without a word, where filter() counts its decayed current.
+        for (int p = 0; p < spikeTimes.length; p++) {
+            if (spikeTimes[p] < 0) {
+                throw new IllegalArgumentException("PscFilter: exponentialEuler: spike times must be >= 0 s (it starts"
+                        + " from s = 0 at t = 0), entry " + p + " was " + spikeTimes[p]);
+            }
+        }
         double[] arriving = new double[steps + 1];
         for (int p = 0; p < spikeTimes.length; p++) {
             long i = Math.round(spikeTimes[p] / dt);
-            if (i >= 0 && i <= steps) {
+            if (i <= steps) { // a spike after the last step adds nothing to the samples
                 arriving[(int) i] += weights[p];
             }
         }

@@ -105,4 +105,16 @@ class CarelessInputsTest {
         // One spike per step, r = 1/dt, is the edge, still allowed.
         new Network(1e-3).add(new PoissonPopulation("edge", 1, 1000.0, 1)).step(1e-3);
     }
+
+    @Test
+    void eulerFilteringRefusesASpikeBeforeItsStart() {
+        // A spike at -1.5 ms was dropped, one at -0.4 ms moved to 0, where the exact filter counts their currents.
+        refuses(
+                "PscFilter: exponentialEuler: spike times must be >= 0 s (it starts from s = 0 at t = 0), entry 1 was"
+                        + " -0.0015",
+                () -> PscFilter.exponentialEuler(0.01, new double[] {0.002, -0.0015}, new double[] {1, 1}, 1e-3, 10));
+        refuses(
+                "PscFilter: exponentialEuler: spike times must be >= 0 s",
+                () -> PscFilter.exponentialEuler(0.01, new double[] {-4e-4}, new double[] {1}, 1e-3, 10));
+    }
 }
