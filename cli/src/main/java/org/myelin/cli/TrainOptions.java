@@ -70,8 +70,19 @@ public final class TrainOptions {
     @Option(
             names = "--model",
             paramLabel = "NAME",
-            description = "mlp (default) | cnn (conv32-conv64-maxpool-dense128)" + " | lenet (LeNet-5)")
+            completionCandidates = ModelNames.class,
+            description = "one of: ${COMPLETION-CANDIDATES} (mlp, the default, takes the options below; cnn is"
+                    + " conv32-conv64-maxpool-dense128, lenet LeNet-5; layers builds the model.layers list of a"
+                    + " --config file)")
     String model;
+
+    /** The architectures the model section takes, so that the help lists each (it left out layers). */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return org.myelin.train.ModelSpec.ARCHITECTURES.iterator();
+        }
+    }
 
     @Option(
             names = "--hidden",

@@ -113,6 +113,14 @@ class CommandLineTest {
     }
 
     @Test
+    void trainHelpListsEveryModelArchitecture() {
+        // Its description wraps over lines: compared with each run of spaces and line breaks as one space.
+        String help = Main.trainHelp().replaceAll("\\s+", " ");
+        String entry = "--model NAME one of: " + String.join(", ", org.myelin.train.ModelSpec.ARCHITECTURES) + " (";
+        assertTrue(help.contains(entry), entry + " missing in\n" + Main.trainHelp());
+    }
+
+    @Test
     void trainHelpIsGeneratedWithEveryOptionAndTheEnvironment() {
         Run r = run("train", "--help");
         assertEquals(0, r.code(), r.err());
