@@ -591,6 +591,18 @@ public final class Simulations {
         }
     }
 
+    /**
+     * Refuses a dt above a time constant ({@code tau_m}, {@code tau_s}) of the simulated LIF population among the
+     * options' checks, so that the command line answers with a usage error before the run starts; the population's
+     * own check ({@link LifPopulation#requireStableStep}) would refuse it at the first step.
+     */
+    private static void requireStepWithin(String where, double dt, String tauKey, double tau) {
+        if (dt > tau) {
+            throw new IllegalArgumentException(where + ": option 'dt' = " + dt + " s, expected at most " + tauKey
+                    + " = " + tau + " s (Euler's decay 1 - dt/" + tauKey + " turns negative); lower dt");
+        }
+    }
+
     private static void checkHodgkinHuxley(double[] currents, double durationMs, double dtMs) {
         String where = "simulate hh";
         if (currents == null || currents.length == 0) {
@@ -626,6 +638,7 @@ public final class Simulations {
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
         long steps = SimulationLimits.steps(where, duration, dt);
+        requireStepWithin(where, dt, "tau_m", lif.tauM());
         double spikes = Math.min(steps, 2 * duration * lif.rate(vIn) + 2);
         SimulationLimits.work(
                 where,
@@ -647,6 +660,7 @@ public final class Simulations {
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
         long steps = SimulationLimits.steps(where, duration, dt);
+        requireStepWithin(where, dt, "tau_m", lif.tauM());
         // Every neuron fires at most once a step, and about at its tuning-curve rate (the largest at v_max).
         double spikesPerPoint = Math.min(steps, 2 * duration * lif.rate(vMax) + 2);
         double spikes = points * spikesPerPoint;
@@ -718,6 +732,8 @@ public final class Simulations {
         PoissonPopulation.requireRepresentableRate(where + ": option 'input_rate'", inputRateHz, dt);
         SimulationLimits.weights(where, inputs, neurons);
         long steps = SimulationLimits.steps(where, duration, dt);
+        requireStepWithin(where, dt, "tau_m", Lif.CORTICAL.tauM());
+        requireStepWithin(where, dt, "tau_s", tauS);
         // An input fires at most once a step; a LIF neuron at most once per refractory period and step.
         double inputSpikes = inputs * Math.min(SimulationLimits.poissonHigh(inputRateHz * duration), steps);
         // The mean input currents spread to at most 2.25 x mean_input; the Poisson noise adds a little.

@@ -117,4 +117,21 @@ class CarelessInputsTest {
                 "PscFilter: exponentialEuler: spike times must be >= 0 s",
                 () -> PscFilter.exponentialEuler(0.01, new double[] {-4e-4}, new double[] {1}, 1e-3, 10));
     }
+
+    @Test
+    void aStepAboveATimeConstantIsAnOptionErrorOfTheScenariosThatSimulateLifNeurons() {
+        // Refused among the options' checks (a usage error on the command line), not at the simulation's first step.
+        refuses(
+                "simulate lif: option 'dt' = 0.03 s, expected at most tau_m = 0.02 s (Euler's decay 1 - dt/tau_m"
+                        + " turns negative); lower dt",
+                () -> Simulations.check("lif", java.util.Map.of("dt", "0.03", "duration", "1")));
+        refuses(
+                "simulate tuning: option 'dt' = 0.01 s, expected at most tau_m = 0.005 s",
+                () -> Simulations.check("tuning", java.util.Map.of("dt", "0.01", "tau_m", "0.005")));
+        refuses(
+                "simulate network: option 'dt' = 0.005 s, expected at most tau_s = 0.002 s",
+                () -> Simulations.check("network", java.util.Map.of("dt", "0.005", "tau_s", "0.002")));
+        // dt = tau is the edge, still allowed.
+        Simulations.check("network", java.util.Map.of("dt", "0.002", "tau_s", "0.002"));
+    }
 }
