@@ -144,8 +144,21 @@ class OptimizerTrajectoryTest {
                 + String.format(
                         Locale.ROOT, " median ND4J distance %.3g, median ratio %.3g", median(nd4j), median(ratios));
         log.info(report);
+        // The median sorts NaN and infinities last: up to two diverged seeds would pass unseen without this.
+        for (int i = 0; i < SEEDS; i++) {
+            assertTrue(
+                    Double.isFinite(nd4j[i]) && Double.isFinite(ratios[i]),
+                    report + "; seed " + (i + 1) + " ended with a non-finite parameter");
+        }
         assertTrue(median(nd4j) <= ABSOLUTE, report + "; the ND4J path must be within " + ABSOLUTE);
         assertTrue(median(ratios) <= RATIO, report + "; the native path must be within " + RATIO + " x");
+    }
+
+    @Test
+    void aRunWithANaNWeightIsAnInfiniteDistance() {
+        Map<String, INDArray> reference = Map.of("w", Nd4j.createFromArray(1.0, 2.0));
+        Map<String, INDArray> diverged = Map.of("w", Nd4j.createFromArray(1f, Float.NaN));
+        assertTrue(distance(diverged, reference) == Double.POSITIVE_INFINITY, "" + distance(diverged, reference));
     }
 
     private static double median(double[] values) {
@@ -192,6 +205,10 @@ class OptimizerTrajectoryTest {
         for (Map.Entry<String, INDArray> e : ref.entrySet()) {
             INDArray r = e.getValue();
             INDArray d = a.get(e.getKey()).castTo(DataType.DOUBLE).sub(r);
+            if (org.nd4j.linalg.indexing.BooleanIndexing.or(
+                    d, org.nd4j.linalg.indexing.conditions.Conditions.notFinite())) {
+                return Double.POSITIVE_INFINITY; // a NaN weight: amax need not pass NaN on
+            }
             double scale = r.amaxNumber().doubleValue();
             worst = Math.max(worst, d.amaxNumber().doubleValue() / Math.max(scale, 1e-30));
         }
