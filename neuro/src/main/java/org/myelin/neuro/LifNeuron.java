@@ -43,7 +43,7 @@ public final class LifNeuron {
         // t, v and the input.
         org.myelin.MemoryLimit.check(
                 "LifNeuron: the trace of duration / dt = " + steps + " steps", steps + 1L, 3 * Double.BYTES, "samples");
-        LifPopulation neuron = new LifPopulation("lif", 1, lif, 1.0);
+        LifPopulation neuron = new LifPopulation("lif", 1, lif, unusedSynapseTau(dt));
         double[] t = new double[steps + 1];
         double[] v = new double[steps + 1];
         double[] in = new double[steps + 1];
@@ -87,12 +87,21 @@ public final class LifNeuron {
         // Checked here so that the message names vIn, not the bias of the internal population 'tuning'.
         SimulationLimits.requireFiniteEntries("LifNeuron: the tuning curve's inputs vIn must be finite", vIn);
         Network net = new Network(dt);
-        LifPopulation pop = net.add(new LifPopulation("tuning", size, lif, 1.0));
+        LifPopulation pop = net.add(new LifPopulation("tuning", size, lif, unusedSynapseTau(dt)));
         pop.setBias(vIn.castTo(DataType.DOUBLE));
         SpikeProbe probe = net.probeSpikes(pop);
         net.run(duration);
         // One pass over the spikes (probe.times(i) per neuron would scan them all for every neuron).
         return Nd4j.createFromArray(probe.isiRates(0.0));
+    }
+
+    /**
+     * The synaptic time constant of a population driven by its bias alone: no spike arrives, so its synaptic current
+     * stays 0 whatever the constant, which must only not bound dt (the population refuses a dt above its tau_s, and a
+     * fixed 1 s refused dt = 2 s with tau_m = 5 s, naming a tau_s the caller never set).
+     */
+    private static double unusedSynapseTau(double dt) {
+        return Math.max(1.0, dt);
     }
 
     private static void checkTimes(double duration, double dt) {

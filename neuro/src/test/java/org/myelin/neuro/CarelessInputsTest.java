@@ -1,5 +1,6 @@
 package org.myelin.neuro;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.myelin.neuro.PublicApiLimitsTest.refuses;
 
 import org.junit.jupiter.api.Test;
@@ -133,5 +134,18 @@ class CarelessInputsTest {
                 () -> Simulations.check("network", java.util.Map.of("dt", "0.005", "tau_s", "0.002")));
         // dt = tau is the edge, still allowed.
         Simulations.check("network", java.util.Map.of("dt", "0.002", "tau_s", "0.002"));
+    }
+
+    @Test
+    void aNeuronWithALongMembraneTimeConstantTakesAStepAboveOneSecond() {
+        // The single neuron and the tuning curve are driven by bias alone; their populations' synaptic time constant
+        // was a fixed 1 s, which refused dt = 2 s although tau_m = 5 s allows it and no synapse is simulated.
+        Lif slow = new Lif(5.0, 0.002);
+        LifNeuron.Trace trace = LifNeuron.simulate(slow, t -> 1.5, 20.0, 2.0);
+        assertEquals(11, trace.t().length);
+        // Exact exponential relaxation is not what Euler gives at dt = tau_m / 2.5; the first step is v = 1.5 dt /
+        // tau_m.
+        assertEquals(1.5 * 2.0 / 5.0, trace.v()[1], 1e-12);
+        LifNeuron.simulatedRates(slow, Nd4j.createFromArray(0.5, 3.0), 20.0, 2.0);
     }
 }
