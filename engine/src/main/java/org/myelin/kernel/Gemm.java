@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thin products, whose inner size or output width is at most {@link NativeKernels#thinMax()} (16) (a classifier's output
  * layer), run on the calling thread in the native kernel library: OpenBLAS threads and packs them as if they were
- * large and reached 10-14 GFLOP/s on the {@code 1024 x 256 x 10} products of an MLP step.
+ * large and reached 10-14 GFLOP/s on the {@code 1024 x 256 x 10} products of an MLP step. So do products of at
+ * most 16 rows with {@code b} not transposed (a prediction or a step on a few samples): OpenBLAS packs all of
+ * {@code b} for each call, 0.19 ms for {@code 2 x 784 x 512} on a Zen 3 core.
  *
  * <p>Everything else goes through {@code Nd4j.gemm} as before: the ND4J kernel path ({@code -Dmyelin.kernels=nd4j}),
  * the CUDA backend, other data types, mixed types, operands with no unit stride on either axis, dimensions or row
@@ -94,7 +96,7 @@ public final class Gemm {
         long pa = NativeAddress.of(a);
         long pb = NativeAddress.of(b);
         long pc = NativeAddress.of(out);
-        if ((k <= Cblas.THIN || n <= Cblas.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
+        if ((k <= Cblas.THIN || n <= Cblas.THIN || m <= Cblas.THIN) && m * n * k <= THIN_MAX_MULTIPLY_ADDS) {
             int rc = type == DataType.FLOAT
                     ? NativeKernels.thinGemmF32(ta, tb, m, n, k, pa, la.ld, pb, lb.ld, pc, lc.ld)
                     : NativeKernels.thinGemmF64(ta, tb, m, n, k, pa, la.ld, pb, lb.ld, pc, lc.ld);

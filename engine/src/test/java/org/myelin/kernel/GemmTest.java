@@ -70,7 +70,14 @@ class GemmTest {
             {70, 13, 33},
             {37, 70, 7},
             {70, 7, 45},
-            {9, 3, 130}
+            {9, 3, 130},
+            // Few rows (m <= 16, native where B is not transposed, else the BLAS): groups of 4, 2 and 1 rows, column
+            // blocks of 2 and 1 vectors and a scalar tail.
+            {1, 70, 45},
+            {3, 100, 17},
+            {7, 33, 130},
+            {16, 17, 17},
+            {13, 65, 20}
         };
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (long[] d : mnk) {
@@ -106,8 +113,8 @@ class GemmTest {
     }
 
     /**
-     * Thin products split by rows of C with the helper thread give the same bits as on one thread: every case of the
-     * kernel, a classifier's shapes and row counts that end in part of a block.
+     * Thin products split by rows of C (few-row products by columns) with the helper thread give the same bits as on
+     * one thread: every case of the kernel, a classifier's shapes and row counts that end in part of a block.
      */
     @ParameterizedTest(name = "{0} {1}x{3} * {3}x{2}, transA {4}, transB {5}")
     @org.junit.jupiter.params.provider.CsvSource({
@@ -119,7 +126,10 @@ class GemmTest {
         "FLOAT, 333, 45, 7, true, false",
         "DOUBLE, 1024, 10, 256, false, false",
         "DOUBLE, 333, 13, 70, true, false",
-        "DOUBLE, 1000, 70, 9, false, false"
+        "DOUBLE, 1000, 70, 9, false, false",
+        "FLOAT, 2, 512, 784, false, false",
+        "FLOAT, 16, 300, 70, true, false",
+        "DOUBLE, 7, 333, 50, false, false"
     })
     void thinProductsSplitWithTheHelperThreadGiveTheSameBits(
             DataType type, long m, long n, long k, boolean transA, boolean transB) {
