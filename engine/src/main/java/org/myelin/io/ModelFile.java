@@ -41,7 +41,7 @@ public final class ModelFile {
             throw new IllegalArgumentException(
                     "ModelFile.save: " + (file == null ? "file" : "model") + " must not be null");
         }
-        requireSavable("ModelFile.save", model);
+        requireSavable("ModelFile.save (" + file + ")", model);
         AtomicFiles.write(file, out -> {
             Archive.Writer w = new Archive.Writer(out);
             writeModel(w, model, metadata);
@@ -55,7 +55,7 @@ public final class ModelFile {
      * run's), which would otherwise replace the previous good file with one nothing can read.
      */
     static void requireSavable(String owner, Module model) {
-        requireLoadable("", model);
+        requireLoadable(owner, "", model);
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         model.namedParameters().forEach((name, t) -> arrays.put("parameter '" + name + "'", t.value()));
         model.namedBuffers().forEach((name, b) -> arrays.put("buffer '" + name + "'", b));
@@ -73,14 +73,14 @@ public final class ModelFile {
      * refused by {@link #load}: refused here instead, before the first entry (the target file is only replaced
      * once everything is written).
      */
-    private static void requireLoadable(String path, Module m) {
+    private static void requireLoadable(String owner, String path, Module m) {
         Object type = m.config().get("type");
         if (!org.myelin.nn.Modules.knownTypes().contains(String.valueOf(type))) {
-            throw new IllegalArgumentException("ModelFile.save: module '" + (path.isEmpty() ? "(the model)" : path)
+            throw new IllegalArgumentException(owner + ": module '" + (path.isEmpty() ? "(the model)" : path)
                     + "' has type '" + type + "', which a model file cannot load; expected one of "
                     + org.myelin.nn.Modules.knownTypes());
         }
-        m.children().forEach((name, child) -> requireLoadable(path.isEmpty() ? name : path + "." + name, child));
+        m.children().forEach((name, child) -> requireLoadable(owner, path.isEmpty() ? name : path + "." + name, child));
     }
 
     /** Loads a model saved by {@link #save}. */

@@ -198,7 +198,7 @@ class ModelFileTest {
                 assertThrows(IllegalArgumentException.class, () -> ModelFile.save(p, model, Map.of()));
         assertTrue(
                 e.getMessage()
-                        .startsWith("ModelFile.save: module '1' has type 'mine', which a model file cannot"
+                        .startsWith("ModelFile.save (" + p + "): module '1' has type 'mine', which a model file cannot"
                                 + " load; expected one of ["),
                 e.getMessage());
         assertEquals("kept", Files.readString(p), "the file already there was touched");
@@ -264,7 +264,8 @@ class ModelFileTest {
         byte[] before = Files.readAllBytes(f);
         m.namedParameters().get("0.weight").value().putScalar(new long[] {1, 2}, Float.NaN);
         assertEquals(
-                "ModelFile.save: parameter '0.weight' holds 1 non-finite value(s) of 35; the first is NaN at [1, 2];"
+                "ModelFile.save (" + f
+                        + "): parameter '0.weight' holds 1 non-finite value(s) of 35; the first is NaN at [1, 2];"
                         + " a model file cannot hold them (training diverged?); nothing was written",
                 assertThrows(IllegalArgumentException.class, () -> ModelFile.save(f, m, Map.of()))
                         .getMessage());
@@ -274,8 +275,8 @@ class ModelFileTest {
         Path elsewhere = dir.resolve("new").resolve("m.zip");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelFile.save(elsewhere, b, Map.of()))
                 .getMessage()
-                .startsWith("ModelFile.save: buffer '" + buffer + "' holds 1 non-finite value(s) of 7; the first is"
-                        + " Infinity at [0]"));
+                .startsWith("ModelFile.save (" + elsewhere + "): buffer '" + buffer
+                        + "' holds 1 non-finite value(s) of 7; the first is" + " Infinity at [0]"));
         assertEquals(
                 "Checkpoint.save: buffer '" + buffer + "' holds 1 non-finite value(s) of 7; the first is Infinity at"
                         + " [0]; a model file cannot hold them (training diverged?); nothing was written",
