@@ -56,16 +56,16 @@ public final class ModelFile {
      */
     static void requireSavable(String owner, Module model) {
         requireLoadable(owner, "", model);
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        model.namedParameters().forEach((name, t) -> arrays.put("parameter '" + name + "'", t.value()));
-        model.namedBuffers().forEach((name, b) -> arrays.put("buffer '" + name + "'", b));
-        arrays.forEach((what, value) -> {
-            String bad = nonFinite(what, value);
-            if (bad != null) {
-                throw new IllegalArgumentException(owner + ": " + bad
-                        + "; a model file cannot hold them (training diverged?); nothing was written");
-            }
-        });
+        model.namedParameters().forEach((name, t) -> requireFiniteToSave(owner, "parameter '" + name + "'", t.value()));
+        model.namedBuffers().forEach((name, b) -> requireFiniteToSave(owner, "buffer '" + name + "'", b));
+    }
+
+    private static void requireFiniteToSave(String owner, String what, INDArray value) {
+        String bad = nonFinite(what, value);
+        if (bad != null) {
+            throw new IllegalArgumentException(
+                    owner + ": " + bad + "; a model file cannot hold them (training diverged?); nothing was written");
+        }
     }
 
     /**
