@@ -1612,21 +1612,72 @@ inline int myelin_thin_gemm_f64(int ta, int tb, long long m, long long n, long l
 // Row-major gemm C = op(A) op(B) (alpha 1, beta 0) through a cblas_sgemm / cblas_dgemm found by the caller in the
 // BLAS that ND4J loaded (OpenBLAS or MKL, LP64: 32-bit ints; enum values are CBLAS's: 101 row-major, 111 no
 // transpose, 112 transpose). Calling it here instead of through Nd4j.gemm skips ND4J's op dispatch (20-50 us a call,
-// as much as the whole product for the small gemms of an MLP step); the BLAS, its threads and its results are the
-// same. The caller checks every argument.
+// as much as the whole product for the small gemms of an MLP step). The caller checks every argument.
+//
+// Where the engine has made the BLAS single-threaded and set gemm_min_macs (myelin_set_gemm_split: OpenBLAS on two
+// cores), a product of at least that many multiply-adds is cut in two and the halves run as two single-threaded BLAS
+// calls, one on the calling thread and one on the helper (myelin_parallel.h). OpenBLAS's own two threads reached
+// 70-95% of two single-threaded calls' rate on an MLP step's products on a Zen 3 (it spins and synchronises while
+// the threads share its packed blocks). The cut is along the columns of C when m <= n, else along its rows (each
+// half packs all of the operand not cut, so the smaller one is repacked), at a multiple of 16 fixed by the shape, and
+// a caller that finds the helper busy runs both halves itself: the bits depend only on the shape.
 typedef void (*myelin_cblas_sgemm_fn)(int, int, int, int, int, int, float, const float*, int, const float*, int,
                                       float, float*, int);
 typedef void (*myelin_cblas_dgemm_fn)(int, int, int, int, int, int, double, const double*, int, const double*, int,
                                       double, double*, int);
+namespace myelin {
+inline void blas_gemm(long long fn, int ta, int tb, int m, int n, int k, const float* a, int lda, const float* b,
+                      int ldb, float* c, int ldc) {
+    ((myelin_cblas_sgemm_fn) fn)(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+inline void blas_gemm(long long fn, int ta, int tb, int m, int n, int k, const double* a, int lda, const double* b,
+                      int ldb, double* c, int ldc) {
+    ((myelin_cblas_dgemm_fn) fn)(101, ta ? 112 : 111, tb ? 112 : 111, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+
+template <typename T>
+inline void split_gemm(long long fn, int ta, int tb, int m, int n, int k, const T* a, int lda, const T* b, int ldb,
+                       T* c, int ldc) {
+    const bool by_columns = m <= n;
+    const int length = by_columns ? n : m;
+    const int cut = (length / 2 + 15) / 16 * 16;
+    if ((long long) m * n * k < parallel::settings().gemm_min_macs.load(std::memory_order_relaxed) || cut >= length) {
+        blas_gemm(fn, ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
+        return;
+    }
+    auto halves = [&](long long h0, long long h1) {
+        for (long long h = h0; h < h1; h++) {
+            const int lo = h == 0 ? 0 : cut;
+            const int size = h == 0 ? cut : length - cut;
+            if (by_columns) {
+                blas_gemm(fn, ta, tb, m, size, k, a, lda, tb ? b + (long long) lo * ldb : b + lo, ldb, c + lo, ldc);
+            } else {
+                blas_gemm(fn, ta, tb, size, n, k, ta ? a + lo : a + (long long) lo * lda, lda, b, ldb,
+                          c + (long long) lo * ldc, ldc);
+            }
+        }
+    };
+    typedef decltype(halves) Halves;
+    parallel::RangeFn run = [](const void* ctx, long long h0, long long h1) { (*static_cast<const Halves*>(ctx))(h0, h1); };
+    if (!parallel::helper().run(run, &halves, 2, 1)) {
+        halves(0, 2);
+    }
+}
+}  // namespace myelin
+
 inline void myelin_gemm_f32(long long fn, int trans_a, int trans_b, int m, int n, int k, const float* a, int lda,
                             const float* b, int ldb, float* c, int ldc) {
-    ((myelin_cblas_sgemm_fn) fn)(101, trans_a ? 112 : 111, trans_b ? 112 : 111, m, n, k, 1.0f, a, lda, b, ldb, 0.0f,
-                                 c, ldc);
+    myelin::split_gemm<float>(fn, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
 }
 inline void myelin_gemm_f64(long long fn, int trans_a, int trans_b, int m, int n, int k, const double* a, int lda,
                             const double* b, int ldb, double* c, int ldc) {
-    ((myelin_cblas_dgemm_fn) fn)(101, trans_a ? 112 : 111, trans_b ? 112 : 111, m, n, k, 1.0, a, lda, b, ldb, 0.0,
-                                 c, ldc);
+    myelin::split_gemm<double>(fn, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+}
+
+// Products of at least min_macs multiply-adds are split in two (split_gemm); LLONG_MAX (the default) never splits.
+// The engine sets it only after making the BLAS single-threaded.
+inline void myelin_set_gemm_split(long long min_macs) {
+    myelin::parallel::settings().gemm_min_macs.store(min_macs < 1 ? 1 : min_macs, std::memory_order_relaxed);
 }
 
 // Which clone the loader picked: 2 for the AVX-512 (x86-64-v4) build, 1 for AVX2 (x86-64-v3), 0 for baseline.

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <climits>
 #include <system_error>
 #include <thread>
@@ -52,6 +53,7 @@ struct Settings {
     std::atomic<int> threads{1};                   // 1: never split
     std::atomic<long long> min_elements{LLONG_MAX};  // split only calls over at least this many elements
     std::atomic<int> strict{0};                    // tests: the caller waits until the helper has taken a chunk
+    std::atomic<long long> gemm_min_macs{LLONG_MAX};  // BLAS products split in two from this many multiply-adds
 };
 
 inline Settings& settings() {
@@ -85,8 +87,12 @@ class Helper {
         unsigned gen = ++gen_;
         // Publishes the task: a claim that reads this value (or a later one of the same generation) sees the fields.
         claim_.store((static_cast<unsigned long long>(gen) << 32) | total, std::memory_order_release);
-        wake_.fetch_add(1, std::memory_order_release);
-        futex_wake(&wake_);
+        // seq_cst on both sides (here and in loop()): either the helper's re-check after announcing its sleep sees
+        // this increment, or this load sees the announcement and wakes it.
+        wake_.fetch_add(1, std::memory_order_seq_cst);
+        if (sleeping_.load(std::memory_order_seq_cst)) {
+            futex_wake(&wake_);
+        }
         if (settings().strict.load(std::memory_order_relaxed)) {
             while (helper_gen_.load(std::memory_order_acquire) != gen) {
                 sched_yield();
@@ -158,8 +164,16 @@ class Helper {
         unsigned woken = 0;
         for (;;) {
             unsigned w = wake_.load(std::memory_order_acquire);
+            if (w == woken && settings().gemm_min_macs.load(std::memory_order_relaxed) != LLONG_MAX) {
+                w = spin_for_task(woken);  // only where no BLAS thread needs the other core (split_gemm)
+            }
             if (w == woken) {
-                futex_wait(&wake_, w);
+                sleeping_.store(true, std::memory_order_seq_cst);
+                w = wake_.load(std::memory_order_seq_cst);
+                if (w == woken) {
+                    futex_wait(&wake_, w);
+                }
+                sleeping_.store(false, std::memory_order_relaxed);
                 continue;
             }
             woken = w;
@@ -181,7 +195,33 @@ class Helper {
         }
     }
 
+    // Where the engine splits the BLAS's products (split_gemm), the helper waits this long for the next task after
+    // one, as the BLAS's own threads did (OpenBLAS spins about 0.1 s, MKL KMP_BLOCKTIME, set to 200 ms by the
+    // launchers): woken from a futex on a virtual machine's idle CPU it joined 1 ms or more late (on a Zen 3 VM, a
+    // 1.4 ms product split in two got the helper in 30% of the calls, and a helper that missed a call had gone back
+    // to sleep for the next), so the split products ran at one thread's speed. It does not yield while it waits:
+    // with sched_yield between checks it again joined only a third of the calls.
+    static constexpr long long SPIN_NANOS = 10000000;
+
+    // Spins until wake_ moves past woken or SPIN_NANOS pass; returns the last value read.
+    unsigned spin_for_task(unsigned woken) {
+        auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(SPIN_NANOS);
+        for (;;) {
+            for (int i = 0; i < 64; i++) {
+                unsigned w = wake_.load(std::memory_order_acquire);
+                if (w != woken) {
+                    return w;
+                }
+                _mm_pause();
+            }
+            if (std::chrono::steady_clock::now() >= until) {
+                return woken;
+            }
+        }
+    }
+
     std::atomic<bool> busy_{false};
+    alignas(64) std::atomic<bool> sleeping_{false};
     bool started_ = false;  // guarded by busy_
     unsigned gen_ = 0;      // guarded by busy_
     alignas(64) std::atomic<unsigned long long> claim_{0};

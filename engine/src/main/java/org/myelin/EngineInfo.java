@@ -32,8 +32,9 @@ public final class EngineInfo {
         f.put("device", Nd4j.getEnvironment().isCPU() ? "cpu" : "gpu");
         f.put("data type", Nd4j.dataType().toString().toLowerCase() + " (ND4J default; Myelin uses the inputs' type)");
         f.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
+        String gemm = org.myelin.kernel.Gemm.describe(); // first: it may set the BLAS's threads (GemmSplit)
         f.put("blas threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
-        f.put("gemm calls", org.myelin.kernel.Gemm.describe());
+        f.put("gemm calls", gemm);
         f.put("nd4j threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
         f.put("cpus", String.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
         String wait = System.getenv("OMP_WAIT_POLICY");

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.myelin.data.Mnist;
+import org.myelin.kernel.GemmSplit;
 import org.myelin.kernel.KernelSplit;
 import org.myelin.kernel.Kernels;
 
@@ -28,6 +29,7 @@ public final class Settings {
             Blas.PROPERTY,
             Kernels.PROPERTY,
             KernelSplit.PROPERTY,
+            GemmSplit.PROPERTY,
             MAX_PARAMETER_BYTES,
             NATIVE_GC_THRESHOLD_MB,
             Mnist.MIRRORS_PROPERTY,
@@ -89,6 +91,7 @@ public final class Settings {
         if (split != null || splitVariable != null) {
             KernelSplit.decide(2, split, splitVariable); // the property wins over the variable, as in KernelSplit
         }
+        GemmSplit.decide(properties.getProperty(GemmSplit.PROPERTY), false, false, 1, 1); // refuses a bad value
         Mnist.checkSources(properties, environment);
         for (String variable : THREAD_VARIABLES) {
             String v = environment.get(variable);

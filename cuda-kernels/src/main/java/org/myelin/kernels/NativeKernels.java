@@ -173,6 +173,14 @@ public final class NativeKernels {
             @Cast("double*") long c,
             int ldc);
 
+    /**
+     * Products through {@link #gemmF32}/{@link #gemmF64} of at least {@code minMultiplyAdds} multiply-adds are cut in
+     * two halves, run as two BLAS calls on the calling thread and the helper thread ({@code Long.MAX_VALUE}, the
+     * default, never cuts). Only for a BLAS that runs single-threaded: the engine sets it after making it so.
+     */
+    @Name("myelin_set_gemm_split")
+    public static native void setGemmSplit(long minMultiplyAdds);
+
     /** How many chunks of split calls the helper thread has run since the library loaded. */
     @Name("myelin_helper_chunks")
     public static native long helperChunks();

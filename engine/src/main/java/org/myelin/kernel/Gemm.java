@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * most 16 rows with {@code b} not transposed (a prediction or a step on a few samples): OpenBLAS packs all of
  * {@code b} for each call, 0.19 ms for {@code 2 x 784 x 512} on a Zen 3 core.
  *
+ * <p>On two cores with OpenBLAS the engine, not the BLAS, spreads a product over the threads ({@link GemmSplit}).
+ *
  * <p>Everything else goes through {@code Nd4j.gemm} as before: the ND4J kernel path ({@code -Dmyelin.kernels=nd4j}),
  * the CUDA backend, other data types, mixed types, operands with no unit stride on either axis, dimensions or row
  * strides beyond the BLAS's 32-bit integers, and empty products.
@@ -58,9 +60,14 @@ public final class Gemm {
         return Cblas.SGEMM != 0;
     }
 
+    /** Who spreads the direct products over the cores in this process ({@link GemmSplit}). */
+    static GemmSplit.Decision split() {
+        return Cblas.SPLIT;
+    }
+
     /** A short description for the engine's start-up line. */
     public static String describe() {
-        return isDirect() ? "cblas direct" : "Nd4j.gemm";
+        return isDirect() ? "cblas direct; " + Cblas.SPLIT.description() : "Nd4j.gemm";
     }
 
     private static boolean direct(INDArray a, INDArray b, INDArray out, boolean transA, boolean transB) {
@@ -168,6 +175,8 @@ public final class Gemm {
 
         static final long SGEMM;
         static final long DGEMM;
+        /** Who spreads the direct products over the cores (decided once the BLAS is found). */
+        static final GemmSplit.Decision SPLIT;
 
         static {
             long s = 0;
@@ -185,6 +194,7 @@ public final class Gemm {
             }
             SGEMM = s;
             DGEMM = d;
+            SPLIT = s != 0 ? GemmSplit.configure() : new GemmSplit.Decision(false, "");
         }
     }
 }

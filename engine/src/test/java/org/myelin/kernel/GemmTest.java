@@ -155,6 +155,112 @@ class GemmTest {
         }
     }
 
+    static Stream<Arguments> cutCases() {
+        List<Arguments> out = new ArrayList<>();
+        // Above the cut's threshold (2^19 multiply-adds): m > n cuts the rows of C (64 + 36), m <= n its columns
+        // (80 + 50).
+        long[][] mnk = {{100, 90, 70}, {70, 130, 60}};
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (long[] d : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    for (Storage sa : Storage.values()) {
+                        Storage sb = Storage.values()[(sa.ordinal() + t + 1) % Storage.values().length];
+                        out.add(Arguments.of(type, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, sa, sb));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * Products the engine cuts in two (GemmSplit, forced on here whatever the machine decided, the caller waiting for
+     * the helper to take its half) equal the loops' sums, for every transpose and layout; the halves are windows of
+     * the operands with their offsets and row strides.
+     */
+    @ParameterizedTest(name = "{0} {1}x{3} * {3}x{2}, transA {4}, transB {5}, a {6}, b {7}")
+    @MethodSource("cutCases")
+    void productsCutInTwoEqualTheSumsOfALoop(
+            DataType type, long m, long n, long k, boolean transA, boolean transB, Storage sa, Storage sb) {
+        assumeTrue(Kernels.active() instanceof NativeCpuKernels, "native kernels are not the active path");
+        Random rnd = new Random(m * 1000 + n * 100 + k);
+        INDArray a = filled(sa.make.apply(new Shape(type, transA ? k : m, transA ? m : k)), rnd);
+        INDArray b = filled(sb.make.apply(new Shape(type, transB ? n : k, transB ? k : n)), rnd);
+        double[][] expected = loopProduct(a, b, transA, transB);
+        INDArray out;
+        long helped;
+        try {
+            NativeKernels.setParallelism(2, Long.MAX_VALUE, 1); // the caller waits for the helper's part
+            NativeKernels.setGemmSplit(GemmSplit.MIN_MULTIPLY_ADDS);
+            long before = NativeKernels.helperChunks();
+            out = Gemm.into(a, b, Nd4j.createUninitialized(type, new long[] {m, n}, 'c'), transA, transB);
+            helped = NativeKernels.helperChunks() - before;
+        } finally {
+            GemmSplit.apply(Gemm.split());
+            KernelSplit.apply(KernelSplit.configured());
+        }
+        if (Gemm.isDirect() && sa != Storage.NO_UNIT_STRIDE && sb != Storage.NO_UNIT_STRIDE) {
+            assertTrue(helped >= 1, "the helper thread computed neither half");
+        }
+        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double e = expected[i][j];
+                assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
+            }
+        }
+    }
+
+    /**
+     * A cut product's bits depend only on its shape: the same whether the helper took its half or, busy with another
+     * caller's product, left both halves to the caller (four threads call at once here).
+     */
+    @ParameterizedTest(name = "{0} {1}x{3} * {3}x{2}, transA {4}, transB {5}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "FLOAT, 128, 512, 784, false, false",
+        "FLOAT, 784, 512, 128, true, false",
+        "FLOAT, 300, 200, 100, false, true",
+        "DOUBLE, 200, 100, 64, true, true"
+    })
+    void aCutProductHasTheSameBitsWhoeverComputesItsHalves(
+            DataType type, long m, long n, long k, boolean transA, boolean transB) throws Exception {
+        assumeTrue(Kernels.active() instanceof NativeCpuKernels, "native kernels are not the active path");
+        Random rnd = new Random(m + n + k);
+        INDArray a = filled(Nd4j.createUninitialized(type, transA ? new long[] {k, m} : new long[] {m, k}, 'c'), rnd);
+        INDArray b = filled(Nd4j.createUninitialized(type, transB ? new long[] {n, k} : new long[] {k, n}, 'c'), rnd);
+        try {
+            NativeKernels.setGemmSplit(GemmSplit.MIN_MULTIPLY_ADDS);
+            NativeKernels.setParallelism(2, Long.MAX_VALUE, 1);
+            double[] helped = Gemm.into(a, b, Nd4j.create(type, m, n), transA, transB)
+                    .data()
+                    .asDouble();
+            NativeKernels.setParallelism(2, Long.MAX_VALUE, 0);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<double[]>> results = new ArrayList<>();
+                for (int call = 0; call < 16; call++) {
+                    results.add(pool.submit(() -> Gemm.into(a, b, Nd4j.create(type, m, n), transA, transB)
+                            .data()
+                            .asDouble()));
+                }
+                for (java.util.concurrent.Future<double[]> r : results) {
+                    double[] got = r.get();
+                    for (int i = 0; i < helped.length; i++) {
+                        assertEquals(
+                                Double.doubleToRawLongBits(helped[i]),
+                                Double.doubleToRawLongBits(got[i]),
+                                "element " + i);
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        } finally {
+            GemmSplit.apply(Gemm.split());
+            KernelSplit.apply(KernelSplit.configured());
+        }
+    }
+
     @Test
     void aWindowOfTheOutputIsWrittenAndNothingAroundIt() {
         Random rnd = new Random(3);
