@@ -426,9 +426,11 @@ public final class HodgkinHuxley {
         if (trace == null) {
             throw new IllegalArgumentException("HodgkinHuxley: trace must not be null");
         }
-        // A NaN settleMs excluded no spike (spike < NaN is false), an infinite one every spike.
-        if (!Double.isFinite(settleMs)) {
-            throw new IllegalArgumentException("HodgkinHuxley: settleMs must be finite, was " + settleMs + " ms");
+        // A NaN settleMs excluded no spike (spike < NaN is false), an infinite one every spike; a negative one is a
+        // sign slip that excluded nothing.
+        if (!(settleMs >= 0) || !Double.isFinite(settleMs)) {
+            throw new IllegalArgumentException(
+                    "HodgkinHuxley: settleMs must be finite and >= 0 ms, was " + settleMs + " ms");
         }
         double[] spikes = trace.spikeTimes();
         int first = 0;

@@ -407,8 +407,11 @@ class PublicApiLimitsTest {
         // A NaN threshold found no spikes; a NaN settle time excluded none.
         refuses("HodgkinHuxley.Trace: threshold must be finite, was NaN mV", () -> trace.spikeTimes(Double.NaN));
         refuses(
-                "HodgkinHuxley: settleMs must be finite, was NaN ms",
+                "HodgkinHuxley: settleMs must be finite and >= 0 ms, was NaN ms",
                 () -> HodgkinHuxley.firingRateHz(trace, Double.NaN));
+        refuses(
+                "HodgkinHuxley: settleMs must be finite and >= 0 ms, was -5.0 ms",
+                () -> HodgkinHuxley.firingRateHz(trace, -5));
         assertTrue(HodgkinHuxley.firingRateHz(trace, 10) > 0);
         // The message named the internal population's bias instead of the inputs given.
         refuses(

@@ -35,6 +35,7 @@ public final class Runner {
             Report.MYELIN_API,
             "myelin-nd4j",
             "myelin-openblas",
+            "myelin-blas-threads",
             "dl4j",
             "pytorch",
             "gemm",
@@ -372,6 +373,9 @@ public final class Runner {
                 cmd.add("-Dmyelin.kernels=" + (engine.equals("myelin-nd4j") ? "nd4j" : "auto"));
                 if (engine.equals("myelin-openblas")) {
                     cmd.add("-D" + Blas.PROPERTY + "=openblas");
+                }
+                if (engine.equals("myelin-blas-threads")) {
+                    cmd.add("-D" + org.myelin.kernel.GemmSplit.PROPERTY + "=off");
                 }
             }
         }
