@@ -1,8 +1,9 @@
 // Splitting one streaming kernel call over the calling thread and one persistent helper thread.
 //
 // Included by myelin_kernels.h. The helper sleeps in a futex while idle, so it never spins against the BLAS's
-// threads or ND4J's OpenMP pool (which run with OMP_WAIT_POLICY=PASSIVE for the same reason). A call is cut into
-// chunks (whole rows, or multiples of 16 elements so every chunk starts on a 64-byte boundary of an aligned buffer)
+// threads or ND4J's OpenMP pool (which run with OMP_WAIT_POLICY=PASSIVE for the same reason); only where the
+// engine has taken the BLAS's products over (split_gemm, the BLAS single-threaded) does it first wait 10 ms for a
+// next task. A call is cut into chunks (whole rows, or multiples of 16 elements so every chunk starts on a 64-byte boundary of an aligned buffer)
 // that both threads claim from one atomic word; the caller starts claiming at once and never waits for the helper to
 // wake up. A helper that wakes late (its core busy with another process or a BLAS thread) finds fewer or no chunks
 // left, so a split call costs at most one futex wake (a few microseconds) more than an unsplit one, and the caller
@@ -15,7 +16,8 @@
 // too) and picks the AVX-512/AVX2/baseline clone. The bias-gradient column sums and the sums of squares split at
 // blocks fixed by the shape whose partial sums the caller adds in order (myelin_kernels.h), so they too are
 // bit-identical; the thin products split by rows of C, each element computed whole by one thread; the softmax
-// cross-entropy is not split.
+// cross-entropy is not split. The BLAS products of split_gemm (myelin_kernels.h) are cut in two at a point fixed by
+// the shape, and a caller that finds the helper busy runs both halves itself, so their bits depend on the shape only.
 #ifndef MYELIN_PARALLEL_H
 #define MYELIN_PARALLEL_H
 
@@ -197,10 +199,9 @@ class Helper {
 
     // Where the engine splits the BLAS's products (split_gemm), the helper waits this long for the next task after
     // one, as the BLAS's own threads did (OpenBLAS spins about 0.1 s, MKL KMP_BLOCKTIME, set to 200 ms by the
-    // launchers): woken from a futex on a virtual machine's idle CPU it joined 1 ms or more late (on a Zen 3 VM, a
-    // 1.4 ms product split in two got the helper in 30% of the calls, and a helper that missed a call had gone back
-    // to sleep for the next), so the split products ran at one thread's speed. It does not yield while it waits:
-    // with sched_yield between checks it again joined only a third of the calls.
+    // launchers). Woken from a futex on a virtual machine's idle CPU it often came too late for a product: on a Zen 3
+    // VM it took its half of a 1.4 ms product in about 30% of the calls when it slept 0.2 ms after a task, in all of
+    // them when it never slept, and a helper that missed a call had gone back to sleep for the next.
     static constexpr long long SPIN_NANOS = 10000000;
 
     // Spins until wake_ moves past woken or SPIN_NANOS pass; returns the last value read.
