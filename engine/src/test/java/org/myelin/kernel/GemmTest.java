@@ -50,7 +50,6 @@ class GemmTest {
     record Shape(DataType type, long rows, long cols) {}
 
     static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
         // Thin inner size (k <= 16, native), thin output width (n <= 16 < k, native, dot products of more than 16
         // terms and a tail), both at the boundary, and neither (the BLAS).
         long[][] mnk = {
@@ -79,6 +78,12 @@ class GemmTest {
             {16, 17, 17},
             {13, 65, 20}
         };
+        return everyTypeTransposeAndLayout(mnk);
+    }
+
+    /** Each shape {m, n, k} in both float types, with every transpose and every storage of a (b's rotated). */
+    private static Stream<Arguments> everyTypeTransposeAndLayout(long[][] mnk) {
+        List<Arguments> out = new ArrayList<>();
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (long[] d : mnk) {
                 for (int t = 0; t < 4; t++) {
@@ -103,13 +108,7 @@ class GemmTest {
 
         INDArray out = Gemm.into(a, b, Nd4j.createUninitialized(type, new long[] {m, n}, 'c'), transA, transB);
 
-        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double e = expected[i][j];
-                assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
-            }
-        }
+        assertMatchesLoop(expected, out);
     }
 
     /**
@@ -156,21 +155,9 @@ class GemmTest {
     }
 
     static Stream<Arguments> cutCases() {
-        List<Arguments> out = new ArrayList<>();
         // Above the cut's threshold (2^19 multiply-adds): m > n cuts the rows of C (64 + 36), m <= n its columns
         // (80 + 50).
-        long[][] mnk = {{100, 90, 70}, {70, 130, 60}};
-        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            for (long[] d : mnk) {
-                for (int t = 0; t < 4; t++) {
-                    for (Storage sa : Storage.values()) {
-                        Storage sb = Storage.values()[(sa.ordinal() + t + 1) % Storage.values().length];
-                        out.add(Arguments.of(type, d[0], d[1], d[2], (t & 1) != 0, (t & 2) != 0, sa, sb));
-                    }
-                }
-            }
-        }
-        return out.stream();
+        return everyTypeTransposeAndLayout(new long[][] {{100, 90, 70}, {70, 130, 60}});
     }
 
     /**
@@ -202,13 +189,7 @@ class GemmTest {
         if (Gemm.isDirect() && sa != Storage.NO_UNIT_STRIDE && sb != Storage.NO_UNIT_STRIDE) {
             assertTrue(helped >= 1, "the helper thread computed neither half");
         }
-        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double e = expected[i][j];
-                assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
-            }
-        }
+        assertMatchesLoop(expected, out);
     }
 
     /**
@@ -300,6 +281,17 @@ class GemmTest {
         float[] r = viaNd4j.data().asFloat();
         for (int i = 0; i < g.length; i++) {
             assertEquals(r[i], g[i], 1e-4f * (1 + Math.abs(r[i])), "element " + i);
+        }
+    }
+
+    /** Every element of {@code out} within float32's or float64's rounding of the loops' double sums. */
+    private static void assertMatchesLoop(double[][] expected, INDArray out) {
+        double tolerance = out.dataType() == DataType.FLOAT ? 1e-5 : 1e-13;
+        for (int i = 0; i < expected.length; i++) {
+            for (int j = 0; j < expected[i].length; j++) {
+                double e = expected[i][j];
+                assertEquals(e, out.getDouble(i, j), tolerance * (1 + Math.abs(e)), "element " + i + "," + j);
+            }
         }
     }
 
