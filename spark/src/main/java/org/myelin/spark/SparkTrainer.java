@@ -537,6 +537,11 @@ public final class SparkTrainer {
                     "could not write checkpoint " + spark.checkpoint() + " (the previous one is intact): "
                             + e.getMessage(),
                     e);
+        } catch (IllegalArgumentException e) { // a model or state the checkpoint could not be resumed from
+            throw new IllegalArgumentException(
+                    "could not write checkpoint " + spark.checkpoint() + " (the previous one is intact): "
+                            + e.getMessage(),
+                    e);
         }
         log.debug("checkpoint written to {} after round {}", spark.checkpoint(), round);
     }

@@ -442,6 +442,43 @@ class LocalModeTest {
         assertEquals(0, t.round());
     }
 
+    @Test
+    void aDivergedModelIsNotCheckpointedOverThePreviousOneAndTheRefusalNamesTheFile(@TempDir Path dir)
+            throws IOException {
+        // The refusal read "Checkpoint.save: parameter ..." without saying which checkpoint it kept.
+        Path file = dir.resolve("c.zip");
+        try (SparkData d = SparkData.of(sc, Fixtures.moons(80, DataType.FLOAT), 2)) {
+            Module m = Fixtures.mlp(DataType.FLOAT, 1);
+            SparkTrainer t = new SparkTrainer(
+                    sc,
+                    m,
+                    Fixtures.adam(m),
+                    LossFunction.SOFTMAX_CROSS_ENTROPY,
+                    TrainingOptions.of(1, 20, 1),
+                    SparkOptions.synchronous().withCheckpoint(file, 1));
+            String weight = m.namedParameters().keySet().iterator().next();
+            t.addRoundListener(r -> {
+                if (r.round() == 2) { // before the checkpoint of round 2
+                    m.namedParameters().get(weight).value().putScalar(0, Float.NaN);
+                }
+            });
+            assertMessage(
+                    "could not write checkpoint " + file + " (the previous one is intact): Checkpoint.save: parameter '"
+                            + weight + "' holds 1 non-finite value(s)",
+                    () -> t.fit(d, null));
+        }
+        Module m = Fixtures.mlp(DataType.FLOAT, 1);
+        SparkTrainer resumed = new SparkTrainer(
+                sc,
+                m,
+                Fixtures.adam(m),
+                LossFunction.SOFTMAX_CROSS_ENTROPY,
+                TrainingOptions.of(1, 20, 1),
+                SparkOptions.synchronous().withCheckpoint(file, 1));
+        resumed.resume(file);
+        assertEquals(1, resumed.round(), "the checkpoint of round 1 is still there");
+    }
+
     private interface Action {
         void run() throws Exception;
     }
