@@ -1617,8 +1617,7 @@ inline int myelin_thin_gemm_f64(int ta, int tb, long long m, long long n, long l
 // Where the engine has made the BLAS single-threaded and set gemm_min_macs (myelin_set_gemm_split: OpenBLAS on two
 // cores), a product of at least that many multiply-adds is cut in two and the halves run as two single-threaded BLAS
 // calls, one on the calling thread and one on the helper (myelin_parallel.h). OpenBLAS's own two threads reached
-// 70-95% of two single-threaded calls' rate on an MLP step's products on a Zen 3 (it spins and synchronises while
-// the threads share its packed blocks). The cut is along the columns of C when m <= n, else along its rows (each
+// 70-95% of two single-threaded calls' rate on an MLP step's products on a Zen 3. The cut is along the columns of C when m <= n, else along its rows (each
 // half packs all of the operand not cut, so the smaller one is repacked), at a multiple of 16 fixed by the shape, and
 // a caller that finds the helper busy runs both halves itself: the bits depend only on the shape.
 typedef void (*myelin_cblas_sgemm_fn)(int, int, int, int, int, int, float, const float*, int, const float*, int,
@@ -1658,7 +1657,9 @@ inline void split_gemm(long long fn, int ta, int tb, int m, int n, int k, const 
         }
     };
     typedef decltype(halves) Halves;
-    parallel::RangeFn run = [](const void* ctx, long long h0, long long h1) { (*static_cast<const Halves*>(ctx))(h0, h1); };
+    parallel::RangeFn run = [](const void* ctx, long long h0, long long h1) {
+        (*static_cast<const Halves*>(ctx))(h0, h1);
+    };
     if (!parallel::helper().run(run, &halves, 2, 1)) {
         halves(0, 2);
     }

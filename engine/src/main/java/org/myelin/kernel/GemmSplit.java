@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * thread of {@link KernelSplit} ({@code split_gemm} in the kernel library).
  *
  * <p>Why: on two cores of a Zen 3 EPYC, OpenBLAS 0.3.19's two threads reached 70-95% of the rate of two
- * single-threaded calls on the products of an MLP step (its threads spin and wait for each other while they share
- * packed blocks); docs/benchmarks.md, finding 23.
+ * single-threaded calls on the products of an MLP step (docs/benchmarks.md, finding 23; where OpenBLAS loses the
+ * time was not measured).
  *
  * <p>When: the native CPU kernels are the active path, the BLAS ND4J loaded is OpenBLAS set to exactly two threads, and
  * the engine runs two threads ({@link KernelSplit}). OpenBLAS is then set to one thread for the whole process, so an
@@ -31,8 +31,9 @@ public final class GemmSplit {
     public static final String PROPERTY = "myelin.gemmSplit";
 
     /**
-     * The fewest multiply-adds of a product that is cut: below it a single-threaded call is about as fast (2^19, about
-     * 10 us on one core), since waking the helper costs the caller ~5 us and the helper joins 8-20 us later.
+     * The fewest multiply-adds of a product that is cut: 2^19, about 10 us of work on one core, several times what
+     * handing a half to the helper costs. Chosen, not tuned: the products of the benchmarked MLPs are all far above
+     * it or thin (native, never cut).
      */
     public static final long MIN_MULTIPLY_ADDS = 1L << 19;
 
@@ -72,9 +73,10 @@ public final class GemmSplit {
     }
 
     /**
-     * Decides for this process, where the native kernels are the active path, and applies the decision: sets OpenBLAS to one thread and the native library's
-     * threshold. Called once, where {@link Gemm} finds the BLAS; an invalid setting is logged and treated as
-     * {@code auto} (the command line refuses it earlier, in {@code Settings.check}).
+     * Decides for this process, where the native kernels are the active path, and applies the decision: sets
+     * OpenBLAS to one thread and the native library's threshold. Called once, where {@link Gemm} finds the BLAS; an
+     * invalid setting is logged and treated as {@code auto} (the command line refuses it earlier, in
+     * {@code Settings.check}).
      */
     static Decision configure() {
         var blas = Nd4j.factory().blas();
