@@ -194,7 +194,9 @@ public final class Gemm {
             }
             SGEMM = s;
             DGEMM = d;
-            SPLIT = s != 0 ? GemmSplit.configure() : new GemmSplit.Decision(false, "");
+            SPLIT = s != 0
+                    ? GemmSplit.configure((NativeCpuKernels) Kernels.active())
+                    : new GemmSplit.Decision(false, "");
         }
     }
 }

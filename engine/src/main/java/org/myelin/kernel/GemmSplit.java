@@ -73,15 +73,15 @@ public final class GemmSplit {
     }
 
     /**
-     * Decides for this process, where the native kernels are the active path, and applies the decision: sets
+     * Decides for this process, where {@code kernels} are the active path, and applies the decision: sets
      * OpenBLAS to one thread and the native library's threshold. Called once, where {@link Gemm} finds the BLAS; an
      * invalid setting is logged and treated as {@code auto} (the command line refuses it earlier, in
      * {@code Settings.check}).
      */
-    static Decision configure() {
+    static Decision configure(NativeCpuKernels kernels) {
         var blas = Nd4j.factory().blas();
         boolean openBlas = blas.getBlasVendor() == org.nd4j.linalg.api.blas.Blas.Vendor.OPENBLAS;
-        int engineThreads = KernelSplit.configured().threads();
+        int engineThreads = kernels.threads();
         Decision d;
         try {
             d = decide(System.getProperty(PROPERTY), true, openBlas, blas.getMaxThreads(), engineThreads);

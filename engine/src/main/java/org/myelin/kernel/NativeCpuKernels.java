@@ -29,6 +29,11 @@ final class NativeCpuKernels implements ElementwiseKernels {
         KernelSplit.apply(split);
     }
 
+    /** The threads the elementwise passes split over (1 or 2), as applied to the native library. */
+    int threads() {
+        return split.threads();
+    }
+
     /** How the elementwise passes use threads, for {@link Kernels#describe()}. */
     String threading() {
         return split.description();

@@ -415,24 +415,13 @@ class LocalModeTest {
     void resumeRefusesACheckpointOfAnotherMode(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("c.zip");
         try (SparkData d = SparkData.of(sc, Fixtures.moons(40, DataType.FLOAT), 2)) {
-            Module m = Fixtures.mlp(DataType.FLOAT, 1);
-            new SparkTrainer(
-                            sc,
-                            m,
-                            Fixtures.adam(m),
-                            LossFunction.SOFTMAX_CROSS_ENTROPY,
-                            TrainingOptions.of(1, 20, 1),
+            oneEpochOfAdam(
+                            Fixtures.mlp(DataType.FLOAT, 1),
                             SparkOptions.synchronous().withCheckpoint(file, 1))
                     .fit(d, null);
         }
         Module m = Fixtures.mlp(DataType.FLOAT, 1);
-        SparkTrainer t = new SparkTrainer(
-                sc,
-                m,
-                Fixtures.adam(m),
-                LossFunction.SOFTMAX_CROSS_ENTROPY,
-                TrainingOptions.of(1, 20, 1),
-                SparkOptions.localSteps(2));
+        SparkTrainer t = oneEpochOfAdam(m, SparkOptions.localSteps(2));
         INDArray before = m.namedParameters().values().iterator().next().value().dup();
         assertMessage(
                 "written with 0 local steps (0: synchronous), this trainer uses 2",
@@ -449,13 +438,7 @@ class LocalModeTest {
         Path file = dir.resolve("c.zip");
         try (SparkData d = SparkData.of(sc, Fixtures.moons(80, DataType.FLOAT), 2)) {
             Module m = Fixtures.mlp(DataType.FLOAT, 1);
-            SparkTrainer t = new SparkTrainer(
-                    sc,
-                    m,
-                    Fixtures.adam(m),
-                    LossFunction.SOFTMAX_CROSS_ENTROPY,
-                    TrainingOptions.of(1, 20, 1),
-                    SparkOptions.synchronous().withCheckpoint(file, 1));
+            SparkTrainer t = oneEpochOfAdam(m, SparkOptions.synchronous().withCheckpoint(file, 1));
             String weight = m.namedParameters().keySet().iterator().next();
             t.addRoundListener(r -> {
                 if (r.round() == 2) { // before the checkpoint of round 2
@@ -467,16 +450,16 @@ class LocalModeTest {
                             + weight + "' holds 1 non-finite value(s)",
                     () -> t.fit(d, null));
         }
-        Module m = Fixtures.mlp(DataType.FLOAT, 1);
-        SparkTrainer resumed = new SparkTrainer(
-                sc,
-                m,
-                Fixtures.adam(m),
-                LossFunction.SOFTMAX_CROSS_ENTROPY,
-                TrainingOptions.of(1, 20, 1),
-                SparkOptions.synchronous().withCheckpoint(file, 1));
+        SparkTrainer resumed = oneEpochOfAdam(
+                Fixtures.mlp(DataType.FLOAT, 1), SparkOptions.synchronous().withCheckpoint(file, 1));
         resumed.resume(file);
         assertEquals(1, resumed.round(), "the checkpoint of round 1 is still there");
+    }
+
+    /** A trainer of {@code m} for one epoch of batches of 20, Adam, softmax cross-entropy, seed 1. */
+    private static SparkTrainer oneEpochOfAdam(Module m, SparkOptions options) {
+        return new SparkTrainer(
+                sc, m, Fixtures.adam(m), LossFunction.SOFTMAX_CROSS_ENTROPY, TrainingOptions.of(1, 20, 1), options);
     }
 
     private interface Action {
