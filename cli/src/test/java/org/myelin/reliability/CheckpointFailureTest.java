@@ -26,6 +26,7 @@ import org.myelin.io.Checkpoint;
 import org.myelin.io.Json;
 import org.myelin.train.Callback;
 import org.myelin.train.Checkpointing;
+import org.myelin.train.DivergenceException;
 import org.myelin.train.Trainer;
 import org.myelin.train.TrainingOptions;
 
@@ -109,10 +110,10 @@ class CheckpointFailureTest {
                 t.optimizer(),
                 TrainingOptions.of(1, 16, 3),
                 List.of(diverge, new Checkpointing(file, 0, 1, Map.of())));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> trainer.fit(Fixtures.data(), null));
+        DivergenceException e = assertThrows(DivergenceException.class, () -> trainer.fit(Fixtures.data(), null));
         assertEquals(
-                "could not write checkpoint " + file + " (the previous one is intact): Checkpoint.save: parameter"
+                "could not write checkpoint " + file + " (the previous one is intact) after step 2:"
+                        + " Checkpoint.save: parameter"
                         + " '0.weight' holds 1 non-finite value(s) of 24; the first is NaN at [0, 1]; a model file"
                         + " cannot hold them (training diverged?); nothing was written",
                 e.getMessage());

@@ -66,8 +66,9 @@ public final class Checkpoint {
             }
             // Optimizer.restoreState refuses non-finite state (an Adam moment overflowed): such a checkpoint could
             // not be resumed, and would have replaced one that can.
-            slots.forEach((slot, value) -> org.myelin.Preconditions.requireFinite(
-                    "Checkpoint.save: the optimizer state of parameter '" + parameter + "' slot '" + slot + "'",
+            slots.forEach((slot, value) -> ModelFile.requireFiniteToSave(
+                    "Checkpoint.save",
+                    "the optimizer state of parameter '" + parameter + "' slot '" + slot + "'",
                     value));
         });
         AtomicFiles.write(file, out -> {

@@ -60,10 +60,11 @@ public final class ModelFile {
         model.namedBuffers().forEach((name, b) -> requireFiniteToSave(owner, "buffer '" + name + "'", b));
     }
 
-    private static void requireFiniteToSave(String owner, String what, INDArray value) {
+    /** Refuses non-finite values of a parameter, buffer or optimiser state about to be saved. */
+    static void requireFiniteToSave(String owner, String what, INDArray value) {
         String bad = nonFinite(what, value);
         if (bad != null) {
-            throw new IllegalArgumentException(
+            throw new NonFiniteValuesException(
                     owner + ": " + bad + "; a model file cannot hold them (training diverged?); nothing was written");
         }
     }

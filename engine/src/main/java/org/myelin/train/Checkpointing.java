@@ -116,6 +116,11 @@ public final class Checkpointing implements Callback {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "could not write checkpoint " + file + " (the previous one is intact): " + e.getMessage(), e);
+        } catch (org.myelin.io.NonFiniteValuesException e) {
+            // The update of this step overflowed a weight or an optimiser moment although its loss and gradients
+            // were finite: a divergence, which the trainer's policy handles (a rollback returns to the last file).
+            throw new DivergenceException("could not write checkpoint " + file + " (the previous one is intact) after"
+                    + " step " + trainer.state().step() + ": " + e.getMessage());
         } catch (IllegalArgumentException e) { // a model or state the checkpoint could not be resumed from
             throw new IllegalArgumentException(
                     "could not write checkpoint " + file + " (the previous one is intact): " + e.getMessage(), e);

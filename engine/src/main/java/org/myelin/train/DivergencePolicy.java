@@ -18,6 +18,12 @@ import java.util.Locale;
  *       more than {@code maxRetries} rollbacks in a run stop it.
  * </ul>
  *
+ * <p>An update can also overflow with a finite loss and gradients (a large learning rate): the weights or an
+ * optimiser moment turn non-finite after the step. The trainer finds that when the epoch's running statistics are
+ * checked or when a checkpoint is about to be written (which then is not: the last one stays). {@link Action#ROLLBACK}
+ * rolls back then as well; the other two stop there with a {@link DivergenceException}, since the update has
+ * happened and skipping a batch cannot undo it.
+ *
  * @param action     the policy
  * @param rateFactor learning-rate factor of a rollback, in (0, 1]
  * @param maxRetries skipped batches in a row, or rollbacks in a run, before giving up; >= 1

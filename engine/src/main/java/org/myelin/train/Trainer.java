@@ -330,6 +330,13 @@ public final class Trainer {
                     for (Callback c : callbacks) {
                         c.onStepEnd(this, state.step, l);
                     }
+                } catch (DivergenceException e) {
+                    // The step's update left non-finite values, found by the checkpoint about to be written.
+                    if (rollbackTo == null) {
+                        throw e; // skipping a batch cannot undo an update that has happened
+                    }
+                    rollBack(e, rollbackTo);
+                    continue epochs;
                 }
             }
             if (state.batch < batchesPerEpoch) {
@@ -343,6 +350,13 @@ public final class Trainer {
                     stop |= c.onEpochEnd(this, record);
                 }
                 state.nextEpoch();
+            } catch (DivergenceException e) {
+                // A running statistic overflowed, or the epoch's checkpoint found non-finite weights.
+                if (rollbackTo == null) {
+                    throw e;
+                }
+                rollBack(e, rollbackTo); // replaces the history, this epoch's record included
+                stop = false; // a callback's stop request belonged to the epoch just undone
             }
         }
         for (Callback c : callbacks) {

@@ -300,9 +300,11 @@ class ModelFileTest {
         byte[] before = Files.readAllBytes(f);
         v.putScalar(new long[] {2, 4}, Float.POSITIVE_INFINITY);
         assertEquals(
-                "Checkpoint.save: the optimizer state of parameter '0.weight' slot 'v': row 2 column 4 is +Infinity",
+                "Checkpoint.save: the optimizer state of parameter '0.weight' slot 'v' holds 1 non-finite value(s) of"
+                        + " 35; the first is Infinity at [2, 4]; a model file cannot hold them (training diverged?);"
+                        + " nothing was written",
                 assertThrows(
-                                IllegalArgumentException.class,
+                                NonFiniteValuesException.class,
                                 () -> Checkpoint.save(
                                         f, m, Map.of(), Map.of(), Map.of("0.weight", Map.of("v", v)), Map.of()))
                         .getMessage());

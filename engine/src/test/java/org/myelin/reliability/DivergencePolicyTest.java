@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.myelin.data.Dataset;
 import org.myelin.io.Checkpoint;
 import org.myelin.nn.Models;
@@ -214,6 +216,66 @@ class DivergencePolicyTest {
         saver.write(t);
         Map<?, ?> position = (Map<?, ?>) Checkpoint.load(ckpt).trainer().get("position");
         assertEquals(0.25, ((Number) position.get("learningRateScale")).doubleValue());
+    }
+
+    /**
+     * An update that overflows a weight with finite loss and gradients is found by the checkpoint about to be written
+     * (mid-epoch or at the epoch's end). That stopped the run even under the rollback policy; it rolls back now.
+     */
+    @ParameterizedTest(name = "checkpoints every {0} epochs and {1} steps, weight NaN after step {2}")
+    // 8 batches per epoch; a mid-epoch checkpoint is not written at an epoch's last step (8), so the first case's
+    // last good one is step 4's
+    @CsvSource({"0, 4, 12, 4", "1, 0, 16, 8"})
+    void rollbackAlsoReturnsWhenACheckpointFindsNonFiniteWeights(
+            int everyEpochs, int everySteps, long faultStep, long rolledBackTo) throws Exception {
+        Module m = model(false);
+        Path ckpt = dir.resolve("c.zip");
+        long[] resumedAt = {-1};
+        boolean[] fired = {false};
+        Callback fault = new Callback() {
+            @Override
+            public void onStepEnd(Trainer t, long step, double loss) {
+                if (fired[0] && resumedAt[0] < 0) {
+                    resumedAt[0] = step - 1; // the first step after the rollback
+                }
+                if (step == faultStep && !fired[0]) {
+                    fired[0] = true; // the weight turns NaN before the checkpoint of this step is written
+                    t.model().namedParameters().get("2.weight").value().putScalar(1, Float.NaN);
+                }
+            }
+        };
+        Checkpointing saver = new Checkpointing(ckpt, everyEpochs, everySteps, Map.of());
+        Trainer t = trainer(m, DivergencePolicy.rollback(0.5, 2), List.of(fault, saver));
+        t.fit(clean(), null);
+        assertEquals(rolledBackTo, resumedAt[0], "rolled back to the last checkpoint written");
+        assertEquals(0.5, t.state().learningRateScale());
+        assertEquals(24, t.state().step(), "every batch of the 3 epochs trained once after the rollback");
+        assertEquals(3, t.history().epochs().size(), t.history().toMaps().toString());
+        m.namedParameters()
+                .forEach((k, p) ->
+                        assertTrue(Double.isFinite(p.value().sumNumber().doubleValue()), k));
+    }
+
+    @Test
+    void skipStopsWhenACheckpointFindsNonFiniteWeights() {
+        // Skipping a batch cannot undo an update that has happened: the run stops, the last checkpoint stays.
+        Module m = model(false);
+        Path ckpt = dir.resolve("c.zip");
+        Callback fault = new Callback() {
+            @Override
+            public void onStepEnd(Trainer t, long step, double loss) {
+                if (step == 12) {
+                    t.model().namedParameters().get("2.weight").value().putScalar(1, Float.NaN);
+                }
+            }
+        };
+        Trainer t = trainer(m, DivergencePolicy.skip(3), List.of(fault, new Checkpointing(ckpt, 0, 4, Map.of())));
+        DivergenceException e = assertThrows(DivergenceException.class, () -> t.fit(clean(), null));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("could not write checkpoint " + ckpt + " (the previous one is intact) after"
+                                + " step 12: Checkpoint.save: parameter '2.weight' holds 1 non-finite"),
+                e.getMessage());
     }
 
     @Test
