@@ -92,7 +92,8 @@ public final class Blas {
         }
     }
 
-    static boolean mklAvailable() {
+    /** Whether the MKL redistributable for this platform is on the class path ({@code -Dmyelin.blas=mkl} needs it). */
+    public static boolean mklAvailable() {
         return Blas.class.getClassLoader().getResource(MKL_RESOURCE) != null;
     }
 

@@ -31,6 +31,22 @@ public final class Report {
     public static final String ROOFLINE = "gemm";
     /** The same gemms on OpenBLAS (the roofline of {@code myelin-openblas}). */
     public static final String ROOFLINE_OPENBLAS = "gemm-openblas";
+    /** The same gemms on MKL (the roofline of {@code myelin-mkl}). */
+    public static final String ROOFLINE_MKL = "gemm-mkl";
+
+    /**
+     * The BLAS an engine forces ({@code -Dmyelin.blas}): {@code openblas} for {@code myelin-openblas} and
+     * {@code gemm-openblas}, {@code mkl} for {@code myelin-mkl} and {@code gemm-mkl}, null for the others (the BLAS
+     * {@code org.myelin.Blas} picks).
+     */
+    public static String forcedBlas(String engine) {
+        return engine.endsWith("-openblas") ? "openblas" : engine.endsWith("-mkl") ? "mkl" : null;
+    }
+
+    /** Whether a row is one of the gemm rooflines. */
+    static boolean isRoofline(String engine) {
+        return engine.equals(ROOFLINE) || engine.equals(ROOFLINE_OPENBLAS) || engine.equals(ROOFLINE_MKL);
+    }
 
     /** A ratio target: Myelin at least {@code min} times {@code peer} on {@code workload}. */
     public record Target(String workload, String peer, double min) {}
@@ -95,7 +111,8 @@ public final class Report {
      * engines or without a roofline.
      */
     public double gemmShare(Result r) {
-        Result g = find(r.workload(), r.engine().equals("myelin-openblas") ? ROOFLINE_OPENBLAS : ROOFLINE);
+        String blas = forcedBlas(r.engine());
+        Result g = find(r.workload(), blas == null ? ROOFLINE : "gemm-" + blas);
         return g == null || !r.hasFigures() || !r.engine().startsWith("myelin")
                 ? Double.NaN
                 : g.msMedian() / r.msMedian();
@@ -130,7 +147,7 @@ public final class Report {
                         r.busyDiscarded(),
                         r.otherCoresMax()));
             }
-            if ((r.engine().equals(ROOFLINE) || r.engine().equals(ROOFLINE_OPENBLAS)) && Double.isFinite(r.extra())) {
+            if (isRoofline(r.engine()) && Double.isFinite(r.extra())) {
                 status.append(String.format(Locale.ROOT, "; %.1f GFLOP/s", r.extra()));
             } else if (Double.isFinite(r.extra())) {
                 status.append(String.format(Locale.ROOT, "; %.3g simulated s per wall s", r.extra()));
@@ -168,7 +185,7 @@ public final class Report {
     private static String label(Result r) {
         return r.engine().equals(ROOFLINE)
                 ? "gemm roofline"
-                : r.engine().equals(ROOFLINE_OPENBLAS) ? "gemm (openblas)" : r.engine();
+                : isRoofline(r.engine()) ? "gemm (" + forcedBlas(r.engine()) + ")" : r.engine();
     }
 
     static String count(double v) {

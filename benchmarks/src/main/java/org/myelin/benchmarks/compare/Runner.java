@@ -35,11 +35,13 @@ public final class Runner {
             Report.MYELIN_API,
             "myelin-nd4j",
             "myelin-openblas",
+            "myelin-mkl",
             "myelin-blas-threads",
             "dl4j",
             "pytorch",
             "gemm",
             "gemm-openblas",
+            "gemm-mkl",
             "brian2-cython",
             "brian2-cpp");
     /** The Brian2 peer of the spiking workloads (run with the Python that imports brian2; see its docstring). */
@@ -345,13 +347,16 @@ public final class Runner {
         String mainClass;
         String classpath = nd4jClasspath;
         String t = Integer.toString(options.threads());
+        if ("mkl".equals(Report.forcedBlas(engine)) && !Blas.mklAvailable()) {
+            return Result.without(w, engine, Double.NaN, "skipped", "the MKL natives are not on the class path");
+        }
         switch (engine) {
             case "dl4j" -> mainClass = Dl4jWorker.class.getName();
             case "gemm" -> mainClass = GemmRoofline.class.getName();
-            case "gemm-openblas" -> {
-                // The same gemms on ND4J's bundled OpenBLAS instead of the BLAS Blas.select() picks (MKL on Intel).
+            case "gemm-openblas", "gemm-mkl" -> {
+                // The same gemms on one BLAS instead of the one Blas.select() picks.
                 mainClass = GemmRoofline.class.getName();
-                cmd.add("-D" + Blas.PROPERTY + "=openblas");
+                cmd.add("-D" + Blas.PROPERTY + "=" + Report.forcedBlas(engine));
             }
             case "brian2-cython", "brian2-cpp" -> {
                 return brian2(w, engine);
@@ -371,8 +376,8 @@ public final class Runner {
             default -> {
                 mainClass = MyelinWorker.class.getName();
                 cmd.add("-Dmyelin.kernels=" + (engine.equals("myelin-nd4j") ? "nd4j" : "auto"));
-                if (engine.equals("myelin-openblas")) {
-                    cmd.add("-D" + Blas.PROPERTY + "=openblas");
+                if (Report.forcedBlas(engine) != null) {
+                    cmd.add("-D" + Blas.PROPERTY + "=" + Report.forcedBlas(engine));
                 }
                 if (engine.equals("myelin-blas-threads")) {
                     cmd.add("-D" + org.myelin.kernel.GemmSplit.PROPERTY + "=off");

@@ -159,6 +159,20 @@ class ReportTest {
     }
 
     @Test
+    void theMklRowIsMeasuredAgainstTheMklRoofline() {
+        List<Result> r = rows();
+        Result mkl = row("mlp-adam-128", "myelin-mkl", 128, 10);
+        r.add(mkl);
+        r.add(row("mlp-adam-128", "gemm-mkl", 128, 4));
+        Report rep = new Report(r);
+        assertEquals(0.4, rep.gemmShare(mkl), 1e-12, "4 ms of MKL gemms in a 10 ms step");
+        assertTrue(rep.text().contains("gemm (mkl)"), rep.text());
+        assertEquals("mkl", Report.forcedBlas("gemm-mkl"));
+        assertEquals("openblas", Report.forcedBlas("myelin-openblas"));
+        assertEquals(null, Report.forcedBlas("myelin-native"));
+    }
+
+    @Test
     void aGemmShareAboveOneAndBusyRowsAreNotVerdicts() {
         List<Result> r = new ArrayList<>();
         r.add(row("mlp-adam-128", "myelin-native", 128, 8));
