@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why it matters: on the Intel Xeon (AVX-512) machines this engine is developed on, OpenBLAS 0.3.19 ran the MNIST
  * MLP's gemms at 30-55 GFLOP/s and MKL at 190-260 GFLOP/s, a 3x shorter training step (docs/benchmarks.md). On AMD
- * CPUs MKL takes a generic code path and was no faster than OpenBLAS, hence the choice by CPU vendor.
+ * CPUs MKL was no faster than OpenBLAS's AVX-512 kernels (Zen 4), and on a Zen 3 its faster products at small
+ * batches did not make the training step faster (its threads share the second core with the engine's helper),
+ * hence the choice by CPU vendor.
  *
  * <p>How: ND4J loads its BLAS through JavaCPP's OpenBLAS preset, which loads the library named by the system
  * property {@code org.bytedeco.openblas.load} instead of OpenBLAS when it is set ({@code mkl_rt}). The property is
