@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.myelin.benchmarks.harness.Result;
 
 class ReportTest {
@@ -146,29 +148,18 @@ class ReportTest {
         assertTrue(!Files.exists(tmp.resolve("chart.png")));
     }
 
-    @Test
-    void theOpenblasRowIsMeasuredAgainstTheOpenblasRoofline() {
+    @ParameterizedTest(name = "myelin-{0} against gemm-{0}")
+    @CsvSource({"openblas, 12, 6", "mkl, 10, 4"})
+    void aRowOnAForcedBlasIsMeasuredAgainstThatBlassRoofline(String blas, double stepMs, double gemmMs) {
         List<Result> r = rows();
-        Result openblas = row("mlp-adam-128", "myelin-openblas", 128, 12);
-        r.add(openblas);
-        r.add(row("mlp-adam-128", "gemm-openblas", 128, 6));
+        Result forced = row("mlp-adam-128", "myelin-" + blas, 128, stepMs);
+        r.add(forced);
+        r.add(row("mlp-adam-128", "gemm-" + blas, 128, gemmMs));
         Report rep = new Report(r);
-        assertEquals(0.5, rep.gemmShare(openblas), 1e-12, "6 ms of OpenBLAS gemms in a 12 ms step");
-        assertEquals(0.5, rep.gemmShare(r.get(0)), 1e-12, "the MKL row keeps the MKL roofline");
-        assertTrue(rep.text().contains("gemm (openblas)"), rep.text());
-    }
-
-    @Test
-    void theMklRowIsMeasuredAgainstTheMklRoofline() {
-        List<Result> r = rows();
-        Result mkl = row("mlp-adam-128", "myelin-mkl", 128, 10);
-        r.add(mkl);
-        r.add(row("mlp-adam-128", "gemm-mkl", 128, 4));
-        Report rep = new Report(r);
-        assertEquals(0.4, rep.gemmShare(mkl), 1e-12, "4 ms of MKL gemms in a 10 ms step");
-        assertTrue(rep.text().contains("gemm (mkl)"), rep.text());
-        assertEquals("mkl", Report.forcedBlas("gemm-mkl"));
-        assertEquals("openblas", Report.forcedBlas("myelin-openblas"));
+        assertEquals(gemmMs / stepMs, rep.gemmShare(forced), 1e-12);
+        assertEquals(0.5, rep.gemmShare(r.get(0)), 1e-12, "myelin-native keeps the roofline of the chosen BLAS");
+        assertTrue(rep.text().contains("gemm (" + blas + ")"), rep.text());
+        assertEquals(blas, Report.forcedBlas("gemm-" + blas));
         assertEquals(null, Report.forcedBlas("myelin-native"));
     }
 
