@@ -25,12 +25,24 @@ final class Failures implements IExecutionExceptionHandler {
                 || ex instanceof IllegalStateException
                 || ex instanceof IOException
                 || ex instanceof UncheckedIOException) {
-            err.println(command + ": " + ex.getMessage());
+            err.println(command + ": " + oneLine(ex.getMessage()));
         } else {
             err.println(command + ": unexpected " + ex);
             ex.printStackTrace(err);
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * The message as one line: a message quotes text from the input files (a model's {@code format} or saved loss, a
+     * parameter name), and a newline or terminal escape there printed as several lines or drove the terminal. Line
+     * breaks become {@code "; "} (as in usage errors), other control characters {@code '?'}.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "failed (no message)";
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -386,6 +386,24 @@ class CommandLineTest {
     }
 
     @Test
+    void aFailureQuotingFileContentIsOneLine(@TempDir Path dir) throws Exception {
+        // model.json's "format" is quoted in the message; its newlines and escapes printed as three lines.
+        Path model = dir.resolve("m.zip");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(model))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("model.json"));
+            zip.write("{\"format\": \"line1\\nline2\\u001b[2Jline3\"}".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Path csv = dir.resolve("d.csv");
+        Files.writeString(csv, "a,b,label\n0.1,0.2,0\n0.3,0.1,1\n");
+        Run r = run("eval", model.toString(), "--data", "csv:" + csv, "--classes", "2");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(
+                r.err().startsWith("myelin eval: " + model + "!model.json: format is line1; line2?[2Jline3"), r.err());
+        assertTrue(!r.err().contains("\n") && !r.err().contains("\u001b"), r.err());
+    }
+
+    @Test
     void evalRefusesABatchSizeBelowOne() {
         Run r = run("eval", "model.zip", "--batch-size", "0");
         assertEquals(2, r.code());

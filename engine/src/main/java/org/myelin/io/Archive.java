@@ -40,6 +40,8 @@ final class Archive implements AutoCloseable {
     private final Path file;
     private final ZipFile zip;
     private final Map<String, ZipEntry> entries = new LinkedHashMap<>();
+    /** The array entries read so far: each is read at most once, so what is loaded is bounded by what the file holds. */
+    private final java.util.Set<String> arraysRead = new java.util.HashSet<>();
 
     private Archive(Path file, ZipFile zip) {
         this.file = file;
@@ -126,7 +128,7 @@ final class Archive implements AutoCloseable {
 
     /** Reads an array entry, refusing more than {@code maxElements} elements before allocating. */
     INDArray array(String name, long maxElements) throws IOException {
-        ZipEntry e = require(name);
+        ZipEntry e = requireUnread(name);
         try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
             INDArray a = Npy.read(file + "!" + name, in, maxElements);
             checkCrc(e, in);
@@ -143,7 +145,7 @@ final class Archive implements AutoCloseable {
      * discarded when loading fails.
      */
     void arrayInto(String name, INDArray target, String where) throws IOException {
-        ZipEntry e = require(name);
+        ZipEntry e = requireUnread(name);
         try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(e), new CRC32())) {
             Npy.Header h = Npy.readHeader(file + "!" + name, in, target.length());
             if (!java.util.Arrays.equals(h.shape(), target.shape())) {
@@ -186,6 +188,19 @@ final class Archive implements AutoCloseable {
 
     private ModelFormatException damaged(String name, IOException e) {
         return new ModelFormatException(file + "!" + name + ": damaged entry (" + e.getMessage() + ")", e);
+    }
+
+    /**
+     * An array entry not read before: a JSON document listing one entry many times (a checkpoint's optimizer.json
+     * naming one 4 MB weight entry as the state of thousands of slots) made a 10 kB file load gigabytes.
+     */
+    private ZipEntry requireUnread(String name) {
+        ZipEntry e = require(name);
+        if (!arraysRead.add(name)) {
+            throw new ModelFormatException(file + ": entry '" + Text.shorten(name, 200)
+                    + "' is listed more than once; each array entry holds one parameter, buffer or state array");
+        }
+        return e;
     }
 
     private ZipEntry require(String name) {

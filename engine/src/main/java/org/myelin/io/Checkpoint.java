@@ -116,6 +116,10 @@ public final class Checkpoint {
                 if (owner == null) {
                     throw new ModelFormatException(where + ": state for unknown parameter '" + param + "'");
                 }
+                if (state.containsKey(param) && state.get(param).containsKey(slot)) {
+                    throw new ModelFormatException(where + ": state for parameter '" + Text.shorten(param, 200)
+                            + "' slot '" + Text.shorten(slot, 200) + "' is listed more than once");
+                }
                 String entry = String.valueOf(d.get("entry"));
                 // Optimiser state is at most parameter-sized (moments, velocities) or a scalar.
                 INDArray value = a.array(entry, Math.max(owner.length(), 1));

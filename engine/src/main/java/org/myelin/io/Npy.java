@@ -217,7 +217,7 @@ public final class Npy {
             throw new NpyFormatException(what + ": header declares " + (n == Long.MAX_VALUE ? "over " : "") + n
                     + " elements " + Arrays.toString(shape) + ", more than the limit of " + maxElements);
         }
-        if (n * width > Integer.MAX_VALUE - 8) {
+        if (n > (Integer.MAX_VALUE - 8) / width) { // n * width wrapped for n >= 2^61 (a limit of Long.MAX_VALUE)
             throw new NpyFormatException(what + ": header declares " + n + " elements " + Arrays.toString(shape)
                     + " of " + width + " bytes, more than one Java array holds");
         }

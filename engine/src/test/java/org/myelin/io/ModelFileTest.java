@@ -86,6 +86,21 @@ class ModelFileTest {
     }
 
     @Test
+    void npyBeyondOneJavaArrayIsRefusedWithoutALimit() throws IOException {
+        // 2^62 float32 elements are 2^64 bytes: the byte count wrapped to 0 and passed the "one Java array" check, and
+        // ND4J failed with "Shape of the new array [4611686018427387904] doesn't match data length: 0".
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(Nd4j.rand(DataType.FLOAT, 2, 2), out);
+        String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
+                .replace("'shape': (2, 2)", "'shape': (4611686018427387904,)");
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        NpyFormatException e = assertThrows(
+                NpyFormatException.class, () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("4611686018427387904 elements"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than one Java array holds"), e.getMessage());
+    }
+
+    @Test
     void truncatedFileIsReportedAsDamaged() throws IOException {
         Path f = dir.resolve("m.zip");
         ModelFile.save(f, model(), Map.of());

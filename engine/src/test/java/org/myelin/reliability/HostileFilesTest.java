@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.myelin.data.Csv;
 import org.myelin.data.Idx;
+import org.myelin.io.Checkpoint;
 import org.myelin.io.Json;
 import org.myelin.io.ModelFile;
 import org.myelin.io.Npy;
@@ -70,6 +71,7 @@ class HostileFilesTest {
 
     static final Open MODEL = f -> ModelFile.load(f);
     static final Open RESUME = f -> Checkpointing.resume(Fixtures.trainer(), f);
+    static final Open CHECKPOINT = f -> Checkpoint.load(f);
     static final Open IMAGES = f -> Idx.readImages(f, DataType.FLOAT);
     static final Open CSV = f -> Csv.reader().classification(3).read(f);
     static final Open CSV_INFERRED = f -> Csv.reader().classification(0).read(f);
@@ -239,6 +241,33 @@ class HostileFilesTest {
                         RESUME,
                         "header declares 30 elements [5, 6], more than the limit of 24"),
                 c(
+                        "checkpoint: one state entry listed for many slots (a 10 kB file loaded gigabytes)",
+                        withOptimizerJson(o -> {
+                            List<Object> state = new java.util.ArrayList<>((List<?>) o.get("state"));
+                            for (int i = 0; i < 100; i++) {
+                                state.add(new LinkedHashMap<>(Map.of(
+                                        "parameter",
+                                        "0.weight",
+                                        "slot",
+                                        "s" + i,
+                                        "entry",
+                                        "optimizer/0.weight/m.npy")));
+                            }
+                            o.put("state", state);
+                        }),
+                        CHECKPOINT,
+                        "entry 'optimizer/0.weight/m.npy' is listed more than once"),
+                c(
+                        "checkpoint: one slot listed twice",
+                        withOptimizerJson(o -> {
+                            List<Object> state = new java.util.ArrayList<>((List<?>) o.get("state"));
+                            state.add(new LinkedHashMap<>(
+                                    Map.of("parameter", "0.weight", "slot", "m", "entry", "optimizer/0.weight/v.npy")));
+                            o.put("state", state);
+                        }),
+                        CHECKPOINT,
+                        "state for parameter '0.weight' slot 'm' is listed more than once"),
+                c(
                         "checkpoint: position beyond the epoch",
                         withTrainerJson(t -> position(t).put("epoch", -1)),
                         RESUME,
@@ -380,6 +409,13 @@ class HostileFilesTest {
                 Json.readObject("trainer.json", new String(checkpoint.get("trainer.json"), StandardCharsets.UTF_8));
         edit.accept(doc);
         return withEntry(checkpoint, "trainer.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] withOptimizerJson(java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
+        Map<String, Object> doc =
+                Json.readObject("optimizer.json", new String(checkpoint.get("optimizer.json"), StandardCharsets.UTF_8));
+        edit.accept(doc);
+        return withEntry(checkpoint, "optimizer.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")

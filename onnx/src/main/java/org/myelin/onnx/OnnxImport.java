@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * one data type, float32 or float64.
  *
  * <p>Hostile files fail with an {@link OnnxFormatException} naming the file before they allocate: the file size
- * is checked before reading ({@link #DEFAULT_MAX_BYTES}), protobuf parsing is limited to the file's size and
- * {@link #MAX_DEPTH} levels of nesting, every tensor's shape is checked for overflow, against the file's element
+ * is checked before reading ({@link #DEFAULT_MAX_BYTES}), protobuf parsing is limited to the file's size,
+ * {@link #MAX_DEPTH} levels of nesting and {@link #MAX_OBJECTS} fields (counted before the parse), every tensor's
+ * shape is checked for overflow, against the file's element
  * budget (a stored element takes at least 4 bytes) and against its data's length before its array exists, the
  * parameters (the float initializers the nodes read) are checked against {@link MemoryLimit} before any is read,
  * and the graph is checked for cycles, missing values and branches before any layer is built.
@@ -50,6 +51,12 @@ public final class OnnxImport {
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
     /** Protobuf nesting limit; a supported model nests 5 levels deep (model, graph, node, attribute, tensor). */
     public static final int MAX_DEPTH = 32;
+    /**
+     * The most protobuf fields a file may hold (each message, name, attribute and scalar; a tensor's packed or raw
+     * data is one), counted before it is parsed: at most about 100 MB of heap once parsed. A supported model holds
+     * thousands.
+     */
+    public static final long MAX_OBJECTS = 1_000_000;
     /** The oldest default-domain opset read. */
     public static final long MIN_OPSET = 11;
     /** The newest default-domain opset read. */
@@ -103,6 +110,11 @@ public final class OnnxImport {
         in.setRecursionLimit(MAX_DEPTH);
         in.setSizeLimit(bytes.length);
         try {
+            long objects = ProtoCensus.count(bytes, ModelProto.getDescriptor(), MAX_OBJECTS, MAX_DEPTH);
+            if (objects > MAX_OBJECTS) {
+                throw new OnnxFormatException(where + ": holds more than " + MAX_OBJECTS + " protobuf fields"
+                        + " (messages, names, attributes); a supported model has a few thousand");
+            }
             return ModelProto.parseFrom(in);
         } catch (IOException e) { // InvalidProtocolBufferException: damaged, truncated, too deep or too large
             throw new OnnxFormatException(where + ": not a readable ONNX model (protobuf): " + e.getMessage(), e);
