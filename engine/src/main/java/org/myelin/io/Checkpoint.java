@@ -98,6 +98,9 @@ public final class Checkpoint {
         });
     }
 
+    /** The most optimiser state slots a checkpoint may hold per parameter (the optimisers keep at most 2). */
+    public static final int MAX_SLOTS_PER_PARAMETER = 4;
+
     public static Loaded load(Path file) throws IOException {
         try (Archive a = Archive.open("checkpoint file", file)) {
             ModelFile.Loaded m = ModelFile.readModel(a, file);
@@ -116,9 +119,16 @@ public final class Checkpoint {
                 if (owner == null) {
                     throw new ModelFormatException(where + ": state for unknown parameter '" + param + "'");
                 }
-                if (state.containsKey(param) && state.get(param).containsKey(slot)) {
+                Map<String, INDArray> slots = state.getOrDefault(param, Map.of());
+                if (slots.containsKey(slot)) {
                     throw new ModelFormatException(where + ": state for parameter '" + Text.shorten(param, 200)
                             + "' slot '" + Text.shorten(slot, 200) + "' is listed more than once");
+                }
+                if (slots.size() == MAX_SLOTS_PER_PARAMETER) {
+                    // Each slot may be parameter-sized: the cap bounds the state by a multiple of the model, which
+                    // the memory limit has already bounded (distinct zero entries compress ~1000:1).
+                    throw new ModelFormatException(where + ": parameter '" + Text.shorten(param, 200) + "' has more"
+                            + " than " + MAX_SLOTS_PER_PARAMETER + " state slots; the optimisers keep at most 2");
                 }
                 String entry = String.valueOf(d.get("entry"));
                 // Optimiser state is at most parameter-sized (moments, velocities) or a scalar.

@@ -258,6 +258,11 @@ class HostileFilesTest {
                         CHECKPOINT,
                         "entry 'optimizer/0.weight/m.npy' is listed more than once"),
                 c(
+                        "checkpoint: more state slots than an optimiser keeps (distinct entries, each parameter-sized)",
+                        withExtraSlots(3),
+                        CHECKPOINT,
+                        "parameter '0.weight' has more than 4 state slots"),
+                c(
                         "checkpoint: one slot listed twice",
                         withOptimizerJson(o -> {
                             List<Object> state = new java.util.ArrayList<>((List<?>) o.get("state"));
@@ -416,6 +421,22 @@ class HostileFilesTest {
                 Json.readObject("optimizer.json", new String(checkpoint.get("optimizer.json"), StandardCharsets.UTF_8));
         edit.accept(doc);
         return withEntry(checkpoint, "optimizer.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The checkpoint with {@code extra} more state slots of '0.weight' (Adam's m and v), each its own entry. */
+    private static byte[] withExtraSlots(int extra) throws IOException {
+        Map<String, Object> doc =
+                Json.readObject("optimizer.json", new String(checkpoint.get("optimizer.json"), StandardCharsets.UTF_8));
+        List<Object> state = new java.util.ArrayList<>((List<?>) doc.get("state"));
+        Map<String, byte[]> entries = new LinkedHashMap<>(checkpoint);
+        for (int i = 0; i < extra; i++) {
+            String entry = "optimizer/0.weight/s" + i + ".npy";
+            state.add(Map.of("parameter", "0.weight", "slot", "s" + i, "entry", entry));
+            entries.put(entry, checkpoint.get("optimizer/0.weight/m.npy"));
+        }
+        doc.put("state", state);
+        entries.put("optimizer.json", Json.write(doc).getBytes(StandardCharsets.UTF_8));
+        return Fixtures.zip(entries);
     }
 
     @SuppressWarnings("unchecked")
