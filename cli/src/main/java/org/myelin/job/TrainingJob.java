@@ -329,6 +329,11 @@ public final class TrainingJob {
             for (String name : OUTPUTS) {
                 AtomicFiles.requireNotLink(dir.resolve(name));
             }
+            // Nor may a directory in the place of an output written only after training (the model, the metrics)
+            // be found then, after hours of work; the trainer checks the checkpoint's path itself.
+            for (String name : List.of(MODEL_FILE, METRICS_CSV, METRICS_PNG)) {
+                AtomicFiles.requireWritablePath(dir.resolve(name));
+            }
             return run(setup(), out, terminal);
         }
     }

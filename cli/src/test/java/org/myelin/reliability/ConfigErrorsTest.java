@@ -43,6 +43,8 @@ class ConfigErrorsTest {
             {"training": {"divergence_retries": 0}}                    | training.divergence_retries: must be >= 1, was 0
             {"model": {"dropout": 1.5}}                                | model.dropout: must be in [0, 1), was 1.5
             {"model": {"activation": "relux"}}                         | model.activation: unknown activation 'relux'
+            {"model": {"activation": "one_hot"}}                       | model.activation: activation 'one_hot' has no gradient
+            {"model": {"layers": [{"type": "dense", "in": 2, "out": 4}, {"type": "activation", "activation": "hardmax"}, {"type": "dense", "in": 4, "out": 2}]}} | model.layers[1].activation: activation 'hardmax' has no gradient
             {"model": {"init": "he_normale"}}                          | model.init: unknown initialiser 'he_normale'
             {"model": {"hidden": [0]}}                                 | model.hidden[0]: must be an integer >= 1, was 0
             {"model": {"data_type": "float16"}}                        | model.data_type: data type must be "float32" or "float64", was "float16"

@@ -78,6 +78,19 @@ class InputMessagesTest {
     }
 
     @Test
+    void anMnistCacheThatIsAFileIsNamedAsTheCache() throws IOException {
+        Path file = Files.writeString(dir.resolve("d.csv"), "x");
+        Path config = Files.writeString(
+                dir.resolve("job.json"),
+                "{\"data\": {\"source\": \"mnist\", \"cache\": \"" + file + "\"}, \"output\": \"" + dir.resolve("out")
+                        + "\"}");
+        Cli r = Cli.run("train", "--config", config.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals("myelin train: MNIST cache directory " + file + " exists and is not a directory", r.err());
+        assertEquals("x", Files.readString(file));
+    }
+
+    @Test
     void missingModelCheckpointAndCsvFilesSayWhatTheyWereFor() {
         Path missing = dir.resolve("missing.zip");
         Cli r = Cli.run("eval", missing.toString(), "--data", "csv:" + dir.resolve("x.csv"));

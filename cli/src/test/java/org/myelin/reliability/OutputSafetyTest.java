@@ -80,6 +80,20 @@ class OutputSafetyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"metrics.csv", "metrics.png", "model.zip"})
+    void aDirectoryAtAnOutputNameIsRefusedBeforeAnyWork(String name) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.createDirectories(out.resolve(name));
+        var e = assertThrows(IOException.class, () -> new TrainingJob(job(out)).run(quiet(), false));
+        assertEquals(out.resolve(name) + " is a directory, expected a file; nothing was written", e.getMessage());
+        for (String other : TrainingJob.OUTPUTS) {
+            if (!other.equals(name)) {
+                assertFalse(Files.exists(out.resolve(other)), other + " was written although the run was refused");
+            }
+        }
+    }
+
     @Test
     void theAtomicWriterRefusesALinkTarget() throws IOException {
         Path outside = victim();

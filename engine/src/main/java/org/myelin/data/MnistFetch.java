@@ -109,7 +109,14 @@ final class MnistFetch {
      *                     several, one line naming the file and what each source said
      */
     Path into(Path cacheDir, Path target) throws IOException {
-        Files.createDirectories(cacheDir);
+        // Files.createDirectories names only the path ("myelin train: /tmp/d.csv" for a cache that is a file).
+        try {
+            Files.createDirectories(cacheDir);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("MNIST cache directory " + cacheDir + " exists and is not a directory", e);
+        } catch (IOException e) {
+            throw new IOException("MNIST cache directory " + cacheDir + " cannot be created (" + e + ")", e);
+        }
         Path work = Files.createTempDirectory(cacheDir, "mnist-fetch-");
         long start = System.nanoTime();
         try {

@@ -24,6 +24,8 @@ public record CosineAnnealing(double initial, double minimum, long period) imple
     public double rate(long t) {
         LearningRateSchedule.checkStep("CosineAnnealing", t);
         double progress = (double) Math.min(t, period) / period;
-        return minimum + (initial - minimum) * (1 + Math.cos(Math.PI * progress)) / 2;
+        // Halved before the product (the same bits: halving a normal double is exact): (initial - minimum) * (1 + cos)
+        // overflowed to Infinity for a rate above Double.MAX_VALUE / 2, which the optimiser refused at the first step.
+        return minimum + (initial - minimum) * ((1 + Math.cos(Math.PI * progress)) / 2);
     }
 }

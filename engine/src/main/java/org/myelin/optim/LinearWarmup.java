@@ -19,7 +19,10 @@ public record LinearWarmup(long warmupSteps, LearningRateSchedule after) impleme
     public double rate(long t) {
         LearningRateSchedule.checkStep("LinearWarmup", t);
         if (t < warmupSteps) {
-            return after.rate(0) * (t + 1) / warmupSteps;
+            double rate = after.rate(0) * (t + 1) / warmupSteps;
+            // after(0) (t + 1) overflows for a rate near Double.MAX_VALUE: the fraction first then (other bits, so
+            // only where the usual order fails).
+            return Double.isFinite(rate) ? rate : after.rate(0) * ((double) (t + 1) / warmupSteps);
         }
         return after.rate(t - warmupSteps);
     }

@@ -67,7 +67,7 @@ public record ModelSpec(
         hidden = hidden == null ? (mlp ? List.copyOf(DEFAULT_HIDDEN) : null) : sizes(hidden);
         activation = activation == null ? (mlp ? "relu" : null) : activation;
         if (activation != null) {
-            Activations.byName("activation", activation);
+            requireTrainable("activation", activation, Activations.byName("activation", activation));
         }
         init = init == null ? (mlp ? "he_normal" : null) : init;
         if (init != null) {
@@ -90,9 +90,27 @@ public record ModelSpec(
                     throw new ConfigurationException(
                             "layers[" + i + "]", "null; expected a layer config (an object with a \"type\")");
                 }
+                if ("activation".equals(layers.get(i).get("type"))
+                        && layers.get(i).get("activation") instanceof String name) {
+                    String path = "layers[" + i + "].activation";
+                    requireTrainable(path, name, Activations.byName(path, name));
+                }
             }
         }
         layers = layers == null ? null : List.copyOf(layers);
+    }
+
+    /**
+     * Refuses an activation without a gradient (one_hot, hardmax: forward only) in a model that is to be trained:
+     * the config was accepted and the first backward pass failed, after the job had started, without naming the key.
+     */
+    private static void requireTrainable(String path, String name, org.myelin.ops.Activation activation) {
+        if (activation == Activations.ONE_HOT) {
+            throw new ConfigurationException(
+                    path,
+                    "activation '" + name + "' has no gradient (it is forward only), so a model with it cannot be"
+                            + " trained; use it for predictions only, and train through softmax");
+        }
     }
 
     /** Whole numbers in 1..Integer.MAX_VALUE, as Integers; a huge JSON integer is refused, never wrapped. */

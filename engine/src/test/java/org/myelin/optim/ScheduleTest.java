@@ -59,6 +59,18 @@ class ScheduleTest {
     }
 
     @Test
+    void aRateNearTheLargestDoubleDoesNotOverflowToInfinity() {
+        // Accepted by every optimiser ("finite and > 0"); the default cosine schedule and a warm-up made it Infinity
+        // at the first step, refused by the optimiser after the job had started ("Adam: learning rate must be >= 0
+        // and finite, was Infinity").
+        double huge = 1e308;
+        assertEquals(huge, new CosineAnnealing(huge, 0, 100).rate(0));
+        assertEquals(huge / 2, new CosineAnnealing(huge, 0, 100).rate(50), huge * 1e-15);
+        assertEquals(huge / 2, new LinearWarmup(4, new ConstantRate(huge)).rate(1));
+        assertEquals(huge, new LinearWarmup(4, new CosineAnnealing(huge, 0, 100)).rate(3));
+    }
+
+    @Test
     void inverseTimeDecayFollowsOneOverT() {
         LearningRateSchedule s = new InverseTimeDecay(0.1, 1);
         assertEquals(0.1, s.rate(0), TOL);
