@@ -12,13 +12,23 @@ public final class Converters {
     private Converters() {}
 
     /**
-     * A whole number in the range of int, in decimal; a larger one is refused with the range, never wrapped (picocli's
-     * own converter would also take {@code 0x10} and {@code 010}).
+     * A number of classes: a whole number in the range of int, in decimal; a larger one is refused with the range of
+     * class counts, never wrapped (picocli's own converter would also take {@code 0x10} and {@code 010}). One below 1
+     * is let through for {@code DataOptions.classes()} to name.
      */
-    public static final class WholeNumber implements ITypeConverter<Integer> {
+    public static final class ClassCount implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            return wholeNumber(value, Integer.MIN_VALUE);
+            String v = value.trim();
+            if (v.matches("[+-]?\\d+")) {
+                try {
+                    return Integer.parseInt(v);
+                } catch (NumberFormatException tooLarge) {
+                    // refused below with the range
+                }
+            }
+            throw new TypeConversionException("must be a number of classes in 1.." + Integer.MAX_VALUE + ", was '"
+                    + Text.shorten(value, 40) + "'");
         }
     }
 

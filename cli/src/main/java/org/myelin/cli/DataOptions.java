@@ -13,7 +13,7 @@ public final class DataOptions {
     @Option(
             names = "--classes",
             paramLabel = "K",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.ClassCount.class,
             description = "csv: the label column holds classes 0..K-1 (train without it: regression)")
     Integer classes;
 

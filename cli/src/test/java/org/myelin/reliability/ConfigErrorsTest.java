@@ -53,6 +53,8 @@ class ConfigErrorsTest {
             {"data": {"source": "synthetic", "name": "moons", "sampels": 5}}      | data.sampels: unknown key; did you mean samples?
             {"data": {"source": "synthetic", "name": "xor", "validation_fraction": 1.2}} | data.validation_fraction: must be in [0, 1), was 1.2
             {"data": {"source": "csv"}}                                | data.train: is required
+            {"data": {"source": "mnist", "cache": " "}}                | data.cache: must not be blank; leave it out for the default cache
+            {"data": {"source": "mnist", "dir": ""}}                   | data.dir: must not be blank; leave it out to download MNIST
             {"data": {"source": "hdf5"}}                               | data.source: unknown data source 'hdf5'; expected one of [mnist, csv, synthetic]
             {"regularization": {"l2": -1}}                             | regularization.l2: must be >= 0, was -1.0
             {"regularization": {"clip_norm": "big"}}                   | regularization.clip_norm: must be a number, was "big"

@@ -179,6 +179,10 @@ class ResultsAndInputsTest {
         Object[] negative = cli("eval", f.toString(), "--data", data, "--classes", "-3");
         assertEquals(2, negative[0]);
         assertEquals("myelin eval: --classes must be a number of classes >= 1, was -3", negative[2]);
+        Object[] huge = cli("eval", f.toString(), "--data", data, "--classes", "99999999999");
+        assertEquals(2, huge[0]);
+        assertEquals( // it named the range of int, -2147483648..2147483647
+                "myelin eval: --classes must be a number of classes in 1..2147483647, was '99999999999'", huge[2]);
         Object[] other = cli("eval", f.toString(), "--data", data, "--classes", "5");
         assertEquals(2, other[0]);
         assertEquals(

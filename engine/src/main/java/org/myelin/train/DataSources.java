@@ -48,7 +48,17 @@ public final class DataSources {
     }
 
     /** MNIST read from {@code dir}, or fetched into {@code cache} (default: the user's cache directory). */
-    public record MnistKeys(String dir, String cache) {}
+    public record MnistKeys(String dir, String cache) {
+        public MnistKeys {
+            // Path.of("") is the working directory: a blank cache downloaded ~55 MB there, a blank dir read from it.
+            if (dir != null && dir.isBlank()) {
+                throw new ConfigurationException("dir", "must not be blank; leave it out to download MNIST");
+            }
+            if (cache != null && cache.isBlank()) {
+                throw new ConfigurationException("cache", "must not be blank; leave it out for the default cache");
+            }
+        }
+    }
 
     /**
      * CSV files: {@code train} (required), {@code test}, the {@code label_column} (default: the last), {@code classes}
