@@ -12,6 +12,17 @@ public final class Converters {
     private Converters() {}
 
     /**
+     * A whole number in the range of int, in decimal; a larger one is refused with the range, never wrapped (picocli's
+     * own converter would also take {@code 0x10} and {@code 010}).
+     */
+    public static final class WholeNumber implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return wholeNumber(value, Integer.MIN_VALUE);
+        }
+    }
+
+    /**
      * A number of classes: a whole number in the range of int, in decimal; a larger one is refused with the range of
      * class counts, never wrapped (picocli's own converter would also take {@code 0x10} and {@code 010}). One below 1
      * is let through for {@code DataOptions.classes()} to name.

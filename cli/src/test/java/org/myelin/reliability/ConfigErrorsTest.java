@@ -51,6 +51,7 @@ class ConfigErrorsTest {
             {"data": {"source": "synthetic", "name": "moons", "noise": -1}}       | data.noise: must be >= 0, was -1.0
             {"data": {"source": "synthetic", "name": "moons", "test_fraction": 1.5}} | data.test_fraction: must be in [0, 1), was 1.5
             {"data": {"source": "synthetic", "name": "moons", "sampels": 5}}      | data.sampels: unknown key; did you mean samples?
+            {"data": {"source": "synthetic", "name": "moons", "samples": 3}}      | data.samples: twoMoons: n must be even and >= 2, was 3
             {"data": {"source": "synthetic", "name": "xor", "validation_fraction": 1.2}} | data.validation_fraction: must be in [0, 1), was 1.2
             {"data": {"source": "csv"}}                                | data.train: is required
             {"data": {"source": "mnist", "cache": " "}}                | data.cache: must not be blank; leave it out for the default cache

@@ -283,7 +283,12 @@ public final class DataSources {
                     keys.testFraction() + " of " + keys.samples() + " samples leaves no training samples;"
                             + " lower it or raise data.samples");
         }
-        Dataset all = SETS.get("data.name", keys.name()).make(keys.samples(), keys.noise(), seed, type);
+        Dataset all;
+        try {
+            all = SETS.get("data.name", keys.name()).make(keys.samples(), keys.noise(), seed, type);
+        } catch (IllegalArgumentException e) { // the generators' own check of the count (two-class sets: an even one)
+            throw new ConfigurationException("data.samples", e.getMessage());
+        }
         if (keys.testFraction() > 0) {
             Split s = Split.of(all, 1 - keys.testFraction(), 0, keys.testFraction(), seed);
             if (s.train().size() == 0) {
