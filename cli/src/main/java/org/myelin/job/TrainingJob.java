@@ -156,6 +156,18 @@ public final class TrainingJob {
                             + " (data.classes K; on the command line --classes K) or a loss for real values"
                             + " (\"loss\": \"mse\"; --loss mse)");
         }
+        if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
+                && !data.train().isClassification()) {
+            // Real-valued targets from another source (the synthetic "line"): the loss is the key to change.
+            throw new ConfigurationException(
+                    "loss",
+                    "'" + loss.id() + "' takes classes, but the data ("
+                            + (config.data().keys() instanceof org.myelin.train.DataSources.SyntheticKeys set
+                                    ? "synthetic '" + set.name() + "'"
+                                    : config.data().source())
+                            + ") has"
+                            + " real-valued targets; choose a loss for real values (\"loss\": \"mse\"; --loss mse)");
+        }
         if (data.train().size() == 0) {
             throw new ConfigurationException("data", "the training set has no samples");
         }

@@ -52,8 +52,10 @@ class ConfigErrorsTest {
             {"data": {"source": "synthetic", "name": "moons", "test_fraction": 1.5}} | data.test_fraction: must be in [0, 1), was 1.5
             {"data": {"source": "synthetic", "name": "moons", "sampels": 5}}      | data.sampels: unknown key; did you mean samples?
             {"data": {"source": "synthetic", "name": "moons", "samples": 3}}      | data.samples: twoMoons: n must be even and >= 2, was 3
+            {"data": {"source": "synthetic", "name": "line"}}          | loss: 'softmax_cross_entropy' takes classes, but the data (synthetic 'line') has real-valued targets; choose a loss for real values ("loss": "mse"; --loss mse)
             {"data": {"source": "synthetic", "name": "xor", "validation_fraction": 1.2}} | data.validation_fraction: must be in [0, 1), was 1.2
             {"data": {"source": "csv"}}                                | data.train: is required
+            {"data": {"source": "csv", "train": "t.csv", "label_column": " "}} | data.label_column: must not be blank; leave it out for the last column
             {"data": {"source": "mnist", "cache": " "}}                | data.cache: must not be blank; leave it out for the default cache
             {"data": {"source": "mnist", "dir": ""}}                   | data.dir: must not be blank; leave it out to download MNIST
             {"data": {"source": "hdf5"}}                               | data.source: unknown data source 'hdf5'; expected one of [mnist, csv, synthetic]

@@ -73,6 +73,9 @@ public final class DataSources {
             if (train == null) {
                 throw new ConfigurationException("train", "is required");
             }
+            if (labelColumn != null && labelColumn.isBlank()) { // the CSV reader's refusal named neither key nor file
+                throw new ConfigurationException("label_column", "must not be blank; leave it out for the last column");
+            }
             classes = classes == null ? 0 : classes;
             if (classes == 1) {
                 throw new ConfigurationException(
