@@ -30,13 +30,9 @@ public final class Converters {
     public static final class ClassCount implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim();
-            if (v.matches("[+-]?\\d+")) {
-                try {
-                    return Integer.parseInt(v);
-                } catch (NumberFormatException tooLarge) {
-                    // refused below with the range
-                }
+            Long n = decimal(value);
+            if (n != null && n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
+                return n.intValue();
             }
             throw new TypeConversionException("must be a number of classes in 1.." + Integer.MAX_VALUE + ", was '"
                     + Text.shorten(value, 40) + "'");
@@ -50,13 +46,9 @@ public final class Converters {
     public static final class Seed implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            String v = value.trim();
-            if (v.matches("[+-]?\\d+")) {
-                try {
-                    return Long.parseLong(v);
-                } catch (NumberFormatException tooLarge) {
-                    // refused below with the range
-                }
+            Long n = decimal(value);
+            if (n != null) {
+                return n;
             }
             throw new TypeConversionException("must be an integer in " + Long.MIN_VALUE + ".." + Long.MAX_VALUE
                     + ", was '" + Text.shorten(value, 40) + "'");
@@ -76,19 +68,25 @@ public final class Converters {
 
     /** {@code value} in decimal digits as an int of at least {@code min}, else the range in the message. */
     private static int wholeNumber(String value, int min) {
-        String v = value.trim();
-        if (v.matches("[+-]?\\d+")) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n >= min) {
-                    return n;
-                }
-            } catch (NumberFormatException tooLarge) {
-                // refused below with the range
-            }
+        Long n = decimal(value);
+        if (n != null && n >= min && n <= Integer.MAX_VALUE) {
+            return n.intValue();
         } // a non-number (0x10, 1e3, two) is refused with the range too, the same line as for one out of range
         throw new TypeConversionException(
                 "must be an integer in " + min + ".." + Integer.MAX_VALUE + ", was '" + Text.shorten(value, 40) + "'");
+    }
+
+    /** {@code value} in decimal digits (a sign allowed) as a long, or null for anything else or beyond a long. */
+    private static Long decimal(String value) {
+        String v = value.trim();
+        if (v.matches("[+-]?\\d+")) {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException tooLarge) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A finite number {@code > 0} (learning rates, norms): {@code 1e999} is infinity, refused as such. */

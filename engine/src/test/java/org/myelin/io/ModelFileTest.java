@@ -73,13 +73,18 @@ class ModelFileTest {
         }
     }
 
-    @Test
-    void npyRefusesHugeHeaderBeforeAllocating() throws IOException {
+    /** A 2 x 2 float32 .npy whose header declares {@code shape} instead. */
+    private static byte[] npyDeclaring(String shape) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Npy.write(Nd4j.rand(DataType.FLOAT, 2, 2), out);
-        String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
-                .replace("'shape': (2, 2)", "'shape': (99999, 99999)");
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        return new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
+                .replace("'shape': (2, 2)", "'shape': " + shape)
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void npyRefusesHugeHeaderBeforeAllocating() throws IOException {
+        byte[] bytes = npyDeclaring("(99999, 99999)");
         NpyFormatException e =
                 assertThrows(NpyFormatException.class, () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), 4));
         assertTrue(e.getMessage().contains("9999800001 elements"), e.getMessage());
@@ -89,11 +94,7 @@ class ModelFileTest {
     void npyBeyondOneJavaArrayIsRefusedWithoutALimit() throws IOException {
         // 2^62 float32 elements are 2^64 bytes: the byte count wrapped to 0 and passed the "one Java array" check, and
         // ND4J failed with "Shape of the new array [4611686018427387904] doesn't match data length: 0".
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Npy.write(Nd4j.rand(DataType.FLOAT, 2, 2), out);
-        String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1)
-                .replace("'shape': (2, 2)", "'shape': (4611686018427387904,)");
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = npyDeclaring("(4611686018427387904,)");
         NpyFormatException e = assertThrows(
                 NpyFormatException.class, () -> Npy.read("w.npy", new ByteArrayInputStream(bytes), Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("4611686018427387904 elements"), e.getMessage());
