@@ -715,6 +715,9 @@ public final class Simulations {
                 "lower rate, duration or the number of orders and tau_s, or raise dt");
     }
 
+    /** The largest |mean_input| of {@code simulate network} (normalised input; the LIF threshold is 1). */
+    static final double MAX_MEAN_INPUT = 1e300;
+
     private static void checkNetwork(
             int inputs, double inputRateHz, int neurons, double meanInput, double tauS, double duration, double dt) {
         String where = "simulate network";
@@ -726,6 +729,12 @@ public final class Simulations {
         }
         requirePositive(where, "input_rate", inputRateHz);
         requireFinite(where, "mean_input", meanInput);
+        // The check below evaluates the tuning curve at 2.25 x |mean_input|, an infinity beyond ~8e307 that was
+        // refused as "Lif: v_in must be finite, was Infinity", naming no option.
+        if (!(Math.abs(meanInput) <= MAX_MEAN_INPUT)) {
+            throw new IllegalArgumentException(where + ": option 'mean_input' must be in " + -MAX_MEAN_INPUT + ".."
+                    + MAX_MEAN_INPUT + ", was " + meanInput);
+        }
         requirePositive(where, "tau_s", tauS);
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);

@@ -66,6 +66,7 @@ class SimulationLimitsTest {
             synapse | orders     | 21    | simulate synapse: option 'orders' must list whole numbers in 0..20, had 21
             synapse | orders     | 1e10  | simulate synapse: option 'orders' must list whole numbers in 0..20, had 1.0E10
             network | input_rate | 0     | simulate network: option 'input_rate' must be > 0, was 0.0
+            network | mean_input | 1e308 | simulate network: option 'mean_input' must be in -1.0E300..1.0E300, was 1.0E308
             lif     | dt         | 1     | simulate lif: duration / dt = 1.5e-1 time steps, expected at least 1
             """)
     void outOfRangeSettingsAreRefusedWithTheirKey(String scenario, String key, String value, String message) {
