@@ -41,12 +41,23 @@ public final class MemoryLimit {
         return org.bytedeco.javacpp.Pointer.maxBytes();
     }
 
-    /** The physical memory of the machine or container, or 0 when unknown. */
+    /**
+     * The physical memory of the machine or container, or 0 when unknown. Read once: the operating system is asked
+     * each time otherwise (~77 us in a container), and a spiking network's probe checks the limit at every step.
+     */
     static long physicalMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getTotalMemorySize();
+        return PhysicalMemory.BYTES;
+    }
+
+    private static final class PhysicalMemory {
+        static final long BYTES = read();
+
+        private static long read() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+            return 0;
         }
-        return 0;
     }
 
     /**

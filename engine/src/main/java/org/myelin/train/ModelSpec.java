@@ -105,7 +105,7 @@ public record ModelSpec(
      * the config was accepted and the first backward pass failed, after the job had started, without naming the key.
      */
     private static void requireTrainable(String path, String name, org.myelin.ops.Activation activation) {
-        if (activation == Activations.ONE_HOT) {
+        if (!activation.differentiable()) {
             throw new ConfigurationException(
                     path,
                     "activation '" + name + "' has no gradient (it is forward only), so a model with it cannot be"

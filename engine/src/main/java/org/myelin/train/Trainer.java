@@ -332,10 +332,7 @@ public final class Trainer {
                     }
                 } catch (DivergenceException e) {
                     // The step's update left non-finite values, found by the checkpoint about to be written.
-                    if (rollbackTo == null) {
-                        throw e; // skipping a batch cannot undo an update that has happened
-                    }
-                    rollBack(e, rollbackTo);
+                    rollBackAfterUpdate(e, rollbackTo);
                     continue epochs;
                 }
             }
@@ -352,10 +349,7 @@ public final class Trainer {
                 state.nextEpoch();
             } catch (DivergenceException e) {
                 // A running statistic overflowed, or the epoch's checkpoint found non-finite weights.
-                if (rollbackTo == null) {
-                    throw e;
-                }
-                rollBack(e, rollbackTo); // replaces the history, this epoch's record included
+                rollBackAfterUpdate(e, rollbackTo); // replaces the history, this epoch's record included
                 stop = false; // a callback's stop request belonged to the epoch just undone
             }
         }
@@ -592,6 +586,17 @@ public final class Trainer {
                 scale,
                 rollbacks,
                 options.onDivergence().maxRetries());
+    }
+
+    /**
+     * A divergence found after an update had happened (by a callback or the epoch's checks): rolled back under the
+     * rollback policy, else thrown, since skipping a batch cannot undo an update.
+     */
+    private void rollBackAfterUpdate(DivergenceException e, Checkpointing rollbackTo) {
+        if (rollbackTo == null) {
+            throw e;
+        }
+        rollBack(e, rollbackTo);
     }
 
     private Checkpointing checkpointing() {

@@ -17,15 +17,9 @@ public final class SpikeProbe {
     private int[] stepStart = new int[16];
     private int steps;
     private int count;
-    /**
-     * The memory limit, read once: {@link org.myelin.MemoryLimit#parameterBytes()} asks the operating system for
-     * the physical memory (tens of microseconds in a container), and a step with spikes cost that every time.
-     */
-    private final long limit;
 
     SpikeProbe(Population population) {
         this.population = population;
-        this.limit = org.myelin.MemoryLimit.parameterBytes();
     }
 
     /** The neuron index it holds per spike (the simulate scenarios' estimates count at least this). */
@@ -44,6 +38,7 @@ public final class SpikeProbe {
             return;
         }
         // Refused beyond the longest Java array and beyond the memory limit for the spikes and steps held.
+        long limit = org.myelin.MemoryLimit.parameterBytes();
         long total = count + idx.length();
         long bytes = BYTES_PER_SPIKE * total + BYTES_PER_STEP * (steps + 1L);
         if (total > Integer.MAX_VALUE - 8 || bytes > limit) {
