@@ -35,15 +35,16 @@ public final class LifNeuron {
                     + " s, dt " + dt + " s); lower duration or raise dt");
         }
         int steps = (int) Math.round(ratio);
+        LifPopulation neuron = new LifPopulation("lif", 1, lif, unusedSynapseTau(dt));
+        int nd4jParts = neuron.nativeSpikes() == null ? 1 : 0;
         SimulationLimits.work(
                 "LifNeuron",
-                "duration / dt x " + (long) SimulationLimits.TRACE_STEP_COST,
-                steps * SimulationLimits.TRACE_STEP_COST,
+                "duration / dt x " + SimulationLimits.traceStepTerms(nd4jParts),
+                steps * (SimulationLimits.TRACE_STEP_COST + SimulationLimits.nd4jStepWork(nd4jParts, nd4jParts)),
                 "lower duration or raise dt");
         // t, v and the input.
         org.myelin.MemoryLimit.check(
                 "LifNeuron: the trace of duration / dt = " + steps + " steps", steps + 1L, 3 * Double.BYTES, "samples");
-        LifPopulation neuron = new LifPopulation("lif", 1, lif, unusedSynapseTau(dt));
         double[] t = new double[steps + 1];
         double[] v = new double[steps + 1];
         double[] in = new double[steps + 1];

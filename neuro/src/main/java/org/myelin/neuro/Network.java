@@ -133,7 +133,9 @@ public final class Network {
     /**
      * Runs {@code round(duration / dt)} steps, at most {@link SimulationLimits#MAX_STEPS} and at most
      * {@link SimulationLimits#MAX_WORK} units of work (call {@link #step()} in a loop for longer runs): steps x
-     * ({@link SimulationLimits#STEP_COST} + neurons) for the populations plus, for every projection, the spikes its
+     * ({@link SimulationLimits#STEP_COST} + neurons) for the populations (plus
+     * {@link SimulationLimits#ND4J_STEP_COST} and {@link SimulationLimits#ND4J_NEURON_COST} per neuron for each
+     * population and projection that steps by ND4J calls, not a native pass), plus, for every projection, the spikes its
      * pre-synaptic population can emit in the run x its post-synaptic neurons (each delivered spike adds a row of
      * post weights). The spikes are bounded from above: a Poisson source's mean count sum r dt x steps plus
      * six standard deviations, a LIF neuron's 1 + steps x dt / tau_ref (its threshold crossings are at least tau_ref
@@ -153,21 +155,37 @@ public final class Network {
         }
         long n = Math.round(ratio);
         long neurons = 0;
+        // Parts stepped by ND4J calls cost ~500 times a native pass per step (MYELIN_KERNELS=nd4j, weights that
+        // are not dense row-major, populations of the caller's own, whose cost is unknown).
+        int nd4jParts = 0;
+        long nd4jNeurons = 0;
         for (Population p : populations) {
             neurons += p.size();
+            if (!steppedNatively(p)) {
+                nd4jParts++;
+                nd4jNeurons += p.size();
+            }
         }
         // Spike delivery: a dense projection adds one row of post weights per pre-synaptic spike, so a big
         // projection can cost far more per step than the neurons do (up to pre x post).
         double deliveries = 0;
         for (Projection c : projections) {
             deliveries += maxSpikes(c.pre(), n) * c.post().size();
+            if (!c.nativeRows()) {
+                nd4jParts++;
+            }
         }
         SimulationLimits.work(
                 "Network",
-                "steps x (" + (long) SimulationLimits.STEP_COST + " + neurons) + spikes delivered x post-synaptic"
-                        + " neurons = " + n + " x (" + (long) SimulationLimits.STEP_COST + " + " + neurons + ") + "
-                        + SimulationLimits.sci(deliveries),
-                n * (SimulationLimits.STEP_COST + neurons) + deliveries,
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + neurons"
+                        + SimulationLimits.nd4jStepTerms(nd4jParts, "parts", "their neurons")
+                        + ") + spikes delivered x post-synaptic neurons = " + n + " x ("
+                        + (long) SimulationLimits.STEP_COST + " + " + neurons
+                        + SimulationLimits.nd4jStepTerms(
+                                nd4jParts, String.valueOf(nd4jParts), String.valueOf(nd4jNeurons))
+                        + ") + " + SimulationLimits.sci(deliveries),
+                n * (SimulationLimits.STEP_COST + neurons + SimulationLimits.nd4jStepWork(nd4jParts, nd4jNeurons))
+                        + deliveries,
                 "lower duration, the populations' sizes or the input rates, raise dt or call step() in a loop");
         for (Projection c : projections) {
             c.requireFiniteWeights();
@@ -178,6 +196,14 @@ public final class Network {
         for (long i = 0; i < n; i++) {
             step();
         }
+    }
+
+    /** Whether {@code p} steps in one native pass (the engine's populations with the native kernels active). */
+    private static boolean steppedNatively(Population p) {
+        if (p instanceof LifPopulation lif) {
+            return lif.nativeSpikes() != null;
+        }
+        return p instanceof PoissonPopulation poisson && poisson.nativeSpikes() != null;
     }
 
     /** An upper estimate of the spikes {@code p} emits in {@code n} steps (see {@link #run}). */

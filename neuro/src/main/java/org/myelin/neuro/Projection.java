@@ -63,6 +63,11 @@ public final class Projection {
         return weights;
     }
 
+    /** Whether deliveries go through the native row sum rather than ND4J's gather and sum. */
+    boolean nativeRows() {
+        return nativeRows;
+    }
+
     /**
      * Refuses weights holding NaN or an infinity, naming the projection and the entry's row and column. The
      * constructor checks them and {@link Network#run} again before it steps, since the matrix is not copied and

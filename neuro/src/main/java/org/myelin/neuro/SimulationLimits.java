@@ -18,8 +18,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       settings, within the engine's memory limit ({@link MemoryLimit#parameterBytes()}, raised with
  *       {@code -Dmyelin.maxParameterBytes=SIZE});</li>
  *   <li>at most {@link #MAX_WORK} units of work, one unit about a nanosecond: a neuron or sample advanced by one
- *       step, with {@link #RK4_COST} units per Hodgkin-Huxley step, {@link #STEP_COST} per step of a population
- *       run by ND4J (tuning, network), {@link #TRACE_STEP_COST} per step of the traced lif neuron and {@link #PLOT_POINT_COST} per plotted spike.</li>
+ *       step, with {@link #RK4_COST} units per Hodgkin-Huxley step, {@link #STEP_COST} per step of a network
+ *       (tuning, network) and {@link #ND4J_STEP_COST} more for each population and projection of it that steps by
+ *       ND4J calls, {@link #TRACE_STEP_COST} per step of the traced lif neuron and {@link #PLOT_POINT_COST} per
+ *       plotted spike.</li>
  * </ul>
  *
  * Each refusal is an {@link IllegalArgumentException} of one line: the scenario, the quantity with its value, the
@@ -38,11 +40,22 @@ final class SimulationLimits {
     /** Work of one RK4 step of a Hodgkin-Huxley neuron (two dozen exponentials). */
     static final double RK4_COST = 100;
 
-    /** Fixed work of one step of a population advanced by ND4J operations (a handful of native calls). */
+    /** Fixed work of one step of a network whose populations step in native passes (~1 us measured). */
     static final double STEP_COST = 2000;
 
-    /** Work of one step of a single traced LIF neuron (ND4J calls and a read back of its state every step). */
-    static final double TRACE_STEP_COST = 30_000;
+    /**
+     * Fixed work of one step of each population or projection that steps by ND4J calls instead of a native pass:
+     * every population with {@code MYELIN_KERNELS=nd4j}, a projection whose weights are not dense row-major or whose
+     * post-synaptic population is on that path, a population of the caller's own. A dozen ND4J calls: a LIF
+     * population of one neuron measured 480-860 us per step, a Poisson one 70-250 us.
+     */
+    static final double ND4J_STEP_COST = 1_000_000;
+
+    /** Work per neuron of a population stepped by ND4J calls (a dozen passes: 17-35 ns per LIF neuron measured). */
+    static final double ND4J_NEURON_COST = 40;
+
+    /** Work of one step of a single traced LIF neuron (its step, a read back of its state, its CSV row and plot). */
+    static final double TRACE_STEP_COST = 60_000;
 
     /** Work of one spike drawn as a marker in a plot. */
     static final double PLOT_POINT_COST = 20_000;
@@ -67,6 +80,32 @@ final class SimulationLimits {
                     + "); raise duration or lower dt");
         }
         return n;
+    }
+
+    /**
+     * The work of one step beyond a native step's for {@code parts} populations and projections stepped by ND4J
+     * calls holding {@code neurons} neurons: {@link #ND4J_STEP_COST} each and {@link #ND4J_NEURON_COST} per neuron.
+     */
+    static double nd4jStepWork(int parts, double neurons) {
+        return parts * ND4J_STEP_COST + neurons * ND4J_NEURON_COST;
+    }
+
+    /**
+     * {@link #nd4jStepWork}'s terms for a message, {@code " + 1000000 x parts + 40 x neurons (ND4J path)"} with the
+     * given texts for parts and neurons, or "" when {@code parts} is 0.
+     */
+    static String nd4jStepTerms(int parts, String partsText, String neuronsText) {
+        return parts == 0
+                ? ""
+                : " + " + (long) ND4J_STEP_COST + " x " + partsText + " + " + (long) ND4J_NEURON_COST + " x "
+                        + neuronsText + " (ND4J path)";
+    }
+
+    /** The work of one traced LIF step for a message: {@code "60000"}, or with the ND4J path's terms in brackets. */
+    static String traceStepTerms(int nd4jParts) {
+        return nd4jParts == 0
+                ? String.valueOf((long) TRACE_STEP_COST)
+                : "(" + (long) TRACE_STEP_COST + nd4jStepTerms(nd4jParts, "1", "1") + ")";
     }
 
     /** Refuses {@code units} of work beyond {@link #MAX_WORK}; {@code what} says how they were counted. */

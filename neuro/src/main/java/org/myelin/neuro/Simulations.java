@@ -640,11 +640,13 @@ public final class Simulations {
         long steps = SimulationLimits.steps(where, duration, dt);
         requireStepWithin(where, dt, "tau_m", lif.tauM());
         double spikes = Math.min(steps, 2 * duration * lif.rate(vIn) + 2);
+        int nd4jParts = nd4jPopulations(1);
         SimulationLimits.work(
                 where,
-                "steps x " + (long) SimulationLimits.TRACE_STEP_COST + " + spikes x "
+                "steps x " + SimulationLimits.traceStepTerms(nd4jParts) + " + spikes x "
                         + (long) SimulationLimits.PLOT_POINT_COST,
-                steps * SimulationLimits.TRACE_STEP_COST + spikes * SimulationLimits.PLOT_POINT_COST,
+                steps * (SimulationLimits.TRACE_STEP_COST + SimulationLimits.nd4jStepWork(nd4jParts, nd4jParts))
+                        + spikes * SimulationLimits.PLOT_POINT_COST,
                 "lower duration or raise dt");
         // t, v and input, the analytic curve (at most as long) and the spike times (at most one per step).
         SimulationLimits.memory(
@@ -664,10 +666,16 @@ public final class Simulations {
         // Every neuron fires at most once a step, and about at its tuning-curve rate (the largest at v_max).
         double spikesPerPoint = Math.min(steps, 2 * duration * lif.rate(vMax) + 2);
         double spikes = points * spikesPerPoint;
+        int nd4jParts = nd4jPopulations(1);
         SimulationLimits.work(
                 where,
-                "steps x (" + (long) SimulationLimits.STEP_COST + " + points) + spikes",
-                steps * (SimulationLimits.STEP_COST + points) + spikes,
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + points"
+                        + SimulationLimits.nd4jStepTerms(nd4jParts, "1", "points") + ") + spikes",
+                steps
+                                * (SimulationLimits.STEP_COST
+                                        + points
+                                        + SimulationLimits.nd4jStepWork(nd4jParts, nd4jParts == 0 ? 0 : points))
+                        + spikes,
                 "lower points or duration, or raise dt");
         SimulationLimits.memory(
                 where,
@@ -715,6 +723,14 @@ public final class Simulations {
                 "lower rate, duration or the number of orders and tau_s, or raise dt");
     }
 
+    /**
+     * {@code parts}, the populations and projections of a scenario, when they will step by ND4J calls (the native
+     * kernels off or unavailable), else 0: those steps cost ~500 times a native pass's.
+     */
+    private static int nd4jPopulations(int parts) {
+        return NativeSpikes.enabledByDefault() ? 0 : parts;
+    }
+
     /** The largest |mean_input| of {@code simulate network} (normalised input; the LIF threshold is 1). */
     static final double MAX_MEAN_INPUT = 1e300;
 
@@ -750,11 +766,19 @@ public final class Simulations {
                 Math.min(1 / (Lif.CORTICAL.tauRef() + dt), 2 * Lif.CORTICAL.rate(2.25 * Math.abs(meanInput)) + 10);
         double lifSpikes = neurons * Math.min(steps, duration * lifRate + 1);
         double bins = Math.ceil(duration / Math.max(dt, Math.min(0.01, duration / 20)));
+        // The two populations and the projection between them.
+        int nd4jParts = nd4jPopulations(3);
         SimulationLimits.work(
                 where,
-                "steps x (" + (long) SimulationLimits.STEP_COST + " + inputs + neurons) + input spikes x neurons"
-                        + " + LIF spikes x " + (long) SimulationLimits.PLOT_POINT_COST,
-                steps * (SimulationLimits.STEP_COST + inputs + neurons)
+                "steps x (" + (long) SimulationLimits.STEP_COST + " + inputs + neurons"
+                        + SimulationLimits.nd4jStepTerms(nd4jParts, "3", "(inputs + neurons)")
+                        + ") + input spikes x neurons + LIF spikes x " + (long) SimulationLimits.PLOT_POINT_COST,
+                steps
+                                * (SimulationLimits.STEP_COST
+                                        + inputs
+                                        + neurons
+                                        + SimulationLimits.nd4jStepWork(
+                                                nd4jParts, nd4jParts == 0 ? 0 : (double) inputs + neurons))
                         + inputSpikes * neurons
                         + (lifSpikes + Math.min(inputSpikes, 100.0 / inputs * inputSpikes))
                                 * SimulationLimits.PLOT_POINT_COST,

@@ -56,6 +56,49 @@ class PublicApiLimitsTest {
     }
 
     @Test
+    @Timeout(60)
+    void networkRunCountsPopulationsSteppedByNd4jCallsAtTheirCost() {
+        // With MYELIN_KERNELS=nd4j a population's step is a dozen ND4J calls (~0.5 ms for one neuron here, where a
+        // native pass takes ~1 us). Counted as native, 20 s at dt = 0.1 ms (2e5 steps, 4e8 units) was accepted and
+        // ran for minutes; counted at 1e6 units per population step it is refused.
+        Network net = new Network(1e-4);
+        net.add(new PoissonPopulation("in", 1, 10.0, 1, false));
+        net.add(new LifPopulation("out", 1, Lif.CORTICAL, 0.01, DataType.DOUBLE, false));
+        refuses(
+                "Network: steps x (2000 + neurons + 1000000 x parts + 40 x their neurons (ND4J path)) + spikes"
+                        + " delivered x post-synaptic neurons = 200000 x (2000 + 2 + 1000000 x 2 + 40 x 2 (ND4J"
+                        + " path)) + ",
+                () -> net.run(20));
+        assertEquals(0, net.steps());
+        net.run(0.01);
+        assertEquals(100, net.steps());
+    }
+
+    @Test
+    @Timeout(60)
+    void networkRunCountsProjectionsWhoseWeightsTakeTheGatherPath() {
+        // Weights that are not dense row-major (here a transposed view) are delivered by ND4J's gather and sum,
+        // not the native row sum, even between native populations.
+        Network net = new Network(1e-4);
+        PoissonPopulation in = net.add(new PoissonPopulation("in", 10, 10.0, 1));
+        LifPopulation out = net.add(new LifPopulation("out", 10, Lif.CORTICAL, 0.01));
+        net.connect(in, out, Nd4j.rand(DataType.DOUBLE, 10, 10).transpose());
+        String nd4jTerms = in.nativeSpikes() == null ? "1000000 x 3 + 40 x 20" : "1000000 x 1 + 40 x 0";
+        refuses(
+                "Network: steps x (2000 + neurons + 1000000 x parts + 40 x their neurons (ND4J path)) + spikes"
+                        + " delivered x post-synaptic neurons = 200000 x (2000 + 20 + " + nd4jTerms + " (ND4J path))",
+                () -> net.run(20));
+        Network dense = new Network(1e-4);
+        PoissonPopulation denseIn = dense.add(new PoissonPopulation("in", 10, 10.0, 1));
+        LifPopulation denseOut = dense.add(new LifPopulation("out", 10, Lif.CORTICAL, 0.01));
+        dense.connect(denseIn, denseOut, Nd4j.rand(DataType.DOUBLE, 10, 10));
+        if (denseIn.nativeSpikes() != null) {
+            dense.run(1);
+            assertEquals(10_000, dense.steps());
+        }
+    }
+
+    @Test
     void populationsSteppedDirectlyRefuseABadStep() {
         LifPopulation lif = new LifPopulation("p", 3, Lif.CORTICAL, 0.01);
         refuses("LifPopulation 'p': dt must be finite and > 0 s, was NaN", () -> lif.step(Double.NaN));

@@ -38,7 +38,7 @@ class SimulationLimitsTest {
             network | neurons  | 2147483647  | simulate network: neurons x inputs = 2.1e12 weights, expected at most 1.0e8
             network | duration | 1e12        | simulate network: duration / dt = 2.0e15 time steps, expected at most 1.0e8
             network | dt       | 1e-300      | simulate network: duration / dt = 1.0e300 time steps, expected at most 1.0e8
-            lif     | duration | 1000        | simulate lif: steps x 30000 + spikes x 20000 = 3.0e11 units of work
+            lif     | duration | 1000        | simulate lif: steps x 60000 + spikes x 20000 = 6.0e11 units of work
             network | duration | 40000       | simulate network: steps x (2000 + inputs + neurons)
             """)
     void oversizedRunsAreRefusedBeforeAnythingIsAllocated(String scenario, String key, String value, String message)

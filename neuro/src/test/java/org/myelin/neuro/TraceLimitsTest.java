@@ -13,7 +13,7 @@ class TraceLimitsTest {
     @Timeout(20)
     void lifTracesThatWouldTakeHoursOrExceedTheLimitAreRefused() {
         PublicApiLimitsTest.refuses(
-                "LifNeuron: duration / dt x 30000 = 3.0e12 units of work",
+                "LifNeuron: duration / dt x 60000 = 6.0e12 units of work",
                 () -> LifNeuron.simulate(Lif.CORTICAL, t -> 1.5, 1e4, 1e-4));
         ProbeLimitsTest.withLimit(
                 "100000",
