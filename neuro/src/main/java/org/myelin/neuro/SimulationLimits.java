@@ -37,8 +37,17 @@ final class SimulationLimits {
     /** Units of work of one run (about a nanosecond each: a run of the limit takes minutes, not hours). */
     static final double MAX_WORK = 1e11;
 
-    /** Work of one RK4 step of a Hodgkin-Huxley neuron (two dozen exponentials). */
-    static final double RK4_COST = 100;
+    /**
+     * Work of one RK4 step of a Hodgkin-Huxley neuron with its CSV cell and plot point (9.4 us measured per step in
+     * {@code simulate hh}, of which 0.35 us the two dozen exponentials and most of the rest formatting the CSV).
+     */
+    static final double RK4_COST = 10_000;
+
+    /**
+     * Work of one evaluation of a PSC filter at a sample for one spike in {@code simulate synapse}'s convolution
+     * (a power and an exponential over ND4J arrays: 200 ns measured).
+     */
+    static final double FILTER_COST = 200;
 
     /** Fixed work of one step of a network whose populations step in native passes (~1 us measured). */
     static final double STEP_COST = 2000;

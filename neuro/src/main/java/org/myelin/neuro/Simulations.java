@@ -709,9 +709,10 @@ public final class Simulations {
         double shapes = (double) orders.length * tauS.length;
         SimulationLimits.work(
                 where,
-                "20 x (orders x (steps + 1) x spikes + orders x tau_s x 1001) + spikes x "
+                (long) SimulationLimits.FILTER_COST
+                        + " x (orders x (steps + 1) x spikes + orders x tau_s x 1001) + spikes x "
                         + (long) SimulationLimits.PLOT_POINT_COST,
-                20 * (orders.length * samples * Math.max(spikes, 1) + shapes * 1001)
+                SimulationLimits.FILTER_COST * (orders.length * samples * Math.max(spikes, 1) + shapes * 1001)
                         + spikes * SimulationLimits.PLOT_POINT_COST,
                 "lower rate, duration or the number of orders and tau_s, or raise dt");
         // The convolution evaluates every filter on a [samples, spikes] grid: about eight such arrays at once.

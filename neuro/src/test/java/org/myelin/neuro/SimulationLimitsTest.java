@@ -26,11 +26,12 @@ class SimulationLimitsTest {
             hh      | duration | 1e12        | simulate hh: duration / dt = 1.0e14 time steps, expected at most 1.0e8
             hh      | duration | 1e300       | simulate hh: duration / dt = 1.0e302 time steps, expected at most 1.0e8
             hh      | duration | 21474836.47 | simulate hh: duration / dt = 2.1e9 time steps, expected at most 1.0e8
+            hh      | duration | 40000       | simulate hh: currents x steps x 10000 = 2.0e11 units of work
             lif     | duration | 1e12        | simulate lif: duration / dt = 1.0e16 time steps, expected at most 1.0e8
             lif     | dt       | 1e-300      | simulate lif: duration / dt = 1.5e299 time steps, expected at most 1.0e8
             synapse | duration | 1e12        | simulate synapse: duration / dt = 1.0e16 time steps, expected at most 1.0e8
             synapse | dt       | 1e-300      | simulate synapse: duration / dt = 5.0e299 time steps, expected at most 1.0e8
-            synapse | rate     | 1e12        | simulate synapse: 20 x (orders x (steps + 1) x spikes
+            synapse | rate     | 1e12        | simulate synapse: 200 x (orders x (steps + 1) x spikes
             tuning  | points   | 2147483647  | simulate tuning: steps x (2000 + points) + spikes = 1.2e13 units of work
             tuning  | duration | 1e9         | simulate tuning: duration / dt = 5.0e12 time steps, expected at most 1.0e8
             tuning  | dt       | 1e-300      | simulate tuning: duration / dt = 1.0e300 time steps, expected at most 1.0e8
