@@ -60,14 +60,17 @@ public final class Main {
      */
     public static void checkSettingsAndSelectBlas() {
         try {
+            // The level as checked (a blank value means the default, spaces around it are dropped): Logback reads
+            // system properties before the environment, and would turn "" or " info" into DEBUG. Set before
+            // checkSettings, whose classes may create the first logger (Logback reads its configuration then).
+            String level = System.getenv(LOG_LEVEL);
+            if (level != null
+                    && System.getProperty(LOG_LEVEL) == null
+                    && (level.isBlank() || LOG_LEVELS.contains(level.trim().toUpperCase(Locale.ROOT)))) {
+                System.setProperty(LOG_LEVEL, level.isBlank() ? "INFO" : level.trim());
+            }
             for (String warning : checkSettings(System.getProperties(), System.getenv())) {
                 System.err.println("myelin: warning: " + warning);
-            }
-            // The level as checked (a blank value means the default, spaces around it are dropped): Logback reads
-            // system properties before the environment, and would turn "" or " info" into DEBUG.
-            String level = System.getenv(LOG_LEVEL);
-            if (level != null && System.getProperty(LOG_LEVEL) == null) {
-                System.setProperty(LOG_LEVEL, level.isBlank() ? "INFO" : level.trim());
             }
             Blas.select();
         } catch (IllegalArgumentException e) {
