@@ -177,6 +177,13 @@ class NumberRangeTest {
             optimizer.json | steps          | 18446744073709551617 | 'steps' must be an integer in 0..9223372036854775807
             trainer.json   | position.epoch | 18446744073709551617 | 'epoch' must be a whole number >= 0
             trainer.json   | position.step  | 9223372036854775808  | 'step' must be a whole number >= 0
+            trainer.json   | position.epoch | 2147483647           | position epoch=2147483647 batch=0 is out of range
+            trainer.json   | position.step  | 9223372036854775807  | 'step' must be at most 9007199254740992 (2^53)
+            trainer.json   | position.correct | 1000000            | 'correct' must be at most 'samples' = 0
+            trainer.json   | position.lossSum | 1e308              | 'lossSum' must be finite (and 0 while 'samples' is 0)
+            trainer.json   | position.seconds | -1                 | 'seconds' must be finite and >= 0, was -1.0
+            trainer.json   | history.0.epoch  | 2147483647         | history: 'epoch' must be a whole number in 0..2147483646
+            trainer.json   | history.0.step   | 2.5                | history: 'step' must be a whole number in 0..9007199254740992
             """)
     void aCheckpointNumberBeyondItsRangeIsRefused(String entry, String path, String value, String message)
             throws Exception {

@@ -72,6 +72,7 @@ public final class History {
             throw new IllegalArgumentException("history: expected a list of epochs, was null");
         }
         History h = new History();
+        long lastEpoch = -1;
         for (Object o : maps) {
             if (!(o instanceof Map<?, ?> m)) {
                 throw new IllegalArgumentException("history: each epoch must be an object, was " + o);
@@ -80,9 +81,16 @@ public final class History {
             if (m.get("gradientNorms") instanceof Map<?, ?> g) {
                 g.forEach((k, v) -> norms.put(String.valueOf(k), num(v)));
             }
+            // A cast would saturate or wrap a huge or fractional number into a plausible-looking epoch or step.
+            long epoch = whole(m.get("epoch"), "epoch", Integer.MAX_VALUE - 1L);
+            if (epoch <= lastEpoch) {
+                throw new IllegalArgumentException(
+                        "history: epochs must increase, epoch " + epoch + " came after epoch " + lastEpoch);
+            }
+            lastEpoch = epoch;
             h.add(new EpochRecord(
-                    (int) num(m.get("epoch")),
-                    (long) num(m.get("step")),
+                    (int) epoch,
+                    whole(m.get("step"), "step", TrainerState.MAX_STEP),
                     num(m.get("trainLoss")),
                     num(m.get("trainAccuracy")),
                     num(m.get("validationLoss")),
@@ -97,6 +105,16 @@ public final class History {
 
     private static Object json(double v) {
         return Double.isNaN(v) ? null : v;
+    }
+
+    /** {@code o} as a whole number in 0..max, or a one-line error naming {@code key}. */
+    private static long whole(Object o, String key, long max) {
+        long exact = o instanceof Number n ? org.myelin.io.Json.exactLong(n).orElse(-1) : -1;
+        if (exact < 0 || exact > max) {
+            throw new IllegalArgumentException(
+                    "history: '" + key + "' must be a whole number in 0.." + max + ", was " + o);
+        }
+        return exact;
     }
 
     private static double num(Object o) {

@@ -26,10 +26,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RunIdentity {
     private final Map<String, String> values = new LinkedHashMap<>();
 
+    /**
+     * The longest text kept as it is: the checkpoint's JSON reader refuses longer strings
+     * ({@link org.myelin.io.Json#MAX_STRING_LENGTH}), so a model of ~1,700 layers or more could not be checkpointed
+     * after its first epoch. A longer text is kept as its SHA-256, which compares as exactly; no checkpoint could hold
+     * one before, so every saved identity still compares.
+     */
+    static final int MAX_VALUE_LENGTH = org.myelin.io.Json.MAX_STRING_LENGTH;
+
     /** Sets {@code key} (a config path) to the text of {@code value}. */
     public RunIdentity put(String key, Object value) {
-        values.put(key, String.valueOf(value));
+        String text = String.valueOf(value);
+        values.put(key, text.length() <= MAX_VALUE_LENGTH ? text : sha256(text));
         return this;
+    }
+
+    /** {@code "SHA-256 of N characters: HEX"} of a text too long to keep. */
+    private static String sha256(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "SHA-256 of " + text.length() + " characters: "
+                    + java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every Java SE has it
+        }
     }
 
     /** Adds {@code data.NAME.samples}, {@code .features}, {@code .targets} and {@code .crc32c} of a data set. */

@@ -21,6 +21,9 @@ public final class TrainerState {
     double seconds;
     final Map<String, Double> gradNormSums = new LinkedHashMap<>();
     long gradNormCount;
+    /** The largest step a checkpoint may hold: 2^53, beyond which a double (the schedules') rounds it. */
+    static final long MAX_STEP = 1L << 53;
+
     /** Factor on the learning rate left by divergence rollbacks (1 without any); kept across epochs. */
     double learningRateScale = 1.0;
     /** Batches skipped over the whole run by the skip divergence policy. */
@@ -126,14 +129,35 @@ public final class TrainerState {
                     throw new IllegalArgumentException(
                             "trainer state: 'gradNormSums." + x.getKey() + "' must be a number, was " + x.getValue());
                 }
+                if (!(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
+                    throw new IllegalArgumentException("trainer state: 'gradNormSums." + x.getKey()
+                            + "' must be finite and >= 0 (a sum of norms), was " + v);
+                }
                 sums.put(String.valueOf(x.getKey()), v.doubleValue());
             }
         } else if (o != null) {
             throw new IllegalArgumentException("trainer state: 'gradNormSums' must be an object, was " + o);
         }
-        if (e > Integer.MAX_VALUE || b > Integer.MAX_VALUE) {
+        // epoch + 1 and batch + 1 are shown and counted on: the largest int would wrap negative.
+        if (e >= Integer.MAX_VALUE || b >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("trainer state: position epoch=" + e + " batch=" + b
+                    + " is out of range (each at most " + (Integer.MAX_VALUE - 1) + ")");
+        }
+        // The schedules take the step as a double and add to it: beyond 2^53 it rounds, near 2^63 it wraps.
+        if (s > MAX_STEP) {
             throw new IllegalArgumentException(
-                    "trainer state: position epoch=" + e + " batch=" + b + " is out of range");
+                    "trainer state: 'step' must be at most " + MAX_STEP + " (2^53), was " + s);
+        }
+        if (c > n) {
+            throw new IllegalArgumentException("trainer state: 'correct' must be at most 'samples' = " + n
+                    + " (the epoch's correct predictions among its samples), was " + c);
+        }
+        if (!Double.isFinite(loss) || (n == 0 && loss != 0)) {
+            throw new IllegalArgumentException("trainer state: 'lossSum' must be finite (and 0 while 'samples' is 0),"
+                    + " was " + loss + " with samples " + n);
+        }
+        if (!(secs >= 0) || Double.isInfinite(secs)) {
+            throw new IllegalArgumentException("trainer state: 'seconds' must be finite and >= 0, was " + secs);
         }
         epoch = (int) e;
         batch = (int) b;
