@@ -39,7 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Format: RFC 4180, parsed by Apache Commons CSV. The first record names the columns; fields are separated by
  * the delimiter (',' unless set); a field in double quotes may hold the delimiter, line breaks and quotes written
  * twice ({@code "say ""hi"""}); lines end in LF or CRLF. Spaces around a field, inside its quotes or outside, are
- * dropped; blank lines (and lines of spaces only) are skipped; a UTF-8 byte-order mark is ignored. Every value must
+ * dropped; blank lines (and lines of spaces only) are skipped; a UTF-8 byte-order mark is ignored; a NUL character
+ * anywhere is refused (a damaged file), as is a label name the header holds twice. Every value must
  * be a finite number; a classification label must be a whole number in {@code 0..numClasses-1}.
  *
  * <p>Errors name the file, the line (1-based, counting the header; a record whose quoted field spans lines is named
@@ -323,6 +324,11 @@ public final class Csv {
                 if (buf[i] == '\n') {
                     line++;
                     lineChars = 0;
+                } else if (buf[i] == '\0') {
+                    // The parser trims it as white space, so a line of NULs (a file cut short by a crash, its
+                    // preallocated tail never written) was skipped as blank and the rest read as if whole.
+                    throw new LimitException(file + " line " + line + " holds a NUL character (byte 0), which no CSV"
+                            + " text holds: the file is damaged or not text");
                 } else if (++lineChars > MAX_LINE_CHARS) {
                     throw new LimitException(file + " line " + line + " is longer than " + MAX_LINE_CHARS
                             + " characters, the most a CSV line may have");
@@ -349,10 +355,18 @@ public final class Csv {
 
     private int resolveLabel(Path file, String[] header) throws IOException {
         if (labelName != null) {
+            int found = -1;
             for (int c = 0; c < header.length; c++) {
                 if (header[c].equals(labelName)) {
-                    return c;
+                    if (found >= 0) {
+                        throw new IOException(file + ": the header names columns " + (found + 1) + " and " + (c + 1)
+                                + " \"" + Text.shorten(labelName, 60) + "\", expected one label column of that name");
+                    }
+                    found = c;
                 }
+            }
+            if (found >= 0) {
+                return found;
             }
             throw new IOException(file + ": no column named \"" + labelName + "\" for the label; the header has "
                     + Text.shorten(Arrays.toString(header), 200));

@@ -3,6 +3,7 @@ package org.myelin.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,24 @@ class CsvTest {
         assertEquals(
                 dir.resolve("data.csv") + ": label column index 5 is out of range, the header has 2 columns",
                 e2.getMessage());
+    }
+
+    @Test
+    void aLabelNameTheHeaderHoldsTwiceIsRefused() throws IOException {
+        IOException e = fails(Csv.reader().labelColumn("label").classification(2), "a,label,label\n1,0,1\n");
+        assertEquals(
+                dir.resolve("data.csv") + ": the header names columns 2 and 3 \"label\", expected one label column of"
+                        + " that name",
+                e.getMessage());
+    }
+
+    @Test
+    void aLineOfNulCharactersIsRefusedNotSkippedAsBlank() throws IOException {
+        // A file cut short by a crash can end in a preallocated run of zero bytes.
+        IOException e = fails(Csv.reader().classification(2), "a,label\n1,0\n\0\0\0\0\n2,1\n");
+        assertTrue(
+                e.getMessage().startsWith(dir.resolve("data.csv") + " line 3 holds a NUL character (byte 0)"),
+                e.getMessage());
     }
 
     @Test
