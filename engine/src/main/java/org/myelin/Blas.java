@@ -83,14 +83,16 @@ public final class Blas {
             case "mkl":
                 if (!mklAvailable) {
                     throw new IllegalArgumentException(
-                            PROPERTY + "=mkl, but the MKL natives (" + MKL_RESOURCE
+                            "-D" + PROPERTY + "=mkl, but the MKL natives (" + MKL_RESOURCE
                                     + ", artifact org.bytedeco:mkl:2022.0-1.5.7:linux-x86_64-redist) are not on the class path");
                 }
                 return Choice.MKL;
             case "auto":
                 return mklAvailable && "GenuineIntel".equals(cpuVendor) ? Choice.MKL : Choice.OPENBLAS;
             default:
-                throw new IllegalArgumentException(PROPERTY + " must be auto, mkl or openblas, was '" + setting + "'");
+                // -D in front, as the messages of -Dmyelin.kernels and -Dmyelin.gemmSplit have it.
+                throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, mkl or openblas, was '"
+                        + org.myelin.io.Text.shorten(setting, 40) + "'");
         }
     }
 

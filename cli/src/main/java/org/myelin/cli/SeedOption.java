@@ -9,6 +9,7 @@ public final class SeedOption {
             paramLabel = "N",
             converter = Converters.Seed.class,
             description = "seed of every random choice: initialisation, shuffling, dropout, spike trains"
-                    + " (train: environment MYELIN_SEED)")
+                    + " (train: environment MYELIN_SEED; simulate: synapse and network, the other scenarios draw"
+                    + " nothing at random and run the same with any seed)")
     Long seed;
 }

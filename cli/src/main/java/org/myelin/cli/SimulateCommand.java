@@ -84,7 +84,8 @@ final class SimulateCommand implements Callable<Integer> {
         for (String a : settings) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
-                throw new UsageException("expected --out DIR or key=value, got '" + a + "'");
+                throw new UsageException(
+                        "expected a setting KEY=VALUE, got '" + org.myelin.io.Text.shorten(a, 40) + "'");
             }
             String key = a.substring(0, eq);
             String previous = options.put(key, a.substring(eq + 1));
@@ -93,14 +94,13 @@ final class SimulateCommand implements Callable<Integer> {
                         key + " given twice (" + key + "=" + previous + " and " + a + "); give each setting once");
             }
         }
-        if (seed.seed != null) {
-            // The same name as train's option; a scenario without randomness refuses it (Simulations names it).
+        if (seed.seed != null && takesSeed(name)) {
             if (options.containsKey("seed")) {
                 throw new UsageException(
                         "--seed " + seed.seed + " and seed=" + options.get("seed") + " both given; give the seed once");
             }
             options.put("seed", Long.toString(seed.seed));
-        }
+        } // else a scenario that draws nothing at random (hh, lif, tuning): --seed changes nothing, as the help says
         try {
             // Every setting, and the size and time its run will take, is judged before anything runs: a refused
             // value is a usage error (exit 2) like a malformed one.
@@ -111,6 +111,16 @@ final class SimulateCommand implements Callable<Integer> {
         myelin.out().println(Simulations.run(name, outDir, options));
         myelin.out().println("wrote plots and CSV data to " + outDir);
         return 0;
+    }
+
+    /**
+     * Whether {@code scenario} draws at random (synapse's spike train, network's inputs and weights) and so has a
+     * {@code seed} setting. {@code --seed}, which train takes too, is accepted by every scenario so that one command
+     * line can run them all; the seed=N setting stays refused where there is nothing to seed.
+     */
+    static boolean takesSeed(String scenario) {
+        return Simulations.NAMES.contains(scenario)
+                && Simulations.defaults(scenario).containsKey("seed");
     }
 
     /**

@@ -27,7 +27,11 @@ import picocli.CommandLine.ParentCommand;
         footer = {
             "",
             "Environment: MYELIN_EPOCHS, MYELIN_BATCH_SIZE, MYELIN_SEED override the config file, the options"
-                    + " override both; MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin)."
+                    + " override both; MYELIN_CACHE is where MNIST is cached (default ~/.cache/myelin).",
+            "",
+            "On Apache Spark: myelin train --spark MASTER [--partitions P] [--local-steps K] [--threads T]",
+            "  [--checkpoint-rounds N] [--share-classpath] [options above]: scripts/myelin runs it with the spark",
+            "  module; 'scripts/myelin train --spark --help' describes these options, docs/spark.md the rest."
         })
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand

@@ -63,7 +63,7 @@ public final class TrainOptions {
     @Option(
             names = "--validation",
             paramLabel = "F",
-            converter = Converters.Decimal.class,
+            converter = Converters.Fraction.class,
             description = "hold out fraction F of the training data for validation")
     Double validation;
 
@@ -140,7 +140,11 @@ public final class TrainOptions {
             description = "constant | step | exponential | cosine" + " | inverse_time")
     String schedule;
 
-    @Option(names = "--l2", paramLabel = "LAMBDA", converter = Converters.Decimal.class, description = "L2 penalty")
+    @Option(
+            names = "--l2",
+            paramLabel = "LAMBDA",
+            converter = Converters.NonNegativeDecimal.class,
+            description = "L2 penalty")
     Double l2;
 
     @Option(

@@ -164,6 +164,9 @@ class CommandLineTest {
             --seed       | 9223372036854775808 | myelin train: --seed must be an integer in -9223372036854775808..9223372036854775807, was '9223372036854775808'
             --lr         | 0x1p3      | myelin train: --lr must be a number, was '0x1p3'
             --validation | 1f         | myelin train: --validation must be a number, was '1f'
+            --validation | 2          | myelin train: --validation must be a number in [0, 1), was '2'
+            --l2         | -1         | myelin train: --l2 must be a finite number >= 0, was '-1'
+            --l2         | 1e999      | myelin train: --l2 must be a finite number >= 0, was '1e999'
             """)
     void numbersAreDecimalAndNeverWrap(String option, String value, String message) {
         Run r = run("train", "--data", "synthetic:xor", option, value);
@@ -171,15 +174,115 @@ class CommandLineTest {
         assertEquals(message, r.err());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            train --epochs                 | myelin train: --epochs expects N (an integer in 1..2147483647), found nothing after it; see 'myelin train --help'
+            train --epochs --out DIR       | myelin train: --epochs expects N (an integer in 1..2147483647), found the option --out; see 'myelin train --help'
+            train --lr --epochs=3          | myelin train: --lr expects RATE (a finite number > 0), found the option --epochs=3; see 'myelin train --help'
+            train --out --seed 3           | myelin train: --out expects DIR, found the option --seed; see 'myelin train --help'
+            eval m.zip --data              | myelin eval: --data expects SOURCE, found nothing after it; see 'myelin eval --help'
+            simulate lif --seed            | myelin simulate: --seed expects N (an integer in -9223372036854775808..9223372036854775807), found nothing after it; see 'myelin simulate --help'
+            """)
+    void aMissingValueNamesTheOptionWhatItTakesAndWhatCameInstead(String args, String message) {
+        Run r = run(args.split(" "));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(message, r.err());
+    }
+
     @Test
-    void aMissingValueIsAUsageError() {
-        Run r = run("train", "--epochs");
-        assertEquals(2, r.code());
-        assertTrue(
-                r.err().startsWith("myelin train: ")
-                        && r.err().contains("--epochs")
-                        && !r.err().contains("\n"),
-                r.err());
+    void aMissingRequiredArgumentNamesItWithTheUsage() {
+        Run r = run("simulate");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("myelin simulate: missing SCENARIO; usage: myelin simulate SCENARIO [KEY=VALUE...]", r.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"info", "train", "eval", "simulate", "demo", "example", "export", "completion"})
+    void everyCommandOfferingVersionPrintsTheVersionLine(String command) {
+        String version = run("--version").out();
+        assertTrue(version.startsWith("myelin "), version);
+        var spec = Main.commandLine(System.out).getSubcommands().get(command).getCommandSpec();
+        assertTrue(spec.findOption("--version") != null, command + " offers --version");
+        for (String flag : new String[] {"-V", "--version"}) {
+            Run r = run(command, flag);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(version, r.out(), command + " " + flag);
+        }
+    }
+
+    @Test
+    void longOptionsTakeTheirValueAfterAnEqualsSign(@TempDir Path dir) throws Exception {
+        TrainOptions train = parse(
+                "--epochs=3",
+                "--batch-size=7",
+                "--seed=-5",
+                "--data=synthetic:xor",
+                "--lr=0.5",
+                "--hidden=4,2",
+                "--out=" + dir.resolve("t"));
+        Map<String, Object> raw = train.config(Map.of());
+        Map<?, ?> training = (Map<?, ?>) raw.get("training");
+        assertEquals(3L, ((Number) training.get("epochs")).longValue());
+        assertEquals(7L, ((Number) training.get("batch_size")).longValue());
+        assertEquals(-5L, ((Number) training.get("seed")).longValue());
+        assertEquals(dir.resolve("t").toString(), raw.get("output"));
+        // The value after "=" goes through the option's converter like one after a space.
+        Run eval = run("eval", "m.zip", "--batch-size=0");
+        assertEquals("myelin eval: --batch-size must be an integer in 1..2147483647, was '0'", eval.err());
+        // simulate: --out=DIR among the KEY=VALUE settings, which stay settings.
+        Path out = dir.resolve("sim");
+        Run sim = run("simulate", "lif", "--out=" + out, "duration=0.01", "--seed=3");
+        assertEquals(0, sim.code(), sim.err());
+        assertTrue(Files.exists(out.resolve("lif_voltage.csv")), sim.out());
+        Path out2 = dir.resolve("sim2");
+        Run sim2 = run("simulate", "lif", "duration=0.01", "dt=0.001", "--out", out2.toString());
+        assertEquals(0, sim2.code(), sim2.err());
+        assertTrue(sim2.out().contains("at dt 0.001 s"), sim2.out());
+        // An unknown one is named without its value.
+        Run typo = run("train", "--epoch=3");
+        assertEquals(
+                "myelin train: unknown option --epoch (did you mean --epochs?); see 'myelin train --help'", typo.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"info", "train", "eval", "simulate", "demo", "example", "export", "completion"})
+    void theUsageLineWrapsOnlyBetweenItems(String command) {
+        String help = run(command, "--help").out();
+        List<String> synopsis = new java.util.ArrayList<>();
+        for (String line : help.lines().toList()) {
+            if (!synopsis.isEmpty() && !line.startsWith(" ")) {
+                break;
+            }
+            synopsis.add(line);
+        }
+        assertTrue(synopsis.get(0).startsWith("Usage: myelin " + command), help);
+        for (String line : synopsis) {
+            assertTrue(line.length() <= CommandLines.HELP_WIDTH, line);
+            // Each line holds whole items: brackets balanced, no name cut at its dot (MODEL. / zip).
+            assertEquals(
+                    line.chars().filter(c -> c == '[').count(),
+                    line.chars().filter(c -> c == ']').count(),
+                    line);
+            assertTrue(!line.strip().endsWith(".") && !line.strip().matches("^[a-z].*"), line);
+        }
+        String joined = String.join(" ", synopsis).replaceAll("\\s+", " ");
+        var spec = Main.commandLine(System.out).getSubcommands().get(command).getCommandSpec();
+        for (var option : spec.options()) {
+            String item = option.longestName() + (option.arity().max() > 0 ? " " + option.paramLabel() : "");
+            boolean standard = option.usageHelp() || option.versionHelp(); // shown as [-hV]
+            assertTrue(standard || joined.contains(item), item + " in " + joined);
+        }
+        for (var positional : spec.positionalParameters()) {
+            assertTrue(joined.contains(positional.paramLabel()), positional.paramLabel() + " in " + joined);
+        }
+    }
+
+    @Test
+    void trainHelpPointsToTheSparkOptions() {
+        String help = Main.trainHelp();
+        for (String text : new String[] {"--spark MASTER", "--partitions P", "--local-steps K", "docs/spark.md"}) {
+            assertTrue(help.contains(text), text + " missing in\n" + help);
+        }
     }
 
     @Test
@@ -267,9 +370,29 @@ class CommandLineTest {
         Run twice = run("simulate", "synapse", "--seed", "7", "seed=8", "--out", dir.toString());
         assertEquals(2, twice.code());
         assertEquals("myelin simulate: --seed 7 and seed=8 both given; give the seed once", twice.err());
-        Run noRandomness = run("simulate", "hh", "--seed", "7", "--out", dir.toString());
-        assertEquals(2, noRandomness.code());
-        assertTrue(noRandomness.err().contains("unknown option 'seed'"), noRandomness.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"hh, currents=5 duration=5", "lif, duration=0.01", "tuning, points=2 duration=0.01"})
+    void aScenarioThatDrawsNothingAtRandomRunsTheSameWithAnySeed(String scenario, String settings, @TempDir Path dir)
+            throws Exception {
+        // As the help says (--seed: "the other scenarios draw nothing at random"): one command line runs them all.
+        List<String> args = new java.util.ArrayList<>(List.of("simulate", scenario, "--out", dir.toString()));
+        args.addAll(List.of(settings.split(" ")));
+        Run without = run(args.toArray(new String[0]));
+        assertEquals(0, without.code(), without.err());
+        args.addAll(List.of("--seed", "7"));
+        Run with = run(args.toArray(new String[0]));
+        assertEquals(0, with.code(), with.err());
+        assertEquals(without.out(), with.out());
+        assertTrue(run("simulate", "--help")
+                .out()
+                .replaceAll("\\s+", " ")
+                .contains("simulate: synapse and network," + " the other scenarios draw nothing at random"));
+        // The seed=N setting stays refused where there is nothing to seed.
+        Run setting = run("simulate", scenario, "seed=7", "--out", dir.toString());
+        assertEquals(2, setting.code());
+        assertTrue(setting.err().startsWith("myelin simulate: unknown setting 'seed'"), setting.err());
     }
 
     @Test
@@ -281,16 +404,20 @@ class CommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            hh      | dt=0           | option 'dt' must be > 0, was 0.0
-            hh      | dt=abc         | option 'dt' must be a finite number, was 'abc'
-            hh      | current=5      | unknown option 'current'; did you mean currents?
-            lif     | tau_ref=-1     | option 'tau_ref' must be >= 0, was -1.0
+            hh      | dt=0           | setting 'dt' must be > 0, was '0'
+            hh      | dt=abc         | setting 'dt' must be a finite number, was 'abc'
+            hh      | current=5      | unknown setting 'current'; did you mean currents?
+            hh      | currents=1,,2  | setting 'currents' must be a comma-separated list of numbers, item 2 of '1,,2' is empty
+            lif     | tau_ref=-1     | setting 'tau_ref' must be >= 0, was '-1'
             lif     | dt=1           | duration / dt = 1.5e-1 time steps, expected at least 1
-            tuning  | points=1       | option 'points' must be >= 2, was 1
-            synapse | orders=21      | option 'orders' must list whole numbers in 0..20, had 21
+            lif     | 0.001          | expected a setting KEY=VALUE, got '0.001'
+            tuning  | points=1       | setting 'points' must be a whole number in 2..2147483647, was '1'
+            tuning  | points=2.5     | setting 'points' must be a whole number in 2..2147483647, was '2.5'
+            synapse | orders=21      | setting 'orders' must list whole numbers in 0..20, had 21
+            synapse | orders=-1      | setting 'orders' must list whole numbers in 0..20, had -1
             synapse | dt=1e-300      | duration / dt = 5.0e299 time steps, expected at most 1.0e8
             network | inputs=2000000000 | neurons x inputs = 4.0e11 weights, expected at most 1.0e8
-            network | input_rate=0   | option 'input_rate' must be > 0, was 0.0
+            network | input_rate=0   | setting 'input_rate' must be > 0, was '0'
             """)
     void simulateRefusesBadSettingsAsUsageErrorsBeforeRunning(
             String scenario, String setting, String message, @TempDir Path dir) throws Exception {
@@ -316,7 +443,6 @@ class CommandLineTest {
             value = {
                 "--model|foo|--model must be mlp, cnn, lenet or layers, was \"foo\"",
                 "--optimizer|adamm|--optimizer: unknown optimizer 'adamm'; did you mean adam?",
-                "--validation|2|--validation must be in [0, 1), was 2.0",
                 "--data|synthetic:nosuch|--data: unknown synthetic set 'nosuch'; expected one of",
                 "--activation|foo|--activation: unknown activation 'foo'; expected one of",
             })

@@ -180,6 +180,6 @@ class MainTest {
         }
         Run bad = run("simulate", "lif", "--out", dir.toString(), "vin=2");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown option 'vin'"), bad.err());
+        assertTrue(bad.err().contains("unknown setting 'vin'"), bad.err());
     }
 }

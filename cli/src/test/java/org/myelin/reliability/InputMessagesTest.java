@@ -186,7 +186,7 @@ class InputMessagesTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(
                 r.oneLineError()
-                        && r.err().contains("option '" + key + "'")
+                        && r.err().contains("setting '" + key + "'")
                         && r.err().contains("'0x1p3'"),
                 r.toString());
     }

@@ -1,12 +1,14 @@
 package org.myelin.neuro;
 
 import java.util.List;
+import org.myelin.config.Min;
 import org.myelin.config.Require;
 
 /**
  * The options of each {@code simulate} scenario as a typed record: one component per snake_case option, each default
  * written once in the compact constructor with its range check. {@link SimulationOptions} binds the command line's
- * {@code key=value} strings to them. Units: ms for {@code hh}, s otherwise.
+ * {@code key=value} strings to them, refusing a whole number below a component's {@link Min} with its range. Units:
+ * ms for {@code hh}, s otherwise.
  */
 final class ScenarioOptions {
     private ScenarioOptions() {}
@@ -34,10 +36,18 @@ final class ScenarioOptions {
     }
 
     /** {@code simulate tuning}: the tuning curve on [0, v_max] at {@code points} inputs. */
-    record Tuning(Double vMax, Integer points, Double duration, Double dt, Double tauM, Double tauRef) {
+    record Tuning(
+            Double vMax,
+            @Min(Tuning.MIN_POINTS) Integer points,
+            Double duration,
+            Double dt,
+            Double tauM,
+            Double tauRef) {
+        static final int MIN_POINTS = 2;
+
         Tuning {
             vMax = Require.positive("v_max", vMax == null ? 10 : vMax);
-            points = (int) Require.atLeast("points", points == null ? 40 : points, 2);
+            points = (int) Require.atLeast("points", points == null ? 40 : points, MIN_POINTS);
             duration = Require.positive("duration", duration == null ? 1 : duration);
             dt = Require.positive("dt", dt == null ? 0.0002 : dt);
             tauM = Require.positive("tau_m", tauM == null ? 0.02 : tauM);
@@ -59,9 +69,9 @@ final class ScenarioOptions {
 
     /** {@code simulate network}: Poisson inputs driving a LIF population through filtered synapses. */
     record Network(
-            Integer inputs,
+            @Min(1) Integer inputs,
             Double inputRate,
-            Integer neurons,
+            @Min(1) Integer neurons,
             Double meanInput,
             Double tauS,
             Double duration,

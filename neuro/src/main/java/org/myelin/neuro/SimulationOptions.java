@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.myelin.ConfigurationException;
 import org.myelin.config.ConfigBinder;
+import org.myelin.config.Min;
 import org.myelin.config.Suggestions;
 import org.myelin.io.Text;
 
@@ -19,8 +20,8 @@ import org.myelin.io.Text;
  * Binds the {@code key=value} strings of {@code myelin simulate SCENARIO} to the scenario's options record
  * ({@link ScenarioOptions}): keys are the record's components in snake_case, each value is parsed by its component's
  * type ({@code Double}: a finite decimal, {@code Integer}/{@code Long}: a whole number, {@code List<Double>}:
- * comma-separated decimals), and absent keys take the record's defaults. Errors name the scenario and the option
- * ({@code simulate lif: unknown option 'vin'; did you mean v_in?}).
+ * comma-separated decimals), and absent keys take the record's defaults. Errors name the scenario and the setting
+ * ({@code simulate lif: unknown setting 'vin'; did you mean v_in?}) and quote the value as typed.
  *
  * <p>Written here rather than bound by Jackson because the command line gives strings, which the config binder
  * rightly refuses to coerce into numbers.
@@ -38,17 +39,17 @@ final class SimulationOptions {
             for (Map.Entry<String, String> e : given.entrySet()) {
                 int i = keys.indexOf(e.getKey());
                 if (i < 0) {
-                    throw invalid(where, "unknown option '" + e.getKey() + "'" + Suggestions.hint(e.getKey(), keys));
+                    throw invalid(where, "unknown setting '" + e.getKey() + "'" + Suggestions.hint(e.getKey(), keys));
                 }
-                args[i] = parse(where, keys.get(i), components[i].getGenericType(), e.getValue());
+                args[i] = parse(where, keys.get(i), components[i], e.getValue());
             }
         }
-        return construct(where, type, args);
+        return construct(where, type, args, given);
     }
 
     /** The options of {@code type} with their default values, as {@code key=value} strings, in declaration order. */
     static Map<String, String> defaults(Class<? extends Record> type) {
-        Record d = construct("defaults", type, new Object[type.getRecordComponents().length]);
+        Record d = construct("defaults", type, new Object[type.getRecordComponents().length], null);
         Map<String, String> out = new LinkedHashMap<>();
         for (RecordComponent c : type.getRecordComponents()) {
             Object v;
@@ -70,7 +71,12 @@ final class SimulationOptions {
         return keys;
     }
 
-    private static <R extends Record> R construct(String where, Class<R> type, Object[] args) {
+    /**
+     * The record built from {@code args}; a value its range checks refuse is named with the text given for it, when
+     * there is one ({@code setting 'dt' must be > 0, was '0'}, not {@code was 0.0}).
+     */
+    private static <R extends Record> R construct(
+            String where, Class<R> type, Object[] args, Map<String, String> given) {
         Class<?>[] types = new Class<?>[args.length];
         RecordComponent[] components = type.getRecordComponents();
         for (int i = 0; i < args.length; i++) {
@@ -82,8 +88,13 @@ final class SimulationOptions {
             return c.newInstance(args);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof ConfigurationException c) {
-                // Thrown by the record's range checks with the option's key.
-                throw invalid(where, "option '" + c.path() + "' " + c.problem());
+                // Thrown by the record's range checks with the setting's key.
+                String problem = c.problem();
+                String typed = given == null ? null : given.get(c.path());
+                if (typed != null) {
+                    problem = problem.replaceFirst(", was [^,]*$", ", was '" + Text.shorten(typed, 40) + "'");
+                }
+                throw invalid(where, "setting '" + c.path() + "' " + problem);
             }
             throw new IllegalStateException(where + ": " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -91,48 +102,67 @@ final class SimulationOptions {
         }
     }
 
-    private static Object parse(String where, String key, Type type, String raw) {
+    private static Object parse(String where, String key, RecordComponent component, String raw) {
+        Type type = component.getGenericType();
         String text = raw == null ? "" : raw.trim();
         if (type == Double.class) {
             return decimal(text)
                     .orElseThrow(() -> invalid(
                             where,
-                            "option '" + key + "' must be a finite number, was '" + Text.shorten(raw, 40) + "'"));
+                            "setting '" + key + "' must be a finite number, was '" + Text.shorten(raw, 40) + "'"));
         }
         if (type == Integer.class || type == Long.class) {
-            try {
-                return type == Integer.class ? (Object) Integer.parseInt(text) : (Object) Long.parseLong(text);
-            } catch (NumberFormatException e) {
+            // The range the record takes ({@link Min}: points >= 2), not only the type's: points=2.5 and points=1
+            // are refused with the same words.
+            Min min = component.getAnnotation(Min.class);
+            long lo = min != null ? min.value() : type == Integer.class ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            long hi = type == Integer.class ? Integer.MAX_VALUE : Long.MAX_VALUE;
+            Long n = text.matches("[+-]?\\d+") ? parseLong(text) : null;
+            if (n == null || n < lo || n > hi) {
                 throw invalid(
                         where,
-                        "option '" + key + "' must be a whole number in "
-                                + (type == Integer.class
-                                        ? Integer.MIN_VALUE + ".." + Integer.MAX_VALUE
-                                        : Long.MIN_VALUE + ".." + Long.MAX_VALUE)
-                                + ", was '" + Text.shorten(raw, 40) + "'");
+                        "setting '" + key + "' must be a whole number in " + lo + ".." + hi + ", was '"
+                                + Text.shorten(raw, 40) + "'");
             }
+            return type == Integer.class ? (Object) n.intValue() : (Object) n;
         }
         if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
-            List<Double> out = new ArrayList<>();
-            for (String part : text.split(",")) {
-                if (!part.isBlank()) {
-                    out.add(decimal(part.trim())
-                            .orElseThrow(() -> invalid(
-                                    where,
-                                    "option '" + key + "' must be a comma-separated list of numbers, was '" + raw
-                                            + "'")));
-                }
+            if (text.isEmpty()) {
+                throw invalid(where, "setting '" + key + "' must list at least one number, was '" + raw + "'");
             }
-            if (out.isEmpty()) {
-                throw invalid(where, "option '" + key + "' must list at least one number, was '" + raw + "'");
+            List<Double> out = new ArrayList<>();
+            String[] parts = text.split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].trim();
+                if (part.isEmpty()) {
+                    // 1,,2 and 1,2, were read as 1,2: a slip in a list is refused, not skipped.
+                    throw invalid(
+                            where,
+                            "setting '" + key + "' must be a comma-separated list of numbers, item " + (i + 1) + " of '"
+                                    + Text.shorten(raw, 40) + "' is empty");
+                }
+                out.add(decimal(part)
+                        .orElseThrow(() -> invalid(
+                                where,
+                                "setting '" + key + "' must be a comma-separated list of numbers, was '"
+                                        + Text.shorten(raw, 40) + "'")));
             }
             return out;
         }
-        throw new IllegalStateException(where + ": option '" + key + "' has unsupported type " + type);
+        throw new IllegalStateException(where + ": setting '" + key + "' has unsupported type " + type);
+    }
+
+    /** {@code text} (decimal digits with an optional sign) as a long, or null beyond a long's range. */
+    private static Long parseLong(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException tooLarge) {
+            return null;
+        }
     }
 
     /**
-     * A refused option: an {@link IllegalArgumentException} (as {@link Simulations#run} has always thrown),
+     * A refused setting: an {@link IllegalArgumentException} (as {@link Simulations#run} has always thrown),
      * {@code "simulate SCENARIO: PROBLEM"}.
      */
     private static IllegalArgumentException invalid(String where, String problem) {

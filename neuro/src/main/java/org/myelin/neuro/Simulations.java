@@ -138,9 +138,9 @@ public final class Simulations {
             double[] spikes = trace.spikeTimes();
             summary.append(String.format(
                     Locale.ROOT,
-                    "  J = %s uA/cm^2: %d spikes, steady rate %.1f Hz%n",
+                    "  J = %s uA/cm^2: %s, steady rate %.1f Hz%n",
                     fmt(j),
-                    spikes.length,
+                    count(spikes.length, "spike"),
                     HodgkinHuxley.firingRateHz(trace, Math.min(20.0, durationMs / 5))));
         }
         voltage.save(outDir.resolve("hh_voltage.png"));
@@ -224,14 +224,14 @@ public final class Simulations {
                 trace.input());
         StringBuilder summary = new StringBuilder(String.format(
                 Locale.ROOT,
-                "LIF (tau_m %s s, tau_ref %s s), v_in = %s for %s s at dt %s s:%n  %d spikes, rate %.2f Hz"
+                "LIF (tau_m %s s, tau_ref %s s), v_in = %s for %s s at dt %s s:%n  %s, rate %.2f Hz"
                         + " (from interspike intervals); tuning curve G(v_in) = %.2f Hz%n",
                 fmt(lif.tauM()),
                 fmt(lif.tauRef()),
                 fmt(vIn),
                 fmt(duration),
                 fmt(dt),
-                spikes.length,
+                count(spikes.length, "spike"),
                 SpikeTrains.rateFromIsi(spikes),
                 lif.rate(vIn)));
         return finish(summary, outDir, "lif_voltage.png", "lif_voltage.csv");
@@ -359,13 +359,13 @@ public final class Simulations {
                 cols.toArray(new double[0][]));
         StringBuilder summary = new StringBuilder(String.format(
                 Locale.ROOT,
-                "PSC filters for n in %s and tau_s in %s s; a %s Hz Poisson train of %d spikes over %s s"
+                "PSC filters for n in %s and tau_s in %s s; a %s Hz Poisson train of %s over %s s"
                         + " filtered with tau_s = %s s; mean of s %.2f 1/s vs spikes per second %.2f"
                         + " (each filter integrates to 1)%n",
                 java.util.Arrays.toString(orders),
                 java.util.Arrays.toString(tauS),
                 fmt(rateHz),
-                spikes.length,
+                count(spikes.length, "spike"),
                 fmt(duration),
                 fmt(tau0),
                 mean(ode),
@@ -483,18 +483,18 @@ public final class Simulations {
         });
         StringBuilder summary = new StringBuilder(String.format(
                 Locale.ROOT,
-                "Network: %d Poisson inputs at %s Hz -> %d LIF neurons (tau_s %s s), %s s at dt %s s"
-                        + " (%.2f simulated s per wall s):%n  %d input spikes, %d LIF spikes; mean LIF rate after %s s"
+                "Network: %s at %s Hz -> %s (tau_s %s s), %s s at dt %s s"
+                        + " (%.2f simulated s per wall s):%n  %s, %s; mean LIF rate after %s s"
                         + " %.2f Hz, tuning curve at the mean input currents predicts %.2f Hz%n",
-                inputs,
+                count(inputs, "Poisson input"),
                 fmt(inputRateHz),
-                neurons,
+                count(neurons, "LIF neuron"),
                 fmt(tauS),
                 fmt(duration),
                 fmt(dt),
                 duration / wall,
-                inTimes.length,
-                outTimes.length,
+                count(inTimes.length, "input spike"),
+                count(outTimes.length, "LIF spike"),
                 fmt(settle),
                 observed,
                 predicted));
@@ -581,13 +581,13 @@ public final class Simulations {
 
     private static void requireFinite(String where, String key, double value) {
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(where + ": option '" + key + "' must be a finite number, was " + value);
+            throw new IllegalArgumentException(where + ": setting '" + key + "' must be a finite number, was " + value);
         }
     }
 
     private static void requirePositive(String where, String key, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(where + ": option '" + key + "' must be > 0, was " + value);
+            throw new IllegalArgumentException(where + ": setting '" + key + "' must be > 0, was " + value);
         }
     }
 
@@ -598,7 +598,7 @@ public final class Simulations {
      */
     private static void requireStepWithin(String where, double dt, String tauKey, double tau) {
         if (dt > tau) {
-            throw new IllegalArgumentException(where + ": option 'dt' = " + dt + " s, expected at most " + tauKey
+            throw new IllegalArgumentException(where + ": setting 'dt' = " + dt + " s, expected at most " + tauKey
                     + " = " + tau + " s (Euler's decay 1 - dt/" + tauKey + " turns negative); lower dt");
         }
     }
@@ -606,7 +606,7 @@ public final class Simulations {
     private static void checkHodgkinHuxley(double[] currents, double durationMs, double dtMs) {
         String where = "simulate hh";
         if (currents == null || currents.length == 0) {
-            throw new IllegalArgumentException(where + ": option 'currents' must list at least one current");
+            throw new IllegalArgumentException(where + ": setting 'currents' must list at least one current");
         }
         for (double j : currents) {
             requireFinite(where, "currents", j);
@@ -615,7 +615,7 @@ public final class Simulations {
         requirePositive(where, "dt", dtMs);
         if (!(dtMs <= 0.05)) {
             throw new IllegalArgumentException(
-                    where + ": option 'dt' must be in (0, 0.05] ms for an accurate spike, was " + dtMs);
+                    where + ": setting 'dt' must be in (0, 0.05] ms for an accurate spike, was " + dtMs);
         }
         long steps = SimulationLimits.steps(where, durationMs, dtMs);
         double samples = steps + 1.0;
@@ -657,7 +657,7 @@ public final class Simulations {
         String where = "simulate tuning";
         requirePositive(where, "v_max", vMax);
         if (points < 2) {
-            throw new IllegalArgumentException(where + ": option 'points' must be >= 2, was " + points);
+            throw new IllegalArgumentException(where + ": setting 'points' must be >= 2, was " + points);
         }
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
@@ -687,19 +687,19 @@ public final class Simulations {
     private static void checkSynapse(int[] orders, double[] tauS, double rateHz, double duration, double dt) {
         String where = "simulate synapse";
         if (orders.length == 0 || tauS.length == 0) {
-            throw new IllegalArgumentException(where + ": options 'orders' and 'tau_s' must list at least one value");
+            throw new IllegalArgumentException(where + ": settings 'orders' and 'tau_s' must list at least one value");
         }
         for (int n : orders) {
             if (n < 0 || n > 20) {
                 throw new IllegalArgumentException(
-                        where + ": option 'orders' must list whole numbers in 0..20, had " + n);
+                        where + ": setting 'orders' must list whole numbers in 0..20, had " + n);
             }
         }
         for (double tau : tauS) {
             requirePositive(where, "tau_s", tau);
         }
         if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
-            throw new IllegalArgumentException(where + ": option 'rate' must be >= 0 Hz, was " + rateHz);
+            throw new IllegalArgumentException(where + ": setting 'rate' must be >= 0 Hz, was " + rateHz);
         }
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
@@ -739,23 +739,23 @@ public final class Simulations {
             int inputs, double inputRateHz, int neurons, double meanInput, double tauS, double duration, double dt) {
         String where = "simulate network";
         if (inputs < 1) {
-            throw new IllegalArgumentException(where + ": option 'inputs' must be >= 1, was " + inputs);
+            throw new IllegalArgumentException(where + ": setting 'inputs' must be >= 1, was " + inputs);
         }
         if (neurons < 1) {
-            throw new IllegalArgumentException(where + ": option 'neurons' must be >= 1, was " + neurons);
+            throw new IllegalArgumentException(where + ": setting 'neurons' must be >= 1, was " + neurons);
         }
         requirePositive(where, "input_rate", inputRateHz);
         requireFinite(where, "mean_input", meanInput);
         // The check below evaluates the tuning curve at 2.25 x |mean_input|, an infinity beyond ~8e307 that was
         // refused as "Lif: v_in must be finite, was Infinity", naming no option.
         if (!(Math.abs(meanInput) <= MAX_MEAN_INPUT)) {
-            throw new IllegalArgumentException(where + ": option 'mean_input' must be in " + -MAX_MEAN_INPUT + ".."
+            throw new IllegalArgumentException(where + ": setting 'mean_input' must be in " + -MAX_MEAN_INPUT + ".."
                     + MAX_MEAN_INPUT + ", was " + meanInput);
         }
         requirePositive(where, "tau_s", tauS);
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
-        PoissonPopulation.requireRepresentableRate(where + ": option 'input_rate'", inputRateHz, dt);
+        PoissonPopulation.requireRepresentableRate(where + ": setting 'input_rate'", inputRateHz, dt);
         SimulationLimits.weights(where, inputs, neurons);
         long steps = SimulationLimits.steps(where, duration, dt);
         requireStepWithin(where, dt, "tau_m", Lif.CORTICAL.tauM());
@@ -811,14 +811,11 @@ public final class Simulations {
     private static int[] toOrders(double[] values) {
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            if (values[i] != Math.rint(values[i]) || values[i] < 0) {
+            if (values[i] != Math.rint(values[i]) || values[i] < 0 || values[i] > 20) {
+                // Refused here, before the cast to int would clamp 1e10 to 2147483647 in the message; the value as
+                // a whole number where it is one (-1, not -1.0).
                 throw new IllegalArgumentException(
-                        "simulate synapse: option 'orders' must list whole numbers >= 0, had " + values[i]);
-            }
-            if (values[i] > 20) {
-                // Refused here, before the cast to int would clamp 1e10 to 2147483647 in the message.
-                throw new IllegalArgumentException(
-                        "simulate synapse: option 'orders' must list whole numbers in 0..20, had " + values[i]);
+                        "simulate synapse: setting 'orders' must list whole numbers in 0..20, had " + fmt(values[i]));
             }
             out[i] = (int) values[i];
         }
@@ -839,6 +836,11 @@ public final class Simulations {
             s += x;
         }
         return xs.length == 0 ? 0 : s / xs.length;
+    }
+
+    /** {@code 1 spike}, {@code 0 spikes}, {@code 2 spikes}. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String fmt(double x) {

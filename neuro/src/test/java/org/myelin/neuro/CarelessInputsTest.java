@@ -101,7 +101,7 @@ class CarelessInputsTest {
         direct.step(1e-3);
         refuses("PoissonPopulation 'direct': rate 500.0 Hz with dt 0.004 s", () -> direct.step(0.004));
         refuses(
-                "simulate network: option 'input_rate' 2000.0001 Hz with dt 5.0E-4 s is a spike probability of 1.00",
+                "simulate network: setting 'input_rate' 2000.0001 Hz with dt 5.0E-4 s is a spike probability of 1.00",
                 () -> Simulations.check("network", java.util.Map.of("input_rate", "2000.0001")));
         // One spike per step, r = 1/dt, is the edge, still allowed.
         new Network(1e-3).add(new PoissonPopulation("edge", 1, 1000.0, 1)).step(1e-3);
@@ -123,14 +123,14 @@ class CarelessInputsTest {
     void aStepAboveATimeConstantIsAnOptionErrorOfTheScenariosThatSimulateLifNeurons() {
         // Refused among the options' checks (a usage error on the command line), not at the simulation's first step.
         refuses(
-                "simulate lif: option 'dt' = 0.03 s, expected at most tau_m = 0.02 s (Euler's decay 1 - dt/tau_m"
+                "simulate lif: setting 'dt' = 0.03 s, expected at most tau_m = 0.02 s (Euler's decay 1 - dt/tau_m"
                         + " turns negative); lower dt",
                 () -> Simulations.check("lif", java.util.Map.of("dt", "0.03", "duration", "1")));
         refuses(
-                "simulate tuning: option 'dt' = 0.01 s, expected at most tau_m = 0.005 s",
+                "simulate tuning: setting 'dt' = 0.01 s, expected at most tau_m = 0.005 s",
                 () -> Simulations.check("tuning", java.util.Map.of("dt", "0.01", "tau_m", "0.005")));
         refuses(
-                "simulate network: option 'dt' = 0.005 s, expected at most tau_s = 0.002 s",
+                "simulate network: setting 'dt' = 0.005 s, expected at most tau_s = 0.002 s",
                 () -> Simulations.check("network", java.util.Map.of("dt", "0.005", "tau_s", "0.002")));
         // dt = tau is the edge, still allowed.
         Simulations.check("network", java.util.Map.of("dt", "0.002", "tau_s", "0.002"));

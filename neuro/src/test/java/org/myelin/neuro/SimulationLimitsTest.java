@@ -59,15 +59,22 @@ class SimulationLimitsTest {
 
     @ParameterizedTest(name = "{0} {1}={2}")
     @CsvSource(delimiter = '|', textBlock = """
-            hh      | dt         | 0.1   | simulate hh: option 'dt' must be in [0.0, 0.05], was 0.1
-            lif     | tau_ref    | -1    | simulate lif: option 'tau_ref' must be >= 0, was -1.0
-            tuning  | points     | 1     | simulate tuning: option 'points' must be >= 2, was 1
-            synapse | rate       | -1    | simulate synapse: option 'rate' must be >= 0, was -1.0
-            synapse | tau_s      | 0.01,-1 | simulate synapse: option 'tau_s' must be > 0, was -1.0
-            synapse | orders     | 21    | simulate synapse: option 'orders' must list whole numbers in 0..20, had 21
-            synapse | orders     | 1e10  | simulate synapse: option 'orders' must list whole numbers in 0..20, had 1.0E10
-            network | input_rate | 0     | simulate network: option 'input_rate' must be > 0, was 0.0
-            network | mean_input | 1e308 | simulate network: option 'mean_input' must be in -1.0E300..1.0E300, was 1.0E308
+            hh      | dt         | 0.1   | simulate hh: setting 'dt' must be in [0.0, 0.05], was '0.1'
+            lif     | tau_ref    | -1    | simulate lif: setting 'tau_ref' must be >= 0, was '-1'
+            tuning  | points     | 1     | simulate tuning: setting 'points' must be a whole number in 2..2147483647, was '1'
+            tuning  | points     | 2.5   | simulate tuning: setting 'points' must be a whole number in 2..2147483647, was '2.5'
+            network | inputs     | 0     | simulate network: setting 'inputs' must be a whole number in 1..2147483647, was '0'
+            network | seed       | 0.5   | simulate network: setting 'seed' must be a whole number in -9223372036854775808..9223372036854775807, was '0.5'
+            synapse | rate       | -1    | simulate synapse: setting 'rate' must be >= 0, was '-1'
+            synapse | tau_s      | 0.01,-1 | simulate synapse: setting 'tau_s' must be > 0, was -1.0
+            synapse | orders     | 21    | simulate synapse: setting 'orders' must list whole numbers in 0..20, had 21
+            synapse | orders     | -1    | simulate synapse: setting 'orders' must list whole numbers in 0..20, had -1
+            synapse | orders     | 1.5   | simulate synapse: setting 'orders' must list whole numbers in 0..20, had 1.5
+            synapse | orders     | 1e10  | simulate synapse: setting 'orders' must list whole numbers in 0..20, had 1e+10
+            network | input_rate | 0     | simulate network: setting 'input_rate' must be > 0, was '0'
+            network | mean_input | 1e308 | simulate network: setting 'mean_input' must be in -1.0E300..1.0E300, was 1.0E308
+            hh      | currents   | 1,,2  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 2 of '1,,2' is empty
+            hh      | currents   | 1,2,  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 3 of '1,2,' is empty
             lif     | dt         | 1     | simulate lif: duration / dt = 1.5e-1 time steps, expected at least 1
             """)
     void outOfRangeSettingsAreRefusedWithTheirKey(String scenario, String key, String value, String message) {

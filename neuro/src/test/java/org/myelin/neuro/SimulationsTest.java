@@ -109,11 +109,11 @@ class SimulationsTest {
     void unknownOptionIsRejectedWithTheAcceptedOnes() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> Simulations.run("lif", dir, Map.of("vin", "2")));
-        assertEquals("simulate lif: unknown option 'vin'; did you mean v_in?", e.getMessage());
+        assertEquals("simulate lif: unknown setting 'vin'; did you mean v_in?", e.getMessage());
         IllegalArgumentException far =
                 assertThrows(IllegalArgumentException.class, () -> Simulations.run("lif", dir, Map.of("voltage", "2")));
         assertEquals(
-                "simulate lif: unknown option 'voltage'; expected one of [v_in, duration, dt, tau_m, tau_ref]",
+                "simulate lif: unknown setting 'voltage'; expected one of [v_in, duration, dt, tau_m, tau_ref]",
                 far.getMessage());
     }
 
@@ -129,7 +129,7 @@ class SimulationsTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> Simulations.run(scenario, dir, Map.of(typo, "1")));
         assertEquals(
-                "simulate " + scenario + ": unknown option '" + typo + "'; did you mean " + meant + "?",
+                "simulate " + scenario + ": unknown setting '" + typo + "'; did you mean " + meant + "?",
                 e.getMessage());
     }
 
@@ -141,7 +141,7 @@ class SimulationsTest {
         assertEquals("0,5,10,20,40", Simulations.defaults("hh").get("currents"));
         assertEquals("42", Simulations.defaults("network").get("seed"));
         assertEquals(
-                "simulate network: option 'neurons' must be >= 1, was 0",
+                "simulate network: setting 'neurons' must be a whole number in 1..2147483647, was '0'",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> Simulations.run("network", dir, Map.of("neurons", "0")))
@@ -149,15 +149,28 @@ class SimulationsTest {
     }
 
     @Test
+    void summariesCountInTheSingularForOne() throws Exception {
+        // "1 spikes" before: a 5 ms run at 5 uA/cm^2 fires once.
+        String hh = Simulations.run("hh", dir, Map.of("currents", "5", "duration", "5"));
+        assertTrue(hh.contains("J = 5 uA/cm^2: 1 spike, "), hh);
+        String network = Simulations.run(
+                "network", dir, Map.of("inputs", "1", "neurons", "1", "duration", "0.05", "input_rate", "1"));
+        assertTrue(network.contains("Network: 1 Poisson input at 1 Hz -> 1 LIF neuron (tau_s"), network);
+        assertEquals("0 spikes", Simulations.count(0, "spike"));
+        assertEquals("1 spike", Simulations.count(1, "spike"));
+        assertEquals("2 spikes", Simulations.count(2, "spike"));
+    }
+
+    @Test
     void malformedOptionValueIsRejectedWithTheKey() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> Simulations.run("hh", dir, Map.of("currents", "5,ten")));
         assertEquals(
-                "simulate hh: option 'currents' must be a comma-separated list of numbers, was '5,ten'",
+                "simulate hh: setting 'currents' must be a comma-separated list of numbers, was '5,ten'",
                 e.getMessage());
         IllegalArgumentException d = assertThrows(
                 IllegalArgumentException.class, () -> Simulations.run("tuning", dir, Map.of("duration", "-1")));
-        assertEquals("simulate tuning: option 'duration' must be > 0, was -1.0", d.getMessage());
+        assertEquals("simulate tuning: setting 'duration' must be > 0, was '-1'", d.getMessage());
     }
 
     @Test

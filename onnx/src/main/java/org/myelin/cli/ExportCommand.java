@@ -25,18 +25,20 @@ public final class ExportCommand implements Main.Extension {
     @ParentCommand
     MyelinCommand myelin;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL.zip", description = "a model file written by myelin train")
+    // Both required, so that the usage line shows them so; either missing is a usage error naming it with the whole
+    // usage (UsageErrors: "missing --onnx OUT.onnx; usage: myelin export MODEL.zip --onnx OUT.onnx").
+    @Parameters(
+            index = "0",
+            arity = "1",
+            paramLabel = "MODEL.zip",
+            description = "a model file written by myelin train")
     String model;
 
-    @Option(names = "--onnx", paramLabel = "OUT.onnx", description = "the ONNX file to write")
+    @Option(names = "--onnx", required = true, paramLabel = "OUT.onnx", description = "the ONNX file to write")
     String onnx;
 
     @Override
     public Integer call() throws Exception {
-        if (model == null || onnx == null) {
-            // Both are needed; one message for either missing, with the whole usage.
-            throw new UsageException("expected one model file and --onnx OUT.onnx; " + USAGE);
-        }
         if (onnx.isBlank()) {
             throw new UsageException("--onnx must name a file, was \"" + onnx + "\"; " + USAGE);
         }

@@ -76,7 +76,22 @@ class ExportCommandTest {
         assertEquals(0, run(out, err, "--help"));
         assertTrue(out.toString().contains("export"), out.toString());
         assertEquals(2, run(out, err, "export", "model.zip"));
-        assertTrue(err.toString().contains("usage: myelin export MODEL.zip --onnx OUT.onnx"), err.toString());
+        assertEquals(
+                "myelin export: missing --onnx OUT.onnx; " + ExportCommand.USAGE,
+                err.toString(StandardCharsets.UTF_8).strip());
+        for (String[] args : new String[][] {{"export", "--onnx", "out.onnx"}, {"export"}}) {
+            ByteArrayOutputStream missing = new ByteArrayOutputStream();
+            assertEquals(2, run(out, missing, args));
+            String message = missing.toString(StandardCharsets.UTF_8).strip();
+            assertTrue(message.startsWith("myelin export: missing ") && message.contains("MODEL.zip"), message);
+            assertTrue(message.endsWith("; " + ExportCommand.USAGE) && !message.contains("\n"), message);
+        }
+        ByteArrayOutputStream version = new ByteArrayOutputStream();
+        ByteArrayOutputStream topVersion = new ByteArrayOutputStream();
+        assertEquals(0, run(version, err, "export", "--version"));
+        assertEquals(0, run(topVersion, err, "--version"));
+        assertTrue(version.toString(StandardCharsets.UTF_8).startsWith("myelin "), version.toString());
+        assertEquals(topVersion.toString(StandardCharsets.UTF_8), version.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
         assertEquals(
                 1,
@@ -121,7 +136,7 @@ class ExportCommandTest {
         assertTrue(
                 exportHelp
                         .toString(StandardCharsets.UTF_8)
-                        .startsWith("Usage: myelin export [-hV] [--onnx OUT.onnx]" + " [MODEL.zip]"),
+                        .startsWith("Usage: myelin export [-hV] --onnx OUT.onnx MODEL.zip\n"),
                 exportHelp.toString(StandardCharsets.UTF_8));
     }
 

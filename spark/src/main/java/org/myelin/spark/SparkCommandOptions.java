@@ -19,7 +19,7 @@ final class SparkCommandOptions {
             names = "--partitions",
             paramLabel = "P",
             defaultValue = "2",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.PositiveWholeNumber.class,
             description = "data partitions (default ${DEFAULT-VALUE})")
     int partitions;
 
@@ -27,7 +27,7 @@ final class SparkCommandOptions {
             names = "--local-steps",
             paramLabel = "K",
             defaultValue = "0",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.NonNegativeWholeNumber.class,
             description = "0 (default): synchronous gradient averaging, one step per round on the global batch;"
                     + " K >= 1: K local steps per partition, then parameters and optimiser state are averaged"
                     + " (batch size = global batch, B / P per partition)")
@@ -37,7 +37,7 @@ final class SparkCommandOptions {
             names = "--threads",
             paramLabel = "T",
             defaultValue = "1",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.PositiveWholeNumber.class,
             description = "threads per executor and task: spark.task.cpus and OMP_NUM_THREADS"
                     + " (default ${DEFAULT-VALUE})")
     int threads;
@@ -46,7 +46,7 @@ final class SparkCommandOptions {
             names = "--checkpoint-rounds",
             paramLabel = "N",
             defaultValue = "50",
-            converter = Converters.WholeNumber.class,
+            converter = Converters.NonNegativeWholeNumber.class,
             description = "checkpoint every N rounds to OUT/" + SparkTrainMain.CHECKPOINT_FILE
                     + " (default ${DEFAULT-VALUE}; resumed from unless --no-resume)")
     int checkpointRounds;
@@ -56,7 +56,11 @@ final class SparkCommandOptions {
             description = "executors use the driver's class path (executors on this" + " machine)")
     boolean shareClassPath;
 
-    /** Checks what picocli cannot: a master is given and every count is in its range. */
+    /**
+     * Checks what picocli cannot: a master is given. The counts' converters refuse a value out of range quoting it
+     * ({@code --partitions must be an integer in 1..2147483647, was '0'}); checked again here for a caller that sets
+     * the fields.
+     */
     void validate() {
         if (master == null) {
             throw new UsageException(

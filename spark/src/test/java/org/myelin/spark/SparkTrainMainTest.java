@@ -121,7 +121,7 @@ class SparkTrainMainTest {
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
         assertEquals(
-                "myelin train --spark: --partitions must be an integer in -2147483648..2147483647, was '4294967298'",
+                "myelin train --spark: --partitions must be an integer in 1..2147483647, was '4294967298'",
                 stderr.toString(StandardCharsets.UTF_8).strip());
         ByteArrayOutputStream unknown = new ByteArrayOutputStream();
         assertEquals(
@@ -143,7 +143,29 @@ class SparkTrainMainTest {
                         new PrintStream(new ByteArrayOutputStream()),
                         new PrintStream(zero, true, StandardCharsets.UTF_8)));
         assertEquals(
-                "myelin train --spark: --partitions must be >= 1, was 0",
+                "myelin train --spark: --partitions must be an integer in 1..2147483647, was '0'",
                 zero.toString(StandardCharsets.UTF_8).strip());
+        // GNU style, as myelin train takes it: --spark=MASTER --partitions=P.
+        ByteArrayOutputStream equals = new ByteArrayOutputStream();
+        assertEquals(
+                2,
+                SparkTrainMain.run(
+                        new String[] {"train", "--spark=local[2]", "--partitions=0"},
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(equals, true, StandardCharsets.UTF_8)));
+        assertEquals(zero.toString(StandardCharsets.UTF_8), equals.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionIsTheLineOfMyelinVersion() {
+        ByteArrayOutputStream spark = new ByteArrayOutputStream();
+        ByteArrayOutputStream myelin = new ByteArrayOutputStream();
+        PrintStream none = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(
+                0,
+                SparkTrainMain.run(new String[] {"train", "--spark", "local[2]", "-V"}, new PrintStream(spark), none));
+        assertEquals(0, org.myelin.cli.Main.run(new String[] {"-V"}, new PrintStream(myelin), none));
+        assertTrue(myelin.toString().startsWith("myelin "), myelin.toString());
+        assertEquals(myelin.toString(), spark.toString());
     }
 }
