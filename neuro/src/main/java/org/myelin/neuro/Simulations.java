@@ -116,6 +116,7 @@ public final class Simulations {
     public static String hodgkinHuxley(Path outDir, double[] currents, double durationMs, double dtMs)
             throws IOException {
         checkHodgkinHuxley(currents, durationMs, dtMs);
+        requireOutputs(outDir, HH_FILES);
         HodgkinHuxley hh = HodgkinHuxley.squidAxon();
         HodgkinHuxley.State rest = HodgkinHuxley.State.atRest(-65.0);
         LinePlot voltage = LinePlot.titled("Hodgkin-Huxley membrane potential")
@@ -182,8 +183,7 @@ public final class Simulations {
                 g[3],
                 g[4],
                 g[5]);
-        return finish(
-                summary, outDir, "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv", "hh_gates.csv");
+        return finish(summary, outDir, HH_FILES);
     }
 
     /**
@@ -192,6 +192,7 @@ public final class Simulations {
      */
     public static String lif(Path outDir, double vIn, double duration, double dt, Lif lif) throws IOException {
         checkLif(vIn, duration, dt, lif);
+        requireOutputs(outDir, LIF_FILES);
         LifNeuron.Trace trace = LifNeuron.simulate(lif, t -> vIn, duration, dt);
         double tStar = Math.min(lif.timeToThreshold(vIn), duration);
         int m = (int) Math.max(2, Math.min(trace.t().length, Math.floor(tStar / dt) + 1));
@@ -234,7 +235,7 @@ public final class Simulations {
                 count(spikes.length, "spike"),
                 SpikeTrains.rateFromIsi(spikes),
                 lif.rate(vIn)));
-        return finish(summary, outDir, "lif_voltage.png", "lif_voltage.csv");
+        return finish(summary, outDir, LIF_FILES);
     }
 
     /**
@@ -244,6 +245,7 @@ public final class Simulations {
     public static String tuning(Path outDir, double vMax, int points, double duration, double dt, Lif lif)
             throws IOException {
         checkTuning(vMax, points, duration, dt, lif);
+        requireOutputs(outDir, TUNING_FILES);
         INDArray vIn = Nd4j.linspace(0.0, vMax, points, DataType.DOUBLE);
         INDArray simulated = LifNeuron.simulatedRates(lif, vIn, duration, dt);
         INDArray analytic = lif.rate(vIn);
@@ -282,7 +284,7 @@ public final class Simulations {
                 fmt(vMax),
                 lif.rate(vMax),
                 100 * worst));
-        return finish(summary, outDir, "lif_tuning.png", "lif_tuning.csv");
+        return finish(summary, outDir, TUNING_FILES);
     }
 
     /**
@@ -294,6 +296,7 @@ public final class Simulations {
             Path outDir, int[] orders, double[] tauS, double rateHz, double duration, double dt, long seed)
             throws IOException {
         checkSynapse(orders, tauS, rateHz, duration, dt);
+        requireOutputs(outDir, SYNAPSE_FILES);
         double maxTau = 0;
         for (double tau : tauS) {
             maxTau = Math.max(maxTau, tau);
@@ -370,13 +373,7 @@ public final class Simulations {
                 fmt(tau0),
                 mean(ode),
                 spikes.length / duration));
-        return finish(
-                summary,
-                outDir,
-                "psc_filters.png",
-                "psc_filters.csv",
-                "filtered_spike_train.png",
-                "filtered_spike_train.csv");
+        return finish(summary, outDir, SYNAPSE_FILES);
     }
 
     /**
@@ -397,6 +394,7 @@ public final class Simulations {
             long seed)
             throws IOException {
         checkNetwork(inputs, inputRateHz, neurons, meanInput, tauS, duration, dt);
+        requireOutputs(outDir, NETWORK_FILES);
         Network net = new Network(dt);
         PoissonPopulation in = net.add(new PoissonPopulation("inputs", inputs, inputRateHz, seed));
         LifPopulation out = net.add(new LifPopulation("lif", neurons, Lif.CORTICAL, tauS));
@@ -498,8 +496,7 @@ public final class Simulations {
                 fmt(settle),
                 observed,
                 predicted));
-        return finish(
-                summary, outDir, "network_raster.png", "network_rate.png", "network_spikes.csv", "network_rate.csv");
+        return finish(summary, outDir, NETWORK_FILES);
     }
 
     /** Points of a line series beyond which it is drawn decimated (the CSV keeps every sample). */
@@ -596,6 +593,41 @@ public final class Simulations {
      * options' checks, so that the command line answers with a usage error before the run starts; the population's
      * own check ({@link LifPopulation#requireStableStep}) would refuse it at the first step.
      */
+    /** The traced neuron and the tuning curve need at least one step inside the duration, past t = 0. */
+    private static void requireLongerThanStep(String where, double duration, double dt) {
+        if (!(duration > dt)) {
+            throw new IllegalArgumentException(
+                    where + ": setting 'duration' = " + duration + " s, expected more than dt = " + dt + " s");
+        }
+    }
+
+    /** The most plotted series (and CSV columns) of one figure: currents, or filter shapes. */
+    static final int MAX_SERIES = 100;
+
+    /** The bounds of a synaptic time constant in {@code simulate synapse} (seconds). */
+    static final double MIN_TAU_S = 1e-6;
+
+    static final double MAX_TAU_S = 1e3;
+
+    /** Heap a scatter plot holds per marker while it draws (measured: 530 bytes). */
+    static final double PLOT_BYTES_PER_POINT = 600;
+
+    /**
+     * Refuses a list setting that holds a value twice, as its plot labels print it (four significant digits): each
+     * value is a plotted series of its own name, and a repeated name failed after the simulation.
+     */
+    private static void requireDistinct(String where, String key, double[] values) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            Integer first = seen.putIfAbsent(fmt(values[i]), i);
+            if (first != null) {
+                throw new IllegalArgumentException(where + ": setting '" + key + "' lists " + fmt(values[i])
+                        + " twice (items " + (first + 1) + " and " + (i + 1)
+                        + "), expected values that differ in their first four digits");
+            }
+        }
+    }
+
     private static void requireStepWithin(String where, double dt, String tauKey, double tau) {
         if (dt > tau) {
             throw new IllegalArgumentException(where + ": setting 'dt' = " + dt + " s, expected at most " + tauKey
@@ -611,6 +643,11 @@ public final class Simulations {
         for (double j : currents) {
             requireFinite(where, "currents", j);
         }
+        if (currents.length > MAX_SERIES) {
+            throw new IllegalArgumentException(where + ": setting 'currents' lists " + currents.length
+                    + " currents, expected at most " + MAX_SERIES + " (one plotted series and CSV column each)");
+        }
+        requireDistinct(where, "currents", currents);
         requirePositive(where, "duration", durationMs);
         requirePositive(where, "dt", dtMs);
         if (!(dtMs <= 0.05)) {
@@ -637,6 +674,7 @@ public final class Simulations {
         requireFinite(where, "v_in", vIn);
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
+        requireLongerThanStep(where, duration, dt);
         long steps = SimulationLimits.steps(where, duration, dt);
         requireStepWithin(where, dt, "tau_m", lif.tauM());
         double spikes = Math.min(steps, 2 * duration * lif.rate(vIn) + 2);
@@ -661,6 +699,7 @@ public final class Simulations {
         }
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
+        requireLongerThanStep(where, duration, dt);
         long steps = SimulationLimits.steps(where, duration, dt);
         requireStepWithin(where, dt, "tau_m", lif.tauM());
         // Every neuron fires at most once a step, and about at its tuning-curve rate (the largest at v_max).
@@ -670,17 +709,21 @@ public final class Simulations {
         SimulationLimits.work(
                 where,
                 "steps x (" + (long) SimulationLimits.STEP_COST + " + points"
-                        + SimulationLimits.nd4jStepTerms(nd4jParts, "1", "points") + ") + spikes",
+                        + SimulationLimits.nd4jStepTerms(nd4jParts, "1", "points") + ") + spikes + points x "
+                        + (long) SimulationLimits.PLOT_POINT_COST,
                 steps
                                 * (SimulationLimits.STEP_COST
                                         + points
                                         + SimulationLimits.nd4jStepWork(nd4jParts, nd4jParts == 0 ? 0 : points))
-                        + spikes,
+                        + spikes
+                        + points * SimulationLimits.PLOT_POINT_COST,
                 "lower points or duration, or raise dt");
+        // The scatter plot draws a marker per point: 7e6 points took 177 s and 3.7 GB (530 bytes per point).
         SimulationLimits.memory(
                 where,
-                "the population (128 bytes per point) and its recorded spikes (8 bytes each)",
-                128.0 * points + 8 * spikes + 32.0 * steps,
+                "the population (128 bytes per point), its recorded spikes (8 bytes each) and the plot's markers" + " ("
+                        + (long) PLOT_BYTES_PER_POINT + " bytes per point)",
+                (128.0 + PLOT_BYTES_PER_POINT) * points + 8 * spikes + 32.0 * steps,
                 "lower points or duration, or raise dt");
     }
 
@@ -697,6 +740,11 @@ public final class Simulations {
         }
         for (double tau : tauS) {
             requirePositive(where, "tau_s", tau);
+            // The filter's factor 1 / (n! tau^(n+1)) and its plotted span (n + 6) tau overflow or vanish beyond.
+            if (!(tau >= MIN_TAU_S && tau <= MAX_TAU_S)) {
+                throw new IllegalArgumentException(where + ": setting 'tau_s' must list values in " + MIN_TAU_S + ".."
+                        + MAX_TAU_S + " s, had " + tau);
+            }
         }
         if (!(rateHz >= 0) || Double.isInfinite(rateHz)) {
             throw new IllegalArgumentException(where + ": setting 'rate' must be >= 0 Hz, was " + rateHz);
@@ -705,6 +753,18 @@ public final class Simulations {
         requirePositive(where, "dt", dt);
         long steps = SimulationLimits.steps(where, duration, dt);
         double samples = steps + 1.0;
+        // The Euler form of the train's filter runs at the first tau_s (checked after its run before).
+        requireStepWithin(where, dt, "the first tau_s", tauS[0]);
+        requireDistinct(
+                where,
+                "orders",
+                java.util.Arrays.stream(orders).asDoubleStream().toArray());
+        requireDistinct(where, "tau_s", tauS);
+        if ((long) orders.length * tauS.length > MAX_SERIES) {
+            throw new IllegalArgumentException(where + ": settings 'orders' x 'tau_s' make " + orders.length + " x "
+                    + tauS.length + " filter shapes, expected at most " + MAX_SERIES
+                    + " (one plotted series and CSV column each)");
+        }
         double spikes = rateHz == 0 ? 0 : SimulationLimits.poissonHigh(rateHz * duration);
         double shapes = (double) orders.length * tauS.length;
         SimulationLimits.work(
@@ -756,6 +816,14 @@ public final class Simulations {
         requirePositive(where, "duration", duration);
         requirePositive(where, "dt", dt);
         PoissonPopulation.requireRepresentableRate(where + ": setting 'input_rate'", inputRateHz, dt);
+        // The weights are mean_input / (inputs x input_rate) times factors up to 2.25: a tiny rate made them infinite,
+        // refused at the projection ("weights must be finite") after the populations were built.
+        double largestWeight = 2.25 * Math.abs(meanInput) / ((double) inputs * inputRateHz);
+        if (!Double.isFinite(largestWeight)) {
+            throw new IllegalArgumentException(where + ": setting 'input_rate' = " + inputRateHz + " Hz is too small"
+                    + " for mean_input = " + meanInput + ": the weights 2.25 x mean_input / (inputs x input_rate)"
+                    + " would be " + largestWeight + "; raise input_rate");
+        }
         SimulationLimits.weights(where, inputs, neurons);
         long steps = SimulationLimits.steps(where, duration, dt);
         requireStepWithin(where, dt, "tau_m", Lif.CORTICAL.tauM());
@@ -793,6 +861,30 @@ public final class Simulations {
                         + 64.0 * steps
                         + 40 * bins,
                 "lower inputs, neurons, input_rate or duration");
+    }
+
+    private static final String[] HH_FILES = {
+        "hh_voltage.png", "hh_gates.png", "hh_tau.png", "hh_voltage.csv", "hh_gates.csv"
+    };
+    private static final String[] LIF_FILES = {"lif_voltage.png", "lif_voltage.csv"};
+    private static final String[] TUNING_FILES = {"lif_tuning.png", "lif_tuning.csv"};
+    private static final String[] SYNAPSE_FILES = {
+        "psc_filters.png", "psc_filters.csv", "filtered_spike_train.png", "filtered_spike_train.csv"
+    };
+    private static final String[] NETWORK_FILES = {
+        "network_raster.png", "network_rate.png", "network_spikes.csv", "network_rate.csv"
+    };
+
+    /**
+     * Refuses, before a scenario simulates anything, an output it could not write (a directory, a path under a file)
+     * or would write through a symbolic link: found only at the end, such a refusal came after minutes of work.
+     */
+    private static void requireOutputs(Path outDir, String... files) throws IOException {
+        for (String f : files) {
+            Path target = outDir.resolve(f);
+            org.myelin.io.AtomicFiles.requireNotLink(target);
+            org.myelin.io.AtomicFiles.requireWritablePath(target);
+        }
     }
 
     private static String finish(StringBuilder summary, Path outDir, String... files) {

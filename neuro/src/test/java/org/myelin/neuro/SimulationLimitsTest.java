@@ -32,7 +32,7 @@ class SimulationLimitsTest {
             synapse | duration | 1e12        | simulate synapse: duration / dt = 1.0e16 time steps, expected at most 1.0e8
             synapse | dt       | 1e-300      | simulate synapse: duration / dt = 5.0e299 time steps, expected at most 1.0e8
             synapse | rate     | 1e12        | simulate synapse: 200 x (orders x (steps + 1) x spikes
-            tuning  | points   | 2147483647  | simulate tuning: steps x (2000 + points) + spikes = 1.2e13 units of work
+            tuning  | points   | 2147483647  | simulate tuning: steps x (2000 + points) + spikes + points x 20000 = 5.5e13 units of work
             tuning  | duration | 1e9         | simulate tuning: duration / dt = 5.0e12 time steps, expected at most 1.0e8
             tuning  | dt       | 1e-300      | simulate tuning: duration / dt = 1.0e300 time steps, expected at most 1.0e8
             network | inputs   | 2000000000  | simulate network: neurons x inputs = 4.0e11 weights, expected at most 1.0e8 (8.0e8 bytes); lower neurons or inputs
@@ -75,7 +75,17 @@ class SimulationLimitsTest {
             network | mean_input | 1e308 | simulate network: setting 'mean_input' must be in -1.0E300..1.0E300, was 1.0E308
             hh      | currents   | 1,,2  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 2 of '1,,2' is empty
             hh      | currents   | 1,2,  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 3 of '1,2,' is empty
-            lif     | dt         | 1     | simulate lif: duration / dt = 1.5e-1 time steps, expected at least 1
+            lif     | dt         | 1     | simulate lif: setting 'duration' = 0.15 s, expected more than dt = 1.0 s
+            lif     | duration   | 0.0001 | simulate lif: setting 'duration' = 1.0E-4 s, expected more than dt = 1.0E-4 s
+            tuning  | duration   | 0.0002 | simulate tuning: setting 'duration' = 2.0E-4 s, expected more than dt = 2.0E-4 s
+            hh      | currents   | 5,5   | simulate hh: setting 'currents' lists 5 twice (items 1 and 2), expected values that differ
+            hh      | currents   | 5.00001,5.00002 | simulate hh: setting 'currents' lists 5 twice (items 1 and 2)
+            synapse | orders     | 0,1,0 | simulate synapse: setting 'orders' lists 0 twice (items 1 and 3)
+            synapse | tau_s      | 0.00005 | simulate synapse: setting 'dt' = 1.0E-4 s, expected at most the first tau_s = 5.0E-5 s
+            synapse | tau_s      | 1e308 | simulate synapse: setting 'tau_s' must list values in 1.0E-6..1000.0 s, had 1.0E308
+            synapse | tau_s      | 4.9e-324 | simulate synapse: setting 'tau_s' must list values in 1.0E-6..1000.0 s, had 4.9E-324
+            synapse | tau_s      | 0.01,1e-300 | simulate synapse: setting 'tau_s' must list values in 1.0E-6..1000.0 s, had 1.0E-300
+            network | input_rate | 4.9e-324 | simulate network: setting 'input_rate' = 4.9E-324 Hz is too small for mean_input = 2.0
             """)
     void outOfRangeSettingsAreRefusedWithTheirKey(String scenario, String key, String value, String message) {
         IllegalArgumentException e =
@@ -105,6 +115,45 @@ class SimulationLimitsTest {
                 System.setProperty(key, before);
             }
         }
+    }
+
+    @Test
+    void moreCurrentsOrFilterShapesThanAPlotShowsAreRefused() {
+        // A 109 KB command line of 20,000 currents drew 20,000 series for minutes and 6 GB after its check passed.
+        String currents = java.util.stream.IntStream.rangeClosed(0, 100)
+                .mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(","));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Simulations.check("hh", Map.of("currents", currents)));
+        assertEquals(
+                "simulate hh: setting 'currents' lists 101 currents, expected at most 100 (one plotted series and CSV"
+                        + " column each)",
+                e.getMessage());
+        String taus = java.util.stream.IntStream.rangeClosed(1, 40)
+                .mapToObj(i -> String.valueOf(i * 0.001))
+                .collect(java.util.stream.Collectors.joining(","));
+        IllegalArgumentException shapes = assertThrows(
+                IllegalArgumentException.class,
+                () -> Simulations.check("synapse", Map.of("orders", "0,1,2", "tau_s", taus)));
+        assertTrue(
+                shapes.getMessage()
+                        .startsWith("simulate synapse: settings 'orders' x 'tau_s' make 3 x 40 filter"
+                                + " shapes, expected at most 100"),
+                shapes.getMessage());
+    }
+
+    @Test
+    void anOutputThatIsASymbolicLinkIsRefusedBeforeTheSimulationRuns() throws Exception {
+        Path elsewhere = Files.createTempFile("elsewhere", ".csv");
+        Path link = Files.createSymbolicLink(dir.resolve("lif_voltage.csv"), elsewhere);
+        java.io.IOException e =
+                assertThrows(java.io.IOException.class, () -> Simulations.run("lif", dir, Map.of("duration", "10")));
+        assertTrue(e.getMessage().startsWith(link + " is a symbolic link"), e.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "only the link");
+        }
+        assertEquals(0, Files.size(elsewhere));
+        Files.delete(elsewhere);
     }
 
     @Test
