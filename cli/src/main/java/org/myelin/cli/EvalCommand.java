@@ -15,7 +15,6 @@ import org.myelin.train.Evaluation;
 import org.myelin.train.LossFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -44,9 +43,6 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     BatchSizeOption batchSize = new BatchSizeOption();
 
-    @Option(names = "--label-column", paramLabel = "NAME", description = "csv: the label column (default: the last)")
-    String labelColumn;
-
     @Override
     public Integer call() throws Exception {
         PrintStream out = myelin.out();
@@ -55,7 +51,34 @@ final class EvalCommand implements Callable<Integer> {
             throw new UsageException("--batch-size must be >= 1, was " + batch);
         }
         Path modelFile = Path.of(model);
+        dataOptions.requireOneMnistDirectory();
         String data = dataOptions.source;
+        if (data == null && dataOptions.dataDir != null) {
+            data = "mnist:" + dataOptions.dataDir; // --data-dir DIR means --data mnist:DIR, as in train
+        }
+        // Options that the data source does not take are refused, as train refuses them, not ignored.
+        String given = data == null ? "mnist (the default)" : data.startsWith("csv:") ? "csv" : data.split(":", 2)[0];
+        if (data == null || !data.startsWith("csv:")) {
+            for (var option : new Object[][] {
+                {"--classes", "classes", dataOptions.classes},
+                {"--label-column", "label_column", dataOptions.labelColumn}
+            }) {
+                if (option[2] != null) {
+                    throw new UsageException(DataOptions.appliesOnly((String) option[0], (String) option[1], given));
+                }
+            }
+        } else if (dataOptions.dataDir != null) {
+            throw new UsageException(DataOptions.appliesOnly("--data-dir", "dir", given));
+        }
+        if (data != null && data.startsWith("mnist:")) {
+            Path dir = Path.of(data.substring(6));
+            if (!java.nio.file.Files.isDirectory(dir)) { // before the model is read
+                throw new UsageException((dataOptions.dataDir != null ? "--data-dir" : "--data") + ": the directory "
+                        + dir + (java.nio.file.Files.exists(dir) ? " is a file" : " does not exist")
+                        + "; expected the directory holding the MNIST IDX files, or --data mnist to download MNIST"
+                        + " into the cache");
+            }
+        }
         Path cache = Mnist.defaultCacheDir();
         if (data == null && !Mnist.isCached(cache)) {
             // Never a download unasked: the cache is used when it is complete, else the user says what to evaluate on.
@@ -76,15 +99,16 @@ final class EvalCommand implements Callable<Integer> {
         Dataset test;
         var type = model.parameters().get(0).dataType();
         if (data == null) {
-            test = Mnist.load(Mnist.cachePath(cache), type).test(); // complete, checked above
+            test = Mnist.loadTest(Mnist.cachePath(cache), type); // complete, checked above
         } else if (data.equals("mnist")) {
-            test = Mnist.load(Mnist.fetch(Mnist.defaultCacheDir()), type).test();
+            test = Mnist.loadTest(Mnist.fetch(Mnist.defaultCacheDir()), type);
         } else if (data.startsWith("mnist:")) {
-            test = Mnist.load(Path.of(data.substring(6)), type).test();
+            // Only the test set: a directory of the two t10k files is enough.
+            test = Mnist.loadTest(Path.of(data.substring(6)), type);
         } else if (data.startsWith("csv:")) {
             Csv reader = Csv.reader().dataType(type);
-            if (labelColumn != null) {
-                reader = reader.labelColumn(labelColumn);
+            if (dataOptions.labelColumn != null) {
+                reader = reader.labelColumn(dataOptions.labelColumn);
             }
             int classes = classes(dataOptions.classes(), loss, widths[1], modelFile);
             test = (classes > 0 ? reader.classification(classes) : reader.regression())
@@ -106,9 +130,7 @@ final class EvalCommand implements Callable<Integer> {
                         + " columns, the model " + modelFile + " gives " + widths[1] + " outputs");
             }
         } else if (widths[0] > 0 && (test.numFeatures() != widths[0] || test.numTargets() != widths[1])) {
-            throw new IllegalArgumentException("the data (" + data + ") has " + test.numFeatures() + " features and "
-                    + test.numTargets() + " target columns, the model " + modelFile + " takes " + widths[0]
-                    + " inputs and gives " + widths[1] + " outputs");
+            throw new IllegalArgumentException(mismatch(modelFile, widths, data, test));
         }
         requireActivationsFit(model, test, batch, batchSize.batchSize != null, modelFile);
         Evaluation e = Evaluation.of(model, loss, test, batch);
@@ -148,6 +170,24 @@ final class EvalCommand implements Callable<Integer> {
                     + (given ? "; or lower --batch-size" : "; or pass --batch-size") + " (at most " + e.maxBatch()
                     + " samples fit)");
         }
+    }
+
+    /**
+     * Why the data do not fit the model, in the data's own terms: a CSV file's feature columns and its one label
+     * column (which a classifier's classes widen to one target per class), MNIST's 784 pixels and 10 classes.
+     */
+    static String mismatch(Path modelFile, long[] widths, String data, Dataset test) {
+        String model = "the model " + modelFile + " takes " + widths[0] + " inputs and gives " + widths[1] + " outputs";
+        if (data != null && data.startsWith("csv:")) {
+            String file = data.substring(4);
+            if (test.numFeatures() != widths[0]) {
+                return "the model " + modelFile + " expects " + widths[0] + " inputs, the file " + file + " has "
+                        + test.numFeatures() + " feature column" + (test.numFeatures() == 1 ? "" : "s")
+                        + " (plus its label column)";
+            }
+            return model + "; the file " + file + " has one label column, read as a real-valued target";
+        }
+        return model + "; MNIST images have " + test.numFeatures() + " pixels and " + test.numTargets() + " classes";
     }
 
     /**

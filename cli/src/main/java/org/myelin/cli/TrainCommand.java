@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.myelin.ConfigurationException;
 import org.myelin.job.TrainingJob;
 import org.myelin.train.JobConfig;
 import picocli.CommandLine.Command;
@@ -43,12 +44,24 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = myelin.out();
-        TrainingJob job = new TrainingJob(options.config());
+        TrainingJob job;
+        try {
+            job = new TrainingJob(options.config());
+        } catch (ConfigurationException e) {
+            throw options.explain(e);
+        }
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> stopAndWait(job, finished), "myelin-stop");
         java.lang.Runtime.getRuntime().addShutdownHook(hook);
         try {
-            summarize(job.run(out, System.console() != null), out);
+            TrainingJob.Result result;
+            try {
+                result = job.run(out, System.console() != null);
+            } catch (ConfigurationException e) {
+                // Found while loading the data or building the model: named by the option that set it, if one did.
+                throw options.explain(e);
+            }
+            summarize(result, out);
         } finally {
             finished.countDown();
             try {
@@ -81,6 +94,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static void summarize(TrainingJob.Result r, PrintStream out) {
+        if (r.alreadyFinished()) {
+            int done = r.history().isEmpty() ? 0 : r.history().last().epoch();
+            out.printf(
+                    "%s: this run had already finished its %s (%s, step %d); nothing was trained. Start over with"
+                            + " --no-resume, or raise --epochs and add --accept-change training.epochs to train"
+                            + " further%n",
+                    r.output(), epochs(done), TrainingJob.CHECKPOINT_FILE, r.steps());
+            printTest(r, " of the saved " + TrainingJob.MODEL_FILE, out);
+            printWritten(r, out);
+            return;
+        }
         if (!r.completed()) {
             out.printf(
                     "stopped early at step %d; checkpoint written to %s%n",
@@ -96,30 +120,55 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.printf(
                     Locale.ROOT,
-                    "trained %d epochs in %.1f s of training steps (%,.0f samples/s); final train loss %.4f%n",
-                    last.epoch(),
+                    "trained %s in %.1f s of training steps (%,.0f samples/s); final train loss %.4f%n",
+                    epochs(last.epoch()),
                     seconds,
                     samples / Math.max(seconds, 1e-9),
                     last.trainLoss());
         }
-        if (r.test() != null) {
-            if (Double.isNaN(r.test().accuracy())) {
-                out.printf(
-                        Locale.ROOT,
-                        "test loss %.5f on %,d samples%n",
-                        r.test().loss(),
-                        r.test().samples());
-            } else {
-                out.printf(
-                        Locale.ROOT,
-                        "test accuracy %.4f (%.2f%%), test loss %.4f on %,d samples%n",
-                        r.test().accuracy(),
-                        100 * r.test().accuracy(),
-                        r.test().loss(),
-                        r.test().samples());
-            }
+        printTest(r, "", out);
+        printWritten(r, out);
+    }
+
+    /** "1 epoch", "6 epochs". */
+    static String epochs(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
+    }
+
+    private static void printTest(TrainingJob.Result r, String of, PrintStream out) {
+        if (r.test() == null) {
+            return;
         }
-        out.println("wrote " + r.output().resolve(TrainingJob.MODEL_FILE) + ", " + TrainingJob.METRICS_CSV + ", "
-                + TrainingJob.METRICS_PNG);
+        if (Double.isNaN(r.test().accuracy())) {
+            out.printf(
+                    Locale.ROOT,
+                    "test loss%s %.5f on %,d samples%n",
+                    of,
+                    r.test().loss(),
+                    r.test().samples());
+        } else {
+            out.printf(
+                    Locale.ROOT,
+                    "test accuracy%s %.4f (%.2f%%), test loss %.4f on %,d samples%n",
+                    of,
+                    r.test().accuracy(),
+                    100 * r.test().accuracy(),
+                    r.test().loss(),
+                    r.test().samples());
+        }
+    }
+
+    /** "wrote DIR/model.zip, metrics.csv, metrics.png": the files this run wrote, none for a finished run's re-run. */
+    private static void printWritten(TrainingJob.Result r, PrintStream out) {
+        if (r.written().isEmpty()) {
+            out.println("kept " + r.output() + " as it was (nothing written)");
+            return;
+        }
+        out.println("wrote " + r.output().resolve(r.written().get(0))
+                + (r.written().size() > 1
+                        ? ", "
+                                + String.join(
+                                        ", ", r.written().subList(1, r.written().size()))
+                        : ""));
     }
 }

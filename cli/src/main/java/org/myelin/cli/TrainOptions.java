@@ -42,12 +42,6 @@ public final class TrainOptions {
     DataOptions data = new DataOptions();
 
     @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "directory of MNIST IDX files (plain or .gz)" + " instead of the cache")
-    String dataDir;
-
-    @Option(
             names = "--test",
             paramLabel = "FILE.csv",
             description = "csv: a test set, evaluated after training (same" + " columns as the training file)")
@@ -194,21 +188,78 @@ public final class TrainOptions {
 
     Map<String, Object> config(Map<String, String> environment) throws IOException {
         Map<String, Object> raw = config != null ? JobConfig.readFile(Path.of(config)) : new LinkedHashMap<>();
-        Map<String, String> sources = new LinkedHashMap<>();
+        sources.clear();
+        typed.clear();
         applyEnvironment(raw, environment, sources);
         applyOptions(raw, sources);
+        Object section = raw.get("data");
+        Object source = section instanceof Map<?, ?> m ? m.get("source") : null;
+        dataSource = source == null ? "mnist (the default)" : String.valueOf(source);
         try {
             JobConfig.of(raw);
         } catch (ConfigurationException e) {
-            String source = sourceOf(e.path(), sources);
-            if (source != null) {
-                String problem = e.problem();
-                throw new UsageException(source + (problem.startsWith("must ") ? " " : ": ") + problem);
-            }
-            throw e;
+            throw explain(e);
         }
         return raw;
     }
+
+    /** The option or environment variable that set each config key, by the last {@link #config()}. */
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    /** The option and value as typed ({@code --data synthetic:moons}) that set each config key. */
+    private final Map<String, String> typed = new LinkedHashMap<>();
+
+    /** The key of each section whose value chooses the section's other keys: a required key is missing for it. */
+    private static final List<String> SELECTORS =
+            List.of("data.source", "model.architecture", "optimizer.type", "schedule.type");
+
+    /**
+     * A config error found by {@link #config()} or later by the job (loading the data, building the model) as the
+     * command line reports it: a {@link UsageException} naming the option when an option or environment variable of
+     * the last {@link #config()} set the offending key, a key above it, or the key that chose a missing one
+     * ({@code --model layers} for {@code model.layers}); else {@code e} itself, naming the config file's key.
+     * Options that a data source does not take say which sources take them ({@code --test applies only to --data
+     * csv:FILE, not mnist}).
+     */
+    public RuntimeException explain(ConfigurationException e) {
+        String source = sourceOf(e.path(), sources);
+        if (source != null) {
+            String notApplicable = notForThisSource(e, source);
+            if (notApplicable != null) {
+                return new UsageException(notApplicable);
+            }
+            String problem = e.commandLineProblem();
+            return new UsageException(source + (problem.startsWith("must ") ? " " : ": ") + problem);
+        }
+        String section = e.path().split("[.\\[]", 2)[0];
+        if (section.equals(e.path()) && e.commandLineProblem().equals(e.problem())) {
+            return e; // about the section as a whole (the data hold no samples), not a key an option chose
+        }
+        for (String selector : SELECTORS) {
+            if (selector.startsWith(section + ".") && typed.containsKey(selector)) {
+                // Worded for the command line, or else the key that is missing for the option's value.
+                String problem = e.commandLineProblem().equals(e.problem())
+                        ? e.path() + (e.problem().matches("(is|must) .*") ? " " : ": ") + e.problem()
+                        : e.commandLineProblem();
+                return new UsageException(typed.get(selector) + ": " + problem);
+            }
+        }
+        return e;
+    }
+
+    /**
+     * For {@code data.K: unknown key} where an option set {@code K}: the sources that take it and the one given,
+     * e.g. {@code --test applies only to --data csv:FILE, not mnist}; else null.
+     */
+    private String notForThisSource(ConfigurationException e, String option) {
+        if (!e.path().startsWith("data.") || !e.problem().startsWith("unknown key")) {
+            return null;
+        }
+        return DataOptions.appliesOnly(option, e.path().substring("data.".length()), dataSource);
+    }
+
+    /** The data source of the last {@link #config()}, for messages. */
+    private String dataSource = "mnist (the default)";
 
     /**
      * The option or environment variable that set {@code path} or a key above it ({@code data.name} from
@@ -247,11 +298,13 @@ public final class TrainOptions {
 
     /** Sets the config key of each option given, and records in {@code sources} which option set it. */
     private void applyOptions(Map<String, Object> raw, Map<String, String> sources) {
+        data.requireOneMnistDirectory();
         if (data.source != null) {
             String d = data.source;
             int colon = d.indexOf(':');
             String source = colon < 0 ? d : d.substring(0, colon);
             put(raw, sources, "data.source", "--data", source);
+            typed.put("data.source", "--data " + d);
             if (colon >= 0) {
                 put(
                         raw,
@@ -268,7 +321,8 @@ public final class TrainOptions {
         put(raw, sources, "data.classes", "--classes", data.classes());
         put(raw, sources, "data.test", "--test", test);
         put(raw, sources, "training.accept_changes", "--accept-change", acceptChange);
-        put(raw, sources, "data.dir", "--data-dir", dataDir);
+        put(raw, sources, "data.dir", "--data-dir", data.dataDir);
+        put(raw, sources, "data.label_column", "--label-column", data.labelColumn);
         put(raw, sources, "data.limit", "--limit", limit);
         put(raw, sources, "data.validation_fraction", "--validation", validation);
         put(raw, sources, "training.epochs", "--epochs", epochs);
@@ -276,10 +330,19 @@ public final class TrainOptions {
         put(raw, sources, "training.seed", "--seed", seed.seed);
         put(raw, sources, "training.resume", "--no-resume", noResume ? false : null);
         put(raw, sources, "optimizer.type", "--optimizer", optimizer);
+        if (optimizer != null) {
+            typed.put("optimizer.type", "--optimizer " + optimizer);
+        }
         put(raw, sources, "optimizer.learning_rate", "--lr", learningRate);
         put(raw, sources, "schedule.type", "--schedule", schedule);
+        if (schedule != null) {
+            typed.put("schedule.type", "--schedule " + schedule);
+        }
         put(raw, sources, "loss", "--loss", loss);
         put(raw, sources, "model.architecture", "--model", model);
+        if (model != null) {
+            typed.put("model.architecture", "--model " + model);
+        }
         put(raw, sources, "model.hidden", "--hidden", hidden == null ? null : hiddenSizes(hidden));
         put(raw, sources, "model.activation", "--activation", activation);
         put(raw, sources, "model.init", "--init", init);

@@ -55,7 +55,12 @@ public final class TrainingJob {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String METRICS_PNG = "metrics.png";
 
-    /** The outcome of a job; {@code steps} is the global step count reached (where a stopped job resumes). */
+    /**
+     * The outcome of a job; {@code steps} is the global step count reached (where a stopped job resumes).
+     * {@code alreadyFinished}: the output directory's checkpoint had already completed the run's epochs, so nothing
+     * was trained ({@code test} is then the evaluation of the saved model file); {@code written} names the files
+     * written into the output directory (for a finished run only those that were missing).
+     */
     public record Result(
             Evaluation test,
             History history,
@@ -64,7 +69,9 @@ public final class TrainingJob {
             boolean resumed,
             boolean completed,
             long parameters,
-            long steps) {}
+            long steps,
+            boolean alreadyFinished,
+            List<String> written) {}
 
     private final JobConfig config;
     private volatile Trainer trainer;
@@ -149,24 +156,29 @@ public final class TrainingJob {
                 && !data.train().isClassification()
                 && config.data().keys() instanceof org.myelin.train.DataSources.CsvKeys csv) {
             // Said here in the job's terms (the trainer's own message advises the Java API).
+            String problem = "the loss '" + loss.id() + "' takes classes, but without ";
             throw new ConfigurationException(
-                    "data.classes",
-                    "the loss '" + loss.id() + "' takes classes, but without data.classes the label column of "
-                            + csv.train() + " is read as a real-valued target; give the number of classes"
-                            + " (data.classes K; on the command line --classes K) or a loss for real values"
-                            + " (\"loss\": \"mse\"; --loss mse)");
+                            "data.classes",
+                            problem + "data.classes the label column of " + csv.train() + " is read as a real-valued"
+                                    + " target; give the number of classes (\"classes\": K) or a loss for real values"
+                                    + " (\"loss\": \"mse\")")
+                    .onCommandLine(problem + "--classes the label column of " + csv.train() + " is read as a"
+                            + " real-valued target; give the number of classes (--classes K) or a loss for real values"
+                            + " (--loss mse)");
         }
         if ((loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY)
                 && !data.train().isClassification()) {
             // Real-valued targets from another source (the synthetic "line"): the loss is the key to change.
             throw new ConfigurationException(
-                    "loss",
-                    "'" + loss.id() + "' takes classes, but the data ("
-                            + (config.data().keys() instanceof org.myelin.train.DataSources.SyntheticKeys set
-                                    ? "synthetic '" + set.name() + "'"
-                                    : config.data().source())
-                            + ") has"
-                            + " real-valued targets; choose a loss for real values (\"loss\": \"mse\"; --loss mse)");
+                            "loss",
+                            "'" + loss.id() + "' takes classes, but the data ("
+                                    + (config.data().keys() instanceof org.myelin.train.DataSources.SyntheticKeys set
+                                            ? "synthetic '" + set.name() + "'"
+                                            : config.data().source())
+                                    + ") has"
+                                    + " real-valued targets; choose a loss for real values (\"loss\": \"mse\"; --loss mse)")
+                    .onCommandLine("'" + loss.id() + "' takes classes, but the data have real-valued targets; choose a"
+                            + " loss for real values (--loss mse)");
         }
         if (data.train().size() == 0) {
             throw new ConfigurationException("data", "the training set has no samples");
@@ -391,9 +403,16 @@ public final class TrainingJob {
         if (resume && Files.exists(checkpoint)) {
             Checkpointing.resume(t, checkpoint, setup.identity(), setup.acceptedChanges());
             resumed = true;
+            if (t.state().batch() == 0 && t.state().epochsCompleted() >= epochs) {
+                return finished(t, data, setup);
+            }
             out.printf(
-                    "resumed from %s at epoch %d, step %d%n",
-                    checkpoint, t.epoch(), t.state().step());
+                    "resumed from %s after %d of %d epochs%s, step %d%n",
+                    checkpoint,
+                    t.state().epochsCompleted(),
+                    epochs,
+                    t.state().batch() == 0 ? "" : " and " + t.state().batch() + " batches",
+                    t.state().step());
         }
         trainer = t;
         if (stopRequested) {
@@ -410,8 +429,10 @@ public final class TrainingJob {
                 data.test() == null ? null : Evaluation.of(model, loss, data.test(), options.evaluationBatchSize());
         ModelFile.save(outDir.resolve(MODEL_FILE), model, metadata);
         history.writeCsv(outDir.resolve(METRICS_CSV));
+        List<String> written = new ArrayList<>(List.of(MODEL_FILE, METRICS_CSV));
         if (!history.isEmpty()) {
             plot(history, outDir.resolve(METRICS_PNG), loss.isClassification());
+            written.add(METRICS_PNG);
         }
         return new Result(
                 test,
@@ -421,7 +442,61 @@ public final class TrainingJob {
                 resumed,
                 !t.stopRequested(),
                 model.parameterCount(),
-                t.state().step());
+                t.state().step(),
+                false,
+                written);
+    }
+
+    /**
+     * A run whose checkpoint has completed its epochs: nothing trains, and what the output directory holds is kept.
+     * Only a missing model file or metrics file is written again (from the checkpoint); the test set, when there is
+     * one, is evaluated on the saved model file (which, under early stopping, holds the best epoch's weights rather
+     * than the checkpoint's last).
+     */
+    private Result finished(Trainer t, Data data, Setup setup) throws IOException {
+        Path outDir = setup.output();
+        Module model = t.model();
+        List<String> written = new ArrayList<>();
+        Path modelFile = outDir.resolve(MODEL_FILE);
+        Module evaluated = model;
+        if (Files.exists(modelFile)) {
+            try {
+                evaluated = ModelFile.load(modelFile).model();
+            } catch (IOException | RuntimeException e) {
+                // Kept as it is: evaluated on the checkpoint's weights instead.
+                log.warn(
+                        "{} cannot be read ({}); the test set is evaluated on the checkpoint's weights",
+                        modelFile,
+                        e.getMessage());
+            }
+        } else {
+            ModelFile.save(modelFile, model, setup.metadata());
+            written.add(MODEL_FILE);
+        }
+        History history = t.history();
+        if (!Files.exists(outDir.resolve(METRICS_CSV))) {
+            history.writeCsv(outDir.resolve(METRICS_CSV));
+            written.add(METRICS_CSV);
+        }
+        if (!history.isEmpty() && !Files.exists(outDir.resolve(METRICS_PNG))) {
+            plot(history, outDir.resolve(METRICS_PNG), setup.loss().isClassification());
+            written.add(METRICS_PNG);
+        }
+        Evaluation test = data.test() == null
+                ? null
+                : Evaluation.of(
+                        evaluated, setup.loss(), data.test(), setup.options().evaluationBatchSize());
+        return new Result(
+                test,
+                history,
+                outDir,
+                0,
+                true,
+                true,
+                model.parameterCount(),
+                t.state().step(),
+                true,
+                written);
     }
 
     /** "MLP 784-512-256-10" from the shapes of the weights; a convolutional model as its layer list. */

@@ -345,8 +345,8 @@ class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            train    | --out DIR,--data SOURCE,--classes K,--seed N,--batch-size N
-            eval     | --data SOURCE,--classes K,--batch-size N
+            train    | --out DIR,--data SOURCE,--data-dir DIR,--classes K,--label-column NAME,--seed N,--batch-size N
+            eval     | --data SOURCE,--data-dir DIR,--classes K,--label-column NAME,--batch-size N
             simulate | --out DIR,--seed N
             example  | --out DIR
             """)

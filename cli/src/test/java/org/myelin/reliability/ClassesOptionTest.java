@@ -24,12 +24,11 @@ class ClassesOptionTest {
         Path csv = Files.writeString(dir.resolve("d.csv"), "x,y\n1,0\n2,1\n3,2\n");
         Cli r = Cli.run(
                 "train", "--data", "csv:" + csv, "--out", dir.resolve("o").toString());
-        assertEquals(1, r.code(), r.toString());
+        assertEquals(2, r.code(), r.toString());
         assertEquals(
-                "myelin train: data.classes: the loss 'softmax_cross_entropy' takes classes, but without data.classes"
-                        + " the label column of " + csv + " is read as a real-valued target; give the number of"
-                        + " classes (data.classes K; on the command line --classes K) or a loss for real values"
-                        + " (\"loss\": \"mse\"; --loss mse)",
+                "myelin train: --data csv:" + csv + ": the loss 'softmax_cross_entropy' takes classes, but without"
+                        + " --classes the label column of " + csv + " is read as a real-valued target; give the number"
+                        + " of classes (--classes K) or a loss for real values (--loss mse)",
                 r.err());
     }
 

@@ -149,8 +149,11 @@ class MemoryLimitTest {
                 "1000000000",
                 "--out",
                 dir.resolve("cli").toString());
-        assertEquals(1, r.code(), r.toString());
-        assertTrue(r.oneLineError() && r.err().contains("model.hidden: the MLP 2-1000000000-2 needs"), r.toString());
+        // The sizes came from --hidden: a usage error naming the option (exit 2), as every option's bad value is.
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(
+                r.oneLineError() && r.err().startsWith("myelin train: --hidden: the MLP 2-1000000000-2 needs"),
+                r.toString());
     }
 
     @Test

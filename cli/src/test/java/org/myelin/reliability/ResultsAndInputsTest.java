@@ -198,8 +198,8 @@ class ResultsAndInputsTest {
         Object[] r = cli("eval", f.toString(), "--data", "csv:" + wide);
         assertEquals(1, r[0]);
         assertEquals(
-                "myelin eval: the data (csv:" + wide + ") has 5 features and 3 target columns, the model " + f
-                        + " takes 4 inputs and gives 3 outputs",
+                "myelin eval: the model " + f + " expects 4 inputs, the file " + wide + " has 5 feature columns (plus"
+                        + " its label column)",
                 r[2]);
     }
 

@@ -155,12 +155,22 @@ class SameRunTest {
     void aMisspeltAcceptedKeyIsRefusedByName() throws IOException {
         Path out = dir.resolve("out");
         run(job(out));
-        assertRefused(
-                job(
-                        out,
-                        Map.of("hidden", List.of(16)),
-                        Map.of("epochs", 3, "accept_changes", "training.epochs,trainig.bogus")),
-                "--accept-change names 'trainig.bogus', which is not a setting of this run; expected one of [");
+        Path checkpoint = out.resolve(TrainingJob.CHECKPOINT_FILE);
+        byte[] before = Files.readAllBytes(checkpoint);
+        for (String[] c : new String[][] {
+            {"trainig.bogus", "'trainig.bogus' is not a setting of this run; expected one of ["},
+            {"training.epoch", "'training.epoch' is not a setting of this run; did you mean training.epochs?"}
+        }) {
+            var e = assertThrows(
+                    org.myelin.ConfigurationException.class,
+                    () -> run(job(
+                            out,
+                            Map.of("hidden", List.of(16)),
+                            Map.of("epochs", 3, "accept_changes", "training.epochs," + c[0]))));
+            assertEquals("training.accept_changes", e.path());
+            assertTrue(e.problem().startsWith(c[1]), e.getMessage());
+        }
+        assertArrayEquals(before, Files.readAllBytes(checkpoint), "the checkpoint changed");
     }
 
     @Test

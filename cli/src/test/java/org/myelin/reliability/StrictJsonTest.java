@@ -49,7 +49,8 @@ class StrictJsonTest {
             `[{"training": {"epochs": 1}}]`               | expected a JSON object, found a list
             `"text"`                                      | expected a JSON object, found a string
             `null`                                        | expected a JSON object, found null
-            ``                                            | invalid JSON
+            ``                                            | the file is empty; expected a JSON object of the job's settings
+            `epoch,loss`                                  | invalid JSON at line 1, column 1: found 'epoch'; expected a JSON object of the job's settings
             """)
     void aConfigThatIsNotOneCleanObjectIsRefusedNamingTheFile(String text, String message) throws IOException {
         Path config = Files.writeString(dir.resolve("job-" + Integer.toHexString(text.hashCode()) + ".json"), text);

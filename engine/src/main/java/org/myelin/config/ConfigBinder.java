@@ -221,7 +221,7 @@ public final class ConfigBinder {
             }
             if (cause instanceof ConfigurationException c) {
                 // Thrown by a record's compact constructor with the component's key; the record sits at 'at'.
-                return new ConfigurationException(join(at, c.path()), c.problem());
+                return c.at(join(at, c.path()));
             }
             return new ConfigurationException(
                     at,

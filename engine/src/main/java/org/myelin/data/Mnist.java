@@ -72,19 +72,46 @@ public record Mnist(Dataset train, Dataset test) {
         // Checked first: a null type was reported as missing files, or only after the training set had been read.
         Preconditions.requireFloatType("Mnist.load", type);
         Preconditions.requireNonNull("Mnist.load", "directory", dir);
+        requireDirectory(dir);
         Path trainImages = find(dir, TRAIN_IMAGES);
         Path trainLabels = find(dir, TRAIN_LABELS);
         Path testImages = find(dir, TEST_IMAGES);
         Path testLabels = find(dir, TEST_LABELS);
-        Dataset train = Idx.readClassification(trainImages, trainLabels, CLASSES, type);
-        Dataset test = Idx.readClassification(testImages, testLabels, CLASSES, type);
-        for (Dataset d : List.of(train, test)) {
-            if (d.numFeatures() != ROWS * COLS) {
-                throw new IOException(
-                        dir + ": MNIST images have " + d.numFeatures() + " pixels, expected " + ROWS + " x " + COLS);
-            }
-        }
+        Dataset train = read(dir, trainImages, trainLabels, type);
+        Dataset test = read(dir, testImages, testLabels, type);
         return new Mnist(train, test);
+    }
+
+    /**
+     * Loads only MNIST's 10,000 test images from {@code dir}, which needs to hold only the two {@code t10k} files
+     * (for evaluating a trained model); the files are found and checked as {@link #load(Path, DataType)} does.
+     */
+    public static Dataset loadTest(Path dir, DataType type) throws IOException {
+        Preconditions.requireFloatType("Mnist.loadTest", type);
+        Preconditions.requireNonNull("Mnist.loadTest", "directory", dir);
+        requireDirectory(dir);
+        return read(dir, find(dir, TEST_IMAGES), find(dir, TEST_LABELS), type);
+    }
+
+    private static Dataset read(Path dir, Path images, Path labels, DataType type) throws IOException {
+        Dataset d = Idx.readClassification(images, labels, CLASSES, type);
+        if (d.numFeatures() != ROWS * COLS) {
+            throw new IOException(
+                    dir + ": MNIST images have " + d.numFeatures() + " pixels, expected " + ROWS + " x " + COLS);
+        }
+        return d;
+    }
+
+    /** A directory that is missing, or a file, is said to be so (not reported as four missing files). */
+    private static void requireDirectory(Path dir) throws FileNotFoundException {
+        if (!Files.exists(dir)) {
+            throw new FileNotFoundException(
+                    dir + ": the directory does not exist; expected a directory holding the" + " MNIST IDX files");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new FileNotFoundException(
+                    dir + ": not a directory; expected a directory holding the MNIST IDX" + " files");
+        }
     }
 
     /**
@@ -202,7 +229,8 @@ public record Mnist(Dataset train, Dataset test) {
                 return p;
             }
         }
+        // Worded for the command line and the library alike: no option and no method is named.
         throw new FileNotFoundException(dir + ": no MNIST file " + base + "; looked for " + String.join(", ", names)
-                + " (Mnist.fetch(cacheDir), or --data mnist on the command line, downloads them)");
+                + " (Myelin downloads the four files into its cache when no directory is given)");
     }
 }

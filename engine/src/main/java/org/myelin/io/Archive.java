@@ -51,6 +51,7 @@ final class Archive implements AutoCloseable {
     /** Opens {@code file}; {@code role} ({@code "model file"}) says what it is for when it is missing or unreadable. */
     static Archive open(String role, Path file) throws IOException {
         InputFiles.requireReadable(role, file);
+        requireZipStart(role, file);
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -76,6 +77,57 @@ final class Archive implements AutoCloseable {
             throw e;
         }
         return a;
+    }
+
+    /**
+     * Refuses a file that does not start as a zip archive does ({@code PK}), saying what it is instead of calling
+     * it damaged: an ONNX model (an export of a model file), a PNG image (the run's plot), text, or other bytes.
+     * A file that starts like a zip and then fails to open is damaged or truncated (see {@link #open}).
+     */
+    private static void requireZipStart(String role, Path file) throws IOException {
+        byte[] head = new byte[16];
+        int n;
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n >= 2 && head[0] == 'P' && head[1] == 'K') {
+            return;
+        }
+        String what = role.replace(" file", "");
+        String expected = file + " is not a Myelin " + what + " file (a zip archive)";
+        if (n == 0) {
+            throw new ModelFormatException(expected + "; it is empty");
+        }
+        throw new ModelFormatException(expected + "; it " + describeStart(head, n));
+    }
+
+    /** What the first {@code n} bytes of a file look like, for {@link #requireZipStart}. */
+    static String describeStart(byte[] head, int n) {
+        if (n >= 4 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
+            return "is a PNG image";
+        }
+        // An ONNX ModelProto starts with its ir_version (field 1, a small varint) and then another field of the model.
+        if (n >= 3 && head[0] == 0x08 && head[1] >= 1 && head[1] <= 30 && (head[2] & 0x07) == 2 && head[2] <= 0x4a) {
+            return "looks like an ONNX model: run it with an ONNX runtime (such as ONNX Runtime), or give the model"
+                    + " file (model.zip) it was exported from";
+        }
+        if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return "is a gzip file";
+        }
+        boolean text = true;
+        for (int i = 0; i < n; i++) {
+            int b = head[i] & 0xff;
+            text &= b >= 0x20 && b < 0x7f || b == '\n' || b == '\r' || b == '\t';
+        }
+        if (text) {
+            String start = new String(head, 0, n, StandardCharsets.US_ASCII).replaceAll("\\s+", " ");
+            return "starts with the text \"" + start + (n == head.length ? "...\"" : "\"");
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(n, 8); i++) {
+            hex.append(i == 0 ? "" : " ").append(String.format("%02x", head[i] & 0xff));
+        }
+        return "starts with the bytes " + hex;
     }
 
     private static void checkName(Path file, String name) {

@@ -119,8 +119,57 @@ public final class Json {
      * ({@code "config file"}) in every error.
      */
     public static Map<String, Object> readFile(String role, Path file, int maxBytes) throws IOException {
+        return readFile(role, file, maxBytes, "a JSON object");
+    }
+
+    /**
+     * {@link #readFile(String, Path, int)} whose errors say what the file should hold ({@code expected}: "a JSON
+     * object of the job's settings") and what it holds instead, in plain words: {@code F: the file is empty;
+     * expected ...}, {@code F: invalid JSON at line 1, column 6: found 'epoch'; expected ...}.
+     */
+    public static Map<String, Object> readFile(String role, Path file, int maxBytes, String expected)
+            throws IOException {
         byte[] bytes = InputFiles.readBounded(role, file, maxBytes);
-        return readObject(file.toString(), bytes);
+        String what = file.toString();
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            throw new ModelFormatException(what + ": the file is empty; expected " + expected);
+        }
+        requireUtf8(what, bytes);
+        Object value;
+        try {
+            value = MAPPER.readValue(bytes, Object.class);
+        } catch (IOException e) {
+            throw new ModelFormatException(what + ": invalid JSON" + found(e) + "; expected " + expected, e);
+        }
+        return requireObject(what, value);
+    }
+
+    /**
+     * " at line 1, column 6: found 'epoch'": where the parser stopped and what it found there, without the parser's
+     * own terms; the parser's message for errors it words plainly enough (a duplicate key, text after the object).
+     */
+    private static String found(IOException e) {
+        if (!(e instanceof JsonProcessingException j)) {
+            return ": " + e.getMessage();
+        }
+        String msg = String.valueOf(j.getOriginalMessage());
+        JsonLocation at = j.getLocation();
+        String where =
+                at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+        java.util.regex.Matcher token =
+                java.util.regex.Pattern.compile("^Unrecognized token '(.*?)'").matcher(msg);
+        java.util.regex.Matcher character = java.util.regex.Pattern.compile("^Unexpected character \\('(.*?)' \\(code")
+                .matcher(msg);
+        if (token.find()) {
+            return where + ": found '" + Text.shorten(token.group(1), 40) + "'";
+        }
+        if (character.find()) {
+            return where + ": found '" + character.group(1) + "'";
+        }
+        if (msg.startsWith("Unexpected end-of-input")) {
+            return where + ": the text ends inside an object, a list or a string";
+        }
+        return ": " + describe(e);
     }
 
     @SuppressWarnings("unchecked")

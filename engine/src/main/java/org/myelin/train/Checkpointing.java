@@ -212,17 +212,26 @@ public final class Checkpointing implements Callback {
             trainer.optimizer().setLearningRate(lr);
             trainer.state().restore(p);
             trainer.restoreHistory(history);
-        } catch (org.myelin.io.ModelFormatException e) {
-            throw e;
+        } catch (org.myelin.io.ModelFormatException | org.myelin.ConfigurationException e) {
+            throw e; // the file's own message, or a setting of the run that cannot apply (a misspelt accepted key)
         } catch (IllegalArgumentException | org.myelin.MyelinException e) {
             throw new org.myelin.io.ModelFormatException(
                     file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
         }
-        log.info(
-                "resumed from {} at epoch {}, step {}",
-                file,
-                trainer.epoch(),
-                trainer.state().step());
+        if (trainer.state().batch() == 0) {
+            log.info(
+                    "resumed from {} after {} complete epoch(s), step {}",
+                    file,
+                    trainer.state().epochsCompleted(),
+                    trainer.state().step());
+        } else {
+            log.info(
+                    "resumed from {} in epoch {} after batch {}, step {}",
+                    file,
+                    trainer.epoch(),
+                    trainer.state().batch(),
+                    trainer.state().step());
+        }
     }
 
     /**

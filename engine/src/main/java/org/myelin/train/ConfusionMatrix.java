@@ -146,8 +146,48 @@ public final class ConfusionMatrix {
     }
 
     /**
-     * A fixed-width table with per-class precision and recall, for terminals and logs; with a column {@code NaN} of
-     * the samples that had no predicted class, when there are any. Beyond {@value #MAX_TABLE_CLASSES} classes (a
+     * The unweighted mean of {@link #precision} over the classes that occur, in the true labels or in the
+     * predictions; a class that occurs but was never predicted has no precision and counts as 0 (as scikit-learn's
+     * {@code precision_score(average="macro")} does): a model that never predicts a class is not rewarded for it. A
+     * class that occurs nowhere is left out. NaN when no class occurs.
+     */
+    public double macroPrecision() {
+        return macro(true);
+    }
+
+    /** The unweighted mean of {@link #recall} over the classes that occur, as {@link #macroPrecision()} takes it. */
+    public double macroRecall() {
+        return macro(false);
+    }
+
+    private double macro(boolean precision) {
+        double sum = 0;
+        int n = 0;
+        for (int c = 0; c < classes; c++) {
+            if (rowTotals[c] + unclassified[c] + columnTotals[c] == 0) {
+                continue;
+            }
+            double v = precision ? precision(c) : recall(c);
+            sum += Double.isNaN(v) ? 0 : v;
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** What {@link #render()} prints for a precision or recall that is undefined (no sample to divide by). */
+    public static final String UNDEFINED = "n/a";
+
+    private static String ratio(double v, int width) {
+        return Double.isNaN(v)
+                ? " ".repeat(Math.max(0, width - UNDEFINED.length())) + UNDEFINED
+                : String.format(java.util.Locale.ROOT, "%" + width + ".4f", v);
+    }
+
+    /**
+     * A fixed-width table with per-class precision and recall and their macro averages ({@link #macroPrecision}),
+     * for terminals and logs; with a column {@code NaN} of the samples that had no predicted class (their model output
+     * held NaN), when there are any. A precision of a class never predicted, or a recall of a class absent from the
+     * data, is {@value #UNDEFINED}, explained in a line under the table. Beyond {@value #MAX_TABLE_CLASSES} classes (a
      * table of classes x classes cells: 10^10 for 100,000 classes) one line per class: its samples, those predicted
      * right, those with no predicted class, precision and recall.
      */
@@ -158,10 +198,17 @@ public final class ConfusionMatrix {
             sb.append(String.format("%9s%12s%12s%12s   precision  recall%n", "class", "samples", "correct", "NaN"));
             for (int i = 0; i < classes; i++) {
                 sb.append(String.format(
-                        "%9d%12d%12d%12d   %9.4f  %6.4f%n",
-                        i, rowTotals[i] + unclassified[i], diagonal[i], unclassified[i], precision(i), recall(i)));
+                        "%9d%12d%12d%12d   %s  %s%n",
+                        i,
+                        rowTotals[i] + unclassified[i],
+                        diagonal[i],
+                        unclassified[i],
+                        ratio(precision(i), 9),
+                        ratio(recall(i), 6)));
             }
-            return sb.toString();
+            sb.append(String.format(
+                    "%45s   %s  %s%n", "macro average", ratio(macroPrecision(), 9), ratio(macroRecall(), 6)));
+            return sb.append(legend()).toString();
         }
         sb.append("true\\pred");
         for (int j = 0; j < classes; j++) {
@@ -179,8 +226,29 @@ public final class ConfusionMatrix {
             if (anyUnclassified) {
                 sb.append(String.format("%7d", unclassified[i]));
             }
-            sb.append(String.format("   %9.4f  %6.4f%n", precision(i), recall(i)));
+            sb.append(String.format("   %s  %s%n", ratio(precision(i), 9), ratio(recall(i), 6)));
         }
-        return sb.toString();
+        int width = 9 + 7 * classes + (anyUnclassified ? 7 : 0);
+        sb.append(String.format(
+                "%" + width + "s   %s  %s%n", "macro average", ratio(macroPrecision(), 9), ratio(macroRecall(), 6)));
+        return sb.append(legend()).toString();
+    }
+
+    /** The line that explains {@value #UNDEFINED} when the table shows it, else nothing. */
+    private String legend() {
+        boolean neverPredicted = false;
+        boolean absent = false;
+        for (int c = 0; c < classes; c++) {
+            neverPredicted |= columnTotals[c] == 0;
+            absent |= rowTotals[c] + unclassified[c] == 0;
+        }
+        if (!neverPredicted && !absent) {
+            return "";
+        }
+        return UNDEFINED + ": " + (neverPredicted ? "precision of a class never predicted" : "")
+                + (neverPredicted && absent ? "; " : "")
+                + (absent ? "recall of a class with no samples" : "")
+                + " (no sample to divide by); the macro average counts it as 0, over the classes found in the labels"
+                + " or the predictions\n";
     }
 }

@@ -71,7 +71,8 @@ public final class DataSources {
             @Min(0) Integer classes) {
         public CsvKeys {
             if (train == null) {
-                throw new ConfigurationException("train", "is required");
+                throw new ConfigurationException("train", "is required")
+                        .onCommandLine("needs the training file: --data csv:FILE");
             }
             if (labelColumn != null && labelColumn.isBlank()) { // the CSV reader's refusal named neither key nor file
                 throw new ConfigurationException("label_column", "must not be blank; leave it out for the last column");
@@ -91,7 +92,9 @@ public final class DataSources {
     public record SyntheticKeys(String name, @Min(1) Integer samples, Double noise, Double testFraction) {
         public SyntheticKeys {
             if (name == null) {
-                throw new ConfigurationException("name", "is required");
+                throw new ConfigurationException("name", "is required")
+                        .onCommandLine("needs the set's name: --data synthetic:NAME, NAME one of "
+                                + String.join(", ", SETS.names()));
             }
             SETS.get("name", name);
             samples = samples == null ? 400 : samples;
@@ -169,6 +172,13 @@ public final class DataSources {
                     "generated sets: " + String.join(", ", SETS.names()),
                     new Kind<>(SyntheticKeys.class, DataSources::synthetic, false));
 
+    /** Whether the source {@code name} takes the key {@code key} of the data section (its own or a common key). */
+    public static boolean takes(String name, String key) {
+        Kind<?> kind = REGISTRY.get("data.source", name);
+        return SharedKeys.keys(Common.class).contains(key)
+                || SharedKeys.keys(kind.keys()).contains(key);
+    }
+
     /** The bound {@code data} section: the source's name, the shared keys and the source's own. */
     public record Section(String source, Common common, Record keys) {
         /** Binds the section at {@code path} ({@code source} defaults to {@code mnist}). */
@@ -198,6 +208,16 @@ public final class DataSources {
             Kind<?> kind = REGISTRY.get("data.source", source);
             boolean images = common.images() == null ? modelTakesImages : common.images();
             if (images && !kind.holdsImages()) {
+                if (common.images() == null) {
+                    // Nobody asked for images: the model did, by its first layer.
+                    throw new ConfigurationException(
+                                    "model",
+                                    "a convolutional model takes images [N, C, H, W], and only the mnist source holds"
+                                            + " them; \"" + source
+                                            + "\" data are rows [N, d] (use an MLP or MNIST data)")
+                            .onCommandLine("a convolutional model takes images [N, C, H, W], which only --data mnist"
+                                    + " holds; " + source + " data are rows [N, d] (use --model mlp, or MNIST data)");
+                }
                 throw new ConfigurationException(
                         "data.images", "only the mnist source holds images; \"" + source + "\" data are rows [N, d]");
             }
@@ -240,6 +260,14 @@ public final class DataSources {
     public record Data(Dataset train, Dataset validation, Dataset test) {}
 
     private static Loaded mnist(MnistKeys keys, DataType type, long seed, boolean images) throws IOException {
+        if (keys.dir() != null && !java.nio.file.Files.isDirectory(Path.of(keys.dir()))) {
+            // Said of the key (or the option) that named it, before anything is read.
+            String problem = "the directory " + keys.dir()
+                    + (java.nio.file.Files.exists(Path.of(keys.dir())) ? " is a file" : " does not exist")
+                    + "; expected the directory holding the MNIST IDX files";
+            throw new ConfigurationException("data.dir", problem + ", or no \"dir\" to download MNIST into the cache")
+                    .onCommandLine(problem + ", or --data mnist to download MNIST into the cache");
+        }
         Mnist m = keys.dir() != null
                 ? Mnist.load(Path.of(keys.dir()), type)
                 : Mnist.load(Mnist.fetch(keys.cache() != null ? Path.of(keys.cache()) : Mnist.defaultCacheDir()), type);

@@ -187,11 +187,10 @@ public record JobConfig(
             Set<String> keys = RunIdentity.parseAccepted(acceptChanges);
             for (String k : keys) {
                 if (!RunIdentity.acceptable(k)) {
-                    throw new ConfigurationException(
-                            "accept_changes",
-                            "'" + k + "' cannot change when resuming (the"
-                                    + " checkpoint's weights and optimiser state belong to it); start over with \"resume\":"
-                                    + " false instead");
+                    String problem = "'" + k + "' cannot change when resuming (the checkpoint's weights and optimiser"
+                            + " state belong to it); start over";
+                    throw new ConfigurationException("accept_changes", problem + " with \"resume\": false instead")
+                            .onCommandLine(problem + " with --no-resume (or another --out directory) instead");
                 }
             }
             return keys;
@@ -214,7 +213,11 @@ public record JobConfig(
      * exist}).
      */
     public static Map<String, Object> readFile(Path file) throws IOException {
-        return Json.readFile("config file", file, MAX_FILE_BYTES);
+        return Json.readFile(
+                "config file",
+                file,
+                MAX_FILE_BYTES,
+                "a JSON object of the job's settings ({\"training\": {...}, ...})");
     }
 
     /**

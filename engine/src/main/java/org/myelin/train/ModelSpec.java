@@ -55,7 +55,13 @@ public record ModelSpec(
         }
         if (layers == null && architecture.equals("layers")) {
             throw new ConfigurationException(
-                    "layers", "missing; architecture \"layers\" needs a list of layer configs");
+                            "layers",
+                            "missing; architecture \"layers\" needs a list of layer configs (\"layers\": [{\"type\":"
+                                    + " \"dense\", \"units\": 64}, ...]; see docs/configuration.md)")
+                    .onCommandLine(
+                            "\"layers\" builds the model.layers list of a job config file, and none was given:"
+                                    + " pass --config FILE.json holding \"model\": {\"layers\": [{\"type\": \"dense\","
+                                    + " \"units\": 64}, ...]} (see docs/configuration.md), or choose --model mlp, cnn or lenet");
         }
         if (!mlp) {
             requireAbsent(architecture, "hidden", hidden);

@@ -102,8 +102,11 @@ public final class RunIdentity {
         for (String a : accepted) {
             if (!keys.contains(a)) {
                 // A misspelt key ("trainig.epochs") would otherwise accept nothing, silently.
-                throw new IllegalArgumentException("--accept-change names '" + Text.shorten(a, 60) + "', which is not a"
-                        + " setting of this run; expected one of " + new java.util.TreeSet<>(keys));
+                // A ConfigurationException of the key that lists it, which the command line reports as its option.
+                throw new org.myelin.ConfigurationException(
+                        "training.accept_changes",
+                        "'" + Text.shorten(a, 60) + "' is not a setting of this run"
+                                + org.myelin.config.Suggestions.hint(a, new java.util.TreeSet<>(keys)));
             }
         }
         for (String key : keys) {

@@ -549,21 +549,30 @@ public final class Trainer {
     private void skip(DivergenceException e) {
         skipsInARow++;
         if (skipsInARow > options.onDivergence().maxRetries()) {
-            throw new DivergenceException(e.getMessage() + " Skipped "
+            throw new DivergenceException(sentence(e.getMessage()) + " Skipped "
                     + options.onDivergence().maxRetries() + " batches in a row before this one; giving up.");
         }
         state.skippedBatches++;
         log.warn(
                 "{} Skipping this batch ({} skipped in a row, {} in all).",
-                e.getMessage(),
+                sentence(e.getMessage()),
                 skipsInARow,
                 state.skippedBatches);
+    }
+
+    /**
+     * A message as a sentence that another may follow: a full stop is added unless it ends in one (a divergence's
+     * message from the model file's check ends "nothing was written", which ran on into "Rolled back ...").
+     */
+    static String sentence(String message) {
+        String m = message == null ? "training diverged" : message.strip();
+        return m.endsWith(".") || m.endsWith("!") || m.endsWith("?") ? m : m + ".";
     }
 
     private void rollBack(DivergenceException e, Checkpointing to) {
         rollbacks++;
         if (rollbacks > options.onDivergence().maxRetries()) {
-            throw new DivergenceException(e.getMessage() + " Rolled back "
+            throw new DivergenceException(sentence(e.getMessage()) + " Rolled back "
                     + options.onDivergence().maxRetries() + " times already; giving up.");
         }
         double scale = state.learningRateScale * options.onDivergence().rateFactor();
@@ -578,7 +587,7 @@ public final class Trainer {
         log.warn(
                 "{} Rolled back to step {} (epoch {}, batch {}) of {}; learning rate scaled by {} ({} of {}"
                         + " rollbacks).",
-                e.getMessage(),
+                sentence(e.getMessage()),
                 state.step,
                 epoch(),
                 state.batch,

@@ -66,6 +66,16 @@ public final class TrainerState {
         gradNormCount = 0;
     }
 
+    /** Epochs completed before the current one. */
+    public int epochsCompleted() {
+        return epoch;
+    }
+
+    /** Batches completed in the current epoch (0 at an epoch's start). */
+    public int batch() {
+        return batch;
+    }
+
     public long step() {
         return step;
     }

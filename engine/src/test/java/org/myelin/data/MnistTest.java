@@ -71,8 +71,34 @@ class MnistTest {
         assertEquals(
                 dir + ": no MNIST file t10k-labels-idx1-ubyte; looked for t10k-labels-idx1-ubyte,"
                         + " t10k-labels.idx1-ubyte, t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte.gz"
-                        + " (Mnist.fetch(cacheDir), or --data mnist on the command line, downloads them)",
+                        + " (Myelin downloads the four files into its cache when no directory is given)",
                 e.getMessage());
+    }
+
+    @Test
+    void aMissingDirectoryIsSaidToBeMissing() {
+        Path nope = dir.resolve("nope");
+        var e = assertThrows(FileNotFoundException.class, () -> Mnist.load(nope));
+        assertEquals(
+                nope + ": the directory does not exist; expected a directory holding the MNIST IDX files",
+                e.getMessage());
+    }
+
+    @Test
+    void theTestSetAloneNeedsOnlyTheTwoTestFiles() throws IOException {
+        writeFakeMnist(
+                dir,
+                "train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte",
+                new byte[] {1});
+        Files.delete(dir.resolve("train-images-idx3-ubyte"));
+        Files.delete(dir.resolve("train-labels-idx1-ubyte"));
+        assertThrows(FileNotFoundException.class, () -> Mnist.load(dir));
+        org.myelin.data.Dataset test = Mnist.loadTest(dir, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        assertTrue(test.size() > 0);
+        assertEquals(784, test.numFeatures());
     }
 
     @Test

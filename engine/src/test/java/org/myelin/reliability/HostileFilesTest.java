@@ -80,8 +80,33 @@ class HostileFilesTest {
         byte[] modelZip = Fixtures.zip(model);
         return Stream.of(
                 // model files
-                c("model: empty file", new byte[0], MODEL, "not a valid zip archive"),
-                c("model: not a zip", "hello".getBytes(StandardCharsets.UTF_8), MODEL, "not a valid zip archive"),
+                c("model: empty file", new byte[0], MODEL, "is not a Myelin model file (a zip archive); it is empty"),
+                c(
+                        "model: not a zip",
+                        "hello".getBytes(StandardCharsets.UTF_8),
+                        MODEL,
+                        "is not a Myelin model file (a zip archive); it starts with the text \"hello\""),
+                c(
+                        "model: a PNG image",
+                        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0},
+                        MODEL,
+                        "is not a Myelin model file (a zip archive); it is a PNG image"),
+                c(
+                        "model: an ONNX model",
+                        new byte[] {0x08, 0x08, 0x12, 0x06, 'm', 'y', 'e', 'l', 'i', 'n', 0x3a, 0x10},
+                        MODEL,
+                        "is not a Myelin model file (a zip archive); it looks like an ONNX model: run it with an ONNX"
+                                + " runtime"),
+                c(
+                        "model: binary bytes",
+                        new byte[] {0, 1, 2, (byte) 0xff},
+                        MODEL,
+                        "is not a Myelin model file (a zip archive); it starts with the bytes 00 01 02 ff"),
+                c(
+                        "model: starts like a zip, then nothing",
+                        new byte[] {'P', 'K', 3, 4, 0, 0},
+                        MODEL,
+                        "not a valid zip archive"),
                 c(
                         "model: truncated to half",
                         java.util.Arrays.copyOf(modelZip, modelZip.length / 2),

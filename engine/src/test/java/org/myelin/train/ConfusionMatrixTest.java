@@ -32,7 +32,7 @@ class ConfusionMatrixTest {
         assertEquals(1.0, m.precision(5));
         assertTrue(Double.isNaN(m.precision(99_999)));
         String table = m.render();
-        assertEquals(100_001, table.lines().count(), "one line per class and a header");
+        assertEquals(100_003, table.lines().count(), "one line per class, a header, the macro average and the legend");
         assertTrue(
                 table.lines()
                         .skip(6)
@@ -90,5 +90,32 @@ class ConfusionMatrixTest {
                 assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {0, 1}, new int[] {0, 7}))
                         .getMessage());
         assertEquals(0, m.total(), "the first sample of the refused call was not counted");
+    }
+
+    @Test
+    void aClassNeverPredictedShowsNotApplicableAndCountsAsZeroInTheMacroAverage() {
+        ConfusionMatrix m = new ConfusionMatrix(3);
+        // Class 2 occurs but is never predicted: no precision. Class 1 is predicted once but has no samples: no recall.
+        m.add(new int[] {0, 0, 2, 2}, new int[] {0, 0, 0, 1});
+        assertTrue(Double.isNaN(m.precision(2)));
+        // precision: class 0 2/3, class 1 0/1, class 2 undefined -> 0; recall: 1, undefined -> 0, 0
+        assertEquals((2.0 / 3 + 0 + 0) / 3, m.macroPrecision(), 1e-12);
+        assertEquals((1.0 + 0 + 0) / 3, m.macroRecall(), 1e-12);
+        String table = m.render();
+        assertTrue(!table.contains("NaN"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("        2") && l.contains("n/a")), table);
+        assertTrue(table.contains("macro average"), table);
+        assertTrue(
+                table.contains("n/a: precision of a class never predicted; recall of a class with no samples (no"
+                        + " sample to divide by); the macro average counts it as 0"),
+                table);
+    }
+
+    @Test
+    void aClassFoundNowhereIsLeftOutOfTheMacroAverage() {
+        ConfusionMatrix m = new ConfusionMatrix(3);
+        m.add(new int[] {0, 1}, new int[] {0, 1});
+        assertEquals(1.0, m.macroPrecision());
+        assertEquals(1.0, m.macroRecall());
     }
 }

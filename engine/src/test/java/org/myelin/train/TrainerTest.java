@@ -379,4 +379,14 @@ class TrainerTest {
                 assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(3, Double.NaN, true))
                         .getMessage());
     }
+
+    @Test
+    void aDivergenceMessageEndsItsSentenceBeforeTheRollbackNote() {
+        // The model file's refusal ends "nothing was written"; the rollback note ran on: "... written Rolled back".
+        assertEquals(
+                "m.zip: parameter 'w' holds NaN; a model file cannot hold them (training diverged?); nothing was written.",
+                Trainer.sentence("m.zip: parameter 'w' holds NaN; a model file cannot hold them (training diverged?);"
+                        + " nothing was written"));
+        assertEquals("Loss is NaN.", Trainer.sentence("Loss is NaN."));
+    }
 }

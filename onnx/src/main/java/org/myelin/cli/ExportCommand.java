@@ -48,6 +48,10 @@ public final class ExportCommand implements Main.Extension {
         if (Files.isDirectory(target)) {
             throw new UsageException("--onnx must name a file, " + target + " is a directory");
         }
+        if (!onnx.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            // An ONNX file named model.zip would be taken for a model file (and refused as one) by every reader.
+            throw new UsageException("--onnx must name a file ending in .onnx, was \"" + onnx + "\"; " + USAGE);
+        }
         if (Files.exists(target) && Files.isSameFile(modelFile, target)) {
             throw new UsageException("--onnx " + target + " is the model file itself; choose another output file");
         }

@@ -112,7 +112,12 @@ class ExportCommandTest {
         ModelFile.save(zip, Models.mlpBuilder(2, 3, 2).build(), Map.of());
         for (String[] c : new String[][] {
             {dir.toString(), "myelin export: --onnx must name a file, " + dir + " is a directory"},
-            {"", "myelin export: --onnx must name a file, was \"\"; " + ExportCommand.USAGE}
+            {"", "myelin export: --onnx must name a file, was \"\"; " + ExportCommand.USAGE},
+            {
+                dir.resolve("x.zip").toString(),
+                "myelin export: --onnx must name a file ending in .onnx, was \"" + dir.resolve("x.zip") + "\"; "
+                        + ExportCommand.USAGE
+            }
         }) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
