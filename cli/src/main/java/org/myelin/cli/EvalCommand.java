@@ -53,11 +53,14 @@ final class EvalCommand implements Callable<Integer> {
         Path modelFile = Path.of(model);
         dataOptions.requireOneMnistDirectory();
         String data = dataOptions.source;
-        if (data == null && dataOptions.dataDir != null) {
+        if (dataOptions.dataDir != null && (data == null || data.equals("mnist"))) {
             data = "mnist:" + dataOptions.dataDir; // --data-dir DIR means --data mnist:DIR, as in train
         }
         // Options that the data source does not take are refused, as train refuses them, not ignored.
         String given = data == null ? "mnist (the default)" : data.startsWith("csv:") ? "csv" : data.split(":", 2)[0];
+        if (dataOptions.dataDir != null && !data.startsWith("mnist:")) {
+            throw new UsageException(DataOptions.appliesOnly("--data-dir", "dir", given));
+        }
         if (data == null || !data.startsWith("csv:")) {
             for (var option : new Object[][] {
                 {"--classes", "classes", dataOptions.classes},
@@ -67,8 +70,6 @@ final class EvalCommand implements Callable<Integer> {
                     throw new UsageException(DataOptions.appliesOnly((String) option[0], (String) option[1], given));
                 }
             }
-        } else if (dataOptions.dataDir != null) {
-            throw new UsageException(DataOptions.appliesOnly("--data-dir", "dir", given));
         }
         if (data != null && data.startsWith("mnist:")) {
             Path dir = Path.of(data.substring(6));

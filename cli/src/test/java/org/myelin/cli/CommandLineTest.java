@@ -409,7 +409,7 @@ class CommandLineTest {
             hh      | current=5      | unknown setting 'current'; did you mean currents?
             hh      | currents=1,,2  | setting 'currents' must be a comma-separated list of numbers, item 2 of '1,,2' is empty
             lif     | tau_ref=-1     | setting 'tau_ref' must be >= 0, was '-1'
-            lif     | dt=1           | setting 'duration' = 0.15 s, expected more than dt = 1.0 s
+            lif     | dt=1           | settings 'duration' = 0.15 s and 'dt' = 1 s, expected a duration longer than dt
             synapse | dt=10          | duration / dt = 5.0e-2 time steps, expected at least 1
             lif     | 0.001          | expected a setting KEY=VALUE, got '0.001'
             tuning  | points=1       | setting 'points' must be a whole number in 2..2147483647, was '1'

@@ -206,8 +206,17 @@ class TrainEvalDataOptionsTest {
         Path mnist = BlankMnist.write(dir.resolve("t10k"), 6);
         Files.delete(mnist.resolve("train-images-idx3-ubyte"));
         Files.delete(mnist.resolve("train-labels-idx1-ubyte"));
-        for (String[] data : new String[][] {{"--data", "mnist:" + mnist}, {"--data-dir", mnist.toString()}}) {
-            Cli r = Cli.run("eval", model.toString(), data[0], data[1]);
+        // --data mnist with --data-dir reads the directory, as train does (it fetched into the cache instead).
+        for (String[] data : new String[][] {
+            {"--data", "mnist:" + mnist},
+            {"--data-dir", mnist.toString()},
+            {"--data-dir", mnist.toString(), "--data", "mnist"}
+        }) {
+            String[] args = new String[data.length + 2];
+            args[0] = "eval";
+            args[1] = model.toString();
+            System.arraycopy(data, 0, args, 2, data.length);
+            Cli r = Cli.run(args);
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("samples 6\n"), r.out());
         }
@@ -225,6 +234,13 @@ class TrainEvalDataOptionsTest {
                 "--data-dir applies only to --data mnist[:DIR], not csv",
                 "--data",
                 "csv:x.csv",
+                "--data-dir",
+                mnist.toString()
+            },
+            {
+                "--data-dir applies only to --data mnist[:DIR], not synthetic",
+                "--data",
+                "synthetic:moons",
                 "--data-dir",
                 mnist.toString()
             },

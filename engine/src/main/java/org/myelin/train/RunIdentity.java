@@ -92,6 +92,8 @@ public final class RunIdentity {
      * @param accepted  keys whose difference the user accepts
      * @param midEpoch  a description of the checkpoint's position when it is within an epoch, else null
      * @throws IllegalArgumentException listing every refused difference and how to proceed
+     * @throws org.myelin.ConfigurationException of {@code training.accept_changes} when an accepted key is no
+     *     setting of this run (a misspelt key); {@code Checkpointing.resume} passes it on unwrapped
      */
     public void requireSameRun(Map<?, ?> saved, Set<String> accepted, String midEpoch) {
         List<String> refused = new ArrayList<>();

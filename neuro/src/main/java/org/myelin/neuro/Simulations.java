@@ -588,16 +588,11 @@ public final class Simulations {
         }
     }
 
-    /**
-     * Refuses a dt above a time constant ({@code tau_m}, {@code tau_s}) of the simulated LIF population among the
-     * options' checks, so that the command line answers with a usage error before the run starts; the population's
-     * own check ({@link LifPopulation#requireStableStep}) would refuse it at the first step.
-     */
     /** The traced neuron and the tuning curve need at least one step inside the duration, past t = 0. */
     private static void requireLongerThanStep(String where, double duration, double dt) {
         if (!(duration > dt)) {
-            throw new IllegalArgumentException(
-                    where + ": setting 'duration' = " + duration + " s, expected more than dt = " + dt + " s");
+            throw new IllegalArgumentException(where + ": settings 'duration' = " + fmt(duration) + " s and 'dt' = "
+                    + fmt(dt) + " s, expected a duration longer than dt; raise duration or lower dt");
         }
     }
 
@@ -628,6 +623,11 @@ public final class Simulations {
         }
     }
 
+    /**
+     * Refuses a dt above a time constant ({@code tau_m}, {@code tau_s}) of the simulated LIF population among the
+     * options' checks, so that the command line answers with a usage error before the run starts; the population's
+     * own check ({@link LifPopulation#requireStableStep}) would refuse it at the first step.
+     */
     private static void requireStepWithin(String where, double dt, String tauKey, double tau) {
         if (dt > tau) {
             throw new IllegalArgumentException(where + ": setting 'dt' = " + dt + " s, expected at most " + tauKey

@@ -75,9 +75,9 @@ class SimulationLimitsTest {
             network | mean_input | 1e308 | simulate network: setting 'mean_input' must be in -1.0E300..1.0E300, was 1.0E308
             hh      | currents   | 1,,2  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 2 of '1,,2' is empty
             hh      | currents   | 1,2,  | simulate hh: setting 'currents' must be a comma-separated list of numbers, item 3 of '1,2,' is empty
-            lif     | dt         | 1     | simulate lif: setting 'duration' = 0.15 s, expected more than dt = 1.0 s
-            lif     | duration   | 0.0001 | simulate lif: setting 'duration' = 1.0E-4 s, expected more than dt = 1.0E-4 s
-            tuning  | duration   | 0.0002 | simulate tuning: setting 'duration' = 2.0E-4 s, expected more than dt = 2.0E-4 s
+            lif     | dt         | 1     | simulate lif: settings 'duration' = 0.15 s and 'dt' = 1 s, expected a duration longer than dt
+            lif     | duration   | 0.0001 | simulate lif: settings 'duration' = 0.0001 s and 'dt' = 0.0001 s, expected a duration
+            tuning  | duration   | 0.0002 | simulate tuning: settings 'duration' = 0.0002 s and 'dt' = 0.0002 s, expected a duration
             hh      | currents   | 5,5   | simulate hh: setting 'currents' lists 5 twice (items 1 and 2), expected values that differ
             hh      | currents   | 5.00001,5.00002 | simulate hh: setting 'currents' lists 5 twice (items 1 and 2)
             synapse | orders     | 0,1,0 | simulate synapse: setting 'orders' lists 0 twice (items 1 and 3)

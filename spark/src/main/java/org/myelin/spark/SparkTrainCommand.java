@@ -37,6 +37,11 @@ final class SparkTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         spark.validate();
-        return SparkTrainMain.train(spark, train.config(), out);
+        try {
+            return SparkTrainMain.train(spark, train.config(), out);
+        } catch (org.myelin.ConfigurationException e) {
+            // Found while the job is set up (data, model): named by the option that set it, as plain train does.
+            throw train.explain(e);
+        }
     }
 }

@@ -157,6 +157,19 @@ class SparkTrainMainTest {
     }
 
     @Test
+    void valuesRefusedWhileTheJobIsSetUpNameTheirOptionAsPlainTrainDoes() {
+        // Found by the job's setup (the data source), not the option parser: plain train names --model and exits 2.
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = SparkTrainMain.run(
+                new String[] {"train", "--spark", "local[2]", "--data", "synthetic:moons", "--model", "cnn"},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String err = stderr.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(2, code, err);
+        assertTrue(err.startsWith("myelin train --spark: --model cnn: "), err);
+    }
+
+    @Test
     void versionIsTheLineOfMyelinVersion() {
         ByteArrayOutputStream spark = new ByteArrayOutputStream();
         ByteArrayOutputStream myelin = new ByteArrayOutputStream();
