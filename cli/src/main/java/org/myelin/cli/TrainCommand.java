@@ -101,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
                             + " --no-resume, or raise --epochs and add --accept-change training.epochs to train"
                             + " further%n",
                     r.output(), epochs(done), TrainingJob.CHECKPOINT_FILE, r.steps());
-            printTest(r, " of the saved " + TrainingJob.MODEL_FILE, out);
+            printTest(r, " of " + r.testedWeights(), out);
             printWritten(r, out);
             return;
         }

@@ -71,7 +71,9 @@ public final class TrainingJob {
             long parameters,
             long steps,
             boolean alreadyFinished,
-            List<String> written) {}
+            List<String> written,
+            /* What the test set was evaluated on, for the summary of a finished run. */
+            String testedWeights) {}
 
     private final JobConfig config;
     private volatile Trainer trainer;
@@ -444,7 +446,8 @@ public final class TrainingJob {
                 model.parameterCount(),
                 t.state().step(),
                 false,
-                written);
+                written,
+                "the trained model");
     }
 
     /**
@@ -459,15 +462,20 @@ public final class TrainingJob {
         List<String> written = new ArrayList<>();
         Path modelFile = outDir.resolve(MODEL_FILE);
         Module evaluated = model;
+        String tested = "the checkpoint's weights";
         if (Files.exists(modelFile)) {
-            try {
-                evaluated = ModelFile.load(modelFile).model();
-            } catch (IOException | RuntimeException e) {
-                // Kept as it is: evaluated on the checkpoint's weights instead.
-                log.warn(
-                        "{} cannot be read ({}); the test set is evaluated on the checkpoint's weights",
-                        modelFile,
-                        e.getMessage());
+            if (data.test() != null) {
+                try {
+                    evaluated = ModelFile.load(modelFile).model();
+                    tested = "the saved " + MODEL_FILE;
+                } catch (IOException | RuntimeException e) {
+                    // Kept as it is: evaluated on the checkpoint's weights instead.
+                    log.warn(
+                            "{} cannot be read ({}); the test set is evaluated on the checkpoint's weights",
+                            modelFile,
+                            e.getMessage());
+                    tested = "the checkpoint's weights (" + MODEL_FILE + " cannot be read)";
+                }
             }
         } else {
             ModelFile.save(modelFile, model, setup.metadata());
@@ -496,7 +504,8 @@ public final class TrainingJob {
                 model.parameterCount(),
                 t.state().step(),
                 true,
-                written);
+                written,
+                tested);
     }
 
     /** "MLP 784-512-256-10" from the shapes of the weights; a convolutional model as its layer list. */

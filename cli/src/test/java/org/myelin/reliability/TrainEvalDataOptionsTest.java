@@ -70,6 +70,29 @@ class TrainEvalDataOptionsTest {
     }
 
     @Test
+    void aFinishedRunSaysWhichWeightsItsTestLineEvaluated() throws IOException {
+        Path mnist = BlankMnist.write(dir.resolve("mnist"), 6);
+        Path out = dir.resolve("run");
+        String[] args = {
+            "train", "--data-dir", mnist.toString(), "--epochs", "1", "--hidden", "4", "--out", out.toString()
+        };
+        assertEquals(0, Cli.run(args).code());
+        Cli again = Cli.run(args);
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("test accuracy of the saved model.zip "), again.out());
+        // A model.zip that cannot be read is kept; the test line says the checkpoint's weights were evaluated.
+        byte[] saved = Files.readAllBytes(out.resolve("model.zip"));
+        byte[] damaged = java.util.Arrays.copyOf(saved, saved.length / 2);
+        Files.write(out.resolve("model.zip"), damaged);
+        Cli third = Cli.run(args);
+        assertEquals(0, third.code(), third.toString());
+        assertTrue(
+                third.out().contains("test accuracy of the checkpoint's weights (model.zip cannot be read) "),
+                third.out());
+        assertArrayEquals(damaged, Files.readAllBytes(out.resolve("model.zip")));
+    }
+
+    @Test
     void optionsOfAnotherDataSourceSayWhichSourcesTakeThem() {
         String o = dir.resolve("o").toString();
         for (String[] c : new String[][] {
