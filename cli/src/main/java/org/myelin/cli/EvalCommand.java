@@ -72,12 +72,10 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         if (data != null && data.startsWith("mnist:")) {
-            Path dir = Path.of(data.substring(6));
-            if (!java.nio.file.Files.isDirectory(dir)) { // before the model is read
-                throw new UsageException((dataOptions.dataDir != null ? "--data-dir" : "--data") + ": the directory "
-                        + dir + (java.nio.file.Files.exists(dir) ? " is a file" : " does not exist")
-                        + "; expected the directory holding the MNIST IDX files, or --data mnist to download MNIST"
-                        + " into the cache");
+            String problem = Mnist.directoryProblem(Path.of(data.substring(6)));
+            if (problem != null) { // before the model is read; worded as train words it (DataSources)
+                throw new UsageException((dataOptions.dataDir != null ? "--data-dir" : "--data") + ": " + problem
+                        + ", or --data mnist to download MNIST into the cache");
             }
         }
         Path cache = Mnist.defaultCacheDir();

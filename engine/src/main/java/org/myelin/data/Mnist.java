@@ -104,14 +104,23 @@ public record Mnist(Dataset train, Dataset test) {
 
     /** A directory that is missing, or a file, is said to be so (not reported as four missing files). */
     private static void requireDirectory(Path dir) throws FileNotFoundException {
-        if (!Files.exists(dir)) {
-            throw new FileNotFoundException(
-                    dir + ": the directory does not exist; expected a directory holding the" + " MNIST IDX files");
+        String problem = directoryProblem(dir);
+        if (problem != null) {
+            throw new FileNotFoundException(problem);
         }
-        if (!Files.isDirectory(dir)) {
-            throw new FileNotFoundException(
-                    dir + ": not a directory; expected a directory holding the MNIST IDX" + " files");
+    }
+
+    /**
+     * Why {@code dir} cannot hold MNIST ({@code "the directory D does not exist; expected the directory holding the
+     * MNIST IDX files"}, or {@code "... is a file; ..."}), or null when it is a directory: one wording for the
+     * library and for the command line, which adds how to download instead.
+     */
+    public static String directoryProblem(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return null;
         }
+        return "the directory " + dir + (Files.exists(dir) ? " is a file" : " does not exist")
+                + "; expected the directory holding the MNIST IDX files";
     }
 
     /**

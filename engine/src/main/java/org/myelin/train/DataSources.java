@@ -260,11 +260,9 @@ public final class DataSources {
     public record Data(Dataset train, Dataset validation, Dataset test) {}
 
     private static Loaded mnist(MnistKeys keys, DataType type, long seed, boolean images) throws IOException {
-        if (keys.dir() != null && !java.nio.file.Files.isDirectory(Path.of(keys.dir()))) {
+        String problem = keys.dir() == null ? null : Mnist.directoryProblem(Path.of(keys.dir()));
+        if (problem != null) {
             // Said of the key (or the option) that named it, before anything is read.
-            String problem = "the directory " + keys.dir()
-                    + (java.nio.file.Files.exists(Path.of(keys.dir())) ? " is a file" : " does not exist")
-                    + "; expected the directory holding the MNIST IDX files";
             throw new ConfigurationException("data.dir", problem + ", or no \"dir\" to download MNIST into the cache")
                     .onCommandLine(problem + ", or --data mnist to download MNIST into the cache");
         }

@@ -80,7 +80,7 @@ class MnistTest {
         Path nope = dir.resolve("nope");
         var e = assertThrows(FileNotFoundException.class, () -> Mnist.load(nope));
         assertEquals(
-                nope + ": the directory does not exist; expected a directory holding the MNIST IDX files",
+                "the directory " + nope + " does not exist; expected the directory holding the MNIST IDX files",
                 e.getMessage());
     }
 
