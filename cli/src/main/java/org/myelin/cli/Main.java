@@ -64,9 +64,7 @@ public final class Main {
             // system properties before the environment, and would turn "" or " info" into DEBUG. Set before
             // checkSettings, whose classes may create the first logger (Logback reads its configuration then).
             String level = System.getenv(LOG_LEVEL);
-            if (level != null
-                    && System.getProperty(LOG_LEVEL) == null
-                    && (level.isBlank() || LOG_LEVELS.contains(level.trim().toUpperCase(Locale.ROOT)))) {
+            if (level != null && System.getProperty(LOG_LEVEL) == null && usableLevel(level)) {
                 System.setProperty(LOG_LEVEL, level.isBlank() ? "INFO" : level.trim());
             }
             for (String warning : checkSettings(System.getProperties(), System.getenv())) {
@@ -96,13 +94,16 @@ public final class Main {
      */
     static List<String> checkSettings(Properties properties, Map<String, String> environment) {
         String level = environment.get(LOG_LEVEL);
-        if (level != null
-                && !level.isBlank()
-                && !LOG_LEVELS.contains(level.trim().toUpperCase(Locale.ROOT))) {
+        if (level != null && !usableLevel(level)) {
             throw new IllegalArgumentException("MYELIN_LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS)
                     + ", was '" + org.myelin.io.Text.shorten(level, 40) + "'");
         }
         return Settings.check(properties, environment);
+    }
+
+    /** Whether {@code MYELIN_LOG_LEVEL} may hold {@code level}: blank (the default) or a level, any case or padding. */
+    private static boolean usableLevel(String level) {
+        return level.isBlank() || LOG_LEVELS.contains(level.trim().toUpperCase(Locale.ROOT));
     }
 
     /** Runs the command line and returns the exit code (tests call this rather than {@link #main}). */
