@@ -83,12 +83,21 @@ public final class Json {
         if (utf8 == null) {
             throw new IllegalArgumentException(what + ": no JSON text (null)");
         }
+        return parseObject(what, utf8, e -> ": invalid JSON: " + describe(e));
+    }
+
+    /**
+     * Parses UTF-8 bytes into a JSON object: the bytes checked to be UTF-8 first, a parse error worded by
+     * {@code invalid} after {@code what}.
+     */
+    private static Map<String, Object> parseObject(
+            String what, byte[] utf8, java.util.function.Function<IOException, String> invalid) {
         requireUtf8(what, utf8);
         Object value;
         try {
             value = MAPPER.readValue(utf8, Object.class);
         } catch (IOException e) {
-            throw new ModelFormatException(what + ": invalid JSON: " + describe(e), e);
+            throw new ModelFormatException(what + invalid.apply(e), e);
         }
         return requireObject(what, value);
     }
@@ -134,14 +143,7 @@ public final class Json {
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             throw new ModelFormatException(what + ": the file is empty; expected " + expected);
         }
-        requireUtf8(what, bytes);
-        Object value;
-        try {
-            value = MAPPER.readValue(bytes, Object.class);
-        } catch (IOException e) {
-            throw new ModelFormatException(what + ": invalid JSON" + found(e) + "; expected " + expected, e);
-        }
-        return requireObject(what, value);
+        return parseObject(what, bytes, e -> ": invalid JSON" + found(e) + "; expected " + expected);
     }
 
     /**
